@@ -1,0 +1,28 @@
+# Settings for sutro's own tests, examples and benchmarks (never exported).
+set(SUTRO_SANITIZE "" CACHE STRING "Sanitizers for sutro's own programs, e.g. address,undefined")
+
+add_library(sutro_dev INTERFACE)
+if(TARGET sutro_simd)
+  target_link_libraries(sutro_dev INTERFACE sutro_simd)
+else()
+  target_link_libraries(sutro_dev INTERFACE sutro)
+endif()
+target_compile_options(sutro_dev INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wimplicit-fallthrough>)
+if(SUTRO_WARNINGS_AS_ERRORS)
+  target_compile_options(sutro_dev INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-Werror>)
+endif()
+if(SUTRO_NATIVE)
+  target_compile_options(sutro_dev INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-march=native>)
+endif()
+if(SUTRO_SANITIZE)
+  target_compile_options(sutro_dev INTERFACE
+    $<$<COMPILE_LANGUAGE:CXX>:-fsanitize=${SUTRO_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer>)
+  target_link_options(sutro_dev INTERFACE -fsanitize=${SUTRO_SANITIZE})
+endif()
+
+# sutro_add_program(<target> <sources>...): an executable of sutro's own.
+function(sutro_add_program target)
+  add_executable(${target} ${ARGN})
+  target_link_libraries(${target} PRIVATE sutro_dev)
+endfunction()

@@ -1,0 +1,24 @@
+#pragma once
+// Portability macros shared by every layer.
+//
+// SUTRO_HOST_DEVICE marks functions callable from host and device code. Under
+// nvcc it expands to `__host__ __device__ inline`; with any other compiler it is
+// plain `inline`, so headers that use it stay ordinary C++ (the CuTe / Eigen /
+// mdspan convention).
+
+#if defined(__CUDACC__)
+#define SUTRO_HOST_DEVICE __host__ __device__ inline
+#define SUTRO_DEVICE __device__ inline
+#define SUTRO_COMPILING_CUDA 1
+#else
+#define SUTRO_HOST_DEVICE inline
+#define SUTRO_DEVICE inline
+#define SUTRO_COMPILING_CUDA 0
+#endif
+
+// SUTRO_HAS_XSIMD is defined by the `sutro::simd` CMake target (or by hand).
+#if defined(SUTRO_HAS_XSIMD)
+#define SUTRO_SIMD_ENABLED 1
+#else
+#define SUTRO_SIMD_ENABLED 0
+#endif

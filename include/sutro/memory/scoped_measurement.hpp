@@ -1,0 +1,82 @@
+#pragma once
+// scoped_measurement: what a region of code allocated, and its peak.
+//
+//   sutro::memory::scoped_measurement region;         // counts default_stats()
+//   run_experiment();
+//   sutro::memory::region_usage used = region.finish();
+//   std::printf("%llu bytes at peak\n", (unsigned long long)used.peak_bytes);
+//
+//   auto used2 = sutro::memory::measure([&] { run_experiment(); });
+//
+// The region's peak is measured by lowering the counter's peak to the bytes in
+// use at the start and restoring the larger of the two at the end, so regions
+// nest. Allocations by other threads into the same stats during the region are
+// counted too: give a measured computation its own stats to isolate it.
+
+#include <cstdint>
+#include <utility>
+
+#include "sutro/memory/stats.hpp"
+
+namespace sutro::memory {
+
+struct region_usage {
+  std::uint64_t allocations = 0;
+  std::uint64_t deallocations = 0;
+  std::uint64_t bytes_allocated = 0;  ///< sum of the sizes of the region's allocations
+  std::uint64_t peak_bytes = 0;       ///< highest bytes in use, above the start level
+  std::int64_t net_bytes = 0;         ///< bytes in use at the end minus at the start
+};
+
+class scoped_measurement {
+ public:
+  explicit scoped_measurement(stats& counter = default_stats()) noexcept
+      : counter_(&counter), start_(counter.snapshot()) {
+    outer_peak_ = counter.exchange_peak(start_.bytes_in_use);
+  }
+  scoped_measurement(const scoped_measurement&) = delete;
+  scoped_measurement& operator=(const scoped_measurement&) = delete;
+  ~scoped_measurement() {
+    if (!finished_) finish();
+  }
+
+  /// Usage so far, without ending the region.
+  [[nodiscard]] region_usage current() const noexcept {
+    const stats_snapshot now = counter_->snapshot();
+    region_usage u;
+    u.allocations = now.allocations - start_.allocations;
+    u.deallocations = now.deallocations - start_.deallocations;
+    u.bytes_allocated = now.total_bytes - start_.total_bytes;
+    u.peak_bytes = now.peak_bytes > start_.bytes_in_use ? now.peak_bytes - start_.bytes_in_use : 0;
+    u.net_bytes = static_cast<std::int64_t>(now.bytes_in_use) -
+                  static_cast<std::int64_t>(start_.bytes_in_use);
+    return u;
+  }
+
+  /// Ends the region (once) and returns its usage; later calls return the same.
+  region_usage finish() noexcept {
+    if (!finished_) {
+      result_ = current();
+      counter_->raise_peak(outer_peak_);
+      finished_ = true;
+    }
+    return result_;
+  }
+
+ private:
+  stats* counter_;
+  stats_snapshot start_;
+  std::uint64_t outer_peak_ = 0;
+  region_usage result_{};
+  bool finished_ = false;
+};
+
+/// Runs `f()` and returns what it allocated from `counter`.
+template <class F>
+region_usage measure(F&& f, stats& counter = default_stats()) {
+  scoped_measurement region{counter};
+  std::forward<F>(f)();
+  return region.finish();
+}
+
+} // namespace sutro::memory

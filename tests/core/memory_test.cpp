@@ -1,0 +1,180 @@
+#include <algorithm>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory_resource>
+#include <thread>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "sutro/memory/accounting_allocator.hpp"
+#include "sutro/memory/accounting_resource.hpp"
+#include "sutro/memory/aligned_allocator.hpp"
+#include "sutro/memory/scoped_measurement.hpp"
+
+using sutro::memory::accounting_allocator;
+using sutro::memory::stats;
+
+TEST_CASE("a growing std::vector is counted exactly", "[memory]") {
+  stats counter;
+  using alloc = accounting_allocator<int>;
+  std::uint64_t allocations = 0, total = 0, peak = 0;
+  {
+    std::vector<int, alloc> v{alloc{counter}};
+    std::size_t capacity = 0;
+    for (int i = 0; i < 10000; ++i) {
+      v.push_back(i);
+      if (v.capacity() != capacity) {
+        // A reallocation holds the old and the new block at once, then frees the old.
+        ++allocations;
+        total += v.capacity() * sizeof(int);
+        peak = std::max<std::uint64_t>(peak, (v.capacity() + capacity) * sizeof(int));
+        capacity = v.capacity();
+      }
+      const auto s = counter.snapshot();
+      REQUIRE(s.bytes_in_use == capacity * sizeof(int));
+      REQUIRE(s.allocations == allocations);
+      REQUIRE(s.deallocations == allocations - 1);
+    }
+    const auto s = counter.snapshot();
+    CHECK(s.total_bytes == total);
+    CHECK(s.peak_bytes == peak);
+  }
+  const auto s = counter.snapshot();
+  CHECK(s.bytes_in_use == 0);
+  CHECK(s.deallocations == allocations);
+  CHECK(s.peak_bytes == peak);
+}
+
+TEST_CASE("accounting_allocator is a correct standard allocator", "[memory]") {
+  stats a_counter, b_counter;
+  using alloc = accounting_allocator<int>;
+  STATIC_REQUIRE(std::allocator_traits<alloc>::propagate_on_container_copy_assignment::value);
+  STATIC_REQUIRE(std::allocator_traits<alloc>::propagate_on_container_move_assignment::value);
+  STATIC_REQUIRE(std::allocator_traits<alloc>::propagate_on_container_swap::value);
+  STATIC_REQUIRE(!std::allocator_traits<alloc>::is_always_equal::value);
+  using rebound = std::allocator_traits<alloc>::rebind_alloc<double>;
+  STATIC_REQUIRE(std::is_same_v<rebound, accounting_allocator<double, std::allocator<double>>>);
+
+  alloc a{a_counter}, a2{a_counter}, b{b_counter};
+  CHECK(a == a2);
+  CHECK(a != b);
+  CHECK(rebound{a} == a);  // rebinding keeps the counter
+  CHECK(&rebound{a}.counter() == &a_counter);
+  CHECK(&alloc{}.counter() == &sutro::memory::default_stats());
+
+  SECTION("node containers count through the rebound allocator") {
+    std::list<int, alloc> l{a};
+    for (int i = 0; i < 100; ++i) l.push_back(i);
+    CHECK(a_counter.snapshot().allocations == 100);
+    l.clear();
+    CHECK(a_counter.snapshot().bytes_in_use == 0);
+  }
+  SECTION("copy assignment propagates the allocator, so memory returns to its own counter") {
+    std::vector<int, alloc> x(100, 1, a), y(10, 2, b);
+    y = x;
+    CHECK(y.get_allocator() == a);
+    CHECK(b_counter.snapshot().bytes_in_use == 0);
+    CHECK(a_counter.snapshot().bytes_in_use == 2 * 100 * sizeof(int));
+  }
+  SECTION("move assignment and swap propagate too") {
+    std::vector<int, alloc> x(100, 1, a), y(10, 2, b);
+    y = std::move(x);
+    CHECK(b_counter.snapshot().bytes_in_use == 0);
+    std::vector<int, alloc> z(5, 3, b);
+    swap(y, z);
+    CHECK(z.get_allocator() == a);
+    CHECK(y.get_allocator() == b);
+  }
+}
+
+TEST_CASE("accounting over an aligned upstream stays aligned", "[memory]") {
+  stats counter;
+  using upstream = sutro::memory::aligned_allocator<std::uint64_t, 64>;
+  accounting_allocator<std::uint64_t, upstream> a{counter};
+  std::vector<std::uint64_t, decltype(a)> v(33, 0, a);
+  CHECK(reinterpret_cast<std::uintptr_t>(v.data()) % 64 == 0);
+  CHECK(counter.snapshot().bytes_in_use == 33 * 8);
+}
+
+TEST_CASE("aligned_allocator rejects impossible sizes", "[memory]") {
+  sutro::memory::aligned_allocator<std::uint64_t> a;
+  CHECK_THROWS_AS((void)a.allocate(std::size_t(-1) / 4), std::bad_array_new_length);
+}
+
+TEST_CASE("the pmr adaptor counts like the allocator", "[memory]") {
+  stats counter;
+  sutro::memory::accounting_resource resource{counter};
+  {
+    std::pmr::vector<int> v{&resource};
+    v.reserve(1000);
+    CHECK(counter.snapshot().bytes_in_use == 4000);
+    CHECK(counter.snapshot().allocations == 1);
+    std::pmr::map<int, int> m{&resource};
+    m[1] = 2;
+    CHECK(counter.snapshot().allocations == 2);
+  }
+  const auto s = counter.snapshot();
+  CHECK(s.bytes_in_use == 0);
+  CHECK(s.deallocations == 2);
+  CHECK(s.peak_bytes >= 4000);
+  sutro::memory::accounting_resource other{counter};
+  CHECK(resource.is_equal(resource));
+  CHECK(!resource.is_equal(other));
+}
+
+TEST_CASE("two threads counting into one stats lose nothing", "[memory][threads]") {
+  stats counter;
+  using alloc = accounting_allocator<std::uint64_t>;
+  constexpr int rounds = 20000;
+  auto work = [&] {
+    alloc a{counter};
+    for (int i = 0; i < rounds; ++i) {
+      std::uint64_t* p = a.allocate(3);
+      a.deallocate(p, 3);
+    }
+  };
+  std::thread t1(work), t2(work);
+  t1.join();
+  t2.join();
+  const auto s = counter.snapshot();
+  CHECK(s.allocations == 2 * rounds);
+  CHECK(s.deallocations == 2 * rounds);
+  CHECK(s.total_bytes == 2u * rounds * 24u);
+  CHECK(s.bytes_in_use == 0);
+  CHECK(s.peak_bytes >= 24);
+  CHECK(s.peak_bytes <= 48);  // at most one block per thread is ever live
+}
+
+TEST_CASE("scoped_measurement reports a region's allocations and peak, and nests", "[memory]") {
+  stats counter;
+  using alloc = accounting_allocator<char>;
+  std::vector<char, alloc> before(1000, 0, alloc{counter});  // live before: not the region's
+  sutro::memory::scoped_measurement outer{counter};
+  {
+    std::vector<char, alloc> big(500, 0, alloc{counter});
+  }
+  sutro::memory::region_usage inner_usage;
+  {
+    sutro::memory::scoped_measurement inner{counter};
+    std::vector<char, alloc> small(100, 0, alloc{counter});
+    inner_usage = inner.finish();
+  }
+  std::vector<char, alloc> kept(10, 0, alloc{counter});
+  const auto used = outer.finish();
+  CHECK(inner_usage.allocations == 1);
+  CHECK(inner_usage.peak_bytes == 100);
+  CHECK(inner_usage.net_bytes == 100);
+  CHECK(used.allocations == 3);
+  CHECK(used.deallocations == 2);
+  CHECK(used.bytes_allocated == 610);
+  CHECK(used.peak_bytes == 500);  // the inner region's restore keeps the outer peak
+  CHECK(used.net_bytes == 10);
+  CHECK(outer.finish().allocations == 3);  // finishing twice returns the same
+  CHECK(counter.snapshot().peak_bytes == 1500);
+
+  const auto lambda_usage = sutro::memory::measure(
+      [&] { std::vector<char, alloc> v(77, 0, alloc{counter}); }, counter);
+  CHECK(lambda_usage.bytes_allocated == 77);
+  CHECK(lambda_usage.net_bytes == 0);
+}
