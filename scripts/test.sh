@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Fresh machine -> the whole test suite: installs what is missing, then builds
+# and runs every test in three configurations:
+#   cuda      the CUDA parts compiled by nvcc (their tests skip without a GPU)
+#   sanitize  AddressSanitizer + UndefinedBehaviorSanitizer over unit tests and examples
+#   default   Release: unit tests, examples, packaging (install, find_package,
+#             add_subdirectory, vcpkg port, conan create); benchmarks are built, not run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+jobs=$(nproc)
+
+if command -v nvcc >/dev/null 2>&1 || [ -x /usr/local/cuda/bin/nvcc ]; then
+  export PATH="$PATH:/usr/local/cuda/bin"
+  echo "== cuda: compile the CUDA parts"
+  cmake --preset cuda >/dev/null
+  cmake --build --preset cuda -j "$jobs"
+  ctest --preset cuda -j "$jobs"
+else
+  echo "== cuda: skipped, nvcc not found"
+fi
+
+echo "== sanitize: address + undefined"
+cmake --preset sanitize >/dev/null
+cmake --build --preset sanitize -j "$jobs"
+ctest --preset sanitize -j "$jobs"
+
+echo "== default: Release"
+cmake --preset default >/dev/null
+cmake --build --preset default -j "$jobs"
+ctest --preset default -j "$jobs"
