@@ -62,3 +62,15 @@ TEST_CASE("popcount reductions reject spans of different lengths", "[bits]") {
   CHECK_THROWS_WITH(sutro::bits::and_popcount(sutro::scalar{}, a, b),
                     "sutro::bits::and_popcount: spans differ in length (3 and 4 words)");
 }
+
+#if defined(SUTRO_HAS_XSIMD) && XSIMD_WITH_AVX2 && XSIMD_WITH_SSE2
+TEST_CASE("a simd tag pinned to a weaker architecture gives the same answer", "[bits][simd]") {
+  for (std::size_t n : {0u, 1u, 63u, 64u, 65u, 999u}) {
+    auto a = sutro::testing::random_words(n, 5 * n + 1);
+    auto b = sutro::testing::random_words(n, 5 * n + 2);
+    const auto expected = sutro::bits::xor_popcount(sutro::scalar{}, a, b);
+    CHECK(sutro::bits::xor_popcount(sutro::simd_on<xsimd::avx2>{}, a, b) == expected);
+    CHECK(sutro::bits::xor_popcount(sutro::simd_on<xsimd::sse2>{}, a, b) == expected);
+  }
+}
+#endif
