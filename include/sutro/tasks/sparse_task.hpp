@@ -1,0 +1,242 @@
+#pragma once
+// Generators of sparse parity, sparse sum and sparse AND.
+//
+//   auto task = sutro::tasks::sparse_parity(20, 3, /*seed*/ 42);       // +-1, noiseless
+//   auto noisy = sutro::tasks::sparse_parity(20, 3, 42, {.noise = 0.1});
+//   auto train = task.packed(sutro::tasks::split::train, 500);   // bits + labels
+//   auto test = task.dense(sutro::tasks::split::test, 500);      // floats, clean labels
+//   task.for_each_chunk(sutro::tasks::split::train, 1'000'000, 65536,
+//                       [](std::uint64_t first, const sutro::tasks::packed_samples& c) { ... });
+//
+// Sample i of a split is a pure function of (data seed, i) through Philox, so
+// any order, chunking, thread or backend gives the same data. The secret comes
+// from `seed`; train data from `seed`, test data from `seed + test_seed_offset`
+// (1000, the group's challenge protocol). Noise is applied to train labels only.
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sutro/config/macros.hpp"
+#include "sutro/tasks/philox.hpp"
+#include "sutro/tasks/samples.hpp"
+#include "sutro/tasks/spec.hpp"
+
+namespace sutro::tasks {
+
+enum class split { train, test };
+
+struct task_options {
+  double noise = 0.0;
+  encoding enc = encoding::plus_minus_one;
+  std::uint64_t test_seed_offset = 1000;
+};
+
+/// Stateless description of where sample i's bits come from; usable in device code.
+struct sample_source {
+  std::uint64_t data_seed = 0;
+  std::uint32_t noise_threshold = 0;  ///< label corrupted when a uniform 32-bit draw is below it
+  bool noisy = false;
+
+  /// Writes row_words words of sample i (padding bits cleared) and returns the
+  /// auxiliary word (its low 32 bits decide noise, bit 32 the direction for sum).
+  SUTRO_HOST_DEVICE std::uint64_t bits(std::uint64_t i, std::size_t n, std::size_t row_words,
+                                       std::uint64_t* out) const {
+    const philox4x32 rng{data_seed};
+    std::uint64_t aux = 0;
+    for (std::size_t w = 0; w <= row_words; w += 2) {
+      std::uint64_t a, b;
+      rng.words(i, detail::purpose_sample, static_cast<std::uint32_t>(w / 2), a, b);
+      if (w < row_words) out[w] = a; else aux = a;
+      if (w + 1 < row_words) out[w + 1] = b; else if (w + 1 == row_words) aux = b;
+    }
+    if (n % 64) out[row_words - 1] &= (~std::uint64_t{0}) >> (64 - n % 64);
+    return aux;
+  }
+};
+
+class sparse_task {
+ public:
+  sparse_task(task_spec spec, std::uint64_t seed, std::uint64_t test_seed_offset = 1000)
+      : spec_(spec), seed_(seed), test_offset_(test_seed_offset) {
+    validate(spec_);
+    secret_ = make_secret(seed_, spec_.n, spec_.k);
+    row_words_ = (spec_.n + 63) / 64;
+    mask_.assign(row_words_, 0);
+    for (auto j : secret_) mask_[j / 64] |= std::uint64_t{1} << (j % 64);
+  }
+
+  [[nodiscard]] const task_spec& spec() const noexcept { return spec_; }
+  [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& secret() const noexcept { return secret_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& secret_mask() const noexcept { return mask_; }
+  [[nodiscard]] std::size_t row_words() const noexcept { return row_words_; }
+
+  [[nodiscard]] sample_source source(split s) const noexcept {
+    sample_source src;
+    src.data_seed = s == split::train ? seed_ : seed_ + test_offset_;
+    src.noisy = s == split::train && spec_.noise > 0.0;
+    const double t = spec_.noise * 4294967296.0;
+    src.noise_threshold = src.noisy ? static_cast<std::uint32_t>(t) : 0u;
+    return src;
+  }
+
+  /// The clean label of input bits `row` under the task's definition and encoding.
+  [[nodiscard]] std::int32_t label_of(const std::uint64_t* row) const noexcept {
+    return clean_label(row);
+  }
+  /// The clean label of subset `subset` applied to `row` (for scoring a prediction).
+  [[nodiscard]] std::int32_t label_with(const std::uint64_t* row,
+                                        const std::vector<std::uint64_t>& subset_mask) const noexcept {
+    return label_from_count(masked_count(row, subset_mask.data()),
+                            static_cast<std::size_t>(popcount_words(subset_mask.data())));
+  }
+
+  /// Rows [first, first + count) of a split into caller storage:
+  /// count * row_words() words and count labels.
+  void generate(split s, std::uint64_t first, std::size_t count, std::uint64_t* words,
+                std::int32_t* labels) const {
+    const sample_source src = source(s);
+    for (std::size_t r = 0; r < count; ++r) {
+      std::uint64_t* row = words + r * row_words_;
+      const std::uint64_t aux = src.bits(first + r, spec_.n, row_words_, row);
+      std::int32_t y = clean_label(row);
+      if (src.noisy && static_cast<std::uint32_t>(aux) < src.noise_threshold) y = corrupt(y, aux);
+      labels[r] = y;
+    }
+  }
+
+  [[nodiscard]] packed_samples packed(split s, std::size_t count, std::uint64_t first = 0) const {
+    check_count(count);
+    packed_samples out;
+    out.spec = spec_;
+    if (s == split::test) out.spec.noise = 0.0;
+    out.count = count;
+    out.row_words = row_words_;
+    out.words.assign(count * row_words_, 0);
+    out.labels.assign(count, 0);
+    generate(s, first, count, out.words.data(), out.labels.data());
+    return out;
+  }
+
+  [[nodiscard]] dense_samples dense(split s, std::size_t count, std::uint64_t first = 0) const {
+    return to_dense(packed(s, count, first));
+  }
+
+  /// Generates `count` rows of a split in chunks of at most `chunk` rows and
+  /// calls f(first_row, const packed_samples& chunk) for each; one buffer is reused.
+  template <class F>
+  void for_each_chunk(split s, std::uint64_t count, std::size_t chunk, F&& f) const {
+    if (count == 0) check_count(0);
+    if (chunk == 0) throw std::invalid_argument("sutro::tasks::for_each_chunk: chunk size must be positive");
+    packed_samples buf;
+    buf.spec = spec_;
+    if (s == split::test) buf.spec.noise = 0.0;
+    buf.row_words = row_words_;
+    for (std::uint64_t first = 0; first < count; first += chunk) {
+      const std::size_t m = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, count - first));
+      buf.count = m;
+      buf.words.resize(m * row_words_);
+      buf.labels.resize(m);
+      generate(s, first, m, buf.words.data(), buf.labels.data());
+      f(first, std::as_const(buf));
+    }
+  }
+
+  /// The dense float form of packed samples (same rows, same labels).
+  [[nodiscard]] static dense_samples to_dense(const packed_samples& p) {
+    dense_samples d;
+    d.spec = p.spec;
+    d.count = p.count;
+    d.x.resize(p.count * p.spec.n);
+    d.y.resize(p.count);
+    const bool pm = p.spec.enc == encoding::plus_minus_one;
+    for (std::size_t i = 0; i < p.count; ++i) {
+      float* out = d.x.data() + i * p.spec.n;
+      for (std::size_t j = 0; j < p.spec.n; ++j) {
+        const bool b = p.bit(i, j);
+        out[j] = pm ? (b ? -1.0f : 1.0f) : (b ? 1.0f : 0.0f);
+      }
+      d.y[i] = static_cast<float>(p.labels[i]);
+    }
+    return d;
+  }
+
+ private:
+  static void check_count(std::size_t count) {
+    if (count == 0) throw std::invalid_argument("sutro::tasks: sample count must be positive (got 0)");
+  }
+  static std::uint64_t popcount_words(const std::uint64_t* w, std::size_t nw) noexcept {
+    std::uint64_t c = 0;
+    for (std::size_t i = 0; i < nw; ++i) c += static_cast<std::uint64_t>(std::popcount(w[i]));
+    return c;
+  }
+  [[nodiscard]] std::uint64_t popcount_words(const std::uint64_t* w) const noexcept {
+    return popcount_words(w, row_words_);
+  }
+  [[nodiscard]] std::size_t masked_count(const std::uint64_t* row, const std::uint64_t* mask) const noexcept {
+    std::size_t c = 0;
+    for (std::size_t w = 0; w < row_words_; ++w) c += static_cast<std::size_t>(std::popcount(row[w] & mask[w]));
+    return c;
+  }
+  [[nodiscard]] std::int32_t clean_label(const std::uint64_t* row) const noexcept {
+    if (row_words_ == 1)
+      return label_from_count(static_cast<std::size_t>(std::popcount(row[0] & mask_[0])), spec_.k);
+    return label_from_count(masked_count(row, mask_.data()), spec_.k);
+  }
+  /// ones = how many secret bits b_i are 1 (x_i = -1); k = subset size.
+  [[nodiscard]] std::int32_t label_from_count(std::size_t ones, std::size_t k) const noexcept {
+    const bool pm = spec_.enc == encoding::plus_minus_one;
+    const auto o = static_cast<std::int32_t>(ones), kk = static_cast<std::int32_t>(k);
+    switch (spec_.kind) {
+      case task_kind::parity: return pm ? ((o & 1) ? -1 : 1) : (o & 1);
+      case task_kind::sum: return pm ? kk - 2 * o : o;
+      case task_kind::and_: return pm ? (o == 0 ? 1 : 0) : (o == kk ? 1 : 0);
+    }
+    return 0;
+  }
+  [[nodiscard]] std::int32_t corrupt(std::int32_t y, std::uint64_t aux) const noexcept {
+    const bool pm = spec_.enc == encoding::plus_minus_one;
+    switch (spec_.kind) {
+      case task_kind::parity: return pm ? -y : 1 - y;
+      case task_kind::and_: return 1 - y;
+      case task_kind::sum: {
+        const std::int32_t step = pm ? 2 : 1;
+        const auto lo = pm ? -static_cast<std::int32_t>(spec_.k) : 0;
+        const auto hi = static_cast<std::int32_t>(spec_.k);
+        bool up = (aux >> 32) & 1u;
+        if (y == lo) up = true;
+        if (y == hi) up = false;
+        return up ? y + step : y - step;
+      }
+    }
+    return y;
+  }
+
+  task_spec spec_;
+  std::uint64_t seed_;
+  std::uint64_t test_offset_;
+  std::vector<std::uint32_t> secret_;
+  std::vector<std::uint64_t> mask_;
+  std::size_t row_words_ = 0;
+};
+
+inline sparse_task make_task(task_kind kind, std::size_t n, std::size_t k, std::uint64_t seed,
+                             task_options o = {}) {
+  return sparse_task(task_spec{kind, n, k, o.noise, o.enc}, seed, o.test_seed_offset);
+}
+inline sparse_task sparse_parity(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+  return make_task(task_kind::parity, n, k, seed, o);
+}
+inline sparse_task sparse_sum(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+  return make_task(task_kind::sum, n, k, seed, o);
+}
+inline sparse_task sparse_and(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+  return make_task(task_kind::and_, n, k, seed, o);
+}
+
+} // namespace sutro::tasks

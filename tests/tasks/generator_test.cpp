@@ -1,0 +1,209 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "sutro/tasks/philox.hpp"
+#include "sutro/tasks/sparse_task.hpp"
+
+using namespace sutro::tasks;
+
+TEST_CASE("philox4x32-10 matches the Random123 known-answer vectors", "[tasks][philox]") {
+  auto r = philox4x32_10(philox_block{{0, 0, 0, 0}}, 0, 0);
+  CHECK(r.v[0] == 0x6627e8d5u); CHECK(r.v[1] == 0xe169c58du);
+  CHECK(r.v[2] == 0xbc57ac4cu); CHECK(r.v[3] == 0x9b00dbd8u);
+  r = philox4x32_10(philox_block{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}}, 0xffffffffu, 0xffffffffu);
+  CHECK(r.v[0] == 0x408f276du); CHECK(r.v[1] == 0x41c83b0eu);
+  CHECK(r.v[2] == 0xa20bc7c6u); CHECK(r.v[3] == 0x6d5451fdu);
+  r = philox4x32_10(philox_block{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}}, 0xa4093822u, 0x299f31d0u);
+  CHECK(r.v[0] == 0xd16cfe09u); CHECK(r.v[1] == 0x94fdccebu);
+  CHECK(r.v[2] == 0x5001e420u); CHECK(r.v[3] == 0x24126ea1u);
+}
+
+TEST_CASE("secret: k distinct sorted indices in [0, n), deterministic, roughly uniform", "[tasks]") {
+  for (std::size_t n : {1u, 2u, 3u, 20u, 63u, 64u, 65u, 100u, 1000u})
+    for (std::size_t k : {1u, 2u, 3u, 5u, 20u}) {
+      if (k > n) continue;
+      for (std::uint64_t seed = 0; seed < 20; ++seed) {
+        auto s = make_secret(seed, n, k);
+        REQUIRE(s.size() == k);
+        REQUIRE(std::is_sorted(s.begin(), s.end()));
+        REQUIRE(std::adjacent_find(s.begin(), s.end()) == s.end());
+        REQUIRE(s.back() < n);
+        REQUIRE(s == make_secret(seed, n, k));
+      }
+    }
+  // Each index of [0, 20) is chosen with probability 3/20 over seeds.
+  std::vector<int> hits(20, 0);
+  const int seeds = 4000;
+  for (int seed = 0; seed < seeds; ++seed)
+    for (auto j : make_secret(static_cast<std::uint64_t>(seed), 20, 3)) ++hits[j];
+  for (int h : hits) CHECK(std::abs(h - seeds * 3 / 20) < 5 * std::sqrt(seeds * 0.15 * 0.85));
+}
+
+TEST_CASE("bad parameters throw invalid_argument naming the values", "[tasks]") {
+  CHECK_THROWS_AS(sparse_parity(0, 1, 1), std::invalid_argument);
+  CHECK_THROWS_AS(sparse_parity(20, 0, 1), std::invalid_argument);
+  CHECK_THROWS_AS(sparse_parity(3, 4, 1), std::invalid_argument);
+  CHECK_THROWS_AS(sparse_parity(20, 3, 1, {.noise = 0.5}), std::invalid_argument);
+  CHECK_THROWS_AS(sparse_parity(20, 3, 1, {.noise = -0.01}), std::invalid_argument);
+  CHECK_THROWS_AS(sparse_sum(20, 3, 1, {.noise = std::nan("")}), std::invalid_argument);
+  CHECK_THROWS_AS(sparse_parity(20, 3, 1).packed(split::train, 0), std::invalid_argument);
+  try {
+    sparse_parity(3, 4, 1);
+  } catch (const std::invalid_argument& e) {
+    CHECK_THAT(e.what(), Catch::Matchers::Contains("n=3") && Catch::Matchers::Contains("k=4"));
+  }
+}
+
+namespace {
+// Definition straight from the brief, on the +-1 values.
+double reference_label(task_kind kind, encoding enc, const std::vector<double>& x_pm,
+                       const std::vector<std::uint32_t>& secret) {
+  double prod = 1, sum = 0, andv = 1;
+  for (auto j : secret) {
+    prod *= x_pm[j];
+    sum += x_pm[j];
+    andv *= (x_pm[j] + 1) / 2;
+  }
+  const bool pm = enc == encoding::plus_minus_one;
+  switch (kind) {
+    case task_kind::parity: return pm ? prod : (1 - prod) / 2;
+    case task_kind::sum: {
+      double s01 = 0;
+      for (auto j : secret) s01 += (1 - x_pm[j]) / 2;
+      return pm ? sum : s01;
+    }
+    case task_kind::and_: {
+      double a01 = 1;
+      for (auto j : secret) a01 *= (1 - x_pm[j]) / 2;
+      return pm ? andv : a01;
+    }
+  }
+  return 0;
+}
+} // namespace
+
+TEST_CASE("labels match the definition in both encodings, odd and even k, every n", "[tasks]") {
+  for (auto kind : {task_kind::parity, task_kind::sum, task_kind::and_})
+    for (auto enc : {encoding::plus_minus_one, encoding::zero_one})
+      for (std::size_t n : {1u, 2u, 20u, 63u, 64u, 65u, 127u, 128u, 129u, 200u})
+        for (std::size_t k : {1u, 2u, 3u, 4u, 5u}) {
+          if (k > n) continue;
+          auto task = make_task(kind, n, k, 7 + n + k, {.enc = enc});
+          for (auto s : {split::train, split::test}) {
+            auto p = task.packed(s, 64);
+            auto d = task.dense(s, 64);
+            REQUIRE(p.row_words == (n + 63) / 64);
+            for (std::size_t i = 0; i < 64; ++i) {
+              std::vector<double> xpm(n);
+              for (std::size_t j = 0; j < n; ++j) {
+                xpm[j] = p.bit(i, j) ? -1.0 : 1.0;
+                const float want = enc == encoding::plus_minus_one ? float(xpm[j]) : float(p.bit(i, j));
+                REQUIRE(d.row(i)[j] == want);
+              }
+              if (n % 64) REQUIRE((p.row(i)[p.row_words - 1] >> (n % 64)) == 0u);  // padding zero
+              const double y = reference_label(kind, enc, xpm, task.secret());
+              INFO(to_string(kind) << " " << to_string(enc) << " n=" << n << " k=" << k);
+              REQUIRE(double(p.labels[i]) == y);
+              REQUIRE(double(d.y[i]) == y);
+              if (kind == task_kind::parity) REQUIRE(p.label_bit(i) == unsigned((1 - (enc == encoding::plus_minus_one ? y : 1 - 2 * y)) / 2));
+            }
+          }
+        }
+}
+
+TEST_CASE("both encodings describe the same bits: y01 = (1 - ypm) / 2 for parity", "[tasks]") {
+  for (std::size_t k : {1u, 2u, 3u, 4u, 5u, 6u}) {
+    auto a = sparse_parity(30, k, 99, {.enc = encoding::plus_minus_one}).dense(split::train, 200);
+    auto b = sparse_parity(30, k, 99, {.enc = encoding::zero_one}).dense(split::train, 200);
+    for (std::size_t i = 0; i < 200; ++i) {
+      REQUIRE(b.y[i] == (1 - a.y[i]) / 2);
+      for (std::size_t j = 0; j < 30; ++j) REQUIRE(b.row(i)[j] == (1 - a.row(i)[j]) / 2);
+    }
+  }
+}
+
+TEST_CASE("input bits are balanced", "[tasks]") {
+  auto p = sparse_parity(100, 3, 5).packed(split::train, 4000);
+  std::uint64_t ones = 0;
+  for (auto w : p.words) ones += static_cast<std::uint64_t>(std::popcount(w));
+  const double total = 4000.0 * 100;
+  CHECK(std::abs(double(ones) - total / 2) < 5 * std::sqrt(total / 4));
+}
+
+TEST_CASE("noise: train flip rate within 5 sigma, test labels clean", "[tasks]") {
+  for (double p : {0.0, 0.01, 0.1, 0.25, 0.49}) {
+    for (auto kind : {task_kind::parity, task_kind::sum, task_kind::and_}) {
+      auto noisy = make_task(kind, 40, 3, 11, {.noise = p});
+      auto clean = make_task(kind, 40, 3, 11);
+      const std::size_t m = 20000;
+      auto a = noisy.packed(split::train, m), b = clean.packed(split::train, m);
+      REQUIRE(a.words == b.words);
+      std::size_t flips = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        REQUIRE(b.labels[i] == clean.label_of(b.row(i)));
+        if (a.labels[i] != b.labels[i]) {
+          ++flips;
+          if (kind == task_kind::sum) REQUIRE(std::abs(a.labels[i] - b.labels[i]) == 2);
+        }
+      }
+      const double sd = std::sqrt(m * p * (1 - p));
+      INFO("p = " << p << " " << to_string(kind) << " flips = " << flips);
+      CHECK(std::abs(double(flips) - m * p) <= 5 * sd + 1);
+      auto t = noisy.packed(split::test, 1000);
+      for (std::size_t i = 0; i < 1000; ++i) REQUIRE(t.labels[i] == noisy.label_of(t.row(i)));
+    }
+  }
+}
+
+TEST_CASE("same seed, same data whatever the order or chunking", "[tasks]") {
+  for (std::size_t n : {20u, 64u, 65u, 130u}) {
+    auto task = sparse_parity(n, 3, 1234, {.noise = 0.2});
+    auto whole = task.packed(split::train, 1000);
+    auto again = sparse_parity(n, 3, 1234, {.noise = 0.2}).packed(split::train, 1000);
+    REQUIRE(whole.words == again.words);
+    REQUIRE(whole.labels == again.labels);
+    // Offsets: rows [300, 700) generated alone are rows 300..699 of the whole.
+    auto part = task.packed(split::train, 400, 300);
+    for (std::size_t i = 0; i < 400; ++i) {
+      REQUIRE(std::equal(part.row(i), part.row(i) + part.row_words, whole.row(300 + i)));
+      REQUIRE(part.labels[i] == whole.labels[300 + i]);
+    }
+    // Chunked streaming, odd chunk sizes, and generation in reverse order.
+    for (std::size_t chunk : {1u, 7u, 64u, 333u, 5000u}) {
+      std::size_t seen = 0;
+      task.for_each_chunk(split::train, 1000, chunk, [&](std::uint64_t first, const packed_samples& c) {
+        REQUIRE(first == seen);
+        for (std::size_t i = 0; i < c.count; ++i) {
+          REQUIRE(std::equal(c.row(i), c.row(i) + c.row_words, whole.row(first + i)));
+          REQUIRE(c.labels[i] == whole.labels[first + i]);
+        }
+        seen += c.count;
+      });
+      REQUIRE(seen == 1000);
+    }
+    std::vector<std::uint64_t> row(task.row_words());
+    for (std::size_t i = 1000; i-- > 0;) {
+      std::int32_t y;
+      task.generate(split::train, i, 1, row.data(), &y);
+      REQUIRE(std::equal(row.begin(), row.end(), whole.row(i)));
+      REQUIRE(y == whole.labels[i]);
+    }
+    // Different seed or split: different data.
+    CHECK(sparse_parity(n, 3, 1235).packed(split::train, 10).words != whole.words);
+    CHECK(task.packed(split::test, 1000).words != whole.words);
+  }
+}
+
+TEST_CASE("the test split is the train split of seed + 1000 (challenge protocol)", "[tasks]") {
+  auto t = sparse_parity(20, 3, 42).packed(split::test, 500);
+  auto other = sparse_parity(20, 3, 1042);  // same data stream, different secret
+  auto u = other.packed(split::train, 500);
+  CHECK(t.words == u.words);
+  CHECK(sparse_parity(20, 3, 42, {.test_seed_offset = 7}).packed(split::test, 5).words ==
+        sparse_parity(20, 3, 49).packed(split::train, 5).words);
+}
