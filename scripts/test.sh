@@ -15,7 +15,7 @@ if command -v nvcc >/dev/null 2>&1 || [ -x /usr/local/cuda/bin/nvcc ]; then
   echo "== cuda: compile the CUDA parts"
   cmake --preset cuda >/dev/null
   cmake --build --preset cuda -j "$jobs"
-  ctest --preset cuda -j "$jobs"
+  ctest --preset cuda -j "$jobs" --verbose  # shows why a test skipped
 else
   echo "== cuda: skipped, nvcc not found"
 fi
