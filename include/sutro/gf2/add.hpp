@@ -1,0 +1,58 @@
+#pragma once
+// Addition over GF(2) is XOR.
+//
+//   auto c = a + b;                 // new matrix (allocator of a)
+//   a += b;                         // in place
+//   sutro::gf2::add_into(a.window(0, 64, 0, 128), b.window(64, 128, 0, 128));  // windows too
+//
+// Shapes must agree: std::invalid_argument names both otherwise.
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+#include "sutro/gf2/matrix.hpp"
+#include "sutro/gf2/scalar/add.hpp"
+#if SUTRO_SIMD_ENABLED
+#include "sutro/gf2/simd/add.hpp"
+#endif
+
+namespace sutro::gf2 {
+namespace detail {
+inline void check_same_shape(const char* what, std::size_t r1, std::size_t c1, std::size_t r2,
+                             std::size_t c2) {
+  if (r1 != r2 || c1 != c2)
+    throw std::invalid_argument(std::string("sutro::gf2::") + what + ": shapes " + shape(r1, c1) +
+                                " and " + shape(r2, c2) + " differ");
+}
+} // namespace detail
+
+/// dst += src (dst a matrix or a writable window).
+template <class Dst, matrix_like Src>
+void add_into(Dst&& dst, const Src& src) {
+  detail::check_same_shape("add", dst.rows(), dst.cols(), src.rows(), src.cols());
+  using B = typename std::remove_cvref_t<Dst>::backend_type;
+  const detail::mblock d = dst.block();
+  const detail::cblock s = src.block();
+  for (std::size_t i = 0; i < d.rows; ++i) kernels::xor_row(B{}, d.row(i), s.row(i), d.words());
+}
+
+template <matrix_like A, matrix_like B>
+detail::result_t<A> add(const A& a, const B& b) {
+  detail::check_same_shape("add", a.rows(), a.cols(), b.rows(), b.cols());
+  auto out = sutro::gf2::copy_of(a);
+  sutro::gf2::add_into(out, b);
+  return out;
+}
+
+template <class Backend, class A1, matrix_like B>
+matrix<Backend, A1> operator+(const matrix<Backend, A1>& a, const B& b) {
+  return sutro::gf2::add(a, b);
+}
+template <class Backend, class A1, matrix_like B>
+matrix<Backend, A1>& operator+=(matrix<Backend, A1>& a, const B& b) {
+  sutro::gf2::add_into(a, b);
+  return a;
+}
+
+} // namespace sutro::gf2

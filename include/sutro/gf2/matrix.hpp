@@ -1,0 +1,451 @@
+#pragma once
+// sutro::gf2::matrix: a dense bit matrix over GF(2), and windows into one.
+//
+//   using M = sutro::gf2::matrix<>;                    // default backend and allocator
+//   M a = M::from_rows({"0110", "1011", "0001"});
+//   M b = M::random(4, 130, /*seed=*/7);
+//   M c = a * b;                                       // sutro/gf2/multiply.hpp
+//   a.set(0, 0, true); a.flip(2, 3); bool x = a(1, 2);
+//   auto top = b.window(0, 2, 0, 64);                  // rows [0,2), columns [0,64), no copy
+//   std::cout << a;                                    // one line of 0/1 per row
+//
+// Layout (others rely on it): row-major, 64 bits per std::uint64_t word, column
+// j of a row is bit (j % 64) of word (j / 64). Each row occupies stride() words,
+// a multiple of 8 (64 bytes, one AVX-512 register), and with the default
+// allocator every row starts 64-byte aligned. INVARIANT: every bit beyond cols()
+// in a row, up to the end of its stride, is zero. Every operation keeps it, and
+// code writing through row_words() must keep it too (kernels XOR whole words).
+//
+// Windows (matrix_view / const_matrix_view) select a row range and a column
+// range [c0, c1) with c0 a multiple of 64 and c1 a multiple of 64 or the
+// parent's cols(): so the bits beyond a window's cols() in its last word are
+// zero too, and words past ceil(cols()/64) belong to other columns (kernels on
+// windows touch only the first words_used() words of each row).
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <ostream>
+#include <random>
+#include <span>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "sutro/backend/traits.hpp"
+#include "sutro/memory/accounting_allocator.hpp"
+#include "sutro/memory/aligned_allocator.hpp"
+
+namespace sutro::gf2 {
+
+using word = std::uint64_t;
+inline constexpr std::size_t word_bits = 64;
+/// Rows are padded to a multiple of this many words (64 bytes).
+inline constexpr std::size_t row_alignment_words = 8;
+
+namespace detail {
+inline constexpr std::size_t words_for(std::size_t bits) noexcept { return (bits + 63) / 64; }
+inline constexpr std::size_t padded_words(std::size_t bits) noexcept {
+  return (words_for(bits) + row_alignment_words - 1) / row_alignment_words * row_alignment_words;
+}
+/// Mask of the valid bits of the last word of a row of `bits` columns.
+inline constexpr word tail_mask(std::size_t bits) noexcept {
+  return bits % 64 == 0 ? ~word{0} : (word{1} << (bits % 64)) - 1;
+}
+inline std::string shape(std::size_t r, std::size_t c) {
+  return std::to_string(r) + "x" + std::to_string(c);
+}
+
+/// The raw window every kernel works on.
+template <class Word>
+struct block {
+  Word* data = nullptr;
+  std::size_t rows = 0, cols = 0, stride = 0;
+  Word* row(std::size_t i) const noexcept { return data + i * stride; }
+  std::size_t words() const noexcept { return words_for(cols); }
+  operator block<const word>() const noexcept { return {data, rows, cols, stride}; }
+};
+using mblock = block<word>;
+using cblock = block<const word>;
+} // namespace detail
+
+template <class Backend, class Word>
+class basic_matrix_view;
+
+template <class Backend = sutro::default_backend,
+          class Alloc = sutro::backend_allocator_t<Backend, word>>
+class matrix {
+  static_assert(std::is_same_v<typename std::allocator_traits<Alloc>::value_type, word>,
+                "gf2::matrix allocates std::uint64_t words");
+
+ public:
+  using backend_type = Backend;
+  using allocator_type = Alloc;
+
+  explicit matrix(const Alloc& alloc = Alloc()) : words_(alloc) {}
+  /// A zero matrix of rows x cols.
+  matrix(std::size_t rows, std::size_t cols, const Alloc& alloc = Alloc())
+      : rows_(rows), cols_(cols), stride_(detail::padded_words(cols)), words_(alloc) {
+    if (stride_ != 0 && rows > words_.max_size() / stride_)
+      throw std::length_error("sutro::gf2::matrix: " + detail::shape(rows, cols) + " is too large");
+    words_.assign(rows * stride_, 0);
+  }
+
+  static matrix identity(std::size_t n, const Alloc& alloc = Alloc()) {
+    matrix m(n, n, alloc);
+    for (std::size_t i = 0; i < n; ++i) m.set_unchecked(i, i, true);
+    return m;
+  }
+  /// Uniform random bits from std::mt19937_64(seed): the same on every platform.
+  static matrix random(std::size_t rows, std::size_t cols, std::uint64_t seed,
+                       const Alloc& alloc = Alloc()) {
+    matrix m(rows, cols, alloc);
+    m.fill_random(seed);
+    return m;
+  }
+  /// One string of '0'/'1' per row, all of equal length.
+  static matrix from_rows(std::initializer_list<std::string_view> rows, const Alloc& alloc = Alloc()) {
+    return from_rows(std::span<const std::string_view>(rows.begin(), rows.size()), alloc);
+  }
+  static matrix from_rows(const std::vector<std::string>& rows, const Alloc& alloc = Alloc()) {
+    std::vector<std::string_view> views(rows.begin(), rows.end());
+    return from_rows(std::span<const std::string_view>(views), alloc);
+  }
+  static matrix from_rows(std::span<const std::string_view> rows, const Alloc& alloc = Alloc()) {
+    const std::size_t cols = rows.empty() ? 0 : rows[0].size();
+    matrix m(rows.size(), cols, alloc);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].size() != cols)
+        throw std::invalid_argument("sutro::gf2::matrix::from_rows: row " + std::to_string(i) +
+                                    " has " + std::to_string(rows[i].size()) +
+                                    " characters, row 0 has " + std::to_string(cols));
+      for (std::size_t j = 0; j < cols; ++j) {
+        const char ch = rows[i][j];
+        if (ch != '0' && ch != '1')
+          throw std::invalid_argument("sutro::gf2::matrix::from_rows: row " + std::to_string(i) +
+                                      " column " + std::to_string(j) + " is '" + std::string(1, ch) +
+                                      "', expected '0' or '1'");
+        m.set_unchecked(i, j, ch == '1');
+      }
+    }
+    return m;
+  }
+  /// rows*cols bytes, row-major, each 0 or 1 (anything else is rejected).
+  static matrix from_bytes(std::size_t rows, std::size_t cols, std::span<const std::uint8_t> bytes,
+                           const Alloc& alloc = Alloc()) {
+    if (bytes.size() != rows * cols)
+      throw std::invalid_argument("sutro::gf2::matrix::from_bytes: " + std::to_string(bytes.size()) +
+                                  " bytes for a " + detail::shape(rows, cols) + " matrix");
+    matrix m(rows, cols, alloc);
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; j < cols; ++j) {
+        const std::uint8_t b = bytes[i * cols + j];
+        if (b > 1)
+          throw std::invalid_argument("sutro::gf2::matrix::from_bytes: byte " +
+                                      std::to_string(i * cols + j) + " is " + std::to_string(b) +
+                                      ", expected 0 or 1");
+        m.set_unchecked(i, j, b != 0);
+      }
+    return m;
+  }
+
+  void fill_random(std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    const std::size_t used = words_used();
+    for (std::size_t i = 0; i < rows_; ++i) {
+      word* r = row_ptr(i);
+      for (std::size_t w = 0; w < used; ++w) r[w] = rng();
+      if (used) r[used - 1] &= detail::tail_mask(cols_);
+    }
+  }
+
+  std::size_t rows() const noexcept { return rows_; }
+  std::size_t cols() const noexcept { return cols_; }
+  /// Words per row including padding (a multiple of 8); the distance between rows.
+  std::size_t words_per_row() const noexcept { return stride_; }
+  std::size_t stride() const noexcept { return stride_; }
+  /// Words that hold columns: ceil(cols / 64).
+  std::size_t words_used() const noexcept { return detail::words_for(cols_); }
+  bool empty() const noexcept { return rows_ == 0 || cols_ == 0; }
+  allocator_type get_allocator() const { return words_.get_allocator(); }
+
+  word* data() noexcept { return words_.data(); }
+  const word* data() const noexcept { return words_.data(); }
+  word* row_ptr(std::size_t i) noexcept { return words_.data() + i * stride_; }
+  const word* row_ptr(std::size_t i) const noexcept { return words_.data() + i * stride_; }
+  /// The words_per_row() words of row i, padding included (keep padding bits zero).
+  std::span<word> row_words(std::size_t i) {
+    check_row(i, "row_words");
+    return {row_ptr(i), stride_};
+  }
+  std::span<const word> row_words(std::size_t i) const {
+    check_row(i, "row_words");
+    return {row_ptr(i), stride_};
+  }
+
+  bool get(std::size_t i, std::size_t j) const {
+    check(i, j, "get");
+    return get_unchecked(i, j);
+  }
+  bool operator()(std::size_t i, std::size_t j) const { return get(i, j); }
+  void set(std::size_t i, std::size_t j, bool value) {
+    check(i, j, "set");
+    set_unchecked(i, j, value);
+  }
+  void flip(std::size_t i, std::size_t j) {
+    check(i, j, "flip");
+    row_ptr(i)[j / 64] ^= word{1} << (j % 64);
+  }
+  bool get_unchecked(std::size_t i, std::size_t j) const noexcept {
+    return (row_ptr(i)[j / 64] >> (j % 64)) & 1u;
+  }
+  void set_unchecked(std::size_t i, std::size_t j, bool value) noexcept {
+    const word bit = word{1} << (j % 64);
+    word& w = row_ptr(i)[j / 64];
+    w = value ? (w | bit) : (w & ~bit);
+  }
+
+  void swap_rows(std::size_t i, std::size_t k) {
+    check_row(i, "swap_rows");
+    check_row(k, "swap_rows");
+    if (i != k) std::swap_ranges(row_ptr(i), row_ptr(i) + stride_, row_ptr(k));
+  }
+  /// row[dst] ^= row[src].
+  void xor_row(std::size_t dst, std::size_t src) {
+    check_row(dst, "xor_row");
+    check_row(src, "xor_row");
+    word* d = row_ptr(dst);
+    const word* s = row_ptr(src);
+    for (std::size_t w = 0; w < stride_; ++w) d[w] ^= s[w];
+  }
+  /// Number of ones in the matrix.
+  std::size_t weight() const noexcept {
+    std::size_t n = 0;
+    for (word w : words_) n += static_cast<std::size_t>(std::popcount(w));
+    return n;
+  }
+  std::size_t row_weight(std::size_t i) const {
+    check_row(i, "row_weight");
+    std::size_t n = 0;
+    for (std::size_t w = 0; w < stride_; ++w) n += static_cast<std::size_t>(std::popcount(row_ptr(i)[w]));
+    return n;
+  }
+
+  /// rows*cols bytes of 0/1, row-major.
+  std::vector<std::uint8_t> to_bytes() const {
+    std::vector<std::uint8_t> out(rows_ * cols_);
+    for (std::size_t i = 0; i < rows_; ++i)
+      for (std::size_t j = 0; j < cols_; ++j) out[i * cols_ + j] = get_unchecked(i, j) ? 1 : 0;
+    return out;
+  }
+  /// One line of '0'/'1' per row, each ended by '\n'.
+  std::string to_string() const {
+    std::string s;
+    s.reserve(rows_ * (cols_ + 1));
+    for (std::size_t i = 0; i < rows_; ++i) {
+      for (std::size_t j = 0; j < cols_; ++j) s += get_unchecked(i, j) ? '1' : '0';
+      s += '\n';
+    }
+    return s;
+  }
+
+  basic_matrix_view<Backend, word> window(std::size_t r0, std::size_t r1, std::size_t c0,
+                                          std::size_t c1);
+  basic_matrix_view<Backend, const word> window(std::size_t r0, std::size_t r1, std::size_t c0,
+                                                std::size_t c1) const;
+  basic_matrix_view<Backend, word> view() { return window(0, rows_, 0, cols_); }
+  basic_matrix_view<Backend, const word> view() const { return window(0, rows_, 0, cols_); }
+
+  detail::mblock block() noexcept { return {data(), rows_, cols_, stride_}; }
+  detail::cblock block() const noexcept { return {data(), rows_, cols_, stride_}; }
+
+  template <class A2>
+  bool operator==(const matrix<Backend, A2>& other) const noexcept {
+    if (rows_ != other.rows() || cols_ != other.cols()) return false;
+    const std::size_t used = words_used();
+    for (std::size_t i = 0; i < rows_; ++i)
+      if (!std::equal(row_ptr(i), row_ptr(i) + used, other.row_ptr(i))) return false;
+    return true;
+  }
+
+  friend std::ostream& operator<<(std::ostream& os, const matrix& m) { return os << m.to_string(); }
+
+ private:
+  void check_row(std::size_t i, const char* what) const {
+    if (i >= rows_)
+      throw std::out_of_range(std::string("sutro::gf2::matrix::") + what + ": row " +
+                              std::to_string(i) + " of a " + detail::shape(rows_, cols_) + " matrix");
+  }
+  void check(std::size_t i, std::size_t j, const char* what) const {
+    if (i >= rows_ || j >= cols_)
+      throw std::out_of_range(std::string("sutro::gf2::matrix::") + what + ": (" + std::to_string(i) +
+                              ", " + std::to_string(j) + ") outside a " + detail::shape(rows_, cols_) +
+                              " matrix");
+  }
+
+  std::size_t rows_ = 0, cols_ = 0, stride_ = 0;
+  std::vector<word, Alloc> words_;
+};
+
+/// A window into a matrix: no copy, same layout, rows r0..r1, columns c0..c1.
+/// Word is `word` (writable) or `const word`. Valid while the matrix lives
+/// and is not resized.
+template <class Backend, class Word>
+class basic_matrix_view {
+ public:
+  using backend_type = Backend;
+
+  basic_matrix_view(detail::block<Word> b) noexcept : b_(b) {}
+  /// A writable view converts to a read-only one.
+  operator basic_matrix_view<Backend, const word>() const noexcept { return {b_}; }
+
+  std::size_t rows() const noexcept { return b_.rows; }
+  std::size_t cols() const noexcept { return b_.cols; }
+  std::size_t stride() const noexcept { return b_.stride; }
+  std::size_t words_used() const noexcept { return b_.words(); }
+  Word* data() const noexcept { return b_.data; }
+  Word* row_ptr(std::size_t i) const noexcept { return b_.row(i); }
+  /// The words_used() words of row i (words past it belong to other columns).
+  std::span<Word> row_words(std::size_t i) const {
+    check(i, 0, "row_words", true);
+    return {b_.row(i), b_.words()};
+  }
+  detail::block<Word> block() const noexcept { return b_; }
+
+  bool get(std::size_t i, std::size_t j) const {
+    check(i, j, "get");
+    return (b_.row(i)[j / 64] >> (j % 64)) & 1u;
+  }
+  bool operator()(std::size_t i, std::size_t j) const { return get(i, j); }
+  void set(std::size_t i, std::size_t j, bool value) const
+    requires(!std::is_const_v<Word>)
+  {
+    check(i, j, "set");
+    const word bit = word{1} << (j % 64);
+    word& w = b_.row(i)[j / 64];
+    w = value ? (w | bit) : (w & ~bit);
+  }
+  void flip(std::size_t i, std::size_t j) const
+    requires(!std::is_const_v<Word>)
+  {
+    check(i, j, "flip");
+    b_.row(i)[j / 64] ^= word{1} << (j % 64);
+  }
+  /// A window of this window (same alignment rule, relative coordinates).
+  basic_matrix_view window(std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) const {
+    return make_window(b_, r0, r1, c0, c1);
+  }
+
+  static basic_matrix_view make_window(detail::block<Word> p, std::size_t r0, std::size_t r1,
+                                       std::size_t c0, std::size_t c1) {
+    if (r0 > r1 || r1 > p.rows || c0 > c1 || c1 > p.cols || c0 % 64 != 0 ||
+        (c1 % 64 != 0 && c1 != p.cols))
+      throw std::out_of_range("sutro::gf2::window: rows [" + std::to_string(r0) + ", " +
+                              std::to_string(r1) + ") columns [" + std::to_string(c0) + ", " +
+                              std::to_string(c1) + ") of a " + detail::shape(p.rows, p.cols) +
+                              " matrix (columns must start at a multiple of 64 and end at one "
+                              "or at the last column)");
+    return basic_matrix_view({p.data + r0 * p.stride + c0 / 64, r1 - r0, c1 - c0, p.stride});
+  }
+
+  /// A copy with its own storage.
+  template <class Alloc = sutro::backend_allocator_t<Backend, word>>
+  matrix<Backend, Alloc> to_matrix(const Alloc& alloc = Alloc()) const {
+    matrix<Backend, Alloc> m(b_.rows, b_.cols, alloc);
+    for (std::size_t i = 0; i < b_.rows; ++i) std::copy_n(b_.row(i), b_.words(), m.row_ptr(i));
+    return m;
+  }
+  /// Overwrite this window with a matrix of the same shape.
+  template <class Src>
+  void assign(const Src& src) const
+    requires(!std::is_const_v<Word>)
+  {
+    if (src.rows() != rows() || src.cols() != cols())
+      throw std::invalid_argument("sutro::gf2::window::assign: shapes " + detail::shape(rows(), cols()) +
+                                  " and " + detail::shape(src.rows(), src.cols()) + " differ");
+    for (std::size_t i = 0; i < b_.rows; ++i) std::copy_n(src.row_ptr(i), b_.words(), b_.row(i));
+  }
+
+ private:
+  void check(std::size_t i, std::size_t j, const char* what, bool row_only = false) const {
+    if (i >= b_.rows || (!row_only && j >= b_.cols))
+      throw std::out_of_range(std::string("sutro::gf2::window::") + what + ": (" + std::to_string(i) +
+                              ", " + std::to_string(j) + ") outside a " +
+                              detail::shape(b_.rows, b_.cols) + " window");
+  }
+  detail::block<Word> b_;
+};
+
+template <class Backend>
+using matrix_view = basic_matrix_view<Backend, word>;
+template <class Backend>
+using const_matrix_view = basic_matrix_view<Backend, const word>;
+
+template <class Backend, class Alloc>
+basic_matrix_view<Backend, word> matrix<Backend, Alloc>::window(std::size_t r0, std::size_t r1,
+                                                                std::size_t c0, std::size_t c1) {
+  return basic_matrix_view<Backend, word>::make_window(block(), r0, r1, c0, c1);
+}
+template <class Backend, class Alloc>
+basic_matrix_view<Backend, const word> matrix<Backend, Alloc>::window(std::size_t r0, std::size_t r1,
+                                                                      std::size_t c0,
+                                                                      std::size_t c1) const {
+  return basic_matrix_view<Backend, const word>::make_window(block(), r0, r1, c0, c1);
+}
+
+template <class B, class W1, class W2>
+bool operator==(const basic_matrix_view<B, W1>& a, const basic_matrix_view<B, W2>& b) noexcept {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
+  for (std::size_t i = 0; i < a.rows(); ++i)
+    if (!std::equal(a.row_ptr(i), a.row_ptr(i) + a.words_used(), b.row_ptr(i))) return false;
+  return true;
+}
+
+/// Anything with the matrix layout: a matrix or a window of one.
+template <class M>
+concept matrix_like = requires(const M& m) {
+  typename M::backend_type;
+  { m.rows() } -> std::convertible_to<std::size_t>;
+  { m.cols() } -> std::convertible_to<std::size_t>;
+  { m.block() } -> std::convertible_to<detail::cblock>;
+};
+
+namespace detail {
+template <class M>
+struct result_of {
+  using type = matrix<typename M::backend_type>;
+  static type make(const M&, std::size_t r, std::size_t c) { return type(r, c); }
+};
+template <class B, class A>
+struct result_of<matrix<B, A>> {
+  using type = matrix<B, A>;
+  static type make(const matrix<B, A>& m, std::size_t r, std::size_t c) {
+    return type(r, c, m.get_allocator());
+  }
+};
+/// The matrix type an operation on M returns (a window's results use the default allocator).
+template <class M>
+using result_t = typename result_of<std::remove_cvref_t<M>>::type;
+template <class M>
+result_t<M> make_result(const M& m, std::size_t r, std::size_t c) {
+  return result_of<std::remove_cvref_t<M>>::make(m, r, c);
+}
+} // namespace detail
+
+/// A copy with its own storage (the allocator of a matrix, the default one for a window).
+template <matrix_like M>
+detail::result_t<M> copy_of(const M& a) {
+  auto out = detail::make_result(a, a.rows(), a.cols());
+  const detail::cblock b = a.block();
+  for (std::size_t i = 0; i < b.rows; ++i)
+    for (std::size_t w = 0; w < b.words(); ++w) out.row_ptr(i)[w] = b.row(i)[w];
+  return out;
+}
+
+} // namespace sutro::gf2

@@ -1,0 +1,176 @@
+#pragma once
+// Linear systems over GF(2): A x = b, A X = B, the kernel (nullspace) and the inverse.
+//
+//   using M = sutro::gf2::matrix<>;
+//   using V = sutro::gf2::vector<>;
+//   M a = M::from_rows({"110", "011"});
+//   auto s = sutro::gf2::solve(a, V::from_string("10"));
+//   if (s.consistent) { /* a * s.solution == b; every a * (s.solution + column of s.nullspace) too */ }
+//   M k = sutro::gf2::kernel(a);          // 3 x 1, a * k == 0
+//   M inv = sutro::gf2::inverse(M::identity(4));   // throws std::domain_error when singular
+//
+// Nullspace bases are matrices whose COLUMNS are the basis vectors (cols(A) x
+// (cols(A) - rank)), so A * kernel(A) == 0. Free variables of the returned
+// particular solution are zero. All of it is one reduced echelon form of
+// [A | B], computed by the backend's elimination kernel.
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "sutro/gf2/echelon.hpp"
+#include "sutro/gf2/matrix.hpp"
+#include "sutro/gf2/vector.hpp"
+
+namespace sutro::gf2 {
+
+template <class Backend = sutro::default_backend,
+          class Alloc = sutro::backend_allocator_t<Backend, word>>
+struct solve_result {
+  bool consistent = false;
+  vector<Backend, Alloc> solution;   ///< one solution (zero vector when inconsistent)
+  matrix<Backend, Alloc> nullspace;  ///< columns: a basis of {x : A x = 0}
+};
+
+template <class Backend = sutro::default_backend,
+          class Alloc = sutro::backend_allocator_t<Backend, word>>
+struct solve_matrix_result {
+  bool consistent = false;
+  matrix<Backend, Alloc> solution;   ///< cols(A) x cols(B); zero when inconsistent
+  matrix<Backend, Alloc> nullspace;  ///< columns: a basis of {x : A x = 0}
+};
+
+namespace detail {
+
+/// 64 bits of a row starting at bit `bit`; words at or past `nwords` read as zero.
+inline word bits_at(const word* row, std::size_t nwords, std::size_t bit) noexcept {
+  const std::size_t w = bit / 64, s = bit % 64;
+  if (w >= nwords) return 0;
+  word v = row[w] >> s;
+  if (s != 0 && w + 1 < nwords) v |= row[w + 1] << (64 - s);
+  return v;
+}
+
+/// dst[dst_bit, dst_bit + nbits) |= src[src_bit, src_bit + nbits); dst bits there must be zero.
+inline void or_bits(word* dst, std::size_t dst_bit, const word* src, std::size_t src_words,
+                    std::size_t src_bit, std::size_t nbits) noexcept {
+  for (std::size_t k = 0; k < nbits; k += 64) {
+    word v = bits_at(src, src_words, src_bit + k);
+    if (nbits - k < 64) v &= (word{1} << (nbits - k)) - 1;
+    const std::size_t at = dst_bit + k, w = at / 64, s = at % 64;
+    dst[w] |= v << s;
+    if (s != 0 && (v >> (64 - s)) != 0) dst[w + 1] |= v >> (64 - s);
+  }
+}
+
+/// [a | b] with the backend and allocator of a.
+template <matrix_like A, matrix_like B>
+result_t<A> hcat(const A& a, const B& b) {
+  auto out = make_result(a, a.rows(), a.cols() + b.cols());
+  const cblock x = a.block(), y = b.block();
+  for (std::size_t i = 0; i < x.rows; ++i) {
+    or_bits(out.row_ptr(i), 0, x.row(i), x.words(), 0, x.cols);
+    or_bits(out.row_ptr(i), x.cols, y.row(i), y.words(), 0, y.cols);
+  }
+  return out;
+}
+
+/// Rows [0, rows) and columns [c0, c1) of m, any c0.
+template <class M>
+M columns(const M& m, std::size_t rows, std::size_t c0, std::size_t c1) {
+  M out(rows, c1 - c0, m.get_allocator());
+  for (std::size_t i = 0; i < rows; ++i)
+    or_bits(out.row_ptr(i), 0, m.row_ptr(i), m.words_used(), c0, c1 - c0);
+  return out;
+}
+
+/// Basis of the nullspace from a reduced echelon form whose first n columns are A's.
+template <class M>
+M nullspace_from_rref(const M& r, const echelon_info& info, std::size_t n) {
+  M basis(n, n - info.rank, r.get_allocator());
+  std::vector<bool> is_pivot(n, false);
+  for (std::size_t p : info.pivots) is_pivot[p] = true;
+  std::size_t j = 0;
+  for (std::size_t f = 0; f < n; ++f) {
+    if (is_pivot[f]) continue;
+    basis.set_unchecked(f, j, true);
+    for (std::size_t t = 0; t < info.rank; ++t)
+      if (r.get_unchecked(t, f)) basis.set_unchecked(info.pivots[t], j, true);
+    ++j;
+  }
+  return basis;
+}
+
+template <class M>
+bool consistent_rows(const M& r, std::size_t rank, std::size_t n) {
+  for (std::size_t i = rank; i < r.rows(); ++i)
+    for (std::size_t w = 0; w < r.words_used(); ++w)
+      if (r.row_ptr(i)[w]) return false;  // the A part of these rows is zero: any bit is in B
+  (void)n;
+  return true;
+}
+
+} // namespace detail
+
+/// Solves A X = B. Throws std::invalid_argument when rows(A) != rows(B).
+template <class Backend, class A1, class A2>
+solve_matrix_result<Backend, A1> solve(const matrix<Backend, A1>& a, const matrix<Backend, A2>& b) {
+  if (a.rows() != b.rows())
+    throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) +
+                                " and B is " + detail::shape(b.rows(), b.cols()) +
+                                " (their row counts must agree)");
+  const std::size_t n = a.cols(), k = b.cols();
+  auto aug = detail::hcat(a, b);
+  const echelon_info info = kernels::echelonize(Backend{}, aug.block(), true, n);
+  solve_matrix_result<Backend, A1> out{false, matrix<Backend, A1>(n, k, a.get_allocator()),
+                                       detail::nullspace_from_rref(aug, info, n)};
+  out.consistent = detail::consistent_rows(aug, info.rank, n);
+  if (out.consistent)
+    for (std::size_t t = 0; t < info.rank; ++t)
+      detail::or_bits(out.solution.row_ptr(info.pivots[t]), 0, aug.row_ptr(t), aug.words_used(), n, k);
+  return out;
+}
+
+/// Solves A x = b. Throws std::invalid_argument when b.size() != rows(A).
+template <class Backend, class A1, class A2>
+solve_result<Backend, A1> solve(const matrix<Backend, A1>& a, const vector<Backend, A2>& b) {
+  if (a.rows() != b.size())
+    throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) +
+                                " and b has size " + std::to_string(b.size()) +
+                                " (it must equal rows(A))");
+  matrix<Backend, A1> bm(b.size(), 1, a.get_allocator());
+  for (std::size_t i = 0; i < b.size(); ++i) bm.set_unchecked(i, 0, b.get_unchecked(i));
+  auto s = sutro::gf2::solve(a, bm);
+  solve_result<Backend, A1> out{s.consistent, vector<Backend, A1>(a.cols(), a.get_allocator()),
+                                std::move(s.nullspace)};
+  for (std::size_t j = 0; j < a.cols(); ++j) out.solution.set_unchecked(j, s.solution.get_unchecked(j, 0));
+  return out;
+}
+
+/// Basis of {x : A x = 0} as the columns of a cols(A) x (cols(A) - rank(A)) matrix.
+template <matrix_like M>
+detail::result_t<M> kernel(const M& a) {
+  auto r = sutro::gf2::copy_of(a);
+  const echelon_info info = sutro::gf2::echelonize(r, true);
+  return detail::nullspace_from_rref(r, info, a.cols());
+}
+
+/// The inverse of a square matrix. Throws std::invalid_argument when A is not
+/// square and std::domain_error when it is singular.
+template <matrix_like M>
+detail::result_t<M> inverse(const M& a) {
+  const std::size_t n = a.rows();
+  if (a.cols() != n)
+    throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) +
+                                ", not square");
+  auto aug = detail::hcat(a, detail::result_t<M>::identity(n));
+  using B = typename detail::result_t<M>::backend_type;
+  const echelon_info info = kernels::echelonize(B{}, aug.block(), true, n);
+  if (info.rank != n)
+    throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) +
+                            " matrix is singular (rank " + std::to_string(info.rank) + ")");
+  return detail::columns(aug, n, n, 2 * n);
+}
+
+} // namespace sutro::gf2

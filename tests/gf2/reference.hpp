@@ -1,0 +1,71 @@
+#pragma once
+// Bit-by-bit references for the gf2 tests: a dense 0/1 byte matrix and the
+// textbook algorithms on it, sharing no code with the library.
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace gf2ref {
+
+struct dense {
+  std::size_t rows = 0, cols = 0;
+  std::vector<std::uint8_t> v;  // row-major 0/1
+  dense(std::size_t r, std::size_t c) : rows(r), cols(c), v(r * c, 0) {}
+  std::uint8_t& at(std::size_t i, std::size_t j) { return v[i * cols + j]; }
+  std::uint8_t at(std::size_t i, std::size_t j) const { return v[i * cols + j]; }
+  bool operator==(const dense&) const = default;
+};
+
+template <class M>
+dense of(const M& m) {
+  dense d(m.rows(), m.cols());
+  for (std::size_t i = 0; i < m.rows(); ++i)
+    for (std::size_t j = 0; j < m.cols(); ++j) d.at(i, j) = m.get(i, j) ? 1 : 0;
+  return d;
+}
+
+inline dense mul(const dense& a, const dense& b) {
+  dense c(a.rows, b.cols);
+  for (std::size_t i = 0; i < a.rows; ++i)
+    for (std::size_t k = 0; k < a.cols; ++k)
+      if (a.at(i, k))
+        for (std::size_t j = 0; j < b.cols; ++j) c.at(i, j) ^= b.at(k, j);
+  return c;
+}
+
+inline dense add(const dense& a, const dense& b) {
+  dense c = a;
+  for (std::size_t i = 0; i < c.v.size(); ++i) c.v[i] ^= b.v[i];
+  return c;
+}
+
+inline dense transpose(const dense& a) {
+  dense t(a.cols, a.rows);
+  for (std::size_t i = 0; i < a.rows; ++i)
+    for (std::size_t j = 0; j < a.cols; ++j) t.at(j, i) = a.at(i, j);
+  return t;
+}
+
+/// Reduced (or plain) row echelon form by the textbook rule: leftmost column
+/// with a nonzero at or below the current row, first such row as pivot.
+inline std::pair<dense, std::vector<std::size_t>> echelon(dense a, bool reduced) {
+  std::vector<std::size_t> pivots;
+  std::size_t r = 0;
+  for (std::size_t c = 0; c < a.cols && r < a.rows; ++c) {
+    std::size_t p = r;
+    while (p < a.rows && !a.at(p, c)) ++p;
+    if (p == a.rows) continue;
+    for (std::size_t j = 0; j < a.cols; ++j) std::swap(a.at(p, j), a.at(r, j));
+    for (std::size_t i = reduced ? 0 : r + 1; i < a.rows; ++i)
+      if (i != r && a.at(i, c))
+        for (std::size_t j = 0; j < a.cols; ++j) a.at(i, j) ^= a.at(r, j);
+    pivots.push_back(c);
+    ++r;
+  }
+  return {a, pivots};
+}
+
+inline std::size_t rank(const dense& a) { return echelon(a, false).second.size(); }
+
+} // namespace gf2ref
