@@ -1,0 +1,114 @@
+#pragma once
+// GF(2) elimination for noiseless sparse parity: each sample is one equation
+// <b, s> = y over GF(2). Rows are added to an echelon basis until its rank is
+// n, the unique solution is read off, and the remaining rows verify it.
+//
+//   auto train = sutro::tasks::sparse_parity(20, 3, 42).packed(sutro::tasks::split::train, 30);
+//   auto r = sutro::solvers::gf2_elimination{}.solve(train);   // r.subset == task.secret()
+//
+// Rank below n: `ambiguous` (a whole affine space fits; no guess). A row that
+// contradicts the others: `failed` (noisy labels; use robust_gf2).
+// Fast paths keep one equation (inputs + label bit) in one word for n <= 63
+// and in two words for n <= 127, on the stack; larger n sizes it at run time.
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "sutro/solvers/gf2_basis.hpp"
+#include "sutro/solvers/result.hpp"
+#include "sutro/tasks/samples.hpp"
+
+namespace sutro::solvers {
+
+struct gf2_elimination_options {
+  std::size_t max_samples = 0;  ///< use at most this many rows (0: all)
+  bool verify_all = true;       ///< check every remaining row against the solution
+};
+
+namespace detail {
+inline void require_parity(const tasks::packed_samples& d, const char* who) {
+  if (d.spec.kind != tasks::task_kind::parity)
+    throw std::invalid_argument(std::string(who) + ": needs sparse parity samples, got " +
+                                tasks::to_string(d.spec.kind));
+  if (d.row_words != (d.spec.n + 63) / 64 || d.words.size() < d.count * d.row_words ||
+      d.labels.size() < d.count)
+    throw std::invalid_argument(std::string(who) + ": inconsistent packed samples (n = " +
+                                std::to_string(d.spec.n) + ", row_words = " + std::to_string(d.row_words) +
+                                ", count = " + std::to_string(d.count) + ")");
+}
+
+/// Row i as an equation: input words, then the label bit at position n.
+inline void load_equation(const tasks::packed_samples& d, std::size_t i, std::uint64_t* eq,
+                          std::size_t nw) noexcept {
+  const std::uint64_t* r = d.row(i);
+  for (std::size_t w = 0; w < nw; ++w) eq[w] = w < d.row_words ? r[w] : 0;
+  eq[d.spec.n / 64] |= std::uint64_t{d.label_bit(i)} << (d.spec.n % 64);
+}
+
+inline unsigned parity_with(const tasks::packed_samples& d, std::size_t i, const std::uint64_t* x) noexcept {
+  const std::uint64_t* r = d.row(i);
+  unsigned p = 0;
+  for (std::size_t w = 0; w < d.row_words; ++w) p ^= static_cast<unsigned>(std::popcount(r[w] & x[w]));
+  return p & 1u;
+}
+
+template <std::size_t W>
+solve_result eliminate(const tasks::packed_samples& d, std::size_t m, bool verify_all) {
+  const std::size_t n = d.spec.n;
+  gf2_basis<W> basis(n);
+  const std::size_t nw = basis.words();
+  std::conditional_t<(W > 0), std::array<std::uint64_t, (W ? W : 1)>, std::vector<std::uint64_t>> eq{}, x{};
+  if constexpr (W == 0) {
+    eq.assign(nw, 0);
+    x.assign(nw, 0);
+  }
+  solve_result res;
+  std::size_t i = 0;
+  for (; i < m && !basis.full(); ++i) {
+    load_equation(d, i, eq.data(), nw);
+    if (basis.insert(eq.data()) < 0) ++res.stats.disagreements;
+  }
+  res.stats.samples_used = i;
+  res.stats.rank = basis.rank();
+  res.stats.candidates = 1;
+  if (res.stats.disagreements) return res;  // failed: the labels are not a parity of the inputs
+  if (!basis.full()) {
+    res.status = solve_status::ambiguous;
+    return res;
+  }
+  basis.solve(x.data());
+  if (verify_all) {
+    for (; i < m; ++i) res.stats.disagreements += parity_with(d, i, x.data()) != d.label_bit(i);
+    if (res.stats.disagreements) return res;
+  }
+  res.subset = mask_to_subset(x.data(), nw);
+  res.status = solve_status::found;
+  return res;
+}
+} // namespace detail
+
+class gf2_elimination {
+ public:
+  gf2_elimination() = default;
+  explicit gf2_elimination(gf2_elimination_options o) : opt_(o) {}
+  [[nodiscard]] std::string_view name() const noexcept { return "gf2_elimination"; }
+
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
+    detail::require_parity(d, "sutro::solvers::gf2_elimination");
+    const std::size_t m = opt_.max_samples ? std::min(opt_.max_samples, d.count) : d.count;
+    const std::size_t n = d.spec.n;
+    if (n + 1 <= 64) return detail::eliminate<1>(d, m, opt_.verify_all);
+    if (n + 1 <= 128) return detail::eliminate<2>(d, m, opt_.verify_all);
+    return detail::eliminate<0>(d, m, opt_.verify_all);
+  }
+
+ private:
+  gf2_elimination_options opt_{};
+};
+
+} // namespace sutro::solvers

@@ -1,0 +1,117 @@
+#pragma once
+// Robust GF(2) elimination for noisy parity labels: solve many random subsets
+// of the equations (each just large enough for full rank), keep the candidate
+// that agrees with the most training rows. A subset free of flipped labels
+// yields the secret; that happens with probability about (1 - p)^(n + 2) per trial.
+//
+//   auto train = sutro::tasks::sparse_parity(20, 3, 42, {.noise = 0.15}).packed(sutro::tasks::split::train, 500);
+//   auto r = sutro::solvers::robust_gf2{}.solve(train);
+//
+// Candidates whose weight is not k (k is part of the task's public
+// definition) are discarded before scoring; the search stops early once a
+// candidate's agreement is `exit_z` standard deviations above chance.
+
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <numeric>
+#include <string_view>
+#include <vector>
+
+#include "sutro/solvers/gf2_basis.hpp"
+#include "sutro/solvers/gf2_elimination.hpp"
+#include "sutro/solvers/result.hpp"
+
+namespace sutro::solvers {
+
+struct robust_gf2_options {
+  std::size_t trials = 4000;      ///< random systems to solve at most
+  std::uint64_t seed = 0x5eed;    ///< of the subset choice (the result is deterministic)
+  bool require_weight_k = true;   ///< only score candidates with k ones
+  double exit_z = 8.0;            ///< stop when agreement is this many sigma above m/2
+  double min_z = 4.0;             ///< report `found` only above this many sigma
+};
+
+namespace detail {
+struct splitmix64 {
+  std::uint64_t s;
+  std::uint64_t operator()() noexcept {
+    std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::uint64_t bound) noexcept {  // tiny bias is irrelevant for row choice
+    return static_cast<std::size_t>(((*this)() >> 32) * bound >> 32);  // bound < 2^32
+  }
+};
+
+template <std::size_t W>
+solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_options& o) {
+  const std::size_t n = d.spec.n, m = d.count;
+  gf2_basis<W> basis(n);
+  const std::size_t nw = basis.words();
+  std::vector<std::uint64_t> eq(nw), x(nw), best(nw, 0);
+  std::vector<std::uint32_t> idx(m);
+  std::iota(idx.begin(), idx.end(), 0u);
+  splitmix64 rng{o.seed};
+  solve_result res;
+  long best_agree = -1;
+  bool any_full = false;
+  const double sd = std::sqrt(static_cast<double>(m));
+  for (std::size_t t = 0; t < o.trials; ++t) {
+    ++res.stats.candidates;
+    basis.clear();
+    for (std::size_t j = 0; j < m && !basis.full(); ++j) {
+      std::swap(idx[j], idx[j + rng.below(m - j)]);
+      load_equation(d, idx[j], eq.data(), nw);
+      (void)basis.insert(eq.data());  // contradictions: some label in this subset is flipped
+    }
+    if (!basis.full()) continue;
+    any_full = true;
+    basis.solve(x.data());
+    std::size_t weight = 0;
+    for (auto w : x) weight += static_cast<std::size_t>(std::popcount(w));
+    if (o.require_weight_k && weight != d.spec.k) continue;
+    if (x == best) continue;
+    long agree = 0;
+    for (std::size_t i = 0; i < m; ++i) agree += parity_with(d, i, x.data()) == d.label_bit(i);
+    if (agree > best_agree) {
+      best_agree = agree;
+      best = x;
+    }
+    if ((2.0 * static_cast<double>(agree) - static_cast<double>(m)) / sd >= o.exit_z) break;
+  }
+  res.stats.samples_used = m;
+  res.stats.rank = any_full ? n : 0;
+  if (best_agree < 0) {
+    res.status = any_full ? solve_status::failed : solve_status::ambiguous;
+    return res;
+  }
+  res.stats.disagreements = m - static_cast<std::size_t>(best_agree);
+  if ((2.0 * static_cast<double>(best_agree) - static_cast<double>(m)) / sd < o.min_z) return res;
+  res.subset = mask_to_subset(best.data(), nw);
+  res.status = solve_status::found;
+  return res;
+}
+} // namespace detail
+
+class robust_gf2 {
+ public:
+  robust_gf2() = default;
+  explicit robust_gf2(robust_gf2_options o) : opt_(o) {}
+  [[nodiscard]] std::string_view name() const noexcept { return "robust_gf2"; }
+
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
+    detail::require_parity(d, "sutro::solvers::robust_gf2");
+    if (d.spec.n + 1 <= 64) return detail::robust_solve<1>(d, opt_);
+    if (d.spec.n + 1 <= 128) return detail::robust_solve<2>(d, opt_);
+    return detail::robust_solve<0>(d, opt_);
+  }
+
+ private:
+  robust_gf2_options opt_{};
+};
+
+} // namespace sutro::solvers

@@ -1,0 +1,156 @@
+#pragma once
+// Exact solvers for sparse sum (y = sum of x_i over S, x in {-1, +1}; the 0/1
+// encoding is mapped to it): GF(2) does not apply.
+//  - sum_correlation: c_i = sum_j x_ij y_j is m in expectation for i in S and
+//    0 otherwise; take the k largest (ties at the boundary: ambiguous).
+//  - sum_least_squares: solve the normal equations (Gram matrix from
+//    xor-popcounts of bit columns) by Cholesky and round w_i to {0, 1}.
+// Both verify the rounded subset on every training row.
+//
+//   auto train = sutro::tasks::sparse_sum(20, 3, 42).packed(sutro::tasks::split::train, 100);
+//   auto r = sutro::solvers::sum_correlation{}.solve(train);   // r.subset == secret
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sutro/solvers/bit_columns.hpp"
+#include "sutro/solvers/result.hpp"
+#include "sutro/tasks/samples.hpp"
+
+namespace sutro::solvers {
+namespace detail {
+inline void require_sum(const tasks::packed_samples& d, const char* who) {
+  if (d.spec.kind != tasks::task_kind::sum)
+    throw std::invalid_argument(std::string(who) + ": needs sparse sum samples, got " +
+                                tasks::to_string(d.spec.kind));
+}
+inline long sum_label_pm(const tasks::packed_samples& d, std::size_t i) noexcept {
+  const long y = d.labels[i];
+  return d.spec.enc == tasks::encoding::plus_minus_one ? y : static_cast<long>(d.spec.k) - 2 * y;
+}
+/// Sets status/subset from a candidate mask after checking it on every row.
+inline void verify_sum(const tasks::packed_samples& d, const std::vector<std::uint64_t>& mask,
+                       solve_result& res) {
+  const auto ones = static_cast<long>(
+      std::accumulate(mask.begin(), mask.end(), std::size_t{0},
+                      [](std::size_t a, std::uint64_t w) { return a + static_cast<std::size_t>(std::popcount(w)); }));
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < d.count; ++i) {
+    long c = 0;
+    for (std::size_t w = 0; w < d.row_words; ++w) c += std::popcount(d.row(i)[w] & mask[w]);
+    bad += ones - 2 * c != sum_label_pm(d, i);
+  }
+  res.stats.disagreements = bad;
+  const double p = d.spec.noise, m = static_cast<double>(d.count);
+  const double allowed = p == 0.0 ? 0.0 : m * p + 4.0 * std::sqrt(m * p * (1 - p));
+  if (static_cast<double>(bad) <= allowed) {
+    res.status = solve_status::found;
+    res.subset = mask_to_subset(mask.data(), mask.size());
+  }
+}
+} // namespace detail
+
+class sum_correlation {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept { return "sum_correlation"; }
+
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
+    detail::require_sum(d, "sutro::solvers::sum_correlation");
+    const std::size_t n = d.spec.n, k = d.spec.k;
+    std::vector<long> c(n, 0);
+    long total = 0;
+    for (std::size_t i = 0; i < d.count; ++i) {
+      const long y = detail::sum_label_pm(d, i);
+      total += y;
+      for (std::size_t w = 0; w < d.row_words; ++w)
+        for (std::uint64_t v = d.row(i)[w]; v; v &= v - 1)
+          c[w * 64 + static_cast<std::size_t>(std::countr_zero(v))] += y;
+    }
+    for (auto& ci : c) ci = total - 2 * ci;  // sum_j x_ij y_j with x = 1 - 2b
+    std::vector<std::uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return c[a] > c[b]; });
+    solve_result res;
+    res.stats.samples_used = d.count;
+    res.stats.candidates = 1;
+    if (k < n && c[order[k - 1]] == c[order[k]]) {
+      res.status = solve_status::ambiguous;
+      return res;
+    }
+    std::vector<std::uint64_t> mask(d.row_words, 0);
+    for (std::size_t t = 0; t < k; ++t) mask[order[t] / 64] |= std::uint64_t{1} << (order[t] % 64);
+    detail::verify_sum(d, mask, res);
+    return res;
+  }
+};
+
+class sum_least_squares {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept { return "sum_least_squares"; }
+
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
+    detail::require_sum(d, "sutro::solvers::sum_least_squares");
+    const std::size_t n = d.spec.n;
+    const auto cols = bit_columns::from(d);
+    const auto m = static_cast<double>(d.count);
+    std::vector<double> g(n * n), rhs(n, 0.0);
+    for (std::size_t a = 0; a < n; ++a)
+      for (std::size_t b = 0; b <= a; ++b) {
+        std::size_t diff = 0;
+        for (std::size_t w = 0; w < cols.words; ++w)
+          diff += static_cast<std::size_t>(std::popcount(cols.col(a)[w] ^ cols.col(b)[w]));
+        g[a * n + b] = g[b * n + a] = m - 2.0 * static_cast<double>(diff);
+      }
+    double total = 0;
+    for (std::size_t i = 0; i < d.count; ++i) total += static_cast<double>(detail::sum_label_pm(d, i));
+    for (std::size_t i = 0; i < d.count; ++i) {
+      const double y = static_cast<double>(detail::sum_label_pm(d, i));
+      for (std::size_t w = 0; w < d.row_words; ++w)
+        for (std::uint64_t v = d.row(i)[w]; v; v &= v - 1)
+          rhs[w * 64 + static_cast<std::size_t>(std::countr_zero(v))] += y;
+    }
+    for (auto& r : rhs) r = total - 2.0 * r;
+    solve_result res;
+    res.stats.samples_used = d.count;
+    res.stats.candidates = 1;
+    // Cholesky G = L L^T in place (lower triangle); a tiny pivot: rank deficient.
+    for (std::size_t j = 0; j < n; ++j) {
+      double s = g[j * n + j];
+      for (std::size_t t = 0; t < j; ++t) s -= g[j * n + t] * g[j * n + t];
+      if (s <= 1e-9 * m) {
+        res.status = solve_status::ambiguous;
+        return res;
+      }
+      const double l = std::sqrt(s);
+      g[j * n + j] = l;
+      for (std::size_t i = j + 1; i < n; ++i) {
+        double v = g[i * n + j];
+        for (std::size_t t = 0; t < j; ++t) v -= g[i * n + t] * g[j * n + t];
+        g[i * n + j] = v / l;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {  // L z = rhs
+      for (std::size_t t = 0; t < i; ++t) rhs[i] -= g[i * n + t] * rhs[t];
+      rhs[i] /= g[i * n + i];
+    }
+    for (std::size_t i = n; i-- > 0;) {  // L^T w = z
+      for (std::size_t t = i + 1; t < n; ++t) rhs[i] -= g[t * n + i] * rhs[t];
+      rhs[i] /= g[i * n + i];
+    }
+    std::vector<std::uint64_t> mask(d.row_words, 0);
+    for (std::size_t i = 0; i < n; ++i)
+      if (rhs[i] > 0.5) mask[i / 64] |= std::uint64_t{1} << (i % 64);
+    detail::verify_sum(d, mask, res);
+    return res;
+  }
+};
+
+} // namespace sutro::solvers
