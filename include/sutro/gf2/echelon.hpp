@@ -19,18 +19,22 @@
 
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/echelon.hpp"
+#if SUTRO_SIMD_ENABLED
+#include "sutro/gf2/simd/echelon.hpp"
+#endif
 
 namespace sutro::gf2 {
 
 /// Eliminates in place (a matrix or a writable window). With reduced = true the
 /// result is the reduced row echelon form, else a row echelon form.
+/// `threads` > 1 splits each pass over the matrix by column slabs.
 template <class Backend, class Alloc>
-echelon_info echelonize(matrix<Backend, Alloc>& a, bool reduced = true) {
-  return kernels::echelonize(Backend{}, a.block(), reduced, a.cols());
+echelon_info echelonize(matrix<Backend, Alloc>& a, bool reduced = true, unsigned threads = 1) {
+  return kernels::echelonize(Backend{}, a.block(), reduced, a.cols(), threads == 0 ? 1 : threads);
 }
 template <class Backend>
-echelon_info echelonize(const matrix_view<Backend>& a, bool reduced = true) {
-  return kernels::echelonize(Backend{}, a.block(), reduced, a.cols());
+echelon_info echelonize(const matrix_view<Backend>& a, bool reduced = true, unsigned threads = 1) {
+  return kernels::echelonize(Backend{}, a.block(), reduced, a.cols(), threads == 0 ? 1 : threads);
 }
 
 template <class M>
@@ -54,9 +58,9 @@ echelon_result<detail::result_t<M>> reduced_row_echelon(const M& a) {
 }
 
 template <matrix_like M>
-std::size_t rank(const M& a) {
+std::size_t rank(const M& a, unsigned threads = 1) {
   auto form = sutro::gf2::copy_of(a);
-  return sutro::gf2::echelonize(form, false).rank;
+  return sutro::gf2::echelonize(form, false, threads).rank;
 }
 
 /// P A = L E: perm[i] is the row of A that becomes row i of P A; l is m x r,
@@ -92,7 +96,7 @@ ple_result<detail::result_t<M>> ple(const M& a) {
     }
     for (std::size_t i = r + 1; i < m; ++i)
       if (work.row_ptr(i)[w] & bit) {
-        kernels::xor_words(work.row_ptr(i) + w, work.row_ptr(r) + w, used - w);
+        kernels::xor_row(typename detail::result_t<M>::backend_type{}, work.row_ptr(i) + w, work.row_ptr(r) + w, used - w);
         lfull.set_unchecked(i, r, true);
       }
     lfull.set_unchecked(r, r, true);

@@ -19,6 +19,9 @@
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/multiply.hpp"
 #include "sutro/gf2/vector.hpp"
+#if SUTRO_SIMD_ENABLED
+#include "sutro/gf2/simd/multiply.hpp"
+#endif
 
 namespace sutro::gf2 {
 

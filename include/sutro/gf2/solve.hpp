@@ -122,7 +122,7 @@ solve_matrix_result<Backend, A1> solve(const matrix<Backend, A1>& a, const matri
                                 " (their row counts must agree)");
   const std::size_t n = a.cols(), k = b.cols();
   auto aug = detail::hcat(a, b);
-  const echelon_info info = kernels::echelonize(Backend{}, aug.block(), true, n);
+  const echelon_info info = kernels::echelonize(Backend{}, aug.block(), true, n, 1);
   solve_matrix_result<Backend, A1> out{false, matrix<Backend, A1>(n, k, a.get_allocator()),
                                        detail::nullspace_from_rref(aug, info, n)};
   out.consistent = detail::consistent_rows(aug, info.rank, n);
@@ -159,14 +159,14 @@ detail::result_t<M> kernel(const M& a) {
 /// The inverse of a square matrix. Throws std::invalid_argument when A is not
 /// square and std::domain_error when it is singular.
 template <matrix_like M>
-detail::result_t<M> inverse(const M& a) {
+detail::result_t<M> inverse(const M& a, unsigned threads = 1) {
   const std::size_t n = a.rows();
   if (a.cols() != n)
     throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) +
                                 ", not square");
   auto aug = detail::hcat(a, detail::result_t<M>::identity(n));
   using B = typename detail::result_t<M>::backend_type;
-  const echelon_info info = kernels::echelonize(B{}, aug.block(), true, n);
+  const echelon_info info = kernels::echelonize(B{}, aug.block(), true, n, threads == 0 ? 1 : threads);
   if (info.rank != n)
     throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) +
                             " matrix is singular (rank " + std::to_string(info.rank) + ")");

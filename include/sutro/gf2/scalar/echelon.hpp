@@ -7,6 +7,7 @@
 
 #include "sutro/backend/tags.hpp"
 #include "sutro/gf2/matrix.hpp"
+#include "sutro/gf2/scalar/add.hpp"
 
 namespace sutro::gf2 {
 
@@ -18,13 +19,10 @@ struct echelon_info {
 
 namespace kernels {
 
-inline void xor_words(word* dst, const word* src, std::size_t n) noexcept {
-  for (std::size_t w = 0; w < n; ++w) dst[w] ^= src[w];
-}
-
 // Rows at and below the current pivot row are zero left of the current column,
 // so swaps and XORs start at the pivot's word.
-inline echelon_info echelonize(scalar, detail::mblock a, bool reduced, std::size_t col_limit) {
+template <class Tag>
+echelon_info echelonize_rowwise(Tag tag, detail::mblock a, bool reduced, std::size_t col_limit) {
   echelon_info info;
   const std::size_t used = a.words();
   std::size_t r = 0;
@@ -36,12 +34,17 @@ inline echelon_info echelonize(scalar, detail::mblock a, bool reduced, std::size
     if (p == a.rows) continue;
     if (p != r) std::swap_ranges(a.row(p) + w, a.row(p) + used, a.row(r) + w);
     for (std::size_t i = reduced ? 0 : r + 1; i < a.rows; ++i)
-      if (i != r && (a.row(i)[w] & bit)) xor_words(a.row(i) + w, a.row(r) + w, used - w);
+      if (i != r && (a.row(i)[w] & bit)) xor_row(tag, a.row(i) + w, a.row(r) + w, used - w);
     info.pivots.push_back(c);
     ++r;
   }
   info.rank = r;
   return info;
+}
+
+inline echelon_info echelonize(scalar tag, detail::mblock a, bool reduced, std::size_t col_limit,
+                               unsigned /*threads*/) {
+  return echelonize_rowwise(tag, a, reduced, col_limit);
 }
 
 } // namespace kernels

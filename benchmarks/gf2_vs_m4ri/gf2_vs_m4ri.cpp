@@ -1,0 +1,151 @@
+// sutro::gf2 against M4RI, same random inputs, alternating runs.
+//
+//   gf2_vs_m4ri [--reps 5] [--threads 1] [--ops multiply,echelonize,transpose,inverse] [n ...]
+//
+// Prints `op n sutro_seconds m4ri_seconds ratio` per case (medians of the reps,
+// ratio = m4ri / sutro) and exits 1 when an answer differs from M4RI's.
+// Default sizes: 4096 8192 16384.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <m4ri/m4ri.h>
+}
+
+#include "sutro/gf2/all.hpp"
+
+namespace gf2 = sutro::gf2;
+using M = gf2::matrix<>;
+
+namespace {
+
+mzd_t* to_m4ri(const M& a) {
+  mzd_t* m = mzd_init(static_cast<rci_t>(a.rows()), static_cast<rci_t>(a.cols()));
+  for (std::size_t i = 0; i < a.rows(); ++i)
+    std::memcpy(mzd_row(m, static_cast<rci_t>(i)), a.row_ptr(i), a.words_used() * sizeof(word));
+  return m;
+}
+
+bool same(const M& a, const mzd_t* m) {
+  if (a.rows() != static_cast<std::size_t>(m->nrows) || a.cols() != static_cast<std::size_t>(m->ncols))
+    return false;
+  for (std::size_t i = 0; i < a.rows(); ++i)
+    for (std::size_t w = 0; w < a.words_used(); ++w) {
+      word x = mzd_row(m, static_cast<rci_t>(i))[w];
+      if (w + 1 == a.words_used()) x &= gf2::detail::tail_mask(a.cols());
+      if (x != a.row_ptr(i)[w]) return false;
+    }
+  return true;
+}
+
+double seconds(const std::function<void()>& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// An invertible matrix: the product of random unit lower and upper triangular ones.
+M invertible(std::size_t n, std::uint64_t seed) {
+  M l = M::random(n, n, seed), u = M::random(n, n, seed + 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    word* lr = l.row_ptr(i);
+    word* ur = u.row_ptr(i);
+    for (std::size_t w = 0; w < l.words_used(); ++w) {
+      const std::size_t lo = w * 64;
+      if (lo > i) lr[w] = 0;
+      else if (i < lo + 64) lr[w] &= (i % 64 == 63) ? ~word{0} : ((word{1} << (i % 64 + 1)) - 1);
+      if (lo + 64 <= i) ur[w] = 0;
+      else if (i >= lo) ur[w] &= ~((word{1} << (i % 64)) - 1);
+    }
+    l.set(i, i, true);
+    u.set(i, i, true);
+  }
+  return l * u;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  int reps = 5;
+  unsigned threads = 1;
+  std::vector<std::string> ops{"multiply", "echelonize", "transpose", "inverse"};
+  std::vector<std::size_t> sizes;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
+    else if (arg == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::atoi(argv[++i]));
+    else if (arg == "--ops" && i + 1 < argc) {
+      ops.clear();
+      std::stringstream ss(argv[++i]);
+      for (std::string op; std::getline(ss, op, ',');) ops.push_back(op);
+    } else sizes.push_back(std::strtoull(arg.c_str(), nullptr, 10));
+  }
+  if (sizes.empty()) sizes = {4096, 8192, 16384};
+  std::printf("# op n sutro_seconds m4ri_seconds ratio   (medians of %d alternating runs, sutro threads %u, M4RI single thread)\n",
+              reps, threads);
+  bool all_agree = true;
+  for (const std::string& op : ops)
+    for (std::size_t n : sizes) {
+      std::vector<double> ts, tm;
+      bool agree = true;
+      const M a = op == "inverse" ? invertible(n, 2 * n + 1) : M::random(n, n, n);
+      const M b = M::random(n, n, n + 7);
+      mzd_t* ma = to_m4ri(a);
+      mzd_t* mb = to_m4ri(b);
+      for (int r = 0; r < reps; ++r) {
+        if (op == "multiply") {
+          M c;
+          ts.push_back(seconds([&] { c = gf2::mul(a, b, threads); }));
+          mzd_t* mc = nullptr;
+          tm.push_back(seconds([&] { mc = mzd_mul(nullptr, ma, mb, 0); }));
+          agree = agree && same(c, mc);
+          mzd_free(mc);
+        } else if (op == "echelonize") {
+          M e = a;
+          mzd_t* me = mzd_copy(nullptr, ma);
+          std::size_t rank = 0;
+          rci_t mrank = 0;
+          ts.push_back(seconds([&] { rank = gf2::echelonize(e, false, threads).rank; }));
+          tm.push_back(seconds([&] { mrank = mzd_echelonize(me, 0); }));
+          agree = agree && rank == static_cast<std::size_t>(mrank);
+          mzd_free(me);
+        } else if (op == "transpose") {
+          M t;
+          ts.push_back(seconds([&] { t = gf2::transpose(a); }));
+          mzd_t* mt = nullptr;
+          tm.push_back(seconds([&] { mt = mzd_transpose(nullptr, ma); }));
+          agree = agree && same(t, mt);
+          mzd_free(mt);
+        } else if (op == "inverse") {
+          M inv;
+          ts.push_back(seconds([&] { inv = gf2::inverse(a, threads); }));
+          mzd_t* mi = nullptr;
+          tm.push_back(seconds([&] { mi = mzd_inv_m4ri(nullptr, ma, 0); }));
+          agree = agree && same(inv, mi);
+          mzd_free(mi);
+        } else {
+          std::fprintf(stderr, "unknown op %s\n", op.c_str());
+          return 2;
+        }
+      }
+      mzd_free(ma);
+      mzd_free(mb);
+      const double s = median(ts), m = median(tm);
+      std::printf("%s %zu %.6f %.6f %.2f%s\n", op.c_str(), n, s, m, m / s, agree ? "" : "  DISAGREE");
+      std::fflush(stdout);
+      all_agree = all_agree && agree;
+    }
+  return all_agree ? 0 : 1;
+}

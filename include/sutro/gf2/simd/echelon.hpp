@@ -1,0 +1,187 @@
+#pragma once
+// M4RI-style elimination (Albrecht, Bard and Hart 2010, "Efficient dense
+// Gaussian elimination over the field with two elements"): find up to 64
+// pivots in a 64-column panel with plain row operations on the few candidate
+// rows, make the pivot rows an identity on their pivot columns, then clear
+// those columns in every other row with eight 8-bit Four-Russians tables, one
+// pass over the matrix per 64 pivots instead of one per pivot. The pivot rule
+// (leftmost column, first row below) and the row swaps are the reference's, so
+// both forms match it bit for bit.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#if defined(__BMI2__)
+#include <immintrin.h>
+#endif
+#include <xsimd/xsimd.hpp>
+
+#include "sutro/backend/tags.hpp"
+#include "sutro/gf2/matrix.hpp"
+#include "sutro/gf2/scalar/echelon.hpp"
+#include "sutro/gf2/simd/add.hpp"
+#include "sutro/gf2/simd/multiply.hpp"
+
+namespace sutro::gf2::kernels {
+namespace m4ri_elim {
+
+inline word bits_at(const word* row, std::size_t nwords, std::size_t bit) noexcept {
+  const std::size_t w = bit / 64, s = bit % 64;
+  word v = row[w] >> s;
+  if (s != 0 && w + 1 < nwords) v |= row[w + 1] << (64 - s);
+  return v;
+}
+
+inline word gather(word x, word mask) noexcept {
+#if defined(__BMI2__)
+  return _pext_u64(x, mask);
+#else
+  word out = 0;
+  for (word bit = 1; mask; mask &= mask - 1, bit <<= 1)
+    if (x & mask & (~mask + 1)) out |= bit;
+  return out;
+#endif
+}
+
+// Clears the pivot columns of rows `targets` using k pivot rows that are an
+// identity on the pivot columns (piv: words [w0, used) of each, pstride apart);
+// idx[t] holds target t's bits at the pivot columns.
+template <class Arch>
+void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
+                  const std::vector<std::size_t>& targets, const std::vector<word>& idx,
+                  std::size_t first_slab, std::size_t slab_step) {
+  using batch = xsimd::batch<word, Arch>;
+  constexpr std::size_t sw = m4rm::slab_words;
+  constexpr std::size_t nb = sw / batch::size;
+  const std::size_t used = a.words(), ntab = (k + 7) / 8;
+  std::vector<word, memory::aligned_allocator<word, 64>> tab(ntab * 256 * sw);
+  std::vector<word> padded(64 * sw);
+  for (std::size_t s0 = w0 + first_slab * sw; s0 < used; s0 += slab_step * sw) {
+    const std::size_t width = std::min(sw, used - s0);
+    for (std::size_t g = 0; g < ntab; ++g) {
+      const word* rp[8];
+      for (std::size_t j = 0; j < 8; ++j) {
+        const std::size_t p = g * 8 + j;
+        if (p >= k) {
+          rp[j] = nullptr;
+        } else if (width < sw) {
+          word* q = padded.data() + p * sw;
+          std::memset(q, 0, sw * sizeof(word));
+          std::memcpy(q, piv + p * pstride + (s0 - w0), width * sizeof(word));
+          rp[j] = q;
+        } else {
+          rp[j] = piv + p * pstride + (s0 - w0);
+        }
+      }
+      m4rm::build_table<Arch>(tab.data() + g * 256 * sw, rp);
+    }
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      const word x = idx[t];
+      if (x == 0) continue;
+      batch acc[nb];
+      for (std::size_t v = 0; v < nb; ++v) acc[v] = batch(word{0});
+      for (std::size_t g = 0; g < ntab; ++g) {
+        const word* e = tab.data() + (g * 256 + ((x >> (8 * g)) & 0xff)) * sw;
+        for (std::size_t v = 0; v < nb; ++v) acc[v] = acc[v] ^ batch::load_aligned(e + v * batch::size);
+      }
+      word* row = a.row(targets[t]) + s0;
+      if (width == sw) {
+        for (std::size_t v = 0; v < nb; ++v)
+          (acc[v] ^ batch::load_unaligned(row + v * batch::size)).store_unaligned(row + v * batch::size);
+      } else {
+        alignas(64) word tmp[sw];
+        for (std::size_t v = 0; v < nb; ++v) acc[v].store_aligned(tmp + v * batch::size);
+        for (std::size_t w = 0; w < width; ++w) row[w] ^= tmp[w];
+      }
+    }
+  }
+}
+
+} // namespace m4ri_elim
+
+template <class Arch>
+echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
+                        unsigned threads) {
+  if (a.rows < 128 || col_limit < 128) return echelonize_rowwise(tag, a, reduced, col_limit);
+  echelon_info info;
+  const std::size_t used = a.words();
+  std::vector<unsigned char> applied(a.rows, 0);  // panel pivots already applied to each row
+  std::vector<std::size_t> pc;
+  std::vector<std::size_t> targets;
+  std::vector<word> idx, piv;
+  std::size_t r = 0, c = 0;
+  while (c < col_limit && r < a.rows) {
+    const std::size_t w0 = c / 64;
+    const std::size_t c_end = std::min(c + 64, col_limit);
+    pc.clear();
+    std::size_t j = c;
+    std::size_t scanned_to = r;  // rows [r + kbar, scanned_to) have applied[] valid
+    for (; j < c_end && pc.size() < 64 && r + pc.size() < a.rows; ++j) {
+      const std::size_t w = j / 64;
+      const word bit = word{1} << (j % 64);
+      for (std::size_t i = r + pc.size(); i < a.rows; ++i) {
+        if (i >= scanned_to) applied[i] = 0, scanned_to = i + 1;
+        for (std::size_t p = applied[i]; p < pc.size(); ++p)
+          if (a.row(i)[pc[p] / 64] & (word{1} << (pc[p] % 64)))
+            xor_row(tag, a.row(i) + w0, a.row(r + p) + w0, used - w0);
+        applied[i] = static_cast<unsigned char>(pc.size());
+        if (a.row(i)[w] & bit) {
+          const std::size_t dst = r + pc.size();
+          if (i != dst) {
+            std::swap_ranges(a.row(i) + w0, a.row(i) + used, a.row(dst) + w0);
+            std::swap(applied[i], applied[dst]);
+          }
+          pc.push_back(j);
+          break;
+        }
+      }
+    }
+    const std::size_t k = pc.size();
+    if (k != 0) {
+      // Back-substitute a copy of the pivot rows into an identity on pc: the
+      // tables need it; the matrix keeps it only for the reduced form (the
+      // plain form keeps the reference's unreduced pivot rows).
+      const std::size_t pw = used - w0;
+      piv.resize(k * pw);
+      for (std::size_t p = 0; p < k; ++p) std::copy_n(a.row(r + p) + w0, pw, piv.data() + p * pw);
+      for (std::size_t p = k; p-- > 1;)
+        for (std::size_t q = 0; q < p; ++q)
+          if (piv[q * pw + (pc[p] / 64 - w0)] & (word{1} << (pc[p] % 64)))
+            xor_row(tag, piv.data() + q * pw, piv.data() + p * pw, pw);
+      if (reduced)
+        for (std::size_t p = 0; p < k; ++p) std::copy_n(piv.data() + p * pw, pw, a.row(r + p) + w0);
+      word mask = 0;
+      for (std::size_t p : pc) mask |= word{1} << (p - c);
+      targets.clear();
+      idx.clear();
+      auto consider = [&](std::size_t i) {
+        const word x = m4ri_elim::gather(m4ri_elim::bits_at(a.row(i), used, c), mask);
+        if (x != 0) targets.push_back(i), idx.push_back(x);
+      };
+      if (reduced)
+        for (std::size_t i = 0; i < r; ++i) consider(i);
+      for (std::size_t i = r + k; i < a.rows; ++i) consider(i);
+      const std::size_t nslabs = (used - w0 + m4rm::slab_words - 1) / m4rm::slab_words;
+      const std::size_t nt = std::min<std::size_t>(threads, nslabs);
+      if (nt <= 1 || targets.size() < 256) {
+        m4ri_elim::apply_tables<Arch>(a, piv.data(), pw, k, w0, targets, idx, 0, 1);
+      } else {
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < nt; ++t)
+          pool.emplace_back([&, t] { m4ri_elim::apply_tables<Arch>(a, piv.data(), pw, k, w0, targets, idx, t, nt); });
+        m4ri_elim::apply_tables<Arch>(a, piv.data(), pw, k, w0, targets, idx, 0, nt);
+        for (auto& th : pool) th.join();
+      }
+      info.pivots.insert(info.pivots.end(), pc.begin(), pc.end());
+      r += k;
+    }
+    c = j;
+  }
+  info.rank = r;
+  return info;
+}
+
+} // namespace sutro::gf2::kernels

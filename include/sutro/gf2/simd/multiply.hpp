@@ -1,0 +1,133 @@
+#pragma once
+// Method of Four Russians product (Arlazarov et al. 1970; M4RI's mzd_mul_m4rm)
+// with the tables sized for L2: for a slab of `slab_words` columns of C and B
+// and `kwords` words (64 rows of B each) of A, build one 256-entry table per 8
+// rows of B (all XOR combinations, 255 row XORs each), then every row of C
+// takes one table row per byte of A instead of up to eight row XORs.
+// Accumulators stay in registers across the 8 * kwords lookups of a row.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include <xsimd/xsimd.hpp>
+
+#include "sutro/backend/tags.hpp"
+#include "sutro/gf2/matrix.hpp"
+#include "sutro/gf2/scalar/multiply.hpp"
+#include "sutro/gf2/simd/add.hpp"
+
+namespace sutro::gf2::kernels {
+namespace m4rm {
+
+inline constexpr std::size_t slab_words = 16;   // 1024 columns: 2 AVX-512 registers
+inline constexpr std::size_t kwords = 2;        // 16 tables of 256 x 128 bytes = 512 KiB
+inline constexpr std::size_t row_block = 4096;  // rows of C per table build
+inline constexpr std::size_t tables = 8 * kwords;
+/// Below this many rows of A a table costs more than it saves.
+inline constexpr std::size_t min_rows = 128;
+
+// T[x] = XOR of rows j of `rows` whose bit j is set in x, built by doubling.
+template <class Arch>
+void build_table(word* t, const word* const* rows) noexcept {
+  using batch = xsimd::batch<word, Arch>;
+  std::memset(t, 0, slab_words * sizeof(word));
+  for (std::size_t j = 0; j < 8; ++j) {
+    const std::size_t half = std::size_t{1} << j;
+    const word* r = rows[j];
+    word* dst = t + half * slab_words;
+    if (r == nullptr) {
+      std::memcpy(dst, t, half * slab_words * sizeof(word));
+      continue;
+    }
+    for (std::size_t x = 0; x < half; ++x)
+      for (std::size_t w = 0; w < slab_words; w += batch::size)
+        (batch::load_aligned(t + x * slab_words + w) ^ batch::load_unaligned(r + w))
+            .store_aligned(dst + x * slab_words + w);
+  }
+}
+
+template <class Arch>
+void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, word* tab) {
+  using batch = xsimd::batch<word, Arch>;
+  constexpr std::size_t nb = slab_words / batch::size;
+  const std::size_t width = std::min(slab_words, c.words() - s0);
+  // B rows restricted to the slab, zero padded to slab_words when the slab is partial.
+  std::vector<word> padded(width < slab_words ? 64 * kwords * slab_words : 0);
+  for (std::size_t k0 = 0; k0 < a.words(); k0 += kwords) {
+    for (std::size_t t = 0; t < tables; ++t) {
+      const word* rp[8];
+      for (std::size_t j = 0; j < 8; ++j) {
+        const std::size_t k = k0 * 64 + t * 8 + j;
+        if (k >= b.rows) {
+          rp[j] = nullptr;
+        } else if (width < slab_words) {
+          word* p = padded.data() + (t * 8 + j) * slab_words;
+          std::memset(p, 0, slab_words * sizeof(word));
+          std::memcpy(p, b.row(k) + s0, width * sizeof(word));
+          rp[j] = p;
+        } else {
+          rp[j] = b.row(k) + s0;
+        }
+      }
+      build_table<Arch>(tab + t * 256 * slab_words, rp);
+    }
+    const std::size_t kn = std::min(kwords, a.words() - k0);
+    for (std::size_t i = 0; i < a.rows; ++i) {
+      word aw[kwords] = {};
+      for (std::size_t q = 0; q < kn; ++q) aw[q] = a.row(i)[k0 + q];
+      batch acc[nb];
+      for (std::size_t v = 0; v < nb; ++v) acc[v] = batch(word{0});
+      for (std::size_t q = 0; q < kn; ++q)
+        for (std::size_t t = 0; t < 8; ++t) {
+          const word* e = tab + ((q * 8 + t) * 256 + ((aw[q] >> (8 * t)) & 0xff)) * slab_words;
+          for (std::size_t v = 0; v < nb; ++v) acc[v] = acc[v] ^ batch::load_aligned(e + v * batch::size);
+        }
+      word* cr = c.row(i) + s0;
+      if (width == slab_words) {
+        for (std::size_t v = 0; v < nb; ++v)
+          (acc[v] ^ batch::load_unaligned(cr + v * batch::size)).store_unaligned(cr + v * batch::size);
+      } else {
+        alignas(64) word tmp[slab_words];
+        for (std::size_t v = 0; v < nb; ++v) acc[v].store_aligned(tmp + v * batch::size);
+        for (std::size_t w = 0; w < width; ++w) cr[w] ^= tmp[w];
+      }
+    }
+  }
+}
+
+} // namespace m4rm
+
+template <class Arch>
+void mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b,
+             unsigned threads) {
+  if (a.rows < m4rm::min_rows || a.words() == 0 || c.words() == 0) {
+    const std::size_t cw = c.words();
+    for (std::size_t i = 0; i < a.rows; ++i)
+      for (std::size_t w = 0; w < a.words(); ++w)
+        for (word bits = a.row(i)[w]; bits; bits &= bits - 1)
+          xor_row(tag, c.row(i), b.row(w * 64 + static_cast<std::size_t>(std::countr_zero(bits))), cw);
+    return;
+  }
+  const std::size_t nslabs = (c.words() + m4rm::slab_words - 1) / m4rm::slab_words;
+  const std::size_t table_words = m4rm::tables * 256 * m4rm::slab_words;
+  auto run = [&](std::size_t first, std::size_t step) {
+    std::vector<word, memory::aligned_allocator<word, 64>> tab(table_words);
+    for (std::size_t s = first; s < nslabs; s += step)
+      for (std::size_t r0 = 0; r0 < a.rows; r0 += m4rm::row_block) {
+        const std::size_t rn = std::min(m4rm::row_block, a.rows - r0);
+        m4rm::slab<Arch>({c.row(r0), rn, c.cols, c.stride}, {a.row(r0), rn, a.cols, a.stride}, b,
+                         s * m4rm::slab_words, tab.data());
+      }
+  };
+  const std::size_t nt = std::min<std::size_t>(threads, nslabs);
+  if (nt <= 1) return run(0, 1);
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(run, t, nt);
+  run(0, nt);
+  for (auto& th : pool) th.join();
+}
+
+} // namespace sutro::gf2::kernels
