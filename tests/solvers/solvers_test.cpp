@@ -63,7 +63,7 @@ void check_basis(std::size_t n, std::size_t m, std::uint64_t seed) {
     eqs.push_back(eq);
     auto copy = eq;
     REQUIRE(basis.insert(copy.data()) >= 0);  // consistent system: never -1
-    REQUIRE(basis.rank() == reference_rank(dense, n));
+    if (i == 0 || i == m / 2 || i + 1 == m) REQUIRE(basis.rank() == reference_rank(dense, n));
   }
   if (basis.full() && m >= 2) {
     std::vector<std::uint64_t> x(nw);
@@ -173,24 +173,25 @@ TEST_CASE("exhaustive and robust_gf2 on noisy labels", "[solvers]") {
 }
 
 TEST_CASE("robust_gf2 success-rate curve beats 100% / 65% / 20% at 10 / 15 / 20% noise", "[solvers][curve]") {
-  // (20, 3), 500 training samples (the challenge's budget), 40 seeds per point.
+  // (20, 3), 40 seeds per point, at the challenge's 500 training samples and at 100 and 200.
   const int seeds = 40;
-  for (double p : {0.0, 0.05, 0.1, 0.15, 0.2, 0.25}) {
-    int ok = 0;
-    for (int seed = 0; seed < seeds; ++seed) {
-      auto task = tasks::sparse_parity(20, 3, 1000 + static_cast<std::uint64_t>(seed), {.noise = p});
-      auto r = solvers::robust_gf2{}.solve(task.packed(split::train, 500));
-      if (r.status == solvers::solve_status::found) {
-        REQUIRE(r.subset == task.secret());
-        ++ok;
+  for (std::size_t m : {100u, 200u, 500u})
+    for (double p : {0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3}) {
+      int ok = 0;
+      for (int seed = 0; seed < seeds; ++seed) {
+        auto task = tasks::sparse_parity(20, 3, 1000 + static_cast<std::uint64_t>(seed), {.noise = p});
+        auto r = solvers::robust_gf2{}.solve(task.packed(split::train, m));
+        if (r.status == solvers::solve_status::found) {
+          REQUIRE(r.subset == task.secret());
+          ++ok;
+        }
       }
+      const double rate = double(ok) / seeds;
+      WARN("robust_gf2 (20,3) m=" << m << " p=" << p << ": success " << rate);
+      if (m >= 200 && p <= 0.1) CHECK(rate == 1.0);
+      if (m >= 200 && p == 0.15) CHECK(rate > 0.65);
+      if (m >= 200 && p == 0.2) CHECK(rate > 0.2);
     }
-    const double rate = double(ok) / seeds;
-    WARN("robust_gf2 (20,3) m=500 p=" << p << ": success " << rate);
-    if (p <= 0.1) CHECK(rate == 1.0);
-    if (p == 0.15) CHECK(rate > 0.65);
-    if (p == 0.2) CHECK(rate > 0.2);
-  }
 }
 
 TEST_CASE("sparse sum: correlation and least squares recover the subset exactly", "[solvers]") {

@@ -9,7 +9,8 @@
 //
 // Candidates whose weight is not k (k is part of the task's public
 // definition) are discarded before scoring; the search stops early once a
-// candidate's agreement is `exit_z` standard deviations above chance.
+// candidate's agreement on the rows its system did not use is `exit_z`
+// standard deviations above chance; `found` needs `min_z`.
 
 #include <bit>
 #include <cmath>
@@ -57,15 +58,15 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
   std::iota(idx.begin(), idx.end(), 0u);
   splitmix64 rng{o.seed};
   solve_result res;
-  long best_agree = -1;
   bool any_full = false;
-  const double sd = std::sqrt(static_cast<double>(m));
+  double best_z = -1e300;
   for (std::size_t t = 0; t < o.trials; ++t) {
     ++res.stats.candidates;
     basis.clear();
-    for (std::size_t j = 0; j < m && !basis.full(); ++j) {
-      std::swap(idx[j], idx[j + rng.below(m - j)]);
-      load_equation(d, idx[j], eq.data(), nw);
+    std::size_t used = 0;
+    for (; used < m && !basis.full(); ++used) {
+      std::swap(idx[used], idx[used + rng.below(m - used)]);
+      load_equation(d, idx[used], eq.data(), nw);
       (void)basis.insert(eq.data());  // contradictions: some label in this subset is flipped
     }
     if (!basis.full()) continue;
@@ -75,22 +76,27 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
     for (auto w : x) weight += static_cast<std::size_t>(std::popcount(w));
     if (o.require_weight_k && weight != d.spec.k) continue;
     if (x == best) continue;
+    // Score on the rows the system did not use: those it used agree by construction.
+    const std::size_t held = m - used;
+    if (held == 0) continue;
     long agree = 0;
-    for (std::size_t i = 0; i < m; ++i) agree += parity_with(d, i, x.data()) == d.label_bit(i);
-    if (agree > best_agree) {
-      best_agree = agree;
+    for (std::size_t i = used; i < m; ++i) agree += parity_with(d, idx[i], x.data()) == d.label_bit(idx[i]);
+    const double z = (2.0 * static_cast<double>(agree) - static_cast<double>(held)) /
+                     std::sqrt(static_cast<double>(held));
+    if (z > best_z) {
+      best_z = z;
       best = x;
     }
-    if ((2.0 * static_cast<double>(agree) - static_cast<double>(m)) / sd >= o.exit_z) break;
+    if (z >= o.exit_z) break;
   }
   res.stats.samples_used = m;
   res.stats.rank = any_full ? n : 0;
-  if (best_agree < 0) {
+  if (best_z == -1e300) {
     res.status = any_full ? solve_status::failed : solve_status::ambiguous;
     return res;
   }
-  res.stats.disagreements = m - static_cast<std::size_t>(best_agree);
-  if ((2.0 * static_cast<double>(best_agree) - static_cast<double>(m)) / sd < o.min_z) return res;
+  for (std::size_t i = 0; i < m; ++i) res.stats.disagreements += parity_with(d, i, best.data()) != d.label_bit(i);
+  if (best_z < o.min_z) return res;
   res.subset = mask_to_subset(best.data(), nw);
   res.status = solve_status::found;
   return res;
