@@ -1,0 +1,166 @@
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "sutro/io/npy.hpp"
+
+namespace npy = sutro::io::npy;
+using bytes_t = std::vector<unsigned char>;
+
+namespace {
+// A file built by hand: version, header text (padded here to 64-byte total), payload.
+bytes_t hand_made(int major, const std::string& dict, const bytes_t& payload, bool pad = true) {
+  const std::size_t prefix = major == 1 ? 10 : 12;
+  std::string h = dict;
+  if (pad) {
+    while ((prefix + h.size() + 1) % 64) h += ' ';
+    h += '\n';
+  }
+  bytes_t out = {0x93, 'N', 'U', 'M', 'P', 'Y', static_cast<unsigned char>(major), 0};
+  for (std::size_t i = 0; i < (major == 1 ? 2u : 4u); ++i) out.push_back(static_cast<unsigned char>(h.size() >> (8 * i)));
+  out.insert(out.end(), h.begin(), h.end());
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+bytes_t doubles(std::initializer_list<double> v) {
+  bytes_t b(v.size() * 8);
+  std::memcpy(b.data(), std::data(v), b.size());
+  return b;
+}
+void expect_error(const bytes_t& file, const std::string& fragment) {
+  INFO("expected error containing: " << fragment);
+  try {
+    (void)npy::parse_any(file);
+    FAIL("no error");
+  } catch (const npy::format_error& e) {
+    CHECK_THAT(e.what(), Catch::Matchers::Contains(fragment));
+  }
+}
+} // namespace
+
+TEST_CASE("npy: round trip of float64 and uint8 in many shapes", "[io]") {
+  std::mt19937_64 rng(3);
+  for (auto shape : std::vector<std::vector<std::size_t>>{{}, {0}, {1}, {3}, {63}, {64}, {65}, {3, 4}, {0, 5}, {2, 3, 4}, {500, 20}}) {
+    std::size_t count = 1;
+    for (auto d : shape) count *= d;
+    std::vector<double> x(count);
+    std::vector<std::uint8_t> u(count);
+    for (auto& v : x) v = std::ldexp(static_cast<double>(rng() >> 11), -20) - 1000.0;
+    for (auto& v : u) v = static_cast<std::uint8_t>(rng());
+    auto fx = npy::serialize<double>(shape, x);
+    auto fu = npy::serialize<std::uint8_t>(shape, u);
+    CHECK(npy::parse_header(fx).data_offset % 64 == 0);
+    auto rx = npy::parse<double>(fx);
+    auto ru = npy::parse<std::uint8_t>(fu);
+    CHECK(rx.shape == shape);
+    CHECK(rx.data == x);
+    CHECK(ru.shape == shape);
+    CHECK(ru.data == u);
+    CHECK(std::holds_alternative<npy::array<std::uint8_t>>(npy::parse_any(fu)));
+    CHECK_THROWS_AS(npy::parse<std::uint8_t>(fx), npy::format_error);
+  }
+  const auto path = (std::filesystem::temp_directory_path() / "sutro_npy_test.npy").string();
+  const std::vector<double> v = {1.5, -2.0, 3.25, 0.0, 1e300, -0.0};
+  npy::write<double>(path, {2, 3}, std::span<const double>(v));
+  auto back = npy::read<double>(path);
+  CHECK(back.shape == std::vector<std::size_t>{2, 3});
+  CHECK(back.data == v);
+  std::filesystem::remove(path);
+  CHECK_THROWS_AS(npy::read<double>(path), std::runtime_error);
+  CHECK_THROWS_AS(npy::serialize<double>(std::vector<std::size_t>{2, 2}, v), std::invalid_argument);
+}
+
+TEST_CASE("npy: the exact bytes numpy writes for np.save(f, np.arange(3.0))", "[io]") {
+  const std::vector<double> v = {0.0, 1.0, 2.0};
+  const std::vector<std::size_t> shape = {3};
+  auto f = npy::serialize<double>(shape, v);
+  REQUIRE(f.size() == 128 + 24);
+  const std::string head(f.begin() + 10, f.begin() + 128);
+  CHECK(head.substr(0, 57) == "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }");
+  CHECK(f[8] == 118);
+  CHECK(f[9] == 0);
+  CHECK(head.back() == '\n');
+}
+
+TEST_CASE("npy: hand-made headers of versions 1.0, 2.0 and 3.0 and other spellings", "[io]") {
+  const auto payload = doubles({1, 2, 3, 4});
+  for (int major : {1, 2, 3}) {
+    auto a = npy::parse<double>(hand_made(major, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", payload));
+    CHECK(a.shape == std::vector<std::size_t>{2, 2});
+    CHECK(a.data == std::vector<double>{1, 2, 3, 4});
+  }
+  // Key order, double quotes, no trailing comma, Python 2 long suffix.
+  auto b = npy::parse<double>(hand_made(1, "{\"shape\": (4L,), \"fortran_order\": False, \"descr\": \"<f8\"}", payload));
+  CHECK(b.shape == std::vector<std::size_t>{4});
+  // Big-endian float64 is swapped on load.
+  bytes_t be = doubles({1.5});
+  std::reverse(be.begin(), be.end());
+  CHECK(npy::parse<double>(hand_made(1, "{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }", be)).data[0] == 1.5);
+  // Unpadded header (older writers) is fine.
+  CHECK(npy::parse<std::uint8_t>(hand_made(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,)}", {7, 9}, false)).data ==
+        std::vector<std::uint8_t>{7, 9});
+}
+
+TEST_CASE("npy: malformed files are rejected with a clear error", "[io]") {
+  const auto ok = hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2}));
+  REQUIRE_NOTHROW(npy::parse_any(ok));
+  auto bad_magic = ok;
+  bad_magic[1] = 'X';
+  expect_error(bad_magic, "bad magic");
+  expect_error(bytes_t{0x93, 'N', 'U'}, "bad magic");
+  auto v4 = ok;
+  v4[6] = 4;
+  expect_error(v4, "version 4.0");
+  auto v11 = ok;
+  v11[7] = 1;
+  expect_error(v11, "version 1.1");
+  auto long_header = ok;
+  long_header[8] = 0xff;
+  long_header[9] = 0xff;
+  expect_error(long_header, "runs past the end");
+  auto absurd = hand_made(2, "{}", {});
+  absurd[8] = 0xff; absurd[9] = 0xff; absurd[10] = 0xff; absurd[11] = 0x7f;
+  expect_error(absurd, "absurd");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", doubles({1, 2})), "Fortran");
+  expect_error(hand_made(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", doubles({1})), "unsupported dtype '<f4'");
+  expect_error(hand_made(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})), "unsupported dtype");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", doubles({1, 2})), "truncated");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", doubles({1, 2})), "beyond the data");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4), }", {}), "overflows");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999999,), }", {}), "overflows");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952,), }", {}), "overflows");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (-2,), }", {}), "non-negative");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False}", {}), "lacks");
+  expect_error(hand_made(1, "{'descr': '<f8', 'descr': '<f8', 'fortran_order': False, 'shape': (), }", doubles({1})), "repeats");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': 1}", {}), "unexpected header key");
+  expect_error(hand_made(1, "{'descr': '<f8, 'fortran_order': False, 'shape': (2,)}", {}), "unsupported dtype");
+  expect_error(hand_made(1, "{'descr' '<f8'}", {}), "expected ':'");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,)} junk", {}), "trailing");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': Maybe, 'shape': (2,)}", {}), "True or False");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2", {}), "shape");
+  expect_error(hand_made(1, "{'descr", {}), "unterminated");
+}
+
+TEST_CASE("npy: every truncation and random corruption fails cleanly (never out of bounds)", "[io]") {
+  const std::vector<double> v = {1, 2, 3, 4, 5, 6};
+  const std::vector<std::size_t> shape = {2, 3};
+  const auto ok = npy::serialize<double>(shape, v);
+  for (std::size_t len = 0; len < ok.size(); ++len) {
+    const bytes_t cut(ok.begin(), ok.begin() + static_cast<std::ptrdiff_t>(len));
+    CHECK_THROWS_AS(npy::parse_any(cut), npy::format_error);
+  }
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 20000; ++trial) {
+    auto f = ok;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < flips; ++i) f[rng() % f.size()] = static_cast<unsigned char>(rng());
+    try {
+      (void)npy::parse_any(f);
+    } catch (const npy::format_error&) {
+    }
+  }
+}
