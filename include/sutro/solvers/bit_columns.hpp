@@ -11,13 +11,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "sutro/solvers/gf2_basis.hpp"
 #include "sutro/tasks/samples.hpp"
 
 namespace sutro::solvers {
 
 struct bit_columns {
   std::size_t n = 0, m = 0, words = 0;
-  std::vector<std::uint64_t> data;  ///< (n + 1) columns; column n is the label bits
+  work_vector<std::uint64_t> data;  ///< (n + 1) columns; column n is the label bits
 
   [[nodiscard]] const std::uint64_t* col(std::size_t j) const noexcept { return data.data() + j * words; }
   [[nodiscard]] const std::uint64_t* labels() const noexcept { return col(n); }

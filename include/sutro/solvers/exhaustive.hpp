@@ -80,7 +80,7 @@ class exhaustive {
     std::size_t k = 0;
     bool exact = true, stop_at_first = false, stop = false;
     std::vector<std::uint32_t> idx, best_idx;
-    std::vector<std::uint64_t> prefix;  // level d: labels ^ columns idx[0..d)
+    work_vector<std::uint64_t> prefix;  // level d: labels ^ columns idx[0..d)
     std::uint64_t visited = 0;
     std::size_t matches = 0;
     std::size_t best = std::numeric_limits<std::size_t>::max(), second = best;

@@ -17,7 +17,16 @@
 #include <string>
 #include <vector>
 
+#include "sutro/backend/traits.hpp"
+#include "sutro/memory/accounting_allocator.hpp"
+#include "sutro/memory/aligned_allocator.hpp"
+
 namespace sutro::solvers {
+
+/// Work buffers of the solvers: counted by the accounting allocator, so the
+/// lab's memory columns include them.
+template <class T>
+using work_vector = std::vector<T, backend_allocator_t<scalar, T>>;
 
 template <std::size_t W>
 class gf2_basis {
@@ -89,9 +98,9 @@ class gf2_basis {
   const std::uint64_t* row(std::size_t c) const noexcept { return rows_.data() + c * nw_; }
 
   using row_storage = std::conditional_t<(W > 0), std::array<std::uint64_t, 64 * W * (W ? W : 1)>,
-                                         std::vector<std::uint64_t>>;
+                                         work_vector<std::uint64_t>>;
   using mask_storage = std::conditional_t<(W > 0), std::array<std::uint64_t, (W ? W : 1)>,
-                                          std::vector<std::uint64_t>>;
+                                          work_vector<std::uint64_t>>;
   std::size_t n_;
   std::size_t nw_;
   std::size_t rank_ = 0;

@@ -62,7 +62,7 @@ solve_result eliminate(const tasks::packed_samples& d, std::size_t m, bool verif
   const std::size_t n = d.spec.n;
   gf2_basis<W> basis(n);
   const std::size_t nw = basis.words();
-  std::conditional_t<(W > 0), std::array<std::uint64_t, (W ? W : 1)>, std::vector<std::uint64_t>> eq{}, x{};
+  std::conditional_t<(W > 0), std::array<std::uint64_t, (W ? W : 1)>, work_vector<std::uint64_t>> eq{}, x{};
   if constexpr (W == 0) {
     eq.assign(nw, 0);
     x.assign(nw, 0);

@@ -53,8 +53,8 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
   const std::size_t n = d.spec.n, m = d.count;
   gf2_basis<W> basis(n);
   const std::size_t nw = basis.words();
-  std::vector<std::uint64_t> eq(nw), x(nw), best(nw, 0);
-  std::vector<std::uint32_t> idx(m);
+  work_vector<std::uint64_t> eq(nw), x(nw), best(nw, 0);
+  work_vector<std::uint32_t> idx(m);
   std::iota(idx.begin(), idx.end(), 0u);
   splitmix64 rng{o.seed};
   solve_result res;

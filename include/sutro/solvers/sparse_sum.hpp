@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sutro/solvers/bit_columns.hpp"
+#include "sutro/solvers/gf2_basis.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/tasks/samples.hpp"
 
@@ -37,7 +38,7 @@ inline long sum_label_pm(const tasks::packed_samples& d, std::size_t i) noexcept
   return d.spec.enc == tasks::encoding::plus_minus_one ? y : static_cast<long>(d.spec.k) - 2 * y;
 }
 /// Sets status/subset from a candidate mask after checking it on every row.
-inline void verify_sum(const tasks::packed_samples& d, const std::vector<std::uint64_t>& mask,
+inline void verify_sum(const tasks::packed_samples& d, const work_vector<std::uint64_t>& mask,
                        solve_result& res) {
   const auto ones = static_cast<long>(
       std::accumulate(mask.begin(), mask.end(), std::size_t{0},
@@ -65,7 +66,7 @@ class sum_correlation {
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
     detail::require_sum(d, "sutro::solvers::sum_correlation");
     const std::size_t n = d.spec.n, k = d.spec.k;
-    std::vector<long> c(n, 0);
+    work_vector<long> c(n, 0);
     long total = 0;
     for (std::size_t i = 0; i < d.count; ++i) {
       const long y = detail::sum_label_pm(d, i);
@@ -75,7 +76,7 @@ class sum_correlation {
           c[w * 64 + static_cast<std::size_t>(std::countr_zero(v))] += y;
     }
     for (auto& ci : c) ci = total - 2 * ci;  // sum_j x_ij y_j with x = 1 - 2b
-    std::vector<std::uint32_t> order(n);
+    work_vector<std::uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0u);
     std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return c[a] > c[b]; });
     solve_result res;
@@ -85,7 +86,7 @@ class sum_correlation {
       res.status = solve_status::ambiguous;
       return res;
     }
-    std::vector<std::uint64_t> mask(d.row_words, 0);
+    work_vector<std::uint64_t> mask(d.row_words, 0);
     for (std::size_t t = 0; t < k; ++t) mask[order[t] / 64] |= std::uint64_t{1} << (order[t] % 64);
     detail::verify_sum(d, mask, res);
     return res;
@@ -101,7 +102,7 @@ class sum_least_squares {
     const std::size_t n = d.spec.n;
     const auto cols = bit_columns::from(d);
     const auto m = static_cast<double>(d.count);
-    std::vector<double> g(n * n), rhs(n, 0.0);
+    work_vector<double> g(n * n), rhs(n, 0.0);
     for (std::size_t a = 0; a < n; ++a)
       for (std::size_t b = 0; b <= a; ++b) {
         std::size_t diff = 0;
@@ -145,7 +146,7 @@ class sum_least_squares {
       for (std::size_t t = i + 1; t < n; ++t) rhs[i] -= g[t * n + i] * rhs[t];
       rhs[i] /= g[i * n + i];
     }
-    std::vector<std::uint64_t> mask(d.row_words, 0);
+    work_vector<std::uint64_t> mask(d.row_words, 0);
     for (std::size_t i = 0; i < n; ++i)
       if (rhs[i] > 0.5) mask[i / 64] |= std::uint64_t{1} << (i % 64);
     detail::verify_sum(d, mask, res);
