@@ -1,0 +1,198 @@
+#pragma once
+// Run methods on a task over seeds: per-run and aggregated test accuracy,
+// secret recovery, wall time (median over repeats; data generation timed
+// apart), samples used, bytes allocated and peak (accounting allocator).
+//
+//   auto cfg = sutro::lab::challenge();       // (20,3), seeds 42/123/456, 500/500, pass >= 0.95
+//   auto rep = sutro::lab::run(cfg, {sutro::lab::from_solver(sutro::solvers::gf2_elimination{})});
+//   sutro::lab::print_table(std::cout, rep);  // sutro/lab/report.hpp; to_json(rep) too
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sutro/lab/method.hpp"
+#include "sutro/memory/scoped_measurement.hpp"
+#include "sutro/tasks/sparse_task.hpp"
+
+namespace sutro::lab {
+
+struct config {
+  std::string label;  ///< shown in tables; empty: derived from the task
+  tasks::task_spec task{};
+  std::vector<std::uint64_t> seeds{42, 123, 456};
+  std::size_t train = 500;
+  std::size_t test = 500;
+  std::uint64_t test_seed_offset = 1000;  ///< test data from seed + offset, clean labels
+  std::size_t repeats = 5;                ///< timed runs per (method, seed); the median is reported
+  double pass_accuracy = 0.95;            ///< a method passes when its mean test accuracy reaches this
+};
+
+/// The group's public challenge: sparse parity (20, 3), seeds 42, 123, 456,
+/// 500 train and 500 test samples (test from seed + 1000), pass = mean test accuracy >= 0.95.
+inline config challenge() {
+  config c;
+  c.label = "challenge (20,3)";
+  c.task = tasks::task_spec{tasks::task_kind::parity, 20, 3, 0.0, tasks::encoding::plus_minus_one};
+  return c;
+}
+
+inline std::string describe(const config& c) {
+  if (!c.label.empty()) return c.label;
+  std::string s = std::string(tasks::to_string(c.task.kind)) + " (" + std::to_string(c.task.n) + "," +
+                  std::to_string(c.task.k) + ")";
+  if (c.task.noise > 0) s += " p=" + std::to_string(static_cast<int>(std::lround(c.task.noise * 100))) + "%";
+  return s;
+}
+
+struct run_record {
+  std::string task, method;
+  std::uint64_t seed = 0;
+  solvers::solve_status status = solvers::solve_status::failed;
+  bool secret_found = false;
+  double test_accuracy = 0;
+  double time_s = 0;      ///< median over repeats of the method alone
+  double gen_time_s = 0;  ///< generating train + test data (both forms)
+  std::size_t samples_used = 0;
+  std::uint64_t bytes_allocated = 0;  ///< by the method, first repeat
+  std::uint64_t peak_bytes = 0;
+  /// Data-movement metrics (reuse distance, DMD, ByteDMD, ...) by name; filled
+  /// by the tracing issue's methods. Always say which metric a number is.
+  std::map<std::string, double> data_movement{};
+};
+
+struct summary {
+  std::string task, method;
+  std::size_t runs = 0, found = 0;
+  double mean_accuracy = 0, median_time_s = 0, median_samples = 0;
+  std::uint64_t max_bytes_allocated = 0, max_peak_bytes = 0;
+  bool pass = false;
+};
+
+struct report {
+  std::vector<run_record> runs;
+  std::vector<summary> summaries;
+};
+
+namespace detail {
+inline double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
+inline bool correct(const tasks::task_spec& s, float pred, std::int32_t y) {
+  const bool pm = s.enc == tasks::encoding::plus_minus_one;
+  switch (s.kind) {
+    case tasks::task_kind::parity: return pm ? ((pred >= 0 ? 1 : -1) == y) : ((pred >= 0.5f ? 1 : 0) == y);
+    case tasks::task_kind::and_: return (pred >= 0.5f ? 1 : 0) == y;
+    case tasks::task_kind::sum: return std::lround(pred) == y;
+  }
+  return false;
+}
+
+inline double accuracy(const tasks::sparse_task& task, const method_output& out,
+                       const tasks::packed_samples& train, const tasks::packed_samples& test,
+                       const tasks::dense_samples& test_dense) {
+  std::size_t ok = 0;
+  if (!out.subset.empty()) {
+    std::vector<std::uint64_t> mask(task.row_words(), 0);
+    for (auto j : out.subset) {
+      if (j >= task.spec().n) throw std::out_of_range("lab: method returned index " + std::to_string(j) + " >= n");
+      mask[j / 64] |= std::uint64_t{1} << (j % 64);
+    }
+    for (std::size_t i = 0; i < test.count; ++i) ok += task.label_with(test.row(i), mask) == test.labels[i];
+  } else if (out.predict) {
+    for (std::size_t i = 0; i < test.count; ++i) ok += correct(task.spec(), out.predict(test_dense.row(i)), test.labels[i]);
+  } else {  // no answer: predict the most frequent training label
+    std::map<std::int32_t, std::size_t> freq;
+    for (std::size_t i = 0; i < train.count; ++i) ++freq[train.labels[i]];
+    std::int32_t best = 0;
+    std::size_t c = 0;
+    for (auto [y, f] : freq)
+      if (f > c) best = y, c = f;
+    for (std::size_t i = 0; i < test.count; ++i) ok += test.labels[i] == best;
+  }
+  return static_cast<double>(ok) / static_cast<double>(test.count);
+}
+} // namespace detail
+
+/// Runs every applicable method on every seed of `cfg`.
+inline report run(const config& cfg, const std::vector<method>& methods) {
+  using clock = std::chrono::steady_clock;
+  if (cfg.seeds.empty()) throw std::invalid_argument("lab::run: no seeds");
+  if (cfg.repeats == 0) throw std::invalid_argument("lab::run: repeats must be positive");
+  report rep;
+  const std::string name = describe(cfg);
+  for (const auto& m : methods) {
+    if (!m.applies_to(cfg.task.kind)) continue;
+    summary s;
+    s.task = name;
+    s.method = m.name;
+    std::vector<double> times, samples;
+    double acc_sum = 0;
+    for (auto seed : cfg.seeds) {
+      run_record r;
+      r.task = name;
+      r.method = m.name;
+      r.seed = seed;
+      const auto g0 = clock::now();
+      const tasks::sparse_task task(cfg.task, seed, cfg.test_seed_offset);
+      const auto train = task.packed(tasks::split::train, cfg.train);
+      const auto train_dense = tasks::sparse_task::to_dense(train);
+      const auto test = task.packed(tasks::split::test, cfg.test);
+      const auto test_dense = tasks::sparse_task::to_dense(test);
+      r.gen_time_s = std::chrono::duration<double>(clock::now() - g0).count();
+      const problem p{task.spec(), train, train_dense};
+      method_output out;
+      std::vector<double> t;
+      for (std::size_t rep_i = 0; rep_i < cfg.repeats; ++rep_i) {
+        memory::scoped_measurement mem;
+        const auto t0 = clock::now();
+        method_output o = m.run(p);
+        t.push_back(std::chrono::duration<double>(clock::now() - t0).count());
+        const auto used = mem.finish();
+        if (rep_i == 0) {
+          out = std::move(o);
+          r.bytes_allocated = used.bytes_allocated;
+          r.peak_bytes = used.peak_bytes;
+        }
+      }
+      r.time_s = detail::median(t);
+      r.status = out.status;
+      r.secret_found = !out.subset.empty() &&
+                       std::vector<std::uint32_t>(out.subset) == task.secret();
+      r.samples_used = out.samples_used ? out.samples_used : cfg.train;
+      r.test_accuracy = detail::accuracy(task, out, train, test, test_dense);
+      ++s.runs;
+      s.found += r.secret_found;
+      acc_sum += r.test_accuracy;
+      times.push_back(r.time_s);
+      samples.push_back(static_cast<double>(r.samples_used));
+      s.max_bytes_allocated = std::max(s.max_bytes_allocated, r.bytes_allocated);
+      s.max_peak_bytes = std::max(s.max_peak_bytes, r.peak_bytes);
+      rep.runs.push_back(std::move(r));
+    }
+    s.mean_accuracy = acc_sum / static_cast<double>(s.runs);
+    s.median_time_s = detail::median(times);
+    s.median_samples = detail::median(samples);
+    s.pass = s.mean_accuracy >= cfg.pass_accuracy;
+    rep.summaries.push_back(s);
+  }
+  return rep;
+}
+
+/// Appends b's runs and summaries to a (one table over several configurations).
+inline void append(report& a, const report& b) {
+  a.runs.insert(a.runs.end(), b.runs.begin(), b.runs.end());
+  a.summaries.insert(a.summaries.end(), b.summaries.begin(), b.summaries.end());
+}
+
+} // namespace sutro::lab

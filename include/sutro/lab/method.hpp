@@ -1,0 +1,75 @@
+#pragma once
+// A method of the lab: anything that looks at a training set and returns a
+// predicted secret and/or a predictor. Exact solvers adapt with from_solver;
+// a trained network registers a lambda that returns `predict`.
+//
+//   sutro::lab::method gf2 = sutro::lab::from_solver(sutro::solvers::gf2_elimination{});
+//   sutro::lab::method mlp{"sgd_mlp", [](const sutro::lab::problem& p) {
+//     auto net = train(p.train_dense);                       // your code
+//     sutro::lab::method_output out;
+//     out.predict = [net](const float* row) { return net.forward(row); };
+//     return out;
+//   }};
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sutro/solvers/result.hpp"
+#include "sutro/tasks/samples.hpp"
+#include "sutro/tasks/spec.hpp"
+
+namespace sutro::lab {
+
+/// What a method sees: the public task definition and the training set in both forms.
+struct problem {
+  const tasks::task_spec& spec;  ///< kind, n, k, encoding, train noise rate
+  const tasks::packed_samples& train;
+  const tasks::dense_samples& train_dense;
+};
+
+struct method_output {
+  /// The predicted secret (sorted) when the method names one.
+  std::vector<std::uint32_t> subset;
+  solvers::solve_status status = solvers::solve_status::failed;
+  /// Optional label predictor on a dense test row (n floats in the task's
+  /// encoding), used when no subset is given. Parity and AND: thresholded at
+  /// 0 (+-1 encoding) or 0.5; sum: rounded.
+  std::function<float(const float*)> predict;
+  std::size_t samples_used = 0;  ///< 0: the whole training set
+};
+
+struct method {
+  std::string name;
+  std::function<method_output(const problem&)> run;
+  /// Task kinds it applies to (empty: all).
+  std::vector<tasks::task_kind> kinds{};
+
+  [[nodiscard]] bool applies_to(tasks::task_kind k) const {
+    if (kinds.empty()) return true;
+    for (auto x : kinds)
+      if (x == k) return true;
+    return false;
+  }
+};
+
+/// Adapts an exact solver (sutro::solvers::solver) to a lab method.
+template <solvers::solver S>
+method from_solver(S s, std::string name = {}, std::vector<tasks::task_kind> kinds = {tasks::task_kind::parity}) {
+  if (name.empty()) name = std::string(s.name());
+  return method{std::move(name),
+                [s](const problem& p) {
+                  solvers::solve_result r = s.solve(p.train);
+                  method_output out;
+                  out.subset = std::move(r.subset);
+                  out.status = r.status;
+                  out.samples_used = r.stats.samples_used;
+                  return out;
+                },
+                std::move(kinds)};
+}
+
+} // namespace sutro::lab

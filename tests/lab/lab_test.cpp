@@ -1,0 +1,114 @@
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "sutro/lab/experiment.hpp"
+#include "sutro/lab/report.hpp"
+#include "sutro/solvers/exhaustive.hpp"
+#include "sutro/solvers/gf2_elimination.hpp"
+#include "sutro/solvers/robust_gf2.hpp"
+
+using namespace sutro;
+
+TEST_CASE("lab: the challenge protocol configuration", "[lab]") {
+  auto c = lab::challenge();
+  CHECK(c.task.kind == tasks::task_kind::parity);
+  CHECK(c.task.n == 20);
+  CHECK(c.task.k == 3);
+  CHECK(c.task.noise == 0.0);
+  CHECK(c.seeds == std::vector<std::uint64_t>{42, 123, 456});
+  CHECK(c.train == 500);
+  CHECK(c.test == 500);
+  CHECK(c.test_seed_offset == 1000);
+  CHECK(c.pass_accuracy == 0.95);
+}
+
+TEST_CASE("lab: solvers pass the challenge; per-run and aggregated records", "[lab]") {
+  auto c = lab::challenge();
+  c.repeats = 3;
+  auto rep = lab::run(c, {lab::from_solver(solvers::gf2_elimination{}), lab::from_solver(solvers::exhaustive{})});
+  REQUIRE(rep.summaries.size() == 2);
+  REQUIRE(rep.runs.size() == 6);
+  for (const auto& r : rep.runs) {
+    CHECK(r.secret_found);
+    CHECK(r.status == solvers::solve_status::found);
+    CHECK(r.test_accuracy == 1.0);
+    CHECK(r.time_s > 0);
+    CHECK(r.gen_time_s > 0);
+    CHECK(r.samples_used > 0);
+    CHECK(r.samples_used <= 500);
+  }
+  CHECK(rep.runs[0].seed == 42);
+  CHECK(rep.runs[2].seed == 456);
+  for (const auto& s : rep.summaries) {
+    CHECK(s.pass);
+    CHECK(s.found == 3);
+    CHECK(s.mean_accuracy == 1.0);
+  }
+  CHECK(rep.summaries[1].max_bytes_allocated > 0);  // bit columns, counted by the accounting allocator
+}
+
+TEST_CASE("lab: predictor methods, wrong answers and no answers are scored on clean test data", "[lab]") {
+  auto c = lab::challenge();
+  c.repeats = 1;
+  c.task.noise = 0.2;  // train labels noisy, test labels clean
+  lab::method oracle{"oracle_predictor", [](const lab::problem& p) {
+                       // Finds the subset, then answers through `predict` only (as an MLP would).
+                       auto r = solvers::exhaustive{}.solve(p.train);
+                       lab::method_output out;
+                       auto s = r.subset;
+                       out.predict = [s](const float* row) {
+                         float prod = 1;
+                         for (auto j : s) prod *= row[j];
+                         return prod;
+                       };
+                       return out;
+                     }};
+  lab::method wrong{"wrong", [](const lab::problem&) {
+                      lab::method_output out;
+                      out.subset = {0, 1, 2};
+                      out.status = solvers::solve_status::found;
+                      return out;
+                    }};
+  lab::method nothing{"nothing", [](const lab::problem&) { return lab::method_output{}; }};
+  auto rep = lab::run(c, {oracle, wrong, nothing});
+  REQUIRE(rep.summaries.size() == 3);
+  CHECK(rep.summaries[0].mean_accuracy == 1.0);
+  CHECK(rep.summaries[0].found == 0);  // no subset named
+  CHECK(rep.summaries[0].pass);
+  CHECK(rep.summaries[1].mean_accuracy < 0.7);
+  CHECK_FALSE(rep.summaries[1].pass);
+  CHECK(rep.summaries[2].mean_accuracy < 0.7);
+  CHECK_FALSE(rep.summaries[2].pass);
+}
+
+TEST_CASE("lab: methods apply only to their task kinds; bad configs throw", "[lab]") {
+  auto c = lab::challenge();
+  c.task.kind = tasks::task_kind::sum;
+  c.repeats = 1;
+  auto rep = lab::run(c, {lab::from_solver(solvers::gf2_elimination{})});
+  CHECK(rep.summaries.empty());
+  c.seeds.clear();
+  CHECK_THROWS_AS(lab::run(c, {}), std::invalid_argument);
+  auto d = lab::challenge();
+  d.task.k = 30;
+  CHECK_THROWS_AS(lab::run(d, {lab::from_solver(solvers::gf2_elimination{})}), std::invalid_argument);
+}
+
+TEST_CASE("lab: table and JSON output, with the data-movement slot", "[lab]") {
+  auto c = lab::challenge();
+  c.repeats = 1;
+  auto rep = lab::run(c, {lab::from_solver(solvers::robust_gf2{})});
+  rep.runs[0].data_movement["bytedmd"] = 123.5;
+  std::ostringstream table;
+  lab::print_table(table, rep);
+  CHECK_THAT(table.str(), Catch::Matchers::Contains("challenge (20,3)") && Catch::Matchers::Contains("robust_gf2") &&
+                              Catch::Matchers::Contains("3/3"));
+  const std::string json = lab::to_json(rep);
+  CHECK_THAT(json, Catch::Matchers::Contains("\"mean_test_accuracy\": 1") &&
+                       Catch::Matchers::Contains("\"data_movement\": {\"bytedmd\": 123.5}") &&
+                       Catch::Matchers::Contains("\"seed\": 456") && Catch::Matchers::Contains("\"pass\": true"));
+  CHECK(lab::detail::json_string("a\"b\\c\n") == "\"a\\\"b\\\\c\\u000a\"");
+}
