@@ -1,0 +1,27 @@
+// Train a 20-200-1 ReLU MLP on sparse parity (20, 3) with SGD and with EGD,
+// the group's harness configuration (docs/nn.md quotes this file).
+#include <cstdio>
+
+#include "sutro/nn/toy_data.hpp"
+#include "sutro/nn/train.hpp"
+#include "sutro/optim/optimizers.hpp"
+
+int main() {
+  namespace nn = sutro::nn;
+  namespace optim = sutro::optim;
+  const auto train = nn::toy_sparse_parity<float>(20, 3, 1000, /*seed*/ 1, /*secret*/ 42);
+  const auto test = nn::toy_sparse_parity<float>(20, 3, 200, /*seed*/ 1001, /*secret*/ 42);
+  const nn::train_options opts{.epochs = 100, .batch = 32, .seed = 1, .loss_kind = nn::loss::hinge};
+
+  nn::mlp<float> net({.inputs = 20, .hidden = {200}}, /*init seed*/ 1);
+  const auto sgd = nn::train(net, optim::sgd(0.1, 0.01), train.view(), test.view(), opts);
+
+  net.reinitialize(1);
+  const auto egd = nn::train(net, optim::egd(0.1, 0.01), train.view(), test.view(), opts);
+
+  for (auto [name, r] : {std::pair{"SGD", sgd}, std::pair{"EGD", egd}})
+    std::printf("%s: %s after %zu epochs (90%% at %zu), test accuracy %.3f, %.2f ms\n", name,
+                std::string(nn::to_string(r.status)).c_str(), r.epochs,
+                r.epochs_to_milestone.value_or(0), r.test_accuracy, r.seconds * 1e3);
+  return sgd.status == nn::train_status::solved && egd.status == nn::train_status::solved ? 0 : 1;
+}

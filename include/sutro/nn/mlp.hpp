@@ -1,0 +1,255 @@
+#pragma once
+// mlp<T>: a multilayer perceptron with 1 or 2 hidden layers and one scalar
+// output, forward and backward written out. Parameters and gradients live in
+// two contiguous buffers; optimizers see them as per-layer tensor_ref views.
+//
+//   sutro::nn::mlp<float> net({.inputs = 20, .hidden = {200}}, /*seed*/ 1);
+//   std::vector<float> x(32 * 20, 1.0f), y(32, 1.0f), f(32);
+//   net.forward(x, 32, f);                                  // f = network outputs
+//   float l = net.loss_and_gradient(x, y, 32, sutro::nn::loss::hinge);  // fills net.grads()
+//   for (auto g : net.grads()) { /* g.rows, g.cols, g.data */ }
+//
+// Order of params()/grads(): W1 (n x h1), b1 (1 x h1), [W2 (h1 x h2), b2],
+// w_out (h_last x 1), b_out (1 x 1). Weights are stored (fan_in x fan_out) as
+// in Flax, so that every inner loop runs along a layer's outputs, contiguously;
+// their views say so (layout::in_out) for rules that care which side is the
+// output (Muon's scale). The batch loss is the mean over samples. Samples whose
+// loss gradient is 0 (met hinge margins) and zero activations are skipped in
+// backward, which makes late epochs cheap. Steady-state steps allocate nothing:
+// buffers grow only when a larger batch than any before arrives (reserve()).
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sutro/nn/activation.hpp"
+#include "sutro/nn/init.hpp"
+#include "sutro/nn/kernels.hpp"
+#include "sutro/nn/loss.hpp"
+#include "sutro/nn/tensor.hpp"
+
+namespace sutro::nn {
+
+struct mlp_config {
+  std::size_t inputs = 20;
+  std::vector<std::size_t> hidden{200};  // one or two hidden layers
+  activation act = activation::relu;
+  init hidden_init = init::he_normal();
+  init output_init = init::he_normal();
+};
+
+template <class T = float, class Alloc = backend_allocator_t<default_backend, T>>
+class mlp {
+  using buffer = std::vector<T, Alloc>;
+
+ public:
+  using value_type = T;
+
+  explicit mlp(mlp_config config, std::uint64_t seed = 0, const Alloc& alloc = Alloc())
+      : cfg_(std::move(config)), params_(alloc), grads_(alloc), delta_(alloc),
+        delta_prev_(alloc), f_(alloc), df_(alloc) {
+    if (cfg_.inputs == 0 || cfg_.hidden.empty() || cfg_.hidden.size() > 2 ||
+        std::find(cfg_.hidden.begin(), cfg_.hidden.end(), std::size_t{0}) != cfg_.hidden.end())
+      throw std::invalid_argument("mlp: needs inputs > 0 and 1 or 2 nonzero hidden layers, got " +
+                                  std::to_string(cfg_.inputs) + " inputs and " +
+                                  std::to_string(cfg_.hidden.size()) + " hidden layers");
+    std::size_t fan_in = cfg_.inputs, total = 0;
+    std::vector<std::size_t> outs(cfg_.hidden);
+    outs.push_back(1);
+    for (std::size_t fo : outs) {
+      shapes_.push_back({fan_in, fo});
+      shapes_.push_back({1, fo});
+      total += fo * fan_in + fo;
+      fan_in = fo;
+    }
+    params_.assign(total, T(0));
+    grads_.assign(total, T(0));
+    std::size_t off = 0;
+    for (auto [r, c] : shapes_) {
+      param_refs_.push_back({params_.data() + off, r, c, layout::in_out});
+      grad_refs_.push_back({grads_.data() + off, r, c, layout::in_out});
+      off += r * c;
+    }
+    for (std::size_t l = 0; l < cfg_.hidden.size(); ++l) acts_.emplace_back(alloc);
+    reinitialize(seed);
+  }
+
+  mlp(const mlp&) = delete;  // views point into the buffers
+  mlp& operator=(const mlp&) = delete;
+
+  /// Draws fresh weights from `seed` (biases zero).
+  void reinitialize(std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::fill(params_.begin(), params_.end(), T(0));
+    const std::size_t layers = cfg_.hidden.size() + 1;
+    for (std::size_t l = 0; l < layers; ++l)
+      initialize(param_refs_[2 * l], l + 1 < layers ? cfg_.hidden_init : cfg_.output_init, rng);
+  }
+
+  [[nodiscard]] const mlp_config& config() const noexcept { return cfg_; }
+  [[nodiscard]] std::size_t inputs() const noexcept { return cfg_.inputs; }
+  [[nodiscard]] std::span<const tensor_ref<T>> params() const noexcept { return param_refs_; }
+  [[nodiscard]] std::span<const tensor_ref<T>> grads() const noexcept { return grad_refs_; }
+  [[nodiscard]] std::span<T> flat_params() noexcept { return params_; }
+  [[nodiscard]] std::span<T> flat_grads() noexcept { return grads_; }
+  [[nodiscard]] std::size_t parameter_count() const noexcept { return params_.size(); }
+
+  /// Sizes the work buffers for batches up to `batch` (call once before a loop).
+  void reserve(std::size_t batch) {
+    if (batch <= capacity_) return;
+    capacity_ = batch;
+    std::size_t widest = 0;
+    for (std::size_t l = 0; l < cfg_.hidden.size(); ++l) {
+      acts_[l].assign(cfg_.hidden[l] * batch, T(0));
+      widest = std::max(widest, cfg_.hidden[l]);
+    }
+    active_.reserve(batch);
+    delta_.assign(widest * batch, T(0));
+    delta_prev_.assign(widest * batch, T(0));
+    f_.assign(batch, T(0));
+    df_.assign(batch, T(0));
+  }
+
+  /// out[b] = network(x row b); x is (batch x inputs) row-major.
+  void forward(std::span<const T> x, std::size_t batch, std::span<T> out) {
+    check_batch(x, batch, "forward");
+    if (out.size() < batch)
+      throw std::invalid_argument("mlp::forward: output span holds " + std::to_string(out.size()) +
+                                  " values, batch is " + std::to_string(batch));
+    forward_impl(x.data(), batch);
+    std::copy_n(f_.data(), batch, out.data());
+  }
+
+  /// Mean loss over the batch; grads() receive its gradient. Non-finite
+  /// outputs give a non-finite loss (the trainer reports divergence).
+  T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
+    check_batch(x, batch, "loss_and_gradient");
+    if (y.size() < batch)
+      throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(y.size()) +
+                                  " labels for a batch of " + std::to_string(batch));
+    forward_impl(x.data(), batch);
+    const T inv = T(1) / static_cast<T>(batch);
+    T total = T(0);
+    for (std::size_t b = 0; b < batch; ++b) {
+      total += loss_value(kind, f_[b], y[b]);
+      df_[b] = loss_gradient(kind, f_[b], y[b]) * inv;
+    }
+    backward_impl(x.data(), batch);
+    return total * inv;
+  }
+
+  /// Gradient of sum_b dloss_df[b] * f[b] for the batch of the last forward().
+  void backward(std::span<const T> x, std::span<const T> dloss_df, std::size_t batch) {
+    check_batch(x, batch, "backward");
+    if (dloss_df.size() < batch || batch > capacity_)
+      throw std::invalid_argument("mlp::backward: " + std::to_string(dloss_df.size()) +
+                                  " output gradients for a batch of " + std::to_string(batch));
+    std::copy_n(dloss_df.data(), batch, df_.data());
+    backward_impl(x.data(), batch);
+  }
+
+ private:
+  void check_batch(std::span<const T> x, std::size_t batch, const char* what) {
+    if (x.size() < batch * cfg_.inputs)
+      throw std::invalid_argument(std::string("mlp::") + what + ": input holds " +
+                                  std::to_string(x.size()) + " values, need batch " +
+                                  std::to_string(batch) + " x " + std::to_string(cfg_.inputs) +
+                                  " inputs");
+    reserve(batch);
+  }
+
+  // z[b, :] = bias + sum_i in[b, i] W[i, :], then the activation, per layer.
+  // Zero inputs (ReLU outputs) are skipped.
+  void forward_impl(const T* x, std::size_t B) {
+    const T* in = x;
+    std::size_t fan_in = cfg_.inputs;
+    for (std::size_t l = 0; l < cfg_.hidden.size(); ++l) {
+      const auto W = param_refs_[2 * l];
+      const T* bias = param_refs_[2 * l + 1].data;
+      const std::size_t fo = W.cols;
+      T* z = acts_[l].data();
+      for (std::size_t b = 0; b < B; ++b) {
+        T* zb = z + b * fo;
+        std::copy_n(bias, fo, zb);
+        const T* ib = in + b * fan_in;
+        for (std::size_t i = 0; i < fan_in; ++i)
+          if (ib[i] != T(0)) kernels::axpy(fo, ib[i], W.data + i * fo, zb);
+      }
+      activate(cfg_.act, std::span<T>(z, B * fo));
+      in = z;
+      fan_in = fo;
+    }
+    const T* wo = param_refs_[param_refs_.size() - 2].data;
+    const T bo = param_refs_.back().data[0];
+    for (std::size_t b = 0; b < B; ++b) f_[b] = bo + kernels::dot(fan_in, in + b * fan_in, wo);
+  }
+
+  // Samples with dloss/df = 0 (hinge margin met) contribute nothing and are
+  // skipped in every layer, as are zero inputs.
+  void backward_impl(const T* x, std::size_t B) {
+    const std::size_t L = cfg_.hidden.size();
+    const T* df = df_.data();
+    active_.clear();
+    for (std::size_t b = 0; b < B; ++b)
+      if (df[b] != T(0)) active_.push_back(b);
+    for (auto& g : grads_) g = T(0);
+    // Output layer: w_out is (h x 1).
+    const std::size_t h = cfg_.hidden.back();
+    T* gwo = grad_refs_[2 * L].data;
+    const T* wo = param_refs_[2 * L].data;
+    const T* a_last = acts_[L - 1].data();
+    T gbo = T(0);
+    T* delta = delta_.data();
+    for (std::size_t b : active_) {
+      gbo += df[b];
+      kernels::axpy(h, df[b], a_last + b * h, gwo);
+      T* db = delta + b * h;
+      for (std::size_t j = 0; j < h; ++j) db[j] = df[b] * wo[j];
+      multiply_by_derivative(cfg_.act, h, a_last + b * h, db);
+    }
+    grad_refs_[2 * L + 1].data[0] = gbo;
+    // Hidden layers, last to first; W is (fan_in x fan_out).
+    for (std::size_t l = L; l-- > 0;) {
+      const auto W = param_refs_[2 * l];
+      T* gW = grad_refs_[2 * l].data;
+      T* gb = grad_refs_[2 * l + 1].data;
+      const std::size_t fi = W.rows, fo = W.cols;
+      const T* in = l == 0 ? x : acts_[l - 1].data();
+      for (std::size_t b : active_) {
+        const T* db = delta + b * fo;
+        kernels::axpy(fo, T(1), db, gb);
+        const T* ib = in + b * fi;
+        for (std::size_t i = 0; i < fi; ++i)
+          if (ib[i] != T(0)) kernels::axpy(fo, ib[i], db, gW + i * fo);
+      }
+      if (l == 0) break;
+      // delta_prev[b, i] = act'(in[b, i]) * sum_j W[i, j] delta[b, j]
+      T* dp = delta_prev_.data();
+      for (std::size_t b : active_) {
+        const T* db = delta + b * fo;
+        T* pb = dp + b * fi;
+        for (std::size_t i = 0; i < fi; ++i) pb[i] = kernels::dot(fo, W.data + i * fo, db);
+        multiply_by_derivative(cfg_.act, fi, in + b * fi, pb);
+      }
+      std::swap(delta_, delta_prev_);
+      delta = delta_.data();
+    }
+  }
+
+  mlp_config cfg_;
+  std::vector<std::pair<std::size_t, std::size_t>> shapes_;
+  buffer params_, grads_;
+  std::vector<tensor_ref<T>> param_refs_, grad_refs_;
+  std::vector<buffer> acts_;
+  buffer delta_, delta_prev_, f_, df_;
+  std::vector<std::size_t> active_;
+  std::size_t capacity_ = 0;
+};
+
+} // namespace sutro::nn

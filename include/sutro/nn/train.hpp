@@ -1,0 +1,221 @@
+#pragma once
+// train(): mini-batch training of an mlp with any optimizer rule (sutro::optim
+// or your own struct with init/update), seeded shuffling, per-step and
+// per-epoch callbacks, early stop at a target test accuracy, and divergence
+// detection. Deterministic for a fixed (network seed, options.seed).
+//
+//   sutro::nn::mlp<float> net({.inputs = 20, .hidden = {200}}, /*seed*/ 1);
+//   auto result = sutro::nn::train(net, sutro::optim::egd(0.1, 0.01), train_set, test_set,
+//                                  {.epochs = 100, .batch = 32, .seed = 1});
+//   if (result.status == sutro::nn::train_status::solved) use(result.epochs_to_solve);
+//
+// Accuracy: sign agreement for classification (labels +-1), rounded
+// prediction == label for regression (sparse sum). An epoch is one pass over
+// the shuffled training set, the last batch possibly smaller.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sutro/nn/dataset.hpp"
+#include "sutro/nn/loss.hpp"
+#include "sutro/nn/mlp.hpp"
+#include "sutro/nn/random.hpp"
+
+namespace sutro::nn {
+
+enum class train_status { trained, solved, diverged, stopped };
+
+inline constexpr std::string_view to_string(train_status s) noexcept {
+  switch (s) {
+    case train_status::trained: return "trained";
+    case train_status::solved: return "solved";
+    case train_status::diverged: return "diverged";
+    case train_status::stopped: return "stopped";
+  }
+  return "?";
+}
+
+enum class target_kind { classification, regression };
+
+struct train_options {
+  std::size_t epochs = 100;
+  std::size_t batch = 32;
+  std::uint64_t seed = 0;                 // shuffling
+  loss loss_kind = loss::hinge;
+  target_kind target = target_kind::classification;
+  double solve_accuracy = 0.95;           // "solved" threshold on test accuracy
+  double milestone_accuracy = 0.90;       // epochs_to_milestone records the first epoch above it
+  bool stop_when_solved = true;
+};
+
+struct step_info {
+  std::size_t epoch;   // 1-based
+  std::size_t step;    // 0-based over the whole run
+  double loss;         // mean batch loss before the update
+};
+
+struct epoch_info {
+  std::size_t epoch;   // 1-based
+  double train_loss;   // mean of the epoch's batch losses
+  double test_accuracy;
+  double seconds;      // since training started
+};
+
+enum class action { proceed, stop };
+
+struct callbacks {
+  std::function<action(const step_info&)> on_step;
+  std::function<action(const epoch_info&)> on_epoch;
+  std::ostream* log = nullptr;  // one line per epoch when set
+};
+
+struct train_result {
+  train_status status = train_status::trained;
+  std::size_t epochs = 0;
+  std::size_t steps = 0;
+  std::optional<std::size_t> epochs_to_milestone;
+  std::optional<std::size_t> epochs_to_solve;
+  double test_accuracy = 0.0;
+  double train_loss = 0.0;
+  double seconds = 0.0;
+};
+
+/// Fraction of rows predicted right (see the header comment), in chunks.
+template <class T, class Alloc>
+double accuracy(mlp<T, Alloc>& net, dataset_view<T> data, target_kind target,
+                std::vector<T, Alloc>& out_buffer) {
+  if (data.features != net.inputs())
+    throw std::invalid_argument("accuracy: data has " + std::to_string(data.features) +
+                                " features, network " + std::to_string(net.inputs()) + " inputs");
+  if (data.rows() == 0) return 0.0;
+  const std::size_t chunk = 256;
+  out_buffer.resize(std::max(out_buffer.size(), chunk));
+  std::size_t right = 0;
+  for (std::size_t first = 0; first < data.rows(); first += chunk) {
+    const std::size_t n = std::min(chunk, data.rows() - first);
+    net.forward(data.x.subspan(first * data.features, n * data.features), n,
+                std::span<T>(out_buffer.data(), n));
+    for (std::size_t i = 0; i < n; ++i) {
+      const T f = out_buffer[i], y = data.y[first + i];
+      const bool ok = target == target_kind::classification ? ((f >= T(0) ? T(1) : T(-1)) == y)
+                                                            : (std::nearbyint(f) == y);
+      right += ok ? 1 : 0;
+    }
+  }
+  return static_cast<double>(right) / static_cast<double>(data.rows());
+}
+
+template <class T, class Alloc>
+double accuracy(mlp<T, Alloc>& net, dataset_view<T> data, target_kind target) {
+  std::vector<T, Alloc> out;
+  return accuracy(net, data, target, out);
+}
+
+namespace detail {
+// The optimizer step without depending on sutro::optim (which sits above nn):
+// grads and params share one layout, so applying is a flat add.
+template <class Rule, class State, class T, class Alloc>
+void apply_rule(const Rule& rule, State& state, mlp<T, Alloc>& net) {
+  rule.update(net.grads(), state, net.params());
+  T* __restrict p = net.flat_params().data();
+  const T* __restrict g = net.flat_grads().data();
+  for (std::size_t i = 0, n = net.parameter_count(); i < n; ++i) p[i] += g[i];
+}
+} // namespace detail
+
+template <class T, class Alloc, class Rule>
+train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+                   dataset_view<T> test_set, const train_options& opt, const callbacks& cb = {}) {
+  for (const auto* d : {&train_set, &test_set})
+    if (d->features != net.inputs())
+      throw std::invalid_argument("train: dataset rows have " + std::to_string(d->features) +
+                                  " features, network expects " + std::to_string(net.inputs()));
+  if (opt.batch == 0) throw std::invalid_argument("train: batch size 0");
+  if (train_set.rows() == 0) throw std::invalid_argument("train: empty training set");
+
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const std::size_t n = net.inputs(), rows = train_set.rows();
+  net.reserve(std::max<std::size_t>(opt.batch, 256));
+  auto state = rule.init(net.params());
+  std::vector<T, Alloc> xb(opt.batch * n), yb(opt.batch), eval_out(256);
+  std::vector<std::size_t> order(rows);
+  for (std::size_t i = 0; i < rows; ++i) order[i] = i;
+  std::mt19937_64 rng(opt.seed);
+
+  train_result res;
+  auto finite = [&] {
+    for (T v : net.flat_params())
+      if (!std::isfinite(v)) return false;
+    return true;
+  };
+  bool stop = false;
+  for (std::size_t epoch = 1; epoch <= opt.epochs && !stop; ++epoch) {
+    for (std::size_t i = rows; i > 1; --i) std::swap(order[i - 1], order[uniform_index(rng, i)]);
+    double loss_sum = 0.0;
+    std::size_t batches = 0;
+    for (std::size_t first = 0; first < rows && !stop; first += opt.batch) {
+      const std::size_t B = std::min(opt.batch, rows - first);
+      for (std::size_t b = 0; b < B; ++b) {
+        const auto r = train_set.row(order[first + b]);
+        std::copy(r.begin(), r.end(), xb.begin() + static_cast<std::ptrdiff_t>(b * n));
+        yb[b] = train_set.y[order[first + b]];
+      }
+      const T l = net.loss_and_gradient(std::span<const T>(xb.data(), B * n),
+                                        std::span<const T>(yb.data(), B), B, opt.loss_kind);
+      if (!std::isfinite(l)) {
+        res.status = train_status::diverged;
+        res.train_loss = static_cast<double>(l);
+        res.epochs = epoch;
+        stop = true;
+        break;
+      }
+      detail::apply_rule(rule, state, net);
+      loss_sum += static_cast<double>(l);
+      ++batches;
+      if (cb.on_step && cb.on_step({epoch, res.steps, static_cast<double>(l)}) == action::stop) {
+        res.status = train_status::stopped;
+        stop = true;
+      }
+      ++res.steps;
+    }
+    if (res.status == train_status::diverged) break;
+    res.epochs = epoch;
+    res.train_loss = batches ? loss_sum / static_cast<double>(batches) : 0.0;
+    if (!finite()) {
+      res.status = train_status::diverged;
+      break;
+    }
+    res.test_accuracy = accuracy(net, test_set, opt.target, eval_out);
+    if (!res.epochs_to_milestone && res.test_accuracy >= opt.milestone_accuracy)
+      res.epochs_to_milestone = epoch;
+    if (!res.epochs_to_solve && res.test_accuracy >= opt.solve_accuracy) {
+      res.epochs_to_solve = epoch;
+      res.status = train_status::solved;
+      if (opt.stop_when_solved) stop = true;
+    }
+    const double secs = std::chrono::duration<double>(clock::now() - start).count();
+    if (cb.log)
+      *cb.log << "epoch " << epoch << " loss " << res.train_loss << " test_acc " << res.test_accuracy
+              << " t " << secs << " s\n";
+    if (cb.on_epoch && cb.on_epoch({epoch, res.train_loss, res.test_accuracy, secs}) == action::stop) {
+      if (res.status != train_status::solved) res.status = train_status::stopped;
+      stop = true;
+    }
+  }
+  res.seconds = std::chrono::duration<double>(clock::now() - start).count();
+  return res;
+}
+
+} // namespace sutro::nn

@@ -1,0 +1,52 @@
+#pragma once
+// EGD, egalitarian gradient descent (Pasand and Dohmatob, arXiv 2510.04930),
+// the group's variant: a matrix gradient G = U S V^T becomes U V^T (exact
+// polar factor, pseudo-inverse where G is rank deficient), a bias vector
+// g / ||g||, a scalar bias sign(g). No momentum.
+//
+//   auto opt = sutro::optim::egd(0.1, 0.01);   // W -= 0.1 (G~ + 0.01 W)
+//   auto raw = sutro::optim::scale_by_egd{};   // the direction alone, for chains
+
+#include <cmath>
+#include <cstddef>
+
+#include "sutro/optim/polar.hpp"
+#include "sutro/optim/transform.hpp"
+
+namespace sutro::optim {
+
+/// Replaces each update by its "egalitarian" direction (see above).
+struct scale_by_egd {
+  double rcond = -1.0;  // polar_factor's cut; < 0: default
+  template <class T>
+  polar_workspace init(tensors<T> params) const {
+    polar_workspace ws;
+    for (const auto& p : params)
+      if (p.kind() == param_kind::matrix) ws.reserve(p.rows, p.cols);  // capacity only grows
+    return ws;
+  }
+  template <class T>
+  void update(tensors<T> u, polar_workspace& ws, tensors<T>) const {
+    for (const auto& t : u) {
+      switch (t.kind()) {
+        case param_kind::matrix:
+          polar_factor(t, ws, rcond);
+          break;
+        case param_kind::vector: {
+          double sq = 0.0;
+          for (T v : t.span()) sq += static_cast<double>(v) * static_cast<double>(v);
+          if (sq > 0.0) {
+            const T f = static_cast<T>(1.0 / std::sqrt(sq));
+            for (auto& v : t.span()) v *= f;
+          }
+          break;
+        }
+        case param_kind::scalar:
+          t.data[0] = static_cast<T>((t.data[0] > T(0)) - (t.data[0] < T(0)));
+          break;
+      }
+    }
+  }
+};
+
+} // namespace sutro::optim

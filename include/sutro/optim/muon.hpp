@@ -1,0 +1,90 @@
+#pragma once
+// Muon (Keller Jordan, 2024): momentum, then an approximate polar factor by
+// 5 quintic Newton-Schulz steps X <- a X + (b A + c A^2) X, A = X X^T, with
+// (a, b, c) = (3.4445, -4.7750, 2.0315), after scaling G by its Frobenius
+// norm; the result is scaled by sqrt(max(1, fan_out / fan_in)), which is
+// sqrt(max(1, rows / cols)) for PyTorch-layout (out x in) views. Vectors and
+// scalars (biases) get the momentum direction unchanged.
+//
+//   auto opt = sutro::optim::muon(0.02, 0.95);   // lr, momentum (Nesterov)
+//   sutro::optim::newton_schulz(g.ref(), ws);      // the orthogonalization alone
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+#include "sutro/nn/kernels.hpp"
+#include "sutro/optim/transform.hpp"
+
+namespace sutro::optim {
+
+struct newton_schulz_workspace {
+  std::vector<double> x, a, b, y;
+};
+
+inline constexpr double muon_a = 3.4445, muon_b = -4.7750, muon_c = 2.0315;
+
+/// g <- NS5(g / ||g||_F) in place (computed in double on the wide side's
+/// transpose so that A is min(rows, cols) square).
+template <class T>
+void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t steps = 5) {
+  const bool tall = g.rows > g.cols;
+  const std::size_t r = tall ? g.cols : g.rows, c = tall ? g.rows : g.cols;  // X is r x c, r <= c
+  if (r == 0) return;
+  ws.x.resize(r * c);
+  ws.a.resize(r * r);
+  ws.b.resize(r * r);
+  ws.y.resize(r * c);
+  double* x = ws.x.data();
+  double norm2 = 0.0;
+  for (std::size_t i = 0; i < g.rows; ++i)
+    for (std::size_t j = 0; j < g.cols; ++j) {
+      const double v = static_cast<double>(g(i, j));
+      norm2 += v * v;
+      x[tall ? j * c + i : i * c + j] = v;
+    }
+  const double inv = 1.0 / (std::sqrt(norm2) + 1e-7);
+  for (std::size_t i = 0; i < r * c; ++i) x[i] *= inv;
+  double* A = ws.a.data();
+  double* B = ws.b.data();
+  double* y = ws.y.data();
+  for (std::size_t s = 0; s < steps; ++s) {
+    for (std::size_t i = 0; i < r; ++i)
+      for (std::size_t j = 0; j <= i; ++j) A[i * r + j] = A[j * r + i] = nn::kernels::dot(c, x + i * c, x + j * c);
+    // B = b A + c A A
+    for (std::size_t i = 0; i < r; ++i) {
+      double* bi = B + i * r;
+      for (std::size_t j = 0; j < r; ++j) bi[j] = muon_b * A[i * r + j];
+      for (std::size_t k = 0; k < r; ++k) nn::kernels::axpy(r, muon_c * A[i * r + k], A + k * r, bi);
+    }
+    // X = a X + B X
+    for (std::size_t i = 0; i < r; ++i) {
+      double* yi = y + i * c;
+      for (std::size_t j = 0; j < c; ++j) yi[j] = muon_a * x[i * c + j];
+      for (std::size_t k = 0; k < r; ++k) nn::kernels::axpy(c, B[i * r + k], x + k * c, yi);
+    }
+    std::swap(ws.x, ws.y);
+    x = ws.x.data();
+    y = ws.y.data();
+  }
+  for (std::size_t i = 0; i < g.rows; ++i)
+    for (std::size_t j = 0; j < g.cols; ++j) g(i, j) = static_cast<T>(x[tall ? j * c + i : i * c + j]);
+}
+
+/// Newton-Schulz on matrices, scaled by sqrt(max(1, fan_out / fan_in)); others pass through.
+struct scale_by_newton_schulz {
+  std::size_t steps = 5;
+  template <class T> newton_schulz_workspace init(tensors<T>) const { return {}; }
+  template <class T>
+  void update(tensors<T> u, newton_schulz_workspace& ws, tensors<T>) const {
+    for (const auto& t : u) {
+      if (t.kind() != param_kind::matrix) continue;
+      newton_schulz(t, ws, steps);
+      const T f = static_cast<T>(std::sqrt(std::max(1.0, static_cast<double>(t.fan_out()) / static_cast<double>(t.fan_in()))));
+      for (auto& v : t.span()) v *= f;
+    }
+  }
+};
+
+} // namespace sutro::optim

@@ -1,0 +1,155 @@
+#pragma once
+// polar_factor: replaces a small matrix G = U S V^T by U V^T (all nonzero
+// singular values set to 1, zero ones kept at 0: the pseudo-inverse
+// convention), exactly up to rounding.
+//
+//   sutro::nn::tensor<float> g(200, 20);           // a layer's gradient
+//   sutro::optim::polar_workspace ws;
+//   std::size_t rank = sutro::optim::polar_factor(g.ref(), ws);   // g <- U V^T
+//
+// Method: with k = min(rows, cols), form the k x k Gram matrix A (G^T G or
+// G G^T) in double, diagonalize it with cyclic Jacobi rotations, and apply
+// P = V diag(f(lambda)) V^T with f = lambda^-1/2 above the cut, 0 below:
+// U V^T = G P (or P G). A 200 x 20 gradient costs one 20 x 20 eigenproblem
+// instead of an SVD of the full matrix. Singular values below rcond * s_max
+// count as zero (default rcond: max(rows, cols) * float epsilon, numpy's
+// matrix_rank rule for float32 data; the Gram route resolves singular values
+// down to about 1e-7 s_max in double, so rcond must stay above that).
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sutro/nn/kernels.hpp"
+#include "sutro/nn/tensor.hpp"
+
+namespace sutro::optim {
+
+struct polar_workspace {
+  std::vector<double> g, a, vt, w, p, q;
+  void reserve(std::size_t rows, std::size_t cols) {
+    const std::size_t k = std::min(rows, cols);
+    g.resize(rows * cols);
+    q.resize(rows * cols);
+    a.resize(k * k);
+    vt.resize(k * k);
+    p.resize(k * k);
+    w.resize(k);
+  }
+};
+
+/// Cyclic Jacobi eigendecomposition of the symmetric n x n matrix `a`
+/// (row-major, destroyed): eigenvalues into w, eigenvectors into the rows of vt.
+/// Returns the number of sweeps.
+inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
+                                std::size_t max_sweeps = 64) {
+  std::fill_n(vt, n * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) vt[i * n + i] = 1.0;
+  std::size_t sweep = 0;
+  for (; sweep < max_sweeps; ++sweep) {
+    double off = 0.0, diag = 0.0;
+    for (std::size_t p = 0; p < n; ++p) {
+      diag += a[p * n + p] * a[p * n + p];
+      for (std::size_t q = p + 1; q < n; ++q) off += a[p * n + q] * a[p * n + q];
+    }
+    if (off <= 1e-32 * diag || off == 0.0) break;
+    for (std::size_t p = 0; p + 1 < n; ++p) {
+      for (std::size_t q = p + 1; q < n; ++q) {
+        const double apq = a[p * n + q];
+        const double app = a[p * n + p], aqq = a[q * n + q];
+        if (std::abs(apq) <= 1e-18 * std::sqrt(std::abs(app * aqq)) || apq == 0.0) {
+          a[p * n + q] = a[q * n + p] = 0.0;
+          continue;
+        }
+        const double theta = (aqq - app) / (2.0 * apq);
+        const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1.0));
+        const double c = 1.0 / std::sqrt(t * t + 1.0), s = t * c;
+        // Rotate rows p and q (contiguous); the columns follow by symmetry.
+        double* __restrict rp = a + p * n;
+        double* __restrict rq = a + q * n;
+        for (std::size_t k = 0; k < n; ++k) {
+          const double x = rp[k], y = rq[k];
+          rp[k] = c * x - s * y;
+          rq[k] = s * x + c * y;
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+          a[k * n + p] = rp[k];
+          a[k * n + q] = rq[k];
+        }
+        rp[p] = app - t * apq;
+        rq[q] = aqq + t * apq;
+        rp[q] = rq[p] = 0.0;
+        double* __restrict vp = vt + p * n;
+        double* __restrict vq = vt + q * n;
+        for (std::size_t k = 0; k < n; ++k) {
+          const double x = vp[k], y = vq[k];
+          vp[k] = c * x - s * y;
+          vq[k] = s * x + c * y;
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) w[i] = a[i * n + i];
+  return sweep;
+}
+
+/// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the default.
+template <class T>
+std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0) {
+  const std::size_t m = g.rows, n = g.cols, k = std::min(m, n);
+  if (k == 0) return 0;
+  if (rcond < 0) rcond = static_cast<double>(std::max(m, n)) * std::numeric_limits<float>::epsilon();
+  ws.reserve(m, n);
+  double* gd = ws.g.data();
+  for (std::size_t i = 0; i < m * n; ++i) gd[i] = static_cast<double>(g.data[i]);
+  double* a = ws.a.data();
+  std::fill_n(a, k * k, 0.0);
+  if (m >= n) {  // A = G^T G
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t i = 0; i < n; ++i) nn::kernels::axpy(n, gd[r * n + i], gd + r * n, a + i * n);
+  } else {  // A = G G^T
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j <= i; ++j)
+        a[i * m + j] = a[j * m + i] = nn::kernels::dot(n, gd + i * n, gd + j * n);
+  }
+  double* vt = ws.vt.data();
+  double* w = ws.w.data();
+  jacobi_eigen(k, a, vt, w);
+  double lmax = 0.0;
+  for (std::size_t i = 0; i < k; ++i) lmax = std::max(lmax, w[i]);
+  const double cut = rcond * rcond * lmax;
+  std::size_t rank = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    if (lmax > 0.0 && w[i] > cut) {
+      w[i] = 1.0 / std::sqrt(w[i]);
+      ++rank;
+    } else {
+      w[i] = 0.0;
+    }
+  }
+  // P = V diag(w) V^T = sum_i w_i v_i v_i^T (v_i = row i of vt).
+  double* P = ws.p.data();
+  std::fill_n(P, k * k, 0.0);
+  for (std::size_t i = 0; i < k; ++i) {
+    if (w[i] == 0.0) continue;
+    const double* v = vt + i * k;
+    for (std::size_t r = 0; r < k; ++r) nn::kernels::axpy(k, w[i] * v[r], v, P + r * k);
+  }
+  double* q = ws.q.data();
+  std::fill_n(q, m * n, 0.0);
+  if (m >= n) {  // Q = G P
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t i = 0; i < n; ++i) nn::kernels::axpy(n, gd[r * n + i], P + i * n, q + r * n);
+  } else {  // Q = P G
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t i = 0; i < m; ++i) nn::kernels::axpy(n, P[r * m + i], gd + i * n, q + r * n);
+  }
+  for (std::size_t i = 0; i < m * n; ++i) g.data[i] = static_cast<T>(q[i]);
+  return rank;
+}
+
+} // namespace sutro::optim

@@ -1,0 +1,181 @@
+#pragma once
+// Building blocks: scale, add_decayed_weights, clip, clip_by_global_norm,
+// scale_by_schedule, trace (momentum / Nesterov), scale_by_adam, scale_by_sign.
+//
+//   using namespace sutro::optim;
+//   auto adamw = chain(scale_by_adam(), add_decayed_weights(0.01), scale(-1e-3));
+//   auto warm = chain(trace(0.9), scale_by_schedule(linear_warmup(100)), scale(-0.1));
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+#include "sutro/backend/traits.hpp"
+#include "sutro/memory/accounting_allocator.hpp"
+#include "sutro/memory/aligned_allocator.hpp"
+#include "sutro/optim/transform.hpp"
+
+namespace sutro::optim {
+
+template <class T>
+using state_buffer = std::vector<T, backend_allocator_t<default_backend, T>>;
+
+/// One zeroed buffer per parameter tensor.
+template <class T>
+std::vector<state_buffer<T>> zeros_like(tensors<T> params) {
+  std::vector<state_buffer<T>> out;
+  out.reserve(params.size());
+  for (const auto& p : params) out.emplace_back(p.size(), T(0));
+  return out;
+}
+
+/// u *= factor.
+struct scale {
+  double factor = 1.0;
+  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  void update(tensors<T> u, empty_state&, tensors<T>) const {
+    const T f = static_cast<T>(factor);
+    for (const auto& t : u)
+      for (auto& v : t.span()) v *= f;
+  }
+};
+
+/// u += decay * params (decoupled weight decay when placed after the rule).
+struct add_decayed_weights {
+  double decay = 0.0;
+  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  void update(tensors<T> u, empty_state&, tensors<T> p) const {
+    if (decay == 0.0) return;
+    const T d = static_cast<T>(decay);
+    for (std::size_t l = 0; l < u.size(); ++l) {
+      T* __restrict ul = u[l].data;
+      const T* __restrict pl = p[l].data;
+      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) ul[i] += d * pl[i];
+    }
+  }
+};
+
+/// Each element clipped to [-max_abs, max_abs].
+struct clip {
+  double max_abs = 1.0;
+  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  void update(tensors<T> u, empty_state&, tensors<T>) const {
+    const T m = static_cast<T>(max_abs);
+    for (const auto& t : u)
+      for (auto& v : t.span()) v = std::clamp(v, -m, m);
+  }
+};
+
+/// All updates scaled down together so that their joint L2 norm is <= max_norm.
+struct clip_by_global_norm {
+  double max_norm = 1.0;
+  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  void update(tensors<T> u, empty_state&, tensors<T>) const {
+    double sq = 0.0;
+    for (const auto& t : u)
+      for (T v : t.span()) sq += static_cast<double>(v) * static_cast<double>(v);
+    const double norm = std::sqrt(sq);
+    if (!(norm > max_norm)) return;
+    const T f = static_cast<T>(max_norm / norm);
+    for (const auto& t : u)
+      for (auto& v : t.span()) v *= f;
+  }
+};
+
+struct step_count {
+  std::size_t count = 0;
+};
+
+/// u *= schedule(step), step = 0, 1, ... counted per update.
+template <class Schedule>
+struct scale_by_schedule {
+  Schedule schedule;
+  explicit scale_by_schedule(Schedule s) : schedule(std::move(s)) {}
+  template <class T> step_count init(tensors<T>) const { return {}; }
+  template <class T>
+  void update(tensors<T> u, step_count& s, tensors<T>) const {
+    const T f = static_cast<T>(schedule(s.count++));
+    for (const auto& t : u)
+      for (auto& v : t.span()) v *= f;
+  }
+};
+
+/// Factor rising linearly from 1/steps to 1 over `steps` updates.
+inline auto linear_warmup(std::size_t steps) {
+  return [steps](std::size_t t) {
+    return steps == 0 ? 1.0 : std::min(1.0, static_cast<double>(t + 1) / static_cast<double>(steps));
+  };
+}
+
+/// Factor 0.5 (1 + cos(pi t / steps)) down to `floor` after `steps` updates.
+inline auto cosine_decay(std::size_t steps, double floor = 0.0) {
+  return [steps, floor](std::size_t t) {
+    const double x = std::min(1.0, static_cast<double>(t) / static_cast<double>(steps ? steps : 1));
+    return floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * x));
+  };
+}
+
+/// Momentum: m = beta m + u; u = m, or u + beta m with Nesterov.
+struct trace {
+  double beta = 0.9;
+  bool nesterov = false;
+  template <class T> std::vector<state_buffer<T>> init(tensors<T> p) const { return zeros_like(p); }
+  template <class T>
+  void update(tensors<T> u, std::vector<state_buffer<T>>& m, tensors<T>) const {
+    const T b = static_cast<T>(beta);
+    for (std::size_t l = 0; l < u.size(); ++l) {
+      T* __restrict ul = u[l].data;
+      T* __restrict ml = m[l].data();
+      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
+        ml[i] = b * ml[i] + ul[i];
+        ul[i] = nesterov ? ul[i] + b * ml[i] : ml[i];
+      }
+    }
+  }
+};
+
+template <class T>
+struct adam_state {
+  std::vector<state_buffer<T>> m, v;
+  std::size_t count = 0;
+};
+
+/// Adam's direction m_hat / (sqrt(v_hat) + eps) (Kingma and Ba), bias-corrected.
+struct scale_by_adam {
+  double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  template <class T> adam_state<T> init(tensors<T> p) const { return {zeros_like(p), zeros_like(p), 0}; }
+  template <class T>
+  void update(tensors<T> u, adam_state<T>& s, tensors<T>) const {
+    ++s.count;
+    const T c1 = static_cast<T>(1.0 / (1.0 - std::pow(b1, static_cast<double>(s.count))));
+    const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(b2, static_cast<double>(s.count))));
+    const T B1 = static_cast<T>(b1), B2 = static_cast<T>(b2), E = static_cast<T>(eps);
+    for (std::size_t l = 0; l < u.size(); ++l) {
+      T* ul = u[l].data;
+      T* ml = s.m[l].data();
+      T* vl = s.v[l].data();
+      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
+        ml[i] = B1 * ml[i] + (T(1) - B1) * ul[i];
+        vl[i] = B2 * vl[i] + (T(1) - B2) * ul[i] * ul[i];
+        ul[i] = (ml[i] * c1) / (std::sqrt(vl[i] * c2) + E);
+      }
+    }
+  }
+};
+
+/// u = sign(u) (0 stays 0).
+struct scale_by_sign {
+  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  void update(tensors<T> u, empty_state&, tensors<T>) const {
+    for (const auto& t : u)
+      for (auto& v : t.span()) v = static_cast<T>((v > T(0)) - (v < T(0)));
+  }
+};
+
+} // namespace sutro::optim
