@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <set>
 #include <stdexcept>
@@ -206,4 +207,24 @@ TEST_CASE("the test split is the train split of seed + 1000 (challenge protocol)
   CHECK(t.words == u.words);
   CHECK(sparse_parity(20, 3, 42, {.test_seed_offset = 7}).packed(split::test, 5).words ==
         sparse_parity(20, 3, 49).packed(split::train, 5).words);
+}
+
+TEST_CASE("philox lanes (AVX-512 when compiled in) == one block at a time", "[tasks][philox]") {
+  std::uint32_t c16[4][16], c5[4][5];
+  for (int l = 0; l < 16; ++l)
+    for (int w = 0; w < 4; ++w) c16[w][l] = 0x9e3779b9u * static_cast<std::uint32_t>(l * 4 + w + 1);
+  for (int l = 0; l < 5; ++l)
+    for (int w = 0; w < 4; ++w) c5[w][l] = c16[w][l];
+  const std::uint32_t k0 = 0xdeadbeefu, k1 = 0x01234567u;
+  std::uint32_t orig[4][16];
+  std::memcpy(orig, c16, sizeof orig);
+  philox4x32_10_lanes<16>(c16, k0, k1);
+  philox4x32_10_lanes<5>(c5, k0, k1);
+  for (int l = 0; l < 16; ++l) {
+    const auto r = philox4x32_10(philox_block{{orig[0][l], orig[1][l], orig[2][l], orig[3][l]}}, k0, k1);
+    for (int w = 0; w < 4; ++w) {
+      REQUIRE(c16[w][l] == r.v[w]);
+      if (l < 5) REQUIRE(c5[w][l] == r.v[w]);
+    }
+  }
 }
