@@ -34,7 +34,7 @@ S low_rank(std::size_t m, std::size_t n, std::size_t r, std::uint64_t seed) {
 
 TEST_CASE("gf2 simd products equal the scalar ones on large shapes", "[gf2][simd]") {
   const std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> shapes{
-      {520, 1100, 2100}, {1000, 130, 3000}, {64, 64, 64}, {65, 4100, 70}, {300, 77, 4097}, {2049, 200, 129}};
+      {520, 1100, 2100}, {1000, 130, 3000}, {700, 900, 650}, {256, 256, 256}, {64, 64, 64}, {65, 4100, 70}, {300, 77, 4097}, {2049, 200, 129}};
   for (auto [m, k, n] : shapes) {
     INFO(m << "x" << k << " times " << k << "x" << n);
     S a = S::random(m, k, m + k), b = S::random(k, n, k + n), c0 = S::random(m, n, 5);
@@ -55,6 +55,19 @@ TEST_CASE("gf2 simd products equal the scalar ones on large shapes", "[gf2][simd
     D cd4 = to_simd(c0);
     sutro::gf2::kernels::m4rm_mul_add(sutro::simd{}, cd4.block(), ad.block(), bd.block(), 2);
     REQUIRE(same(c, cd4));
+    // Strassen-Winograd with a low cutoff: recursion, odd fringes, both base kernels.
+    for (std::size_t cutoff : {128u, 256u}) {
+      D cd5 = to_simd(c0);
+      sutro::gf2::kernels::strassen_mul_add(
+          sutro::simd{}, cd5.block(), ad.block(), bd.block(), cutoff,
+          [](auto cc, auto aa, auto bb) { sutro::gf2::kernels::base_mul_add(sutro::simd{}, cc, aa, bb, 1); });
+      REQUIRE(same(c, cd5));
+      D cd6 = to_simd(c0);
+      sutro::gf2::kernels::strassen_mul_add(
+          sutro::simd{}, cd6.block(), ad.block(), bd.block(), cutoff,
+          [](auto cc, auto aa, auto bb) { sutro::gf2::kernels::m4rm_mul_add(sutro::simd{}, cc, aa, bb, 1); });
+      REQUIRE(same(c, cd6));
+    }
   }
 }
 

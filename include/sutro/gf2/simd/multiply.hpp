@@ -19,6 +19,7 @@
 #include "sutro/gf2/scalar/multiply.hpp"
 #include "sutro/gf2/simd/add.hpp"
 #include "sutro/gf2/simd/multiply_gfni.hpp"
+#include "sutro/gf2/simd/strassen.hpp"
 
 namespace sutro::gf2::kernels {
 namespace m4rm {
@@ -134,14 +135,29 @@ void m4rm_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail:
   for (auto& th : pool) th.join();
 }
 
+/// The product without Strassen: GFNI where compiled in, else Four Russians.
 template <class Arch>
-void mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b,
-             unsigned threads) {
+void base_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b,
+                  unsigned threads) {
 #if SUTRO_GF2_HAVE_GFNI
   if (a.rows >= gfni::min_rows && c.words() != 0 && a.words() != 0)
     return gfni::mul_add(c, a, b, threads);
 #endif
   m4rm_mul_add(tag, c, a, b, threads);
+}
+
+/// Strassen-Winograd recursion while all dimensions reach this. Measured
+/// (single thread, GFNI base): 8192^3 is as fast direct as with one level
+/// (0.036 s both), 16384^3 is 1.2x faster with one level.
+inline constexpr std::size_t strassen_cutoff = 12288;
+
+template <class Arch>
+void mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b,
+             unsigned threads) {
+  strassen_mul_add(tag, c, a, b, strassen_cutoff,
+                   [&](detail::mblock cc, detail::cblock aa, detail::cblock bb) {
+                     base_mul_add(tag, cc, aa, bb, threads);
+                   });
 }
 
 } // namespace sutro::gf2::kernels
