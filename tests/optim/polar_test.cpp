@@ -1,0 +1,121 @@
+// EGD's polar factor against a float64 one-sided Jacobi SVD; Muon's iteration.
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "reference_svd.hpp"
+#include "support/catch.hpp"
+#include "sutro/nn/random.hpp"
+#include "sutro/nn/tensor.hpp"
+#include "sutro/optim/muon.hpp"
+#include "sutro/optim/polar.hpp"
+
+#if defined(SUTRO_CATCH2_V3)
+using Catch::Approx;
+#endif
+
+namespace nn = sutro::nn;
+namespace optim = sutro::optim;
+
+namespace {
+// rows x cols of rank `rank` (product of Gaussian factors); rank >= min: full rank.
+std::vector<double> random_matrix(std::size_t rows, std::size_t cols, std::size_t rank, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<double> a(rows * cols, 0.0);
+  if (rank >= std::min(rows, cols)) {
+    for (auto& v : a) v = nn::standard_normal(rng);
+    return a;
+  }
+  std::vector<double> l(rows * rank), r(rank * cols);
+  for (auto& v : l) v = nn::standard_normal(rng);
+  for (auto& v : r) v = nn::standard_normal(rng);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t k = 0; k < rank; ++k)
+      for (std::size_t j = 0; j < cols; ++j) a[i * cols + j] += l[i * rank + k] * r[k * cols + j];
+  return a;
+}
+} // namespace
+
+TEST_CASE("polar_factor matches a float64 SVD, full rank and rank deficient", "[optim][polar]") {
+  struct shape { std::size_t rows, cols, rank; };
+  const auto s = GENERATE(shape{1, 1, 1}, shape{1, 5, 1}, shape{5, 1, 1}, shape{7, 7, 7}, shape{200, 20, 20},
+                          shape{20, 200, 20}, shape{63, 20, 20}, shape{64, 64, 64}, shape{65, 3, 3},
+                          shape{200, 20, 3}, shape{20, 200, 5}, shape{64, 64, 10}, shape{30, 12, 1});
+  const auto a = random_matrix(s.rows, s.cols, s.rank, 1000 + s.rows * 7 + s.cols + s.rank);
+  const double rcond = static_cast<double>(std::max(s.rows, s.cols)) * std::numeric_limits<float>::epsilon();
+  const auto ref = sutro::testing::reference_polar(a, s.rows, s.cols, rcond);
+  INFO(s.rows << " x " << s.cols << " rank " << s.rank);
+  CHECK(ref.rank == s.rank);
+
+  nn::tensor<double> g(s.rows, s.cols);
+  std::copy(a.begin(), a.end(), g.data());
+  optim::polar_workspace ws;
+  CHECK(optim::polar_factor(g.ref(), ws) == s.rank);
+  double err = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) err = std::max(err, std::abs(g.data()[i] - ref.q[i]));
+  CHECK(err < 1e-8);
+
+  nn::tensor<float> gf(s.rows, s.cols);
+  for (std::size_t i = 0; i < a.size(); ++i) gf.data()[i] = static_cast<float>(a[i]);
+  const auto reff = sutro::testing::reference_polar(std::vector<double>(gf.data(), gf.data() + gf.size()),
+                                                    s.rows, s.cols, rcond);
+  CHECK(optim::polar_factor(gf.ref(), ws) == s.rank);
+  double errf = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) errf = std::max(errf, std::abs(gf.data()[i] - reff.q[i]));
+  CHECK(errf < 1e-5);
+}
+
+TEST_CASE("polar_factor of zero and empty matrices", "[optim][polar]") {
+  optim::polar_workspace ws;
+  nn::tensor<float> z(20, 4);
+  CHECK(optim::polar_factor(z.ref(), ws) == 0);
+  for (float v : z.ref().span()) CHECK(v == 0.0f);
+  nn::tensor<float> e(0, 5);
+  CHECK(optim::polar_factor(e.ref(), ws) == 0);
+  // An exactly orthogonal input is a fixed point; a scaled one maps back to it.
+  nn::tensor<double> q(3, 2);
+  q(0, 0) = 3.0;  // columns (3,0,0) and (0,0,5): U V^T = (e1, e3)
+  q(2, 1) = 5.0;
+  CHECK(optim::polar_factor(q.ref(), ws) == 2);
+  CHECK(q(0, 0) == Approx(1.0));
+  CHECK(q(2, 1) == Approx(1.0));
+  CHECK(q(1, 0) == 0.0);
+}
+
+TEST_CASE("Newton-Schulz equals the quintic iteration written out", "[optim][muon]") {
+  const std::size_t rows = 6, cols = 3;
+  const auto a = random_matrix(rows, cols, 3, 77);
+  // Reference: X = G^T / ||G|| (3 x 6), five steps X <- aX + (bA + cA^2) X, A = X X^T.
+  double norm = 0;
+  for (double v : a) norm += v * v;
+  norm = std::sqrt(norm) + 1e-7;
+  std::vector<double> x(cols * rows);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) x[j * rows + i] = a[i * cols + j] / norm;
+  for (int s = 0; s < 5; ++s) {
+    double A[3][3] = {}, A2[3][3] = {};
+    for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t j = 0; j < 3; ++j)
+        for (std::size_t k = 0; k < rows; ++k) A[i][j] += x[i * rows + k] * x[j * rows + k];
+    for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t j = 0; j < 3; ++j)
+        for (std::size_t k = 0; k < 3; ++k) A2[i][j] += A[i][k] * A[k][j];
+    std::vector<double> y(x.size());
+    for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t k = 0; k < rows; ++k) {
+        double v = 3.4445 * x[i * rows + k];
+        for (std::size_t j = 0; j < 3; ++j) v += (-4.7750 * A[i][j] + 2.0315 * A2[i][j]) * x[j * rows + k];
+        y[i * rows + k] = v;
+      }
+    x = y;
+  }
+  nn::tensor<double> g(rows, cols);
+  std::copy(a.begin(), a.end(), g.data());
+  optim::newton_schulz_workspace ws;
+  optim::newton_schulz(g.ref(), ws);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) CHECK(g(i, j) == Approx(x[j * rows + i]).margin(1e-12));
+  // Five steps land near the polar factor: singular values in about [0.7, 1.2].
+  const auto ref = sutro::testing::reference_polar(std::vector<double>(g.data(), g.data() + g.size()), rows, cols, 1e-12);
+  for (double s : ref.sigma) CHECK((s > 0.6 && s < 1.25));
+}
