@@ -216,3 +216,19 @@ TEST_CASE("sparse sum: correlation and least squares recover the subset exactly"
   CHECK_THROWS_AS(solvers::sum_correlation{}.solve(tasks::sparse_parity(20, 3, 1).packed(split::train, 30)),
                   std::invalid_argument);
 }
+
+TEST_CASE("gf2_elimination: Gauss-Jordan fast path == incremental basis (1, 2 and run-time words)", "[solvers]") {
+  for (std::size_t n : {1u, 2u, 20u, 50u, 63u, 64u, 65u, 100u, 127u})
+    for (std::size_t m : {n, n + 1, n + 5, n + 16, n + 40})
+      for (double p : {0.0, 0.05})
+        for (int seed = 0; seed < 10; ++seed) {
+          auto task = tasks::sparse_parity(n, std::min<std::size_t>(3, n), static_cast<std::uint64_t>(seed), {.noise = p});
+          auto d = task.packed(split::train, m);
+          auto fast = solvers::gf2_elimination{}.solve(d);
+          auto slow = solvers::detail::eliminate<0>(d, m, true);
+          INFO("n=" << n << " m=" << m << " p=" << p << " seed=" << seed);
+          REQUIRE(fast.status == slow.status);
+          REQUIRE(fast.subset == slow.subset);
+          if (fast.status == solvers::solve_status::found) REQUIRE(fast.subset == task.secret());
+        }
+}

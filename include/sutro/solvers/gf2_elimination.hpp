@@ -9,7 +9,9 @@
 // Rank below n: `ambiguous` (a whole affine space fits; no guess). A row that
 // contradicts the others: `failed` (noisy labels; use robust_gf2).
 // Fast paths keep one equation (inputs + label bit) in one word for n <= 63
-// and in two words for n <= 127, on the stack; larger n sizes it at run time.
+// and in two words for n <= 127, on the stack: a vectorized Gauss-Jordan on
+// the first n + 16 rows, then (if those lack full rank) the incremental basis
+// over all rows. Larger n uses the incremental basis sized at run time.
 
 #include <array>
 #include <bit>
@@ -90,6 +92,62 @@ solve_result eliminate(const tasks::packed_samples& d, std::size_t m, bool verif
   res.status = solve_status::found;
   return res;
 }
+/// Dense Gauss-Jordan for n + 1 <= 64 W (W = 1, 2) on the first rows, as
+/// structure-of-arrays words so the row-update loop vectorizes. Returns false
+/// (caller falls back to the incremental basis) when those rows lack full rank.
+template <std::size_t W>
+bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all, solve_result& res) {
+  static_assert(W == 1 || W == 2);
+  constexpr std::size_t cap = 64 * W + 16;
+  const std::size_t n = d.spec.n, rows = std::min(m, n + 16);
+  if (rows < n) return false;
+  alignas(64) std::uint64_t w[W][cap];
+  for (std::size_t i = 0; i < rows; ++i) {
+    std::uint64_t eq[2] = {0, 0};
+    load_equation(d, i, eq, W);
+    for (std::size_t k = 0; k < W; ++k) w[k][i] = eq[k];
+  }
+  for (std::size_t c = 0; c < n; ++c) {
+    std::uint64_t* col = w[c / 64];
+    const unsigned sh = static_cast<unsigned>(c % 64);
+    std::size_t p = c;
+    while (p < rows && !((col[p] >> sh) & 1u)) ++p;
+    if (p == rows) return false;
+    std::uint64_t piv[W];
+    for (std::size_t k = 0; k < W; ++k) {
+      std::swap(w[k][p], w[k][c]);
+      piv[k] = w[k][c];
+    }
+    // Clear column c everywhere (the pivot row too, restored below); the word
+    // holding column c goes last, since its bits are the row masks.
+    for (std::size_t t = 1; t <= W; ++t) {
+      const std::size_t k = (c / 64 + t) % W;
+      std::uint64_t* dst = w[k];
+      for (std::size_t i = 0; i < rows; ++i) dst[i] ^= piv[k] & (std::uint64_t{0} - ((col[i] >> sh) & 1u));
+    }
+    for (std::size_t k = 0; k < W; ++k) w[k][c] = piv[k];
+  }
+  // Rows [0, n) are now unit vectors plus the label bit; rows [n, rows) must be 0 = 0.
+  std::uint64_t x[2] = {0, 0};
+  for (std::size_t c = 0; c < n; ++c) x[c / 64] |= ((w[n / 64][c] >> (n % 64)) & 1u) << (c % 64);
+  res.stats.samples_used = rows;
+  res.stats.rank = n;
+  res.stats.candidates = 1;
+  for (std::size_t i = n; i < rows; ++i) res.stats.disagreements += (w[n / 64][i] >> (n % 64)) & 1u;
+  if (res.stats.disagreements) return true;
+  if (verify_all) {
+    for (std::size_t i = rows; i < m; ++i) {
+      const std::uint64_t* r = d.row(i);
+      unsigned p = static_cast<unsigned>(std::popcount(r[0] & x[0]));
+      if constexpr (W == 2) p += d.row_words > 1 ? static_cast<unsigned>(std::popcount(r[1] & x[1])) : 0u;
+      res.stats.disagreements += (p & 1u) != d.label_bit(i);
+    }
+    if (res.stats.disagreements) return true;
+  }
+  res.subset = mask_to_subset(x, W);
+  res.status = solve_status::found;
+  return true;
+}
 } // namespace detail
 
 class gf2_elimination {
@@ -102,8 +160,9 @@ class gf2_elimination {
     detail::require_parity(d, "sutro::solvers::gf2_elimination");
     const std::size_t m = opt_.max_samples ? std::min(opt_.max_samples, d.count) : d.count;
     const std::size_t n = d.spec.n;
-    if (n + 1 <= 64) return detail::eliminate<1>(d, m, opt_.verify_all);
-    if (n + 1 <= 128) return detail::eliminate<2>(d, m, opt_.verify_all);
+    solve_result r;
+    if (n + 1 <= 64) return detail::gauss_jordan<1>(d, m, opt_.verify_all, r) ? r : detail::eliminate<1>(d, m, opt_.verify_all);
+    if (n + 1 <= 128) return detail::gauss_jordan<2>(d, m, opt_.verify_all, r) ? r : detail::eliminate<2>(d, m, opt_.verify_all);
     return detail::eliminate<0>(d, m, opt_.verify_all);
   }
 
