@@ -229,6 +229,7 @@ TEST_CASE("gf2_elimination: Gauss-Jordan fast path == incremental basis (1, 2 an
           INFO("n=" << n << " m=" << m << " p=" << p << " seed=" << seed);
           REQUIRE(fast.status == slow.status);
           REQUIRE(fast.subset == slow.subset);
-          if (fast.status == solvers::solve_status::found) REQUIRE(fast.subset == task.secret());
+          // With noise and no redundant rows a flipped label goes unnoticed: only noiseless must match.
+          if (p == 0.0 && fast.status == solvers::solve_status::found) REQUIRE(fast.subset == task.secret());
         }
 }
