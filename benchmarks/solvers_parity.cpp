@@ -7,6 +7,7 @@
 
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
+#include "sutro/solvers/gf2_general.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
 #include "sutro/tasks/sparse_task.hpp"
@@ -27,6 +28,18 @@ void gf2_elimination(benchmark::State& state) {
   }
 }
 BENCHMARK(gf2_elimination)->Args({20, 3})->Args({50, 3})->Args({100, 3})->Args({127, 3})->Args({200, 3})->Args({20, 5});
+
+// The same systems through the general sutro::gf2 path (gf2::matrix + gf2::solve).
+void gf2_general(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0)), k = static_cast<std::size_t>(state.range(1));
+  auto train = tasks::sparse_parity(n, k, 42).packed(split::train, n + 10);
+  for (auto _ : state) {
+    auto r = solvers::gf2_general{}.solve(train);
+    benchmark::DoNotOptimize(r.subset.data());
+    if (r.status != solvers::solve_status::found) state.SkipWithError("not found");
+  }
+}
+BENCHMARK(gf2_general)->Args({20, 3})->Args({100, 3})->Args({200, 3})->Args({1000, 3});
 
 // Exhaustive search; samples = range(2).
 void exhaustive(benchmark::State& state) {

@@ -13,6 +13,7 @@
 #include "sutro/lab/report.hpp"
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
+#include "sutro/solvers/gf2_general.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
 
   std::vector<lab::method> methods = {
       lab::from_solver(solvers::gf2_elimination{}),
+      lab::from_solver(solvers::gf2_general{}),
       lab::from_solver(solvers::robust_gf2{}),
       lab::from_solver(solvers::exhaustive{}),
       lab::from_solver(solvers::sum_correlation{}, "", {task_kind::sum}),

@@ -7,6 +7,7 @@
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_basis.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
+#include "sutro/solvers/gf2_general.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
 #include "sutro/tasks/sparse_task.hpp"
@@ -232,4 +233,21 @@ TEST_CASE("gf2_elimination: Gauss-Jordan fast path == incremental basis (1, 2 an
           // With noise and no redundant rows a flipped label goes unnoticed: only noiseless must match.
           if (p == 0.0 && fast.status == solvers::solve_status::found) REQUIRE(fast.subset == task.secret());
         }
+}
+
+TEST_CASE("gf2_general (sutro::gf2 path) agrees with gf2_elimination", "[solvers][gf2]") {
+  for (std::size_t n : {1u, 20u, 63u, 64u, 65u, 130u, 200u})
+    for (std::size_t m : {n / 2 + 1, n + 10, n + 30})
+      for (double p : {0.0, 0.1})
+        for (int seed = 0; seed < 5; ++seed) {
+          auto task = tasks::sparse_parity(n, std::min<std::size_t>(3, n), static_cast<std::uint64_t>(seed), {.noise = p});
+          auto d = task.packed(split::train, m);
+          auto a = solvers::gf2_general{}.solve(d);
+          auto b = solvers::gf2_elimination{}.solve(d);
+          INFO("n=" << n << " m=" << m << " p=" << p << " seed=" << seed);
+          REQUIRE(a.status == b.status);
+          REQUIRE(a.subset == b.subset);
+          if (a.status != solvers::solve_status::failed) REQUIRE(a.stats.rank == b.stats.rank);
+        }
+  static_assert(solvers::solver<solvers::gf2_general>);
 }
