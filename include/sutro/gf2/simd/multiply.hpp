@@ -33,23 +33,23 @@ inline constexpr std::size_t tables = 8 * kwords;
 /// Below this many rows of A a table costs more than it saves.
 inline constexpr std::size_t min_rows = 128;
 
-// T[x] = XOR of rows j of `rows` whose bit j is set in x, built by doubling.
-template <class Arch>
+// T[x] = XOR of rows j of `rows` whose bit j is set in x, built by doubling;
+// entries are sw words apart.
+template <class Arch, std::size_t sw = slab_words>
 void build_table(word* t, const word* const* rows) noexcept {
   using batch = xsimd::batch<word, Arch>;
-  std::memset(t, 0, slab_words * sizeof(word));
+  std::memset(t, 0, sw * sizeof(word));
   for (std::size_t j = 0; j < 8; ++j) {
     const std::size_t half = std::size_t{1} << j;
     const word* r = rows[j];
-    word* dst = t + half * slab_words;
+    word* dst = t + half * sw;
     if (r == nullptr) {
-      std::memcpy(dst, t, half * slab_words * sizeof(word));
+      std::memcpy(dst, t, half * sw * sizeof(word));
       continue;
     }
     for (std::size_t x = 0; x < half; ++x)
-      for (std::size_t w = 0; w < slab_words; w += batch::size)
-        (batch::load_aligned(t + x * slab_words + w) ^ batch::load_unaligned(r + w))
-            .store_aligned(dst + x * slab_words + w);
+      for (std::size_t w = 0; w < sw; w += batch::size)
+        (batch::load_aligned(t + x * sw + w) ^ batch::load_unaligned(r + w)).store_aligned(dst + x * sw + w);
   }
 }
 
