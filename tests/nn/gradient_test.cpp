@@ -62,8 +62,10 @@ TEST_CASE("mlp forward matches the reference and backward matches finite differe
   const auto act = GENERATE(nn::activation::relu, nn::activation::leaky_relu, nn::activation::tanh,
                             nn::activation::sigmoid, nn::activation::identity);
   const auto kind = GENERATE(nn::loss::hinge, nn::loss::mse, nn::loss::logistic);
+  // Widths below, at and across the register blocks (8 doubles, 32 per 4 registers).
   const auto hidden = GENERATE(std::vector<std::size_t>{7}, std::vector<std::size_t>{6, 5},
-                               std::vector<std::size_t>{1});
+                               std::vector<std::size_t>{1}, std::vector<std::size_t>{37},
+                               std::vector<std::size_t>{9, 17}, std::vector<std::size_t>{32, 8});
   const std::size_t n = 5, B = 4;
   nn::mlp<double> net({.inputs = n, .hidden = hidden, .act = act}, 11);
   // Nonzero biases so that every parameter matters.

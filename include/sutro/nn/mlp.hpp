@@ -174,13 +174,7 @@ class mlp {
       const T* bias = param_refs_[2 * l + 1].data;
       const std::size_t fo = W.cols;
       T* z = acts_[l].data();
-      for (std::size_t b = 0; b < B; ++b) {
-        T* zb = z + b * fo;
-        std::copy_n(bias, fo, zb);
-        const T* ib = in + b * fan_in;
-        for (std::size_t i = 0; i < fan_in; ++i)
-          if (ib[i] != T(0)) kernels::axpy(fo, ib[i], W.data + i * fo, zb);
-      }
+      kernels::dense_forward(B, fan_in, fo, in, W.data, bias, z);
       activate(cfg_.act, std::span<T>(z, B * fo));
       in = z;
       fan_in = fo;
@@ -221,13 +215,8 @@ class mlp {
       T* gb = grad_refs_[2 * l + 1].data;
       const std::size_t fi = W.rows, fo = W.cols;
       const T* in = l == 0 ? x : acts_[l - 1].data();
-      for (std::size_t b : active_) {
-        const T* db = delta + b * fo;
-        kernels::axpy(fo, T(1), db, gb);
-        const T* ib = in + b * fi;
-        for (std::size_t i = 0; i < fi; ++i)
-          if (ib[i] != T(0)) kernels::axpy(fo, ib[i], db, gW + i * fo);
-      }
+      for (std::size_t b : active_) kernels::axpy(fo, T(1), delta + b * fo, gb);
+      kernels::dense_weight_grad(active_.data(), active_.size(), fi, fo, in, delta, gW);
       if (l == 0) break;
       // delta_prev[b, i] = act'(in[b, i]) * sum_j W[i, j] delta[b, j]
       T* dp = delta_prev_.data();

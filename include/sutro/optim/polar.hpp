@@ -30,7 +30,7 @@
 namespace sutro::optim {
 
 struct polar_workspace {
-  std::vector<double> g, a, vt, w, p, q;
+  std::vector<double> g, a, vt, w, p, q, zeros;
   void reserve(std::size_t rows, std::size_t cols) {
     const std::size_t k = std::min(rows, cols);
     g.resize(rows * cols);
@@ -39,6 +39,7 @@ struct polar_workspace {
     vt.resize(k * k);
     p.resize(k * k);
     w.resize(k);
+    zeros.resize(std::max(rows, cols));
   }
 };
 
@@ -57,6 +58,9 @@ inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
       for (std::size_t q = p + 1; q < n; ++q) off += a[p * n + q] * a[p * n + q];
     }
     if (off <= 1e-32 * diag || off == 0.0) break;
+    // Early sweeps skip rotations far below the average off-diagonal size
+    // (Numerical Recipes' threshold); later sweeps rotate everything.
+    const double skip = sweep < 3 ? 0.2 * std::sqrt(off) / static_cast<double>(n * n) : 0.0;
     for (std::size_t p = 0; p + 1 < n; ++p) {
       for (std::size_t q = p + 1; q < n; ++q) {
         const double apq = a[p * n + q];
@@ -65,6 +69,7 @@ inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
           a[p * n + q] = a[q * n + p] = 0.0;
           continue;
         }
+        if (std::abs(apq) < skip) continue;
         const double theta = (aqq - app) / (2.0 * apq);
         const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1.0));
         const double c = 1.0 / std::sqrt(t * t + 1.0), s = t * c;
@@ -104,18 +109,20 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
   if (k == 0) return 0;
   if (rcond < 0) rcond = static_cast<double>(std::max(m, n)) * std::numeric_limits<float>::epsilon();
   ws.reserve(m, n);
-  double* gd = ws.g.data();
-  for (std::size_t i = 0; i < m * n; ++i) gd[i] = static_cast<double>(g.data[i]);
-  double* a = ws.a.data();
-  std::fill_n(a, k * k, 0.0);
-  if (m >= n) {  // A = G^T G
+  // W is G (m < n) or G^T (m >= n), stored row-major k x l, in double: the
+  // Gram matrix is then k x k dot products of W's rows, and the result
+  // P W is one register-blocked product.
+  const std::size_t l = std::max(m, n);
+  double* wd = ws.g.data();
+  if (m >= n) {
     for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t i = 0; i < n; ++i) nn::kernels::axpy(n, gd[r * n + i], gd + r * n, a + i * n);
-  } else {  // A = G G^T
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = 0; j <= i; ++j)
-        a[i * m + j] = a[j * m + i] = nn::kernels::dot(n, gd + i * n, gd + j * n);
+      for (std::size_t i = 0; i < n; ++i) wd[i * m + r] = static_cast<double>(g.data[r * n + i]);
+  } else {
+    for (std::size_t i = 0; i < m * n; ++i) wd[i] = static_cast<double>(g.data[i]);
   }
+  double* a = ws.a.data();
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j <= i; ++j) a[i * k + j] = a[j * k + i] = nn::kernels::dot(l, wd + i * l, wd + j * l);
   double* vt = ws.vt.data();
   double* w = ws.w.data();
   jacobi_eigen(k, a, vt, w);
@@ -140,15 +147,14 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
     for (std::size_t r = 0; r < k; ++r) nn::kernels::axpy(k, w[i] * v[r], v, P + r * k);
   }
   double* q = ws.q.data();
-  std::fill_n(q, m * n, 0.0);
-  if (m >= n) {  // Q = G P
+  ws.zeros.assign(l, 0.0);
+  nn::kernels::dense_forward(k, k, l, P, wd, ws.zeros.data(), q);  // q = P W (k x l)
+  if (m >= n) {
     for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t i = 0; i < n; ++i) nn::kernels::axpy(n, gd[r * n + i], P + i * n, q + r * n);
-  } else {  // Q = P G
-    for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t i = 0; i < m; ++i) nn::kernels::axpy(n, P[r * m + i], gd + i * n, q + r * n);
+      for (std::size_t i = 0; i < n; ++i) g.data[r * n + i] = static_cast<T>(q[i * m + r]);
+  } else {
+    for (std::size_t i = 0; i < m * n; ++i) g.data[i] = static_cast<T>(q[i]);
   }
-  for (std::size_t i = 0; i < m * n; ++i) g.data[i] = static_cast<T>(q[i]);
   return rank;
 }
 
