@@ -64,7 +64,7 @@ void check_basis(std::size_t n, std::size_t m, std::uint64_t seed) {
     eqs.push_back(eq);
     auto copy = eq;
     REQUIRE(basis.insert(copy.data()) >= 0);  // consistent system: never -1
-    if (i == 0 || i == m / 2 || i + 1 == m) REQUIRE(basis.rank() == reference_rank(dense, n));
+    if (i == m / 2 || i + 1 == m) REQUIRE(basis.rank() == reference_rank(dense, n));
   }
   if (basis.full() && m >= 2) {
     std::vector<std::uint64_t> x(nw);
@@ -80,7 +80,7 @@ void check_basis(std::size_t n, std::size_t m, std::uint64_t seed) {
 } // namespace
 
 TEST_CASE("gf2_basis: rank and solution match a plain reference (fixed and run-time widths)", "[solvers]") {
-  for (std::uint64_t seed = 0; seed < 10; ++seed) {
+  for (std::uint64_t seed = 0; seed < 6; ++seed) {
     for (std::size_t n : {1u, 2u, 20u, 63u}) {
       check_basis<1>(n, n + 10, seed);
       check_basis<0>(n, n / 2 + 1, seed);
