@@ -9,6 +9,8 @@
 // both forms match it bit for bit.
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstddef>
 #include <cstring>
 #include <thread>
@@ -32,6 +34,12 @@ namespace m4ri_elim {
 // Measured at 8192 and 16384: 32 words beat 8 and 16 by 1.5x to 4x; 64 (1 MiB
 // of tables) was within noise of 32.
 inline constexpr std::size_t slab_words = 32;
+/// Words of columns per panel: up to 64 * panel_words pivots per pass over the
+/// matrix. Measured at 8192 and 16384: 2 (16 tables, slabs of 16 or 32 words)
+/// and 4 were 1.0x to 1.5x slower than 1: the lookups, not the passes over
+/// memory, bound this kernel. (The code is general; 2 passes the tests.)
+inline constexpr std::size_t panel_words = 1;
+inline constexpr std::size_t max_pivots = 64 * panel_words;
 
 inline word bits_at(const word* row, std::size_t nwords, std::size_t bit) noexcept {
   const std::size_t w = bit / 64, s = bit % 64;
@@ -53,7 +61,7 @@ inline word gather(word x, word mask) noexcept {
 
 // Clears the pivot columns of rows `targets` using k pivot rows that are an
 // identity on the pivot columns (piv: words [w0, used) of each, pstride apart);
-// idx[t] holds target t's bits at the pivot columns.
+// idx[t * panel_words ...] holds target t's bits at the pivot columns.
 template <class Arch>
 void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
                   const std::vector<std::size_t>& targets, const std::vector<word>& idx,
@@ -63,7 +71,7 @@ void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::s
   constexpr std::size_t nb = sw / batch::size;
   const std::size_t used = a.words(), ntab = (k + 7) / 8;
   std::vector<word, memory::aligned_allocator<word, 64>> tab(ntab * 256 * sw);
-  std::vector<word> padded(64 * sw);
+  std::vector<word> padded(max_pivots * sw);
   for (std::size_t s0 = w0 + first_slab * sw; s0 < used; s0 += slab_step * sw) {
     const std::size_t width = std::min(sw, used - s0);
     for (std::size_t g = 0; g < ntab; ++g) {
@@ -84,12 +92,11 @@ void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::s
       m4rm::build_table<Arch, sw>(tab.data() + g * 256 * sw, rp);
     }
     for (std::size_t t = 0; t < targets.size(); ++t) {
-      const word x = idx[t];
-      if (x == 0) continue;
+      const word* x = idx.data() + t * panel_words;
       batch acc[nb];
       for (std::size_t v = 0; v < nb; ++v) acc[v] = batch(word{0});
       for (std::size_t g = 0; g < ntab; ++g) {
-        const word* e = tab.data() + (g * 256 + ((x >> (8 * g)) & 0xff)) * sw;
+        const word* e = tab.data() + (g * 256 + ((x[g / 8] >> (8 * (g % 8))) & 0xff)) * sw;
         for (std::size_t v = 0; v < nb; ++v) acc[v] = acc[v] ^ batch::load_aligned(e + v * batch::size);
       }
       word* row = a.row(targets[t]) + s0;
@@ -113,18 +120,18 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
   if (a.rows < 128 || col_limit < 128) return echelonize_rowwise(tag, a, reduced, col_limit);
   echelon_info info;
   const std::size_t used = a.words();
-  std::vector<unsigned char> applied(a.rows, 0);  // panel pivots already applied to each row
+  std::vector<std::uint16_t> applied(a.rows, 0);  // panel pivots already applied to each row
   std::vector<std::size_t> pc;
   std::vector<std::size_t> targets;
   std::vector<word> idx, piv;
   std::size_t r = 0, c = 0;
   while (c < col_limit && r < a.rows) {
     const std::size_t w0 = c / 64;
-    const std::size_t c_end = std::min(c + 64, col_limit);
+    const std::size_t c_end = std::min(c + 64 * m4ri_elim::panel_words, col_limit);
     pc.clear();
     std::size_t j = c;
     std::size_t scanned_to = r;  // rows [r + kbar, scanned_to) have applied[] valid
-    for (; j < c_end && pc.size() < 64 && r + pc.size() < a.rows; ++j) {
+    for (; j < c_end && pc.size() < m4ri_elim::max_pivots && r + pc.size() < a.rows; ++j) {
       const std::size_t w = j / 64;
       const word bit = word{1} << (j % 64);
       for (std::size_t i = r + pc.size(); i < a.rows; ++i) {
@@ -132,7 +139,7 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
         for (std::size_t p = applied[i]; p < pc.size(); ++p)
           if (a.row(i)[pc[p] / 64] & (word{1} << (pc[p] % 64)))
             xor_row(tag, a.row(i) + w0, a.row(r + p) + w0, used - w0);
-        applied[i] = static_cast<unsigned char>(pc.size());
+        applied[i] = static_cast<std::uint16_t>(pc.size());
         if (a.row(i)[w] & bit) {
           const std::size_t dst = r + pc.size();
           if (i != dst) {
@@ -158,13 +165,27 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
             xor_row(tag, piv.data() + q * pw, piv.data() + p * pw, pw);
       if (reduced)
         for (std::size_t p = 0; p < k; ++p) std::copy_n(piv.data() + p * pw, pw, a.row(r + p) + w0);
-      word mask = 0;
-      for (std::size_t p : pc) mask |= word{1} << (p - c);
+      constexpr std::size_t pw_ = m4ri_elim::panel_words;
+      word mask[pw_] = {};
+      for (std::size_t p : pc) mask[(p - c) / 64] |= word{1} << ((p - c) % 64);
       targets.clear();
       idx.clear();
+      // Bits at the pivot columns, concatenated window by window: bit p is pivot p.
       auto consider = [&](std::size_t i) {
-        const word x = m4ri_elim::gather(m4ri_elim::bits_at(a.row(i), used, c), mask);
-        if (x != 0) targets.push_back(i), idx.push_back(x);
+        word x[pw_] = {};
+        std::size_t at = 0;
+        for (std::size_t q = 0; q < pw_; ++q) {
+          if (mask[q] == 0) continue;
+          const word g = m4ri_elim::gather(m4ri_elim::bits_at(a.row(i), used, c + 64 * q), mask[q]);
+          x[at / 64] |= g << (at % 64);
+          if (at % 64 != 0 && at / 64 + 1 < pw_) x[at / 64 + 1] |= g >> (64 - at % 64);
+          at += static_cast<std::size_t>(std::popcount(mask[q]));
+        }
+        word any = 0;
+        for (word v : x) any |= v;
+        if (any == 0) return;
+        targets.push_back(i);
+        idx.insert(idx.end(), x, x + pw_);
       };
       if (reduced)
         for (std::size_t i = 0; i < r; ++i) consider(i);
