@@ -8,7 +8,7 @@
 //   std::size_t rank = sutro::optim::polar_factor(g.ref(), ws);   // g <- U V^T
 //
 // Method: with k = min(rows, cols), form the k x k Gram matrix A (G^T G or
-// G G^T) in double, diagonalize it with cyclic Jacobi rotations, and apply
+// G G^T) in double, diagonalize it with Jacobi rotations, and apply
 // P = V diag(f(lambda)) V^T with f = lambda^-1/2 above the cut, 0 below:
 // U V^T = G P (or P G). A 200 x 20 gradient costs one 20 x 20 eigenproblem
 // instead of an SVD of the full matrix. Singular values below rcond * s_max
@@ -43,13 +43,25 @@ struct polar_workspace {
   }
 };
 
-/// Cyclic Jacobi eigendecomposition of the symmetric n x n matrix `a`
-/// (row-major, destroyed): eigenvalues into w, eigenvectors into the rows of vt.
-/// Returns the number of sweeps.
+/// Jacobi eigendecomposition of the symmetric n x n matrix `a` (row-major,
+/// destroyed): eigenvalues into w, eigenvectors into the rows of vt. Sweeps
+/// use the round-robin (tournament) order: each round rotates n/2 disjoint
+/// pairs, whose angles are independent, so their divisions and square roots
+/// overlap instead of forming one long dependency chain. Returns the sweeps.
 inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
                                 std::size_t max_sweeps = 64) {
   std::fill_n(vt, n * n, 0.0);
   for (std::size_t i = 0; i < n; ++i) vt[i * n + i] = 1.0;
+  if (n < 2) {
+    if (n == 1) w[0] = a[0];
+    return 0;
+  }
+  const std::size_t players = n + (n & 1);  // an odd n gets a bye (index n)
+  constexpr std::size_t max_pairs = 64;
+  std::size_t ring[2 * max_pairs];
+  std::size_t P[max_pairs], Q[max_pairs];
+  double C[max_pairs], S[max_pairs];
+  const bool small = players <= 2 * max_pairs;
   std::size_t sweep = 0;
   for (; sweep < max_sweeps; ++sweep) {
     double off = 0.0, diag = 0.0;
@@ -58,44 +70,85 @@ inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
       for (std::size_t q = p + 1; q < n; ++q) off += a[p * n + q] * a[p * n + q];
     }
     if (off <= 1e-32 * diag || off == 0.0) break;
-    // Early sweeps skip rotations far below the average off-diagonal size
-    // (Numerical Recipes' threshold); later sweeps rotate everything.
-    const double skip = sweep < 3 ? 0.2 * std::sqrt(off) / static_cast<double>(n * n) : 0.0;
-    for (std::size_t p = 0; p + 1 < n; ++p) {
-      for (std::size_t q = p + 1; q < n; ++q) {
-        const double apq = a[p * n + q];
-        const double app = a[p * n + p], aqq = a[q * n + q];
-        if (std::abs(apq) <= 1e-18 * std::sqrt(std::abs(app * aqq)) || apq == 0.0) {
+    if (!small) {  // large matrices: plain cyclic order, one pair at a time
+      for (std::size_t p = 0; p + 1 < n; ++p)
+        for (std::size_t q = p + 1; q < n; ++q) {
+          const double apq = a[p * n + q];
+          if (apq == 0.0) continue;
+          const double theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
+          const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1.0));
+          const double c = 1.0 / std::sqrt(t * t + 1.0), sn = t * c;
+          for (std::size_t k = 0; k < n; ++k) {
+            const double x = a[p * n + k], y = a[q * n + k];
+            a[p * n + k] = c * x - sn * y;
+            a[q * n + k] = sn * x + c * y;
+          }
+          for (std::size_t k = 0; k < n; ++k) {
+            const double x = a[k * n + p], y = a[k * n + q];
+            a[k * n + p] = c * x - sn * y;
+            a[k * n + q] = sn * x + c * y;
+          }
           a[p * n + q] = a[q * n + p] = 0.0;
-          continue;
+          for (std::size_t k = 0; k < n; ++k) {
+            const double x = vt[p * n + k], y = vt[q * n + k];
+            vt[p * n + k] = c * x - sn * y;
+            vt[q * n + k] = sn * x + c * y;
+          }
         }
-        if (std::abs(apq) < skip) continue;
-        const double theta = (aqq - app) / (2.0 * apq);
+      continue;
+    }
+    for (std::size_t i = 0; i < players; ++i) ring[i] = i;
+    for (std::size_t round = 0; round + 1 < players; ++round) {
+      std::size_t m = 0;
+      for (std::size_t i = 0; i < players / 2; ++i) {
+        std::size_t p = ring[i], q = ring[players - 1 - i];
+        if (p >= n || q >= n) continue;
+        if (p > q) std::swap(p, q);
+        const double apq = a[p * n + q];
+        if (apq == 0.0) continue;
+        P[m] = p;
+        Q[m] = q;
+        ++m;
+      }
+      // Angles of all pairs first (independent), then the rotations.
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::size_t p = P[j], q = Q[j];
+        const double apq = a[p * n + q];
+        const double theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
         const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1.0));
-        const double c = 1.0 / std::sqrt(t * t + 1.0), s = t * c;
-        // Rotate rows p and q (contiguous); the columns follow by symmetry.
-        double* __restrict rp = a + p * n;
-        double* __restrict rq = a + q * n;
+        C[j] = 1.0 / std::sqrt(t * t + 1.0);
+        S[j] = t * C[j];
+      }
+      for (std::size_t j = 0; j < m; ++j) {  // rows p, q of A and of vt
+        const double c = C[j], sn = S[j];
+        double* __restrict rp = a + P[j] * n;
+        double* __restrict rq = a + Q[j] * n;
+        double* __restrict vp = vt + P[j] * n;
+        double* __restrict vq = vt + Q[j] * n;
         for (std::size_t k = 0; k < n; ++k) {
           const double x = rp[k], y = rq[k];
-          rp[k] = c * x - s * y;
-          rq[k] = s * x + c * y;
+          rp[k] = c * x - sn * y;
+          rq[k] = sn * x + c * y;
         }
-        for (std::size_t k = 0; k < n; ++k) {
-          a[k * n + p] = rp[k];
-          a[k * n + q] = rq[k];
-        }
-        rp[p] = app - t * apq;
-        rq[q] = aqq + t * apq;
-        rp[q] = rq[p] = 0.0;
-        double* __restrict vp = vt + p * n;
-        double* __restrict vq = vt + q * n;
         for (std::size_t k = 0; k < n; ++k) {
           const double x = vp[k], y = vq[k];
-          vp[k] = c * x - s * y;
-          vq[k] = s * x + c * y;
+          vp[k] = c * x - sn * y;
+          vq[k] = sn * x + c * y;
         }
       }
+      for (std::size_t k = 0; k < n; ++k) {  // columns p, q: disjoint pairs commute
+        double* row = a + k * n;
+        for (std::size_t j = 0; j < m; ++j) {
+          const double x = row[P[j]], y = row[Q[j]];
+          row[P[j]] = C[j] * x - S[j] * y;
+          row[Q[j]] = S[j] * x + C[j] * y;
+        }
+      }
+      for (std::size_t j = 0; j < m; ++j) a[P[j] * n + Q[j]] = a[Q[j] * n + P[j]] = 0.0;
+      // Next round: player 0 stays, the others rotate by one.
+      const std::size_t last = ring[players - 1];
+      for (std::size_t i = players - 1; i > 1; --i) ring[i] = ring[i - 1];
+      ring[1] = last;
     }
   }
   for (std::size_t i = 0; i < n; ++i) w[i] = a[i * n + i];
