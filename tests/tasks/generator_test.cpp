@@ -3,6 +3,7 @@
 #include <cstring>
 #include <cstdint>
 #include <set>
+#include <string>
 #include <stdexcept>
 #include <vector>
 
@@ -56,7 +57,9 @@ TEST_CASE("bad parameters throw invalid_argument naming the values", "[tasks]") 
   try {
     sparse_parity(3, 4, 1);
   } catch (const std::invalid_argument& e) {
-    CHECK_THAT(e.what(), Catch::Matchers::Contains("n=3") && Catch::Matchers::Contains("k=4"));
+    const std::string what = e.what();  // plain find: works with Catch2 v2 and v3
+    CHECK(what.find("n=3") != std::string::npos);
+    CHECK(what.find("k=4") != std::string::npos);
   }
 }
 
