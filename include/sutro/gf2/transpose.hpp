@@ -8,6 +8,9 @@
 
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/transpose.hpp"
+#if SUTRO_SIMD_ENABLED
+#include "sutro/gf2/simd/transpose.hpp"
+#endif
 
 namespace sutro::gf2 {
 
