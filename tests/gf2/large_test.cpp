@@ -119,3 +119,16 @@ TEST_CASE("gf2 simd transpose, inverse and solve equal the scalar ones on large 
   REQUIRE(same(inv, gf2::inverse(to_simd(a), 2)));
   REQUIRE(a * inv == S::identity(600));
 }
+
+TEST_CASE("gf2 threaded elimination passes equal single-threaded ones", "[gf2][simd]") {
+  // Wide enough (rows x words per pass >= 2^19) for the passes to be split.
+  D a = D::random(1200, 32768, 77);
+  for (bool reduced : {false, true}) {
+    D e1 = a, e2 = a;
+    auto i1 = gf2::echelonize(e1, reduced, 1);
+    auto i2 = gf2::echelonize(e2, reduced, 2);
+    REQUIRE(i1.rank == i2.rank);
+    REQUIRE(i1.pivots == i2.pivots);
+    REQUIRE(e1 == e2);
+  }
+}

@@ -192,7 +192,8 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
       for (std::size_t i = r + k; i < a.rows; ++i) consider(i);
       const std::size_t nslabs = (used - w0 + m4ri_elim::slab_words - 1) / m4ri_elim::slab_words;
       const std::size_t nt = std::min<std::size_t>(threads, nslabs);
-      if (nt <= 1 || targets.size() < 256) {
+      // A thread per pass costs tens of microseconds: only worth it on big passes.
+      if (nt <= 1 || targets.size() * (used - w0) < (std::size_t{1} << 19)) {
         m4ri_elim::apply_tables<Arch>(a, piv.data(), pw, k, w0, targets, idx, 0, 1);
       } else {
         std::vector<std::thread> pool;
