@@ -82,7 +82,7 @@ def sutro_ms(binary):
         return {}
     out = subprocess.run([binary, "--benchmark_filter=train_to_95", "--benchmark_format=json"],
                          capture_output=True, text=True, check=True).stdout
-    return {b["name"].split("/")[1]: b["real_time"] for b in json.loads(out)["benchmarks"]}
+    return {b["name"].split("/")[1]: (b["real_time"], b["epochs"]) for b in json.loads(out)["benchmarks"]}
 
 
 def main():
@@ -98,9 +98,13 @@ def main():
         ms = statistics.median(r[0] for r in results) * 1e3
         epochs = statistics.median(r[1] for r in results)
         solved = sum(r[2] for r in results)
-        line = f"{rule}: torch median {ms:.1f} ms, {epochs} epochs, solved {solved}/{args.seeds}"
+        per_epoch = statistics.median(r[0] / r[1] for r in results) * 1e3
+        line = (f"{rule}: torch median {ms:.1f} ms, {epochs} epochs ({per_epoch:.2f} ms/epoch), "
+                f"solved {solved}/{args.seeds}")
         if rule in ours:
-            line += f"; sutro {ours[rule]:.2f} ms (mean of its runs); torch / sutro = {ms / ours[rule]:.1f}x"
+            t, e = ours[rule]
+            line += (f"; sutro {t:.2f} ms, {e:.1f} epochs ({t / e:.2f} ms/epoch); torch / sutro = "
+                     f"{ms / t:.1f}x to solve, {per_epoch / (t / e):.1f}x per epoch")
         print(line)
 
 

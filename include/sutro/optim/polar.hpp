@@ -8,7 +8,8 @@
 //   std::size_t rank = sutro::optim::polar_factor(g.ref(), ws);   // g <- U V^T
 //
 // Method: with k = min(rows, cols), form the k x k Gram matrix A (G^T G or
-// G G^T) in double, diagonalize it with Jacobi rotations, and apply
+// G G^T) in double, diagonalize it (Householder tridiagonalization +
+// implicit QL; jacobi_eigen is the simpler alternative kept for checks), and apply
 // P = V diag(f(lambda)) V^T with f = lambda^-1/2 above the cut, 0 below:
 // U V^T = G P (or P G). A 200 x 20 gradient costs one 20 x 20 eigenproblem
 // instead of an SVD of the full matrix. Singular values below rcond * s_max
@@ -30,7 +31,7 @@
 namespace sutro::optim {
 
 struct polar_workspace {
-  std::vector<double> g, a, vt, w, p, q, zeros;
+  std::vector<double> g, a, vt, w, e, p, q, zeros;
   void reserve(std::size_t rows, std::size_t cols) {
     const std::size_t k = std::min(rows, cols);
     g.resize(rows * cols);
@@ -39,6 +40,7 @@ struct polar_workspace {
     vt.resize(k * k);
     p.resize(k * k);
     w.resize(k);
+    e.resize(k);
     zeros.resize(std::max(rows, cols));
   }
 };
@@ -155,6 +157,149 @@ inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
   return sweep;
 }
 
+/// Symmetric eigendecomposition by Householder tridiagonalization and the
+/// implicit QL algorithm (EISPACK tred2/tql2, as in JAMA): about 10 n^3 flops
+/// with unit-stride inner loops, several times faster than Jacobi at n = 20.
+/// `a` (n x n row-major, destroyed) holds V during the reduction; eigenvalues
+/// go to w, eigenvectors to the rows of vt; e is scratch of n doubles.
+/// Scale `a` to entries of order 1 first (polar_factor divides by its largest
+/// diagonal entry): the rotations use sqrt(x^2 + y^2), not hypot.
+inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e) {
+  if (n == 0) return;
+  double* d = w;
+  auto V = [&](std::size_t i, std::size_t j) -> double& { return a[i * n + j]; };
+  // tred2: Householder reduction to tridiagonal form.
+  for (std::size_t j = 0; j < n; ++j) d[j] = V(n - 1, j);
+  for (std::size_t i = n - 1; i > 0; --i) {
+    double scale = 0.0, h = 0.0;
+    for (std::size_t k = 0; k < i; ++k) scale += std::abs(d[k]);
+    if (scale == 0.0) {
+      e[i] = d[i - 1];
+      for (std::size_t j = 0; j < i; ++j) {
+        d[j] = V(i - 1, j);
+        V(i, j) = 0.0;
+        V(j, i) = 0.0;
+      }
+    } else {
+      for (std::size_t k = 0; k < i; ++k) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      double f = d[i - 1];
+      double g = std::sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (std::size_t j = 0; j < i; ++j) e[j] = 0.0;
+      for (std::size_t j = 0; j < i; ++j) {
+        f = d[j];
+        V(j, i) = f;
+        g = e[j] + V(j, j) * f;
+        for (std::size_t k = j + 1; k + 1 <= i; ++k) {
+          g += V(k, j) * d[k];
+          e[k] += V(k, j) * f;
+        }
+        e[j] = g;
+      }
+      f = 0.0;
+      for (std::size_t j = 0; j < i; ++j) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const double hh = f / (h + h);
+      for (std::size_t j = 0; j < i; ++j) e[j] -= hh * d[j];
+      for (std::size_t j = 0; j < i; ++j) {
+        f = d[j];
+        g = e[j];
+        for (std::size_t k = j; k + 1 <= i; ++k) V(k, j) -= (f * e[k] + g * d[k]);
+        d[j] = V(i - 1, j);
+        V(i, j) = 0.0;
+      }
+    }
+    d[i] = h;
+  }
+  for (std::size_t i = 0; i + 1 < n; ++i) {  // accumulate the transformations
+    V(n - 1, i) = V(i, i);
+    V(i, i) = 1.0;
+    const double h = d[i + 1];
+    if (h != 0.0) {
+      for (std::size_t k = 0; k <= i; ++k) d[k] = V(k, i + 1) / h;
+      for (std::size_t j = 0; j <= i; ++j) {
+        double g = 0.0;
+        for (std::size_t k = 0; k <= i; ++k) g += V(k, i + 1) * V(k, j);
+        for (std::size_t k = 0; k <= i; ++k) V(k, j) -= g * d[k];
+      }
+    }
+    for (std::size_t k = 0; k <= i; ++k) V(k, i + 1) = 0.0;
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    d[j] = V(n - 1, j);
+    V(n - 1, j) = 0.0;
+  }
+  V(n - 1, n - 1) = 1.0;
+  e[0] = 0.0;
+  // Eigenvectors as rows of vt, so that QL's rotations run along rows.
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < n; ++k) vt[i * n + k] = V(k, i);
+  // tql2: implicit QL on the tridiagonal (d, e).
+  for (std::size_t i = 1; i < n; ++i) e[i - 1] = e[i];
+  e[n - 1] = 0.0;
+  double f = 0.0, tst1 = 0.0;
+  const double eps = std::numeric_limits<double>::epsilon();
+  for (std::size_t l = 0; l < n; ++l) {
+    tst1 = std::max(tst1, std::abs(d[l]) + std::abs(e[l]));
+    std::size_t m = l;
+    while (m < n && std::abs(e[m]) > eps * tst1) ++m;
+    if (m == n) m = n - 1;
+    if (m > l) {
+      for (int iter = 0; iter < 64; ++iter) {
+        double g = d[l];
+        double p = (d[l + 1] - g) / (2.0 * e[l]);
+        // sqrt instead of hypot (a fifth of the time): callers pass matrices
+        // scaled to O(1), and |p| stays below about 1 / eps before convergence.
+        double r = std::sqrt(p * p + 1.0);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const double dl1 = d[l + 1];
+        double h = g - d[l];
+        for (std::size_t i = l + 2; i < n; ++i) d[i] -= h;
+        f += h;
+        p = d[m];
+        double c = 1.0, c2 = 1.0, c3 = 1.0, s = 0.0, s2 = 0.0;
+        const double el1 = e[l + 1];
+        for (std::size_t i = m; i-- > l;) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = std::sqrt(p * p + e[i] * e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          double* __restrict v0 = vt + i * n;
+          double* __restrict v1 = vt + (i + 1) * n;
+          for (std::size_t k = 0; k < n; ++k) {
+            const double x1 = v1[k], x0 = v0[k];
+            v1[k] = s * x0 + c * x1;
+            v0[k] = c * x0 - s * x1;
+          }
+        }
+        p = -s * s2 * c3 * el1 * e[l] / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+        if (!(std::abs(e[l]) > eps * tst1)) break;
+      }
+    }
+    d[l] += f;
+    e[l] = 0.0;
+  }
+}
+
 /// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the default.
 template <class T>
 std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0) {
@@ -178,14 +323,22 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
     for (std::size_t j = 0; j <= i; ++j) a[i * k + j] = a[j * k + i] = nn::kernels::dot(l, wd + i * l, wd + j * l);
   double* vt = ws.vt.data();
   double* w = ws.w.data();
-  jacobi_eigen(k, a, vt, w);
+  double amax = 0.0;
+  for (std::size_t i = 0; i < k; ++i) amax = std::max(amax, a[i * k + i]);
+  if (amax == 0.0) {  // G == 0: U V^T = 0
+    std::fill_n(g.data, m * n, T(0));
+    return 0;
+  }
+  for (std::size_t i = 0; i < k * k; ++i) a[i] /= amax;  // eigenvalues scale with it; the cut is relative
+  ws.e.resize(k);
+  tridiagonal_ql_eigen(k, a, vt, w, ws.e.data());
   double lmax = 0.0;
   for (std::size_t i = 0; i < k; ++i) lmax = std::max(lmax, w[i]);
   const double cut = rcond * rcond * lmax;
   std::size_t rank = 0;
   for (std::size_t i = 0; i < k; ++i) {
     if (lmax > 0.0 && w[i] > cut) {
-      w[i] = 1.0 / std::sqrt(w[i]);
+      w[i] = 1.0 / std::sqrt(w[i] * amax);  // undo the scaling
       ++rank;
     } else {
       w[i] = 0.0;
