@@ -1,4 +1,5 @@
 // EGD's polar factor against a float64 one-sided Jacobi SVD; Muon's iteration.
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -118,4 +119,28 @@ TEST_CASE("Newton-Schulz equals the quintic iteration written out", "[optim][muo
   // Five steps land near the polar factor: singular values in about [0.7, 1.2].
   const auto ref = sutro::testing::reference_polar(std::vector<double>(g.data(), g.data() + g.size()), rows, cols, 1e-12);
   for (double s : ref.sigma) CHECK((s > 0.6 && s < 1.25));
+}
+
+TEST_CASE("tridiagonal QL and Jacobi eigendecompositions agree", "[optim][polar]") {
+  for (std::size_t n : {1u, 2u, 3u, 20u, 33u, 65u}) {
+    const auto b = random_matrix(n, n, n, 50 + n);
+    std::vector<double> a(n * n), a2, vt1(n * n), vt2(n * n), w1(n), w2(n), e(n);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) a[i * n + j] = (b[i * n + j] + b[j * n + i]) / 2;
+    a2 = a;
+    const auto orig = a;
+    optim::jacobi_eigen(n, a.data(), vt1.data(), w1.data());
+    optim::tridiagonal_ql_eigen(n, a2.data(), vt2.data(), w2.data(), e.data());
+    auto s1 = w1, s2 = w2;
+    std::sort(s1.begin(), s1.end());
+    std::sort(s2.begin(), s2.end());
+    for (std::size_t i = 0; i < n; ++i) CHECK(s1[i] == Approx(s2[i]).margin(1e-10));
+    // Each row of vt2 is an eigenvector: A v = w v.
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t r = 0; r < n; ++r) {
+        double av = 0;
+        for (std::size_t c = 0; c < n; ++c) av += orig[r * n + c] * vt2[i * n + c];
+        CHECK(av == Approx(w2[i] * vt2[i * n + r]).margin(1e-9));
+      }
+  }
 }
