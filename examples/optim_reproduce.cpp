@@ -2,7 +2,7 @@
 //   1. sparse parity (20, 3), harness configuration: SGD vs EGD epochs to 90% / to solve
 //   2. sparse sum (20, 3), MSE, lr 0.1: SGD vs EGD
 //   3. sparse parity (50, 3): configurations that solve it within 1 s
-// Usage: optim_reproduce [seeds=2] [full]   (the docs' tables: optim_reproduce 5 full;
+// Usage: optim_reproduce [seeds=1] [full]   (the docs' tables: optim_reproduce 5 full;
 // without `full` only the fast rows run, which is what CTest does)
 #include <algorithm>
 #include <cstdio>
@@ -68,7 +68,7 @@ void header(const char* title) {
 } // namespace
 
 int main(int argc, char** argv) {
-  const std::size_t seeds = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 2;
+  const std::size_t seeds = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;
   const bool full = argc > 2 && std::string(argv[2]) == "full";
 
   setup parity;
@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
   header("Sparse parity (50, 3), test 200, hidden 200, hinge, batch 32, wd 0.01, at most 60 epochs");
   wide.train_rows = 2000;
   table_rows("Nesterov lr 0.05, momentum 0.9, 2000 train", wide, optim::nesterov(0.05, 0.9, 0.01), seeds);
-  table_rows("SGD lr 0.2, 2000 train", wide, optim::sgd(0.2, 0.01), seeds);
   if (full) {
+    table_rows("SGD lr 0.2, 2000 train", wide, optim::sgd(0.2, 0.01), seeds);
     table_rows("SGD lr 0.1, 2000 train", wide, optim::sgd(0.1, 0.01), seeds);
     table_rows("EGD lr 0.1, 2000 train", wide, optim::egd(0.1, 0.01), seeds);
     wide.train_rows = 1000;
