@@ -5,6 +5,8 @@
 
 #include "support/catch.hpp"
 #include "sutro/lab/experiment.hpp"
+#include "sutro/lab/mlp_method.hpp"
+#include "sutro/optim/optimizers.hpp"
 #include "sutro/lab/report.hpp"
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
@@ -113,4 +115,25 @@ TEST_CASE("lab: table and JSON output, with the data-movement slot", "[lab]") {
     CHECK(json.find(want) != std::string::npos);
   }
   CHECK(lab::detail::json_string("a\"b\\c\n") == "\"a\\\"b\\\\c\\u000a\"");
+}
+
+TEST_CASE("lab: an MLP trained with sutro::nn answers through predict", "[lab][nn]") {
+  auto c = lab::challenge();
+  c.seeds = {42};
+  c.train = 600;
+  c.test = 200;
+  c.repeats = 1;
+  lab::mlp_method_options o;
+  o.hidden = {32};
+  o.epochs = 3;
+  auto rep = lab::run(c, {lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), o)});
+  REQUIRE(rep.runs.size() == 1);
+  CHECK_FALSE(rep.runs[0].secret_found);
+  CHECK(rep.runs[0].test_accuracy >= 0.0);
+  CHECK(rep.runs[0].test_accuracy <= 1.0);
+  CHECK(rep.runs[0].bytes_allocated > 0);  // the network's parameters, through the accounting allocator
+  auto d = lab::challenge();
+  d.task.enc = tasks::encoding::zero_one;
+  d.repeats = 1;
+  CHECK_THROWS_AS(lab::run(d, {lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), o)}), std::invalid_argument);
 }

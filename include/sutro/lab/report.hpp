@@ -30,13 +30,13 @@ inline std::string format_bytes(std::uint64_t b) {
 
 inline void print_table(std::ostream& os, const report& r) {
   char line[256];
-  std::snprintf(line, sizeof line, "%-26s %-18s %8s %9s %11s %8s %10s %10s %5s\n", "task", "method", "secret",
+  std::snprintf(line, sizeof line, "%-28s %-18s %8s %9s %11s %8s %10s %10s %5s\n", "task", "method", "secret",
                 "test acc", "time (med)", "samples", "allocated", "peak", "pass");
   os << line;
-  os << std::string(112, '-') << '\n';
+  os << std::string(114, '-') << '\n';
   for (const auto& s : r.summaries) {
     const std::string found = std::to_string(s.found) + "/" + std::to_string(s.runs);
-    std::snprintf(line, sizeof line, "%-26s %-18s %8s %8.1f%% %11s %8.0f %10s %10s %5s\n", s.task.c_str(),
+    std::snprintf(line, sizeof line, "%-28s %-18s %8s %8.1f%% %11s %8.0f %10s %10s %5s\n", s.task.c_str(),
                   s.method.c_str(), found.c_str(), 100 * s.mean_accuracy, format_time(s.median_time_s).c_str(),
                   s.median_samples, format_bytes(s.max_bytes_allocated).c_str(),
                   format_bytes(s.max_peak_bytes).c_str(), s.pass ? "yes" : "no");
