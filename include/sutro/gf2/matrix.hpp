@@ -83,6 +83,8 @@ template <class Backend = sutro::default_backend,
 class matrix {
   static_assert(std::is_same_v<typename std::allocator_traits<Alloc>::value_type, word>,
                 "gf2::matrix allocates std::uint64_t words");
+  static_assert(sutro::is_host_backend_v<Backend>,
+                "gf2::matrix holds host memory: use a host backend (scalar or simd)");
 
  public:
   using backend_type = Backend;

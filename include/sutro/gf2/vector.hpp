@@ -29,6 +29,9 @@ namespace sutro::gf2 {
 template <class Backend = sutro::default_backend,
           class Alloc = sutro::backend_allocator_t<Backend, word>>
 class vector {
+  static_assert(sutro::is_host_backend_v<Backend>,
+                "gf2::vector holds host memory: use a host backend (scalar or simd)");
+
  public:
   using backend_type = Backend;
   using allocator_type = Alloc;
