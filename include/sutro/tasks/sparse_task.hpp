@@ -102,7 +102,7 @@ class sparse_task {
                 std::int32_t* labels) const {
     const sample_source src = source(s);
     std::size_t r = 0;
-    if (row_words_ == 1) r = generate_one_word(src, first, count, words, labels);
+    r = generate_lanes(src, first, count, words, labels);
     for (; r < count; ++r) {
       std::uint64_t* row = words + r * row_words_;
       const std::uint64_t aux = src.bits(first + r, spec_.n, row_words_, row);
@@ -169,30 +169,41 @@ class sparse_task {
   }
 
  private:
-  // n <= 64: one Philox block per sample (input word + aux word), 16 samples
-  // at a time in lanes; same bits as sample_source::bits. Returns rows done.
-  std::size_t generate_one_word(const sample_source& src, std::uint64_t first, std::size_t count,
-                                std::uint64_t* words, std::int32_t* labels) const {
+  // 16 samples at a time in Philox lanes (AVX-512 when compiled in); the same
+  // bits as sample_source::bits: block b of sample i gives words 2b and 2b + 1
+  // of [row words..., aux]. Returns the rows done (a multiple of 16).
+  std::size_t generate_lanes(const sample_source& src, std::uint64_t first, std::size_t count,
+                             std::uint64_t* words, std::int32_t* labels) const {
     constexpr int L = 16;
+    const std::size_t rw = row_words_, blocks = rw / 2 + 1;
     const std::uint64_t pad = spec_.n % 64 ? (~std::uint64_t{0}) >> (64 - spec_.n % 64) : ~std::uint64_t{0};
     const auto k0 = static_cast<std::uint32_t>(src.data_seed), k1 = static_cast<std::uint32_t>(src.data_seed >> 32);
+    std::uint64_t aux[L];
     std::size_t r = 0;
     for (; r + L <= count; r += L) {
-      std::uint32_t c[4][L];
-      for (int l = 0; l < L; ++l) {
-        const std::uint64_t i = first + r + static_cast<std::size_t>(l);
-        c[0][l] = static_cast<std::uint32_t>(i);
-        c[1][l] = static_cast<std::uint32_t>(i >> 32);
-        c[2][l] = detail::purpose_sample;
-        c[3][l] = 0;
+      for (std::size_t b = 0; b < blocks; ++b) {
+        std::uint32_t c[4][L];
+        for (int l = 0; l < L; ++l) {
+          const std::uint64_t i = first + r + static_cast<std::size_t>(l);
+          c[0][l] = static_cast<std::uint32_t>(i);
+          c[1][l] = static_cast<std::uint32_t>(i >> 32);
+          c[2][l] = detail::purpose_sample;
+          c[3][l] = static_cast<std::uint32_t>(b);
+        }
+        philox4x32_10_lanes<L>(c, k0, k1);
+        for (int l = 0; l < L; ++l) {
+          std::uint64_t* row = words + (r + static_cast<std::size_t>(l)) * rw;
+          const std::uint64_t w0 = c[0][l] | static_cast<std::uint64_t>(c[1][l]) << 32;
+          const std::uint64_t w1 = c[2][l] | static_cast<std::uint64_t>(c[3][l]) << 32;
+          if (2 * b < rw) row[2 * b] = w0; else aux[l] = w0;
+          if (2 * b + 1 < rw) row[2 * b + 1] = w1; else if (2 * b + 1 == rw) aux[l] = w1;
+        }
       }
-      philox4x32_10_lanes<L>(c, k0, k1);
       for (int l = 0; l < L; ++l) {
-        const std::uint64_t row = (c[0][l] | static_cast<std::uint64_t>(c[1][l]) << 32) & pad;
-        const std::uint64_t aux = c[2][l] | static_cast<std::uint64_t>(c[3][l]) << 32;
-        words[r + static_cast<std::size_t>(l)] = row;
-        std::int32_t y = label_from_count(static_cast<std::size_t>(std::popcount(row & mask_[0])), spec_.k);
-        if (src.noisy && static_cast<std::uint32_t>(aux) < src.noise_threshold) y = corrupt(y, aux);
+        std::uint64_t* row = words + (r + static_cast<std::size_t>(l)) * rw;
+        row[rw - 1] &= pad;
+        std::int32_t y = clean_label(row);
+        if (src.noisy && static_cast<std::uint32_t>(aux[l]) < src.noise_threshold) y = corrupt(y, aux[l]);
         labels[r + static_cast<std::size_t>(l)] = y;
       }
     }
