@@ -23,6 +23,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "sutro/nn/kernels.hpp"
@@ -31,17 +32,18 @@
 namespace sutro::optim {
 
 struct polar_workspace {
-  std::vector<double> g, a, vt, w, e, p, q, zeros;
+  std::vector<double> g, a, vt, w, e, p, rowmajor, out, zeros;
   void reserve(std::size_t rows, std::size_t cols) {
     const std::size_t k = std::min(rows, cols);
     g.resize(rows * cols);
-    q.resize(rows * cols);
+    rowmajor.resize(rows * cols);
+    out.resize(rows * cols);
+    zeros.resize(std::max(rows, cols));
     a.resize(k * k);
     vt.resize(k * k);
     p.resize(k * k);
     w.resize(k);
     e.resize(k);
-    zeros.resize(std::max(rows, cols));
   }
 };
 
@@ -167,7 +169,9 @@ inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
 inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e) {
   if (n == 0) return;
   double* d = w;
-  auto V = [&](std::size_t i, std::size_t j) -> double& { return a[i * n + j]; };
+  // V is addressed column-major: the input is symmetric, so this is the same
+  // matrix, and tred2's inner loops (which run down columns) become unit-stride.
+  auto V = [&](std::size_t i, std::size_t j) -> double& { return a[j * n + i]; };
   // tred2: Householder reduction to tridiagonal form.
   for (std::size_t j = 0; j < n; ++j) d[j] = V(n - 1, j);
   for (std::size_t i = n - 1; i > 0; --i) {
@@ -240,8 +244,7 @@ inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w
   V(n - 1, n - 1) = 1.0;
   e[0] = 0.0;
   // Eigenvectors as rows of vt, so that QL's rotations run along rows.
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t k = 0; k < n; ++k) vt[i * n + k] = V(k, i);
+  std::copy_n(a, n * n, vt);  // column i of V is row i of `a`
   // tql2: implicit QL on the tridiagonal (d, e).
   for (std::size_t i = 1; i < n; ++i) e[i - 1] = e[i];
   e[n - 1] = 0.0;
@@ -344,7 +347,9 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
       w[i] = 0.0;
     }
   }
-  // P = V diag(w) V^T = sum_i w_i v_i v_i^T (v_i = row i of vt).
+  // P = V diag(w) V^T = sum_i w_i v_i v_i^T (v_i = row i of vt), then
+  // U V^T = G P (m >= n) or P G (m < n) in double (an ill-conditioned G
+  // would lose digits in float), from a row-major copy: no transposes.
   double* P = ws.p.data();
   std::fill_n(P, k * k, 0.0);
   for (std::size_t i = 0; i < k; ++i) {
@@ -352,15 +357,17 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
     const double* v = vt + i * k;
     for (std::size_t r = 0; r < k; ++r) nn::kernels::axpy(k, w[i] * v[r], v, P + r * k);
   }
-  double* q = ws.q.data();
-  ws.zeros.assign(l, 0.0);
-  nn::kernels::dense_forward(k, k, l, P, wd, ws.zeros.data(), q);  // q = P W (k x l)
+  double* rowmajor = ws.rowmajor.data();
+  double* out = ws.out.data();
   if (m >= n) {
-    for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t i = 0; i < n; ++i) g.data[r * n + i] = static_cast<T>(q[i * m + r]);
+    for (std::size_t i = 0; i < m * n; ++i) rowmajor[i] = static_cast<double>(g.data[i]);
+    ws.zeros.assign(n, 0.0);
+    nn::kernels::dense_forward(m, n, n, rowmajor, P, ws.zeros.data(), out);
   } else {
-    for (std::size_t i = 0; i < m * n; ++i) g.data[i] = static_cast<T>(q[i]);
+    ws.zeros.assign(n, 0.0);
+    nn::kernels::dense_forward(m, m, n, P, wd, ws.zeros.data(), out);
   }
+  for (std::size_t i = 0; i < m * n; ++i) g.data[i] = static_cast<T>(out[i]);
   return rank;
 }
 
