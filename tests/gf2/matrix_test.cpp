@@ -136,3 +136,12 @@ TEST_CASE("gf2 shape mismatches name both shapes", "[gf2]") {
   M sq = M::random(64, 64, 1);
   CHECK_THROWS_AS(gf2::mul_add(sq, sq, M::identity(64)), std::invalid_argument);  // aliasing
 }
+
+TEST_CASE("gf2::release_workspace frees the product's buffers and products still work", "[gf2]") {
+  M a = M::random(300, 300, 1), b = M::random(300, 300, 2);
+  M c = a * b;
+  gf2::release_workspace();
+  CHECK(a * b == c);
+  gf2::release_workspace();
+  gf2::release_workspace();
+}

@@ -55,6 +55,17 @@ detail::result_t<A> mul(const A& a, const B& b, unsigned threads = 1) {
   return c;
 }
 
+/// Frees the calling thread's packing buffers of the GFNI product, which are
+/// kept between calls (about three operands' worth, not counted by the
+/// accounting allocator). A no-op in builds without that kernel.
+inline void release_workspace() {
+#if SUTRO_SIMD_ENABLED && SUTRO_GF2_HAVE_GFNI
+  auto& ws = kernels::gfni::workspace();
+  ws.clear();
+  ws.shrink_to_fit();
+#endif
+}
+
 template <class Backend, class A1, matrix_like B>
 matrix<Backend, A1> operator*(const matrix<Backend, A1>& a, const B& b) {
   return sutro::gf2::mul(a, b);
