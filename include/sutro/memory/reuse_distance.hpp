@@ -1,0 +1,291 @@
+#pragma once
+// Exact LRU stack (reuse) distance of every access in a trace, O(log W) per
+// access, inclusive convention: an immediate re-access has distance 1. In
+// the trace a b b c a the second b has distance 1 and the second a 3.
+//
+//   sutro::memory::reuse_distance rd({.unit = sutro::memory::granularity::word});
+//   for (auto& x : v) rd.access_bytes(&x, sizeof x);   // 8-byte words
+//   rd.dmd();                  // sum of sqrt(d) over non-cold accesses
+//   rd.histogram()[d];         // accesses at distance d (index 0 unused)
+//   rd.misses(64);             // misses of a 64-entry fully associative LRU cache
+//
+// How: a Fenwick tree over access times holds a 1 at the time of the latest
+// access of each live key; the distance of an access to a key last seen at
+// time p is 1 + (number of 1s after p). When the time axis fills up, the live
+// marks are renumbered densely (compaction), so memory is O(distinct keys +
+// window) and the trace can be arbitrarily long.
+//
+// Cold (first) accesses follow cold_policy:
+//   separate     - not in the histogram, counted in cold_accesses() (infinite distance)
+//   stack_depth  - distance = number of distinct keys seen so far + 1, in the histogram
+//   preloaded    - every key must have been preload()ed; a cold access throws
+// preload(k) places k on top of the stack without recording an access (so the
+// last key preloaded is at depth 1), under any policy.
+
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sutro::memory {
+
+/// Unit of an address key: element = the caller's key as given (access()),
+/// otherwise the byte address divided by 1, 8 or 64 (access_bytes()).
+enum class granularity : std::uint32_t { element = 0, byte = 1, word = 8, line = 64 };
+
+enum class cold_policy { separate, stack_depth, preloaded };
+
+struct reuse_distance_options {
+  granularity unit = granularity::element;
+  cold_policy cold = cold_policy::separate;
+  std::size_t initial_window = 1 << 12;  ///< time slots before the first compaction
+};
+
+class reuse_distance {
+ public:
+  explicit reuse_distance(reuse_distance_options options = {}) : opt_(options) {
+    window_ = std::bit_ceil(std::max<std::size_t>(options.initial_window, 64));
+    tree_.assign(window_ + 1, 0);
+    owner_.assign(window_, empty32);
+    rehash(1 << 10);
+  }
+
+  /// Records one access to `key` (a unit index) and returns its distance,
+  /// 0 for a cold access under cold_policy::separate.
+  std::uint64_t access(std::uint64_t key) {
+    ++accesses_;
+    std::size_t slot = find_or_insert(key);
+    entry& e = table_[slot];
+    std::uint64_t d;
+    if (e.pos == empty32) {  // cold
+      if (opt_.cold == cold_policy::preloaded)
+        throw std::invalid_argument("reuse_distance: cold access to key " + std::to_string(key) +
+                                    " under cold_policy::preloaded (preload every input first)");
+      ++distinct_;
+      if (opt_.cold == cold_policy::separate) {
+        ++cold_;
+        d = 0;
+      } else {
+        d = distinct_;  // stack size before (distinct_-1) + 1
+        count(d);
+      }
+    } else {
+      d = live_ - prefix(e.pos) + 1;  // marks strictly after pos, plus itself
+      add(e.pos, -1);
+      --live_;
+      e.pos = empty32;  // not live while place() may compact
+      reuse_time_sum_ += accesses_ - e.last;
+      ++reuses_;
+      count(d);
+    }
+    place(slot);
+    table_[slot].last = accesses_;
+    return d;
+  }
+
+  /// Every unit overlapped by the byte range [p, p + bytes) is accessed once,
+  /// in address order. Requires byte/word/line granularity.
+  void access_bytes(const void* p, std::size_t bytes) {
+    const auto unit = static_cast<std::uint64_t>(opt_.unit);
+    if (unit == 0)
+      throw std::invalid_argument("reuse_distance::access_bytes needs byte, word or line granularity");
+    if (bytes == 0) return;
+    const auto a = reinterpret_cast<std::uintptr_t>(p);
+    for (std::uint64_t k = a / unit, last = (a + bytes - 1) / unit; k <= last; ++k) access(k);
+  }
+
+  /// Puts `key` on top of the stack as if just accessed, without counting an
+  /// access (an input that is already in fast memory).
+  void preload(std::uint64_t key) {
+    std::size_t slot = find_or_insert(key);
+    if (table_[slot].pos == empty32) {
+      ++distinct_;
+    } else {
+      add(table_[slot].pos, -1);
+      --live_;
+      table_[slot].pos = empty32;
+    }
+    place(slot);
+    table_[slot].last = accesses_;
+  }
+
+  // --- results -----------------------------------------------------------
+  /// histogram()[d] = accesses at distance d; index 0 is always 0.
+  [[nodiscard]] const std::vector<std::uint64_t>& histogram() const noexcept { return hist_; }
+  [[nodiscard]] std::uint64_t accesses() const noexcept { return accesses_; }
+  [[nodiscard]] std::uint64_t cold_accesses() const noexcept { return cold_; }
+  [[nodiscard]] std::uint64_t distinct() const noexcept { return distinct_; }
+  /// Accesses with a previous access to the same key (the histogram minus
+  /// the stack_depth cold accesses).
+  [[nodiscard]] std::uint64_t reuses() const noexcept { return reuses_; }
+
+  /// DMD (Smith, Goldfarb, Ding, ICS'22): sum over histogram of sqrt(d).
+  [[nodiscard]] double dmd() const noexcept {
+    double s = 0;
+    for (std::size_t d = 1; d < hist_.size(); ++d) s += static_cast<double>(hist_[d]) * std::sqrt(double(d));
+    return s;
+  }
+  /// Mean of the distinct-address distance over the histogram.
+  [[nodiscard]] double mean_reuse_distance() const noexcept {
+    double s = 0, n = 0;
+    for (std::size_t d = 1; d < hist_.size(); ++d) {
+      s += double(hist_[d]) * double(d);
+      n += double(hist_[d]);
+    }
+    return n ? s / n : 0.0;
+  }
+  /// Mean reuse TIME (accesses since the previous access to the same key,
+  /// counting the access itself, so an immediate re-access is 1): what the
+  /// group's first "ARD" actually computed. Cold accesses excluded.
+  [[nodiscard]] double mean_reuse_time() const noexcept {
+    return reuses_ ? double(reuse_time_sum_) / double(reuses_) : 0.0;
+  }
+  /// Misses of a fully associative LRU cache holding `capacity` units: every
+  /// access with distance > capacity, plus every cold access.
+  [[nodiscard]] std::uint64_t misses(std::uint64_t capacity) const noexcept {
+    std::uint64_t m = cold_;
+    for (std::size_t d = capacity + 1; d < hist_.size(); ++d) m += hist_[d];
+    return m;
+  }
+  [[nodiscard]] double miss_ratio(std::uint64_t capacity) const noexcept {
+    return accesses_ ? double(misses(capacity)) / double(accesses_) : 0.0;
+  }
+  /// curve[c] = miss ratio at capacity c, for c = 0 .. max distance.
+  [[nodiscard]] std::vector<double> miss_ratio_curve() const {
+    std::vector<double> curve(std::max<std::size_t>(hist_.size(), 1));
+    std::uint64_t m = cold_;
+    for (std::size_t d = hist_.size(); d-- > 1;) {
+      curve[d] = accesses_ ? double(m) / double(accesses_) : 0.0;
+      m += hist_[d];
+    }
+    curve[0] = accesses_ ? double(m) / double(accesses_) : 0.0;
+    return curve;
+  }
+  /// Accesses served by each level of an inclusive LRU hierarchy with the
+  /// given increasing capacities (units); the last entry (one more than
+  /// capacities) counts what misses them all, cold accesses included.
+  [[nodiscard]] std::vector<std::uint64_t> tier_counts(const std::vector<std::uint64_t>& capacities) const {
+    for (std::size_t i = 1; i < capacities.size(); ++i)
+      if (capacities[i] <= capacities[i - 1])
+        throw std::invalid_argument("reuse_distance::tier_counts: capacities must increase (" +
+                                    std::to_string(capacities[i - 1]) + " then " +
+                                    std::to_string(capacities[i]) + ")");
+    std::vector<std::uint64_t> out(capacities.size() + 1, 0);
+    std::size_t t = 0;
+    for (std::size_t d = 1; d < hist_.size(); ++d) {
+      while (t < capacities.size() && d > capacities[t]) ++t;
+      out[t] += hist_[d];
+    }
+    out.back() += cold_;
+    return out;
+  }
+  /// Bytes of bookkeeping currently held (grows with distinct keys + window).
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return tree_.capacity() * sizeof(std::uint32_t) + owner_.capacity() * sizeof(std::uint32_t) +
+           table_.capacity() * sizeof(entry) + hist_.capacity() * sizeof(std::uint64_t);
+  }
+  [[nodiscard]] const reuse_distance_options& options() const noexcept { return opt_; }
+
+ private:
+  static constexpr std::uint32_t empty32 = std::numeric_limits<std::uint32_t>::max();
+  struct entry {
+    std::uint64_t key = 0;
+    std::uint64_t last = 0;       // access count at its latest access (reuse time)
+    std::uint32_t pos = empty32;  // Fenwick time slot of its latest access
+    bool used = false;
+  };
+
+  void count(std::uint64_t d) {
+    if (d >= hist_.size()) hist_.resize(std::max<std::size_t>(d + 1, hist_.size() * 2), 0);
+    ++hist_[d];
+  }
+  // Fenwick over 1-based slots pos+1.
+  [[nodiscard]] std::uint64_t prefix(std::uint32_t pos) const noexcept {
+    std::uint64_t s = 0;
+    for (std::size_t i = std::size_t(pos) + 1; i > 0; i &= i - 1) s += tree_[i];
+    return s;
+  }
+  void add(std::uint32_t pos, int delta) noexcept {
+    for (std::size_t i = std::size_t(pos) + 1; i <= window_; i += i & (~i + 1))
+      tree_[i] = static_cast<std::uint32_t>(static_cast<std::int64_t>(tree_[i]) + delta);
+  }
+  void place(std::size_t slot) {
+    if (next_ == window_) compact();
+    table_[slot].pos = static_cast<std::uint32_t>(next_);
+    owner_[next_] = static_cast<std::uint32_t>(slot);
+    add(static_cast<std::uint32_t>(next_), +1);
+    ++next_;
+    ++live_;
+  }
+  // Renumber live marks 0..live-1 in time order; grow so at least half is free.
+  void compact() {
+    std::size_t w = window_;
+    while (w < 2 * (live_ + 1)) w *= 2;
+    if (w > std::size_t(empty32) - 1) throw std::length_error("reuse_distance: too many distinct keys");
+    std::vector<std::uint32_t> owner(w, empty32);
+    std::size_t n = 0;
+    for (std::size_t t = 0; t < next_; ++t) {
+      const std::uint32_t s = owner_[t];
+      if (s == empty32 || table_[s].pos != t) continue;
+      table_[s].pos = static_cast<std::uint32_t>(n);
+      owner[n++] = s;
+    }
+    owner_.swap(owner);
+    window_ = w;
+    tree_.assign(w + 1, 0);
+    for (std::size_t i = 1; i <= w; ++i) {  // O(w) Fenwick build
+      if (i <= n) tree_[i] += 1;
+      const std::size_t j = i + (i & (~i + 1));
+      if (j <= w) tree_[j] += tree_[i];
+    }
+    next_ = n;
+  }
+  static std::uint64_t mix(std::uint64_t k) noexcept {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return k;
+  }
+  std::size_t find_or_insert(std::uint64_t key) {
+    std::size_t i = mix(key) & mask_;
+    while (table_[i].used) {
+      if (table_[i].key == key) return i;
+      i = (i + 1) & mask_;
+    }
+    if (2 * (used_ + 1) > table_.size()) {
+      rehash(table_.size() * 2);
+      return find_or_insert(key);
+    }
+    table_[i].used = true;
+    table_[i].key = key;
+    ++used_;
+    return i;
+  }
+  void rehash(std::size_t size) {
+    std::vector<entry> old;
+    old.swap(table_);
+    table_.assign(size, entry{});
+    mask_ = size - 1;
+    for (const entry& e : old) {
+      if (!e.used) continue;
+      std::size_t i = mix(e.key) & mask_;
+      while (table_[i].used) i = (i + 1) & mask_;
+      table_[i] = e;
+      if (e.pos != empty32) owner_[e.pos] = static_cast<std::uint32_t>(i);
+    }
+  }
+
+  reuse_distance_options opt_;
+  std::vector<std::uint32_t> tree_;   // Fenwick, 1-based
+  std::vector<std::uint32_t> owner_;  // time slot -> table slot
+  std::vector<entry> table_;
+  std::vector<std::uint64_t> hist_;
+  std::size_t window_ = 0, next_ = 0, mask_ = 0, used_ = 0;
+  std::uint64_t live_ = 0, accesses_ = 0, cold_ = 0, distinct_ = 0, reuses_ = 0, reuse_time_sum_ = 0;
+};
+
+}  // namespace sutro::memory

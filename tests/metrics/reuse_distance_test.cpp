@@ -1,0 +1,182 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "sutro/memory/reuse_distance.hpp"
+
+using sutro::memory::cold_policy;
+using sutro::memory::granularity;
+using sutro::memory::reuse_distance;
+
+namespace {
+
+// O(N M) reference: an explicit LRU stack, top at index 0.
+struct naive_stack {
+  cold_policy cold;
+  std::vector<std::uint64_t> stack;
+  std::map<std::uint64_t, std::uint64_t> hist;
+  std::uint64_t cold_count = 0;
+  std::uint64_t access(std::uint64_t k) {
+    auto it = std::find(stack.begin(), stack.end(), k);
+    std::uint64_t d;
+    if (it == stack.end()) {
+      if (cold == cold_policy::separate) {
+        ++cold_count;
+        d = 0;
+      } else {
+        d = stack.size() + 1;
+        ++hist[d];
+      }
+    } else {
+      d = static_cast<std::uint64_t>(it - stack.begin()) + 1;
+      stack.erase(it);
+      ++hist[d];
+    }
+    stack.insert(stack.begin(), k);
+    return d;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the brief's example a b b c a", "[metrics]") {
+  reuse_distance rd;
+  std::vector<std::uint64_t> got;
+  for (std::uint64_t k : {0, 1, 1, 2, 0}) got.push_back(rd.access(k));
+  CHECK(got == std::vector<std::uint64_t>{0, 0, 1, 0, 3});
+  CHECK(rd.cold_accesses() == 3);
+  CHECK(rd.histogram()[1] == 1);
+  CHECK(rd.histogram()[3] == 1);
+  CHECK(rd.dmd() == Approx(1 + std::sqrt(3.0)));
+  CHECK(rd.mean_reuse_distance() == Approx(2.0));
+  CHECK(rd.mean_reuse_time() == Approx((1 + 4) / 2.0));  // b: 1 access later, a: 4 later
+}
+
+TEST_CASE("Fenwick engine equals the naive LRU stack on random traces", "[metrics]") {
+  std::mt19937_64 rng(42);
+  for (cold_policy cold : {cold_policy::separate, cold_policy::stack_depth}) {
+    for (std::size_t n : {0u, 1u, 63u, 64u, 65u, 1000u, 20000u}) {
+      for (std::uint64_t alphabet : {1u, 2u, 7u, 64u, 300u, 5000u}) {
+        // Small windows force many compactions.
+        reuse_distance rd({.unit = granularity::element, .cold = cold, .initial_window = 64});
+        naive_stack ref{cold, {}, {}, 0};
+        std::uniform_int_distribution<std::uint64_t> pick(0, alphabet - 1);
+        for (std::size_t i = 0; i < n; ++i) {
+          // Skewed keys so both short and long distances occur.
+          const std::uint64_t k = (rng() & 1) ? pick(rng) % 8 : pick(rng) * 0x9E3779B97F4A7C15ULL;
+          REQUIRE(rd.access(k) == ref.access(k));
+        }
+        REQUIRE(rd.cold_accesses() == ref.cold_count);
+        for (auto [d, c] : ref.hist) REQUIRE(rd.histogram().at(d) == c);
+        std::uint64_t total = rd.cold_accesses();
+        for (auto c : rd.histogram()) total += c;
+        REQUIRE(total == n);
+        REQUIRE(rd.distinct() == ref.stack.size());
+      }
+    }
+  }
+}
+
+TEST_CASE("byte, word and line granularity map addresses to units", "[metrics]") {
+  std::mt19937_64 rng(7);
+  for (granularity g : {granularity::byte, granularity::word, granularity::line}) {
+    const std::uint64_t unit = static_cast<std::uint64_t>(g);
+    reuse_distance rd({.unit = g});
+    naive_stack ref{cold_policy::separate, {}, {}, 0};
+    std::vector<std::uint8_t> buffer(4096);
+    for (int i = 0; i < 3000; ++i) {
+      const std::size_t off = rng() % 4000, len = 1 + rng() % 17;
+      rd.access_bytes(buffer.data() + off, len);
+      const auto a = reinterpret_cast<std::uintptr_t>(buffer.data()) + off;
+      for (std::uint64_t k = a / unit; k <= (a + len - 1) / unit; ++k) ref.access(k);
+    }
+    for (auto [d, c] : ref.hist) REQUIRE(rd.histogram().at(d) == c);
+    REQUIRE(rd.cold_accesses() == ref.cold_count);
+  }
+  reuse_distance element;
+  int x = 0;
+  CHECK_THROWS_AS(element.access_bytes(&x, 4), std::invalid_argument);
+}
+
+TEST_CASE("preloaded inputs: last preloaded is on top, cold access throws", "[metrics]") {
+  reuse_distance rd({.unit = granularity::element, .cold = cold_policy::preloaded});
+  for (std::uint64_t k : {10, 11, 12}) rd.preload(k);
+  CHECK(rd.access(12) == 1);
+  CHECK(rd.access(10) == 3);
+  CHECK(rd.access(10) == 1);
+  CHECK(rd.accesses() == 3);
+  CHECK_THROWS_AS(rd.access(99), std::invalid_argument);
+}
+
+TEST_CASE("miss-ratio curve and tier counts follow the histogram", "[metrics]") {
+  reuse_distance rd;
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 5000; ++i) rd.access(rng() % 200);
+  const auto curve = rd.miss_ratio_curve();
+  for (std::size_t c = 0; c < curve.size(); ++c) REQUIRE(curve[c] == Approx(rd.miss_ratio(c)));
+  for (std::size_t c = 1; c < curve.size(); ++c) REQUIRE(curve[c] <= curve[c - 1]);
+  CHECK(rd.misses(1000) == rd.cold_accesses());
+  const auto tiers = rd.tier_counts({4, 32, 128});
+  CHECK(tiers.size() == 4);
+  CHECK(tiers[0] == rd.accesses() - rd.misses(4));
+  CHECK(tiers[0] + tiers[1] == rd.accesses() - rd.misses(32));
+  CHECK(tiers[3] == rd.misses(128));
+  CHECK_THROWS_AS(rd.tier_counts({8, 8}), std::invalid_argument);
+}
+
+TEST_CASE("memory stays proportional to distinct keys on a long trace", "[metrics]") {
+  reuse_distance rd;
+  for (int i = 0; i < 2000000; ++i) rd.access(static_cast<std::uint64_t>(i % 1000));
+  CHECK(rd.histogram()[1000] == 2000000 - 1000);
+  CHECK(rd.memory_bytes() < 200000);
+}
+
+// ICS'22 closed form for naive i-j-k multiplication (Smith, Goldfarb, Ding).
+// Accounting: C in a register; each inner step reads B[k][j] then A[i][k];
+// the product is run twice and the SECOND pass is measured (steady state).
+// Then B's distances equal the paper's B terms exactly, and every A access
+// with j > 0 has distance exactly 2n. The paper also prices the n^2 A
+// accesses with j = 0 at 2n; their true steady-state distance is larger
+// (A's row was last used one whole pass earlier), so sutro reports them
+// apart instead of silently agreeing.
+TEST_CASE("ICS'22 naive matmul DMD closed form, n = 2..32", "[metrics]") {
+  for (std::uint64_t n = 2; n <= 32; ++n) {
+    reuse_distance rd;
+    const std::uint64_t b0 = n * n;
+    std::map<std::uint64_t, std::uint64_t> bh;
+    std::uint64_t a_inner = 0, a_first = 0;
+    for (int pass = 0; pass < 2; ++pass)
+      for (std::uint64_t i = 0; i < n; ++i)
+        for (std::uint64_t j = 0; j < n; ++j)
+          for (std::uint64_t k = 0; k < n; ++k) {
+            const auto db = rd.access(b0 + k * n + j);
+            const auto da = rd.access(i * n + k);
+            if (pass == 0) continue;
+            ++bh[db];
+            if (j > 0) {
+              REQUIRE(da == 2 * n);
+              ++a_inner;
+            } else {
+              REQUIRE(da > 2 * n);
+              ++a_first;
+            }
+          }
+    std::map<std::uint64_t, std::uint64_t> expect;
+    expect[n * n + 2 * n] += n * n * n - 2 * n * n + n;
+    for (std::uint64_t i = 1; i < n; ++i) expect[n * n + n + i] += 2 * n;
+    expect[n * n + n] += n;
+    REQUIRE(bh == expect);
+    REQUIRE(a_inner + a_first == n * n * n);
+    const double N = double(n);
+    double formula = N * N * N * std::sqrt(2 * N) + (N * N * N - 2 * N * N + N) * std::sqrt(N * N + 2 * N) +
+                     N * std::sqrt(N * N + N);
+    for (std::uint64_t i = 1; i < n; ++i) formula += 2 * N * std::sqrt(N * N + N + double(i));
+    double measured = double(a_inner + a_first) * std::sqrt(2 * N);
+    for (auto [d, c] : bh) measured += double(c) * std::sqrt(double(d));
+    REQUIRE(measured == Approx(formula).epsilon(1e-12));
+  }
+}
