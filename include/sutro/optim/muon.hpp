@@ -15,12 +15,13 @@
 #include <vector>
 
 #include "sutro/nn/kernels.hpp"
+#include "sutro/optim/polar.hpp"
 #include "sutro/optim/transform.hpp"
 
 namespace sutro::optim {
 
 struct newton_schulz_workspace {
-  std::vector<double> x, a, b, y;
+  scratch_buffer x, a, b, y, zeros;
 };
 
 inline constexpr double muon_a = 3.4445, muon_b = -4.7750, muon_c = 2.0315;
@@ -58,12 +59,10 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
       for (std::size_t j = 0; j < r; ++j) bi[j] = muon_b * A[i * r + j];
       for (std::size_t k = 0; k < r; ++k) nn::kernels::axpy(r, muon_c * A[i * r + k], A + k * r, bi);
     }
-    // X = a X + B X
-    for (std::size_t i = 0; i < r; ++i) {
-      double* yi = y + i * c;
-      for (std::size_t j = 0; j < c; ++j) yi[j] = muon_a * x[i * c + j];
-      for (std::size_t k = 0; k < r; ++k) nn::kernels::axpy(c, B[i * r + k], x + k * c, yi);
-    }
+    // X = a X + B X: B X register-blocked, then a X added.
+    ws.zeros.assign(c, 0.0);
+    nn::kernels::dense_forward(r, r, c, B, x, ws.zeros.data(), y);
+    for (std::size_t i = 0; i < r * c; ++i) y[i] += muon_a * x[i];
     std::swap(ws.x, ws.y);
     x = ws.x.data();
     y = ws.y.data();

@@ -26,13 +26,19 @@
 #include <type_traits>
 #include <vector>
 
+#include "sutro/backend/traits.hpp"
+#include "sutro/memory/accounting_allocator.hpp"
+#include "sutro/memory/aligned_allocator.hpp"
 #include "sutro/nn/kernels.hpp"
 #include "sutro/nn/tensor.hpp"
 
 namespace sutro::optim {
 
+/// Scratch of the matrix rules, through the library's (accounting, aligned) allocator.
+using scratch_buffer = std::vector<double, backend_allocator_t<default_backend, double>>;
+
 struct polar_workspace {
-  std::vector<double> g, a, vt, w, e, p, rowmajor, out, zeros;
+  scratch_buffer g, a, vt, w, e, p, rowmajor, out, zeros;
   void reserve(std::size_t rows, std::size_t cols) {
     const std::size_t k = std::min(rows, cols);
     g.resize(rows * cols);
