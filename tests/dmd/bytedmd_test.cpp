@@ -1,0 +1,147 @@
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "sutro/dmd/bytedmd.hpp"
+
+using sutro::dmd::bytedmd;
+using sutro::dmd::traced;
+using vec = std::vector<traced<double>>;
+using mat = std::vector<vec>;
+using depths = std::vector<std::uint64_t>;
+
+namespace {
+
+std::vector<double> ones(std::size_t n) { return std::vector<double>(n, 1.0); }
+std::vector<std::vector<double>> ones(std::size_t n, std::size_t m) { return {n, ones(m)}; }
+
+// The group's accumulation pattern: s = A[i][0] x[0], then s = s + A[i][j] x[j].
+vec matvec(const mat& A, const vec& x) {
+  vec y;
+  for (std::size_t i = 0; i < A.size(); ++i) {
+    auto s = A[i][0] * x[0];
+    for (std::size_t j = 1; j < x.size(); ++j) s = s + A[i][j] * x[j];
+    y.push_back(s);
+  }
+  return y;
+}
+mat matmul(const mat& A, const mat& B) {
+  const std::size_t n = A.size();
+  mat C(n, vec(n));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      auto s = A[i][0] * B[0][j];
+      for (std::size_t k = 1; k < n; ++k) s = s + A[i][k] * B[k][j];
+      C[i][j] = s;
+    }
+  return C;
+}
+
+}  // namespace
+
+TEST_CASE("read cost of a b-byte value at depth d", "[dmd]") {
+  using sutro::dmd::read_cost;
+  CHECK(read_cost(1, 1) == 1);
+  CHECK(read_cost(2, 1) == 2);
+  CHECK(read_cost(5, 1) == 3);
+  CHECK(read_cost(1, 2) == 1 + 2);
+  CHECK(read_cost(2, 2) == 2 + 2);
+  for (std::uint64_t b : {1, 2, 4, 8})
+    for (std::uint64_t d = 1; d < 300; ++d) {
+      std::uint64_t want = 0;
+      for (std::uint64_t j = (d - 1) * b + 1; j <= d * b; ++j) {
+        std::uint64_t r = 0;
+        while (r * r < j) ++r;
+        want += r;
+      }
+      REQUIRE(read_cost(d, b) == want);
+    }
+}
+
+TEST_CASE("published: (a + b) + c costs 6, trace 1 2 1 2; 14 at 2 bytes", "[dmd]") {
+  auto f = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };
+  const auto r = bytedmd(f, 1.0, 2.0, 3.0);
+  CHECK(r.depths() == depths{1, 2, 1, 2});
+  CHECK(r.cost == 6);
+  CHECK(bytedmd({.bytes_per_element = 2}, f, 1.0, 2.0, 3.0).cost == 14);
+}
+
+TEST_CASE("published: a + a reads depths 1, 1", "[dmd]") {
+  const auto r = bytedmd([](traced<int> a) { return a + a; }, 4);
+  CHECK(r.depths() == depths{1, 1});
+  CHECK(r.cost == 2);
+}
+
+TEST_CASE("published: e = b + c, f = a + d, e > f: trace 2 3 2 3 2 1, cost 11", "[dmd]") {
+  auto g = [](traced<int> a, traced<int> b, traced<int> c, traced<int> d) {
+    auto e = b + c;
+    auto f = a + d;
+    return e > f;
+  };
+  const auto r = bytedmd(g, 1, 2, 3, 4);
+  CHECK(r.depths() == depths{2, 3, 2, 3, 2, 1});
+  CHECK(r.cost == 11);
+}
+
+TEST_CASE("published: dot product of two 2-vectors: trace 2 4 2 3 2 1, cost 11", "[dmd]") {
+  // Separate statements: C++ leaves the order of a[0]*b[0] and a[1]*b[1]
+  // inside one `+` unspecified (GCC evaluates the right one first).
+  auto dot = [](const vec& a, const vec& b) {
+    auto p = a[0] * b[0];
+    auto q = a[1] * b[1];
+    return p + q;
+  };
+  const auto r = bytedmd(dot, ones(2), ones(2));
+  CHECK(r.depths() == depths{2, 4, 2, 3, 2, 1});
+  CHECK(r.cost == 11);
+}
+
+TEST_CASE("published: matrix-vector N = 2, 4, 8 cost 26, 157, 896", "[dmd]") {
+  CHECK(bytedmd(matvec, ones(2, 2), ones(2)).cost == 26);
+  CHECK(bytedmd(matvec, ones(4, 4), ones(4)).cost == 157);
+  CHECK(bytedmd(matvec, ones(8, 8), ones(8)).cost == 896);
+}
+
+TEST_CASE("published: naive i-j-k matmul N = 2, 4, 8, 16 cost 57, 720, 8867, 109783", "[dmd]") {
+  CHECK(bytedmd(matmul, ones(2, 2), ones(2, 2)).cost == 57);
+  CHECK(bytedmd(matmul, ones(4, 4), ones(4, 4)).cost == 720);
+  CHECK(bytedmd(matmul, ones(8, 8), ones(8, 8)).cost == 8867);
+  CHECK(bytedmd({.keep_events = false}, matmul, ones(16, 16), ones(16, 16)).cost == 109783);
+  // std::array arguments are flattened the same way as vectors.
+  using arr = std::array<std::array<double, 2>, 2>;
+  auto f = [](const std::array<std::array<traced<double>, 2>, 2>& A, const std::array<std::array<traced<double>, 2>, 2>& B) {
+    return matmul(mat{{A[0][0], A[0][1]}, {A[1][0], A[1][1]}}, mat{{B[0][0], B[0][1]}, {B[1][0], B[1][1]}});
+  };
+  CHECK(bytedmd(f, arr{}, arr{}).cost == 57);
+}
+
+TEST_CASE("rules: operand order does not matter, branches read, constants are free", "[dmd]") {
+  auto ab = bytedmd([](traced<int> a, traced<int> b) { return a + b; }, 1, 2);
+  auto ba = bytedmd([](traced<int> a, traced<int> b) { return b + a; }, 1, 2);
+  CHECK(ab.cost == ba.cost);
+  auto branch = bytedmd([](traced<int> a) { return a > 0 ? 1 : 0; }, 5);  // compare, then branch on result
+  CHECK(branch.depths() == depths{1, 1});
+  auto conv = bytedmd([](traced<int> a) { return static_cast<int>(a) + 1; }, 5);
+  CHECK(conv.depths() == depths{1});
+  auto constant = bytedmd([](traced<int> a) { return a * 3 + 7; }, 5);
+  CHECK(constant.depths() == depths{1, 1});
+}
+
+TEST_CASE("escapes are errors: a traced value outside its run throws", "[dmd]") {
+  traced<double> leaked;
+  (void)bytedmd([&](traced<double> a) { leaked = a + 1.0; }, 1.0);
+  CHECK(leaked.tracked());
+  CHECK_THROWS_AS(leaked + 1.0, std::logic_error);
+  CHECK_THROWS_AS(leaked.get(), std::logic_error);
+  CHECK(leaked.untraced_value() == 2.0);
+  CHECK_THROWS_AS(bytedmd({.bytes_per_element = 0}, [](traced<int>) {}, 1), std::invalid_argument);
+}
+
+TEST_CASE("listing names each read with its depth and cost", "[dmd]") {
+  auto f = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };
+  const std::string s = sutro::dmd::listing(bytedmd(f, 1.0, 2.0, 3.0));
+  CHECK(s.find("v3 = add v0@1[1] v1@2[2]") != std::string::npos);
+  CHECK(s.find("v4 = add v3@1[1] v2@2[2]") != std::string::npos);
+}
