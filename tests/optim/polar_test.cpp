@@ -1,6 +1,7 @@
 // EGD's polar factor against a float64 one-sided Jacobi SVD; Muon's iteration.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -143,4 +144,17 @@ TEST_CASE("tridiagonal QL and Jacobi eigendecompositions agree", "[optim][polar]
         CHECK(av == Approx(w2[i] * vt2[i * n + r]).margin(1e-9));
       }
   }
+}
+
+TEST_CASE("polar_factor and Newton-Schulz terminate on non-finite input", "[optim][polar]") {
+  nn::tensor<float> g(20, 6);
+  for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] = static_cast<float>(i % 7) - 3.0f;
+  g(3, 2) = std::numeric_limits<float>::quiet_NaN();
+  optim::polar_workspace ws;
+  (void)optim::polar_factor(g.ref(), ws);  // result is garbage, but it returns
+  g(3, 2) = std::numeric_limits<float>::infinity();
+  (void)optim::polar_factor(g.ref(), ws);
+  optim::newton_schulz_workspace nws;
+  optim::newton_schulz(g.ref(), nws);
+  SUCCEED();
 }
