@@ -6,12 +6,13 @@
 //   std::size_t r = sutro::gf2::rank(a);
 //   auto [e, info] = sutro::gf2::reduced_row_echelon(a);  // info.pivots[k]: pivot column of row k
 //   sutro::gf2::echelonize(a, /*reduced=*/true);            // in place, returns the same info
-//   auto f = sutro::gf2::ple(a);                            // a.permuted(f.perm) == f.l * f.e
+//   auto f = sutro::gf2::ple(a);   // sutro::gf2::permute_rows(a, f.perm) == f.l * f.e
 //
 // The backend tag of the matrix picks the kernel: scalar is the reference
 // (one pivot at a time); simd eliminates 64 pivots per pass with Four-Russians
 // tables (M4RI's method). Both return identical matrices: the echelon forms
 // here are unique given the pivot rule (first nonzero column, then first row).
+// ple() runs the reference elimination on every backend (O(n^3 / 64) words).
 
 #include <cstddef>
 #include <utility>

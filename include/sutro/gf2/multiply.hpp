@@ -7,8 +7,10 @@
 //   auto d = sutro::gf2::mul(a, b, /*threads=*/2); // optional threads (default 1)
 //
 // The scalar backend is the reference (one row XOR per set bit of A). The simd
-// backend uses the Method of Four Russians with 8-bit tables over column
-// slabs, and Strassen-Winograd above a measured cutoff; results are identical.
+// backend multiplies 8x8 bit blocks with GF2P8AFFINEQB where the build has
+// GFNI and AVX-512 VBMI, else uses the Method of Four Russians (8-bit tables
+// over column slabs), with Strassen-Winograd above a measured cutoff; results
+// are identical.
 // Mismatched shapes throw std::invalid_argument naming both.
 
 #include <cstddef>

@@ -102,12 +102,12 @@ M nullspace_from_rref(const M& r, const echelon_info& info, std::size_t n) {
   return basis;
 }
 
+/// Rows past the rank have a zero A part after elimination: any bit left is in B.
 template <class M>
-bool consistent_rows(const M& r, std::size_t rank, std::size_t n) {
+bool consistent_rows(const M& r, std::size_t rank) {
   for (std::size_t i = rank; i < r.rows(); ++i)
     for (std::size_t w = 0; w < r.words_used(); ++w)
-      if (r.row_ptr(i)[w]) return false;  // the A part of these rows is zero: any bit is in B
-  (void)n;
+      if (r.row_ptr(i)[w]) return false;
   return true;
 }
 
@@ -125,7 +125,7 @@ solve_matrix_result<Backend, A1> solve(const matrix<Backend, A1>& a, const matri
   const echelon_info info = kernels::echelonize(Backend{}, aug.block(), true, n, 1);
   solve_matrix_result<Backend, A1> out{false, matrix<Backend, A1>(n, k, a.get_allocator()),
                                        detail::nullspace_from_rref(aug, info, n)};
-  out.consistent = detail::consistent_rows(aug, info.rank, n);
+  out.consistent = detail::consistent_rows(aug, info.rank);
   if (out.consistent)
     for (std::size_t t = 0; t < info.rank; ++t)
       detail::or_bits(out.solution.row_ptr(info.pivots[t]), 0, aug.row_ptr(t), aug.words_used(), n, k);
