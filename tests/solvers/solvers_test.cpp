@@ -64,7 +64,8 @@ void check_basis(std::size_t n, std::size_t m, std::uint64_t seed) {
     eqs.push_back(eq);
     auto copy = eq;
     REQUIRE(basis.insert(copy.data()) >= 0);  // consistent system: never -1
-    if (i == m / 2 || i + 1 == m) REQUIRE(basis.rank() == reference_rank(dense, n));
+    // The bool reference is slow in sanitizer builds: check midway only for small n.
+    if ((i == m / 2 && n <= 65) || i + 1 == m) REQUIRE(basis.rank() == reference_rank(dense, n));
   }
   if (basis.full() && m >= 2) {
     std::vector<std::uint64_t> x(nw);
@@ -89,7 +90,8 @@ TEST_CASE("gf2_basis: rank and solution match a plain reference (fixed and run-t
       check_basis<2>(n, n + 12, seed);
       check_basis<0>(n, n + 12, seed);
     }
-    for (std::size_t n : {128u, 129u, 200u}) check_basis<0>(n, n + 12, seed);
+    if (seed < 2)
+      for (std::size_t n : {128u, 129u, 200u}) check_basis<0>(n, n + 12, seed);
   }
   CHECK_THROWS_AS(solvers::gf2_basis<1>(64), std::invalid_argument);
 }
