@@ -104,9 +104,13 @@ void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::s
         for (std::size_t v = 0; v < nb; ++v)
           (acc[v] ^ batch::load_unaligned(row + v * batch::size)).store_unaligned(row + v * batch::size);
       } else {
+        // The last slab: whole registers while they fit, then words.
+        const std::size_t full = width / batch::size;
+        for (std::size_t v = 0; v < full; ++v)
+          (acc[v] ^ batch::load_unaligned(row + v * batch::size)).store_unaligned(row + v * batch::size);
         alignas(64) word tmp[sw];
-        for (std::size_t v = 0; v < nb; ++v) acc[v].store_aligned(tmp + v * batch::size);
-        for (std::size_t w = 0; w < width; ++w) row[w] ^= tmp[w];
+        for (std::size_t v = full; v < nb; ++v) acc[v].store_aligned(tmp + v * batch::size);
+        for (std::size_t w = full * batch::size; w < width; ++w) row[w] ^= tmp[w];
       }
     }
   }

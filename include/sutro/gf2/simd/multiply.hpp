@@ -94,9 +94,13 @@ void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, 
         for (std::size_t v = 0; v < nb; ++v)
           (acc[v] ^ batch::load_unaligned(cr + v * batch::size)).store_unaligned(cr + v * batch::size);
       } else {
+        // The last slab: whole registers while they fit, then words.
+        const std::size_t full = width / batch::size;
+        for (std::size_t v = 0; v < full; ++v)
+          (acc[v] ^ batch::load_unaligned(cr + v * batch::size)).store_unaligned(cr + v * batch::size);
         alignas(64) word tmp[slab_words];
-        for (std::size_t v = 0; v < nb; ++v) acc[v].store_aligned(tmp + v * batch::size);
-        for (std::size_t w = 0; w < width; ++w) cr[w] ^= tmp[w];
+        for (std::size_t v = full; v < nb; ++v) acc[v].store_aligned(tmp + v * batch::size);
+        for (std::size_t w = full * batch::size; w < width; ++w) cr[w] ^= tmp[w];
       }
     }
   }
