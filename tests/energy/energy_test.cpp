@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -127,4 +128,25 @@ TEST_CASE("cost model maps a histogram onto tiers", "[energy]") {
   CHECK_THROWS_AS(hierarchy({{"a", hierarchy::unbounded, 1.0}}, 0), std::invalid_argument);
   const hierarchy custom({{"sram", 1024, 1.0}, {"dram", hierarchy::unbounded, 100.0}}, 1);
   CHECK(custom.apply(rd).tiers[0].accesses == 900);
+}
+
+#include "sutro/energy/summary.hpp"
+
+TEST_CASE("summarize a trace: every metric named, energy at the trace's unit", "[energy]") {
+  std::vector<double> x(1000, 1.0);
+  sutro::memory::trace t({.unit = sutro::memory::granularity::word});
+  for (int pass = 0; pass < 3; ++pass)
+    for (auto& e : x) t.record(&e, sizeof e, sutro::memory::access_kind::read);
+  const auto m = summarize(t, "test loop, words");
+  CHECK(m.trace == "test loop, words");
+  CHECK(m.unit_bytes == 8);
+  CHECK(m.reads == 3000);
+  CHECK(m.accesses == 3000);
+  CHECK(m.cold == 1000);
+  CHECK(m.mean_reuse_distance == Approx(1000));
+  CHECK(m.mean_reuse_time == Approx(1000));
+  CHECK(m.dmd == Approx(2000 * std::sqrt(1000.0)));
+  // 1000 words = 8000 B: beyond 256 B of registers, inside 64 KiB L1.
+  CHECK(m.energy.tiers[1].accesses == 2000);
+  CHECK(m.energy.tiers[3].accesses == 1000);
 }

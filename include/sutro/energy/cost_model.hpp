@@ -71,6 +71,11 @@ class hierarchy {
                      4);
   }
 
+  /// The same tiers for a histogram whose unit is `unit_bytes` (e.g. 8 for a
+  /// word-granularity trace). Energy stays per access: a coarser unit is
+  /// fewer, larger accesses, priced at the tier's per-access energy.
+  [[nodiscard]] hierarchy with_unit(std::uint64_t unit_bytes) const { return hierarchy(tiers_, unit_bytes); }
+
   [[nodiscard]] const std::vector<tier>& tiers() const noexcept { return tiers_; }
   [[nodiscard]] std::uint64_t unit_bytes() const noexcept { return unit_; }
 
