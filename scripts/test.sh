@@ -3,6 +3,7 @@
 # and runs every test in three configurations:
 #   cuda      the CUDA parts compiled by nvcc (their tests skip without a GPU)
 #   sanitize  AddressSanitizer + UndefinedBehaviorSanitizer over unit tests and examples
+#   fuzz      the .npy reader under libFuzzer for a bounded 60 seconds (clang)
 #   default   Release: unit tests, examples, packaging (install, find_package,
 #             add_subdirectory, vcpkg port, conan create); benchmarks are built, not run
 set -euo pipefail
@@ -24,6 +25,9 @@ echo "== sanitize: address + undefined"
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j "$jobs"
 ctest --preset sanitize -j "$jobs"
+
+echo "== fuzz: the .npy reader under libFuzzer + ASan + UBSan, 60 s"
+bash fuzz/run_npy_fuzz.sh 60
 
 echo "== default: Release"
 cmake --preset default >/dev/null

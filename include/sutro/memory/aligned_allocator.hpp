@@ -41,7 +41,12 @@ class aligned_allocator {
     return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{Alignment}));
   }
   void deallocate(T* p, std::size_t n) noexcept {
+#if defined(__cpp_sized_deallocation)
     ::operator delete(p, n * sizeof(T), std::align_val_t{Alignment});
+#else  // clang enables sized deallocation only with -fsized-deallocation
+    (void)n;
+    ::operator delete(p, std::align_val_t{Alignment});
+#endif
   }
 
   template <class U>
