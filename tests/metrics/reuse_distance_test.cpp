@@ -110,6 +110,20 @@ TEST_CASE("preloaded inputs: last preloaded is on top, cold access throws", "[me
   CHECK(rd.access(10) == 1);
   CHECK(rd.accesses() == 3);
   CHECK_THROWS_AS(rd.access(99), std::invalid_argument);
+  CHECK(rd.distinct() == 3);
+  CHECK(rd.access(11) == 3);  // the failed access left no trace
+  CHECK_THROWS_AS(rd.access(99), std::invalid_argument);
+}
+
+TEST_CASE("batch access equals one by one", "[metrics]") {
+  std::mt19937_64 rng(5);
+  std::vector<std::uint64_t> keys(100000);
+  for (auto& k : keys) k = rng() % 3000;
+  reuse_distance a, b;
+  a.access(keys.data(), keys.size());
+  for (auto k : keys) b.access(k);
+  CHECK(a.histogram() == b.histogram());
+  CHECK(a.mean_reuse_time() == b.mean_reuse_time());
 }
 
 TEST_CASE("miss-ratio curve and tier counts follow the histogram", "[metrics]") {

@@ -25,6 +25,8 @@
 // value (dropping unread results gives 25 instead of 26 for matvec N = 2).
 
 #include <array>
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <ostream>
 #include <sstream>
@@ -40,22 +42,24 @@
 
 namespace sutro::dmd {
 
+/// ceil(sqrt(n)), exact for every 64-bit n below 2^62.
+[[nodiscard]] inline std::uint64_t ceil_sqrt(std::uint64_t n) noexcept {
+  auto r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(n)));
+  while (r * r > n) --r;  // fix the double's rounding either way
+  while ((r + 1) * (r + 1) <= n) ++r;
+  return r * r == n ? r : r + 1;
+}
 /// sum_{j=1}^{n} ceil(sqrt(j)), exact.
-[[nodiscard]] constexpr std::uint64_t ceil_sqrt_prefix(std::uint64_t n) noexcept {
+[[nodiscard]] inline std::uint64_t ceil_sqrt_prefix(std::uint64_t n) noexcept {
   if (n == 0) return 0;
-  std::uint64_t m = 1;  // m = ceil(sqrt(n))
-  {
-    std::uint64_t r = 0;
-    for (std::uint64_t bit = std::uint64_t{1} << 31; bit; bit >>= 1)
-      if ((r + bit) * (r + bit) <= n) r += bit;
-    m = (r * r == n) ? r : r + 1;
-  }
+  const std::uint64_t m = ceil_sqrt(n);
   const std::uint64_t M = m - 1;  // full blocks k = 1..M, block k has 2k-1 terms of value k
   const std::uint64_t full = M * (M + 1) * (2 * M + 1) / 3 - M * (M + 1) / 2;
   return full + m * (n - M * M);
 }
 /// Cost of reading a `bytes`-byte value at element depth `depth` (>= 1).
-[[nodiscard]] constexpr std::uint64_t read_cost(std::uint64_t depth, std::uint64_t bytes) noexcept {
+[[nodiscard]] inline std::uint64_t read_cost(std::uint64_t depth, std::uint64_t bytes) noexcept {
+  if (bytes == 1) return ceil_sqrt(depth);
   return ceil_sqrt_prefix(depth * bytes) - ceil_sqrt_prefix((depth - 1) * bytes);
 }
 
@@ -100,27 +104,31 @@ struct bytedmd_result {
   for (std::uint32_t t = 0; t < ins.size(); ++t)
     for (std::uint32_t k = 0; k < ins[t].count; ++k) last_use[in[ins[t].first + k]] = t;
 
-  // Fenwick over push times: 1 at the latest time of each value on the stack.
+  // Bitmap over push times (1 = the latest time of a value on the stack),
+  // with a Fenwick tree over its 64-bit words' popcounts.
   const std::size_t slots = ctx.preload().size() + in.size() + ins.size() + 1;
-  std::vector<std::uint32_t> tree(slots + 1, 0);
+  std::vector<std::uint64_t> bits(slots / 64 + 1, 0);
+  std::vector<std::uint32_t> tree(bits.size() + 1, 0);
   std::size_t now = 0;
   std::uint64_t live = 0;
-  auto add = [&](std::size_t p, int d) {
-    for (std::size_t i = p + 1; i <= slots; i += i & (~i + 1))
-      tree[i] = static_cast<std::uint32_t>(static_cast<std::int64_t>(tree[i]) + d);
+  auto add_word = [&](std::size_t w, std::uint32_t d) {
+    for (std::size_t i = w + 1; i < tree.size(); i += i & (~i + 1)) tree[i] += d;
   };
-  auto prefix = [&](std::size_t p) {
-    std::uint64_t s = 0;
-    for (std::size_t i = p + 1; i > 0; i &= i - 1) s += tree[i];
+  auto prefix = [&](std::size_t p) {  // marks at slots <= p
+    std::uint64_t s = static_cast<std::uint64_t>(std::popcount(bits[p >> 6] << (63 - (p & 63))));
+    for (std::size_t i = p >> 6; i > 0; i &= i - 1) s += tree[i];
     return s;
   };
   auto push = [&](std::uint32_t v) {
     pos[v] = static_cast<std::uint32_t>(now);
-    add(now++, +1);
+    bits[now >> 6] |= std::uint64_t{1} << (now & 63);
+    add_word(now >> 6, 1);
+    ++now;
     ++live;
   };
   auto drop = [&](std::uint32_t v) {
-    add(pos[v], -1);
+    bits[pos[v] >> 6] &= ~(std::uint64_t{1} << (pos[v] & 63));
+    add_word(pos[v] >> 6, std::uint32_t(-1));
     pos[v] = never;
     --live;
   };
@@ -135,8 +143,7 @@ struct bytedmd_result {
   if (keep_events) r.events.reserve(ins.size());
   for (std::uint32_t t = 0; t < ins.size(); ++t) {
     const instruction& I = ins[t];
-    priced_instruction e{I.op, {}, I.output};
-    if (keep_events) e.reads.reserve(I.count);
+    if (keep_events) r.events.push_back({I.op, {}, I.output});
     for (std::uint32_t k = 0; k < I.count; ++k) {
       const std::uint32_t v = in[I.first + k];
       if (pos[v] == never)
@@ -145,7 +152,7 @@ struct bytedmd_result {
       const std::uint64_t depth = live - prefix(pos[v]) + 1;
       const std::uint64_t c = read_cost(depth, bytes_per_element);
       r.cost += c;
-      if (keep_events) e.reads.push_back({v, depth, c});
+      if (keep_events) r.events.back().reads.push_back({v, depth, c});
     }
     for (std::uint32_t k = 0; k < I.count; ++k) {  // distinct inputs to the top, in read order
       const std::uint32_t v = in[I.first + k];
@@ -155,7 +162,6 @@ struct bytedmd_result {
       if (last_use[v] != t) push(v);
     }
     if (I.output != no_value) push(I.output);
-    if (keep_events) r.events.push_back(std::move(e));
   }
   return r;
 }

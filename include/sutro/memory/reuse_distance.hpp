@@ -9,11 +9,12 @@
 //   rd.histogram()[d];         // accesses at distance d (index 0 unused)
 //   rd.misses(64);             // misses of a 64-entry fully associative LRU cache
 //
-// How: a Fenwick tree over access times holds a 1 at the time of the latest
-// access of each live key; the distance of an access to a key last seen at
-// time p is 1 + (number of 1s after p). When the time axis fills up, the live
-// marks are renumbered densely (compaction), so memory is O(distinct keys +
-// window) and the trace can be arbitrarily long.
+// How: a bitmap over access times holds a 1 at the time of the latest access
+// of each live key, with a Fenwick tree over the bitmap's 64-bit words (so
+// the tree is 64x smaller and stays in cache); the distance of an access to
+// a key last seen at time p is 1 + (number of 1s after p). When the time
+// axis fills up, the live marks are renumbered densely (compaction), so
+// memory is O(distinct keys + window) and the trace can be arbitrarily long.
 //
 // Cold (first) accesses follow cold_policy:
 //   separate     - not in the histogram, counted in cold_accesses() (infinite distance)
@@ -49,8 +50,8 @@ class reuse_distance {
  public:
   explicit reuse_distance(reuse_distance_options options = {}) : opt_(options) {
     window_ = std::bit_ceil(std::max<std::size_t>(options.initial_window, 64));
-    tree_.assign(window_ + 1, 0);
-    owner_.assign(window_, empty32);
+    bits_.assign(window_ / 64, 0);
+    tree_.assign(window_ / 64 + 1, 0);
     rehash(1 << 10);
   }
 
@@ -58,13 +59,17 @@ class reuse_distance {
   /// 0 for a cold access under cold_policy::separate.
   std::uint64_t access(std::uint64_t key) {
     ++accesses_;
-    std::size_t slot = find_or_insert(key);
+    const std::size_t slot = find_or_insert(key);
     entry& e = table_[slot];
     std::uint64_t d;
-    if (e.pos == empty32) {  // cold
-      if (opt_.cold == cold_policy::preloaded)
+    if (e.pos == detached) {  // cold
+      if (opt_.cold == cold_policy::preloaded) {
+        e.pos = unused;  // leave the table as it was
+        --used_;
+        erase_fixup(slot);
         throw std::invalid_argument("reuse_distance: cold access to key " + std::to_string(key) +
                                     " under cold_policy::preloaded (preload every input first)");
+      }
       ++distinct_;
       if (opt_.cold == cold_policy::separate) {
         ++cold_;
@@ -74,10 +79,9 @@ class reuse_distance {
         count(d);
       }
     } else {
-      d = live_ - prefix(e.pos) + 1;  // marks strictly after pos, plus itself
-      add(e.pos, -1);
-      --live_;
-      e.pos = empty32;  // not live while place() may compact
+      d = live_ - rank(e.pos) + 1;  // marks strictly after pos, plus itself
+      clear(e.pos);
+      e.pos = detached;  // not live while place() may compact
       reuse_time_sum_ += accesses_ - e.last;
       ++reuses_;
       count(d);
@@ -85,6 +89,15 @@ class reuse_distance {
     place(slot);
     table_[slot].last = accesses_;
     return d;
+  }
+
+  /// Records a batch of accesses (faster: hash slots are prefetched ahead).
+  void access(const std::uint64_t* keys, std::size_t n) {
+    constexpr std::size_t ahead = 16;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + ahead < n) __builtin_prefetch(&table_[mix(keys[i + ahead]) & mask_]);
+      (void)access(keys[i]);
+    }
   }
 
   /// Every unit overlapped by the byte range [p, p + bytes) is accessed once,
@@ -101,13 +114,12 @@ class reuse_distance {
   /// Puts `key` on top of the stack as if just accessed, without counting an
   /// access (an input that is already in fast memory).
   void preload(std::uint64_t key) {
-    std::size_t slot = find_or_insert(key);
-    if (table_[slot].pos == empty32) {
+    const std::size_t slot = find_or_insert(key);
+    if (table_[slot].pos == detached) {
       ++distinct_;
     } else {
-      add(table_[slot].pos, -1);
-      --live_;
-      table_[slot].pos = empty32;
+      clear(table_[slot].pos);
+      table_[slot].pos = detached;
     }
     place(slot);
     table_[slot].last = accesses_;
@@ -185,62 +197,75 @@ class reuse_distance {
   }
   /// Bytes of bookkeeping currently held (grows with distinct keys + window).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return tree_.capacity() * sizeof(std::uint32_t) + owner_.capacity() * sizeof(std::uint32_t) +
+    return tree_.capacity() * sizeof(std::uint32_t) + bits_.capacity() * sizeof(std::uint64_t) +
            table_.capacity() * sizeof(entry) + hist_.capacity() * sizeof(std::uint64_t);
   }
   [[nodiscard]] const reuse_distance_options& options() const noexcept { return opt_; }
 
  private:
-  static constexpr std::uint32_t empty32 = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t unused = std::numeric_limits<std::uint32_t>::max();  // empty slot
+  static constexpr std::uint32_t detached = unused - 1;  // key known, not on the stack (transient)
   struct entry {
-    std::uint64_t key = 0;
-    std::uint64_t last = 0;       // access count at its latest access (reuse time)
-    std::uint32_t pos = empty32;  // Fenwick time slot of its latest access
-    bool used = false;
+    std::uint64_t key;
+    std::uint64_t last;  // access count at its latest access (for reuse time)
+    std::uint32_t pos;   // time slot of its latest access, or unused / detached
   };
 
   void count(std::uint64_t d) {
     if (d >= hist_.size()) hist_.resize(std::max<std::size_t>(d + 1, hist_.size() * 2), 0);
     ++hist_[d];
   }
-  // Fenwick over 1-based slots pos+1.
-  [[nodiscard]] std::uint64_t prefix(std::uint32_t pos) const noexcept {
-    std::uint64_t s = 0;
-    for (std::size_t i = std::size_t(pos) + 1; i > 0; i &= i - 1) s += tree_[i];
+  // Marks at time slots <= pos.
+  [[nodiscard]] std::uint64_t rank(std::uint32_t pos) const noexcept {
+    const std::size_t w = pos >> 6;
+    std::uint64_t s = static_cast<std::uint64_t>(std::popcount(bits_[w] << (63 - (pos & 63))));
+    for (std::size_t i = w; i > 0; i &= i - 1) s += tree_[i];  // words 0..w-1
     return s;
   }
-  void add(std::uint32_t pos, int delta) noexcept {
-    for (std::size_t i = std::size_t(pos) + 1; i <= window_; i += i & (~i + 1))
-      tree_[i] = static_cast<std::uint32_t>(static_cast<std::int64_t>(tree_[i]) + delta);
+  void add_word(std::size_t w, std::uint32_t delta) noexcept {  // delta is +1 or (uint32)-1
+    for (std::size_t i = w + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += delta;
+  }
+  void clear(std::uint32_t pos) noexcept {
+    bits_[pos >> 6] &= ~(std::uint64_t{1} << (pos & 63));
+    add_word(pos >> 6, std::uint32_t(-1));
+    --live_;
   }
   void place(std::size_t slot) {
     if (next_ == window_) compact();
-    table_[slot].pos = static_cast<std::uint32_t>(next_);
-    owner_[next_] = static_cast<std::uint32_t>(slot);
-    add(static_cast<std::uint32_t>(next_), +1);
-    ++next_;
+    const std::size_t t = next_++;
+    table_[slot].pos = static_cast<std::uint32_t>(t);
+    bits_[t >> 6] |= std::uint64_t{1} << (t & 63);
+    add_word(t >> 6, 1);
     ++live_;
   }
-  // Renumber live marks 0..live-1 in time order; grow so at least half is free.
+  // Renumber live marks 0..live-1 in time order (new slot = rank among
+  // marks); grow so that at least half of the window is free afterwards.
   void compact() {
     std::size_t w = window_;
     while (w < 2 * (live_ + 1)) w *= 2;
-    if (w > std::size_t(empty32) - 1) throw std::length_error("reuse_distance: too many distinct keys");
-    std::vector<std::uint32_t> owner(w, empty32);
-    std::size_t n = 0;
-    for (std::size_t t = 0; t < next_; ++t) {
-      const std::uint32_t s = owner_[t];
-      if (s == empty32 || table_[s].pos != t) continue;
-      table_[s].pos = static_cast<std::uint32_t>(n);
-      owner[n++] = s;
+    if (w >= std::size_t(detached)) throw std::length_error("reuse_distance: too many distinct keys");
+    std::vector<std::uint32_t> before(bits_.size());  // marks in words 0..i-1
+    std::uint32_t run = 0;
+    for (std::size_t i = 0; i < bits_.size(); ++i) {
+      before[i] = run;
+      run += static_cast<std::uint32_t>(std::popcount(bits_[i]));
     }
-    owner_.swap(owner);
+    for (entry& e : table_) {
+      if (e.pos >= detached) continue;
+      const std::size_t wi = e.pos >> 6;
+      const std::uint64_t below = bits_[wi] & ((std::uint64_t{1} << (e.pos & 63)) - 1);
+      e.pos = before[wi] + static_cast<std::uint32_t>(std::popcount(below));
+    }
+    const std::size_t n = run;
     window_ = w;
-    tree_.assign(w + 1, 0);
-    for (std::size_t i = 1; i <= w; ++i) {  // O(w) Fenwick build
-      if (i <= n) tree_[i] += 1;
+    bits_.assign(w / 64, 0);
+    for (std::size_t i = 0; i < n / 64; ++i) bits_[i] = ~std::uint64_t{0};
+    if (n % 64) bits_[n / 64] = (std::uint64_t{1} << (n % 64)) - 1;
+    tree_.assign(w / 64 + 1, 0);
+    for (std::size_t i = 1; i < tree_.size(); ++i) {  // O(words) Fenwick build
+      tree_[i] += static_cast<std::uint32_t>(std::popcount(bits_[i - 1]));
       const std::size_t j = i + (i & (~i + 1));
-      if (j <= w) tree_[j] += tree_[i];
+      if (j < tree_.size()) tree_[j] += tree_[i];
     }
     next_ = n;
   }
@@ -250,38 +275,48 @@ class reuse_distance {
     k ^= k >> 33;
     return k;
   }
+  // Returns the key's slot; a new key gets pos == detached.
   std::size_t find_or_insert(std::uint64_t key) {
     std::size_t i = mix(key) & mask_;
-    while (table_[i].used) {
+    while (table_[i].pos != unused) {
       if (table_[i].key == key) return i;
       i = (i + 1) & mask_;
     }
-    if (2 * (used_ + 1) > table_.size()) {
+    if (4 * (used_ + 1) > 3 * table_.size()) {
       rehash(table_.size() * 2);
       return find_or_insert(key);
     }
-    table_[i].used = true;
-    table_[i].key = key;
+    table_[i] = {key, 0, detached};
     ++used_;
     return i;
+  }
+  // Backward-shift deletion after emptying slot i (linear probing).
+  void erase_fixup(std::size_t i) {
+    for (std::size_t j = (i + 1) & mask_; table_[j].pos != unused; j = (j + 1) & mask_) {
+      const std::size_t home = mix(table_[j].key) & mask_;
+      if (((j - home) & mask_) >= ((j - i) & mask_)) {
+        table_[i] = table_[j];
+        table_[j].pos = unused;
+        i = j;
+      }
+    }
   }
   void rehash(std::size_t size) {
     std::vector<entry> old;
     old.swap(table_);
-    table_.assign(size, entry{});
+    table_.assign(size, entry{0, 0, unused});
     mask_ = size - 1;
     for (const entry& e : old) {
-      if (!e.used) continue;
+      if (e.pos == unused) continue;
       std::size_t i = mix(e.key) & mask_;
-      while (table_[i].used) i = (i + 1) & mask_;
+      while (table_[i].pos != unused) i = (i + 1) & mask_;
       table_[i] = e;
-      if (e.pos != empty32) owner_[e.pos] = static_cast<std::uint32_t>(i);
     }
   }
 
   reuse_distance_options opt_;
-  std::vector<std::uint32_t> tree_;   // Fenwick, 1-based
-  std::vector<std::uint32_t> owner_;  // time slot -> table slot
+  std::vector<std::uint64_t> bits_;  // 1 at the latest time slot of each live key
+  std::vector<std::uint32_t> tree_;  // Fenwick over popcounts of bits_ words, 1-based
   std::vector<entry> table_;
   std::vector<std::uint64_t> hist_;
   std::size_t window_ = 0, next_ = 0, mask_ = 0, used_ = 0;
