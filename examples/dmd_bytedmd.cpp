@@ -1,0 +1,59 @@
+// ByteDMD of functions written against traced<T>: the brief's published
+// examples, and the inspection listing (every read with its depth and cost).
+#include <cstdio>
+#include <vector>
+
+#include "sutro/dmd/bytedmd.hpp"
+
+using sutro::dmd::traced;
+using vec = std::vector<traced<double>>;
+using mat = std::vector<vec>;
+
+// Row-wise: s = A[i][0] x[0], then s = s + A[i][j] x[j].
+vec matvec(const mat& A, const vec& x) {
+  vec y;
+  for (std::size_t i = 0; i < A.size(); ++i) {
+    auto s = A[i][0] * x[0];
+    for (std::size_t j = 1; j < x.size(); ++j) s = s + A[i][j] * x[j];
+    y.push_back(s);
+  }
+  return y;
+}
+
+mat matmul(const mat& A, const mat& B) {
+  const std::size_t n = A.size();
+  mat C(n, vec(n));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      auto s = A[i][0] * B[0][j];
+      for (std::size_t k = 1; k < n; ++k) s = s + A[i][k] * B[k][j];
+      C[i][j] = s;
+    }
+  return C;
+}
+
+int main() {
+  auto add3 = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };
+  const auto r = sutro::dmd::bytedmd(add3, 1.0, 2.0, 3.0);
+  std::printf("%s", sutro::dmd::listing(r).c_str());
+  std::printf("(a + b) + c: %llu, at 2 bytes per element: %llu\n", static_cast<unsigned long long>(r.cost),
+              static_cast<unsigned long long>(sutro::dmd::bytedmd({.bytes_per_element = 2}, add3, 1.0, 2.0, 3.0).cost));
+
+  bool ok = r.cost == 6;
+  const unsigned long long mv[] = {26, 157, 896}, mm[] = {57, 720, 8867, 109783};
+  int i = 0;
+  for (std::size_t n : {2, 4, 8}) {
+    const std::vector<std::vector<double>> A(n, std::vector<double>(n, 1.0));
+    const auto c = sutro::dmd::bytedmd(matvec, A, std::vector<double>(n, 1.0)).cost;
+    std::printf("matvec N = %2zu: %llu (published %llu)\n", n, static_cast<unsigned long long>(c), mv[i]);
+    ok = ok && c == mv[i++];
+  }
+  i = 0;
+  for (std::size_t n : {2, 4, 8, 16}) {
+    const std::vector<std::vector<double>> A(n, std::vector<double>(n, 1.0));
+    const auto c = sutro::dmd::bytedmd(matmul, A, A).cost;
+    std::printf("matmul N = %2zu: %llu (published %llu)\n", n, static_cast<unsigned long long>(c), mm[i]);
+    ok = ok && c == mm[i++];
+  }
+  return ok ? 0 : 1;
+}
