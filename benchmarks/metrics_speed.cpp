@@ -12,19 +12,24 @@
 
 namespace {
 
-// Mixed trace: half cyclic sweeps (long distances), half random (any distance).
-std::vector<std::uint64_t> make_trace(std::size_t n, std::uint64_t distinct, std::uint64_t seed) {
+// kind 0: cyclic sweep (every distance = distinct, the LRU worst case for a
+// cache, the best case for the hash table's locality); 1: uniform random
+// (hash lookups miss the cache); 2: half of each, interleaved.
+std::vector<std::uint64_t> make_trace(std::size_t n, std::uint64_t distinct, int kind, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<std::uint64_t> t(n);
   std::uint64_t sweep = 0;
-  for (auto& k : t) k = (rng() & 1) ? (sweep++ % distinct) : rng() % distinct;
+  for (auto& k : t) {
+    const bool random = kind == 1 || (kind == 2 && (rng() & 1));
+    k = random ? rng() % distinct : sweep++ % distinct;
+  }
   return t;
 }
 
 void BM_reuse_distance(benchmark::State& state) {
   const auto distinct = static_cast<std::uint64_t>(state.range(0));
   const std::size_t n = std::max<std::size_t>(4 * distinct, 1 << 22);
-  const auto trace = make_trace(n, distinct, 42);
+  const auto trace = make_trace(n, distinct, static_cast<int>(state.range(1)), 42);
   for (auto _ : state) {
     sutro::memory::reuse_distance rd;
     rd.access(trace.data(), trace.size());
@@ -33,7 +38,10 @@ void BM_reuse_distance(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
 }
-BENCHMARK(BM_reuse_distance)->Arg(1000)->Arg(100000)->Arg(1000000)->Arg(10000000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_reuse_distance)
+    ->ArgNames({"distinct", "kind"})
+    ->ArgsProduct({{1000, 100000, 10000000}, {0, 1, 2}})
+    ->Unit(benchmark::kMillisecond);
 
 using sutro::dmd::traced;
 using vec = std::vector<traced<double>>;
