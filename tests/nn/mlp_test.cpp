@@ -150,3 +150,26 @@ TEST_CASE("callbacks: early stop really stops, per-step stop, logging", "[nn][tr
   CHECK(r.test_accuracy >= 0.95);
   CHECK(*r.epochs_to_milestone <= *r.epochs_to_solve);
 }
+
+TEST_CASE("float64 networks train with every built-in rule, 2 hidden layers too", "[nn][train]") {
+  const auto train = nn::toy_sparse_parity<double>(10, 2, 200, 1, 3);
+  const auto test = nn::toy_sparse_parity<double>(10, 2, 50, 2, 3);
+  const nn::train_options o{.epochs = 2, .batch = 16, .seed = 1, .stop_when_solved = false};
+  auto check = [&](const auto& rule) {
+    nn::mlp<double> net({.inputs = 10, .hidden = {24, 12}, .hidden_init = nn::init::sparse(3)}, 2);
+    const auto r = nn::train(net, rule, train.view(), test.view(), o);
+    CHECK(r.status != nn::train_status::diverged);
+    CHECK(r.epochs == 2);  // stop_when_solved = false: runs all epochs
+    CHECK(std::isfinite(r.train_loss));
+  };
+  check(optim::sgd(0.1, 0.01));
+  check(optim::momentum(0.05));
+  check(optim::nesterov(0.05));
+  check(optim::adam(0.01));
+  check(optim::adamw(0.01));
+  check(optim::sign_sgd(0.01));
+  check(optim::egd(0.1, 0.01));
+  check(optim::muon(0.02));
+  check(optim::chain(optim::clip_by_global_norm{1.0}, optim::scale_by_schedule(optim::cosine_decay(20)),
+                     optim::scale{-0.1}));
+}
