@@ -145,3 +145,10 @@ TEST_CASE("listing names each read with its depth and cost", "[dmd]") {
   CHECK(s.find("v3 = add v0@1[1] v1@2[2]") != std::string::npos);
   CHECK(s.find("v4 = add v3@1[1] v2@2[2]") != std::string::npos);
 }
+
+TEST_CASE("a value that was never preloaded cannot be read for free", "[dmd]") {
+  // A traced input made inside the function is not on the stack: pricing refuses it.
+  auto sneaky = [](traced<double> a) { return a + traced<double>::input(5.0); };
+  CHECK_THROWS_AS(bytedmd(sneaky, 1.0), std::logic_error);
+  CHECK_THROWS_AS(traced<double>::input(1.0), std::logic_error);  // no context outside a run
+}
