@@ -9,6 +9,9 @@
 #include "sutro/energy/cost_model.hpp"
 #include "sutro/energy/nvml.hpp"
 #include "sutro/energy/rapl.hpp"
+#include "sutro/energy/summary.hpp"
+
+using Catch::Approx;
 
 namespace fs = std::filesystem;
 using namespace sutro::energy;
@@ -130,7 +133,6 @@ TEST_CASE("cost model maps a histogram onto tiers", "[energy]") {
   CHECK(custom.apply(rd).tiers[0].accesses == 900);
 }
 
-#include "sutro/energy/summary.hpp"
 
 TEST_CASE("summarize a trace: every metric named, energy at the trace's unit", "[energy]") {
   std::vector<double> x(1000, 1.0);

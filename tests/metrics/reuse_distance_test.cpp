@@ -8,6 +8,8 @@
 #include "support/catch.hpp"
 #include "sutro/memory/reuse_distance.hpp"
 
+using Catch::Approx;
+
 using sutro::memory::cold_policy;
 using sutro::memory::granularity;
 using sutro::memory::reuse_distance;
