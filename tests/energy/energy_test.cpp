@@ -11,7 +11,9 @@
 #include "sutro/energy/rapl.hpp"
 #include "sutro/energy/summary.hpp"
 
+#if defined(SUTRO_CATCH2_V3)
 using Catch::Approx;
+#endif
 
 namespace fs = std::filesystem;
 using namespace sutro::energy;

@@ -8,7 +8,9 @@
 #include "support/catch.hpp"
 #include "sutro/memory/reuse_distance.hpp"
 
+#if defined(SUTRO_CATCH2_V3)
 using Catch::Approx;
+#endif
 
 using sutro::memory::cold_policy;
 using sutro::memory::granularity;
