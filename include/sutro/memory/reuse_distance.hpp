@@ -66,6 +66,7 @@ class reuse_distance {
       if (opt_.cold == cold_policy::preloaded) {
         e.pos = unused;  // leave the table as it was
         --used_;
+        last_.pop_back();
         erase_fixup(slot);
         throw std::invalid_argument("reuse_distance: cold access to key " + std::to_string(key) +
                                     " under cold_policy::preloaded (preload every input first)");
@@ -82,12 +83,12 @@ class reuse_distance {
       d = live_ - rank(e.pos) + 1;  // marks strictly after pos, plus itself
       clear(e.pos);
       e.pos = detached;  // not live while place() may compact
-      reuse_time_sum_ += accesses_ - e.last;
+      reuse_time_sum_ += accesses_ - last_[e.index];
       ++reuses_;
       count(d);
     }
     place(slot);
-    table_[slot].last = accesses_;
+    last_[table_[slot].index] = accesses_;
     return d;
   }
 
@@ -145,7 +146,7 @@ class reuse_distance {
       table_[slot].pos = detached;
     }
     place(slot);
-    table_[slot].last = accesses_;
+    last_[table_[slot].index] = accesses_;
   }
 
   // --- results -----------------------------------------------------------
@@ -222,16 +223,16 @@ class reuse_distance {
   /// Bytes of bookkeeping currently held (grows with distinct keys + window).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     return tree_.capacity() * sizeof(std::uint32_t) + bits_.capacity() * sizeof(std::uint64_t) +
-           table_.capacity() * sizeof(entry) + hist_.capacity() * sizeof(std::uint64_t);
+           table_.capacity() * sizeof(entry) + (hist_.capacity() + last_.capacity()) * sizeof(std::uint64_t);
   }
   [[nodiscard]] const reuse_distance_options& options() const noexcept { return opt_; }
 
  private:
   static constexpr std::uint32_t unused = std::numeric_limits<std::uint32_t>::max();  // empty slot
   static constexpr std::uint32_t detached = unused - 1;  // key known, not on the stack (transient)
-  struct alignas(32) entry {  // never straddles a cache line
+  struct alignas(16) entry {  // 16 bytes: never straddles a cache line
     std::uint64_t key;
-    std::uint64_t last;  // access count at its latest access (for reuse time)
+    std::uint32_t index;  // dense key number, into last_
     std::uint32_t pos;   // time slot of its latest access, or unused / detached
   };
 
@@ -311,7 +312,8 @@ class reuse_distance {
       rehash(table_.size() * 2);
       return find_or_insert(key);
     }
-    table_[i] = {key, 0, detached};
+    table_[i] = {key, static_cast<std::uint32_t>(used_), detached};
+    last_.push_back(0);
     ++used_;
     return i;
   }
@@ -329,7 +331,7 @@ class reuse_distance {
   void rehash(std::size_t size) {
     std::vector<entry> old;
     old.swap(table_);
-    table_.assign(size, entry{0, 0, unused});
+    table_.assign(size, entry{0, 0, unused});  // index 0 unused: pos marks emptiness
     mask_ = size - 1;
     for (const entry& e : old) {
       if (e.pos == unused) continue;
@@ -344,6 +346,7 @@ class reuse_distance {
   std::vector<std::uint32_t> tree_;  // Fenwick over popcounts of bits_ words, 1-based
   std::vector<entry> table_;
   std::vector<std::uint64_t> hist_;
+  std::vector<std::uint64_t> last_;  // per key: access count at its latest access (reuse time)
   std::size_t window_ = 0, next_ = 0, mask_ = 0, used_ = 0;
   bool batching_ = false;
   std::uint64_t live_ = 0, accesses_ = 0, cold_ = 0, distinct_ = 0, reuses_ = 0, reuse_time_sum_ = 0;
