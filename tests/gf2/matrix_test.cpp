@@ -2,11 +2,13 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "reference.hpp"
 #include "support/catch.hpp"
 #include "sutro/gf2/all.hpp"
+#include "sutro/memory/scoped_measurement.hpp"
 #include "sutro/memory/stats.hpp"
 
 namespace gf2 = sutro::gf2;
@@ -144,4 +146,31 @@ TEST_CASE("gf2::release_workspace frees the product's buffers and products still
   CHECK(a * b == c);
   gf2::release_workspace();
   gf2::release_workspace();
+}
+
+TEST_CASE("gf2 kernel scratch memory shows up in memory::scoped_measurement", "[gf2]") {
+  // The product's packing buffers and the elimination's tables are counted in
+  // memory::default_stats(), like the matrices' default storage.
+  M a = M::random(300, 300, 1), b = M::random(300, 300, 2);
+  const std::uint64_t result_bytes = 300 * a.words_per_row() * 8;
+  gf2::release_workspace();
+  sutro::memory::scoped_measurement region;
+  { M c = a * b; }
+  const auto used = region.current();
+  CHECK(used.peak_bytes >= result_bytes);
+#if SUTRO_SIMD_ENABLED && SUTRO_GF2_HAVE_GFNI
+  if constexpr (std::is_same_v<sutro::default_backend, sutro::simd>) {
+    // Kept for the next product: A, B and C packed, at least 3 x 300 x 320 bits.
+    CHECK(used.net_bytes >= 3 * 300 * 320 / 8);
+    CHECK(used.peak_bytes >= result_bytes + 3 * 300 * 320 / 8);
+  }
+#endif
+  gf2::release_workspace();
+  CHECK(region.current().net_bytes == 0);
+#if SUTRO_SIMD_ENABLED
+  // M4RI-style elimination: eight 256-entry tables of 32-word slabs per pass.
+  const auto elim = sutro::memory::measure([&] { (void)gf2::rank(gf2::matrix<sutro::simd>::random(300, 300, 3)); });
+  CHECK(elim.bytes_allocated >= 8 * 256 * 32 * 8);
+  CHECK(elim.net_bytes == 0);
+#endif
 }

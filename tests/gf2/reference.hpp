@@ -68,4 +68,76 @@ inline std::pair<dense, std::vector<std::size_t>> echelon(dense a, bool reduced)
 
 inline std::size_t rank(const dense& a) { return echelon(a, false).second.size(); }
 
+inline dense identity(std::size_t n) {
+  dense d(n, n);
+  for (std::size_t i = 0; i < n; ++i) d.at(i, i) = 1;
+  return d;
+}
+
+/// P A = L E by the same pivot rule: perm[i] is the row of A moved to row i.
+struct ple_result {
+  std::vector<std::size_t> perm;
+  dense l, e;
+};
+inline ple_result ple(dense a) {
+  const std::size_t m = a.rows;
+  dense l(m, m);
+  std::vector<std::size_t> perm(m);
+  for (std::size_t i = 0; i < m; ++i) perm[i] = i;
+  std::size_t r = 0;
+  for (std::size_t c = 0; c < a.cols && r < m; ++c) {
+    std::size_t p = r;
+    while (p < m && !a.at(p, c)) ++p;
+    if (p == m) continue;
+    for (std::size_t j = 0; j < a.cols; ++j) std::swap(a.at(p, j), a.at(r, j));
+    for (std::size_t j = 0; j < m; ++j) std::swap(l.at(p, j), l.at(r, j));
+    std::swap(perm[p], perm[r]);
+    for (std::size_t i = r + 1; i < m; ++i)
+      if (a.at(i, c)) {
+        for (std::size_t j = 0; j < a.cols; ++j) a.at(i, j) ^= a.at(r, j);
+        l.at(i, r) = 1;
+      }
+    l.at(r, r) = 1;
+    ++r;
+  }
+  dense lt(m, r), e(r, a.cols);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < r; ++j) lt.at(i, j) = l.at(i, j);
+  for (std::size_t i = 0; i < r; ++i)
+    for (std::size_t j = 0; j < a.cols; ++j) e.at(i, j) = a.at(i, j);
+  return {perm, lt, e};
+}
+
+/// A X = B: consistent, and the solution with every free variable zero.
+inline std::pair<bool, dense> solve(const dense& a, const dense& b) {
+  dense ab(a.rows, a.cols + b.cols);
+  for (std::size_t i = 0; i < a.rows; ++i) {
+    for (std::size_t j = 0; j < a.cols; ++j) ab.at(i, j) = a.at(i, j);
+    for (std::size_t j = 0; j < b.cols; ++j) ab.at(i, a.cols + j) = b.at(i, j);
+  }
+  auto [r, piv] = echelon(ab, true);
+  dense x(a.cols, b.cols);
+  for (std::size_t t = 0; t < piv.size(); ++t) {
+    if (piv[t] >= a.cols) return {false, dense(a.cols, b.cols)};
+    for (std::size_t j = 0; j < b.cols; ++j) x.at(piv[t], j) = r.at(t, a.cols + j);
+  }
+  return {true, x};
+}
+
+/// L X = B (lower) or U X = B: bit by bit, one column of B at a time, reading
+/// only the named triangle and assuming a diagonal of ones.
+inline dense triangular_solve(const dense& t, const dense& b, bool lower) {
+  const std::size_t n = t.rows;
+  dense x(n, b.cols);
+  for (std::size_t c = 0; c < b.cols; ++c)
+    for (std::size_t s = 0; s < n; ++s) {
+      const std::size_t i = lower ? s : n - 1 - s;
+      std::uint8_t v = b.at(i, c);
+      for (std::size_t j = 0; j < n; ++j)
+        if ((lower ? j < i : j > i) && t.at(i, j)) v ^= x.at(j, c);
+      x.at(i, c) = v;
+    }
+  return x;
+}
+
 } // namespace gf2ref

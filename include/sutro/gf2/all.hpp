@@ -1,6 +1,7 @@
 #pragma once
 // Everything in sutro::gf2: matrices, vectors, add, multiply, transpose,
-// elimination (rank, echelon forms, PLE), solve, kernel and inverse.
+// elimination (rank, echelon forms, PLE), solve, kernel, inverse and
+// triangular solves.
 //
 //   #include "sutro/gf2/all.hpp"
 //   auto a = sutro::gf2::matrix<>::random(64, 64, 1);
@@ -12,4 +13,5 @@
 #include "sutro/gf2/multiply.hpp"
 #include "sutro/gf2/solve.hpp"
 #include "sutro/gf2/transpose.hpp"
+#include "sutro/gf2/triangular.hpp"
 #include "sutro/gf2/vector.hpp"

@@ -73,6 +73,12 @@ struct block {
 };
 using mblock = block<word>;
 using cblock = block<const word>;
+
+/// Kernel scratch memory (tables, packing buffers, index lists): counted in
+/// memory::default_stats() like the matrices' default storage, 64-byte aligned.
+template <class T>
+using scratch_vector =
+    std::vector<T, memory::accounting_allocator<T, memory::aligned_allocator<T, simd_alignment>>>;
 } // namespace detail
 
 template <class Backend, class Word>

@@ -57,9 +57,11 @@ detail::result_t<A> mul(const A& a, const B& b, unsigned threads = 1) {
   return c;
 }
 
-/// Frees the calling thread's packing buffers of the GFNI product, which are
-/// kept between calls (about three operands' worth, not counted by the
-/// accounting allocator). A no-op in builds without that kernel.
+/// Frees the calling thread's packing buffers of the GFNI product. They are
+/// kept between calls (about three operands' worth) and counted in
+/// memory::default_stats() like all kernel scratch memory, so a region that
+/// runs its thread's first (or largest) product sees them in bytes in use until
+/// this is called. A no-op in builds without that kernel.
 inline void release_workspace() {
 #if SUTRO_SIMD_ENABLED && SUTRO_GF2_HAVE_GFNI
   auto& ws = kernels::gfni::workspace();

@@ -65,14 +65,14 @@ inline word gather(word x, word mask) noexcept {
 // idx[t * panel_words ...] holds target t's bits at the pivot columns.
 template <class Arch>
 void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
-                  const std::vector<std::size_t>& targets, const std::vector<word>& idx,
+                  const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx,
                   std::size_t first_slab, std::size_t slab_step) {
   using batch = xsimd::batch<word, Arch>;
   constexpr std::size_t sw = slab_words;
   constexpr std::size_t nb = sw / batch::size;
   const std::size_t used = a.words(), ntab = (k + 7) / 8;
-  std::vector<word, memory::aligned_allocator<word, 64>> tab(ntab * 256 * sw);
-  std::vector<word> padded(max_pivots * sw);
+  detail::scratch_vector<word> tab(ntab * 256 * sw);
+  detail::scratch_vector<word> padded(max_pivots * sw);
   for (std::size_t s0 = w0 + first_slab * sw; s0 < used; s0 += slab_step * sw) {
     const std::size_t width = std::min(sw, used - s0);
     for (std::size_t g = 0; g < ntab; ++g) {
@@ -125,10 +125,10 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
   if (a.rows < 128 || col_limit < 128) return echelonize_rowwise(tag, a, reduced, col_limit);
   echelon_info info;
   const std::size_t used = a.words();
-  std::vector<std::uint16_t> applied(a.rows, 0);  // panel pivots already applied to each row
-  std::vector<std::size_t> pc;
-  std::vector<std::size_t> targets;
-  std::vector<word> idx, piv;
+  detail::scratch_vector<std::uint16_t> applied(a.rows, 0);  // panel pivots already applied to each row
+  detail::scratch_vector<std::size_t> pc;
+  detail::scratch_vector<std::size_t> targets;
+  detail::scratch_vector<word> idx, piv;
   std::size_t r = 0, c = 0;
   while (c < col_limit && r < a.rows) {
     const std::size_t w0 = c / 64;

@@ -59,7 +59,7 @@ void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, 
   constexpr std::size_t nb = slab_words / batch::size;
   const std::size_t width = std::min(slab_words, c.words() - s0);
   // B rows restricted to the slab, zero padded to slab_words when the slab is partial.
-  std::vector<word> padded(width < slab_words ? 64 * kwords * slab_words : 0);
+  detail::scratch_vector<word> padded(width < slab_words ? 64 * kwords * slab_words : 0);
   for (std::size_t k0 = 0; k0 < a.words(); k0 += kwords) {
     for (std::size_t t = 0; t < tables; ++t) {
       const word* rp[8];
@@ -123,7 +123,7 @@ void m4rm_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail:
   const std::size_t nslabs = (c.words() + m4rm::slab_words - 1) / m4rm::slab_words;
   const std::size_t table_words = m4rm::tables * 256 * m4rm::slab_words;
   auto run = [&](std::size_t first, std::size_t step) {
-    std::vector<word, memory::aligned_allocator<word, 64>> tab(table_words);
+    detail::scratch_vector<word> tab(table_words);
     for (std::size_t s = first; s < nslabs; s += step)
       for (std::size_t r0 = 0; r0 < a.rows; r0 += m4rm::row_block) {
         const std::size_t rn = std::min(m4rm::row_block, a.rows - r0);

@@ -21,7 +21,6 @@
 #include <vector>
 
 #include "sutro/gf2/matrix.hpp"
-#include "sutro/memory/aligned_allocator.hpp"
 
 namespace sutro::gf2::kernels::gfni {
 
@@ -29,7 +28,8 @@ inline constexpr std::size_t min_rows = 64;
 inline constexpr std::size_t nj = 8;   // registers of C per row block, three row blocks at once
 inline constexpr std::size_t kc = 128;  // bytes of k per pass (B block: 8 x 128 x 64 B = 64 KiB)
 
-using zbuf = std::vector<word, memory::aligned_allocator<word, 64>>;
+// Counted by the accounting allocator (memory::default_stats()), kept between calls.
+using zbuf = detail::scratch_vector<word>;
 
 // Qword q, byte b -> qword b, byte q: an 8x8 byte transpose.
 inline __m512i byte_transpose(__m512i x) noexcept {
