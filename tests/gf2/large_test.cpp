@@ -96,6 +96,19 @@ TEST_CASE("gf2 simd elimination equals the scalar one on large shapes", "[gf2][s
         REQUIRE(i1.pivots == i2.pivots);
         REQUIRE(same(e, ed));
       }
+    // PLE: the simd factors (recorded during the M4RI elimination) are the
+    // reference's bit for bit, and P A == L E.
+    const auto f1 = gf2::ple(a);
+    const D ad = to_simd(a);
+    for (unsigned threads : {1u, 2u}) {
+      const auto f2 = gf2::ple(ad, threads);
+      REQUIRE(f1.perm == f2.perm);
+      REQUIRE(f1.pivots == f2.pivots);
+      REQUIRE(f1.rank == f2.rank);
+      REQUIRE(same(f1.l, f2.l));
+      REQUIRE(same(f1.e, f2.e));
+      REQUIRE(gf2::permute_rows(ad, f2.perm) == f2.l * f2.e);
+    }
   }
 }
 
@@ -133,4 +146,8 @@ TEST_CASE("gf2 threaded elimination passes equal single-threaded ones", "[gf2][s
     REQUIRE(i1.pivots == i2.pivots);
     REQUIRE(e1 == e2);
   }
+  const auto f1 = gf2::ple(a, 1), f2 = gf2::ple(a, 2);
+  REQUIRE(f1.perm == f2.perm);
+  REQUIRE(f1.l == f2.l);
+  REQUIRE(f1.e == f2.e);
 }

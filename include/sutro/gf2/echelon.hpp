@@ -12,7 +12,8 @@
 // (one pivot at a time); simd eliminates 64 pivots per pass with Four-Russians
 // tables (M4RI's method). Both return identical matrices: the echelon forms
 // here are unique given the pivot rule (first nonzero column, then first row).
-// ple() runs the reference elimination on every backend (O(n^3 / 64) words).
+// ple() records the factors during the same eliminations (simd: M4RI-style,
+// so PLE costs about what echelonize does plus the m x m bits of L).
 
 #include <cstddef>
 #include <utility>
@@ -76,35 +77,19 @@ struct ple_result {
 };
 
 template <matrix_like M>
-ple_result<detail::result_t<M>> ple(const M& a) {
+ple_result<detail::result_t<M>> ple(const M& a, unsigned threads = 1) {
   auto work = sutro::gf2::copy_of(a);
-  const std::size_t m = a.rows(), used = work.words_used();
+  const std::size_t m = a.rows();
   auto lfull = detail::make_result(a, m, m);
   ple_result<detail::result_t<M>> out{{}, detail::make_result(a, 0, 0), detail::make_result(a, 0, 0), {}, 0};
   out.perm.resize(m);
   for (std::size_t i = 0; i < m; ++i) out.perm[i] = i;
-  std::size_t r = 0;
-  for (std::size_t c = 0; c < a.cols() && r < m; ++c) {
-    const std::size_t w = c / 64;
-    const word bit = word{1} << (c % 64);
-    std::size_t p = r;
-    while (p < m && !(work.row_ptr(p)[w] & bit)) ++p;
-    if (p == m) continue;
-    if (p != r) {
-      work.swap_rows(p, r);
-      lfull.swap_rows(p, r);  // only columns < r are set: the multipliers so far
-      std::swap(out.perm[p], out.perm[r]);
-    }
-    for (std::size_t i = r + 1; i < m; ++i)
-      if (work.row_ptr(i)[w] & bit) {
-        kernels::xor_row(typename detail::result_t<M>::backend_type{}, work.row_ptr(i) + w, work.row_ptr(r) + w, used - w);
-        lfull.set_unchecked(i, r, true);
-      }
-    lfull.set_unchecked(r, r, true);
-    out.pivots.push_back(c);
-    ++r;
-  }
+  kernels::ple_sink sink{lfull.block(), out.perm.data()};
+  echelon_info info = kernels::ple(typename detail::result_t<M>::backend_type{}, work.block(), sink,
+                                   threads == 0 ? 1 : threads);
+  const std::size_t r = info.rank;
   out.rank = r;
+  out.pivots = std::move(info.pivots);
   // lfull has nothing right of column r: copying its first words trims it to m x r.
   auto l = detail::make_result(a, m, r);
   for (std::size_t i = 0; i < m; ++i)

@@ -42,6 +42,59 @@ echelon_info echelonize_rowwise(Tag tag, detail::mblock a, bool reduced, std::si
   return info;
 }
 
+/// Where a PLE elimination records its factors: l is m x m, zero on entry
+/// (only columns left of the current pivot row are ever set, so swapping
+/// whole rows moves exactly the multipliers found so far); perm starts as
+/// the identity.
+struct ple_sink {
+  detail::mblock l;
+  std::size_t* perm;
+  void set(std::size_t i, std::size_t j) noexcept { l.row(i)[j / 64] |= word{1} << (j % 64); }
+  /// Row i, columns [j, j + 64) |= bits (columns past l.cols are never set).
+  void set_bits(std::size_t i, std::size_t j, word bits) noexcept {
+    word* row = l.row(i);
+    row[j / 64] |= bits << (j % 64);
+    if (j % 64 != 0 && (bits >> (64 - j % 64)) != 0) row[j / 64 + 1] |= bits >> (64 - j % 64);
+  }
+  void swap(std::size_t i, std::size_t k) noexcept {
+    std::swap_ranges(l.row(i), l.row(i) + l.words(), l.row(k));
+    std::swap(perm[i], perm[k]);
+  }
+};
+
+/// Reference PLE: the reference elimination, recording swaps and multipliers.
+template <class Tag>
+echelon_info ple_rowwise(Tag tag, detail::mblock a, ple_sink& out) {
+  echelon_info info;
+  const std::size_t used = a.words();
+  std::size_t r = 0;
+  for (std::size_t c = 0; c < a.cols && r < a.rows; ++c) {
+    const std::size_t w = c / 64;
+    const word bit = word{1} << (c % 64);
+    std::size_t p = r;
+    while (p < a.rows && !(a.row(p)[w] & bit)) ++p;
+    if (p == a.rows) continue;
+    if (p != r) {
+      std::swap_ranges(a.row(p) + w, a.row(p) + used, a.row(r) + w);
+      out.swap(p, r);
+    }
+    for (std::size_t i = r + 1; i < a.rows; ++i)
+      if (a.row(i)[w] & bit) {
+        xor_row(tag, a.row(i) + w, a.row(r) + w, used - w);
+        out.set(i, r);
+      }
+    out.set(r, r);
+    info.pivots.push_back(c);
+    ++r;
+  }
+  info.rank = r;
+  return info;
+}
+
+inline echelon_info ple(scalar tag, detail::mblock a, ple_sink& out, unsigned /*threads*/) {
+  return ple_rowwise(tag, a, out);
+}
+
 inline echelon_info echelonize(scalar tag, detail::mblock a, bool reduced, std::size_t col_limit,
                                unsigned /*threads*/) {
   return echelonize_rowwise(tag, a, reduced, col_limit);

@@ -119,10 +119,13 @@ void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::s
 
 } // namespace m4ri_elim
 
+// With `rec`, also records the PLE factors (non-reduced form only): the row
+// swaps, and as L the multiple of each pivot row XORed into each row, which
+// for a table pass is x T when the row took x (its bits at the pivot columns)
+// times the back-substituted pivot rows piv = T E.
 template <class Arch>
-echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
-                        unsigned threads) {
-  if (a.rows < 128 || col_limit < 128) return echelonize_rowwise(tag, a, reduced, col_limit);
+echelon_info echelonize_m4ri(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
+                             unsigned threads, ple_sink* rec) {
   echelon_info info;
   const std::size_t used = a.words();
   detail::scratch_vector<std::uint16_t> applied(a.rows, 0);  // panel pivots already applied to each row
@@ -142,14 +145,17 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
       for (std::size_t i = r + pc.size(); i < a.rows; ++i) {
         if (i >= scanned_to) applied[i] = 0, scanned_to = i + 1;
         for (std::size_t p = applied[i]; p < pc.size(); ++p)
-          if (a.row(i)[pc[p] / 64] & (word{1} << (pc[p] % 64)))
+          if (a.row(i)[pc[p] / 64] & (word{1} << (pc[p] % 64))) {
             xor_row(tag, a.row(i) + w0, a.row(r + p) + w0, used - w0);
+            if (rec) rec->set(i, r + p);
+          }
         applied[i] = static_cast<std::uint16_t>(pc.size());
         if (a.row(i)[w] & bit) {
           const std::size_t dst = r + pc.size();
           if (i != dst) {
             std::swap_ranges(a.row(i) + w0, a.row(i) + used, a.row(dst) + w0);
             std::swap(applied[i], applied[dst]);
+            if (rec) rec->swap(i, dst);
           }
           pc.push_back(j);
           break;
@@ -164,10 +170,14 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
       const std::size_t pw = used - w0;
       piv.resize(k * pw);
       for (std::size_t p = 0; p < k; ++p) std::copy_n(a.row(r + p) + w0, pw, piv.data() + p * pw);
+      word tm[m4ri_elim::max_pivots];  // piv row q = sum over set bits p of tm[q] of pivot row p
+      for (std::size_t p = 0; p < k; ++p) tm[p] = word{1} << p;
       for (std::size_t p = k; p-- > 1;)
         for (std::size_t q = 0; q < p; ++q)
-          if (piv[q * pw + (pc[p] / 64 - w0)] & (word{1} << (pc[p] % 64)))
+          if (piv[q * pw + (pc[p] / 64 - w0)] & (word{1} << (pc[p] % 64))) {
             xor_row(tag, piv.data() + q * pw, piv.data() + p * pw, pw);
+            tm[q] ^= tm[p];
+          }
       if (reduced)
         for (std::size_t p = 0; p < k; ++p) std::copy_n(piv.data() + p * pw, pw, a.row(r + p) + w0);
       constexpr std::size_t pw_ = m4ri_elim::panel_words;
@@ -195,6 +205,15 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
       if (reduced)
         for (std::size_t i = 0; i < r; ++i) consider(i);
       for (std::size_t i = r + k; i < a.rows; ++i) consider(i);
+      if (rec) {
+        static_assert(m4ri_elim::panel_words == 1, "PLE recording reads one index word per row");
+        for (std::size_t p = 0; p < k; ++p) rec->set(r + p, r + p);
+        for (std::size_t t = 0; t < targets.size(); ++t) {
+          word lbits = 0;
+          for (word x = idx[t]; x; x &= x - 1) lbits ^= tm[std::countr_zero(x)];
+          rec->set_bits(targets[t], r, lbits);
+        }
+      }
       const std::size_t nslabs = (used - w0 + m4ri_elim::slab_words - 1) / m4ri_elim::slab_words;
       const std::size_t nt = std::min<std::size_t>(threads, nslabs);
       // A thread per pass costs tens of microseconds: only worth it on big passes.
@@ -214,6 +233,20 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
   }
   info.rank = r;
   return info;
+}
+
+template <class Arch>
+echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
+                        unsigned threads) {
+  if (a.rows < 128 || col_limit < 128) return echelonize_rowwise(tag, a, reduced, col_limit);
+  return echelonize_m4ri(tag, a, reduced, col_limit, threads, nullptr);
+}
+
+/// PLE by the M4RI elimination (see ple_sink); the reference below 128 rows or columns.
+template <class Arch>
+echelon_info ple(simd_on<Arch> tag, detail::mblock a, ple_sink& out, unsigned threads) {
+  if (a.rows < 128 || a.cols < 128) return ple_rowwise(tag, a, out);
+  return echelonize_m4ri(tag, a, false, a.cols, threads, &out);
 }
 
 } // namespace sutro::gf2::kernels
