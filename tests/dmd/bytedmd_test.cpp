@@ -1,4 +1,5 @@
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -151,4 +152,16 @@ TEST_CASE("a value that was never preloaded cannot be read for free", "[dmd]") {
   auto sneaky = [](traced<double> a) { return a + traced<double>::input(5.0); };
   CHECK_THROWS_AS(bytedmd(sneaky, 1.0), std::logic_error);
   CHECK_THROWS_AS(traced<double>::input(1.0), std::logic_error);  // no context outside a run
+}
+
+TEST_CASE("user-recorded operations and conversions are instructions", "[dmd]") {
+  auto f = [](traced<double> a, traced<int> b) {
+    auto r = traced<double>::apply1<double>("sqrt", a, [](double v) { return std::sqrt(v); });
+    auto c = sutro::dmd::convert<double>(b);
+    return r + c;
+  };
+  const auto r = bytedmd(f, 4.0, 3);
+  CHECK(r.depths() == depths{1, 2, 2, 1});  // a on top, then b; sqrt's result pushed above b
+  CHECK(r.events[0].op == std::string("sqrt"));
+  CHECK(r.events[1].op == std::string("convert"));
 }
