@@ -1,17 +1,18 @@
 #pragma once
-// Loops of the MLP's hot path, written so that GCC/Clang vectorize them
-// (contiguous, restrict-qualified, fixed-width partial sums for reductions,
-// which the compiler may not reorder on its own without -ffast-math).
+// Loops of the MLP's hot path. Reductions use fixed-width partial sums (the
+// compiler may not reorder them on its own without -ffast-math). The dense
+// layer kernels are overloaded on the backend tag (scalar/dense.hpp is the
+// reference, simd/dense.hpp the AVX-512 tiles); the untagged calls pick the
+// best backend of this build.
 #include <cstddef>
-#include <type_traits>
+
+#include "sutro/backend/traits.hpp"
+#include "sutro/nn/scalar/dense.hpp"
+#if SUTRO_SIMD_ENABLED
+#include "sutro/nn/simd/dense.hpp"
+#endif
 
 namespace sutro::nn::kernels {
-
-/// y[0..n) += a * x[0..n)
-template <class T>
-inline void axpy(std::size_t n, T a, const T* __restrict x, T* __restrict y) noexcept {
-  for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
-}
 
 /// sum x[i] y[i] with 16 independent partial sums.
 template <class T>
@@ -49,86 +50,39 @@ inline void transpose(std::size_t rows, std::size_t cols, const T* __restrict in
     for (std::size_t c = 0; c < cols; ++c) out[c * rows + r] = in[r * cols + c];
 }
 
-/// Output columns of one 512-bit register of T.
-template <class T>
-inline constexpr std::size_t lane_count = 64 / sizeof(T);
-
-/// Walks [0, fo) in register blocks: 4 registers wide while they fit, then
-/// 1; a ragged end is covered by one more 1-register block ending at fo, which
-/// recomputes a few columns bitwise identically (each block writes, never
-/// accumulates). Narrow layers (fo < one register) get a runtime-width block.
-template <class T, class Block, class Narrow>
-inline void for_each_block(std::size_t fo, Block&& block, Narrow&& narrow) {
-  constexpr std::size_t L = lane_count<T>;
-  if (fo < L) {
-    narrow(std::size_t{0}, fo);
-    return;
-  }
-  std::size_t c0 = 0;
-  for (; c0 + 4 * L <= fo; c0 += 4 * L) block(c0, std::integral_constant<std::size_t, 4 * L>{});
-  for (; c0 + L <= fo; c0 += L) block(c0, std::integral_constant<std::size_t, L>{});
-  if (c0 < fo) block(fo - L, std::integral_constant<std::size_t, L>{});
-}
-
-/// out[b, :] = bias + sum_i in[b, i] W[i, :] for b < rows; W is (fi x fo)
-/// row-major. Accumulators stay in registers across i; zero inputs (ReLU
-/// outputs) are skipped.
+/// out[b, :] = bias + sum_i in[b, i] W[i, :] for b < rows; W is (fi x fo) row-major.
 template <class T>
 inline void dense_forward(std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in,
                           const T* __restrict W, const T* __restrict bias, T* __restrict out) noexcept {
-  for (std::size_t b = 0; b < rows; ++b) {
-    const T* ib = in + b * fi;
-    T* ob = out + b * fo;
-    for_each_block<T>(
-        fo,
-        [&](std::size_t c0, auto width) {
-          constexpr std::size_t C = decltype(width)::value;
-          T acc[C];
-          for (std::size_t l = 0; l < C; ++l) acc[l] = bias[c0 + l];
-          for (std::size_t i = 0; i < fi; ++i) {
-            const T xi = ib[i];
-            if (xi == T(0)) continue;
-            const T* w = W + i * fo + c0;
-            for (std::size_t l = 0; l < C; ++l) acc[l] += xi * w[l];
-          }
-          for (std::size_t l = 0; l < C; ++l) ob[c0 + l] = acc[l];
-        },
-        [&](std::size_t c0, std::size_t n) {
-          for (std::size_t l = 0; l < n; ++l) ob[c0 + l] = bias[c0 + l];
-          for (std::size_t i = 0; i < fi; ++i)
-            if (ib[i] != T(0)) axpy(n, ib[i], W + i * fo + c0, ob + c0);
-        });
-  }
+  dense_forward(default_backend{}, rows, fi, fo, in, W, bias, out);
+}
+
+/// dense_forward, then ReLU.
+template <class T>
+inline void dense_forward_relu(std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in,
+                               const T* __restrict W, const T* __restrict bias, T* __restrict out) noexcept {
+  dense_forward_relu(default_backend{}, rows, fi, fo, in, W, bias, out);
+}
+
+/// out[b] = bias + in[b, :] . w for b < rows (a layer with one output).
+template <class T>
+inline void dense_dot_rows(std::size_t rows, std::size_t n, const T* __restrict in, const T* __restrict w,
+                           T bias, T* __restrict out) noexcept {
+  dense_dot_rows(default_backend{}, rows, n, in, w, bias, out);
+}
+
+/// Backward from a scalar output through a ReLU layer (see scalar/dense.hpp).
+template <class T>
+inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std::size_t n, const T* g,
+                                 const T* a, const T* w, T* delta, T* gw, T* gb) noexcept {
+  relu_output_backward(default_backend{}, rows, nrows, n, g, a, w, delta, gw, gb);
 }
 
 /// gW[i, :] = sum over the listed rows b of in[b, i] delta[b, :] (overwrites gW).
 template <class T>
 inline void dense_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t fo,
                               const T* __restrict in, const T* __restrict delta, T* __restrict gW) noexcept {
-  for (std::size_t i = 0; i < fi; ++i) {
-    T* gi = gW + i * fo;
-    for_each_block<T>(
-        fo,
-        [&](std::size_t c0, auto width) {
-          constexpr std::size_t C = decltype(width)::value;
-          T acc[C] = {};
-          for (std::size_t k = 0; k < nrows; ++k) {
-            const std::size_t b = rows[k];
-            const T xi = in[b * fi + i];
-            if (xi == T(0)) continue;
-            const T* d = delta + b * fo + c0;
-            for (std::size_t l = 0; l < C; ++l) acc[l] += xi * d[l];
-          }
-          for (std::size_t l = 0; l < C; ++l) gi[c0 + l] = acc[l];
-        },
-        [&](std::size_t c0, std::size_t n) {
-          for (std::size_t l = 0; l < n; ++l) gi[c0 + l] = T(0);
-          for (std::size_t k = 0; k < nrows; ++k) {
-            const std::size_t b = rows[k];
-            if (in[b * fi + i] != T(0)) axpy(n, in[b * fi + i], delta + b * fo + c0, gi + c0);
-          }
-        });
-  }
+  dense_weight_grad(default_backend{}, rows, nrows, fi, fo, in, delta, gW);
 }
 
 } // namespace sutro::nn::kernels

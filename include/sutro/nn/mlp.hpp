@@ -174,14 +174,17 @@ class mlp {
       const T* bias = param_refs_[2 * l + 1].data;
       const std::size_t fo = W.cols;
       T* z = acts_[l].data();
-      kernels::dense_forward(B, fan_in, fo, in, W.data, bias, z);
-      activate(cfg_.act, std::span<T>(z, B * fo));
+      if (cfg_.act == activation::relu) {
+        kernels::dense_forward_relu(B, fan_in, fo, in, W.data, bias, z);
+      } else {
+        kernels::dense_forward(B, fan_in, fo, in, W.data, bias, z);
+        activate(cfg_.act, std::span<T>(z, B * fo));
+      }
       in = z;
       fan_in = fo;
     }
     const T* wo = param_refs_[param_refs_.size() - 2].data;
-    const T bo = param_refs_.back().data[0];
-    for (std::size_t b = 0; b < B; ++b) f_[b] = bo + kernels::dot(fan_in, in + b * fan_in, wo);
+    kernels::dense_dot_rows(B, fan_in, in, wo, param_refs_.back().data[0], f_.data());
   }
 
   // Samples with dloss/df = 0 (hinge margin met) contribute nothing and are
@@ -192,20 +195,31 @@ class mlp {
     active_.clear();
     for (std::size_t b = 0; b < B; ++b)
       if (df[b] != T(0)) active_.push_back(b);
-    for (auto& g : grads_) g = T(0);
+    // Weight gradients of hidden layers are overwritten below; the rest accumulates.
+    for (std::size_t l = 0; l <= L; ++l) {
+      const auto g = grad_refs_[2 * l + 1];
+      std::fill_n(g.data, g.size(), T(0));
+    }
     // Output layer: w_out is (h x 1).
     const std::size_t h = cfg_.hidden.back();
     T* gwo = grad_refs_[2 * L].data;
+    std::fill_n(gwo, h, T(0));
     const T* wo = param_refs_[2 * L].data;
     const T* a_last = acts_[L - 1].data();
+    T* gb_last = grad_refs_[2 * L - 1].data;
     T gbo = T(0);
     T* delta = delta_.data();
-    for (std::size_t b : active_) {
-      gbo += df[b];
-      kernels::axpy(h, df[b], a_last + b * h, gwo);
-      T* db = delta + b * h;
-      for (std::size_t j = 0; j < h; ++j) db[j] = df[b] * wo[j];
-      multiply_by_derivative(cfg_.act, h, a_last + b * h, db);
+    for (std::size_t b : active_) gbo += df[b];
+    if (cfg_.act == activation::relu) {
+      kernels::relu_output_backward(active_.data(), active_.size(), h, df, a_last, wo, delta, gwo, gb_last);
+    } else {
+      for (std::size_t b : active_) {
+        T* db = delta + b * h;
+        kernels::axpy(h, df[b], a_last + b * h, gwo);
+        for (std::size_t j = 0; j < h; ++j) db[j] = df[b] * wo[j];
+        multiply_by_derivative(cfg_.act, h, a_last + b * h, db);
+        kernels::axpy(h, T(1), db, gb_last);
+      }
     }
     grad_refs_[2 * L + 1].data[0] = gbo;
     // Hidden layers, last to first; W is (fan_in x fan_out).
@@ -215,7 +229,8 @@ class mlp {
       T* gb = grad_refs_[2 * l + 1].data;
       const std::size_t fi = W.rows, fo = W.cols;
       const T* in = l == 0 ? x : acts_[l - 1].data();
-      for (std::size_t b : active_) kernels::axpy(fo, T(1), delta + b * fo, gb);
+      if (l + 1 < L)  // the last hidden layer's bias gradient came with the output layer
+        for (std::size_t b : active_) kernels::axpy(fo, T(1), delta + b * fo, gb);
       kernels::dense_weight_grad(active_.data(), active_.size(), fi, fo, in, delta, gW);
       if (l == 0) break;
       // delta_prev[b, i] = act'(in[b, i]) * sum_j W[i, j] delta[b, j]

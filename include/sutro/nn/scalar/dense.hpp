@@ -1,0 +1,155 @@
+#pragma once
+// Reference dense-layer kernels: loops GCC/Clang vectorize along a layer's
+// outputs, with register blocks of accumulators kept across the inputs. Each
+// output accumulates its terms in input (or sample) order with fused
+// multiply-adds, an order the simd kernels repeat exactly.
+
+#include <cstddef>
+#include <type_traits>
+
+#include "sutro/backend/tags.hpp"
+
+namespace sutro::nn::kernels {
+
+/// y[0..n) += a * x[0..n)
+template <class T>
+inline void axpy(std::size_t n, T a, const T* __restrict x, T* __restrict y) noexcept {
+  for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+/// Output columns of one 512-bit register of T.
+template <class T>
+inline constexpr std::size_t lane_count = 64 / sizeof(T);
+
+/// Walks [0, fo) in register blocks: 4 registers wide while they fit, then
+/// 1; a ragged end is covered by one more 1-register block ending at fo, which
+/// recomputes a few columns bitwise identically (each block writes, never
+/// accumulates). Narrow layers (fo < one register) get a runtime-width block.
+template <class T, class Block, class Narrow>
+inline void for_each_block(std::size_t fo, Block&& block, Narrow&& narrow) {
+  constexpr std::size_t L = lane_count<T>;
+  if (fo < L) {
+    narrow(std::size_t{0}, fo);
+    return;
+  }
+  std::size_t c0 = 0;
+  for (; c0 + 4 * L <= fo; c0 += 4 * L) block(c0, std::integral_constant<std::size_t, 4 * L>{});
+  for (; c0 + L <= fo; c0 += L) block(c0, std::integral_constant<std::size_t, L>{});
+  if (c0 < fo) block(fo - L, std::integral_constant<std::size_t, L>{});
+}
+
+/// out[b, :] = bias + sum_i in[b, i] W[i, :] for b < rows; W is (fi x fo)
+/// row-major. Zero inputs (ReLU outputs) are skipped.
+template <class T>
+inline void dense_forward(scalar, std::size_t rows, std::size_t fi, std::size_t fo,
+                          const T* __restrict in, const T* __restrict W, const T* __restrict bias,
+                          T* __restrict out) noexcept {
+  for (std::size_t b = 0; b < rows; ++b) {
+    const T* ib = in + b * fi;
+    T* ob = out + b * fo;
+    for_each_block<T>(
+        fo,
+        [&](std::size_t c0, auto width) {
+          constexpr std::size_t C = decltype(width)::value;
+          T acc[C];
+          for (std::size_t l = 0; l < C; ++l) acc[l] = bias[c0 + l];
+          for (std::size_t i = 0; i < fi; ++i) {
+            const T xi = ib[i];
+            if (xi == T(0)) continue;
+            const T* w = W + i * fo + c0;
+            for (std::size_t l = 0; l < C; ++l) acc[l] += xi * w[l];
+          }
+          for (std::size_t l = 0; l < C; ++l) ob[c0 + l] = acc[l];
+        },
+        [&](std::size_t c0, std::size_t n) {
+          for (std::size_t l = 0; l < n; ++l) ob[c0 + l] = bias[c0 + l];
+          for (std::size_t i = 0; i < fi; ++i)
+            if (ib[i] != T(0)) axpy(n, ib[i], W + i * fo + c0, ob + c0);
+        });
+  }
+}
+
+/// dense_forward followed by ReLU (v > 0 ? v : 0).
+template <class T>
+inline void dense_forward_relu(scalar, std::size_t rows, std::size_t fi, std::size_t fo,
+                               const T* __restrict in, const T* __restrict W, const T* __restrict bias,
+                               T* __restrict out) noexcept {
+  dense_forward(scalar{}, rows, fi, fo, in, W, bias, out);
+  for (std::size_t i = 0, n = rows * fo; i < n; ++i) out[i] = out[i] > T(0) ? out[i] : T(0);
+}
+
+/// out[b] = bias + sum_i in[b, i] w[i] for b < rows, with 16 partial sums per
+/// row (lane l takes i = l, l + 16, ...), added up lane by lane, then the
+/// ragged tail: the order the simd kernel repeats.
+template <class T>
+inline void dense_dot_rows(scalar, std::size_t rows, std::size_t n, const T* __restrict in,
+                           const T* __restrict w, T bias, T* __restrict out) noexcept {
+  constexpr std::size_t lanes = 16;
+  for (std::size_t b = 0; b < rows; ++b) {
+    const T* x = in + b * n;
+    T acc[lanes] = {};
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes)
+      for (std::size_t l = 0; l < lanes; ++l) acc[l] += x[i + l] * w[i + l];
+    T tail = T(0);
+    for (; i < n; ++i) tail += x[i] * w[i];
+    T s = T(0);
+    for (std::size_t l = 0; l < lanes; ++l) s += acc[l];
+    out[b] = bias + (s + tail);
+  }
+}
+
+/// Backward through a ReLU layer into a scalar output f = w . a + b_out for
+/// the listed samples b with dloss/df = g[b]: delta[b, :] = (a[b, :] > 0 ?
+/// g[b] w : 0), gw = sum_b g[b] a[b, :], gb = sum_b delta[b, :] (the ReLU
+/// layer's bias gradient), both overwritten, summed in the listed order.
+template <class T>
+inline void relu_output_backward(scalar, const std::size_t* rows, std::size_t nrows, std::size_t n,
+                                 const T* __restrict g, const T* __restrict a, const T* __restrict w,
+                                 T* __restrict delta, T* __restrict gw, T* __restrict gb) noexcept {
+  for (std::size_t j = 0; j < n; ++j) gw[j] = gb[j] = T(0);
+  for (std::size_t k = 0; k < nrows; ++k) {
+    const std::size_t b = rows[k];
+    const T* ab = a + b * n;
+    T* db = delta + b * n;
+    for (std::size_t j = 0; j < n; ++j) {
+      const T d = ab[j] > T(0) ? g[b] * w[j] : T(0);
+      db[j] = d;
+      gw[j] += g[b] * ab[j];
+      gb[j] += d;
+    }
+  }
+}
+
+/// gW[i, :] = sum over the listed rows b of in[b, i] delta[b, :] (overwrites gW).
+template <class T>
+inline void dense_weight_grad(scalar, const std::size_t* rows, std::size_t nrows, std::size_t fi,
+                              std::size_t fo, const T* __restrict in, const T* __restrict delta,
+                              T* __restrict gW) noexcept {
+  for (std::size_t i = 0; i < fi; ++i) {
+    T* gi = gW + i * fo;
+    for_each_block<T>(
+        fo,
+        [&](std::size_t c0, auto width) {
+          constexpr std::size_t C = decltype(width)::value;
+          T acc[C] = {};
+          for (std::size_t k = 0; k < nrows; ++k) {
+            const std::size_t b = rows[k];
+            const T xi = in[b * fi + i];
+            if (xi == T(0)) continue;
+            const T* d = delta + b * fo + c0;
+            for (std::size_t l = 0; l < C; ++l) acc[l] += xi * d[l];
+          }
+          for (std::size_t l = 0; l < C; ++l) gi[c0 + l] = acc[l];
+        },
+        [&](std::size_t c0, std::size_t n) {
+          for (std::size_t l = 0; l < n; ++l) gi[c0 + l] = T(0);
+          for (std::size_t k = 0; k < nrows; ++k) {
+            const std::size_t b = rows[k];
+            if (in[b * fi + i] != T(0)) axpy(n, in[b * fi + i], delta + b * fo + c0, gi + c0);
+          }
+        });
+  }
+}
+
+} // namespace sutro::nn::kernels
