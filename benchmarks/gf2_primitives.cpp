@@ -1,6 +1,7 @@
 // Google Benchmark for every sutro::gf2 primitive, default backend, square n x n:
 // add and transpose in bytes/s, multiply in n^3 bit operations/s ("n3/s"),
-// elimination in rows/s. 16384 multiplies take ~0.3 s each:
+// elimination and PLE in rows/s, triangular solves in n^3/s. 16384 multiplies
+// take ~0.3 s each:
 //   gf2_primitives --benchmark_filter='mul/.*/1$'   (single thread only)
 #include <cstddef>
 #include <cstdint>
@@ -81,6 +82,31 @@ void rref(benchmark::State& state) {
   state.counters["rows/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// PLE on backend B: simd records the factors during the M4RI-style
+// elimination, scalar is the row-at-a-time reference.
+template <class B>
+void ple(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto a = gf2::matrix<B>::random(n, n, 1);
+  for (auto _ : state) benchmark::DoNotOptimize(gf2::ple(a).rank);
+  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// X = L^-1 B, L and B n x n; n3/s counts n^3 like mul (the work is n^3 / 2).
+template <class B>
+void trsm_lower(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  auto l = gf2::matrix<B>::random(n, n, 1);
+  for (std::size_t i = 0; i < n; ++i) l.set(i, i, true);  // the upper triangle is ignored
+  const auto b = gf2::matrix<B>::random(n, n, 2);
+  for (auto _ : state) {
+    auto x = gf2::solve_lower_triangular(l, b);
+    benchmark::DoNotOptimize(x.data());
+  }
+  const double n3 = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
+  state.counters["n3/s"] = benchmark::Counter(n3, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 void solve_small(benchmark::State& state) {
   // The sparse-parity shape: n + 10 equations in n unknowns.
   const auto n = static_cast<std::size_t>(state.range(0));
@@ -95,6 +121,10 @@ BENCHMARK(transpose)->Apply(sizes)->Unit(benchmark::kMicrosecond);
 BENCHMARK(mul)->Apply(sizes_threads)->Unit(benchmark::kMillisecond);
 BENCHMARK(echelonize)->Apply(sizes_threads)->Unit(benchmark::kMillisecond);
 BENCHMARK(rref)->Apply(sizes)->Unit(benchmark::kMillisecond);
+BENCHMARK(ple<sutro::default_backend>)->Arg(256)->Arg(1024)->Arg(4096)->Arg(8192)->Unit(benchmark::kMillisecond);
+BENCHMARK(ple<sutro::scalar>)->Arg(256)->Arg(1024)->Arg(4096)->Unit(benchmark::kMillisecond);
+BENCHMARK(trsm_lower<sutro::default_backend>)->Arg(256)->Arg(1024)->Arg(4096)->Arg(8192)->Unit(benchmark::kMillisecond);
+BENCHMARK(trsm_lower<sutro::scalar>)->Arg(256)->Arg(1024)->Arg(4096)->Unit(benchmark::kMillisecond);
 BENCHMARK(solve_small)->Arg(20)->Arg(50)->Arg(100)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();

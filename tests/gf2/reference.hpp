@@ -108,20 +108,51 @@ inline ple_result ple(dense a) {
   return {perm, lt, e};
 }
 
-/// A X = B: consistent, and the solution with every free variable zero.
-inline std::pair<bool, dense> solve(const dense& a, const dense& b) {
+/// Basis of {x : A x = 0} from the reduced form of a matrix whose first n
+/// columns are A's: one column per free variable f (in order), 1 at f and
+/// at each pivot column whose row has a 1 at f.
+inline dense nullspace(const dense& rref, const std::vector<std::size_t>& pivots, std::size_t n) {
+  std::size_t rank = 0;
+  while (rank < pivots.size() && pivots[rank] < n) ++rank;
+  std::vector<std::uint8_t> is_pivot(n, 0);
+  for (std::size_t t = 0; t < rank; ++t) is_pivot[pivots[t]] = 1;
+  dense basis(n, n - rank);
+  std::size_t j = 0;
+  for (std::size_t f = 0; f < n; ++f) {
+    if (is_pivot[f]) continue;
+    basis.at(f, j) = 1;
+    for (std::size_t t = 0; t < rank; ++t)
+      if (rref.at(t, f)) basis.at(pivots[t], j) = 1;
+    ++j;
+  }
+  return basis;
+}
+
+/// A X = B: whether it is consistent, the solution with every free variable
+/// zero (zero when inconsistent), the nullspace basis, and rank(A).
+struct solve_result {
+  bool consistent = true;
+  dense x, nullspace;
+  std::size_t rank = 0;
+};
+inline solve_result solve(const dense& a, const dense& b) {
   dense ab(a.rows, a.cols + b.cols);
   for (std::size_t i = 0; i < a.rows; ++i) {
     for (std::size_t j = 0; j < a.cols; ++j) ab.at(i, j) = a.at(i, j);
     for (std::size_t j = 0; j < b.cols; ++j) ab.at(i, a.cols + j) = b.at(i, j);
   }
   auto [r, piv] = echelon(ab, true);
-  dense x(a.cols, b.cols);
+  solve_result out{true, dense(a.cols, b.cols), nullspace(r, piv, a.cols), 0};
   for (std::size_t t = 0; t < piv.size(); ++t) {
-    if (piv[t] >= a.cols) return {false, dense(a.cols, b.cols)};
-    for (std::size_t j = 0; j < b.cols; ++j) x.at(piv[t], j) = r.at(t, a.cols + j);
+    if (piv[t] >= a.cols) {
+      out.consistent = false;
+      out.x = dense(a.cols, b.cols);
+      break;
+    }
+    ++out.rank;
+    for (std::size_t j = 0; j < b.cols; ++j) out.x.at(piv[t], j) = r.at(t, a.cols + j);
   }
-  return {true, x};
+  return out;
 }
 
 /// L X = B (lower) or U X = B: bit by bit, one column of B at a time, reading

@@ -28,10 +28,10 @@ template <class B>
 void check_against_product(std::uint64_t seed) {
   using M = gf2::matrix<B>;
   using V = gf2::vector<B>;
-  for (std::size_t n : {0u, 1u, 63u, 64u, 65u, 200u, 256u, 257u, 300u, 700u})
+  for (std::size_t n : {0u, 1u, 63u, 64u, 65u, 200u, 256u, 257u, 300u, 700u}) {
+    const M l = triangular<B>(n, true, seed + n), u = triangular<B>(n, false, seed + n + 1);
     for (std::size_t k : {0u, 1u, 64u, 130u}) {
       INFO("backend " << B::name << ", " << n << "x" << n << " by " << n << "x" << k);
-      const M l = triangular<B>(n, true, seed + n), u = triangular<B>(n, false, seed + n + 1);
       const M b = M::random(n, k, seed + k);
       const M x = gf2::solve_lower_triangular(l, b);
       REQUIRE(l * x == b);
@@ -46,6 +46,7 @@ void check_against_product(std::uint64_t seed) {
       REQUIRE(l * gf2::solve_lower_triangular(l, bv) == bv);
       REQUIRE(u * gf2::solve_upper_triangular(u, bv) == bv);
     }
+  }
 }
 } // namespace
 

@@ -235,17 +235,39 @@ echelon_info echelonize_m4ri(simd_on<Arch> tag, detail::mblock a, bool reduced, 
   return info;
 }
 
+namespace m4ri_elim {
+/// Whether one pivot at a time beats the table passes. Measured single
+/// thread on random matrices of density 50%, 5%, 2% and 1%, square and 4:1
+/// tall, 128 to 1024 (docs/performance.md, GF(2), "Choosing the elimination"):
+/// below 128 rows or columns always; else up to a largest dimension that grows
+/// as the density falls (fewer rows to XOR per pivot) and shrinks for the
+/// reduced form (it XORs above the pivot too). Tall matrices pass it sooner,
+/// as their largest dimension is the rows.
+inline bool prefer_rowwise(detail::cblock a, bool reduced, std::size_t col_limit) noexcept {
+  if (a.rows < 128 || col_limit < 128) return true;
+  const std::size_t big = std::max(a.rows, a.cols);
+  if (big > 512) return false;
+  std::size_t ones = 0;
+  for (std::size_t i = 0; i < a.rows; ++i)
+    for (std::size_t w = 0; w < a.words(); ++w) ones += static_cast<std::size_t>(std::popcount(a.row(i)[w]));
+  const double density = static_cast<double>(ones) / (static_cast<double>(a.rows) * static_cast<double>(a.cols));
+  const std::size_t limit = reduced ? (density < 0.035 ? 192 : 128)
+                                    : (density < 0.015 ? 512 : density < 0.035 ? 320 : 256);
+  return big <= limit;
+}
+} // namespace m4ri_elim
+
 template <class Arch>
 echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
                         unsigned threads) {
-  if (a.rows < 128 || col_limit < 128) return echelonize_rowwise(tag, a, reduced, col_limit);
+  if (m4ri_elim::prefer_rowwise(a, reduced, col_limit)) return echelonize_rowwise(tag, a, reduced, col_limit);
   return echelonize_m4ri(tag, a, reduced, col_limit, threads, nullptr);
 }
 
-/// PLE by the M4RI elimination (see ple_sink); the reference below 128 rows or columns.
+/// PLE by the M4RI elimination (see ple_sink), or the reference where it is faster.
 template <class Arch>
 echelon_info ple(simd_on<Arch> tag, detail::mblock a, ple_sink& out, unsigned threads) {
-  if (a.rows < 128 || a.cols < 128) return ple_rowwise(tag, a, out);
+  if (m4ri_elim::prefer_rowwise(a, false, a.cols)) return ple_rowwise(tag, a, out);
   return echelonize_m4ri(tag, a, false, a.cols, threads, &out);
 }
 
