@@ -119,7 +119,7 @@ TEST_CASE("simd dense_weight_grad and relu_output_backward match the scalar refe
 }
 #endif
 
-TEST_CASE("untagged kernels dispatch to the best backend for float and to scalar for double", "[nn][kernels]") {
+TEST_CASE("untagged kernels dispatch to the best backend for float and double", "[nn][kernels]") {
   const std::vector<double> in{1.0, -2.0}, W{1.0, 2.0, 3.0, 4.0, 5.0, 6.0}, bias{0.5, 0.5, 0.5};
   std::vector<double> out(3);
   k::dense_forward(1, 2, 3, in.data(), W.data(), bias.data(), out.data());

@@ -125,8 +125,14 @@ double accuracy(mlp<T, Alloc>& net, dataset_view<T> data, target_kind target) {
 namespace detail {
 // The optimizer step without depending on sutro::optim (which sits above nn):
 // grads and params share one layout, so applying is a flat add.
+// A rule that can fuse its last elementwise steps with the addition (optim's
+// chain) does so.
 template <class Rule, class State, class T, class Alloc>
 void apply_rule(const Rule& rule, State& state, mlp<T, Alloc>& net) {
+  if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params()); }) {
+    rule.update_and_apply(net.grads(), state, net.params());
+    return;
+  }
   rule.update(net.grads(), state, net.params());
   T* __restrict p = net.flat_params().data();
   const T* __restrict g = net.flat_grads().data();

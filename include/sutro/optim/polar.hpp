@@ -328,8 +328,7 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
     for (std::size_t i = 0; i < m * n; ++i) wd[i] = static_cast<double>(g.data[i]);
   }
   double* a = ws.a.data();
-  for (std::size_t i = 0; i < k; ++i)
-    for (std::size_t j = 0; j <= i; ++j) a[i * k + j] = a[j * k + i] = nn::kernels::dot(l, wd + i * l, wd + j * l);
+  nn::kernels::gram_rows(default_backend{}, k, l, wd, a);
   double* vt = ws.vt.data();
   double* w = ws.w.data();
   double amax = 0.0;

@@ -40,6 +40,8 @@ struct scale {
     for (const auto& t : u)
       for (auto& v : t.span()) v *= f;
   }
+  template <class T>
+  T map(T u, T) const noexcept { return u * static_cast<T>(factor); }
 };
 
 /// u += decay * params (decoupled weight decay when placed after the rule).
@@ -56,6 +58,8 @@ struct add_decayed_weights {
       for (std::size_t i = 0, n = u[l].size(); i < n; ++i) ul[i] += d * pl[i];
     }
   }
+  template <class T>
+  T map(T u, T p) const noexcept { return decay == 0.0 ? u : u + static_cast<T>(decay) * p; }
 };
 
 /// Each element clipped to [-max_abs, max_abs].
@@ -68,6 +72,8 @@ struct clip {
     for (const auto& t : u)
       for (auto& v : t.span()) v = std::clamp(v, -m, m);
   }
+  template <class T>
+  T map(T u, T) const noexcept { return std::clamp(u, static_cast<T>(-max_abs), static_cast<T>(max_abs)); }
 };
 
 /// All updates scaled down together so that their joint L2 norm is <= max_norm.
@@ -176,6 +182,8 @@ struct scale_by_sign {
     for (const auto& t : u)
       for (auto& v : t.span()) v = static_cast<T>((v > T(0)) - (v < T(0)));
   }
+  template <class T>
+  T map(T u, T) const noexcept { return static_cast<T>((u > T(0)) - (u < T(0))); }
 };
 
 } // namespace sutro::optim

@@ -14,6 +14,7 @@
 // A new rule is one struct with those two members: see docs/optim.md and
 // examples/optim_custom.cpp.
 
+#include <concepts>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -70,6 +71,14 @@ void step(const Rule& rule, State& state, tensors<T> grads, tensors<T> params) {
   apply_updates(params, grads);
 }
 
+/// A stateless rule that acts element by element: `map(u, p)` returns the new
+/// update from the update and the parameter (scale, add_decayed_weights, clip,
+/// scale_by_sign). A chain fuses its trailing such rules with the apply step.
+template <class R, class T>
+concept pointwise_rule = requires(const R& rule, T u, T p) {
+  { rule.map(u, p) } -> std::convertible_to<T>;
+};
+
 template <class... Rules>
 struct chain_t {
   std::tuple<Rules...> rules;
@@ -83,6 +92,39 @@ struct chain_t {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (std::get<I>(rules).update(updates, std::get<I>(state), params), ...);
     }(std::index_sequence_for<Rules...>{});
+  }
+
+  /// update() then params += updates, with the trailing pointwise rules and
+  /// the addition done in one pass (the same operations in the same order per
+  /// element, so the same results; `updates` ends up holding the updates).
+  template <class T, class State>
+  void update_and_apply(tensors<T> updates, State& state, tensors<T> params) const {
+    constexpr std::size_t first = first_fused<T>();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (std::get<I>(rules).update(updates, std::get<I>(state), params), ...);
+    }(std::make_index_sequence<first>{});
+    for (std::size_t l = 0; l < params.size(); ++l) {
+      T* __restrict p = params[l].data;
+      T* __restrict u = updates[l].data;
+      for (std::size_t i = 0, n = params[l].size(); i < n; ++i) {
+        T v = u[i];
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+          ((v = std::get<first + I>(rules).map(v, p[i])), ...);
+        }(std::make_index_sequence<sizeof...(Rules) - first>{});
+        u[i] = v;
+        p[i] += v;
+      }
+    }
+  }
+
+ private:
+  // Index of the first rule of the trailing run of pointwise rules.
+  template <class T>
+  static constexpr std::size_t first_fused() {
+    constexpr bool pw[] = {pointwise_rule<Rules, T>..., false};
+    std::size_t first = sizeof...(Rules);
+    while (first > 0 && pw[first - 1]) --first;
+    return first;
   }
 };
 

@@ -99,6 +99,19 @@ inline void dense_dot_rows(scalar, std::size_t rows, std::size_t n, const T* __r
   }
 }
 
+/// Gram matrix of k rows of length n (row-major W): A[i, j] = A[j, i] = the
+/// dot product of rows i and j with 16 partial sums (lane l takes t = l,
+/// l + 16, ...), added lane by lane, then the ragged tail, as dense_dot_rows.
+template <class T>
+inline void gram_rows(scalar, std::size_t k, std::size_t n, const T* __restrict W, T* __restrict A) noexcept {
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      T v;
+      dense_dot_rows(scalar{}, 1, n, W + i * n, W + j * n, T(0), &v);
+      A[i * k + j] = A[j * k + i] = v;
+    }
+}
+
 /// Backward through a ReLU layer into a scalar output f = w . a + b_out for
 /// the listed samples b with dloss/df = g[b]: delta[b, :] = (a[b, :] > 0 ?
 /// g[b] w : 0), gw = sum_b g[b] a[b, :], gb = sum_b delta[b, :] (the ReLU

@@ -29,6 +29,46 @@ inline __mmask16 column_mask(std::size_t c0, std::size_t fo) noexcept {
   return left >= 16 ? __mmask16(0xffff) : static_cast<__mmask16>((1u << left) - 1u);
 }
 
+// One 512-bit register of float or double.
+template <class T>
+struct zmm;
+template <>
+struct zmm<float> {
+  using reg = __m512;
+  using mask_type = __mmask16;
+  static constexpr std::size_t lanes = 16;
+  static reg load(mask_type m, const float* p) noexcept { return _mm512_maskz_loadu_ps(m, p); }
+  static void store(float* p, mask_type m, reg v) noexcept { _mm512_mask_storeu_ps(p, m, v); }
+  static reg set1(float x) noexcept { return _mm512_set1_ps(x); }
+  static reg fmadd(reg a, reg b, reg c) noexcept { return _mm512_fmadd_ps(a, b, c); }
+  // v > 0 ? v : 0 as a masked move (NaN and -0 give +0); _mm512_max_ps would
+  // do the same but trips GCC 12's false -Wuninitialized.
+  static reg relu(reg v) noexcept {
+    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ), v);
+  }
+};
+template <>
+struct zmm<double> {
+  using reg = __m512d;
+  using mask_type = __mmask8;
+  static constexpr std::size_t lanes = 8;
+  static reg load(mask_type m, const double* p) noexcept { return _mm512_maskz_loadu_pd(m, p); }
+  static void store(double* p, mask_type m, reg v) noexcept { _mm512_mask_storeu_pd(p, m, v); }
+  static reg set1(double x) noexcept { return _mm512_set1_pd(x); }
+  static reg fmadd(reg a, reg b, reg c) noexcept { return _mm512_fmadd_pd(a, b, c); }
+  static reg relu(reg v) noexcept {
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(v, _mm512_setzero_pd(), _CMP_GT_OQ), v);
+  }
+};
+
+template <class T>
+inline typename zmm<T>::mask_type lane_mask(std::size_t c0, std::size_t fo) noexcept {
+  constexpr std::size_t L = zmm<T>::lanes;
+  const std::size_t left = fo - c0;
+  return left >= L ? static_cast<typename zmm<T>::mask_type>((1u << L) - 1u)
+                   : static_cast<typename zmm<T>::mask_type>((1u << left) - 1u);
+}
+
 // Splits nreg registers into tiles of at most max_tile_regs, as even as possible.
 template <class Tile>
 inline void for_each_register_tile(std::size_t nreg, Tile&& tile) {
@@ -47,33 +87,29 @@ inline void for_each_register_tile(std::size_t nreg, Tile&& tile) {
 
 // out[b, c] = init[c] + sum_i A[b * a_stride + i] W[i, c] for NB rows b and
 // NR registers of columns c from c0.
-template <std::size_t NB, std::size_t NR, bool Relu>
-inline void tile_forward(std::size_t fi, std::size_t fo, std::size_t c0, const float* A,
-                         std::size_t a_stride, const float* W, const float* init, float* out,
-                         std::size_t out_stride) noexcept {
-  __m512 acc[NB][NR];
-  __mmask16 mask[NR];
+template <class T, std::size_t NB, std::size_t NR, bool Relu>
+inline void tile_forward(std::size_t fi, std::size_t fo, std::size_t c0, const T* A, std::size_t a_stride,
+                         const T* W, const T* init, T* out, std::size_t out_stride) noexcept {
+  using V = zmm<T>;
+  constexpr std::size_t L = V::lanes;
+  typename V::reg acc[NB][NR];
+  typename V::mask_type mask[NR];
   SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) {
-    mask[r] = column_mask(c0 + 16 * r, fo);
-    const __m512 v = _mm512_maskz_loadu_ps(mask[r], init + c0 + 16 * r);
+    mask[r] = lane_mask<T>(c0 + L * r, fo);
+    const auto v = V::load(mask[r], init + c0 + L * r);
     SUTRO_NN_UNROLL for (std::size_t b = 0; b < NB; ++b) acc[b][r] = v;
   }
   for (std::size_t i = 0; i < fi; ++i) {
-    __m512 w[NR];
-    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r)
-      w[r] = _mm512_maskz_loadu_ps(mask[r], W + i * fo + c0 + 16 * r);
+    typename V::reg w[NR];
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) w[r] = V::load(mask[r], W + i * fo + c0 + L * r);
     SUTRO_NN_UNROLL for (std::size_t b = 0; b < NB; ++b) {
-      const __m512 x = _mm512_set1_ps(A[b * a_stride + i]);
-      SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) acc[b][r] = _mm512_fmadd_ps(x, w[r], acc[b][r]);
+      const auto x = V::set1(A[b * a_stride + i]);
+      SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) acc[b][r] = V::fmadd(x, w[r], acc[b][r]);
     }
   }
-  // v > 0 ? v : 0 as a masked move (NaN and -0 give +0); _mm512_max_ps would
-  // do the same but trips GCC 12's false -Wuninitialized.
   SUTRO_NN_UNROLL for (std::size_t b = 0; b < NB; ++b)
     SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r)
-      _mm512_mask_storeu_ps(out + b * out_stride + c0 + 16 * r, mask[r],
-                            Relu ? _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(acc[b][r], _mm512_setzero_ps(), _CMP_GT_OQ), acc[b][r])
-                                 : acc[b][r]);
+      V::store(out + b * out_stride + c0 + L * r, mask[r], Relu ? V::relu(acc[b][r]) : acc[b][r]);
 }
 
 // gW[i, c] = sum_k in[rows[k] * fi + i] delta[rows[k], c] for NI inputs i and
@@ -122,16 +158,17 @@ inline void with_tile(std::size_t nb, std::size_t nr, F&& f) {
   }
 }
 
-template <bool Relu>
-inline void dense_forward_tiles(std::size_t rows, std::size_t fi, std::size_t fo, const float* in,
-                                const float* W, const float* bias, float* out) noexcept {
-  const std::size_t nreg = (fo + 15) / 16;
+template <class T, bool Relu>
+inline void dense_forward_tiles(std::size_t rows, std::size_t fi, std::size_t fo, const T* in, const T* W,
+                                const T* bias, T* out) noexcept {
+  constexpr std::size_t L = zmm<T>::lanes;
+  const std::size_t nreg = (fo + L - 1) / L;
   for (std::size_t b0 = 0; b0 < rows; b0 += max_tile_rows) {
     const std::size_t nb = std::min(max_tile_rows, rows - b0);
     for_each_register_tile(nreg, [&](std::size_t r0, std::size_t nr) {
       with_tile(nb, nr, [&](auto NB, auto NR) {
-        tile_forward<decltype(NB)::value, decltype(NR)::value, Relu>(fi, fo, 16 * r0, in + b0 * fi, fi, W,
-                                                                     bias, out + b0 * fo, fo);
+        tile_forward<T, decltype(NB)::value, decltype(NR)::value, Relu>(fi, fo, L * r0, in + b0 * fi, fi, W,
+                                                                        bias, out + b0 * fo, fo);
       });
     });
   }
@@ -147,7 +184,19 @@ inline void dense_forward(simd_on<Arch>, std::size_t rows, std::size_t fi, std::
                           const float* __restrict in, const float* __restrict W,
                           const float* __restrict bias, float* __restrict out) noexcept {
 #if defined(__AVX512F__)
-  detail::dense_forward_tiles<false>(rows, fi, fo, in, W, bias, out);
+  detail::dense_forward_tiles<float, false>(rows, fi, fo, in, W, bias, out);
+#else
+  dense_forward(scalar{}, rows, fi, fo, in, W, bias, out);
+#endif
+}
+
+/// The same for double (the polar factor's products).
+template <class Arch>
+inline void dense_forward(simd_on<Arch>, std::size_t rows, std::size_t fi, std::size_t fo,
+                          const double* __restrict in, const double* __restrict W,
+                          const double* __restrict bias, double* __restrict out) noexcept {
+#if defined(__AVX512F__)
+  detail::dense_forward_tiles<double, false>(rows, fi, fo, in, W, bias, out);
 #else
   dense_forward(scalar{}, rows, fi, fo, in, W, bias, out);
 #endif
@@ -159,7 +208,7 @@ inline void dense_forward_relu(simd_on<Arch>, std::size_t rows, std::size_t fi, 
                                const float* __restrict in, const float* __restrict W,
                                const float* __restrict bias, float* __restrict out) noexcept {
 #if defined(__AVX512F__)
-  detail::dense_forward_tiles<true>(rows, fi, fo, in, W, bias, out);
+  detail::dense_forward_tiles<float, true>(rows, fi, fo, in, W, bias, out);
 #else
   dense_forward_relu(scalar{}, rows, fi, fo, in, W, bias, out);
 #endif
@@ -185,6 +234,47 @@ inline void dense_dot_rows(simd_on<Arch>, std::size_t rows, std::size_t n, const
   }
 #else
   dense_dot_rows(scalar{}, rows, n, in, w, bias, out);
+#endif
+}
+
+/// As the scalar gram_rows for double, same order: one row i against 4 rows j
+/// at a time, the 16 lane sums in two registers per pair.
+template <class Arch>
+inline void gram_rows(simd_on<Arch>, std::size_t k, std::size_t n, const double* __restrict W,
+                      double* __restrict A) noexcept {
+#if defined(__AVX512F__)
+  const std::size_t full = n / 16 * 16;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double* x = W + i * n;
+    for (std::size_t j0 = 0; j0 <= i; j0 += 4) {
+      const std::size_t nj = std::min<std::size_t>(4, i + 1 - j0);
+      __m512d lo[4], hi[4];
+      for (std::size_t q = 0; q < 4; ++q) lo[q] = hi[q] = _mm512_setzero_pd();
+      for (std::size_t t = 0; t < full; t += 16) {
+        const __m512d x0 = _mm512_loadu_pd(x + t), x1 = _mm512_loadu_pd(x + t + 8);
+        for (std::size_t q = 0; q < 4; ++q) {
+          if (q >= nj) break;
+          const double* y = W + (j0 + q) * n + t;
+          lo[q] = _mm512_fmadd_pd(x0, _mm512_loadu_pd(y), lo[q]);
+          hi[q] = _mm512_fmadd_pd(x1, _mm512_loadu_pd(y + 8), hi[q]);
+        }
+      }
+      for (std::size_t q = 0; q < nj; ++q) {
+        const std::size_t j = j0 + q;
+        alignas(64) double lane[16];
+        _mm512_store_pd(lane, lo[q]);
+        _mm512_store_pd(lane + 8, hi[q]);
+        const double* y = W + j * n;
+        double tail = 0.0;
+        for (std::size_t t = full; t < n; ++t) tail += x[t] * y[t];
+        double s = 0.0;
+        for (std::size_t l = 0; l < 16; ++l) s += lane[l];
+        A[i * k + j] = A[j * k + i] = 0.0 + (s + tail);
+      }
+    }
+  }
+#else
+  gram_rows(scalar{}, k, n, W, A);
 #endif
 }
 
