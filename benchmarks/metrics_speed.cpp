@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sutro/dmd/bytedmd.hpp"
+#include "sutro/dmd/reference_kernels.hpp"
 #include "sutro/memory/reuse_distance.hpp"
 
 namespace {
@@ -43,20 +44,7 @@ BENCHMARK(BM_reuse_distance)
     ->ArgsProduct({{1000, 100000, 10000000}, {0, 1, 2}})
     ->Unit(benchmark::kMillisecond);
 
-using sutro::dmd::traced;
-using vec = std::vector<traced<double>>;
-using mat = std::vector<vec>;
-mat matmul(const mat& A, const mat& B) {
-  const std::size_t n = A.size();
-  mat C(n, vec(n));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      auto s = A[i][0] * B[0][j];
-      for (std::size_t k = 1; k < n; ++k) s = s + A[i][k] * B[k][j];
-      C[i][j] = s;
-    }
-  return C;
-}
+using sutro::dmd::reference::matmul;
 
 // Record + price, as sutro::dmd::bytedmd does end to end.
 void BM_bytedmd_matmul(benchmark::State& state) {

@@ -4,33 +4,12 @@
 #include <vector>
 
 #include "sutro/dmd/bytedmd.hpp"
+#include "sutro/dmd/reference_kernels.hpp"
 
 using sutro::dmd::traced;
-using vec = std::vector<traced<double>>;
-using mat = std::vector<vec>;
 
-// Row-wise: s = A[i][0] x[0], then s = s + A[i][j] x[j].
-vec matvec(const mat& A, const vec& x) {
-  vec y;
-  for (std::size_t i = 0; i < A.size(); ++i) {
-    auto s = A[i][0] * x[0];
-    for (std::size_t j = 1; j < x.size(); ++j) s = s + A[i][j] * x[j];
-    y.push_back(s);
-  }
-  return y;
-}
-
-mat matmul(const mat& A, const mat& B) {
-  const std::size_t n = A.size();
-  mat C(n, vec(n));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      auto s = A[i][0] * B[0][j];
-      for (std::size_t k = 1; k < n; ++k) s = s + A[i][k] * B[k][j];
-      C[i][j] = s;
-    }
-  return C;
-}
+using sutro::dmd::reference::matmul;  // the brief's functions, sutro/dmd/reference_kernels.hpp
+using sutro::dmd::reference::matvec;
 
 int main() {
   auto add3 = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };

@@ -38,6 +38,7 @@
 
 // metrics and energy
 #include "sutro/dmd/bytedmd.hpp"
+#include "sutro/dmd/reference_kernels.hpp"
 #include "sutro/energy/cost_model.hpp"
 #include "sutro/energy/nvml.hpp"
 #include "sutro/energy/rapl.hpp"
