@@ -59,6 +59,81 @@ struct sample_source {
   }
 };
 
+namespace detail {
+SUTRO_HOST_DEVICE unsigned popcount64(std::uint64_t w) {
+#if defined(__CUDA_ARCH__)
+  return static_cast<unsigned>(__popcll(w));
+#else
+  return static_cast<unsigned>(std::popcount(w));
+#endif
+}
+} // namespace detail
+
+// The label rules as free functions of the spec, shared by the host generator
+// and the device kernels (tasks/cuda), so both give the same labels.
+
+/// The clean label when `ones` of the k subset bits are 1 (x_i = -1).
+SUTRO_HOST_DEVICE std::int32_t label_from_count(task_kind kind, encoding enc, std::size_t ones,
+                                                std::size_t k) {
+  const bool pm = enc == encoding::plus_minus_one;
+  const auto o = static_cast<std::int32_t>(ones), kk = static_cast<std::int32_t>(k);
+  switch (kind) {
+    case task_kind::parity: return pm ? ((o & 1) ? -1 : 1) : (o & 1);
+    case task_kind::sum: return pm ? kk - 2 * o : o;
+    case task_kind::and_: return pm ? (o == 0 ? 1 : 0) : (o == kk ? 1 : 0);
+  }
+  return 0;
+}
+
+/// The noisy label: parity and and flip; sum steps up or down (bit 32 of aux).
+SUTRO_HOST_DEVICE std::int32_t corrupt_label(task_kind kind, encoding enc, std::size_t k, std::int32_t y,
+                                             std::uint64_t aux) {
+  const bool pm = enc == encoding::plus_minus_one;
+  switch (kind) {
+    case task_kind::parity: return pm ? -y : 1 - y;
+    case task_kind::and_: return 1 - y;
+    case task_kind::sum: {
+      const std::int32_t step = pm ? 2 : 1;
+      const auto lo = pm ? -static_cast<std::int32_t>(k) : 0;
+      const auto hi = static_cast<std::int32_t>(k);
+      bool up = (aux >> 32) & 1u;
+      if (y == lo) up = true;
+      if (y == hi) up = false;
+      return up ? y + step : y - step;
+    }
+  }
+  return y;
+}
+
+/// The label of generated row `row` (row_words words) under secret `mask`,
+/// with the noise decided by `aux` (what sample_source::bits returned).
+SUTRO_HOST_DEVICE std::int32_t sample_label(const task_spec& spec, const sample_source& src,
+                                            const std::uint64_t* row, const std::uint64_t* mask,
+                                            std::size_t row_words, std::uint64_t aux) {
+  std::size_t ones = 0;
+  for (std::size_t w = 0; w < row_words; ++w) ones += detail::popcount64(row[w] & mask[w]);
+  std::int32_t y = label_from_count(spec.kind, spec.enc, ones, spec.k);
+  if (src.noisy && static_cast<std::uint32_t>(aux) < src.noise_threshold)
+    y = corrupt_label(spec.kind, spec.enc, spec.k, y, aux);
+  return y;
+}
+
+/// The label as a GF(2) bit (packed_samples::label_bit).
+SUTRO_HOST_DEVICE unsigned label_bit(encoding enc, std::int32_t y) {
+  return enc == encoding::plus_minus_one ? (y < 0 ? 1u : 0u) : static_cast<unsigned>(y & 1);
+}
+
+/// Where the rows of a split of the task with `seed` come from.
+SUTRO_HOST_DEVICE sample_source make_source(const task_spec& spec, split s, std::uint64_t seed,
+                                            std::uint64_t test_seed_offset) {
+  sample_source src;
+  src.data_seed = s == split::train ? seed : seed + test_seed_offset;
+  src.noisy = s == split::train && spec.noise > 0.0;
+  const double t = spec.noise * 4294967296.0;
+  src.noise_threshold = src.noisy ? static_cast<std::uint32_t>(t) : 0u;
+  return src;
+}
+
 class sparse_task {
  public:
   sparse_task(task_spec spec, std::uint64_t seed, std::uint64_t test_seed_offset = 1000)
@@ -77,13 +152,9 @@ class sparse_task {
   [[nodiscard]] std::size_t row_words() const noexcept { return row_words_; }
 
   [[nodiscard]] sample_source source(split s) const noexcept {
-    sample_source src;
-    src.data_seed = s == split::train ? seed_ : seed_ + test_offset_;
-    src.noisy = s == split::train && spec_.noise > 0.0;
-    const double t = spec_.noise * 4294967296.0;
-    src.noise_threshold = src.noisy ? static_cast<std::uint32_t>(t) : 0u;
-    return src;
+    return make_source(spec_, s, seed_, test_offset_);
   }
+  [[nodiscard]] std::uint64_t test_seed_offset() const noexcept { return test_offset_; }
 
   /// The clean label of input bits `row` under the task's definition and encoding.
   [[nodiscard]] std::int32_t label_of(const std::uint64_t* row) const noexcept {
@@ -101,14 +172,11 @@ class sparse_task {
   void generate(split s, std::uint64_t first, std::size_t count, std::uint64_t* words,
                 std::int32_t* labels) const {
     const sample_source src = source(s);
-    std::size_t r = 0;
-    r = generate_lanes(src, first, count, words, labels);
-    for (; r < count; ++r) {
+    const std::size_t done = generate_lanes(src, first, count, words, labels);
+    for (std::size_t r = done; r < count; ++r) {
       std::uint64_t* row = words + r * row_words_;
       const std::uint64_t aux = src.bits(first + r, spec_.n, row_words_, row);
-      std::int32_t y = clean_label(row);
-      if (src.noisy && static_cast<std::uint32_t>(aux) < src.noise_threshold) y = corrupt(y, aux);
-      labels[r] = y;
+      labels[r] = sample_label(spec_, src, row, mask_.data(), row_words_, aux);
     }
   }
 
@@ -203,7 +271,7 @@ class sparse_task {
         std::uint64_t* row = words + (r + static_cast<std::size_t>(l)) * rw;
         row[rw - 1] &= pad;
         std::int32_t y = clean_label(row);
-        if (src.noisy && static_cast<std::uint32_t>(aux[l]) < src.noise_threshold) y = corrupt(y, aux[l]);
+        if (src.noisy && static_cast<std::uint32_t>(aux[l]) < src.noise_threshold) y = corrupt_label(spec_.kind, spec_.enc, spec_.k, y, aux[l]);
         labels[r + static_cast<std::size_t>(l)] = y;
       }
     }
@@ -231,33 +299,8 @@ class sparse_task {
       return label_from_count(static_cast<std::size_t>(std::popcount(row[0] & mask_[0])), spec_.k);
     return label_from_count(masked_count(row, mask_.data()), spec_.k);
   }
-  /// ones = how many secret bits b_i are 1 (x_i = -1); k = subset size.
   [[nodiscard]] std::int32_t label_from_count(std::size_t ones, std::size_t k) const noexcept {
-    const bool pm = spec_.enc == encoding::plus_minus_one;
-    const auto o = static_cast<std::int32_t>(ones), kk = static_cast<std::int32_t>(k);
-    switch (spec_.kind) {
-      case task_kind::parity: return pm ? ((o & 1) ? -1 : 1) : (o & 1);
-      case task_kind::sum: return pm ? kk - 2 * o : o;
-      case task_kind::and_: return pm ? (o == 0 ? 1 : 0) : (o == kk ? 1 : 0);
-    }
-    return 0;
-  }
-  [[nodiscard]] std::int32_t corrupt(std::int32_t y, std::uint64_t aux) const noexcept {
-    const bool pm = spec_.enc == encoding::plus_minus_one;
-    switch (spec_.kind) {
-      case task_kind::parity: return pm ? -y : 1 - y;
-      case task_kind::and_: return 1 - y;
-      case task_kind::sum: {
-        const std::int32_t step = pm ? 2 : 1;
-        const auto lo = pm ? -static_cast<std::int32_t>(spec_.k) : 0;
-        const auto hi = static_cast<std::int32_t>(spec_.k);
-        bool up = (aux >> 32) & 1u;
-        if (y == lo) up = true;
-        if (y == hi) up = false;
-        return up ? y + step : y - step;
-      }
-    }
-    return y;
+    return tasks::label_from_count(spec_.kind, spec_.enc, ones, k);
   }
 
   task_spec spec_;

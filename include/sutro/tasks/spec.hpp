@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "sutro/config/macros.hpp"
 #include "sutro/tasks/philox.hpp"
 
 namespace sutro::tasks {
@@ -61,12 +62,12 @@ inline constexpr std::uint32_t purpose_sample = 0;
 inline constexpr std::uint32_t purpose_secret = 1;
 
 /// Uniform integer in [0, bound) without bias (Lemire's multiply with rejection).
-inline std::uint64_t uniform_below(const philox4x32& rng, std::uint64_t index, std::uint64_t bound) {
+SUTRO_HOST_DEVICE std::uint64_t uniform_below(const philox4x32& rng, std::uint64_t index, std::uint64_t bound) {
   for (std::uint32_t attempt = 0;; ++attempt) {
-    std::uint64_t w0, w1;
-    rng.words(index, purpose_secret, attempt, w0, w1);
-    for (std::uint64_t w : {w0, w1}) {
-      const std::uint64_t x = w >> 32;  // 32 bits suffice: bound <= 2^24
+    std::uint64_t w[2];
+    rng.words(index, purpose_secret, attempt, w[0], w[1]);
+    for (int h = 0; h < 2; ++h) {
+      const std::uint64_t x = w[h] >> 32;  // 32 bits suffice: bound <= 2^24
       const std::uint64_t m = x * bound;
       const std::uint64_t low = m & 0xffffffffu;
       if (low >= (0x100000000ull % bound)) return m >> 32;
@@ -74,6 +75,32 @@ inline std::uint64_t uniform_below(const philox4x32& rng, std::uint64_t index, s
   }
 }
 } // namespace detail
+
+/// make_secret's subset as a bit mask (bit j of word j / 64), in O(k^2) time
+/// and O(k) memory so that device code can draw secrets: the partial
+/// Fisher-Yates is replayed from its k swaps instead of an n-entry permutation.
+/// `mask` has (n + 63) / 64 words (cleared here); `scratch` 2 k words; n, k
+/// must be valid (see validate).
+SUTRO_HOST_DEVICE void make_secret_mask(std::uint64_t seed, std::size_t n, std::size_t k,
+                                        std::uint64_t* mask, std::uint32_t* scratch) {
+  const philox4x32 rng{seed};
+  std::uint32_t* target = scratch;     // step s swapped positions s and target[s]
+  std::uint32_t* moved = scratch + k;  // the value position s held before step s
+  for (std::size_t w = 0; w < (n + 63) / 64; ++w) mask[w] = 0;
+  // The value at position p >= t after steps [0, t): the last swap into p, or p.
+  const auto value_at = [&](std::uint32_t p, std::size_t t) {
+    for (std::size_t s = t; s-- > 0;)
+      if (target[s] == p) return moved[s];
+    return p;
+  };
+  for (std::size_t t = 0; t < k; ++t) {
+    const auto j = static_cast<std::uint32_t>(t + detail::uniform_below(rng, t, n - t));
+    const std::uint32_t chosen = value_at(j, t);
+    moved[t] = value_at(static_cast<std::uint32_t>(t), t);
+    target[t] = j;
+    mask[chosen / 64] |= std::uint64_t{1} << (chosen % 64);
+  }
+}
 
 /// k distinct indices of [0, n), sorted, a pure function of (seed, n, k).
 inline std::vector<std::uint32_t> make_secret(std::uint64_t seed, std::size_t n, std::size_t k) {

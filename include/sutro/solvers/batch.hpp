@@ -1,0 +1,114 @@
+#pragma once
+// Thousands of independent small sparse parity systems (n <= 128), one per
+// seed, solved on any backend; the answers are the same on every backend.
+//
+//   sutro::tasks::task_spec spec{sutro::tasks::task_kind::parity, 64, 3};
+//   std::vector<std::uint64_t> seeds(100000);  std::iota(seeds.begin(), seeds.end(), 1);
+//   auto r = sutro::solvers::solve_batch(sutro::simd{}, spec, seeds, /*samples per system*/ 80);
+//   // r[i].status == found and r[i].mask == seed i's secret (sparse_parity(64, 3, seeds[i]))
+//
+// The (spec, seeds) form generates each system's train samples [0, m) itself
+// (on the device: inside the kernel, nothing but seeds crosses the bus); the
+// sample_batch form solves samples made by tasks::generate_batch on the same
+// backend. Each system runs solve_small (small_system.hpp), so the result is
+// gf2_elimination's on the same rows. With sutro::cuda the translation unit
+// must be compiled by nvcc (solvers/cuda/batch.cuh).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sutro/backend/traits.hpp"
+#include "sutro/solvers/small_system.hpp"
+#include "sutro/tasks/batch.hpp"
+#include "sutro/tasks/sparse_task.hpp"
+
+namespace sutro::solvers {
+namespace detail {
+inline void check_batch_spec(const tasks::task_spec& spec, const char* who) {
+  tasks::validate(spec);
+  if (spec.kind != tasks::task_kind::parity)
+    throw std::invalid_argument(std::string(who) + ": needs sparse parity, got " + tasks::to_string(spec.kind));
+  if (spec.n > 128)
+    throw std::invalid_argument(std::string(who) + ": small systems have n <= 128 unknowns, got n = " +
+                                std::to_string(spec.n));
+}
+
+/// Everything one system needs to make its own rows: host and device code.
+template <std::size_t MaxN>
+struct fused_system {
+  tasks::task_spec spec;
+  tasks::sample_source src;
+  std::uint64_t mask[2];
+
+  SUTRO_HOST_DEVICE fused_system(const tasks::task_spec& s, std::uint64_t seed) : spec(s) {
+    std::uint32_t scratch[2 * MaxN];  // k <= n <= MaxN
+    tasks::make_secret_mask(seed, s.n, s.k, mask, scratch);
+    src = tasks::make_source(s, tasks::split::train, seed, 0);
+  }
+  /// Writes row i (row_words words) and returns its label bit.
+  SUTRO_HOST_DEVICE unsigned operator()(std::size_t i, std::uint64_t* row) const {
+    const std::size_t rw = (spec.n + 63) / 64;
+    const std::uint64_t aux = src.bits(i, spec.n, rw, row);
+    return tasks::label_bit(spec.enc, tasks::sample_label(spec, src, row, mask, rw, aux));
+  }
+};
+
+template <std::size_t MaxN>
+SUTRO_HOST_DEVICE small_result solve_seed(const tasks::task_spec& spec, std::uint64_t seed, std::size_t m) {
+  const fused_system<MaxN> sys(spec, seed);
+  return solve_small<MaxN>(spec.n, m, sys);
+}
+
+/// System s of a batch stored as systems x m rows of rw words and m labels.
+template <std::size_t MaxN>
+SUTRO_HOST_DEVICE small_result solve_stored(const tasks::task_spec& spec, const std::uint64_t* words,
+                                            const std::int32_t* labels, std::size_t m) {
+  const std::size_t rw = (spec.n + 63) / 64;
+  return solve_small<MaxN>(spec.n, m, [&](std::size_t i, std::uint64_t* row) {
+    for (std::size_t w = 0; w < rw; ++w) row[w] = words[i * rw + w];
+    return tasks::label_bit(spec.enc, labels[i]);
+  });
+}
+} // namespace detail
+
+/// One system per seed, each generating its own samples [0, m) of the train split.
+template <class Backend>
+  requires is_host_backend_v<Backend>
+std::vector<small_result> solve_batch(Backend, const tasks::task_spec& spec, std::span<const std::uint64_t> seeds,
+                                      std::size_t samples_per_system, tasks::batch_options o = {}) {
+  detail::check_batch_spec(spec, "sutro::solvers::solve_batch");
+  std::vector<small_result> out(seeds.size());
+  tasks::detail::parallel_ranges(seeds.size(), o.threads, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i)
+      out[i] = spec.n <= 64 ? detail::solve_seed<64>(spec, seeds[i], samples_per_system)
+                            : detail::solve_seed<128>(spec, seeds[i], samples_per_system);
+  });
+  return out;
+}
+
+/// One system per system of `b` (samples from tasks::generate_batch on the same backend).
+template <class Backend>
+  requires is_host_backend_v<Backend>
+std::vector<small_result> solve_batch(Backend, const tasks::sample_batch<Backend>& b, tasks::batch_options o = {}) {
+  detail::check_batch_spec(b.spec, "sutro::solvers::solve_batch");
+  std::vector<small_result> out(b.systems);
+  tasks::detail::parallel_ranges(b.systems, o.threads, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t s = lo; s < hi; ++s) {
+      const std::uint64_t* w = b.words.data() + s * b.count * b.row_words;
+      const std::int32_t* l = b.labels.data() + s * b.count;
+      out[s] = b.spec.n <= 64 ? detail::solve_stored<64>(b.spec, w, l, b.count)
+                              : detail::solve_stored<128>(b.spec, w, l, b.count);
+    }
+  });
+  return out;
+}
+
+} // namespace sutro::solvers
+
+#if defined(__CUDACC__)
+#include "sutro/solvers/cuda/batch.cuh"
+#endif

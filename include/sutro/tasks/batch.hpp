@@ -1,0 +1,100 @@
+#pragma once
+// Many tasks at once: the samples of one task spec for a list of seeds, in the
+// memory of a backend. Row r of system s is sample (first + r) of the task with
+// seeds[s], bit for bit what sparse_task(spec, seeds[s]).packed(split, count, first)
+// holds, on every backend (the cuda one is in tasks/cuda/batch.cuh).
+//
+//   std::vector<std::uint64_t> seeds = {1, 2, 3};
+//   auto b = sutro::tasks::generate_batch(sutro::simd{}, spec, seeds, sutro::tasks::split::train, 80);
+//   const std::uint64_t* row = b.row(/*system*/ 2, /*sample*/ 5);   // b.row_words words
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "sutro/backend/traits.hpp"
+#include "sutro/tasks/samples.hpp"
+#include "sutro/tasks/sparse_task.hpp"
+
+namespace sutro::tasks {
+
+/// The container of a batch on a backend: an accounted vector on the host.
+template <class T, class Backend>
+struct batch_buffer {
+  using type = sample_vector<T>;
+};
+template <class T>
+struct batch_buffer<T, cuda>;  // a device array: tasks/cuda/batch.cuh
+
+template <class Backend>
+struct sample_batch {
+  task_spec spec{};            ///< noise: of the split that made it (0 for test)
+  std::size_t systems = 0;     ///< seeds
+  std::size_t count = 0;       ///< samples per system
+  std::size_t row_words = 0;   ///< (n + 63) / 64
+  typename batch_buffer<std::uint64_t, Backend>::type words;  ///< systems x count x row_words
+  typename batch_buffer<std::int32_t, Backend>::type labels;  ///< systems x count
+
+  /// Host backends only: row r of system s.
+  [[nodiscard]] const std::uint64_t* row(std::size_t s, std::size_t r) const noexcept {
+    return words.data() + (s * count + r) * row_words;
+  }
+  [[nodiscard]] std::int32_t label(std::size_t s, std::size_t r) const noexcept {
+    return labels[s * count + r];
+  }
+};
+
+struct batch_options {
+  std::uint64_t test_seed_offset = 1000;  ///< as sparse_task's
+  unsigned threads = 0;                   ///< host worker threads; 0: one per core
+};
+
+namespace detail {
+/// Runs f(first, last) over [0, items) in contiguous pieces on up to `threads` threads.
+template <class F>
+void parallel_ranges(std::size_t items, unsigned threads, F&& f) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t parts = std::min<std::size_t>(threads, items / 64 + 1);
+  if (parts <= 1) {
+    f(std::size_t{0}, items);
+    return;
+  }
+  std::vector<std::thread> pool;
+  for (std::size_t p = 1; p < parts; ++p)
+    pool.emplace_back([&, p] { f(items * p / parts, items * (p + 1) / parts); });
+  f(std::size_t{0}, items / parts);
+  for (auto& t : pool) t.join();
+}
+} // namespace detail
+
+/// Samples [first, first + count) of `s` for each seed, on a host backend.
+template <class Backend>
+  requires is_host_backend_v<Backend>
+sample_batch<Backend> generate_batch(Backend, const task_spec& spec, std::span<const std::uint64_t> seeds,
+                                     split s, std::size_t count, std::uint64_t first = 0,
+                                     batch_options o = {}) {
+  validate(spec);
+  sample_batch<Backend> b;
+  b.spec = spec;
+  if (s == split::test) b.spec.noise = 0.0;
+  b.systems = seeds.size();
+  b.count = count;
+  b.row_words = (spec.n + 63) / 64;
+  b.words.assign(b.systems * count * b.row_words, 0);
+  b.labels.assign(b.systems * count, 0);
+  detail::parallel_ranges(b.systems, o.threads, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i)
+      sparse_task(spec, seeds[i], o.test_seed_offset)
+          .generate(s, first, count, b.words.data() + i * count * b.row_words, b.labels.data() + i * count);
+  });
+  return b;
+}
+
+} // namespace sutro::tasks
+
+#if defined(__CUDACC__)
+#include "sutro/tasks/cuda/batch.cuh"
+#endif
