@@ -100,6 +100,44 @@ struct traced_accessor {
 template <class A>
 inline constexpr bool exposes_data_v = std::is_same_v<typename A::reference, typename A::element_type&>;
 
+/// A pointer-like handle through an accessor (p[i], p + n, *p) for kernels
+/// written once against "something indexable": with an accessor whose
+/// reference is a plain T& use T* itself (see handle_t), so that instantiation
+/// is the raw-pointer code; otherwise every p[i] goes through access(). It
+/// never converts to a raw pointer.
+template <class T, class Accessor>
+class accessed_ptr {
+ public:
+  using element_type = T;
+  using reference = typename Accessor::reference;
+  accessed_ptr(typename Accessor::data_handle_type p, Accessor acc) noexcept : p_(p), acc_(acc) {}
+  /// A handle to non-const elements converts to one to const elements.
+  template <class U, class A2>
+    requires(std::is_same_v<const U, T> && !std::is_same_v<U, T>)
+  accessed_ptr(const accessed_ptr<U, A2>& o) noexcept : p_(o.p_), acc_{o.acc_.sink} {}
+
+  reference operator[](std::size_t i) const { return acc_.access(p_, i); }
+  reference operator*() const { return acc_.access(p_, 0); }
+  accessed_ptr operator+(std::size_t n) const noexcept { return {acc_.offset(p_, n), acc_}; }
+
+ private:
+  template <class, class>
+  friend class accessed_ptr;
+  typename Accessor::data_handle_type p_;
+  Accessor acc_;
+};
+
+/// T* for accessors that expose data (default_accessor), accessed_ptr otherwise.
+template <class T, class Accessor>
+using handle_t = std::conditional_t<exposes_data_v<Accessor>, T*, accessed_ptr<T, Accessor>>;
+
+/// The handle a kernel indexes: the raw pointer itself under default_accessor.
+template <class Accessor, class T>
+handle_t<T, Accessor> make_handle(T* p, const Accessor& acc) noexcept {
+  if constexpr (exposes_data_v<Accessor>) return (void)acc, p;
+  else return accessed_ptr<T, Accessor>(p, acc);
+}
+
 /// A 1-D or row-major 2-D view (rows x cols, row stride >= cols) over a buffer.
 template <class T, class Accessor = default_accessor<T>>
 class view {

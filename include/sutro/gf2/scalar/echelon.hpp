@@ -7,6 +7,7 @@
 
 #include "sutro/backend/tags.hpp"
 #include "sutro/gf2/matrix.hpp"
+#include "sutro/gf2/scalar/access.hpp"
 #include "sutro/gf2/scalar/add.hpp"
 
 namespace sutro::gf2 {
@@ -20,9 +21,10 @@ struct echelon_info {
 namespace kernels {
 
 // Rows at and below the current pivot row are zero left of the current column,
-// so swaps and XORs start at the pivot's word.
-template <class Tag>
-echelon_info echelonize_rowwise(Tag tag, detail::mblock a, bool reduced, std::size_t col_limit) {
+// so swaps and XORs start at the pivot's word. Block: detail::mblock, or a
+// detail::accessed_block (traced runs; see scalar/access.hpp).
+template <class Tag, class Block>
+echelon_info echelonize_rowwise(Tag tag, Block a, bool reduced, std::size_t col_limit) {
   echelon_info info;
   const std::size_t used = a.words();
   std::size_t r = 0;
@@ -30,11 +32,11 @@ echelon_info echelonize_rowwise(Tag tag, detail::mblock a, bool reduced, std::si
     const std::size_t w = c / 64;
     const word bit = word{1} << (c % 64);
     std::size_t p = r;
-    while (p < a.rows && !(a.row(p)[w] & bit)) ++p;
+    while (p < a.rows && !(word(a.row(p)[w]) & bit)) ++p;
     if (p == a.rows) continue;
-    if (p != r) std::swap_ranges(a.row(p) + w, a.row(p) + used, a.row(r) + w);
+    if (p != r) swap_words(a.row(p) + w, a.row(r) + w, used - w);
     for (std::size_t i = reduced ? 0 : r + 1; i < a.rows; ++i)
-      if (i != r && (a.row(i)[w] & bit)) xor_row(tag, a.row(i) + w, a.row(r) + w, used - w);
+      if (i != r && (word(a.row(i)[w]) & bit)) xor_row(tag, a.row(i) + w, a.row(r) + w, used - w);
     info.pivots.push_back(c);
     ++r;
   }
