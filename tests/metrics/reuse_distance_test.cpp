@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <unordered_map>
 #include <vector>
 
 #include "support/catch.hpp"
@@ -46,6 +47,38 @@ struct naive_stack {
       ++hist[d];
     }
     stack.insert(stack.begin(), k);
+    return d;
+  }
+};
+
+// A second, independent reference for long traces: a Fenwick tree over raw
+// time steps (one per access or preload, never compacted) marking the latest
+// step of each key, plus the reuse-time sum (accesses between, inclusive).
+struct raw_time_reference {
+  std::vector<std::uint32_t> tree;
+  std::unordered_map<std::uint64_t, std::pair<std::size_t, std::uint64_t>> last;  // step, access count
+  std::size_t step = 0;
+  std::uint64_t accesses = 0, reuse_time_sum = 0, reuses = 0;
+  explicit raw_time_reference(std::size_t steps) : tree(steps + 1, 0) {}
+  void add(std::size_t i, int v) {
+    for (++i; i < tree.size(); i += i & (~i + 1)) tree[i] += static_cast<std::uint32_t>(v);
+  }
+  std::uint64_t prefix(std::size_t i) const {  // marks at steps < i
+    std::uint64_t s = 0;
+    for (; i > 0; i &= i - 1) s += tree[i];
+    return s;
+  }
+  std::uint64_t touch(std::uint64_t k, bool is_access) {  // distance, 0 if cold
+    accesses += is_access;
+    std::uint64_t d = 0;
+    auto it = last.find(k);
+    if (it != last.end()) {
+      d = prefix(step) - prefix(it->second.first);
+      add(it->second.first, -1);
+      if (is_access) reuse_time_sum += accesses - it->second.second, ++reuses;
+    }
+    add(step, 1);
+    last[k] = {step++, accesses};
     return d;
   }
 };
@@ -211,5 +244,75 @@ TEST_CASE("ICS'22 naive matmul DMD closed form, n = 2..32", "[metrics]") {
     double measured = double(a_inner + a_first) * std::sqrt(2 * N);
     for (auto [d, c] : bh) measured += double(c) * std::sqrt(double(d));
     REQUIRE(measured == Approx(formula).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("long traces over many keys equal a raw-time Fenwick reference", "[metrics]") {
+  // Up to 1e5 live keys: several levels of the block tree, many compactions,
+  // keys dense, sparse (hashed) and near 2^64.
+  std::mt19937_64 rng(11);
+  for (std::uint64_t alphabet : {511u, 512u, 513u, 8191u, 70000u, 100000u}) {
+    for (int keys = 0; keys < 3; ++keys) {
+      const std::size_t n = alphabet > 10000 ? 400000 : 60000;
+      reuse_distance rd({.unit = granularity::element, .cold = cold_policy::separate, .initial_window = 512});
+      raw_time_reference ref(n);
+      std::uniform_int_distribution<std::uint64_t> pick(0, alphabet - 1);
+      for (std::size_t i = 0; i < n; ++i) {
+        // Mostly uniform; sometimes a recent key (short distances), sometimes a sweep.
+        std::uint64_t x = (i % 3 == 0) ? i % alphabet : pick(rng);
+        if (i % 7 == 0) x = pick(rng) % 16;
+        const std::uint64_t k = keys == 0 ? x : keys == 1 ? x * 0x9E3779B97F4A7C15ULL : ~std::uint64_t{0} - x;
+        REQUIRE(rd.access(k) == ref.touch(k, true));
+      }
+      REQUIRE(rd.reuses() == ref.reuses);
+      REQUIRE(rd.distinct() == ref.last.size());
+      CHECK(rd.mean_reuse_time() == double(ref.reuse_time_sum) / double(ref.reuses));
+    }
+  }
+}
+
+TEST_CASE("reuse time stays exact with preloads and failed accesses across compactions", "[metrics]") {
+  std::mt19937_64 rng(13);
+  for (cold_policy cold : {cold_policy::separate, cold_policy::stack_depth, cold_policy::preloaded}) {
+    reuse_distance rd({.unit = granularity::element, .cold = cold, .initial_window = 512});
+    raw_time_reference ref(200000);
+    std::vector<std::uint64_t> batch;
+    std::uint64_t distinct = 0;
+    for (std::uint64_t k = 0; k < 300; ++k) rd.preload(k), ref.touch(k, false), ++distinct;
+    for (int round = 0; round < 200; ++round) {
+      const int what = int(rng() % 8);
+      if (what == 0) {  // preload, new or existing key
+        const std::uint64_t k = rng() % 3000;
+        distinct += ref.last.count(k) == 0;
+        rd.preload(k);
+        ref.touch(k, false);
+      } else if (what == 1 && cold == cold_policy::preloaded) {
+        // A failing access changes no distance, but it was an access: it
+        // counts in accesses() and in later reuse times.
+        CHECK_THROWS_AS(rd.access(1000000 + rng() % 5), std::invalid_argument);
+        ++ref.accesses;
+      } else {  // a run of accesses, by batch or one by one
+        batch.clear();
+        for (int i = 0, m = int(rng() % 1000); i < m; ++i) {
+          std::uint64_t k = rng() % (what < 4 ? 300 : 3000);
+          if (cold == cold_policy::preloaded && !ref.last.count(k)) k %= 300;
+          batch.push_back(k);
+        }
+        if (what & 1) {
+          rd.access(batch.data(), batch.size());
+          for (auto k : batch) distinct += ref.last.count(k) == 0, ref.touch(k, true);
+        } else {
+          for (auto k : batch) {
+            distinct += ref.last.count(k) == 0;
+            const auto expect = ref.touch(k, true);
+            REQUIRE(rd.access(k) == (expect ? expect : cold == cold_policy::stack_depth ? distinct : 0));
+          }
+        }
+      }
+      REQUIRE(rd.accesses() == ref.accesses);
+      REQUIRE(rd.reuses() == ref.reuses);
+      REQUIRE(rd.distinct() == distinct);
+      REQUIRE(rd.mean_reuse_time() == (ref.reuses ? double(ref.reuse_time_sum) / double(ref.reuses) : 0.0));
+    }
   }
 }

@@ -9,12 +9,19 @@
 //   rd.histogram()[d];         // accesses at distance d (index 0 unused)
 //   rd.misses(64);             // misses of a 64-entry fully associative LRU cache
 //
-// How: a bitmap over access times holds a 1 at the time of the latest access
-// of each live key, with a Fenwick tree over the bitmap's 64-bit words (so
-// the tree is 64x smaller and stays in cache); the distance of an access to
-// a key last seen at time p is 1 + (number of 1s after p). When the time
-// axis fills up, the live marks are renumbered densely (compaction), so
-// memory is O(distinct keys + window) and the trace can be arbitrarily long.
+// How: a bitmap over access times holds a 1 at the time slot of the latest
+// access of each live key; the distance of an access to a key last seen at
+// slot p is the number of 1s from p on. Counting them: popcounts inside the
+// 512-bit block of p (one cache line), plus a fixed-height tree of 16-way
+// nodes over blocks whose nodes hold exclusive prefix counts (one load per
+// level to query, one 16-lane add per level to update: no data-dependent
+// branches). The block being filled at the end of the time axis enters the
+// tree only once it is full. When the time axis fills up, the live marks are
+// renumbered densely (compaction), so memory is O(distinct keys + window)
+// and the trace can be arbitrarily long. Reuse times are not stored per key:
+// each reuse adds t - t' and places its mark at t, which telescopes to a sum
+// over cold accesses plus the times of the live marks (kept per slot, O(1) per
+// access), evaluated when mean_reuse_time() is asked for.
 //
 // Cold (first) accesses follow cold_policy:
 //   separate     - not in the histogram, counted in cold_accesses() (infinite distance)
@@ -23,6 +30,7 @@
 // preload(k) places k on top of the stack without recording an access (so the
 // last key preloaded is at depth 1), under any policy.
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
@@ -49,48 +57,15 @@ struct reuse_distance_options {
 class reuse_distance {
  public:
   explicit reuse_distance(reuse_distance_options options = {}) : opt_(options) {
-    window_ = std::bit_ceil(std::max<std::size_t>(options.initial_window, 64));
+    window_ = std::bit_ceil(std::max<std::size_t>(options.initial_window, block_bits));
     bits_.assign(window_ / 64, 0);
-    tree_.assign(window_ / 64 + 1, 0);
+    build_tree();
     rehash(1 << 10);
   }
 
   /// Records one access to `key` (a unit index) and returns its distance,
   /// 0 for a cold access under cold_policy::separate.
-  std::uint64_t access(std::uint64_t key) {
-    ++accesses_;
-    const std::size_t slot = find_or_insert(key);
-    entry& e = table_[slot];
-    std::uint64_t d;
-    if (e.pos == detached) {  // cold
-      if (opt_.cold == cold_policy::preloaded) {
-        e.pos = unused;  // leave the table as it was
-        --used_;
-        last_.pop_back();
-        erase_fixup(slot);
-        throw std::invalid_argument("reuse_distance: cold access to key " + std::to_string(key) +
-                                    " under cold_policy::preloaded (preload every input first)");
-      }
-      ++distinct_;
-      if (opt_.cold == cold_policy::separate) {
-        ++cold_;
-        d = 0;
-      } else {
-        d = distinct_;  // stack size before (distinct_-1) + 1
-        count(d);
-      }
-    } else {
-      d = live_ - rank(e.pos) + 1;  // marks strictly after pos, plus itself
-      clear(e.pos);
-      e.pos = detached;  // not live while place() may compact
-      reuse_time_sum_ += accesses_ - last_[e.index];
-      ++reuses_;
-      count(d);
-    }
-    place(slot);
-    last_[table_[slot].index] = accesses_;
-    return d;
-  }
+  std::uint64_t access(std::uint64_t key) { return step<false>(key); }
 
   /// Records a batch of accesses; same result as one by one, faster: hash
   /// slots are prefetched ahead and histogram updates are batched so that
@@ -101,19 +76,16 @@ class reuse_distance {
     for (std::size_t base = 0; base < n; base += chunk) {
       const std::size_t m = std::min(chunk, n - base);
       std::size_t done = 0;
-      batching_ = true;
       try {
         for (; done < m; ++done) {
           if (base + done + ahead < n) __builtin_prefetch(&table_[mix(keys[base + done + ahead]) & mask_]);
-          d[done] = access(keys[base + done]);
+          d[done] = step<true>(keys[base + done]);
         }
       } catch (...) {  // keep the accesses made before the failing one
-        batching_ = false;
         for (std::size_t i = 0; i < done; ++i)
           if (d[i]) count(d[i]);
         throw;
       }
-      batching_ = false;
       std::uint64_t top = 0;
       for (std::size_t i = 0; i < m; ++i) top = std::max(top, d[i]);
       if (top >= hist_.size()) hist_.resize(std::max<std::size_t>(top + 1, hist_.size() * 2), 0);
@@ -139,14 +111,16 @@ class reuse_distance {
   /// access (an input that is already in fast memory).
   void preload(std::uint64_t key) {
     const std::size_t slot = find_or_insert(key);
-    if (table_[slot].pos == detached) {
+    const std::uint32_t pos = table_[slot].pos;
+    if (pos == detached) {
       ++distinct_;
-    } else {
-      clear(table_[slot].pos);
+      time_sum_ -= accesses_;
+    } else {  // the interval up to now is no reuse: take its start back out
+      time_sum_ += slot_time(pos) - accesses_;
+      clear(pos);
       table_[slot].pos = detached;
     }
     place(slot);
-    last_[table_[slot].index] = accesses_;
   }
 
   // --- results -----------------------------------------------------------
@@ -178,8 +152,12 @@ class reuse_distance {
   /// Mean reuse TIME (accesses since the previous access to the same key,
   /// counting the access itself, so an immediate re-access is 1): what the
   /// group's first "ARD" actually computed. Cold accesses excluded.
+  /// O(window): sums the times of the live marks.
   [[nodiscard]] double mean_reuse_time() const noexcept {
-    return reuses_ ? double(reuse_time_sum_) / double(reuses_) : 0.0;
+    if (!reuses_) return 0.0;
+    std::uint64_t sum = time_sum_;  // modulo 2^64; the true sum fits
+    for_each_live([&](std::uint64_t t) { sum += t; });
+    return double(sum) / double(reuses_);
   }
   /// Misses of a fully associative LRU cache holding `capacity` units: every
   /// access with distance > capacity, plus every cold access.
@@ -222,54 +200,153 @@ class reuse_distance {
   }
   /// Bytes of bookkeeping currently held (grows with distinct keys + window).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return tree_.capacity() * sizeof(std::uint32_t) + bits_.capacity() * sizeof(std::uint64_t) +
-           table_.capacity() * sizeof(entry) + (hist_.capacity() + last_.capacity()) * sizeof(std::uint64_t);
+    return tree_.capacity() * sizeof(node) + bits_.capacity() * sizeof(std::uint64_t) +
+           table_.capacity() * sizeof(entry) + (hist_.capacity() + old_time_.capacity()) * sizeof(std::uint64_t) +
+           breaks_.capacity() * sizeof(time_break);
   }
   [[nodiscard]] const reuse_distance_options& options() const noexcept { return opt_; }
 
  private:
+  static constexpr std::size_t block_bits = 512;  // one cache line of bitmap
   static constexpr std::uint32_t unused = std::numeric_limits<std::uint32_t>::max();  // empty slot
   static constexpr std::uint32_t detached = unused - 1;  // key known, not on the stack (transient)
+  static constexpr std::uint64_t never = ~std::uint64_t{0};
   struct alignas(16) entry {  // 16 bytes: never straddles a cache line
     std::uint64_t key;
-    std::uint32_t index;  // dense key number, into last_
-    std::uint32_t pos;   // time slot of its latest access, or unused / detached
+    std::uint32_t pos;  // time slot of its latest access, or unused / detached
+    std::uint32_t spare;
+  };
+  struct alignas(64) node {  // c[j] = marks in children 0..j-1 (exclusive prefix)
+    std::uint32_t c[16];
+  };
+  struct time_break {  // from `slot` on, slot s was placed at access count time + (s - slot)
+    std::size_t slot;
+    std::uint64_t time;
   };
 
+  template <bool Batch>
+  std::uint64_t step(std::uint64_t key) {
+    ++accesses_;
+    const std::size_t slot = find_or_insert(key);
+    const std::uint32_t pos = table_[slot].pos;
+    std::uint64_t d;
+    if (pos == detached) [[unlikely]] {
+      d = cold(slot, key);
+      if (!Batch && d) count(d);
+    } else {
+      d = live_ - rank(pos);  // marks from pos on, itself included
+      clear(pos);
+      table_[slot].pos = detached;  // not live while place() may compact
+      ++reuses_;
+      if (!Batch) count(d);
+    }
+    place(slot);
+    return d;
+  }
+  std::uint64_t cold(std::size_t slot, std::uint64_t key) {
+    if (opt_.cold == cold_policy::preloaded) {
+      table_[slot].pos = unused;  // leave the table as it was
+      --used_;
+      erase_fixup(slot);
+      throw std::invalid_argument("reuse_distance: cold access to key " + std::to_string(key) +
+                                  " under cold_policy::preloaded (preload every input first)");
+    }
+    ++distinct_;
+    time_sum_ -= accesses_;
+    if (opt_.cold == cold_policy::separate) {
+      ++cold_;
+      return 0;
+    }
+    return distinct_;  // stack size before (distinct_-1) + 1
+  }
   void count(std::uint64_t d) {
-    if (batching_) return;  // the batch adds it
     if (d >= hist_.size()) hist_.resize(std::max<std::size_t>(d + 1, hist_.size() * 2), 0);
     ++hist_[d];
   }
-  // Marks at time slots <= pos.
+
+  // Marks at time slots < pos: tree over the blocks before pos's block, then
+  // masked popcounts of the words of its block (branch-free, one cache line).
   [[nodiscard]] std::uint64_t rank(std::uint32_t pos) const noexcept {
-    const std::size_t w = pos >> 6;
-    std::uint64_t s = static_cast<std::uint64_t>(std::popcount(bits_[w] << (63 - (pos & 63))));
-    for (std::size_t i = w; i > 0; i &= i - 1) s += tree_[i];  // words 0..w-1
+    const std::size_t b = pos / block_bits;
+    std::uint64_t s = 0;
+    std::size_t i = b;
+    for (std::size_t l = 0; l < levels_; ++l, i /= 16) s += tree_[level_at_[l] + i / 16].c[i % 16];
+    // Written so that compilers vectorize it (all ones before word wi, the
+    // bits below pos in word wi, nothing after).
+    const std::uint64_t* w = &bits_[b * 8];
+    const std::uint64_t wi = (pos >> 6) & 7, low = (std::uint64_t{1} << (pos & 63)) - 1;
+    for (std::uint64_t j = 0; j < 8; ++j) {
+      const std::uint64_t m = (std::uint64_t{0} - std::uint64_t(j < wi)) | (low & (std::uint64_t{0} - std::uint64_t(j == wi)));
+      s += static_cast<std::uint64_t>(std::popcount(w[j] & m));
+    }
     return s;
   }
-  void add_word(std::size_t w, std::uint32_t delta) noexcept {  // delta is +1 or (uint32)-1
-    for (std::size_t i = w + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += delta;
+  void tree_add(std::size_t b, std::uint32_t delta) noexcept {  // delta: count change, modulo 2^32
+    std::size_t i = b;
+    for (std::size_t l = 0; l < levels_; ++l, i /= 16) {
+      node& nd = tree_[level_at_[l] + i / 16];
+      const auto lane = static_cast<std::uint32_t>(i % 16);
+      // One masked vector add; GCC would unroll it into 16 scalar selects.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 1
+#endif
+      for (std::uint32_t j = 0; j < 16; ++j) nd.c[j] += j > lane ? delta : 0u;
+    }
+  }
+  [[nodiscard]] std::uint32_t block_count(std::size_t b) const noexcept {
+    std::uint32_t s = 0;
+    for (std::size_t j = 0; j < 8; ++j) s += static_cast<std::uint32_t>(std::popcount(bits_[b * 8 + j]));
+    return s;
   }
   void clear(std::uint32_t pos) noexcept {
     bits_[pos >> 6] &= ~(std::uint64_t{1} << (pos & 63));
-    add_word(pos >> 6, std::uint32_t(-1));
     --live_;
+    const std::size_t b = pos / block_bits;
+    tree_add(b, 0u - std::uint32_t(b < next_ / block_bits));  // the block being filled is not in the tree
   }
   void place(std::size_t slot) {
-    if (next_ == window_) compact();
+    if (next_ == window_) [[unlikely]] compact();
     const std::size_t t = next_++;
     table_[slot].pos = static_cast<std::uint32_t>(t);
     bits_[t >> 6] |= std::uint64_t{1} << (t & 63);
-    add_word(t >> 6, 1);
     ++live_;
+    if (accesses_ != expect_) [[unlikely]] breaks_.push_back({t, accesses_});  // a preload or a failed access
+    expect_ = accesses_ + 1;
+    if (next_ % block_bits == 0) tree_add(t / block_bits, block_count(t / block_bits));  // block full
+  }
+  // Access count at which slot s (live) was placed.
+  [[nodiscard]] std::uint64_t slot_time(std::size_t s) const noexcept {
+    if (s < fresh_begin_) return old_time_[s];
+    auto it = std::upper_bound(breaks_.begin(), breaks_.end(), s,
+                               [](std::size_t x, const time_break& br) { return x < br.slot; });
+    --it;  // breaks_[0].slot == fresh_begin_
+    return it->time + (s - it->slot);
+  }
+  template <class F>
+  void for_each_live(F&& f) const {  // f(time) for the live marks in slot order
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < (next_ + 63) / 64; ++i)
+      for (std::uint64_t x = bits_[i]; x; x &= x - 1) {
+        const std::size_t s = i * 64 + static_cast<std::size_t>(std::countr_zero(x));
+        if (s < fresh_begin_) {
+          f(old_time_[s]);
+        } else {
+          while (k + 1 < breaks_.size() && breaks_[k + 1].slot <= s) ++k;
+          f(breaks_[k].time + (s - breaks_[k].slot));
+        }
+      }
   }
   // Renumber live marks 0..live-1 in time order (new slot = rank among
-  // marks); grow so that at least half of the window is free afterwards.
+  // marks); grow so that at least 7/8 of the window is free afterwards: a
+  // slot costs one bit, and the pass over the hash table is then paid once
+  // per 7 x live accesses or more.
   void compact() {
     std::size_t w = window_;
-    while (w < 2 * (live_ + 1)) w *= 2;
+    while (w < 8 * (live_ + 1)) w *= 2;
     if (w >= std::size_t(detached)) throw std::length_error("reuse_distance: too many distinct keys");
+    std::vector<std::uint64_t> times;
+    times.reserve(live_);
+    for_each_live([&](std::uint64_t t) { times.push_back(t); });
     std::vector<std::uint32_t> before(bits_.size());  // marks in words 0..i-1
     std::uint32_t run = 0;
     for (std::size_t i = 0; i < bits_.size(); ++i) {
@@ -287,13 +364,36 @@ class reuse_distance {
     bits_.assign(w / 64, 0);
     for (std::size_t i = 0; i < n / 64; ++i) bits_[i] = ~std::uint64_t{0};
     if (n % 64) bits_[n / 64] = (std::uint64_t{1} << (n % 64)) - 1;
-    tree_.assign(w / 64 + 1, 0);
-    for (std::size_t i = 1; i < tree_.size(); ++i) {  // O(words) Fenwick build
-      tree_[i] += static_cast<std::uint32_t>(std::popcount(bits_[i - 1]));
-      const std::size_t j = i + (i & (~i + 1));
-      if (j < tree_.size()) tree_[j] += tree_[i];
-    }
     next_ = n;
+    build_tree();
+    old_time_.swap(times);
+    fresh_begin_ = n;
+    breaks_.clear();
+    expect_ = never;
+  }
+  // Levels of 16-way nodes over the window's blocks, up to a single root;
+  // the full blocks before next_'s block are counted.
+  void build_tree() {
+    const std::size_t blocks = window_ / block_bits;
+    std::size_t total = 0;
+    levels_ = 0;
+    for (std::size_t m = blocks; levels_ == 0 || m > 1; ++levels_) {
+      m = (m + 15) / 16;
+      level_at_[levels_] = total;
+      total += m;
+    }
+    tree_.assign(total, node{});
+    std::vector<std::uint32_t> cnt(blocks, 0), up;
+    for (std::size_t b = 0; b < next_ / block_bits; ++b) cnt[b] = block_count(b);
+    for (std::size_t l = 0; l < levels_; ++l) {
+      up.assign((cnt.size() + 15) / 16, 0);
+      for (std::size_t k = 0; k < cnt.size(); ++k) {
+        node& nd = tree_[level_at_[l] + k / 16];
+        for (std::size_t j = k % 16 + 1; j < 16; ++j) nd.c[j] += cnt[k];
+        up[k / 16] += cnt[k];
+      }
+      cnt.swap(up);
+    }
   }
   static std::uint64_t mix(std::uint64_t k) noexcept {
     k ^= k >> 33;
@@ -312,8 +412,7 @@ class reuse_distance {
       rehash(table_.size() * 2);
       return find_or_insert(key);
     }
-    table_[i] = {key, static_cast<std::uint32_t>(used_), detached};
-    last_.push_back(0);
+    table_[i] = {key, detached, 0};
     ++used_;
     return i;
   }
@@ -331,7 +430,7 @@ class reuse_distance {
   void rehash(std::size_t size) {
     std::vector<entry> old;
     old.swap(table_);
-    table_.assign(size, entry{0, 0, unused});  // index 0 unused: pos marks emptiness
+    table_.assign(size, entry{0, unused, 0});
     mask_ = size - 1;
     for (const entry& e : old) {
       if (e.pos == unused) continue;
@@ -343,13 +442,21 @@ class reuse_distance {
 
   reuse_distance_options opt_;
   std::vector<std::uint64_t> bits_;  // 1 at the latest time slot of each live key
-  std::vector<std::uint32_t> tree_;  // Fenwick over popcounts of bits_ words, 1-based
+  std::vector<node> tree_;           // levels_ levels, level l from tree_[level_at_[l]]
+  std::size_t level_at_[8] = {};     // 16^7 blocks of 512 slots exceed any window
+  std::size_t levels_ = 0;
   std::vector<entry> table_;
   std::vector<std::uint64_t> hist_;
-  std::vector<std::uint64_t> last_;  // per key: access count at its latest access (reuse time)
+  // Access count of each live mark's placement (for mean_reuse_time):
+  // slots < fresh_begin_ (renumbered by the last compaction) in old_time_,
+  // later ones from breaks_ (one entry per preload or failed access).
+  std::vector<std::uint64_t> old_time_;
+  std::vector<time_break> breaks_;
+  std::size_t fresh_begin_ = 0;
+  std::uint64_t expect_ = never;  // placement time that continues the current break
   std::size_t window_ = 0, next_ = 0, mask_ = 0, used_ = 0;
-  bool batching_ = false;
-  std::uint64_t live_ = 0, accesses_ = 0, cold_ = 0, distinct_ = 0, reuses_ = 0, reuse_time_sum_ = 0;
+  std::uint64_t live_ = 0, accesses_ = 0, cold_ = 0, distinct_ = 0, reuses_ = 0;
+  std::uint64_t time_sum_ = 0;  // reuse times' sum minus the live marks' times, modulo 2^64
 };
 
 }  // namespace sutro::memory
