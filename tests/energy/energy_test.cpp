@@ -7,7 +7,6 @@
 
 #include "support/catch.hpp"
 #include "sutro/energy/cost_model.hpp"
-#include "sutro/energy/nvml.hpp"
 #include "sutro/energy/rapl.hpp"
 #include "sutro/energy/summary.hpp"
 
@@ -96,17 +95,6 @@ TEST_CASE("RAPL meter says clearly when there is nothing to read", "[energy]") {
   { scoped_energy s(scoped, sys.root / "nope"); }
   CHECK(!scoped.available);
   CHECK(!scoped.message.empty());
-}
-
-TEST_CASE("NVML meter without NVML says so", "[energy]") {
-#if !defined(SUTRO_HAS_NVML)
-  nvml_meter gpu;
-  CHECK(!gpu.available());
-  gpu.start();
-  const auto r = gpu.stop();
-  CHECK(!r.available);
-  CHECK(r.message.find("NVML not available") != std::string::npos);
-#endif
 }
 
 TEST_CASE("cost model maps a histogram onto tiers", "[energy]") {

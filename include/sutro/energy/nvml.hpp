@@ -1,45 +1,87 @@
 #pragma once
 // energy::nvml_meter: measured GPU energy from NVML's total energy counter
 // (nvmlDeviceGetTotalEnergyConsumption, mJ since driver load, Volta and later).
-// Compiled in only with SUTRO_HAS_NVML defined (and -lnvidia-ml); otherwise
-// every result has available == false and says why.
+// NVML is loaded at run time (dlopen of libnvidia-ml.so.1, which ships with the
+// NVIDIA driver), so this compiles everywhere without nvml.h or -lnvidia-ml;
+// where the library, the driver or the GPU is missing, every result has
+// available == false and says why ("libnvidia-ml.so.1 not found ...").
 //
 //   sutro::energy::nvml_meter gpu(0);     // device index
 //   gpu.start();  run_on_gpu();  auto r = gpu.stop();
 //   r.available ? r.joules : 0;          // r.message says why not
+//
+// nvml_meter(device, library) loads another file (a path or a soname): for a
+// driver installed in an odd place, and for tests against a fake library.
+// The counter is 64-bit in mJ, so it does not wrap in practice.
 
 #include <chrono>
+#include <cstring>
 #include <string>
+#include <utility>
 
 #include "sutro/energy/rapl.hpp"
 
-#if defined(SUTRO_HAS_NVML)
-#include <nvml.h>
+#if __has_include(<dlfcn.h>)
+#include <dlfcn.h>
+#define SUTRO_HAS_DLOPEN 1
 #endif
 
 namespace sutro::energy {
 
+namespace detail {
+// The little of NVML's C API used here, declared by hand: functions return
+// nvmlReturn_t (an int-sized enum, NVML_SUCCESS = 0) and devices are opaque
+// handles.
+struct nvml_device_st;
+using nvml_device = nvml_device_st*;
+struct nvml_api {
+  int (*init)() = nullptr;                                   // nvmlInit_v2
+  int (*shutdown)() = nullptr;                               // nvmlShutdown
+  int (*handle_by_index)(unsigned, nvml_device*) = nullptr;  // nvmlDeviceGetHandleByIndex_v2
+  int (*total_energy)(nvml_device, unsigned long long*) = nullptr;  // nvmlDeviceGetTotalEnergyConsumption
+  const char* (*error_string)(int) = nullptr;                // nvmlErrorString
+};
+constexpr int nvml_success = 0;
+}  // namespace detail
+
 class nvml_meter {
  public:
-  explicit nvml_meter(unsigned device = 0) {
-#if defined(SUTRO_HAS_NVML)
-    if (nvmlInit_v2() != NVML_SUCCESS) {
-      reason_ = "nvmlInit failed (no NVIDIA driver?)";
+  static constexpr const char* default_library = "libnvidia-ml.so.1";
+
+  explicit nvml_meter(unsigned device = 0) : nvml_meter(device, default_library) {}
+  nvml_meter(unsigned device, const std::string& library) {
+#if defined(SUTRO_HAS_DLOPEN)
+    lib_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!lib_) {
+      const char* why = dlerror();
+      reason_ = library + " not found (no NVIDIA driver?)" + (why ? std::string(": ") + why : std::string());
+      return;
+    }
+    if (!(load(api_.init, "nvmlInit_v2") && load(api_.shutdown, "nvmlShutdown") &&
+          load(api_.handle_by_index, "nvmlDeviceGetHandleByIndex_v2") &&
+          load(api_.total_energy, "nvmlDeviceGetTotalEnergyConsumption") &&
+          load(api_.error_string, "nvmlErrorString"))) {
+      reason_ = library + " lacks " + missing_ + " (driver too old?)";
+      return;
+    }
+    if (const int rc = api_.init(); rc != detail::nvml_success) {
+      reason_ = "nvmlInit_v2 failed: " + error(rc);
       return;
     }
     initialized_ = true;
-    if (nvmlDeviceGetHandleByIndex_v2(device, &handle_) != NVML_SUCCESS)
-      reason_ = "NVML: no GPU with index " + std::to_string(device);
+    if (const int rc = api_.handle_by_index(device, &handle_); rc != detail::nvml_success)
+      reason_ = "NVML: no GPU with index " + std::to_string(device) + ": " + error(rc);
 #else
     (void)device;
-    reason_ = "NVML not available (sutro built without SUTRO_HAS_NVML)";
+    reason_ = "NVML not available: " + library + " cannot be loaded at run time on this platform (no dlopen)";
 #endif
   }
   nvml_meter(const nvml_meter&) = delete;
   nvml_meter& operator=(const nvml_meter&) = delete;
   ~nvml_meter() {
-#if defined(SUTRO_HAS_NVML)
-    if (initialized_) nvmlShutdown();
+#if defined(SUTRO_HAS_DLOPEN)
+    if (initialized_) api_.shutdown();
+    if (lib_) dlclose(lib_);
 #endif
   }
 
@@ -48,7 +90,7 @@ class nvml_meter {
 
   void start() {
     t0_ = std::chrono::steady_clock::now();
-    start_mj_ = read();
+    start_mj_ = read(start_rc_);
   }
   [[nodiscard]] energy_result stop() const {
     energy_result r;
@@ -58,9 +100,11 @@ class nvml_meter {
       r.message = reason_;
       return r;
     }
-    const long long end = read();
+    int rc = detail::nvml_success;
+    const long long end = read(rc);
     if (start_mj_ < 0 || end < 0) {
-      r.message = "nvmlDeviceGetTotalEnergyConsumption failed (unsupported GPU?)";
+      r.message = "nvmlDeviceGetTotalEnergyConsumption failed: " +
+                  error(start_mj_ < 0 ? start_rc_ : rc) + " (GPU older than Volta?)";
       return r;
     }
     r.available = true;
@@ -70,21 +114,38 @@ class nvml_meter {
   }
 
  private:
-  [[nodiscard]] long long read() const {
-#if defined(SUTRO_HAS_NVML)
+  // -1 (and rc) when unavailable or the read fails.
+  [[nodiscard]] long long read(int& rc) const {
+    if (!available()) return -1;
     unsigned long long mj = 0;
-    if (!available() || nvmlDeviceGetTotalEnergyConsumption(handle_, &mj) != NVML_SUCCESS) return -1;
-    return static_cast<long long>(mj);
-#else
-    return -1;
-#endif
+    rc = api_.total_energy(handle_, &mj);
+    return rc == detail::nvml_success ? static_cast<long long>(mj) : -1;
   }
-  std::string reason_;
-#if defined(SUTRO_HAS_NVML)
-  bool initialized_ = false;
-  nvmlDevice_t handle_{};
+  [[nodiscard]] std::string error(int rc) const {
+    const char* s = api_.error_string ? api_.error_string(rc) : nullptr;
+    return (s ? std::string(s) : std::string("error")) + " (code " + std::to_string(rc) + ")";
+  }
+#if defined(SUTRO_HAS_DLOPEN)
+  template <class F>
+  bool load(F& fn, const char* name) {
+    void* sym = dlsym(lib_, name);
+    if (!sym) {
+      missing_ = name;
+      return false;
+    }
+    static_assert(sizeof fn == sizeof sym);
+    std::memcpy(&fn, &sym, sizeof fn);  // object to function pointer, as POSIX allows
+    return true;
+  }
+  void* lib_ = nullptr;
+  std::string missing_;
 #endif
+  std::string reason_;
+  detail::nvml_api api_;
+  bool initialized_ = false;
+  detail::nvml_device handle_ = nullptr;
   long long start_mj_ = -1;
+  int start_rc_ = detail::nvml_success;
   std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
 };
 
