@@ -19,6 +19,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "sutro/backend/traits.hpp"
@@ -82,10 +83,20 @@ std::vector<small_result> solve_batch(Backend, const tasks::task_spec& spec, std
                                       std::size_t samples_per_system, tasks::batch_options o = {}) {
   detail::check_batch_spec(spec, "sutro::solvers::solve_batch");
   std::vector<small_result> out(seeds.size());
+  const std::size_t m = samples_per_system, rw = (spec.n + 63) / 64;
   tasks::detail::parallel_ranges(seeds.size(), o.threads, [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t i = lo; i < hi; ++i)
-      out[i] = spec.n <= 64 ? detail::solve_seed<64>(spec, seeds[i], samples_per_system)
-                            : detail::solve_seed<128>(spec, seeds[i], samples_per_system);
+    if constexpr (std::is_same_v<Backend, scalar>) {  // the device's code path, row by row
+      for (std::size_t i = lo; i < hi; ++i)
+        out[i] = spec.n <= 64 ? detail::solve_seed<64>(spec, seeds[i], m) : detail::solve_seed<128>(spec, seeds[i], m);
+    } else {  // rows made 16 at a time in Philox lanes (AVX-512 when compiled in): same bits, ~2x faster
+      std::vector<std::uint64_t> words(m * rw);
+      std::vector<std::int32_t> labels(m);
+      for (std::size_t i = lo; i < hi; ++i) {
+        tasks::sparse_task(spec, seeds[i]).generate(tasks::split::train, 0, m, words.data(), labels.data());
+        out[i] = spec.n <= 64 ? detail::solve_stored<64>(spec, words.data(), labels.data(), m)
+                              : detail::solve_stored<128>(spec, words.data(), labels.data(), m);
+      }
+    }
   });
   return out;
 }
