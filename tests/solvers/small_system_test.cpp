@@ -186,3 +186,34 @@ TEST_CASE("solve_batch rejects what a small system cannot hold, naming the value
     CHECK(std::string(e.what()).find("n = 129") != std::string::npos);
   }
 }
+
+TEST_CASE("the device kernels' per-thread bodies, run on the host in any order, give the host batch",
+          "[tasks][solvers][batch]") {
+  std::mt19937_64 rng(5);
+  for (auto kind : {tasks::task_kind::parity, tasks::task_kind::sum})
+    for (std::size_t n : {1u, 63u, 64u, 65u, 128u, 1000u})
+      for (std::size_t count : {0u, 1u, 65u, 300u}) {
+        const tasks::task_spec spec{kind, n, std::min<std::size_t>(n, 5), 0.1, tasks::encoding::zero_one};
+        const auto seeds = seed_list(7, 3 * n + count);
+        const std::size_t rw = (n + 63) / 64, systems = seeds.size();
+        for (auto s : {split::train, split::test}) {
+          std::vector<std::uint64_t> masks(systems * rw), words(systems * count * rw);
+          std::vector<std::uint32_t> scratch(systems * 2 * spec.k);
+          std::vector<std::int32_t> labels(systems * count);
+          for (std::size_t t = systems; t-- > 0;) tasks::detail::batch_secret(spec, seeds.data(), t, masks.data(), scratch.data());
+          std::vector<std::size_t> order(systems * count);
+          std::iota(order.begin(), order.end(), std::size_t{0});
+          std::shuffle(order.begin(), order.end(), rng);  // threads run in no particular order
+          for (std::size_t i : order)
+            tasks::detail::batch_row(spec, s, 1000, seeds.data(), masks.data(), count, 11, i, words.data(), labels.data());
+          const auto want = tasks::generate_batch(scalar{}, spec, seeds, s, count, 11);
+          REQUIRE(std::equal(words.begin(), words.end(), want.words.begin(), want.words.end()));
+          REQUIRE(std::equal(labels.begin(), labels.end(), want.labels.begin(), want.labels.end()));
+          if (kind != tasks::task_kind::parity || n > 128) continue;
+          const auto solved = solvers::solve_batch(scalar{}, want);
+          for (std::size_t t = 0; t < systems; ++t)
+            REQUIRE(solved[t] == (n <= 64 ? solvers::detail::solve_batch_system<64>(spec, words.data(), labels.data(), count, t)
+                                          : solvers::detail::solve_batch_system<128>(spec, words.data(), labels.data(), count, t)));
+        }
+      }
+}

@@ -74,6 +74,12 @@ SUTRO_HOST_DEVICE small_result solve_stored(const tasks::task_spec& spec, const 
     return tasks::label_bit(spec.enc, labels[i]);
   });
 }
+/// The device kernels' per-thread body for stored samples: system s of a batch.
+template <std::size_t MaxN>
+SUTRO_HOST_DEVICE small_result solve_batch_system(const tasks::task_spec& spec, const std::uint64_t* words,
+                                                  const std::int32_t* labels, std::size_t m, std::size_t s) {
+  return solve_stored<MaxN>(spec, words + s * m * ((spec.n + 63) / 64), labels + s * m, m);
+}
 } // namespace detail
 
 /// One system per seed, each generating its own samples [0, m) of the train split.
@@ -108,12 +114,9 @@ std::vector<small_result> solve_batch(Backend, const tasks::sample_batch<Backend
   detail::check_batch_spec(b.spec, "sutro::solvers::solve_batch");
   std::vector<small_result> out(b.systems);
   tasks::detail::parallel_ranges(b.systems, o.threads, [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t s = lo; s < hi; ++s) {
-      const std::uint64_t* w = b.words.data() + s * b.count * b.row_words;
-      const std::int32_t* l = b.labels.data() + s * b.count;
-      out[s] = b.spec.n <= 64 ? detail::solve_stored<64>(b.spec, w, l, b.count)
-                              : detail::solve_stored<128>(b.spec, w, l, b.count);
-    }
+    for (std::size_t s = lo; s < hi; ++s)
+      out[s] = b.spec.n <= 64 ? detail::solve_batch_system<64>(b.spec, b.words.data(), b.labels.data(), b.count, s)
+                              : detail::solve_batch_system<128>(b.spec, b.words.data(), b.labels.data(), b.count, s);
   });
   return out;
 }

@@ -53,6 +53,23 @@ struct batch_options {
 };
 
 namespace detail {
+/// The device kernels' per-thread bodies (tasks/cuda/batch.cuh), here so the
+/// host tests run them too: system s's secret mask, and row i of the batch
+/// (system i / count, sample first + i % count), written in the batch layout.
+SUTRO_HOST_DEVICE void batch_secret(const task_spec& spec, const std::uint64_t* seeds, std::size_t s,
+                                    std::uint64_t* masks, std::uint32_t* scratch) {
+  make_secret_mask(seeds[s], spec.n, spec.k, masks + s * ((spec.n + 63) / 64), scratch + s * 2 * spec.k);
+}
+SUTRO_HOST_DEVICE void batch_row(const task_spec& spec, split which, std::uint64_t test_offset,
+                                 const std::uint64_t* seeds, const std::uint64_t* masks, std::size_t count,
+                                 std::uint64_t first, std::size_t i, std::uint64_t* words, std::int32_t* labels) {
+  const std::size_t rw = (spec.n + 63) / 64, s = i / count;
+  const sample_source src = make_source(spec, which, seeds[s], test_offset);
+  std::uint64_t* row = words + i * rw;
+  const std::uint64_t aux = src.bits(first + i % count, spec.n, rw, row);
+  labels[i] = sample_label(spec, src, row, masks + s * rw, rw, aux);
+}
+
 /// Runs f(first, last) over [0, items) in contiguous pieces on up to `threads` threads.
 template <class F>
 void parallel_ranges(std::size_t items, unsigned threads, F&& f) {

@@ -54,8 +54,7 @@ __global__ void __launch_bounds__(batch_threads)
     solve_samples(tasks::task_spec spec, const std::uint64_t* words, const std::int32_t* labels,
                   std::size_t systems, std::size_t m, small_result* out) {
   const std::size_t s = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  const std::size_t rw = (spec.n + 63) / 64;
-  if (s < systems) out[s] = detail::solve_stored<MaxN>(spec, words + s * m * rw, labels + s * m, m);
+  if (s < systems) out[s] = detail::solve_batch_system<MaxN>(spec, words, labels, m, s);
 }
 
 inline unsigned batch_blocks(std::size_t systems) {

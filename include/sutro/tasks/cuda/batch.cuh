@@ -87,25 +87,19 @@ namespace kernels {
 // Templates only so that a header may define them in every translation unit.
 
 template <int = 0>
-__global__ void batch_secrets(std::uint64_t* masks, std::uint32_t* scratch, const std::uint64_t* seeds,
-                              std::size_t systems, std::size_t n, std::size_t k) {
+__global__ void batch_secrets(task_spec spec, const std::uint64_t* seeds, std::size_t systems, std::uint64_t* masks,
+                              std::uint32_t* scratch) {
   const std::size_t s = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (s < systems) make_secret_mask(seeds[s], n, k, masks + s * ((n + 63) / 64), scratch + s * 2 * k);
+  if (s < systems) detail::batch_secret(spec, seeds, s, masks, scratch);
 }
 
 template <int = 0>
 __global__ void batch_samples(task_spec spec, split which, std::uint64_t test_offset, const std::uint64_t* seeds,
                               const std::uint64_t* masks, std::size_t systems, std::size_t count,
                               std::uint64_t first, std::uint64_t* words, std::int32_t* labels) {
-  const std::size_t rw = (spec.n + 63) / 64, rows = systems * count;
-  const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
-  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows; i += stride) {
-    const std::size_t s = i / count, r = i % count;
-    const sample_source src = make_source(spec, which, seeds[s], test_offset);
-    std::uint64_t* row = words + i * rw;
-    const std::uint64_t aux = src.bits(first + r, spec.n, rw, row);
-    labels[i] = sample_label(spec, src, row, masks + s * rw, rw, aux);
-  }
+  const std::size_t rows = systems * count, stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
+  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows; i += stride)
+    detail::batch_row(spec, which, test_offset, seeds, masks, count, first, i, words, labels);
 }
 
 } // namespace kernels
@@ -128,7 +122,7 @@ inline sample_batch<cuda> generate_batch(cuda, const task_spec& spec, std::span<
   device_array<std::uint32_t> scratch(b.systems * 2 * spec.k);
   constexpr unsigned threads = 128;
   kernels::batch_secrets<><<<static_cast<unsigned>((b.systems + threads - 1) / threads), threads>>>(
-      masks.data(), scratch.data(), d_seeds.data(), b.systems, spec.n, spec.k);
+      spec, d_seeds.data(), b.systems, masks.data(), scratch.data());
   SUTRO_CUDA_CHECK(cudaGetLastError());
   const std::size_t rows = b.systems * count, wanted = (rows + threads - 1) / threads;
   kernels::batch_samples<><<<static_cast<unsigned>(wanted < 65536 ? wanted : 65536), threads>>>(
