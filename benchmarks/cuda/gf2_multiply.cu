@@ -2,11 +2,12 @@
 // against the host simd backend, n x n times n x n.
 //
 //   gf2_multiply [--sizes 8192,16384,32768] [--reps 5] [--host-max 16384]
-//                [--host-threads 1] [--no-host]
+//                [--host-threads 1] [--no-host] [--method m4rm|tensor_core|both]
 //
 // Device: one warm-up product, then --reps products each timed with CUDA
 // events (C += A B into a preallocated C; no allocation or copy inside the
-// timing); the minimum and the median are reported. Rate: n^3 bit
+// timing; the tensor-core method's transpose of B is inside it); the minimum
+// and the median are reported. Rate: n^3 bit
 // multiply-adds (one AND and one XOR each) per second. Host: one simd product
 // per size up to --host-max (32768 takes minutes on two cores), timed with
 // steady_clock after a small warm-up; its digest is compared with the device's.
@@ -41,34 +42,50 @@ struct options {
   int reps = 5;
   std::size_t host_max = 16384;
   unsigned host_threads = 1;
+  std::vector<sutro::gf2::mul_method> methods{sutro::gf2::mul_method::m4rm, sutro::gf2::mul_method::tensor_core};
 };
+
+const char* name_of(sutro::gf2::mul_method m) {
+  return m == sutro::gf2::mul_method::m4rm ? "m4rm" : "tensor_core";
+}
+
+[[noreturn]] void usage(const char* program) {
+  std::fprintf(stderr,
+               "usage: %s [--sizes 8192,16384,32768] [--reps 5] [--host-max 16384] "
+               "[--host-threads 1] [--no-host] [--method m4rm|tensor_core|both]\n",
+               program);
+  std::exit(2);
+}
 
 options parse(int argc, char** argv) {
   options o;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    const bool has_value = i + 1 < argc;
-    if (arg == "--sizes" && has_value) {
+    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : (usage(argv[0]), nullptr); };
+    if (arg == "--sizes") {
       o.sizes.clear();
-      for (const char* p = argv[++i]; *p;) {
+      for (const char* p = value(); *p;) {
         char* end = nullptr;
         o.sizes.push_back(std::strtoull(p, &end, 10));
+        if (end == p) usage(argv[0]);
         p = *end == ',' ? end + 1 : end;
       }
-    } else if (arg == "--reps" && has_value) {
-      o.reps = std::max(1, std::atoi(argv[++i]));
-    } else if (arg == "--host-max" && has_value) {
-      o.host_max = std::strtoull(argv[++i], nullptr, 10);
-    } else if (arg == "--host-threads" && has_value) {
-      o.host_threads = static_cast<unsigned>(std::max(1, std::atoi(argv[++i])));
+    } else if (arg == "--reps") {
+      o.reps = std::max(1, std::atoi(value()));
+    } else if (arg == "--host-max") {
+      o.host_max = std::strtoull(value(), nullptr, 10);
+    } else if (arg == "--host-threads") {
+      o.host_threads = static_cast<unsigned>(std::max(1, std::atoi(value())));
     } else if (arg == "--no-host") {
       o.host_max = 0;
+    } else if (arg == "--method") {
+      const std::string m = value();
+      o.methods.clear();
+      if (m == "m4rm" || m == "both") o.methods.push_back(sutro::gf2::mul_method::m4rm);
+      if (m == "tensor_core" || m == "both") o.methods.push_back(sutro::gf2::mul_method::tensor_core);
+      if (o.methods.empty()) usage(argv[0]);
     } else {
-      std::fprintf(stderr,
-                   "usage: %s [--sizes 8192,16384,32768] [--reps 5] [--host-max 16384] "
-                   "[--host-threads 1] [--no-host]\n",
-                   argv[0]);
-      std::exit(2);
+      usage(argv[0]);
     }
   }
   return o;
@@ -86,36 +103,39 @@ int main(int argc, char** argv) {
   SUTRO_CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
   std::printf("device: %s, %d SMs; host baseline: %s, %u thread(s)\n", prop.name, prop.multiProcessorCount,
               bench::simd_name().c_str(), opt.host_threads);
-  std::printf("%8s %12s %12s %14s %12s %10s %8s\n", "n", "dev min ms", "dev med ms", "dev bit-op/s",
-              "host s", "speedup", "match");
+  std::printf("%8s %12s %11s %11s %13s %10s %9s %6s\n", "n", "method", "dev min ms", "dev med ms",
+              "dev bit-op/s", "host s", "speedup", "match");
   cudaEvent_t start, stop;
   SUTRO_CUDA_CHECK(cudaEventCreate(&start));
   SUTRO_CUDA_CHECK(cudaEventCreate(&stop));
   for (std::size_t n : opt.sizes) {
     const D a = sutro::gf2::to_device(H::random(n, n, 1)), b = sutro::gf2::to_device(H::random(n, n, 2));
-    D c(n, n);
-    sutro::gf2::mul_add(c, a, b);  // warm-up, and C = A B for the digest
-    const H product = c.to_host<sutro::scalar>();
-    const std::uint64_t dev_digest = bench::digest(product.data(), n, product.stride(), product.words_used());
-    std::vector<float> ms(static_cast<std::size_t>(opt.reps));
-    for (float& t : ms) {
-      SUTRO_CUDA_CHECK(cudaEventRecord(start));
-      sutro::gf2::mul_add(c, a, b);
-      SUTRO_CUDA_CHECK(cudaEventRecord(stop));
-      SUTRO_CUDA_CHECK(cudaEventSynchronize(stop));
-      SUTRO_CUDA_CHECK(cudaEventElapsedTime(&t, start, stop));
+    const bench::host_run host = n <= opt.host_max ? bench::simd_multiply(n, 1, 2, opt.host_threads)
+                                                   : bench::host_run{-1, 0};
+    for (const auto method : opt.methods) {
+      D c(n, n);
+      sutro::gf2::mul_add(c, a, b, method);  // warm-up, and C = A B for the digest
+      const H product = c.to_host<sutro::scalar>();
+      const std::uint64_t digest = bench::digest(product.data(), n, product.stride(), product.words_used());
+      std::vector<float> ms(static_cast<std::size_t>(opt.reps));
+      for (float& t : ms) {
+        SUTRO_CUDA_CHECK(cudaEventRecord(start));
+        sutro::gf2::mul_add(c, a, b, method);
+        SUTRO_CUDA_CHECK(cudaEventRecord(stop));
+        SUTRO_CUDA_CHECK(cudaEventSynchronize(stop));
+        SUTRO_CUDA_CHECK(cudaEventElapsedTime(&t, start, stop));
+      }
+      std::sort(ms.begin(), ms.end());
+      const double best = ms.front(), median = ms[ms.size() / 2];
+      const double ops = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
+      std::printf("%8zu %12s %11.3f %11.3f %13.3e", n, name_of(method), best, median, ops / (best * 1e-3));
+      if (host.seconds >= 0)
+        std::printf(" %10.3f %9.1f %6s\n", host.seconds, host.seconds / (best * 1e-3),
+                    host.digest == digest ? "yes" : "NO");
+      else
+        std::printf(" %10s %9s %6s\n", "-", "-", "-");
+      std::fflush(stdout);
     }
-    std::sort(ms.begin(), ms.end());
-    const double best = ms.front(), median = ms[ms.size() / 2];
-    const double ops = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
-    std::printf("%8zu %12.3f %12.3f %14.3e", n, best, median, ops / (best * 1e-3));
-    if (n <= opt.host_max) {
-      const bench::host_run h = bench::simd_multiply(n, 1, 2, opt.host_threads);
-      std::printf(" %12.3f %10.1f %8s\n", h.seconds, h.seconds / (best * 1e-3), h.digest == dev_digest ? "yes" : "NO");
-    } else {
-      std::printf(" %12s %10s %8s\n", "-", "-", "-");
-    }
-    std::fflush(stdout);
   }
   SUTRO_CUDA_CHECK(cudaEventDestroy(start));
   SUTRO_CUDA_CHECK(cudaEventDestroy(stop));

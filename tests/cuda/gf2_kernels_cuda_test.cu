@@ -1,4 +1,4 @@
-// The gf2 device kernels (multiply, echelon forms, rank, solve) against the
+// The gf2 device kernels (multiply with both methods, echelon forms, rank, solve) against the
 // scalar host backend, bit for bit, on random inputs of sizes 0, 1, 63, 64,
 // 65, 1000, 4097 and non-square shapes; device memory back to zero.
 #include "sutro/gf2/cuda/all.cuh"  // first: it includes the host gf2 headers for nvcc
@@ -35,9 +35,12 @@ void multiply(const Alloc& alloc) {
     const D da = sutro::gf2::to_device(a, alloc), db = sutro::gf2::to_device(b, alloc);
     const H want = a * b;
     SUTRO_CUDA_EXPECT(same(da * db, want));
-    D dc = sutro::gf2::to_device(c0, alloc);
-    sutro::gf2::mul_add(dc, da, db);
-    SUTRO_CUDA_EXPECT(same(dc, c0 + want));
+    for (auto method : {sutro::gf2::mul_method::m4rm, sutro::gf2::mul_method::tensor_core}) {
+      SUTRO_CUDA_EXPECT(same(sutro::gf2::mul(da, db, method), want));
+      D dc = sutro::gf2::to_device(c0, alloc);
+      sutro::gf2::mul_add(dc, da, db, method);
+      SUTRO_CUDA_EXPECT(same(dc, c0 + want));
+    }
   }
 }
 
@@ -105,6 +108,12 @@ void solve(const Alloc& alloc) {
 int main() {
   if (sutro::cuda_device_count() == 0) {
     std::printf("SKIPPED: no CUDA device visible; the gf2 device kernels compiled but did not run\n");
+    return 77;
+  }
+  int major = 0;
+  SUTRO_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, 0));
+  if (major < 8) {
+    std::printf("SKIPPED: compute capability %d.x; mul_method::tensor_core needs 8.0 or later\n", major);
     return 77;
   }
   sutro::memory::stats counter;

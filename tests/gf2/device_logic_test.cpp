@@ -59,6 +59,63 @@ void m4rm_replay(M& c, const M& a, const M& b) {
     }
 }
 
+/// mma.sync m16n8k256 .b1 .and.popc as the PTX ISA specifies it, written from
+/// the element positions (not from the kernel's loaders): d += A B with A 16 x 256
+/// from a[lane][0..3] and B 256 x 8 from b[lane][0..1].
+void mma_b1_and_popc(int (&d)[32][4], const std::uint32_t (&a)[32][4], const std::uint32_t (&b)[32][2]) {
+  bool am[16][256] = {}, bm[256][8] = {};
+  for (unsigned lane = 0; lane < 32; ++lane) {
+    const unsigned g = lane >> 2, t = lane & 3;
+    for (unsigned bit = 0; bit < 32; ++bit) {
+      am[g][t * 32 + bit] = (a[lane][0] >> bit) & 1u;
+      am[g + 8][t * 32 + bit] = (a[lane][1] >> bit) & 1u;
+      am[g][128 + t * 32 + bit] = (a[lane][2] >> bit) & 1u;
+      am[g + 8][128 + t * 32 + bit] = (a[lane][3] >> bit) & 1u;
+      bm[t * 32 + bit][g] = (b[lane][0] >> bit) & 1u;
+      bm[128 + t * 32 + bit][g] = (b[lane][1] >> bit) & 1u;
+    }
+  }
+  for (unsigned lane = 0; lane < 32; ++lane) {
+    const unsigned g = lane >> 2, t = lane & 3;
+    const unsigned rows[4] = {g, g, g + 8, g + 8}, cols[4] = {2 * t, 2 * t + 1, 2 * t, 2 * t + 1};
+    for (unsigned r = 0; r < 4; ++r)
+      for (unsigned k = 0; k < 256; ++k) d[lane][r] += am[rows[r]][k] && bm[k][cols[r]];
+  }
+}
+
+/// device::bmma_mul_add, warp by warp: c += a bt^T.
+void bmma_replay(M& c, const M& a, const M& bt) {
+  for (std::size_t row0 = 0; row0 < c.rows(); row0 += dev::bmma_warp_rows)
+    for (std::size_t col0 = 0; col0 / 64 < c.words_used(); col0 += dev::bmma_warp_cols) {
+      static int acc[2][8][32][4];
+      for (auto& x : acc)
+        for (auto& y : x)
+          for (auto& z : y)
+            for (int& v : z) v = 0;
+      for (std::size_t kc = 0; kc < dev::bmma_steps(a.cols()); ++kc) {
+        std::uint32_t af[2][32][4], bf[8][32][2];
+        for (unsigned lane = 0; lane < 32; ++lane) {
+          for (int mt = 0; mt < 2; ++mt) dev::bmma_a_fragment(af[mt][lane], view_of(a), row0 + 16 * mt, kc, lane);
+          for (int nt = 0; nt < 8; ++nt) dev::bmma_b_fragment(bf[nt][lane], view_of(bt), col0 + 8 * nt, kc, lane);
+        }
+        for (int mt = 0; mt < 2; ++mt)
+          for (int nt = 0; nt < 8; ++nt) mma_b1_and_popc(acc[mt][nt], af[mt], bf[nt]);
+      }
+      dev::word bits[32] = {};
+      for (unsigned lane = 0; lane < 32; ++lane)
+        for (int mt = 0; mt < 2; ++mt)
+          for (int nt = 0; nt < 8; ++nt)
+            for (unsigned r = 0; r < 4; ++r)
+              if (acc[mt][nt][lane][r] & 1) {
+                std::size_t row, col;
+                dev::bmma_c_position(lane, r, row, col);
+                bits[16 * mt + row] |= dev::word{1} << (8 * nt + col);
+              }
+      for (unsigned lane = 0; lane < 32; ++lane)
+        if (row0 + lane < c.rows()) c.row_ptr(row0 + lane)[col0 / 64] ^= bits[lane];
+    }
+}
+
 /// detail::echelonize_device: a pivot step (one block) then a row step (one warp per row).
 gf2::echelon_info echelon_replay(M& m, bool reduced, std::size_t col_limit) {
   const dev::view a = view_of(m);
@@ -149,6 +206,24 @@ TEST_CASE("device logic: M4RM tile product equals the host mul_add", "[gf2][cuda
         M c = M::random(m, n, seed + 2), expected = c;
         seed += 3;
         m4rm_replay(c, a, b);
+        gf2::mul_add(expected, a, b);
+        CHECK(c == expected);
+      }
+}
+
+TEST_CASE("device logic: b1 tensor-core tiles give the host mul_add", "[gf2][cuda]") {
+  std::uint64_t seed = 300;
+  const std::vector<std::size_t> ms{0, 1, 15, 16, 17, 33, 65, 130};
+  const std::vector<std::size_t> ks{0, 1, 63, 64, 65, 255, 256, 257, 600};
+  const std::vector<std::size_t> ns{0, 1, 7, 8, 63, 64, 65, 130};
+  for (std::size_t m : ms)
+    for (std::size_t k : ks)
+      for (std::size_t n : ns) {
+        INFO(m << "x" << k << " times " << k << "x" << n);
+        const M a = M::random(m, k, seed), b = M::random(k, n, seed + 1);
+        M c = M::random(m, n, seed + 2), expected = c;
+        seed += 3;
+        bmma_replay(c, a, gf2::transpose(b));
         gf2::mul_add(expected, a, b);
         CHECK(c == expected);
       }

@@ -251,4 +251,50 @@ SUTRO_HOST_DEVICE void m4rm_store(view c, const word* acc, std::size_t i0, std::
   }
 }
 
+// ---- b1 tensor-core product (mma.sync m16n8k256 .and.popc, sm_80+) ---------
+//
+// C[i][j] = parity of popcount(A row i AND B column j) over k: the columns
+// of B are the rows of B^T, so the kernel reads A and B^T (both k bits a
+// row, same stride) 256 bits at a time. A warp owns 32 rows x 64 columns of
+// C (2 x 8 mma tiles), i.e. one output word per row. Fragment layout (PTX
+// ISA, .b1 m16n8k256; g = lane / 4, t = lane % 4; "u32 q" = bits
+// [32 q, 32 q + 32) of a row within the 256-bit step):
+//   A: a0 (row g, u32 t), a1 (row g + 8, u32 t), a2 (row g, u32 t + 4), a3 (row g + 8, u32 t + 4)
+//   B: b0 (column g, u32 t), b1 (column g, u32 t + 4)
+//   C: c0 (row g, column 2t), c1 (row g, 2t + 1), c2 (row g + 8, 2t), c3 (row g + 8, 2t + 1)
+
+inline constexpr std::size_t bmma_warp_rows = 32;
+inline constexpr std::size_t bmma_warp_cols = 64;
+inline constexpr unsigned bmma_warps = 4;  // per block, stacked over rows
+
+/// u32 q of row i (zero past the last row; q < 2 stride).
+SUTRO_HOST_DEVICE std::uint32_t load_u32(cview m, std::size_t i, std::size_t q) noexcept {
+  if (i >= m.rows) return 0;
+  return static_cast<std::uint32_t>(m.row(i)[q / 2] >> (32 * (q % 2)));
+}
+/// This lane's A fragment of rows [row0, row0 + 16), 256-bit step kc.
+SUTRO_HOST_DEVICE void bmma_a_fragment(std::uint32_t* frag, cview a, std::size_t row0, std::size_t kc,
+                                       unsigned lane) noexcept {
+  const std::size_t g = lane / 4, q = kc * 8 + lane % 4;
+  frag[0] = load_u32(a, row0 + g, q);
+  frag[1] = load_u32(a, row0 + g + 8, q);
+  frag[2] = load_u32(a, row0 + g, q + 4);
+  frag[3] = load_u32(a, row0 + g + 8, q + 4);
+}
+/// This lane's B fragment of columns [col0, col0 + 8) (rows of bt), step kc.
+SUTRO_HOST_DEVICE void bmma_b_fragment(std::uint32_t* frag, cview bt, std::size_t col0, std::size_t kc,
+                                       unsigned lane) noexcept {
+  const std::size_t g = lane / 4, q = kc * 8 + lane % 4;
+  frag[0] = load_u32(bt, col0 + g, q);
+  frag[1] = load_u32(bt, col0 + g, q + 4);
+}
+/// Row (0..15) and column (0..7) of accumulator register r of this lane.
+SUTRO_HOST_DEVICE void bmma_c_position(unsigned lane, unsigned r, std::size_t& row, std::size_t& col) noexcept {
+  row = lane / 4 + 8 * (r / 2);
+  col = 2 * (lane % 4) + r % 2;
+}
+/// 256-bit steps of a product with k-bit rows (padding words are zero, and a
+/// stride of 8 words holds two steps).
+SUTRO_HOST_DEVICE std::size_t bmma_steps(std::size_t k) noexcept { return ((k + 63) / 64 + 3) / 4; }
+
 } // namespace sutro::gf2::device
