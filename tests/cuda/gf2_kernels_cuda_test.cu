@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -95,6 +97,36 @@ void solve(const Alloc& alloc) {
           SUTRO_CUDA_EXPECT(same(got.solution, want.solution));
           SUTRO_CUDA_EXPECT(same(got.nullspace, want.nullspace));
         }
+  for (std::size_t n : {0, 1, 63, 64, 65, 300}) {
+    const H full = H::random(n, n, seed++), singular = low_rank(n + 1, n + 1, n, seed++);
+    const D dfull = sutro::gf2::to_device(full, alloc), dsing = sutro::gf2::to_device(singular, alloc);
+    SUTRO_CUDA_EXPECT(same(sutro::gf2::kernel(dfull), sutro::gf2::kernel(full)));
+    SUTRO_CUDA_EXPECT(same(sutro::gf2::kernel(dsing), sutro::gf2::kernel(singular)));
+    std::string want_msg, got_msg;
+    H want_inv;
+    try {
+      want_inv = sutro::gf2::inverse(full);
+    } catch (const std::domain_error& e) {
+      want_msg = e.what();
+    }
+    try {
+      const D inv = sutro::gf2::inverse(dfull);
+      SUTRO_CUDA_EXPECT(want_msg.empty() && same(inv, want_inv));
+    } catch (const std::domain_error& e) {
+      got_msg = e.what();
+    }
+    SUTRO_CUDA_EXPECT(got_msg == want_msg);
+    try {
+      (void)sutro::gf2::inverse(dsing);
+      SUTRO_CUDA_EXPECT(false);
+    } catch (const std::domain_error& e) {
+      try {
+        (void)sutro::gf2::inverse(singular);
+      } catch (const std::domain_error& h) {
+        SUTRO_CUDA_EXPECT(std::string(e.what()) == h.what());
+      }
+    }
+  }
   std::printf("solve 4097x4097\n");
   const H a = low_rank(4097, 4097, 4000, seed), b = a * H::random(4097, 1, seed + 2);
   const auto want = sutro::gf2::solve(a, b);

@@ -81,6 +81,8 @@ void errors(const Alloc& alloc) {
                     "sutro::gf2::mul_add: the output overlaps an input");
   SUTRO_CUDA_EXPECT(message_of([&] { (void)sutro::gf2::solve(a, b); }) ==
                     message_of([&] { (void)sutro::gf2::solve(ha, hb); }));
+  SUTRO_CUDA_EXPECT(message_of([&] { (void)sutro::gf2::inverse(a); }) ==
+                    message_of([&] { (void)sutro::gf2::inverse(ha); }));
   try {
     D huge(std::size_t{1} << 60, 64, alloc);
     SUTRO_CUDA_EXPECT(false);

@@ -6,8 +6,11 @@
 //
 //   auto s = sutro::gf2::solve(a, b);     // a: m x n, b: m x k, both gf2::matrix<sutro::cuda>
 //   if (s.consistent) { /* a * s.solution == b */ }   // s.solution: n x k, s.nullspace: n x (n - rank)
+//   auto k = sutro::gf2::kernel(a);       // n x (n - rank), a * k == 0
+//   auto inv = sutro::gf2::inverse(a);    // std::domain_error when singular
 //
-// rows(A) != rows(B) throws std::invalid_argument (the host's message).
+// rows(A) != rows(B) throws std::invalid_argument, as do the other host
+// errors, with the host's messages.
 
 #if !defined(__CUDACC__)
 #error "sutro/gf2/cuda/solve.cuh is CUDA code: include it only when compiling with nvcc"
@@ -16,6 +19,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "sutro/gf2/cuda/echelon.cuh"
@@ -121,6 +126,28 @@ solve_matrix_result<sutro::cuda, A1> solve(const matrix<sutro::cuda, A1>& a, con
     SUTRO_CUDA_CHECK(cudaGetLastError());
   }
   return out;
+}
+
+/// Basis of {x : A x = 0} as the columns of a cols(A) x (cols(A) - rank(A)) matrix.
+template <class Alloc>
+matrix<sutro::cuda, Alloc> kernel(const matrix<sutro::cuda, Alloc>& a) {
+  return sutro::gf2::solve(a, matrix<sutro::cuda, Alloc>(a.rows(), 0, a.get_allocator())).nullspace;
+}
+
+/// The inverse of a square matrix: std::invalid_argument when not square,
+/// std::domain_error when singular (the host's messages).
+template <class Alloc>
+matrix<sutro::cuda, Alloc> inverse(const matrix<sutro::cuda, Alloc>& a) {
+  const std::size_t n = a.rows();
+  if (a.cols() != n)
+    throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) +
+                                ", not square");
+  auto s = sutro::gf2::solve(a, matrix<sutro::cuda, Alloc>::identity(n, a.get_allocator()));
+  const std::size_t rank = n - s.nullspace.cols();
+  if (rank != n)
+    throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) +
+                            " matrix is singular (rank " + std::to_string(rank) + ")");
+  return std::move(s.solution);
 }
 
 } // namespace sutro::gf2
