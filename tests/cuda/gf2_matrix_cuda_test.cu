@@ -95,6 +95,7 @@ void errors(const Alloc& alloc) {
   } catch (const sutro::cuda_error& e) {
     SUTRO_CUDA_EXPECT(std::string(e.what()).find("cudaMalloc") != std::string::npos);
   }
+  (void)cudaGetLastError();  // the failed cudaMalloc is also the runtime's "last error": clear it
 }
 
 } // namespace
