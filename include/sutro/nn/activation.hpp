@@ -12,6 +12,9 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "sutro/memory/accessor.hpp"
+#include "sutro/nn/scalar/fma.hpp"
+
 namespace sutro::nn {
 
 enum class activation { relu, leaky_relu, tanh, sigmoid, identity };
@@ -63,26 +66,65 @@ T derivative_from_output(activation a, T y) noexcept {
   return T(0);
 }
 
-/// d[i] *= activation'(at output y[i]), the switch hoisted out of the loop so
-/// that each case vectorizes.
-template <class T>
-void multiply_by_derivative(activation a, std::size_t n, const T* __restrict y, T* __restrict d) noexcept {
+namespace kernels::any {
+/// multiply_by_derivative over pointer-like handles (see scalar/dense.hpp):
+/// one read of y[i], one read and one write of d[i] per element.
+template <class T, class Y, class D>
+void multiply_by_derivative(activation a, std::size_t n, memory::restrict_t<Y> y, memory::restrict_t<D> d) {
   switch (a) {
     case activation::relu:
-      for (std::size_t i = 0; i < n; ++i) d[i] = y[i] > T(0) ? d[i] : T(0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const T yi = y[i], di = d[i];
+        d[i] = yi > T(0) ? di : T(0);
+      }
       return;
     case activation::leaky_relu:
-      for (std::size_t i = 0; i < n; ++i) d[i] = y[i] > T(0) ? d[i] : T(leaky_relu_slope) * d[i];
+      for (std::size_t i = 0; i < n; ++i) {
+        const T yi = y[i], di = d[i];
+        d[i] = yi > T(0) ? di : T(leaky_relu_slope) * di;
+      }
       return;
     case activation::tanh:
-      for (std::size_t i = 0; i < n; ++i) d[i] *= T(1) - y[i] * y[i];
+      for (std::size_t i = 0; i < n; ++i) {
+        const T yi = y[i], di = d[i];
+        d[i] = di * kernels::any::madd<D>(-yi, yi, T(1));
+      }
       return;
     case activation::sigmoid:
-      for (std::size_t i = 0; i < n; ++i) d[i] *= y[i] * (T(1) - y[i]);
+      for (std::size_t i = 0; i < n; ++i) {
+        const T yi = y[i], di = d[i];
+        d[i] = di * (yi * (T(1) - yi));
+      }
       return;
     case activation::identity:
       return;
   }
+}
+
+/// activate over a pointer-like handle: one read and one write per element.
+template <class T, class Z>
+void activate(activation a, std::size_t n, Z z) {
+  if (a == activation::identity) return;
+  for (std::size_t i = 0; i < n; ++i) {
+    const T v = z[i];
+    T r = v;
+    switch (a) {
+      case activation::relu: r = v > T(0) ? v : T(0); break;
+      case activation::leaky_relu: r = v > T(0) ? v : T(leaky_relu_slope) * v; break;
+      case activation::tanh: r = std::tanh(v); break;
+      case activation::sigmoid: r = T(1) / (T(1) + std::exp(-v)); break;
+      case activation::identity: break;
+    }
+    z[i] = r;
+  }
+}
+}  // namespace kernels::any
+
+/// d[i] *= activation'(at output y[i]), the switch hoisted out of the loop so
+/// that each case vectorizes.
+template <class T>
+void multiply_by_derivative(activation a, std::size_t n, const T* __restrict y, T* __restrict d) noexcept {
+  kernels::any::multiply_by_derivative<T, const T*, T*>(a, n, y, d);
 }
 
 } // namespace sutro::nn

@@ -33,6 +33,8 @@
 #include "sutro/nn/kernels.hpp"
 #include "sutro/nn/loss.hpp"
 #include "sutro/nn/tensor.hpp"
+#include "sutro/memory/accessor.hpp"
+#include "sutro/memory/trace.hpp"
 
 namespace sutro::nn {
 
@@ -43,6 +45,102 @@ struct mlp_config {
   init hidden_init = init::he_normal();
   init output_init = init::he_normal();
 };
+
+template <class T, class Alloc>
+class traced_mlp;
+
+namespace detail {
+/// The MLP's normal mode: raw pointers, the kernels of the build's default backend.
+struct direct_access {
+  template <class U>
+  static U* h(U* p) noexcept { return p; }
+  template <class T>
+  static void dense_forward(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b, T* out) {
+    kernels::dense_forward(r, fi, fo, in, W, b, out);
+  }
+  template <class T>
+  static void dense_forward_relu(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b,
+                                 T* out) {
+    kernels::dense_forward_relu(r, fi, fo, in, W, b, out);
+  }
+  template <class T>
+  static void activate(activation a, std::size_t n, T* z) { nn::activate(a, std::span<T>(z, n)); }
+  template <class T>
+  static void dense_dot_rows(std::size_t r, std::size_t n, const T* in, const T* w, T bias, T* out) {
+    kernels::dense_dot_rows(r, n, in, w, bias, out);
+  }
+  template <class T>
+  static void relu_output_backward(const std::size_t* rows, std::size_t nr, std::size_t n, const T* g, const T* a,
+                                   const T* w, T* delta, T* gw, T* gb) {
+    kernels::relu_output_backward(rows, nr, n, g, a, w, delta, gw, gb);
+  }
+  template <class T>
+  static void dense_weight_grad(const std::size_t* rows, std::size_t nr, std::size_t fi, std::size_t fo, const T* in,
+                                const T* delta, T* gW) {
+    kernels::dense_weight_grad(rows, nr, fi, fo, in, delta, gW);
+  }
+  template <class T>
+  static void axpy(std::size_t n, T a, const T* x, T* y) { kernels::axpy(n, a, x, y); }
+  template <class T>
+  static T dot(std::size_t n, const T* x, const T* y) { return kernels::dot(n, x, y); }
+  template <class T>
+  static void multiply_by_derivative(activation a, std::size_t n, const T* y, T* d) {
+    nn::multiply_by_derivative(a, n, y, d);
+  }
+};
+
+/// Traced mode: every element access of the MLP's buffers and of the caller's
+/// inputs goes through memory::traced_accessor, into the scalar kernel bodies.
+struct traced_access {
+  memory::trace* sink;
+  template <class U>
+  using H = memory::accessed_ptr<U, memory::traced_accessor<U>>;
+  template <class U>
+  H<U> h(U* p) const {
+    return {p, memory::traced_accessor<U>{sink}};
+  }
+  template <class T>
+  void dense_forward(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b, T* out) const {
+    kernels::any::dense_forward<T, H<const T>, H<const T>, H<const T>, H<T>>(r, fi, fo, h(in), h(W), h(b), h(out));
+  }
+  template <class T>
+  void dense_forward_relu(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b,
+                          T* out) const {
+    kernels::any::dense_forward_relu<T, H<const T>, H<const T>, H<const T>, H<T>>(r, fi, fo, h(in), h(W), h(b),
+                                                                                  h(out));
+  }
+  template <class T>
+  void activate(activation a, std::size_t n, T* z) const { kernels::any::activate<T>(a, n, h(z)); }
+  template <class T>
+  void dense_dot_rows(std::size_t r, std::size_t n, const T* in, const T* w, T bias, T* out) const {
+    kernels::any::dense_dot_rows<T, H<const T>, H<const T>, H<T>>(r, n, h(in), h(w), bias, h(out));
+  }
+  template <class T>
+  void relu_output_backward(const std::size_t* rows, std::size_t nr, std::size_t n, const T* g, const T* a,
+                            const T* w, T* delta, T* gw, T* gb) const {
+    kernels::any::relu_output_backward<T, const std::size_t*, H<const T>, H<const T>, H<const T>, H<T>, H<T>, H<T>>(
+        rows, nr, n, h(g), h(a), h(w), h(delta), h(gw), h(gb));
+  }
+  template <class T>
+  void dense_weight_grad(const std::size_t* rows, std::size_t nr, std::size_t fi, std::size_t fo, const T* in,
+                         const T* delta, T* gW) const {
+    kernels::any::dense_weight_grad<T, const std::size_t*, H<const T>, H<const T>, H<T>>(rows, nr, fi, fo, h(in),
+                                                                                       h(delta), h(gW));
+  }
+  template <class T>
+  void axpy(std::size_t n, T a, const T* x, T* y) const {
+    kernels::any::axpy<T, H<const T>, H<T>>(n, a, h(x), h(y));
+  }
+  template <class T>
+  T dot(std::size_t n, const T* x, const T* y) const {
+    return kernels::any::dot<T, H<const T>, H<const T>>(n, h(x), h(y));
+  }
+  template <class T>
+  void multiply_by_derivative(activation a, std::size_t n, const T* y, T* d) const {
+    kernels::any::multiply_by_derivative<T, H<const T>, H<T>>(a, n, h(y), h(d));
+  }
+};
+}  // namespace detail
 
 template <class T = float, class Alloc = backend_allocator_t<default_backend, T>>
 class mlp {
@@ -118,30 +216,13 @@ class mlp {
 
   /// out[b] = network(x row b); x is (batch x inputs) row-major.
   void forward(std::span<const T> x, std::size_t batch, std::span<T> out) {
-    check_batch(x, batch, "forward");
-    if (out.size() < batch)
-      throw std::invalid_argument("mlp::forward: output span holds " + std::to_string(out.size()) +
-                                  " values, batch is " + std::to_string(batch));
-    forward_impl(x.data(), batch);
-    std::copy_n(f_.data(), batch, out.data());
+    forward_in(detail::direct_access{}, x, batch, out);
   }
 
   /// Mean loss over the batch; grads() receive its gradient. Non-finite
   /// outputs give a non-finite loss (the trainer reports divergence).
   T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
-    check_batch(x, batch, "loss_and_gradient");
-    if (y.size() < batch)
-      throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(y.size()) +
-                                  " labels for a batch of " + std::to_string(batch));
-    forward_impl(x.data(), batch);
-    const T inv = T(1) / static_cast<T>(batch);
-    T total = T(0);
-    for (std::size_t b = 0; b < batch; ++b) {
-      total += loss_value(kind, f_[b], y[b]);
-      df_[b] = loss_gradient(kind, f_[b], y[b]) * inv;
-    }
-    backward_impl(x.data(), batch);
-    return total * inv;
+    return loss_and_gradient_in(detail::direct_access{}, x, y, batch, kind);
   }
 
   /// Gradient of sum_b dloss_df[b] * f[b] for the batch of the last forward().
@@ -151,10 +232,13 @@ class mlp {
       throw std::invalid_argument("mlp::backward: " + std::to_string(dloss_df.size()) +
                                   " output gradients for a batch of " + std::to_string(batch));
     std::copy_n(dloss_df.data(), batch, df_.data());
-    backward_impl(x.data(), batch);
+    backward_impl(detail::direct_access{}, x.data(), batch);
   }
 
  private:
+  template <class, class>
+  friend class traced_mlp;
+
   void check_batch(std::span<const T> x, std::size_t batch, const char* what) {
     if (x.size() < batch * cfg_.inputs)
       throw std::invalid_argument(std::string("mlp::") + what + ": input holds " +
@@ -164,9 +248,46 @@ class mlp {
     reserve(batch);
   }
 
+  // The passes are written once over an access mode (detail::direct_access:
+  // raw pointers and the build's best kernels; detail::traced_access: every
+  // element through a traced accessor and the scalar kernel bodies).
+  template <class Mode>
+  void forward_in(const Mode& m, std::span<const T> x, std::size_t batch, std::span<T> out) {
+    check_batch(x, batch, "forward");
+    if (out.size() < batch)
+      throw std::invalid_argument("mlp::forward: output span holds " + std::to_string(out.size()) +
+                                  " values, batch is " + std::to_string(batch));
+    forward_impl(m, x.data(), batch);
+    const auto f = m.h(static_cast<const T*>(f_.data()));
+    const auto o = m.h(out.data());
+    for (std::size_t b = 0; b < batch; ++b) o[b] = T(f[b]);
+  }
+
+  template <class Mode>
+  T loss_and_gradient_in(const Mode& m, std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
+    check_batch(x, batch, "loss_and_gradient");
+    if (y.size() < batch)
+      throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(y.size()) +
+                                  " labels for a batch of " + std::to_string(batch));
+    forward_impl(m, x.data(), batch);
+    const T inv = T(1) / static_cast<T>(batch);
+    T total = T(0);
+    const auto f = m.h(static_cast<const T*>(f_.data()));
+    const auto yy = m.h(y.data());
+    const auto df = m.h(df_.data());
+    for (std::size_t b = 0; b < batch; ++b) {
+      const T fb = f[b], yb = yy[b];
+      total += loss_value(kind, fb, yb);
+      df[b] = loss_gradient(kind, fb, yb) * inv;
+    }
+    backward_impl(m, x.data(), batch);
+    return total * inv;
+  }
+
   // z[b, :] = bias + sum_i in[b, i] W[i, :], then the activation, per layer.
   // Zero inputs (ReLU outputs) are skipped.
-  void forward_impl(const T* x, std::size_t B) {
+  template <class Mode>
+  void forward_impl(const Mode& m, const T* x, std::size_t B) {
     const T* in = x;
     std::size_t fan_in = cfg_.inputs;
     for (std::size_t l = 0; l < cfg_.hidden.size(); ++l) {
@@ -175,53 +296,59 @@ class mlp {
       const std::size_t fo = W.cols;
       T* z = acts_[l].data();
       if (cfg_.act == activation::relu) {
-        kernels::dense_forward_relu(B, fan_in, fo, in, W.data, bias, z);
+        m.dense_forward_relu(B, fan_in, fo, in, static_cast<const T*>(W.data), bias, z);
       } else {
-        kernels::dense_forward(B, fan_in, fo, in, W.data, bias, z);
-        activate(cfg_.act, std::span<T>(z, B * fo));
+        m.dense_forward(B, fan_in, fo, in, static_cast<const T*>(W.data), bias, z);
+        m.activate(cfg_.act, B * fo, z);
       }
       in = z;
       fan_in = fo;
     }
     const T* wo = param_refs_[param_refs_.size() - 2].data;
-    kernels::dense_dot_rows(B, fan_in, in, wo, param_refs_.back().data[0], f_.data());
+    m.dense_dot_rows(B, fan_in, in, wo, T(m.h(static_cast<const T*>(param_refs_.back().data))[0]), f_.data());
   }
 
   // Samples with dloss/df = 0 (hinge margin met) contribute nothing and are
   // skipped in every layer, as are zero inputs.
-  void backward_impl(const T* x, std::size_t B) {
+  template <class Mode>
+  void backward_impl(const Mode& m, const T* x, std::size_t B) {
     const std::size_t L = cfg_.hidden.size();
-    const T* df = df_.data();
+    const T* df_raw = df_.data();
+    const auto df = m.h(df_raw);
     active_.clear();
     for (std::size_t b = 0; b < B; ++b)
-      if (df[b] != T(0)) active_.push_back(b);
+      if (T(df[b]) != T(0)) active_.push_back(b);
     // Weight gradients of hidden layers are overwritten below; the rest accumulates.
     for (std::size_t l = 0; l <= L; ++l) {
       const auto g = grad_refs_[2 * l + 1];
-      std::fill_n(g.data, g.size(), T(0));
+      const auto gh = m.h(g.data);
+      for (std::size_t i = 0, n = g.size(); i < n; ++i) gh[i] = T(0);
     }
     // Output layer: w_out is (h x 1).
     const std::size_t h = cfg_.hidden.back();
     T* gwo = grad_refs_[2 * L].data;
-    std::fill_n(gwo, h, T(0));
+    for (std::size_t j = 0; j < h; ++j) m.h(gwo)[j] = T(0);
     const T* wo = param_refs_[2 * L].data;
     const T* a_last = acts_[L - 1].data();
     T* gb_last = grad_refs_[2 * L - 1].data;
     T gbo = T(0);
     T* delta = delta_.data();
-    for (std::size_t b : active_) gbo += df[b];
+    for (std::size_t b : active_) gbo += T(df[b]);
     if (cfg_.act == activation::relu) {
-      kernels::relu_output_backward(active_.data(), active_.size(), h, df, a_last, wo, delta, gwo, gb_last);
+      m.relu_output_backward(active_.data(), active_.size(), h, df_raw, a_last, wo, delta, gwo, gb_last);
     } else {
       for (std::size_t b : active_) {
         T* db = delta + b * h;
-        kernels::axpy(h, df[b], a_last + b * h, gwo);
-        for (std::size_t j = 0; j < h; ++j) db[j] = df[b] * wo[j];
-        multiply_by_derivative(cfg_.act, h, a_last + b * h, db);
-        kernels::axpy(h, T(1), db, gb_last);
+        const T dfb = df[b];
+        m.axpy(h, dfb, a_last + b * h, gwo);
+        const auto dbh = m.h(db);
+        const auto woh = m.h(wo);
+        for (std::size_t j = 0; j < h; ++j) dbh[j] = dfb * T(woh[j]);
+        m.multiply_by_derivative(cfg_.act, h, a_last + b * h, db);
+        m.axpy(h, T(1), static_cast<const T*>(db), gb_last);
       }
     }
-    grad_refs_[2 * L + 1].data[0] = gbo;
+    m.h(grad_refs_[2 * L + 1].data)[0] = gbo;
     // Hidden layers, last to first; W is (fan_in x fan_out).
     for (std::size_t l = L; l-- > 0;) {
       const auto W = param_refs_[2 * l];
@@ -230,16 +357,17 @@ class mlp {
       const std::size_t fi = W.rows, fo = W.cols;
       const T* in = l == 0 ? x : acts_[l - 1].data();
       if (l + 1 < L)  // the last hidden layer's bias gradient came with the output layer
-        for (std::size_t b : active_) kernels::axpy(fo, T(1), delta + b * fo, gb);
-      kernels::dense_weight_grad(active_.data(), active_.size(), fi, fo, in, delta, gW);
+        for (std::size_t b : active_) m.axpy(fo, T(1), static_cast<const T*>(delta + b * fo), gb);
+      m.dense_weight_grad(active_.data(), active_.size(), fi, fo, in, static_cast<const T*>(delta), gW);
       if (l == 0) break;
       // delta_prev[b, i] = act'(in[b, i]) * sum_j W[i, j] delta[b, j]
       T* dp = delta_prev_.data();
       for (std::size_t b : active_) {
         const T* db = delta + b * fo;
         T* pb = dp + b * fi;
-        for (std::size_t i = 0; i < fi; ++i) pb[i] = kernels::dot(fo, W.data + i * fo, db);
-        multiply_by_derivative(cfg_.act, fi, in + b * fi, pb);
+        const auto pbh = m.h(pb);
+        for (std::size_t i = 0; i < fi; ++i) pbh[i] = m.dot(fo, static_cast<const T*>(W.data + i * fo), db);
+        m.multiply_by_derivative(cfg_.act, fi, in + b * fi, pb);
       }
       std::swap(delta_, delta_prev_);
       delta = delta_.data();

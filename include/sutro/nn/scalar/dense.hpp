@@ -3,19 +3,24 @@
 // outputs, with register blocks of accumulators kept across the inputs. Each
 // output accumulates its terms in input (or sample) order with fused
 // multiply-adds, an order the simd kernels repeat exactly.
+//
+// Each kernel is written once in kernels::any over "pointer-like" handles
+// (anything with p[i] and p + n): the scalar-tag overloads instantiate it with
+// raw restrict pointers (the code that always ran), nn::traced_mlp with
+// memory::accessed_ptr, so every element a kernel reads or writes in memory is
+// recorded. Every element is read into a local once per use site, the
+// arithmetic is done on locals with the fused multiply-adds spelled out
+// (madd, scalar/fma.hpp), so both instantiations round alike; the
+// accumulators and the locals (registers) are not memory and are not traced.
 
 #include <cstddef>
 #include <type_traits>
 
 #include "sutro/backend/tags.hpp"
+#include "sutro/memory/accessor.hpp"
+#include "sutro/nn/scalar/fma.hpp"
 
 namespace sutro::nn::kernels {
-
-/// y[0..n) += a * x[0..n)
-template <class T>
-inline void axpy(std::size_t n, T a, const T* __restrict x, T* __restrict y) noexcept {
-  for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
-}
 
 /// Output columns of one 512-bit register of T.
 template <class T>
@@ -38,15 +43,24 @@ inline void for_each_block(std::size_t fo, Block&& block, Narrow&& narrow) {
   if (c0 < fo) block(fo - L, std::integral_constant<std::size_t, L>{});
 }
 
-/// out[b, :] = bias + sum_i in[b, i] W[i, :] for b < rows; W is (fi x fo)
-/// row-major. Zero inputs (ReLU outputs) are skipped.
-template <class T>
-inline void dense_forward(scalar, std::size_t rows, std::size_t fi, std::size_t fo,
-                          const T* __restrict in, const T* __restrict W, const T* __restrict bias,
-                          T* __restrict out) noexcept {
+namespace any {
+
+// Handles are named template arguments (P = const T*, T* or an accessed_ptr),
+// taken as memory::restrict_t<P>: the raw instantiation has restrict pointers.
+template <class T, class X, class Y>
+inline void axpy(std::size_t n, T a, memory::restrict_t<X> x, memory::restrict_t<Y> y) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const T xi = x[i], yi = y[i];
+    y[i] = madd<X>(a, xi, yi);
+  }
+}
+
+template <class T, class In, class Wp, class Bp, class Out>
+inline void dense_forward(std::size_t rows, std::size_t fi, std::size_t fo, memory::restrict_t<In> in,
+                          memory::restrict_t<Wp> W, memory::restrict_t<Bp> bias, memory::restrict_t<Out> out) {
   for (std::size_t b = 0; b < rows; ++b) {
-    const T* ib = in + b * fi;
-    T* ob = out + b * fo;
+    const auto ib = in + b * fi;
+    const auto ob = out + b * fo;
     for_each_block<T>(
         fo,
         [&](std::size_t c0, auto width) {
@@ -56,17 +70,131 @@ inline void dense_forward(scalar, std::size_t rows, std::size_t fi, std::size_t 
           for (std::size_t i = 0; i < fi; ++i) {
             const T xi = ib[i];
             if (xi == T(0)) continue;
-            const T* w = W + i * fo + c0;
-            for (std::size_t l = 0; l < C; ++l) acc[l] += xi * w[l];
+            const auto w = W + (i * fo + c0);
+            for (std::size_t l = 0; l < C; ++l) {
+              const T wl = w[l];
+              acc[l] = madd<Wp>(xi, wl, acc[l]);
+            }
           }
           for (std::size_t l = 0; l < C; ++l) ob[c0 + l] = acc[l];
         },
         [&](std::size_t c0, std::size_t n) {
-          for (std::size_t l = 0; l < n; ++l) ob[c0 + l] = bias[c0 + l];
-          for (std::size_t i = 0; i < fi; ++i)
-            if (ib[i] != T(0)) axpy(n, ib[i], W + i * fo + c0, ob + c0);
+          for (std::size_t l = 0; l < n; ++l) ob[c0 + l] = T(bias[c0 + l]);
+          for (std::size_t i = 0; i < fi; ++i) {
+            const T xi = ib[i];
+            if (xi != T(0)) any::axpy<T, Wp, Out>(n, xi, W + (i * fo + c0), ob + c0);
+          }
         });
   }
+}
+
+template <class T, class In, class Wp, class Bp, class Out>
+inline void dense_forward_relu(std::size_t rows, std::size_t fi, std::size_t fo, memory::restrict_t<In> in,
+                               memory::restrict_t<Wp> W, memory::restrict_t<Bp> bias, memory::restrict_t<Out> out) {
+  any::dense_forward<T, In, Wp, Bp, Out>(rows, fi, fo, in, W, bias, out);
+  for (std::size_t i = 0, n = rows * fo; i < n; ++i) {
+    const T v = out[i];
+    out[i] = v > T(0) ? v : T(0);
+  }
+}
+
+template <class T, class In, class Wp, class Out>
+inline void dense_dot_rows(std::size_t rows, std::size_t n, memory::restrict_t<In> in, memory::restrict_t<Wp> w,
+                           T bias, memory::restrict_t<Out> out) {
+  constexpr std::size_t lanes = 16;
+  for (std::size_t b = 0; b < rows; ++b) {
+    const auto x = in + b * n;
+    T acc[lanes] = {};
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes)
+      for (std::size_t l = 0; l < lanes; ++l) {
+        const T xv = x[i + l], wv = w[i + l];
+        acc[l] = madd<Wp>(xv, wv, acc[l]);
+      }
+    T tail = T(0);
+    for (; i < n; ++i) {
+      const T xv = x[i], wv = w[i];
+      tail = madd<Wp>(xv, wv, tail);
+    }
+    T s = T(0);
+    for (std::size_t l = 0; l < lanes; ++l) s += acc[l];
+    out[b] = bias + (s + tail);
+  }
+}
+
+template <class T, class Rows, class G, class A, class Wp, class D, class GW, class GB>
+inline void relu_output_backward(Rows rows, std::size_t nrows, std::size_t n, memory::restrict_t<G> g,
+                                 memory::restrict_t<A> a, memory::restrict_t<Wp> w, memory::restrict_t<D> delta,
+                                 memory::restrict_t<GW> gw, memory::restrict_t<GB> gb) {
+  for (std::size_t j = 0; j < n; ++j) {
+    gw[j] = T(0);
+    gb[j] = T(0);
+  }
+  for (std::size_t k = 0; k < nrows; ++k) {
+    const std::size_t b = rows[k];
+    const T gk = g[b];
+    const auto ab = a + b * n;
+    const auto db = delta + b * n;
+    for (std::size_t j = 0; j < n; ++j) {
+      const T aj = ab[j];
+      const T d = aj > T(0) ? gk * T(w[j]) : T(0);
+      db[j] = d;
+      const T gwj = gw[j];
+      gw[j] = madd<GW>(gk, aj, gwj);
+      const T gbj = gb[j];
+      gb[j] = gbj + d;
+    }
+  }
+}
+
+template <class T, class Rows, class In, class D, class GW>
+inline void dense_weight_grad(Rows rows, std::size_t nrows, std::size_t fi, std::size_t fo,
+                              memory::restrict_t<In> in, memory::restrict_t<D> delta, memory::restrict_t<GW> gW) {
+  for (std::size_t i = 0; i < fi; ++i) {
+    const auto gi = gW + i * fo;
+    for_each_block<T>(
+        fo,
+        [&](std::size_t c0, auto width) {
+          constexpr std::size_t C = decltype(width)::value;
+          T acc[C] = {};
+          for (std::size_t k = 0; k < nrows; ++k) {
+            const std::size_t b = rows[k];
+            const T xi = in[b * fi + i];
+            if (xi == T(0)) continue;
+            const auto d = delta + (b * fo + c0);
+            for (std::size_t l = 0; l < C; ++l) {
+              const T dl = d[l];
+              acc[l] = madd<D>(xi, dl, acc[l]);
+            }
+          }
+          for (std::size_t l = 0; l < C; ++l) gi[c0 + l] = acc[l];
+        },
+        [&](std::size_t c0, std::size_t n) {
+          for (std::size_t l = 0; l < n; ++l) gi[c0 + l] = T(0);
+          for (std::size_t k = 0; k < nrows; ++k) {
+            const std::size_t b = rows[k];
+            const T xi = in[b * fi + i];
+            if (xi != T(0)) any::axpy<T, D, GW>(n, xi, delta + (b * fo + c0), gi + c0);
+          }
+        });
+  }
+}
+
+}  // namespace any
+
+/// y[0..n) += a * x[0..n)
+template <class T>
+inline void axpy(std::size_t n, T a, const T* __restrict x, T* __restrict y) noexcept {
+  any::axpy<T, const T*, T*>(n, a, x, y);
+}
+
+/// out[b, :] = bias + sum_i in[b, i] W[i, :] for b < rows; W is (fi x fo)
+/// row-major. Zero inputs (ReLU outputs) are skipped.
+template <class T>
+inline void dense_forward(scalar, std::size_t rows, std::size_t fi, std::size_t fo,
+                          const T* __restrict in, const T* __restrict W, const T* __restrict bias,
+                          T* __restrict out) noexcept {
+  any::dense_forward<T, const T*, const T*, const T*, T*>(rows, fi, fo, in, W, bias, out);
 }
 
 /// dense_forward followed by ReLU (v > 0 ? v : 0).
@@ -74,8 +202,7 @@ template <class T>
 inline void dense_forward_relu(scalar, std::size_t rows, std::size_t fi, std::size_t fo,
                                const T* __restrict in, const T* __restrict W, const T* __restrict bias,
                                T* __restrict out) noexcept {
-  dense_forward(scalar{}, rows, fi, fo, in, W, bias, out);
-  for (std::size_t i = 0, n = rows * fo; i < n; ++i) out[i] = out[i] > T(0) ? out[i] : T(0);
+  any::dense_forward_relu<T, const T*, const T*, const T*, T*>(rows, fi, fo, in, W, bias, out);
 }
 
 /// out[b] = bias + sum_i in[b, i] w[i] for b < rows, with 16 partial sums per
@@ -84,19 +211,7 @@ inline void dense_forward_relu(scalar, std::size_t rows, std::size_t fi, std::si
 template <class T>
 inline void dense_dot_rows(scalar, std::size_t rows, std::size_t n, const T* __restrict in,
                            const T* __restrict w, T bias, T* __restrict out) noexcept {
-  constexpr std::size_t lanes = 16;
-  for (std::size_t b = 0; b < rows; ++b) {
-    const T* x = in + b * n;
-    T acc[lanes] = {};
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes)
-      for (std::size_t l = 0; l < lanes; ++l) acc[l] += x[i + l] * w[i + l];
-    T tail = T(0);
-    for (; i < n; ++i) tail += x[i] * w[i];
-    T s = T(0);
-    for (std::size_t l = 0; l < lanes; ++l) s += acc[l];
-    out[b] = bias + (s + tail);
-  }
+  any::dense_dot_rows<T, const T*, const T*, T*>(rows, n, in, w, bias, out);
 }
 
 /// Gram matrix of k rows of length n (row-major W): A[i, j] = A[j, i] = the
@@ -120,18 +235,8 @@ template <class T>
 inline void relu_output_backward(scalar, const std::size_t* rows, std::size_t nrows, std::size_t n,
                                  const T* __restrict g, const T* __restrict a, const T* __restrict w,
                                  T* __restrict delta, T* __restrict gw, T* __restrict gb) noexcept {
-  for (std::size_t j = 0; j < n; ++j) gw[j] = gb[j] = T(0);
-  for (std::size_t k = 0; k < nrows; ++k) {
-    const std::size_t b = rows[k];
-    const T* ab = a + b * n;
-    T* db = delta + b * n;
-    for (std::size_t j = 0; j < n; ++j) {
-      const T d = ab[j] > T(0) ? g[b] * w[j] : T(0);
-      db[j] = d;
-      gw[j] += g[b] * ab[j];
-      gb[j] += d;
-    }
-  }
+  any::relu_output_backward<T, const std::size_t*, const T*, const T*, const T*, T*, T*, T*>(rows, nrows, n, g, a, w,
+                                                                                           delta, gw, gb);
 }
 
 /// gW[i, :] = sum over the listed rows b of in[b, i] delta[b, :] (overwrites gW).
@@ -139,30 +244,7 @@ template <class T>
 inline void dense_weight_grad(scalar, const std::size_t* rows, std::size_t nrows, std::size_t fi,
                               std::size_t fo, const T* __restrict in, const T* __restrict delta,
                               T* __restrict gW) noexcept {
-  for (std::size_t i = 0; i < fi; ++i) {
-    T* gi = gW + i * fo;
-    for_each_block<T>(
-        fo,
-        [&](std::size_t c0, auto width) {
-          constexpr std::size_t C = decltype(width)::value;
-          T acc[C] = {};
-          for (std::size_t k = 0; k < nrows; ++k) {
-            const std::size_t b = rows[k];
-            const T xi = in[b * fi + i];
-            if (xi == T(0)) continue;
-            const T* d = delta + b * fo + c0;
-            for (std::size_t l = 0; l < C; ++l) acc[l] += xi * d[l];
-          }
-          for (std::size_t l = 0; l < C; ++l) gi[c0 + l] = acc[l];
-        },
-        [&](std::size_t c0, std::size_t n) {
-          for (std::size_t l = 0; l < n; ++l) gi[c0 + l] = T(0);
-          for (std::size_t k = 0; k < nrows; ++k) {
-            const std::size_t b = rows[k];
-            if (in[b * fi + i] != T(0)) axpy(n, in[b * fi + i], delta + b * fo + c0, gi + c0);
-          }
-        });
-  }
+  any::dense_weight_grad<T, const std::size_t*, const T*, const T*, T*>(rows, nrows, fi, fo, in, delta, gW);
 }
 
 } // namespace sutro::nn::kernels

@@ -227,7 +227,7 @@ inline void dense_dot_rows(simd_on<Arch>, std::size_t rows, std::size_t n, const
     alignas(64) float lane[16];
     _mm512_store_ps(lane, acc);
     float tail = 0.0f;
-    for (; i < n; ++i) tail += x[i] * w[i];
+    for (; i < n; ++i) tail = any::fmadd(x[i], w[i], tail);  // fused always: = the scalar kernel
     float s = 0.0f;
     for (std::size_t l = 0; l < 16; ++l) s += lane[l];
     out[b] = bias + (s + tail);
@@ -266,7 +266,7 @@ inline void gram_rows(simd_on<Arch>, std::size_t k, std::size_t n, const double*
         _mm512_store_pd(lane + 8, hi[q]);
         const double* y = W + j * n;
         double tail = 0.0;
-        for (std::size_t t = full; t < n; ++t) tail += x[t] * y[t];
+        for (std::size_t t = full; t < n; ++t) tail = any::fmadd(x[t], y[t], tail);
         double s = 0.0;
         for (std::size_t l = 0; l < 16; ++l) s += lane[l];
         A[i * k + j] = A[j * k + i] = 0.0 + (s + tail);

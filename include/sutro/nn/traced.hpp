@@ -1,0 +1,94 @@
+#pragma once
+// nn::traced_mlp: an MLP whose forward pass, backward pass and SGD step record
+// every element they read or write in a memory::trace, for measuring the data
+// movement of the library's own network code. It owns the network and hands
+// out no pointer (parameters are memory::view objects with the traced
+// accessor); the passes are mlp's own code run in its traced mode, which calls
+// the scalar kernel bodies (nn/scalar/dense.hpp) with accessed pointers.
+//
+//   sutro::memory::trace t;                                  // element granularity: one key per float
+//   sutro::nn::traced_mlp<float> net({.inputs = 20, .hidden = {200}}, /*seed*/ 1, t);
+//   float l = net.loss_and_gradient(x, y, 32, sutro::nn::loss::hinge);
+//   net.sgd_step(0.1, 0.01);                                 // = optim::sgd(0.1, 0.01)'s update
+//   auto plain = std::move(net).release();                   // std::unique_ptr<mlp<float>>
+//
+// Counted: each read and write of an element of the parameters, gradients,
+// activations, deltas, outputs, loss gradients, and of the caller's x, y and
+// out spans. Not counted: accumulators and locals (registers), the list of
+// active sample indices (bookkeeping), and sizing the work buffers (reserve()
+// zero-fills them once, before any pass). Results are bit-identical to the
+// untraced scalar backend; the simd kernels sum in the same order, so they
+// match it too.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <utility>
+
+#include "sutro/memory/accessor.hpp"
+#include "sutro/memory/trace.hpp"
+#include "sutro/nn/mlp.hpp"
+
+namespace sutro::nn {
+
+template <class T = float, class Alloc = backend_allocator_t<default_backend, T>>
+class traced_mlp {
+ public:
+  using network = mlp<T, Alloc>;
+  using flat_view = memory::view<T, memory::traced_accessor<T>>;
+
+  traced_mlp(mlp_config config, std::uint64_t seed, memory::trace& t, const Alloc& alloc = Alloc())
+      : net_(std::make_unique<network>(std::move(config), seed, alloc)), mode_{&t} {}
+  /// Takes a network (trained or not) over.
+  traced_mlp(std::unique_ptr<network> net, memory::trace& t) : net_(std::move(net)), mode_{&t} {
+    if (!net_) throw std::invalid_argument("nn::traced_mlp: null network");
+  }
+
+  [[nodiscard]] const mlp_config& config() const noexcept { return net_->config(); }
+  [[nodiscard]] std::size_t parameter_count() const noexcept { return net_->parameter_count(); }
+  [[nodiscard]] memory::trace& recorder() const noexcept { return *mode_.sink; }
+  /// All parameters / gradients, flat in mlp's order, traced.
+  [[nodiscard]] flat_view params() { return view_of(net_->flat_params()); }
+  [[nodiscard]] flat_view grads() { return view_of(net_->flat_grads()); }
+
+  /// Sizes the work buffers (untraced zero fill); the passes call it too.
+  void reserve(std::size_t batch) { net_->reserve(batch); }
+
+  void forward(std::span<const T> x, std::size_t batch, std::span<T> out) {
+    net_->forward_in(mode_, x, batch, out);
+  }
+  T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
+    return net_->loss_and_gradient_in(mode_, x, y, batch, kind);
+  }
+
+  /// W -= lr (g + wd W), with the arithmetic of optim::sgd(lr, wd)'s fused
+  /// step (the gradient buffer ends up holding the update, as there): per
+  /// element one read of g and of W, one write of each.
+  void sgd_step(double lr, double weight_decay = 0.0) {
+    const auto p = mode_.h(net_->flat_params().data());
+    const auto g = mode_.h(net_->flat_grads().data());
+    const T d = static_cast<T>(weight_decay), f = static_cast<T>(-lr);
+    for (std::size_t i = 0, n = net_->parameter_count(); i < n; ++i) {
+      T v = g[i];
+      const T w = p[i];
+      if (weight_decay != 0.0) v = kernels::any::fmadd(d, w, v);  // fused there too (contracted)
+      v = v * f;
+      g[i] = v;
+      p[i] = w + v;
+    }
+  }
+
+  /// Ends tracing and gives the network back.
+  std::unique_ptr<network> release() && { return std::move(net_); }
+
+ private:
+  flat_view view_of(std::span<T> s) const {
+    return flat_view(s.data(), s.size(), memory::traced_accessor<T>{mode_.sink});
+  }
+  std::unique_ptr<network> net_;
+  detail::traced_access mode_;
+};
+
+}  // namespace sutro::nn
