@@ -27,7 +27,12 @@ class cuda_error : public std::runtime_error {
 
 namespace detail {
 inline void cuda_check(cudaError_t code, const char* call, const char* file, int line) {
-  if (code != cudaSuccess) throw cuda_error(code, call, file, line);
+  if (code == cudaSuccess) return;
+  // A non-sticky failure (say cudaErrorMemoryAllocation) also stays the
+  // runtime's "last error"; clear it so the next launch check does not report
+  // this failure a second time. Sticky errors (a faulted context) persist anyway.
+  (void)cudaGetLastError();
+  throw cuda_error(code, call, file, line);
 }
 } // namespace detail
 
