@@ -18,10 +18,11 @@
 // branches). The block being filled at the end of the time axis enters the
 // tree only once it is full. When the time axis fills up, the live marks are
 // renumbered densely (compaction), so memory is O(distinct keys + window)
-// and the trace can be arbitrarily long. Reuse times are not stored per key:
-// each reuse adds t - t' and places its mark at t, which telescopes to a sum
-// over cold accesses plus the times of the live marks (kept per slot, O(1) per
-// access), evaluated when mean_reuse_time() is asked for.
+// and the trace can be arbitrarily long. Reuse times need no per-key array
+// (a cache miss per access): the sum over reuses of (t - previous t)
+// telescopes into the times of the live marks minus those of first accesses,
+// and a mark's time follows from its slot (a list made at each compaction,
+// arithmetic since), so mean_reuse_time() sums over the live marks.
 //
 // Cold (first) accesses follow cold_policy:
 //   separate     - not in the histogram, counted in cold_accesses() (infinite distance)
@@ -51,7 +52,7 @@ enum class cold_policy { separate, stack_depth, preloaded };
 struct reuse_distance_options {
   granularity unit = granularity::element;
   cold_policy cold = cold_policy::separate;
-  std::size_t initial_window = 1 << 12;  ///< time slots before the first compaction
+  std::size_t initial_window = 1 << 12;  ///< time slots before the first compaction (at least 512)
 };
 
 class reuse_distance {
