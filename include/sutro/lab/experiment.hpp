@@ -1,7 +1,8 @@
 #pragma once
 // Run methods on a task over seeds: per-run and aggregated test accuracy,
 // secret recovery, wall time (median over repeats; data generation timed
-// apart), samples used, bytes allocated and peak (accounting allocator).
+// apart), samples used, bytes allocated and peak (accounting allocator), and
+// the data movement of one traced run per seed (method::traced_run).
 //
 //   auto cfg = sutro::lab::challenge();       // (20,3), seeds 42/123/456, 500/500, pass >= 0.95
 //   auto rep = sutro::lab::run(cfg, {sutro::lab::from_solver(sutro::solvers::gf2_elimination{})});
@@ -62,9 +63,10 @@ struct run_record {
   std::size_t samples_used = 0;
   std::uint64_t bytes_allocated = 0;  ///< by the method, first repeat
   std::uint64_t peak_bytes = 0;
-  /// Data-movement metrics (reuse distance, DMD, ByteDMD, ...) by name; filled
-  /// by the tracing issue's methods. Always say which metric a number is.
+  /// Data movement of the method's traced run (lab/data_movement.hpp for the
+  /// keys), empty when the method has no traced run; `trace` says which trace.
   std::map<std::string, double> data_movement{};
+  std::string trace{};
 };
 
 struct summary {
@@ -73,6 +75,9 @@ struct summary {
   double mean_accuracy = 0, median_time_s = 0, median_samples = 0;
   std::uint64_t max_bytes_allocated = 0, max_peak_bytes = 0;
   bool pass = false;
+  /// Median over the seeds of each data-movement metric (empty: no traced run).
+  std::map<std::string, double> data_movement{};
+  std::string trace{};  ///< which trace (of the first seed; the others differ only in data)
 };
 
 struct report {
@@ -166,6 +171,11 @@ inline report run(const config& cfg, const std::vector<method>& methods) {
         }
       }
       r.time_s = detail::median(t);
+      if (m.traced_run) {  // once, apart from the timed runs
+        traced_report tr = m.traced_run(p);
+        r.data_movement = std::move(tr.metrics);
+        r.trace = std::move(tr.trace);
+      }
       r.status = out.status;
       r.secret_found = !out.subset.empty() &&
                        std::vector<std::uint32_t>(out.subset) == task.secret();
@@ -184,6 +194,18 @@ inline report run(const config& cfg, const std::vector<method>& methods) {
     s.median_time_s = detail::median(times);
     s.median_samples = detail::median(samples);
     s.pass = s.mean_accuracy >= cfg.pass_accuracy;
+    if (!rep.runs.empty() && !rep.runs.back().data_movement.empty()) {
+      const std::size_t first = rep.runs.size() - s.runs;
+      s.trace = rep.runs[first].trace;
+      for (const auto& [key, value] : rep.runs[first].data_movement) {
+        std::vector<double> v;
+        for (std::size_t i = first; i < rep.runs.size(); ++i) {
+          const auto it = rep.runs[i].data_movement.find(key);
+          if (it != rep.runs[i].data_movement.end()) v.push_back(it->second);
+        }
+        s.data_movement[key] = detail::median(std::move(v));
+      }
+    }
     rep.summaries.push_back(s);
   }
   return rep;

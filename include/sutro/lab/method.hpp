@@ -10,6 +10,13 @@
 //     out.predict = [net](const float* row) { return net.forward(row); };
 //     return out;
 //   }};
+//   mlp.traced_run = [](const sutro::lab::problem& p) { ... return sutro::lab::measure(t, "which trace", 4); };
+//
+// traced_run (optional) does one run on traced containers and reports its data
+// movement (lab/data_movement.hpp); the harness calls it once per seed, apart
+// from the timed runs. from_solver attaches the lab's traced run for the
+// solvers it knows (lab/traced_solvers.hpp); a method without one is shown as
+// such, never as 0.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "sutro/lab/data_movement.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/tasks/samples.hpp"
 #include "sutro/tasks/spec.hpp"
@@ -47,6 +55,8 @@ struct method {
   std::function<method_output(const problem&)> run;
   /// Task kinds it applies to (empty: all).
   std::vector<tasks::task_kind> kinds{};
+  /// One run on traced containers (empty: the method has none).
+  std::function<traced_report(const problem&)> traced_run{};
 
   [[nodiscard]] bool applies_to(tasks::task_kind k) const {
     if (kinds.empty()) return true;
@@ -56,20 +66,32 @@ struct method {
   }
 };
 
+/// The lab's traced run for solver type S, when it has one: specializations
+/// (lab/traced_solvers.hpp) define `static traced_report run(const S&, const problem&)`.
+template <class S>
+struct solver_trace {
+  static constexpr bool available = false;
+};
+
 /// Adapts an exact solver (sutro::solvers::solver) to a lab method.
 template <solvers::solver S>
 method from_solver(S s, std::string name = {}, std::vector<tasks::task_kind> kinds = {tasks::task_kind::parity}) {
   if (name.empty()) name = std::string(s.name());
-  return method{std::move(name),
-                [s](const problem& p) {
-                  solvers::solve_result r = s.solve(p.train);
-                  method_output out;
-                  out.subset = std::move(r.subset);
-                  out.status = r.status;
-                  out.samples_used = r.stats.samples_used;
-                  return out;
-                },
-                std::move(kinds)};
+  method m{std::move(name),
+           [s](const problem& p) {
+             solvers::solve_result r = s.solve(p.train);
+             method_output out;
+             out.subset = std::move(r.subset);
+             out.status = r.status;
+             out.samples_used = r.stats.samples_used;
+             return out;
+           },
+           std::move(kinds)};
+  if constexpr (solver_trace<S>::available)
+    m.traced_run = [s](const problem& p) { return solver_trace<S>::run(s, p); };
+  return m;
 }
 
 } // namespace sutro::lab
+
+#include "sutro/lab/traced_solvers.hpp"  // the solver_trace specializations

@@ -6,7 +6,9 @@
 //   auto sgd = sutro::lab::mlp_method("sgd_mlp", sutro::optim::sgd(0.1, 0.01));
 //   auto egd = sutro::lab::mlp_method("egd_mlp", sutro::optim::egd(0.1, 0.01));
 //   auto rep = sutro::lab::run(sutro::lab::challenge(), {sgd, egd});
+//   // sgd's traced run includes its update: {.traced_sgd_lr = 0.1, .traced_sgd_weight_decay = 0.01}
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -15,7 +17,9 @@
 #include <vector>
 
 #include "sutro/lab/method.hpp"
+#include "sutro/lab/data_movement.hpp"
 #include "sutro/nn/mlp.hpp"
+#include "sutro/nn/traced.hpp"
 #include "sutro/nn/train.hpp"
 
 namespace sutro::lab {
@@ -27,12 +31,19 @@ struct mlp_method_options {
   std::uint64_t seed = 1;         ///< initialization and shuffling
   double validation_fraction = 0.2;  ///< last rows of the training set, for early stopping
   double stop_accuracy = 0.95;    ///< stop once validation accuracy reaches it
+  /// The traced run (lab::method::traced_run) is one loss_and_gradient of the
+  /// first `batch` fit rows on an nn::traced_mlp at initialization; with
+  /// traced_sgd_lr > 0 it also takes nn::traced_mlp::sgd_step(traced_sgd_lr,
+  /// traced_sgd_weight_decay) (set them to the rule's when the rule is optim::sgd;
+  /// other rules' updates are not traced, and the trace description says so).
+  double traced_sgd_lr = 0.0;
+  double traced_sgd_weight_decay = 0.0;
 };
 
 /// Sparse parity (+-1 encoding) with hinge loss, as in the group's harness.
 template <class Rule>
 method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
-  return method{
+  method out_method{
       std::move(name),
       [rule, o](const problem& p) {
         if (p.spec.enc != tasks::encoding::plus_minus_one)
@@ -67,6 +78,26 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
         return out;
       },
       {tasks::task_kind::parity}};
+  out_method.traced_run = [o](const problem& p) {
+    const auto& d = p.train_dense;
+    const std::size_t n = d.spec.n;
+    const auto held = static_cast<std::size_t>(static_cast<double>(d.count) * o.validation_fraction);
+    const std::size_t b = std::min(o.batch, d.count - held);
+    if (b == 0) throw std::invalid_argument("lab::mlp_method: no rows for the traced run");
+    auto t = lab_trace(memory::granularity::element);
+    nn::traced_mlp<float> net(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed, t);
+    net.reserve(b);  // sizing the work buffers is not part of a step
+    (void)net.loss_and_gradient(std::span<const float>(d.x.data(), b * n), std::span<const float>(d.y.data(), b), b,
+                                nn::loss::hinge);
+    if (o.traced_sgd_lr > 0) net.sgd_step(o.traced_sgd_lr, o.traced_sgd_weight_decay);
+    return measure(t,
+                   std::string("nn::traced_mlp (scalar kernels, one key per 4-byte float): one training step at "
+                               "initialization on a batch of ") +
+                       std::to_string(o.batch) + ": forward + backward" +
+                       (o.traced_sgd_lr > 0 ? " + SGD update" : " (the optimizer's update is not traced)"),
+                   4);
+  };
+  return out_method;
 }
 
 } // namespace sutro::lab

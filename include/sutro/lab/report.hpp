@@ -4,7 +4,12 @@
 //   sutro::lab::print_table(std::cout, rep);      // one row per (task, method)
 //   std::string json = sutro::lab::to_json(rep);  // summaries and every run
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
 #include <cstdio>
 #include <ostream>
 #include <string>
@@ -28,20 +33,71 @@ inline std::string format_bytes(std::uint64_t b) {
   return buf;
 }
 
+/// A count in 4 significant characters (k, M, G).
+inline std::string format_count(double v) {
+  char buf[32];
+  if (v < 1e4) std::snprintf(buf, sizeof buf, "%.0f", v);
+  else if (v < 1e7) std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  else if (v < 1e10) std::snprintf(buf, sizeof buf, "%.1fM", v / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.1fG", v / 1e9);
+  return buf;
+}
+inline std::string format_energy(double j) {
+  char buf[32];
+  if (j < 1e-6) std::snprintf(buf, sizeof buf, "%.1f nJ", j * 1e9);
+  else if (j < 1e-3) std::snprintf(buf, sizeof buf, "%.1f uJ", j * 1e6);
+  else std::snprintf(buf, sizeof buf, "%.2f mJ", j * 1e3);
+  return buf;
+}
+
+/// One row per (task, method); the data-movement columns come from each
+/// method's traced run (median over seeds), and the footer names each trace.
 inline void print_table(std::ostream& os, const report& r) {
-  char line[256];
-  std::snprintf(line, sizeof line, "%-28s %-18s %8s %9s %11s %8s %10s %10s %5s\n", "task", "method", "secret",
-                "test acc", "time (med)", "samples", "allocated", "peak", "pass");
+  char line[320];
+  std::snprintf(line, sizeof line, "%-28s %-18s %8s %9s %11s %8s %10s %10s %5s %8s %9s %10s %9s\n", "task", "method",
+                "secret", "test acc", "time (med)", "samples", "allocated", "peak", "pass", "mean RD", "DMD",
+                "ByteDMD-tr", "energy");
   os << line;
-  os << std::string(114, '-') << '\n';
+  os << std::string(155, '-') << '\n';
+  bool untraced = false;
   for (const auto& s : r.summaries) {
     const std::string found = std::to_string(s.found) + "/" + std::to_string(s.runs);
-    std::snprintf(line, sizeof line, "%-28s %-18s %8s %8.1f%% %11s %8.0f %10s %10s %5s\n", s.task.c_str(),
+    std::string movement;
+    if (s.data_movement.empty()) {
+      movement = "  (no traced run)";
+      untraced = true;
+    } else {
+      auto get = [&](const char* k) {
+        const auto it = s.data_movement.find(k);
+        return it == s.data_movement.end() ? 0.0 : it->second;
+      };
+      char m[96];
+      std::snprintf(m, sizeof m, " %8.1f %9s %10s %9s", get("mean_reuse_distance"), format_count(get("dmd")).c_str(),
+                    s.data_movement.count("bytedmd_trace") ? format_count(get("bytedmd_trace")).c_str() : "-",
+                    format_energy(get("energy_j")).c_str());
+      movement = m;
+    }
+    std::snprintf(line, sizeof line, "%-28s %-18s %8s %8.1f%% %11s %8.0f %10s %10s %5s%s\n", s.task.c_str(),
                   s.method.c_str(), found.c_str(), 100 * s.mean_accuracy, format_time(s.median_time_s).c_str(),
                   s.median_samples, format_bytes(s.max_bytes_allocated).c_str(),
-                  format_bytes(s.max_peak_bytes).c_str(), s.pass ? "yes" : "no");
+                  format_bytes(s.max_peak_bytes).c_str(), s.pass ? "yes" : "no", movement.c_str());
     os << line;
   }
+  // Which trace each number is: one line per distinct description.
+  std::vector<std::pair<std::string, std::string>> traces;  // description, methods
+  for (const auto& s : r.summaries) {
+    if (s.trace.empty()) continue;
+    auto it = std::find_if(traces.begin(), traces.end(), [&](const auto& x) { return x.first == s.trace; });
+    if (it == traces.end()) traces.emplace_back(s.trace, s.method);
+    else if (it->second.find(s.method) == std::string::npos) it->second += ", " + s.method;
+  }
+  if (traces.empty() && !untraced) return;
+  os << "\nData movement: one traced run per seed (median shown), separate from the timed runs. mean RD = mean LRU\n"
+        "reuse distance (inclusive; first accesses excluded); DMD = sum of sqrt(reuse distance) (ICS'22);\n"
+        "ByteDMD-tr = ByteDMD's stack rules applied to the memory trace (docs/metrics.md; not the ByteDMD of a\n"
+        "traced<T> function); energy = LRU estimate on the pebble-game tiers. Traces:\n";
+  for (const auto& [what, who] : traces) os << "  " << who << ": " << what << '\n';
+  if (untraced) os << "  (no traced run): the method's own loops are not written against accessors; nothing is reported.\n";
 }
 
 namespace detail {
@@ -63,6 +119,15 @@ inline std::string json_number(double v) {
   std::snprintf(b, sizeof b, "%.9g", v);
   return b;
 }
+inline std::string json_map(const std::map<std::string, double>& m) {
+  std::string o = "{";
+  bool first = true;
+  for (const auto& [k, v] : m) {
+    o += (first ? "" : ", ") + json_string(k) + ": " + json_number(v);
+    first = false;
+  }
+  return o + "}";
+}
 } // namespace detail
 
 inline std::string to_json(const report& r) {
@@ -78,7 +143,9 @@ inline std::string to_json(const report& r) {
          ", \"median_time_s\": " + json_number(s.median_time_s) +
          ", \"median_samples\": " + json_number(s.median_samples) +
          ", \"max_bytes_allocated\": " + std::to_string(s.max_bytes_allocated) +
-         ", \"max_peak_bytes\": " + std::to_string(s.max_peak_bytes) + ", \"pass\": " + (s.pass ? "true" : "false") + "}";
+         ", \"max_peak_bytes\": " + std::to_string(s.max_peak_bytes) + ", \"pass\": " + (s.pass ? "true" : "false") +
+         ", \"trace\": " + (s.trace.empty() ? std::string("null") : json_string(s.trace)) +
+         ", \"data_movement\": " + detail::json_map(s.data_movement) + "}";
   }
   o += "],\n\"runs\": [";
   for (std::size_t i = 0; i < r.runs.size(); ++i) {
@@ -90,13 +157,9 @@ inline std::string to_json(const report& r) {
          ", \"test_accuracy\": " + json_number(x.test_accuracy) + ", \"time_s\": " + json_number(x.time_s) +
          ", \"gen_time_s\": " + json_number(x.gen_time_s) + ", \"samples_used\": " + std::to_string(x.samples_used) +
          ", \"bytes_allocated\": " + std::to_string(x.bytes_allocated) +
-         ", \"peak_bytes\": " + std::to_string(x.peak_bytes) + ", \"data_movement\": {";
-    bool first = true;
-    for (const auto& [k, v] : x.data_movement) {
-      o += (first ? "" : ", ") + json_string(k) + ": " + json_number(v);
-      first = false;
-    }
-    o += "}}";
+         ", \"peak_bytes\": " + std::to_string(x.peak_bytes) +
+         ", \"trace\": " + (x.trace.empty() ? std::string("null") : json_string(x.trace)) +
+         ", \"data_movement\": " + detail::json_map(x.data_movement) + "}";
   }
   return o + "]}\n";
 }
