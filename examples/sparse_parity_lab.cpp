@@ -2,7 +2,9 @@
 // (20,5) and noisy (20,3) at 10%, plus sparse sum (20,3), over the challenge
 // seeds 42, 123, 456 with 500 train / 500 test samples (test from seed + 1000).
 // SGD- and EGD-trained MLPs (sutro::nn, sutro::optim) join for (20,3).
-// One comparison table; `--json` prints the full report as JSON instead.
+// One comparison table, with the data movement (mean reuse distance, DMD,
+// ByteDMD-tr, energy estimate) of one traced run per method and seed where the
+// method has one; `--json` prints the full report as JSON instead.
 //
 //   ./build/examples/sparse_parity_lab            (README's first command)
 #include <cmath>
@@ -79,7 +81,9 @@ int main(int argc, char** argv) {
     c.task.n = n;
     c.train = 1000;
     c.repeats = 1;
-    lab::append(all, lab::run(c, {lab::mlp_method("sgd_mlp", sutro::optim::sgd(0.1, 0.01)),
+    // sgd's traced run includes its update (nn::traced_mlp::sgd_step is optim::sgd's arithmetic).
+    lab::append(all, lab::run(c, {lab::mlp_method("sgd_mlp", sutro::optim::sgd(0.1, 0.01),
+                                                  {.traced_sgd_lr = 0.1, .traced_sgd_weight_decay = 0.01}),
                                   lab::mlp_method("egd_mlp", sutro::optim::egd(0.1, 0.01))}));
   }
   if (json) {
@@ -87,7 +91,8 @@ int main(int argc, char** argv) {
   } else {
     std::cout << "sutro sparse-parity lab: seeds 42/123/456, 500 train (m=1000 where marked) / 500 test (test from\n"
                  "seed+1000); time = median of 5 runs of the method alone (MLP rows: 1 run; data generation\n"
-                 "excluded); secret = runs that named the exact subset; memory = accounting allocator\n\n";
+                 "excluded); secret = runs that named the exact subset; memory = accounting allocator;\n"
+                 "data movement = one traced run per seed of the library's own kernels (footer: which trace, what size)\n\n";
     lab::print_table(std::cout, all);
     if (!train_mlps) std::cout << "\n(unoptimized build: the SGD/EGD MLP rows are skipped; build Release to see them)\n";
   }
