@@ -55,6 +55,10 @@ struct direct_access {
   template <class U>
   static U* h(U* p) noexcept { return p; }
   template <class T>
+  static void fill_zero(T* p, std::size_t n) { std::fill_n(p, n, T(0)); }
+  template <class T>
+  static void copy(const T* from, std::size_t n, T* to) { std::copy_n(from, n, to); }
+  template <class T>
   static void dense_forward(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b, T* out) {
     kernels::dense_forward(r, fi, fo, in, W, b, out);
   }
@@ -98,6 +102,17 @@ struct traced_access {
   template <class U>
   H<U> h(U* p) const {
     return {p, memory::traced_accessor<U>{sink}};
+  }
+  template <class T>
+  void fill_zero(T* p, std::size_t n) const {
+    const auto d = h(p);
+    for (std::size_t i = 0; i < n; ++i) d[i] = T(0);
+  }
+  template <class T>
+  void copy(const T* from, std::size_t n, T* to) const {
+    const auto s = h(from);
+    const auto d = h(to);
+    for (std::size_t i = 0; i < n; ++i) d[i] = T(s[i]);
   }
   template <class T>
   void dense_forward(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b, T* out) const {
@@ -258,9 +273,7 @@ class mlp {
       throw std::invalid_argument("mlp::forward: output span holds " + std::to_string(out.size()) +
                                   " values, batch is " + std::to_string(batch));
     forward_impl(m, x.data(), batch);
-    const auto f = m.h(static_cast<const T*>(f_.data()));
-    const auto o = m.h(out.data());
-    for (std::size_t b = 0; b < batch; ++b) o[b] = T(f[b]);
+    m.copy(static_cast<const T*>(f_.data()), batch, out.data());
   }
 
   template <class Mode>
@@ -321,13 +334,12 @@ class mlp {
     // Weight gradients of hidden layers are overwritten below; the rest accumulates.
     for (std::size_t l = 0; l <= L; ++l) {
       const auto g = grad_refs_[2 * l + 1];
-      const auto gh = m.h(g.data);
-      for (std::size_t i = 0, n = g.size(); i < n; ++i) gh[i] = T(0);
+      m.fill_zero(g.data, g.size());
     }
     // Output layer: w_out is (h x 1).
     const std::size_t h = cfg_.hidden.back();
     T* gwo = grad_refs_[2 * L].data;
-    for (std::size_t j = 0; j < h; ++j) m.h(gwo)[j] = T(0);
+    m.fill_zero(gwo, h);
     const T* wo = param_refs_[2 * L].data;
     const T* a_last = acts_[L - 1].data();
     T* gb_last = grad_refs_[2 * L - 1].data;

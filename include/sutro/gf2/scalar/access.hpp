@@ -5,6 +5,7 @@
 // every word read and write goes through the accessor (traced_accessor
 // records it). Same kernel text, two instantiations.
 
+#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
@@ -57,10 +58,14 @@ inline void xor_words(D dst, S src, std::size_t n) {
 /// Swaps n words: two reads and two writes per word.
 template <class R>
 inline void swap_words(R x, R y, std::size_t n) {
-  for (std::size_t w = 0; w < n; ++w) {
-    const word t = x[w];
-    x[w] = word(y[w]);
-    y[w] = t;
+  if constexpr (std::is_pointer_v<R>) {
+    std::swap_ranges(x, x + n, y);  // the raw code as it always was
+  } else {
+    for (std::size_t w = 0; w < n; ++w) {
+      const word t = x[w];
+      x[w] = word(y[w]);
+      y[w] = t;
+    }
   }
 }
 
