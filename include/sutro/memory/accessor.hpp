@@ -127,6 +127,20 @@ class accessed_ptr {
   Accessor acc_;
 };
 
+/// P with __restrict when P is a raw pointer: kernels written over handles take
+/// `restrict_t<P>` parameters (named template arguments, not deduced), so the
+/// raw instantiation keeps the no-alias promise of the pointer code it replaces.
+template <class P>
+struct restrict_pointer {
+  using type = P;
+};
+template <class T>
+struct restrict_pointer<T*> {
+  using type = T* __restrict;
+};
+template <class P>
+using restrict_t = typename restrict_pointer<P>::type;
+
 /// T* for accessors that expose data (default_accessor), accessed_ptr otherwise.
 template <class T, class Accessor>
 using handle_t = std::conditional_t<exposes_data_v<Accessor>, T*, accessed_ptr<T, Accessor>>;
