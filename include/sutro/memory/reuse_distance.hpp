@@ -36,6 +36,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -220,6 +221,16 @@ class reuse_distance {
   struct alignas(64) node {  // c[j] = marks in children 0..j-1 (exclusive prefix)
     std::uint32_t c[16];
   };
+  // lanes_after[k][j] = all ones where j > k: the lanes a child k's count enters.
+  alignas(64) static constexpr std::uint32_t lanes_after[16][16] = {
+#define SUTRO_RD_ROW(k)                                                                                     \
+  {0 > k ? ~0u : 0u, 1 > k ? ~0u : 0u, 2 > k ? ~0u : 0u, 3 > k ? ~0u : 0u, 4 > k ? ~0u : 0u, 5 > k ? ~0u : 0u, \
+   6 > k ? ~0u : 0u, 7 > k ? ~0u : 0u, 8 > k ? ~0u : 0u, 9 > k ? ~0u : 0u, 10 > k ? ~0u : 0u,                  \
+   11 > k ? ~0u : 0u, 12 > k ? ~0u : 0u, 13 > k ? ~0u : 0u, 14 > k ? ~0u : 0u, 15 > k ? ~0u : 0u}
+      SUTRO_RD_ROW(0),  SUTRO_RD_ROW(1),  SUTRO_RD_ROW(2),  SUTRO_RD_ROW(3),  SUTRO_RD_ROW(4),  SUTRO_RD_ROW(5),
+      SUTRO_RD_ROW(6),  SUTRO_RD_ROW(7),  SUTRO_RD_ROW(8),  SUTRO_RD_ROW(9),  SUTRO_RD_ROW(10), SUTRO_RD_ROW(11),
+      SUTRO_RD_ROW(12), SUTRO_RD_ROW(13), SUTRO_RD_ROW(14), SUTRO_RD_ROW(15)};
+#undef SUTRO_RD_ROW
   struct time_break {  // from `slot` on, slot s was placed at access count time + (s - slot)
     std::size_t slot;
     std::uint64_t time;
@@ -272,26 +283,45 @@ class reuse_distance {
     std::uint64_t s = 0;
     std::size_t i = b;
     for (std::size_t l = 0; l < levels_; ++l, i /= 16) s += tree_[level_at_[l] + i / 16].c[i % 16];
-    // Written so that compilers vectorize it (all ones before word wi, the
-    // bits below pos in word wi, nothing after).
+    // Mask: all ones before word wi, the bits below pos in word wi, nothing
+    // after; GNU vector types make this a few vector instructions on both
+    // GCC and clang (plain loops came out as branches or shuffles).
     const std::uint64_t* w = &bits_[b * 8];
     const std::uint64_t wi = (pos >> 6) & 7, low = (std::uint64_t{1} << (pos & 63)) - 1;
+#if defined(__GNUC__) && defined(__AVX512VPOPCNTDQ__)
+    using v8 = std::uint64_t __attribute__((vector_size(64)));
+    const v8 idx = {0, 1, 2, 3, 4, 5, 6, 7};
+    v8 x;
+    std::memcpy(&x, w, sizeof x);
+    x &= (v8)(idx < wi) | ((v8)(idx == wi) & low);
+    for (int j = 0; j < 8; ++j) s += static_cast<std::uint64_t>(std::popcount(static_cast<std::uint64_t>(x[j])));
+#else  // scalar popcounts, masks by arithmetic (no branches)
     for (std::uint64_t j = 0; j < 8; ++j) {
       const std::uint64_t m = (std::uint64_t{0} - std::uint64_t(j < wi)) | (low & (std::uint64_t{0} - std::uint64_t(j == wi)));
       s += static_cast<std::uint64_t>(std::popcount(w[j] & m));
     }
+#endif
     return s;
   }
   void tree_add(std::size_t b, std::uint32_t delta) noexcept {  // delta: count change, modulo 2^32
     std::size_t i = b;
     for (std::size_t l = 0; l < levels_; ++l, i /= 16) {
       node& nd = tree_[level_at_[l] + i / 16];
-      const auto lane = static_cast<std::uint32_t>(i % 16);
-      // One masked vector add; GCC would unroll it into 16 scalar selects.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 1
+      const std::uint32_t* after = lanes_after[i % 16];
+#if defined(__GNUC__)  // 4 native vector adds per level (masks from a table, no compares: GCC does
+                       // vector compares wider than the machine's, or broadcasts into them, lane by lane)
+      using v4 = std::uint32_t __attribute__((vector_size(16)));
+      const v4 d = {delta, delta, delta, delta};
+      for (std::size_t h = 0; h < 16; h += 4) {
+        v4 x, m;
+        std::memcpy(&x, nd.c + h, sizeof x);
+        std::memcpy(&m, after + h, sizeof m);
+        x += m & d;
+        std::memcpy(nd.c + h, &x, sizeof x);
+      }
+#else
+      for (std::size_t j = 0; j < 16; ++j) nd.c[j] += after[j] & delta;
 #endif
-      for (std::uint32_t j = 0; j < 16; ++j) nd.c[j] += j > lane ? delta : 0u;
     }
   }
   [[nodiscard]] std::uint32_t block_count(std::size_t b) const noexcept {
