@@ -368,13 +368,14 @@ class reuse_distance {
       }
   }
   // Renumber live marks 0..live-1 in time order (new slot = rank among
-  // marks); grow so that at least 7/8 of the window is free afterwards: a
-  // slot costs one bit, and the pass over the hash table is then paid once
-  // per 7 x live accesses or more.
+  // marks); grow so that at least 7/8 of the window is free afterwards (at
+  // least half near the 2^31-slot limit): a slot costs one bit, and the pass
+  // over the hash table is then paid once per 7 x live accesses or more.
   void compact() {
     std::size_t w = window_;
-    while (w < 8 * (live_ + 1)) w *= 2;
-    if (w >= std::size_t(detached)) throw std::length_error("reuse_distance: too many distinct keys");
+    while (w < 8 * (live_ + 1) && 2 * w < std::size_t(detached)) w *= 2;  // slots fit 32 bits
+    if (w < 2 * (live_ + 1))
+      throw std::length_error("reuse_distance: too many distinct keys (" + std::to_string(live_) + " live)");
     std::vector<std::uint64_t> times;
     times.reserve(live_);
     for_each_live([&](std::uint64_t t) { times.push_back(t); });
