@@ -44,6 +44,24 @@ BENCHMARK(BM_reuse_distance)
     ->ArgsProduct({{1000, 100000, 10000000}, {0, 1, 2}})
     ->Unit(benchmark::kMillisecond);
 
+// One access() call per key (what access_bytes and traced views do): no
+// prefetch ahead, histogram updated per access.
+void BM_reuse_distance_single(benchmark::State& state) {
+  const auto distinct = static_cast<std::uint64_t>(state.range(0));
+  const std::size_t n = std::max<std::size_t>(4 * distinct, 1 << 22);
+  const auto trace = make_trace(n, distinct, static_cast<int>(state.range(1)), 42);
+  for (auto _ : state) {
+    sutro::memory::reuse_distance rd;
+    for (auto k : trace) benchmark::DoNotOptimize(rd.access(k));
+    benchmark::DoNotOptimize(rd.histogram().data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+BENCHMARK(BM_reuse_distance_single)
+    ->ArgNames({"distinct", "kind"})
+    ->ArgsProduct({{1000, 100000}, {0, 1}})
+    ->Unit(benchmark::kMillisecond);
+
 using sutro::dmd::reference::matmul;
 
 // Record + price, as sutro::dmd::bytedmd does end to end.
