@@ -13,9 +13,9 @@
 #include "sutro/lab/mlp_method.hpp"
 #include "sutro/lab/report.hpp"
 #include "sutro/optim/optimizers.hpp"
-#include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
+#include "sutro/solvers/robust_gf2.hpp"
 
 using namespace sutro;
 
@@ -64,17 +64,18 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
   c.seeds = {42, 123};
   const std::vector<lab::method> methods = {
       lab::from_solver(solvers::gf2_elimination{}), lab::from_solver(solvers::gf2_general{}),
-      lab::from_solver(solvers::exhaustive{}),
+      lab::from_solver(solvers::robust_gf2{}),
       lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), {.epochs = 2, .traced_sgd_lr = 0.1, .traced_sgd_weight_decay = 0.01}),
       lab::mlp_method("egd_mlp", optim::egd(0.1, 0.01), {.epochs = 2})};
   CHECK(methods[0].traced_run);
   CHECK(methods[1].traced_run);
   CHECK(!methods[2].traced_run);
+  CHECK(lab::from_solver(solvers::exhaustive{}).traced_run);
   const auto rep = lab::run(c, methods);
   REQUIRE(rep.summaries.size() == 5);
   for (const auto& r : rep.runs) {
     INFO(r.method);
-    if (r.method == "exhaustive") {
+    if (r.method == "robust_gf2") {
       CHECK(r.data_movement.empty());
       CHECK(r.trace.empty());
       continue;
@@ -110,4 +111,27 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
   const std::string json = lab::to_json(rep);
   CHECK(json.find("\"trace\": null") != std::string::npos);
   CHECK(json.find("\"bytedmd_trace\": ") != std::string::npos);
+}
+
+TEST_CASE("lab: the exhaustive model visits what the solver visits", "[lab][traced]") {
+  // Noiseless (20,3) with 40 rows (one column word): the model reads, per
+  // leaf, one prefix word and one column word (the match check stops after
+  // one word); per inner node it reads and writes one word per column word.
+  auto task = tasks::sparse_task(tasks::task_spec{tasks::task_kind::parity, 20, 3, 0.0, tasks::encoding::plus_minus_one}, 42, 1000);
+  const auto train = task.packed(tasks::split::train, 40);
+  const auto dense = tasks::sparse_task::to_dense(train);
+  const lab::problem p{task.spec(), train, dense};
+  const solvers::exhaustive ex;
+  const auto solved = ex.solve(train);
+  const auto m = lab::from_solver(ex);
+  const auto rep = m.traced_run(p);
+  REQUIRE(solved.status == solvers::solve_status::found);
+  // leaves = candidates; inner nodes: C(20,1) - 2 first-level (j <= 17) = 18, plus pairs with a room for a third
+  double inner = 0;
+  for (std::size_t a = 0; a + 3 <= 20; ++a) {
+    inner += 1;
+    for (std::size_t b = a + 1; b + 2 <= 20; ++b) inner += 1;
+  }
+  CHECK(rep.metrics.at("writes") == 1 + inner);                                   // labels into level 0, one word per node
+  CHECK(rep.metrics.at("reads") == 1 + 2 * inner + 2 * double(solved.stats.candidates));
 }

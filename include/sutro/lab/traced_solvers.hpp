@@ -2,11 +2,16 @@
 // The lab's traced runs for exact solvers (from_solver attaches them). Each
 // says which trace it is: the library's own GF(2) kernels on traced matrices
 // (gf2::traced_matrix, scalar kernel, 8-byte words), doing the elimination
-// the solver does. Solvers whose own loops are not written against accessors
-// (exhaustive, robust_gf2, the sparse-sum solvers) have none here; the table
-// says so.
+// the solver does, or the solver's loop re-written over traced handles (a
+// model, and named so). robust_gf2 and the sparse-sum solvers have none here;
+// the table says so.
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <vector>
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -15,6 +20,8 @@
 #include "sutro/lab/data_movement.hpp"
 #include "sutro/lab/method.hpp"
 #include "sutro/memory/accessor.hpp"
+#include "sutro/solvers/bit_columns.hpp"
+#include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
 
@@ -75,6 +82,67 @@ struct solver_trace<solvers::gf2_elimination> {
     return measure(t,
                    "model of gf2_elimination: reduced echelon of [X|y] on its first n+16 rows (gf2 scalar kernel "
                    "on gf2::traced_matrix) + one read per word and label of the other rows, 8-byte words",
+                   8);
+  }
+};
+
+/// A model of exhaustive: its search (solvers/exhaustive.hpp) re-written over
+/// traced handles, same order and early exits: per prefix level one XOR of a
+/// column into the prefix words, per leaf popcounts of prefix ^ column words
+/// until the subset can no longer matter. The column form (bit_columns::from)
+/// is built untraced.
+template <>
+struct solver_trace<solvers::exhaustive> {
+  static constexpr bool available = true;
+  static traced_report run(const solvers::exhaustive& s, const problem& p) {
+    const auto& d = p.train;
+    const auto cols = solvers::bit_columns::from(d, s.options().max_samples);
+    const std::size_t k = d.spec.k, nw = cols.words, n = cols.n;
+    const bool exact = d.spec.noise == 0.0, stop_at_first = s.options().stop_at_first;
+    auto t = lab_trace(memory::granularity::word);
+    std::vector<std::uint64_t> prefix_words((k + 1) * nw, 0);
+    const auto col = memory::make_handle(cols.data.data(), memory::traced_accessor<const std::uint64_t>{&t});
+    const auto prefix = memory::make_handle(prefix_words.data(), memory::traced_accessor<std::uint64_t>{&t});
+    for (std::size_t w = 0; w < nw; ++w) prefix[w] = std::uint64_t(col[n * nw + w]);
+    std::size_t matches = 0, best = std::numeric_limits<std::size_t>::max(), second = best;
+    bool stop = false;
+    std::function<void(std::size_t, std::size_t)> search = [&](std::size_t depth, std::size_t start) {
+      const auto pw = prefix + depth * nw;
+      if (depth + 1 == k) {
+        for (std::size_t j = start; j < n && !stop; ++j) {
+          const auto c = col + j * nw;
+          const std::size_t bound = exact ? 0 : second;
+          std::size_t count = 0;
+          for (std::size_t w = 0; w < nw && count <= bound; ++w) {
+            const std::uint64_t a = pw[w], b = c[w];
+            count += static_cast<std::size_t>(std::popcount(a ^ b));
+          }
+          if (count > bound) continue;
+          if (exact) {
+            if (++matches >= 2 || stop_at_first) stop = true;
+          } else if (count < best) {
+            second = best;
+            best = count;
+          } else {
+            second = count;
+          }
+        }
+        return;
+      }
+      const auto q = prefix + (depth + 1) * nw;
+      for (std::size_t j = start; j + (k - depth) <= n && !stop; ++j) {
+        const auto c = col + j * nw;
+        for (std::size_t w = 0; w < nw; ++w) {
+          const std::uint64_t a = pw[w], b = c[w];
+          q[w] = a ^ b;
+        }
+        search(depth + 1, j + 1);
+      }
+    };
+    if (k > 0) search(0, 0);
+    return measure(t,
+                   "model of exhaustive: its subset search (prefix XORs, early-exit popcounts) over traced column "
+                   "words of its m rows; column form built untraced; 8-byte words",
                    8);
   }
 };

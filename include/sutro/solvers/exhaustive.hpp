@@ -39,6 +39,7 @@ class exhaustive {
   exhaustive() = default;
   explicit exhaustive(exhaustive_options o) : opt_(o) {}
   [[nodiscard]] std::string_view name() const noexcept { return "exhaustive"; }
+  [[nodiscard]] const exhaustive_options& options() const noexcept { return opt_; }
 
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
     detail::require_parity(d, "sutro::solvers::exhaustive");
