@@ -16,6 +16,7 @@
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
+#include "sutro/solvers/sparse_sum.hpp"
 
 using namespace sutro;
 
@@ -134,4 +135,23 @@ TEST_CASE("lab: the exhaustive model visits what the solver visits", "[lab][trac
   }
   CHECK(rep.metrics.at("writes") == 1 + inner);                                   // labels into level 0, one word per node
   CHECK(rep.metrics.at("reads") == 1 + 2 * inner + 2 * double(solved.stats.candidates));
+}
+
+TEST_CASE("lab: sparse-sum models report traced runs", "[lab][traced]") {
+  auto c = lab::challenge();
+  c.task.kind = tasks::task_kind::sum;
+  c.seeds = {42};
+  c.repeats = 1;
+  const auto rep = lab::run(c, {lab::from_solver(solvers::sum_correlation{}, "", {tasks::task_kind::sum}),
+                                lab::from_solver(solvers::sum_least_squares{}, "", {tasks::task_kind::sum})});
+  REQUIRE(rep.runs.size() == 2);
+  const double m = 500, row_words = 1;
+  for (const auto& r : rep.runs) {
+    INFO(r.method);
+    CHECK(r.secret_found);
+    CHECK(r.trace.find("model of " + r.method) == 0);
+    // At least: every row's word and label in the label-sum pass and in the final check.
+    CHECK(r.data_movement.at("reads") >= 2 * m * (row_words + 1));
+    CHECK(r.data_movement.at("accesses") == r.data_movement.at("reads") + r.data_movement.at("writes"));
+  }
 }
