@@ -22,3 +22,13 @@
 #else
 #define SUTRO_SIMD_ENABLED 0
 #endif
+
+// SUTRO_UNROLL(n): unroll hint for host loops (GCC and clang read "#pragma GCC
+// unroll"). nvcc's front end does not know that pragma (warning 1675 in every
+// .cu that includes the header), so there it expands to nothing.
+#define SUTRO_PRAGMA(x) _Pragma(#x)
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__)
+#define SUTRO_UNROLL(n) SUTRO_PRAGMA(GCC unroll n)
+#else
+#define SUTRO_UNROLL(n)
+#endif

@@ -69,6 +69,9 @@ struct block {
   std::size_t rows = 0, cols = 0, stride = 0;
   Word* row(std::size_t i) const noexcept { return data + i * stride; }
   std::size_t words() const noexcept { return words_for(cols); }
+  // A template, so that block<const word> gets no conversion to its own type
+  // (nvcc warns about such an operator, #554).
+  template <class W = Word, std::enable_if_t<!std::is_const_v<W>, int> = 0>
   operator block<const word>() const noexcept { return {data, rows, cols, stride}; }
 };
 using mblock = block<word>;
@@ -310,7 +313,9 @@ class basic_matrix_view {
   using backend_type = Backend;
 
   basic_matrix_view(detail::block<Word> b) noexcept : b_(b) {}
-  /// A writable view converts to a read-only one.
+  /// A writable view converts to a read-only one (a template, so the read-only
+  /// view has no conversion to its own type: nvcc warns about one, #554).
+  template <class W = Word, std::enable_if_t<!std::is_const_v<W>, int> = 0>
   operator basic_matrix_view<Backend, const word>() const noexcept { return {b_}; }
 
   std::size_t rows() const noexcept { return b_.rows; }

@@ -11,7 +11,7 @@
 
 #include <cstddef>
 
-#include "sutro/gf2/cuda/host_headers.cuh"
+#include "sutro/gf2/add.hpp"
 #include "sutro/gf2/cuda/matrix.cuh"
 
 namespace sutro::gf2 {

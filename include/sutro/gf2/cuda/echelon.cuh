@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "sutro/gf2/cuda/matrix.cuh"
-#include "sutro/gf2/cuda/host_headers.cuh"
+#include "sutro/gf2/echelon.hpp"
 
 namespace sutro::gf2 {
 namespace device {

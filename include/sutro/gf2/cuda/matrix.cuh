@@ -26,7 +26,7 @@
 
 #include "sutro/backend/cuda/error.cuh"
 #include "sutro/gf2/cuda/device_logic.hpp"
-#include "sutro/gf2/cuda/host_headers.cuh"
+#include "sutro/gf2/matrix.hpp"
 #include "sutro/memory/cuda/device_allocator.cuh"
 
 namespace sutro::gf2 {

@@ -24,7 +24,8 @@
 
 #include "sutro/gf2/cuda/matrix.cuh"
 #include "sutro/gf2/cuda/transpose.cuh"
-#include "sutro/gf2/cuda/host_headers.cuh"
+#include "sutro/gf2/multiply.hpp"
+#include "sutro/gf2/transpose.hpp"
 
 namespace sutro::gf2 {
 namespace device {

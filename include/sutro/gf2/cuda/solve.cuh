@@ -25,7 +25,7 @@
 
 #include "sutro/gf2/cuda/echelon.cuh"
 #include "sutro/gf2/cuda/matrix.cuh"
-#include "sutro/gf2/cuda/host_headers.cuh"
+#include "sutro/gf2/solve.hpp"
 
 namespace sutro::gf2 {
 namespace device {

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "sutro/config/macros.hpp"
 #include "sutro/gf2/matrix.hpp"
 
 namespace sutro::gf2::kernels::gfni {
@@ -86,33 +87,33 @@ inline void micro(const word* ap, const word* bz, word* cz, std::size_t I, std::
   __m512i acc[mr][n];
   const std::size_t bs = kb * 8;
   if (q0 == 0) {
-#pragma GCC unroll 16
+SUTRO_UNROLL(16)
     for (std::size_t u = 0; u < mr; ++u)
-#pragma GCC unroll 16
+SUTRO_UNROLL(16)
       for (std::size_t t = 0; t < n; ++t) acc[u][t] = _mm512_setzero_si512();
   } else {
-#pragma GCC unroll 16
+SUTRO_UNROLL(16)
     for (std::size_t u = 0; u < mr; ++u)
-#pragma GCC unroll 16
+SUTRO_UNROLL(16)
       for (std::size_t t = 0; t < n; ++t) acc[u][t] = _mm512_load_si512(cz + ((I + u) * cw + j0 + t) * 8);
   }
   const word* b0 = bz + (j0 * kb + q0) * 8;
   for (std::size_t q = 0; q < qn; ++q) {
     __m512i x[mr];
-#pragma GCC unroll 16
+SUTRO_UNROLL(16)
     for (std::size_t u = 0; u < mr; ++u)
       x[u] = _mm512_set1_epi64(static_cast<long long>(ap[(I + u) * kb + q0 + q]));
-#pragma GCC unroll 16
+SUTRO_UNROLL(16)
     for (std::size_t t = 0; t < n; ++t) {
       const __m512i bt = _mm512_load_si512(b0 + t * bs + q * 8);
-#pragma GCC unroll 16
+SUTRO_UNROLL(16)
       for (std::size_t u = 0; u < mr; ++u)
         acc[u][t] = _mm512_xor_si512(acc[u][t], _mm512_gf2p8affine_epi64_epi8(x[u], bt, 0));
     }
   }
-#pragma GCC unroll 16
+SUTRO_UNROLL(16)
   for (std::size_t u = 0; u < mr; ++u)
-#pragma GCC unroll 16
+SUTRO_UNROLL(16)
     for (std::size_t t = 0; t < n; ++t) _mm512_store_si512(cz + ((I + u) * cw + j0 + t) * 8, acc[u][t]);
 }
 
