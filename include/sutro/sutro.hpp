@@ -22,17 +22,22 @@
 // bit primitives, GF(2), neural nets
 #include "sutro/bits/popcount.hpp"
 #include "sutro/gf2/all.hpp"
+#include "sutro/gf2/traced.hpp"
 #include "sutro/nn/mlp.hpp"
+#include "sutro/nn/traced.hpp"
 #include "sutro/nn/train.hpp"
 
 // tasks, solvers, optimizers, interop
 #include "sutro/io/npy.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/solvers/batch.hpp"
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
+#include "sutro/solvers/small_system.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
+#include "sutro/tasks/batch.hpp"
 #include "sutro/tasks/gf2_form.hpp"
 #include "sutro/tasks/sparse_task.hpp"
 
