@@ -33,11 +33,17 @@ using nn::tensor_ref;
 template <class T>
 using tensors = std::span<const tensor_ref<T>>;
 
+namespace detail {
 template <class R, class T>
-concept gradient_transformation = requires(const R& rule, tensors<T> t) {
-  rule.init(t);
-  requires requires(decltype(rule.init(t))& state) { rule.update(t, state, t); };
-};
+using state_of = decltype(std::declval<const R&>().init(std::declval<tensors<T>>()));
+}
+
+// Written with declval rather than a nested requires on the parameters: nvcc's
+// front end aborts on the latter (internal error in get_param_for_param_ref).
+template <class R, class T>
+concept gradient_transformation =
+    requires(const R& rule, tensors<T> t) { rule.init(t); } &&
+    requires(const R& rule, tensors<T> t, detail::state_of<R, T>& state) { rule.update(t, state, t); };
 
 /// Throws std::invalid_argument naming the first layer whose shapes differ.
 template <class T>

@@ -83,7 +83,7 @@ inline void for_each_register_tile(std::size_t nreg, Tile&& tile) {
 
 // GCC keeps arrays of __m512 in registers only when every loop over them is
 // unrolled (otherwise it stores the accumulators back each iteration).
-#define SUTRO_NN_UNROLL _Pragma("GCC unroll 8")
+#define SUTRO_NN_UNROLL SUTRO_UNROLL(8)
 
 // out[b, c] = init[c] + sum_i A[b * a_stride + i] W[i, c] for NB rows b and
 // NR registers of columns c from c0.
