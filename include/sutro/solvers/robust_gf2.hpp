@@ -11,12 +11,17 @@
 // definition) are discarded before scoring; the search stops early once a
 // candidate's agreement on the rows its system did not use is `exit_z`
 // standard deviations above chance; `found` needs `min_z`.
+//
+//   sutro::memory::trace t;                                  // every access of the trials:
+//   auto same = sutro::solvers::robust_gf2{}.solve(train, sutro::solvers::traced_memory{&t});
 
 #include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
+#include <type_traits>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -48,14 +53,58 @@ struct splitmix64 {
   }
 };
 
-template <std::size_t W>
-solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_options& o) {
+// The loops below are the solver's, with every array (samples, labels, row
+// order, equation, basis, candidates) indexed through mem(pointer):
+// raw_memory returns the pointer (the plain code), traced_memory a handle
+// that records each access (the lab's traced run).
+
+/// load_equation through mem.
+template <class E, class Memory>
+void load_equation(const tasks::packed_samples& d, std::size_t i, E eq, std::size_t nw, Memory mem) {
+  const auto r = mem(d.row(i));
+  for (std::size_t w = 0; w < nw; ++w) eq[w] = w < d.row_words ? std::uint64_t(r[w]) : 0;
+  const std::int32_t y = mem(d.labels.data())[i];
+  const unsigned bit = d.spec.enc == tasks::encoding::plus_minus_one ? (y < 0 ? 1u : 0u) : (y & 1u);
+  eq[d.spec.n / 64] |= std::uint64_t{bit} << (d.spec.n % 64);
+}
+/// parity_with == label_bit, through mem: row i agrees with candidate x.
+template <class X, class Memory>
+bool agrees(const tasks::packed_samples& d, std::size_t i, X x, Memory mem) {
+  const auto r = mem(d.row(i));
+  unsigned p = 0;
+  for (std::size_t w = 0; w < d.row_words; ++w)
+    p ^= static_cast<unsigned>(std::popcount(std::uint64_t(r[w]) & std::uint64_t(x[w])));
+  const std::int32_t y = mem(d.labels.data())[i];
+  return (p & 1u) == (d.spec.enc == tasks::encoding::plus_minus_one ? (y < 0 ? 1u : 0u) : (y & 1u));
+}
+/// std::iota / std::swap of indices through a handle (the standard ones on a pointer).
+template <class P>
+void iota_indices(P p, std::size_t m) {
+  if constexpr (std::is_pointer_v<P>) {
+    std::iota(p, p + m, 0u);
+  } else {
+    for (std::size_t i = 0; i < m; ++i) p[i] = static_cast<std::uint32_t>(i);
+  }
+}
+template <class P>
+void swap_indices(P p, std::size_t a, std::size_t b) {
+  if constexpr (std::is_pointer_v<P>) {
+    std::swap(p[a], p[b]);
+  } else {
+    const std::uint32_t t = p[a];
+    p[a] = std::uint32_t(p[b]);
+    p[b] = t;
+  }
+}
+
+template <std::size_t W, class Memory>
+solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_options& o, Memory mem) {
   const std::size_t n = d.spec.n, m = d.count;
-  gf2_basis<W> basis(n);
+  gf2_basis<W, Memory> basis(n, mem);
   const std::size_t nw = basis.words();
   work_vector<std::uint64_t> eq(nw), x(nw), best(nw, 0);
   work_vector<std::uint32_t> idx(m);
-  std::iota(idx.begin(), idx.end(), 0u);
+  iota_indices(mem(idx.data()), m);
   splitmix64 rng{o.seed};
   solve_result res;
   bool any_full = false;
@@ -65,27 +114,27 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
     basis.clear();
     std::size_t used = 0;
     for (; used < m && !basis.full(); ++used) {
-      std::swap(idx[used], idx[used + rng.below(m - used)]);
-      load_equation(d, idx[used], eq.data(), nw);
-      (void)basis.insert(eq.data());  // contradictions: some label in this subset is flipped
+      swap_indices(mem(idx.data()), used, used + rng.below(m - used));
+      load_equation(d, mem(idx.data())[used], mem(eq.data()), nw, mem);
+      (void)basis.insert(mem(eq.data()));  // contradictions: some label in this subset is flipped
     }
     if (!basis.full()) continue;
     any_full = true;
-    basis.solve(x.data());
+    basis.solve(mem(x.data()));
     std::size_t weight = 0;
-    for (auto w : x) weight += static_cast<std::size_t>(std::popcount(w));
+    for (std::size_t w = 0; w < nw; ++w) weight += static_cast<std::size_t>(std::popcount(std::uint64_t(mem(x.data())[w])));
     if (o.require_weight_k && weight != d.spec.k) continue;
-    if (x == best) continue;
+    if (equal_words(mem(x.data()), mem(best.data()), nw)) continue;
     // Score on the rows the system did not use: those it used agree by construction.
     const std::size_t held = m - used;
     if (held == 0) continue;
     long agree = 0;
-    for (std::size_t i = used; i < m; ++i) agree += parity_with(d, idx[i], x.data()) == d.label_bit(idx[i]);
+    for (std::size_t i = used; i < m; ++i) agree += agrees(d, mem(idx.data())[i], mem(x.data()), mem);
     const double z = (2.0 * static_cast<double>(agree) - static_cast<double>(held)) /
                      std::sqrt(static_cast<double>(held));
     if (z > best_z) {
       best_z = z;
-      best = x;
+      copy_words(mem(x.data()), mem(best.data()), nw);
     }
     if (z >= o.exit_z) break;
   }
@@ -95,9 +144,9 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
     res.status = any_full ? solve_status::failed : solve_status::ambiguous;
     return res;
   }
-  for (std::size_t i = 0; i < m; ++i) res.stats.disagreements += parity_with(d, i, best.data()) != d.label_bit(i);
+  for (std::size_t i = 0; i < m; ++i) res.stats.disagreements += !agrees(d, i, mem(best.data()), mem);
   if (best_z < o.min_z) return res;
-  res.subset = mask_to_subset(best.data(), nw);
+  res.subset = mask_to_subset(best.data(), nw);  // the answer read off (not through mem)
   res.status = solve_status::found;
   return res;
 }
@@ -109,12 +158,18 @@ class robust_gf2 {
   explicit robust_gf2(robust_gf2_options o) : opt_(o) {}
   [[nodiscard]] std::string_view name() const noexcept { return "robust_gf2"; }
 
-  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const { return solve(d, raw_memory{}); }
+  /// The same solve with its arrays reached through `mem`: with
+  /// traced_memory{&trace} every word the trials read or write is recorded
+  /// (the lab's traced run); the result is the same.
+  template <class Memory>
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d, Memory mem) const {
     detail::require_parity(d, "sutro::solvers::robust_gf2");
-    if (d.spec.n + 1 <= 64) return detail::robust_solve<1>(d, opt_);
-    if (d.spec.n + 1 <= 128) return detail::robust_solve<2>(d, opt_);
-    return detail::robust_solve<0>(d, opt_);
+    if (d.spec.n + 1 <= 64) return detail::robust_solve<1>(d, opt_, mem);
+    if (d.spec.n + 1 <= 128) return detail::robust_solve<2>(d, opt_, mem);
+    return detail::robust_solve<0>(d, opt_, mem);
   }
+  [[nodiscard]] const robust_gf2_options& options() const noexcept { return opt_; }
 
  private:
   robust_gf2_options opt_{};
