@@ -3,8 +3,9 @@
 // seeds 42, 123, 456 with 500 train / 500 test samples (test from seed + 1000).
 // SGD- and EGD-trained MLPs (sutro::nn, sutro::optim) join for (20,3).
 // One comparison table, with the data movement (mean reuse distance, DMD,
-// ByteDMD-tr, energy estimate) of one traced run per method and seed where the
-// method has one; `--json` prints the full report as JSON instead.
+// ByteDMD-tr, energy estimate) of one traced run per method and seed (every
+// method here has one; the footer names each trace); `--json` prints the full
+// report as JSON instead.
 //
 //   ./build/examples/sparse_parity_lab            (README's first command)
 #include <cmath>

@@ -14,6 +14,7 @@
 #include "sutro/lab/report.hpp"
 #include "sutro/optim/optimizers.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
+#include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_general.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
@@ -63,20 +64,20 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
   auto c = lab::challenge();
   c.repeats = 1;
   c.seeds = {42, 123};
+  // A user method without a traced run: the table says so, never 0.
+  const lab::method guess{"user_guess", [](const lab::problem&) { return lab::method_output{}; }};
   const std::vector<lab::method> methods = {
       lab::from_solver(solvers::gf2_elimination{}), lab::from_solver(solvers::gf2_general{}),
       lab::from_solver(solvers::robust_gf2{}),
       lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), {.epochs = 2, .traced_sgd_lr = 0.1, .traced_sgd_weight_decay = 0.01}),
-      lab::mlp_method("egd_mlp", optim::egd(0.1, 0.01), {.epochs = 2})};
-  CHECK(methods[0].traced_run);
-  CHECK(methods[1].traced_run);
-  CHECK(!methods[2].traced_run);
-  CHECK(lab::from_solver(solvers::exhaustive{}).traced_run);
+      lab::mlp_method("egd_mlp", optim::egd(0.1, 0.01), {.epochs = 2}), guess};
+  for (std::size_t i = 0; i + 1 < methods.size(); ++i) CHECK(methods[i].traced_run);
+  CHECK(!guess.traced_run);
   const auto rep = lab::run(c, methods);
-  REQUIRE(rep.summaries.size() == 5);
+  REQUIRE(rep.summaries.size() == 6);
   for (const auto& r : rep.runs) {
     INFO(r.method);
-    if (r.method == "robust_gf2") {
+    if (r.method == "user_guess") {
       CHECK(r.data_movement.empty());
       CHECK(r.trace.empty());
       continue;
@@ -105,7 +106,8 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
   lab::print_table(table, rep);
   const std::string t = table.str();
   for (const char* want : {"mean RD", "DMD", "ByteDMD-tr", "energy", "(no traced run)", "gf2_general:",
-                           "model of gf2_elimination", "8-byte words", "4-byte float"}) {
+                           "model of gf2_elimination", "robust_gf2: robust_gf2's own trials", "8-byte words",
+                           "4-byte float"}) {
     INFO(want);
     CHECK(t.find(want) != std::string::npos);
   }
@@ -153,5 +155,47 @@ TEST_CASE("lab: sparse-sum models report traced runs", "[lab][traced]") {
     // At least: every row's word and label in the label-sum pass and in the final check.
     CHECK(r.data_movement.at("reads") >= 2 * m * (row_words + 1));
     CHECK(r.data_movement.at("accesses") == r.data_movement.at("reads") + r.data_movement.at("writes"));
+  }
+}
+
+TEST_CASE("lab: every method of the main demo has a traced run", "[lab][traced]") {
+  // The demo's list (examples/sparse_parity_lab.cpp), exhaustive with a sample cap included.
+  const std::vector<lab::method> demo = {
+      lab::from_solver(solvers::gf2_elimination{}),
+      lab::from_solver(solvers::gf2_general{}),
+      lab::from_solver(solvers::robust_gf2{}),
+      lab::from_solver(solvers::exhaustive{}),
+      lab::from_solver(solvers::exhaustive({.max_samples = 19}), "exhaustive m=19"),
+      lab::from_solver(solvers::sum_correlation{}, "", {tasks::task_kind::sum}),
+      lab::from_solver(solvers::sum_least_squares{}, "", {tasks::task_kind::sum}),
+      lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), {.traced_sgd_lr = 0.1, .traced_sgd_weight_decay = 0.01}),
+      lab::mlp_method("egd_mlp", optim::egd(0.1, 0.01))};
+  for (const auto& m : demo) {
+    INFO(m.name);
+    CHECK(m.traced_run);
+  }
+}
+
+TEST_CASE("lab: robust_gf2's traced run is the solver's own solve with its options", "[lab][traced]") {
+  // Noisy (20,3): several trials. The lab's run records exactly the accesses
+  // of solve(train, traced_memory) with the method's options, and that solve
+  // answers what the plain solve answers.
+  auto task = tasks::sparse_parity(20, 3, 42, {.noise = 0.15});
+  const auto train = task.packed(tasks::split::train, 300);
+  const auto dense = tasks::sparse_task::to_dense(train);
+  const lab::problem p{task.spec(), train, dense};
+  for (const solvers::robust_gf2& s : {solvers::robust_gf2{}, solvers::robust_gf2({.trials = 5, .seed = 9})}) {
+    INFO("trials " << s.options().trials);
+    memory::trace t = lab::lab_trace(memory::granularity::word);
+    const auto traced = s.solve(train, solvers::traced_memory{&t});
+    const auto plain = s.solve(train);
+    CHECK(traced.status == plain.status);
+    CHECK(traced.subset == plain.subset);
+    CHECK(traced.stats.candidates == plain.stats.candidates);
+    CHECK(traced.stats.disagreements == plain.stats.disagreements);
+    const auto rep = lab::from_solver(s).traced_run(p);
+    CHECK(rep.trace.find("robust_gf2's own trials") == 0);
+    CHECK(rep.metrics.at("reads") == double(t.reads()));
+    CHECK(rep.metrics.at("writes") == double(t.writes()));
   }
 }

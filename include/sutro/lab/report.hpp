@@ -97,7 +97,7 @@ inline void print_table(std::ostream& os, const report& r) {
         "ByteDMD-tr = ByteDMD's stack rules applied to the memory trace (docs/metrics.md; not the ByteDMD of a\n"
         "traced<T> function); energy = LRU estimate on the pebble-game tiers. Traces:\n";
   for (const auto& [what, who] : traces) os << "  " << who << ": " << what << '\n';
-  if (untraced) os << "  (no traced run): the method's own loops are not written against accessors; nothing is reported.\n";
+  if (untraced) os << "  (no traced run): the method has none (lab::method::traced_run is empty); nothing is reported.\n";
 }
 
 namespace detail {

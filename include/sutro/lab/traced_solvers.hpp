@@ -2,8 +2,9 @@
 // The lab's traced runs for exact solvers (from_solver attaches them). Each
 // says which trace it is: the library's own GF(2) kernels on traced matrices
 // (gf2::traced_matrix, scalar kernel, 8-byte words), doing the elimination
-// the solver does, or the solver's loop re-written over traced handles (a
-// model, and named so). robust_gf2 has none here; the table says so.
+// the solver does, the solver's loop re-written over traced handles (a
+// model, and named so), or the solver's own loops instantiated over traced
+// handles (robust_gf2: solvers::traced_memory).
 
 #include <algorithm>
 #include <bit>
@@ -25,6 +26,7 @@
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
+#include "sutro/solvers/robust_gf2.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
 
 namespace sutro::lab {
@@ -287,6 +289,24 @@ struct solver_trace<solvers::sum_least_squares> {
                    "model of sum_least_squares: Gram matrix from column popcounts, right-hand side, Cholesky and "
                    "triangular solves on traced doubles, check of every row; column form built untraced; 8-byte "
                    "words",
+                   8);
+  }
+};
+
+/// robust_gf2's own code, not a model: its trials (row order shuffle,
+/// equations into solvers::gf2_basis, back substitution, scoring on the rows
+/// left out) and the final check of every row, run with solvers::traced_memory,
+/// the other instantiation its loops are written for. Same options, same answer.
+template <>
+struct solver_trace<solvers::robust_gf2> {
+  static constexpr bool available = true;
+  static traced_report run(const solvers::robust_gf2& s, const problem& p) {
+    auto t = lab_trace(memory::granularity::word);
+    (void)s.solve(p.train, solvers::traced_memory{&t});
+    return measure(t,
+                   "robust_gf2's own trials and final check over traced handles (sample words, labels, row order, "
+                   "equation, gf2_basis rows, candidates; the subset read off untraced); 8-byte words (4-byte "
+                   "labels and row indices within their word)",
                    8);
   }
 };
