@@ -97,7 +97,8 @@ TEST_CASE("robust_gf2 over traced_memory: the same result as the plain solve", "
                         config{20, 3, 1, 0.0, tasks::encoding::plus_minus_one}}) {
     for (std::uint64_t seed : {42u, 123u}) {
       INFO("n = " << c.n << ", k = " << c.k << ", m = " << c.m << ", noise = " << c.noise << ", seed " << seed);
-      const auto train = tasks::sparse_parity(c.n, c.k, seed, {.noise = c.noise, .enc = c.enc}).packed(tasks::split::train, c.m);
+      const auto train =
+          tasks::sparse_parity(c.n, c.k, seed, {.noise = c.noise, .enc = c.enc}).packed(tasks::split::train, c.m);
       const solvers::robust_gf2 s({.trials = 300});
       memory::trace t;
       const auto plain = s.solve(train);

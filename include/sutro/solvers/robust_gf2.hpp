@@ -20,9 +20,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
+#include <string_view>
 #include <type_traits>
 #include <utility>
-#include <string_view>
 #include <vector>
 
 #include "sutro/solvers/gf2_basis.hpp"
@@ -58,13 +58,16 @@ struct splitmix64 {
 // raw_memory returns the pointer (the plain code), traced_memory a handle
 // that records each access (the lab's traced run).
 
+/// tasks::packed_samples::label_bit of label y.
+inline unsigned label_bit_of(const tasks::packed_samples& d, std::int32_t y) noexcept {
+  return d.spec.enc == tasks::encoding::plus_minus_one ? (y < 0 ? 1u : 0u) : (y & 1u);
+}
 /// load_equation through mem.
 template <class E, class Memory>
 void load_equation(const tasks::packed_samples& d, std::size_t i, E eq, std::size_t nw, Memory mem) {
   const auto r = mem(d.row(i));
   for (std::size_t w = 0; w < nw; ++w) eq[w] = w < d.row_words ? std::uint64_t(r[w]) : 0;
-  const std::int32_t y = mem(d.labels.data())[i];
-  const unsigned bit = d.spec.enc == tasks::encoding::plus_minus_one ? (y < 0 ? 1u : 0u) : (y & 1u);
+  const unsigned bit = label_bit_of(d, mem(d.labels.data())[i]);
   eq[d.spec.n / 64] |= std::uint64_t{bit} << (d.spec.n % 64);
 }
 /// parity_with == label_bit, through mem: row i agrees with candidate x.
@@ -74,8 +77,7 @@ bool agrees(const tasks::packed_samples& d, std::size_t i, X x, Memory mem) {
   unsigned p = 0;
   for (std::size_t w = 0; w < d.row_words; ++w)
     p ^= static_cast<unsigned>(std::popcount(std::uint64_t(r[w]) & std::uint64_t(x[w])));
-  const std::int32_t y = mem(d.labels.data())[i];
-  return (p & 1u) == (d.spec.enc == tasks::encoding::plus_minus_one ? (y < 0 ? 1u : 0u) : (y & 1u));
+  return (p & 1u) == label_bit_of(d, mem(d.labels.data())[i]);
 }
 /// std::iota / std::swap of indices through a handle (the standard ones on a pointer).
 template <class P>
@@ -122,7 +124,8 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
     any_full = true;
     basis.solve(mem(x.data()));
     std::size_t weight = 0;
-    for (std::size_t w = 0; w < nw; ++w) weight += static_cast<std::size_t>(std::popcount(std::uint64_t(mem(x.data())[w])));
+    for (std::size_t w = 0; w < nw; ++w)
+      weight += static_cast<std::size_t>(std::popcount(std::uint64_t(mem(x.data())[w])));
     if (o.require_weight_k && weight != d.spec.k) continue;
     if (equal_words(mem(x.data()), mem(best.data()), nw)) continue;
     // Score on the rows the system did not use: those it used agree by construction.
