@@ -14,29 +14,6 @@
 
 namespace sutro::nn::kernels {
 
-namespace any {
-/// dot over pointer-like handles (see scalar/dense.hpp).
-template <class T, class X, class Y>
-inline T dot(std::size_t n, memory::restrict_t<X> x, memory::restrict_t<Y> y) {
-  constexpr std::size_t lanes = 16;
-  T acc[lanes] = {};
-  std::size_t i = 0;
-  for (; i + lanes <= n; i += lanes)
-    for (std::size_t l = 0; l < lanes; ++l) {
-      const T xv = x[i + l], yv = y[i + l];
-      acc[l] = madd<Y>(xv, yv, acc[l]);
-    }
-  T tail = T(0);
-  for (; i < n; ++i) {
-    const T xv = x[i], yv = y[i];
-    tail = madd<Y>(xv, yv, tail);
-  }
-  T s = T(0);
-  for (std::size_t l = 0; l < lanes; ++l) s += acc[l];
-  return s + tail;
-}
-}  // namespace any
-
 /// sum x[i] y[i] with 16 independent partial sums.
 template <class T>
 inline T dot(std::size_t n, const T* __restrict x, const T* __restrict y) noexcept {

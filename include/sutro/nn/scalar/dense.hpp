@@ -98,28 +98,32 @@ inline void dense_forward_relu(std::size_t rows, std::size_t fi, std::size_t fo,
   }
 }
 
+/// Dot product over pointer-like handles: 16 lane sums (lane l takes l,
+/// l + 16, ...), added lane by lane, then the ragged tail.
+template <class T, class X, class Y>
+inline T dot(std::size_t n, memory::restrict_t<X> x, memory::restrict_t<Y> y) {
+  constexpr std::size_t lanes = 16;
+  T acc[lanes] = {};
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes)
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const T xv = x[i + l], yv = y[i + l];
+      acc[l] = madd<Y>(xv, yv, acc[l]);
+    }
+  T tail = T(0);
+  for (; i < n; ++i) {
+    const T xv = x[i], yv = y[i];
+    tail = madd<Y>(xv, yv, tail);
+  }
+  T s = T(0);
+  for (std::size_t l = 0; l < lanes; ++l) s += acc[l];
+  return s + tail;
+}
+
 template <class T, class In, class Wp, class Out>
 inline void dense_dot_rows(std::size_t rows, std::size_t n, memory::restrict_t<In> in, memory::restrict_t<Wp> w,
                            T bias, memory::restrict_t<Out> out) {
-  constexpr std::size_t lanes = 16;
-  for (std::size_t b = 0; b < rows; ++b) {
-    const auto x = in + b * n;
-    T acc[lanes] = {};
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes)
-      for (std::size_t l = 0; l < lanes; ++l) {
-        const T xv = x[i + l], wv = w[i + l];
-        acc[l] = madd<Wp>(xv, wv, acc[l]);
-      }
-    T tail = T(0);
-    for (; i < n; ++i) {
-      const T xv = x[i], wv = w[i];
-      tail = madd<Wp>(xv, wv, tail);
-    }
-    T s = T(0);
-    for (std::size_t l = 0; l < lanes; ++l) s += acc[l];
-    out[b] = bias + (s + tail);
-  }
+  for (std::size_t b = 0; b < rows; ++b) out[b] = bias + dot<T, In, Wp>(n, in + b * n, w);
 }
 
 template <class T, class Rows, class G, class A, class Wp, class D, class GW, class GB>
