@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 #include "sutro/backend/tags.hpp"
 #include "sutro/nn/scalar/dense.hpp"
@@ -178,25 +179,15 @@ inline void dense_forward_tiles(std::size_t rows, std::size_t fi, std::size_t fo
 #endif
 
 /// As the scalar dense_forward, without skipping zero inputs (a zero input
-/// adds 0 * w, which leaves finite sums unchanged).
-template <class Arch>
+/// adds 0 * w, which leaves finite sums unchanged); float, and double for the
+/// polar factor's products.
+template <class Arch, class T>
+  requires std::is_same_v<T, float> || std::is_same_v<T, double>
 inline void dense_forward(simd_on<Arch>, std::size_t rows, std::size_t fi, std::size_t fo,
-                          const float* __restrict in, const float* __restrict W,
-                          const float* __restrict bias, float* __restrict out) noexcept {
+                          const T* __restrict in, const T* __restrict W,
+                          const T* __restrict bias, T* __restrict out) noexcept {
 #if defined(__AVX512F__)
-  detail::dense_forward_tiles<float, false>(rows, fi, fo, in, W, bias, out);
-#else
-  dense_forward(scalar{}, rows, fi, fo, in, W, bias, out);
-#endif
-}
-
-/// The same for double (the polar factor's products).
-template <class Arch>
-inline void dense_forward(simd_on<Arch>, std::size_t rows, std::size_t fi, std::size_t fo,
-                          const double* __restrict in, const double* __restrict W,
-                          const double* __restrict bias, double* __restrict out) noexcept {
-#if defined(__AVX512F__)
-  detail::dense_forward_tiles<double, false>(rows, fi, fo, in, W, bias, out);
+  detail::dense_forward_tiles<T, false>(rows, fi, fo, in, W, bias, out);
 #else
   dense_forward(scalar{}, rows, fi, fo, in, W, bias, out);
 #endif
