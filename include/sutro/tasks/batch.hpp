@@ -53,6 +53,22 @@ struct batch_options {
 };
 
 namespace detail {
+/// A batch's description before its buffers, the same on every backend (test
+/// labels are clean, so a test batch records noise 0).
+template <class Backend>
+sample_batch<Backend> batch_header(const task_spec& spec, std::size_t systems, split s, std::size_t count) {
+  validate(spec);
+  sample_batch<Backend> b;
+  b.spec = spec;
+  if (s == split::test) b.spec.noise = 0.0;
+  b.systems = systems;
+  b.count = count;
+  b.row_words = (spec.n + 63) / 64;
+  return b;
+}
+} // namespace detail
+
+namespace detail {
 /// The device kernels' per-thread bodies (tasks/cuda/batch.cuh), here so the
 /// host tests run them too: system s's secret mask, and row i of the batch
 /// (system i / count, sample first + i % count), written in the batch layout.
@@ -93,13 +109,7 @@ template <class Backend>
 sample_batch<Backend> generate_batch(Backend, const task_spec& spec, std::span<const std::uint64_t> seeds,
                                      split s, std::size_t count, std::uint64_t first = 0,
                                      batch_options o = {}) {
-  validate(spec);
-  sample_batch<Backend> b;
-  b.spec = spec;
-  if (s == split::test) b.spec.noise = 0.0;
-  b.systems = seeds.size();
-  b.count = count;
-  b.row_words = (spec.n + 63) / 64;
+  auto b = detail::batch_header<Backend>(spec, seeds.size(), s, count);
   b.words.assign(b.systems * count * b.row_words, 0);
   b.labels.assign(b.systems * count, 0);
   detail::parallel_ranges(b.systems, o.threads, [&](std::size_t lo, std::size_t hi) {
