@@ -19,6 +19,7 @@
 #include <string>
 #include <utility>
 
+#include "sutro/gf2/bit_range.hpp"
 #include "sutro/gf2/echelon.hpp"
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/vector.hpp"
@@ -42,15 +43,6 @@ struct solve_matrix_result {
 };
 
 namespace detail {
-
-/// 64 bits of a row starting at bit `bit`; words at or past `nwords` read as zero.
-inline word bits_at(const word* row, std::size_t nwords, std::size_t bit) noexcept {
-  const std::size_t w = bit / 64, s = bit % 64;
-  if (w >= nwords) return 0;
-  word v = row[w] >> s;
-  if (s != 0 && w + 1 < nwords) v |= row[w + 1] << (64 - s);
-  return v;
-}
 
 /// dst[dst_bit, dst_bit + nbits) |= src[src_bit, src_bit + nbits); dst bits there must be zero.
 inline void or_bits(word* dst, std::size_t dst_bit, const word* src, std::size_t src_words,

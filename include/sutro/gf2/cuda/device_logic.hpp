@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "sutro/config/macros.hpp"
+#include "sutro/gf2/bit_range.hpp"
 
 #if defined(__CUDA_ARCH__)
 #define SUTRO_GF2_UNROLL _Pragma("unroll")
@@ -74,14 +75,7 @@ SUTRO_HOST_DEVICE void transpose_tile(view out, cview in, std::size_t bi, std::s
 
 // ---- bit ranges (concatenation, solutions, nullspace) ----------------------
 
-/// 64 bits of a row starting at bit `bit`; words at or past nwords read as zero.
-SUTRO_HOST_DEVICE word bits_at(const word* row, std::size_t nwords, std::size_t bit) noexcept {
-  const std::size_t w = bit / 64, s = bit % 64;
-  if (w >= nwords) return 0;
-  word v = row[w] >> s;
-  if (s != 0 && w + 1 < nwords) v |= row[w + 1] << (64 - s);
-  return v;
-}
+using gf2::detail::bits_at;
 
 /// Word w of the row [a | b] (a has acols columns, b bcols; zero bits past each).
 SUTRO_HOST_DEVICE word hcat_word(const word* a, std::size_t acols, const word* b, std::size_t bcols,
