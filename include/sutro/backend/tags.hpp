@@ -14,6 +14,7 @@
 
 #include <string_view>
 
+#include "sutro/backend/cpu.hpp"
 #include "sutro/config/macros.hpp"
 
 #if SUTRO_SIMD_ENABLED
@@ -39,15 +40,25 @@ struct no_simd_arch {
 using default_simd_arch = no_simd_arch;
 #endif
 
-/// SIMD backend pinned to one xsimd architecture (`simd_on<xsimd::avx2>`).
+/// The architecture of sutro::simd: each call runs the kernels of
+/// cpu::active_level(), the best instruction set this CPU has (AVX-512 and
+/// GFNI in a binary built for x86-64-v2 too). See sutro/backend/cpu.hpp.
+struct dispatched_arch {
+  static constexpr const char* name() noexcept { return "dispatched"; }
+};
+
+/// SIMD backend pinned to one architecture: an xsimd one (`simd_on<xsimd::avx2>`
+/// runs the AVX2 kernels in every module) or a sutro level
+/// (`simd_on<level_arch<cpu::level::avx512_gfni>>`). A call on a CPU without
+/// that instruction set throws std::runtime_error instead of faulting.
 template <class Arch>
 struct simd_on : scalar {
   using arch = Arch;
   static constexpr std::string_view name = "simd";
 };
 
-/// SIMD backend on the best architecture of this build.
-using simd = simd_on<default_simd_arch>;
+/// SIMD backend whose kernels follow the CPU it runs on.
+using simd = simd_on<dispatched_arch>;
 
 /// CUDA backend: data in device memory, kernels in `.cuh` headers compiled by nvcc.
 struct cuda {

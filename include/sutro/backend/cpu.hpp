@@ -1,0 +1,162 @@
+#pragma once
+// The instruction-set levels that sutro's hot kernels are compiled for, and the
+// one this CPU runs. Every level's kernels are in every binary (compiled with
+// GCC/Clang target pragmas, whatever -march the program was built with); the
+// CPU is asked once which of them it can execute.
+//
+//   sutro::cpu::detected_level();   // what the CPU supports, e.g. level::avx512_gfni
+//   sutro::cpu::active_level();     // what sutro::simd runs: detected, capped by a limit
+//   {
+//     sutro::cpu::scoped_level_limit cap(sutro::cpu::level::avx2);  // force the AVX2 kernels
+//     ...
+//   }
+//
+// The environment variable SUTRO_CPU_LEVEL (generic, sse2, avx2, avx512,
+// avx512_gfni), read once, caps the level for a whole program run.
+
+#include <atomic>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace sutro::cpu {
+
+/// Kernel variants, each a superset of the one before.
+enum class level : int {
+  generic = 0,      ///< portable C++ (GCC vector extensions where the compiler has them)
+  sse2 = 1,         ///< x86-64 baseline: 128-bit registers
+  avx2 = 2,         ///< x86-64-v3: AVX2, BMI2, FMA, POPCNT (256-bit)
+  avx512 = 3,       ///< x86-64-v4: AVX-512 F, CD, BW, DQ, VL (512-bit)
+  avx512_gfni = 4,  ///< x86-64-v4 plus GFNI, AVX512-VBMI, AVX512-VPOPCNTDQ (Ice Lake, Zen 4 and later)
+};
+inline constexpr level all_levels[] = {level::generic, level::sse2, level::avx2, level::avx512,
+                                       level::avx512_gfni};
+
+[[nodiscard]] constexpr std::string_view name(level l) noexcept {
+  switch (l) {
+    case level::generic: return "generic";
+    case level::sse2: return "sse2";
+    case level::avx2: return "avx2";
+    case level::avx512: return "avx512";
+    case level::avx512_gfni: return "avx512_gfni";
+  }
+  return "unknown";
+}
+
+/// Throws std::invalid_argument naming the accepted spellings.
+[[nodiscard]] inline level parse_level(std::string_view text) {
+  for (level l : all_levels)
+    if (name(l) == text) return l;
+  throw std::invalid_argument("sutro::cpu::parse_level: unknown level '" + std::string(text) +
+                              "' (expected generic, sse2, avx2, avx512 or avx512_gfni)");
+}
+
+/// True where the compiler can build every level's kernels into one binary.
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(__CUDACC__)
+#define SUTRO_CPU_DISPATCH 1
+inline constexpr bool dispatch_compiled = true;
+#else
+#define SUTRO_CPU_DISPATCH 0
+inline constexpr bool dispatch_compiled = false;
+#endif
+
+namespace detail {
+[[nodiscard]] inline level query_cpu() noexcept {
+#if SUTRO_CPU_DISPATCH
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("sse2")) return level::generic;
+  if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+        __builtin_cpu_supports("fma") && __builtin_cpu_supports("popcnt")))
+    return level::sse2;
+  if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl")))
+    return level::avx2;
+  if (!(__builtin_cpu_supports("gfni") && __builtin_cpu_supports("avx512vbmi") &&
+        __builtin_cpu_supports("avx512vpopcntdq")))
+    return level::avx512;
+  return level::avx512_gfni;
+#else
+  return level::generic;
+#endif
+}
+
+// -1: no limit. Set by scoped_level_limit; SUTRO_CPU_LEVEL gives the first value.
+inline std::atomic<int>& limit_slot() noexcept {
+  static std::atomic<int> slot = [] {
+    const char* text = std::getenv("SUTRO_CPU_LEVEL");
+    if (text == nullptr || *text == '\0') return -1;
+    for (level l : all_levels)
+      if (name(l) == text) return static_cast<int>(l);
+    return -1;  // checked_environment_limit() reports the bad spelling
+  }();
+  return slot;
+}
+} // namespace detail
+
+/// The best level this CPU executes (queried once).
+[[nodiscard]] inline level detected_level() noexcept {
+  static const level detected = detail::query_cpu();
+  return detected;
+}
+
+[[nodiscard]] inline bool supports(level l) noexcept {
+  return static_cast<int>(l) <= static_cast<int>(detected_level());
+}
+
+/// The level sutro::simd dispatches to: the detected one, capped by the limit.
+[[nodiscard]] inline level active_level() noexcept {
+  const int cap = detail::limit_slot().load(std::memory_order_relaxed);
+  const level d = detected_level();
+  return cap >= 0 && cap < static_cast<int>(d) ? static_cast<level>(cap) : d;
+}
+
+/// Throws std::runtime_error when SUTRO_CPU_LEVEL is set to an unknown spelling
+/// or to a level above the CPU's; a program may call it at start to fail loudly.
+inline void check_environment_limit() {
+  const char* text = std::getenv("SUTRO_CPU_LEVEL");
+  if (text == nullptr || *text == '\0') return;
+  const level l = parse_level(text);
+  if (!supports(l))
+    throw std::runtime_error("sutro::cpu::check_environment_limit: SUTRO_CPU_LEVEL=" + std::string(text) +
+                             " exceeds this CPU's level " + std::string(name(detected_level())));
+}
+
+/// Throws std::runtime_error when the CPU cannot execute level `l`; `who` names the caller.
+inline void require(level l, const char* who) {
+  if (!supports(l))
+    throw std::runtime_error(std::string(who) + ": the " + std::string(name(l)) +
+                             " kernels need a CPU this one is not (it runs " +
+                             std::string(name(detected_level())) + ")");
+}
+
+namespace detail {
+inline thread_local level last_kernel = level::generic;
+inline void note_kernel(level l) noexcept { last_kernel = l; }
+} // namespace detail
+
+/// The level of the last multi-level kernel this thread entered: tests and
+/// logs check with it which path really ran.
+[[nodiscard]] inline level last_kernel_level() noexcept { return detail::last_kernel; }
+
+/// Caps active_level() while it lives (tests force each kernel path with it).
+/// Process-wide: other threads see the cap too. Throws std::invalid_argument
+/// for a level above the CPU's (those kernels would fault).
+class scoped_level_limit {
+ public:
+  explicit scoped_level_limit(level cap) : previous_(detail::limit_slot().load()) {
+    if (!supports(cap))
+      throw std::invalid_argument("sutro::cpu::scoped_level_limit: level " + std::string(name(cap)) +
+                                  " is above this CPU's " + std::string(name(detected_level())));
+    detail::limit_slot().store(static_cast<int>(cap));
+  }
+  scoped_level_limit(const scoped_level_limit&) = delete;
+  scoped_level_limit& operator=(const scoped_level_limit&) = delete;
+  ~scoped_level_limit() { detail::limit_slot().store(previous_); }
+
+ private:
+  int previous_;
+};
+
+} // namespace sutro::cpu
