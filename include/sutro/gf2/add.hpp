@@ -14,7 +14,7 @@
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/add.hpp"
 #if SUTRO_SIMD_ENABLED
-#include "sutro/gf2/simd/add.hpp"
+#include "sutro/gf2/simd/kernels.hpp"
 #endif
 
 namespace sutro::gf2 {

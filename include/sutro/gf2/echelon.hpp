@@ -22,7 +22,7 @@
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/echelon.hpp"
 #if SUTRO_SIMD_ENABLED
-#include "sutro/gf2/simd/echelon.hpp"
+#include "sutro/gf2/simd/kernels.hpp"
 #endif
 
 namespace sutro::gf2 {

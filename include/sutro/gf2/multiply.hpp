@@ -7,8 +7,8 @@
 //   auto d = sutro::gf2::mul(a, b, /*threads=*/2); // optional threads (default 1)
 //
 // The scalar backend is the reference (one row XOR per set bit of A). The simd
-// backend multiplies 8x8 bit blocks with GF2P8AFFINEQB where the build has
-// GFNI and AVX-512 VBMI, else uses the Method of Four Russians (8-bit tables
+// backend multiplies 8x8 bit blocks with GF2P8AFFINEQB where the CPU has
+// GFNI and AVX-512 VBMI (checked at run time), else uses the Method of Four Russians (8-bit tables
 // over column slabs), with Strassen-Winograd above a measured cutoff; results
 // are identical.
 // Mismatched shapes throw std::invalid_argument naming both.
@@ -22,7 +22,7 @@
 #include "sutro/gf2/scalar/multiply.hpp"
 #include "sutro/gf2/vector.hpp"
 #if SUTRO_SIMD_ENABLED
-#include "sutro/gf2/simd/multiply.hpp"
+#include "sutro/gf2/simd/kernels.hpp"
 #endif
 
 namespace sutro::gf2 {
@@ -63,10 +63,8 @@ detail::result_t<A> mul(const A& a, const B& b, unsigned threads = 1) {
 /// runs its thread's first (or largest) product sees them in bytes in use until
 /// this is called. A no-op in builds without that kernel.
 inline void release_workspace() {
-#if SUTRO_SIMD_ENABLED && SUTRO_GF2_HAVE_GFNI
-  auto& ws = kernels::gfni::workspace();
-  ws.clear();
-  ws.shrink_to_fit();
+#if SUTRO_SIMD_ENABLED
+  kernels::release_gfni_workspace();
 #endif
 }
 

@@ -9,7 +9,7 @@
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/transpose.hpp"
 #if SUTRO_SIMD_ENABLED
-#include "sutro/gf2/simd/transpose.hpp"
+#include "sutro/gf2/simd/kernels.hpp"
 #endif
 
 namespace sutro::gf2 {

@@ -24,7 +24,7 @@
 #include "sutro/gf2/scalar/triangular.hpp"
 #include "sutro/gf2/vector.hpp"
 #if SUTRO_SIMD_ENABLED
-#include "sutro/gf2/simd/triangular.hpp"
+#include "sutro/gf2/simd/kernels.hpp"
 #endif
 
 namespace sutro::gf2 {

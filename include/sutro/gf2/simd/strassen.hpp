@@ -9,14 +9,14 @@
 //   P7 = (A11+A21)(B12+B22)            -> C21, C22
 //   C11 += A12 B21
 // Halves are multiples of 64 columns; the fringe beyond the even part goes
-// to the base product.
+// to the base product. Row XORs go through xor_row(tag, ...): the level
+// kernels pass their own tag, found by argument-dependent lookup.
 
 #include <algorithm>
 #include <cstddef>
 
 #include "sutro/backend/tags.hpp"
 #include "sutro/gf2/matrix.hpp"
-#include "sutro/gf2/simd/add.hpp"
 
 namespace sutro::gf2::kernels {
 namespace sw {
@@ -59,7 +59,8 @@ void strassen_mul_add(Tag tag, detail::mblock c, detail::cblock a, detail::cbloc
              b22 = sub(b, hk, hk, hn, hn);
   const auto c11 = sub(c, 0, hm, 0, hn), c12 = sub(c, 0, hm, hn, hn), c21 = sub(c, hm, hm, 0, hn),
              c22 = sub(c, hm, hm, hn, hn);
-  matrix<Tag> s_(hm, hk), t_(hk, hn), q_(hm, hn), r_(hm, hn);
+  // Storage only: every operation on the temporaries goes through `tag`.
+  matrix<scalar> s_(hm, hk), t_(hk, hn), q_(hm, hn), r_(hm, hn);
   const detail::mblock s = s_.block(), t = t_.block(), q = q_.block(), r = r_.block();
   auto rec = [&](detail::mblock cc, detail::cblock aa, detail::cblock bb) {
     strassen_mul_add(tag, cc, aa, bb, cutoff, base);

@@ -1,4 +1,3 @@
-#pragma once
 // M4RI-style elimination (Albrecht, Bard and Hart 2010, "Efficient dense
 // Gaussian elimination over the field with two elements"): find up to 64
 // pivots in a 64-column panel with plain row operations on the few candidate
@@ -8,26 +7,6 @@
 // (leftmost column, first row below) and the row swaps are the reference's, so
 // both forms match it bit for bit.
 
-#include <algorithm>
-#include <bit>
-#include <cstdint>
-#include <cstddef>
-#include <cstring>
-#include <thread>
-#include <vector>
-
-#if defined(__BMI2__)
-#include <immintrin.h>
-#endif
-#include <xsimd/xsimd.hpp>
-
-#include "sutro/backend/tags.hpp"
-#include "sutro/gf2/matrix.hpp"
-#include "sutro/gf2/scalar/echelon.hpp"
-#include "sutro/gf2/simd/add.hpp"
-#include "sutro/gf2/simd/multiply.hpp"
-
-namespace sutro::gf2::kernels {
 namespace m4ri_elim {
 
 // Columns per table pass: 8 tables of 256 x 256 bytes (512 KiB) sit in L2.
@@ -50,7 +29,7 @@ inline word bits_at(const word* row, std::size_t nwords, std::size_t bit) noexce
 }
 
 inline word gather(word x, word mask) noexcept {
-#if defined(__BMI2__)
+#if SUTRO_KERNEL_LEVEL >= 2
   return _pext_u64(x, mask);
 #else
   word out = 0;
@@ -63,11 +42,10 @@ inline word gather(word x, word mask) noexcept {
 // Clears the pivot columns of rows `targets` using k pivot rows that are an
 // identity on the pivot columns (piv: words [w0, used) of each, pstride apart);
 // idx[t * panel_words ...] holds target t's bits at the pivot columns.
-template <class Arch>
-void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
+inline void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
                   const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx,
                   std::size_t first_slab, std::size_t slab_step) {
-  using batch = xsimd::batch<word, Arch>;
+  using batch = word_batch;
   constexpr std::size_t sw = slab_words;
   constexpr std::size_t nb = sw / batch::size;
   const std::size_t used = a.words(), ntab = (k + 7) / 8;
@@ -90,7 +68,7 @@ void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::s
           rp[j] = piv + p * pstride + (s0 - w0);
         }
       }
-      m4rm::build_table<Arch, sw>(tab.data() + g * 256 * sw, rp);
+      m4rm::build_table<sw>(tab.data() + g * 256 * sw, rp);
     }
     for (std::size_t t = 0; t < targets.size(); ++t) {
       const word* x = idx.data() + t * panel_words;
@@ -123,9 +101,10 @@ void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::s
 // swaps, and as L the multiple of each pivot row XORed into each row, which
 // for a table pass is x T when the row took x (its bits at the pivot columns)
 // times the back-substituted pivot rows piv = T E.
-template <class Arch>
-echelon_info echelonize_m4ri(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
+inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t col_limit,
                              unsigned threads, ple_sink* rec) {
+  ::sutro::cpu::detail::note_kernel(this_level);
+  const level_tag tag;
   echelon_info info;
   const std::size_t used = a.words();
   detail::scratch_vector<std::uint16_t> applied(a.rows, 0);  // panel pivots already applied to each row
@@ -218,12 +197,12 @@ echelon_info echelonize_m4ri(simd_on<Arch> tag, detail::mblock a, bool reduced, 
       const std::size_t nt = std::min<std::size_t>(threads, nslabs);
       // A thread per pass costs tens of microseconds: only worth it on big passes.
       if (nt <= 1 || targets.size() * (used - w0) < (std::size_t{1} << 19)) {
-        m4ri_elim::apply_tables<Arch>(a, piv.data(), pw, k, w0, targets, idx, 0, 1);
+        m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, 0, 1);
       } else {
         std::vector<std::thread> pool;
         for (std::size_t t = 1; t < nt; ++t)
-          pool.emplace_back([&, t] { m4ri_elim::apply_tables<Arch>(a, piv.data(), pw, k, w0, targets, idx, t, nt); });
-        m4ri_elim::apply_tables<Arch>(a, piv.data(), pw, k, w0, targets, idx, 0, nt);
+          pool.emplace_back([&, t] { m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, t, nt); });
+        m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, 0, nt);
         for (auto& th : pool) th.join();
       }
       info.pivots.insert(info.pivots.end(), pc.begin(), pc.end());
@@ -257,18 +236,16 @@ inline bool prefer_rowwise(detail::cblock a, bool reduced, std::size_t col_limit
 }
 } // namespace m4ri_elim
 
-template <class Arch>
-echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
-                        unsigned threads) {
-  if (m4ri_elim::prefer_rowwise(a, reduced, col_limit)) return echelonize_rowwise(tag, a, reduced, col_limit);
-  return echelonize_m4ri(tag, a, reduced, col_limit, threads, nullptr);
+inline echelon_info echelonize(detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads) {
+  ::sutro::cpu::detail::note_kernel(this_level);
+  if (m4ri_elim::prefer_rowwise(a, reduced, col_limit)) return echelonize_rowwise(level_tag{}, a, reduced, col_limit);
+  return echelonize_m4ri(a, reduced, col_limit, threads, nullptr);
 }
 
 /// PLE by the M4RI elimination (see ple_sink), or the reference where it is faster.
-template <class Arch>
-echelon_info ple(simd_on<Arch> tag, detail::mblock a, ple_sink& out, unsigned threads) {
-  if (m4ri_elim::prefer_rowwise(a, false, a.cols)) return ple_rowwise(tag, a, out);
-  return echelonize_m4ri(tag, a, false, a.cols, threads, &out);
+inline echelon_info ple(detail::mblock a, ple_sink& out, unsigned threads) {
+  ::sutro::cpu::detail::note_kernel(this_level);
+  if (m4ri_elim::prefer_rowwise(a, false, a.cols)) return ple_rowwise(level_tag{}, a, out);
+  return echelonize_m4ri(a, false, a.cols, threads, &out);
 }
 
-} // namespace sutro::gf2::kernels

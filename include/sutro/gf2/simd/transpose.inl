@@ -1,23 +1,10 @@
-#pragma once
 // Transpose of `lanes` horizontally adjacent 64x64 tiles at once: row r of
 // the tiles is one contiguous load, and the six masked-swap rounds of the
 // scalar kernel run on whole registers (each lane is one tile).
 
-#include <algorithm>
-#include <array>
-#include <cstddef>
-
-#include <xsimd/xsimd.hpp>
-
-#include "sutro/backend/tags.hpp"
-#include "sutro/gf2/matrix.hpp"
-#include "sutro/gf2/scalar/transpose.hpp"
-
-namespace sutro::gf2::kernels {
-
-template <class Arch>
-void transpose(simd_on<Arch>, detail::mblock out, detail::cblock in) noexcept {
-  using batch = xsimd::batch<word, Arch>;
+inline void transpose(detail::mblock out, detail::cblock in) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+  using batch = word_batch;
   constexpr std::size_t lanes = batch::size;
   alignas(64) std::array<word, 64 * lanes> tile{};
   word scalar_tile[64];
@@ -57,4 +44,3 @@ void transpose(simd_on<Arch>, detail::mblock out, detail::cblock in) noexcept {
     }
 }
 
-} // namespace sutro::gf2::kernels

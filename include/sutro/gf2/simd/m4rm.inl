@@ -1,4 +1,3 @@
-#pragma once
 // Method of Four Russians product (Arlazarov et al. 1970; M4RI's mzd_mul_m4rm)
 // with the tables sized for L2: for a slab of `slab_words` columns of C and B
 // and `kwords` words (64 rows of B each) of A, build one 256-entry table per 8
@@ -6,22 +5,6 @@
 // takes one table row per byte of A instead of up to eight row XORs.
 // Accumulators stay in registers across the 8 * kwords lookups of a row.
 
-#include <algorithm>
-#include <cstddef>
-#include <cstring>
-#include <thread>
-#include <vector>
-
-#include <xsimd/xsimd.hpp>
-
-#include "sutro/backend/tags.hpp"
-#include "sutro/gf2/matrix.hpp"
-#include "sutro/gf2/scalar/multiply.hpp"
-#include "sutro/gf2/simd/add.hpp"
-#include "sutro/gf2/simd/multiply_gfni.hpp"
-#include "sutro/gf2/simd/strassen.hpp"
-
-namespace sutro::gf2::kernels {
 namespace m4rm {
 
 // Measured on Zen (1 MiB L2), n = 4096 and 8192: slabs of 32 words and 8 tables
@@ -35,9 +18,9 @@ inline constexpr std::size_t min_rows = 128;
 
 // T[x] = XOR of rows j of `rows` whose bit j is set in x, built by doubling;
 // entries are sw words apart.
-template <class Arch, std::size_t sw = slab_words>
+template <std::size_t sw = slab_words>
 void build_table(word* t, const word* const* rows) noexcept {
-  using batch = xsimd::batch<word, Arch>;
+  using batch = word_batch;
   std::memset(t, 0, sw * sizeof(word));
   for (std::size_t j = 0; j < 8; ++j) {
     const std::size_t half = std::size_t{1} << j;
@@ -53,9 +36,8 @@ void build_table(word* t, const word* const* rows) noexcept {
   }
 }
 
-template <class Arch>
-void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, word* tab) {
-  using batch = xsimd::batch<word, Arch>;
+inline void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, word* tab) {
+  using batch = word_batch;
   constexpr std::size_t nb = slab_words / batch::size;
   const std::size_t width = std::min(slab_words, c.words() - s0);
   // B rows restricted to the slab, zero padded to slab_words when the slab is partial.
@@ -76,7 +58,7 @@ void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, 
           rp[j] = b.row(k) + s0;
         }
       }
-      build_table<Arch>(tab + t * 256 * slab_words, rp);
+      build_table(tab + t * 256 * slab_words, rp);
     }
     const std::size_t kn = std::min(kwords, a.words() - k0);
     for (std::size_t i = 0; i < a.rows; ++i) {
@@ -109,15 +91,14 @@ void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, 
 } // namespace m4rm
 
 /// C += A B by Four Russians (any xsimd architecture).
-template <class Arch>
-void m4rm_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b,
-                  unsigned threads) {
+inline void m4rm_mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
+  ::sutro::cpu::detail::note_kernel(this_level);
   if (a.rows < m4rm::min_rows || a.words() == 0 || c.words() == 0) {
     const std::size_t cw = c.words();
     for (std::size_t i = 0; i < a.rows; ++i)
       for (std::size_t w = 0; w < a.words(); ++w)
         for (word bits = a.row(i)[w]; bits; bits &= bits - 1)
-          xor_row(tag, c.row(i), b.row(w * 64 + static_cast<std::size_t>(std::countr_zero(bits))), cw);
+          xor_row(level_tag{}, c.row(i), b.row(w * 64 + static_cast<std::size_t>(std::countr_zero(bits))), cw);
     return;
   }
   const std::size_t nslabs = (c.words() + m4rm::slab_words - 1) / m4rm::slab_words;
@@ -127,7 +108,7 @@ void m4rm_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail:
     for (std::size_t s = first; s < nslabs; s += step)
       for (std::size_t r0 = 0; r0 < a.rows; r0 += m4rm::row_block) {
         const std::size_t rn = std::min(m4rm::row_block, a.rows - r0);
-        m4rm::slab<Arch>({c.row(r0), rn, c.cols, c.stride}, {a.row(r0), rn, a.cols, a.stride}, b,
+        m4rm::slab({c.row(r0), rn, c.cols, c.stride}, {a.row(r0), rn, a.cols, a.stride}, b,
                          s * m4rm::slab_words, tab.data());
       }
   };
@@ -139,29 +120,3 @@ void m4rm_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail:
   for (auto& th : pool) th.join();
 }
 
-/// The product without Strassen: GFNI where compiled in, else Four Russians.
-template <class Arch>
-void base_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b,
-                  unsigned threads) {
-#if SUTRO_GF2_HAVE_GFNI
-  if (a.rows >= gfni::min_rows && c.words() != 0 && a.words() != 0)
-    return gfni::mul_add(c, a, b, threads);
-#endif
-  m4rm_mul_add(tag, c, a, b, threads);
-}
-
-/// Strassen-Winograd recursion while all dimensions reach this. Measured
-/// (single thread, GFNI base): 8192^3 is as fast direct as with one level
-/// (0.036 s both), 16384^3 is 1.2x faster with one level.
-inline constexpr std::size_t strassen_cutoff = 12288;
-
-template <class Arch>
-void mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b,
-             unsigned threads) {
-  strassen_mul_add(tag, c, a, b, strassen_cutoff,
-                   [&](detail::mblock cc, detail::cblock aa, detail::cblock bb) {
-                     base_mul_add(tag, cc, aa, bb, threads);
-                   });
-}
-
-} // namespace sutro::gf2::kernels

@@ -1,4 +1,3 @@
-#pragma once
 // GF(2) product with GF2P8AFFINEQB: one instruction multiplies eight 8x8 bit
 // matrices by eight others (8 x 512 AND-XOR steps), read from L1 with no
 // tables to build. A is packed into 8x8 blocks of bytes (byte r of a qword:
@@ -9,21 +8,10 @@
 // steps; B's blocks of that range (64 KiB) stay in L1/L2. Measured on these
 // Zen cores (n = 8192, 16384): 3 row blocks beat 1 and 2 by 1.5x and 1.2x, and
 // 128 bytes of k beat 64 by 1.2x at 16384.
+// Compiled only at the levels with GFNI and AVX512-VBMI.
 
-#if defined(__GFNI__) && defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VBMI__)
-#define SUTRO_GF2_HAVE_GFNI 1
-
-#include <immintrin.h>
-
-#include <algorithm>
-#include <cstddef>
-#include <thread>
-#include <vector>
-
-#include "sutro/config/macros.hpp"
-#include "sutro/gf2/matrix.hpp"
-
-namespace sutro::gf2::kernels::gfni {
+#if SUTRO_KERNEL_LEVEL >= 4
+namespace gfni {
 
 inline constexpr std::size_t min_rows = 64;
 inline constexpr std::size_t nj = 8;   // registers of C per row block, three row blocks at once
@@ -187,8 +175,5 @@ inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsign
     }
 }
 
-} // namespace sutro::gf2::kernels::gfni
-
-#else
-#define SUTRO_GF2_HAVE_GFNI 0
+} // namespace gfni
 #endif

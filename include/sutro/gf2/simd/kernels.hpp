@@ -1,0 +1,127 @@
+#pragma once
+// The simd GF(2) kernels: compiled once per instruction-set level (the .inl
+// files beside this one, through backend/foreach_level.inl) and chosen per
+// call from the backend tag: sutro::simd runs the CPU's best level (GFNI
+// products on an AVX-512 GFNI CPU, AVX2 Four Russians on an AVX2 one, in the
+// same binary), simd_on<Arch> the level of Arch. Every level gives the same
+// bits; tests/dispatch forces each one and compares.
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <thread>
+#include <vector>
+#if SUTRO_CPU_DISPATCH
+#include <immintrin.h>
+#endif
+
+#include "sutro/backend/cpu.hpp"
+#include "sutro/backend/dispatch.hpp"
+#include "sutro/backend/tags.hpp"
+#include "sutro/backend/vec.hpp"
+#include "sutro/config/macros.hpp"
+#include "sutro/gf2/matrix.hpp"
+#include "sutro/gf2/scalar/add.hpp"
+#include "sutro/gf2/scalar/echelon.hpp"
+#include "sutro/gf2/scalar/multiply.hpp"
+#include "sutro/gf2/scalar/transpose.hpp"
+#include "sutro/gf2/scalar/triangular.hpp"
+
+namespace sutro::gf2::kernels {
+
+// Declared before strassen.hpp, whose row XORs on a simd tag reach it.
+template <class Arch>
+void xor_row(simd_on<Arch> tag, word* dst, const word* src, std::size_t n);
+
+} // namespace sutro::gf2::kernels
+
+#include "sutro/gf2/simd/strassen.hpp"
+
+namespace sutro::gf2::kernels {
+namespace levels {
+#define SUTRO_FOREACH_LEVEL_FILE "sutro/gf2/simd/kernels.inl"
+#include "sutro/backend/foreach_level.inl"
+} // namespace levels
+
+template <class Arch>
+void xor_row(simd_on<Arch> tag, word* dst, const word* src, std::size_t n) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::xor_row"), xor_row(dst, src, n));
+}
+
+/// C += A B: Strassen-Winograd above strassen_cutoff over the level's base product.
+template <class Arch>
+void mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::mul_add"), mul_add(c, a, b, threads));
+}
+
+/// The product without Strassen: GFNI at the levels that have it, else Four Russians.
+template <class Arch>
+void base_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::base_mul_add"), base_mul_add(c, a, b, threads));
+}
+
+/// C += A B by Four Russians.
+template <class Arch>
+void m4rm_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::m4rm_mul_add"), m4rm_mul_add(c, a, b, threads));
+}
+
+template <class Arch>
+void transpose(simd_on<Arch> tag, detail::mblock out, detail::cblock in) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::transpose"), transpose(out, in));
+}
+
+template <class Arch>
+echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
+                        unsigned threads) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::echelonize"), echelonize(a, reduced, col_limit, threads));
+}
+
+/// The M4RI elimination whatever the shape (echelonize picks row operations
+/// where they are faster); `rec` also records the PLE factors.
+template <class Arch>
+echelon_info echelonize_m4ri(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
+                             unsigned threads, ple_sink* rec) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::echelonize"),
+                       echelonize_m4ri(a, reduced, col_limit, threads, rec));
+}
+
+template <class Arch>
+echelon_info ple(simd_on<Arch> tag, detail::mblock a, ple_sink& out, unsigned threads) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::ple"), ple(a, out, threads));
+}
+
+template <class Arch>
+void trsm_lower(simd_on<Arch> tag, detail::mblock x, detail::cblock l, unsigned threads) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::trsm_lower"), trsm_lower(x, l, threads));
+}
+
+template <class Arch>
+void trsm_upper(simd_on<Arch> tag, detail::mblock x, detail::cblock u, unsigned threads) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::trsm_upper"), trsm_upper(x, u, threads));
+}
+
+/// Frees the calling thread's packing buffers of the GFNI product (a no-op
+/// where that kernel is not compiled).
+inline void release_gfni_workspace() {
+#if SUTRO_CPU_DISPATCH
+  auto& ws = levels::level_avx512_gfni::gfni::workspace();
+  ws.clear();
+  ws.shrink_to_fit();
+#endif
+}
+
+} // namespace sutro::gf2::kernels

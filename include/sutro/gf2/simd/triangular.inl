@@ -1,0 +1,33 @@
+// Blocked triangular solves: split L = [L11 0; L21 L22] at a multiple of 64
+// rows, X1 = L11^-1 B1, B2 += L21 X1 (the fast product), X2 = L22^-1 B2; the
+// upper case mirrors it. Almost all the work lands in the product; the
+// diagonal blocks below `trsm::base_rows` rows use row substitution.
+
+namespace trsm {
+inline constexpr std::size_t base_rows = 256;
+template <class W>
+detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0,
+                     std::size_t cols) noexcept {
+  return {m.data + r0 * m.stride + c0 / 64, rows, cols, m.stride};
+}
+} // namespace trsm
+
+inline void trsm_lower(detail::mblock x, detail::cblock l, unsigned threads) {
+  const std::size_t n = l.rows, k = x.cols;
+  if (n <= trsm::base_rows || k == 0) return trsm_lower_rowwise(level_tag{}, x, l);
+  const std::size_t h = (n / 2 + 63) / 64 * 64;
+  const detail::mblock x1 = trsm::sub(x, 0, h, 0, k), x2 = trsm::sub(x, h, n - h, 0, k);
+  trsm_lower(x1, trsm::sub(l, 0, h, 0, h), threads);
+  mul_add(x2, trsm::sub(l, h, n - h, 0, h), x1, threads);
+  trsm_lower(x2, trsm::sub(l, h, n - h, h, n - h), threads);
+}
+
+inline void trsm_upper(detail::mblock x, detail::cblock u, unsigned threads) {
+  const std::size_t n = u.rows, k = x.cols;
+  if (n <= trsm::base_rows || k == 0) return trsm_upper_rowwise(level_tag{}, x, u);
+  const std::size_t h = (n / 2 + 63) / 64 * 64;
+  const detail::mblock x1 = trsm::sub(x, 0, h, 0, k), x2 = trsm::sub(x, h, n - h, 0, k);
+  trsm_upper(x2, trsm::sub(u, h, n - h, h, n - h), threads);
+  mul_add(x1, trsm::sub(u, 0, h, h, n - h), x2, threads);
+  trsm_upper(x1, trsm::sub(u, 0, h, 0, h), threads);
+}
