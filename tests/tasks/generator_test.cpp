@@ -212,7 +212,7 @@ TEST_CASE("the test split is the train split of seed + 1000 (challenge protocol)
         sparse_parity(20, 3, 49).packed(split::train, 5).words);
 }
 
-TEST_CASE("philox lanes (AVX-512 when compiled in) == one block at a time", "[tasks][philox]") {
+TEST_CASE("philox lanes (the portable loop) == one block at a time", "[tasks][philox]") {
   std::uint32_t c16[4][16], c5[4][5];
   for (int l = 0; l < 16; ++l)
     for (int w = 0; w < 4; ++w) c16[w][l] = 0x9e3779b9u * static_cast<std::uint32_t>(l * 4 + w + 1);

@@ -2,8 +2,8 @@
 // Loops of the MLP's hot path. Reductions use fixed-width partial sums (the
 // compiler may not reorder them on its own without -ffast-math). The dense
 // layer kernels are overloaded on the backend tag (scalar/dense.hpp is the
-// reference, simd/dense.hpp the AVX-512 tiles); the untagged calls pick the
-// best backend of this build.
+// reference, simd/dense.hpp the register tiles of the level the CPU runs,
+// chosen at run time, same bits); the untagged calls take default_backend.
 #include <cstddef>
 
 #include "sutro/backend/traits.hpp"

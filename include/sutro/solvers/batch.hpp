@@ -85,7 +85,7 @@ SUTRO_HOST_DEVICE small_result solve_batch_system(const tasks::task_spec& spec, 
 /// One system per seed, each generating its own samples [0, m) of the train split.
 template <class Backend>
   requires is_host_backend_v<Backend>
-std::vector<small_result> solve_batch(Backend, const tasks::task_spec& spec, std::span<const std::uint64_t> seeds,
+std::vector<small_result> solve_batch(Backend tag, const tasks::task_spec& spec, std::span<const std::uint64_t> seeds,
                                       std::size_t samples_per_system, tasks::batch_options o = {}) {
   detail::check_batch_spec(spec, "sutro::solvers::solve_batch");
   std::vector<small_result> out(seeds.size());
@@ -94,11 +94,11 @@ std::vector<small_result> solve_batch(Backend, const tasks::task_spec& spec, std
     if constexpr (std::is_same_v<Backend, scalar>) {  // the device's code path, row by row
       for (std::size_t i = lo; i < hi; ++i)
         out[i] = spec.n <= 64 ? detail::solve_seed<64>(spec, seeds[i], m) : detail::solve_seed<128>(spec, seeds[i], m);
-    } else {  // rows made 16 at a time in Philox lanes (AVX-512 when compiled in): same bits, ~2x faster
+    } else {  // rows made 16 at a time in Philox lanes (the level of `tag`, AVX-512 where the CPU has it): same bits, ~2x faster
       std::vector<std::uint64_t> words(m * rw);
       std::vector<std::int32_t> labels(m);
       for (std::size_t i = lo; i < hi; ++i) {
-        tasks::sparse_task(spec, seeds[i]).generate(tasks::split::train, 0, m, words.data(), labels.data());
+        tasks::sparse_task(spec, seeds[i]).generate(tag, tasks::split::train, 0, m, words.data(), labels.data());
         out[i] = spec.n <= 64 ? detail::solve_stored<64>(spec, words.data(), labels.data(), m)
                               : detail::solve_stored<128>(spec, words.data(), labels.data(), m);
       }

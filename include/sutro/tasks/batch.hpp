@@ -103,10 +103,11 @@ void parallel_ranges(std::size_t items, unsigned threads, F&& f) {
 }
 } // namespace detail
 
-/// Samples [first, first + count) of `s` for each seed, on a host backend.
+/// Samples [first, first + count) of `s` for each seed, on a host backend
+/// (which also picks the Philox kernel: sparse_task::generate).
 template <class Backend>
   requires is_host_backend_v<Backend>
-sample_batch<Backend> generate_batch(Backend, const task_spec& spec, std::span<const std::uint64_t> seeds,
+sample_batch<Backend> generate_batch(Backend tag, const task_spec& spec, std::span<const std::uint64_t> seeds,
                                      split s, std::size_t count, std::uint64_t first = 0,
                                      batch_options o = {}) {
   auto b = detail::batch_header<Backend>(spec, seeds.size(), s, count);
@@ -115,7 +116,7 @@ sample_batch<Backend> generate_batch(Backend, const task_spec& spec, std::span<c
   detail::parallel_ranges(b.systems, o.threads, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i)
       sparse_task(spec, seeds[i], o.test_seed_offset)
-          .generate(s, first, count, b.words.data() + i * count * b.row_words, b.labels.data() + i * count);
+          .generate(tag, s, first, count, b.words.data() + i * count * b.row_words, b.labels.data() + i * count);
   });
   return b;
 }

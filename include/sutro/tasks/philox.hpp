@@ -7,15 +7,23 @@
 //   auto r = rng(/*counter*/ {i_lo, i_hi, purpose, block});   // 4 x 32 random bits
 //
 // Checked against the Random123 known-answer vectors (tests/tasks).
+//
+// Many blocks at once: philox4x32_10_lanes(c, k0, k1) is the portable lane
+// loop (host and device). The host generators call the tagged overload, whose
+// sutro::simd kernel is chosen at run time (philox.inl, once per
+// instruction-set level): AVX-512 16 lanes at a time where the CPU has it, in
+// any binary whatever its -march; the same bits on every level and backend.
 
 #include <array>
 #include <cstdint>
 
+#include "sutro/backend/cpu.hpp"
+#include "sutro/backend/dispatch.hpp"
+#include "sutro/backend/tags.hpp"
 #include "sutro/config/macros.hpp"
 
-#if defined(__AVX512F__) && !defined(__CUDA_ARCH__)
+#if SUTRO_CPU_DISPATCH
 #include <immintrin.h>
-#define SUTRO_PHILOX_AVX512 1
 #endif
 
 namespace sutro::tasks {
@@ -41,50 +49,10 @@ SUTRO_HOST_DEVICE philox_block philox4x32_10(philox_block ctr, std::uint32_t k0,
 }
 
 /// L independent Philox-4x32-10 blocks at once, in structure-of-arrays form
-/// (c[word][lane], in place): the lane loop vectorizes (AVX-512: 16 lanes).
-#if defined(SUTRO_PHILOX_AVX512)
-namespace detail {
-// 16 x (32 x 32 -> 64) products split into high and low halves: vpmuludq
-// multiplies the even lanes; the odd lanes go through a 32-bit shift. The
-// maskz forms (full mask) avoid GCC 12's false -Wmaybe-uninitialized on the
-// plain intrinsics, whose bodies pass _mm512_undefined_epi32().
-inline void mulhilo16(__m512i a, __m512i m, __m512i& hi, __m512i& lo) {
-  const __mmask8 all = 0xFF;
-  const __m512i even = _mm512_maskz_mul_epu32(all, a, m);
-  const __m512i odd = _mm512_maskz_mul_epu32(all, _mm512_maskz_srli_epi64(all, a, 32), m);
-  hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_maskz_srli_epi64(all, even, 32), odd);
-  lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(all, odd, 32));
-}
-} // namespace detail
-#endif
-
+/// (c[word][lane], in place): the portable lane loop, usable in device code.
 template <int L>
 SUTRO_HOST_DEVICE void philox4x32_10_lanes(std::uint32_t (&c)[4][L], std::uint32_t k0, std::uint32_t k1) {
   constexpr std::uint32_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;
-#if defined(SUTRO_PHILOX_AVX512)
-  if constexpr (L == 16) {
-    __m512i c0 = _mm512_loadu_si512(c[0]), c1 = _mm512_loadu_si512(c[1]);
-    __m512i c2 = _mm512_loadu_si512(c[2]), c3 = _mm512_loadu_si512(c[3]);
-    const __m512i vm0 = _mm512_set1_epi64(m0), vm1 = _mm512_set1_epi64(m1);
-    for (int round = 0; round < 10; ++round) {
-      __m512i hi0, lo0, hi1, lo1;
-      detail::mulhilo16(c0, vm0, hi0, lo0);
-      detail::mulhilo16(c2, vm1, hi1, lo1);
-      const __m512i vk0 = _mm512_set1_epi32(static_cast<int>(k0)), vk1 = _mm512_set1_epi32(static_cast<int>(k1));
-      c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), vk0);
-      c1 = lo1;
-      c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), vk1);
-      c3 = lo0;
-      k0 += 0x9E3779B9u;
-      k1 += 0xBB67AE85u;
-    }
-    _mm512_storeu_si512(c[0], c0);
-    _mm512_storeu_si512(c[1], c1);
-    _mm512_storeu_si512(c[2], c2);
-    _mm512_storeu_si512(c[3], c3);
-    return;
-  }
-#endif
   for (int round = 0; round < 10; ++round) {
     for (int l = 0; l < L; ++l) {
       const std::uint64_t p0 = static_cast<std::uint64_t>(m0) * c[0][l];
@@ -99,6 +67,25 @@ SUTRO_HOST_DEVICE void philox4x32_10_lanes(std::uint32_t (&c)[4][L], std::uint32
     k0 += 0x9E3779B9u;
     k1 += 0xBB67AE85u;
   }
+}
+
+namespace philox_kernels {
+#define SUTRO_FOREACH_LEVEL_FILE "sutro/tasks/philox.inl"
+#include "sutro/backend/foreach_level.inl"
+} // namespace philox_kernels
+
+/// The same lanes on the host, by backend: scalar runs the portable loop
+/// above; simd_on<Arch> the kernel of its level (sutro::simd: the CPU's best),
+/// AVX-512 at avx512 and above. Same bits either way.
+template <int L>
+inline void philox4x32_10_lanes(scalar, std::uint32_t (&c)[4][L], std::uint32_t k0, std::uint32_t k1) {
+  philox4x32_10_lanes<L>(c, k0, k1);
+}
+template <class Arch, int L>
+inline void philox4x32_10_lanes(simd_on<Arch> tag, std::uint32_t (&c)[4][L], std::uint32_t k0, std::uint32_t k1) {
+  using namespace philox_kernels;
+  const cpu::level l = kernel_level(tag, "sutro::tasks::philox4x32_10_lanes");
+  SUTRO_DISPATCH_LEVEL(l, philox_lanes<L>(c, k0, k1));
 }
 
 /// Philox-4x32-10 keyed by a 64-bit seed.

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "sutro/backend/tags.hpp"
 #include "sutro/config/macros.hpp"
 #include "sutro/tasks/philox.hpp"
 #include "sutro/tasks/samples.hpp"
@@ -168,16 +169,25 @@ class sparse_task {
   }
 
   /// Rows [first, first + count) of a split into caller storage:
-  /// count * row_words() words and count labels.
-  void generate(split s, std::uint64_t first, std::size_t count, std::uint64_t* words,
+  /// count * row_words() words and count labels. The backend picks the Philox
+  /// kernel (scalar: the portable lane loop; simd_on<Arch>: its level's); the
+  /// bits are the same on all. The untagged calls here (generate, packed,
+  /// dense, for_each_chunk) use sutro::simd, the CPU's best kernel, with or
+  /// without xsimd: these kernels need none.
+  template <class Backend>
+  void generate(Backend tag, split s, std::uint64_t first, std::size_t count, std::uint64_t* words,
                 std::int32_t* labels) const {
     const sample_source src = source(s);
-    const std::size_t done = generate_lanes(src, first, count, words, labels);
+    const std::size_t done = generate_lanes(tag, src, first, count, words, labels);
     for (std::size_t r = done; r < count; ++r) {
       std::uint64_t* row = words + r * row_words_;
       const std::uint64_t aux = src.bits(first + r, spec_.n, row_words_, row);
       labels[r] = sample_label(spec_, src, row, mask_.data(), row_words_, aux);
     }
+  }
+  void generate(split s, std::uint64_t first, std::size_t count, std::uint64_t* words,
+                std::int32_t* labels) const {
+    generate(simd{}, s, first, count, words, labels);
   }
 
   [[nodiscard]] packed_samples packed(split s, std::size_t count, std::uint64_t first = 0) const {
@@ -237,10 +247,11 @@ class sparse_task {
   }
 
  private:
-  // 16 samples at a time in Philox lanes (AVX-512 when compiled in); the same
+  // 16 samples at a time in Philox lanes (the backend's kernel); the same
   // bits as sample_source::bits: block b of sample i gives words 2b and 2b + 1
   // of [row words..., aux]. Returns the rows done (a multiple of 16).
-  std::size_t generate_lanes(const sample_source& src, std::uint64_t first, std::size_t count,
+  template <class Backend>
+  std::size_t generate_lanes(Backend tag, const sample_source& src, std::uint64_t first, std::size_t count,
                              std::uint64_t* words, std::int32_t* labels) const {
     constexpr int L = 16;
     const std::size_t rw = row_words_, blocks = rw / 2 + 1;
@@ -258,7 +269,7 @@ class sparse_task {
           c[2][l] = detail::purpose_sample;
           c[3][l] = static_cast<std::uint32_t>(b);
         }
-        philox4x32_10_lanes<L>(c, k0, k1);
+        philox4x32_10_lanes(tag, c, k0, k1);
         for (int l = 0; l < L; ++l) {
           std::uint64_t* row = words + (r + static_cast<std::size_t>(l)) * rw;
           const std::uint64_t w0 = c[0][l] | static_cast<std::uint64_t>(c[1][l]) << 32;

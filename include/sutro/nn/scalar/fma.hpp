@@ -1,13 +1,19 @@
 #pragma once
-// madd<P>(a, b, c) = a * b + c for a kernel whose memory handles are of type P.
+// madd<P>(a, b, c) = a * b + c rounded once (std::fma), for a kernel whose
+// memory handles are of type P.
 //
-// The raw instantiation (P a pointer) is the expression the kernels always
-// had, which GCC contracts into a fused multiply-add at -O2 when the target
-// has FMA (as the simd kernels' _mm512_fmadd). A traced instantiation reads
-// through proxies, and GCC then leaves the same expression unfused, so there
-// the fusion is explicit (std::fma) whenever the target has FMA: traced and
-// untraced results are the same bits. fmadd() is always fused on FMA targets
-// (the simd kernels' scalar tails).
+// Always fused, whatever -march and whatever handle type: the reference
+// kernels, their traced instantiations and every level's simd kernels
+// (nn/simd/dense.inl) then give the same bits, on every build and every CPU.
+// Left to the compiler, a * b + c is contracted only where the target has FMA
+// (and only for raw pointers), so a baseline build would round differently
+// from the AVX2 and AVX-512 kernels that sutro::simd picks at run time.
+// Where the target lacks FMA, std::fma is a libm call (glibc uses the
+// hardware instruction when the CPU has one): the reference is slower there,
+// never different.
+//
+// fmadd(a, b, c) is a * b + c as the build's raw code rounds it (fused only on
+// FMA targets), for traced code that must repeat an untraced expression.
 
 #include <cmath>
 #include <type_traits>
@@ -25,8 +31,7 @@ inline T fmadd(T a, T b, T c) noexcept {
 
 template <class P, class T>
 inline T madd(T a, T b, T c) noexcept {
-  if constexpr (std::is_pointer_v<P>) return a * b + c;
-  else return fmadd(a, b, c);
+  return std::fma(a, b, c);
 }
 
 }  // namespace sutro::nn::kernels::any

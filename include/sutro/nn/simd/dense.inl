@@ -1,0 +1,408 @@
+// Dense-layer kernels of one instruction-set level, compiled once per level
+// (foreach_level.inl, included by nn/simd/dense.hpp; no include guard, no
+// includes). Every function with a vector in its signature is defined here,
+// so it gets the level's target: none crosses into code of another level.
+//
+// avx2 and above: register tiles of up to 4 rows x NR registers (AVX-512: 6
+// zmm, 24 accumulators of 32 registers; AVX2: 3 ymm, 12 of 16), so each
+// weight (or delta) load feeds up to 4 fused multiply-adds and each broadcast
+// input up to NR, where the reference loops issue one load per multiply-add.
+// Columns past the last full register are masked, never read or written.
+// Below avx2 (no FMA unit, so nothing to gain over the reference): the
+// reference loops of nn/scalar/dense.hpp.
+
+#if SUTRO_KERNEL_LEVEL >= 2
+namespace tiles {
+
+// One register of T at this level, and the few operations the tiles use.
+template <class T>
+struct vreg;
+
+#if SUTRO_KERNEL_LEVEL >= 3
+template <>
+struct vreg<float> {
+  using reg = __m512;
+  using mask_type = __mmask16;
+  static constexpr std::size_t lanes = 16;
+  // The lanes of columns [c, n) among c, c + 1, ..., c + 15 (none when c >= n).
+  static mask_type mask(std::size_t c, std::size_t n) noexcept {
+    const std::size_t left = c < n ? n - c : 0;
+    return left >= lanes ? mask_type(0xffff) : static_cast<mask_type>((1u << left) - 1u);
+  }
+  static reg zero() noexcept { return _mm512_setzero_ps(); }
+  static reg load(mask_type m, const float* p) noexcept { return _mm512_maskz_loadu_ps(m, p); }
+  static reg loadu(const float* p) noexcept { return _mm512_loadu_ps(p); }
+  static void store(float* p, mask_type m, reg v) noexcept { _mm512_mask_storeu_ps(p, m, v); }
+  static void storeu(float* p, reg v) noexcept { _mm512_storeu_ps(p, v); }
+  static reg set1(float x) noexcept { return _mm512_set1_ps(x); }
+  static reg fmadd(reg a, reg b, reg c) noexcept { return _mm512_fmadd_ps(a, b, c); }
+  static reg add(reg a, reg b) noexcept { return _mm512_add_ps(a, b); }
+  // v > 0 ? v : 0 as a masked move (NaN and -0 give +0); _mm512_max_ps would
+  // do the same but trips GCC 12's false -Wuninitialized (bug 105593).
+  static reg relu(reg v) noexcept {
+    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ), v);
+  }
+  // a > 0 ? b * c : +0 per lane.
+  static reg mul_where_positive(reg a, reg b, reg c) noexcept {
+    return _mm512_maskz_mul_ps(_mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_GT_OQ), b, c);
+  }
+};
+template <>
+struct vreg<double> {
+  using reg = __m512d;
+  using mask_type = __mmask8;
+  static constexpr std::size_t lanes = 8;
+  static mask_type mask(std::size_t c, std::size_t n) noexcept {
+    const std::size_t left = c < n ? n - c : 0;
+    return left >= lanes ? mask_type(0xff) : static_cast<mask_type>((1u << left) - 1u);
+  }
+  static reg zero() noexcept { return _mm512_setzero_pd(); }
+  static reg load(mask_type m, const double* p) noexcept { return _mm512_maskz_loadu_pd(m, p); }
+  static reg loadu(const double* p) noexcept { return _mm512_loadu_pd(p); }
+  static void store(double* p, mask_type m, reg v) noexcept { _mm512_mask_storeu_pd(p, m, v); }
+  static void storeu(double* p, reg v) noexcept { _mm512_storeu_pd(p, v); }
+  static reg set1(double x) noexcept { return _mm512_set1_pd(x); }
+  static reg fmadd(reg a, reg b, reg c) noexcept { return _mm512_fmadd_pd(a, b, c); }
+  static reg add(reg a, reg b) noexcept { return _mm512_add_pd(a, b); }
+  static reg relu(reg v) noexcept {
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(v, _mm512_setzero_pd(), _CMP_GT_OQ), v);
+  }
+  static reg mul_where_positive(reg a, reg b, reg c) noexcept {
+    return _mm512_maskz_mul_pd(_mm512_cmp_pd_mask(a, _mm512_setzero_pd(), _CMP_GT_OQ), b, c);
+  }
+};
+#else
+// AVX2 masks are vectors (all ones in a lane to load or store it).
+template <>
+struct vreg<float> {
+  using reg = __m256;
+  using mask_type = __m256i;
+  static constexpr std::size_t lanes = 8;
+  static mask_type mask(std::size_t c, std::size_t n) noexcept {
+    const std::size_t left = c < n ? n - c : 0;
+    const int k = left >= lanes ? static_cast<int>(lanes) : static_cast<int>(left);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  }
+  static reg zero() noexcept { return _mm256_setzero_ps(); }
+  static reg load(mask_type m, const float* p) noexcept { return _mm256_maskload_ps(p, m); }
+  static reg loadu(const float* p) noexcept { return _mm256_loadu_ps(p); }
+  static void store(float* p, mask_type m, reg v) noexcept { _mm256_maskstore_ps(p, m, v); }
+  static void storeu(float* p, reg v) noexcept { _mm256_storeu_ps(p, v); }
+  static reg set1(float x) noexcept { return _mm256_set1_ps(x); }
+  static reg fmadd(reg a, reg b, reg c) noexcept { return _mm256_fmadd_ps(a, b, c); }
+  static reg add(reg a, reg b) noexcept { return _mm256_add_ps(a, b); }
+  static reg relu(reg v) noexcept { return _mm256_and_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ), v); }
+  static reg mul_where_positive(reg a, reg b, reg c) noexcept {
+    return _mm256_and_ps(_mm256_cmp_ps(a, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_mul_ps(b, c));
+  }
+};
+template <>
+struct vreg<double> {
+  using reg = __m256d;
+  using mask_type = __m256i;
+  static constexpr std::size_t lanes = 4;
+  static mask_type mask(std::size_t c, std::size_t n) noexcept {
+    const std::size_t left = c < n ? n - c : 0;
+    const long long k = left >= lanes ? static_cast<long long>(lanes) : static_cast<long long>(left);
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x(k), _mm256_setr_epi64x(0, 1, 2, 3));
+  }
+  static reg zero() noexcept { return _mm256_setzero_pd(); }
+  static reg load(mask_type m, const double* p) noexcept { return _mm256_maskload_pd(p, m); }
+  static reg loadu(const double* p) noexcept { return _mm256_loadu_pd(p); }
+  static void store(double* p, mask_type m, reg v) noexcept { _mm256_maskstore_pd(p, m, v); }
+  static void storeu(double* p, reg v) noexcept { _mm256_storeu_pd(p, v); }
+  static reg set1(double x) noexcept { return _mm256_set1_pd(x); }
+  static reg fmadd(reg a, reg b, reg c) noexcept { return _mm256_fmadd_pd(a, b, c); }
+  static reg add(reg a, reg b) noexcept { return _mm256_add_pd(a, b); }
+  static reg relu(reg v) noexcept { return _mm256_and_pd(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GT_OQ), v); }
+  static reg mul_where_positive(reg a, reg b, reg c) noexcept {
+    return _mm256_and_pd(_mm256_cmp_pd(a, _mm256_setzero_pd(), _CMP_GT_OQ), _mm256_mul_pd(b, c));
+  }
+};
+#endif
+
+// Tile shape: accumulators + one register per loaded column block + one
+// broadcast must fit the register file (32 zmm, 16 ymm).
+inline constexpr std::size_t max_tile_rows = 4;
+inline constexpr std::size_t max_tile_regs = SUTRO_KERNEL_LEVEL >= 3 ? 6 : 3;
+
+// Splits nreg registers into tiles of at most max_tile_regs, as even as possible.
+template <class Tile>
+inline void for_each_register_tile(std::size_t nreg, Tile&& tile) {
+  const std::size_t tiles = (nreg + max_tile_regs - 1) / max_tile_regs;
+  std::size_t r0 = 0;
+  for (std::size_t t = 0; t < tiles; ++t) {
+    const std::size_t nr = (nreg - r0) / (tiles - t);
+    tile(r0, nr);
+    r0 += nr;
+  }
+}
+
+// f(integral_constant<n>) for a runtime n in [1, N].
+template <std::size_t N, class F>
+inline void with_constant(std::size_t n, F&& f) {
+  if constexpr (N == 1) {
+    f(std::integral_constant<std::size_t, 1>{});
+  } else {
+    if (n >= N)
+      f(std::integral_constant<std::size_t, N>{});
+    else
+      with_constant<N - 1>(n, f);
+  }
+}
+
+// f(integral_constant<NB>, integral_constant<NR>) for runtime nb in [1, max_tile_rows], nr in [1, max_tile_regs].
+template <class F>
+inline void with_tile(std::size_t nb, std::size_t nr, F&& f) {
+  with_constant<max_tile_rows>(nb, [&](auto NB) {
+    with_constant<max_tile_regs>(nr, [&](auto NR) { f(NB, NR); });
+  });
+}
+
+// out[b, c] = init[c] + sum_i A[b * a_stride + i] W[i, c] for NB rows b and
+// NR registers of columns c from c0, one fused multiply-add per term in i order.
+template <class T, std::size_t NB, std::size_t NR, bool Relu>
+inline void tile_forward(std::size_t fi, std::size_t fo, std::size_t c0, const T* A, std::size_t a_stride,
+                         const T* W, const T* init, T* out, std::size_t out_stride) noexcept {
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes;
+  typename V::reg acc[NB][NR];
+  typename V::mask_type mask[NR];
+  SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) {
+    mask[r] = V::mask(c0 + L * r, fo);
+    const auto v = V::load(mask[r], init + c0 + L * r);
+    SUTRO_NN_UNROLL for (std::size_t b = 0; b < NB; ++b) acc[b][r] = v;
+  }
+  for (std::size_t i = 0; i < fi; ++i) {
+    typename V::reg w[NR];
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) w[r] = V::load(mask[r], W + i * fo + c0 + L * r);
+    SUTRO_NN_UNROLL for (std::size_t b = 0; b < NB; ++b) {
+      const auto x = V::set1(A[b * a_stride + i]);
+      SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) acc[b][r] = V::fmadd(x, w[r], acc[b][r]);
+    }
+  }
+  SUTRO_NN_UNROLL for (std::size_t b = 0; b < NB; ++b)
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r)
+      V::store(out + b * out_stride + c0 + L * r, mask[r], Relu ? V::relu(acc[b][r]) : acc[b][r]);
+}
+
+// gW[i, c] = sum_k in[rows[k] * fi + i] delta[rows[k], c] for NI inputs i and
+// NR registers of columns c from c0, in k order.
+template <class T, std::size_t NI, std::size_t NR>
+inline void tile_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t fo,
+                             std::size_t c0, const T* in, const T* delta, T* gW) noexcept {
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes;
+  typename V::reg acc[NI][NR];
+  typename V::mask_type mask[NR];
+  SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) mask[r] = V::mask(c0 + L * r, fo);
+  SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i)
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) acc[i][r] = V::zero();
+  for (std::size_t k = 0; k < nrows; ++k) {
+    const std::size_t b = rows[k];
+    typename V::reg d[NR];
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) d[r] = V::load(mask[r], delta + b * fo + c0 + L * r);
+    SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i) {
+      const auto x = V::set1(in[b * fi + i]);
+      SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) acc[i][r] = V::fmadd(x, d[r], acc[i][r]);
+    }
+  }
+  SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i)
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) V::store(gW + i * fo + c0 + L * r, mask[r], acc[i][r]);
+}
+
+template <class T, bool Relu>
+inline void dense_forward(std::size_t rows, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* bias,
+                          T* out) noexcept {
+  constexpr std::size_t L = vreg<T>::lanes;
+  const std::size_t nreg = (fo + L - 1) / L;
+  for (std::size_t b0 = 0; b0 < rows; b0 += max_tile_rows) {
+    const std::size_t nb = std::min(max_tile_rows, rows - b0);
+    for_each_register_tile(nreg, [&](std::size_t r0, std::size_t nr) {
+      with_tile(nb, nr, [&](auto NB, auto NR) {
+        tile_forward<T, decltype(NB)::value, decltype(NR)::value, Relu>(fi, fo, L * r0, in + b0 * fi, fi, W, bias,
+                                                                        out + b0 * fo, fo);
+      });
+    });
+  }
+}
+
+template <class T>
+inline void dense_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t fo,
+                              const T* in, const T* delta, T* gW) noexcept {
+  constexpr std::size_t L = vreg<T>::lanes;
+  const std::size_t nreg = (fo + L - 1) / L;
+  for (std::size_t i0 = 0; i0 < fi; i0 += max_tile_rows) {
+    const std::size_t ni = std::min(max_tile_rows, fi - i0);
+    for_each_register_tile(nreg, [&](std::size_t r0, std::size_t nr) {
+      with_tile(ni, nr, [&](auto NI, auto NR) {
+        tile_weight_grad<T, decltype(NI)::value, decltype(NR)::value>(rows, nrows, fi, fo, L * r0, in + i0, delta,
+                                                                      gW + i0 * fo);
+      });
+    });
+  }
+}
+
+// The reference's 16 lane sums of x . y (lane l takes l, l + 16, ...) in
+// 16 / lanes registers, added lane by lane, then the ragged tail.
+template <class T>
+inline T dot16(std::size_t n, const T* x, const T* y) noexcept {
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes, R = 16 / L;
+  typename V::reg acc[R];
+  SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[r] = V::zero();
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r)
+      acc[r] = V::fmadd(V::loadu(x + i + L * r), V::loadu(y + i + L * r), acc[r]);
+  T lane[16];
+  SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) V::storeu(lane + L * r, acc[r]);
+  T tail = T(0);
+  for (; i < n; ++i) tail = std::fma(x[i], y[i], tail);
+  T s = T(0);
+  for (std::size_t l = 0; l < 16; ++l) s += lane[l];
+  return s + tail;
+}
+
+// Gram rows: row i against G rows j at a time (the x registers loaded once
+// for all G), G * 16 / lanes = 8 accumulators.
+template <class T>
+inline void gram_rows(std::size_t k, std::size_t n, const T* W, T* A) noexcept {
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes, R = 16 / L, G = 8 / R;
+  const std::size_t full = n / 16 * 16;
+  for (std::size_t i = 0; i < k; ++i) {
+    const T* x = W + i * n;
+    for (std::size_t j0 = 0; j0 <= i; j0 += G) {
+      const std::size_t nj = std::min<std::size_t>(G, i + 1 - j0);
+      typename V::reg acc[G][R];
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q)
+        SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] = V::zero();
+      for (std::size_t t = 0; t < full; t += 16) {
+        typename V::reg xv[R];
+        SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) xv[r] = V::loadu(x + t + L * r);
+        SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) {
+          if (q >= nj) break;
+          const T* y = W + (j0 + q) * n + t;
+          SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] = V::fmadd(xv[r], V::loadu(y + L * r), acc[q][r]);
+        }
+      }
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) {
+        if (q >= nj) break;
+        const std::size_t j = j0 + q;
+        T lane[16];
+        SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) V::storeu(lane + L * r, acc[q][r]);
+        const T* y = W + j * n;
+        T tail = T(0);
+        for (std::size_t t = full; t < n; ++t) tail = std::fma(x[t], y[t], tail);
+        T s = T(0);
+        for (std::size_t l = 0; l < 16; ++l) s += lane[l];
+        A[i * k + j] = A[j * k + i] = T(0) + (s + tail);
+      }
+    }
+  }
+}
+
+// gw and gb kept in registers across the samples, R registers of columns at a time.
+template <class T>
+inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std::size_t n, const T* g, const T* a,
+                                 const T* w, T* delta, T* gw, T* gb) noexcept {
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes, R = SUTRO_KERNEL_LEVEL >= 3 ? 4 : 3;
+  for (std::size_t c0 = 0; c0 < n; c0 += L * R) {
+    typename V::reg wr[R], sw[R], sb[R];
+    typename V::mask_type mask[R];
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) {
+      mask[r] = V::mask(c0 + L * r, n);
+      wr[r] = V::load(mask[r], w + c0 + L * r);
+      sw[r] = V::zero();
+      sb[r] = V::zero();
+    }
+    for (std::size_t k = 0; k < nrows; ++k) {
+      const std::size_t b = rows[k];
+      const auto gk = V::set1(g[b]);
+      SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) {
+        const auto ar = V::load(mask[r], a + b * n + c0 + L * r);
+        const auto d = V::mul_where_positive(ar, gk, wr[r]);
+        V::store(delta + b * n + c0 + L * r, mask[r], d);
+        sw[r] = V::fmadd(gk, ar, sw[r]);
+        sb[r] = V::add(sb[r], d);
+      }
+    }
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) {
+      V::store(gw + c0 + L * r, mask[r], sw[r]);
+      V::store(gb + c0 + L * r, mask[r], sb[r]);
+    }
+  }
+}
+
+} // namespace tiles
+#endif
+
+// The entry points: one per kernel, each recording its level.
+
+template <class T>
+void dense_forward(std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in, const T* __restrict W,
+                   const T* __restrict bias, T* __restrict out) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 2
+  tiles::dense_forward<T, false>(rows, fi, fo, in, W, bias, out);
+#else
+  ::sutro::nn::kernels::dense_forward(::sutro::scalar{}, rows, fi, fo, in, W, bias, out);
+#endif
+}
+
+template <class T>
+void dense_forward_relu(std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in,
+                        const T* __restrict W, const T* __restrict bias, T* __restrict out) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 2
+  tiles::dense_forward<T, true>(rows, fi, fo, in, W, bias, out);
+#else
+  ::sutro::nn::kernels::dense_forward_relu(::sutro::scalar{}, rows, fi, fo, in, W, bias, out);
+#endif
+}
+
+template <class T>
+void dense_dot_rows(std::size_t rows, std::size_t n, const T* __restrict in, const T* __restrict w, T bias,
+                    T* __restrict out) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 2
+  for (std::size_t b = 0; b < rows; ++b) out[b] = bias + tiles::dot16(n, in + b * n, w);
+#else
+  ::sutro::nn::kernels::dense_dot_rows(::sutro::scalar{}, rows, n, in, w, bias, out);
+#endif
+}
+
+template <class T>
+void gram_rows(std::size_t k, std::size_t n, const T* __restrict W, T* __restrict A) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 2
+  tiles::gram_rows(k, n, W, A);
+#else
+  ::sutro::nn::kernels::gram_rows(::sutro::scalar{}, k, n, W, A);
+#endif
+}
+
+template <class T>
+void relu_output_backward(const std::size_t* rows, std::size_t nrows, std::size_t n, const T* __restrict g,
+                          const T* __restrict a, const T* __restrict w, T* __restrict delta, T* __restrict gw,
+                          T* __restrict gb) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 2
+  tiles::relu_output_backward(rows, nrows, n, g, a, w, delta, gw, gb);
+#else
+  ::sutro::nn::kernels::relu_output_backward(::sutro::scalar{}, rows, nrows, n, g, a, w, delta, gw, gb);
+#endif
+}
+
+template <class T>
+void dense_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t fo,
+                       const T* __restrict in, const T* __restrict delta, T* __restrict gW) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 2
+  tiles::dense_weight_grad(rows, nrows, fi, fo, in, delta, gW);
+#else
+  ::sutro::nn::kernels::dense_weight_grad(::sutro::scalar{}, rows, nrows, fi, fo, in, delta, gW);
+#endif
+}

@@ -1,0 +1,148 @@
+// Every instruction-set level's dense kernels (nn/simd/dense.inl) against the
+// scalar reference, bit for bit: forced with scoped_level_limit, checked with
+// last_kernel_level() that the level's own kernel ran. Inputs are finite with
+// nonzero biases, the case where skipping zero inputs (the reference) and
+// adding them (the tiles) agree.
+#include <cstddef>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "sutro/backend/cpu.hpp"
+#include "sutro/nn/kernels.hpp"
+#include "sutro/nn/simd/dense.hpp"
+
+namespace k = sutro::nn::kernels;
+namespace cpu = sutro::cpu;
+
+namespace {
+
+template <class T>
+std::vector<T> random_values(std::size_t n, std::mt19937_64& rng, bool with_zeros = false) {
+  std::normal_distribution<T> normal;
+  std::vector<T> v(n);
+  for (auto& x : v) x = with_zeros && (rng() & 3) == 0 ? T(0) : normal(rng);
+  return v;
+}
+
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
+const std::size_t sizes[] = {0, 1, 15, 16, 17, 63, 64, 65};
+const std::size_t row_counts[] = {0, 1, 3, 5, 17};
+
+// Runs every kernel with `tag` on random inputs and compares with the
+// reference; `expected` is the level whose kernel must have run.
+template <class Tag>
+void check_kernels(Tag tag, cpu::level expected) {
+  const std::string level(cpu::name(expected));
+  std::mt19937_64 rng(7);
+  constexpr float pad = -7.0f;
+  for (std::size_t rows : row_counts)
+    for (std::size_t fi : sizes)
+      for (std::size_t fo : sizes) {
+        INFO(level << ": " << rows << " x " << fi << " -> " << fo);
+        const auto in = random_values<float>(rows * fi, rng, true), W = random_values<float>(fi * fo, rng),
+                   bias = random_values<float>(fo, rng);
+        std::vector<float> ref(rows * fo), got(rows * fo + 16, pad);
+        k::dense_forward(sutro::scalar{}, rows, fi, fo, in.data(), W.data(), bias.data(), ref.data());
+        k::dense_forward(tag, rows, fi, fo, in.data(), W.data(), bias.data(), got.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        for (std::size_t i = rows * fo; i < got.size(); ++i) REQUIRE(got[i] == pad);  // nothing past the end
+        got.resize(rows * fo);
+        CHECK(same_bits(ref, got));
+
+        k::dense_forward_relu(sutro::scalar{}, rows, fi, fo, in.data(), W.data(), bias.data(), ref.data());
+        k::dense_forward_relu(tag, rows, fi, fo, in.data(), W.data(), bias.data(), got.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        CHECK(same_bits(ref, got));
+
+        const auto ind = random_values<double>(rows * fi, rng, true), Wd = random_values<double>(fi * fo, rng),
+                   bd = random_values<double>(fo, rng);
+        std::vector<double> refd(rows * fo), gotd(rows * fo);
+        k::dense_forward(sutro::scalar{}, rows, fi, fo, ind.data(), Wd.data(), bd.data(), refd.data());
+        k::dense_forward(tag, rows, fi, fo, ind.data(), Wd.data(), bd.data(), gotd.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        CHECK(same_bits(refd, gotd));
+
+        // One output over the rows (n = fi).
+        const auto w = random_values<float>(fi, rng);
+        std::vector<float> dref(rows), dgot(rows);
+        k::dense_dot_rows(sutro::scalar{}, rows, fi, in.data(), w.data(), 0.5f, dref.data());
+        k::dense_dot_rows(tag, rows, fi, in.data(), w.data(), 0.5f, dgot.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        CHECK(same_bits(dref, dgot));
+
+        // Backward over a subset of `rows` samples (ReLU layer of width fo,
+        // inputs of width fi), in order.
+        std::vector<std::size_t> active;
+        for (std::size_t b = 0; b < rows; ++b)
+          if (rng() % 4 != 0) active.push_back(b);
+        const auto delta = random_values<float>(rows * fo, rng);
+        std::vector<float> gref(fi * fo, 1.0f), ggot(fi * fo, 2.0f);
+        k::dense_weight_grad(sutro::scalar{}, active.data(), active.size(), fi, fo, in.data(), delta.data(),
+                             gref.data());
+        k::dense_weight_grad(tag, active.data(), active.size(), fi, fo, in.data(), delta.data(), ggot.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        CHECK(same_bits(gref, ggot));
+
+        auto a = random_values<float>(rows * fo, rng, true);
+        for (auto& v : a) v = v > 0.0f ? v : 0.0f;
+        const auto wo = random_values<float>(fo, rng), g = random_values<float>(rows, rng);
+        std::vector<float> dr(rows * fo, 9.0f), dg(rows * fo, 9.0f), gwr(fo, 3.0f), gwg(fo, 4.0f), gbr(fo, 5.0f),
+            gbg(fo, 6.0f);
+        k::relu_output_backward(sutro::scalar{}, active.data(), active.size(), fo, g.data(), a.data(), wo.data(),
+                                dr.data(), gwr.data(), gbr.data());
+        k::relu_output_backward(tag, active.data(), active.size(), fo, g.data(), a.data(), wo.data(), dg.data(),
+                                gwg.data(), gbg.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        CHECK(same_bits(dr, dg));
+        CHECK(same_bits(gwr, gwg));
+        CHECK(same_bits(gbr, gbg));
+      }
+
+  // Gram matrices of k rows of length n (the polar factor's), k != n.
+  for (std::size_t kk : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{9}})
+    for (std::size_t n : sizes) {
+      INFO(level << ": gram " << kk << " x " << n);
+      const auto Wg = random_values<double>(kk * n, rng);
+      std::vector<double> aref(kk * kk, -1.0), agot(kk * kk, -2.0);
+      k::gram_rows(sutro::scalar{}, kk, n, Wg.data(), aref.data());
+      k::gram_rows(tag, kk, n, Wg.data(), agot.data());
+      CHECK(cpu::last_kernel_level() == expected);
+      CHECK(same_bits(aref, agot));
+    }
+}
+
+} // namespace
+
+TEST_CASE("dense kernels: every level gives the reference's bits", "[nn][kernels][levels]") {
+  for (cpu::level l : cpu::all_levels) {
+    if (!cpu::supports(l)) continue;
+    const cpu::level expected = sutro::cpu::dispatch_compiled ? l : cpu::level::generic;
+    SECTION(std::string(cpu::name(l))) {
+      cpu::scoped_level_limit cap(l);
+      check_kernels(sutro::simd{}, expected);
+    }
+  }
+}
+
+TEST_CASE("dense kernels: a level tag pins its kernels", "[nn][kernels][levels]") {
+  for (cpu::level l : cpu::all_levels) {
+    if (!cpu::supports(l) || !sutro::cpu::dispatch_compiled) continue;
+    if (l == cpu::level::avx2) check_kernels(sutro::simd_on<sutro::level_arch<cpu::level::avx2>>{}, l);
+    if (l == cpu::level::generic) check_kernels(sutro::simd_on<sutro::level_arch<cpu::level::generic>>{}, l);
+  }
+}
+
+#if defined(SUTRO_HAS_XSIMD)
+TEST_CASE("dense kernels: xsimd tags run the level they name", "[nn][kernels][levels]") {
+  if (!sutro::cpu::dispatch_compiled) return;
+  if (cpu::supports(cpu::level::avx2)) check_kernels(sutro::simd_on<xsimd::avx2>{}, cpu::level::avx2);
+  if (cpu::supports(cpu::level::sse2)) check_kernels(sutro::simd_on<xsimd::sse2>{}, cpu::level::sse2);
+}
+#endif
