@@ -12,7 +12,15 @@ target_compile_options(sutro_dev INTERFACE
 if(SUTRO_WARNINGS_AS_ERRORS)
   target_compile_options(sutro_dev INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-Werror>)
 endif()
-if(SUTRO_NATIVE)
+# SUTRO_MARCH names the target of sutro's own programs (x86-64-v2, znver4,
+# ...); empty means SUTRO_NATIVE decides (-march=native or the compiler's
+# default). The hot kernels choose their instruction set at run time either way
+# (sutro/backend/cpu.hpp), so a binary built for a baseline target still uses
+# AVX-512 and GFNI where the CPU has them.
+set(SUTRO_MARCH "" CACHE STRING "-march for sutro's own programs (empty: SUTRO_NATIVE decides)")
+if(SUTRO_MARCH)
+  target_compile_options(sutro_dev INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-march=${SUTRO_MARCH}>)
+elseif(SUTRO_NATIVE)
   target_compile_options(sutro_dev INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-march=native>)
 endif()
 if(SUTRO_SANITIZE)

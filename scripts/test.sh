@@ -3,6 +3,9 @@
 # and runs every test in three configurations:
 #   cuda      the CUDA parts compiled by nvcc (their tests skip without a GPU)
 #   sanitize  AddressSanitizer + UndefinedBehaviorSanitizer over unit tests and examples
+#   baseline  the same built for x86-64-v2: the kernels are chosen at run time,
+#             so it runs the CPU's best path, then the unit tests again capped at
+#             the AVX2 path (SUTRO_CPU_LEVEL), as on a CPU without AVX-512
 #   fuzz      the .npy reader under libFuzzer for a bounded 60 seconds (clang)
 #   default   Release: unit tests, examples, packaging (install, find_package,
 #             add_subdirectory, vcpkg port, conan create); benchmarks are built, not run
@@ -25,6 +28,13 @@ echo "== sanitize: address + undefined"
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j "$jobs"
 ctest --preset sanitize -j "$jobs"
+
+echo "== baseline: -march=x86-64-v2, address + undefined"
+cmake --preset baseline >/dev/null
+cmake --build --preset baseline -j "$jobs"
+ctest --preset baseline -j "$jobs"
+echo "== baseline: unit tests on the AVX2 path (SUTRO_CPU_LEVEL=avx2)"
+SUTRO_CPU_LEVEL=avx2 ctest --preset baseline -j "$jobs" -L unit
 
 echo "== fuzz: the .npy reader under libFuzzer + ASan + UBSan, 60 s"
 bash fuzz/run_npy_fuzz.sh 60
