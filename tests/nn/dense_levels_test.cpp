@@ -116,6 +116,27 @@ void check_kernels(Tag tag, cpu::level expected) {
       CHECK(cpu::last_kernel_level() == expected);
       CHECK(same_bits(aref, agot));
     }
+
+  // axpy and dot (the MLP's backward, Muon and the polar factor), float and double.
+  auto vector_ops = [&](auto zero) {
+    using T = decltype(zero);
+    for (std::size_t n : {0, 1, 15, 16, 17, 63, 64, 65, 200}) {
+      INFO(level << ": axpy/dot of " << n << (sizeof(T) == 4 ? " floats" : " doubles"));
+      const auto x = random_values<T>(n, rng), y0 = random_values<T>(n, rng);
+      const T a = random_values<T>(1, rng)[0];
+      auto yref = y0, ygot = y0;
+      k::axpy(sutro::scalar{}, n, a, x.data(), yref.data());
+      k::axpy(tag, n, a, x.data(), ygot.data());
+      CHECK(cpu::last_kernel_level() == expected);
+      CHECK(same_bits(yref, ygot));
+      const std::vector<T> dref{k::dot(sutro::scalar{}, n, x.data(), y0.data())},
+          dgot{k::dot(tag, n, x.data(), y0.data())};
+      CHECK(cpu::last_kernel_level() == expected);
+      CHECK(same_bits(dref, dgot));
+    }
+  };
+  vector_ops(0.0f);
+  vector_ops(0.0);
 }
 
 } // namespace

@@ -16,8 +16,14 @@ namespace sutro::nn::kernels {
 
 /// sum x[i] y[i] with 16 independent partial sums.
 template <class T>
-inline T dot(std::size_t n, const T* __restrict x, const T* __restrict y) noexcept {
-  return any::dot<T, const T*, const T*>(n, x, y);
+inline T dot(std::size_t n, const T* __restrict x, const T* __restrict y) {
+  return dot(default_backend{}, n, x, y);
+}
+
+/// y[0..n) += a * x[0..n)
+template <class T>
+inline void axpy(std::size_t n, T a, const T* __restrict x, T* __restrict y) {
+  axpy(default_backend{}, n, a, x, y);
 }
 
 template <class T>

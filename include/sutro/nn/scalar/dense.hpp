@@ -188,8 +188,13 @@ inline void dense_weight_grad(Rows rows, std::size_t nrows, std::size_t fi, std:
 
 /// y[0..n) += a * x[0..n)
 template <class T>
-inline void axpy(std::size_t n, T a, const T* __restrict x, T* __restrict y) noexcept {
+inline void axpy(scalar, std::size_t n, T a, const T* __restrict x, T* __restrict y) noexcept {
   any::axpy<T, const T*, T*>(n, a, x, y);
+}
+
+template <class T>
+inline T dot(scalar, std::size_t n, const T* __restrict x, const T* __restrict y) noexcept {
+  return any::dot<T, const T*, const T*>(n, x, y);
 }
 
 /// out[b, :] = bias + sum_i in[b, i] W[i, :] for b < rows; W is (fi x fo)

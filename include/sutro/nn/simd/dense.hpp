@@ -38,6 +38,22 @@ namespace levels {
 #include "sutro/backend/foreach_level.inl"
 } // namespace levels
 
+/// y += a x, one fused multiply-add per element as the reference.
+template <class Arch, class T>
+  requires std::is_same_v<T, float> || std::is_same_v<T, double>
+inline void axpy(simd_on<Arch> tag, std::size_t n, T a, const T* __restrict x, T* __restrict y) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::nn::kernels::axpy"), axpy<T>(n, a, x, y));
+}
+
+/// x . y in the reference's order (16 lane sums, then the tail).
+template <class Arch, class T>
+  requires std::is_same_v<T, float> || std::is_same_v<T, double>
+inline T dot(simd_on<Arch> tag, std::size_t n, const T* __restrict x, const T* __restrict y) {
+  using namespace levels;
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::nn::kernels::dot"), dot<T>(n, x, y));
+}
+
 /// As the scalar dense_forward, without skipping zero inputs; float, and
 /// double for the polar factor's products.
 template <class Arch, class T>

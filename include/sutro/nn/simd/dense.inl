@@ -342,6 +342,22 @@ inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std
 // The entry points: one per kernel, each recording its level.
 
 template <class T>
+void axpy(std::size_t n, T a, const T* __restrict x, T* __restrict y) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+  for (std::size_t i = 0; i < n; ++i) y[i] = std::fma(a, x[i], y[i]);  // the FMA unit from avx2 on
+}
+
+template <class T>
+T dot(std::size_t n, const T* __restrict x, const T* __restrict y) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 2
+  return tiles::dot16(n, x, y);
+#else
+  return ::sutro::nn::kernels::any::dot<T, const T*, const T*>(n, x, y);
+#endif
+}
+
+template <class T>
 void dense_forward(std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in, const T* __restrict W,
                    const T* __restrict bias, T* __restrict out) noexcept {
   ::sutro::cpu::detail::note_kernel(this_level);
