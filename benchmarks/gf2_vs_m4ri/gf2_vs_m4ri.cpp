@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
     } else sizes.push_back(std::strtoull(arg.c_str(), nullptr, 10));
   }
   if (sizes.empty()) sizes = {4096, 8192, 16384};
+  std::printf("# sutro::simd kernels: level %s (this CPU: %s)\n", sutro::cpu::name(sutro::cpu::active_level()).data(),
+              sutro::cpu::name(sutro::cpu::detected_level()).data());
   std::printf("# op n sutro_seconds m4ri_seconds ratio   (medians of %d alternating runs, sutro threads %u, M4RI single thread)\n",
               reps, threads);
   bool all_agree = true;
