@@ -52,18 +52,27 @@ inline constexpr level all_levels[] = {level::generic, level::sse2, level::avx2,
                               "' (expected generic, sse2, avx2, avx512 or avx512_gfni)");
 }
 
-/// True where the compiler can build every level's kernels into one binary.
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(__CUDACC__)
+// SUTRO_CPU_DISPATCH: this translation unit builds every level's kernels (GCC
+// or Clang on x86-64; not nvcc, whose front end takes no target pragmas).
+// SUTRO_CPU_DETECT: the CPU can be asked (nvcc's host code too, so detection
+// means the same in every translation unit of a program).
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define SUTRO_CPU_DETECT 1
+#else
+#define SUTRO_CPU_DETECT 0
+#endif
+#if SUTRO_CPU_DETECT && !defined(__CUDACC__)
 #define SUTRO_CPU_DISPATCH 1
-inline constexpr bool dispatch_compiled = true;
 #else
 #define SUTRO_CPU_DISPATCH 0
-inline constexpr bool dispatch_compiled = false;
 #endif
+/// True where this translation unit has the kernels of every level (internal
+/// linkage: it differs between a program's .cpp and .cu files).
+constexpr bool dispatch_compiled = SUTRO_CPU_DISPATCH != 0;
 
 namespace detail {
 [[nodiscard]] inline level query_cpu() noexcept {
-#if SUTRO_CPU_DISPATCH
+#if SUTRO_CPU_DETECT
   __builtin_cpu_init();
   if (!__builtin_cpu_supports("sse2")) return level::generic;
   if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&

@@ -15,6 +15,17 @@
 #include "sutro/backend/cpu.hpp"
 #include "sutro/backend/tags.hpp"
 
+/// Encloses a module's dispatching entry points. Their bodies differ between
+/// translation units that have every level and those that have only generic
+/// (nvcc's), so each kind gets its own inline namespace: a program linking both
+/// keeps two definitions instead of one silently replacing the other.
+#if SUTRO_CPU_DISPATCH
+#define SUTRO_DISPATCH_ENTRIES_BEGIN inline namespace dispatch_all_levels {
+#else
+#define SUTRO_DISPATCH_ENTRIES_BEGIN inline namespace dispatch_generic_only {
+#endif
+#define SUTRO_DISPATCH_ENTRIES_END }
+
 namespace sutro {
 
 /// A sutro level used as a simd_on architecture.
@@ -54,6 +65,7 @@ constexpr cpu::level pinned_level() noexcept {
 template <class Arch>
 inline constexpr cpu::level pinned_level_v = detail::pinned_level<Arch>();
 
+SUTRO_DISPATCH_ENTRIES_BEGIN
 /// The level whose kernels a call with this tag runs. Throws std::runtime_error
 /// (naming `who`) when the tag pins a level this CPU cannot execute.
 template <class Arch>
@@ -66,6 +78,7 @@ template <class Arch>
     return l;
   }
 }
+SUTRO_DISPATCH_ENTRIES_END
 
 } // namespace sutro
 

@@ -3,24 +3,33 @@
 // Write the function once against traced<T>; dmd::bytedmd runs and prices it.
 //
 //   using sutro::dmd::traced;
-//   auto f = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };
-//   sutro::dmd::bytedmd(f, 1.0, 2.0, 3.0).cost;   // 6
+//   auto f = [](traced<double> a, traced<double> b, traced<double> c) { return a*a + b*c - a; };
+//   sutro::dmd::bytedmd(f, 1.0, 2.0, 3.0).cost;   // 12, as the group's Python tool
 //
-// What is logged (and nothing else costs):
-//   - every arithmetic, bitwise, comparison and logical operator with a traced
-//     operand: one instruction reading its traced operands in order, defining
-//     a new value (compound assignment x op= y is x = x op y);
-//   - explicit conversion to T (static_cast<T>(x), x.get(), if (x)): a read of
-//     x with no output, since a branch on a traced value is a read of it.
-// Copying a traced value copies the handle, not a new value (as a Python name
-// binding does); a traced<T> built from a plain T is a constant and free.
-// && and || do not short-circuit (both operands are read).
+// What is logged (and nothing else costs), mirroring the group's Python tool:
+//   - every arithmetic, bitwise and comparison operator with a traced operand
+//     (+ - * / % & | ^ << >>, unary - + ~, == != < <= > >=): one instruction
+//     reading its traced operands in order, defining a new value (a comparison
+//     defines a traced<bool>); x op= y is x = x op y; abs, floor, ceil, trunc,
+//     round, pow and divmod (two outputs) likewise, found by argument-dependent
+//     lookup; min and max (sutro::dmd::min/max) as Python's: one comparison,
+//     a read of its result, and the chosen operand itself;
+//   - a branch or conversion: if (x), x ? .. : .., !x, x && y, x || y
+//     (built-in, short-circuiting), static_cast<U>(x), x.get(): a read of x
+//     with no output (Python's __bool__, __index__, __float__, `not`).
+// Compound expressions are recorded left to right, post-order, as Python
+// evaluates them, whatever order the compiler evaluates operands in (see
+// context.hpp). Copying a traced value copies the handle, not a new value (as
+// a Python name binding does); a traced<T> built from a plain T is a constant
+// and free.
 
+#include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "sutro/dmd/context.hpp"
 
@@ -30,11 +39,19 @@ template <class T>
 class traced;
 
 namespace detail {
-inline context& checked(std::uint32_t serial) {
+inline context& checked(std::uint64_t serial, const char* who) {
   context* c = context::active();
   if (c == nullptr || c->serial() != serial)
-    throw std::logic_error("dmd::traced: value used outside the trace context that made it");
+    throw std::logic_error(std::string("sutro::dmd::") + who +
+                           ": a traced value used outside the trace context that made it (after its run, under "
+                           "another context, or on another thread)");
   return *c;
+}
+/// A copy of a handle was made: mark its pending node named in its (active) context.
+inline void note_copy(std::uint32_t node, std::uint64_t serial) noexcept {
+  if (node == no_value) return;
+  context* c = context::active();
+  if (c != nullptr && c->serial() == serial) c->mark_named(node);
 }
 }  // namespace detail
 
@@ -46,75 +63,183 @@ class traced {
   using value_type = T;
   traced() = default;
   traced(T v) : v_(v) {}  // NOLINT: a constant (untracked, free), like a literal
+  traced(const traced& o) : v_(o.v_), id_(o.id_), node_(o.node_), serial_(o.serial_) {
+    detail::note_copy(node_, serial_);
+  }
+  traced(traced&&) noexcept = default;
+  traced& operator=(const traced& o) {
+    v_ = o.v_, id_ = o.id_, node_ = o.node_, serial_ = o.serial_;
+    detail::note_copy(node_, serial_);
+    return *this;
+  }
+  traced& operator=(traced&&) noexcept = default;
+  ~traced() = default;
 
   /// A new input value of the active context (not placed on the stack: the
   /// caller decides the preload order; dmd::bytedmd does).
   static traced input(T v) {
     context* c = context::active();
-    if (c == nullptr) throw std::logic_error("dmd::traced::input: no active dmd::context");
+    if (c == nullptr) throw std::logic_error("sutro::dmd::traced::input: no active dmd::context");
     traced t(v);
     t.id_ = c->new_value();
     t.serial_ = c->serial();
     return t;
   }
+  /// A handle on value `id` (no_value: a constant) of the context with
+  /// `serial`, available once pending node `node` (no_value: none) is appended.
+  static traced bound(T v, std::uint32_t id, std::uint64_t serial, std::uint32_t node = no_value) {
+    traced t(v);
+    t.id_ = id, t.serial_ = serial, t.node_ = node;
+    return t;
+  }
 
   /// Reads the value (logged as a read when tracked).
   [[nodiscard]] T get() const {
-    if (id_ != no_value) detail::checked(serial_).record("read", &id_, 1, false);
+    if (id_ != no_value) detail::checked(serial_, "traced::get").read(id_);
     return v_;
   }
-  explicit operator T() const { return get(); }
-  explicit operator bool() const requires(!std::same_as<T, bool>) { return get() != T{}; }
+  /// Conversion (and contextual conversion to bool in if, ?:, !, &&, ||): a read.
+  template <class U>
+    requires std::is_arithmetic_v<U>
+  explicit operator U() const {
+    return static_cast<U>(get());
+  }
 
   /// The value without logging: for printing results after a run only.
   [[nodiscard]] T untraced_value() const noexcept { return v_; }
   [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
+  [[nodiscard]] std::uint64_t serial() const noexcept { return serial_; }
+  [[nodiscard]] std::uint32_t pending_node() const noexcept { return node_; }
   [[nodiscard]] bool tracked() const noexcept { return id_ != no_value; }
 
-  template <class U, class F>
-  static traced<U> apply(const char* op, const traced& a, const traced& b, F f) {
-    traced<U> r(static_cast<U>(f(a.v_, b.v_)));
-    std::uint32_t ids[2];
-    std::uint32_t n = 0, serial = 0;
-    if (a.id_ != no_value) ids[n++] = a.id_, serial = a.serial_;
-    if (b.id_ != no_value) {
-      if (n && b.serial_ != serial) throw std::logic_error("dmd::traced: operands from different contexts");
-      ids[n++] = b.id_, serial = b.serial_;
+  /// One instruction `op` on two operands, result f(a, b) (an rvalue operand
+  /// is a temporary, as in a compound expression).
+  template <class U, class A, class B, class F>
+    requires std::same_as<std::remove_cvref_t<A>, traced> && std::same_as<std::remove_cvref_t<B>, traced>
+  static traced<U> apply(const char* op, A&& a, B&& b, F f) {
+    const U value = static_cast<U>(f(a.v_, b.v_));
+    return record<U>(op, value, {{&a, !std::is_lvalue_reference_v<A>}, {&b, !std::is_lvalue_reference_v<B>}});
+  }
+  /// One instruction `op` on one operand, result f(a).
+  template <class U, class A, class F>
+    requires std::same_as<std::remove_cvref_t<A>, traced>
+  static traced<U> apply1(const char* op, A&& a, F f) {
+    const U value = static_cast<U>(f(a.v_));
+    return record<U>(op, value, {{&a, !std::is_lvalue_reference_v<A>}});
+  }
+
+  struct arg {
+    const traced* x;
+    bool rvalue;
+  };
+  /// Records `op` reading the tracked ones of xs (in order) and defining
+  /// `outputs` values. Returns the pending node and the first output
+  /// (no_value: no operand is tracked, the result is a constant; if an
+  /// operand waits for a pending node, the constant waits for a no-op node
+  /// grouping them, so it keeps its place in a compound expression).
+  struct recorded {
+    std::uint32_t node, output;
+    std::uint64_t serial;
+  };
+  static recorded record_op(const char* op, std::initializer_list<arg> xs, std::uint32_t outputs) {
+    std::uint32_t ids[8];
+    operand args[8];
+    std::uint32_t n = 0, nargs = 0;
+    std::uint64_t serial = 0;
+    for (const arg& a : xs) {
+      if (a.x->id_ == no_value && a.x->node_ == no_value) continue;
+      if (nargs == 8) throw std::invalid_argument(std::string("sutro::dmd::") + op + ": more than 8 operands");
+      if (nargs != 0 && a.x->serial_ != serial)
+        throw std::logic_error(std::string("sutro::dmd::") + op + ": operands from different trace contexts");
+      serial = a.x->serial_;
+      args[nargs++] = {a.x->node_, a.rvalue};
+      if (a.x->id_ != no_value) ids[n++] = a.x->id_;
     }
-    if (n) r.bind(detail::checked(serial).record(op, ids, n), serial);
-    return r;
+    if (nargs == 0) return {no_value, no_value, 0};  // constants: no instruction
+    context& c = detail::checked(serial, op);
+    if (n == 0) return {c.operation(nullptr, ids, 0, 0, args, nargs), no_value, serial};
+    const std::uint32_t node = c.operation(op, ids, n, outputs, args, nargs);
+    return {node, c.output(node), serial};
   }
-  template <class U, class F>
-  static traced<U> apply1(const char* op, const traced& a, F f) {
-    traced<U> r(static_cast<U>(f(a.v_)));
-    if (a.id_ != no_value) r.bind(detail::checked(a.serial_).record(op, &a.id_, 1), a.serial_);
-    return r;
-  }
-  void bind(std::uint32_t id, std::uint32_t serial) noexcept { id_ = id, serial_ = serial; }
 
  private:
+  template <class U>
+  static traced<U> record(const char* op, U value, std::initializer_list<arg> xs) {
+    const recorded r = record_op(op, xs, 1);
+    return traced<U>::bound(value, r.output, r.serial, r.node);
+  }
+
   T v_{};
   std::uint32_t id_ = no_value;
-  std::uint32_t serial_ = 0;
+  std::uint32_t node_ = no_value;
+  std::uint64_t serial_ = 0;
 };
 
 template <class T>
 concept traced_value = requires { typename T::value_type; } && std::same_as<T, traced<typename T::value_type>>;
 
-#define SUTRO_DMD_BINARY(OP, NAME, RESULT)                                                             \
-  template <class T>                                                                                  \
-  traced<RESULT> operator OP(const traced<T>& a, const traced<T>& b) {                                \
-    return traced<T>::template apply<RESULT>(NAME, a, b, [](T x, T y) { return x OP y; });            \
-  }                                                                                                   \
-  template <class T, class U>                                                                         \
-    requires std::convertible_to<U, T> && (!traced_value<U>)                                          \
-  traced<RESULT> operator OP(const traced<T>& a, const U& b) {                                        \
-    return a OP traced<T>(static_cast<T>(b));                                                         \
-  }                                                                                                   \
-  template <class T, class U>                                                                         \
-    requires std::convertible_to<U, T> && (!traced_value<U>)                                          \
-  traced<RESULT> operator OP(const U& a, const traced<T>& b) {                                        \
-    return traced<T>(static_cast<T>(a)) OP b;                                                         \
+namespace detail {
+template <class X>
+using bare = std::remove_cvref_t<X>;
+template <class X>
+concept is_traced = traced_value<bare<X>>;
+
+/// The element type of an operation on A and B: both traced<T>, or one
+/// traced<T> and the other a non-traced value convertible to T.
+template <class A, class B>
+struct operand_pair {};
+template <class A, class B>
+  requires is_traced<A> && is_traced<B> && std::same_as<typename bare<A>::value_type, typename bare<B>::value_type>
+struct operand_pair<A, B> {
+  using type = typename bare<A>::value_type;
+};
+template <class A, class B>
+  requires is_traced<A> && (!is_traced<B>) && std::convertible_to<B, typename bare<A>::value_type>
+struct operand_pair<A, B> {
+  using type = typename bare<A>::value_type;
+};
+template <class A, class B>
+  requires(!is_traced<A>) && is_traced<B> && std::convertible_to<A, typename bare<B>::value_type>
+struct operand_pair<A, B> {
+  using type = typename bare<B>::value_type;
+};
+template <class A, class B>
+using element_t = typename operand_pair<A, B>::type;
+template <class A, class B>
+concept traced_operands = requires { typename operand_pair<A, B>::type; };
+
+/// The operand as a traced<T>: a reference to itself, or a constant made from
+/// a plain value (bind the result to a const reference: lifetime extension).
+template <class T, class X>
+decltype(auto) as_traced(const X& x) {
+  if constexpr (is_traced<X>) {
+    return static_cast<const traced<T>&>(x);
+  } else {
+    return traced<T>(static_cast<T>(x));
+  }
+}
+template <class R, class T, class A, class B, class F>
+traced<R> binary(const char* op, A&& a, B&& b, F f) {
+  const traced<T>& x = as_traced<T>(a);
+  const traced<T>& y = as_traced<T>(b);
+  const R value = static_cast<R>(f(x.untraced_value(), y.untraced_value()));
+  const auto r = traced<T>::record_op(op, {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 1);
+  return traced<R>::bound(value, r.output, r.serial, r.node);
+}
+template <class R, class A, class F>
+traced<R> unary(const char* op, A&& a, F f) {
+  using T = typename bare<A>::value_type;
+  const R value = static_cast<R>(f(a.untraced_value()));
+  const auto r = traced<T>::record_op(op, {{&a, !std::is_lvalue_reference_v<A>}}, 1);
+  return traced<R>::bound(value, r.output, r.serial, r.node);
+}
+}  // namespace detail
+
+#define SUTRO_DMD_BINARY(OP, NAME, RESULT)                                                                \
+  template <class A, class B, class T = detail::element_t<A, B>>                                        \
+  traced<RESULT> operator OP(A&& a, B&& b) {                                                             \
+    return detail::binary<RESULT, T>(NAME, std::forward<A>(a), std::forward<B>(b),                       \
+                                     [](T x, T y) { return x OP y; });                                   \
   }
 
 SUTRO_DMD_BINARY(+, "add", T)
@@ -133,15 +258,14 @@ SUTRO_DMD_BINARY(<, "lt", bool)
 SUTRO_DMD_BINARY(<=, "le", bool)
 SUTRO_DMD_BINARY(>, "gt", bool)
 SUTRO_DMD_BINARY(>=, "ge", bool)
-SUTRO_DMD_BINARY(&&, "land", bool)
-SUTRO_DMD_BINARY(||, "lor", bool)
 #undef SUTRO_DMD_BINARY
 
-#define SUTRO_DMD_COMPOUND(OP)                                  \
-  template <class T, class U>                                   \
-  traced<T>& operator OP##=(traced<T>& a, const U& b) {         \
-    a = traced<T>(a OP b);                                      \
-    return a;                                                   \
+#define SUTRO_DMD_COMPOUND(OP)                                 \
+  template <class T, class U>                                  \
+    requires detail::traced_operands<traced<T>&, U>            \
+  traced<T>& operator OP##=(traced<T>& a, U&& b) {             \
+    a = a OP std::forward<U>(b);                               \
+    return a;                                                  \
   }
 SUTRO_DMD_COMPOUND(+)
 SUTRO_DMD_COMPOUND(-)
@@ -151,24 +275,160 @@ SUTRO_DMD_COMPOUND(%)
 SUTRO_DMD_COMPOUND(&)
 SUTRO_DMD_COMPOUND(|)
 SUTRO_DMD_COMPOUND(^)
+SUTRO_DMD_COMPOUND(<<)
+SUTRO_DMD_COMPOUND(>>)
 #undef SUTRO_DMD_COMPOUND
 
-template <class T>
-traced<T> operator-(const traced<T>& a) {
-  return traced<T>::template apply1<T>("neg", a, [](T x) { return -x; });
+template <class A>
+  requires detail::is_traced<A>
+detail::bare<A> operator-(A&& a) {
+  using T = typename detail::bare<A>::value_type;
+  return detail::unary<T>("neg", std::forward<A>(a), [](T x) { return -x; });
 }
-template <class T>
-traced<T> operator~(const traced<T>& a) requires std::integral<T> {
-  return traced<T>::template apply1<T>("not", a, [](T x) { return ~x; });
+template <class A>
+  requires detail::is_traced<A>
+detail::bare<A> operator+(A&& a) {
+  using T = typename detail::bare<A>::value_type;
+  return detail::unary<T>("pos", std::forward<A>(a), [](T x) { return +x; });
 }
-template <class T>
-traced<bool> operator!(const traced<T>& a) {
-  return traced<T>::template apply1<bool>("lnot", a, [](T x) { return !x; });
+template <class A>
+  requires detail::is_traced<A> && std::integral<typename detail::bare<A>::value_type>
+detail::bare<A> operator~(A&& a) {
+  using T = typename detail::bare<A>::value_type;
+  return detail::unary<T>("not", std::forward<A>(a), [](T x) { return static_cast<T>(~x); });
 }
+/// Python's `not x`: a read of x, a plain bool.
+template <class T>
+bool operator!(const traced<T>& a) {
+  return !static_cast<bool>(a);
+}
+
+/// Python's built-ins on a traced value: one instruction each.
+template <class A>
+  requires detail::is_traced<A>
+detail::bare<A> abs(A&& a) {
+  using T = typename detail::bare<A>::value_type;
+  return detail::unary<T>("abs", std::forward<A>(a), [](T x) { return x < T{} ? static_cast<T>(-x) : x; });
+}
+template <class A>
+  requires detail::is_traced<A>
+detail::bare<A> floor(A&& a) {
+  using T = typename detail::bare<A>::value_type;
+  return detail::unary<T>("floor", std::forward<A>(a), [](T x) { return static_cast<T>(std::floor(x)); });
+}
+template <class A>
+  requires detail::is_traced<A>
+detail::bare<A> ceil(A&& a) {
+  using T = typename detail::bare<A>::value_type;
+  return detail::unary<T>("ceil", std::forward<A>(a), [](T x) { return static_cast<T>(std::ceil(x)); });
+}
+template <class A>
+  requires detail::is_traced<A>
+detail::bare<A> trunc(A&& a) {
+  using T = typename detail::bare<A>::value_type;
+  return detail::unary<T>("trunc", std::forward<A>(a), [](T x) { return static_cast<T>(std::trunc(x)); });
+}
+/// Python's round(x): to nearest, ties to even.
+template <class A>
+  requires detail::is_traced<A>
+detail::bare<A> round(A&& a) {
+  using T = typename detail::bare<A>::value_type;
+  return detail::unary<T>("round", std::forward<A>(a), [](T x) {
+    if constexpr (std::is_floating_point_v<T>) {
+      const T r = std::round(x);
+      return std::fabs(x - std::trunc(x)) == T(0.5) ? static_cast<T>(2 * std::round(x / 2)) : r;
+    } else {
+      return x;
+    }
+  });
+}
+/// x ** y.
+template <class A, class B>
+  requires detail::traced_operands<A, B>
+traced<detail::element_t<A, B>> pow(A&& a, B&& b) {
+  using T = detail::element_t<A, B>;
+  return detail::binary<T, T>("pow", std::forward<A>(a), std::forward<B>(b),
+                              [](T x, T y) { return static_cast<T>(std::pow(x, y)); });
+}
+/// Python's divmod(a, b): one instruction with two outputs (floor quotient, remainder with b's sign).
+template <class A, class B>
+  requires detail::traced_operands<A, B>
+std::pair<traced<detail::element_t<A, B>>, traced<detail::element_t<A, B>>> divmod(A&& a, B&& b) {
+  using T = detail::element_t<A, B>;
+  const traced<T>& x = detail::as_traced<T>(a);
+  const traced<T>& y = detail::as_traced<T>(b);
+  const T u = x.untraced_value(), v = y.untraced_value();
+  T q, r;
+  if constexpr (std::is_floating_point_v<T>) {
+    r = std::fmod(u, v);
+    if (r != 0 && ((r < 0) != (v < 0))) r += v;
+    q = std::round((u - r) / v);
+  } else {
+    q = static_cast<T>(u / v), r = static_cast<T>(u % v);
+    if (r != 0 && ((r < 0) != (v < 0))) r = static_cast<T>(r + v), q = static_cast<T>(q - 1);
+  }
+  const auto rec =
+      traced<T>::record_op("divmod", {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 2);
+  if (rec.output == no_value) return {traced<T>::bound(q, no_value, rec.serial, rec.node), traced<T>::bound(r, no_value, rec.serial, rec.node)};
+  return {traced<T>::bound(q, rec.output, rec.serial, rec.node), traced<T>::bound(r, rec.output + 1, rec.serial, rec.node)};
+}
+
+namespace detail {
+/// Python's min/max(a, b): both arguments evaluated left to right, then
+/// `b < a` (min) or `b > a` (max) is one instruction and a read of its result
+/// picks the operand, which is returned itself (no new value). The comparison
+/// and the read stay pending with the returned handle, so a min inside a
+/// compound expression is recorded where Python evaluates it.
+template <bool Max, class A, class B>
+traced<element_t<A, B>> pick(A&& a, B&& b) {
+  using T = element_t<A, B>;
+  const traced<T>& x = as_traced<T>(a);
+  const traced<T>& y = as_traced<T>(b);
+  const T xv = x.untraced_value(), yv = y.untraced_value();
+  const bool take_b = Max ? (yv > xv) : (yv < xv);
+  const traced<T>& chosen = take_b ? y : x;
+  // the comparison reads [b, a]; its children are a's then b's evaluation
+  std::uint32_t ids[2];
+  std::uint32_t n = 0;
+  if (y.tracked()) ids[n++] = y.id();
+  if (x.tracked()) ids[n++] = x.id();
+  if (n == 0) {  // plain values: a plain comparison, no read
+    const auto r = traced<T>::record_op(Max ? "max" : "min", {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 0);
+    return traced<T>::bound(chosen.untraced_value(), no_value, r.serial, r.node);
+  }
+  const std::uint64_t serial = y.tracked() ? y.serial() : x.serial();
+  if (x.tracked() && y.tracked() && x.serial() != y.serial())
+    throw std::logic_error(Max ? "sutro::dmd::max: operands from different trace contexts"
+                               : "sutro::dmd::min: operands from different trace contexts");
+  context& c = checked(serial, Max ? "max" : "min");
+  operand args[2];
+  std::uint32_t nargs = 0;
+  if (x.pending_node() != no_value) args[nargs++] = {x.pending_node(), !std::is_lvalue_reference_v<A>};
+  if (y.pending_node() != no_value) args[nargs++] = {y.pending_node(), !std::is_lvalue_reference_v<B>};
+  const std::uint32_t cmp = c.operation(Max ? "gt" : "lt", ids, n, 1, args, nargs);
+  const std::uint32_t flag = c.output(cmp);
+  const operand comparison{cmp, true};
+  const std::uint32_t rd = c.operation("read", &flag, 1, 0, &comparison, 1);
+  return traced<T>::bound(chosen.untraced_value(), chosen.id(), serial, rd);
+}
+}  // namespace detail
+template <class A, class B>
+  requires detail::traced_operands<A, B>
+traced<detail::element_t<A, B>> min(A&& a, B&& b) {
+  return detail::pick<false>(std::forward<A>(a), std::forward<B>(b));
+}
+template <class A, class B>
+  requires detail::traced_operands<A, B>
+traced<detail::element_t<A, B>> max(A&& a, B&& b) {
+  return detail::pick<true>(std::forward<A>(a), std::forward<B>(b));
+}
+
 /// Conversion to another element type: one instruction (a read and a new value).
-template <class U, class T>
-traced<U> convert(const traced<T>& a) {
-  return traced<T>::template apply1<U>("convert", a, [](T x) { return static_cast<U>(x); });
+template <class U, class A>
+  requires detail::is_traced<A>
+traced<U> convert(A&& a) {
+  using T = typename detail::bare<A>::value_type;
+  return detail::unary<U>("convert", std::forward<A>(a), [](T x) { return static_cast<U>(x); });
 }
 
 }  // namespace sutro::dmd

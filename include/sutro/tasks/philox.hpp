@@ -81,12 +81,14 @@ template <int L>
 inline void philox4x32_10_lanes(scalar, std::uint32_t (&c)[4][L], std::uint32_t k0, std::uint32_t k1) {
   philox4x32_10_lanes<L>(c, k0, k1);
 }
+SUTRO_DISPATCH_ENTRIES_BEGIN
 template <class Arch, int L>
 inline void philox4x32_10_lanes(simd_on<Arch> tag, std::uint32_t (&c)[4][L], std::uint32_t k0, std::uint32_t k1) {
   using namespace philox_kernels;
   const cpu::level l = kernel_level(tag, "sutro::tasks::philox4x32_10_lanes");
   SUTRO_DISPATCH_LEVEL(l, philox_lanes<L>(c, k0, k1));
 }
+SUTRO_DISPATCH_ENTRIES_END
 
 /// Philox-4x32-10 keyed by a 64-bit seed.
 struct philox4x32 {

@@ -24,6 +24,7 @@ namespace levels {
 #include "sutro/backend/foreach_level.inl"
 } // namespace levels
 
+SUTRO_DISPATCH_ENTRIES_BEGIN
 template <class Arch, class Op>
 std::uint64_t op_popcount(simd_on<Arch> tag, Op op, const std::uint64_t* a, const std::uint64_t* b,
                           std::size_t n) {
@@ -35,5 +36,6 @@ std::uint64_t op_popcount(simd_on<Arch> tag, Op op, const std::uint64_t* a, cons
     SUTRO_DISPATCH_LEVEL(l, op_popcount<Op>(a, b, n));
   }
 }
+SUTRO_DISPATCH_ENTRIES_END
 
 } // namespace sutro::bits::kernels

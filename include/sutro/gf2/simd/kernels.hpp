@@ -33,8 +33,10 @@
 namespace sutro::gf2::kernels {
 
 // Declared before strassen.hpp, whose row XORs on a simd tag reach it.
+SUTRO_DISPATCH_ENTRIES_BEGIN
 template <class Arch>
 void xor_row(simd_on<Arch> tag, word* dst, const word* src, std::size_t n);
+SUTRO_DISPATCH_ENTRIES_END
 
 } // namespace sutro::gf2::kernels
 
@@ -46,6 +48,7 @@ namespace levels {
 #include "sutro/backend/foreach_level.inl"
 } // namespace levels
 
+SUTRO_DISPATCH_ENTRIES_BEGIN
 template <class Arch>
 void xor_row(simd_on<Arch> tag, word* dst, const word* src, std::size_t n) {
   using namespace levels;
@@ -123,5 +126,6 @@ inline void release_gfni_workspace() {
   ws.shrink_to_fit();
 #endif
 }
+SUTRO_DISPATCH_ENTRIES_END
 
 } // namespace sutro::gf2::kernels

@@ -38,6 +38,7 @@ namespace levels {
 #include "sutro/backend/foreach_level.inl"
 } // namespace levels
 
+SUTRO_DISPATCH_ENTRIES_BEGIN
 /// y += a x, one fused multiply-add per element as the reference.
 template <class Arch, class T>
   requires std::is_same_v<T, float> || std::is_same_v<T, double>
@@ -116,6 +117,8 @@ inline void dense_weight_grad(simd_on<Arch> tag, const std::size_t* rows, std::s
   const cpu::level l = kernel_level(tag, "sutro::nn::kernels::dense_weight_grad");
   SUTRO_DISPATCH_LEVEL(l, dense_weight_grad<float>(rows, nrows, fi, fo, in, delta, gW));
 }
+
+SUTRO_DISPATCH_ENTRIES_END
 
 } // namespace sutro::nn::kernels
 
