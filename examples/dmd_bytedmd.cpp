@@ -19,6 +19,11 @@ int main() {
               static_cast<unsigned long long>(sutro::dmd::bytedmd({.bytes_per_element = 2}, add3, 1.0, 2.0, 3.0).cost));
 
   bool ok = r.cost == 6;
+  // Python's left-to-right order inside one expression (GCC evaluates b * c first).
+  auto g = [](traced<double> a, traced<double> b, traced<double> c) { return a * a + b * c - a; };
+  const auto rg = sutro::dmd::bytedmd(g, 1.0, 2.0, 3.0);
+  std::printf("a*a + b*c - a: %llu (the tool: 12)\n", static_cast<unsigned long long>(rg.cost));
+  ok = ok && rg.cost == 12;
   const unsigned long long mv[] = {26, 157, 896}, mm[] = {57, 720, 8867, 109783};
   int i = 0;
   for (std::size_t n : {2, 4, 8}) {
@@ -29,8 +34,10 @@ int main() {
   }
   i = 0;
   for (std::size_t n : {2, 4, 8, 16}) {
-    const std::vector<std::vector<double>> A(n, std::vector<double>(n, 1.0));
-    const auto c = sutro::dmd::bytedmd(matmul, A, A).cost;
+    // Two matrices: the same object passed twice would be one set of values
+    // (the tool tracks its lists by identity), a different program.
+    const std::vector<std::vector<double>> A(n, std::vector<double>(n, 1.0)), B = A;
+    const auto c = sutro::dmd::bytedmd(matmul, A, B).cost;
     std::printf("matmul N = %2zu: %llu (published %llu)\n", n, static_cast<unsigned long long>(c), mm[i]);
     ok = ok && c == mm[i++];
   }

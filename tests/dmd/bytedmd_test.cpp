@@ -7,6 +7,7 @@
 #include "support/catch.hpp"
 #include "sutro/dmd/bytedmd.hpp"
 #include "sutro/dmd/reference_kernels.hpp"
+#include "sutro/dmd/traced.hpp"
 
 using sutro::dmd::bytedmd;
 using sutro::dmd::traced;
@@ -69,16 +70,27 @@ TEST_CASE("published: e = b + c, f = a + d, e > f: trace 2 3 2 3 2 1, cost 11", 
 }
 
 TEST_CASE("published: dot product of two 2-vectors: trace 2 4 2 3 2 1, cost 11", "[dmd]") {
-  // Separate statements: C++ leaves the order of a[0]*b[0] and a[1]*b[1]
-  // inside one `+` unspecified (GCC evaluates the right one first).
-  auto dot = [](const vec& a, const vec& b) {
+  // One line, as the tool's test writes it: C++ leaves the order of
+  // a[0]*b[0] and a[1]*b[1] inside one `+` unspecified (GCC evaluates the
+  // right one first); sutro records them left to right, as Python does.
+  auto dot = [](const vec& a, const vec& b) { return a[0] * b[0] + a[1] * b[1]; };
+  const auto r = bytedmd(dot, std::vector{0.0, 1.0}, std::vector{2.0, 3.0});
+  CHECK(r.depths() == depths{2, 4, 2, 3, 2, 1});
+  CHECK(r.cost == 11);
+  // and in separate statements, the same
+  auto dot2 = [](const vec& a, const vec& b) {
     auto p = a[0] * b[0];
     auto q = a[1] * b[1];
     return p + q;
   };
-  const auto r = bytedmd(dot, ones(2), ones(2));
-  CHECK(r.depths() == depths{2, 4, 2, 3, 2, 1});
-  CHECK(r.cost == 11);
+  CHECK(bytedmd(dot2, ones(2), ones(2)).depths() == depths{2, 4, 2, 3, 2, 1});
+}
+
+TEST_CASE("published: a*a + b*c - a costs 12, depths 1 1 3 4 2 1 1 2 (Python's left-to-right order)", "[dmd]") {
+  auto f = [](traced<double> a, traced<double> b, traced<double> c) { return a * a + b * c - a; };
+  const auto r = bytedmd(f, 1.0, 2.0, 3.0);
+  CHECK(r.depths() == depths{1, 1, 3, 4, 2, 1, 1, 2});
+  CHECK(r.cost == 12);
 }
 
 TEST_CASE("published: matrix-vector N = 2, 4, 8 cost 26, 157, 896", "[dmd]") {
@@ -122,11 +134,23 @@ TEST_CASE("escapes are errors: a traced value outside its run throws", "[dmd]") 
   CHECK_THROWS_AS(bytedmd({.bytes_per_element = 0}, [](traced<int>) {}, 1), std::invalid_argument);
 }
 
+TEST_CASE("reference kernels: published numbers with the same matrix passed twice are the tool's too", "[dmd]") {
+  // The tool tracks lists by identity: matmul(A, A) with one list object is
+  // one set of values (48 at N = 2, 612 at N = 4), not two (57, 720).
+  const auto A2 = ones(2, 2), A4 = ones(4, 4);
+  CHECK(bytedmd(matmul, A2, A2).cost == 48);
+  CHECK(bytedmd(matmul, A4, A4).cost == 612);
+  CHECK(bytedmd(matmul, A4, ones(4, 4)).cost == 720);
+}
+
 TEST_CASE("listing names each read with its depth and cost", "[dmd]") {
   auto f = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };
   const std::string s = sutro::dmd::listing(bytedmd(f, 1.0, 2.0, 3.0));
-  CHECK(s.find("v3 = add v0@1[1] v1@2[2]") != std::string::npos);
-  CHECK(s.find("v4 = add v3@1[1] v2@2[2]") != std::string::npos);
+  // Values are numbered in push order, as the tool's keys (minus 1): the last
+  // argument (c) is pushed first, so a is v2.
+  CHECK(s.find("v3 = add v2@1[1] v1@2[2]") != std::string::npos);
+  CHECK(s.find("v4 = add v3@1[1] v0@2[2]") != std::string::npos);
+  CHECK(s.find("1 result value(s) live to the end") != std::string::npos);
 }
 
 TEST_CASE("a value that was never preloaded cannot be read for free", "[dmd]") {
