@@ -131,6 +131,17 @@ struct bytedmd_result {
 };
 
 namespace detail {
+/// popcount without a libgcc call on targets without POPCNT.
+[[nodiscard]] inline std::uint32_t ones(std::uint64_t x) noexcept {
+#if defined(__POPCNT__)
+  return static_cast<std::uint32_t>(std::popcount(x));
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return static_cast<std::uint32_t>((x * 0x0101010101010101ull) >> 56);
+#endif
+}
 /// The LRU stack as a bitmap over push times (1 = a value's latest push),
 /// with a Fenwick tree over its 64-bit words' popcounts: depth in O(log n).
 /// When the time axis fills, live values are renumbered densely, so its size
@@ -171,7 +182,7 @@ class lru_positions {
     for (std::size_t w = 0; w < bits_.size(); ++w)
       for (std::uint64_t b = bits_[w]; b != 0; b &= b - 1)
         order.push_back(owner_[w * 64 + static_cast<std::size_t>(std::countr_zero(b))]);
-    reset(std::max<std::size_t>(1024, 2 * order.size() + 64));
+    reset(std::max<std::size_t>(1024, 4 * order.size() + 64));
     for (std::uint32_t v : order) {
       pos_[v] = static_cast<std::uint32_t>(now_);
       owner_[now_] = v;
@@ -179,7 +190,7 @@ class lru_positions {
       ++now_;
     }
     for (std::size_t i = 1; i < tree_.size(); ++i) {  // O(n) Fenwick build
-      tree_[i] += static_cast<std::uint32_t>(std::popcount(bits_[i - 1]));
+      tree_[i] += ones(bits_[i - 1]);
       const std::size_t j = i + (i & (~i + 1));
       if (j < tree_.size()) tree_[j] += tree_[i];
     }
@@ -188,7 +199,7 @@ class lru_positions {
     for (std::size_t i = w + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += d;
   }
   [[nodiscard]] std::uint64_t prefix(std::size_t p) const noexcept {  // marks at slots <= p
-    std::uint64_t s = static_cast<std::uint64_t>(std::popcount(bits_[p >> 6] << (63 - (p & 63))));
+    std::uint64_t s = ones(bits_[p >> 6] << (63 - (p & 63)));
     for (std::size_t i = p >> 6; i > 0; i &= i - 1) s += tree_[i];
     return s;
   }
@@ -210,7 +221,7 @@ class lru_positions {
   detail::check_bytes(bytes_per_element, "price");
   if (ctx.pending())
     throw std::logic_error("sutro::dmd::price: the context has pending instructions (call ctx.flush() first)");
-  const auto& ins = ctx.instructions();
+  const std::size_t T = ctx.logged();
   const auto& in = ctx.inputs();
   const std::uint32_t V = ctx.values();
   constexpr std::uint32_t never = no_value, forever = no_value - 1;
@@ -219,8 +230,10 @@ class lru_positions {
   std::vector<std::uint8_t> stored(V, 0);
   std::vector<std::uint32_t> label(keep_events ? V : 0, never);
   std::uint32_t labels = 0;
-  for (std::uint32_t t = 0; t < ins.size(); ++t)
-    for (std::uint32_t k = 0; k < ins[t].count; ++k) last_read[in[ins[t].first + k]] = t;
+  for (std::uint32_t t = 0; t < T; ++t) {
+    const instruction& I = ctx.logged(t);
+    for (std::uint32_t k = 0; k < I.count; ++k) last_read[in[I.first + k]] = t;
+  }
   bytedmd_result r;
   for (std::uint32_t v : ctx.results())
     if (v < V && last_read[v] != forever) last_read[v] = forever, ++r.results;
@@ -236,9 +249,9 @@ class lru_positions {
   r.bytes_per_element = bytes_per_element;
   r.inputs = static_cast<std::uint32_t>(ctx.preload().size());
   for (std::uint32_t v : ctx.preload()) store(v);
-  if (keep_events) r.events.reserve(ins.size());
-  for (std::uint32_t t = 0; t < ins.size(); ++t) {
-    const instruction& I = ins[t];
+  if (keep_events) r.events.reserve(T);
+  for (std::uint32_t t = 0; t < T; ++t) {
+    const instruction& I = ctx.logged(t);
     if (keep_events) r.events.push_back({I.op, {}, no_value, I.outputs});
     for (std::uint32_t k = 0; k < I.count; ++k) {  // every input against the stack before the instruction
       const std::uint32_t v = in[I.first + k];

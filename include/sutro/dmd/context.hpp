@@ -10,7 +10,7 @@
 //   auto a = sutro::dmd::traced<double>::input(1.0), b = sutro::dmd::traced<double>::input(2.0);
 //   auto c = a + b;                     // "add v0 v1 -> v2", pending (see below)
 //   ctx.flush();
-//   ctx.instructions().size();          // 1
+//   ctx.logged();                       // 1
 //
 // Evaluation order. Python evaluates an expression left to right; C++ leaves
 // the order of an operator's operands unspecified (GCC evaluates a*a + b*c
@@ -24,10 +24,10 @@
 //     appended, in creation order;
 //   - before a read (a branch, a conversion) and before pricing, everything is.
 // A copy of a pending value (a name binding) is never adopted by a later node.
-// What this cannot see: the order in which C++ evaluates the arguments of a
-// call to a user function (GCC: right to left) when several of them compute
-// traced values, or a branch (?:, a conversion) inside an expression; name
-// such arguments first (docs/metrics.md).
+// What this cannot see (docs/metrics.md): when C++ evaluates a call to a user
+// function that computes (its body, its argument expressions) relative to the
+// other operands of the expression around it (GCC: right to left), and a
+// branch (?:, a conversion) inside an expression; give such calls names first.
 
 #include <algorithm>
 #include <atomic>
@@ -83,7 +83,7 @@ class context {
 
   /// A fresh value id (an input; the caller decides the preload order).
   std::uint32_t new_value() {
-    if (values_ >= no_value - 2) throw std::length_error("sutro::dmd::context: too many values (2^32 - 3)");
+    if (values_ >= no_value - 3) throw std::length_error("sutro::dmd::context: too many values (2^32 - 3)");
     return values_++;
   }
 
@@ -93,7 +93,7 @@ class context {
     flush();
     const std::uint32_t node = make_node(op, ids, n, defines ? 1 : 0);
     commit_tree(node);
-    return nodes_[node].output;
+    return nodes_[node].ins.output;
   }
   /// A read with no output (a branch on, or a conversion of, value `id`), appended at once.
   void read(std::uint32_t id) { (void)record("read", &id, 1, false); }
@@ -107,22 +107,22 @@ class context {
   std::uint32_t operation(const char* op, const std::uint32_t* ids, std::uint32_t n, std::uint32_t outputs,
                           const operand* args, std::uint32_t nargs) {
     std::uint32_t kids[max_children];
-    const std::uint32_t nkids = settle(args, nargs, kids);
+    const std::uint32_t nkids = nargs == 0 ? 0 : settle(args, nargs, kids);
     const std::uint32_t node = make_node(op, ids, n, outputs);
     if (nkids != 0) {
-      cfirst_[node] = static_cast<std::uint32_t>(children_.size());
-      ccount_[node] = static_cast<std::uint8_t>(nkids);
+      nodes_[node].cfirst = static_cast<std::uint32_t>(children_.size());
+      nodes_[node].ccount = static_cast<std::uint8_t>(nkids);
       children_.insert(children_.end(), kids, kids + nkids);
     }
     roots_.push_back(node);
     return node;
   }
-  [[nodiscard]] std::uint32_t output(std::uint32_t node) const noexcept { return nodes_[node].output; }
+  [[nodiscard]] std::uint32_t output(std::uint32_t node) const noexcept { return nodes_[node].ins.output; }
 
   /// A copy of a handle waiting for pending `node` was made (a name binding):
   /// the node is never adopted as a temporary afterwards.
   void mark_named(std::uint32_t node) noexcept {
-    if (node < nodes_.size()) named_[node] = 1;
+    if (node < nodes_.size()) nodes_[node].named = 1;
   }
 
   /// Appends every pending instruction (trees in creation order, each
@@ -130,7 +130,7 @@ class context {
   void flush() { commit_through(no_node); }
   [[nodiscard]] bool pending() const noexcept {
     for (std::size_t i = head_; i < roots_.size(); ++i)
-      if (state_[roots_[i]] == root) return true;
+      if (nodes_[roots_[i]].state == root) return true;
     return false;
   }
 
@@ -139,8 +139,16 @@ class context {
   /// Values that stay live to the end (the function's results).
   void keep_live(std::uint32_t id) { results_.push_back(id); }
 
-  /// The appended instructions, in order (call flush() first for all of them).
-  [[nodiscard]] const std::vector<instruction>& instructions() const noexcept { return log_; }
+  /// The appended instructions, in order (call flush() first for all of them):
+  /// how many, the t-th, and a copy of them all.
+  [[nodiscard]] std::size_t logged() const noexcept { return order_.size(); }
+  [[nodiscard]] const instruction& logged(std::size_t t) const noexcept { return nodes_[order_[t]].ins; }
+  [[nodiscard]] std::vector<instruction> instructions() const {
+    std::vector<instruction> v;
+    v.reserve(order_.size());
+    for (std::uint32_t n : order_) v.push_back(nodes_[n].ins);
+    return v;
+  }
   [[nodiscard]] const std::vector<std::uint32_t>& inputs() const noexcept { return operands_; }
   [[nodiscard]] const std::vector<std::uint32_t>& preload() const noexcept { return preload_; }
   [[nodiscard]] const std::vector<std::uint32_t>& results() const noexcept { return results_; }
@@ -163,19 +171,13 @@ class context {
   std::uint32_t make_node(const char* op, const std::uint32_t* ids, std::uint32_t n, std::uint32_t outputs) {
     if (nodes_.size() >= no_node - 2) throw std::length_error("sutro::dmd::context: too many instructions");
     if (operands_.size() + n >= no_value) throw std::length_error("sutro::dmd::context: too many reads");
+    if (values_ + outputs >= no_value - 2) throw std::length_error("sutro::dmd::context: too many values (2^32 - 3)");
     const auto node = static_cast<std::uint32_t>(nodes_.size());
     const auto first = static_cast<std::uint32_t>(operands_.size());
-    operands_.insert(operands_.end(), ids, ids + n);
-    std::uint32_t out = no_value;
-    for (std::uint32_t k = 0; k < outputs; ++k) {
-      const std::uint32_t v = new_value();
-      if (k == 0) out = v;
-    }
-    nodes_.push_back({op, first, n, out, outputs});
-    state_.push_back(root);
-    named_.push_back(0);
-    cfirst_.push_back(0);
-    ccount_.push_back(0);
+    for (std::uint32_t k = 0; k < n; ++k) operands_.push_back(ids[k]);
+    const std::uint32_t out = outputs != 0 ? values_ : no_value;
+    values_ += outputs;
+    nodes_.push_back({{op, first, n, out, outputs}, 0, 0, root, 0});
     return node;
   }
   /// The operands of a new node: appends the pending ones that are lvalues
@@ -189,22 +191,31 @@ class context {
     bool all = false;
     for (std::uint32_t k = 0; k < nargs; ++k) {
       const std::uint32_t d = args[k].node;
-      if (d == no_node || state_[d] == committed) continue;
-      if (args[k].rvalue && !named_[d] && state_[d] == root && nkids < max_children) {
+      if (d == no_node) continue;
+      const node_data& D = nodes_[d];
+      if (D.state == committed) continue;
+      if (args[k].rvalue && !D.named && D.state == root && nkids < max_children) {
         if (std::find(kids, kids + nkids, d) == kids + nkids) kids[nkids++] = d;
-      } else if (state_[d] == adopted) {
+      } else if (D.state == adopted) {
         all = true;  // a copy of an adopted temporary: unusual; append everything
       } else {
         through = through == no_node ? d : std::max(through, d);
       }
     }
+    if (nkids == 0) {
+      if (all) flush();
+      else if (through != no_node) commit_through(through);
+      return 0;
+    }
     if (all) flush();
     else if (through != no_node) commit_through(through);
     // (appending may have committed some of them)
     nkids = static_cast<std::uint32_t>(std::remove_if(kids, kids + nkids, [&](std::uint32_t d) {
-                                         return state_[d] != root;
+                                         return nodes_[d].state != root;
                                        }) - kids);
     if (nkids == 0) return 0;
+    // adopted only if they are the youngest pending trees
+    while (roots_.size() > head_ && nodes_[roots_.back()].state != root) roots_.pop_back();
     bool youngest = true;
     for (std::size_t i = roots_.size(), found = 0; found < nkids;) {
       if (i == head_) {
@@ -212,7 +223,7 @@ class context {
         break;
       }
       const std::uint32_t r = roots_[--i];
-      if (state_[r] != root) continue;
+      if (nodes_[r].state != root) continue;
       if (std::find(kids, kids + nkids, r) == kids + nkids) {
         youngest = false;
         break;
@@ -223,33 +234,38 @@ class context {
       commit_through(*std::max_element(kids, kids + nkids));
       return 0;
     }
-    for (std::uint32_t i = 0; i < nkids; ++i) state_[kids[i]] = adopted;
-    while (roots_.size() > head_ && state_[roots_.back()] != root) roots_.pop_back();
+    for (std::uint32_t i = 0; i < nkids; ++i) nodes_[kids[i]].state = adopted;
+    while (roots_.size() > head_ && nodes_[roots_.back()].state != root) roots_.pop_back();
     return nkids;
   }
   /// Appends pending trees whose root was made at or before node `last`.
   void commit_through(std::uint32_t last) {
     while (head_ < roots_.size() && (last == no_node || roots_[head_] <= last)) {
       const std::uint32_t r = roots_[head_++];
-      if (state_[r] == root) commit_tree(r);
+      if (nodes_[r].state == root) commit_tree(r);
     }
     if (head_ == roots_.size()) roots_.clear(), head_ = 0;
   }
   /// Post-order, children in order.
   void commit_tree(std::uint32_t r) {
+    if (nodes_[r].ccount == 0) {  // the common case: a leaf
+      nodes_[r].state = committed;
+      if (nodes_[r].ins.op != nullptr) order_.push_back(r);
+      return;
+    }
     walk_.clear();
     walk_.push_back({r, 0});
-    state_[r] = committed;
+    nodes_[r].state = committed;
     while (!walk_.empty()) {
       auto& [node, k] = walk_.back();
-      if (k < ccount_[node]) {
-        const std::uint32_t c = children_[cfirst_[node] + k++];
-        if (state_[c] == adopted) {
-          state_[c] = committed;
+      if (k < nodes_[node].ccount) {
+        const std::uint32_t c = children_[nodes_[node].cfirst + k++];
+        if (nodes_[c].state == adopted) {
+          nodes_[c].state = committed;
           walk_.push_back({c, 0});
         }
       } else {
-        if (nodes_[node].op != nullptr) log_.push_back(nodes_[node]);  // (nullptr: a no-op grouping node)
+        if (nodes_[node].ins.op != nullptr) order_.push_back(node);  // (nullptr: a no-op grouping node)
         walk_.pop_back();
       }
     }
@@ -264,14 +280,20 @@ class context {
   context* below_;
   context* above_ = nullptr;
   std::uint32_t values_ = 0;
-  std::vector<instruction> nodes_;  // creation order
-  std::vector<std::uint8_t> state_, named_, ccount_;
-  std::vector<std::uint32_t> cfirst_, children_;
+  struct node_data {
+    instruction ins;
+    std::uint32_t cfirst;  // children_[cfirst, cfirst + ccount): adopted operands, in order
+    std::uint8_t ccount;
+    std::uint8_t state;
+    std::uint8_t named;
+  };
+  std::vector<node_data> nodes_;  // creation order
+  std::vector<std::uint32_t> children_;
   std::vector<std::uint32_t> operands_;
   std::vector<std::uint32_t> roots_;  // pending trees, creation order (lazy removal)
   std::size_t head_ = 0;
   std::vector<frame> walk_;
-  std::vector<instruction> log_;
+  std::vector<std::uint32_t> order_;  // appended nodes, in order
   std::vector<std::uint32_t> preload_, results_;
 };
 

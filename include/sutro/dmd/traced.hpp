@@ -144,18 +144,18 @@ class traced {
   static recorded record_op(const char* op, std::initializer_list<arg> xs, std::uint32_t outputs) {
     std::uint32_t ids[8];
     operand args[8];
-    std::uint32_t n = 0, nargs = 0;
+    std::uint32_t n = 0, nargs = 0, seen = 0;
     std::uint64_t serial = 0;
     for (const arg& a : xs) {
       if (a.x->id_ == no_value && a.x->node_ == no_value) continue;
-      if (nargs == 8) throw std::invalid_argument(std::string("sutro::dmd::") + op + ": more than 8 operands");
-      if (nargs != 0 && a.x->serial_ != serial)
+      if (seen == 8) throw std::invalid_argument(std::string("sutro::dmd::") + op + ": more than 8 operands");
+      if (seen++ != 0 && a.x->serial_ != serial)
         throw std::logic_error(std::string("sutro::dmd::") + op + ": operands from different trace contexts");
       serial = a.x->serial_;
-      args[nargs++] = {a.x->node_, a.rvalue};
+      if (a.x->node_ != no_value) args[nargs++] = {a.x->node_, a.rvalue};
       if (a.x->id_ != no_value) ids[n++] = a.x->id_;
     }
-    if (nargs == 0) return {no_value, no_value, 0};  // constants: no instruction
+    if (seen == 0) return {no_value, no_value, 0};  // constants: no instruction
     context& c = detail::checked(serial, op);
     if (n == 0) return {c.operation(nullptr, ids, 0, 0, args, nargs), no_value, serial};
     const std::uint32_t node = c.operation(op, ids, n, outputs, args, nargs);
