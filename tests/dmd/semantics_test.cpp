@@ -131,6 +131,32 @@ TEST_CASE("instruction set: Python's operators and built-ins", "[dmd][ops]") {
   CHECK(r2.untraced_value() == -4.0);
 }
 
+TEST_CASE("instruction set: mixed element types, floor division and % as Python's", "[dmd][ops]") {
+  // lambda a, b, x: (a < b) * x + (a < b)  ->  [1, 2, 1, 4, 3, 2, 2, 1]
+  auto f = [](traced<int> a, traced<int> b, num x) { return (a < b) * x + (a < b); };
+  const auto r = bytedmd(f, 1, 2, 3.5);
+  CHECK(r.depths() == depths{1, 2, 1, 4, 3, 2, 2, 1});
+  // lambda a, x: a * x + a // 2 + x % 2.0  ->  [1, 2, 3, 2, 1, 2, 2, 1]
+  traced<double> value;
+  auto g = [&value](traced<int> a, num x) { return value = a * x + floordiv(a, 2) + x % 2.0; };
+  CHECK(bytedmd(g, 3, 2.5).depths() == depths{1, 2, 3, 2, 1, 2, 2, 1});
+  CHECK(value.untraced_value() == 3 * 2.5 + 1 + 0.5);
+  // c = a > b; return c + 1  ->  [1, 2, 1]; True + 1 is 2
+  traced<int> two;
+  auto h = [&two](traced<int> a, traced<int> b) {
+    auto c = a > b;
+    return two = c + 1;
+  };
+  CHECK(bytedmd(h, 3, 2).depths() == depths{1, 2, 1});
+  CHECK(two.untraced_value() == 2);
+  traced<int> q;
+  (void)bytedmd([&q](traced<int> a) { q = floordiv(a, 2); }, -7);
+  CHECK(q.untraced_value() == -4);
+  num m;
+  (void)bytedmd([&m](num a) { m = a % 3.0; }, -7.0);
+  CHECK(m.untraced_value() == 2.0);
+}
+
 TEST_CASE("identity: a container passed twice is one set of values, as the tool's lists", "[dmd][identity]") {
   // xs = [1., 2., 3.]; (lambda a, b: a[0]*b[0] + a[1]*b[1], (xs, xs))  ->  [2, 2, 2, 2, 2, 1], 11
   const std::vector<double> xs{1.0, 2.0, 3.0};

@@ -184,36 +184,51 @@ using bare = std::remove_cvref_t<X>;
 template <class X>
 concept is_traced = traced_value<bare<X>>;
 
-/// The element type of an operation on A and B: both traced<T>, or one
-/// traced<T> and the other a non-traced value convertible to T.
+/// The element type of an operation on A and B: both traced (the common type
+/// of their element types, as Python mixes int, float and bool), or one
+/// traced<T> and the other a non-traced value convertible to T (T; for a
+/// traced<bool>, the common type with an arithmetic constant: True + 1 is 2).
+template <class T, class U>
+struct with_constant {
+  using type = T;
+};
+template <class U>
+  requires std::is_arithmetic_v<U>
+struct with_constant<bool, U> {
+  using type = std::common_type_t<bool, U>;
+};
 template <class A, class B>
 struct operand_pair {};
 template <class A, class B>
-  requires is_traced<A> && is_traced<B> && std::same_as<typename bare<A>::value_type, typename bare<B>::value_type>
+  requires is_traced<A> && is_traced<B>
 struct operand_pair<A, B> {
-  using type = typename bare<A>::value_type;
+  using type = std::common_type_t<typename bare<A>::value_type, typename bare<B>::value_type>;
 };
 template <class A, class B>
   requires is_traced<A> && (!is_traced<B>) && std::convertible_to<B, typename bare<A>::value_type>
 struct operand_pair<A, B> {
-  using type = typename bare<A>::value_type;
+  using type = typename with_constant<typename bare<A>::value_type, bare<B>>::type;
 };
 template <class A, class B>
   requires(!is_traced<A>) && is_traced<B> && std::convertible_to<A, typename bare<B>::value_type>
 struct operand_pair<A, B> {
-  using type = typename bare<B>::value_type;
+  using type = typename with_constant<typename bare<B>::value_type, bare<A>>::type;
 };
 template <class A, class B>
 using element_t = typename operand_pair<A, B>::type;
 template <class A, class B>
 concept traced_operands = requires { typename operand_pair<A, B>::type; };
 
-/// The operand as a traced<T>: a reference to itself, or a constant made from
-/// a plain value (bind the result to a const reference: lifetime extension).
+/// The operand as a traced<T>: a reference to itself, the same value seen
+/// as a T (another element type: the same handle, converted value), or a
+/// constant made from a plain value (bind the result to a const reference:
+/// lifetime extension).
 template <class T, class X>
 decltype(auto) as_traced(const X& x) {
-  if constexpr (is_traced<X>) {
+  if constexpr (std::same_as<X, traced<T>>) {
     return static_cast<const traced<T>&>(x);
+  } else if constexpr (is_traced<X>) {
+    return traced<T>::bound(static_cast<T>(x.untraced_value()), x.id(), x.serial(), x.pending_node());
   } else {
     return traced<T>(static_cast<T>(x));
   }
@@ -246,7 +261,6 @@ SUTRO_DMD_BINARY(+, "add", T)
 SUTRO_DMD_BINARY(-, "sub", T)
 SUTRO_DMD_BINARY(*, "mul", T)
 SUTRO_DMD_BINARY(/, "div", T)
-SUTRO_DMD_BINARY(%, "mod", T)
 SUTRO_DMD_BINARY(&, "and", T)
 SUTRO_DMD_BINARY(|, "or", T)
 SUTRO_DMD_BINARY(^, "xor", T)
@@ -260,9 +274,24 @@ SUTRO_DMD_BINARY(>, "gt", bool)
 SUTRO_DMD_BINARY(>=, "ge", bool)
 #undef SUTRO_DMD_BINARY
 
+/// a % b: C++'s remainder for integers; for floating types (which C++ lacks)
+/// Python's, with the sign of b.
+template <class A, class B, class T = detail::element_t<A, B>>
+traced<T> operator%(A&& a, B&& b) {
+  return detail::binary<T, T>("mod", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
+    if constexpr (std::is_floating_point_v<T>) {
+      T r = std::fmod(x, y);
+      if (r != 0 && ((r < 0) != (y < 0))) r += y;
+      return r;
+    } else {
+      return static_cast<T>(x % y);
+    }
+  });
+}
+
 #define SUTRO_DMD_COMPOUND(OP)                                 \
   template <class T, class U>                                  \
-    requires detail::traced_operands<traced<T>&, U>            \
+    requires std::same_as<detail::element_t<traced<T>&, U>, T> \
   traced<T>& operator OP##=(traced<T>& a, U&& b) {             \
     a = a OP std::forward<U>(b);                               \
     return a;                                                  \
@@ -349,6 +378,21 @@ traced<detail::element_t<A, B>> pow(A&& a, B&& b) {
   using T = detail::element_t<A, B>;
   return detail::binary<T, T>("pow", std::forward<A>(a), std::forward<B>(b),
                               [](T x, T y) { return static_cast<T>(std::pow(x, y)); });
+}
+/// Python's a // b: the floor quotient, one instruction.
+template <class A, class B>
+  requires detail::traced_operands<A, B>
+traced<detail::element_t<A, B>> floordiv(A&& a, B&& b) {
+  using T = detail::element_t<A, B>;
+  return detail::binary<T, T>("floordiv", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
+    if constexpr (std::is_floating_point_v<T>) {
+      return std::floor(x / y);
+    } else {
+      T q = static_cast<T>(x / y);
+      if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
+      return q;
+    }
+  });
 }
 /// Python's divmod(a, b): one instruction with two outputs (floor quotient, remainder with b's sign).
 template <class A, class B>
