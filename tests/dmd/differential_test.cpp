@@ -35,11 +35,10 @@ namespace {
 #define SUTRO_DMD_DATA_DIR ""
 #endif
 
-/// The committed suite, or the file named by $SUTRO_DMD_DIFFERENTIAL (a suite
+/// A committed suite, or the file named by $SUTRO_DMD_DIFFERENTIAL (a suite
 /// freshly generated with another seed or count).
-std::filesystem::path data_file() {
+std::filesystem::path data_file(const std::string& name) {
   if (const char* env = std::getenv("SUTRO_DMD_DIFFERENTIAL"); env != nullptr && *env != 0) return env;
-  const std::filesystem::path name = "bytedmd_differential.txt";
   if (std::string(SUTRO_DMD_DATA_DIR).size() != 0) return std::filesystem::path(SUTRO_DMD_DATA_DIR) / name;
   return std::filesystem::path(__FILE__).parent_path() / "data" / name;
 }
@@ -107,10 +106,17 @@ struct program {
   std::array<std::uint64_t, 4> cost{};
 };
 
-std::vector<program> load() {
-  std::ifstream in(data_file());
-  if (!in) throw std::runtime_error("cannot open " + data_file().string());
-  std::vector<program> all;
+struct suite {
+  sutro::dmd::bytedmd_variant variant = sutro::dmd::bytedmd_variant::main;
+  std::vector<program> programs;
+};
+
+suite load(const std::string& name) {
+  const auto path = data_file(name);
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path.string());
+  suite su;
+  std::vector<program>& all = su.programs;
   program p;
   std::vector<std::vector<stmt>*> open;  // statement lists being filled
   std::string line;
@@ -120,7 +126,10 @@ std::vector<program> load() {
     const std::string key = line.substr(0, sp);
     const std::string rest = sp == std::string::npos ? "" : line.substr(sp + 1);
     std::istringstream is(rest);
-    if (key == "case") {
+    if (key == "variant") {
+      if (rest == "two_stack") su.variant = sutro::dmd::bytedmd_variant::two_stack;
+      else if (rest != "main") throw std::runtime_error("unknown variant " + rest);
+    } else if (key == "case") {
       p = program{};
       p.id = std::stoi(rest);
       open = {&p.body};
@@ -186,7 +195,7 @@ std::vector<program> load() {
       throw std::runtime_error("unknown line: " + line);
     }
   }
-  return all;
+  return su;
 }
 
 // ---- the interpreter ---------------------------------------------------------
@@ -330,7 +339,7 @@ struct machine {
 
 using result_type = std::tuple<std::vector<num>, std::vector<std::vector<num>>, std::vector<flag>>;
 
-sutro::dmd::bytedmd_result replay(const program& p, std::uint64_t bytes) {
+sutro::dmd::bytedmd_result replay(const program& p, std::uint64_t bytes, sutro::dmd::bytedmd_variant variant) {
   auto f = [&p](const std::vector<num>& xs, num a, num b) {
     machine m{xs, a, b, {}, {}};
     m.run(p.body);
@@ -344,24 +353,24 @@ sutro::dmd::bytedmd_result replay(const program& p, std::uint64_t bytes) {
     for (const auto& e : p.flags) std::get<2>(r).push_back(m.flag_value(e));
     return r;
   };
-  return sutro::dmd::bytedmd({.bytes_per_element = bytes}, f, p.xs, p.a, p.b);
+  return sutro::dmd::bytedmd({.bytes_per_element = bytes, .variant = variant}, f, p.xs, p.a, p.b);
 }
 
-}  // namespace
 
-TEST_CASE("differential: sutro::dmd::bytedmd equals the group's tool on every committed program", "[dmd][differential]") {
-  const std::vector<program> all = load();
+void check_suite(const std::string& name) {
+  const suite su = load(name);
+  const std::vector<program>& all = su.programs;
   if (std::getenv("SUTRO_DMD_DIFFERENTIAL") == nullptr) REQUIRE(all.size() >= 500);
   std::size_t agree = 0;
   for (const program& p : all) {
     INFO("case " << p.id << "\n" << p.python);
-    const auto r = replay(p, 1);
+    const auto r = replay(p, 1, su.variant);
     CHECK(r.depths() == p.trace);
     CHECK(r.cost == p.cost[0]);
     bool same = r.depths() == p.trace && r.cost == p.cost[0];
     const std::uint64_t bytes[] = {2, 4, 8};
     for (int k = 0; k < 3; ++k) {
-      const auto rb = replay(p, bytes[k]);
+      const auto rb = replay(p, bytes[k], su.variant);
       CHECK(rb.cost == p.cost[k + 1]);
       CHECK(rb.depths() == p.trace);
       same = same && rb.cost == p.cost[k + 1];
@@ -369,4 +378,17 @@ TEST_CASE("differential: sutro::dmd::bytedmd equals the group's tool on every co
     agree += same;
   }
   CHECK(agree == all.size());
+}
+
+}  // namespace
+
+TEST_CASE("differential: sutro::dmd::bytedmd equals the group's tool (main) on every committed program",
+          "[dmd][differential]") {
+  check_suite("bytedmd_differential.txt");
+}
+
+TEST_CASE("differential: the two_stack variant equals the tool's dev branch on every committed program",
+          "[dmd][differential]") {
+  if (std::getenv("SUTRO_DMD_DIFFERENTIAL") != nullptr) return;  // (one file at a time)
+  check_suite("bytedmd_differential_dev.txt");
 }

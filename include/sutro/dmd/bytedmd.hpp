@@ -212,12 +212,28 @@ class lru_positions {
 };
 }  // namespace detail
 
+/// Which of the group's ByteDMD models prices the log.
+enum class bytedmd_variant {
+  /// The tool's main branch (bytedmd.py): one LRU stack, inputs preloaded
+  /// (the first argument on top), liveness compaction; the default.
+  main,
+  /// The tool's dev branch (bytedmd.py there): inputs sit on a fixed argument
+  /// stack (the first argument's elements at depths 1, 2, ..., then the next
+  /// argument's); the first read of one pays that static depth and moves it
+  /// onto the LRU stack of intermediates (with liveness compaction); an
+  /// output epilogue reads every returned value once more at the end
+  /// (an unread argument at its static depth, the rest at their LRU depth),
+  /// without moving anything. Inputs are wrapped first argument first.
+  two_stack,
+};
+
 /// Prices a recorded context (the second pass), as the tool's _pass2: the last
 /// read of every value is found first; a value leaves the stack right after
 /// its last read, or as soon as it is pushed if it is never read, unless it is
 /// one of ctx.results(). O(log live) per read.
 [[nodiscard]] inline bytedmd_result price(const context& ctx, std::uint64_t bytes_per_element = 1,
-                                          bool keep_events = true) {
+                                          bool keep_events = true, bytedmd_variant variant = bytedmd_variant::main) {
+  const bool two_stack = variant == bytedmd_variant::two_stack;
   detail::check_bytes(bytes_per_element, "price");
   if (ctx.pending())
     throw std::logic_error("sutro::dmd::price: the context has pending instructions (call ctx.flush() first)");
@@ -229,6 +245,7 @@ class lru_positions {
   std::vector<std::uint32_t> last_read(V, never), pos(V, never), seen(V, never);
   std::vector<std::uint8_t> stored(V, 0);
   std::vector<std::uint32_t> label(keep_events ? V : 0, never);
+  std::vector<std::uint32_t> arg_depth(two_stack ? V : 0, 0);  // two_stack: static depth of an unread argument
   std::uint32_t labels = 0;
   for (std::uint32_t t = 0; t < T; ++t) {
     const instruction& I = ctx.logged(t);
@@ -248,34 +265,63 @@ class lru_positions {
   };
   r.bytes_per_element = bytes_per_element;
   r.inputs = static_cast<std::uint32_t>(ctx.preload().size());
-  for (std::uint32_t v : ctx.preload()) store(v);
-  if (keep_events) r.events.reserve(T);
+  if (two_stack) {
+    std::uint32_t d = 0;
+    for (std::uint32_t v : ctx.preload()) {
+      if (stored[v]) throw std::invalid_argument("sutro::dmd::price: value v" + std::to_string(v) + " stored twice");
+      stored[v] = 1;
+      if (keep_events) label[v] = labels++;
+      arg_depth[v] = ++d;
+    }
+  } else {
+    for (std::uint32_t v : ctx.preload()) store(v);
+  }
+  auto charge = [&](std::uint32_t v, std::uint64_t depth) {
+    if (depth > max_depth)
+      throw std::overflow_error("sutro::dmd::price: depth " + std::to_string(depth) + " x bytes_per_element " +
+                                std::to_string(bytes_per_element) + " exceeds 2^40 (the cost would overflow)");
+    const std::uint64_t c = detail::read_cost_unchecked(depth, bytes_per_element);
+    if (__builtin_add_overflow(r.cost, c, &r.cost))
+      throw std::overflow_error("sutro::dmd::price: the total cost overflows 64 bits");
+    if (keep_events) r.events.back().reads.push_back({label[v], depth, c});
+  };
+  if (keep_events) r.events.reserve(T + two_stack);
   for (std::uint32_t t = 0; t < T; ++t) {
     const instruction& I = ctx.logged(t);
     if (keep_events) r.events.push_back({I.op, {}, no_value, I.outputs});
     for (std::uint32_t k = 0; k < I.count; ++k) {  // every input against the stack before the instruction
       const std::uint32_t v = in[I.first + k];
+      if (two_stack && arg_depth[v] != 0) {
+        charge(v, arg_depth[v]);  // first read of an argument: its static depth
+        continue;
+      }
       if (pos[v] == never)
         throw std::logic_error("sutro::dmd::price: value v" + std::to_string(v) +
                                " read but never defined or preloaded (an escape from the tracer)");
-      const std::uint64_t depth = stack.depth(v);
-      if (depth > max_depth)
-        throw std::overflow_error("sutro::dmd::price: depth " + std::to_string(depth) + " x bytes_per_element " +
-                                  std::to_string(bytes_per_element) + " exceeds 2^40 (the cost would overflow)");
-      const std::uint64_t c = detail::read_cost_unchecked(depth, bytes_per_element);
-      if (__builtin_add_overflow(r.cost, c, &r.cost))
-        throw std::overflow_error("sutro::dmd::price: the total cost overflows 64 bits");
-      if (keep_events) r.events.back().reads.push_back({label[v], depth, c});
+      charge(v, stack.depth(v));
     }
     for (std::uint32_t k = 0; k < I.count; ++k) {  // distinct inputs to the top, in read order
       const std::uint32_t v = in[I.first + k];
       if (seen[v] == t) continue;
       seen[v] = t;
-      stack.drop(v);
+      if (two_stack && arg_depth[v] != 0) arg_depth[v] = 0;  // promoted onto the LRU stack
+      else stack.drop(v);
       if (last_read[v] != t) stack.push(v);  // else: its last read, removed
+      if (stack.live() > r.max_live) r.max_live = static_cast<std::uint32_t>(stack.live());
     }
     for (std::uint32_t k = 0; k < I.outputs && I.output != no_value; ++k) store(I.output + k);
     if (keep_events && I.output != no_value) r.events.back().output = label[I.output];
+  }
+  if (two_stack) {  // the output epilogue: each returned value read once more, nothing moves
+    if (keep_events) r.events.push_back({"output", {}, no_value, 0});
+    std::vector<std::uint8_t> done(V, 0);
+    for (std::uint32_t v : ctx.results()) {
+      if (v >= V || done[v]) continue;
+      done[v] = 1;
+      if (arg_depth[v] != 0) charge(v, arg_depth[v]);
+      else if (pos[v] != never) charge(v, stack.depth(v));
+      else throw std::logic_error("sutro::dmd::price: result v" + std::to_string(v) + " was never defined");
+    }
   }
   return r;
 }
@@ -378,6 +424,7 @@ void keep_results(const X& x, context& ctx) {
 struct bytedmd_options {
   std::uint64_t bytes_per_element = 1;
   bool keep_events = true;  ///< false: cost only (faster, no per-read log)
+  bytedmd_variant variant = bytedmd_variant::main;
 };
 
 namespace detail {
@@ -388,13 +435,21 @@ bytedmd_result run(bytedmd_options opt, F&& f, const Args&... args) {
   std::tuple<typename tracer<Args>::type...> traced_args;
   arg_state st;
   const auto refs = std::forward_as_tuple(args...);
-  // As the tool: the last argument is wrapped (pushed) first, so the first ends on top.
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    constexpr std::size_t N = sizeof...(Args);
-    (tracer<std::tuple_element_t<N - 1 - I, std::tuple<Args...>>>::make(std::get<N - 1 - I>(refs),
-                                                                      std::get<N - 1 - I>(traced_args), st),
-     ...);
-  }(std::index_sequence_for<Args...>{});
+  if (opt.variant == bytedmd_variant::main) {
+    // As the tool: the last argument is wrapped (pushed) first, so the first ends on top.
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      constexpr std::size_t N = sizeof...(Args);
+      (tracer<std::tuple_element_t<N - 1 - I, std::tuple<Args...>>>::make(std::get<N - 1 - I>(refs),
+                                                                        std::get<N - 1 - I>(traced_args), st),
+       ...);
+    }(std::index_sequence_for<Args...>{});
+  } else {
+    // The dev branch wraps the first argument first (static depths 1, 2, ...).
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (tracer<std::tuple_element_t<I, std::tuple<Args...>>>::make(std::get<I>(refs), std::get<I>(traced_args), st),
+       ...);
+    }(std::index_sequence_for<Args...>{});
+  }
   ctx.set_preload(std::move(st.order));
   auto call = [&](auto&... xs) -> decltype(auto) { return std::forward<F>(f)(xs...); };
   if constexpr (std::is_void_v<decltype(std::apply(call, traced_args))>) {
@@ -404,7 +459,7 @@ bytedmd_result run(bytedmd_options opt, F&& f, const Args&... args) {
     keep_results(result, ctx);
   }
   ctx.flush();
-  return price(ctx, opt.bytes_per_element, opt.keep_events);
+  return price(ctx, opt.bytes_per_element, opt.keep_events, opt.variant);
 }
 }  // namespace detail
 
