@@ -25,7 +25,8 @@ cmake --build build/bench-x86-64-v2 -j "$jobs" --target gf2_vs_m4ri
 bench=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true)
 {
   echo "# $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
-  echo "# CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores;" \
+  echo "# CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
+       "(family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), model $(grep -m1 '^model' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')), $(nproc) cores;" \
        "flags: $(grep -m1 -o -w -E 'avx512f|gfni|avx512vbmi|avx512_vpopcntdq|amx_tile' /proc/cpuinfo | sort -u | tr '\n' ' ')"
   echo "# compiler: $(c++ --version | head -1); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   for march in native x86-64-v2; do
