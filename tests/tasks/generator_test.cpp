@@ -66,7 +66,7 @@ TEST_CASE("bad parameters throw invalid_argument naming the values", "[tasks]") 
 namespace {
 // Definition straight from the brief, on the +-1 values.
 double reference_label(task_kind kind, encoding enc, const std::vector<double>& x_pm,
-                       const std::vector<std::uint32_t>& secret) {
+                       const std::vector<std::uint32_t>& secret, int t = 0) {
   double prod = 1, sum = 0, andv = 1;
   for (auto j : secret) {
     prod *= x_pm[j];
@@ -86,18 +86,27 @@ double reference_label(task_kind kind, encoding enc, const std::vector<double>& 
       for (auto j : secret) a01 *= (1 - x_pm[j]) / 2;
       return pm ? andv : a01;
     }
+    case task_kind::majority:
+    case task_kind::threshold: {
+      // The group's rule on the +-1 sum; in 0/1 bit j = (1 - x_j) / 2 votes 2 b_j - 1.
+      double votes01 = 0;
+      for (auto j : secret) votes01 += 2 * ((1 - x_pm[j]) / 2) - 1;
+      const int tt = kind == task_kind::majority ? 0 : t;
+      return pm ? (sum >= tt ? 1 : -1) : (votes01 >= tt ? 1 : 0);
+    }
   }
   return 0;
 }
 } // namespace
 
 TEST_CASE("labels match the definition in both encodings, odd and even k, every n", "[tasks]") {
-  for (auto kind : {task_kind::parity, task_kind::sum, task_kind::and_})
+  for (auto kind : {task_kind::parity, task_kind::sum, task_kind::and_, task_kind::majority, task_kind::threshold})
     for (auto enc : {encoding::plus_minus_one, encoding::zero_one})
       for (std::size_t n : {1u, 2u, 20u, 63u, 64u, 65u, 127u, 128u, 129u, 200u})
         for (std::size_t k : {1u, 2u, 3u, 4u, 5u}) {
           if (k > n) continue;
           auto task = make_task(kind, n, k, 7 + n + k, {.enc = enc});
+          const int t = kind == task_kind::threshold ? int(k) - 1 : 0;
           for (auto s : {split::train, split::test}) {
             auto p = task.packed(s, 64);
             auto d = task.dense(s, 64);
@@ -110,7 +119,7 @@ TEST_CASE("labels match the definition in both encodings, odd and even k, every 
                 REQUIRE(d.row(i)[j] == want);
               }
               if (n % 64) REQUIRE((p.row(i)[p.row_words - 1] >> (n % 64)) == 0u);  // padding zero
-              const double y = reference_label(kind, enc, xpm, task.secret());
+              const double y = reference_label(kind, enc, xpm, task.secret(), t);
               INFO(to_string(kind) << " " << to_string(enc) << " n=" << n << " k=" << k);
               REQUIRE(double(p.labels[i]) == y);
               REQUIRE(double(d.y[i]) == y);
@@ -141,7 +150,7 @@ TEST_CASE("input bits are balanced", "[tasks]") {
 
 TEST_CASE("noise: train flip rate within 5 sigma, test labels clean", "[tasks]") {
   for (double p : {0.0, 0.01, 0.1, 0.25, 0.49}) {
-    for (auto kind : {task_kind::parity, task_kind::sum, task_kind::and_}) {
+    for (auto kind : {task_kind::parity, task_kind::sum, task_kind::and_, task_kind::majority, task_kind::threshold}) {
       auto noisy = make_task(kind, 40, 3, 11, {.noise = p});
       auto clean = make_task(kind, 40, 3, 11);
       const std::size_t m = 20000;
@@ -203,13 +212,27 @@ TEST_CASE("same seed, same data whatever the order or chunking", "[tasks]") {
   }
 }
 
-TEST_CASE("the test split is the train split of seed + 1000 (challenge protocol)", "[tasks]") {
+TEST_CASE("the test split is the train split of the same task with seed + 1000 (challenge protocol)", "[tasks]") {
   auto t = sparse_parity(20, 3, 42).packed(split::test, 500);
   auto other = sparse_parity(20, 3, 1042);  // same data stream, different secret
   auto u = other.packed(split::train, 500);
   CHECK(t.words == u.words);
   CHECK(sparse_parity(20, 3, 42, {.test_seed_offset = 7}).packed(split::test, 5).words ==
         sparse_parity(20, 3, 49).packed(split::train, 5).words);
+  // Only the same (kind, n, k): another task's seed + 1000 is another stream.
+  CHECK(sparse_sum(20, 3, 1042).packed(split::train, 5).words != t.words);
+}
+
+TEST_CASE("test_seed_offset = 0 (test = train) is refused with a clear message", "[tasks]") {
+  CHECK_THROWS_AS(sparse_parity(20, 3, 42, {.test_seed_offset = 0}), std::invalid_argument);
+  CHECK_THROWS_AS(sparse_task(task_spec{}, 42, 0), std::invalid_argument);
+  try {
+    (void)sparse_majority(20, 3, 42, {.test_seed_offset = 0});
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    CHECK(what.find("sutro::tasks::sparse_task") != std::string::npos);
+    CHECK(what.find("test_seed_offset = 0") != std::string::npos);
+  }
 }
 
 TEST_CASE("philox lanes (the portable loop) == one block at a time", "[tasks][philox]") {

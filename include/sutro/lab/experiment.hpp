@@ -96,7 +96,9 @@ inline double median(std::vector<double> v) {
 inline bool correct(const tasks::task_spec& s, float pred, std::int32_t y) {
   const bool pm = s.enc == tasks::encoding::plus_minus_one;
   switch (s.kind) {
-    case tasks::task_kind::parity: return pm ? ((pred >= 0 ? 1 : -1) == y) : ((pred >= 0.5f ? 1 : 0) == y);
+    case tasks::task_kind::parity:
+    case tasks::task_kind::majority:
+    case tasks::task_kind::threshold: return pm ? ((pred >= 0 ? 1 : -1) == y) : ((pred >= 0.5f ? 1 : 0) == y);
     case tasks::task_kind::and_: return (pred >= 0.5f ? 1 : 0) == y;
     case tasks::task_kind::sum: return std::lround(pred) == y;
   }

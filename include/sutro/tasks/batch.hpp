@@ -48,7 +48,7 @@ struct sample_batch {
 };
 
 struct batch_options {
-  std::uint64_t test_seed_offset = 1000;  ///< as sparse_task's
+  std::uint64_t test_seed_offset = 1000;  ///< as sparse_task's (not 0)
   unsigned threads = 0;                   ///< host worker threads; 0: one per core
 };
 
@@ -56,8 +56,10 @@ namespace detail {
 /// A batch's description before its buffers, the same on every backend (test
 /// labels are clean, so a test batch records noise 0).
 template <class Backend>
-sample_batch<Backend> batch_header(const task_spec& spec, std::size_t systems, split s, std::size_t count) {
+sample_batch<Backend> batch_header(const task_spec& spec, std::size_t systems, split s, std::size_t count,
+                                   std::uint64_t test_seed_offset) {
   validate(spec);
+  check_test_offset(test_seed_offset, "generate_batch");
   sample_batch<Backend> b;
   b.spec = spec;
   if (s == split::test) b.spec.noise = 0.0;
@@ -74,7 +76,7 @@ namespace detail {
 /// (system i / count, sample first + i % count), written in the batch layout.
 SUTRO_HOST_DEVICE void batch_secret(const task_spec& spec, const std::uint64_t* seeds, std::size_t s,
                                     std::uint64_t* masks, std::uint32_t* scratch) {
-  make_secret_mask(seeds[s], spec.n, spec.k, masks + s * ((spec.n + 63) / 64), scratch + s * 2 * spec.k);
+  make_secret_mask(spec, seeds[s], masks + s * ((spec.n + 63) / 64), scratch + s * 2 * spec.k);
 }
 SUTRO_HOST_DEVICE void batch_row(const task_spec& spec, split which, std::uint64_t test_offset,
                                  const std::uint64_t* seeds, const std::uint64_t* masks, std::size_t count,
@@ -110,7 +112,7 @@ template <class Backend>
 sample_batch<Backend> generate_batch(Backend tag, const task_spec& spec, std::span<const std::uint64_t> seeds,
                                      split s, std::size_t count, std::uint64_t first = 0,
                                      batch_options o = {}) {
-  auto b = detail::batch_header<Backend>(spec, seeds.size(), s, count);
+  auto b = detail::batch_header<Backend>(spec, seeds.size(), s, count, o.test_seed_offset);
   b.words.assign(b.systems * count * b.row_words, 0);
   b.labels.assign(b.systems * count, 0);
   detail::parallel_ranges(b.systems, o.threads, [&](std::size_t lo, std::size_t hi) {

@@ -1,17 +1,21 @@
 #pragma once
-// Generators of sparse parity, sparse sum and sparse AND.
+// Generators of sparse parity, sum, AND, majority and threshold (spec.hpp).
 //
 //   auto task = sutro::tasks::sparse_parity(20, 3, /*seed*/ 42);       // +-1, noiseless
 //   auto noisy = sutro::tasks::sparse_parity(20, 3, 42, {.noise = 0.1});
+//   auto vote = sutro::tasks::sparse_majority(20, 3, 42);
 //   auto train = task.packed(sutro::tasks::split::train, 500);   // bits + labels
 //   auto test = task.dense(sutro::tasks::split::test, 500);      // floats, clean labels
 //   task.for_each_chunk(sutro::tasks::split::train, 1'000'000, 65536,
 //                       [](std::uint64_t first, const sutro::tasks::packed_samples& c) { ... });
 //
-// Sample i of a split is a pure function of (data seed, i) through Philox, so
-// any order, chunking, thread or backend gives the same data. The secret comes
-// from `seed`; train data from `seed`, test data from `seed + test_seed_offset`
-// (1000, the group's challenge protocol). Noise is applied to train labels only.
+// Sample i of a split is a pure function of (data key, i) through Philox, so
+// any order, chunking, thread or backend gives the same data. Every key is
+// derived from (seed, kind, n, k) (streams.hpp): the secret's and the train
+// data's from `seed`, the test data's from `seed + test_seed_offset` (1000, the
+// group's challenge protocol: the test split is the train split of the same
+// task drawn with seed + 1000; an offset of 0 is refused). Noise is applied to
+// train labels only.
 
 #include <bit>
 #include <cstddef>
@@ -25,21 +29,31 @@
 #include "sutro/config/macros.hpp"
 #include "sutro/tasks/philox.hpp"
 #include "sutro/tasks/samples.hpp"
+#include "sutro/tasks/secret.hpp"
 #include "sutro/tasks/spec.hpp"
+#include "sutro/tasks/streams.hpp"
 
 namespace sutro::tasks {
 
 enum class split { train, test };
 
+/// Refuses test_seed_offset = 0, which would make the test split the train split.
+inline void check_test_offset(std::uint64_t test_seed_offset, const char* function) {
+  if (test_seed_offset == 0)
+    throw std::invalid_argument(std::string("sutro::tasks::") + function +
+                                ": test_seed_offset = 0 makes the test split equal to the train split");
+}
+
 struct task_options {
   double noise = 0.0;
   encoding enc = encoding::plus_minus_one;
-  std::uint64_t test_seed_offset = 1000;
+  std::uint64_t test_seed_offset = 1000;  ///< test data: the data stream of seed + offset; not 0
+  std::int32_t threshold = threshold_k_minus_1;  ///< sparse_threshold's t
 };
 
 /// Stateless description of where sample i's bits come from; usable in device code.
 struct sample_source {
-  std::uint64_t data_seed = 0;
+  std::uint64_t data_key = 0;  ///< Philox key of the split's data stream
   std::uint32_t noise_threshold = 0;  ///< label corrupted when a uniform 32-bit draw is below it
   bool noisy = false;
 
@@ -47,7 +61,7 @@ struct sample_source {
   /// auxiliary word (its low 32 bits decide noise, bit 32 the direction for sum).
   SUTRO_HOST_DEVICE std::uint64_t bits(std::uint64_t i, std::size_t n, std::size_t row_words,
                                        std::uint64_t* out) const {
-    const philox4x32 rng{data_seed};
+    const philox4x32 rng{data_key};
     std::uint64_t aux = 0;
     for (std::size_t w = 0; w <= row_words; w += 2) {
       std::uint64_t a, b;
@@ -73,25 +87,30 @@ SUTRO_HOST_DEVICE unsigned popcount64(std::uint64_t w) {
 // The label rules as free functions of the spec, shared by the host generator
 // and the device kernels (tasks/cuda), so both give the same labels.
 
-/// The clean label when `ones` of the k subset bits are 1 (x_i = -1).
-SUTRO_HOST_DEVICE std::int32_t label_from_count(task_kind kind, encoding enc, std::size_t ones,
-                                                std::size_t k) {
+/// The clean label when `ones` of the k subset bits are 1 (x_i = -1); `t`
+/// is threshold_of(spec), read by majority and threshold only.
+SUTRO_HOST_DEVICE std::int32_t label_from_count(task_kind kind, encoding enc, std::size_t ones, std::size_t k,
+                                                std::int32_t t = 0) {
   const bool pm = enc == encoding::plus_minus_one;
   const auto o = static_cast<std::int32_t>(ones), kk = static_cast<std::int32_t>(k);
   switch (kind) {
     case task_kind::parity: return pm ? ((o & 1) ? -1 : 1) : (o & 1);
     case task_kind::sum: return pm ? kk - 2 * o : o;
     case task_kind::and_: return pm ? (o == 0 ? 1 : 0) : (o == kk ? 1 : 0);
+    case task_kind::majority:
+    case task_kind::threshold: return pm ? (kk - 2 * o >= t ? 1 : -1) : (2 * o - kk >= t ? 1 : 0);
   }
   return 0;
 }
 
-/// The noisy label: parity and and flip; sum steps up or down (bit 32 of aux).
+/// The noisy label: binary labels flip; sum steps up or down (bit 32 of aux).
 SUTRO_HOST_DEVICE std::int32_t corrupt_label(task_kind kind, encoding enc, std::size_t k, std::int32_t y,
                                              std::uint64_t aux) {
   const bool pm = enc == encoding::plus_minus_one;
   switch (kind) {
-    case task_kind::parity: return pm ? -y : 1 - y;
+    case task_kind::parity:
+    case task_kind::majority:
+    case task_kind::threshold: return pm ? -y : 1 - y;
     case task_kind::and_: return 1 - y;
     case task_kind::sum: {
       const std::int32_t step = pm ? 2 : 1;
@@ -113,7 +132,7 @@ SUTRO_HOST_DEVICE std::int32_t sample_label(const task_spec& spec, const sample_
                                             std::size_t row_words, std::uint64_t aux) {
   std::size_t ones = 0;
   for (std::size_t w = 0; w < row_words; ++w) ones += detail::popcount64(row[w] & mask[w]);
-  std::int32_t y = label_from_count(spec.kind, spec.enc, ones, spec.k);
+  std::int32_t y = label_from_count(spec.kind, spec.enc, ones, spec.k, threshold_of(spec));
   if (src.noisy && static_cast<std::uint32_t>(aux) < src.noise_threshold)
     y = corrupt_label(spec.kind, spec.enc, spec.k, y, aux);
   return y;
@@ -124,11 +143,14 @@ SUTRO_HOST_DEVICE unsigned label_bit(encoding enc, std::int32_t y) {
   return enc == encoding::plus_minus_one ? (y < 0 ? 1u : 0u) : static_cast<unsigned>(y & 1);
 }
 
-/// Where the rows of a split of the task with `seed` come from.
+/// Where the rows of a split of the task with `seed` come from: the data
+/// stream of (seed, kind, n, k) for train, of (seed + test_seed_offset, kind,
+/// n, k) for test. Callers check the offset (an offset of 0 makes test = train).
 SUTRO_HOST_DEVICE sample_source make_source(const task_spec& spec, split s, std::uint64_t seed,
                                             std::uint64_t test_seed_offset) {
   sample_source src;
-  src.data_seed = s == split::train ? seed : seed + test_seed_offset;
+  src.data_key = stream_key(s == split::train ? seed : seed + test_seed_offset, spec.kind, spec.n, spec.k,
+                            stream::data);
   src.noisy = s == split::train && spec.noise > 0.0;
   const double t = spec.noise * 4294967296.0;
   src.noise_threshold = src.noisy ? static_cast<std::uint32_t>(t) : 0u;
@@ -140,7 +162,8 @@ class sparse_task {
   sparse_task(task_spec spec, std::uint64_t seed, std::uint64_t test_seed_offset = 1000)
       : spec_(spec), seed_(seed), test_offset_(test_seed_offset) {
     validate(spec_);
-    secret_ = make_secret(seed_, spec_.n, spec_.k);
+    check_test_offset(test_offset_, "sparse_task");
+    secret_ = make_secret(spec_, seed_);
     row_words_ = (spec_.n + 63) / 64;
     mask_.assign(row_words_, 0);
     for (auto j : secret_) mask_[j / 64] |= std::uint64_t{1} << (j % 64);
@@ -256,7 +279,7 @@ class sparse_task {
     constexpr int L = 16;
     const std::size_t rw = row_words_, blocks = rw / 2 + 1;
     const std::uint64_t pad = spec_.n % 64 ? (~std::uint64_t{0}) >> (64 - spec_.n % 64) : ~std::uint64_t{0};
-    const auto k0 = static_cast<std::uint32_t>(src.data_seed), k1 = static_cast<std::uint32_t>(src.data_seed >> 32);
+    const auto k0 = static_cast<std::uint32_t>(src.data_key), k1 = static_cast<std::uint32_t>(src.data_key >> 32);
     std::uint64_t aux[L];
     std::size_t r = 0;
     for (; r + L <= count; r += L) {
@@ -311,7 +334,7 @@ class sparse_task {
     return label_from_count(masked_count(row, mask_.data()), spec_.k);
   }
   [[nodiscard]] std::int32_t label_from_count(std::size_t ones, std::size_t k) const noexcept {
-    return tasks::label_from_count(spec_.kind, spec_.enc, ones, k);
+    return tasks::label_from_count(spec_.kind, spec_.enc, ones, k, threshold_of(spec_));
   }
 
   task_spec spec_;
@@ -324,7 +347,7 @@ class sparse_task {
 
 inline sparse_task make_task(task_kind kind, std::size_t n, std::size_t k, std::uint64_t seed,
                              task_options o = {}) {
-  return sparse_task(task_spec{kind, n, k, o.noise, o.enc}, seed, o.test_seed_offset);
+  return sparse_task(task_spec{kind, n, k, o.noise, o.enc, o.threshold}, seed, o.test_seed_offset);
 }
 inline sparse_task sparse_parity(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
   return make_task(task_kind::parity, n, k, seed, o);
@@ -334,6 +357,14 @@ inline sparse_task sparse_sum(std::size_t n, std::size_t k, std::uint64_t seed, 
 }
 inline sparse_task sparse_and(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
   return make_task(task_kind::and_, n, k, seed, o);
+}
+/// y = sign(sum of x_i over S), a zero sum giving +1.
+inline sparse_task sparse_majority(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+  return make_task(task_kind::majority, n, k, seed, o);
+}
+/// y = +1 iff the sum of x_i over S is at least t (o.threshold; k - 1 by default).
+inline sparse_task sparse_threshold(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+  return make_task(task_kind::threshold, n, k, seed, o);
 }
 
 } // namespace sutro::tasks

@@ -1,39 +1,49 @@
 #pragma once
-// The definition of the sparse tasks: kind, sizes, noise, encoding, and the
-// secret subset drawn from the seed.
+// The definition of the sparse tasks: kind, sizes, noise, encoding.
 //
 //   sutro::tasks::task_spec spec{sutro::tasks::task_kind::parity, 20, 3};
 //   sutro::tasks::validate(spec);                              // throws on k > n, p >= 0.5, ...
-//   auto secret = sutro::tasks::make_secret(42, spec.n, spec.k); // 3 sorted distinct indices
 //
 // Inputs are bits b in {0,1}^n (bit-packed form); the +-1 encoding is x = 1 - 2b.
-//   parity: +-1: y = prod_{i in S} x_i       0/1: y = XOR_{i in S} b_i   (y01 = (1 - ypm) / 2)
-//   sum:    +-1: y = sum_{i in S} x_i        0/1: y = sum_{i in S} b_i
-//   and:    +-1: y = prod (x_i + 1) / 2      0/1: y = AND_{i in S} b_i   (labels in {0, 1})
-// Noise (train labels only, probability p): parity and and flip the label;
-// sum moves it one step (+-2 in +-1 encoding, +-1 in 0/1) up or down at random.
+//   parity:    +-1: y = prod_{i in S} x_i     0/1: y = XOR_{i in S} b_i   (y01 = (1 - ypm) / 2)
+//   sum:       +-1: y = sum_{i in S} x_i      0/1: y = sum_{i in S} b_i
+//   and:       +-1: y = prod (x_i + 1) / 2    0/1: y = AND_{i in S} b_i   (labels in {0, 1})
+//   threshold: +-1: y = +1 iff sum x_i >= t, else -1
+//              0/1: y = 1 iff sum (2 b_i - 1) >= t, else 0 (bit i votes 2 b_i - 1)
+//   majority:  threshold with t = 0 (+-1: sign of the sum, 0 -> +1)
+// t defaults to k - 1 (the group's default); t = k is AND in either encoding.
+// Noise (train labels only, probability p): binary labels flip; sum moves one
+// step (+-2 in +-1 encoding, +-1 in 0/1) up or down at random.
 
-#include <algorithm>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #include "sutro/config/macros.hpp"
-#include "sutro/tasks/philox.hpp"
 
 namespace sutro::tasks {
 
-enum class task_kind { parity, sum, and_ };
+enum class task_kind { parity, sum, and_, majority, threshold };
 enum class encoding { plus_minus_one, zero_one };
 
 inline const char* to_string(task_kind k) noexcept {
-  return k == task_kind::parity ? "sparse_parity" : k == task_kind::sum ? "sparse_sum" : "sparse_and";
+  switch (k) {
+    case task_kind::parity: return "sparse_parity";
+    case task_kind::sum: return "sparse_sum";
+    case task_kind::and_: return "sparse_and";
+    case task_kind::majority: return "sparse_majority";
+    case task_kind::threshold: return "sparse_threshold";
+  }
+  return "?";
 }
 inline const char* to_string(encoding e) noexcept {
   return e == encoding::plus_minus_one ? "pm1" : "01";
 }
+
+/// task_spec::threshold's default: t = k - 1.
+inline constexpr std::int32_t threshold_k_minus_1 = INT32_MIN;
 
 struct task_spec {
   task_kind kind = task_kind::parity;
@@ -41,7 +51,15 @@ struct task_spec {
   std::size_t k = 3;
   double noise = 0.0;  ///< probability of a corrupted train label, in [0, 0.5)
   encoding enc = encoding::plus_minus_one;
+  std::int32_t threshold = threshold_k_minus_1;  ///< sparse threshold's t, in [-k, k]
 };
+
+/// The t a threshold label compares against: spec.threshold, k - 1 by
+/// default, 0 for majority (unused by the other kinds).
+SUTRO_HOST_DEVICE std::int32_t threshold_of(const task_spec& s) {
+  if (s.kind == task_kind::majority) return 0;
+  return s.threshold == threshold_k_minus_1 ? static_cast<std::int32_t>(s.k) - 1 : s.threshold;
+}
 
 /// Throws std::invalid_argument naming the offending values.
 inline void validate(const task_spec& s) {
@@ -55,66 +73,13 @@ inline void validate(const task_spec& s) {
     throw std::invalid_argument(where + "n above 2^24 is not supported");
   if (!(s.noise >= 0.0 && s.noise < 0.5))
     throw std::invalid_argument(where + "noise rate p must be in [0, 0.5)");
-}
-
-namespace detail {
-inline constexpr std::uint32_t purpose_sample = 0;
-inline constexpr std::uint32_t purpose_secret = 1;
-
-/// Uniform integer in [0, bound) without bias (Lemire's multiply with rejection).
-SUTRO_HOST_DEVICE std::uint64_t uniform_below(const philox4x32& rng, std::uint64_t index, std::uint64_t bound) {
-  for (std::uint32_t attempt = 0;; ++attempt) {
-    std::uint64_t w[2];
-    rng.words(index, purpose_secret, attempt, w[0], w[1]);
-    for (int h = 0; h < 2; ++h) {
-      const std::uint64_t x = w[h] >> 32;  // 32 bits suffice: bound <= 2^24
-      const std::uint64_t m = x * bound;
-      const std::uint64_t low = m & 0xffffffffu;
-      if (low >= (0x100000000ull % bound)) return m >> 32;
-    }
+  if (s.threshold != threshold_k_minus_1) {
+    if (s.kind != task_kind::threshold)
+      throw std::invalid_argument(where + "a threshold t applies only to sparse_threshold");
+    const auto k = static_cast<std::int64_t>(s.k);
+    if (s.threshold < -k || s.threshold > k)
+      throw std::invalid_argument(where + "threshold t=" + std::to_string(s.threshold) + " must be in [-k, k]");
   }
-}
-} // namespace detail
-
-/// make_secret's subset as a bit mask (bit j of word j / 64), in O(k^2) time
-/// and O(k) memory so that device code can draw secrets: the partial
-/// Fisher-Yates is replayed from its k swaps instead of an n-entry permutation.
-/// `mask` has (n + 63) / 64 words (cleared here); `scratch` 2 k words; n, k
-/// must be valid (see validate).
-SUTRO_HOST_DEVICE void make_secret_mask(std::uint64_t seed, std::size_t n, std::size_t k,
-                                        std::uint64_t* mask, std::uint32_t* scratch) {
-  const philox4x32 rng{seed};
-  std::uint32_t* target = scratch;     // step s swapped positions s and target[s]
-  std::uint32_t* moved = scratch + k;  // the value position s held before step s
-  for (std::size_t w = 0; w < (n + 63) / 64; ++w) mask[w] = 0;
-  // The value at position p >= t after steps [0, t): the last swap into p, or p.
-  const auto value_at = [&](std::uint32_t p, std::size_t t) {
-    for (std::size_t s = t; s-- > 0;)
-      if (target[s] == p) return moved[s];
-    return p;
-  };
-  for (std::size_t t = 0; t < k; ++t) {
-    const auto j = static_cast<std::uint32_t>(t + detail::uniform_below(rng, t, n - t));
-    const std::uint32_t chosen = value_at(j, t);
-    moved[t] = value_at(static_cast<std::uint32_t>(t), t);
-    target[t] = j;
-    mask[chosen / 64] |= std::uint64_t{1} << (chosen % 64);
-  }
-}
-
-/// k distinct indices of [0, n), sorted, a pure function of (seed, n, k).
-inline std::vector<std::uint32_t> make_secret(std::uint64_t seed, std::size_t n, std::size_t k) {
-  validate(task_spec{task_kind::parity, n, k});
-  const philox4x32 rng{seed};
-  std::vector<std::uint32_t> perm(n);
-  for (std::size_t i = 0; i < n; ++i) perm[i] = static_cast<std::uint32_t>(i);
-  for (std::size_t t = 0; t < k; ++t) {  // partial Fisher-Yates
-    const std::size_t j = t + detail::uniform_below(rng, t, n - t);
-    std::swap(perm[t], perm[j]);
-  }
-  perm.resize(k);
-  std::sort(perm.begin(), perm.end());
-  return perm;
 }
 
 } // namespace sutro::tasks

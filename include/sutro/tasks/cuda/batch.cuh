@@ -107,7 +107,7 @@ __global__ void batch_samples(task_spec spec, split which, std::uint64_t test_of
 /// Samples [first, first + count) of split `s` for each seed (a host span), in device memory.
 inline sample_batch<cuda> generate_batch(cuda, const task_spec& spec, std::span<const std::uint64_t> seeds, split s,
                                          std::size_t count, std::uint64_t first = 0, batch_options o = {}) {
-  auto b = detail::batch_header<cuda>(spec, seeds.size(), s, count);
+  auto b = detail::batch_header<cuda>(spec, seeds.size(), s, count, o.test_seed_offset);
   if (b.systems == 0 || count == 0) return b;
   b.words = device_array<std::uint64_t>(b.systems * count * b.row_words);
   b.labels = device_array<std::int32_t>(b.systems * count);
