@@ -26,10 +26,11 @@ File format (one item per line; `#` starts a comment line):
                                single, flat, nested, tuple); C++ returns
                                the same values as tuple<vector, vector<vector>,
                                vector<traced<bool>>>
-    variant V                  (once, first) the model: main or two_stack
+    variant V                  (once, first) the model: main, two_stack or load_walk
     python <source line>       the Python function, for reading the case
-    trace d1 d2 ...            the tool's depth trace
+    trace d1 d2 ...            the tool's depth trace (load_walk: belady's distances)
     cost c1 c2 c4 c8           the tool's cost at 1, 2, 4, 8 bytes per element
+                               (load_walk: classic, live, belady at 1 byte)
     end
 Expressions, prefix: x<i> (xs[i]), a, b, t<K>, c<K>, k<int> (a constant),
 (+ E E) (- E E) (* E E) (neg E) (abs E) (sq E) (min E E) (max E E),
@@ -49,10 +50,11 @@ CMPS = ("<", "<=", ">", ">=", "==", "!=")
 
 
 class Gen:
-    def __init__(self, rng, max_stmts=12, max_depth=4):
+    def __init__(self, rng, max_stmts=12, max_depth=4, arith_only=False):
         self.r = rng
         self.max_stmts = max_stmts
         self.max_depth = max_depth
+        self.arith_only = arith_only  # + - * and constants only (what bytedmd_ir.py's tracer supports)
 
     # ---- expressions -------------------------------------------------
     def atom(self, env, allow_const=True):
@@ -67,7 +69,7 @@ class Gen:
         r = self.r
         if depth <= 0 or r.random() < 0.3:
             return self.atom(env, allow_const=False)
-        kind = r.random()
+        kind = 0.0 if self.arith_only else r.random()
         if kind < 0.62:
             op = r.choice(ARITH)
             left = self.expr(env, depth - 1) if r.random() < 0.6 else self.atom(env)
@@ -119,7 +121,7 @@ class Gen:
     def stmt(self, env, depth):
         r = self.r
         x = r.random()
-        if depth < 2 and x < 0.15:
+        if depth < 2 and x < 0.15 and not self.arith_only:
             k = env["next_t"]
             env["next_t"] += 1
             c = self.cond(env, 2)
@@ -136,7 +138,7 @@ class Gen:
             return ("if", c, then_body, else_body)
         if env["temps"] and x < 0.3:
             return ("aug", r.choice(env["temps"]), r.choice(ARITH), self.expr(env, 2))
-        if x < 0.4:
+        if x < 0.4 and not self.arith_only:
             k = env["next_c"]
             env["next_c"] += 1
             s = ("cmp", k, self.compare(env, 2))
@@ -172,7 +174,7 @@ class Gen:
         elif shape in ("nested", "tuple"):
             flat = [pick() for _ in range(r.randint(0, 2))]
             groups = [[pick() for _ in range(r.randint(0, 3))] for _ in range(r.randint(1, 3))]
-            if env["flags"]:
+            if env["flags"] and not self.arith_only:
                 flags = [("c", k) for k in r.sample(env["flags"], r.randint(0, len(env["flags"])))]
         return {
             "xs": [r.randint(-5, 6) for _ in range(n)],
@@ -387,13 +389,18 @@ def main():
     ap.add_argument("--out", default="tests/dmd/data/bytedmd_differential.txt")
     ap.add_argument("--max-stmts", type=int, default=12, help="statements per program at most (top level)")
     ap.add_argument("--max-depth", type=int, default=4, help="expression depth at most")
-    ap.add_argument("--variant", default="main", choices=("main", "two_stack"),
-                    help="which model the tool checkout computes: main (bytedmd.py on main) or two_stack "
-                         "(bytedmd.py on the dev branch); recorded in the file for the C++ test")
+    ap.add_argument("--variant", default="main", choices=("main", "two_stack", "load_walk"),
+                    help="which model the tool checkout computes: main (bytedmd.py on main), two_stack "
+                         "(bytedmd.py on the dev branch) or load_walk (bytedmd_ir.py on the dev branch: "
+                         "classic, live and belady; programs use + - * and constants only, which is what "
+                         "its tracer supports); recorded in the file for the C++ test")
     ap.add_argument("--tool-commit", default=None, help="the tool's commit, when --tool is not a git checkout")
     args = ap.parse_args()
     sys.path.insert(0, args.tool)
-    import bytedmd as tool  # the group's tool
+    if args.variant == "load_walk":
+        import bytedmd_ir as tool  # the group's tool (dev branch)
+    else:
+        import bytedmd as tool  # the group's tool
 
     commit = args.tool_commit
     if commit is None:
@@ -403,11 +410,11 @@ def main():
         except Exception:
             commit = "unknown commit"
     rng = random.Random(args.seed)
-    gen = Gen(rng, args.max_stmts, args.max_depth)
+    gen = Gen(rng, args.max_stmts, args.max_depth, arith_only=args.variant == "load_walk")
     lines = [
         "# sutro ByteDMD differential suite: programs and the group's tool's numbers",
         f"# generated by scripts/bytedmd_differential.py --seed {args.seed} --count {args.count}",
-        f"# tool: github.com/cybertronai/ByteDMD bytedmd.py, "
+        f"# tool: github.com/cybertronai/ByteDMD {'bytedmd_ir.py' if args.variant == 'load_walk' else 'bytedmd.py'}, "
         f"{'main' if args.variant == 'main' else 'dev'} branch ({commit})",
         "# format: see scripts/bytedmd_differential.py",
         f"variant {args.variant}",
@@ -420,9 +427,17 @@ def main():
         src, sx = render(prog)
         scope = {}
         exec(src, scope)
-        trace, _ = tool.traced_eval(scope["f"], (list(prog["xs"]), prog["a"], prog["b"]))
-        costs = [tool.trace_to_bytedmd(trace, b) for b in BPE]
-        assert costs[0] == tool.bytedmd(scope["f"], (list(prog["xs"]), prog["a"], prog["b"]))
+        call_args = (list(prog["xs"]), prog["a"], prog["b"])
+        if args.variant == "load_walk":
+            events, input_vars = tool.trace(scope["f"], call_args)
+            iidx = {v: i + 1 for i, v in enumerate(input_vars)}
+            _, trace = tool.opt_reuse_distances(events, iidx)
+            costs = [tool.bytedmd_classic(events, iidx), tool.bytedmd_live(events, iidx),
+                     tool.bytedmd_opt(events, iidx)]
+        else:
+            trace, _ = tool.traced_eval(scope["f"], call_args)
+            costs = [tool.trace_to_bytedmd(trace, b) for b in BPE]
+            assert costs[0] == tool.bytedmd(scope["f"], call_args)
         lines.append(f"case {made}")
         lines.append("xs " + " ".join(str(v) for v in prog["xs"]))
         lines.append(f"a {prog['a']}")

@@ -3,7 +3,9 @@
 // scripts/bytedmd_differential.py from bytedmd.py on the tool's main branch)
 // are replayed here through sutro::dmd::traced and priced by
 // sutro::dmd::bytedmd; cost at 1, 2, 4 and 8 bytes per element and the whole
-// depth trace must be equal.
+// depth trace must be equal. The dev branch's suites: bytedmd.py's two-stack
+// model (_dev.txt), and bytedmd_ir.py's classic, live and belady costs with
+// belady's distances (_load_walk.txt).
 //
 // The interpreter calls the traced operators the way idiomatic code does:
 // a compound operand is a prvalue (the result of an inner operator call, the
@@ -127,8 +129,7 @@ suite load(const std::string& name) {
     const std::string rest = sp == std::string::npos ? "" : line.substr(sp + 1);
     std::istringstream is(rest);
     if (key == "variant") {
-      if (rest == "two_stack") su.variant = sutro::dmd::bytedmd_variant::two_stack;
-      else if (rest != "main") throw std::runtime_error("unknown variant " + rest);
+      su.variant = sutro::dmd::parse_variant(rest == "load_walk" ? "classic" : rest);
     } else if (key == "case") {
       p = program{};
       p.id = std::stoi(rest);
@@ -362,6 +363,23 @@ void check_suite(const std::string& name) {
   const std::vector<program>& all = su.programs;
   if (std::getenv("SUTRO_DMD_DIFFERENTIAL") == nullptr) REQUIRE(all.size() >= 500);
   std::size_t agree = 0;
+  if (sutro::dmd::load_walk_variant(su.variant)) {  // bytedmd_ir.py: classic, live, belady at 1 byte
+    using sutro::dmd::bytedmd_variant;
+    for (const program& p : all) {
+      INFO("case " << p.id << "\n" << p.python);
+      const auto classic = replay(p, 1, bytedmd_variant::classic);
+      const auto live = replay(p, 1, bytedmd_variant::live);
+      const auto belady = replay(p, 1, bytedmd_variant::belady);
+      CHECK(classic.cost == p.cost[0]);
+      CHECK(live.cost == p.cost[1]);
+      CHECK(belady.cost == p.cost[2]);
+      CHECK(belady.depths() == p.trace);
+      agree += classic.cost == p.cost[0] && live.cost == p.cost[1] && belady.cost == p.cost[2] &&
+               belady.depths() == p.trace;
+    }
+    CHECK(agree == all.size());
+    return;
+  }
   for (const program& p : all) {
     INFO("case " << p.id << "\n" << p.python);
     const auto r = replay(p, 1, su.variant);
@@ -391,4 +409,10 @@ TEST_CASE("differential: the two_stack variant equals the tool's dev branch on e
           "[dmd][differential]") {
   if (std::getenv("SUTRO_DMD_DIFFERENTIAL") != nullptr) return;  // (one file at a time)
   check_suite("bytedmd_differential_dev.txt");
+}
+
+TEST_CASE("differential: classic, live and belady equal the dev branch's bytedmd_ir.py on every committed program",
+          "[dmd][differential]") {
+  if (std::getenv("SUTRO_DMD_DIFFERENTIAL") != nullptr) return;  // (one file at a time)
+  check_suite("bytedmd_differential_load_walk.txt");
 }

@@ -41,191 +41,13 @@
 #include <vector>
 
 #include "sutro/dmd/context.hpp"
+#include "sutro/dmd/cost.hpp"
+#include "sutro/dmd/load_walk.hpp"
+#include "sutro/dmd/lru_stack.hpp"
 #include "sutro/dmd/traced.hpp"
+#include "sutro/dmd/variant.hpp"
 
 namespace sutro::dmd {
-
-/// ceil(sqrt(n)), exact for every 64-bit n below 2^62.
-[[nodiscard]] inline std::uint64_t ceil_sqrt(std::uint64_t n) noexcept {
-  auto r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(n)));
-  while (r * r > n) --r;  // fix the double's rounding either way
-  while ((r + 1) * (r + 1) <= n) ++r;
-  return r * r == n ? r : r + 1;
-}
-/// sum_{j=1}^{n} ceil(sqrt(j)), exact for n <= 2^40 (max_byte_depth).
-[[nodiscard]] inline std::uint64_t ceil_sqrt_prefix(std::uint64_t n) noexcept {
-  if (n == 0) return 0;
-  const std::uint64_t m = ceil_sqrt(n);
-  const std::uint64_t M = m - 1;  // full blocks k = 1..M, block k has 2k-1 terms of value k
-  const std::uint64_t full = M * (M + 1) * (2 * M + 1) / 3 - M * (M + 1) / 2;
-  return full + m * (n - M * M);
-}
-/// The largest byte depth (element depth x bytes per element) priced: beyond
-/// it a single read's cost (about (2/3) n^1.5) would not be exact in 64 bits.
-inline constexpr std::uint64_t max_byte_depth = std::uint64_t{1} << 40;
-
-namespace detail {
-[[nodiscard]] inline std::uint64_t read_cost_unchecked(std::uint64_t depth, std::uint64_t bytes) noexcept {
-  if (bytes == 1) return ceil_sqrt(depth);
-  return ceil_sqrt_prefix(depth * bytes) - ceil_sqrt_prefix((depth - 1) * bytes);
-}
-inline void check_bytes(std::uint64_t bytes, const char* who) {
-  if (bytes == 0) throw std::invalid_argument(std::string("sutro::dmd::") + who + ": bytes_per_element must be >= 1");
-  if (bytes > max_byte_depth)
-    throw std::overflow_error(std::string("sutro::dmd::") + who + ": bytes_per_element = " + std::to_string(bytes) +
-                              " overflows the 64-bit cost (depth x bytes must stay <= 2^40)");
-}
-}  // namespace detail
-
-/// Cost of reading a `bytes`-byte value at element depth `depth` (>= 1).
-/// Throws std::overflow_error when depth x bytes exceeds max_byte_depth.
-[[nodiscard]] inline std::uint64_t read_cost(std::uint64_t depth, std::uint64_t bytes) {
-  detail::check_bytes(bytes, "read_cost");
-  if (depth == 0) throw std::invalid_argument("sutro::dmd::read_cost: depth must be >= 1");
-  if (depth > max_byte_depth / bytes)
-    throw std::overflow_error("sutro::dmd::read_cost: depth x bytes_per_element exceeds 2^40 (the cost would overflow)");
-  return detail::read_cost_unchecked(depth, bytes);
-}
-/// The tool's trace_to_bytedmd: the cost of a depth trace at `bytes` bytes per element.
-[[nodiscard]] inline std::uint64_t trace_cost(const std::vector<std::uint64_t>& depths, std::uint64_t bytes) {
-  std::uint64_t c = 0;
-  for (std::uint64_t d : depths)
-    if (__builtin_add_overflow(c, read_cost(d, bytes), &c))
-      throw std::overflow_error("sutro::dmd::trace_cost: the total cost overflows 64 bits");
-  return c;
-}
-
-/// In events and the listing, values are numbered in the order they are
-/// pushed (preloaded inputs first, the last argument's first), which is the
-/// order of the tool's keys (its v1 is sutro's v0).
-struct read_event {
-  std::uint32_t value;
-  std::uint64_t depth;
-  std::uint64_t cost;
-};
-struct priced_instruction {
-  const char* op;
-  std::vector<read_event> reads;
-  std::uint32_t output;       ///< first output; no_value for a plain read (branch, conversion)
-  std::uint32_t outputs = 1;  ///< number of outputs (output, output + 1, ...)
-};
-
-struct bytedmd_result {
-  std::uint64_t cost = 0;
-  std::uint64_t bytes_per_element = 1;
-  std::uint32_t inputs = 0;   ///< preloaded values
-  std::uint32_t results = 0;  ///< values kept live to the end (what f returned)
-  std::uint32_t max_live = 0; ///< the largest stack depth reached
-  std::vector<priced_instruction> events;
-  [[nodiscard]] std::vector<std::uint64_t> depths() const {
-    std::vector<std::uint64_t> d;
-    for (const auto& e : events)
-      for (const auto& r : e.reads) d.push_back(r.depth);
-    return d;
-  }
-  [[nodiscard]] std::uint64_t reads() const noexcept {
-    std::uint64_t n = 0;
-    for (const auto& e : events) n += e.reads.size();
-    return n;
-  }
-};
-
-namespace detail {
-/// popcount without a libgcc call on targets without POPCNT.
-[[nodiscard]] inline std::uint32_t ones(std::uint64_t x) noexcept {
-#if defined(__POPCNT__)
-  return static_cast<std::uint32_t>(std::popcount(x));
-#else
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-  return static_cast<std::uint32_t>((x * 0x0101010101010101ull) >> 56);
-#endif
-}
-/// The LRU stack as a bitmap over push times (1 = a value's latest push),
-/// with a Fenwick tree over its 64-bit words' popcounts: depth in O(log n).
-/// When the time axis fills, live values are renumbered densely, so its size
-/// is proportional to the live values, not to the trace.
-class lru_positions {
- public:
-  explicit lru_positions(std::vector<std::uint32_t>& pos) : pos_(pos) { reset(1024); }
-  [[nodiscard]] std::uint64_t live() const noexcept { return live_; }
-  [[nodiscard]] std::uint64_t depth(std::uint32_t v) const noexcept { return live_ - prefix(pos_[v]) + 1; }
-  void push(std::uint32_t v) {
-    if (now_ == owner_.size()) compact();
-    pos_[v] = static_cast<std::uint32_t>(now_);
-    owner_[now_] = v;
-    bits_[now_ >> 6] |= std::uint64_t{1} << (now_ & 63);
-    add(now_ >> 6, 1);
-    ++now_;
-    ++live_;
-  }
-  void drop(std::uint32_t v) noexcept {
-    const std::uint32_t p = pos_[v];
-    bits_[p >> 6] &= ~(std::uint64_t{1} << (p & 63));
-    add(p >> 6, std::uint32_t(-1));
-    pos_[v] = no_value;
-    --live_;
-  }
-
- private:
-  void reset(std::size_t cap) {
-    cap = (cap + 63) / 64 * 64;
-    owner_.assign(cap, no_value);
-    bits_.assign(cap / 64, 0);
-    tree_.assign(bits_.size() + 1, 0);
-    now_ = 0;
-  }
-  void compact() {
-    std::vector<std::uint32_t> order;  // live values, bottom first
-    order.reserve(live_);
-    for (std::size_t w = 0; w < bits_.size(); ++w)
-      for (std::uint64_t b = bits_[w]; b != 0; b &= b - 1)
-        order.push_back(owner_[w * 64 + static_cast<std::size_t>(std::countr_zero(b))]);
-    reset(std::max<std::size_t>(1024, 4 * order.size() + 64));
-    for (std::uint32_t v : order) {
-      pos_[v] = static_cast<std::uint32_t>(now_);
-      owner_[now_] = v;
-      bits_[now_ >> 6] |= std::uint64_t{1} << (now_ & 63);
-      ++now_;
-    }
-    for (std::size_t i = 1; i < tree_.size(); ++i) {  // O(n) Fenwick build
-      tree_[i] += ones(bits_[i - 1]);
-      const std::size_t j = i + (i & (~i + 1));
-      if (j < tree_.size()) tree_[j] += tree_[i];
-    }
-  }
-  void add(std::size_t w, std::uint32_t d) noexcept {
-    for (std::size_t i = w + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += d;
-  }
-  [[nodiscard]] std::uint64_t prefix(std::size_t p) const noexcept {  // marks at slots <= p
-    std::uint64_t s = ones(bits_[p >> 6] << (63 - (p & 63)));
-    for (std::size_t i = p >> 6; i > 0; i &= i - 1) s += tree_[i];
-    return s;
-  }
-  std::vector<std::uint32_t>& pos_;
-  std::vector<std::uint32_t> owner_;  // slot -> value
-  std::vector<std::uint64_t> bits_;
-  std::vector<std::uint32_t> tree_;
-  std::size_t now_ = 0;
-  std::uint64_t live_ = 0;
-};
-}  // namespace detail
-
-/// Which of the group's ByteDMD models prices the log.
-enum class bytedmd_variant {
-  /// The tool's main branch (bytedmd.py): one LRU stack, inputs preloaded
-  /// (the first argument on top), liveness compaction; the default.
-  main,
-  /// The tool's dev branch (bytedmd.py there): inputs sit on a fixed argument
-  /// stack (the first argument's elements at depths 1, 2, ..., then the next
-  /// argument's); the first read of one pays that static depth and moves it
-  /// onto the LRU stack of intermediates (with liveness compaction); an
-  /// output epilogue reads every returned value once more at the end
-  /// (an unread argument at its static depth, the rest at their LRU depth),
-  /// without moving anything. Inputs are wrapped first argument first.
-  two_stack,
-};
 
 /// Prices a recorded context (the second pass), as the tool's _pass2: the last
 /// read of every value is found first; a value leaves the stack right after
@@ -237,6 +59,7 @@ enum class bytedmd_variant {
   detail::check_bytes(bytes_per_element, "price");
   if (ctx.pending())
     throw std::logic_error("sutro::dmd::price: the context has pending instructions (call ctx.flush() first)");
+  if (load_walk_variant(variant)) return detail::price_load_walk(ctx, bytes_per_element, keep_events, variant);
   const std::size_t T = ctx.logged();
   const auto& in = ctx.inputs();
   const std::uint32_t V = ctx.values();
@@ -331,6 +154,7 @@ namespace detail {
 struct arg_state {
   std::vector<std::uint32_t> order;                                       // preload, bottom first
   std::map<std::pair<const void*, std::type_index>, const void*> memo;  // container -> its traced copy
+  bool by_identity = true;  // false: every occurrence of a container is new values (bytedmd_ir.py's trace)
 };
 template <class X>
 struct tracer {
@@ -355,6 +179,10 @@ struct tracer<traced<T>> {
 /// beside its matrix) is the same set of values, pushed once.
 template <class X, class Build>
 void once(const X& x, typename tracer<X>::type& out, arg_state& st, Build build) {
+  if (!st.by_identity) {
+    build();
+    return;
+  }
   const auto key = std::make_pair(static_cast<const void*>(&x), std::type_index(typeid(X)));
   if (auto it = st.memo.find(key); it != st.memo.end()) {
     out = *static_cast<const typename tracer<X>::type*>(it->second);
@@ -444,7 +272,9 @@ bytedmd_result run(bytedmd_options opt, F&& f, const Args&... args) {
        ...);
     }(std::index_sequence_for<Args...>{});
   } else {
-    // The dev branch wraps the first argument first (static depths 1, 2, ...).
+    // The dev branch wraps the first argument first (static depths 1, 2, ...);
+    // bytedmd_ir.py's trace wraps every occurrence of a container anew.
+    st.by_identity = !load_walk_variant(opt.variant);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (tracer<std::tuple_element_t<I, std::tuple<Args...>>>::make(std::get<I>(refs), std::get<I>(traced_args), st),
        ...);

@@ -1,0 +1,104 @@
+#pragma once
+// The ByteDMD price of one read and the priced result every variant returns.
+// A b-byte value read at element depth d costs the sum of ceil(sqrt(j)) over
+// its bytes' depths j = (d-1)b+1 .. db (the group's rule; b = 1: ceil(sqrt(d))).
+//
+//   sutro::dmd::read_cost(5, 1);                  // 3
+//   sutro::dmd::trace_cost({1, 2, 3}, 4);          // the tool's trace_to_bytedmd
+
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sutro/dmd/context.hpp"
+
+namespace sutro::dmd {
+
+/// ceil(sqrt(n)), exact for every 64-bit n below 2^62.
+[[nodiscard]] inline std::uint64_t ceil_sqrt(std::uint64_t n) noexcept {
+  auto r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(n)));
+  while (r * r > n) --r;  // fix the double's rounding either way
+  while ((r + 1) * (r + 1) <= n) ++r;
+  return r * r == n ? r : r + 1;
+}
+/// sum_{j=1}^{n} ceil(sqrt(j)), exact for n <= 2^40 (max_byte_depth).
+[[nodiscard]] inline std::uint64_t ceil_sqrt_prefix(std::uint64_t n) noexcept {
+  if (n == 0) return 0;
+  const std::uint64_t m = ceil_sqrt(n);
+  const std::uint64_t M = m - 1;  // full blocks k = 1..M, block k has 2k-1 terms of value k
+  const std::uint64_t full = M * (M + 1) * (2 * M + 1) / 3 - M * (M + 1) / 2;
+  return full + m * (n - M * M);
+}
+/// The largest byte depth (element depth x bytes per element) priced: beyond
+/// it a single read's cost (about (2/3) n^1.5) would not be exact in 64 bits.
+inline constexpr std::uint64_t max_byte_depth = std::uint64_t{1} << 40;
+
+namespace detail {
+[[nodiscard]] inline std::uint64_t read_cost_unchecked(std::uint64_t depth, std::uint64_t bytes) noexcept {
+  if (bytes == 1) return ceil_sqrt(depth);
+  return ceil_sqrt_prefix(depth * bytes) - ceil_sqrt_prefix((depth - 1) * bytes);
+}
+inline void check_bytes(std::uint64_t bytes, const char* who) {
+  if (bytes == 0) throw std::invalid_argument(std::string("sutro::dmd::") + who + ": bytes_per_element must be >= 1");
+  if (bytes > max_byte_depth)
+    throw std::overflow_error(std::string("sutro::dmd::") + who + ": bytes_per_element = " + std::to_string(bytes) +
+                              " overflows the 64-bit cost (depth x bytes must stay <= 2^40)");
+}
+}  // namespace detail
+
+/// Cost of reading a `bytes`-byte value at element depth `depth` (>= 1).
+/// Throws std::overflow_error when depth x bytes exceeds max_byte_depth.
+[[nodiscard]] inline std::uint64_t read_cost(std::uint64_t depth, std::uint64_t bytes) {
+  detail::check_bytes(bytes, "read_cost");
+  if (depth == 0) throw std::invalid_argument("sutro::dmd::read_cost: depth must be >= 1");
+  if (depth > max_byte_depth / bytes)
+    throw std::overflow_error("sutro::dmd::read_cost: depth x bytes_per_element exceeds 2^40 (the cost would overflow)");
+  return detail::read_cost_unchecked(depth, bytes);
+}
+/// The tool's trace_to_bytedmd: the cost of a depth trace at `bytes` bytes per element.
+[[nodiscard]] inline std::uint64_t trace_cost(const std::vector<std::uint64_t>& depths, std::uint64_t bytes) {
+  std::uint64_t c = 0;
+  for (std::uint64_t d : depths)
+    if (__builtin_add_overflow(c, read_cost(d, bytes), &c))
+      throw std::overflow_error("sutro::dmd::trace_cost: the total cost overflows 64 bits");
+  return c;
+}
+
+/// In events and the listing, values are numbered in the order they are
+/// pushed (preloaded inputs first, the last argument's first), which is the
+/// order of the tool's keys (its v1 is sutro's v0).
+struct read_event {
+  std::uint32_t value;
+  std::uint64_t depth;
+  std::uint64_t cost;
+};
+struct priced_instruction {
+  const char* op;
+  std::vector<read_event> reads;
+  std::uint32_t output;       ///< first output; no_value for a plain read (branch, conversion)
+  std::uint32_t outputs = 1;  ///< number of outputs (output, output + 1, ...)
+};
+
+struct bytedmd_result {
+  std::uint64_t cost = 0;
+  std::uint64_t bytes_per_element = 1;
+  std::uint32_t inputs = 0;   ///< preloaded values
+  std::uint32_t results = 0;  ///< values kept live to the end (what f returned)
+  std::uint32_t max_live = 0; ///< the largest stack depth reached
+  std::vector<priced_instruction> events;
+  [[nodiscard]] std::vector<std::uint64_t> depths() const {
+    std::vector<std::uint64_t> d;
+    for (const auto& e : events)
+      for (const auto& r : e.reads) d.push_back(r.depth);
+    return d;
+  }
+  [[nodiscard]] std::uint64_t reads() const noexcept {
+    std::uint64_t n = 0;
+    for (const auto& e : events) n += e.reads.size();
+    return n;
+  }
+};
+
+}  // namespace sutro::dmd
