@@ -20,6 +20,9 @@
 // `add d,d,s`. Bad text throws std::invalid_argument naming the line and
 // the token; docs/metrics.md lists the rules and the few differences.
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -55,12 +58,13 @@ struct static_program {
 };
 
 /// ceil(sqrt(a)) for an address a >= 1 (the challenge's isqrt(a - 1) + 1).
-[[nodiscard]] constexpr std::uint64_t address_cost(std::uint64_t a) noexcept {
-  const std::uint64_t n = a - 1;  // isqrt(n) by Newton's method from above
-  if (n < 2) return n + 1;
-  std::uint64_t x = n, y = (x + 1) / 2;
-  while (y < x) { x = y; y = (x + n / x) / 2; }
-  return x + 1;
+[[nodiscard]] inline std::uint64_t address_cost(std::uint64_t a) noexcept {
+  const std::uint64_t n = a - 1;
+  if (n >= 0xFFFF'FFFE'0000'0001ULL) return std::uint64_t{1} << 32;  // isqrt(n) = 2^32 - 1 up to 2^64 - 1
+  auto r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(n)));
+  while (r * r > n) --r;  // the double's rounding, either way
+  while ((r + 1) * (r + 1) <= n) ++r;
+  return r + 1;
 }
 
 namespace detail::static_ir {
@@ -110,6 +114,52 @@ constexpr integer parse_int(std::string_view t) noexcept {
 
 struct statement { std::string_view text; std::size_t line; };
 
+// An op name of up to 7 bytes as one integer (longer or empty names: 0).
+constexpr std::uint64_t pack(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 7) return 0;
+  std::uint64_t v = 0;
+  for (char c : s) v = v << 8 | static_cast<unsigned char>(c);
+  return v << 8 | s.size();
+}
+
+// An instruction's operand tokens: at most 4 are used; more only count.
+struct operands {
+  std::array<std::string_view, 4> v{};
+  std::size_t n = 0;
+  void push(std::string_view t) noexcept { if (n < v.size()) v[n] = t; ++n; }
+  [[nodiscard]] std::string_view operator[](std::size_t k) const noexcept { return v[k]; }
+  [[nodiscard]] std::size_t size() const noexcept { return n; }
+};
+
+// Address -> dense slot: a flat array for small addresses (what programs
+// use), a hash map above; memory grows with the addresses used.
+class address_table {
+ public:
+  static constexpr std::uint32_t none = UINT32_MAX;
+  [[nodiscard]] std::uint32_t find(std::uint64_t a) const {
+    if (a < dense_limit) return a < dense_.size() ? dense_[a] : none;
+    const auto it = sparse_.find(a);
+    return it == sparse_.end() ? none : it->second;
+  }
+  std::uint32_t insert(std::uint64_t a) {
+    if (const auto s = find(a); s != none) return s;
+    if (a < dense_limit) {
+      if (a >= dense_.size()) dense_.resize(std::max<std::size_t>(a + 1, 2 * dense_.size()), none);
+      dense_[a] = size_;
+    } else {
+      sparse_.emplace(a, size_);
+    }
+    return size_++;
+  }
+  [[nodiscard]] std::uint32_t size() const noexcept { return size_; }
+
+ private:
+  static constexpr std::uint64_t dense_limit = std::uint64_t{1} << 20;
+  std::vector<std::uint32_t> dense_;
+  std::unordered_map<std::uint64_t, std::uint32_t> sparse_;
+  std::uint32_t size_ = 0;
+};
+
 inline std::vector<statement> statements(std::string_view text, const char* fn) {
   std::vector<statement> out;
   std::size_t line = 1, begin = 0;
@@ -117,16 +167,23 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
     const auto s = strip(text.substr(begin, end - begin));
     if (!s.empty()) out.push_back({s, line});
   };
+  // 1: str.splitlines' ASCII breaks and ';'; 2: a non-ASCII byte
+  static constexpr auto kind = [] {
+    std::array<std::uint8_t, 256> k{};
+    for (unsigned char c : {';', '\n', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e'}) k[c] = 1;
+    for (int c = 0x80; c < 0x100; ++c) k[static_cast<std::size_t>(c)] = 2;
+    return k;
+  }();
+  out.reserve(text.size() / 12 + 2);
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (static_cast<unsigned char>(c) >= 0x80) fail(fn, line, {}, "non-ASCII byte in the program text");
-    // str.splitlines' ASCII breaks; ';' is a break too
-    if (c == ';' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= '\x1c' && c <= '\x1e')) {
-      flush(i);
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      if (c != ';') ++line;
-      begin = i + 1;
-    }
+    const auto k = kind[static_cast<unsigned char>(c)];
+    if (k == 0) continue;
+    if (k == 2) fail(fn, line, {}, "non-ASCII byte in the program text");
+    flush(i);
+    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    if (c != ';') ++line;
+    begin = i + 1;
   }
   flush(text.size());
   return out;
@@ -147,12 +204,16 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
 
   static_program p;
   p.dialect = dialect;
-  std::unordered_map<std::uint64_t, std::uint32_t> slot_of;
+  address_table table;
   std::vector<bool> written;
   auto slot = [&](std::uint64_t a) {
-    auto [it, fresh] = slot_of.try_emplace(a, static_cast<std::uint32_t>(slot_of.size()));
-    if (fresh) written.push_back(false);
-    return it->second;
+    const auto s = table.insert(a);
+    if (s == written.size()) written.push_back(false);
+    return s;
+  };
+  auto written_slot = [&](std::uint64_t a) {  // the slot of an address written before, or none
+    const auto s = table.find(a);
+    return s != address_table::none && written[s] ? s : address_table::none;
   };
   auto add_cost = [&](std::uint64_t a, std::size_t line, std::string_view tok) {
     if (__builtin_add_overflow(p.cost, address_cost(a), &p.cost)) fail(fn, line, tok, "total cost overflows 64 bits");
@@ -168,20 +229,18 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
   };
   // v0 splits on every ',' (an empty piece is an error); v3 drops blank
   // pieces and strips an operand (not an address-line piece) before int().
-  auto pieces = [&](std::string_view s, bool strip_operands) {
-    std::vector<std::string_view> out;
+  auto for_each_piece = [&](std::string_view s, bool strip_operands, auto&& f) {
     std::size_t b = 0;
     for (std::size_t i = 0; i <= s.size(); ++i) {
       if (i == s.size() || s[i] == ',') {
         const auto piece = s.substr(b, i - b);
-        if (!v3 || !strip(piece).empty()) out.push_back(v3 && strip_operands ? strip(piece) : piece);
+        if (!v3 || !strip(piece).empty()) f(v3 && strip_operands ? strip(piece) : piece);
         b = i + 1;
       }
     }
-    return out;
   };
   auto address_line = [&](const statement& st, std::vector<std::uint64_t>& out, const char* what) {
-    for (auto tok : pieces(st.text, false)) out.push_back(address(tok, st.line, what));
+    for_each_piece(st.text, false, [&](std::string_view tok) { out.push_back(address(tok, st.line, what)); });
   };
   address_line(stmts.front(), p.input_addresses, "input address");
   address_line(stmts.back(), p.output_addresses, "output address");
@@ -199,7 +258,8 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
     const auto head = st.text.substr(0, space);
     const auto rest = space == std::string_view::npos ? std::string_view{} : st.text.substr(space + 1);
     if (!v3 && rest.empty()) fail(fn, st.line, st.text, "an instruction needs operands");
-    const auto ops = v3 && rest.empty() ? std::vector<std::string_view>{} : pieces(rest, true);
+    operands ops;
+    if (!(v3 && rest.empty())) for_each_piece(rest, true, [&](std::string_view tok) { ops.push(tok); });
     static_instruction ins;
     std::uint64_t reads[3] = {};
     std::uint64_t dest = 0;
@@ -212,8 +272,8 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
     auto source = [&](std::string_view tok) -> std::uint64_t {
       const auto v = parse_int(tok);
       if (!v.ok) fail(fn, st.line, tok, "operand is not an integer");
-      const auto it = (v.negative || v.too_big) ? slot_of.end() : slot_of.find(v.magnitude);
-      if (it == slot_of.end() || !written[it->second]) fail(fn, st.line, tok, "reads an address never written");
+      if (v.negative || v.too_big || written_slot(v.magnitude) == address_table::none)
+        fail(fn, st.line, tok, "reads an address never written");
       return v.magnitude;
     };
     auto dest_of = [&](std::string_view tok) {
@@ -222,33 +282,35 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
       if (v.negative || v.magnitude == 0 || v.too_big) fail(fn, st.line, tok, "destination must be an address from 1 to 2^64 - 1");
       return v.magnitude;
     };
-    static constexpr std::pair<std::string_view, static_op> binary[] = {
-        {"add", static_op::add}, {"sub", static_op::sub}, {"mul", static_op::mul}, {"div", static_op::div},
-        {"and", static_op::and_}, {"or", static_op::or_}, {"xor", static_op::xor_}};
-    static constexpr std::pair<std::string_view, static_op> unary[] = {
-        {"copy", static_op::copy}, {"not", static_op::not_}, {"abs", static_op::abs}};
+    const auto h = pack(head);  // one integer compare per name, not a memcmp
+    static constexpr std::pair<std::uint64_t, static_op> binary[] = {
+        {pack("add"), static_op::add}, {pack("sub"), static_op::sub}, {pack("mul"), static_op::mul},
+        {pack("div"), static_op::div}, {pack("and"), static_op::and_}, {pack("or"), static_op::or_},
+        {pack("xor"), static_op::xor_}};
+    static constexpr std::pair<std::uint64_t, static_op> unary[] = {
+        {pack("copy"), static_op::copy}, {pack("not"), static_op::not_}, {pack("abs"), static_op::abs}};
     static constexpr std::string_view predicates[] = {"eq", "ne", "lt", "le", "gt", "ge"};
     bool known = false;
     for (auto [name, op] : binary) {
-      if (head != name || (!v3 && op > static_op::mul)) continue;
+      if (h != name || (!v3 && op > static_op::mul)) continue;
       known = true, ins.op = op;
       need(2, 3);
       dest = dest_of(ops[0]);
       const bool short_form = ops.size() == 2;
-      if (short_form && (!slot_of.contains(dest) || !written[slot_of[dest]])) fail(fn, st.line, ops[0], "reads an address never written");
+      if (short_form && written_slot(dest) == address_table::none) fail(fn, st.line, ops[0], "reads an address never written");
       reads[0] = short_form ? dest : source(ops[1]);
       reads[1] = source(ops[short_form ? 1 : 2]);
       ins.n_reads = 2;
     }
     for (auto [name, op] : unary) {
-      if (head != name || (!v3 && op != static_op::copy)) continue;
+      if (h != name || (!v3 && op != static_op::copy)) continue;
       known = true, ins.op = op;
       need(2, 2);
       dest = dest_of(ops[0]);
       reads[0] = source(ops[1]);
       ins.n_reads = 1;
     }
-    if (v3 && head == "set") {
+    if (v3 && h == pack("set")) {
       known = true, ins.op = static_op::set;
       need(2, 2);
       dest = dest_of(ops[0]);
@@ -258,7 +320,7 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
       const auto raw = v.negative ? -static_cast<std::int64_t>(v.magnitude) : static_cast<std::int64_t>(v.magnitude);
       ins.literal = static_cast<std::int8_t>(static_cast<std::uint8_t>(raw & 0xFF));
     }
-    if (v3 && head == "cmp") {
+    if (v3 && h == pack("cmp")) {
       known = true, ins.op = static_op::cmp;
       need(4, 4);
       dest = dest_of(ops[0]);
@@ -270,7 +332,7 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
       if (!found) fail(fn, st.line, ops[3], "predicate must be one of eq, ne, lt, le, gt, ge");
       ins.n_reads = 2;
     }
-    if (v3 && head == "select") {
+    if (v3 && h == pack("select")) {
       known = true, ins.op = static_op::select;
       need(4, 4);
       dest = dest_of(ops[0]);
@@ -279,7 +341,7 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
     }
     if (!known) fail(fn, st.line, head, v3 ? "unknown op" : "unknown op (v0 has add, sub, mul, copy)");
     for (int k = 0; k < ins.n_reads; ++k) {
-      ins.src[k] = slot_of.at(reads[k]);
+      ins.src[k] = table.find(reads[k]);
       add_cost(reads[k], st.line, head);
     }
     ins.dest = slot(dest);
@@ -287,12 +349,12 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
     p.code.push_back(ins);
   }
   for (auto a : p.output_addresses) {
-    const auto it = slot_of.find(a);
-    if (it == slot_of.end() || !written[it->second]) fail(fn, stmts.back().line, std::to_string(a), "output address never written");
-    p.output_slots.push_back(it->second);
+    const auto s = written_slot(a);
+    if (s == address_table::none) fail(fn, stmts.back().line, std::to_string(a), "output address never written");
+    p.output_slots.push_back(s);
     add_cost(a, stmts.back().line, std::to_string(a));
   }
-  p.slots = slot_of.size();
+  p.slots = table.size();
   return p;
 }
 
@@ -364,7 +426,7 @@ class static_address_meter {
   }
   void write(std::uint64_t a) {
     if (a == 0) throw std::invalid_argument("sutro::dmd::static_address_meter::write: address 0 (addresses start at 1)");
-    written_.try_emplace(a, true);
+    (void)written_.insert(a);
   }
   void read(std::uint64_t a) { charge(a, "read"); }
   void output(std::uint64_t a) { charge(a, "output"); }
@@ -373,13 +435,13 @@ class static_address_meter {
 
  private:
   void charge(std::uint64_t a, const char* what) {
-    if (!written_.contains(a))
+    if (written_.find(a) == detail::static_ir::address_table::none)
       throw std::invalid_argument(std::string("sutro::dmd::static_address_meter::") + what + ": address " +
                                   std::to_string(a) + " was never written");
     cost_ += address_cost(a);
     ++reads_;
   }
-  std::unordered_map<std::uint64_t, bool> written_;
+  detail::static_ir::address_table written_;
   std::uint64_t cost_ = 0, reads_ = 0;
 };
 
