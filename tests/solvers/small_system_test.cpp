@@ -77,7 +77,7 @@ TEST_CASE("solve_small == gf2_elimination on task samples: n = 1..128, over- and
                                         seed == 1 ? tasks::encoding::plus_minus_one : tasks::encoding::zero_one};
             const tasks::sparse_task task(spec, seed * 1000 + n);
             const auto d = task.packed(split::train, m);
-            const auto want = solvers::gf2_elimination{}.solve(d);
+            const auto want = solvers::gf2_elimination{}.eliminate(d);
             INFO("n=" << n << " k=" << k << " m=" << m << " noise=" << noise << " seed=" << seed);
             require_same(solve_packed(d), want, n);
             // The fused form: the system makes its own rows from the seed.
@@ -124,7 +124,7 @@ TEST_CASE("solve_small == gf2_elimination on random sparse systems (dependent ro
           }
           if (rhs == 2) d.labels[rng() % m] ^= 1;
           INFO("n=" << n << " m=" << m << " density=1/" << density << " rhs=" << rhs);
-          require_same(solve_packed(d), solvers::gf2_elimination{}.solve(d), n);
+          require_same(solve_packed(d), solvers::gf2_elimination{}.eliminate(d), n);
         }
 }
 
@@ -165,7 +165,7 @@ TEST_CASE("solve_batch: the same answers on scalar and simd, fused or from a sam
       REQUIRE(a == b);
       REQUIRE(a == c);
       for (std::size_t i = 0; i < seeds.size(); i += 37)
-        require_same(a[i], solvers::gf2_elimination{}.solve(tasks::sparse_task(spec, seeds[i]).packed(split::train, m)), n);
+        require_same(a[i], solvers::gf2_elimination{}.eliminate(tasks::sparse_task(spec, seeds[i]).packed(split::train, m)), n);
     }
   const auto none = solvers::solve_batch(simd{}, tasks::task_spec{tasks::task_kind::parity, 64, 3},
                                          std::span<const std::uint64_t>{}, 80);

@@ -227,7 +227,7 @@ TEST_CASE("gf2_elimination: Gauss-Jordan fast path == incremental basis (1, 2 an
         for (int seed = 0; seed < 10; ++seed) {
           auto task = tasks::sparse_parity(n, std::min<std::size_t>(3, n), static_cast<std::uint64_t>(seed), {.noise = p});
           auto d = task.packed(split::train, m);
-          auto fast = solvers::gf2_elimination{}.solve(d);
+          auto fast = solvers::gf2_elimination{}.eliminate(d);
           auto slow = solvers::detail::eliminate<0>(d, m, true);
           INFO("n=" << n << " m=" << m << " p=" << p << " seed=" << seed);
           REQUIRE(fast.status == slow.status);

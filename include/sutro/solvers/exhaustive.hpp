@@ -8,9 +8,12 @@
 //   auto train = sutro::tasks::sparse_parity(20, 3, 42).packed(sutro::tasks::split::train, 24);
 //   auto r = sutro::solvers::exhaustive{}.solve(train);   // near log2 C(n, k) samples suffice
 //
-// Noiseless data (spec.noise == 0): exact matches are sought; two of them mean
-// `ambiguous`. Noisy data: the subset with fewest mistakes wins if unique and
-// `min_z` sigma better than chance.
+// Noiseless data (spec.noise == 0): exact matches are sought; one is `found`
+// (exact under the model), two mean `ambiguous`. With stop_at_first the first
+// match is `found` only when a second one is unlikely: C(n, k) 2^-m <= alpha.
+// Noisy data: the subset with fewest mistakes is `found` when it passes the
+// union-bound certificate (certificate.hpp: a wrong answer has probability
+// <= alpha) and the runner-up does not; both passing is `ambiguous`.
 
 #include <bit>
 #include <cmath>
@@ -23,7 +26,8 @@
 #include <vector>
 
 #include "sutro/solvers/bit_columns.hpp"
-#include "sutro/solvers/gf2_elimination.hpp"
+#include "sutro/solvers/certificate.hpp"
+#include "sutro/solvers/input_check.hpp"
 #include "sutro/solvers/result.hpp"
 
 namespace sutro::solvers {
@@ -31,7 +35,7 @@ namespace sutro::solvers {
 struct exhaustive_options {
   std::size_t max_samples = 0;  ///< use at most this many rows (0: all)
   bool stop_at_first = false;   ///< noiseless: return the first exact match unchecked for uniqueness
-  double min_z = 4.0;           ///< noisy: required margin over chance, in sigma
+  double alpha = 1e-6;          ///< bound on P(found names a wrong subset), noisy or stop_at_first
 };
 
 class exhaustive {
@@ -42,7 +46,7 @@ class exhaustive {
   [[nodiscard]] const exhaustive_options& options() const noexcept { return opt_; }
 
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
-    detail::require_parity(d, "sutro::solvers::exhaustive");
+    check_samples(d, tasks::task_kind::parity, "sutro::solvers::exhaustive");
     state s;
     s.cols = bit_columns::from(d, opt_.max_samples);
     s.k = d.spec.k;
@@ -56,21 +60,39 @@ class exhaustive {
     solve_result res;
     res.stats.samples_used = s.cols.m;
     res.stats.candidates = s.visited;
-    const auto m = static_cast<double>(s.cols.m);
+    const auto cert = union_bound_certificate(d.spec.n, s.k, s.cols.m, opt_.alpha);
     if (s.exact) {
-      if (s.matches >= 2) res.status = solve_status::ambiguous;
-      if (s.matches == 1) {
+      if (s.matches == 0) {
+        res.reason = "no subset of size k fits all " + std::to_string(s.cols.m) +
+                     " rows: the labels are not a noise-free k-sparse parity";
+      } else if (s.matches >= 2) {
+        res.status = solve_status::ambiguous;
+        res.reason = "two subsets of size k fit all " + std::to_string(s.cols.m) + " rows: too few samples";
+      } else if (s.stop && !cert.valid) {
+        res.status = solve_status::ambiguous;
+        res.reason = "stop_at_first: a match, unchecked for uniqueness, and " + cert.describe();
+      } else {
         res.status = solve_status::found;
         res.subset = s.best_idx;
+        res.reason = s.stop ? "first exact match; a second one has probability <= " +
+                                  detail::format_double(cert.false_positive(0))
+                            : "the only subset of size k that fits every row (exact under the noise-free model)";
       }
       return res;
     }
     res.stats.disagreements = s.best;
-    if (s.best == s.second) {
+    const auto passes = [&](std::size_t t) { return cert.valid && t <= cert.threshold; };
+    if (passes(s.best) && passes(s.second)) {
       res.status = solve_status::ambiguous;
-    } else if ((m - 2.0 * static_cast<double>(s.best)) / std::sqrt(m) >= opt_.min_z) {
+      res.reason = "two subsets pass (" + std::to_string(s.best) + " and " + std::to_string(s.second) +
+                   " rows wrong); " + cert.describe();
+    } else if (passes(s.best)) {
       res.status = solve_status::found;
       res.subset = s.best_idx;
+      res.reason = "certified: " + std::to_string(s.best) + " rows wrong, " + cert.describe();
+    } else {
+      res.reason = "no subset certified: the best has " + std::to_string(s.best) + " rows wrong; " +
+                   cert.describe();
     }
     return res;
   }

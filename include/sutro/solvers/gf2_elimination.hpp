@@ -7,7 +7,10 @@
 //   auto r = sutro::solvers::gf2_elimination{}.solve(train);   // r.subset == task.secret()
 //
 // Rank below n: `ambiguous` (a whole affine space fits; no guess). A row that
-// contradicts the others: `failed` (noisy labels; use robust_gf2).
+// contradicts the others, or a solution whose weight is not spec.k: `failed`.
+// A spec with noise > 0: `failed` without solving (it does not apply; use
+// noisy_parity). `found` is exact under the noise-free model: the solution is
+// unique and every row agrees.
 // Fast paths keep one equation (inputs + label bit) in one word for n <= 63
 // and in two words for n <= 127, on the stack: a vectorized Gauss-Jordan on
 // the first n + 16 rows, then (if those lack full rank) the incremental basis
@@ -22,6 +25,7 @@
 #include <string_view>
 
 #include "sutro/solvers/gf2_basis.hpp"
+#include "sutro/solvers/input_check.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/tasks/samples.hpp"
 
@@ -34,16 +38,39 @@ struct gf2_elimination_options {
 
 namespace detail {
 inline void require_parity(const tasks::packed_samples& d, const char* who) {
-  if (d.spec.kind != tasks::task_kind::parity)
-    throw std::invalid_argument(std::string(who) + ": needs sparse parity samples, got " +
-                                tasks::to_string(d.spec.kind));
-  if (d.row_words != (d.spec.n + 63) / 64 || d.words.size() < d.count * d.row_words ||
-      d.labels.size() < d.count)
-    throw std::invalid_argument(std::string(who) + ": inconsistent packed samples (n = " +
-                                std::to_string(d.spec.n) + ", row_words = " + std::to_string(d.row_words) +
-                                ", count = " + std::to_string(d.count) + ")");
+  check_samples(d, tasks::task_kind::parity, who);
 }
 
+/// The common ending of the noise-free solvers: they do not apply to noisy
+/// specs (one flipped label makes the system inconsistent or, worse, moves its
+/// unique solution), `found` needs weight k, and every status gets its reason.
+/// Under the spec's noise-free model a unique solution consistent with every
+/// row is the secret: no false positive to bound.
+inline solve_result noise_free_only(const tasks::packed_samples& d, const char* who) {
+  solve_result r;
+  r.reason = std::string(who) + " does not apply: it is noise-free and spec.noise = " +
+             std::to_string(d.spec.noise) + " (use noisy_parity, exhaustive or robust_gf2)";
+  return r;
+}
+inline void explain_exact(const tasks::packed_samples& d, solve_result& r) {
+  const std::size_t n = d.spec.n, k = d.spec.k;
+  if (r.status == solve_status::found && r.subset.size() != k) {
+    r.status = solve_status::failed;
+    r.reason = "the unique solution has " + std::to_string(r.subset.size()) + " indices, spec.k = " +
+               std::to_string(k) + ": the labels are not a k-sparse parity of the inputs";
+    r.subset.clear();
+  } else if (r.status == solve_status::found) {
+    r.reason = "unique solution of " + std::to_string(r.stats.samples_used) + " rows at rank n = " +
+               std::to_string(n) + ", weight k, every row agrees (exact under the noise-free model)";
+  } else if (r.status == solve_status::ambiguous) {
+    r.reason = "rank " + std::to_string(r.stats.rank) + " < n = " + std::to_string(n) + " after " +
+               std::to_string(r.stats.samples_used) + " rows: 2^" + std::to_string(n - r.stats.rank) +
+               " solutions fit";
+  } else {
+    r.reason = std::to_string(r.stats.disagreements) +
+               " rows contradict the others: the labels are not a parity of the inputs";
+  }
+}
 /// Row i as an equation: input words, then the label bit at position n.
 inline void load_equation(const tasks::packed_samples& d, std::size_t i, std::uint64_t* eq,
                           std::size_t nw) noexcept {
@@ -157,7 +184,23 @@ class gf2_elimination {
   [[nodiscard]] std::string_view name() const noexcept { return "gf2_elimination"; }
 
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
-    detail::require_parity(d, "sutro::solvers::gf2_elimination");
+    constexpr const char* who = "sutro::solvers::gf2_elimination";
+    detail::require_parity(d, who);
+    if (d.spec.noise > 0) return detail::noise_free_only(d, who);
+    solve_result r = eliminate(d);
+    detail::explain_exact(d, r);
+    return r;
+  }
+  /// The linear algebra alone, uncertified: the unique solution of the rows
+  /// whatever its weight and the spec's noise (what solve_small and the batch
+  /// kernels compute); no reason is filled in.
+  [[nodiscard]] solve_result eliminate(const tasks::packed_samples& d) const {
+    detail::require_parity(d, "sutro::solvers::gf2_elimination::eliminate");
+    return run(d);
+  }
+
+ private:
+  [[nodiscard]] solve_result run(const tasks::packed_samples& d) const {
     const std::size_t m = opt_.max_samples ? std::min(opt_.max_samples, d.count) : d.count;
     const std::size_t n = d.spec.n;
     solve_result r;
@@ -166,7 +209,6 @@ class gf2_elimination {
     return detail::eliminate<0>(d, m, opt_.verify_all);
   }
 
- private:
   gf2_elimination_options opt_{};
 };
 

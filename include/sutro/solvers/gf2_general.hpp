@@ -5,6 +5,9 @@
 // gf2 layer's kernels (M4RI-style elimination, SIMD) for large n and m.
 //
 //   auto r = sutro::solvers::gf2_general{}.solve(train);   // same answers as gf2_elimination
+//
+// Same guarantee as gf2_elimination: noise-free specs only, `found` is the
+// unique solution, of weight spec.k, consistent with every row.
 
 #include <cstddef>
 #include <string_view>
@@ -21,21 +24,27 @@ class gf2_general {
   [[nodiscard]] std::string_view name() const noexcept { return "gf2_general"; }
 
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
-    detail::require_parity(d, "sutro::solvers::gf2_general");
+    constexpr const char* who = "sutro::solvers::gf2_general";
+    detail::require_parity(d, who);
+    if (d.spec.noise > 0) return detail::noise_free_only(d, who);
     const auto sys = tasks::to_gf2(d);
     const auto s = gf2::solve(sys.x, sys.y);
     solve_result res;
     res.stats.samples_used = d.count;
     res.stats.candidates = 1;
     res.stats.rank = d.spec.n - s.nullspace.cols();
-    if (!s.consistent) return res;
-    if (s.nullspace.cols() != 0) {
-      res.status = solve_status::ambiguous;
+    if (!s.consistent) {
+      res.reason = "the system [A | y] is inconsistent: the labels are not a parity of the inputs";
       return res;
     }
-    for (std::size_t j = 0; j < d.spec.n; ++j)
-      if (s.solution.get_unchecked(j)) res.subset.push_back(static_cast<std::uint32_t>(j));
-    res.status = solve_status::found;
+    if (s.nullspace.cols() != 0) {
+      res.status = solve_status::ambiguous;
+    } else {
+      for (std::size_t j = 0; j < d.spec.n; ++j)
+        if (s.solution.get_unchecked(j)) res.subset.push_back(static_cast<std::uint32_t>(j));
+      res.status = solve_status::found;
+    }
+    detail::explain_exact(d, res);
     return res;
   }
 };

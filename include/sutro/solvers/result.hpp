@@ -5,13 +5,19 @@
 //   sutro::solvers::solve_result r = solver.solve(train);   // train: tasks::packed_samples
 //   if (r.status == sutro::solvers::solve_status::found) use(r.subset);   // sorted indices
 //
+// `found` is a certified answer: exactly spec.k indices that pass a test whose
+// false-positive rate is bounded over every candidate the solver could have
+// named (certificate.hpp; docs/tasks.md lists each solver's bound).
 // `ambiguous` means the data admit more than one answer (too few samples):
-// the solver does not guess. `failed` means no answer fits (noise, wrong task).
+// the solver does not guess. `failed` means no answer passes the test (noise
+// beyond what the samples allow, wrong task, or a solver that does not apply).
+// `reason` says which, in words.
 
 #include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,6 +42,7 @@ struct solve_result {
   std::vector<std::uint32_t> subset;  ///< sorted; empty unless found
   solve_status status = solve_status::failed;
   solve_stats stats{};
+  std::string reason;  ///< why this status: the certificate, or what was missing
 };
 
 /// A solver maps packed training samples to a result. k (part of the task's

@@ -5,7 +5,10 @@
 //    0 otherwise; take the k largest (ties at the boundary: ambiguous).
 //  - sum_least_squares: solve the normal equations (Gram matrix from
 //    xor-popcounts of bit columns) by Cholesky and round w_i to {0, 1}.
-// Both verify the rounded subset on every training row.
+// Both check the subset on every training row: `found` needs k indices and,
+// noise-free, every row right; noisy, the union-bound certificate
+// (certificate.hpp: a wrong subset of size k matches a row with probability
+// <= 1/2, so P(found and wrong) <= alpha = 1e-6).
 //
 //   auto train = sutro::tasks::sparse_sum(20, 3, 42).packed(sutro::tasks::split::train, 100);
 //   auto r = sutro::solvers::sum_correlation{}.solve(train);   // r.subset == secret
@@ -22,17 +25,18 @@
 #include <vector>
 
 #include "sutro/solvers/bit_columns.hpp"
+#include "sutro/solvers/certificate.hpp"
 #include "sutro/solvers/gf2_basis.hpp"
+#include "sutro/solvers/input_check.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/tasks/samples.hpp"
 
 namespace sutro::solvers {
 namespace detail {
 inline void require_sum(const tasks::packed_samples& d, const char* who) {
-  if (d.spec.kind != tasks::task_kind::sum)
-    throw std::invalid_argument(std::string(who) + ": needs sparse sum samples, got " +
-                                tasks::to_string(d.spec.kind));
+  check_samples(d, tasks::task_kind::sum, who);
 }
+inline constexpr double sum_alpha = 1e-6;
 inline long sum_label_pm(const tasks::packed_samples& d, std::size_t i) noexcept {
   const long y = d.labels[i];
   return d.spec.enc == tasks::encoding::plus_minus_one ? y : static_cast<long>(d.spec.k) - 2 * y;
@@ -50,11 +54,18 @@ inline void verify_sum(const tasks::packed_samples& d, const work_vector<std::ui
     bad += ones - 2 * c != sum_label_pm(d, i);
   }
   res.stats.disagreements = bad;
-  const double p = d.spec.noise, m = static_cast<double>(d.count);
-  const double allowed = p == 0.0 ? 0.0 : m * p + 4.0 * std::sqrt(m * p * (1 - p));
-  if (static_cast<double>(bad) <= allowed) {
+  const auto cert = union_bound_certificate(d.spec.n, d.spec.k, d.count, sum_alpha);
+  const auto wrong = std::to_string(bad) + " of " + std::to_string(d.count) + " rows wrong";
+  if (ones != static_cast<long>(d.spec.k)) {
+    res.reason = "the rounded subset has " + std::to_string(ones) + " indices, spec.k = " + std::to_string(d.spec.k);
+  } else if (d.spec.noise == 0.0 && bad != 0) {
+    res.reason = wrong + " on noise-free data: the labels are not a k-sparse sum";
+  } else if (!cert.valid || bad > cert.threshold) {
+    res.reason = "not certified: " + wrong + "; " + cert.describe();
+  } else {
     res.status = solve_status::found;
     res.subset = mask_to_subset(mask.data(), mask.size());
+    res.reason = "certified: " + wrong + ", " + cert.describe();
   }
 }
 } // namespace detail
@@ -84,6 +95,7 @@ class sum_correlation {
     res.stats.candidates = 1;
     if (k < n && c[order[k - 1]] == c[order[k]]) {
       res.status = solve_status::ambiguous;
+      res.reason = "correlation tie at the k-th place";
       return res;
     }
     work_vector<std::uint64_t> mask(d.row_words, 0);
@@ -128,6 +140,7 @@ class sum_least_squares {
       for (std::size_t t = 0; t < j; ++t) s -= g[j * n + t] * g[j * n + t];
       if (s <= 1e-9 * m) {
         res.status = solve_status::ambiguous;
+        res.reason = "the Gram matrix is singular (rank deficient inputs): least squares has many solutions";
         return res;
       }
       const double l = std::sqrt(s);

@@ -1,0 +1,63 @@
+#pragma once
+// The one check every solver runs at entry: hand-built packed_samples reach
+// the solvers' word loops unguarded otherwise (a k of 0 or above n, a count
+// beyond the stored rows, bits set past n all index outside their buffers).
+//
+//   sutro::solvers::check_samples(train, sutro::tasks::task_kind::parity, "sutro::solvers::mine");
+//   // throws std::invalid_argument("sutro::solvers::mine: ...") naming the bad values
+//
+// Checked: the spec (tasks::validate), its kind, row_words == ceil(n / 64),
+// words and labels holding `count` rows, zero padding bits past n, and every
+// label a value the task can produce in its encoding (parity: +-1 or 0/1;
+// sum: k - 2 * ones in +-1, ones in 0/1, with ones in [0, k]).
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "sutro/tasks/samples.hpp"
+#include "sutro/tasks/spec.hpp"
+
+namespace sutro::solvers {
+
+inline void check_samples(const tasks::packed_samples& d, tasks::task_kind kind, const char* who) {
+  const std::string at = std::string(who) + ": ";
+  try {
+    tasks::validate(d.spec);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(at + e.what());
+  }
+  if (d.spec.kind != kind)
+    throw std::invalid_argument(at + "needs " + tasks::to_string(kind) + " samples, got " + tasks::to_string(d.spec.kind));
+  const std::size_t n = d.spec.n, rw = (n + 63) / 64;
+  if (d.row_words != rw)
+    throw std::invalid_argument(at + "row_words = " + std::to_string(d.row_words) + " but n = " + std::to_string(n) +
+                                " needs " + std::to_string(rw));
+  if (d.count > d.words.size() / rw || d.count > d.labels.size())
+    throw std::invalid_argument(at + "count = " + std::to_string(d.count) + " rows but " +
+                                std::to_string(d.words.size()) + " words (" + std::to_string(rw) + " a row) and " +
+                                std::to_string(d.labels.size()) + " labels");
+  if (n % 64) {
+    const std::uint64_t pad = ~std::uint64_t{0} << (n % 64);
+    for (std::size_t i = 0; i < d.count; ++i)
+      if (d.row(i)[rw - 1] & pad)
+        throw std::invalid_argument(at + "row " + std::to_string(i) + " has bits set at or above n = " +
+                                    std::to_string(n));
+  }
+  const bool pm = d.spec.enc == tasks::encoding::plus_minus_one;
+  const auto k = static_cast<long>(d.spec.k);
+  for (std::size_t i = 0; i < d.count; ++i) {
+    const long y = d.labels[i];
+    bool ok = false;
+    if (kind == tasks::task_kind::parity) ok = pm ? (y == 1 || y == -1) : (y == 0 || y == 1);
+    else if (kind == tasks::task_kind::sum) ok = pm ? (y >= -k && y <= k && (k - y) % 2 == 0) : (y >= 0 && y <= k);
+    else ok = y == 0 || y == 1;
+    if (!ok)
+      throw std::invalid_argument(at + "label " + std::to_string(y) + " of row " + std::to_string(i) +
+                                  " is not a " + tasks::to_string(kind) + " label in the " +
+                                  tasks::to_string(d.spec.enc) + " encoding (k = " + std::to_string(k) + ")");
+  }
+}
+
+} // namespace sutro::solvers
