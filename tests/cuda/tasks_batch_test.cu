@@ -18,7 +18,8 @@ int main() {
     std::printf("SKIPPED: no CUDA device visible; the task generation kernels compiled but did not run\n");
     return 77;
   }
-  for (auto kind : {tasks::task_kind::parity, tasks::task_kind::sum, tasks::task_kind::and_})
+  for (auto kind : {tasks::task_kind::parity, tasks::task_kind::sum, tasks::task_kind::and_, tasks::task_kind::majority,
+                    tasks::task_kind::threshold})
     for (auto enc : {tasks::encoding::plus_minus_one, tasks::encoding::zero_one})
       for (std::size_t n : {1u, 20u, 63u, 64u, 65u, 130u, 1000u})
         for (std::size_t count : {0u, 1u, 63u, 64u, 65u, 1000u, 4097u})
