@@ -15,7 +15,7 @@
 //
 // dmc() sums in event order as Python 3.12+ sum() does (Neumaier
 // compensation; the challenge's CI runs 3.12); dmc_plain() as Python up to
-// 3.11. Names can be interned once with buffer() for O(1) hashed-free calls.
+// 3.11. buffer(name) interns a name once; calls by id skip the hashing.
 
 #include <algorithm>
 #include <cmath>

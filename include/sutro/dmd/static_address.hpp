@@ -9,7 +9,7 @@
 //   using namespace sutro::dmd;
 //   auto p = parse_static("1,2;mul 3,1,2;3", ir_dialect::v0);   // the README's 1x1
 //   p.cost;                          // 5 = ceil(sqrt 1) + ceil(sqrt 2) + ceil(sqrt 3)
-//   run_static(p, {1, 3});           // {3}
+//   run_static(p, std::vector<std::int64_t>{1, 3});   // {3}
 //
 // Two dialects, each exactly as the challenge's scorers accept it:
 // v0 (matmul: add, sub, mul, copy) and v3 (sparse-parity, symmetry: also
