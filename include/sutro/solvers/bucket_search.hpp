@@ -1,0 +1,211 @@
+#pragma once
+// Meet-in-the-middle for noisy sparse parity, bucketed on a few clean rows
+// (the light-bulb idea: find the one pair of "bulbs" that agree on a hash).
+// Split k = h1 + h2. On rows R free of label noise, y_R xor cols_R(A) equals
+// cols_R(B) exactly when A and B split the secret. Each round draws r random
+// rows, keys every h1-subset A by that r-bit word (label included) in a sorted
+// table, and streams every h2-subset B looking its key up: a collision names
+// the candidate A u B, checked on all m rows against the union-bound
+// certificate (certificate.hpp). The round succeeds when its r rows are clean,
+// probability about (1 - p)^r; spurious collisions number about
+// C(n, h1) C(n, h2) 2^-r. r is chosen to minimize the expected cost of both.
+//
+//   auto train = sutro::tasks::sparse_parity(200, 3, 42, {.noise = 0.1}).packed(sutro::tasks::split::train, 1000);
+//   auto r = sutro::solvers::bucket_search{}.solve(train);   // ~10 rounds of C(200, 2) lookups
+//
+// `found` is wrong with probability <= alpha (the certificate covers every
+// weight-k subset, however the candidate was found). Rounds stop at the first
+// certified candidate or after enough rounds that a clean round was missed
+// with probability <= miss: then `failed`, with the best candidate's count.
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sutro/solvers/bit_columns.hpp"
+#include "sutro/solvers/certificate.hpp"
+#include "sutro/solvers/input_check.hpp"
+#include "sutro/solvers/result.hpp"
+#include "sutro/solvers/robust_gf2.hpp"
+
+namespace sutro::solvers {
+
+struct bucket_search_options {
+  std::uint64_t seed = 0x5eed;  ///< of the row choice (the result is deterministic)
+  double alpha = 1e-6;          ///< bound on P(found names a wrong subset)
+  double miss = 1e-4;           ///< rounds: enough that no clean round happens with at most this probability
+  std::size_t key_bits = 0;     ///< rows per key, 1..64 (0: the cheapest by the cost model)
+};
+
+/// What a bucket search will do on (n, k, m, p): its key width, round budget
+/// and expected cost in word operations (the unit noisy_parity compares).
+struct bucket_plan {
+  std::size_t key_bits = 0;
+  std::size_t max_rounds = 0;
+  double expected_cost = std::numeric_limits<double>::infinity();
+};
+
+[[nodiscard]] inline bucket_plan plan_bucket_search(std::size_t n, std::size_t k, std::size_t m, double p,
+                                                    const bucket_search_options& o = {}) {
+  bucket_plan best;
+  const std::size_t h1 = k / 2, h2 = k - h1;
+  const double a = std::exp(detail::log_choose(double(n), double(h1)));
+  const double b = std::exp(detail::log_choose(double(n), double(h2)));
+  if (a > 1e8 || m == 0) return best;  // the table would not fit
+  const double lookup = 1.0 + std::log2(a + 1.0), verify = double(k) * double((m + 63) / 64 + 1);
+  const auto plan_for = [&](std::size_t r) {
+    bucket_plan pl;
+    pl.key_bits = r;
+    const double q = std::pow(1.0 - p, double(r));  // all r rows clean
+    const double round = (a + b) * lookup + a * b * std::ldexp(1.0, -int(r)) * verify + double(r * n) / 8.0;
+    pl.expected_cost = round / q;
+    const double rounds = q >= 1.0 ? 1.0 : std::ceil(std::log(o.miss) / std::log1p(-q));
+    pl.max_rounds = rounds > 1e9 ? std::size_t{1000000000} : std::max<std::size_t>(1, std::size_t(rounds));
+    return pl;
+  };
+  const std::size_t top = std::min<std::size_t>(64, m);
+  if (o.key_bits) return plan_for(std::min(o.key_bits, top));
+  for (std::size_t r = 1; r <= top; ++r) {
+    const auto pl = plan_for(r);
+    if (pl.expected_cost < best.expected_cost) best = pl;
+  }
+  return best;
+}
+
+class bucket_search {
+ public:
+  bucket_search() = default;
+  explicit bucket_search(bucket_search_options o) : opt_(o) {}
+  [[nodiscard]] std::string_view name() const noexcept { return "bucket_search"; }
+  [[nodiscard]] const bucket_search_options& options() const noexcept { return opt_; }
+
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
+    check_samples(d, tasks::task_kind::parity, "sutro::solvers::bucket_search");
+    const std::size_t n = d.spec.n, k = d.spec.k, m = d.count;
+    const auto plan = plan_bucket_search(n, k, m, d.spec.noise, opt_);
+    const auto cert = union_bound_certificate(n, k, m, opt_.alpha);
+    solve_result res;
+    res.stats.samples_used = m;
+    if (plan.key_bits == 0) {
+      res.reason = "bucket_search does not apply: C(n, k / 2) is too large for its table, or m = 0";
+      return res;
+    }
+    if (!cert.valid) {
+      res.reason = "no subset can be certified: " + cert.describe();
+      return res;
+    }
+    search s{d, bit_columns::from(d), plan.key_bits, k / 2, k - k / 2, cert.threshold};
+    detail::splitmix64 rng{opt_.seed};
+    std::size_t rounds = 0;
+    while (rounds < plan.max_rounds && !s.done) {
+      ++rounds;
+      s.round(rng);
+    }
+    res.stats.candidates = s.checked;
+    res.stats.disagreements = s.best_count;
+    const std::string how = std::to_string(rounds) + " rounds of " + std::to_string(plan.key_bits) + "-row keys, " +
+                            std::to_string(s.checked) + " candidates checked";
+    if (s.done) {
+      res.status = solve_status::found;
+      res.subset = s.best;
+      res.reason = "certified: " + std::to_string(s.best_count) + " rows wrong (" + how + "), " + cert.describe();
+    } else {
+      res.reason = "no candidate certified after " + how + " (best: " +
+                   (s.best.empty() ? std::string("none") : std::to_string(s.best_count) + " rows wrong") + "); " +
+                   cert.describe();
+    }
+    return res;
+  }
+
+ private:
+  struct search {
+    const tasks::packed_samples& d;
+    bit_columns cols;
+    std::size_t r, h1, h2, threshold;
+    std::vector<std::uint64_t> key{};         // per column: its bits on this round's rows
+    std::vector<std::uint32_t> rows{};        // a permutation of [0, m); the first r are this round's
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> table{};  // (key, A's rank)
+    std::vector<std::uint32_t> a_sets{};      // A's indices, h1 per rank
+    std::vector<std::uint32_t> idx{}, cand{}, best{};
+    std::uint64_t checked = 0;
+    std::size_t best_count = std::numeric_limits<std::size_t>::max();
+    bool done = false;
+
+    /// Calls f(key, indices) for every h-subset of [0, n) in lexicographic order.
+    template <class F>
+    void subsets(std::size_t h, std::size_t depth, std::size_t start, std::uint64_t acc, F& f) {
+      if (depth == h) {
+        f(acc);
+        return;
+      }
+      for (std::size_t j = start; j + (h - depth) <= cols.n && !done; ++j) {
+        idx[depth] = static_cast<std::uint32_t>(j);
+        subsets(h, depth + 1, j + 1, acc ^ key[j], f);
+      }
+    }
+
+    void round(detail::splitmix64& rng) {
+      const std::size_t n = cols.n, m = cols.m;
+      if (rows.empty()) {
+        rows.resize(m);
+        for (std::size_t i = 0; i < m; ++i) rows[i] = static_cast<std::uint32_t>(i);
+        idx.resize(std::max(h1, h2));
+      }
+      key.assign(n, 0);
+      std::uint64_t label_key = 0;
+      for (std::size_t t = 0; t < r; ++t) {
+        std::swap(rows[t], rows[t + rng.below(m - t)]);
+        const std::uint64_t bit = std::uint64_t{1} << t;
+        const std::uint64_t* row = d.row(rows[t]);
+        for (std::size_t w = 0; w < d.row_words; ++w)
+          for (std::uint64_t v = row[w]; v; v &= v - 1) key[w * 64 + static_cast<std::size_t>(std::countr_zero(v))] |= bit;
+        if (d.label_bit(rows[t])) label_key |= bit;
+      }
+      table.clear();
+      a_sets.clear();
+      auto add = [&](std::uint64_t kv) {
+        table.emplace_back(kv, static_cast<std::uint32_t>(table.size()));
+        a_sets.insert(a_sets.end(), idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(h1));
+      };
+      subsets(h1, 0, 0, label_key, add);
+      std::sort(table.begin(), table.end());
+      auto probe = [&](std::uint64_t kv) {
+        auto it = std::lower_bound(table.begin(), table.end(), std::pair<std::uint64_t, std::uint32_t>{kv, 0});
+        for (; it != table.end() && it->first == kv && !done; ++it) check(a_sets.data() + std::size_t{it->second} * h1);
+      };
+      subsets(h2, 0, 0, 0, probe);
+    }
+
+    /// A u B (B in idx) checked on every row, if the two are disjoint.
+    void check(const std::uint32_t* a) {
+      cand.assign(a, a + h1);
+      cand.insert(cand.end(), idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(h2));
+      std::sort(cand.begin(), cand.end());
+      if (std::adjacent_find(cand.begin(), cand.end()) != cand.end()) return;
+      ++checked;
+      const std::size_t limit = best_count;  // past it the count is not needed exactly
+      std::size_t count = 0;
+      for (std::size_t w = 0; w < cols.words && count <= limit; ++w) {
+        std::uint64_t x = cols.labels()[w];
+        for (auto j : cand) x ^= cols.col(j)[w];
+        count += static_cast<std::size_t>(std::popcount(x));
+      }
+      if (count < best_count) {
+        best_count = count;
+        best = cand;
+      }
+      done = best_count <= threshold;
+    }
+  };
+
+  bucket_search_options opt_{};
+};
+
+} // namespace sutro::solvers
