@@ -18,7 +18,9 @@
 // the value if it is tracked, then (for a basic slice) the view numpy takes
 // through a[key], then writes the target's assigned region;
 // np.zeros writes, np.zeros_like only writes; .T and np.asarray record
-// nothing (np.asarray drops tracking: later work is free).
+// nothing (np.asarray drops tracking: later work is free). Checked against
+// the evaluator under numpy 2.4: the view numpy takes inside a slice
+// assignment is numpy's own doing and may differ in other versions.
 
 #include <cstdint>
 #include <initializer_list>
