@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -170,7 +171,7 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
   // 1: str.splitlines' ASCII breaks and ';'; 2: a non-ASCII byte
   static constexpr auto kind = [] {
     std::array<std::uint8_t, 256> k{};
-    for (unsigned char c : {';', '\n', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e'}) k[c] = 1;
+    for (char c : {';', '\n', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e'}) k[static_cast<unsigned char>(c)] = 1;
     for (int c = 0x80; c < 0x100; ++c) k[static_cast<std::size_t>(c)] = 2;
     return k;
   }();
@@ -336,7 +337,7 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
       known = true, ins.op = static_op::select;
       need(4, 4);
       dest = dest_of(ops[0]);
-      for (int k = 0; k < 3; ++k) reads[k] = source(ops[1 + k]);
+      for (std::size_t k = 0; k < 3; ++k) reads[k] = source(ops[1 + k]);
       ins.n_reads = 3;
     }
     if (!known) fail(fn, st.line, head, v3 ? "unknown op" : "unknown op (v0 has add, sub, mul, copy)");
