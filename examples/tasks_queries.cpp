@@ -6,6 +6,11 @@
 #include <cstdio>
 #include <vector>
 
+#include <iostream>
+
+#include "sutro/lab/experiment.hpp"
+#include "sutro/lab/report.hpp"
+#include "sutro/solvers/correlation.hpp"
 #include "sutro/solvers/kushilevitz_mansour.hpp"
 #include "sutro/tasks/query.hpp"
 #include "sutro/tasks/sparse_task.hpp"
@@ -60,6 +65,20 @@ int main() {
   // [km]
   std::printf("KM on sparse AND, 20 pairs per bit: %s in %llu queries\n", solvers::to_string(s.status),
               static_cast<unsigned long long>(s.queries));
+
+  // [lab]
+  // Passive data: the correlation solver (the group's first-order Fourier method, certified) in the lab.
+  lab::config cfg;
+  cfg.task = task_spec{task_kind::majority, 20, 3};
+  const std::vector<lab::method> methods = {lab::from_solver(solvers::correlation{}, "correlation",
+                                   {task_kind::majority, task_kind::threshold, task_kind::and_})};
+  lab::report rep = lab::run(cfg, methods);
+  cfg.task = task_spec{task_kind::threshold, 20, 3};
+  lab::append(rep, lab::run(cfg, methods));
+  lab::print_table(std::cout, rep);
+  // [lab]
+  for (const auto& sm : rep.summaries)
+    if (!sm.pass) return 1;
 
   // Certified success over seeds 0..999, and how often the group's answer (top k by influence) is right.
   struct row {
