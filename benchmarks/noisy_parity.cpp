@@ -53,6 +53,12 @@ void noisy_parity(benchmark::State& state) {
   state.counters["wrong"] = wrong;
   state.counters["cand"] = cand / seeds;
   state.counters["us_per_solve"] = 1e6 * seconds / seeds;
+  const auto plan = solvers::plan_noisy_parity(data[0].spec, m, {.method = method});
+  state.counters["chosen"] = static_cast<double>(plan.method);
+  state.counters["key_bits"] = static_cast<double>(plan.bucket.key_bits);
+  state.counters["pred_exh"] = plan.exhaustive_cost;
+  state.counters["pred_bucket"] = plan.bucket_cost;
+  state.counters["pred_prange"] = plan.prange_cost;
 }
 
 // The targets (automatic choice), then each method forced on them.
@@ -75,6 +81,13 @@ BENCHMARK(noisy_parity)
     ->Args({20, 3, 10, 200, 0})
     ->Args({20, 3, 15, 200, 0})
     ->Args({20, 3, 20, 200, 0})
+    ->Args({20, 3, 10, 100, 0})
+    ->Args({20, 3, 15, 100, 0})
+    ->Args({20, 3, 20, 100, 0})
+    // The group's method (random subsets of equations: Prange) with the certificate.
+    ->Args({20, 3, 10, 500, 3})
+    ->Args({20, 3, 15, 500, 3})
+    ->Args({20, 3, 20, 500, 3})
     ->Args({20, 3, 20, 200, 3})
     // Larger k: where meet-in-the-middle and Prange pay off.
     ->Args({100, 5, 10, 1000, 0})

@@ -4,6 +4,7 @@
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
+#include "sutro/solvers/noisy_parity.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
 #include "sutro/tasks/sparse_task.hpp"
@@ -12,7 +13,7 @@ namespace {
 void show(const char* what, const sutro::solvers::solve_result& r) {
   std::printf("%-40s %-9s subset:", what, sutro::solvers::to_string(r.status));
   for (auto j : r.subset) std::printf(" %u", j);
-  std::printf("  (samples used %zu)\n", r.stats.samples_used);
+  std::printf("  (samples used %zu)\n    %s\n", r.stats.samples_used, r.reason.c_str());
 }
 } // namespace
 
@@ -34,6 +35,11 @@ int main() {
   show("robust_gf2 (20,3) 20% noise", solvers::robust_gf2{}.solve(train));
   show("exhaustive (20,3) 20% noise", solvers::exhaustive{}.solve(train));
   // [robust]
+
+  // [noisy]
+  auto lpn = tasks::sparse_parity(200, 3, 42, {.noise = 0.1}).packed(split::train, 1000);
+  show("noisy_parity (200,3) 10% noise", solvers::noisy_parity{}.solve(lpn));   // bucket_search
+  // [noisy]
 
   // [exhaustive]
   auto small = tasks::sparse_parity(20, 3, 42);
