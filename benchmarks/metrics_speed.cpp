@@ -1,10 +1,15 @@
 // Exact reuse-distance engine throughput (accesses/s) over traces with a
-// given number of distinct addresses, and ByteDMD pricing of the naive
-// 16x16 matrix product (the group's Python tool: about 0.7 s).
+// given number of distinct addresses, ByteDMD of the naive 16x16 matrix
+// product end to end (the group's Python tool: about 0.7 s), and the pricing
+// pass of every ByteDMD variant in reads/s.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "sutro/dmd/bytedmd.hpp"
@@ -76,6 +81,62 @@ void BM_bytedmd_matmul(benchmark::State& state) {
   state.counters["speedup_vs_0.7s"] = benchmark::Counter(0.7 * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_bytedmd_matmul)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
+
+// Pricing alone (the second pass), per variant, over the recorded naive
+// n x n product (2 n^3 reads + the epilogue's n^2) and over a log of random
+// reuse (each instruction reads two of `live` values at random and replaces
+// one of them): reads/s.
+enum class log_kind { matmul, random_reuse };
+const sutro::dmd::context& recorded(log_kind kind, std::size_t n) {
+  static std::map<std::pair<log_kind, std::size_t>, std::unique_ptr<sutro::dmd::context>> cache;
+  auto& slot = cache[{kind, n}];
+  if (slot) return *slot;
+  auto ctx = std::make_unique<sutro::dmd::context>();
+  if (kind == log_kind::matmul) {
+    using sutro::dmd::traced;
+    std::vector<std::uint32_t> pre;
+    sutro::dmd::reference::matrix A(n, sutro::dmd::reference::vector(n)), B = A;
+    for (auto* M : {&A, &B})
+      for (auto& row : *M)
+        for (auto& x : row) x = traced<double>::input(1.0), pre.push_back(x.id());
+    ctx->set_preload(pre);
+    const auto C = matmul(A, B);
+    ctx->flush();
+    for (const auto& row : C)
+      for (const auto& x : row) ctx->keep_live(x.id());
+  } else {
+    std::mt19937_64 rng(7);
+    std::vector<std::uint32_t> live(n);
+    for (auto& v : live) v = ctx->new_value();
+    ctx->set_preload(live);
+    for (std::size_t t = 0; t < 4'000'000; ++t) {
+      const std::uint32_t ids[2] = {live[rng() % n], live[rng() % n]};
+      live[rng() % n] = ctx->record("op", ids, 2);
+    }
+    for (auto v : live) ctx->keep_live(v);
+  }
+  slot = std::move(ctx);
+  return *slot;
+}
+void BM_bytedmd_price(benchmark::State& state) {
+  const auto variant = static_cast<sutro::dmd::bytedmd_variant>(state.range(0));
+  const auto& ctx = recorded(static_cast<log_kind>(state.range(1)), static_cast<std::size_t>(state.range(2)));
+  std::uint64_t reads = 0;
+  for (auto _ : state) {
+    const auto r = sutro::dmd::price(ctx, 1, false, variant);
+    benchmark::DoNotOptimize(r.cost);
+    reads = ctx.inputs().size() + (sutro::dmd::load_walk_variant(variant) || variant == sutro::dmd::bytedmd_variant::two_stack
+                                        ? ctx.results().size()
+                                        : 0);
+  }
+  state.SetLabel(std::string(sutro::dmd::to_string(variant)));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * reads));
+}
+BENCHMARK(BM_bytedmd_price)
+    ->ArgNames({"variant", "log", "n"})
+    ->ArgsProduct({{0, 1, 2, 3, 4}, {0}, {64, 128}})
+    ->ArgsProduct({{0, 1, 2, 3, 4}, {1}, {1000, 100000}})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -349,9 +349,33 @@ TEST_CASE("load walk: classic, live and belady equal the literal transcriptions 
   }
 }
 
+TEST_CASE("load walk: belady compacts its positions to the live values without changing a distance",
+          "[dmd][variants][load_walk]") {
+  std::mt19937_64 rng(77);
+  for (int trial = 0; trial < 40; ++trial) {
+    sutro::dmd::context ctx;
+    random_log(ctx, rng, 1 + static_cast<std::uint32_t>(rng() % 40), 200 + static_cast<std::uint32_t>(rng() % 2000));
+    INFO("trial " << trial);
+    const auto whole = sutro::dmd::price(ctx, 1, true, bytedmd_variant::belady);
+    if (trial < 8) REQUIRE(whole.depths() == belady_reference(ctx));
+    for (std::size_t capacity : {2, 3, 16, 100}) {
+      INFO("capacity " << capacity);
+      REQUIRE(sutro::dmd::detail::price_load_walk(ctx, 1, true, bytedmd_variant::belady, capacity).depths() ==
+              whole.depths());
+    }
+  }
+}
+
 TEST_CASE("load walk: errors", "[dmd][variants][load_walk]") {
   CHECK_THROWS_AS(sutro::dmd::parse_variant("lru"), std::invalid_argument);
   CHECK(sutro::dmd::parse_variant("belady") == bytedmd_variant::belady);
+  {
+    sutro::dmd::context ctx;
+    const std::uint32_t ghost = 3;
+    (void)ctx.new_value();
+    CHECK_THROWS_AS(ctx.record("add", &ghost, 1), std::invalid_argument);
+    CHECK_THROWS_AS(ctx.keep_live(ghost), std::invalid_argument);
+  }
   for (auto variant : {bytedmd_variant::classic, bytedmd_variant::live, bytedmd_variant::belady}) {
     INFO(sutro::dmd::to_string(variant));
     sutro::dmd::context escape;

@@ -22,6 +22,8 @@
 // alive position just before a can become dominated (its margin over the
 // next one drops by exactly 1), so at most one leaves per close.
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -29,8 +31,43 @@ namespace sutro::dmd::detail {
 
 class belady_ranks {
  public:
-  explicit belady_ranks(std::size_t events)
-      : fenwick_(events + 1, 0), born_(events, 0), prev_(events, none), next_(events, 0), margin_(events, 0) {}
+  /// `events`: how many positions the walk makes at most (sizes the first allocation).
+  /// `min_capacity`: the fewest positions kept before compacting.
+  explicit belady_ranks(std::size_t events, std::size_t min_capacity = std::size_t{1} << 16)
+      : min_capacity_(std::max<std::size_t>(min_capacity, 2)) {
+    reserve(std::min(events, min_capacity_));
+  }
+
+  /// True when the next advance() needs compact() first.
+  [[nodiscard]] bool full() const noexcept { return now_ == at_.size(); }
+  /// Renumbers the positions densely, keeping the alive ones and the ones in
+  /// `held` (the latest event of every value that will be loaded again: a
+  /// later close starts there), which are rewritten to their new numbers;
+  /// nothing else can be reached again. Memory then follows the live values,
+  /// not the length of the walk.
+  void compact(std::vector<std::uint32_t*>& held) {
+    std::vector<std::uint32_t> renumber(now_, none);
+    for (std::uint32_t t = newest_; t != none; t = at_[t].prev) renumber[t] = 0;
+    for (std::uint32_t* p : held) renumber[*p] = 0;
+    std::vector<position> kept;
+    std::uint32_t n = 0;
+    for (std::uint32_t t = 0; t < now_; ++t) {
+      if (renumber[t] == none) continue;
+      renumber[t] = n++;
+      const bool alive = at_[t].next == t;
+      // With the Fenwick tree cleared, born = -C keeps C(t) for alive positions (mod 2^32).
+      kept.push_back({alive ? 0u - static_cast<std::uint32_t>(count_at(t)) : 0u, at_[t].prev, alive ? n - 1 : n,
+                      at_[t].margin});
+    }
+    for (auto& k : kept)
+      if (k.prev != none) k.prev = renumber[k.prev];
+    for (std::uint32_t* p : held) *p = renumber[*p];
+    newest_ = newest_ == none ? none : renumber[newest_];
+    closed_ = 0;
+    now_ = n;
+    reserve(std::max(min_capacity_, 4 * std::size_t{n}));
+    std::copy(kept.begin(), kept.end(), at_.begin());
+  }
 
   /// Time of the next position to be made.
   [[nodiscard]] std::uint32_t now() const noexcept { return now_; }
@@ -47,15 +84,12 @@ class belady_ranks {
     ++closed_;
     ++newest_count_;
     const std::uint32_t r = find(p);
-    if (prev_[r] != none && --margin_[r] == 0) remove_before(r);
+    if (at_[r].prev != none && --at_[r].margin == 0) remove_before(r);
   }
   /// Makes the position at time now (after the event there is priced).
   void advance() noexcept {
     const std::uint32_t t = now_++;
-    born_[t] = closed_;
-    next_[t] = t;
-    prev_[t] = newest_;
-    margin_[t] = newest_count_;
+    at_[t] = {closed_, newest_, t, newest_count_};
     if (newest_ != none && newest_count_ == 0) remove_before(t);
     newest_ = t;
     newest_count_ = 0;
@@ -63,32 +97,41 @@ class belady_ranks {
 
  private:
   static constexpr std::uint32_t none = ~std::uint32_t{0};
+  void reserve(std::size_t capacity) {
+    if (capacity >= none) capacity = none - 1;
+    fenwick_.assign(capacity + 1, 0);
+    at_.resize(capacity);
+  }
   [[nodiscard]] std::uint64_t count_at(std::uint32_t t) const noexcept {
-    std::uint64_t s = 0;
+    std::uint32_t s = 0;  // modulo 2^32: born may be -C after a compaction
     for (std::size_t i = std::size_t{t} + 1; i > 0; i &= i - 1) s += fenwick_[i];
-    return s - born_[t];
+    return static_cast<std::uint32_t>(s - at_[t].born);
   }
   /// The first alive position at or after t (t < now).
   [[nodiscard]] std::uint32_t find(std::uint32_t t) noexcept {
-    while (next_[t] != t) {
-      next_[t] = next_[next_[t]];
-      t = next_[t];
+    while (at_[t].next != t) {
+      at_[t].next = at_[at_[t].next].next;
+      t = at_[t].next;
     }
     return t;
   }
   /// Removes the alive position just before alive position r (dominated by r).
   void remove_before(std::uint32_t r) noexcept {
-    const std::uint32_t l = prev_[r];
-    prev_[r] = prev_[l];
-    margin_[r] = margin_[l];
-    next_[l] = l + 1;
+    const std::uint32_t l = at_[r].prev;
+    at_[r].prev = at_[l].prev;
+    at_[r].margin = at_[l].margin;
+    at_[l].next = l + 1;
   }
 
+  struct position {
+    std::uint32_t born;    // closed dormancies when the position was made (since the last compaction)
+    std::uint32_t prev;    // alive: the alive position before it
+    std::uint32_t next;    // union-find toward the next alive position
+    std::uint32_t margin;  // alive: C(prev) - C(this)
+  };
+  std::size_t min_capacity_;
   std::vector<std::uint32_t> fenwick_;  // starts of closed dormancies, by position
-  std::vector<std::uint32_t> born_;     // closed dormancies when the position was made
-  std::vector<std::uint32_t> prev_;     // alive: the alive position before it
-  std::vector<std::uint32_t> next_;     // union-find toward the next alive position
-  std::vector<std::uint32_t> margin_;   // alive: C(prev) - C(this)
+  std::vector<position> at_;
   std::uint32_t now_ = 0;
   std::uint32_t closed_ = 0;
   std::uint32_t newest_ = none;

@@ -137,7 +137,12 @@ class context {
   /// Preloaded values, bottom of the stack first.
   void set_preload(std::vector<std::uint32_t> order) { preload_ = std::move(order); }
   /// Values that stay live to the end (the function's results).
-  void keep_live(std::uint32_t id) { results_.push_back(id); }
+  void keep_live(std::uint32_t id) {
+    if (id >= values_)
+      throw std::invalid_argument("sutro::dmd::context::keep_live: v" + std::to_string(id) +
+                                  " is not a value of this context (" + std::to_string(values_) + " made)");
+    results_.push_back(id);
+  }
 
   /// The appended instructions, in order (call flush() first for all of them):
   /// how many, the t-th, and a copy of them all.
@@ -172,6 +177,10 @@ class context {
     if (nodes_.size() >= no_node - 2) throw std::length_error("sutro::dmd::context: too many instructions");
     if (operands_.size() + n >= no_value) throw std::length_error("sutro::dmd::context: too many reads");
     if (values_ + outputs >= no_value - 2) throw std::length_error("sutro::dmd::context: too many values (2^32 - 3)");
+    for (std::uint32_t k = 0; k < n; ++k)
+      if (ids[k] >= values_)
+        throw std::invalid_argument("sutro::dmd::context: operand v" + std::to_string(ids[k]) +
+                                    " is not a value of this context (" + std::to_string(values_) + " made)");
     const auto node = static_cast<std::uint32_t>(nodes_.size());
     const auto first = static_cast<std::uint32_t>(operands_.size());
     for (std::uint32_t k = 0; k < n; ++k) operands_.push_back(ids[k]);

@@ -22,8 +22,10 @@
 
 namespace sutro::dmd::detail {
 
+/// belady_capacity: the fewest positions belady keeps before it compacts (tests make it small).
 [[nodiscard]] inline bytedmd_result price_load_walk(const context& ctx, std::uint64_t bytes_per_element,
-                                                    bool keep_events, bytedmd_variant variant) {
+                                                    bool keep_events, bytedmd_variant variant,
+                                                    std::size_t belady_capacity = std::size_t{1} << 16) {
   if (!load_walk_variant(variant))
     throw std::invalid_argument("sutro::dmd::price: variant " + std::string(to_string(variant)) +
                                 " is not priced on the load walk");
@@ -35,34 +37,37 @@ namespace sutro::dmd::detail {
   constexpr std::uint32_t never = no_value;
   const std::uint64_t max_depth = max_byte_depth / bytes_per_element;
 
-  std::vector<std::uint32_t> arg_position(V, 0);  // 1-based while the argument's first load is pending
-  std::vector<std::uint32_t> label(keep_events ? V : 0, never);
+  // Every per-value field in one record: a load touches one cache line.
+  struct value_state {
+    std::uint64_t last_load = std::uint64_t{never};  // live, belady: walk index of the value's last load
+    std::uint32_t arg_position = 0;  // 1-based while an argument's first load is pending
+    std::uint32_t last_event = never;  // belady: position of the value's latest event
+    std::uint32_t waiting_at = never;  // belady: index in `waiting`
+    std::uint32_t label = never;
+  };
+  std::vector<value_state> val(V);
   std::uint32_t labels = 0;
   for (std::uint32_t v : ctx.preload()) {
-    if (v >= V || arg_position[v] != 0)
+    if (v >= V || val[v].arg_position != 0)
       throw std::invalid_argument("sutro::dmd::price: preloaded value v" + std::to_string(v) + " twice or unknown");
-    arg_position[v] = ++labels;
-    if (keep_events) label[v] = labels - 1;
+    val[v].arg_position = ++labels;
+    val[v].label = labels - 1;
   }
 
   // Loads are numbered in walk order: the log's reads, then the epilogue's.
-  std::vector<std::uint64_t> last_load(live ? V : 0, std::uint64_t{never});
   std::uint64_t events = 0;
-  if (live) {
+  {
     std::uint64_t load = 0;
     for (std::size_t t = 0; t < T; ++t) {
       const instruction& I = ctx.logged(t);
-      for (std::uint32_t k = 0; k < I.count; ++k) last_load[in[I.first + k]] = load++;
+      for (std::uint32_t k = 0; k < I.count; ++k) val[in[I.first + k]].last_load = load++;
+      events += I.count + (I.output != no_value ? I.outputs : 1);
     }
-    for (std::uint32_t v : results) last_load[v] = load++;
-  }
-  if (belady) {
-    for (std::size_t t = 0; t < T; ++t) {
-      const instruction& I = ctx.logged(t);
-      events += I.count + 1 + (I.output != no_value ? I.outputs : 0);
+    for (std::uint32_t v : results) {
+      if (v >= V) throw std::invalid_argument("sutro::dmd::price: result v" + std::to_string(v) + " is not a value");
+      val[v].last_load = load++;
     }
     events += results.size();
-    if (events >= never) throw std::length_error("sutro::dmd::price: more than 2^32 - 1 events in the load walk");
   }
 
   bytedmd_result r;
@@ -71,9 +76,28 @@ namespace sutro::dmd::detail {
   r.results = static_cast<std::uint32_t>(results.size());
   std::vector<std::uint32_t> pos(belady ? 0 : V, never);
   lru_positions stack(pos);
-  std::vector<std::uint32_t> last_event(belady ? V : 0, never);  // belady: time of the value's latest event
-  belady_ranks ranks(belady ? events : 0);
+  belady_ranks ranks(belady ? events : 0, belady_capacity);
   std::uint64_t load = 0;
+  // belady: the values that will be loaded again (their last_event must survive a compaction)
+  std::vector<std::uint32_t> waiting;
+  std::vector<std::uint32_t*> held;
+  auto wait = [&](std::uint32_t v, bool again) {
+    if (again && val[v].waiting_at == never) {
+      val[v].waiting_at = static_cast<std::uint32_t>(waiting.size());
+      waiting.push_back(v);
+    } else if (!again && val[v].waiting_at != never) {
+      val[waiting.back()].waiting_at = val[v].waiting_at;
+      waiting[val[v].waiting_at] = waiting.back();
+      waiting.pop_back();
+      val[v].waiting_at = never;
+    }
+  };
+  auto step = [&] {  // belady: before an event, room for its position
+    if (!ranks.full()) return;
+    held.clear();
+    for (std::uint32_t v : waiting) held.push_back(&val[v].last_event);
+    ranks.compact(held);
+  };
 
   auto charge = [&](std::uint32_t v, std::uint64_t depth) {
     if (depth > max_depth)
@@ -82,7 +106,7 @@ namespace sutro::dmd::detail {
     const std::uint64_t c = read_cost_unchecked(depth, bytes_per_element);
     if (__builtin_add_overflow(r.cost, c, &r.cost))
       throw std::overflow_error("sutro::dmd::price: the total cost overflows 64 bits");
-    if (keep_events) r.events.back().reads.push_back({label[v], depth, c});
+    if (keep_events) r.events.back().reads.push_back({val[v].label, depth, c});
   };
   auto escape = [](std::uint32_t v) {
     return std::logic_error("sutro::dmd::price: value v" + std::to_string(v) +
@@ -93,27 +117,29 @@ namespace sutro::dmd::detail {
   };
   auto do_load = [&](std::uint32_t v) {
     if (v >= V) throw escape(v);
-    const bool last = live && last_load[v] == load;
+    const bool last = (live || belady) && val[v].last_load == load;
     ++load;
     if (belady) {
+      step();
       std::uint64_t rank;
-      if (arg_position[v] != 0) {
-        rank = arg_position[v];
-        arg_position[v] = 0;
+      if (val[v].arg_position != 0) {
+        rank = val[v].arg_position;
+        val[v].arg_position = 0;
       } else {
-        if (last_event[v] == never) throw escape(v);
-        rank = ranks.rank_since(last_event[v]);
-        ranks.close(last_event[v]);
+        if (val[v].last_event == never) throw escape(v);
+        rank = ranks.rank_since(val[v].last_event);
+        ranks.close(val[v].last_event);
       }
       charge(v, rank);
       if (rank > r.max_live) r.max_live = static_cast<std::uint32_t>(std::min<std::uint64_t>(rank, never - 1));
-      last_event[v] = ranks.now();
+      val[v].last_event = ranks.now();
+      wait(v, !last);
       ranks.advance();
       return;
     }
-    if (arg_position[v] != 0) {
-      charge(v, arg_position[v]);
-      arg_position[v] = 0;
+    if (val[v].arg_position != 0) {
+      charge(v, val[v].arg_position);
+      val[v].arg_position = 0;
     } else {
       if (pos[v] == never) throw escape(v);
       charge(v, stack.depth(v));
@@ -123,13 +149,15 @@ namespace sutro::dmd::detail {
     track();
   };
   auto do_store = [&](std::uint32_t v) {
-    if (keep_events) label[v] = labels++;
+    val[v].label = labels++;
     if (belady) {
-      last_event[v] = ranks.now();
+      step();
+      val[v].last_event = ranks.now();
+      wait(v, val[v].last_load != never);
       ranks.advance();
       return;
     }
-    if (!live || last_load[v] != never) stack.push(v);
+    if (!live || val[v].last_load != never) stack.push(v);
     track();
   };
 
@@ -138,10 +166,12 @@ namespace sutro::dmd::detail {
     const instruction& I = ctx.logged(t);
     if (keep_events) r.events.push_back({I.op, {}, no_value, I.outputs});
     for (std::uint32_t k = 0; k < I.count; ++k) do_load(in[I.first + k]);
-    if (belady) ranks.advance();  // the op's own time step
+    // The op's own time step. Skipped before a store: no dormancy starts or
+    // ends there, and every one that holds it holds the store's step too.
+    if (belady && I.output == no_value) step(), ranks.advance();
     if (I.output == no_value) continue;
     for (std::uint32_t k = 0; k < I.outputs; ++k) do_store(I.output + k);
-    if (keep_events) r.events.back().output = label[I.output];
+    if (keep_events) r.events.back().output = val[I.output].label;
   }
   if (keep_events) r.events.push_back({"output", {}, no_value, 0});
   for (std::uint32_t v : results) do_load(v);
