@@ -17,6 +17,10 @@
 // weight-k subset, however the candidate was found). Rounds stop at the first
 // certified candidate or after enough rounds that a clean round was missed
 // with probability <= miss: then `failed`, with the best candidate's count.
+// The budget takes the larger of two clean-round probabilities: (1 - p')^r
+// with p' the high end of the flip rate, and C(m - t, r) / C(m, r), which
+// holds whenever the secret could pass the certificate (<= t flipped rows).
+
 
 #include <algorithm>
 #include <bit>
@@ -59,6 +63,15 @@ namespace detail {
 [[nodiscard]] inline double noise_high(double p, std::size_t m) {
   return p == 0.0 ? 0.0 : std::fmin(0.5, p + 3.0 * std::sqrt(p * (1.0 - p) / double(m)));
 }
+/// A lower bound on P(r random rows of m are clean) given that the secret
+/// can pass the certificate at all (it then mislabels at most t rows):
+/// C(m - t, r) / C(m, r). Where t is small (few rows for the noise) this caps
+/// the budget: past it a missing answer means no certifiable answer.
+[[nodiscard]] inline double clean_draw_if_certifiable(std::size_t m, std::size_t r, const certificate& c) {
+  if (!c.valid || c.threshold + r > m) return 0.0;
+  const auto md = double(m), rd = double(r), td = double(c.threshold);
+  return std::exp(log_choose(md - td, rd) - log_choose(md, rd));
+}
 } // namespace detail
 
 [[nodiscard]] inline bucket_plan plan_bucket_search(std::size_t n, std::size_t k, std::size_t m, double p,
@@ -72,6 +85,7 @@ namespace detail {
   // five of exhaustive's word steps: measured on the project's Zen 5 with
   // benchmarks/noisy_parity at (50, 3), (100, 3) and (200, 3).
   constexpr double probe_weight = 5.0;
+  const auto cert = union_bound_certificate(n, k, m, o.alpha);
   const double lookup = probe_weight * (1.0 + std::log2(a + 1.0)), verify = double(k) * double((m + 63) / 64 + 1);
   const auto plan_for = [&](std::size_t r) {
     bucket_plan pl;
@@ -79,7 +93,8 @@ namespace detail {
     const double q = std::pow(1.0 - p, double(r));  // all r rows clean
     const double round = (a + b) * lookup + a * b * std::ldexp(1.0, -int(r)) * verify + double(r * n) / 8.0;
     pl.expected_cost = round / q;
-    const double q_low = std::pow(1.0 - detail::noise_high(p, m), double(r));
+    const double q_low = std::max(std::pow(1.0 - detail::noise_high(p, m), double(r)),
+                                  detail::clean_draw_if_certifiable(m, r, cert));
     const double rounds = q_low >= 1.0 ? 1.0 : std::ceil(std::log(o.miss) / std::log1p(-q_low));
     pl.max_rounds = rounds > 1e9 ? std::size_t{1000000000} : std::max<std::size_t>(1, std::size_t(rounds));
     return pl;

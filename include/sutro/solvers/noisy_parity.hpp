@@ -70,7 +70,9 @@ struct parity_plan {
   pl.bucket = plan_bucket_search(spec.n, spec.k, m, p, {.seed = o.seed, .alpha = o.alpha, .miss = o.miss});
   pl.bucket_cost = pl.bucket.expected_cost;
   const double q = std::pow(1.0 - p, n + 2.0);  // a random system of ~n + 2 rows has no flip
-  const double q_low = std::pow(1.0 - detail::noise_high(p, m), n + 2.0);
+  const double q_low = std::max(std::pow(1.0 - detail::noise_high(p, m), n + 2.0),
+                                detail::clean_draw_if_certifiable(
+                                    m, spec.n + 2, union_bound_certificate(spec.n, spec.k, m, o.alpha)));
   const double trials = q_low >= 1.0 ? 1.0 : std::ceil(std::log(o.miss) / std::log1p(-q_low));
   pl.prange_trials = trials > double(o.max_trials) ? o.max_trials : std::size_t(trials);
   pl.prange_cost = m > spec.n ? (n + 2.0) * n * std::ceil((n + 1.0) / 64.0) / q : inf;
