@@ -9,7 +9,8 @@
 //   sutro::tasks::query_oracle oracle(task);
 //   auto r = sutro::solvers::km_min(oracle);                         // 1 pair per bit
 //   // r.status == found, r.subset == task.secret(), r.queries == 40
-//   auto a = sutro::solvers::kushilevitz_mansour(and_oracle, {.pairs_per_bit = 20});
+//   sutro::tasks::query_oracle conj(sutro::tasks::sparse_and(20, 3, 42));
+//   auto a = sutro::solvers::kushilevitz_mansour(conj, {.pairs_per_bit = 20});   // 800 queries
 //
 // `found` is certified. A bit counts as relevant when its pairs differ more
 // often than label noise alone explains: at least `cut` of m pairs, the least
