@@ -44,6 +44,25 @@ TEST_CASE("read cost of a b-byte value at depth d", "[dmd]") {
     }
 }
 
+TEST_CASE("ceil_sqrt is exact around every square, up to 2^62", "[dmd]") {
+  using sutro::dmd::ceil_sqrt;
+  CHECK(ceil_sqrt(0) == 0);
+  CHECK(ceil_sqrt(1) == 1);
+  std::uint64_t k = 2;
+  for (int step = 0; k < (std::uint64_t{1} << 31); ++step, k += 1 + k / 97) {
+    REQUIRE(ceil_sqrt(k * k - 1) == k);
+    REQUIRE(ceil_sqrt(k * k) == k);
+    REQUIRE(ceil_sqrt(k * k + 1) == k + 1);
+  }
+  for (std::uint64_t r : {std::uint64_t{1} << 26, (std::uint64_t{1} << 26) - 1, (std::uint64_t{1} << 26) + 1,
+                          std::uint64_t{3037000499} / 2, std::uint64_t{1} << 31})
+    for (std::uint64_t n : {r * r - 1, r * r, r * r + 1}) {
+      std::uint64_t want = r - 1;  // the smallest integer whose square reaches n
+      while (want * want < n) ++want;
+      REQUIRE(ceil_sqrt(n) == want);
+    }
+}
+
 TEST_CASE("published: (a + b) + c costs 6, trace 1 2 1 2; 14 at 2 bytes", "[dmd]") {
   auto f = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };
   const auto r = bytedmd(f, 1.0, 2.0, 3.0);

@@ -6,7 +6,9 @@
 //   sutro::dmd::read_cost(5, 1);                  // 3
 //   sutro::dmd::trace_cost({1, 2, 3}, 4);          // the tool's trace_to_bytedmd
 
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -16,8 +18,26 @@
 
 namespace sutro::dmd {
 
+namespace detail {
+/// ceil(sqrt(d)) for the shallow depths most reads hit: a table in L1 beats
+/// the square root's latency.
+inline constexpr std::size_t shallow_depths = 4096;
+inline constexpr auto shallow_ceil_sqrt = [] {
+  std::array<std::uint8_t, shallow_depths + 1> t{};
+  for (std::size_t d = 1, r = 1; d <= shallow_depths; ++d) {
+    while (r * r < d) ++r;
+    t[d] = static_cast<std::uint8_t>(r);
+  }
+  return t;
+}();
+}  // namespace detail
+
 /// ceil(sqrt(n)), exact for every 64-bit n below 2^62.
 [[nodiscard]] inline std::uint64_t ceil_sqrt(std::uint64_t n) noexcept {
+  if (n <= detail::shallow_depths) return detail::shallow_ceil_sqrt[n];
+  // Below 2^52 the correctly rounded square root of an exact double never
+  // crosses an integer, so floor(sqrt(n - 1)) + 1 needs no correction.
+  if (n - 1 < (std::uint64_t{1} << 52)) return static_cast<std::uint64_t>(std::sqrt(static_cast<double>(n - 1))) + 1;
   auto r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(n)));
   while (r * r > n) --r;  // fix the double's rounding either way
   while ((r + 1) * (r + 1) <= n) ++r;
