@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "sutro/solvers/certificate.hpp"
 #include "sutro/solvers/gf2_basis.hpp"
 #include "sutro/solvers/input_check.hpp"
 #include "sutro/solvers/result.hpp"
@@ -49,7 +50,7 @@ inline void require_parity(const tasks::packed_samples& d, const char* who) {
 inline solve_result noise_free_only(const tasks::packed_samples& d, const char* who) {
   solve_result r;
   r.reason = std::string(who) + " does not apply: it is noise-free and spec.noise = " +
-             std::to_string(d.spec.noise) + " (use noisy_parity, exhaustive or robust_gf2)";
+             format_double(d.spec.noise) + " (use noisy_parity, exhaustive or robust_gf2)";
   return r;
 }
 inline void explain_exact(const tasks::packed_samples& d, solve_result& r) {
