@@ -11,8 +11,11 @@
 // (on the device: inside the kernel, nothing but seeds crosses the bus); the
 // sample_batch form solves samples made by tasks::generate_batch on the same
 // backend. Each system runs solve_small (small_system.hpp), so the result is
-// gf2_elimination's on the same rows. With sutro::cuda the translation unit
-// must be compiled by nvcc (solvers/cuda/batch.cuh).
+// gf2_elimination::eliminate's on the same rows: the linear algebra alone,
+// not certified (a noisy spec is solved anyway and a `found` mask may hold
+// other than k bits; check popcount(mask) == k and the spec's noise, or use
+// gf2_elimination::solve / noisy_parity for a certified answer). With
+// sutro::cuda the translation unit must be compiled by nvcc (solvers/cuda/batch.cuh).
 
 #include <cstddef>
 #include <cstdint>

@@ -7,7 +7,8 @@
 //   });
 //   if (r.status == sutro::solvers::solve_status::found) use(r.mask);  // the secret's indicator
 //
-// Same answer as gf2_elimination on the same rows (tests/solvers/small_system_test.cpp):
+// Same answer as gf2_elimination::eliminate (uncertified: no weight or noise
+// check) on the same rows (tests/solvers/small_system_test.cpp):
 // found (full rank, every row agrees), failed (some row contradicts the others) or
 // ambiguous (consistent, rank below n). Rows are inserted one at a time into an
 // echelon basis indexed by pivot column (pivot = lowest set bit), so a system never
