@@ -64,6 +64,7 @@ class context {
   context() : serial_(next_serial()), slot_(&active_slot()), below_(active_slot()) {
     if (below_ != nullptr) below_->above_ = this;
     active_slot() = this;
+    adopt_spare();
   }
   context(const context&) = delete;
   context& operator=(const context&) = delete;
@@ -74,6 +75,7 @@ class context {
     if (above_ != nullptr) above_->below_ = below_;
     else *slot_ = below_;
     if (below_ != nullptr) below_->above_ = above_;
+    leave_spare();
   }
 
   /// The thread's active context (the most recent one alive), or nullptr.
@@ -296,6 +298,39 @@ class context {
     std::uint8_t state;
     std::uint8_t named;
   };
+  // A thread's last log buffers (up to spare_limit bytes) are handed to its
+  // next context: sweeps that trace many programs in turn neither reallocate
+  // nor fault in fresh pages for every one.
+  static constexpr std::size_t spare_limit = std::size_t{32} << 20;
+  struct buffers {
+    std::vector<node_data> nodes;
+    std::vector<std::uint32_t> children, operands, roots, order;
+  };
+  static buffers& spare() noexcept {
+    thread_local buffers b;
+    return b;
+  }
+  void adopt_spare() noexcept {
+    buffers& b = spare();
+    nodes_.swap(b.nodes);
+    children_.swap(b.children);
+    operands_.swap(b.operands);
+    roots_.swap(b.roots);
+    order_.swap(b.order);
+  }
+  void leave_spare() noexcept {
+    const std::size_t bytes = nodes_.capacity() * sizeof(node_data) +
+                              4 * (children_.capacity() + operands_.capacity() + roots_.capacity() + order_.capacity());
+    buffers& b = spare();
+    if (bytes > spare_limit || bytes <= b.nodes.capacity() * sizeof(node_data) + 4 * b.operands.capacity()) return;
+    nodes_.clear(), children_.clear(), operands_.clear(), roots_.clear(), order_.clear();
+    nodes_.swap(b.nodes);
+    children_.swap(b.children);
+    operands_.swap(b.operands);
+    roots_.swap(b.roots);
+    order_.swap(b.order);
+  }
+
   std::vector<node_data> nodes_;  // creation order
   std::vector<std::uint32_t> children_;
   std::vector<std::uint32_t> operands_;
