@@ -60,9 +60,8 @@ inline void explain_exact(const tasks::packed_samples& d, solve_result& r) {
     r.reason = "the unique solution has " + std::to_string(r.subset.size()) + " indices, spec.k = " +
                std::to_string(k) + ": the labels are not a k-sparse parity of the inputs";
     r.subset.clear();
-  } else if (r.status == solve_status::found) {
-    r.reason = "unique solution of " + std::to_string(r.stats.samples_used) + " rows at rank n = " +
-               std::to_string(n) + ", weight k, every row agrees (exact under the noise-free model)";
+  } else if (r.status == solve_status::found) {  // the numbers are in stats; this path stays cheap
+    r.reason = "unique solution at rank n, weight k, every row agrees (exact under the noise-free model)";
   } else if (r.status == solve_status::ambiguous) {
     r.reason = "rank " + std::to_string(r.stats.rank) + " < n = " + std::to_string(n) + " after " +
                std::to_string(r.stats.samples_used) + " rows: 2^" + std::to_string(n - r.stats.rank) +
