@@ -11,6 +11,7 @@
 
 #include "support/catch.hpp"
 #include "sutro/dmd/bytedmd.hpp"
+#include "sutro/dmd/reference_kernels.hpp"
 
 using sutro::dmd::bytedmd;
 using sutro::dmd::bytedmd_variant;
@@ -72,16 +73,6 @@ mat matmul_tiled(const mat& A, const mat& B) {
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) out[i][j] = *C[i][j];
   return out;
-}
-vec matvec_row(const mat& A, const vec& x) {
-  const std::size_t n = A.size();
-  vec y(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    num s = A[i][0] * x[0];
-    for (std::size_t j = 1; j < n; ++j) s = s + A[i][j] * x[j];
-    y[i] = s;
-  }
-  return y;
 }
 vec matvec_col(const mat& A, const vec& x) {
   const std::size_t n = A.size();
@@ -190,7 +181,7 @@ TEST_CASE("load walk: the grid's algorithms equal bytedmd_ir.py on their own tra
         costs{181258, 109217, 111132});
   CHECK(all_three([](const mat& A, const mat& B) { return matmul_tiled(A, B); }, A16, ones(16, 16)) ==
         costs{143812, 78708, 79329});
-  CHECK(all_three([](const mat& A, const vec& x) { return matvec_row(A, x); }, A64, x64) ==
+  CHECK(all_three(sutro::dmd::reference::matvec, A64, x64) ==  // the grid's matvec_row
         costs{266353, 229527, 229752});
   CHECK(all_three([](const mat& A, const vec& x) { return matvec_col(A, x); }, A64, x64) ==
         costs{270193, 229716, 229667});
