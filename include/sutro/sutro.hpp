@@ -34,6 +34,7 @@
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
+#include "sutro/solvers/noisy_parity.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
 #include "sutro/solvers/small_system.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
