@@ -42,6 +42,28 @@ TEST_CASE("bucket_search recovers the secret for k = 1..6, noiseless and noisy",
   }
 }
 
+TEST_CASE("noisy_parity: a randomized method without a certified answer falls back to exhaustive search",
+          "[solvers][noisy]") {
+  // Noise-free (64,3) with 70 rows: the plan picks Prange, whose one full-rank
+  // system leaves too few rows to score on some draws; exhaustive search decides.
+  REQUIRE(solvers::plan_noisy_parity(tasks::task_spec{tasks::task_kind::parity, 64, 3}, 70).method ==
+          parity_method::prange);
+  int fell_back = 0;
+  for (std::uint64_t seed = 1000; seed < 1100; ++seed) {
+    auto task = tasks::sparse_parity(64, 3, seed);
+    const auto r = solvers::noisy_parity{}.solve(task.packed(split::train, 70));
+    INFO("seed " << seed << ": " << r.reason);
+    REQUIRE(r.status == solve_status::found);
+    CHECK(r.subset == task.secret());
+    fell_back += r.reason.rfind("exhaustive (after prange", 0) == 0;
+  }
+  CHECK(fell_back > 0);
+  // Forcing a method keeps its own answer.
+  auto task = tasks::sparse_parity(64, 3, 1049);
+  const auto forced = solvers::noisy_parity({.method = parity_method::prange}).solve(task.packed(split::train, 70));
+  CHECK(forced.reason.rfind("prange", 0) == 0);
+}
+
 TEST_CASE("plan_noisy_parity picks by predicted cost", "[solvers][noisy]") {
   const auto spec = [](std::size_t n, std::size_t k, double p) {
     return tasks::task_spec{tasks::task_kind::parity, n, k, p, tasks::encoding::plus_minus_one};

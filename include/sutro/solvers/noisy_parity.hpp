@@ -106,8 +106,21 @@ class noisy_parity {
       default: r = noisy_exhaustive(d); break;
     }
     r.reason = std::string(to_string(pl.method)) + ": " + r.reason;
+    // A randomized method that certifies nothing has not shown that no subset
+    // fits (its draws can all be unlucky, or leave too few rows to score):
+    // when the exhaustive search is affordable, its answer is definitive.
+    if (r.status != solve_status::found && pl.method != parity_method::exhaustive &&
+        opt_.method == parity_method::automatic && pl.exhaustive_cost <= exhaustive_fallback_cost) {
+      solve_result e = noisy_exhaustive(d);
+      e.stats.candidates += r.stats.candidates;
+      e.reason = "exhaustive (after " + r.reason + "): " + e.reason;
+      return e;
+    }
     return r;
   }
+  /// Largest predicted exhaustive cost (word operations) still run after a
+  /// randomized method comes back without a certified answer (about a second).
+  static constexpr double exhaustive_fallback_cost = 1e9;
 
  private:
   // exhaustive's certificate is the noisy one only when spec.noise > 0; at
