@@ -63,22 +63,20 @@ SUTRO_HOST_DEVICE std::int32_t threshold_of(const task_spec& s) {
 
 /// Throws std::invalid_argument naming the offending values.
 inline void validate(const task_spec& s) {
-  const std::string where = std::string("sutro::tasks::") + to_string(s.kind) + "(n=" +
-                            std::to_string(s.n) + ", k=" + std::to_string(s.k) + ", p=" +
-                            std::to_string(s.noise) + "): ";
-  if (s.n == 0) throw std::invalid_argument(where + "n must be positive");
-  if (s.k == 0) throw std::invalid_argument(where + "k must be positive");
-  if (s.k > s.n) throw std::invalid_argument(where + "k must not exceed n");
-  if (s.n > (std::size_t{1} << 24))
-    throw std::invalid_argument(where + "n above 2^24 is not supported");
-  if (!(s.noise >= 0.0 && s.noise < 0.5))
-    throw std::invalid_argument(where + "noise rate p must be in [0, 0.5)");
+  // The message is built only on the throwing path: solvers and generators call this per call.
+  const auto fail = [&s](const std::string& why) {
+    throw std::invalid_argument(std::string("sutro::tasks::") + to_string(s.kind) + "(n=" + std::to_string(s.n) +
+                                ", k=" + std::to_string(s.k) + ", p=" + std::to_string(s.noise) + "): " + why);
+  };
+  if (s.n == 0) fail("n must be positive");
+  if (s.k == 0) fail("k must be positive");
+  if (s.k > s.n) fail("k must not exceed n");
+  if (s.n > (std::size_t{1} << 24)) fail("n above 2^24 is not supported");
+  if (!(s.noise >= 0.0 && s.noise < 0.5)) fail("noise rate p must be in [0, 0.5)");
   if (s.threshold != threshold_k_minus_1) {
-    if (s.kind != task_kind::threshold)
-      throw std::invalid_argument(where + "a threshold t applies only to sparse_threshold");
+    if (s.kind != task_kind::threshold) fail("a threshold t applies only to sparse_threshold");
     const auto k = static_cast<std::int64_t>(s.k);
-    if (s.threshold < -k || s.threshold > k)
-      throw std::invalid_argument(where + "threshold t=" + std::to_string(s.threshold) + " must be in [-k, k]");
+    if (s.threshold < -k || s.threshold > k) fail("threshold t=" + std::to_string(s.threshold) + " must be in [-k, k]");
   }
 }
 
