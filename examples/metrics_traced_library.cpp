@@ -53,12 +53,13 @@ int main() {
     sutro::nn::traced_mlp<float> net({.inputs = n, .hidden = {200}}, 1, t);
     net.reserve(batch);
     const float loss = net.loss_and_gradient(x, y, batch, sutro::nn::loss::hinge);
-    net.sgd_step(0.1, 0.01);
+    const auto rule = sutro::optim::sgd(0.1, 0.01);
+    auto traced_state = net.init_state(rule);
+    net.step(rule, traced_state);  // optim::sgd's own loops, recorded
     print("mlp 20-200-1 step, batch 32 (scalar kernels)", t, 4);
 
     sutro::nn::mlp<float> ref({.inputs = n, .hidden = {200}}, 1);  // untraced, the build's best kernels
     const float ref_loss = ref.loss_and_gradient(x, y, batch, sutro::nn::loss::hinge);
-    const auto rule = sutro::optim::sgd(0.1, 0.01);
     auto state = rule.init(ref.params());
     rule.update_and_apply(ref.grads(), state, ref.params());
     auto traced_params = net.params();  // reading them back is traced too

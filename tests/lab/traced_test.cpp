@@ -69,8 +69,8 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
   const std::vector<lab::method> methods = {
       lab::from_solver(solvers::gf2_elimination{}), lab::from_solver(solvers::gf2_general{}),
       lab::from_solver(solvers::robust_gf2{}),
-      lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), {.epochs = 2, .traced_sgd_lr = 0.1, .traced_sgd_weight_decay = 0.01}),
-      lab::mlp_method("egd_mlp", optim::egd(0.1, 0.01), {.epochs = 2}), guess};
+      lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), {.epochs = 2, .trace_bytedmd = true}),
+      lab::mlp_method("egd_mlp", optim::egd(0.1, 0.01), {.epochs = 2, .trace_bytedmd = true}), guess};
   for (std::size_t i = 0; i + 1 < methods.size(); ++i) CHECK(methods[i].traced_run);
   CHECK(!guess.traced_run);
   const auto rep = lab::run(c, methods);
@@ -93,14 +93,15 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
     CHECK(r.data_movement.at("bytedmd_trace") > 0);
     CHECK(r.data_movement.at("energy_j") > 0);
   }
-  // sgd's trace has the update in it: 2 reads and 2 writes per parameter more than egd's.
+  // Both MLP traces are their whole (2-epoch) training, each optimizer's own update included.
   const auto& sgd = rep.summaries[3];
   const auto& egd = rep.summaries[4];
-  const double params = 20 * 200 + 200 + 200 + 1;
-  CHECK(sgd.data_movement.at("reads") - egd.data_movement.at("reads") == 2 * params);
-  CHECK(sgd.data_movement.at("writes") - egd.data_movement.at("writes") == 2 * params);
-  CHECK(sgd.trace.find("SGD update") != std::string::npos);
-  CHECK(egd.trace.find("not traced") != std::string::npos);
+  CHECK(sgd.data_movement.at("reads") != egd.data_movement.at("reads"));
+  CHECK(sgd.data_movement.at("sample_scale") == 1.0);
+  for (const auto* s : {&sgd, &egd}) {
+    CHECK(s->trace.find("the rule's own update") != std::string::npos);
+    CHECK(s->trace.find("every epoch recorded") != std::string::npos);
+  }
 
   std::ostringstream table;
   lab::print_table(table, rep);
@@ -168,8 +169,10 @@ TEST_CASE("lab: every method of the main demo has a traced run", "[lab][traced]"
       lab::from_solver(solvers::exhaustive({.max_samples = 19}), "exhaustive m=19"),
       lab::from_solver(solvers::sum_correlation{}, "", {tasks::task_kind::sum}),
       lab::from_solver(solvers::sum_least_squares{}, "", {tasks::task_kind::sum}),
-      lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), {.traced_sgd_lr = 0.1, .traced_sgd_weight_decay = 0.01}),
-      lab::mlp_method("egd_mlp", optim::egd(0.1, 0.01))};
+      lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01)),
+      lab::mlp_method("adam_mlp", optim::adam(0.01, 0.9, 0.999, 1e-8, 0.01)),
+      lab::mlp_method("egd_mlp", optim::egd(0.1, 0.01)),
+      lab::mlp_method("muon_mlp", optim::muon(0.02, 0.95, 0.01))};
   for (const auto& m : demo) {
     INFO(m.name);
     CHECK(m.traced_run);
@@ -198,4 +201,42 @@ TEST_CASE("lab: robust_gf2's traced run is the solver's own solve with its optio
     CHECK(rep.metrics.at("reads") == double(t.reads()));
     CHECK(rep.metrics.at("writes") == double(t.writes()));
   }
+}
+
+TEST_CASE("lab: MLP traced runs are the whole training, per optimizer; a sample is declared and scaled",
+          "[lab][traced]") {
+  auto c = lab::challenge();
+  c.repeats = 1;
+  c.seeds = {42};
+  c.train = 200;
+  const lab::mlp_method_options whole{.hidden = {32}, .epochs = 6, .stop_accuracy = 2.0};  // never stops early
+  const auto rep = lab::run(c, {lab::mlp_method("sgd", optim::sgd(0.1, 0.01), whole),
+                                lab::mlp_method("adam", optim::adam(0.01, 0.9, 0.999, 1e-8, 0.01), whole),
+                                lab::mlp_method("egd", optim::egd(0.1, 0.01), whole),
+                                lab::mlp_method("muon", optim::muon(0.02, 0.95, 0.01), whole)});
+  REQUIRE(rep.summaries.size() == 4);
+  // Same network, data and epochs: the four differ by what their optimizers move.
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = i + 1; j < 4; ++j) {
+      INFO(rep.summaries[i].method << " vs " << rep.summaries[j].method);
+      CHECK(rep.summaries[i].data_movement.at("reads") != rep.summaries[j].data_movement.at("reads"));
+      CHECK(rep.summaries[i].data_movement.at("dmd") != rep.summaries[j].data_movement.at("dmd"));
+    }
+  for (const auto& s : rep.summaries) {
+    INFO(s.method);
+    CHECK(s.trace.find("6 epochs") != std::string::npos);
+    CHECK(s.trace.find("ByteDMD-tr not measured") != std::string::npos);
+    CHECK(s.data_movement.count("bytedmd_trace") == 0);
+  }
+  // Every 2nd epoch of 6: epochs 1, 3, 5 recorded, additive metrics doubled, means not.
+  auto sampled_opts = whole;
+  sampled_opts.trace_every_epochs = 2;
+  const auto sampled = lab::run(c, {lab::mlp_method("sgd", optim::sgd(0.1, 0.01), sampled_opts)});
+  const auto& s = sampled.summaries[0];
+  CHECK(s.data_movement.at("sample_scale") == 2.0);
+  CHECK(s.trace.find("SAMPLED: 1 epoch in 2 (3 of 6)") != std::string::npos);
+  const double ratio = s.data_movement.at("reads") / rep.summaries[0].data_movement.at("reads");
+  CHECK(ratio > 0.8);
+  CHECK(ratio < 1.25);
+  CHECK(lab::to_json(sampled).find("\"sample_scale\": 2") != std::string::npos);
 }

@@ -1,4 +1,4 @@
-// nn::traced_mlp: the traced forward, backward and SGD step give the untraced
+// nn::traced_mlp: the traced forward, backward and optimizer step give the untraced
 // results bit for bit (against the build's default kernels), count exactly the
 // element accesses a hand count predicts, and offer no way to a raw pointer.
 #include <cmath>
@@ -89,7 +89,8 @@ TEST_CASE("traced mlp: loss, gradients and SGD step bit-identical to the untrace
             const auto rule = sutro::optim::sgd(0.1, 0.01);
             auto state = rule.init(ref.params());
             rule.update_and_apply(ref.grads(), state, ref.params());
-            net.sgd_step(0.1, 0.01);
+            auto traced_state = net.init_state(rule);
+            net.step(rule, traced_state);
             CHECK(same_bits(net.params(), ref.flat_params(), ref.parameter_count()));
             CHECK(same_bits(net.grads(), ref.flat_grads(), ref.parameter_count()));
           }
@@ -128,7 +129,9 @@ TEST_CASE("traced mlp: SGD step hand count and release", "[nn][traced]") {
   mem::trace t;
   nn::traced_mlp<float> net({.inputs = 4, .hidden = {5}}, 2, t);
   const std::size_t n = net.parameter_count();
-  net.sgd_step(0.1, 0.0);
+  const auto rule = sutro::optim::sgd(0.1, 0.0);
+  auto state = net.init_state(rule);
+  net.step(rule, state);  // one fused pass: read u and W, write both
   CHECK(t.reads() == 2 * n);
   CHECK(t.writes() == 2 * n);
   std::unique_ptr<nn::mlp<float>> plain = std::move(net).release();

@@ -39,9 +39,12 @@ struct traced_report {
 };
 
 /// A trace as the lab wants it: the given granularity, cold accesses
-/// separate, writes counted, events kept (for ByteDMD-tr).
-inline memory::trace lab_trace(memory::granularity unit) {
-  return memory::trace({.unit = unit, .cold = memory::cold_policy::separate, .count_writes = true, .keep_events = true});
+/// separate, writes counted, events kept for ByteDMD-tr unless told not to
+/// (16 bytes an access: a whole training's trace would not fit; its
+/// ByteDMD-tr is then not measured, and reported as such).
+inline memory::trace lab_trace(memory::granularity unit, bool keep_events = true) {
+  return memory::trace(
+      {.unit = unit, .cold = memory::cold_policy::separate, .count_writes = true, .keep_events = keep_events});
 }
 
 /// ByteDMD's stack rules on a recorded memory trace: every recorded access is

@@ -6,9 +6,11 @@
 //   auto sgd = sutro::lab::mlp_method("sgd_mlp", sutro::optim::sgd(0.1, 0.01));
 //   auto egd = sutro::lab::mlp_method("egd_mlp", sutro::optim::egd(0.1, 0.01));
 //   auto rep = sutro::lab::run(sutro::lab::challenge(), {sgd, egd});
-//   // sgd's traced run includes its update: {.traced_sgd_lr = 0.1, .traced_sgd_weight_decay = 0.01}
+//   // traced runs: the whole training recorded; {.trace_every_epochs = 4} records a declared sample
 
 #include <algorithm>
+#include <cstdio>
+#include <stdexcept>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -19,7 +21,6 @@
 #include "sutro/lab/method.hpp"
 #include "sutro/lab/data_movement.hpp"
 #include "sutro/nn/mlp.hpp"
-#include "sutro/nn/traced.hpp"
 #include "sutro/nn/train.hpp"
 
 namespace sutro::lab {
@@ -31,45 +32,70 @@ struct mlp_method_options {
   std::uint64_t seed = 1;         ///< initialization and shuffling
   double validation_fraction = 0.2;  ///< last rows of the training set, for early stopping
   double stop_accuracy = 0.95;    ///< stop once validation accuracy reaches it
-  /// The traced run (lab::method::traced_run) is one loss_and_gradient of the
-  /// first `batch` fit rows on an nn::traced_mlp at initialization; with
-  /// traced_sgd_lr > 0 it also takes nn::traced_mlp::sgd_step(traced_sgd_lr,
-  /// traced_sgd_weight_decay) (set them to the rule's when the rule is optim::sgd;
-  /// other rules' updates are not traced, and the trace description says so).
-  double traced_sgd_lr = 0.0;
-  double traced_sgd_weight_decay = 0.0;
+  /// The traced run (lab::method::traced_run) is the same training under
+  /// nn::train_traced: every epoch's batches, forward, backward, the rule's own
+  /// update and the validation pass, recorded. 1 records the whole training; k > 1
+  /// is a declared sample: epochs 1, 1 + k, 1 + 2k, ... are recorded, and the
+  /// additive metrics (accesses, reads, writes, DMD, ByteDMD-tr, energy) are
+  /// scaled by epochs run / epochs recorded; the trace's description and the
+  /// metric "sample_scale" say so.
+  std::size_t trace_every_epochs = 1;
+  /// Keep the trace's events for ByteDMD-tr (16 bytes an access, about 0.4 GB
+  /// an epoch of the group's harness); off, ByteDMD-tr is reported as not measured.
+  bool trace_bytedmd = false;
 };
+
+namespace detail {
+// The metrics that add up over epochs (lab/data_movement.hpp's keys).
+inline bool additive_metric(const std::string& key) {
+  return key == "accesses" || key == "reads" || key == "writes" || key == "dmd" || key == "energy_j" ||
+         key == "bytedmd_trace";
+}
+
+struct mlp_split {
+  nn::dataset_view<float> fit, validation;
+};
+
+inline mlp_split split_for_mlp(const problem& p, const mlp_method_options& o) {
+  if (p.spec.enc != tasks::encoding::plus_minus_one)
+    throw std::invalid_argument("sutro::lab::mlp_method: needs the +-1 encoding (hinge loss on +-1 labels)");
+  const auto& d = p.train_dense;
+  const std::size_t n = d.spec.n, m = d.count;
+  const auto held = static_cast<std::size_t>(static_cast<double>(m) * o.validation_fraction);
+  const std::size_t fit = m - held;
+  if (fit == 0 || held == 0)
+    throw std::invalid_argument("sutro::lab::mlp_method: " + std::to_string(m) +
+                                " training rows leave no fit or validation rows");
+  return {{std::span<const float>(d.x.data(), fit * n), std::span<const float>(d.y.data(), fit), n},
+          {std::span<const float>(d.x.data() + fit * n, held * n), std::span<const float>(d.y.data() + fit, held), n}};
+}
+
+inline nn::train_options mlp_train_options(const mlp_method_options& o) {
+  nn::train_options t;
+  t.epochs = o.epochs;
+  t.batch = o.batch;
+  t.seed = o.seed;
+  t.loss_kind = nn::loss::hinge;
+  t.solve_accuracy = o.stop_accuracy;
+  return t;
+}
+}  // namespace detail
 
 /// Sparse parity (+-1 encoding) with hinge loss, as in the group's harness.
 template <class Rule>
 method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
+  if (o.trace_every_epochs == 0)
+    throw std::invalid_argument("sutro::lab::mlp_method: trace_every_epochs must be positive");
   method out_method{
       std::move(name),
       [rule, o](const problem& p) {
-        if (p.spec.enc != tasks::encoding::plus_minus_one)
-          throw std::invalid_argument("lab::mlp_method: needs the +-1 encoding (hinge loss on +-1 labels)");
-        const auto& d = p.train_dense;
-        const std::size_t n = d.spec.n, m = d.count;
-        const auto held = static_cast<std::size_t>(static_cast<double>(m) * o.validation_fraction);
-        const std::size_t fit = m - held;
-        if (fit == 0 || held == 0)
-          throw std::invalid_argument("lab::mlp_method: " + std::to_string(m) +
-                                      " training rows leave no fit or validation rows");
-        const nn::dataset_view<float> train_set{std::span<const float>(d.x.data(), fit * n),
-                                                std::span<const float>(d.y.data(), fit), n};
-        const nn::dataset_view<float> val_set{std::span<const float>(d.x.data() + fit * n, held * n),
-                                              std::span<const float>(d.y.data() + fit, held), n};
+        const auto split = detail::split_for_mlp(p, o);
+        const std::size_t n = p.train_dense.spec.n;
         auto net = std::make_shared<nn::mlp<float>>(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed);
-        nn::train_options t;
-        t.epochs = o.epochs;
-        t.batch = o.batch;
-        t.seed = o.seed;
-        t.loss_kind = nn::loss::hinge;
-        t.solve_accuracy = o.stop_accuracy;
-        (void)nn::train(*net, rule, train_set, val_set, t);
+        (void)nn::train(*net, rule, split.fit, split.validation, detail::mlp_train_options(o));
         method_output out;
         out.status = solvers::solve_status::failed;  // names no subset
-        out.samples_used = m;
+        out.samples_used = p.train_dense.count;
         out.predict = [net, n](const float* row) {
           float f = 0;
           net->forward(std::span<const float>(row, n), 1, std::span<float>(&f, 1));
@@ -78,24 +104,39 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
         return out;
       },
       {tasks::task_kind::parity}};
-  out_method.traced_run = [o](const problem& p) {
-    const auto& d = p.train_dense;
-    const std::size_t n = d.spec.n;
-    const auto held = static_cast<std::size_t>(static_cast<double>(d.count) * o.validation_fraction);
-    const std::size_t b = std::min(o.batch, d.count - held);
-    if (b == 0) throw std::invalid_argument("lab::mlp_method: no rows for the traced run");
-    auto t = lab_trace(memory::granularity::element);
-    nn::traced_mlp<float> net(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed, t);
-    net.reserve(b);  // sizing the work buffers is not part of a step
-    (void)net.loss_and_gradient(std::span<const float>(d.x.data(), b * n), std::span<const float>(d.y.data(), b), b,
-                                nn::loss::hinge);
-    if (o.traced_sgd_lr > 0) net.sgd_step(o.traced_sgd_lr, o.traced_sgd_weight_decay);
-    return measure(t,
-                   std::string("nn::traced_mlp (scalar kernels, one key per 4-byte float): one training step at "
-                               "initialization on a batch of ") +
-                       std::to_string(o.batch) + ": forward + backward" +
-                       (o.traced_sgd_lr > 0 ? " + SGD update" : " (the optimizer's update is not traced)"),
-                   4);
+  out_method.traced_run = [rule, o](const problem& p) {
+    const auto split = detail::split_for_mlp(p, o);
+    const std::size_t n = p.train_dense.spec.n;
+    nn::mlp<float> net(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed);
+    auto t = lab_trace(memory::granularity::element, o.trace_bytedmd);
+    const auto rec = nn::train_traced(net, rule, split.fit, split.validation, detail::mlp_train_options(o), t,
+                                      o.trace_every_epochs);
+    const std::size_t run = rec.result.epochs;
+    std::string what = "nn::train_traced, the timed training under the recording policy (scalar kernels, one key "
+                       "per 4-byte float): " +
+                       std::to_string(run) + " epochs of batches of " + std::to_string(o.batch) +
+                       ", forward + backward + " +
+                       (rec.update_recorded ? std::string("the rule's own update")
+                                            : std::string("apply (the rule's update takes no access policy: "
+                                                          "not recorded)")) +
+                       " + validation";
+    const double scale =
+        rec.epochs_recorded == 0 ? 1.0 : static_cast<double>(run) / static_cast<double>(rec.epochs_recorded);
+    if (rec.epochs_recorded < run) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.2f", scale);
+      what += "; SAMPLED: 1 epoch in " + std::to_string(o.trace_every_epochs) + " (" +
+              std::to_string(rec.epochs_recorded) + " of " + std::to_string(run) +
+              ") recorded, accesses/DMD/ByteDMD-tr/energy scaled x" + buf + ", means as recorded";
+    } else {
+      what += ", every epoch recorded";
+    }
+    if (!o.trace_bytedmd) what += "; ByteDMD-tr not measured (trace_bytedmd off: events not kept)";
+    traced_report r = measure(t, std::move(what), 4);
+    for (auto& [key, value] : r.metrics)
+      if (detail::additive_metric(key)) value *= scale;
+    r.metrics["sample_scale"] = scale;
+    return r;
   };
   return out_method;
 }

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "sutro/nn/access.hpp"
 #include "sutro/nn/activation.hpp"
 #include "sutro/nn/init.hpp"
 #include "sutro/nn/kernels.hpp"
@@ -49,113 +50,6 @@ struct mlp_config {
 template <class T, class Alloc>
 class traced_mlp;
 
-namespace detail {
-/// The MLP's normal mode: raw pointers, the kernels of the build's default backend.
-struct direct_access {
-  template <class U>
-  static U* h(U* p) noexcept { return p; }
-  template <class T>
-  static void fill_zero(T* p, std::size_t n) { std::fill_n(p, n, T(0)); }
-  template <class T>
-  static void copy(const T* from, std::size_t n, T* to) { std::copy_n(from, n, to); }
-  template <class T>
-  static void dense_forward(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b, T* out) {
-    kernels::dense_forward(r, fi, fo, in, W, b, out);
-  }
-  template <class T>
-  static void dense_forward_relu(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b,
-                                 T* out) {
-    kernels::dense_forward_relu(r, fi, fo, in, W, b, out);
-  }
-  template <class T>
-  static void activate(activation a, std::size_t n, T* z) { nn::activate(a, std::span<T>(z, n)); }
-  template <class T>
-  static void dense_dot_rows(std::size_t r, std::size_t n, const T* in, const T* w, T bias, T* out) {
-    kernels::dense_dot_rows(r, n, in, w, bias, out);
-  }
-  template <class T>
-  static void relu_output_backward(const std::size_t* rows, std::size_t nr, std::size_t n, const T* g, const T* a,
-                                   const T* w, T* delta, T* gw, T* gb) {
-    kernels::relu_output_backward(rows, nr, n, g, a, w, delta, gw, gb);
-  }
-  template <class T>
-  static void dense_weight_grad(const std::size_t* rows, std::size_t nr, std::size_t fi, std::size_t fo, const T* in,
-                                const T* delta, T* gW) {
-    kernels::dense_weight_grad(rows, nr, fi, fo, in, delta, gW);
-  }
-  template <class T>
-  static void axpy(std::size_t n, T a, const T* x, T* y) { kernels::axpy(n, a, x, y); }
-  template <class T>
-  static T dot(std::size_t n, const T* x, const T* y) { return kernels::dot(n, x, y); }
-  template <class T>
-  static void multiply_by_derivative(activation a, std::size_t n, const T* y, T* d) {
-    nn::multiply_by_derivative(a, n, y, d);
-  }
-};
-
-/// Traced mode: every element access of the MLP's buffers and of the caller's
-/// inputs goes through memory::traced_accessor, into the scalar kernel bodies.
-struct traced_access {
-  memory::trace* sink;
-  template <class U>
-  using H = memory::accessed_ptr<U, memory::traced_accessor<U>>;
-  template <class U>
-  H<U> h(U* p) const {
-    return {p, memory::traced_accessor<U>{sink}};
-  }
-  template <class T>
-  void fill_zero(T* p, std::size_t n) const {
-    const auto d = h(p);
-    for (std::size_t i = 0; i < n; ++i) d[i] = T(0);
-  }
-  template <class T>
-  void copy(const T* from, std::size_t n, T* to) const {
-    const auto s = h(from);
-    const auto d = h(to);
-    for (std::size_t i = 0; i < n; ++i) d[i] = T(s[i]);
-  }
-  template <class T>
-  void dense_forward(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b, T* out) const {
-    kernels::any::dense_forward<T, H<const T>, H<const T>, H<const T>, H<T>>(r, fi, fo, h(in), h(W), h(b), h(out));
-  }
-  template <class T>
-  void dense_forward_relu(std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b,
-                          T* out) const {
-    kernels::any::dense_forward_relu<T, H<const T>, H<const T>, H<const T>, H<T>>(r, fi, fo, h(in), h(W), h(b),
-                                                                                  h(out));
-  }
-  template <class T>
-  void activate(activation a, std::size_t n, T* z) const { kernels::any::activate<T>(a, n, h(z)); }
-  template <class T>
-  void dense_dot_rows(std::size_t r, std::size_t n, const T* in, const T* w, T bias, T* out) const {
-    kernels::any::dense_dot_rows<T, H<const T>, H<const T>, H<T>>(r, n, h(in), h(w), bias, h(out));
-  }
-  template <class T>
-  void relu_output_backward(const std::size_t* rows, std::size_t nr, std::size_t n, const T* g, const T* a,
-                            const T* w, T* delta, T* gw, T* gb) const {
-    kernels::any::relu_output_backward<T, const std::size_t*, H<const T>, H<const T>, H<const T>, H<T>, H<T>, H<T>>(
-        rows, nr, n, h(g), h(a), h(w), h(delta), h(gw), h(gb));
-  }
-  template <class T>
-  void dense_weight_grad(const std::size_t* rows, std::size_t nr, std::size_t fi, std::size_t fo, const T* in,
-                         const T* delta, T* gW) const {
-    kernels::any::dense_weight_grad<T, const std::size_t*, H<const T>, H<const T>, H<T>>(rows, nr, fi, fo, h(in),
-                                                                                       h(delta), h(gW));
-  }
-  template <class T>
-  void axpy(std::size_t n, T a, const T* x, T* y) const {
-    kernels::any::axpy<T, H<const T>, H<T>>(n, a, h(x), h(y));
-  }
-  template <class T>
-  T dot(std::size_t n, const T* x, const T* y) const {
-    return kernels::any::dot<T, H<const T>, H<const T>>(n, h(x), h(y));
-  }
-  template <class T>
-  void multiply_by_derivative(activation a, std::size_t n, const T* y, T* d) const {
-    kernels::any::multiply_by_derivative<T, H<const T>, H<T>>(a, n, h(y), h(d));
-  }
-};
-}  // namespace detail
 
 template <class T = float, class Alloc = backend_allocator_t<default_backend, T>>
 class mlp {
@@ -231,13 +125,13 @@ class mlp {
 
   /// out[b] = network(x row b); x is (batch x inputs) row-major.
   void forward(std::span<const T> x, std::size_t batch, std::span<T> out) {
-    forward_in(detail::direct_access{}, x, batch, out);
+    forward_in(direct_access{}, x, batch, out);
   }
 
   /// Mean loss over the batch; grads() receive its gradient. Non-finite
   /// outputs give a non-finite loss (the trainer reports divergence).
   T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
-    return loss_and_gradient_in(detail::direct_access{}, x, y, batch, kind);
+    return loss_and_gradient_in(direct_access{}, x, y, batch, kind);
   }
 
   /// Gradient of sum_b dloss_df[b] * f[b] for the batch of the last forward().
@@ -247,25 +141,14 @@ class mlp {
       throw std::invalid_argument("mlp::backward: " + std::to_string(dloss_df.size()) +
                                   " output gradients for a batch of " + std::to_string(batch));
     std::copy_n(dloss_df.data(), batch, df_.data());
-    backward_impl(detail::direct_access{}, x.data(), batch);
+    backward_impl(direct_access{}, x.data(), batch);
   }
 
- private:
-  template <class, class>
-  friend class traced_mlp;
-
-  void check_batch(std::span<const T> x, std::size_t batch, const char* what) {
-    if (x.size() < batch * cfg_.inputs)
-      throw std::invalid_argument(std::string("mlp::") + what + ": input holds " +
-                                  std::to_string(x.size()) + " values, need batch " +
-                                  std::to_string(batch) + " x " + std::to_string(cfg_.inputs) +
-                                  " inputs");
-    reserve(batch);
-  }
-
-  // The passes are written once over an access mode (detail::direct_access:
-  // raw pointers and the build's best kernels; detail::traced_access: every
-  // element through a traced accessor and the scalar kernel bodies).
+  // The passes are written once over an access policy (nn/access.hpp):
+  // direct_access (raw pointers, the build's best kernels: what the calls
+  // above run) or traced_access (every element through a traced accessor and
+  // the scalar kernel bodies, same bits). nn::train_traced runs the training
+  // loop, and with it these, under the recording policy.
   template <class Mode>
   void forward_in(const Mode& m, std::span<const T> x, std::size_t batch, std::span<T> out) {
     check_batch(x, batch, "forward");
@@ -295,6 +178,19 @@ class mlp {
     }
     backward_impl(m, x.data(), batch);
     return total * inv;
+  }
+
+ private:
+  template <class, class>
+  friend class traced_mlp;
+
+  void check_batch(std::span<const T> x, std::size_t batch, const char* what) {
+    if (x.size() < batch * cfg_.inputs)
+      throw std::invalid_argument(std::string("mlp::") + what + ": input holds " +
+                                  std::to_string(x.size()) + " values, need batch " +
+                                  std::to_string(batch) + " x " + std::to_string(cfg_.inputs) +
+                                  " inputs");
+    reserve(batch);
   }
 
   // z[b, :] = bias + sum_i in[b, i] W[i, :], then the activation, per layer.

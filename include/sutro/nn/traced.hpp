@@ -1,5 +1,5 @@
 #pragma once
-// nn::traced_mlp: an MLP whose forward pass, backward pass and SGD step record
+// nn::traced_mlp: an MLP whose forward pass, backward pass and optimizer steps record
 // every element they read or write in a memory::trace, for measuring the data
 // movement of the library's own network code. It owns the network and hands
 // out no pointer (parameters are memory::view objects with the traced
@@ -9,12 +9,14 @@
 //   sutro::memory::trace t;                                  // element granularity: one key per float
 //   sutro::nn::traced_mlp<float> net({.inputs = 20, .hidden = {200}}, /*seed*/ 1, t);
 //   float l = net.loss_and_gradient(x, y, 32, sutro::nn::loss::hinge);
-//   net.sgd_step(0.1, 0.01);                                 // = optim::sgd(0.1, 0.01)'s update
+//   auto rule = sutro::optim::sgd(0.1, 0.01);
+//   auto state = net.init_state(rule);
+//   net.step(rule, state);                                   // the rule's own loops, recorded
 //   auto plain = std::move(net).release();                   // std::unique_ptr<mlp<float>>
 //
 // Counted: each read and write of an element of the parameters, gradients,
-// activations, deltas, outputs, loss gradients, and of the caller's x, y and
-// out spans. Not counted: accumulators and locals (registers), the list of
+// activations, deltas, outputs, loss gradients, of the caller's x, y and
+// out spans, and of the optimizer's state and scratch. Not counted: accumulators and locals (registers), the list of
 // active sample indices (bookkeeping), and sizing the work buffers (reserve()
 // zero-fills them once, before any pass). Results are bit-identical to the
 // untraced scalar backend; the simd kernels sum in the same order, so they
@@ -29,7 +31,9 @@
 
 #include "sutro/memory/accessor.hpp"
 #include "sutro/memory/trace.hpp"
+#include "sutro/nn/access.hpp"
 #include "sutro/nn/mlp.hpp"
+#include "sutro/nn/train.hpp"
 
 namespace sutro::nn {
 
@@ -63,21 +67,17 @@ class traced_mlp {
     return net_->loss_and_gradient_in(mode_, x, y, batch, kind);
   }
 
-  /// W -= lr (g + wd W), with the arithmetic of optim::sgd(lr, wd)'s fused
-  /// step (the gradient buffer ends up holding the update, as there): per
-  /// element one read of g and of W, one write of each.
-  void sgd_step(double lr, double weight_decay = 0.0) {
-    const auto p = mode_.h(net_->flat_params().data());
-    const auto g = mode_.h(net_->flat_grads().data());
-    const T d = static_cast<T>(weight_decay), f = static_cast<T>(-lr);
-    for (std::size_t i = 0, n = net_->parameter_count(); i < n; ++i) {
-      T v = g[i];
-      const T w = p[i];
-      if (weight_decay != 0.0) v = kernels::any::fmadd(d, w, v);  // fused there too (contracted)
-      v = v * f;
-      g[i] = v;
-      p[i] = w + v;
-    }
+  /// The state `rule` keeps for this network (setup: not recorded).
+  template <class Rule>
+  [[nodiscard]] auto init_state(const Rule& rule) const {
+    return rule.init(net_->params());
+  }
+  /// One update by `rule`, the code train() runs, under the recording policy:
+  /// the rule's own loops are recorded when it takes the policy
+  /// (update_recorded_v; every sutro::optim rule does), the apply always.
+  template <class Rule, class State>
+  void step(const Rule& rule, State& state) {
+    detail::apply_rule(rule, state, *net_, mode_);
   }
 
   /// Ends tracing and gives the network back.
@@ -88,7 +88,7 @@ class traced_mlp {
     return flat_view(s.data(), s.size(), memory::traced_accessor<T>{mode_.sink});
   }
   std::unique_ptr<network> net_;
-  detail::traced_access mode_;
+  traced_access mode_;
 };
 
 }  // namespace sutro::nn

@@ -9,6 +9,12 @@
 //                                  {.epochs = 100, .batch = 32, .seed = 1});
 //   if (result.status == sutro::nn::train_status::solved) use(result.epochs_to_solve);
 //
+//   sutro::memory::trace t;                                 // the same run, recorded:
+//   auto rec = sutro::nn::train_traced(net2, rule, train_set, test_set, options, t);
+//   // rec.result == result, the same weights bit for bit; t holds every element
+//   // read and write of every epoch: batches, forward, backward, the rule's update,
+//   // the divergence check and the per-epoch accuracy.
+//
 // Accuracy: sign agreement for classification (labels +-1), rounded
 // prediction == label for regression (sparse sum). An epoch is one pass over
 // the shuffled training set, the last batch possibly smaller.
@@ -25,8 +31,12 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "sutro/memory/trace.hpp"
+#include "sutro/nn/access.hpp"
 #include "sutro/nn/dataset.hpp"
 #include "sutro/nn/loss.hpp"
 #include "sutro/nn/mlp.hpp"
@@ -91,10 +101,11 @@ struct train_result {
   double seconds = 0.0;
 };
 
-/// Fraction of rows predicted right (see the header comment), in chunks.
-template <class T, class Alloc>
-double accuracy(mlp<T, Alloc>& net, dataset_view<T> data, target_kind target,
-                std::vector<T, Alloc>& out_buffer) {
+/// Fraction of rows predicted right (see the header comment), in chunks,
+/// under access policy m (nn/access.hpp).
+template <class T, class Alloc, class Mode>
+double accuracy_in(const Mode& m, mlp<T, Alloc>& net, dataset_view<T> data, target_kind target,
+                   std::vector<T, Alloc>& out_buffer) {
   if (data.features != net.inputs())
     throw std::invalid_argument("accuracy: data has " + std::to_string(data.features) +
                                 " features, network " + std::to_string(net.inputs()) + " inputs");
@@ -102,18 +113,27 @@ double accuracy(mlp<T, Alloc>& net, dataset_view<T> data, target_kind target,
   const std::size_t chunk = 256;
   out_buffer.resize(std::max(out_buffer.size(), chunk));
   std::size_t right = 0;
+  const auto out = m.h(static_cast<const T*>(out_buffer.data()));
+  const auto labels = m.h(data.y.data());
   for (std::size_t first = 0; first < data.rows(); first += chunk) {
     const std::size_t n = std::min(chunk, data.rows() - first);
-    net.forward(data.x.subspan(first * data.features, n * data.features), n,
-                std::span<T>(out_buffer.data(), n));
+    net.forward_in(m, data.x.subspan(first * data.features, n * data.features), n,
+                   std::span<T>(out_buffer.data(), n));
     for (std::size_t i = 0; i < n; ++i) {
-      const T f = out_buffer[i], y = data.y[first + i];
+      const T f = out[i], y = labels[first + i];
       const bool ok = target == target_kind::classification ? ((f >= T(0) ? T(1) : T(-1)) == y)
                                                             : (std::nearbyint(f) == y);
       right += ok ? 1 : 0;
     }
   }
   return static_cast<double>(right) / static_cast<double>(data.rows());
+}
+
+/// Fraction of rows predicted right (see the header comment), in chunks.
+template <class T, class Alloc>
+double accuracy(mlp<T, Alloc>& net, dataset_view<T> data, target_kind target,
+                std::vector<T, Alloc>& out_buffer) {
+  return accuracy_in(direct_access{}, net, data, target, out_buffer);
 }
 
 template <class T, class Alloc>
@@ -127,22 +147,64 @@ namespace detail {
 // grads and params share one layout, so applying is a flat add.
 // A rule that can fuse its last elementwise steps with the addition (optim's
 // chain) does so.
-template <class Rule, class State, class T, class Alloc>
-void apply_rule(const Rule& rule, State& state, mlp<T, Alloc>& net) {
-  if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params()); }) {
-    rule.update_and_apply(net.grads(), state, net.params());
-    return;
+// Under a recording policy the rule's own loops record when it takes the
+// policy as a last argument (sutro::optim's rules do); a rule that does not
+// runs raw, and update_recorded_v says so.
+template <class Rule, class State, class T, class Alloc, class Mode = direct_access>
+void apply_rule(const Rule& rule, State& state, mlp<T, Alloc>& net, const Mode& m = Mode{}) {
+  if constexpr (std::is_same_v<Mode, direct_access>) {
+    if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params()); }) {
+      rule.update_and_apply(net.grads(), state, net.params());
+      return;
+    }
+    rule.update(net.grads(), state, net.params());
+  } else {
+    if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params(), m); }) {
+      rule.update_and_apply(net.grads(), state, net.params(), m);
+      return;
+    } else if constexpr (requires { rule.update(net.grads(), state, net.params(), m); }) {
+      rule.update(net.grads(), state, net.params(), m);
+    } else {
+      rule.update(net.grads(), state, net.params());
+    }
   }
-  rule.update(net.grads(), state, net.params());
-  T* __restrict p = net.flat_params().data();
-  const T* __restrict g = net.flat_grads().data();
+  const handle_of<Mode, T> p = m.h(net.flat_params().data());
+  const handle_of<Mode, const T> g = m.h(static_cast<const T*>(net.flat_grads().data()));
   for (std::size_t i = 0, n = net.parameter_count(); i < n; ++i) p[i] += g[i];
 }
+
+// Runs every part of the training under direct_access.
+struct run_raw {
+  template <class F>
+  decltype(auto) operator()(std::size_t, F&& f) const { return f(direct_access{}); }
+};
+
+// Runs the parts of epochs 1, 1 + every, 1 + 2 every, ... under traced_access.
+struct run_sampled {
+  traced_access rec;
+  std::size_t every = 1;
+  [[nodiscard]] bool recorded(std::size_t epoch) const noexcept { return (epoch - 1) % every == 0; }
+  template <class F>
+  decltype(auto) operator()(std::size_t epoch, F&& f) const {
+    if (recorded(epoch)) return f(rec);
+    return f(direct_access{});
+  }
+};
 } // namespace detail
 
-template <class T, class Alloc, class Rule>
-train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
-                   dataset_view<T> test_set, const train_options& opt, const callbacks& cb = {}) {
+/// True when `rule`'s update records its own reads and writes under
+/// traced_access (it takes the policy as a last argument, as sutro::optim's
+/// rules do); otherwise train_traced records everything but the update.
+template <class Rule, class T = float, class Alloc = backend_allocator_t<default_backend, T>>
+inline constexpr bool update_recorded_v =
+    requires(const Rule& rule, mlp<T, Alloc>& net,
+             decltype(std::declval<const Rule&>().init(std::declval<mlp<T, Alloc>&>().params()))& state,
+             const traced_access& m) { rule.update(net.grads(), state, net.params(), m); };
+
+namespace detail {
+template <class T, class Alloc, class Rule, class Runner>
+train_result train_under(const Runner& run, mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+                         dataset_view<T> test_set, const train_options& opt, const callbacks& cb) {
   for (const auto* d : {&train_set, &test_set})
     if (d->features != net.inputs())
       throw std::invalid_argument("train: dataset rows have " + std::to_string(d->features) +
@@ -161,9 +223,10 @@ train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_s
   std::mt19937_64 rng(opt.seed);
 
   train_result res;
-  auto finite = [&] {
-    for (T v : net.flat_params())
-      if (!std::isfinite(v)) return false;
+  auto finite = [&](const auto& m) {
+    const auto p = m.h(static_cast<const T*>(net.flat_params().data()));
+    for (std::size_t i = 0, count = net.parameter_count(); i < count; ++i)
+      if (!std::isfinite(T(p[i]))) return false;
     return true;
   };
   bool stop = false;
@@ -173,13 +236,16 @@ train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_s
     std::size_t batches = 0;
     for (std::size_t first = 0; first < rows && !stop; first += opt.batch) {
       const std::size_t B = std::min(opt.batch, rows - first);
-      for (std::size_t b = 0; b < B; ++b) {
-        const auto r = train_set.row(order[first + b]);
-        std::copy(r.begin(), r.end(), xb.begin() + static_cast<std::ptrdiff_t>(b * n));
-        yb[b] = train_set.y[order[first + b]];
-      }
-      const T l = net.loss_and_gradient(std::span<const T>(xb.data(), B * n),
-                                        std::span<const T>(yb.data(), B), B, opt.loss_kind);
+      const T l = run(epoch, [&](const auto& m) {
+        const auto y_in = m.h(train_set.y.data());
+        const auto y_out = m.h(yb.data());
+        for (std::size_t b = 0; b < B; ++b) {
+          m.copy(train_set.row(order[first + b]).data(), n, xb.data() + b * n);
+          y_out[b] = T(y_in[order[first + b]]);
+        }
+        return net.loss_and_gradient_in(m, std::span<const T>(xb.data(), B * n), std::span<const T>(yb.data(), B), B,
+                                        opt.loss_kind);
+      });
       if (!std::isfinite(l)) {
         res.status = train_status::diverged;
         res.train_loss = static_cast<double>(l);
@@ -187,7 +253,7 @@ train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_s
         stop = true;
         break;
       }
-      detail::apply_rule(rule, state, net);
+      run(epoch, [&](const auto& m) { apply_rule(rule, state, net, m); });
       loss_sum += static_cast<double>(l);
       ++batches;
       if (cb.on_step && cb.on_step({epoch, res.steps, static_cast<double>(l)}) == action::stop) {
@@ -199,11 +265,12 @@ train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_s
     if (res.status == train_status::diverged) break;
     res.epochs = epoch;
     res.train_loss = batches ? loss_sum / static_cast<double>(batches) : 0.0;
-    if (!finite()) {
+    if (!run(epoch, finite)) {
       res.status = train_status::diverged;
       break;
     }
-    res.test_accuracy = accuracy(net, test_set, opt.target, eval_out);
+    res.test_accuracy =
+        run(epoch, [&](const auto& m) { return accuracy_in(m, net, test_set, opt.target, eval_out); });
     if (!res.epochs_to_milestone && res.test_accuracy >= opt.milestone_accuracy)
       res.epochs_to_milestone = epoch;
     if (!res.epochs_to_solve && res.test_accuracy >= opt.solve_accuracy) {
@@ -222,6 +289,39 @@ train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_s
   }
   res.seconds = std::chrono::duration<double>(clock::now() - start).count();
   return res;
+}
+} // namespace detail
+
+template <class T, class Alloc, class Rule>
+train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+                   dataset_view<T> test_set, const train_options& opt, const callbacks& cb = {}) {
+  return detail::train_under(detail::run_raw{}, net, rule, train_set, test_set, opt, cb);
+}
+
+struct traced_training {
+  train_result result;               ///< as train() returns it for the same arguments
+  std::size_t epochs_recorded = 0;   ///< epochs whose accesses are in the trace
+  bool update_recorded = false;      ///< the rule's own update is in the trace (update_recorded_v)
+};
+
+/// train() with the recording policy: the same code and the same result, bit
+/// for bit, and every element access of epochs 1, 1 + every_epochs, ... in
+/// `t` (every_epochs = 1: the whole training). Recorded per epoch: the batch
+/// gathers (reads of the training rows and labels), forward, loss, backward,
+/// the rule's update and apply, the divergence check over the parameters and
+/// the accuracy pass over test_set. Not recorded: shuffling the row order and
+/// the active-sample lists (index bookkeeping), and setup (buffers, rule.init).
+template <class T, class Alloc, class Rule>
+traced_training train_traced(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+                             dataset_view<T> test_set, const train_options& opt, memory::trace& t,
+                             std::size_t every_epochs = 1, const callbacks& cb = {}) {
+  if (every_epochs == 0) throw std::invalid_argument("sutro::nn::train_traced: every_epochs must be positive");
+  const detail::run_sampled run{traced_access{&t}, every_epochs};
+  traced_training out;
+  out.result = detail::train_under(run, net, rule, train_set, test_set, opt, cb);
+  for (std::size_t e = 1; e <= out.result.epochs; ++e) out.epochs_recorded += run.recorded(e) ? 1 : 0;
+  out.update_recorded = update_recorded_v<Rule, T, Alloc>;
+  return out;
 }
 
 } // namespace sutro::nn

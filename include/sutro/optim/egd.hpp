@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "sutro/nn/access.hpp"
+#include "sutro/nn/scalar/fma.hpp"
 #include "sutro/optim/polar.hpp"
 #include "sutro/optim/transform.hpp"
 
@@ -25,25 +27,31 @@ struct scale_by_egd {
       if (p.kind() == param_kind::matrix) ws.reserve(p.rows, p.cols);  // capacity only grows
     return ws;
   }
-  template <class T>
-  void update(tensors<T> u, polar_workspace& ws, tensors<T>) const {
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, polar_workspace& ws, tensors<T>, const Mode& m = Mode{}) const {
     for (const auto& t : u) {
+      const nn::handle_of<Mode, T> v = m.h(t.data);
       switch (t.kind()) {
         case param_kind::matrix:
-          polar_factor(t, ws, rcond);
+          polar_factor(t, ws, rcond, m);
           break;
         case param_kind::vector: {
           double sq = 0.0;
-          for (T v : t.span()) sq += static_cast<double>(v) * static_cast<double>(v);
+          for (std::size_t i = 0, n = t.size(); i < n; ++i) {
+            const auto x = static_cast<double>(T(v[i]));
+            sq = nn::kernels::any::fmadd(x, x, sq);
+          }
           if (sq > 0.0) {
             const T f = static_cast<T>(1.0 / std::sqrt(sq));
-            for (auto& v : t.span()) v *= f;
+            for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
           }
           break;
         }
-        case param_kind::scalar:
-          t.data[0] = static_cast<T>((t.data[0] > T(0)) - (t.data[0] < T(0)));
+        case param_kind::scalar: {
+          const T x = v[0];
+          v[0] = static_cast<T>((x > T(0)) - (x < T(0)));
           break;
+        }
       }
     }
   }

@@ -14,7 +14,9 @@
 #include <cstddef>
 #include <vector>
 
+#include "sutro/nn/access.hpp"
 #include "sutro/nn/kernels.hpp"
+#include "sutro/nn/scalar/fma.hpp"
 #include "sutro/optim/polar.hpp"
 #include "sutro/optim/transform.hpp"
 
@@ -27,9 +29,10 @@ struct newton_schulz_workspace {
 inline constexpr double muon_a = 3.4445, muon_b = -4.7750, muon_c = 2.0315;
 
 /// g <- NS5(g / ||g||_F) in place (computed in double on the wide side's
-/// transpose so that A is min(rows, cols) square).
-template <class T>
-void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t steps = 5) {
+/// transpose so that A is min(rows, cols) square), under access policy m.
+template <class T, class Mode = nn::direct_access>
+void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t steps = 5, const Mode& m = Mode{}) {
+  using nn::kernels::any::fmadd;
   const bool tall = g.rows > g.cols;
   const std::size_t r = tall ? g.cols : g.rows, c = tall ? g.rows : g.cols;  // X is r x c, r <= c
   if (r == 0) return;
@@ -37,51 +40,69 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   ws.a.resize(r * r);
   ws.b.resize(r * r);
   ws.y.resize(r * c);
-  double* x = ws.x.data();
-  double norm2 = 0.0;
-  for (std::size_t i = 0; i < g.rows; ++i)
-    for (std::size_t j = 0; j < g.cols; ++j) {
-      const double v = static_cast<double>(g(i, j));
-      norm2 += v * v;
-      x[tall ? j * c + i : i * c + j] = v;
-    }
-  const double inv = 1.0 / (std::sqrt(norm2) + 1e-7);
-  for (std::size_t i = 0; i < r * c; ++i) x[i] *= inv;
+  const nn::handle_of<Mode, T> gd = m.h(g.data);
+  {
+    const nn::handle_of<Mode, double> x = m.h(ws.x.data());
+    double norm2 = 0.0;
+    for (std::size_t i = 0; i < g.rows; ++i)
+      for (std::size_t j = 0; j < g.cols; ++j) {
+        const auto v = static_cast<double>(T(gd[i * g.cols + j]));
+        norm2 = fmadd(v, v, norm2);
+        x[tall ? j * c + i : i * c + j] = v;
+      }
+    const double inv = 1.0 / (std::sqrt(norm2) + 1e-7);
+    for (std::size_t i = 0; i < r * c; ++i) x[i] *= inv;
+  }
   double* A = ws.a.data();
   double* B = ws.b.data();
-  double* y = ws.y.data();
+  // Not restrict: the kernels below reach A and B through other pointers.
+  const auto Ah = m.h(A);
+  const auto Bh = m.h(B);
   for (std::size_t s = 0; s < steps; ++s) {
+    const double* x = ws.x.data();
+    double* y = ws.y.data();
     for (std::size_t i = 0; i < r; ++i)
-      for (std::size_t j = 0; j <= i; ++j) A[i * r + j] = A[j * r + i] = nn::kernels::dot(c, x + i * c, x + j * c);
+      for (std::size_t j = 0; j <= i; ++j) {
+        const double d = m.dot(c, x + i * c, x + j * c);
+        Ah[i * r + j] = d;
+        Ah[j * r + i] = d;
+      }
     // B = b A + c A A
     for (std::size_t i = 0; i < r; ++i) {
       double* bi = B + i * r;
-      for (std::size_t j = 0; j < r; ++j) bi[j] = muon_b * A[i * r + j];
-      for (std::size_t k = 0; k < r; ++k) nn::kernels::axpy(r, muon_c * A[i * r + k], A + k * r, bi);
+      for (std::size_t j = 0; j < r; ++j) Bh[i * r + j] = muon_b * double(Ah[i * r + j]);
+      for (std::size_t k = 0; k < r; ++k) m.axpy(r, muon_c * double(Ah[i * r + k]), static_cast<const double*>(A + k * r), bi);
     }
     // X = a X + B X: B X register-blocked, then a X added.
     ws.zeros.assign(c, 0.0);
-    nn::kernels::dense_forward(r, r, c, B, x, ws.zeros.data(), y);
-    for (std::size_t i = 0; i < r * c; ++i) y[i] += muon_a * x[i];
+    m.dense_forward(r, r, c, static_cast<const double*>(B), x, static_cast<const double*>(ws.zeros.data()), y);
+    {
+      const nn::handle_of<Mode, const double> xh = m.h(x);
+      const nn::handle_of<Mode, double> yh = m.h(y);
+      for (std::size_t i = 0; i < r * c; ++i) {
+        const double xi = xh[i], yi = yh[i];
+        yh[i] = fmadd(muon_a, xi, yi);
+      }
+    }
     std::swap(ws.x, ws.y);
-    x = ws.x.data();
-    y = ws.y.data();
   }
+  const nn::handle_of<Mode, const double> x = m.h(static_cast<const double*>(ws.x.data()));
   for (std::size_t i = 0; i < g.rows; ++i)
-    for (std::size_t j = 0; j < g.cols; ++j) g(i, j) = static_cast<T>(x[tall ? j * c + i : i * c + j]);
+    for (std::size_t j = 0; j < g.cols; ++j) gd[i * g.cols + j] = static_cast<T>(double(x[tall ? j * c + i : i * c + j]));
 }
 
 /// Newton-Schulz on matrices, scaled by sqrt(max(1, fan_out / fan_in)); others pass through.
 struct scale_by_newton_schulz {
   std::size_t steps = 5;
   template <class T> newton_schulz_workspace init(tensors<T>) const { return {}; }
-  template <class T>
-  void update(tensors<T> u, newton_schulz_workspace& ws, tensors<T>) const {
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, newton_schulz_workspace& ws, tensors<T>, const Mode& m = Mode{}) const {
     for (const auto& t : u) {
       if (t.kind() != param_kind::matrix) continue;
-      newton_schulz(t, ws, steps);
+      newton_schulz(t, ws, steps, m);
       const T f = static_cast<T>(std::sqrt(std::max(1.0, static_cast<double>(t.fan_out()) / static_cast<double>(t.fan_in()))));
-      for (auto& v : t.span()) v *= f;
+      const nn::handle_of<Mode, T> v = m.h(t.data);
+      for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
     }
   }
 };

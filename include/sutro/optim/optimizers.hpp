@@ -21,12 +21,12 @@ inline auto sgd(double lr, double wd = 0.0) { return chain(add_decayed_weights{w
 
 /// Heavy ball: m = beta m + g + wd W; W -= lr m.
 inline auto momentum(double lr, double beta = 0.9, double wd = 0.0) {
-  return chain(add_decayed_weights{wd}, trace{beta, false}, scale{-lr});
+  return chain(add_decayed_weights{wd}, accumulate_momentum{beta, false}, scale{-lr});
 }
 
 /// Nesterov: m = beta m + g'; W -= lr (g' + beta m), g' = g + wd W.
 inline auto nesterov(double lr, double beta = 0.9, double wd = 0.0) {
-  return chain(add_decayed_weights{wd}, trace{beta, true}, scale{-lr});
+  return chain(add_decayed_weights{wd}, accumulate_momentum{beta, true}, scale{-lr});
 }
 
 /// Adam with L2 regularization folded into the gradient (wd before the moments).
@@ -51,7 +51,7 @@ inline auto egd(double lr, double wd = 0.0) {
 
 /// Muon: Nesterov momentum, Newton-Schulz on matrices, W -= lr (O + wd W).
 inline auto muon(double lr, double beta = 0.95, double wd = 0.0) {
-  return chain(trace{beta, true}, scale_by_newton_schulz{}, add_decayed_weights{wd}, scale{-lr});
+  return chain(accumulate_momentum{beta, true}, scale_by_newton_schulz{}, add_decayed_weights{wd}, scale{-lr});
 }
 
 } // namespace sutro::optim

@@ -29,6 +29,7 @@
 #include "sutro/backend/traits.hpp"
 #include "sutro/memory/accounting_allocator.hpp"
 #include "sutro/memory/aligned_allocator.hpp"
+#include "sutro/nn/access.hpp"
 #include "sutro/nn/kernels.hpp"
 #include "sutro/nn/tensor.hpp"
 
@@ -172,207 +173,263 @@ inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
 /// go to w, eigenvectors to the rows of vt; e is scratch of n doubles.
 /// Scale `a` to entries of order 1 first (polar_factor divides by its largest
 /// diagonal entry): the rotations use sqrt(x^2 + y^2), not hypot.
-inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e) {
+///
+/// Written over an access policy (nn/access.hpp) so that EGD's recorded run
+/// is this code: every element is read into a local before the arithmetic
+/// that uses it, so both instantiations round alike.
+template <class Mode>
+void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e, const Mode& m) {
   if (n == 0) return;
-  double* d = w;
+  const auto d = m.h(w);
+  const auto E = m.h(e);
+  const auto A = m.h(a);
+  const auto Vt = m.h(vt);
   // V is addressed column-major: the input is symmetric, so this is the same
   // matrix, and tred2's inner loops (which run down columns) become unit-stride.
-  auto V = [&](std::size_t i, std::size_t j) -> double& { return a[j * n + i]; };
+  auto V = [&](std::size_t i, std::size_t j) -> decltype(auto) { return A[j * n + i]; };
   // tred2: Householder reduction to tridiagonal form.
-  for (std::size_t j = 0; j < n; ++j) d[j] = V(n - 1, j);
+  for (std::size_t j = 0; j < n; ++j) d[j] = double(V(n - 1, j));
   for (std::size_t i = n - 1; i > 0; --i) {
     double scale = 0.0, h = 0.0;
-    for (std::size_t k = 0; k < i; ++k) scale += std::abs(d[k]);
+    for (std::size_t k = 0; k < i; ++k) {
+      const double dk = d[k];
+      scale += std::abs(dk);
+    }
     if (scale == 0.0) {
-      e[i] = d[i - 1];
+      E[i] = double(d[i - 1]);
       for (std::size_t j = 0; j < i; ++j) {
-        d[j] = V(i - 1, j);
+        d[j] = double(V(i - 1, j));
         V(i, j) = 0.0;
         V(j, i) = 0.0;
       }
     } else {
       for (std::size_t k = 0; k < i; ++k) {
-        d[k] /= scale;
-        h += d[k] * d[k];
+        const double dk = double(d[k]) / scale;
+        d[k] = dk;
+        h += dk * dk;
       }
       double f = d[i - 1];
       double g = std::sqrt(h);
       if (f > 0) g = -g;
-      e[i] = scale * g;
+      E[i] = scale * g;
       h -= f * g;
       d[i - 1] = f - g;
-      for (std::size_t j = 0; j < i; ++j) e[j] = 0.0;
+      for (std::size_t j = 0; j < i; ++j) E[j] = 0.0;
       for (std::size_t j = 0; j < i; ++j) {
         f = d[j];
         V(j, i) = f;
-        g = e[j] + V(j, j) * f;
+        const double ej = E[j], vjj = V(j, j);
+        g = ej + vjj * f;
         for (std::size_t k = j + 1; k + 1 <= i; ++k) {
-          g += V(k, j) * d[k];
-          e[k] += V(k, j) * f;
+          const double vkj = V(k, j), dk = d[k];
+          g += vkj * dk;
+          const double ek = E[k];
+          E[k] = ek + vkj * f;
         }
-        e[j] = g;
+        E[j] = g;
       }
       f = 0.0;
       for (std::size_t j = 0; j < i; ++j) {
-        e[j] /= h;
-        f += e[j] * d[j];
+        const double ej = double(E[j]) / h;
+        E[j] = ej;
+        const double dj = d[j];
+        f += ej * dj;
       }
       const double hh = f / (h + h);
-      for (std::size_t j = 0; j < i; ++j) e[j] -= hh * d[j];
+      for (std::size_t j = 0; j < i; ++j) {
+        const double ej = E[j], dj = d[j];
+        E[j] = ej - hh * dj;
+      }
       for (std::size_t j = 0; j < i; ++j) {
         f = d[j];
-        g = e[j];
-        for (std::size_t k = j; k + 1 <= i; ++k) V(k, j) -= (f * e[k] + g * d[k]);
-        d[j] = V(i - 1, j);
+        g = E[j];
+        for (std::size_t k = j; k + 1 <= i; ++k) {
+          const double vkj = V(k, j), ek = E[k], dk = d[k];
+          V(k, j) = vkj - (f * ek + g * dk);
+        }
+        d[j] = double(V(i - 1, j));
         V(i, j) = 0.0;
       }
     }
     d[i] = h;
   }
   for (std::size_t i = 0; i + 1 < n; ++i) {  // accumulate the transformations
-    V(n - 1, i) = V(i, i);
+    V(n - 1, i) = double(V(i, i));
     V(i, i) = 1.0;
     const double h = d[i + 1];
     if (h != 0.0) {
-      for (std::size_t k = 0; k <= i; ++k) d[k] = V(k, i + 1) / h;
+      for (std::size_t k = 0; k <= i; ++k) d[k] = double(V(k, i + 1)) / h;
       for (std::size_t j = 0; j <= i; ++j) {
         double g = 0.0;
-        for (std::size_t k = 0; k <= i; ++k) g += V(k, i + 1) * V(k, j);
-        for (std::size_t k = 0; k <= i; ++k) V(k, j) -= g * d[k];
+        for (std::size_t k = 0; k <= i; ++k) {
+          const double x = V(k, i + 1), y = V(k, j);
+          g += x * y;
+        }
+        for (std::size_t k = 0; k <= i; ++k) {
+          const double vkj = V(k, j), dk = d[k];
+          V(k, j) = vkj - g * dk;
+        }
       }
     }
     for (std::size_t k = 0; k <= i; ++k) V(k, i + 1) = 0.0;
   }
   for (std::size_t j = 0; j < n; ++j) {
-    d[j] = V(n - 1, j);
+    d[j] = double(V(n - 1, j));
     V(n - 1, j) = 0.0;
   }
   V(n - 1, n - 1) = 1.0;
-  e[0] = 0.0;
+  E[0] = 0.0;
   // Eigenvectors as rows of vt, so that QL's rotations run along rows.
-  std::copy_n(a, n * n, vt);  // column i of V is row i of `a`
+  m.copy(static_cast<const double*>(a), n * n, vt);  // column i of V is row i of `a`
   // tql2: implicit QL on the tridiagonal (d, e).
-  for (std::size_t i = 1; i < n; ++i) e[i - 1] = e[i];
-  e[n - 1] = 0.0;
+  for (std::size_t i = 1; i < n; ++i) E[i - 1] = double(E[i]);
+  E[n - 1] = 0.0;
   double f = 0.0, tst1 = 0.0;
   const double eps = std::numeric_limits<double>::epsilon();
   for (std::size_t l = 0; l < n; ++l) {
-    tst1 = std::max(tst1, std::abs(d[l]) + std::abs(e[l]));
-    std::size_t m = l;
-    while (m < n && std::abs(e[m]) > eps * tst1) ++m;
-    if (m == n) m = n - 1;
-    if (m > l) {
+    {
+      const double dl = d[l], el = E[l];
+      tst1 = std::max(tst1, std::abs(dl) + std::abs(el));
+    }
+    std::size_t mm = l;
+    while (mm < n && std::abs(double(E[mm])) > eps * tst1) ++mm;
+    if (mm == n) mm = n - 1;
+    if (mm > l) {
       for (int iter = 0; iter < 64; ++iter) {
         double g = d[l];
-        double p = (d[l + 1] - g) / (2.0 * e[l]);
+        const double el = E[l];
+        double p = (double(d[l + 1]) - g) / (2.0 * el);
         // sqrt instead of hypot (a fifth of the time): callers pass matrices
         // scaled to O(1), and |p| stays below about 1 / eps before convergence.
         double r = std::sqrt(p * p + 1.0);
         if (p < 0) r = -r;
-        d[l] = e[l] / (p + r);
-        d[l + 1] = e[l] * (p + r);
-        const double dl1 = d[l + 1];
-        double h = g - d[l];
+        const double dl0 = el / (p + r);
+        d[l] = dl0;
+        const double dl1 = el * (p + r);
+        d[l + 1] = dl1;
+        double h = g - dl0;
         for (std::size_t i = l + 2; i < n; ++i) d[i] -= h;
         f += h;
-        p = d[m];
+        p = d[mm];
         double c = 1.0, c2 = 1.0, c3 = 1.0, s = 0.0, s2 = 0.0;
-        const double el1 = e[l + 1];
-        for (std::size_t i = m; i-- > l;) {
+        const double el1 = E[l + 1];
+        for (std::size_t i = mm; i-- > l;) {
           c3 = c2;
           c2 = c;
           s2 = s;
-          g = c * e[i];
+          const double ei = E[i], di = d[i];
+          g = c * ei;
           h = c * p;
-          r = std::sqrt(p * p + e[i] * e[i]);
-          e[i + 1] = s * r;
-          s = e[i] / r;
+          r = std::sqrt(p * p + ei * ei);
+          E[i + 1] = s * r;
+          s = ei / r;
           c = p / r;
-          p = c * d[i] - s * g;
-          d[i + 1] = h + s * (c * g + s * d[i]);
-          double* __restrict v0 = vt + i * n;
-          double* __restrict v1 = vt + (i + 1) * n;
+          p = c * di - s * g;
+          d[i + 1] = h + s * (c * g + s * di);
+          const nn::handle_of<Mode, double> v0 = Vt + i * n;
+          const nn::handle_of<Mode, double> v1 = Vt + (i + 1) * n;
           for (std::size_t k = 0; k < n; ++k) {
             const double x1 = v1[k], x0 = v0[k];
             v1[k] = s * x0 + c * x1;
             v0[k] = c * x0 - s * x1;
           }
         }
-        p = -s * s2 * c3 * el1 * e[l] / dl1;
-        e[l] = s * p;
+        const double el_now = E[l];
+        p = -s * s2 * c3 * el1 * el_now / dl1;
+        E[l] = s * p;
         d[l] = c * p;
-        if (!(std::abs(e[l]) > eps * tst1)) break;
+        if (!(std::abs(double(E[l])) > eps * tst1)) break;
       }
     }
     d[l] += f;
-    e[l] = 0.0;
+    E[l] = 0.0;
   }
 }
 
-/// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the default.
-template <class T>
-std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0) {
+inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e) {
+  tridiagonal_ql_eigen(n, a, vt, w, e, nn::direct_access{});
+}
+
+/// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the
+/// default. m: the access policy (nn/access.hpp), raw unless given.
+template <class T, class Mode = nn::direct_access>
+std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0, const Mode& mode = Mode{}) {
   const std::size_t m = g.rows, n = g.cols, k = std::min(m, n);
   if (k == 0) return 0;
   if (rcond < 0) rcond = static_cast<double>(std::max(m, n)) * std::numeric_limits<float>::epsilon();
   ws.reserve(m, n);
+  const auto gd = mode.h(g.data);
   // W is G (m < n) or G^T (m >= n), stored row-major k x l, in double: the
   // Gram matrix is then k x k dot products of W's rows, and the result
   // P W is one register-blocked product.
   const std::size_t l = std::max(m, n);
   double* wd = ws.g.data();
-  if (m >= n) {
-    for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t i = 0; i < n; ++i) wd[i * m + r] = static_cast<double>(g.data[r * n + i]);
-  } else {
-    for (std::size_t i = 0; i < m * n; ++i) wd[i] = static_cast<double>(g.data[i]);
+  {
+    const nn::handle_of<Mode, double> wh = mode.h(wd);
+    if (m >= n) {
+      for (std::size_t r = 0; r < m; ++r)
+        for (std::size_t i = 0; i < n; ++i) wh[i * m + r] = static_cast<double>(T(gd[r * n + i]));
+    } else {
+      for (std::size_t i = 0; i < m * n; ++i) wh[i] = static_cast<double>(T(gd[i]));
+    }
   }
   double* a = ws.a.data();
-  nn::kernels::gram_rows(default_backend{}, k, l, wd, a);
+  mode.gram_rows(k, l, static_cast<const double*>(wd), a);
   double* vt = ws.vt.data();
   double* w = ws.w.data();
+  const auto ah = mode.h(a);
+  const auto wh = mode.h(w);
   double amax = 0.0;
-  for (std::size_t i = 0; i < k; ++i) amax = std::max(amax, a[i * k + i]);
+  for (std::size_t i = 0; i < k; ++i) amax = std::max(amax, double(ah[i * k + i]));
   if (amax == 0.0) {  // G == 0: U V^T = 0
-    std::fill_n(g.data, m * n, T(0));
+    mode.fill_zero(g.data, m * n);
     return 0;
   }
-  for (std::size_t i = 0; i < k * k; ++i) a[i] /= amax;  // eigenvalues scale with it; the cut is relative
+  for (std::size_t i = 0; i < k * k; ++i) ah[i] /= amax;  // eigenvalues scale with it; the cut is relative
   ws.e.resize(k);
-  tridiagonal_ql_eigen(k, a, vt, w, ws.e.data());
+  tridiagonal_ql_eigen(k, a, vt, w, ws.e.data(), mode);
   double lmax = 0.0;
-  for (std::size_t i = 0; i < k; ++i) lmax = std::max(lmax, w[i]);
+  for (std::size_t i = 0; i < k; ++i) lmax = std::max(lmax, double(wh[i]));
   const double cut = rcond * rcond * lmax;
   std::size_t rank = 0;
   for (std::size_t i = 0; i < k; ++i) {
-    if (lmax > 0.0 && w[i] > cut) {
-      w[i] = 1.0 / std::sqrt(w[i] * amax);  // undo the scaling
+    const double wi = wh[i];
+    if (lmax > 0.0 && wi > cut) {
+      wh[i] = 1.0 / std::sqrt(wi * amax);  // undo the scaling
       ++rank;
     } else {
-      w[i] = 0.0;
+      wh[i] = 0.0;
     }
   }
   // P = V diag(w) V^T = sum_i w_i v_i v_i^T (v_i = row i of vt), then
   // U V^T = G P (m >= n) or P G (m < n) in double (an ill-conditioned G
   // would lose digits in float), from a row-major copy: no transposes.
   double* P = ws.p.data();
-  std::fill_n(P, k * k, 0.0);
+  mode.fill_zero(P, k * k);
+  const auto vth = mode.h(static_cast<const double*>(vt));
   for (std::size_t i = 0; i < k; ++i) {
-    if (w[i] == 0.0) continue;
+    const double wi = wh[i];
+    if (wi == 0.0) continue;
     const double* v = vt + i * k;
-    for (std::size_t r = 0; r < k; ++r) nn::kernels::axpy(k, w[i] * v[r], v, P + r * k);
+    for (std::size_t r = 0; r < k; ++r) mode.axpy(k, wi * double(vth[i * k + r]), v, P + r * k);
   }
   double* rowmajor = ws.rowmajor.data();
   double* out = ws.out.data();
   if (m >= n) {
-    for (std::size_t i = 0; i < m * n; ++i) rowmajor[i] = static_cast<double>(g.data[i]);
+    {
+      const nn::handle_of<Mode, double> rh = mode.h(rowmajor);
+      for (std::size_t i = 0; i < m * n; ++i) rh[i] = static_cast<double>(T(gd[i]));
+    }
     ws.zeros.assign(n, 0.0);
-    nn::kernels::dense_forward(m, n, n, rowmajor, P, ws.zeros.data(), out);
+    mode.dense_forward(m, n, n, static_cast<const double*>(rowmajor), static_cast<const double*>(P),
+                       static_cast<const double*>(ws.zeros.data()), out);
   } else {
     ws.zeros.assign(n, 0.0);
-    nn::kernels::dense_forward(m, m, n, P, wd, ws.zeros.data(), out);
+    mode.dense_forward(m, m, n, static_cast<const double*>(P), static_cast<const double*>(wd),
+                       static_cast<const double*>(ws.zeros.data()), out);
   }
-  for (std::size_t i = 0; i < m * n; ++i) g.data[i] = static_cast<T>(out[i]);
+  const nn::handle_of<Mode, const double> oh = mode.h(static_cast<const double*>(out));
+  for (std::size_t i = 0; i < m * n; ++i) gd[i] = static_cast<T>(double(oh[i]));
   return rank;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 // Building blocks: scale, add_decayed_weights, clip, clip_by_global_norm,
-// scale_by_schedule, trace (momentum / Nesterov), scale_by_adam, scale_by_sign.
+// scale_by_schedule, accumulate_momentum (heavy ball / Nesterov), scale_by_adam,
+// scale_by_sign.
 //
 //   using namespace sutro::optim;
 //   auto adamw = chain(scale_by_adam(), add_decayed_weights(0.01), scale(-1e-3));
-//   auto warm = chain(trace(0.9), scale_by_schedule(linear_warmup(100)), scale(-0.1));
+//   auto warm = chain(accumulate_momentum{0.9}, scale_by_schedule(linear_warmup(100)), scale(-0.1));
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +15,8 @@
 #include "sutro/backend/traits.hpp"
 #include "sutro/memory/accounting_allocator.hpp"
 #include "sutro/memory/aligned_allocator.hpp"
+#include "sutro/nn/access.hpp"
+#include "sutro/nn/scalar/fma.hpp"
 #include "sutro/optim/transform.hpp"
 
 namespace sutro::optim {
@@ -34,11 +37,13 @@ std::vector<state_buffer<T>> zeros_like(tensors<T> params) {
 struct scale {
   double factor = 1.0;
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T>
-  void update(tensors<T> u, empty_state&, tensors<T>) const {
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     const T f = static_cast<T>(factor);
-    for (const auto& t : u)
-      for (auto& v : t.span()) v *= f;
+    for (const auto& t : u) {
+      const nn::handle_of<Mode, T> v = m.h(t.data);
+      for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
+    }
   }
   template <class T>
   T map(T u, T) const noexcept { return u * static_cast<T>(factor); }
@@ -48,29 +53,41 @@ struct scale {
 struct add_decayed_weights {
   double decay = 0.0;
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T>
-  void update(tensors<T> u, empty_state&, tensors<T> p) const {
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, empty_state&, tensors<T> p, const Mode& m = Mode{}) const {
     if (decay == 0.0) return;
     const T d = static_cast<T>(decay);
     for (std::size_t l = 0; l < u.size(); ++l) {
-      T* __restrict ul = u[l].data;
-      const T* __restrict pl = p[l].data;
-      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) ul[i] += d * pl[i];
+      const nn::handle_of<Mode, T> ul = m.h(u[l].data);
+      const nn::handle_of<Mode, const T> pl = m.h(static_cast<const T*>(p[l].data));
+      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
+        const T w = pl[i], v = ul[i];
+        ul[i] = nn::kernels::any::fmadd(d, w, v);
+      }
     }
   }
+  // fmadd: rounded as the build contracts u + d * p, spelled out so that the
+  // raw and the recorded runs (whose reads split the expression) agree.
   template <class T>
-  T map(T u, T p) const noexcept { return decay == 0.0 ? u : u + static_cast<T>(decay) * p; }
+  T map(T u, T p) const noexcept {
+    return decay == 0.0 ? u : nn::kernels::any::fmadd(static_cast<T>(decay), p, u);
+  }
 };
 
 /// Each element clipped to [-max_abs, max_abs].
 struct clip {
   double max_abs = 1.0;
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T>
-  void update(tensors<T> u, empty_state&, tensors<T>) const {
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, empty_state&, tensors<T>, const Mode& mode = Mode{}) const {
     const T m = static_cast<T>(max_abs);
-    for (const auto& t : u)
-      for (auto& v : t.span()) v = std::clamp(v, -m, m);
+    for (const auto& t : u) {
+      const nn::handle_of<Mode, T> v = mode.h(t.data);
+      for (std::size_t i = 0, n = t.size(); i < n; ++i) {
+        const T x = v[i];
+        v[i] = std::clamp(x, -m, m);
+      }
+    }
   }
   template <class T>
   T map(T u, T) const noexcept { return std::clamp(u, static_cast<T>(-max_abs), static_cast<T>(max_abs)); }
@@ -80,16 +97,23 @@ struct clip {
 struct clip_by_global_norm {
   double max_norm = 1.0;
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T>
-  void update(tensors<T> u, empty_state&, tensors<T>) const {
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     double sq = 0.0;
-    for (const auto& t : u)
-      for (T v : t.span()) sq += static_cast<double>(v) * static_cast<double>(v);
+    for (const auto& t : u) {
+      const nn::handle_of<Mode, const T> v = m.h(static_cast<const T*>(t.data));
+      for (std::size_t i = 0, n = t.size(); i < n; ++i) {
+        const auto x = static_cast<double>(T(v[i]));
+        sq = nn::kernels::any::fmadd(x, x, sq);
+      }
+    }
     const double norm = std::sqrt(sq);
     if (!(norm > max_norm)) return;
     const T f = static_cast<T>(max_norm / norm);
-    for (const auto& t : u)
-      for (auto& v : t.span()) v *= f;
+    for (const auto& t : u) {
+      const nn::handle_of<Mode, T> v = m.h(t.data);
+      for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
+    }
   }
 };
 
@@ -103,11 +127,13 @@ struct scale_by_schedule {
   Schedule schedule;
   explicit scale_by_schedule(Schedule s) : schedule(std::move(s)) {}
   template <class T> step_count init(tensors<T>) const { return {}; }
-  template <class T>
-  void update(tensors<T> u, step_count& s, tensors<T>) const {
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, step_count& s, tensors<T>, const Mode& m = Mode{}) const {
     const T f = static_cast<T>(schedule(s.count++));
-    for (const auto& t : u)
-      for (auto& v : t.span()) v *= f;
+    for (const auto& t : u) {
+      const nn::handle_of<Mode, T> v = m.h(t.data);
+      for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
+    }
   }
 };
 
@@ -126,20 +152,25 @@ inline auto cosine_decay(std::size_t steps, double floor = 0.0) {
   };
 }
 
-/// Momentum: m = beta m + u; u = m, or u + beta m with Nesterov.
-struct trace {
+/// Momentum accumulation: m = beta m + u; u = m, or u + beta m with
+/// Nesterov (optax's `trace`; the name says what it keeps, and leaves
+/// "trace" to memory::trace).
+struct accumulate_momentum {
   double beta = 0.9;
   bool nesterov = false;
   template <class T> std::vector<state_buffer<T>> init(tensors<T> p) const { return zeros_like(p); }
-  template <class T>
-  void update(tensors<T> u, std::vector<state_buffer<T>>& m, tensors<T>) const {
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, std::vector<state_buffer<T>>& m, tensors<T>, const Mode& mode = Mode{}) const {
+    using nn::kernels::any::fmadd;
     const T b = static_cast<T>(beta);
     for (std::size_t l = 0; l < u.size(); ++l) {
-      T* __restrict ul = u[l].data;
-      T* __restrict ml = m[l].data();
+      const nn::handle_of<Mode, T> ul = mode.h(u[l].data);
+      const nn::handle_of<Mode, T> ml = mode.h(m[l].data());
       for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
-        ml[i] = b * ml[i] + ul[i];
-        ul[i] = nesterov ? ul[i] + b * ml[i] : ml[i];
+        const T mi = ml[i], ui = ul[i];
+        const T mn = fmadd(b, mi, ui);
+        ml[i] = mn;
+        ul[i] = nesterov ? fmadd(b, mn, ui) : mn;
       }
     }
   }
@@ -155,20 +186,24 @@ struct adam_state {
 struct scale_by_adam {
   double b1 = 0.9, b2 = 0.999, eps = 1e-8;
   template <class T> adam_state<T> init(tensors<T> p) const { return {zeros_like(p), zeros_like(p), 0}; }
-  template <class T>
-  void update(tensors<T> u, adam_state<T>& s, tensors<T>) const {
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, adam_state<T>& s, tensors<T>, const Mode& mode = Mode{}) const {
+    using nn::kernels::any::fmadd;
     ++s.count;
     const T c1 = static_cast<T>(1.0 / (1.0 - std::pow(b1, static_cast<double>(s.count))));
     const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(b2, static_cast<double>(s.count))));
     const T B1 = static_cast<T>(b1), B2 = static_cast<T>(b2), E = static_cast<T>(eps);
     for (std::size_t l = 0; l < u.size(); ++l) {
-      T* ul = u[l].data;
-      T* ml = s.m[l].data();
-      T* vl = s.v[l].data();
+      const nn::handle_of<Mode, T> ul = mode.h(u[l].data);
+      const nn::handle_of<Mode, T> ml = mode.h(s.m[l].data());
+      const nn::handle_of<Mode, T> vl = mode.h(s.v[l].data());
       for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
-        ml[i] = B1 * ml[i] + (T(1) - B1) * ul[i];
-        vl[i] = B2 * vl[i] + (T(1) - B2) * ul[i] * ul[i];
-        ul[i] = (ml[i] * c1) / (std::sqrt(vl[i] * c2) + E);
+        const T mi = ml[i], vi = vl[i], ui = ul[i];
+        const T mn = fmadd(B1, mi, (T(1) - B1) * ui);
+        const T vn = fmadd(B2, vi, (T(1) - B2) * ui * ui);
+        ml[i] = mn;
+        vl[i] = vn;
+        ul[i] = (mn * c1) / (std::sqrt(vn * c2) + E);
       }
     }
   }
@@ -177,10 +212,15 @@ struct scale_by_adam {
 /// u = sign(u) (0 stays 0).
 struct scale_by_sign {
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T>
-  void update(tensors<T> u, empty_state&, tensors<T>) const {
-    for (const auto& t : u)
-      for (auto& v : t.span()) v = static_cast<T>((v > T(0)) - (v < T(0)));
+  template <class T, class Mode = nn::direct_access>
+  void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
+    for (const auto& t : u) {
+      const nn::handle_of<Mode, T> v = m.h(t.data);
+      for (std::size_t i = 0, n = t.size(); i < n; ++i) {
+        const T x = v[i];
+        v[i] = static_cast<T>((x > T(0)) - (x < T(0)));
+      }
+    }
   }
   template <class T>
   T map(T u, T) const noexcept { return static_cast<T>((u > T(0)) - (u < T(0))); }

@@ -184,6 +184,18 @@ inline void dense_weight_grad(Rows rows, std::size_t nrows, std::size_t fi, std:
   }
 }
 
+/// Gram matrix of k rows of length n (see the scalar-tag gram_rows).
+template <class T, class Wp, class Ap>
+inline void gram_rows(std::size_t k, std::size_t n, Wp W, memory::restrict_t<Ap> A) {
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      T v;
+      dense_dot_rows<T, Wp, Wp, T*>(1, n, W + i * n, W + j * n, T(0), &v);
+      A[i * k + j] = v;
+      A[j * k + i] = v;
+    }
+}
+
 }  // namespace any
 
 /// y[0..n) += a * x[0..n)
@@ -228,12 +240,7 @@ inline void dense_dot_rows(scalar, std::size_t rows, std::size_t n, const T* __r
 /// l + 16, ...), added lane by lane, then the ragged tail, as dense_dot_rows.
 template <class T>
 inline void gram_rows(scalar, std::size_t k, std::size_t n, const T* __restrict W, T* __restrict A) noexcept {
-  for (std::size_t i = 0; i < k; ++i)
-    for (std::size_t j = 0; j <= i; ++j) {
-      T v;
-      dense_dot_rows(scalar{}, 1, n, W + i * n, W + j * n, T(0), &v);
-      A[i * k + j] = A[j * k + i] = v;
-    }
+  any::gram_rows<T, const T*, T*>(k, n, W, A);
 }
 
 /// Backward through a ReLU layer into a scalar output f = w . a + b_out for
