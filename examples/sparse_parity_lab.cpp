@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   } else {
     std::cout << "sutro sparse-parity lab: seeds 42/123/456, 500 train (m=1000 where marked) / 500 test (test from\n"
                  "seed+1000); time = median of 5 runs of the method alone (MLP rows: 1 run; data generation\n"
-                 "excluded); secret = runs that named the exact subset; memory = accounting allocator;\n"
+                 "excluded); secret = runs that named the exact subset; memory = through sutro's accounting allocators;\n"
                  "data movement = one traced run per seed of the library's own kernels (footer: which trace, what size)\n\n";
     lab::print_table(std::cout, all);
     if (!train_mlps) std::cout << "\n(unoptimized build: the MLP rows are skipped; build Release to see them)\n";

@@ -111,7 +111,7 @@ TEST_CASE("lab: table and JSON output, with the data-movement slot", "[lab]") {
   const std::string t = table.str();
   for (const char* want : {"challenge (20,3)", "robust_gf2", "3/3"}) CHECK(t.find(want) != std::string::npos);
   const std::string json = lab::to_json(rep);
-  for (const char* want : {"\"mean_test_accuracy\": 1", "\"data_movement\": {\"bytedmd\": 123.5}",
+  for (const char* want : {"\"mean_test_accuracy\": 1", "\"data_movement\": {\"bytedmd\": 123.5, \"bytedmd_trace\": null}",
                            "\"seed\": 456", "\"pass\": true"}) {
     INFO(want);
     CHECK(json.find(want) != std::string::npos);

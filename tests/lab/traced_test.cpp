@@ -240,3 +240,30 @@ TEST_CASE("lab: MLP traced runs are the whole training, per optimizer; a sample 
   CHECK(ratio < 1.25);
   CHECK(lab::to_json(sampled).find("\"sample_scale\": 2") != std::string::npos);
 }
+
+TEST_CASE("lab: not measured is n/m in the table and null in JSON", "[lab][traced]") {
+  auto c = lab::challenge();
+  c.repeats = 1;
+  c.seeds = {42};
+  const lab::method user{"user_std", [](const lab::problem&) {
+                           std::vector<int> v(1000, 1);  // not through sutro's allocators
+                           lab::method_output out;
+                           out.samples_used = static_cast<std::size_t>(v[0]);
+                           return out;
+                         }};
+  const auto rep = lab::run(c, {lab::from_solver(solvers::gf2_elimination{}), user});
+  CHECK(rep.summaries[0].allocations_measured);
+  CHECK(!rep.summaries[1].allocations_measured);
+  std::ostringstream table;
+  lab::print_table(table, rep);
+  const std::string t = table.str();
+  CHECK(t.find("sutro alloc") != std::string::npos);
+  CHECK(t.find("through sutro's accounting allocators") != std::string::npos);
+  const auto row = t.substr(t.find("user_std"));
+  CHECK(row.substr(0, row.find('\n')).find("n/m") != std::string::npos);
+  const std::string json = lab::to_json(rep);
+  CHECK(json.find("\"max_bytes_allocated\": null") != std::string::npos);
+  CHECK(json.find("\"bytes_allocated\": null") != std::string::npos);
+  CHECK(json.find("\"max_bytes_allocated\": " + std::to_string(rep.summaries[0].max_bytes_allocated)) !=
+        std::string::npos);
+}

@@ -1,7 +1,9 @@
 #pragma once
 // Run methods on a task over seeds: per-run and aggregated test accuracy,
 // secret recovery, wall time (median over repeats; data generation timed
-// apart), samples used, bytes allocated and peak (accounting allocator), and
+// apart), samples used, bytes allocated and peak (through sutro's accounting
+// allocators only; "not measured" for a method that does not declare it
+// allocates through them: method::allocations_accounted), and
 // the data movement of one traced run per seed (method::traced_run).
 //
 //   auto cfg = sutro::lab::challenge();       // (20,3), seeds 42/123/456, 500/500, pass >= 0.95
@@ -61,8 +63,11 @@ struct run_record {
   double time_s = 0;      ///< median over repeats of the method alone
   double gen_time_s = 0;  ///< generating train + test data (both forms)
   std::size_t samples_used = 0;
-  std::uint64_t bytes_allocated = 0;  ///< by the method, first repeat
+  /// By the method, first repeat, through sutro's accounting allocators only;
+  /// meaningful when allocations_measured (method::allocations_accounted).
+  std::uint64_t bytes_allocated = 0;
   std::uint64_t peak_bytes = 0;
+  bool allocations_measured = false;
   /// Data movement of the method's traced run (lab/data_movement.hpp for the
   /// keys), empty when the method has no traced run; `trace` says which trace.
   std::map<std::string, double> data_movement{};
@@ -74,6 +79,7 @@ struct summary {
   std::size_t runs = 0, found = 0;
   double mean_accuracy = 0, median_time_s = 0, median_samples = 0;
   std::uint64_t max_bytes_allocated = 0, max_peak_bytes = 0;
+  bool allocations_measured = false;  ///< as run_record's
   bool pass = false;
   /// Median over the seeds of each data-movement metric (empty: no traced run).
   std::map<std::string, double> data_movement{};
@@ -143,6 +149,7 @@ inline report run(const config& cfg, const std::vector<method>& methods) {
     summary s;
     s.task = name;
     s.method = m.name;
+    s.allocations_measured = m.allocations_accounted;
     std::vector<double> times, samples;
     double acc_sum = 0;
     for (auto seed : cfg.seeds) {
@@ -170,6 +177,7 @@ inline report run(const config& cfg, const std::vector<method>& methods) {
           out = std::move(o);
           r.bytes_allocated = used.bytes_allocated;
           r.peak_bytes = used.peak_bytes;
+          r.allocations_measured = m.allocations_accounted;
         }
       }
       r.time_s = detail::median(t);

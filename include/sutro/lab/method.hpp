@@ -11,12 +11,18 @@
 //     return out;
 //   }};
 //   mlp.traced_run = [](const sutro::lab::problem& p) { ... return sutro::lab::measure(t, "which trace", 4); };
+//   mlp.allocations_accounted = true;  // only if it allocates through sutro's accounting allocators
 //
 // traced_run (optional) does one run on traced containers and reports its data
 // movement (lab/data_movement.hpp); the harness calls it once per seed, apart
 // from the timed runs. from_solver attaches the lab's traced run for the
 // solvers it knows (lab/traced_solvers.hpp); a method without one is shown as
-// such, never as 0.
+// such, never as 0. Likewise the allocation columns count only what goes
+// through sutro's accounting allocators (memory/accounting_allocator.hpp,
+// memory/accounting_resource.hpp, the default of the library's containers):
+// a method says so with allocations_accounted (from_solver and mlp_method do),
+// otherwise they show "n/m" (not measured; JSON null). docs/getting-started.md
+// and examples/lab_user_method.cpp show a user's method opting in.
 
 #include <cstddef>
 #include <cstdint>
@@ -57,6 +63,10 @@ struct method {
   std::vector<tasks::task_kind> kinds{};
   /// One run on traced containers (empty: the method has none).
   std::function<traced_report(const problem&)> traced_run{};
+  /// Everything the method allocates goes through sutro's accounting
+  /// allocators or resource, counting into memory::default_stats(), so the
+  /// lab's allocation columns measure it. False: they show "n/m".
+  bool allocations_accounted = false;
 
   [[nodiscard]] bool applies_to(tasks::task_kind k) const {
     if (kinds.empty()) return true;
@@ -89,6 +99,7 @@ method from_solver(S s, std::string name = {}, std::vector<tasks::task_kind> kin
            std::move(kinds)};
   if constexpr (solver_trace<S>::available)
     m.traced_run = [s](const problem& p) { return solver_trace<S>::run(s, p); };
+  m.allocations_accounted = true;  // the solvers' buffers use the library's accounting allocator
   return m;
 }
 

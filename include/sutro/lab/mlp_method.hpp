@@ -104,6 +104,7 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
         return out;
       },
       {tasks::task_kind::parity}};
+  out_method.allocations_accounted = true;  // nn and optim buffers use the accounting allocator
   out_method.traced_run = [rule, o](const problem& p) {
     const auto split = detail::split_for_mlp(p, o);
     const std::size_t n = p.train_dense.spec.n;

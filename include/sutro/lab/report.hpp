@@ -3,6 +3,11 @@
 //
 //   sutro::lab::print_table(std::cout, rep);      // one row per (task, method)
 //   std::string json = sutro::lab::to_json(rep);  // summaries and every run
+//
+// A quantity that was not measured prints "n/m" and is null in JSON: the
+// allocation columns of a method that does not declare its allocations go
+// through sutro's allocators (method::allocations_accounted), ByteDMD-tr of a
+// trace that kept no events.
 
 #include <algorithm>
 #include <cmath>
@@ -54,11 +59,12 @@ inline std::string format_energy(double j) {
 /// method's traced run (median over seeds), and the footer names each trace.
 inline void print_table(std::ostream& os, const report& r) {
   char line[320];
-  std::snprintf(line, sizeof line, "%-28s %-18s %8s %9s %11s %8s %10s %10s %5s %8s %9s %10s %9s\n", "task", "method",
-                "secret", "test acc", "time (med)", "samples", "allocated", "peak", "pass", "mean RD", "DMD",
+  std::snprintf(line, sizeof line, "%-28s %-18s %8s %9s %11s %8s %12s %11s %5s %8s %9s %10s %9s\n", "task", "method",
+                "secret", "test acc", "time (med)", "samples", "sutro alloc", "sutro peak", "pass", "mean RD", "DMD",
                 "ByteDMD-tr", "energy");
   os << line;
-  os << std::string(155, '-') << '\n';
+  os << std::string(158, '-') << '\n';
+  bool unmeasured = false;
   bool untraced = false;
   for (const auto& s : r.summaries) {
     const std::string found = std::to_string(s.found) + "/" + std::to_string(s.runs);
@@ -72,15 +78,19 @@ inline void print_table(std::ostream& os, const report& r) {
         return it == s.data_movement.end() ? 0.0 : it->second;
       };
       char m[96];
+      const bool has_bytedmd = s.data_movement.count("bytedmd_trace") != 0;
+      unmeasured = unmeasured || !has_bytedmd;
       std::snprintf(m, sizeof m, " %8.1f %9s %10s %9s", get("mean_reuse_distance"), format_count(get("dmd")).c_str(),
-                    s.data_movement.count("bytedmd_trace") ? format_count(get("bytedmd_trace")).c_str() : "-",
+                    has_bytedmd ? format_count(get("bytedmd_trace")).c_str() : "n/m",
                     format_energy(get("energy_j")).c_str());
       movement = m;
     }
-    std::snprintf(line, sizeof line, "%-28s %-18s %8s %8.1f%% %11s %8.0f %10s %10s %5s%s\n", s.task.c_str(),
+    unmeasured = unmeasured || !s.allocations_measured;
+    std::snprintf(line, sizeof line, "%-28s %-18s %8s %8.1f%% %11s %8.0f %12s %11s %5s%s\n", s.task.c_str(),
                   s.method.c_str(), found.c_str(), 100 * s.mean_accuracy, format_time(s.median_time_s).c_str(),
-                  s.median_samples, format_bytes(s.max_bytes_allocated).c_str(),
-                  format_bytes(s.max_peak_bytes).c_str(), s.pass ? "yes" : "no", movement.c_str());
+                  s.median_samples, s.allocations_measured ? format_bytes(s.max_bytes_allocated).c_str() : "n/m",
+                  s.allocations_measured ? format_bytes(s.max_peak_bytes).c_str() : "n/m", s.pass ? "yes" : "no",
+                  movement.c_str());
     os << line;
   }
   // Which trace each number is: one line per distinct description.
@@ -91,6 +101,9 @@ inline void print_table(std::ostream& os, const report& r) {
     if (it == traces.end()) traces.emplace_back(s.trace, s.method);
     else if (it->second.find(s.method) == std::string::npos) it->second += ", " + s.method;
   }
+  os << "\nsutro alloc / sutro peak: bytes allocated and peak through sutro's accounting allocators and resource\n"
+        "only (memory/accounting_allocator.hpp, accounting_resource.hpp; method::allocations_accounted).\n";
+  if (unmeasured) os << "n/m = not measured (allocations outside sutro's allocators; ByteDMD-tr without the trace's events).\n";
   if (traces.empty() && !untraced) return;
   os << "\nData movement: one traced run per seed (median shown), separate from the timed runs. mean RD = mean LRU\n"
         "reuse distance (inclusive; first accesses excluded); DMD = sum of sqrt(reuse distance) (ICS'22);\n"
@@ -128,6 +141,15 @@ inline std::string json_map(const std::map<std::string, double>& m) {
   }
   return o + "}";
 }
+// A count, or null where it was not measured.
+inline std::string json_count(std::uint64_t v, bool measured) { return measured ? std::to_string(v) : "null"; }
+// A traced run's metrics; ByteDMD-tr is null when the trace kept no events.
+inline std::string json_movement(const std::map<std::string, double>& m) {
+  if (m.empty()) return "{}";
+  std::string o = json_map(m);
+  if (!m.count("bytedmd_trace")) o.insert(o.size() - 1, ", \"bytedmd_trace\": null");
+  return o;
+}
 } // namespace detail
 
 inline std::string to_json(const report& r) {
@@ -142,10 +164,11 @@ inline std::string to_json(const report& r) {
          ", \"mean_test_accuracy\": " + json_number(s.mean_accuracy) +
          ", \"median_time_s\": " + json_number(s.median_time_s) +
          ", \"median_samples\": " + json_number(s.median_samples) +
-         ", \"max_bytes_allocated\": " + std::to_string(s.max_bytes_allocated) +
-         ", \"max_peak_bytes\": " + std::to_string(s.max_peak_bytes) + ", \"pass\": " + (s.pass ? "true" : "false") +
+         ", \"max_bytes_allocated\": " + detail::json_count(s.max_bytes_allocated, s.allocations_measured) +
+         ", \"max_peak_bytes\": " + detail::json_count(s.max_peak_bytes, s.allocations_measured) +
+         ", \"pass\": " + (s.pass ? "true" : "false") +
          ", \"trace\": " + (s.trace.empty() ? std::string("null") : json_string(s.trace)) +
-         ", \"data_movement\": " + detail::json_map(s.data_movement) + "}";
+         ", \"data_movement\": " + detail::json_movement(s.data_movement) + "}";
   }
   o += "],\n\"runs\": [";
   for (std::size_t i = 0; i < r.runs.size(); ++i) {
@@ -156,10 +179,10 @@ inline std::string to_json(const report& r) {
          ", \"secret_found\": " + (x.secret_found ? "true" : "false") +
          ", \"test_accuracy\": " + json_number(x.test_accuracy) + ", \"time_s\": " + json_number(x.time_s) +
          ", \"gen_time_s\": " + json_number(x.gen_time_s) + ", \"samples_used\": " + std::to_string(x.samples_used) +
-         ", \"bytes_allocated\": " + std::to_string(x.bytes_allocated) +
-         ", \"peak_bytes\": " + std::to_string(x.peak_bytes) +
+         ", \"bytes_allocated\": " + detail::json_count(x.bytes_allocated, x.allocations_measured) +
+         ", \"peak_bytes\": " + detail::json_count(x.peak_bytes, x.allocations_measured) +
          ", \"trace\": " + (x.trace.empty() ? std::string("null") : json_string(x.trace)) +
-         ", \"data_movement\": " + detail::json_map(x.data_movement) + "}";
+         ", \"data_movement\": " + detail::json_movement(x.data_movement) + "}";
   }
   return o + "]}\n";
 }
