@@ -10,12 +10,12 @@
 // The (spec, seeds) form generates each system's train samples [0, m) itself
 // (on the device: inside the kernel, nothing but seeds crosses the bus); the
 // sample_batch form solves samples made by tasks::generate_batch on the same
-// backend. Each system runs solve_small (small_system.hpp), so the result is
-// gf2_elimination::eliminate's on the same rows: the linear algebra alone,
-// not certified (a noisy spec is solved anyway and a `found` mask may hold
-// other than k bits; check popcount(mask) == k and the spec's noise, or use
-// gf2_elimination::solve / noisy_parity for a certified answer). With
-// sutro::cuda the translation unit must be compiled by nvcc (solvers/cuda/batch.cuh).
+// backend. Each system runs solve_small (small_system.hpp), gf2_elimination's
+// linear algebra on the same rows, then gf2_elimination::solve's rule:
+// `found` only for a noise-free spec, full rank, no contradiction and a
+// solution of weight k (exact: the unique solution); a noisy spec or another
+// weight is `failed` (use noisy_parity for noisy data). With sutro::cuda the
+// translation unit must be compiled by nvcc (solvers/cuda/batch.cuh).
 
 #include <cstddef>
 #include <cstdint>
@@ -61,10 +61,22 @@ struct fused_system {
   }
 };
 
+/// gf2_elimination::solve's rule on solve_small's answer: a noisy spec is
+/// `failed` (the method does not apply), and `found` needs weight k (full
+/// rank and no contradiction already make the solution unique and exact);
+/// the mask is kept for inspection.
+SUTRO_HOST_DEVICE small_result certify_small(const tasks::task_spec& spec, small_result r) {
+  if (spec.noise > 0.0) r.status = solve_status::failed;  // does not apply: a noise-free method
+  else if (r.status == solve_status::found &&
+           tasks::detail::popcount64(r.mask[0]) + tasks::detail::popcount64(r.mask[1]) != spec.k)
+    r.status = solve_status::failed;
+  return r;
+}
+
 template <std::size_t MaxN>
 SUTRO_HOST_DEVICE small_result solve_seed(const tasks::task_spec& spec, std::uint64_t seed, std::size_t m) {
   const fused_system<MaxN> sys(spec, seed);
-  return solve_small<MaxN>(spec.n, m, sys);
+  return certify_small(spec, solve_small<MaxN>(spec.n, m, sys));
 }
 
 /// System s of a batch stored as systems x m rows of rw words and m labels.
@@ -72,10 +84,10 @@ template <std::size_t MaxN>
 SUTRO_HOST_DEVICE small_result solve_stored(const tasks::task_spec& spec, const std::uint64_t* words,
                                             const std::int32_t* labels, std::size_t m) {
   const std::size_t rw = (spec.n + 63) / 64;
-  return solve_small<MaxN>(spec.n, m, [&](std::size_t i, std::uint64_t* row) {
-    for (std::size_t w = 0; w < rw; ++w) row[w] = words[i * rw + w];
-    return tasks::label_bit(spec.enc, labels[i]);
-  });
+  return certify_small(spec, solve_small<MaxN>(spec.n, m, [&](std::size_t i, std::uint64_t* row) {
+                         for (std::size_t w = 0; w < rw; ++w) row[w] = words[i * rw + w];
+                         return tasks::label_bit(spec.enc, labels[i]);
+                       }));
 }
 /// The device kernels' per-thread body for stored samples: system s of a batch.
 template <std::size_t MaxN>
