@@ -14,4 +14,7 @@ mkdir -p "$out/corpus"
 # Seeds: a valid file of each dtype and version.
 printf '\223NUMPY\001\000v\000{'"'"'descr'"'"': '"'"'<f8'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (1,), }                                                            \n\000\000\000\000\000\000\360?' > "$out/corpus/f8_v1.npy"
 printf '\223NUMPY\003\000\064\000\000\000{'"'"'descr'"'"': '"'"'|u1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2,)}\n\007\011' > "$out/corpus/u1_v3.npy"
+printf '\223NUMPY\001\000\064\000{'"'"'descr'"'"': '"'"'<i4'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (1,)}\n\007\000\000\000' > "$out/corpus/i4_v1.npy"
+printf '\223NUMPY\001\000\064\000{'"'"'descr'"'"': '"'"'|b1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2,)}\n\001\000' > "$out/corpus/b1_v1.npy"
+printf '\223NUMPY\001\000\065\000{'"'"'descr'"'"': '"'"'|u1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2,2)}\n\377\200\001\000' > "$out/corpus/bits_v1.npy"
 exec "$out/fuzz/npy_fuzz" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 "$out/corpus"

@@ -1,4 +1,7 @@
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <variant>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -133,8 +136,11 @@ TEST_CASE("npy: malformed files are rejected with a clear error", "[io]") {
   absurd[8] = 0xff; absurd[9] = 0xff; absurd[10] = 0xff; absurd[11] = 0x7f;
   expect_error(absurd, "absurd");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", doubles({1, 2})), "Fortran");
-  expect_error(hand_made(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", doubles({1})), "unsupported dtype '<f4'");
-  expect_error(hand_made(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})), "unsupported dtype");
+  expect_error(hand_made(1, "{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }", doubles({1})), "unsupported dtype '<c16'");
+  expect_error(hand_made(1, "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})), "unsupported dtype");
+  expect_error(hand_made(1, "{'descr': '|f8', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})), "unsupported dtype");
+  expect_error(hand_made(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", doubles({1})), "truncated");
+  expect_error(hand_made(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", {1, 2}), "expected 0 or 1");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", doubles({1, 2})), "truncated");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", doubles({1, 2})), "beyond the data");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4), }", {}), "overflows");
@@ -170,4 +176,139 @@ TEST_CASE("npy: every truncation and random corruption fails cleanly (never out 
     } catch (const npy::format_error&) {
     }
   }
+}
+
+namespace {
+template <class T>
+std::vector<T> random_values(std::mt19937_64& rng, std::size_t count) {
+  std::vector<T> v(count);
+  for (auto& x : v) {
+    if constexpr (std::is_floating_point_v<T>) x = static_cast<T>(std::ldexp(static_cast<double>(rng() >> 11), -30) - 4000.0);
+    else x = static_cast<T>(rng());
+  }
+  return v;
+}
+template <class T>
+void round_trip_all_shapes(const char* descr) {
+  std::mt19937_64 rng(5);
+  for (auto shape : std::vector<std::vector<std::size_t>>{{}, {0}, {1}, {63}, {64}, {65}, {3, 4}, {0, 5}, {2, 3, 4}}) {
+    std::size_t count = 1;
+    for (auto d : shape) count *= d;
+    const auto v = random_values<T>(rng, count);
+    const auto f = npy::serialize<T>(shape, v);
+    const std::string text(f.begin() + 10, f.begin() + static_cast<std::ptrdiff_t>(npy::parse_header(f).data_offset));
+    CHECK(text.find(descr) != std::string::npos);
+    CHECK(npy::parse_header(f).data_offset % 64 == 0);
+    const auto back = npy::parse<T>(f);
+    CHECK(back.shape == shape);
+    CHECK(back.data == v);
+    CHECK(std::holds_alternative<npy::array<T>>(npy::parse_any(f)));
+  }
+}
+template <class T>
+void big_endian_reads(const char* descr) {
+  std::mt19937_64 rng(9);
+  const auto v = random_values<T>(rng, 5);
+  bytes_t payload(v.size() * sizeof(T));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    unsigned char b[sizeof(T)];
+    std::memcpy(b, &v[i], sizeof(T));
+    for (std::size_t j = 0; j < sizeof(T); ++j) payload[i * sizeof(T) + j] = b[sizeof(T) - 1 - j];
+  }
+  const auto a = npy::parse<T>(hand_made(1, std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (5,), }", payload));
+  CHECK(a.data == v);
+}
+// The reference packbits: row-major 0/1 bytes -> bytes of each row, 8 columns per byte.
+bytes_t packbits(const std::vector<std::uint8_t>& bits, std::size_t rows, std::size_t cols, bool big) {
+  const std::size_t rb = (cols + 7) / 8;
+  bytes_t out(rows * rb, 0);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j)
+      if (bits[i * cols + j]) out[i * rb + j / 8] |= static_cast<unsigned char>(big ? 0x80u >> (j % 8) : 1u << (j % 8));
+  return out;
+}
+template <class F>
+bool bits_error(F f, const std::string& fragment) {
+  try {
+    f();
+  } catch (const npy::format_error& e) {
+    INFO("message: " << e.what());
+    return std::string(e.what()).find(fragment) != std::string::npos;
+  }
+  return false;
+}
+} // namespace
+
+TEST_CASE("npy: round trip of every dtype in many shapes", "[io]") {
+  round_trip_all_shapes<double>("<f8");
+  round_trip_all_shapes<float>("<f4");
+  round_trip_all_shapes<std::int32_t>("<i4");
+  round_trip_all_shapes<std::int64_t>("<i8");
+  round_trip_all_shapes<std::uint8_t>("|u1");
+  std::mt19937_64 rng(2);
+  for (std::size_t count : {0u, 1u, 63u, 64u, 65u, 1000u}) {
+    std::vector<bool> b(count);
+    for (std::size_t i = 0; i < count; ++i) b[i] = rng() & 1;
+    const std::vector<std::size_t> shape = {count};
+    const auto f = npy::serialize(shape, b);
+    CHECK(npy::parse<bool>(f).data == b);
+    CHECK(std::holds_alternative<npy::array<bool>>(npy::parse_any(f)));
+    CHECK_THROWS_AS(npy::parse<std::uint8_t>(f), npy::format_error);
+  }
+}
+
+TEST_CASE("npy: big-endian and spelled-out dtypes are read", "[io]") {
+  big_endian_reads<double>(">f8");
+  big_endian_reads<float>(">f4");
+  big_endian_reads<std::int32_t>(">i4");
+  big_endian_reads<std::int64_t>(">i8");
+  const bytes_t one = {1, 0, 0, 0};
+  CHECK(npy::parse<std::int32_t>(hand_made(1, "{'descr': 'int32', 'fortran_order': False, 'shape': (1,), }", one)).data[0] == 1);
+  CHECK(npy::parse<bool>(hand_made(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", {1, 0})).data ==
+        std::vector<bool>{true, false});
+}
+
+TEST_CASE("npy: GF(2) rows in numpy.packbits order, both bit orders", "[io]") {
+  std::mt19937_64 rng(17);
+  for (std::size_t rows : {0u, 1u, 3u, 64u})
+    for (std::size_t cols : {0u, 1u, 7u, 8u, 9u, 63u, 64u, 65u, 130u})
+      for (bool big : {true, false}) {
+        INFO("rows " << rows << " cols " << cols << " big " << big);
+        std::vector<std::uint8_t> bits(rows * cols);
+        for (auto& b : bits) b = rng() & 1;
+        const auto packed = packbits(bits, rows, cols, big);
+        const std::vector<std::size_t> shape = {rows, (cols + 7) / 8};
+        const auto file = npy::serialize<std::uint8_t>(shape, packed);
+        const auto order = big ? npy::bit_order::big : npy::bit_order::little;
+        const auto r = npy::parse_bits(file, cols, order);
+        REQUIRE(r.rows == rows);
+        REQUIRE(r.words.size() == rows * r.words_per_row());
+        for (std::size_t i = 0; i < rows; ++i)
+          for (std::size_t j = 0; j < cols; ++j) CHECK(r.get(i, j) == (bits[i * cols + j] != 0));
+        for (std::size_t i = 0; i < rows; ++i)
+          if (cols % 64) CHECK((r.row(i)[r.words_per_row() - 1] >> (cols % 64)) == 0);
+        // Written back through a wider stride with junk in the padding words: the same file.
+        const std::size_t stride = r.words_per_row() + 2;
+        std::vector<std::uint64_t> wide(rows * stride, ~std::uint64_t{0});
+        for (std::size_t i = 0; i < rows; ++i)
+          for (std::size_t w = 0; w < r.words_per_row(); ++w) wide[i * stride + w] = r.row(i)[w];
+        for (std::size_t i = 0; i < rows; ++i)
+          if (cols % 64) wide[i * stride + r.words_per_row() - 1] |= ~std::uint64_t{0} << (cols % 64);
+        CHECK(npy::serialize_bits(rows, cols, wide, stride, order) == file);
+      }
+}
+
+TEST_CASE("npy: packed bits are checked", "[io]") {
+  const std::vector<std::size_t> shape = {2, 2};
+  const bytes_t ok = {0xff, 0x80, 0x01, 0x00};
+  CHECK_NOTHROW(npy::parse_bits(npy::serialize<std::uint8_t>(shape, ok), 9));
+  const bytes_t pad = {0xff, 0xc0, 0x01, 0x00};  // column 9 set in a 9-column row
+  CHECK(bits_error([&] { (void)npy::parse_bits(npy::serialize<std::uint8_t>(shape, pad), 9); }, "beyond column 9"));
+  CHECK(bits_error([&] { (void)npy::parse_bits(npy::serialize<std::uint8_t>(shape, ok), 17); }, "take 3 bytes"));
+  const std::vector<double> d = {1, 2};
+  const std::vector<std::size_t> s1 = {2};
+  CHECK(bits_error([&] { (void)npy::parse_bits(npy::serialize<double>(s1, d), 8); }, "uint8"));
+  std::vector<std::uint64_t> w(1);
+  CHECK_THROWS_AS(npy::serialize_bits(2, 64, w, 1), std::invalid_argument);
+  CHECK_THROWS_AS(npy::serialize_bits(1, 65, w, 1), std::invalid_argument);
 }

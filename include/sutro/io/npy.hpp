@@ -1,11 +1,18 @@
 #pragma once
-// Reading and writing numpy's .npy files (float64 and uint8, C order, format
-// versions 1.0, 2.0 and 3.0), so the arrays of a Python experiment can be
-// loaded exactly and ours exported.
+// Reading and writing numpy's .npy files (C order, format versions 1.0, 2.0
+// and 3.0) of the common dtypes: float32 '<f4', float64 '<f8', int32 '<i4',
+// int64 '<i8', uint8 '|u1' and bool '|b1' (either byte order on reading), so
+// the arrays of a Python experiment can be loaded exactly and ours exported;
+// and bit-packed GF(2) rows in numpy.packbits order (a uint8 array).
 //
 //   sutro::io::npy::write("X.npy", {500, 20}, std::span<const double>(x));
 //   auto X = sutro::io::npy::read<double>("X.npy");   // X.shape == {500, 20}, X.data
-//   auto y = sutro::io::npy::read_any("y.npy");       // std::variant of array<double> / array<uint8_t>
+//   auto y = sutro::io::npy::read_any("y.npy");       // std::variant over the six element types
+//   auto b = sutro::io::npy::read_bits("A.npy", 20);  // np.save("A.npy", np.packbits(A, axis=1)), A 0/1 of 20 columns
+//   b.row(3)[0] & 1;                                  // A[3, 0]: column j is bit j % 64 of word j / 64
+//
+// bool arrays are array<bool> (std::vector<bool> storage); a bool byte other
+// than 0 or 1 is refused.
 //
 // The reader trusts nothing: bad magic, unknown version, a header longer than
 // the file or than 1 MiB, a malformed header dict, an unsupported dtype,
@@ -34,9 +41,19 @@ struct format_error : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-enum class dtype { float64, uint8 };
+enum class dtype { float64, uint8, float32, int32, int64, bool_ };
 
-inline const char* to_string(dtype t) noexcept { return t == dtype::float64 ? "float64" : "uint8"; }
+inline const char* to_string(dtype t) noexcept {
+  switch (t) {
+    case dtype::float64: return "float64";
+    case dtype::uint8: return "uint8";
+    case dtype::float32: return "float32";
+    case dtype::int32: return "int32";
+    case dtype::int64: return "int64";
+    case dtype::bool_: return "bool";
+  }
+  return "?";
+}
 
 template <class T>
 struct array {
@@ -45,7 +62,21 @@ struct array {
   [[nodiscard]] std::size_t size() const noexcept { return data.size(); }
 };
 
-using any_array = std::variant<array<double>, array<std::uint8_t>>;
+using any_array = std::variant<array<double>, array<std::uint8_t>, array<float>, array<std::int32_t>,
+                               array<std::int64_t>, array<bool>>;
+
+/// Rows of GF(2) bits in sutro::gf2's layout: row i is words_per_row() words,
+/// column j bit j % 64 of word j / 64, bits beyond cols zero.
+struct bit_rows {
+  std::size_t rows = 0, cols = 0;
+  std::vector<std::uint64_t> words;
+  [[nodiscard]] std::size_t words_per_row() const noexcept { return (cols + 63) / 64; }
+  [[nodiscard]] const std::uint64_t* row(std::size_t i) const noexcept { return words.data() + i * words_per_row(); }
+  [[nodiscard]] bool get(std::size_t i, std::size_t j) const noexcept { return (row(i)[j / 64] >> (j % 64)) & 1u; }
+};
+
+/// numpy.packbits' bitorder: big puts column 8b of a row in the most significant bit of byte b (the default).
+enum class bit_order { big, little };
 
 struct header {
   int major = 1, minor = 0;
@@ -62,11 +93,39 @@ inline constexpr std::size_t max_dims = 64;
 namespace detail {
 template <class T>
 constexpr dtype dtype_of() {
-  static_assert(std::is_same_v<T, double> || std::is_same_v<T, std::uint8_t>,
-                "npy: only double (float64) and std::uint8_t arrays are supported");
-  return std::is_same_v<T, double> ? dtype::float64 : dtype::uint8;
+  static_assert(std::is_same_v<T, double> || std::is_same_v<T, std::uint8_t> || std::is_same_v<T, float> ||
+                    std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::int64_t> || std::is_same_v<T, bool>,
+                "npy: element types are double, float, std::int32_t, std::int64_t, std::uint8_t and bool");
+  if constexpr (std::is_same_v<T, double>) return dtype::float64;
+  else if constexpr (std::is_same_v<T, float>) return dtype::float32;
+  else if constexpr (std::is_same_v<T, std::int32_t>) return dtype::int32;
+  else if constexpr (std::is_same_v<T, std::int64_t>) return dtype::int64;
+  else if constexpr (std::is_same_v<T, bool>) return dtype::bool_;
+  else return dtype::uint8;
 }
-inline std::size_t item_size(dtype t) noexcept { return t == dtype::float64 ? 8 : 1; }
+inline std::size_t item_size(dtype t) noexcept {
+  switch (t) {
+    case dtype::float64:
+    case dtype::int64: return 8;
+    case dtype::float32:
+    case dtype::int32: return 4;
+    case dtype::uint8:
+    case dtype::bool_: return 1;
+  }
+  return 1;
+}
+/// The descr numpy writes for t on a little-endian machine.
+inline const char* descr_of(dtype t) noexcept {
+  switch (t) {
+    case dtype::float64: return "<f8";
+    case dtype::float32: return "<f4";
+    case dtype::int32: return "<i4";
+    case dtype::int64: return "<i8";
+    case dtype::uint8: return "|u1";
+    case dtype::bool_: return "|b1";
+  }
+  return "?";
+}
 
 [[noreturn]] inline void fail(const std::string& what) { throw format_error("npy: " + what); }
 
@@ -174,16 +233,28 @@ class dict_parser {
     return dims;
   }
   static void set_dtype(header& h, const std::string& d) {
-    if (d == "<f8" || d == "=f8" || d == "f8" || d == "float64") {
-      h.type = dtype::float64;
-    } else if (d == ">f8") {
-      h.type = dtype::float64;
-      h.big_endian = true;
-    } else if (d == "|u1" || d == "<u1" || d == ">u1" || d == "=u1" || d == "u1" || d == "uint8") {
-      h.type = dtype::uint8;
-    } else {
-      fail("unsupported dtype '" + d + "' (float64 '<f8' and uint8 '|u1' are supported)");
+    // A byte-order mark ('<', '>', '=', '|') then a type code, or a bare code or name.
+    std::string_view code = d;
+    char order = '=';
+    if (!code.empty() && (code[0] == '<' || code[0] == '>' || code[0] == '=' || code[0] == '|')) {
+      order = code[0];
+      code.remove_prefix(1);
     }
+    struct known {
+      std::string_view code, name;
+      dtype type;
+    };
+    static constexpr known table[] = {{"f8", "float64", dtype::float64}, {"f4", "float32", dtype::float32},
+                                      {"i4", "int32", dtype::int32},     {"i8", "int64", dtype::int64},
+                                      {"u1", "uint8", dtype::uint8},     {"b1", "bool", dtype::bool_}};
+    for (const auto& k : table) {
+      if (code != k.code && !(order == '=' && d == k.name)) continue;
+      if (order == '|' && item_size(k.type) > 1) break;  // '|' means "not applicable": only for bytes
+      h.type = k.type;
+      h.big_endian = order == '>' && item_size(k.type) > 1;
+      return;
+    }
+    fail("unsupported dtype '" + d + "' (f4, f8, i4, i8, u1 and b1 are supported)");
   }
 
   std::string_view s_;
@@ -241,24 +312,106 @@ array<T> parse(std::span<const unsigned char> bytes) {
     detail::fail(std::string("file holds ") + to_string(h.type) + ", asked for " + to_string(detail::dtype_of<T>()));
   array<T> out;
   out.shape = h.shape;
-  out.data.resize(h.count);
-  if (h.count) std::memcpy(out.data.data(), bytes.data() + h.data_offset, h.count * sizeof(T));
-  if constexpr (sizeof(T) > 1) {
-    if (h.big_endian != (std::endian::native == std::endian::big))
-      for (auto& v : out.data) {
-        std::uint64_t u;
-        std::memcpy(&u, &v, 8);
-        u = __builtin_bswap64(u);
-        std::memcpy(&v, &u, 8);
-      }
+  const unsigned char* p = bytes.data() + h.data_offset;
+  if constexpr (std::is_same_v<T, bool>) {
+    out.data.resize(h.count);
+    for (std::size_t i = 0; i < h.count; ++i) {
+      if (p[i] > 1)
+        detail::fail("bool element " + std::to_string(i) + " is byte " + std::to_string(p[i]) + ", expected 0 or 1");
+      out.data[i] = p[i] != 0;
+    }
+  } else {
+    out.data.resize(h.count);
+    if (h.count) std::memcpy(out.data.data(), p, h.count * sizeof(T));
+    if constexpr (sizeof(T) > 1) {
+      if (h.big_endian != (std::endian::native == std::endian::big))
+        for (auto& v : out.data) {
+          unsigned char b[sizeof(T)];
+          std::memcpy(b, &v, sizeof(T));
+          for (std::size_t i = 0; i < sizeof(T) / 2; ++i) std::swap(b[i], b[sizeof(T) - 1 - i]);
+          std::memcpy(&v, b, sizeof(T));
+        }
+    }
   }
   return out;
 }
 
 inline any_array parse_any(std::span<const unsigned char> bytes) {
-  const header h = parse_header(bytes);
-  if (h.type == dtype::float64) return parse<double>(bytes);
+  switch (parse_header(bytes).type) {
+    case dtype::float64: return parse<double>(bytes);
+    case dtype::float32: return parse<float>(bytes);
+    case dtype::int32: return parse<std::int32_t>(bytes);
+    case dtype::int64: return parse<std::int64_t>(bytes);
+    case dtype::bool_: return parse<bool>(bytes);
+    case dtype::uint8: break;
+  }
   return parse<std::uint8_t>(bytes);
+}
+
+namespace detail {
+inline unsigned reverse_byte(unsigned v) noexcept {
+  v = ((v & 0xF0u) >> 4) | ((v & 0x0Fu) << 4);
+  v = ((v & 0xCCu) >> 2) | ((v & 0x33u) << 2);
+  return ((v & 0xAAu) >> 1) | ((v & 0x55u) << 1);
+}
+} // namespace detail
+
+/// One row of `cols` GF(2) columns from its ceil(cols / 8) packbits bytes into
+/// ceil(cols / 64) words (gf2 layout, overwritten). False when a padding bit
+/// (a column at or beyond cols) is set; the words then hold only the columns below cols.
+inline bool unpack_row(const unsigned char* bytes, std::size_t cols, std::uint64_t* words, bit_order order) noexcept {
+  const std::size_t row_bytes = (cols + 7) / 8;
+  for (std::size_t w = 0; w < (cols + 63) / 64; ++w) words[w] = 0;
+  const unsigned pad = static_cast<unsigned>(row_bytes * 8 - cols);
+  bool clean = true;
+  for (std::size_t b = 0; b < row_bytes; ++b) {
+    unsigned v = bytes[b];
+    if (order == bit_order::big) v = detail::reverse_byte(v);  // column 8b + t sits at bit 7 - t
+    if (b + 1 == row_bytes && pad && (v >> (8 - pad)) != 0) {
+      clean = false;
+      v &= 0xFFu >> pad;
+    }
+    words[b / 8] |= std::uint64_t{v} << (8 * (b % 8));
+  }
+  return clean;
+}
+
+/// The ceil(cols / 8) packbits bytes of a row of `cols` columns held in gf2
+/// layout (bits beyond cols in the words are ignored).
+inline void pack_row(const std::uint64_t* words, std::size_t cols, unsigned char* bytes, bit_order order) noexcept {
+  const std::size_t row_bytes = (cols + 7) / 8;
+  const unsigned pad = static_cast<unsigned>(row_bytes * 8 - cols);
+  for (std::size_t b = 0; b < row_bytes; ++b) {
+    unsigned v = static_cast<unsigned>(words[b / 8] >> (8 * (b % 8))) & 0xFFu;
+    if (b + 1 == row_bytes && pad) v &= 0xFFu >> pad;
+    bytes[b] = static_cast<unsigned char>(order == bit_order::big ? detail::reverse_byte(v) : v);
+  }
+}
+
+/// GF(2) rows of `cols` columns from a uint8 array of shape (rows, ceil(cols / 8))
+/// as numpy.packbits(A, axis=1, bitorder=order) writes it (1-D: one row). The
+/// padding bits of each row's last byte must be zero.
+inline bit_rows parse_bits(std::span<const unsigned char> bytes, std::size_t cols, bit_order order = bit_order::big) {
+  const header h = parse_header(bytes);
+  if (h.type != dtype::uint8)
+    detail::fail(std::string("packed bits must be a uint8 array, the file holds ") + to_string(h.type));
+  if (h.shape.empty() || h.shape.size() > 2)
+    detail::fail("packed bits must be a 1-D or 2-D array, the file has " + std::to_string(h.shape.size()) + " dimensions");
+  const std::size_t row_bytes = (cols + 7) / 8, last = h.shape.back();
+  if (last != row_bytes)
+    detail::fail("packed rows of " + std::to_string(cols) + " columns take " + std::to_string(row_bytes) +
+                 " bytes, the file's rows have " + std::to_string(last));
+  bit_rows out;
+  out.rows = h.shape.size() == 2 ? h.shape[0] : 1;
+  out.cols = cols;
+  const std::size_t wpr = out.words_per_row();
+  if (out.rows && wpr > std::numeric_limits<std::size_t>::max() / out.rows) detail::fail("packed bits: too many words");
+  out.words.assign(out.rows * wpr, 0);
+  const unsigned char* p = bytes.data() + h.data_offset;
+  for (std::size_t i = 0; i < out.rows; ++i)
+    if (!unpack_row(p + i * row_bytes, cols, out.words.data() + i * wpr, order))
+      detail::fail("packed row " + std::to_string(i) + " has bits set beyond column " + std::to_string(cols));
+  return out;
 }
 
 inline std::vector<unsigned char> read_bytes(const std::string& path) {
@@ -286,20 +439,27 @@ inline any_array read_any(const std::string& path) {
   }
 }
 
-/// The bytes of a .npy file (version 1.0, or 2.0 for a huge header) for `data` of `shape`.
-template <class T>
-std::vector<unsigned char> serialize(std::span<const std::size_t> shape, std::span<const T> data) {
-  constexpr dtype t = detail::dtype_of<T>();
-  std::size_t count = 1;
-  for (auto d : shape) {
-    if (d != 0 && count > std::numeric_limits<std::size_t>::max() / d) throw std::invalid_argument("npy::write: shape size overflows");
-    count *= d;
+inline bit_rows read_bits(const std::string& path, std::size_t cols, bit_order order = bit_order::big) {
+  const auto bytes = read_bytes(path);
+  try {
+    return parse_bits(bytes, cols, order);
+  } catch (const format_error& e) {
+    throw format_error(std::string(e.what()) + " in '" + path + "'");
   }
-  if (count != data.size())
-    throw std::invalid_argument("npy::write: shape holds " + std::to_string(count) + " elements, data has " +
-                                std::to_string(data.size()));
-  std::string dict = std::string("{'descr': '") + (t == dtype::float64 ? "<f8" : "|u1") +
-                     "', 'fortran_order': False, 'shape': (";
+}
+
+namespace detail {
+/// The header of a version 1.0 file (2.0 for a huge header), data 64-byte aligned; checks count.
+inline std::vector<unsigned char> header_bytes(dtype t, std::span<const std::size_t> shape, std::size_t count) {
+  std::size_t want = 1;
+  for (auto d : shape) {
+    if (d != 0 && want > std::numeric_limits<std::size_t>::max() / d) throw std::invalid_argument("npy::write: shape size overflows");
+    want *= d;
+  }
+  if (want != count)
+    throw std::invalid_argument("npy::write: shape holds " + std::to_string(want) + " elements, data has " +
+                                std::to_string(count));
+  std::string dict = std::string("{'descr': '") + descr_of(t) + "', 'fortran_order': False, 'shape': (";
   for (std::size_t i = 0; i < shape.size(); ++i) dict += (i ? ", " : "") + std::to_string(shape[i]);
   dict += shape.size() == 1 ? ",), }" : "), }";
   const bool v2 = dict.size() + 1 + 10 > 65535;
@@ -311,26 +471,73 @@ std::vector<unsigned char> serialize(std::span<const std::size_t> shape, std::sp
   const std::size_t len = dict.size();
   for (std::size_t i = 0; i < (v2 ? 4u : 2u); ++i) out.push_back(static_cast<unsigned char>(len >> (8 * i)));
   out.insert(out.end(), dict.begin(), dict.end());
+  return out;
+}
+} // namespace detail
+
+/// The bytes of a .npy file (version 1.0, or 2.0 for a huge header) for `data` of `shape`.
+template <class T>
+std::vector<unsigned char> serialize(std::span<const std::size_t> shape, std::span<const T> data) {
+  constexpr dtype t = detail::dtype_of<T>();
+  std::vector<unsigned char> out = detail::header_bytes(t, shape, data.size());
   const std::size_t off = out.size();
-  out.resize(off + count * sizeof(T));
-  if (count) std::memcpy(out.data() + off, data.data(), count * sizeof(T));
+  out.resize(off + data.size() * sizeof(T));
+  if constexpr (std::is_same_v<T, bool>) {
+    for (std::size_t i = 0; i < data.size(); ++i) out[off + i] = data[i] ? 1 : 0;
+  } else if (!data.empty()) {
+    std::memcpy(out.data() + off, data.data(), data.size() * sizeof(T));
+  }
   static_assert(std::endian::native == std::endian::little || sizeof(T) == 1,
-                "npy::serialize writes little-endian float64; add a byte swap for this platform");
+                "npy::serialize writes little-endian data; add a byte swap for this platform");
+  return out;
+}
+/// std::vector<bool> has no contiguous bools to span: this overload writes it.
+inline std::vector<unsigned char> serialize(std::span<const std::size_t> shape, const std::vector<bool>& data) {
+  std::vector<unsigned char> out = detail::header_bytes(dtype::bool_, shape, data.size());
+  for (bool b : data) out.push_back(b ? 1 : 0);
   return out;
 }
 
-template <class T>
-void write(const std::string& path, std::span<const std::size_t> shape, std::span<const T> data) {
-  const auto bytes = serialize<T>(shape, data);
+/// A uint8 .npy of shape (rows, ceil(cols / 8)) holding GF(2) rows as
+/// numpy.packbits(A, axis=1, bitorder=order) would: `words` holds rows rows of
+/// `stride` words (at least ceil(cols / 64)) in sutro::gf2's layout.
+inline std::vector<unsigned char> serialize_bits(std::size_t rows, std::size_t cols, std::span<const std::uint64_t> words,
+                                                 std::size_t stride, bit_order order = bit_order::big) {
+  const std::size_t wpr = (cols + 63) / 64, row_bytes = (cols + 7) / 8;
+  if (stride < wpr)
+    throw std::invalid_argument("sutro::io::npy::serialize_bits: stride " + std::to_string(stride) + " words for " +
+                                std::to_string(cols) + " columns (need " + std::to_string(wpr) + ")");
+  if (rows && (words.size() < (rows - 1) * stride + wpr))
+    throw std::invalid_argument("sutro::io::npy::serialize_bits: " + std::to_string(words.size()) + " words for " +
+                                std::to_string(rows) + " rows of stride " + std::to_string(stride));
+  const std::size_t shape[2] = {rows, row_bytes};
+  std::vector<unsigned char> out = detail::header_bytes(dtype::uint8, shape, rows * row_bytes);
+  const std::size_t off = out.size();
+  out.resize(off + rows * row_bytes);
+  for (std::size_t i = 0; i < rows; ++i) pack_row(words.data() + i * stride, cols, out.data() + off + i * row_bytes, order);
+  return out;
+}
+
+inline void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
   std::ofstream f(path, std::ios::binary);
   if (!f) throw std::runtime_error("npy: cannot create '" + path + "'");
   f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   if (!f) throw std::runtime_error("npy: writing '" + path + "' failed");
 }
+
+template <class T>
+void write(const std::string& path, std::span<const std::size_t> shape, std::span<const T> data) {
+  write_bytes(path, serialize<T>(shape, data));
+}
 template <class T>
 void write(const std::string& path, std::initializer_list<std::size_t> shape, std::span<const T> data) {
   const std::vector<std::size_t> s(shape);
   write<T>(path, std::span<const std::size_t>(s), data);
+}
+/// np.load(path) gives numpy.packbits(A, axis=1, bitorder=order) of the rows (see serialize_bits).
+inline void write_bits(const std::string& path, std::size_t rows, std::size_t cols, std::span<const std::uint64_t> words,
+                       std::size_t stride, bit_order order = bit_order::big) {
+  write_bytes(path, serialize_bits(rows, cols, words, stride, order));
 }
 
 } // namespace sutro::io::npy
