@@ -9,20 +9,14 @@
 //   rd.histogram()[d];         // accesses at distance d (index 0 unused)
 //   rd.misses(64);             // misses of a 64-entry fully associative LRU cache
 //
-// How: a bitmap over access times holds a 1 at the time slot of the latest
-// access of each live key; the distance of an access to a key last seen at
-// slot p is the number of 1s from p on. Counting them: popcounts inside the
-// 512-bit block of p (one cache line), plus a fixed-height tree of 16-way
-// nodes over blocks whose nodes hold exclusive prefix counts (one load per
-// level to query, one 16-lane add per level to update: no data-dependent
-// branches). The block being filled at the end of the time axis enters the
-// tree only once it is full. When the time axis fills up, the live marks are
-// renumbered densely (compaction), so memory is O(distinct keys + window)
-// and the trace can be arbitrarily long. Reuse times need no per-key array
-// (a cache miss per access): the sum over reuses of (t - previous t)
-// telescopes into the times of the live marks minus those of first accesses,
-// and a mark's time follows from its slot (a list made at each compaction,
-// arithmetic since), so mean_reuse_time() sums over the live marks.
+// How: metrics::lru_stack keeps a mark at the time slot of the latest
+// access of each live key and counts the marks from a slot on (see there);
+// a hash table with open addressing maps keys to their slots. Reuse times
+// need no per-key array (a cache miss per access): the sum over reuses of
+// (t - previous t) telescopes into the times of the live marks minus those of
+// first accesses, and a mark's time follows from its slot (a list made at
+// each compaction, arithmetic since), so mean_reuse_time() sums over the live
+// marks.
 //
 // Cold (first) accesses follow cold_policy:
 //   separate     - not in the histogram, counted in cold_accesses() (infinite distance)
@@ -42,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include "sutro/metrics/lru_stack.hpp"
+
 namespace sutro::memory {
 
 /// Unit of an address key: element = the caller's key as given (access()),
@@ -58,10 +54,7 @@ struct reuse_distance_options {
 
 class reuse_distance {
  public:
-  explicit reuse_distance(reuse_distance_options options = {}) : opt_(options) {
-    window_ = std::bit_ceil(std::max<std::size_t>(options.initial_window, block_bits));
-    bits_.assign(window_ / 64, 0);
-    build_tree();
+  explicit reuse_distance(reuse_distance_options options = {}) : opt_(options), stack_(options.initial_window) {
     rehash(1 << 10);
   }
 
@@ -119,7 +112,7 @@ class reuse_distance {
       time_sum_ -= accesses_;
     } else {  // the interval up to now is no reuse: take its start back out
       time_sum_ += slot_time(pos) - accesses_;
-      clear(pos);
+      stack_.erase(pos);
       table_[slot].pos = detached;
     }
     place(slot);
@@ -202,14 +195,12 @@ class reuse_distance {
   }
   /// Bytes of bookkeeping currently held (grows with distinct keys + window).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return tree_.capacity() * sizeof(node) + bits_.capacity() * sizeof(std::uint64_t) +
-           table_.capacity() * sizeof(entry) + (hist_.capacity() + old_time_.capacity()) * sizeof(std::uint64_t) +
+    return stack_.memory_bytes() + table_.capacity() * sizeof(entry) + (hist_.capacity() + old_time_.capacity()) * sizeof(std::uint64_t) +
            breaks_.capacity() * sizeof(time_break);
   }
   [[nodiscard]] const reuse_distance_options& options() const noexcept { return opt_; }
 
  private:
-  static constexpr std::size_t block_bits = 512;  // one cache line of bitmap
   static constexpr std::uint32_t unused = std::numeric_limits<std::uint32_t>::max();  // empty slot
   static constexpr std::uint32_t detached = unused - 1;  // key known, not on the stack (transient)
   static constexpr std::uint64_t never = ~std::uint64_t{0};
@@ -218,19 +209,6 @@ class reuse_distance {
     std::uint32_t pos;  // time slot of its latest access, or unused / detached
     std::uint32_t spare;
   };
-  struct alignas(64) node {  // c[j] = marks in children 0..j-1 (exclusive prefix)
-    std::uint32_t c[16];
-  };
-  // lanes_after[k][j] = all ones where j > k: the lanes a child k's count enters.
-  alignas(64) static constexpr std::uint32_t lanes_after[16][16] = {
-#define SUTRO_RD_ROW(k)                                                                                     \
-  {0 > k ? ~0u : 0u, 1 > k ? ~0u : 0u, 2 > k ? ~0u : 0u, 3 > k ? ~0u : 0u, 4 > k ? ~0u : 0u, 5 > k ? ~0u : 0u, \
-   6 > k ? ~0u : 0u, 7 > k ? ~0u : 0u, 8 > k ? ~0u : 0u, 9 > k ? ~0u : 0u, 10 > k ? ~0u : 0u,                  \
-   11 > k ? ~0u : 0u, 12 > k ? ~0u : 0u, 13 > k ? ~0u : 0u, 14 > k ? ~0u : 0u, 15 > k ? ~0u : 0u}
-      SUTRO_RD_ROW(0),  SUTRO_RD_ROW(1),  SUTRO_RD_ROW(2),  SUTRO_RD_ROW(3),  SUTRO_RD_ROW(4),  SUTRO_RD_ROW(5),
-      SUTRO_RD_ROW(6),  SUTRO_RD_ROW(7),  SUTRO_RD_ROW(8),  SUTRO_RD_ROW(9),  SUTRO_RD_ROW(10), SUTRO_RD_ROW(11),
-      SUTRO_RD_ROW(12), SUTRO_RD_ROW(13), SUTRO_RD_ROW(14), SUTRO_RD_ROW(15)};
-#undef SUTRO_RD_ROW
   struct time_break {  // from `slot` on, slot s was placed at access count time + (s - slot)
     std::size_t slot;
     std::uint64_t time;
@@ -246,8 +224,7 @@ class reuse_distance {
       d = cold(slot, key);
       if (!Batch && d) count(d);
     } else {
-      d = live_ - rank(pos);  // marks from pos on, itself included
-      clear(pos);
+      d = stack_.take(pos);  // marks from pos on, itself included
       table_[slot].pos = detached;  // not live while place() may compact
       ++reuses_;
       if (!Batch) count(d);
@@ -276,74 +253,12 @@ class reuse_distance {
     ++hist_[d];
   }
 
-  // Marks at time slots < pos: tree over the blocks before pos's block, then
-  // masked popcounts of the words of its block (branch-free, one cache line).
-  [[nodiscard]] std::uint64_t rank(std::uint32_t pos) const noexcept {
-    const std::size_t b = pos / block_bits;
-    std::uint64_t s = 0;
-    std::size_t i = b;
-    for (std::size_t l = 0; l < levels_; ++l, i /= 16) s += tree_[level_at_[l] + i / 16].c[i % 16];
-    // Mask: all ones before word wi, the bits below pos in word wi, nothing
-    // after; GNU vector types make this a few vector instructions on both
-    // GCC and clang (plain loops came out as branches or shuffles).
-    const std::uint64_t* w = &bits_[b * 8];
-    const std::uint64_t wi = (pos >> 6) & 7, low = (std::uint64_t{1} << (pos & 63)) - 1;
-#if defined(__GNUC__) && defined(__AVX512VPOPCNTDQ__)
-    using v8 = std::uint64_t __attribute__((vector_size(64)));
-    const v8 idx = {0, 1, 2, 3, 4, 5, 6, 7};
-    v8 x;
-    std::memcpy(&x, w, sizeof x);
-    x &= (v8)(idx < wi) | ((v8)(idx == wi) & low);
-    for (int j = 0; j < 8; ++j) s += static_cast<std::uint64_t>(std::popcount(static_cast<std::uint64_t>(x[j])));
-#else  // scalar popcounts, masks by arithmetic (no branches)
-    for (std::uint64_t j = 0; j < 8; ++j) {
-      const std::uint64_t m = (std::uint64_t{0} - std::uint64_t(j < wi)) | (low & (std::uint64_t{0} - std::uint64_t(j == wi)));
-      s += static_cast<std::uint64_t>(std::popcount(w[j] & m));
-    }
-#endif
-    return s;
-  }
-  void tree_add(std::size_t b, std::uint32_t delta) noexcept {  // delta: count change, modulo 2^32
-    std::size_t i = b;
-    for (std::size_t l = 0; l < levels_; ++l, i /= 16) {
-      node& nd = tree_[level_at_[l] + i / 16];
-      const std::uint32_t* after = lanes_after[i % 16];
-#if defined(__GNUC__)  // 4 native vector adds per level (masks from a table, no compares: GCC does
-                       // vector compares wider than the machine's, or broadcasts into them, lane by lane)
-      using v4 = std::uint32_t __attribute__((vector_size(16)));
-      const v4 d = {delta, delta, delta, delta};
-      for (std::size_t h = 0; h < 16; h += 4) {
-        v4 x, m;
-        std::memcpy(&x, nd.c + h, sizeof x);
-        std::memcpy(&m, after + h, sizeof m);
-        x += m & d;
-        std::memcpy(nd.c + h, &x, sizeof x);
-      }
-#else
-      for (std::size_t j = 0; j < 16; ++j) nd.c[j] += after[j] & delta;
-#endif
-    }
-  }
-  [[nodiscard]] std::uint32_t block_count(std::size_t b) const noexcept {
-    std::uint32_t s = 0;
-    for (std::size_t j = 0; j < 8; ++j) s += static_cast<std::uint32_t>(std::popcount(bits_[b * 8 + j]));
-    return s;
-  }
-  void clear(std::uint32_t pos) noexcept {
-    bits_[pos >> 6] &= ~(std::uint64_t{1} << (pos & 63));
-    --live_;
-    const std::size_t b = pos / block_bits;
-    tree_add(b, 0u - std::uint32_t(b < next_ / block_bits));  // the block being filled is not in the tree
-  }
   void place(std::size_t slot) {
-    if (next_ == window_) [[unlikely]] compact();
-    const std::size_t t = next_++;
-    table_[slot].pos = static_cast<std::uint32_t>(t);
-    bits_[t >> 6] |= std::uint64_t{1} << (t & 63);
-    ++live_;
+    if (stack_.full()) [[unlikely]] compact();
+    const std::uint32_t t = stack_.push();
+    table_[slot].pos = t;
     if (accesses_ != expect_) [[unlikely]] breaks_.push_back({t, accesses_});  // a preload or a failed access
     expect_ = accesses_ + 1;
-    if (next_ % block_bits == 0) tree_add(t / block_bits, block_count(t / block_bits));  // block full
   }
   // Access count at which slot s (live) was placed.
   [[nodiscard]] std::uint64_t slot_time(std::size_t s) const noexcept {
@@ -356,76 +271,30 @@ class reuse_distance {
   template <class F>
   void for_each_live(F&& f) const {  // f(time) for the live marks in slot order
     std::size_t k = 0;
-    for (std::size_t i = 0; i < (next_ + 63) / 64; ++i)
-      for (std::uint64_t x = bits_[i]; x; x &= x - 1) {
-        const std::size_t s = i * 64 + static_cast<std::size_t>(std::countr_zero(x));
-        if (s < fresh_begin_) {
-          f(old_time_[s]);
-        } else {
-          while (k + 1 < breaks_.size() && breaks_[k + 1].slot <= s) ++k;
-          f(breaks_[k].time + (s - breaks_[k].slot));
-        }
+    stack_.for_each_live([&](std::size_t s) {
+      if (s < fresh_begin_) {
+        f(old_time_[s]);
+      } else {
+        while (k + 1 < breaks_.size() && breaks_[k + 1].slot <= s) ++k;
+        f(breaks_[k].time + (s - breaks_[k].slot));
       }
+    });
   }
-  // Renumber live marks 0..live-1 in time order (new slot = rank among
-  // marks); grow so that at least 7/8 of the window is free afterwards (at
-  // least half near the 2^31-slot limit): a slot costs one bit, and the pass
-  // over the hash table is then paid once per 7 x live accesses or more.
+  // Renumbers the live marks densely in time order (the engine's compaction;
+  // the pass over the hash table rewrites their slots) and keeps their
+  // placement times as a list.
   void compact() {
-    std::size_t w = window_;
-    while (w < 8 * (live_ + 1) && 2 * w < std::size_t(detached)) w *= 2;  // slots fit 32 bits
-    if (w < 2 * (live_ + 1))
-      throw std::length_error("reuse_distance: too many distinct keys (" + std::to_string(live_) + " live)");
     std::vector<std::uint64_t> times;
-    times.reserve(live_);
+    times.reserve(stack_.size());
     for_each_live([&](std::uint64_t t) { times.push_back(t); });
-    std::vector<std::uint32_t> before(bits_.size());  // marks in words 0..i-1
-    std::uint32_t run = 0;
-    for (std::size_t i = 0; i < bits_.size(); ++i) {
-      before[i] = run;
-      run += static_cast<std::uint32_t>(std::popcount(bits_[i]));
-    }
-    for (entry& e : table_) {
-      if (e.pos >= detached) continue;
-      const std::size_t wi = e.pos >> 6;
-      const std::uint64_t below = bits_[wi] & ((std::uint64_t{1} << (e.pos & 63)) - 1);
-      e.pos = before[wi] + static_cast<std::uint32_t>(std::popcount(below));
-    }
-    const std::size_t n = run;
-    window_ = w;
-    bits_.assign(w / 64, 0);
-    for (std::size_t i = 0; i < n / 64; ++i) bits_[i] = ~std::uint64_t{0};
-    if (n % 64) bits_[n / 64] = (std::uint64_t{1} << (n % 64)) - 1;
-    next_ = n;
-    build_tree();
+    stack_.compact([&](auto renumber) {
+      for (entry& e : table_)
+        if (e.pos < detached) e.pos = renumber(e.pos);
+    });
     old_time_.swap(times);
-    fresh_begin_ = n;
+    fresh_begin_ = stack_.used();
     breaks_.clear();
     expect_ = never;
-  }
-  // Levels of 16-way nodes over the window's blocks, up to a single root;
-  // the full blocks before next_'s block are counted.
-  void build_tree() {
-    const std::size_t blocks = window_ / block_bits;
-    std::size_t total = 0;
-    levels_ = 0;
-    for (std::size_t m = blocks; levels_ == 0 || m > 1; ++levels_) {
-      m = (m + 15) / 16;
-      level_at_[levels_] = total;
-      total += m;
-    }
-    tree_.assign(total, node{});
-    std::vector<std::uint32_t> cnt(blocks, 0), up;
-    for (std::size_t b = 0; b < next_ / block_bits; ++b) cnt[b] = block_count(b);
-    for (std::size_t l = 0; l < levels_; ++l) {
-      up.assign((cnt.size() + 15) / 16, 0);
-      for (std::size_t k = 0; k < cnt.size(); ++k) {
-        node& nd = tree_[level_at_[l] + k / 16];
-        for (std::size_t j = k % 16 + 1; j < 16; ++j) nd.c[j] += cnt[k];
-        up[k / 16] += cnt[k];
-      }
-      cnt.swap(up);
-    }
   }
   static std::uint64_t mix(std::uint64_t k) noexcept {
     k ^= k >> 33;
@@ -473,10 +342,7 @@ class reuse_distance {
   }
 
   reuse_distance_options opt_;
-  std::vector<std::uint64_t> bits_;  // 1 at the latest time slot of each live key
-  std::vector<node> tree_;           // levels_ levels, level l from tree_[level_at_[l]]
-  std::size_t level_at_[8] = {};     // 16^7 blocks of 512 slots exceed any window
-  std::size_t levels_ = 0;
+  metrics::lru_stack stack_;  // a mark at the latest time slot of each live key
   std::vector<entry> table_;
   std::vector<std::uint64_t> hist_;
   // Access count of each live mark's placement (for mean_reuse_time):
@@ -486,8 +352,8 @@ class reuse_distance {
   std::vector<time_break> breaks_;
   std::size_t fresh_begin_ = 0;
   std::uint64_t expect_ = never;  // placement time that continues the current break
-  std::size_t window_ = 0, next_ = 0, mask_ = 0, used_ = 0;
-  std::uint64_t live_ = 0, accesses_ = 0, cold_ = 0, distinct_ = 0, reuses_ = 0;
+  std::size_t mask_ = 0, used_ = 0;
+  std::uint64_t accesses_ = 0, cold_ = 0, distinct_ = 0, reuses_ = 0;
   std::uint64_t time_sum_ = 0;  // reuse times' sum minus the live marks' times, modulo 2^64
 };
 
