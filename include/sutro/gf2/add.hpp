@@ -5,8 +5,11 @@
 //   a += b;                         // in place
 //   sutro::gf2::add_into(a.window(0, 64, 0, 128), b.window(64, 128, 0, 128));  // windows too
 //
-// Shapes must agree: std::invalid_argument names both otherwise.
+// Shapes must agree: std::invalid_argument names both otherwise. dst and src
+// may be overlapping windows of one matrix: the result is dst + (src as it
+// was before the call).
 
+#include <algorithm>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -34,7 +37,38 @@ void add_into(Dst&& dst, const Src& src) {
   using B = typename std::remove_cvref_t<Dst>::backend_type;
   const detail::mblock d = dst.block();
   const detail::cblock s = src.block();
-  for (std::size_t i = 0; i < d.rows; ++i) kernels::xor_row(B{}, d.row(i), s.row(i), d.words());
+  if (s.data == d.data || !detail::overlaps(d, s)) {
+    for (std::size_t i = 0; i < d.rows; ++i) kernels::xor_row(B{}, d.row(i), s.row(i), d.words());
+    return;
+  }
+  // Overlapping windows of one matrix (rows 1..3 += rows 0..2): each word of
+  // dst is its source word moved by a fixed distance. Visiting words in
+  // decreasing address order when dst lies after src (increasing when before)
+  // reads every source word before it is written.
+  if (d.stride != s.stride) {  // not two windows of one matrix: add a copy
+    const detail::scratch_scope scope(detail::scratch_counter_for(dst));
+    matrix<B, detail::scratch_allocator<word>> copy(s.rows, s.cols);
+    for (std::size_t i = 0; i < s.rows; ++i) std::copy_n(s.row(i), s.words(), copy.row_ptr(i));
+    const detail::cblock c = copy.block();
+    for (std::size_t i = 0; i < d.rows; ++i) kernels::xor_row(B{}, d.row(i), c.row(i), d.words());
+    return;
+  }
+  const std::size_t n = d.words();
+  if (d.data < s.data) {
+    // Forward, as the kernels go: a word is written only after its source was read.
+    for (std::size_t i = 0; i < d.rows; ++i) kernels::xor_row(B{}, d.row(i), s.row(i), n);
+    return;
+  }
+  const auto dist = static_cast<std::size_t>(d.data - s.data);
+  for (std::size_t i = d.rows; i-- > 0;) {
+    if (dist >= n) {
+      kernels::xor_row(B{}, d.row(i), s.row(i), n);
+    } else {
+      word* dr = d.row(i);
+      const word* sr = s.row(i);
+      for (std::size_t w = n; w-- > 0;) dr[w] ^= sr[w];
+    }
+  }
 }
 
 template <matrix_like A, matrix_like B>

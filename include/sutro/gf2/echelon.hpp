@@ -32,6 +32,7 @@ namespace sutro::gf2 {
 /// `threads` > 1 splits each pass over the matrix by column slabs.
 template <class Backend, class Alloc>
 echelon_info echelonize(matrix<Backend, Alloc>& a, bool reduced = true, unsigned threads = 1) {
+  const detail::scratch_scope scope(detail::scratch_counter_for(a));
   return kernels::echelonize(Backend{}, a.block(), reduced, a.cols(), threads == 0 ? 1 : threads);
 }
 template <class Backend>
@@ -85,6 +86,7 @@ ple_result<detail::result_t<M>> ple(const M& a, unsigned threads = 1) {
   out.perm.resize(m);
   for (std::size_t i = 0; i < m; ++i) out.perm[i] = i;
   kernels::ple_sink sink{lfull.block(), out.perm.data()};
+  const detail::scratch_scope scope(detail::scratch_counter_for(work));
   echelon_info info = kernels::ple(typename detail::result_t<M>::backend_type{}, work.block(), sink,
                                    threads == 0 ? 1 : threads);
   const std::size_t r = info.rank;

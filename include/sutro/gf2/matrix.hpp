@@ -26,7 +26,9 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <concepts>
 #include <initializer_list>
+#include <limits>
 #include <ostream>
 #include <random>
 #include <span>
@@ -50,7 +52,8 @@ inline constexpr std::size_t word_bits = 64;
 inline constexpr std::size_t row_alignment_words = 8;
 
 namespace detail {
-inline constexpr std::size_t words_for(std::size_t bits) noexcept { return (bits + 63) / 64; }
+// Written so that no size_t, however large, wraps (bits + 63 would).
+inline constexpr std::size_t words_for(std::size_t bits) noexcept { return bits / 64 + (bits % 64 != 0); }
 inline constexpr std::size_t padded_words(std::size_t bits) noexcept {
   return (words_for(bits) + row_alignment_words - 1) / row_alignment_words * row_alignment_words;
 }
@@ -77,11 +80,112 @@ struct block {
 using mblock = block<word>;
 using cblock = block<const word>;
 
-/// Kernel scratch memory (tables, packing buffers, index lists): counted in
-/// memory::default_stats() like the matrices' default storage, 64-byte aligned.
+/// Where kernel scratch (tables, packing buffers, index lists, Strassen
+/// temporaries) is counted: the counter of the output's accounting allocator
+/// while an operation on such a matrix runs (see scratch_scope), else
+/// memory::default_stats(). Per thread; kernels that start threads pass it on.
+inline memory::stats*& scratch_stats_slot() noexcept {
+  thread_local memory::stats* current = nullptr;
+  return current;
+}
+[[nodiscard]] inline memory::stats& scratch_stats() noexcept {
+  memory::stats* s = scratch_stats_slot();
+  return s != nullptr ? *s : memory::default_stats();
+}
+
+/// The allocator of kernel scratch: 64-byte aligned, counted into the
+/// scratch_stats() of the thread that created it (and freed into the same).
 template <class T>
-using scratch_vector =
-    std::vector<T, memory::accounting_allocator<T, memory::aligned_allocator<T, simd_alignment>>>;
+class scratch_allocator
+    : public memory::accounting_allocator<T, memory::aligned_allocator<T, simd_alignment>> {
+  using base = memory::accounting_allocator<T, memory::aligned_allocator<T, simd_alignment>>;
+
+ public:
+  template <class U>
+  struct rebind {
+    using other = scratch_allocator<U>;
+  };
+  scratch_allocator() noexcept : base(scratch_stats()) {}
+  explicit scratch_allocator(memory::stats& counter) noexcept : base(counter) {}
+  template <class U>
+  scratch_allocator(const scratch_allocator<U>& other) noexcept : base(other.counter()) {}
+};
+
+template <class T>
+using scratch_vector = std::vector<T, scratch_allocator<T>>;
+
+/// Makes scratch_stats() `counter` for the scope's lifetime (nullptr: unchanged).
+class scratch_scope {
+ public:
+  explicit scratch_scope(memory::stats* counter) noexcept
+      : saved_(scratch_stats_slot()), active_(counter != nullptr) {
+    if (active_) scratch_stats_slot() = counter;
+  }
+  scratch_scope(const scratch_scope&) = delete;
+  scratch_scope& operator=(const scratch_scope&) = delete;
+  ~scratch_scope() {
+    if (active_) scratch_stats_slot() = saved_;
+  }
+
+ private:
+  memory::stats* saved_;
+  bool active_;
+};
+
+/// The counter behind an accounting allocator, or nullptr for any other.
+template <class Alloc>
+memory::stats* counter_of(const Alloc& alloc) noexcept {
+  if constexpr (requires { { alloc.counter() } -> std::same_as<memory::stats&>; })
+    return &alloc.counter();
+  else
+    return nullptr;
+}
+/// The scratch counter for an operation writing into m: its allocator's
+/// counter for a matrix, nullptr (leave it) for a window, which has none.
+template <class M>
+memory::stats* scratch_counter_for(const M& m) noexcept {
+  if constexpr (requires { m.get_allocator(); })
+    return counter_of(m.get_allocator());
+  else
+    return nullptr;
+}
+
+/// Whether two blocks share a word. Blocks of one stride (windows of one
+/// matrix) are compared row by row and word by word, so disjoint column
+/// ranges of the same rows do not overlap; blocks of different strides by
+/// their address ranges (exact for blocks of different matrices).
+template <class W1, class W2>
+[[nodiscard]] bool overlaps(block<W1> x, block<W2> y) noexcept {
+  const std::size_t xw = x.words(), yw = y.words();
+  if (x.rows == 0 || y.rows == 0 || xw == 0 || yw == 0) return false;
+  const auto xa = reinterpret_cast<std::uintptr_t>(x.data), ya = reinterpret_cast<std::uintptr_t>(y.data);
+  if (x.stride != y.stride || x.stride == 0) {
+    const std::uintptr_t xe = reinterpret_cast<std::uintptr_t>(x.row(x.rows - 1) + xw);
+    const std::uintptr_t ye = reinterpret_cast<std::uintptr_t>(y.row(y.rows - 1) + yw);
+    return xa < ye && ya < xe;
+  }
+  if ((xa > ya ? xa - ya : ya - xa) % sizeof(word) != 0) return false;
+  // y starts d words after x: row dr, word dc (0 <= dc < stride) in x's terms;
+  // a y row may run on into the next x row when dc + yw > stride.
+  const std::size_t s = x.stride;
+  const bool after = ya >= xa;
+  const std::size_t ad = (after ? ya - xa : xa - ya) / sizeof(word);
+  // Work in signed row indices; |dr| is at most the rows of a matrix.
+  long long dr;
+  std::size_t dc;
+  if (after) {
+    dr = static_cast<long long>(ad / s);
+    dc = ad % s;
+  } else {
+    dr = -static_cast<long long>((ad + s - 1) / s);
+    dc = (s - ad % s) % s;
+  }
+  const long long xr = static_cast<long long>(x.rows), yr = static_cast<long long>(y.rows);
+  // Rows of x that y's rows start in: [dr, dr + yr); wrapped parts fall in the next row.
+  const bool same_row = dc < xw && dr < xr && dr + yr > 0;
+  const bool wrapped = dc + yw > s && dr + 1 < xr && dr + 1 + yr > 0;
+  return same_row || wrapped;
+}
 } // namespace detail
 
 template <class Backend, class Word>
@@ -104,7 +208,8 @@ class matrix {
   matrix(std::size_t rows, std::size_t cols, const Alloc& alloc = Alloc())
       : rows_(rows), cols_(cols), stride_(detail::padded_words(cols)), words_(alloc) {
     if (stride_ != 0 && rows > words_.max_size() / stride_)
-      throw std::length_error("sutro::gf2::matrix: " + detail::shape(rows, cols) + " is too large");
+      throw std::length_error("sutro::gf2::matrix::matrix: " + detail::shape(rows, cols) +
+                              " needs more than " + std::to_string(words_.max_size()) + " words");
     words_.assign(rows * stride_, 0);
   }
 
@@ -150,6 +255,10 @@ class matrix {
   /// rows*cols bytes, row-major, each 0 or 1 (anything else is rejected).
   static matrix from_bytes(std::size_t rows, std::size_t cols, std::span<const std::uint8_t> bytes,
                            const Alloc& alloc = Alloc()) {
+    if (cols != 0 && rows > std::numeric_limits<std::size_t>::max() / cols)
+      throw std::invalid_argument("sutro::gf2::matrix::from_bytes: a " + detail::shape(rows, cols) +
+                                  " matrix has more entries than a size_t counts (" +
+                                  std::to_string(bytes.size()) + " bytes given)");
     if (bytes.size() != rows * cols)
       throw std::invalid_argument("sutro::gf2::matrix::from_bytes: " + std::to_string(bytes.size()) +
                                   " bytes for a " + detail::shape(rows, cols) + " matrix");

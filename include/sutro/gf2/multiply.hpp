@@ -27,7 +27,9 @@
 
 namespace sutro::gf2 {
 
-/// c += a b. Throws std::invalid_argument on mismatched shapes or when c overlaps a or b.
+/// c += a b. Throws std::invalid_argument on mismatched shapes or when c shares
+/// words with a or b (disjoint windows of one matrix are fine). Kernel scratch
+/// is counted by c's allocator when it is an accounting one.
 template <class C, matrix_like A, matrix_like B>
 void mul_add(C&& c, const A& a, const B& b, unsigned threads = 1) {
   if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols())
@@ -36,14 +38,11 @@ void mul_add(C&& c, const A& a, const B& b, unsigned threads = 1) {
                                 detail::shape(c.rows(), c.cols()));
   using Backend = typename std::remove_cvref_t<C>::backend_type;
   const detail::mblock cb = c.block();
-  auto overlaps = [&](detail::cblock x) {
-    if (x.rows == 0 || cb.rows == 0 || x.words() == 0 || cb.words() == 0) return false;
-    const word* xe = x.row(x.rows - 1) + x.words();
-    const word* ce = cb.row(cb.rows - 1) + cb.words();
-    return x.data < ce && cb.data < xe;
-  };
-  if (overlaps(a.block()) || overlaps(b.block()))
-    throw std::invalid_argument("sutro::gf2::mul_add: the output overlaps an input");
+  if (detail::overlaps(cb, a.block()) || detail::overlaps(cb, b.block()))
+    throw std::invalid_argument("sutro::gf2::mul_add: the " + detail::shape(c.rows(), c.cols()) +
+                                " output shares words with an input (" + detail::shape(a.rows(), a.cols()) +
+                                " times " + detail::shape(b.rows(), b.cols()) + ")");
+  const detail::scratch_scope scope(detail::scratch_counter_for(c));
   kernels::mul_add(Backend{}, cb, a.block(), b.block(), threads == 0 ? 1 : threads);
 }
 
@@ -59,9 +58,11 @@ detail::result_t<A> mul(const A& a, const B& b, unsigned threads = 1) {
 
 /// Frees the calling thread's packing buffers of the GFNI product. They are
 /// kept between calls (about three operands' worth) and counted in
-/// memory::default_stats() like all kernel scratch memory, so a region that
-/// runs its thread's first (or largest) product sees them in bytes in use until
-/// this is called. A no-op in builds without that kernel.
+/// memory::default_stats() when the product's output counts there, so a region
+/// measuring default_stats() that runs its thread's first (or largest) product
+/// sees them in bytes in use until this is called. Products into a matrix
+/// counted elsewhere pack into buffers freed on return. A no-op in builds
+/// without that kernel.
 inline void release_workspace() {
 #if SUTRO_SIMD_ENABLED
   kernels::release_gfni_workspace();

@@ -114,6 +114,7 @@ solve_matrix_result<Backend, A1> solve(const matrix<Backend, A1>& a, const matri
                                 " (their row counts must agree)");
   const std::size_t n = a.cols(), k = b.cols();
   auto aug = detail::hcat(a, b);
+  const detail::scratch_scope scope(detail::scratch_counter_for(aug));
   const echelon_info info = kernels::echelonize(Backend{}, aug.block(), true, n, 1);
   solve_matrix_result<Backend, A1> out{false, matrix<Backend, A1>(n, k, a.get_allocator()),
                                        detail::nullspace_from_rref(aug, info, n)};
@@ -156,7 +157,10 @@ detail::result_t<M> inverse(const M& a, unsigned threads = 1) {
   if (a.cols() != n)
     throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) +
                                 ", not square");
-  auto aug = detail::hcat(a, detail::result_t<M>::identity(n));
+  auto id = detail::make_result(a, n, n);  // a's allocator, like the result
+  for (std::size_t i = 0; i < n; ++i) id.set_unchecked(i, i, true);
+  auto aug = detail::hcat(a, id);
+  const detail::scratch_scope scope(detail::scratch_counter_for(aug));
   using B = typename detail::result_t<M>::backend_type;
   const echelon_info info = kernels::echelonize(B{}, aug.block(), true, n, threads == 0 ? 1 : threads);
   if (info.rank != n)

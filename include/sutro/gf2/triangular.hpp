@@ -53,6 +53,7 @@ template <bool Lower, matrix_like T, matrix_like B>
 result_t<B> trsm(const char* what, const char* name, const T& t, const B& b, unsigned threads) {
   check_triangular(what, name, t, b.rows(), b.cols(), false);
   auto x = sutro::gf2::copy_of(b);
+  const scratch_scope scope(scratch_counter_for(x));
   using Backend = typename result_t<B>::backend_type;
   if constexpr (Lower)
     kernels::trsm_lower(Backend{}, x.block(), t.block(), threads == 0 ? 1 : threads);
@@ -66,6 +67,7 @@ vector<Backend, VA> trsv(const char* what, const char* name, const T& t, const v
   check_triangular(what, name, t, b.size(), 1, true);
   // A vector is one row of bits; as a column it is an n x 1 matrix.
   matrix<Backend> x(b.size(), 1);
+  const scratch_scope scope(counter_of(b.get_allocator()));
   for (std::size_t i = 0; i < b.size(); ++i) x.set_unchecked(i, 0, b.get_unchecked(i));
   if constexpr (Lower)
     kernels::trsm_lower(Backend{}, x.block(), t.block(), 1);

@@ -38,8 +38,12 @@ class vector {
 
   explicit vector(const Alloc& alloc = Alloc()) : words_(alloc) {}
   /// n zero bits.
-  explicit vector(std::size_t n, const Alloc& alloc = Alloc())
-      : size_(n), words_(detail::padded_words(n), 0, alloc) {}
+  explicit vector(std::size_t n, const Alloc& alloc = Alloc()) : size_(n), words_(alloc) {
+    if (detail::padded_words(n) > words_.max_size())
+      throw std::length_error("sutro::gf2::vector::vector: " + std::to_string(n) + " bits need more than " +
+                              std::to_string(words_.max_size()) + " words");
+    words_.assign(detail::padded_words(n), 0);
+  }
 
   static vector from_string(std::string_view bits, const Alloc& alloc = Alloc()) {
     vector v(bits.size(), alloc);

@@ -200,8 +200,12 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
         m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, 0, 1);
       } else {
         std::vector<std::thread> pool;
+        memory::stats& counter = detail::scratch_stats();  // the threads' tables count there too
         for (std::size_t t = 1; t < nt; ++t)
-          pool.emplace_back([&, t] { m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, t, nt); });
+          pool.emplace_back([&, t] {
+            const detail::scratch_scope scope(&counter);
+            m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, t, nt);
+          });
         m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, 0, nt);
         for (auto& th : pool) th.join();
       }

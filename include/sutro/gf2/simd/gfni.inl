@@ -17,7 +17,6 @@ inline constexpr std::size_t min_rows = 64;
 inline constexpr std::size_t nj = 8;   // registers of C per row block, three row blocks at once
 inline constexpr std::size_t kc = 128;  // bytes of k per pass (B block: 8 x 128 x 64 B = 64 KiB)
 
-// Counted by the accounting allocator (memory::default_stats()), kept between calls.
 using zbuf = detail::scratch_vector<word>;
 
 // Qword q, byte b -> qword b, byte q: an 8x8 byte transpose.
@@ -134,16 +133,21 @@ inline void multiply_range(const word* ap, const word* bz, word* cz, std::size_t
   }
 }
 
-// Packing buffers are kept per thread: fresh pages cost more than the packing.
+// Packing buffers are kept per thread (fresh pages cost more than the
+// packing), counted in memory::default_stats(): a buffer that outlives the
+// call must not count into a caller's stats object, which may die first.
 inline zbuf& workspace() {
-  thread_local zbuf buffer;
+  thread_local zbuf buffer{detail::scratch_allocator<word>(memory::default_stats())};
   return buffer;
 }
 
 /// C += A B (shapes checked by the caller).
 inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
   const std::size_t mi = (a.rows + 7) / 8, kb = 8 * a.words(), cw = c.words();
-  zbuf& ws = workspace();
+  // Output counted elsewhere (scratch_stats() is not the default): a buffer
+  // for this call only, counted there.
+  zbuf local;
+  zbuf& ws = &detail::scratch_stats() == &memory::default_stats() ? workspace() : local;
   // mi is padded to even so the two-block micro kernel may read one block past.
   const std::size_t need = (mi + 1) * kb + cw * kb * 8 + (mi + 1) * cw * 8;
   if (ws.size() < need) {

@@ -103,7 +103,9 @@ inline void m4rm_mul_add(detail::mblock c, detail::cblock a, detail::cblock b, u
   }
   const std::size_t nslabs = (c.words() + m4rm::slab_words - 1) / m4rm::slab_words;
   const std::size_t table_words = m4rm::tables * 256 * m4rm::slab_words;
+  memory::stats& counter = detail::scratch_stats();  // passed on to the threads
   auto run = [&](std::size_t first, std::size_t step) {
+    const detail::scratch_scope scope(&counter);
     detail::scratch_vector<word> tab(table_words);
     for (std::size_t s = first; s < nslabs; s += step)
       for (std::size_t r0 = 0; r0 < a.rows; r0 += m4rm::row_block) {

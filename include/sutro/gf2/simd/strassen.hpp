@@ -60,7 +60,8 @@ void strassen_mul_add(Tag tag, detail::mblock c, detail::cblock a, detail::cbloc
   const auto c11 = sub(c, 0, hm, 0, hn), c12 = sub(c, 0, hm, hn, hn), c21 = sub(c, hm, hm, 0, hn),
              c22 = sub(c, hm, hm, hn, hn);
   // Storage only: every operation on the temporaries goes through `tag`.
-  matrix<scalar> s_(hm, hk), t_(hk, hn), q_(hm, hn), r_(hm, hn);
+  using temp = matrix<scalar, detail::scratch_allocator<word>>;
+  temp s_(hm, hk), t_(hk, hn), q_(hm, hn), r_(hm, hn);
   const detail::mblock s = s_.block(), t = t_.block(), q = q_.block(), r = r_.block();
   auto rec = [&](detail::mblock cc, detail::cblock aa, detail::cblock bb) {
     strassen_mul_add(tag, cc, aa, bb, cutoff, base);

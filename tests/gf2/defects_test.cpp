@@ -1,0 +1,200 @@
+// Overlapping windows, element-exact overlap checks, shapes whose sizes
+// overflow size_t, and where kernel scratch memory is counted.
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include "reference.hpp"
+#include "support/catch.hpp"
+#include "sutro/gf2/all.hpp"
+#include "sutro/memory/scoped_measurement.hpp"
+
+namespace gf2 = sutro::gf2;
+
+namespace {
+
+/// dst[i][j] ^= src[i][j] on the reference, src read in full first.
+gf2ref::dense shifted_sum(const gf2ref::dense& m, std::size_t dr0, std::size_t sr0, std::size_t nr,
+                        std::size_t dc0, std::size_t sc0, std::size_t nc) {
+  gf2ref::dense out = m;
+  for (std::size_t i = 0; i < nr; ++i)
+    for (std::size_t j = 0; j < nc; ++j) out.at(dr0 + i, dc0 + j) ^= m.at(sr0 + i, sc0 + j);
+  return out;
+}
+
+template <class B>
+void check_overlapping_add(std::uint64_t seed) {
+  using M = gf2::matrix<B>;
+  for (std::size_t cols : {std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{200}}) {
+    INFO("backend " << B::name << ", " << cols << " columns");
+    // Rows 1..3 += rows 0..2, and the other way round.
+    M m = M::random(4, cols, seed + cols);
+    auto ref = gf2ref::of(m);
+    gf2::add_into(m.window(1, 4, 0, cols), m.window(0, 3, 0, cols));
+    REQUIRE(gf2ref::of(m) == shifted_sum(ref, 1, 0, 3, 0, 0, cols));
+    m = M::random(4, cols, seed + cols + 1);
+    ref = gf2ref::of(m);
+    gf2::add_into(m.window(0, 3, 0, cols), m.window(1, 4, 0, cols));
+    REQUIRE(gf2ref::of(m) == shifted_sum(ref, 0, 1, 3, 0, 0, cols));
+    // A window added to itself is zero.
+    m = M::random(4, cols, seed + cols + 2);
+    gf2::add_into(m.window(1, 3, 0, cols), m.window(1, 3, 0, cols));
+    for (std::size_t j = 0; j < cols; ++j) REQUIRE_FALSE(m(1, j));
+  }
+  // Overlap by columns in the same rows, and by rows and columns at once.
+  M m = M::random(70, 320, seed + 9);
+  auto ref = gf2ref::of(m);
+  gf2::add_into(m.window(0, 70, 64, 256), m.window(0, 70, 0, 192));
+  REQUIRE(gf2ref::of(m) == shifted_sum(ref, 0, 0, 70, 64, 0, 192));
+  m = M::random(70, 320, seed + 10);
+  ref = gf2ref::of(m);
+  gf2::add_into(m.window(0, 69, 0, 256), m.window(1, 70, 64, 320));
+  REQUIRE(gf2ref::of(m) == shifted_sum(ref, 0, 1, 69, 0, 64, 256));
+  m = M::random(70, 320, seed + 11);
+  ref = gf2ref::of(m);
+  gf2::add_into(m.window(3, 70, 128, 320), m.window(0, 67, 0, 192));
+  REQUIRE(gf2ref::of(m) == shifted_sum(ref, 3, 0, 67, 128, 0, 192));
+}
+
+template <class B>
+void check_mul_add_windows(std::uint64_t seed) {
+  using M = gf2::matrix<B>;
+  for (std::size_t n : {std::size_t{1}, std::size_t{64}, std::size_t{65}, std::size_t{130}}) {
+    INFO("backend " << B::name << ", n " << n);
+    // c: columns [128, 128 + n) of the rows that hold a in columns [0, 128).
+    M m = M::random(96, 128 + n, seed + n);
+    M b = M::random(128, n, seed + n + 1);
+    const auto ref = gf2ref::of(m);
+    gf2::mul_add(m.window(0, 96, 128, 128 + n), m.window(0, 96, 0, 128), b);
+    const auto prod = gf2ref::mul(gf2ref::of(m.window(0, 96, 0, 128).to_matrix()), gf2ref::of(b));
+    auto want = ref;
+    for (std::size_t i = 0; i < 96; ++i)
+      for (std::size_t j = 0; j < n; ++j) want.at(i, 128 + j) ^= prod.at(i, j);
+    REQUIRE(gf2ref::of(m) == want);
+    // b from lower rows of the same matrix, disjoint from c.
+    M m2 = M::random(96 + 128, 64 + n, seed + n + 2);
+    const auto ref2 = gf2ref::of(m2);
+    gf2::mul_add(m2.window(0, 96, 64, 64 + n), m2.window(0, 96, 0, 64),
+                 m2.window(96, 160, 64, 64 + n));
+    const auto prod2 = gf2ref::mul(gf2ref::of(m2.window(0, 96, 0, 64).to_matrix()),
+                                   gf2ref::of(m2.window(96, 160, 64, 64 + n).to_matrix()));
+    auto want2 = ref2;
+    for (std::size_t i = 0; i < 96; ++i)
+      for (std::size_t j = 0; j < n; ++j) want2.at(i, 64 + j) ^= prod2.at(i, j);
+    REQUIRE(gf2ref::of(m2) == want2);
+  }
+  // Real overlaps still throw: shared columns, shared rows, the same block.
+  M m = M::random(256, 256, seed);
+  REQUIRE_THROWS_AS(gf2::mul_add(m.window(0, 128, 64, 192), m.window(0, 128, 0, 128), M::random(128, 128, 1)),
+                    std::invalid_argument);
+  REQUIRE_THROWS_AS(gf2::mul_add(m.window(0, 64, 128, 256), M::random(64, 128, 2), m.window(63, 191, 128, 256)),
+                    std::invalid_argument);
+  M sq = M::random(64, 64, seed + 3);
+  REQUIRE_THROWS_AS(gf2::mul_add(sq, sq, M::random(64, 64, 4)), std::invalid_argument);
+}
+
+} // namespace
+
+TEST_CASE("gf2 add_into on overlapping windows of one matrix adds the old values", "[gf2]") {
+  check_overlapping_add<sutro::scalar>(1);
+  check_overlapping_add<sutro::simd>(2);
+}
+
+TEST_CASE("gf2 mul_add accepts disjoint windows of the same rows and rejects shared words", "[gf2]") {
+  check_mul_add_windows<sutro::scalar>(3);
+  check_mul_add_windows<sutro::simd>(4);
+}
+
+TEST_CASE("gf2 element overlap of blocks of one stride", "[gf2]") {
+  gf2::matrix<sutro::scalar> m(10, 512);
+  auto blk = [&](std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) {
+    return gf2::detail::cblock(m.window(r0, r1, c0, c1).block());
+  };
+  // Brute force over small windows: overlap iff some (row, word) is in both.
+  const std::size_t words = 8;
+  for (std::size_t r0 = 0; r0 < 10; r0 += 3)
+    for (std::size_t r1 = r0 + 1; r1 <= 10; r1 += 4)
+      for (std::size_t c0 = 0; c0 < words; ++c0)
+        for (std::size_t c1 = c0 + 1; c1 <= words; c1 += 2)
+          for (std::size_t s0 = 0; s0 < 10; s0 += 2)
+            for (std::size_t s1 = s0 + 1; s1 <= 10; s1 += 3)
+              for (std::size_t d0 = 0; d0 < words; ++d0)
+                for (std::size_t d1 = d0 + 1; d1 <= words; d1 += 3) {
+                  const bool rows = r0 < s1 && s0 < r1, cols = c0 < d1 && d0 < c1;
+                  INFO(r0 << " " << r1 << " " << c0 << " " << c1 << " vs " << s0 << " " << s1 << " " << d0 << " " << d1);
+                  const auto x = blk(r0, r1, 64 * c0, 64 * c1), y = blk(s0, s1, 64 * d0, 64 * d1);
+                  REQUIRE(gf2::detail::overlaps(x, y) == (rows && cols));
+                  REQUIRE(gf2::detail::overlaps(y, x) == (rows && cols));
+                }
+  gf2::matrix<sutro::scalar> other(10, 512);
+  REQUIRE_FALSE(gf2::detail::overlaps(m.block(), other.block()));
+}
+
+TEST_CASE("gf2 shapes whose sizes overflow throw instead of allocating nothing", "[gf2]") {
+  constexpr std::size_t huge = std::numeric_limits<std::size_t>::max();
+  // Rows of 2^58 words: refused by the size check or by the allocator, never
+  // built without storage.
+  auto refused = [](auto make) {
+    try {
+      make();
+    } catch (const std::length_error&) {
+      return true;
+    } catch (const std::bad_alloc&) {
+      return true;
+    }
+    return false;
+  };
+  REQUIRE(refused([&] { gf2::matrix<> m(2, huge); m.set(1, huge - 1, true); }));
+  REQUIRE(refused([&] { gf2::matrix<> m(2, huge - 63); m.set(1, 0, true); }));
+  REQUIRE(refused([&] { gf2::vector<> v(huge); v.set(huge - 1, true); }));
+  REQUIRE(refused([&] { gf2::vector<> v(huge - 10); v.set(0, true); }));
+  REQUIRE(gf2::detail::words_for(huge) == huge / 64 + 1);
+  REQUIRE(gf2::detail::padded_words(huge) == (huge / 64 + 8) / 8 * 8);
+  try {
+    gf2::matrix<> m(huge / 8, 1);
+    FAIL("no exception");
+  } catch (const std::length_error& e) {
+    REQUIRE(std::string(e.what()).find("sutro::gf2::matrix::matrix: " + std::to_string(huge / 8) + "x1") == 0);
+  }
+  const std::size_t big = std::size_t{1} << 32;
+  REQUIRE_THROWS_AS(gf2::matrix<>::from_bytes(big, big, {}), std::invalid_argument);
+  REQUIRE_THROWS_AS(gf2::matrix<>::from_bytes(huge, 2, {}), std::invalid_argument);
+  REQUIRE(gf2::matrix<>::from_bytes(0, huge, {}).rows() == 0);
+}
+
+TEST_CASE("gf2 kernel scratch is counted by the output matrix's allocator", "[gf2]") {
+  using alloc = sutro::memory::accounting_allocator<gf2::word, sutro::memory::aligned_allocator<gf2::word>>;
+  using M = gf2::matrix<sutro::simd, alloc>;
+  sutro::memory::stats counter;
+  const auto global_before = sutro::memory::default_stats().snapshot().total_bytes;
+  const std::size_t n = 1024;
+  const std::uint64_t matrix_bytes = n * (n / 8);
+  {
+    M a = M::random(n, n, 1, alloc(counter)), b = M::random(n, n, 2, alloc(counter));
+    {
+      sutro::memory::scoped_measurement region(counter);
+      M c = a * b;
+      const auto used = region.finish();
+      // The product's own storage plus scratch (packing buffers or tables).
+      REQUIRE(used.bytes_allocated > matrix_bytes);
+    }
+    {
+      M e = a;
+      sutro::memory::scoped_measurement region(counter);
+      (void)gf2::echelonize(e, true);
+      REQUIRE(region.finish().bytes_allocated > 0);
+    }
+    {
+      M c = a;
+      gf2::add_into(c.window(1, n, 0, n), c.window(0, n - 1, 0, n));  // in place, no scratch
+      M inv = gf2::inverse(gf2::matrix<sutro::simd, alloc>::identity(n, alloc(counter)));
+      REQUIRE(inv.rows() == n);
+    }
+    M t = gf2::transpose(a);
+    REQUIRE(t.rows() == n);
+  }
+  REQUIRE(sutro::memory::default_stats().snapshot().total_bytes == global_before);
+  REQUIRE(counter.snapshot().bytes_in_use == 0);
+}
