@@ -43,3 +43,14 @@ echo "== default: Release"
 cmake --preset default >/dev/null
 cmake --build --preset default -j "$jobs"
 ctest --preset default -j "$jobs"
+
+# --- python -------------------------------------------------------------------
+# The Python package from a fresh venv, as a user installs it: pip builds the
+# extension (nanobind and scikit-build-core from PyPI), then pytest and the
+# example that draws docs/images/python_*.png.
+echo "== python: pip install .[test] in a fresh venv, pytest, the plot example"
+python3 -m venv --clear build/py/venv
+build/py/venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+build/py/venv/bin/python -m pip install --quiet --disable-pip-version-check ".[test]"
+build/py/venv/bin/python -m pytest -q
+build/py/venv/bin/python examples/python/plots.py docs/images

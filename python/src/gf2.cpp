@@ -1,0 +1,173 @@
+// GF(2) matrices from and to numpy (0/1 bytes, bool, numpy.packbits rows, raw
+// words), with the sutro::gf2 operations.
+#include "common.hpp"
+
+
+#include "sutro/gf2/all.hpp"
+#include "sutro/io/npy.hpp"
+
+namespace sutro::python {
+namespace {
+using M = gf2::matrix<>;
+namespace npy = io::npy;
+
+npy::bit_order parse_order(const std::string& s) {
+  if (s == "big") return npy::bit_order::big;
+  if (s == "little") return npy::bit_order::little;
+  throw std::invalid_argument("sutro::gf2: bitorder must be 'big' or 'little', got '" + s + "'");
+}
+
+M from_bits(const in_array<std::uint8_t, 2>& a) {
+  const std::size_t r = a.shape(0), c = a.shape(1);
+  M m(r, c);
+  for (std::size_t i = 0; i < r; ++i)
+    for (std::size_t j = 0; j < c; ++j) {
+      const std::uint8_t b = a.data()[i * c + j];
+      if (b > 1)
+        throw std::invalid_argument("sutro::gf2::matrix: entry (" + std::to_string(i) + ", " + std::to_string(j) +
+                                    ") is " + std::to_string(b) + ", expected 0 or 1");
+      if (b) m.set_unchecked(i, j, true);
+    }
+  return m;
+}
+
+M from_packbits(const in_array<std::uint8_t, 2>& a, std::size_t cols, const std::string& order) {
+  const auto o = parse_order(order);
+  const std::size_t r = a.shape(0), rb = (cols + 7) / 8;
+  if (a.shape(1) != rb)
+    throw std::invalid_argument("sutro::gf2::matrix::from_packbits: rows of " + std::to_string(cols) +
+                                " columns take " + std::to_string(rb) + " bytes, the array has " +
+                                std::to_string(a.shape(1)));
+  M m(r, cols);
+  for (std::size_t i = 0; i < r; ++i)
+    if (!npy::unpack_row(a.data() + i * rb, cols, m.row_ptr(i), o))
+      throw std::invalid_argument("sutro::gf2::matrix::from_packbits: row " + std::to_string(i) +
+                                  " has bits set beyond column " + std::to_string(cols));
+  return m;
+}
+
+M from_words(const in_array<std::uint64_t, 2>& a, std::size_t cols) {
+  const std::size_t r = a.shape(0), w = (cols + 63) / 64;
+  if (a.shape(1) != w)
+    throw std::invalid_argument("sutro::gf2::matrix::from_words: rows of " + std::to_string(cols) + " columns take " +
+                                std::to_string(w) + " words, the array has " + std::to_string(a.shape(1)));
+  M m(r, cols);
+  for (std::size_t i = 0; i < r; ++i) {
+    const std::uint64_t* src = a.data() + i * w;
+    if (cols % 64 && (src[w - 1] & ~gf2::detail::tail_mask(cols)))
+      throw std::invalid_argument("sutro::gf2::matrix::from_words: row " + std::to_string(i) +
+                                  " has bits set beyond column " + std::to_string(cols));
+    std::copy(src, src + w, m.row_ptr(i));
+  }
+  return m;
+}
+
+auto to_bits(const M& m) { return adopt(m.to_bytes(), {m.rows(), m.cols()}); }
+
+auto to_packbits(const M& m, const std::string& order) {
+  const auto o = parse_order(order);
+  const std::size_t rb = (m.cols() + 7) / 8;
+  std::vector<std::uint8_t> out(m.rows() * rb);
+  for (std::size_t i = 0; i < m.rows(); ++i) npy::pack_row(m.row_ptr(i), m.cols(), out.data() + i * rb, o);
+  return adopt(std::move(out), {m.rows(), rb});
+}
+
+}  // namespace
+
+void bind_gf2(nb::module_& m) {
+  nb::class_<M>(m, "GF2Matrix",
+                "A dense bit matrix over GF(2) (sutro::gf2::matrix): row-major, column j of a row is bit j % 64 "
+                "of word j / 64, rows padded to 8 words.")
+      .def(nb::init<std::size_t, std::size_t>(), nb::arg("rows"), nb::arg("cols"), "The zero matrix.")
+      .def_static("from_bits", &from_bits, nb::arg("bits"), "From a 2-D uint8 array of 0/1 (bool viewed as uint8).")
+      .def_static("from_packbits", &from_packbits, nb::arg("packed"), nb::arg("cols"), nb::arg("bitorder") = "big",
+                  "From numpy.packbits(A, axis=1, bitorder=...) of a matrix with `cols` columns.")
+      .def_static("from_words", &from_words, nb::arg("words"), nb::arg("cols"),
+                  "From uint64 words [rows, ceil(cols/64)] in sutro's layout (a task's packed rows).")
+      .def_static("identity", [](std::size_t n) { return M::identity(n); }, nb::arg("n"))
+      .def_static("random", [](std::size_t r, std::size_t c, std::uint64_t seed) { return M::random(r, c, seed); },
+                  nb::arg("rows"), nb::arg("cols"), nb::arg("seed"))
+      .def_prop_ro("rows", &M::rows)
+      .def_prop_ro("cols", &M::cols)
+      .def_prop_ro("shape", [](const M& a) { return nb::make_tuple(a.rows(), a.cols()); })
+      .def_prop_ro("stride", &M::stride, "Words per row in storage (a multiple of 8).")
+      .def_prop_ro(
+          "words",
+          [](nb::handle self) {
+            const M& a = nb::cast<const M&>(self);
+            const std::size_t shape[2] = {a.rows(), a.words_used()};
+            const std::int64_t strides[2] = {static_cast<std::int64_t>(a.stride()), 1};
+            return nb::ndarray<nb::numpy, const std::uint64_t>(a.data(), 2, shape, self, strides);
+          },
+          nb::rv_policy::reference, "A read-only view (no copy) of the words in use: uint64 [rows, ceil(cols/64)].")
+      .def("to_bits", &to_bits, "uint8 0/1 [rows, cols].")
+      .def("to_packbits", &to_packbits, nb::arg("bitorder") = "big",
+           "uint8 [rows, ceil(cols/8)] as numpy.packbits(A, axis=1, bitorder=...) gives.")
+      .def("get", &M::get, nb::arg("i"), nb::arg("j"))
+      .def("set", &M::set, nb::arg("i"), nb::arg("j"), nb::arg("value"))
+      .def("weight", &M::weight, "Number of ones.")
+      .def("__eq__", [](const M& a, const M& b) { return a == b; })
+      .def("__repr__", [](const M& a) {
+        return "GF2Matrix(" + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) + ")";
+      })
+      .def("__str__", &M::to_string)
+      .def("__matmul__", [](const M& a, const M& b) {
+        nb::gil_scoped_release r;
+        return gf2::mul(a, b);
+      })
+      .def("__add__", [](const M& a, const M& b) { return gf2::add(a, b); }, "Sum over GF(2) (XOR).")
+      .def("__xor__", [](const M& a, const M& b) { return gf2::add(a, b); })
+      .def("copy", [](const M& a) { return M(a); })
+      .def("transpose", [](const M& a) { return gf2::transpose(a); })
+      .def("rank", [](const M& a) {
+        nb::gil_scoped_release r;
+        return gf2::rank(a);
+      })
+      .def(
+          "echelon",
+          [](const M& a, bool reduced) {
+            gf2::echelon_result<M> e;
+            {
+              nb::gil_scoped_release r;
+              e = reduced ? gf2::reduced_row_echelon(a) : gf2::row_echelon(a);
+            }
+            return nb::make_tuple(std::move(e.form), adopt(std::vector<std::size_t>(e.info.pivots)), e.info.rank);
+          },
+          nb::arg("reduced") = true, "(form, pivot columns, rank).")
+      .def("ple",
+           [](const M& a) {
+             gf2::ple_result<M> f;
+             {
+               nb::gil_scoped_release r;
+               f = gf2::ple(a);
+             }
+             nb::dict d;
+             d["perm"] = adopt(std::move(f.perm));
+             d["l"] = std::move(f.l);
+             d["e"] = std::move(f.e);
+             d["pivots"] = adopt(std::move(f.pivots));
+             d["rank"] = f.rank;
+             return d;
+           },
+           "P A = L E: {perm (row perm[i] of A is row i of P A), l (m x r), e (r x n echelon), pivots, rank}.")
+      .def("solve",
+           [](const M& a, const M& b) {
+             gf2::solve_matrix_result<> s;
+             {
+               nb::gil_scoped_release r;
+               s = gf2::solve(a, b);
+             }
+             return nb::make_tuple(s.consistent, std::move(s.solution), std::move(s.nullspace));
+           },
+           nb::arg("b"), "A X = B: (consistent, one solution X, nullspace basis as columns).")
+      .def("kernel", [](const M& a) {
+        nb::gil_scoped_release r;
+        return gf2::kernel(a);
+      })
+      .def("inverse", [](const M& a) {
+        nb::gil_scoped_release r;
+        return gf2::inverse(a);
+      });
+}
+
+}  // namespace sutro::python

@@ -1,0 +1,78 @@
+"""numpy round trips of every dtype through sutro::io::npy, both ways."""
+import numpy as np
+import pytest
+
+import sutro
+
+SHAPES = [(), (0,), (1,), (63,), (64,), (65,), (3, 4), (0, 5), (2, 3, 4)]
+DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.bool_]
+
+
+def random_array(rng, shape, dtype):
+    if dtype == np.bool_:
+        return rng.integers(0, 2, shape).astype(bool)
+    if np.dtype(dtype).kind == "f":
+        return (rng.standard_normal(shape) * 1e3).astype(dtype)
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_numpy_writes_sutro_reads_and_back(tmp_path, dtype, shape):
+    rng = np.random.default_rng(7)
+    a = random_array(rng, shape, dtype)
+    np.save(tmp_path / "a.npy", a)
+    b = sutro.load(tmp_path / "a.npy")
+    assert b.dtype == a.dtype and b.shape == a.shape
+    assert np.array_equal(a, b)
+    sutro.save(tmp_path / "b.npy", a)
+    c = np.load(tmp_path / "b.npy")
+    assert c.dtype == a.dtype and c.shape == a.shape
+    assert np.array_equal(a, c)
+    # Our bytes are numpy's bytes.
+    assert (tmp_path / "a.npy").read_bytes() == (tmp_path / "b.npy").read_bytes()
+
+
+@pytest.mark.parametrize("dtype", [">f8", ">f4", ">i4", ">i8"])
+def test_big_endian_is_read(tmp_path, dtype):
+    a = np.arange(-5, 6).astype(dtype)
+    np.save(tmp_path / "a.npy", a)
+    b = sutro.load(tmp_path / "a.npy")
+    assert np.array_equal(a, b) and b.dtype.byteorder in "=<|"
+
+
+def test_unsupported_and_broken_files_raise_with_the_cpp_message(tmp_path):
+    np.save(tmp_path / "c.npy", np.zeros(3, dtype=np.complex128))
+    with pytest.raises(ValueError, match="unsupported dtype '<c16'"):
+        sutro.load(tmp_path / "c.npy")
+    np.save(tmp_path / "f.npy", np.asfortranarray(np.zeros((2, 3))))
+    with pytest.raises(ValueError, match="Fortran"):
+        sutro.load(tmp_path / "f.npy")
+    (tmp_path / "t.npy").write_bytes((tmp_path / "c.npy").read_bytes()[:20])
+    with pytest.raises(ValueError, match="npy:"):
+        sutro.load(tmp_path / "t.npy")
+    with pytest.raises(RuntimeError, match="cannot open"):
+        sutro.load(tmp_path / "missing.npy")
+    with pytest.raises(ValueError, match="dtype not supported"):
+        sutro.save(tmp_path / "u2.npy", np.zeros(2, dtype=np.uint16))
+
+
+@pytest.mark.parametrize("bitorder", ["big", "little"])
+@pytest.mark.parametrize("rows,cols", [(0, 5), (1, 1), (3, 7), (4, 8), (2, 9), (5, 63), (5, 64), (5, 65), (3, 130)])
+def test_packbits_files_both_ways(tmp_path, bitorder, rows, cols):
+    rng = np.random.default_rng(rows * 1000 + cols)
+    a = rng.integers(0, 2, (rows, cols)).astype(bool)
+    np.save(tmp_path / "p.npy", np.packbits(a, axis=1, bitorder=bitorder))
+    m = sutro.load_bits(tmp_path / "p.npy", cols, bitorder)
+    assert m.shape == (rows, cols)
+    assert np.array_equal(sutro.gf2.to_numpy(m), a)
+    sutro.save_bits(tmp_path / "q.npy", m, bitorder)
+    back = np.unpackbits(np.load(tmp_path / "q.npy"), axis=1, count=cols, bitorder=bitorder).astype(bool)
+    assert np.array_equal(back.reshape(rows, cols), a)
+
+
+def test_packbits_padding_bits_are_refused(tmp_path):
+    np.save(tmp_path / "p.npy", np.array([[0xFF, 0xC0]], dtype=np.uint8))  # column 9 set, 9 columns
+    with pytest.raises(ValueError, match="beyond column 9"):
+        sutro.load_bits(tmp_path / "p.npy", 9)
