@@ -93,12 +93,12 @@ const sutro::dmd::context& recorded(log_kind kind, std::size_t n) {
   if (slot) return *slot;
   auto ctx = std::make_unique<sutro::dmd::context>();
   if (kind == log_kind::matmul) {
-    using sutro::dmd::traced;
+    using sutro::dmd::tracked;
     std::vector<std::uint32_t> pre;
     sutro::dmd::reference::matrix A(n, sutro::dmd::reference::vector(n)), B = A;
     for (auto* M : {&A, &B})
       for (auto& row : *M)
-        for (auto& x : row) x = traced<double>::input(1.0), pre.push_back(x.id());
+        for (auto& x : row) x = tracked<double>::input(1.0), pre.push_back(x.id());
     ctx->set_preload(pre);
     const auto C = matmul(A, B);
     ctx->flush();

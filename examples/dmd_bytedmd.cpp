@@ -1,4 +1,4 @@
-// ByteDMD of functions written against traced<T>: the brief's published
+// ByteDMD of functions written against tracked<T>: the brief's published
 // examples, and the inspection listing (every read with its depth and cost).
 #include <cstdio>
 #include <vector>
@@ -6,13 +6,13 @@
 #include "sutro/dmd/bytedmd.hpp"
 #include "sutro/dmd/reference_kernels.hpp"
 
-using sutro::dmd::traced;
+using sutro::dmd::tracked;
 
 using sutro::dmd::reference::matmul;  // the brief's functions, sutro/dmd/reference_kernels.hpp
 using sutro::dmd::reference::matvec;
 
 int main() {
-  auto add3 = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };
+  auto add3 = [](tracked<double> a, tracked<double> b, tracked<double> c) { return (a + b) + c; };
   const auto r = sutro::dmd::bytedmd(add3, 1.0, 2.0, 3.0);
   std::printf("%s", sutro::dmd::listing(r).c_str());
   std::printf("(a + b) + c: %llu, at 2 bytes per element: %llu\n", static_cast<unsigned long long>(r.cost),
@@ -20,7 +20,7 @@ int main() {
 
   bool ok = r.cost == 6;
   // Python's left-to-right order inside one expression (GCC evaluates b * c first).
-  auto g = [](traced<double> a, traced<double> b, traced<double> c) { return a * a + b * c - a; };
+  auto g = [](tracked<double> a, tracked<double> b, tracked<double> c) { return a * a + b * c - a; };
   const auto rg = sutro::dmd::bytedmd(g, 1.0, 2.0, 3.0);
   std::printf("a*a + b*c - a: %llu (the tool: 12)\n", static_cast<unsigned long long>(rg.cost));
   ok = ok && rg.cost == 12;

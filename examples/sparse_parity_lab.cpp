@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     c.task.n = n;
     c.train = 1000;
     c.repeats = 1;
-    // Each traced run is the training itself under the recording policy (nn::train_traced), the
+    // Each traced run is the training itself under the recording policy (nn::train_recorded), the
     // optimizer's own update included; a declared sample of every 8th epoch keeps it to seconds
     // (scaled, and labelled as such in the footer and the JSON's "sample_scale").
     const lab::mlp_method_options o{.trace_every_epochs = 8};

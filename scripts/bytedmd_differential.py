@@ -25,7 +25,7 @@ File format (one item per line; `#` starts a comment line):
     shape S                    how the Python function returns them (none,
                                single, flat, nested, tuple); C++ returns
                                the same values as tuple<vector, vector<vector>,
-                               vector<traced<bool>>>
+                               vector<tracked<bool>>>
     variant V                  (once, first) the model: main, two_stack or load_walk
     python <source line>       the Python function, for reading the case
     trace d1 d2 ...            the tool's depth trace (load_walk: belady's distances)

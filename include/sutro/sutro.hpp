@@ -22,9 +22,9 @@
 // bit primitives, GF(2), neural nets
 #include "sutro/bits/popcount.hpp"
 #include "sutro/gf2/all.hpp"
-#include "sutro/gf2/traced.hpp"
+#include "sutro/gf2/recorded.hpp"
 #include "sutro/nn/mlp.hpp"
-#include "sutro/nn/traced.hpp"
+#include "sutro/nn/recorded_mlp.hpp"
 #include "sutro/nn/train.hpp"
 
 // tasks, solvers, optimizers, interop

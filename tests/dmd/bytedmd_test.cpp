@@ -7,11 +7,11 @@
 #include "support/catch.hpp"
 #include "sutro/dmd/bytedmd.hpp"
 #include "sutro/dmd/reference_kernels.hpp"
-#include "sutro/dmd/traced.hpp"
+#include "sutro/dmd/tracked.hpp"
 
 using sutro::dmd::bytedmd;
-using sutro::dmd::traced;
-using vec = std::vector<traced<double>>;
+using sutro::dmd::tracked;
+using vec = std::vector<tracked<double>>;
 using mat = std::vector<vec>;
 using depths = std::vector<std::uint64_t>;
 
@@ -64,7 +64,7 @@ TEST_CASE("ceil_sqrt is exact around every square, up to 2^62", "[dmd]") {
 }
 
 TEST_CASE("published: (a + b) + c costs 6, trace 1 2 1 2; 14 at 2 bytes", "[dmd]") {
-  auto f = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };
+  auto f = [](tracked<double> a, tracked<double> b, tracked<double> c) { return (a + b) + c; };
   const auto r = bytedmd(f, 1.0, 2.0, 3.0);
   CHECK(r.depths() == depths{1, 2, 1, 2});
   CHECK(r.cost == 6);
@@ -72,13 +72,13 @@ TEST_CASE("published: (a + b) + c costs 6, trace 1 2 1 2; 14 at 2 bytes", "[dmd]
 }
 
 TEST_CASE("published: a + a reads depths 1, 1", "[dmd]") {
-  const auto r = bytedmd([](traced<int> a) { return a + a; }, 4);
+  const auto r = bytedmd([](tracked<int> a) { return a + a; }, 4);
   CHECK(r.depths() == depths{1, 1});
   CHECK(r.cost == 2);
 }
 
 TEST_CASE("published: e = b + c, f = a + d, e > f: trace 2 3 2 3 2 1, cost 11", "[dmd]") {
-  auto g = [](traced<int> a, traced<int> b, traced<int> c, traced<int> d) {
+  auto g = [](tracked<int> a, tracked<int> b, tracked<int> c, tracked<int> d) {
     auto e = b + c;
     auto f = a + d;
     return e > f;
@@ -106,7 +106,7 @@ TEST_CASE("published: dot product of two 2-vectors: trace 2 4 2 3 2 1, cost 11",
 }
 
 TEST_CASE("published: a*a + b*c - a costs 12, depths 1 1 3 4 2 1 1 2 (Python's left-to-right order)", "[dmd]") {
-  auto f = [](traced<double> a, traced<double> b, traced<double> c) { return a * a + b * c - a; };
+  auto f = [](tracked<double> a, tracked<double> b, tracked<double> c) { return a * a + b * c - a; };
   const auto r = bytedmd(f, 1.0, 2.0, 3.0);
   CHECK(r.depths() == depths{1, 1, 3, 4, 2, 1, 1, 2});
   CHECK(r.cost == 12);
@@ -125,32 +125,32 @@ TEST_CASE("published: naive i-j-k matmul N = 2, 4, 8, 16 cost 57, 720, 8867, 109
   CHECK(bytedmd({.keep_events = false}, matmul, ones(16, 16), ones(16, 16)).cost == 109783);
   // std::array arguments are flattened the same way as vectors.
   using arr = std::array<std::array<double, 2>, 2>;
-  auto f = [](const std::array<std::array<traced<double>, 2>, 2>& A, const std::array<std::array<traced<double>, 2>, 2>& B) {
+  auto f = [](const std::array<std::array<tracked<double>, 2>, 2>& A, const std::array<std::array<tracked<double>, 2>, 2>& B) {
     return matmul(mat{{A[0][0], A[0][1]}, {A[1][0], A[1][1]}}, mat{{B[0][0], B[0][1]}, {B[1][0], B[1][1]}});
   };
   CHECK(bytedmd(f, arr{}, arr{}).cost == 57);
 }
 
 TEST_CASE("rules: operand order does not matter, branches read, constants are free", "[dmd]") {
-  auto ab = bytedmd([](traced<int> a, traced<int> b) { return a + b; }, 1, 2);
-  auto ba = bytedmd([](traced<int> a, traced<int> b) { return b + a; }, 1, 2);
+  auto ab = bytedmd([](tracked<int> a, tracked<int> b) { return a + b; }, 1, 2);
+  auto ba = bytedmd([](tracked<int> a, tracked<int> b) { return b + a; }, 1, 2);
   CHECK(ab.cost == ba.cost);
-  auto branch = bytedmd([](traced<int> a) { return a > 0 ? 1 : 0; }, 5);  // compare, then branch on result
+  auto branch = bytedmd([](tracked<int> a) { return a > 0 ? 1 : 0; }, 5);  // compare, then branch on result
   CHECK(branch.depths() == depths{1, 1});
-  auto conv = bytedmd([](traced<int> a) { return static_cast<int>(a) + 1; }, 5);
+  auto conv = bytedmd([](tracked<int> a) { return static_cast<int>(a) + 1; }, 5);
   CHECK(conv.depths() == depths{1});
-  auto constant = bytedmd([](traced<int> a) { return a * 3 + 7; }, 5);
+  auto constant = bytedmd([](tracked<int> a) { return a * 3 + 7; }, 5);
   CHECK(constant.depths() == depths{1, 1});
 }
 
-TEST_CASE("escapes are errors: a traced value outside its run throws", "[dmd]") {
-  traced<double> leaked;
-  (void)bytedmd([&](traced<double> a) { leaked = a + 1.0; }, 1.0);
-  CHECK(leaked.tracked());
+TEST_CASE("escapes are errors: a tracked value outside its run throws", "[dmd]") {
+  tracked<double> leaked;
+  (void)bytedmd([&](tracked<double> a) { leaked = a + 1.0; }, 1.0);
+  CHECK(leaked.has_id());
   CHECK_THROWS_AS(leaked + 1.0, std::logic_error);
   CHECK_THROWS_AS(leaked.get(), std::logic_error);
-  CHECK(leaked.untraced_value() == 2.0);
-  CHECK_THROWS_AS(bytedmd({.bytes_per_element = 0}, [](traced<int>) {}, 1), std::invalid_argument);
+  CHECK(leaked.untracked_value() == 2.0);
+  CHECK_THROWS_AS(bytedmd({.bytes_per_element = 0}, [](tracked<int>) {}, 1), std::invalid_argument);
 }
 
 TEST_CASE("reference kernels: published numbers with the same matrix passed twice are the tool's too", "[dmd]") {
@@ -163,7 +163,7 @@ TEST_CASE("reference kernels: published numbers with the same matrix passed twic
 }
 
 TEST_CASE("listing names each read with its depth and cost", "[dmd]") {
-  auto f = [](traced<double> a, traced<double> b, traced<double> c) { return (a + b) + c; };
+  auto f = [](tracked<double> a, tracked<double> b, tracked<double> c) { return (a + b) + c; };
   const std::string s = sutro::dmd::listing(bytedmd(f, 1.0, 2.0, 3.0));
   // Values are numbered in push order, as the tool's keys (minus 1): the last
   // argument (c) is pushed first, so a is v2.
@@ -173,15 +173,15 @@ TEST_CASE("listing names each read with its depth and cost", "[dmd]") {
 }
 
 TEST_CASE("a value that was never preloaded cannot be read for free", "[dmd]") {
-  // A traced input made inside the function is not on the stack: pricing refuses it.
-  auto sneaky = [](traced<double> a) { return a + traced<double>::input(5.0); };
+  // A tracked input made inside the function is not on the stack: pricing refuses it.
+  auto sneaky = [](tracked<double> a) { return a + tracked<double>::input(5.0); };
   CHECK_THROWS_AS(bytedmd(sneaky, 1.0), std::logic_error);
-  CHECK_THROWS_AS(traced<double>::input(1.0), std::logic_error);  // no context outside a run
+  CHECK_THROWS_AS(tracked<double>::input(1.0), std::logic_error);  // no context outside a run
 }
 
 TEST_CASE("user-recorded operations and conversions are instructions", "[dmd]") {
-  auto f = [](traced<double> a, traced<int> b) {
-    auto r = traced<double>::apply1<double>("sqrt", a, [](double v) { return std::sqrt(v); });
+  auto f = [](tracked<double> a, tracked<int> b) {
+    auto r = tracked<double>::apply1<double>("sqrt", a, [](double v) { return std::sqrt(v); });
     auto c = sutro::dmd::convert<double>(b);
     return r + c;
   };

@@ -1,13 +1,13 @@
 // Differential suite: random programs priced by the group's ByteDMD tool
 // (tests/dmd/data/bytedmd_differential.txt, made by
 // scripts/bytedmd_differential.py from bytedmd.py on the tool's main branch)
-// are replayed here through sutro::dmd::traced and priced by
+// are replayed here through sutro::dmd::tracked and priced by
 // sutro::dmd::bytedmd; cost at 1, 2, 4 and 8 bytes per element and the whole
 // depth trace must be equal. The dev branch's suites: bytedmd.py's two-stack
 // model (_dev.txt), and bytedmd_ir.py's classic, live and belady costs with
 // belady's distances (_load_walk.txt).
 //
-// The interpreter calls the traced operators the way idiomatic code does:
+// The interpreter calls the tracked operators the way idiomatic code does:
 // a compound operand is a prvalue (the result of an inner operator call, the
 // C++ compiler chooses which operand to evaluate first: GCC the right one), a
 // name is an lvalue (an input element, an argument, a local), a literal is a
@@ -29,7 +29,7 @@
 #include "support/catch.hpp"
 #include "sutro/dmd/bytedmd.hpp"
 
-using sutro::dmd::traced;
+using sutro::dmd::tracked;
 
 namespace {
 
@@ -200,8 +200,8 @@ suite load(const std::string& name) {
 }
 
 // ---- the interpreter ---------------------------------------------------------
-using num = traced<double>;
-using flag = traced<bool>;
+using num = tracked<double>;
+using flag = tracked<bool>;
 #define FWD(x) std::forward<decltype(x)>(x)
 
 struct machine {
@@ -282,7 +282,7 @@ struct machine {
     if (h == "!=") return both<flag>(l, r, [](auto&& x, auto&& y) { return FWD(x) != FWD(y); });
     throw std::runtime_error("not a comparison: " + h);
   }
-  /// A condition, as `if (...)` converts it: every traced operand read once, && and || short-circuit.
+  /// A condition, as `if (...)` converts it: every tracked operand read once, && and || short-circuit.
   bool cond(const sexp& e) {
     if (!e.list) {
       if (e.head[0] == 'c') return static_cast<bool>(c.at(e.head));

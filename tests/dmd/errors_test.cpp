@@ -11,7 +11,7 @@
 
 using sutro::dmd::bytedmd;
 using sutro::dmd::context;
-using sutro::dmd::traced;
+using sutro::dmd::tracked;
 
 namespace {
 template <class F>
@@ -26,22 +26,22 @@ std::string message_of(F f) {
 bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
 }  // namespace
 
-TEST_CASE("errors: a traced value from a context on another thread is refused", "[dmd][errors]") {
+TEST_CASE("errors: a tracked value from a context on another thread is refused", "[dmd][errors]") {
   context mine;
-  const auto x = traced<double>::input(1.0);
+  const auto x = tracked<double>::input(1.0);
   std::string alone, mixed, in_run;
   std::thread t([&] {
     // This thread's first context: with per-thread serials it had the same
     // serial as `mine` and x was silently read as one of its values.
     context other;
-    const auto y = traced<double>::input(2.0);
+    const auto y = tracked<double>::input(2.0);
     alone = message_of([&] { (void)(x + 1.0); });
     mixed = message_of([&] { (void)(x + y); });
-    in_run = message_of([&] { (void)bytedmd([&](traced<double> a) { return a + x; }, 3.0); });
+    in_run = message_of([&] { (void)bytedmd([&](tracked<double> a) { return a + x; }, 3.0); });
   });
   t.join();
   INFO(alone << "\n" << mixed << "\n" << in_run);
-  CHECK(starts_with(alone, "sutro::dmd::add: a traced value used outside the trace context"));
+  CHECK(starts_with(alone, "sutro::dmd::add: a tracked value used outside the trace context"));
   CHECK(starts_with(mixed, "sutro::dmd::add: operands from different trace contexts"));
   CHECK(starts_with(in_run, "sutro::dmd::add: operands from different trace contexts"));
   CHECK(starts_with(message_of([&] { (void)x.get(); }), "(no exception)"));  // still fine on its own thread
@@ -49,28 +49,28 @@ TEST_CASE("errors: a traced value from a context on another thread is refused", 
 
 TEST_CASE("errors: contexts destroyed out of order leave no dangling active context", "[dmd][errors]") {
   auto A = std::make_unique<context>();
-  const auto a = traced<double>::input(1.0);
+  const auto a = tracked<double>::input(1.0);
   auto B = std::make_unique<context>();
-  const auto b = traced<double>::input(2.0);
+  const auto b = tracked<double>::input(2.0);
   auto C = std::make_unique<context>();
   CHECK(context::active() == C.get());
   B.reset();  // the middle one
   CHECK(context::active() == C.get());
   A.reset();  // the bottom one, before the top
   CHECK(context::active() == C.get());
-  CHECK(starts_with(message_of([&] { (void)(a + 1.0); }), "sutro::dmd::add: a traced value used outside"));
-  CHECK(starts_with(message_of([&] { (void)b.get(); }), "sutro::dmd::traced::get: a traced value used outside"));
+  CHECK(starts_with(message_of([&] { (void)(a + 1.0); }), "sutro::dmd::add: a tracked value used outside"));
+  CHECK(starts_with(message_of([&] { (void)b.get(); }), "sutro::dmd::tracked::get: a tracked value used outside"));
   C.reset();
   CHECK(context::active() == nullptr);  // was a dangling pointer to A
-  CHECK(starts_with(message_of([&] { (void)(b * 2.0); }), "sutro::dmd::mul: a traced value used outside"));
-  CHECK(starts_with(message_of([] { (void)traced<double>::input(1.0); }), "sutro::dmd::traced::input: no active"));
+  CHECK(starts_with(message_of([&] { (void)(b * 2.0); }), "sutro::dmd::mul: a tracked value used outside"));
+  CHECK(starts_with(message_of([] { (void)tracked<double>::input(1.0); }), "sutro::dmd::tracked::input: no active"));
   // and a fresh context works normally afterwards
   context D;
   CHECK(context::active() == &D);
 }
 
 TEST_CASE("errors: bytes_per_element that would overflow the cost is refused", "[dmd][errors]") {
-  auto f = [](traced<double> a, traced<double> b) { return a + b; };
+  auto f = [](tracked<double> a, tracked<double> b) { return a + b; };
   const std::uint64_t huge = std::uint64_t{1} << 41;
   CHECK(starts_with(message_of([&] { (void)bytedmd({.bytes_per_element = huge}, f, 1.0, 2.0); }),
                     "sutro::dmd::bytedmd: bytes_per_element = 2199023255552 overflows"));
@@ -79,7 +79,7 @@ TEST_CASE("errors: bytes_per_element that would overflow the cost is refused", "
   const std::uint64_t edge = sutro::dmd::max_byte_depth;
   CHECK(starts_with(message_of([&] { (void)bytedmd({.bytes_per_element = edge}, f, 1.0, 2.0); }),
                     "sutro::dmd::price: depth 2 x bytes_per_element 1099511627776 exceeds 2^40"));
-  CHECK(bytedmd({.bytes_per_element = edge}, [](traced<double> a) { return a + a; }, 1.0).cost ==
+  CHECK(bytedmd({.bytes_per_element = edge}, [](tracked<double> a) { return a + a; }, 1.0).cost ==
         2 * sutro::dmd::ceil_sqrt_prefix(edge));
   CHECK_THROWS_AS(sutro::dmd::read_cost(std::uint64_t{1} << 21, std::uint64_t{1} << 20), std::overflow_error);
   CHECK_THROWS_AS(sutro::dmd::read_cost(0, 1), std::invalid_argument);
@@ -97,7 +97,7 @@ TEST_CASE("errors: bytes_per_element that would overflow the cost is refused", "
 
 TEST_CASE("errors: pricing a context with pending instructions asks for flush()", "[dmd][errors]") {
   context ctx;
-  const auto a = traced<double>::input(1.0);
+  const auto a = tracked<double>::input(1.0);
   ctx.set_preload({a.id()});
   const auto b = a * a;
   CHECK(starts_with(message_of([&] { (void)sutro::dmd::price(ctx); }), "sutro::dmd::price: the context has pending"));

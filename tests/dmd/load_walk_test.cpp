@@ -15,9 +15,9 @@
 
 using sutro::dmd::bytedmd;
 using sutro::dmd::bytedmd_variant;
-using sutro::dmd::traced;
+using sutro::dmd::tracked;
 using depths = std::vector<std::uint64_t>;
-using num = traced<double>;
+using num = tracked<double>;
 using vec = std::vector<num>;
 using mat = std::vector<vec>;
 

@@ -16,9 +16,9 @@
 #include "sutro/dmd/reference_kernels.hpp"
 
 using sutro::dmd::bytedmd;
-using sutro::dmd::traced;
+using sutro::dmd::tracked;
 using depths = std::vector<std::uint64_t>;
-using num = traced<double>;
+using num = tracked<double>;
 using vec = std::vector<num>;
 
 TEST_CASE("liveness: a value never read leaves the stack at once", "[dmd][liveness]") {
@@ -113,48 +113,48 @@ TEST_CASE("instruction set: Python's operators and built-ins", "[dmd][ops]") {
   // lambda a, b: a ** b + a ** 2  ->  [1, 2, 2, 2, 1]
   CHECK(bytedmd([](num a, num b) { return pow(a, b) + pow(a, 2); }, 2.0, 3.0).depths() == depths{1, 2, 2, 2, 1});
   // lambda a, b: (a & b) | (a ^ b) << 1  ->  [1, 2, 3, 2, 1, 2, 1]
-  auto bits = [](traced<long> a, traced<long> b) { return (a & b) | (a ^ b) << 1; };
+  auto bits = [](tracked<long> a, tracked<long> b) { return (a & b) | (a ^ b) << 1; };
   CHECK(bytedmd(bits, 6L, 3L).depths() == depths{1, 2, 3, 2, 1, 2, 1});
   // lambda a, b: abs(-a) - b  ->  [1, 1, 1, 2]
   CHECK(bytedmd([](num a, num b) { return abs(-a) - b; }, 2.0, 3.0).depths() == depths{1, 1, 1, 2});
   // lambda a, b: divmod(a, b)  ->  [1, 2] (both outputs returned)
-  const auto dm = bytedmd([](traced<int> a, traced<int> b) { return divmod(a, b); }, 10, 3);
+  const auto dm = bytedmd([](tracked<int> a, tracked<int> b) { return divmod(a, b); }, 10, 3);
   CHECK(dm.depths() == depths{1, 2});
   CHECK(dm.results == 2);
   CHECK(sutro::dmd::listing(dm).find("v2, v3 = divmod") != std::string::npos);
   // floor, ceil, trunc, round: one instruction each
   auto rounding = [](num a) { return floor(a) + ceil(a) + trunc(a) + round(a); };
   CHECK(bytedmd(rounding, 2.5).reads() == 4 + 3 * 2);
-  traced<double> r1, r2;
+  tracked<double> r1, r2;
   (void)bytedmd([&](num a, num b) { r1 = round(a), r2 = round(b); }, 2.5, -3.5);
-  CHECK(r1.untraced_value() == 2.0);  // ties to even, as Python
-  CHECK(r2.untraced_value() == -4.0);
+  CHECK(r1.untracked_value() == 2.0);  // ties to even, as Python
+  CHECK(r2.untracked_value() == -4.0);
 }
 
 TEST_CASE("instruction set: mixed element types, floor division and % as Python's", "[dmd][ops]") {
   // lambda a, b, x: (a < b) * x + (a < b)  ->  [1, 2, 1, 4, 3, 2, 2, 1]
-  auto f = [](traced<int> a, traced<int> b, num x) { return (a < b) * x + (a < b); };
+  auto f = [](tracked<int> a, tracked<int> b, num x) { return (a < b) * x + (a < b); };
   const auto r = bytedmd(f, 1, 2, 3.5);
   CHECK(r.depths() == depths{1, 2, 1, 4, 3, 2, 2, 1});
   // lambda a, x: a * x + a // 2 + x % 2.0  ->  [1, 2, 3, 2, 1, 2, 2, 1]
-  traced<double> value;
-  auto g = [&value](traced<int> a, num x) { return value = a * x + floordiv(a, 2) + x % 2.0; };
+  tracked<double> value;
+  auto g = [&value](tracked<int> a, num x) { return value = a * x + floordiv(a, 2) + x % 2.0; };
   CHECK(bytedmd(g, 3, 2.5).depths() == depths{1, 2, 3, 2, 1, 2, 2, 1});
-  CHECK(value.untraced_value() == 3 * 2.5 + 1 + 0.5);
+  CHECK(value.untracked_value() == 3 * 2.5 + 1 + 0.5);
   // c = a > b; return c + 1  ->  [1, 2, 1]; True + 1 is 2
-  traced<int> two;
-  auto h = [&two](traced<int> a, traced<int> b) {
+  tracked<int> two;
+  auto h = [&two](tracked<int> a, tracked<int> b) {
     auto c = a > b;
     return two = c + 1;
   };
   CHECK(bytedmd(h, 3, 2).depths() == depths{1, 2, 1});
-  CHECK(two.untraced_value() == 2);
-  traced<int> q;
-  (void)bytedmd([&q](traced<int> a) { q = floordiv(a, 2); }, -7);
-  CHECK(q.untraced_value() == -4);
+  CHECK(two.untracked_value() == 2);
+  tracked<int> q;
+  (void)bytedmd([&q](tracked<int> a) { q = floordiv(a, 2); }, -7);
+  CHECK(q.untracked_value() == -4);
   num m;
   (void)bytedmd([&m](num a) { m = a % 3.0; }, -7.0);
-  CHECK(m.untraced_value() == 2.0);
+  CHECK(m.untracked_value() == 2.0);
 }
 
 TEST_CASE("identity: a container passed twice is one set of values, as the tool's lists", "[dmd][identity]") {
@@ -177,7 +177,7 @@ TEST_CASE("identity: a container passed twice is one set of values, as the tool'
   CHECK(bytedmd([](num a, num b) { return a + b; }, x, x).inputs == 2);
 }
 
-TEST_CASE("call shapes: arguments by value, by reference, std::array, traced arguments", "[dmd]") {
+TEST_CASE("call shapes: arguments by value, by reference, std::array, tracked arguments", "[dmd]") {
   auto by_value = [](vec a, num b) { return a[0] + b; };
   auto by_ref = [](vec& a, const num& b) { return a[0] + b; };
   // the first argument ends on top

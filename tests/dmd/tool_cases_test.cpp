@@ -1,6 +1,6 @@
 // The group's tool's own tests (github.com/cybertronai/ByteDMD, main branch:
 // test_bytedmd.py and test_gotchas.py), each case that C++ can express,
-// written the same way against traced<T>, with the tool's numbers. Cases
+// written the same way against tracked<T>, with the tool's numbers. Cases
 // with no C++ counterpart are listed in docs/metrics.md (ByteDMD, "Python
 // gotchas").
 #include <cstdint>
@@ -13,16 +13,16 @@
 #include "sutro/dmd/bytedmd.hpp"
 
 using sutro::dmd::bytedmd;
-using sutro::dmd::traced;
+using sutro::dmd::tracked;
 using depths = std::vector<std::uint64_t>;
-using vec = std::vector<traced<double>>;
+using vec = std::vector<tracked<double>>;
 using mat = std::vector<vec>;
 
 namespace {
 
-auto my_add = [](traced<int> a, traced<int> b, traced<int> c) { return (a + b) + c; };
+auto my_add = [](tracked<int> a, tracked<int> b, tracked<int> c) { return (a + b) + c; };
 
-auto my_composite_func = [](traced<int> a, traced<int> b, traced<int> c, traced<int> d) {
+auto my_composite_func = [](tracked<int> a, tracked<int> b, tracked<int> c, tracked<int> d) {
   auto e = b + c;
   auto f = a + d;
   return e > f;
@@ -63,7 +63,7 @@ TEST_CASE("tool test_my_add: 6, trace 1 2 1 2, 14 at 2 bytes", "[dmd][tool]") {
 }
 
 TEST_CASE("tool test_repeated_operand_is_charged_twice: a + a reads 1, 1", "[dmd][tool]") {
-  CHECK(bytedmd([](traced<int> a) { return a + a; }, 5).depths() == depths{1, 1});
+  CHECK(bytedmd([](tracked<int> a) { return a + a; }, 5).depths() == depths{1, 1});
 }
 
 TEST_CASE("tool test_my_composite_func: trace 2 3 2 3 2 1, cost 11", "[dmd][tool]") {
@@ -74,20 +74,20 @@ TEST_CASE("tool test_my_composite_func: trace 2 3 2 3 2 1, cost 11", "[dmd][tool
 }
 
 TEST_CASE("tool test_dot_product: a[0]*b[0] + a[1]*b[1]: trace 2 4 2 3 2 1, result 3, cost 11", "[dmd][tool]") {
-  traced<int> result;
-  auto dot = [&result](const std::vector<traced<int>>& a, const std::vector<traced<int>>& b) {
+  tracked<int> result;
+  auto dot = [&result](const std::vector<tracked<int>>& a, const std::vector<tracked<int>>& b) {
     auto s = a[0] * b[0] + a[1] * b[1];
     result = s;
     return s;
   };
   const auto r = bytedmd(dot, std::vector{0, 1}, std::vector{2, 3});
   CHECK(r.depths() == depths{2, 4, 2, 3, 2, 1});
-  CHECK(result.untraced_value() == 3);
+  CHECK(result.untracked_value() == 3);
   CHECK(r.cost == 11);
 }
 
 TEST_CASE("tool test_branching_and_comparisons_trace: relu", "[dmd][tool]") {
-  auto my_relu = [](traced<int> a) -> traced<int> {
+  auto my_relu = [](tracked<int> a) -> tracked<int> {
     if (a > 0) return a * 2;
     return a;
   };
@@ -98,61 +98,61 @@ TEST_CASE("tool test_branching_and_comparisons_trace: relu", "[dmd][tool]") {
 }
 
 TEST_CASE("tool test_divmod_tuple_allocation_trace: divmod has two outputs", "[dmd][tool]") {
-  auto my_divmod = [](traced<int> a, traced<int> b) {
+  auto my_divmod = [](tracked<int> a, tracked<int> b) {
     auto [q, r] = divmod(a, b);
     return q + r + a;
   };
-  traced<int> q, r;
+  tracked<int> q, r;
   const auto res = bytedmd(my_divmod, 10, 3);
   CHECK(res.depths() == depths{1, 2, 2, 1, 1, 2});
-  (void)bytedmd([&](traced<int> a, traced<int> b) { std::tie(q, r) = divmod(a, b); }, 10, 3);
-  CHECK(q.untraced_value() == 3);
-  CHECK(r.untraced_value() == 1);
-  (void)bytedmd([&](traced<int> a, traced<int> b) { std::tie(q, r) = divmod(a, b); }, -7, 2);
-  CHECK(q.untraced_value() == -4);  // Python's floor division
-  CHECK(r.untraced_value() == 1);
+  (void)bytedmd([&](tracked<int> a, tracked<int> b) { std::tie(q, r) = divmod(a, b); }, 10, 3);
+  CHECK(q.untracked_value() == 3);
+  CHECK(r.untracked_value() == 1);
+  (void)bytedmd([&](tracked<int> a, tracked<int> b) { std::tie(q, r) = divmod(a, b); }, -7, 2);
+  CHECK(q.untracked_value() == -4);  // Python's floor division
+  CHECK(r.untracked_value() == 1);
 }
 
-TEST_CASE("tool test_implicit_boolean_is_traced: if (a) reads a", "[dmd][tool]") {
-  auto implicit_branch = [](traced<int> a) -> traced<int> {
+TEST_CASE("tool test_implicit_boolean_is_tracked: if (a) reads a", "[dmd][tool]") {
+  auto implicit_branch = [](tracked<int> a) -> tracked<int> {
     if (a) return a + 10;
     return a;
   };
-  auto explicit_branch = [](traced<int> a) -> traced<int> {
+  auto explicit_branch = [](tracked<int> a) -> tracked<int> {
     if (a != 0) return a + 10;
     return a;
   };
-  traced<int> out;
-  const auto ri = bytedmd([&](traced<int> a) { return out = implicit_branch(a); }, 0);
+  tracked<int> out;
+  const auto ri = bytedmd([&](tracked<int> a) { return out = implicit_branch(a); }, 0);
   CHECK(ri.depths() == depths{1});
-  CHECK(out.untraced_value() == 0);
+  CHECK(out.untracked_value() == 0);
   CHECK(bytedmd(explicit_branch, 0).depths() == depths{1, 1});
 }
 
 TEST_CASE("tool test_index_protocol_works: range(n) and xs[i] read the index", "[dmd][tool]") {
   std::vector<int> made;
   const auto r1 = bytedmd(
-      [&made](traced<int> n) {
+      [&made](tracked<int> n) {
         std::vector<int> v;
         for (int i = 0, e = static_cast<int>(n); i < e; ++i) v.push_back(i);
         made = v;
-        return v;  // plain ints: nothing traced is returned
+        return v;  // plain ints: nothing tracked is returned
       },
       3);
   CHECK(r1.depths() == depths{1});
   CHECK(made == std::vector{0, 1, 2});
-  traced<int> picked;
+  tracked<int> picked;
   const auto r2 = bytedmd(
-      [&picked](const std::vector<traced<int>>& xs, traced<int> i) { return picked = xs[static_cast<std::size_t>(i)]; },
+      [&picked](const std::vector<tracked<int>>& xs, tracked<int> i) { return picked = xs[static_cast<std::size_t>(i)]; },
       std::vector{10, 20, 30}, 1);
   // xs[0] and xs[2] are never read: removed at once; xs[1] is returned: kept.
   CHECK(r2.depths() == depths{2});
-  CHECK(picked.untraced_value() == 20);
+  CHECK(picked.untracked_value() == 20);
 }
 
-TEST_CASE("tool test_not_is_traced: !a reads a", "[dmd][tool]") {
+TEST_CASE("tool test_not_is_tracked: !a reads a", "[dmd][tool]") {
   bool result = false;
-  const auto r = bytedmd([&result](traced<int> a) { result = !a; }, 0);
+  const auto r = bytedmd([&result](tracked<int> a) { result = !a; }, 0);
   CHECK(r.depths() == depths{1});
   CHECK(result);
 }
@@ -170,15 +170,15 @@ TEST_CASE("tool test_matvec_costs: matvec and vecmat, N = 2..8", "[dmd][tool]") 
 
 // ---- test_gotchas.py --------------------------------------------------------
 TEST_CASE("tool test_gotcha_constant_ops: constants are not tracked", "[dmd][tool]") {
-  CHECK(bytedmd([](traced<int> a) { return 10 - a * 10; }, 5).depths() == depths{1, 1});
+  CHECK(bytedmd([](tracked<int> a) { return 10 - a * 10; }, 5).depths() == depths{1, 1});
 }
 
 TEST_CASE("tool test_gotcha_pure_memory_movement_is_free: a transpose reads nothing", "[dmd][tool]") {
-  using imat = std::vector<std::vector<traced<int>>>;
+  using imat = std::vector<std::vector<tracked<int>>>;
   imat result;
   auto transpose = [&result](const imat& A) {
     const std::size_t n = A.size();
-    imat T(n, std::vector<traced<int>>(n));
+    imat T(n, std::vector<tracked<int>>(n));
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < n; ++j) T[i][j] = A[j][i];
     result = T;
@@ -186,21 +186,21 @@ TEST_CASE("tool test_gotcha_pure_memory_movement_is_free: a transpose reads noth
   };
   const auto r = bytedmd(transpose, std::vector<std::vector<int>>{{1, 2}, {3, 4}});
   CHECK(r.depths().empty());
-  CHECK(result[0][1].untraced_value() == 3);
-  CHECK(result[1][0].untraced_value() == 2);
+  CHECK(result[0][1].untracked_value() == 3);
+  CHECK(result[1][0].untracked_value() == 2);
 }
 
 TEST_CASE("tool test_short_circuit_gotcha: and / or read only the first operand when it decides", "[dmd][tool]") {
   // Python's `a and b` with a = 0 reads a and returns a. C++'s && reads a and
   // stops (its result is a plain bool).
   bool result = true;
-  CHECK(bytedmd([&result](traced<int> a, traced<int> b) { result = a && b; }, 0, 5).depths() == depths{1});
+  CHECK(bytedmd([&result](tracked<int> a, tracked<int> b) { result = a && b; }, 0, 5).depths() == depths{1});
   CHECK(!result);
   // Python's `a or b` with a = 0 reads a and returns b without reading it;
   // C++'s || would read b too. Its C++ counterpart is `a ? a : b`.
-  traced<int> chosen;
-  const auto r = bytedmd([&chosen](traced<int> a, traced<int> b) { return chosen = (a ? a : b); }, 0, 5);
+  tracked<int> chosen;
+  const auto r = bytedmd([&chosen](tracked<int> a, tracked<int> b) { return chosen = (a ? a : b); }, 0, 5);
   CHECK(r.depths() == depths{1});
-  CHECK(chosen.untraced_value() == 5);
-  CHECK(bytedmd([](traced<int> a, traced<int> b) { return a || b; }, 0, 5).depths() == depths{1, 1});
+  CHECK(chosen.untracked_value() == 5);
+  CHECK(bytedmd([](tracked<int> a, tracked<int> b) { return a || b; }, 0, 5).depths() == depths{1, 1});
 }

@@ -9,9 +9,9 @@
 
 using sutro::dmd::bytedmd;
 using sutro::dmd::bytedmd_variant;
-using sutro::dmd::traced;
+using sutro::dmd::tracked;
 using depths = std::vector<std::uint64_t>;
-using num = traced<double>;
+using num = tracked<double>;
 using vec = std::vector<num>;
 using mat = std::vector<vec>;
 
@@ -41,7 +41,7 @@ vec vecmat(const mat& A, const vec& x) {
 }  // namespace
 
 TEST_CASE("two_stack (dev): my_add 7, trace 1 2 1 3 1; 19 at 2 bytes", "[dmd][variants]") {
-  auto my_add = [](traced<int> a, traced<int> b, traced<int> c) { return (a + b) + c; };
+  auto my_add = [](tracked<int> a, tracked<int> b, tracked<int> c) { return (a + b) + c; };
   const auto r = bytedmd(dev, my_add, 1, 2, 3);
   CHECK(r.depths() == depths{1, 2, 1, 3, 1});
   CHECK(r.cost == 7);
@@ -56,8 +56,8 @@ TEST_CASE("two_stack (dev): README a*b + c*d + e costs 15, trace 1 2 3 4 2 1 1 5
 }
 
 TEST_CASE("two_stack (dev): the dev branch's test_bytedmd.py", "[dmd][variants]") {
-  CHECK(bytedmd(dev, [](traced<int> a) { return a + a; }, 5).depths() == depths{1, 1, 1});
-  auto composite = [](traced<int> a, traced<int> b, traced<int> c, traced<int> d) {
+  CHECK(bytedmd(dev, [](tracked<int> a) { return a + a; }, 5).depths() == depths{1, 1, 1});
+  auto composite = [](tracked<int> a, tracked<int> b, tracked<int> c, tracked<int> d) {
     auto e = b + c;
     auto f = a + d;
     return e > f;
@@ -65,40 +65,40 @@ TEST_CASE("two_stack (dev): the dev branch's test_bytedmd.py", "[dmd][variants]"
   const auto rc = bytedmd(dev, composite, 1, 2, 3, 4);
   CHECK(rc.depths() == depths{2, 3, 1, 4, 2, 1, 1});
   CHECK(rc.cost == 11);
-  auto dot = [](const std::vector<traced<int>>& a, const std::vector<traced<int>>& b) { return a[0] * b[0] + a[1] * b[1]; };
+  auto dot = [](const std::vector<tracked<int>>& a, const std::vector<tracked<int>>& b) { return a[0] * b[0] + a[1] * b[1]; };
   const auto rd = bytedmd(dev, dot, std::vector{0, 1}, std::vector{2, 3});
   CHECK(rd.depths() == depths{1, 3, 2, 4, 2, 1, 1});
   CHECK(rd.cost == 11);
-  auto relu = [](traced<int> a) -> traced<int> {
+  auto relu = [](tracked<int> a) -> tracked<int> {
     if (a > 0) return a * 2;
     return a;
   };
   CHECK(bytedmd(dev, relu, 5).depths() == depths{1, 1, 1, 1});
   CHECK(bytedmd(dev, relu, -5).depths() == depths{1, 1, 1});
-  auto my_divmod = [](traced<int> a, traced<int> b) {
+  auto my_divmod = [](tracked<int> a, tracked<int> b) {
     auto [q, r] = divmod(a, b);
     return q + r + a;
   };
   CHECK(bytedmd(dev, my_divmod, 10, 3).depths() == depths{1, 2, 2, 1, 1, 2, 1});
-  auto implicit_branch = [](traced<int> a) -> traced<int> {
+  auto implicit_branch = [](tracked<int> a) -> tracked<int> {
     if (a) return a + 10;
     return a;
   };
-  auto explicit_branch = [](traced<int> a) -> traced<int> {
+  auto explicit_branch = [](tracked<int> a) -> tracked<int> {
     if (a != 0) return a + 10;
     return a;
   };
   CHECK(bytedmd(dev, implicit_branch, 0).depths() == depths{1, 1});
   CHECK(bytedmd(dev, explicit_branch, 0).depths() == depths{1, 1, 1});
-  auto range = [](traced<int> n) {
+  auto range = [](tracked<int> n) {
     std::vector<int> v;
     for (int i = 0, e = static_cast<int>(n); i < e; ++i) v.push_back(i);
     return v;
   };
   CHECK(bytedmd(dev, range, 3).depths() == depths{1});
-  auto index = [](const std::vector<traced<int>>& xs, traced<int> i) { return xs[static_cast<std::size_t>(i)]; };
+  auto index = [](const std::vector<tracked<int>>& xs, tracked<int> i) { return xs[static_cast<std::size_t>(i)]; };
   CHECK(bytedmd(dev, index, std::vector{10, 20, 30}, 1).depths() == depths{4, 2});
-  CHECK(bytedmd(dev, [](traced<int> a) { return !a; }, 0).depths() == depths{1});
+  CHECK(bytedmd(dev, [](tracked<int> a) { return !a; }, 0).depths() == depths{1});
 }
 
 TEST_CASE("two_stack (dev): matvec and vecmat N = 2..8: 26 71 147 253 394 574 839", "[dmd][variants]") {

@@ -103,7 +103,7 @@ TEST_CASE("lab: table and JSON output, with the data-movement slot", "[lab]") {
   auto c = lab::challenge();
   c.repeats = 1;
   auto m = lab::from_solver(solvers::robust_gf2{});
-  m.traced_run = {};  // an empty slot, filled by hand below
+  m.recorded_run = {};  // an empty slot, filled by hand below
   auto rep = lab::run(c, {m});
   rep.runs[0].data_movement["bytedmd"] = 123.5;
   std::ostringstream table;

@@ -44,14 +44,14 @@ void matmul(const V& A, const V& B, const W& C, std::size_t n) {
 
 TEST_CASE("default accessor is a plain reference, traced one has no way out", "[metrics]") {
   using plain = view<float>;
-  using traced = view<float, traced_accessor<float>>;
+  using traced = view<float, recording_accessor<float>>;
   STATIC_REQUIRE(std::is_same_v<plain::reference, float&>);
   STATIC_REQUIRE(has_data<plain>);
   STATIC_REQUIRE(!has_data<traced>);
-  STATIC_REQUIRE(!addressable<traced_reference<float>>);
+  STATIC_REQUIRE(!addressable<recording_reference<float>>);
   STATIC_REQUIRE(addressable<float&>);
-  STATIC_REQUIRE(!std::is_convertible_v<traced_reference<float>, float&>);
-  STATIC_REQUIRE(std::is_convertible_v<traced_reference<float>, float>);
+  STATIC_REQUIRE(!std::is_convertible_v<recording_reference<float>, float&>);
+  STATIC_REQUIRE(std::is_convertible_v<recording_reference<float>, float>);
   std::vector<float> x(10, 1.0f);
   CHECK(sum(plain(x.data(), x.size())) == 10.0f);
   CHECK_THROWS_AS((traced(x.data(), x.size())[0].get()), std::logic_error);  // no trace attached
@@ -64,7 +64,7 @@ TEST_CASE("traced views count every read and write", "[metrics]") {
     std::vector<float> x(n), y(n);
     std::iota(x.begin(), x.end(), 1.0f);
     trace t;
-    auto vx = traced_view(x.data(), n, t), vy = traced_view(y.data(), n, t);
+    auto vx = recording_view(x.data(), n, t), vy = recording_view(y.data(), n, t);
     const float s = sum(vx);
     CHECK(s == float(n * (n + 1) / 2));
     CHECK(t.reads() == n);
@@ -79,7 +79,7 @@ TEST_CASE("word and line granularity group neighbouring elements", "[metrics]") 
   std::vector<float> x(256);
   for (granularity g : {granularity::element, granularity::word, granularity::line}) {
     trace t({.unit = g});
-    auto v = traced_view(x.data(), x.size(), t);
+    auto v = recording_view(x.data(), x.size(), t);
     (void)sum(v);
     (void)sum(v);
     reuse_distance ref({.unit = g});
@@ -96,7 +96,7 @@ TEST_CASE("a kernel traced through views reproduces the ICS'22 B distances", "[m
   const std::size_t n = 8;
   std::vector<float> A(n * n, 1.0f), B(n * n, 2.0f), C(n * n);
   trace t({.count_writes = false, .keep_events = true});
-  auto a = traced_view(A.data(), n, n, t), b = traced_view(B.data(), n, n, t);
+  auto a = recording_view(A.data(), n, n, t), b = recording_view(B.data(), n, n, t);
   view<float> c(C.data(), n, n, n);  // C written through a plain view: not traced
   matmul(a, b, c, n);
   matmul(a, b, c, n);

@@ -1,5 +1,5 @@
-// Every optimizer run under the recording policy (nn::traced_access): a whole
-// training recorded by nn::train_traced ends with the weights of nn::train,
+// Every optimizer run under the recording policy (memory::recording_access): a whole
+// training recorded by nn::train_recorded ends with the weights of nn::train,
 // bit for bit, and one recorded step holds the reads and writes that the
 // rule's own loops make (counted by hand below: a rule whose update escaped
 // the recorder would fall short).
@@ -15,7 +15,7 @@
 #include "sutro/memory/trace.hpp"
 #include "sutro/nn/mlp.hpp"
 #include "sutro/nn/toy_data.hpp"
-#include "sutro/nn/traced.hpp"
+#include "sutro/nn/recorded_mlp.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
 
@@ -45,7 +45,7 @@ void check_training(const std::string& name, const Rule& rule, std::size_t every
   nn::mlp<float> raw(cfg, 11), rec(cfg, 11);
   const auto r = nn::train(raw, rule, train.view(), test.view(), opt);
   mem::trace t;
-  const auto tr = nn::train_traced(rec, rule, train.view(), test.view(), opt, t, every);
+  const auto tr = nn::train_recorded(rec, rule, train.view(), test.view(), opt, t, every);
   CHECK(tr.update_recorded);
   CHECK(tr.result.epochs == r.epochs);
   CHECK(tr.result.steps == r.steps);
@@ -83,12 +83,12 @@ namespace {
 template <class Rule>
 std::pair<std::uint64_t, std::uint64_t> step_counts(const Rule& rule, std::uint64_t& params) {
   mem::trace before;
-  nn::traced_mlp<float> net({.inputs = 20, .hidden = {200}}, 5, before);
+  nn::recorded_mlp<float> net({.inputs = 20, .hidden = {200}}, 5, before);
   const auto d = nn::toy_sparse_parity<float>(20, 3, 32, 9);
   (void)net.loss_and_gradient(d.x, d.y, 32, nn::loss::mse);
   auto state = net.init_state(rule);
   mem::trace t;
-  nn::traced_mlp<float> stepper(std::move(net).release(), t);
+  nn::recorded_mlp<float> stepper(std::move(net).release(), t);
   stepper.step(rule, state);
   params = stepper.parameter_count();
   return {t.reads(), t.writes()};

@@ -9,13 +9,13 @@
 #include "sutro/dmd/bytedmd.hpp"
 #include "sutro/solvers/kushilevitz_mansour.hpp"
 
-using sutro::dmd::traced;
+using sutro::dmd::tracked;
 
 namespace {
 // km_min_solve as the group wrote it: range(n_bits) reads n_bits once, each
 // pair is one != and a branch on it, each step compares len(pred) with k.
-const auto km_min_solve = [](const std::vector<traced<int>>& labels, const traced<int>& n_bits,
-                             const traced<int>& k_sparse) {
+const auto km_min_solve = [](const std::vector<tracked<int>>& labels, const tracked<int>& n_bits,
+                             const tracked<int>& k_sparse) {
   std::vector<int> pred;
   const int n = static_cast<int>(n_bits);
   for (int i = 0; i < n; ++i) {

@@ -3,11 +3,11 @@
 // (github.com/cybertronai/ByteDMD, bytedmd.py, main branch): an idealized
 // processor on an LRU stack of values; only reads cost; a b-byte value at
 // depth d costs sum_{j=(d-1)b+1}^{db} ceil(sqrt(j)). The function runs once
-// against traced<T> (recording), then the log is priced in a second pass
+// against tracked<T> (recording), then the log is priced in a second pass
 // (liveness needs the future).
 //
-//   using sutro::dmd::traced;
-//   auto dot = [](const std::vector<traced<double>>& a, const std::vector<traced<double>>& b) {
+//   using sutro::dmd::tracked;
+//   auto dot = [](const std::vector<tracked<double>>& a, const std::vector<tracked<double>>& b) {
 //     return a[0] * b[0] + a[1] * b[1];
 //   };
 //   auto r = sutro::dmd::bytedmd(dot, std::vector{1.0, 2.0}, std::vector{3.0, 4.0});
@@ -44,7 +44,7 @@
 #include "sutro/dmd/cost.hpp"
 #include "sutro/dmd/load_walk.hpp"
 #include "sutro/dmd/lru_stack.hpp"
-#include "sutro/dmd/traced.hpp"
+#include "sutro/dmd/tracked.hpp"
 #include "sutro/dmd/variant.hpp"
 
 namespace sutro::dmd {
@@ -149,11 +149,11 @@ namespace sutro::dmd {
   return r;
 }
 
-// --- arguments: plain values and containers become traced, in preload order
+// --- arguments: plain values and containers become tracked, in preload order
 namespace detail {
 struct arg_state {
   std::vector<std::uint32_t> order;                                       // preload, bottom first
-  std::map<std::pair<const void*, std::type_index>, const void*> memo;  // container -> its traced copy
+  std::map<std::pair<const void*, std::type_index>, const void*> memo;  // container -> its tracked copy
   bool by_identity = true;  // false: every occurrence of a container is new values (bytedmd_ir.py's trace)
 };
 template <class X>
@@ -163,16 +163,16 @@ struct tracer {
 template <class T>
   requires std::is_arithmetic_v<T>
 struct tracer<T> {
-  using type = traced<T>;
+  using type = tracked<T>;
   static void make(const T& x, type& out, arg_state& st) {
     out = type::input(x);
     st.order.push_back(out.id());
   }
 };
 template <class T>
-struct tracer<traced<T>> {
-  using type = traced<T>;
-  static void make(const traced<T>& x, type& out, arg_state& st) { tracer<T>::make(x.untraced_value(), out, st); }
+struct tracer<tracked<T>> {
+  using type = tracked<T>;
+  static void make(const tracked<T>& x, type& out, arg_state& st) { tracer<T>::make(x.untracked_value(), out, st); }
 };
 /// Containers are tracked by identity, as the tool does for Python lists and
 /// tuples: the same object met again (an argument passed twice, or a row passed
@@ -233,19 +233,19 @@ struct tracer<std::pair<X, Y>> {
   }
 };
 
-// --- results: every traced value in what f returned stays live to the end
+// --- results: every tracked value in what f returned stays live to the end
 template <class X>
 concept tuple_like = requires { std::tuple_size<X>::value; };
 template <class X>
 void keep_results(const X& x, context& ctx) {
-  if constexpr (traced_value<X>) {
-    if (x.tracked() && x.serial() == ctx.serial()) ctx.keep_live(x.id());
+  if constexpr (tracked_value<X>) {
+    if (x.has_id() && x.serial() == ctx.serial()) ctx.keep_live(x.id());
   } else if constexpr (std::ranges::range<const X>) {
     for (const auto& e : x) keep_results(e, ctx);
   } else if constexpr (tuple_like<X>) {
     std::apply([&](const auto&... e) { (keep_results(e, ctx), ...); }, x);
   }
-  // anything else (plain numbers, ...) holds no traced value
+  // anything else (plain numbers, ...) holds no tracked value
 }
 }  // namespace detail
 
@@ -260,7 +260,7 @@ template <class F, class... Args>
 bytedmd_result run(bytedmd_options opt, F&& f, const Args&... args) {
   check_bytes(opt.bytes_per_element, "bytedmd");
   context ctx;
-  std::tuple<typename tracer<Args>::type...> traced_args;
+  std::tuple<typename tracer<Args>::type...> tracked_args;
   arg_state st;
   const auto refs = std::forward_as_tuple(args...);
   if (opt.variant == bytedmd_variant::main) {
@@ -268,7 +268,7 @@ bytedmd_result run(bytedmd_options opt, F&& f, const Args&... args) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       constexpr std::size_t N = sizeof...(Args);
       (tracer<std::tuple_element_t<N - 1 - I, std::tuple<Args...>>>::make(std::get<N - 1 - I>(refs),
-                                                                        std::get<N - 1 - I>(traced_args), st),
+                                                                        std::get<N - 1 - I>(tracked_args), st),
        ...);
     }(std::index_sequence_for<Args...>{});
   } else {
@@ -276,16 +276,16 @@ bytedmd_result run(bytedmd_options opt, F&& f, const Args&... args) {
     // bytedmd_ir.py's trace wraps every occurrence of a container anew.
     st.by_identity = !load_walk_variant(opt.variant);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (tracer<std::tuple_element_t<I, std::tuple<Args...>>>::make(std::get<I>(refs), std::get<I>(traced_args), st),
+      (tracer<std::tuple_element_t<I, std::tuple<Args...>>>::make(std::get<I>(refs), std::get<I>(tracked_args), st),
        ...);
     }(std::index_sequence_for<Args...>{});
   }
   ctx.set_preload(std::move(st.order));
   auto call = [&](auto&... xs) -> decltype(auto) { return std::forward<F>(f)(xs...); };
-  if constexpr (std::is_void_v<decltype(std::apply(call, traced_args))>) {
-    std::apply(call, traced_args);
+  if constexpr (std::is_void_v<decltype(std::apply(call, tracked_args))>) {
+    std::apply(call, tracked_args);
   } else {
-    decltype(auto) result = std::apply(call, traced_args);
+    decltype(auto) result = std::apply(call, tracked_args);
     keep_results(result, ctx);
   }
   ctx.flush();
@@ -293,8 +293,8 @@ bytedmd_result run(bytedmd_options opt, F&& f, const Args&... args) {
 }
 }  // namespace detail
 
-/// Runs f on traced copies of args (preloaded as the rules say) and prices it;
-/// the traced values in f's result (a traced<T>, or containers, pairs and
+/// Runs f on tracked copies of args (preloaded as the rules say) and prices it;
+/// the tracked values in f's result (a tracked<T>, or containers, pairs and
 /// tuples of them, nested) stay live to the end.
 template <class F, class... Args>
 bytedmd_result bytedmd(bytedmd_options opt, F&& f, const Args&... args) {

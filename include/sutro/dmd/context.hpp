@@ -1,13 +1,13 @@
 #pragma once
-// (traced<T> is in sutro/dmd/traced.hpp; include that.)
-// dmd::context: the instruction log that traced<T> writes into. One context
-// is active per thread at a time (dmd::bytedmd opens one); a traced value
+// (tracked<T> is in sutro/dmd/tracked.hpp; include that.)
+// dmd::context: the instruction log that tracked<T> writes into. One context
+// is active per thread at a time (dmd::bytedmd opens one); a tracked value
 // remembers which context made it (a serial unique across threads), and using
 // it under another context, on another thread or after its context is gone
 // throws.
 //
 //   sutro::dmd::context ctx;            // becomes this thread's active context
-//   auto a = sutro::dmd::traced<double>::input(1.0), b = sutro::dmd::traced<double>::input(2.0);
+//   auto a = sutro::dmd::tracked<double>::input(1.0), b = sutro::dmd::tracked<double>::input(2.0);
 //   auto c = a + b;                     // "add v0 v1 -> v2", pending (see below)
 //   ctx.flush();
 //   ctx.logged();                       // 1

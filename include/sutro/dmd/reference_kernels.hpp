@@ -1,5 +1,5 @@
 #pragma once
-// The brief's reference functions for ByteDMD, written against traced<double>
+// The brief's reference functions for ByteDMD, written against tracked<double>
 // exactly as the group's Python tool traces them (s = A[i][0] x[0], then
 // s = s + A[i][j] x[j]): the published costs are matvec 26 / 157 / 896 at
 // N = 2 / 4 / 8 and matmul 57 / 720 / 8867 / 109783 at N = 2 / 4 / 8 / 16.
@@ -10,11 +10,11 @@
 #include <cstddef>
 #include <vector>
 
-#include "sutro/dmd/traced.hpp"
+#include "sutro/dmd/tracked.hpp"
 
 namespace sutro::dmd::reference {
 
-using vector = std::vector<traced<double>>;
+using vector = std::vector<tracked<double>>;
 using matrix = std::vector<vector>;
 
 /// Row-wise matrix-vector product.

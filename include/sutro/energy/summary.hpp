@@ -8,7 +8,7 @@
 //   m.dmd; m.mean_reuse_distance; m.mean_reuse_time; m.energy.total_joules;
 //
 // ByteDMD is a different metric on a different trace (a function written
-// against dmd::traced<T>); report it next to these, never mixed in.
+// against dmd::tracked<T>); report it next to these, never mixed in.
 
 #include <cstdint>
 #include <string>

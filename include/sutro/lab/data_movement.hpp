@@ -2,11 +2,11 @@
 // What the lab reports about a method's traced run, and how it prices a trace.
 //
 //   sutro::memory::trace t = sutro::lab::lab_trace(sutro::memory::granularity::word);
-//   ... run library code on traced containers (gf2::traced_matrix, nn::traced_mlp) ...
-//   sutro::lab::traced_report r = sutro::lab::measure(t, "which trace, in words", /*element bytes*/ 8);
+//   ... run library code on traced containers (gf2::recorded_matrix, nn::recorded_mlp) ...
+//   sutro::lab::recorded_report r = sutro::lab::measure(t, "which trace, in words", /*element bytes*/ 8);
 //   r.metrics["dmd"]; r.metrics["bytedmd_trace"]; r.metrics["energy_j"];
 //
-// Metrics (keys of traced_report::metrics), all of ONE memory trace:
+// Metrics (keys of recorded_report::metrics), all of ONE memory trace:
 //   accesses, reads, writes, cold, distinct  counts (writes are accesses too)
 //   mean_reuse_distance  mean LRU stack distance, inclusive, cold accesses excluded
 //   mean_reuse_time      mean accesses between reuses (the group's old "ARD")
@@ -14,7 +14,7 @@
 //   energy_j             LRU estimate on the pebble-game hierarchy (cold from the last tier)
 //   bytedmd_trace        "ByteDMD-tr": ByteDMD's stack rules applied to the memory
 //                        trace (trace_bytedmd below). NOT the ByteDMD of a function
-//                        written against dmd::traced<T>: a different trace.
+//                        written against dmd::tracked<T>: a different trace.
 
 #include <algorithm>
 #include <cstddef>
@@ -33,7 +33,7 @@
 
 namespace sutro::lab {
 
-struct traced_report {
+struct recorded_report {
   std::string trace;                      ///< which trace, in words (the table's footer)
   std::map<std::string, double> metrics;  ///< keys above
 };
@@ -88,9 +88,9 @@ inline dmd::bytedmd_result trace_bytedmd(const memory::trace& t, std::uint64_t b
 
 /// The lab's numbers for one trace. element_bytes: the size of one key's
 /// value (8 for GF(2) words, 4 for floats at element granularity).
-inline traced_report measure(const memory::trace& t, std::string which, std::uint64_t element_bytes) {
+inline recorded_report measure(const memory::trace& t, std::string which, std::uint64_t element_bytes) {
   const auto s = energy::summarize(t, which, energy::hierarchy::pebble_game(), element_bytes);
-  traced_report r;
+  recorded_report r;
   r.trace = std::move(which);
   r.metrics = {{"accesses", double(s.accesses)},
                {"reads", double(s.reads)},

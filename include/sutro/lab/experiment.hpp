@@ -4,7 +4,7 @@
 // apart), samples used, bytes allocated and peak (through sutro's accounting
 // allocators only; "not measured" for a method that does not declare it
 // allocates through them: method::allocations_accounted), and
-// the data movement of one traced run per seed (method::traced_run).
+// the data movement of one traced run per seed (method::recorded_run).
 //
 //   auto cfg = sutro::lab::challenge();       // (20,3), seeds 42/123/456, 500/500, pass >= 0.95
 //   auto rep = sutro::lab::run(cfg, {sutro::lab::from_solver(sutro::solvers::gf2_elimination{})});
@@ -181,8 +181,8 @@ inline report run(const config& cfg, const std::vector<method>& methods) {
         }
       }
       r.time_s = detail::median(t);
-      if (m.traced_run) {  // once, apart from the timed runs
-        traced_report tr = m.traced_run(p);
+      if (m.recorded_run) {  // once, apart from the timed runs
+        recorded_report tr = m.recorded_run(p);
         r.data_movement = std::move(tr.metrics);
         r.trace = std::move(tr.trace);
       }

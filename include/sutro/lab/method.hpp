@@ -10,13 +10,13 @@
 //     out.predict = [net](const float* row) { return net.forward(row); };
 //     return out;
 //   }};
-//   mlp.traced_run = [](const sutro::lab::problem& p) { ... return sutro::lab::measure(t, "which trace", 4); };
+//   mlp.recorded_run = [](const sutro::lab::problem& p) { ... return sutro::lab::measure(t, "which trace", 4); };
 //   mlp.allocations_accounted = true;  // only if it allocates through sutro's accounting allocators
 //
-// traced_run (optional) does one run on traced containers and reports its data
+// recorded_run (optional) does one run on traced containers and reports its data
 // movement (lab/data_movement.hpp); the harness calls it once per seed, apart
 // from the timed runs. from_solver attaches the lab's traced run for the
-// solvers it knows (lab/traced_solvers.hpp); a method without one is shown as
+// solvers it knows (lab/solver_traces.hpp); a method without one is shown as
 // such, never as 0. Likewise the allocation columns count only what goes
 // through sutro's accounting allocators (memory/accounting_allocator.hpp,
 // memory/accounting_resource.hpp, the default of the library's containers):
@@ -62,7 +62,7 @@ struct method {
   /// Task kinds it applies to (empty: all).
   std::vector<tasks::task_kind> kinds{};
   /// One run on traced containers (empty: the method has none).
-  std::function<traced_report(const problem&)> traced_run{};
+  std::function<recorded_report(const problem&)> recorded_run{};
   /// Everything the method allocates goes through sutro's accounting
   /// allocators or resource, counting into memory::default_stats(), so the
   /// lab's allocation columns measure it. False: they show "n/m".
@@ -77,7 +77,7 @@ struct method {
 };
 
 /// The lab's traced run for solver type S, when it has one: specializations
-/// (lab/traced_solvers.hpp) define `static traced_report run(const S&, const problem&)`.
+/// (lab/solver_traces.hpp) define `static recorded_report run(const S&, const problem&)`.
 template <class S>
 struct solver_trace {
   static constexpr bool available = false;
@@ -98,11 +98,11 @@ method from_solver(S s, std::string name = {}, std::vector<tasks::task_kind> kin
            },
            std::move(kinds)};
   if constexpr (solver_trace<S>::available)
-    m.traced_run = [s](const problem& p) { return solver_trace<S>::run(s, p); };
+    m.recorded_run = [s](const problem& p) { return solver_trace<S>::run(s, p); };
   m.allocations_accounted = true;  // the solvers' buffers use the library's accounting allocator
   return m;
 }
 
 } // namespace sutro::lab
 
-#include "sutro/lab/traced_solvers.hpp"  // the solver_trace specializations
+#include "sutro/lab/solver_traces.hpp"  // the solver_trace specializations

@@ -32,8 +32,8 @@ struct mlp_method_options {
   std::uint64_t seed = 1;         ///< initialization and shuffling
   double validation_fraction = 0.2;  ///< last rows of the training set, for early stopping
   double stop_accuracy = 0.95;    ///< stop once validation accuracy reaches it
-  /// The traced run (lab::method::traced_run) is the same training under
-  /// nn::train_traced: every epoch's batches, forward, backward, the rule's own
+  /// The traced run (lab::method::recorded_run) is the same training under
+  /// nn::train_recorded: every epoch's batches, forward, backward, the rule's own
   /// update and the validation pass, recorded. 1 records the whole training; k > 1
   /// is a declared sample: epochs 1, 1 + k, 1 + 2k, ... are recorded, and the
   /// additive metrics (accesses, reads, writes, DMD, ByteDMD-tr, energy) are
@@ -105,15 +105,15 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
       },
       {tasks::task_kind::parity}};
   out_method.allocations_accounted = true;  // nn and optim buffers use the accounting allocator
-  out_method.traced_run = [rule, o](const problem& p) {
+  out_method.recorded_run = [rule, o](const problem& p) {
     const auto split = detail::split_for_mlp(p, o);
     const std::size_t n = p.train_dense.spec.n;
     nn::mlp<float> net(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed);
     auto t = lab_trace(memory::granularity::element, o.trace_bytedmd);
-    const auto rec = nn::train_traced(net, rule, split.fit, split.validation, detail::mlp_train_options(o), t,
+    const auto rec = nn::train_recorded(net, rule, split.fit, split.validation, detail::mlp_train_options(o), t,
                                       o.trace_every_epochs);
     const std::size_t run = rec.result.epochs;
-    std::string what = "nn::train_traced, the timed training under the recording policy (scalar kernels, one key "
+    std::string what = "nn::train_recorded, the timed training under the recording policy (scalar kernels, one key "
                        "per 4-byte float): " +
                        std::to_string(run) + " epochs of batches of " + std::to_string(o.batch) +
                        ", forward + backward + " +
@@ -133,7 +133,7 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
       what += ", every epoch recorded";
     }
     if (!o.trace_bytedmd) what += "; ByteDMD-tr not measured (trace_bytedmd off: events not kept)";
-    traced_report r = measure(t, std::move(what), 4);
+    recorded_report r = measure(t, std::move(what), 4);
     for (auto& [key, value] : r.metrics)
       if (detail::additive_metric(key)) value *= scale;
     r.metrics["sample_scale"] = scale;

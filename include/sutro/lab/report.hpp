@@ -108,9 +108,9 @@ inline void print_table(std::ostream& os, const report& r) {
   os << "\nData movement: one traced run per seed (median shown), separate from the timed runs. mean RD = mean LRU\n"
         "reuse distance (inclusive; first accesses excluded); DMD = sum of sqrt(reuse distance) (ICS'22);\n"
         "ByteDMD-tr = ByteDMD's stack rules applied to the memory trace (docs/metrics.md; not the ByteDMD of a\n"
-        "traced<T> function); energy = LRU estimate on the pebble-game tiers. Traces:\n";
+        "tracked<T> function); energy = LRU estimate on the pebble-game tiers. Traces:\n";
   for (const auto& [what, who] : traces) os << "  " << who << ": " << what << '\n';
-  if (untraced) os << "  (no traced run): the method has none (lab::method::traced_run is empty); nothing is reported.\n";
+  if (untraced) os << "  (no traced run): the method has none (lab::method::recorded_run is empty); nothing is reported.\n";
 }
 
 namespace detail {

@@ -2,20 +2,20 @@
 // Accessor policies in the manner of std::mdspan's AccessorPolicy, and the
 // views that use them. A container or kernel written against
 // view<T, Accessor> runs untouched with default_accessor (a plain T&, zero
-// overhead) or traced_accessor (every element access recorded in a trace).
+// overhead) or recording_accessor (every element access recorded in a trace).
 //
 //   std::vector<float> w(100);
 //   sutro::memory::trace t({.unit = sutro::memory::granularity::word});
-//   sutro::memory::view<float, sutro::memory::traced_accessor<float>> v(w.data(), w.size(), {&t});
+//   sutro::memory::view<float, sutro::memory::recording_accessor<float>> v(w.data(), w.size(), {&t});
 //   float s = 0;
 //   for (std::size_t i = 0; i < v.size(); ++i) s += v[i];   // 100 reads
 //   v[3] = s;                                               // 1 write
 //   v[4] += 1.0f;                                           // 1 read + 1 write
 //
-// What is counted: each conversion of a traced_reference to T (a read), each
+// What is counted: each conversion of a recording_reference to T (a read), each
 // assignment through it (a write), each compound assignment (read, then
 // write). What is not reachable: a traced view has no data()/data_handle(),
-// a traced_reference has no unary & and no conversion to T&, so a raw pointer
+// a recording_reference has no unary & and no conversion to T&, so a raw pointer
 // to a traced element cannot be obtained through the view. (Code that kept
 // the raw pointer it built the view from is outside the view's reach: build
 // traced views from the container's own accessor hook, see docs/metrics.md.)
@@ -41,11 +41,11 @@ struct default_accessor {
 
 /// Proxy reference: reads and writes through it are recorded.
 template <class T>
-class traced_reference {
+class recording_reference {
  public:
   using value_type = std::remove_const_t<T>;
-  traced_reference(T* p, trace* t) noexcept : p_(p), t_(t) {}
-  traced_reference(const traced_reference&) = default;
+  recording_reference(T* p, trace* t) noexcept : p_(p), t_(t) {}
+  recording_reference(const recording_reference&) = default;
 
   operator value_type() const {  // NOLINT: the read
     t_->record(p_, sizeof(T), access_kind::read);
@@ -53,18 +53,18 @@ class traced_reference {
   }
   [[nodiscard]] value_type get() const { return static_cast<value_type>(*this); }
 
-  const traced_reference& operator=(const value_type& v) const requires(!std::is_const_v<T>) {
+  const recording_reference& operator=(const value_type& v) const requires(!std::is_const_v<T>) {
     t_->record(p_, sizeof(T), access_kind::write);
     *p_ = v;
     return *this;
   }
   /// Element-to-element copy: a read of the source, then a write.
-  const traced_reference& operator=(const traced_reference& o) const requires(!std::is_const_v<T>) {
+  const recording_reference& operator=(const recording_reference& o) const requires(!std::is_const_v<T>) {
     return *this = o.get();
   }
 #define SUTRO_TRACED_COMPOUND(OP)                                                               \
   template <class U>                                                                            \
-  const traced_reference& operator OP##=(const U& v) const requires(!std::is_const_v<T>) {      \
+  const recording_reference& operator OP##=(const U& v) const requires(!std::is_const_v<T>) {      \
     return *this = static_cast<value_type>(get() OP v);                                         \
   }
   SUTRO_TRACED_COMPOUND(+)
@@ -84,14 +84,14 @@ class traced_reference {
 };
 
 template <class T>
-struct traced_accessor {
+struct recording_accessor {
   using element_type = T;
-  using reference = traced_reference<T>;
+  using reference = recording_reference<T>;
   using data_handle_type = T*;
-  using offset_policy = traced_accessor;
+  using offset_policy = recording_accessor;
   trace* sink = nullptr;
   reference access(data_handle_type p, std::size_t i) const {
-    if (sink == nullptr) throw std::logic_error("memory::traced_accessor: no trace attached");
+    if (sink == nullptr) throw std::logic_error("memory::recording_accessor: no trace attached");
     return reference(p + i, sink);
   }
   constexpr data_handle_type offset(data_handle_type p, std::size_t i) const noexcept { return p + i; }
@@ -200,12 +200,12 @@ class view {
 
 /// A traced view over a buffer, recording into t.
 template <class T>
-view<T, traced_accessor<T>> traced_view(T* data, std::size_t size, trace& t) {
-  return view<T, traced_accessor<T>>(data, size, traced_accessor<T>{&t});
+view<T, recording_accessor<T>> recording_view(T* data, std::size_t size, trace& t) {
+  return view<T, recording_accessor<T>>(data, size, recording_accessor<T>{&t});
 }
 template <class T>
-view<T, traced_accessor<T>> traced_view(T* data, std::size_t rows, std::size_t cols, trace& t) {
-  return view<T, traced_accessor<T>>(data, rows, cols, cols, traced_accessor<T>{&t});
+view<T, recording_accessor<T>> recording_view(T* data, std::size_t rows, std::size_t cols, trace& t) {
+  return view<T, recording_accessor<T>>(data, rows, cols, cols, recording_accessor<T>{&t});
 }
 
 }  // namespace sutro::memory

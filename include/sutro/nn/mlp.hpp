@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "sutro/nn/access.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/activation.hpp"
 #include "sutro/nn/init.hpp"
 #include "sutro/nn/kernels.hpp"
@@ -48,7 +48,7 @@ struct mlp_config {
 };
 
 template <class T, class Alloc>
-class traced_mlp;
+class recorded_mlp;
 
 
 template <class T = float, class Alloc = backend_allocator_t<default_backend, T>>
@@ -125,13 +125,13 @@ class mlp {
 
   /// out[b] = network(x row b); x is (batch x inputs) row-major.
   void forward(std::span<const T> x, std::size_t batch, std::span<T> out) {
-    forward_in(direct_access{}, x, batch, out);
+    forward_in(memory::raw_access{}, x, batch, out);
   }
 
   /// Mean loss over the batch; grads() receive its gradient. Non-finite
   /// outputs give a non-finite loss (the trainer reports divergence).
   T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
-    return loss_and_gradient_in(direct_access{}, x, y, batch, kind);
+    return loss_and_gradient_in(memory::raw_access{}, x, y, batch, kind);
   }
 
   /// Gradient of sum_b dloss_df[b] * f[b] for the batch of the last forward().
@@ -141,13 +141,13 @@ class mlp {
       throw std::invalid_argument("mlp::backward: " + std::to_string(dloss_df.size()) +
                                   " output gradients for a batch of " + std::to_string(batch));
     std::copy_n(dloss_df.data(), batch, df_.data());
-    backward_impl(direct_access{}, x.data(), batch);
+    backward_impl(memory::raw_access{}, x.data(), batch);
   }
 
-  // The passes are written once over an access policy (nn/access.hpp):
-  // direct_access (raw pointers, the build's best kernels: what the calls
-  // above run) or traced_access (every element through a traced accessor and
-  // the scalar kernel bodies, same bits). nn::train_traced runs the training
+  // The passes are written once over an access policy (nn/ops.hpp):
+  // memory::raw_access (raw pointers, the build's best kernels: what the calls
+  // above run) or memory::recording_access (every element through a traced accessor and
+  // the scalar kernel bodies, same bits). nn::train_recorded runs the training
   // loop, and with it these, under the recording policy.
   template <class Mode>
   void forward_in(const Mode& m, std::span<const T> x, std::size_t batch, std::span<T> out) {
@@ -156,7 +156,7 @@ class mlp {
       throw std::invalid_argument("mlp::forward: output span holds " + std::to_string(out.size()) +
                                   " values, batch is " + std::to_string(batch));
     forward_impl(m, x.data(), batch);
-    m.copy(static_cast<const T*>(f_.data()), batch, out.data());
+    ops::copy(m, static_cast<const T*>(f_.data()), batch, out.data());
   }
 
   template <class Mode>
@@ -168,9 +168,9 @@ class mlp {
     forward_impl(m, x.data(), batch);
     const T inv = T(1) / static_cast<T>(batch);
     T total = T(0);
-    const auto f = m.h(static_cast<const T*>(f_.data()));
-    const auto yy = m.h(y.data());
-    const auto df = m.h(df_.data());
+    const auto f = m(static_cast<const T*>(f_.data()));
+    const auto yy = m(y.data());
+    const auto df = m(df_.data());
     for (std::size_t b = 0; b < batch; ++b) {
       const T fb = f[b], yb = yy[b];
       total += loss_value(kind, fb, yb);
@@ -182,7 +182,7 @@ class mlp {
 
  private:
   template <class, class>
-  friend class traced_mlp;
+  friend class recorded_mlp;
 
   void check_batch(std::span<const T> x, std::size_t batch, const char* what) {
     if (x.size() < batch * cfg_.inputs)
@@ -205,16 +205,16 @@ class mlp {
       const std::size_t fo = W.cols;
       T* z = acts_[l].data();
       if (cfg_.act == activation::relu) {
-        m.dense_forward_relu(B, fan_in, fo, in, static_cast<const T*>(W.data), bias, z);
+        ops::dense_forward_relu(m, B, fan_in, fo, in, static_cast<const T*>(W.data), bias, z);
       } else {
-        m.dense_forward(B, fan_in, fo, in, static_cast<const T*>(W.data), bias, z);
-        m.activate(cfg_.act, B * fo, z);
+        ops::dense_forward(m, B, fan_in, fo, in, static_cast<const T*>(W.data), bias, z);
+        ops::activate(m, cfg_.act, B * fo, z);
       }
       in = z;
       fan_in = fo;
     }
     const T* wo = param_refs_[param_refs_.size() - 2].data;
-    m.dense_dot_rows(B, fan_in, in, wo, T(m.h(static_cast<const T*>(param_refs_.back().data))[0]), f_.data());
+    ops::dense_dot_rows(m, B, fan_in, in, wo, T(m(static_cast<const T*>(param_refs_.back().data))[0]), f_.data());
   }
 
   // Samples with dloss/df = 0 (hinge margin met) contribute nothing and are
@@ -223,19 +223,19 @@ class mlp {
   void backward_impl(const Mode& m, const T* x, std::size_t B) {
     const std::size_t L = cfg_.hidden.size();
     const T* df_raw = df_.data();
-    const auto df = m.h(df_raw);
+    const auto df = m(df_raw);
     active_.clear();
     for (std::size_t b = 0; b < B; ++b)
       if (T(df[b]) != T(0)) active_.push_back(b);
     // Weight gradients of hidden layers are overwritten below; the rest accumulates.
     for (std::size_t l = 0; l <= L; ++l) {
       const auto g = grad_refs_[2 * l + 1];
-      m.fill_zero(g.data, g.size());
+      ops::fill_zero(m, g.data, g.size());
     }
     // Output layer: w_out is (h x 1).
     const std::size_t h = cfg_.hidden.back();
     T* gwo = grad_refs_[2 * L].data;
-    m.fill_zero(gwo, h);
+    ops::fill_zero(m, gwo, h);
     const T* wo = param_refs_[2 * L].data;
     const T* a_last = acts_[L - 1].data();
     T* gb_last = grad_refs_[2 * L - 1].data;
@@ -243,20 +243,20 @@ class mlp {
     T* delta = delta_.data();
     for (std::size_t b : active_) gbo += T(df[b]);
     if (cfg_.act == activation::relu) {
-      m.relu_output_backward(active_.data(), active_.size(), h, df_raw, a_last, wo, delta, gwo, gb_last);
+      ops::relu_output_backward(m, active_.data(), active_.size(), h, df_raw, a_last, wo, delta, gwo, gb_last);
     } else {
       for (std::size_t b : active_) {
         T* db = delta + b * h;
         const T dfb = df[b];
-        m.axpy(h, dfb, a_last + b * h, gwo);
-        const auto dbh = m.h(db);
-        const auto woh = m.h(wo);
+        ops::axpy(m, h, dfb, a_last + b * h, gwo);
+        const auto dbh = m(db);
+        const auto woh = m(wo);
         for (std::size_t j = 0; j < h; ++j) dbh[j] = dfb * T(woh[j]);
-        m.multiply_by_derivative(cfg_.act, h, a_last + b * h, db);
-        m.axpy(h, T(1), static_cast<const T*>(db), gb_last);
+        ops::multiply_by_derivative(m, cfg_.act, h, a_last + b * h, db);
+        ops::axpy(m, h, T(1), static_cast<const T*>(db), gb_last);
       }
     }
-    m.h(grad_refs_[2 * L + 1].data)[0] = gbo;
+    m(grad_refs_[2 * L + 1].data)[0] = gbo;
     // Hidden layers, last to first; W is (fan_in x fan_out).
     for (std::size_t l = L; l-- > 0;) {
       const auto W = param_refs_[2 * l];
@@ -265,17 +265,17 @@ class mlp {
       const std::size_t fi = W.rows, fo = W.cols;
       const T* in = l == 0 ? x : acts_[l - 1].data();
       if (l + 1 < L)  // the last hidden layer's bias gradient came with the output layer
-        for (std::size_t b : active_) m.axpy(fo, T(1), static_cast<const T*>(delta + b * fo), gb);
-      m.dense_weight_grad(active_.data(), active_.size(), fi, fo, in, static_cast<const T*>(delta), gW);
+        for (std::size_t b : active_) ops::axpy(m, fo, T(1), static_cast<const T*>(delta + b * fo), gb);
+      ops::dense_weight_grad(m, active_.data(), active_.size(), fi, fo, in, static_cast<const T*>(delta), gW);
       if (l == 0) break;
       // delta_prev[b, i] = act'(in[b, i]) * sum_j W[i, j] delta[b, j]
       T* dp = delta_prev_.data();
       for (std::size_t b : active_) {
         const T* db = delta + b * fo;
         T* pb = dp + b * fi;
-        const auto pbh = m.h(pb);
-        for (std::size_t i = 0; i < fi; ++i) pbh[i] = m.dot(fo, static_cast<const T*>(W.data + i * fo), db);
-        m.multiply_by_derivative(cfg_.act, fi, in + b * fi, pb);
+        const auto pbh = m(pb);
+        for (std::size_t i = 0; i < fi; ++i) pbh[i] = ops::dot(m, fo, static_cast<const T*>(W.data + i * fo), db);
+        ops::multiply_by_derivative(m, cfg_.act, fi, in + b * fi, pb);
       }
       std::swap(delta_, delta_prev_);
       delta = delta_.data();

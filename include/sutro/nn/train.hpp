@@ -10,7 +10,7 @@
 //   if (result.status == sutro::nn::train_status::solved) use(result.epochs_to_solve);
 //
 //   sutro::memory::trace t;                                 // the same run, recorded:
-//   auto rec = sutro::nn::train_traced(net2, rule, train_set, test_set, options, t);
+//   auto rec = sutro::nn::train_recorded(net2, rule, train_set, test_set, options, t);
 //   // rec.result == result, the same weights bit for bit; t holds every element
 //   // read and write of every epoch: batches, forward, backward, the rule's update,
 //   // the divergence check and the per-epoch accuracy.
@@ -36,7 +36,7 @@
 #include <vector>
 
 #include "sutro/memory/trace.hpp"
-#include "sutro/nn/access.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/dataset.hpp"
 #include "sutro/nn/loss.hpp"
 #include "sutro/nn/mlp.hpp"
@@ -102,7 +102,7 @@ struct train_result {
 };
 
 /// Fraction of rows predicted right (see the header comment), in chunks,
-/// under access policy m (nn/access.hpp).
+/// under access policy m (nn/ops.hpp).
 template <class T, class Alloc, class Mode>
 double accuracy_in(const Mode& m, mlp<T, Alloc>& net, dataset_view<T> data, target_kind target,
                    std::vector<T, Alloc>& out_buffer) {
@@ -113,8 +113,8 @@ double accuracy_in(const Mode& m, mlp<T, Alloc>& net, dataset_view<T> data, targ
   const std::size_t chunk = 256;
   out_buffer.resize(std::max(out_buffer.size(), chunk));
   std::size_t right = 0;
-  const auto out = m.h(static_cast<const T*>(out_buffer.data()));
-  const auto labels = m.h(data.y.data());
+  const auto out = m(static_cast<const T*>(out_buffer.data()));
+  const auto labels = m(data.y.data());
   for (std::size_t first = 0; first < data.rows(); first += chunk) {
     const std::size_t n = std::min(chunk, data.rows() - first);
     net.forward_in(m, data.x.subspan(first * data.features, n * data.features), n,
@@ -133,7 +133,7 @@ double accuracy_in(const Mode& m, mlp<T, Alloc>& net, dataset_view<T> data, targ
 template <class T, class Alloc>
 double accuracy(mlp<T, Alloc>& net, dataset_view<T> data, target_kind target,
                 std::vector<T, Alloc>& out_buffer) {
-  return accuracy_in(direct_access{}, net, data, target, out_buffer);
+  return accuracy_in(memory::raw_access{}, net, data, target, out_buffer);
 }
 
 template <class T, class Alloc>
@@ -150,9 +150,9 @@ namespace detail {
 // Under a recording policy the rule's own loops record when it takes the
 // policy as a last argument (sutro::optim's rules do); a rule that does not
 // runs raw, and update_recorded_v says so.
-template <class Rule, class State, class T, class Alloc, class Mode = direct_access>
+template <class Rule, class State, class T, class Alloc, class Mode = memory::raw_access>
 void apply_rule(const Rule& rule, State& state, mlp<T, Alloc>& net, const Mode& m = Mode{}) {
-  if constexpr (std::is_same_v<Mode, direct_access>) {
+  if constexpr (std::is_same_v<Mode, memory::raw_access>) {
     if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params()); }) {
       rule.update_and_apply(net.grads(), state, net.params());
       return;
@@ -168,38 +168,38 @@ void apply_rule(const Rule& rule, State& state, mlp<T, Alloc>& net, const Mode& 
       rule.update(net.grads(), state, net.params());
     }
   }
-  const handle_of<Mode, T> p = m.h(net.flat_params().data());
-  const handle_of<Mode, const T> g = m.h(static_cast<const T*>(net.flat_grads().data()));
+  const memory::handle_of<Mode, T> p = m(net.flat_params().data());
+  const memory::handle_of<Mode, const T> g = m(static_cast<const T*>(net.flat_grads().data()));
   for (std::size_t i = 0, n = net.parameter_count(); i < n; ++i) p[i] += g[i];
 }
 
-// Runs every part of the training under direct_access.
+// Runs every part of the training under memory::raw_access.
 struct run_raw {
   template <class F>
-  decltype(auto) operator()(std::size_t, F&& f) const { return f(direct_access{}); }
+  decltype(auto) operator()(std::size_t, F&& f) const { return f(memory::raw_access{}); }
 };
 
-// Runs the parts of epochs 1, 1 + every, 1 + 2 every, ... under traced_access.
+// Runs the parts of epochs 1, 1 + every, 1 + 2 every, ... under memory::recording_access.
 struct run_sampled {
-  traced_access rec;
+  memory::recording_access rec;
   std::size_t every = 1;
   [[nodiscard]] bool recorded(std::size_t epoch) const noexcept { return (epoch - 1) % every == 0; }
   template <class F>
   decltype(auto) operator()(std::size_t epoch, F&& f) const {
     if (recorded(epoch)) return f(rec);
-    return f(direct_access{});
+    return f(memory::raw_access{});
   }
 };
 } // namespace detail
 
 /// True when `rule`'s update records its own reads and writes under
-/// traced_access (it takes the policy as a last argument, as sutro::optim's
-/// rules do); otherwise train_traced records everything but the update.
+/// memory::recording_access (it takes the policy as a last argument, as sutro::optim's
+/// rules do); otherwise train_recorded records everything but the update.
 template <class Rule, class T = float, class Alloc = backend_allocator_t<default_backend, T>>
 inline constexpr bool update_recorded_v =
     requires(const Rule& rule, mlp<T, Alloc>& net,
              decltype(std::declval<const Rule&>().init(std::declval<mlp<T, Alloc>&>().params()))& state,
-             const traced_access& m) { rule.update(net.grads(), state, net.params(), m); };
+             const memory::recording_access& m) { rule.update(net.grads(), state, net.params(), m); };
 
 namespace detail {
 template <class T, class Alloc, class Rule, class Runner>
@@ -224,7 +224,7 @@ train_result train_under(const Runner& run, mlp<T, Alloc>& net, const Rule& rule
 
   train_result res;
   auto finite = [&](const auto& m) {
-    const auto p = m.h(static_cast<const T*>(net.flat_params().data()));
+    const auto p = m(static_cast<const T*>(net.flat_params().data()));
     for (std::size_t i = 0, count = net.parameter_count(); i < count; ++i)
       if (!std::isfinite(T(p[i]))) return false;
     return true;
@@ -237,10 +237,10 @@ train_result train_under(const Runner& run, mlp<T, Alloc>& net, const Rule& rule
     for (std::size_t first = 0; first < rows && !stop; first += opt.batch) {
       const std::size_t B = std::min(opt.batch, rows - first);
       const T l = run(epoch, [&](const auto& m) {
-        const auto y_in = m.h(train_set.y.data());
-        const auto y_out = m.h(yb.data());
+        const auto y_in = m(train_set.y.data());
+        const auto y_out = m(yb.data());
         for (std::size_t b = 0; b < B; ++b) {
-          m.copy(train_set.row(order[first + b]).data(), n, xb.data() + b * n);
+          ops::copy(m, train_set.row(order[first + b]).data(), n, xb.data() + b * n);
           y_out[b] = T(y_in[order[first + b]]);
         }
         return net.loss_and_gradient_in(m, std::span<const T>(xb.data(), B * n), std::span<const T>(yb.data(), B), B,
@@ -298,7 +298,7 @@ train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_s
   return detail::train_under(detail::run_raw{}, net, rule, train_set, test_set, opt, cb);
 }
 
-struct traced_training {
+struct recorded_training {
   train_result result;               ///< as train() returns it for the same arguments
   std::size_t epochs_recorded = 0;   ///< epochs whose accesses are in the trace
   bool update_recorded = false;      ///< the rule's own update is in the trace (update_recorded_v)
@@ -312,12 +312,12 @@ struct traced_training {
 /// the accuracy pass over test_set. Not recorded: shuffling the row order and
 /// the active-sample lists (index bookkeeping), and setup (buffers, rule.init).
 template <class T, class Alloc, class Rule>
-traced_training train_traced(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+recorded_training train_recorded(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
                              dataset_view<T> test_set, const train_options& opt, memory::trace& t,
                              std::size_t every_epochs = 1, const callbacks& cb = {}) {
-  if (every_epochs == 0) throw std::invalid_argument("sutro::nn::train_traced: every_epochs must be positive");
-  const detail::run_sampled run{traced_access{&t}, every_epochs};
-  traced_training out;
+  if (every_epochs == 0) throw std::invalid_argument("sutro::nn::train_recorded: every_epochs must be positive");
+  const detail::run_sampled run{memory::recording_access{&t}, every_epochs};
+  recorded_training out;
   out.result = detail::train_under(run, net, rule, train_set, test_set, opt, cb);
   for (std::size_t e = 1; e <= out.result.epochs; ++e) out.epochs_recorded += run.recorded(e) ? 1 : 0;
   out.update_recorded = update_recorded_v<Rule, T, Alloc>;

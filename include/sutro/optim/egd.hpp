@@ -10,7 +10,7 @@
 #include <cmath>
 #include <cstddef>
 
-#include "sutro/nn/access.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
 #include "sutro/optim/polar.hpp"
 #include "sutro/optim/transform.hpp"
@@ -27,10 +27,10 @@ struct scale_by_egd {
       if (p.kind() == param_kind::matrix) ws.reserve(p.rows, p.cols);  // capacity only grows
     return ws;
   }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, polar_workspace& ws, tensors<T>, const Mode& m = Mode{}) const {
     for (const auto& t : u) {
-      const nn::handle_of<Mode, T> v = m.h(t.data);
+      const memory::handle_of<Mode, T> v = m(t.data);
       switch (t.kind()) {
         case param_kind::matrix:
           polar_factor(t, ws, rcond, m);

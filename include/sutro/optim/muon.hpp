@@ -14,7 +14,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "sutro/nn/access.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/kernels.hpp"
 #include "sutro/nn/scalar/fma.hpp"
 #include "sutro/optim/polar.hpp"
@@ -30,7 +30,7 @@ inline constexpr double muon_a = 3.4445, muon_b = -4.7750, muon_c = 2.0315;
 
 /// g <- NS5(g / ||g||_F) in place (computed in double on the wide side's
 /// transpose so that A is min(rows, cols) square), under access policy m.
-template <class T, class Mode = nn::direct_access>
+template <class T, class Mode = memory::raw_access>
 void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t steps = 5, const Mode& m = Mode{}) {
   using nn::kernels::any::fmadd;
   const bool tall = g.rows > g.cols;
@@ -40,9 +40,9 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   ws.a.resize(r * r);
   ws.b.resize(r * r);
   ws.y.resize(r * c);
-  const nn::handle_of<Mode, T> gd = m.h(g.data);
+  const memory::handle_of<Mode, T> gd = m(g.data);
   {
-    const nn::handle_of<Mode, double> x = m.h(ws.x.data());
+    const memory::handle_of<Mode, double> x = m(ws.x.data());
     double norm2 = 0.0;
     for (std::size_t i = 0; i < g.rows; ++i)
       for (std::size_t j = 0; j < g.cols; ++j) {
@@ -56,14 +56,14 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   double* A = ws.a.data();
   double* B = ws.b.data();
   // Not restrict: the kernels below reach A and B through other pointers.
-  const auto Ah = m.h(A);
-  const auto Bh = m.h(B);
+  const auto Ah = m(A);
+  const auto Bh = m(B);
   for (std::size_t s = 0; s < steps; ++s) {
     const double* x = ws.x.data();
     double* y = ws.y.data();
     for (std::size_t i = 0; i < r; ++i)
       for (std::size_t j = 0; j <= i; ++j) {
-        const double d = m.dot(c, x + i * c, x + j * c);
+        const double d = nn::ops::dot(m, c, x + i * c, x + j * c);
         Ah[i * r + j] = d;
         Ah[j * r + i] = d;
       }
@@ -71,14 +71,14 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
     for (std::size_t i = 0; i < r; ++i) {
       double* bi = B + i * r;
       for (std::size_t j = 0; j < r; ++j) Bh[i * r + j] = muon_b * double(Ah[i * r + j]);
-      for (std::size_t k = 0; k < r; ++k) m.axpy(r, muon_c * double(Ah[i * r + k]), static_cast<const double*>(A + k * r), bi);
+      for (std::size_t k = 0; k < r; ++k) nn::ops::axpy(m, r, muon_c * double(Ah[i * r + k]), static_cast<const double*>(A + k * r), bi);
     }
     // X = a X + B X: B X register-blocked, then a X added.
     ws.zeros.assign(c, 0.0);
-    m.dense_forward(r, r, c, static_cast<const double*>(B), x, static_cast<const double*>(ws.zeros.data()), y);
+    nn::ops::dense_forward(m, r, r, c, static_cast<const double*>(B), x, static_cast<const double*>(ws.zeros.data()), y);
     {
-      const nn::handle_of<Mode, const double> xh = m.h(x);
-      const nn::handle_of<Mode, double> yh = m.h(y);
+      const memory::handle_of<Mode, const double> xh = m(x);
+      const memory::handle_of<Mode, double> yh = m(y);
       for (std::size_t i = 0; i < r * c; ++i) {
         const double xi = xh[i], yi = yh[i];
         yh[i] = fmadd(muon_a, xi, yi);
@@ -86,7 +86,7 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
     }
     std::swap(ws.x, ws.y);
   }
-  const nn::handle_of<Mode, const double> x = m.h(static_cast<const double*>(ws.x.data()));
+  const memory::handle_of<Mode, const double> x = m(static_cast<const double*>(ws.x.data()));
   for (std::size_t i = 0; i < g.rows; ++i)
     for (std::size_t j = 0; j < g.cols; ++j) gd[i * g.cols + j] = static_cast<T>(double(x[tall ? j * c + i : i * c + j]));
 }
@@ -95,13 +95,13 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
 struct scale_by_newton_schulz {
   std::size_t steps = 5;
   template <class T> newton_schulz_workspace init(tensors<T>) const { return {}; }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, newton_schulz_workspace& ws, tensors<T>, const Mode& m = Mode{}) const {
     for (const auto& t : u) {
       if (t.kind() != param_kind::matrix) continue;
       newton_schulz(t, ws, steps, m);
       const T f = static_cast<T>(std::sqrt(std::max(1.0, static_cast<double>(t.fan_out()) / static_cast<double>(t.fan_in()))));
-      const nn::handle_of<Mode, T> v = m.h(t.data);
+      const memory::handle_of<Mode, T> v = m(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
     }
   }

@@ -29,7 +29,7 @@
 #include "sutro/backend/traits.hpp"
 #include "sutro/memory/accounting_allocator.hpp"
 #include "sutro/memory/aligned_allocator.hpp"
-#include "sutro/nn/access.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/kernels.hpp"
 #include "sutro/nn/tensor.hpp"
 
@@ -174,16 +174,16 @@ inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
 /// Scale `a` to entries of order 1 first (polar_factor divides by its largest
 /// diagonal entry): the rotations use sqrt(x^2 + y^2), not hypot.
 ///
-/// Written over an access policy (nn/access.hpp) so that EGD's recorded run
+/// Written over an access policy (nn/ops.hpp) so that EGD's recorded run
 /// is this code: every element is read into a local before the arithmetic
 /// that uses it, so both instantiations round alike.
 template <class Mode>
 void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e, const Mode& m) {
   if (n == 0) return;
-  const auto d = m.h(w);
-  const auto E = m.h(e);
-  const auto A = m.h(a);
-  const auto Vt = m.h(vt);
+  const auto d = m(w);
+  const auto E = m(e);
+  const auto A = m(a);
+  const auto Vt = m(vt);
   // V is addressed column-major: the input is symmetric, so this is the same
   // matrix, and tred2's inner loops (which run down columns) become unit-stride.
   auto V = [&](std::size_t i, std::size_t j) -> decltype(auto) { return A[j * n + i]; };
@@ -280,7 +280,7 @@ void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, doubl
   V(n - 1, n - 1) = 1.0;
   E[0] = 0.0;
   // Eigenvectors as rows of vt, so that QL's rotations run along rows.
-  m.copy(static_cast<const double*>(a), n * n, vt);  // column i of V is row i of `a`
+  nn::ops::copy(m, static_cast<const double*>(a), n * n, vt);  // column i of V is row i of `a`
   // tql2: implicit QL on the tridiagonal (d, e).
   for (std::size_t i = 1; i < n; ++i) E[i - 1] = double(E[i]);
   E[n - 1] = 0.0;
@@ -326,8 +326,8 @@ void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, doubl
           c = p / r;
           p = c * di - s * g;
           d[i + 1] = h + s * (c * g + s * di);
-          const nn::handle_of<Mode, double> v0 = Vt + i * n;
-          const nn::handle_of<Mode, double> v1 = Vt + (i + 1) * n;
+          const memory::handle_of<Mode, double> v0 = Vt + i * n;
+          const memory::handle_of<Mode, double> v1 = Vt + (i + 1) * n;
           for (std::size_t k = 0; k < n; ++k) {
             const double x1 = v1[k], x0 = v0[k];
             v1[k] = s * x0 + c * x1;
@@ -347,25 +347,25 @@ void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, doubl
 }
 
 inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e) {
-  tridiagonal_ql_eigen(n, a, vt, w, e, nn::direct_access{});
+  tridiagonal_ql_eigen(n, a, vt, w, e, memory::raw_access{});
 }
 
 /// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the
-/// default. m: the access policy (nn/access.hpp), raw unless given.
-template <class T, class Mode = nn::direct_access>
+/// default. m: the access policy (nn/ops.hpp), raw unless given.
+template <class T, class Mode = memory::raw_access>
 std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0, const Mode& mode = Mode{}) {
   const std::size_t m = g.rows, n = g.cols, k = std::min(m, n);
   if (k == 0) return 0;
   if (rcond < 0) rcond = static_cast<double>(std::max(m, n)) * std::numeric_limits<float>::epsilon();
   ws.reserve(m, n);
-  const auto gd = mode.h(g.data);
+  const auto gd = mode(g.data);
   // W is G (m < n) or G^T (m >= n), stored row-major k x l, in double: the
   // Gram matrix is then k x k dot products of W's rows, and the result
   // P W is one register-blocked product.
   const std::size_t l = std::max(m, n);
   double* wd = ws.g.data();
   {
-    const nn::handle_of<Mode, double> wh = mode.h(wd);
+    const memory::handle_of<Mode, double> wh = mode(wd);
     if (m >= n) {
       for (std::size_t r = 0; r < m; ++r)
         for (std::size_t i = 0; i < n; ++i) wh[i * m + r] = static_cast<double>(T(gd[r * n + i]));
@@ -374,15 +374,15 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
     }
   }
   double* a = ws.a.data();
-  mode.gram_rows(k, l, static_cast<const double*>(wd), a);
+  nn::ops::gram_rows(mode, k, l, static_cast<const double*>(wd), a);
   double* vt = ws.vt.data();
   double* w = ws.w.data();
-  const auto ah = mode.h(a);
-  const auto wh = mode.h(w);
+  const auto ah = mode(a);
+  const auto wh = mode(w);
   double amax = 0.0;
   for (std::size_t i = 0; i < k; ++i) amax = std::max(amax, double(ah[i * k + i]));
   if (amax == 0.0) {  // G == 0: U V^T = 0
-    mode.fill_zero(g.data, m * n);
+    nn::ops::fill_zero(mode, g.data, m * n);
     return 0;
   }
   for (std::size_t i = 0; i < k * k; ++i) ah[i] /= amax;  // eigenvalues scale with it; the cut is relative
@@ -405,30 +405,30 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
   // U V^T = G P (m >= n) or P G (m < n) in double (an ill-conditioned G
   // would lose digits in float), from a row-major copy: no transposes.
   double* P = ws.p.data();
-  mode.fill_zero(P, k * k);
-  const auto vth = mode.h(static_cast<const double*>(vt));
+  nn::ops::fill_zero(mode, P, k * k);
+  const auto vth = mode(static_cast<const double*>(vt));
   for (std::size_t i = 0; i < k; ++i) {
     const double wi = wh[i];
     if (wi == 0.0) continue;
     const double* v = vt + i * k;
-    for (std::size_t r = 0; r < k; ++r) mode.axpy(k, wi * double(vth[i * k + r]), v, P + r * k);
+    for (std::size_t r = 0; r < k; ++r) nn::ops::axpy(mode, k, wi * double(vth[i * k + r]), v, P + r * k);
   }
   double* rowmajor = ws.rowmajor.data();
   double* out = ws.out.data();
   if (m >= n) {
     {
-      const nn::handle_of<Mode, double> rh = mode.h(rowmajor);
+      const memory::handle_of<Mode, double> rh = mode(rowmajor);
       for (std::size_t i = 0; i < m * n; ++i) rh[i] = static_cast<double>(T(gd[i]));
     }
     ws.zeros.assign(n, 0.0);
-    mode.dense_forward(m, n, n, static_cast<const double*>(rowmajor), static_cast<const double*>(P),
+    nn::ops::dense_forward(mode, m, n, n, static_cast<const double*>(rowmajor), static_cast<const double*>(P),
                        static_cast<const double*>(ws.zeros.data()), out);
   } else {
     ws.zeros.assign(n, 0.0);
-    mode.dense_forward(m, m, n, static_cast<const double*>(P), static_cast<const double*>(wd),
+    nn::ops::dense_forward(mode, m, m, n, static_cast<const double*>(P), static_cast<const double*>(wd),
                        static_cast<const double*>(ws.zeros.data()), out);
   }
-  const nn::handle_of<Mode, const double> oh = mode.h(static_cast<const double*>(out));
+  const memory::handle_of<Mode, const double> oh = mode(static_cast<const double*>(out));
   for (std::size_t i = 0; i < m * n; ++i) gd[i] = static_cast<T>(double(oh[i]));
   return rank;
 }

@@ -15,7 +15,7 @@
 #include "sutro/backend/traits.hpp"
 #include "sutro/memory/accounting_allocator.hpp"
 #include "sutro/memory/aligned_allocator.hpp"
-#include "sutro/nn/access.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
 #include "sutro/optim/transform.hpp"
 
@@ -37,11 +37,11 @@ std::vector<state_buffer<T>> zeros_like(tensors<T> params) {
 struct scale {
   double factor = 1.0;
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     const T f = static_cast<T>(factor);
     for (const auto& t : u) {
-      const nn::handle_of<Mode, T> v = m.h(t.data);
+      const memory::handle_of<Mode, T> v = m(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
     }
   }
@@ -53,13 +53,13 @@ struct scale {
 struct add_decayed_weights {
   double decay = 0.0;
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T> p, const Mode& m = Mode{}) const {
     if (decay == 0.0) return;
     const T d = static_cast<T>(decay);
     for (std::size_t l = 0; l < u.size(); ++l) {
-      const nn::handle_of<Mode, T> ul = m.h(u[l].data);
-      const nn::handle_of<Mode, const T> pl = m.h(static_cast<const T*>(p[l].data));
+      const memory::handle_of<Mode, T> ul = m(u[l].data);
+      const memory::handle_of<Mode, const T> pl = m(static_cast<const T*>(p[l].data));
       for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
         const T w = pl[i], v = ul[i];
         ul[i] = nn::kernels::any::fmadd(d, w, v);
@@ -78,11 +78,11 @@ struct add_decayed_weights {
 struct clip {
   double max_abs = 1.0;
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& mode = Mode{}) const {
     const T m = static_cast<T>(max_abs);
     for (const auto& t : u) {
-      const nn::handle_of<Mode, T> v = mode.h(t.data);
+      const memory::handle_of<Mode, T> v = mode(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) {
         const T x = v[i];
         v[i] = std::clamp(x, -m, m);
@@ -97,11 +97,11 @@ struct clip {
 struct clip_by_global_norm {
   double max_norm = 1.0;
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     double sq = 0.0;
     for (const auto& t : u) {
-      const nn::handle_of<Mode, const T> v = m.h(static_cast<const T*>(t.data));
+      const memory::handle_of<Mode, const T> v = m(static_cast<const T*>(t.data));
       for (std::size_t i = 0, n = t.size(); i < n; ++i) {
         const auto x = static_cast<double>(T(v[i]));
         sq = nn::kernels::any::fmadd(x, x, sq);
@@ -111,7 +111,7 @@ struct clip_by_global_norm {
     if (!(norm > max_norm)) return;
     const T f = static_cast<T>(max_norm / norm);
     for (const auto& t : u) {
-      const nn::handle_of<Mode, T> v = m.h(t.data);
+      const memory::handle_of<Mode, T> v = m(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
     }
   }
@@ -127,11 +127,11 @@ struct scale_by_schedule {
   Schedule schedule;
   explicit scale_by_schedule(Schedule s) : schedule(std::move(s)) {}
   template <class T> step_count init(tensors<T>) const { return {}; }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, step_count& s, tensors<T>, const Mode& m = Mode{}) const {
     const T f = static_cast<T>(schedule(s.count++));
     for (const auto& t : u) {
-      const nn::handle_of<Mode, T> v = m.h(t.data);
+      const memory::handle_of<Mode, T> v = m(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
     }
   }
@@ -159,13 +159,13 @@ struct accumulate_momentum {
   double beta = 0.9;
   bool nesterov = false;
   template <class T> std::vector<state_buffer<T>> init(tensors<T> p) const { return zeros_like(p); }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, std::vector<state_buffer<T>>& m, tensors<T>, const Mode& mode = Mode{}) const {
     using nn::kernels::any::fmadd;
     const T b = static_cast<T>(beta);
     for (std::size_t l = 0; l < u.size(); ++l) {
-      const nn::handle_of<Mode, T> ul = mode.h(u[l].data);
-      const nn::handle_of<Mode, T> ml = mode.h(m[l].data());
+      const memory::handle_of<Mode, T> ul = mode(u[l].data);
+      const memory::handle_of<Mode, T> ml = mode(m[l].data());
       for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
         const T mi = ml[i], ui = ul[i];
         const T mn = fmadd(b, mi, ui);
@@ -186,7 +186,7 @@ struct adam_state {
 struct scale_by_adam {
   double b1 = 0.9, b2 = 0.999, eps = 1e-8;
   template <class T> adam_state<T> init(tensors<T> p) const { return {zeros_like(p), zeros_like(p), 0}; }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, adam_state<T>& s, tensors<T>, const Mode& mode = Mode{}) const {
     using nn::kernels::any::fmadd;
     ++s.count;
@@ -194,9 +194,9 @@ struct scale_by_adam {
     const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(b2, static_cast<double>(s.count))));
     const T B1 = static_cast<T>(b1), B2 = static_cast<T>(b2), E = static_cast<T>(eps);
     for (std::size_t l = 0; l < u.size(); ++l) {
-      const nn::handle_of<Mode, T> ul = mode.h(u[l].data);
-      const nn::handle_of<Mode, T> ml = mode.h(s.m[l].data());
-      const nn::handle_of<Mode, T> vl = mode.h(s.v[l].data());
+      const memory::handle_of<Mode, T> ul = mode(u[l].data);
+      const memory::handle_of<Mode, T> ml = mode(s.m[l].data());
+      const memory::handle_of<Mode, T> vl = mode(s.v[l].data());
       for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
         const T mi = ml[i], vi = vl[i], ui = ul[i];
         const T mn = fmadd(B1, mi, (T(1) - B1) * ui);
@@ -212,10 +212,10 @@ struct scale_by_adam {
 /// u = sign(u) (0 stays 0).
 struct scale_by_sign {
   template <class T> empty_state init(tensors<T>) const { return {}; }
-  template <class T, class Mode = nn::direct_access>
+  template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     for (const auto& t : u) {
-      const nn::handle_of<Mode, T> v = m.h(t.data);
+      const memory::handle_of<Mode, T> v = m(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) {
         const T x = v[i];
         v[i] = static_cast<T>((x > T(0)) - (x < T(0)));

@@ -13,9 +13,9 @@
 //
 // A new rule is one struct with those two members: see docs/optim.md and
 // examples/optim_custom.cpp. The library's rules take a last, defaulted
-// argument, the memory-access policy (nn/access.hpp): the same loops run raw
-// (nn::direct_access, the default) or record every element they touch
-// (nn::traced_access), which is how nn::train_traced prices an optimizer.
+// argument, the memory-access policy (nn/ops.hpp): the same loops run raw
+// (memory::raw_access, the default) or record every element they touch
+// (memory::recording_access), which is how nn::train_recorded prices an optimizer.
 
 #include <concepts>
 #include <cstddef>
@@ -26,7 +26,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "sutro/nn/access.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
 #include "sutro/nn/tensor.hpp"
 
@@ -51,7 +51,7 @@ concept gradient_transformation =
     requires(const R& rule, tensors<T> t) { rule.init(t); } &&
     requires(const R& rule, tensors<T> t, detail::state_of<R, T>& state) { rule.update(t, state, t); };
 
-/// A rule whose update runs under memory-access policy Mode (nn/access.hpp):
+/// A rule whose update runs under memory-access policy Mode (nn/ops.hpp):
 /// `rule.update(updates, state, params, mode)`.
 template <class R, class T, class Mode>
 concept runs_under = gradient_transformation<R, T> &&
@@ -73,21 +73,21 @@ void check_shapes(tensors<T> updates, tensors<T> params, const char* what = "opt
 }
 
 /// params += updates.
-template <class T, class Mode = nn::direct_access>
+template <class T, class Mode = memory::raw_access>
 void apply_updates(tensors<T> params, tensors<T> updates, const Mode& m = Mode{}) {
   check_shapes(updates, params, "apply_updates");
   for (std::size_t l = 0; l < params.size(); ++l) {
-    const nn::handle_of<Mode, T> p = m.h(params[l].data);
-    const nn::handle_of<Mode, const T> u = m.h(static_cast<const T*>(updates[l].data));
+    const memory::handle_of<Mode, T> p = m(params[l].data);
+    const memory::handle_of<Mode, const T> u = m(static_cast<const T*>(updates[l].data));
     for (std::size_t i = 0, n = params[l].size(); i < n; ++i) p[i] += u[i];
   }
 }
 
 /// One optimizer step: check shapes, transform `grads` into updates in place, apply them.
-template <class Rule, class State, class T, class Mode = nn::direct_access>
+template <class Rule, class State, class T, class Mode = memory::raw_access>
 void step(const Rule& rule, State& state, tensors<T> grads, tensors<T> params, const Mode& m = Mode{}) {
   check_shapes(grads, params, "optim::step");
-  if constexpr (std::is_same_v<Mode, nn::direct_access>) rule.update(grads, state, params);
+  if constexpr (std::is_same_v<Mode, memory::raw_access>) rule.update(grads, state, params);
   else rule.update(grads, state, params, m);
   apply_updates(params, grads, m);
 }
@@ -106,7 +106,7 @@ struct chain_t {
 
   template <class R, class T, class S, class Mode>
   static void update_one(const R& r, tensors<T> u, S& s, tensors<T> p, const Mode& m) {
-    if constexpr (std::is_same_v<Mode, nn::direct_access>) r.update(u, s, p);
+    if constexpr (std::is_same_v<Mode, memory::raw_access>) r.update(u, s, p);
     else r.update(u, s, p, m);
   }
 
@@ -115,9 +115,9 @@ struct chain_t {
     return std::apply([&](const auto&... r) { return std::make_tuple(r.init(params)...); }, rules);
   }
   // A member rule written without a policy argument runs raw: a chain holding
-  // one runs under direct_access only (runs_under says so).
-  template <class T, class State, class Mode = nn::direct_access>
-    requires(std::is_same_v<Mode, nn::direct_access> || (runs_under<Rules, T, Mode> && ...))
+  // one runs under memory::raw_access only (runs_under says so).
+  template <class T, class State, class Mode = memory::raw_access>
+    requires(std::is_same_v<Mode, memory::raw_access> || (runs_under<Rules, T, Mode> && ...))
   void update(tensors<T> updates, State& state, tensors<T> params, const Mode& m = Mode{}) const {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (update_one(std::get<I>(rules), updates, std::get<I>(state), params, m), ...);
@@ -127,16 +127,16 @@ struct chain_t {
   /// update() then params += updates, with the trailing pointwise rules and
   /// the addition done in one pass (the same operations in the same order per
   /// element, so the same results; `updates` ends up holding the updates).
-  template <class T, class State, class Mode = nn::direct_access>
-    requires(std::is_same_v<Mode, nn::direct_access> || (runs_under<Rules, T, Mode> && ...))
+  template <class T, class State, class Mode = memory::raw_access>
+    requires(std::is_same_v<Mode, memory::raw_access> || (runs_under<Rules, T, Mode> && ...))
   void update_and_apply(tensors<T> updates, State& state, tensors<T> params, const Mode& m = Mode{}) const {
     constexpr std::size_t first = first_fused<T>();
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (update_one(std::get<I>(rules), updates, std::get<I>(state), params, m), ...);
     }(std::make_index_sequence<first>{});
     for (std::size_t l = 0; l < params.size(); ++l) {
-      const nn::handle_of<Mode, T> p = m.h(params[l].data);
-      const nn::handle_of<Mode, T> u = m.h(updates[l].data);
+      const memory::handle_of<Mode, T> p = m(params[l].data);
+      const memory::handle_of<Mode, T> u = m(updates[l].data);
       for (std::size_t i = 0, n = params[l].size(); i < n; ++i) {
         T v = u[i];
         const T w = p[i];

@@ -9,14 +9,13 @@
 //   for (...) if (basis.insert(eq) < 0) ...;     // -1: contradicts earlier equations
 //   if (basis.full()) basis.solve(x);            // the unique solution
 //
-// The loops index memory only through handles that a Memory policy makes
-// from pointers: raw_memory (the default) hands the pointer back, so that
-// instantiation is the plain pointer code; traced_memory hands back a
-// memory::accessed_ptr that records every word read and written, which is
-// how the lab traces the solvers' own loops (lab/traced_solvers.hpp):
+// The loops index memory only through handles that the memory-access policy
+// (memory/access_policy.hpp) makes from pointers: raw_access, the default, is
+// the plain pointer code; recording_access records every word read and
+// written, which is how the lab traces the solvers' own loops:
 //
 //   sutro::memory::trace t;
-//   sutro::solvers::gf2_basis<1, sutro::solvers::traced_memory> traced(20, {&t});
+//   sutro::solvers::gf2_basis<1, sutro::memory::recording_access> traced(20, {&t});
 
 #include <algorithm>
 #include <array>
@@ -29,6 +28,7 @@
 #include <vector>
 
 #include "sutro/backend/traits.hpp"
+#include "sutro/memory/access_policy.hpp"
 #include "sutro/memory/accessor.hpp"
 #include "sutro/memory/accounting_allocator.hpp"
 #include "sutro/memory/aligned_allocator.hpp"
@@ -40,25 +40,6 @@ namespace sutro::solvers {
 /// lab's memory columns include them.
 template <class T>
 using work_vector = std::vector<T, backend_allocator_t<scalar, T>>;
-
-/// Memory policy of the solvers' loops: the pointer itself.
-struct raw_memory {
-  static constexpr bool traced = false;
-  template <class T>
-  T* operator()(T* p) const noexcept {
-    return p;
-  }
-};
-
-/// Memory policy of the solvers' loops: every element access recorded in `sink`.
-struct traced_memory {
-  static constexpr bool traced = true;
-  memory::trace* sink = nullptr;
-  template <class T>
-  memory::accessed_ptr<T, memory::traced_accessor<T>> operator()(T* p) const noexcept {
-    return {p, memory::traced_accessor<T>{sink}};
-  }
-};
 
 namespace detail {
 /// std::equal / std::copy of n words through handles (the standard algorithms
@@ -83,9 +64,9 @@ void copy_words(S src, D dst, std::size_t n) {
 }
 } // namespace detail
 
-template <std::size_t W, class Memory = raw_memory>
+template <std::size_t W, class Memory = memory::raw_access>
 class gf2_basis {
-  static constexpr bool nothrow = !Memory::traced;
+  static constexpr bool nothrow = !Memory::records;
 
  public:
   explicit gf2_basis(std::size_t n, Memory mem = {}) : n_(n), nw_(W ? W : (n + 64) / 64), mem_(mem) {
@@ -161,10 +142,10 @@ class gf2_basis {
     if (w == n_ / 64) return (std::uint64_t{1} << (n_ % 64)) - 1;
     return 0;
   }
-  // has_[w] itself under raw_memory: indexing the member array (not through
+  // has_[w] itself under memory::raw_access: indexing the member array (not through
   // data()) is what the optimizer was always given, and it schedules it better.
   decltype(auto) has(std::size_t w) noexcept(nothrow) {
-    if constexpr (Memory::traced) return mem_(has_.data())[w];
+    if constexpr (Memory::records) return mem_(has_.data())[w];
     else return (has_[w]);
   }
   std::uint64_t* row(std::size_t c) noexcept { return rows_.data() + c * nw(); }

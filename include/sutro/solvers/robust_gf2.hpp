@@ -18,7 +18,7 @@
 // ~40,000; noisy_parity picks a cheaper method there.
 //
 //   sutro::memory::trace t;                                  // every access of the trials:
-//   auto same = sutro::solvers::robust_gf2{}.solve(train, sutro::solvers::traced_memory{&t});
+//   auto same = sutro::solvers::robust_gf2{}.solve(train, sutro::memory::recording_access{&t});
 
 #include <bit>
 #include <cmath>
@@ -62,7 +62,7 @@ struct splitmix64 {
 
 // The loops below are the solver's, with every array (samples, labels, row
 // order, equation, basis, candidates) indexed through mem(pointer):
-// raw_memory returns the pointer (the plain code), traced_memory a handle
+// memory::raw_access returns the pointer (the plain code), memory::recording_access a handle
 // that records each access (the lab's traced run).
 
 /// tasks::packed_samples::label_bit of label y.
@@ -187,9 +187,9 @@ class robust_gf2 {
   explicit robust_gf2(robust_gf2_options o) : opt_(o) {}
   [[nodiscard]] std::string_view name() const noexcept { return "robust_gf2"; }
 
-  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const { return solve(d, raw_memory{}); }
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const { return solve(d, memory::raw_access{}); }
   /// The same solve with its arrays reached through `mem`: with
-  /// traced_memory{&trace} every word the trials read or write is recorded
+  /// memory::recording_access{&trace} every word the trials read or write is recorded
   /// (the lab's traced run); the result is the same.
   template <class Memory>
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d, Memory mem) const {

@@ -2,7 +2,7 @@
 // The scalar kernels index rows through whatever `block.row(i)` returns: a
 // raw word* for detail::block (the default accessor, the code that always
 // ran), or a memory::accessed_ptr for accessed_block<Word, Accessor>, whose
-// every word read and write goes through the accessor (traced_accessor
+// every word read and write goes through the accessor (recording_accessor
 // records it). Same kernel text, two instantiations.
 
 #include <algorithm>
@@ -16,7 +16,7 @@
 namespace sutro::gf2 {
 namespace detail {
 
-/// block<Word> seen through an accessor (gf2::traced_matrix builds these).
+/// block<Word> seen through an accessor (gf2::recorded_matrix builds these).
 /// Unlike block<Word> it keeps its pointer private: row(i) is the only way in.
 template <class Word, class Accessor>
 class accessed_block {
@@ -35,7 +35,7 @@ class accessed_block {
 };
 
 template <class Word>
-using traced_block = accessed_block<Word, memory::traced_accessor<Word>>;
+using recorded_block = accessed_block<Word, memory::recording_accessor<Word>>;
 
 template <class R>
 inline constexpr bool is_accessed_row_v = false;

@@ -6,7 +6,7 @@
 //
 // Each kernel is written once in kernels::any over "pointer-like" handles
 // (anything with p[i] and p + n): the scalar-tag overloads instantiate it with
-// raw restrict pointers (the code that always ran), nn::traced_mlp with
+// raw restrict pointers (the code that always ran), nn::recorded_mlp with
 // memory::accessed_ptr, so every element a kernel reads or writes in memory is
 // recorded. Every element is read into a local once per use site, the
 // arithmetic is done on locals with the fused multiply-adds spelled out

@@ -1,4 +1,4 @@
-// nn::traced_mlp: the traced forward, backward and optimizer step give the untraced
+// nn::recorded_mlp: the traced forward, backward and optimizer step give the untraced
 // results bit for bit (against the build's default kernels), count exactly the
 // element accesses a hand count predicts, and offer no way to a raw pointer.
 #include <cmath>
@@ -12,7 +12,7 @@
 
 #include "support/catch.hpp"
 #include "sutro/nn/mlp.hpp"
-#include "sutro/nn/traced.hpp"
+#include "sutro/nn/recorded_mlp.hpp"
 #include "sutro/optim/optimizers.hpp"
 
 namespace nn = sutro::nn;
@@ -58,7 +58,7 @@ bool same_bits(const A& a, const B& b, std::size_t n) {
 }  // namespace
 
 TEST_CASE("traced mlp: no raw pointer", "[nn][traced]") {
-  using TN = nn::traced_mlp<float>;
+  using TN = nn::recorded_mlp<float>;
   STATIC_REQUIRE(!has_flat_params<TN>);
   STATIC_REQUIRE(!has_param_refs<TN>);
   STATIC_REQUIRE(!has_data<TN::flat_view>);
@@ -80,7 +80,7 @@ TEST_CASE("traced mlp: loss, gradients and SGD step bit-identical to the untrace
           const auto d = make_batch(batch, 20, hidden[0] + batch, act == nn::activation::relu);
           nn::mlp<float> ref(cfg, 5);
           mem::trace t;
-          nn::traced_mlp<float> net(cfg, 5, t);
+          nn::recorded_mlp<float> net(cfg, 5, t);
           for (int step = 0; step < 2; ++step) {
             const float l_ref = ref.loss_and_gradient(d.x, d.y, batch, kind);
             const float l = net.loss_and_gradient(d.x, d.y, batch, kind);
@@ -110,7 +110,7 @@ TEST_CASE("traced mlp: forward hand count (2-3-1 ReLU, one sample)", "[nn][trace
   // f; copy to out: 1 read of f, 1 write.
   for (bool zero : {false, true}) {
     mem::trace t;
-    nn::traced_mlp<float> net({.inputs = 2, .hidden = {3}}, 1, t);
+    nn::recorded_mlp<float> net({.inputs = 2, .hidden = {3}}, 1, t);
     net.reserve(1);
     const std::vector<float> x{1.0f, zero ? 0.0f : -1.0f};
     float out = 0;
@@ -127,7 +127,7 @@ TEST_CASE("traced mlp: forward hand count (2-3-1 ReLU, one sample)", "[nn][trace
 
 TEST_CASE("traced mlp: SGD step hand count and release", "[nn][traced]") {
   mem::trace t;
-  nn::traced_mlp<float> net({.inputs = 4, .hidden = {5}}, 2, t);
+  nn::recorded_mlp<float> net({.inputs = 4, .hidden = {5}}, 2, t);
   const std::size_t n = net.parameter_count();
   const auto rule = sutro::optim::sgd(0.1, 0.0);
   auto state = net.init_state(rule);
@@ -137,5 +137,5 @@ TEST_CASE("traced mlp: SGD step hand count and release", "[nn][traced]") {
   std::unique_ptr<nn::mlp<float>> plain = std::move(net).release();
   REQUIRE(plain);
   CHECK(plain->parameter_count() == n);
-  CHECK_THROWS_AS(nn::traced_mlp<float>(std::unique_ptr<nn::mlp<float>>(), t), std::invalid_argument);
+  CHECK_THROWS_AS(nn::recorded_mlp<float>(std::unique_ptr<nn::mlp<float>>(), t), std::invalid_argument);
 }

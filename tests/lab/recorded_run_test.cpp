@@ -7,7 +7,7 @@
 
 #include "support/catch.hpp"
 #include "sutro/dmd/bytedmd.hpp"
-#include "sutro/dmd/traced.hpp"
+#include "sutro/dmd/tracked.hpp"
 #include "sutro/lab/data_movement.hpp"
 #include "sutro/lab/experiment.hpp"
 #include "sutro/lab/mlp_method.hpp"
@@ -47,7 +47,7 @@ TEST_CASE("lab: ByteDMD-tr is not ByteDMD (and is named apart)", "[lab][traced]"
   // stack before it. The memory trace of the same code is read a, read b,
   // write s, each read its own instruction: a different (documented)
   // accounting, which is why the lab names it ByteDMD-tr.
-  const auto f = [](dmd::traced<double> a, dmd::traced<double> b) { return a + b; };
+  const auto f = [](dmd::tracked<double> a, dmd::tracked<double> b) { return a + b; };
   const auto r = dmd::bytedmd(f, 1.0, 2.0);
   double a = 1, b = 2, s = 0;
   memory::trace t = lab::lab_trace(memory::granularity::element);
@@ -71,8 +71,8 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
       lab::from_solver(solvers::robust_gf2{}),
       lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), {.epochs = 2, .trace_bytedmd = true}),
       lab::mlp_method("egd_mlp", optim::egd(0.1, 0.01), {.epochs = 2, .trace_bytedmd = true}), guess};
-  for (std::size_t i = 0; i + 1 < methods.size(); ++i) CHECK(methods[i].traced_run);
-  CHECK(!guess.traced_run);
+  for (std::size_t i = 0; i + 1 < methods.size(); ++i) CHECK(methods[i].recorded_run);
+  CHECK(!guess.recorded_run);
   const auto rep = lab::run(c, methods);
   REQUIRE(rep.summaries.size() == 6);
   for (const auto& r : rep.runs) {
@@ -128,7 +128,7 @@ TEST_CASE("lab: the exhaustive model visits what the solver visits", "[lab][trac
   const solvers::exhaustive ex;
   const auto solved = ex.solve(train);
   const auto m = lab::from_solver(ex);
-  const auto rep = m.traced_run(p);
+  const auto rep = m.recorded_run(p);
   REQUIRE(solved.status == solvers::solve_status::found);
   // leaves = candidates; inner nodes: C(20,1) - 2 first-level (j <= 17) = 18, plus pairs with a room for a third
   double inner = 0;
@@ -175,13 +175,13 @@ TEST_CASE("lab: every method of the main demo has a traced run", "[lab][traced]"
       lab::mlp_method("muon_mlp", optim::muon(0.02, 0.95, 0.01))};
   for (const auto& m : demo) {
     INFO(m.name);
-    CHECK(m.traced_run);
+    CHECK(m.recorded_run);
   }
 }
 
 TEST_CASE("lab: robust_gf2's traced run is the solver's own solve with its options", "[lab][traced]") {
   // Noisy (20,3): several trials. The lab's run records exactly the accesses
-  // of solve(train, traced_memory) with the method's options, and that solve
+  // of solve(train, memory::recording_access) with the method's options, and that solve
   // answers what the plain solve answers.
   auto task = tasks::sparse_parity(20, 3, 42, {.noise = 0.15});
   const auto train = task.packed(tasks::split::train, 300);
@@ -190,13 +190,13 @@ TEST_CASE("lab: robust_gf2's traced run is the solver's own solve with its optio
   for (const solvers::robust_gf2& s : {solvers::robust_gf2{}, solvers::robust_gf2({.trials = 5, .seed = 9})}) {
     INFO("trials " << s.options().trials);
     memory::trace t = lab::lab_trace(memory::granularity::word);
-    const auto traced = s.solve(train, solvers::traced_memory{&t});
+    const auto traced = s.solve(train, memory::recording_access{&t});
     const auto plain = s.solve(train);
     CHECK(traced.status == plain.status);
     CHECK(traced.subset == plain.subset);
     CHECK(traced.stats.candidates == plain.stats.candidates);
     CHECK(traced.stats.disagreements == plain.stats.disagreements);
-    const auto rep = lab::from_solver(s).traced_run(p);
+    const auto rep = lab::from_solver(s).recorded_run(p);
     CHECK(rep.trace.find("robust_gf2's own trials") == 0);
     CHECK(rep.metrics.at("reads") == double(t.reads()));
     CHECK(rep.metrics.at("writes") == double(t.writes()));

@@ -1,9 +1,9 @@
 // Tracing the library's own containers: a GF(2) product and elimination on
-// gf2::traced_matrix, and one MLP training step on nn::traced_mlp. The same
+// gf2::recorded_matrix, and one MLP training step on nn::recorded_mlp. The same
 // scalar kernel code runs as untraced, with every word (GF(2)) or float (MLP)
 // access recorded; the results are checked against untraced runs.
 //
-//   ./build/default/examples/metrics_traced_library
+//   ./build/default/examples/metrics_recorded_library
 #include <cstdio>
 #include <span>
 #include <utility>
@@ -11,10 +11,10 @@
 
 #include "sutro/energy/summary.hpp"
 #include "sutro/gf2/all.hpp"
-#include "sutro/gf2/traced.hpp"
+#include "sutro/gf2/recorded.hpp"
 #include "sutro/lab/data_movement.hpp"
 #include "sutro/nn/mlp.hpp"
-#include "sutro/nn/traced.hpp"
+#include "sutro/nn/recorded_mlp.hpp"
 #include "sutro/optim/optimizers.hpp"
 
 namespace gf2 = sutro::gf2;
@@ -35,7 +35,7 @@ int main() {
   const M a = M::random(64, 128, 1), b = M::random(128, 96, 2);
   {
     mem::trace t = sutro::lab::lab_trace(mem::granularity::word);
-    auto c = gf2::mul(gf2::traced(M(a), t), gf2::traced(M(b), t));
+    auto c = gf2::mul(gf2::recorded(M(a), t), gf2::recorded(M(b), t));
     print("gf2 64x128 * 128x96 (scalar kernel)", t, 8);
     const std::size_t r = gf2::rank(c);  // traced too: copy + elimination
     print("  ... then its rank (copy + elimination)", t, 8);
@@ -50,7 +50,7 @@ int main() {
   for (std::size_t i = 0; i < batch; ++i) y[i] = (i % 3) ? 1.0f : -1.0f;
   {
     mem::trace t = sutro::lab::lab_trace(mem::granularity::element);
-    sutro::nn::traced_mlp<float> net({.inputs = n, .hidden = {200}}, 1, t);
+    sutro::nn::recorded_mlp<float> net({.inputs = n, .hidden = {200}}, 1, t);
     net.reserve(batch);
     const float loss = net.loss_and_gradient(x, y, batch, sutro::nn::loss::hinge);
     const auto rule = sutro::optim::sgd(0.1, 0.01);

@@ -1,10 +1,10 @@
 #pragma once
 // The lab's traced runs for exact solvers (from_solver attaches them). Each
 // says which trace it is: the library's own GF(2) kernels on traced matrices
-// (gf2::traced_matrix, scalar kernel, 8-byte words), doing the elimination
+// (gf2::recorded_matrix, scalar kernel, 8-byte words), doing the elimination
 // the solver does, the solver's loop re-written over traced handles (a
 // model, and named so), or the solver's own loops instantiated over traced
-// handles (robust_gf2: solvers::traced_memory).
+// handles (robust_gf2: memory::recording_access).
 
 #include <algorithm>
 #include <bit>
@@ -18,7 +18,7 @@
 #include <string>
 #include <utility>
 
-#include "sutro/gf2/traced.hpp"
+#include "sutro/gf2/recorded.hpp"
 #include "sutro/lab/data_movement.hpp"
 #include "sutro/lab/method.hpp"
 #include "sutro/memory/accessor.hpp"
@@ -49,14 +49,14 @@ inline gf2::matrix<scalar> augmented(const tasks::packed_samples& d, std::size_t
 template <>
 struct solver_trace<solvers::gf2_general> {
   static constexpr bool available = true;
-  static traced_report run(const solvers::gf2_general&, const problem& p) {
+  static recorded_report run(const solvers::gf2_general&, const problem& p) {
     const auto& d = p.train;
     auto t = lab_trace(memory::granularity::word);
-    auto a = gf2::traced(detail::augmented(d, d.count), t);
+    auto a = gf2::recorded(detail::augmented(d, d.count), t);
     (void)gf2::echelonize(a, true);
     return measure(t,
                    "gf2_general's elimination: reduced echelon of [A|y] over all m training rows (gf2 scalar "
-                   "kernel on gf2::traced_matrix; building [A|y] and reading x off untraced), 8-byte words",
+                   "kernel on gf2::recorded_matrix; building [A|y] and reading x off untraced), 8-byte words",
                    8);
   }
 };
@@ -69,14 +69,14 @@ struct solver_trace<solvers::gf2_general> {
 template <>
 struct solver_trace<solvers::gf2_elimination> {
   static constexpr bool available = true;
-  static traced_report run(const solvers::gf2_elimination&, const problem& p) {
+  static recorded_report run(const solvers::gf2_elimination&, const problem& p) {
     const auto& d = p.train;
     const std::size_t rows = std::min(d.count, d.spec.n + 16);
     auto t = lab_trace(memory::granularity::word);
-    auto a = gf2::traced(detail::augmented(d, rows), t);
+    auto a = gf2::recorded(detail::augmented(d, rows), t);
     (void)gf2::echelonize(a, true);
-    const auto words = memory::traced_view(d.words.data(), d.words.size(), t);
-    const auto labels = memory::traced_view(d.labels.data(), d.labels.size(), t);
+    const auto words = memory::recording_view(d.words.data(), d.words.size(), t);
+    const auto labels = memory::recording_view(d.labels.data(), d.labels.size(), t);
     std::uint64_t sink = 0;
     for (std::size_t i = rows; i < d.count; ++i) {
       for (std::size_t w = 0; w < d.row_words; ++w) sink ^= words[i * d.row_words + w];
@@ -85,7 +85,7 @@ struct solver_trace<solvers::gf2_elimination> {
     (void)sink;
     return measure(t,
                    "model of gf2_elimination: reduced echelon of [X|y] on its first n+16 rows (gf2 scalar kernel "
-                   "on gf2::traced_matrix) + one read per word and label of the other rows, 8-byte words",
+                   "on gf2::recorded_matrix) + one read per word and label of the other rows, 8-byte words",
                    8);
   }
 };
@@ -98,15 +98,15 @@ struct solver_trace<solvers::gf2_elimination> {
 template <>
 struct solver_trace<solvers::exhaustive> {
   static constexpr bool available = true;
-  static traced_report run(const solvers::exhaustive& s, const problem& p) {
+  static recorded_report run(const solvers::exhaustive& s, const problem& p) {
     const auto& d = p.train;
     const auto cols = solvers::bit_columns::from(d, s.options().max_samples);
     const std::size_t k = d.spec.k, nw = cols.words, n = cols.n;
     const bool exact = d.spec.noise == 0.0, stop_at_first = s.options().stop_at_first;
     auto t = lab_trace(memory::granularity::word);
     std::vector<std::uint64_t> prefix_words((k + 1) * nw, 0);
-    const auto col = memory::make_handle(cols.data.data(), memory::traced_accessor<const std::uint64_t>{&t});
-    const auto prefix = memory::make_handle(prefix_words.data(), memory::traced_accessor<std::uint64_t>{&t});
+    const auto col = memory::make_handle(cols.data.data(), memory::recording_accessor<const std::uint64_t>{&t});
+    const auto prefix = memory::make_handle(prefix_words.data(), memory::recording_accessor<std::uint64_t>{&t});
     for (std::size_t w = 0; w < nw; ++w) prefix[w] = std::uint64_t(col[n * nw + w]);
     std::size_t matches = 0, best = std::numeric_limits<std::size_t>::max(), second = best;
     bool stop = false;
@@ -157,10 +157,10 @@ namespace detail {
 struct traced_sum_rows {
   const tasks::packed_samples& d;
   memory::trace& t;
-  memory::handle_t<const std::uint64_t, memory::traced_accessor<const std::uint64_t>> rows =
-      memory::make_handle(d.words.data(), memory::traced_accessor<const std::uint64_t>{&t});
-  memory::handle_t<const std::int32_t, memory::traced_accessor<const std::int32_t>> labels =
-      memory::make_handle(d.labels.data(), memory::traced_accessor<const std::int32_t>{&t});
+  memory::handle_t<const std::uint64_t, memory::recording_accessor<const std::uint64_t>> rows =
+      memory::make_handle(d.words.data(), memory::recording_accessor<const std::uint64_t>{&t});
+  memory::handle_t<const std::int32_t, memory::recording_accessor<const std::int32_t>> labels =
+      memory::make_handle(d.labels.data(), memory::recording_accessor<const std::int32_t>{&t});
   long label_pm(std::size_t i) const {
     const long y = std::int32_t(labels[i]);
     return d.spec.enc == tasks::encoding::plus_minus_one ? y : static_cast<long>(d.spec.k) - 2 * y;
@@ -195,13 +195,13 @@ struct traced_sum_rows {
 template <>
 struct solver_trace<solvers::sum_correlation> {
   static constexpr bool available = true;
-  static traced_report run(const solvers::sum_correlation&, const problem& p) {
+  static recorded_report run(const solvers::sum_correlation&, const problem& p) {
     const auto& d = p.train;
     const std::size_t n = d.spec.n, k = d.spec.k;
     auto t = lab_trace(memory::granularity::word);
     const detail::traced_sum_rows in{d, t};
     std::vector<long> cbuf(n, 0);
-    const auto c = memory::make_handle(cbuf.data(), memory::traced_accessor<long>{&t});
+    const auto c = memory::make_handle(cbuf.data(), memory::recording_accessor<long>{&t});
     long total = 0;
     in.accumulate_by_bit(c, total);
     for (std::size_t j = 0; j < n; ++j) c[j] = total - 2 * long(c[j]);
@@ -214,7 +214,7 @@ struct solver_trace<solvers::sum_correlation> {
     in.verify(mask);
     return done(t);
   }
-  static traced_report done(const memory::trace& t) {
+  static recorded_report done(const memory::trace& t) {
     return measure(t,
                    "model of sum_correlation: its passes (label sums per input bit, stable sort, check of every "
                    "row) over traced sample words, labels and correlations; 8-byte words",
@@ -228,17 +228,17 @@ struct solver_trace<solvers::sum_correlation> {
 template <>
 struct solver_trace<solvers::sum_least_squares> {
   static constexpr bool available = true;
-  static traced_report run(const solvers::sum_least_squares&, const problem& p) {
+  static recorded_report run(const solvers::sum_least_squares&, const problem& p) {
     const auto& d = p.train;
     const std::size_t n = d.spec.n;
     const auto cols = solvers::bit_columns::from(d);
     const auto m = static_cast<double>(d.count);
     auto t = lab_trace(memory::granularity::word);
     const detail::traced_sum_rows in{d, t};
-    const auto col = memory::make_handle(cols.data.data(), memory::traced_accessor<const std::uint64_t>{&t});
+    const auto col = memory::make_handle(cols.data.data(), memory::recording_accessor<const std::uint64_t>{&t});
     std::vector<double> gbuf(n * n, 0.0), rbuf(n, 0.0);
-    const auto g = memory::make_handle(gbuf.data(), memory::traced_accessor<double>{&t});
-    const auto rhs = memory::make_handle(rbuf.data(), memory::traced_accessor<double>{&t});
+    const auto g = memory::make_handle(gbuf.data(), memory::recording_accessor<double>{&t});
+    const auto rhs = memory::make_handle(rbuf.data(), memory::recording_accessor<double>{&t});
     for (std::size_t a = 0; a < n; ++a)
       for (std::size_t b = 0; b <= a; ++b) {
         std::size_t diff = 0;
@@ -284,7 +284,7 @@ struct solver_trace<solvers::sum_least_squares> {
     in.verify(mask);
     return done(t);
   }
-  static traced_report done(const memory::trace& t) {
+  static recorded_report done(const memory::trace& t) {
     return measure(t,
                    "model of sum_least_squares: Gram matrix from column popcounts, right-hand side, Cholesky and "
                    "triangular solves on traced doubles, check of every row; column form built untraced; 8-byte "
@@ -295,14 +295,14 @@ struct solver_trace<solvers::sum_least_squares> {
 
 /// robust_gf2's own code, not a model: its trials (row order shuffle,
 /// equations into solvers::gf2_basis, back substitution, scoring on the rows
-/// left out) and the final check of every row, run with solvers::traced_memory,
+/// left out) and the final check of every row, run with memory::recording_access,
 /// the other instantiation its loops are written for. Same options, same answer.
 template <>
 struct solver_trace<solvers::robust_gf2> {
   static constexpr bool available = true;
-  static traced_report run(const solvers::robust_gf2& s, const problem& p) {
+  static recorded_report run(const solvers::robust_gf2& s, const problem& p) {
     auto t = lab_trace(memory::granularity::word);
-    (void)s.solve(p.train, solvers::traced_memory{&t});
+    (void)s.solve(p.train, memory::recording_access{&t});
     return measure(t,
                    "robust_gf2's own trials and final check over traced handles (sample words, labels, row order, "
                    "equation, gf2_basis rows, candidates; the subset read off untraced); 8-byte words (4-byte "

@@ -1,16 +1,16 @@
 #pragma once
-// traced<T>: a value whose every read is logged into the active dmd::context.
-// Write the function once against traced<T>; dmd::bytedmd runs and prices it.
+// tracked<T>: a value whose every read is logged into the active dmd::context.
+// Write the function once against tracked<T>; dmd::bytedmd runs and prices it.
 //
-//   using sutro::dmd::traced;
-//   auto f = [](traced<double> a, traced<double> b, traced<double> c) { return a*a + b*c - a; };
+//   using sutro::dmd::tracked;
+//   auto f = [](tracked<double> a, tracked<double> b, tracked<double> c) { return a*a + b*c - a; };
 //   sutro::dmd::bytedmd(f, 1.0, 2.0, 3.0).cost;   // 12, as the group's Python tool
 //
 // What is logged (and nothing else costs), mirroring the group's Python tool:
-//   - every arithmetic, bitwise and comparison operator with a traced operand
+//   - every arithmetic, bitwise and comparison operator with a tracked operand
 //     (+ - * / % & | ^ << >>, unary - + ~, == != < <= > >=): one instruction
-//     reading its traced operands in order, defining a new value (a comparison
-//     defines a traced<bool>); x op= y is x = x op y; abs, floor, ceil, trunc,
+//     reading its tracked operands in order, defining a new value (a comparison
+//     defines a tracked<bool>); x op= y is x = x op y; abs, floor, ceil, trunc,
 //     round, pow and divmod (two outputs) likewise, found by argument-dependent
 //     lookup; min and max (sutro::dmd::min/max) as Python's: one comparison,
 //     a read of its result, and the chosen operand itself;
@@ -19,8 +19,8 @@
 //     with no output (Python's __bool__, __index__, __float__, `not`).
 // Compound expressions are recorded left to right, post-order, as Python
 // evaluates them, whatever order the compiler evaluates operands in (see
-// context.hpp). Copying a traced value copies the handle, not a new value (as
-// a Python name binding does); a traced<T> built from a plain T is a constant
+// context.hpp). Copying a tracked value copies the handle, not a new value (as
+// a Python name binding does); a tracked<T> built from a plain T is a constant
 // and free.
 
 #include <cmath>
@@ -36,14 +36,14 @@
 namespace sutro::dmd {
 
 template <class T>
-class traced;
+class tracked;
 
 namespace detail {
 inline context& checked(std::uint64_t serial, const char* who) {
   context* c = context::active();
   if (c == nullptr || c->serial() != serial)
     throw std::logic_error(std::string("sutro::dmd::") + who +
-                           ": a traced value used outside the trace context that made it (after its run, under "
+                           ": a tracked value used outside the trace context that made it (after its run, under "
                            "another context, or on another thread)");
   return *c;
 }
@@ -56,46 +56,46 @@ inline void note_copy(std::uint32_t node, std::uint64_t serial) noexcept {
 }  // namespace detail
 
 template <class T>
-class traced {
-  static_assert(std::is_arithmetic_v<T>, "traced<T> needs an arithmetic T");
+class tracked {
+  static_assert(std::is_arithmetic_v<T>, "tracked<T> needs an arithmetic T");
 
  public:
   using value_type = T;
-  traced() = default;
-  traced(T v) : v_(v) {}  // NOLINT: a constant (untracked, free), like a literal
-  traced(const traced& o) : v_(o.v_), id_(o.id_), node_(o.node_), serial_(o.serial_) {
+  tracked() = default;
+  tracked(T v) : v_(v) {}  // NOLINT: a constant (untracked, free), like a literal
+  tracked(const tracked& o) : v_(o.v_), id_(o.id_), node_(o.node_), serial_(o.serial_) {
     detail::note_copy(node_, serial_);
   }
-  traced(traced&&) noexcept = default;
-  traced& operator=(const traced& o) {
+  tracked(tracked&&) noexcept = default;
+  tracked& operator=(const tracked& o) {
     v_ = o.v_, id_ = o.id_, node_ = o.node_, serial_ = o.serial_;
     detail::note_copy(node_, serial_);
     return *this;
   }
-  traced& operator=(traced&&) noexcept = default;
-  ~traced() = default;
+  tracked& operator=(tracked&&) noexcept = default;
+  ~tracked() = default;
 
   /// A new input value of the active context (not placed on the stack: the
   /// caller decides the preload order; dmd::bytedmd does).
-  static traced input(T v) {
+  static tracked input(T v) {
     context* c = context::active();
-    if (c == nullptr) throw std::logic_error("sutro::dmd::traced::input: no active dmd::context");
-    traced t(v);
+    if (c == nullptr) throw std::logic_error("sutro::dmd::tracked::input: no active dmd::context");
+    tracked t(v);
     t.id_ = c->new_value();
     t.serial_ = c->serial();
     return t;
   }
   /// A handle on value `id` (no_value: a constant) of the context with
   /// `serial`, available once pending node `node` (no_value: none) is appended.
-  static traced bound(T v, std::uint32_t id, std::uint64_t serial, std::uint32_t node = no_value) {
-    traced t(v);
+  static tracked bound(T v, std::uint32_t id, std::uint64_t serial, std::uint32_t node = no_value) {
+    tracked t(v);
     t.id_ = id, t.serial_ = serial, t.node_ = node;
     return t;
   }
 
   /// Reads the value (logged as a read when tracked).
   [[nodiscard]] T get() const {
-    if (id_ != no_value) detail::checked(serial_, "traced::get").read(id_);
+    if (id_ != no_value) detail::checked(serial_, "tracked::get").read(id_);
     return v_;
   }
   /// Conversion (and contextual conversion to bool in if, ?:, !, &&, ||): a read.
@@ -106,30 +106,30 @@ class traced {
   }
 
   /// The value without logging: for printing results after a run only.
-  [[nodiscard]] T untraced_value() const noexcept { return v_; }
+  [[nodiscard]] T untracked_value() const noexcept { return v_; }
   [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
   [[nodiscard]] std::uint64_t serial() const noexcept { return serial_; }
   [[nodiscard]] std::uint32_t pending_node() const noexcept { return node_; }
-  [[nodiscard]] bool tracked() const noexcept { return id_ != no_value; }
+  [[nodiscard]] bool has_id() const noexcept { return id_ != no_value; }
 
   /// One instruction `op` on two operands, result f(a, b) (an rvalue operand
   /// is a temporary, as in a compound expression).
   template <class U, class A, class B, class F>
-    requires std::same_as<std::remove_cvref_t<A>, traced> && std::same_as<std::remove_cvref_t<B>, traced>
-  static traced<U> apply(const char* op, A&& a, B&& b, F f) {
+    requires std::same_as<std::remove_cvref_t<A>, tracked> && std::same_as<std::remove_cvref_t<B>, tracked>
+  static tracked<U> apply(const char* op, A&& a, B&& b, F f) {
     const U value = static_cast<U>(f(a.v_, b.v_));
     return record<U>(op, value, {{&a, !std::is_lvalue_reference_v<A>}, {&b, !std::is_lvalue_reference_v<B>}});
   }
   /// One instruction `op` on one operand, result f(a).
   template <class U, class A, class F>
-    requires std::same_as<std::remove_cvref_t<A>, traced>
-  static traced<U> apply1(const char* op, A&& a, F f) {
+    requires std::same_as<std::remove_cvref_t<A>, tracked>
+  static tracked<U> apply1(const char* op, A&& a, F f) {
     const U value = static_cast<U>(f(a.v_));
     return record<U>(op, value, {{&a, !std::is_lvalue_reference_v<A>}});
   }
 
   struct arg {
-    const traced* x;
+    const tracked* x;
     bool rvalue;
   };
   /// Records `op` reading the tracked ones of xs (in order) and defining
@@ -164,9 +164,9 @@ class traced {
 
  private:
   template <class U>
-  static traced<U> record(const char* op, U value, std::initializer_list<arg> xs) {
+  static tracked<U> record(const char* op, U value, std::initializer_list<arg> xs) {
     const recorded r = record_op(op, xs, 1);
-    return traced<U>::bound(value, r.output, r.serial, r.node);
+    return tracked<U>::bound(value, r.output, r.serial, r.node);
   }
 
   T v_{};
@@ -176,18 +176,18 @@ class traced {
 };
 
 template <class T>
-concept traced_value = requires { typename T::value_type; } && std::same_as<T, traced<typename T::value_type>>;
+concept tracked_value = requires { typename T::value_type; } && std::same_as<T, tracked<typename T::value_type>>;
 
 namespace detail {
 template <class X>
 using bare = std::remove_cvref_t<X>;
 template <class X>
-concept is_traced = traced_value<bare<X>>;
+concept is_tracked = tracked_value<bare<X>>;
 
-/// The element type of an operation on A and B: both traced (the common type
+/// The element type of an operation on A and B: both tracked (the common type
 /// of their element types, as Python mixes int, float and bool), or one
-/// traced<T> and the other a non-traced value convertible to T (T; for a
-/// traced<bool>, the common type with an arithmetic constant: True + 1 is 2).
+/// tracked<T> and the other a non-tracked value convertible to T (T; for a
+/// tracked<bool>, the common type with an arithmetic constant: True + 1 is 2).
 template <class T, class U>
 struct with_constant {
   using type = T;
@@ -200,59 +200,59 @@ struct with_constant<bool, U> {
 template <class A, class B>
 struct operand_pair {};
 template <class A, class B>
-  requires is_traced<A> && is_traced<B>
+  requires is_tracked<A> && is_tracked<B>
 struct operand_pair<A, B> {
   using type = std::common_type_t<typename bare<A>::value_type, typename bare<B>::value_type>;
 };
 template <class A, class B>
-  requires is_traced<A> && (!is_traced<B>) && std::convertible_to<B, typename bare<A>::value_type>
+  requires is_tracked<A> && (!is_tracked<B>) && std::convertible_to<B, typename bare<A>::value_type>
 struct operand_pair<A, B> {
   using type = typename with_constant<typename bare<A>::value_type, bare<B>>::type;
 };
 template <class A, class B>
-  requires(!is_traced<A>) && is_traced<B> && std::convertible_to<A, typename bare<B>::value_type>
+  requires(!is_tracked<A>) && is_tracked<B> && std::convertible_to<A, typename bare<B>::value_type>
 struct operand_pair<A, B> {
   using type = typename with_constant<typename bare<B>::value_type, bare<A>>::type;
 };
 template <class A, class B>
 using element_t = typename operand_pair<A, B>::type;
 template <class A, class B>
-concept traced_operands = requires { typename operand_pair<A, B>::type; };
+concept tracked_operands = requires { typename operand_pair<A, B>::type; };
 
-/// The operand as a traced<T>: a reference to itself, the same value seen
+/// The operand as a tracked<T>: a reference to itself, the same value seen
 /// as a T (another element type: the same handle, converted value), or a
 /// constant made from a plain value (bind the result to a const reference:
 /// lifetime extension).
 template <class T, class X>
-decltype(auto) as_traced(const X& x) {
-  if constexpr (std::same_as<X, traced<T>>) {
-    return static_cast<const traced<T>&>(x);
-  } else if constexpr (is_traced<X>) {
-    return traced<T>::bound(static_cast<T>(x.untraced_value()), x.id(), x.serial(), x.pending_node());
+decltype(auto) as_tracked(const X& x) {
+  if constexpr (std::same_as<X, tracked<T>>) {
+    return static_cast<const tracked<T>&>(x);
+  } else if constexpr (is_tracked<X>) {
+    return tracked<T>::bound(static_cast<T>(x.untracked_value()), x.id(), x.serial(), x.pending_node());
   } else {
-    return traced<T>(static_cast<T>(x));
+    return tracked<T>(static_cast<T>(x));
   }
 }
 template <class R, class T, class A, class B, class F>
-traced<R> binary(const char* op, A&& a, B&& b, F f) {
-  const traced<T>& x = as_traced<T>(a);
-  const traced<T>& y = as_traced<T>(b);
-  const R value = static_cast<R>(f(x.untraced_value(), y.untraced_value()));
-  const auto r = traced<T>::record_op(op, {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 1);
-  return traced<R>::bound(value, r.output, r.serial, r.node);
+tracked<R> binary(const char* op, A&& a, B&& b, F f) {
+  const tracked<T>& x = as_tracked<T>(a);
+  const tracked<T>& y = as_tracked<T>(b);
+  const R value = static_cast<R>(f(x.untracked_value(), y.untracked_value()));
+  const auto r = tracked<T>::record_op(op, {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 1);
+  return tracked<R>::bound(value, r.output, r.serial, r.node);
 }
 template <class R, class A, class F>
-traced<R> unary(const char* op, A&& a, F f) {
+tracked<R> unary(const char* op, A&& a, F f) {
   using T = typename bare<A>::value_type;
-  const R value = static_cast<R>(f(a.untraced_value()));
-  const auto r = traced<T>::record_op(op, {{&a, !std::is_lvalue_reference_v<A>}}, 1);
-  return traced<R>::bound(value, r.output, r.serial, r.node);
+  const R value = static_cast<R>(f(a.untracked_value()));
+  const auto r = tracked<T>::record_op(op, {{&a, !std::is_lvalue_reference_v<A>}}, 1);
+  return tracked<R>::bound(value, r.output, r.serial, r.node);
 }
 }  // namespace detail
 
 #define SUTRO_DMD_BINARY(OP, NAME, RESULT)                                                                \
   template <class A, class B, class T = detail::element_t<A, B>>                                        \
-  traced<RESULT> operator OP(A&& a, B&& b) {                                                             \
+  tracked<RESULT> operator OP(A&& a, B&& b) {                                                             \
     return detail::binary<RESULT, T>(NAME, std::forward<A>(a), std::forward<B>(b),                       \
                                      [](T x, T y) { return x OP y; });                                   \
   }
@@ -277,7 +277,7 @@ SUTRO_DMD_BINARY(>=, "ge", bool)
 /// a % b: C++'s remainder for integers; for floating types (which C++ lacks)
 /// Python's, with the sign of b.
 template <class A, class B, class T = detail::element_t<A, B>>
-traced<T> operator%(A&& a, B&& b) {
+tracked<T> operator%(A&& a, B&& b) {
   return detail::binary<T, T>("mod", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
     if constexpr (std::is_floating_point_v<T>) {
       T r = std::fmod(x, y);
@@ -291,8 +291,8 @@ traced<T> operator%(A&& a, B&& b) {
 
 #define SUTRO_DMD_COMPOUND(OP)                                 \
   template <class T, class U>                                  \
-    requires std::same_as<detail::element_t<traced<T>&, U>, T> \
-  traced<T>& operator OP##=(traced<T>& a, U&& b) {             \
+    requires std::same_as<detail::element_t<tracked<T>&, U>, T> \
+  tracked<T>& operator OP##=(tracked<T>& a, U&& b) {             \
     a = a OP std::forward<U>(b);                               \
     return a;                                                  \
   }
@@ -309,57 +309,57 @@ SUTRO_DMD_COMPOUND(>>)
 #undef SUTRO_DMD_COMPOUND
 
 template <class A>
-  requires detail::is_traced<A>
+  requires detail::is_tracked<A>
 detail::bare<A> operator-(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("neg", std::forward<A>(a), [](T x) { return -x; });
 }
 template <class A>
-  requires detail::is_traced<A>
+  requires detail::is_tracked<A>
 detail::bare<A> operator+(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("pos", std::forward<A>(a), [](T x) { return +x; });
 }
 template <class A>
-  requires detail::is_traced<A> && std::integral<typename detail::bare<A>::value_type>
+  requires detail::is_tracked<A> && std::integral<typename detail::bare<A>::value_type>
 detail::bare<A> operator~(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("not", std::forward<A>(a), [](T x) { return static_cast<T>(~x); });
 }
 /// Python's `not x`: a read of x, a plain bool.
 template <class T>
-bool operator!(const traced<T>& a) {
+bool operator!(const tracked<T>& a) {
   return !static_cast<bool>(a);
 }
 
-/// Python's built-ins on a traced value: one instruction each.
+/// Python's built-ins on a tracked value: one instruction each.
 template <class A>
-  requires detail::is_traced<A>
+  requires detail::is_tracked<A>
 detail::bare<A> abs(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("abs", std::forward<A>(a), [](T x) { return x < T{} ? static_cast<T>(-x) : x; });
 }
 template <class A>
-  requires detail::is_traced<A>
+  requires detail::is_tracked<A>
 detail::bare<A> floor(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("floor", std::forward<A>(a), [](T x) { return static_cast<T>(std::floor(x)); });
 }
 template <class A>
-  requires detail::is_traced<A>
+  requires detail::is_tracked<A>
 detail::bare<A> ceil(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("ceil", std::forward<A>(a), [](T x) { return static_cast<T>(std::ceil(x)); });
 }
 template <class A>
-  requires detail::is_traced<A>
+  requires detail::is_tracked<A>
 detail::bare<A> trunc(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("trunc", std::forward<A>(a), [](T x) { return static_cast<T>(std::trunc(x)); });
 }
 /// Python's round(x): to nearest, ties to even.
 template <class A>
-  requires detail::is_traced<A>
+  requires detail::is_tracked<A>
 detail::bare<A> round(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("round", std::forward<A>(a), [](T x) {
@@ -373,16 +373,16 @@ detail::bare<A> round(A&& a) {
 }
 /// x ** y.
 template <class A, class B>
-  requires detail::traced_operands<A, B>
-traced<detail::element_t<A, B>> pow(A&& a, B&& b) {
+  requires detail::tracked_operands<A, B>
+tracked<detail::element_t<A, B>> pow(A&& a, B&& b) {
   using T = detail::element_t<A, B>;
   return detail::binary<T, T>("pow", std::forward<A>(a), std::forward<B>(b),
                               [](T x, T y) { return static_cast<T>(std::pow(x, y)); });
 }
 /// Python's a // b: the floor quotient, one instruction.
 template <class A, class B>
-  requires detail::traced_operands<A, B>
-traced<detail::element_t<A, B>> floordiv(A&& a, B&& b) {
+  requires detail::tracked_operands<A, B>
+tracked<detail::element_t<A, B>> floordiv(A&& a, B&& b) {
   using T = detail::element_t<A, B>;
   return detail::binary<T, T>("floordiv", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
     if constexpr (std::is_floating_point_v<T>) {
@@ -396,12 +396,12 @@ traced<detail::element_t<A, B>> floordiv(A&& a, B&& b) {
 }
 /// Python's divmod(a, b): one instruction with two outputs (floor quotient, remainder with b's sign).
 template <class A, class B>
-  requires detail::traced_operands<A, B>
-std::pair<traced<detail::element_t<A, B>>, traced<detail::element_t<A, B>>> divmod(A&& a, B&& b) {
+  requires detail::tracked_operands<A, B>
+std::pair<tracked<detail::element_t<A, B>>, tracked<detail::element_t<A, B>>> divmod(A&& a, B&& b) {
   using T = detail::element_t<A, B>;
-  const traced<T>& x = detail::as_traced<T>(a);
-  const traced<T>& y = detail::as_traced<T>(b);
-  const T u = x.untraced_value(), v = y.untraced_value();
+  const tracked<T>& x = detail::as_tracked<T>(a);
+  const tracked<T>& y = detail::as_tracked<T>(b);
+  const T u = x.untracked_value(), v = y.untracked_value();
   T q, r;
   if constexpr (std::is_floating_point_v<T>) {
     r = std::fmod(u, v);
@@ -412,9 +412,9 @@ std::pair<traced<detail::element_t<A, B>>, traced<detail::element_t<A, B>>> divm
     if (r != 0 && ((r < 0) != (v < 0))) r = static_cast<T>(r + v), q = static_cast<T>(q - 1);
   }
   const auto rec =
-      traced<T>::record_op("divmod", {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 2);
-  if (rec.output == no_value) return {traced<T>::bound(q, no_value, rec.serial, rec.node), traced<T>::bound(r, no_value, rec.serial, rec.node)};
-  return {traced<T>::bound(q, rec.output, rec.serial, rec.node), traced<T>::bound(r, rec.output + 1, rec.serial, rec.node)};
+      tracked<T>::record_op("divmod", {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 2);
+  if (rec.output == no_value) return {tracked<T>::bound(q, no_value, rec.serial, rec.node), tracked<T>::bound(r, no_value, rec.serial, rec.node)};
+  return {tracked<T>::bound(q, rec.output, rec.serial, rec.node), tracked<T>::bound(r, rec.output + 1, rec.serial, rec.node)};
 }
 
 namespace detail {
@@ -424,24 +424,24 @@ namespace detail {
 /// and the read stay pending with the returned handle, so a min inside a
 /// compound expression is recorded where Python evaluates it.
 template <bool Max, class A, class B>
-traced<element_t<A, B>> pick(A&& a, B&& b) {
+tracked<element_t<A, B>> pick(A&& a, B&& b) {
   using T = element_t<A, B>;
-  const traced<T>& x = as_traced<T>(a);
-  const traced<T>& y = as_traced<T>(b);
-  const T xv = x.untraced_value(), yv = y.untraced_value();
+  const tracked<T>& x = as_tracked<T>(a);
+  const tracked<T>& y = as_tracked<T>(b);
+  const T xv = x.untracked_value(), yv = y.untracked_value();
   const bool take_b = Max ? (yv > xv) : (yv < xv);
-  const traced<T>& chosen = take_b ? y : x;
+  const tracked<T>& chosen = take_b ? y : x;
   // the comparison reads [b, a]; its children are a's then b's evaluation
   std::uint32_t ids[2];
   std::uint32_t n = 0;
-  if (y.tracked()) ids[n++] = y.id();
-  if (x.tracked()) ids[n++] = x.id();
+  if (y.has_id()) ids[n++] = y.id();
+  if (x.has_id()) ids[n++] = x.id();
   if (n == 0) {  // plain values: a plain comparison, no read
-    const auto r = traced<T>::record_op(Max ? "max" : "min", {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 0);
-    return traced<T>::bound(chosen.untraced_value(), no_value, r.serial, r.node);
+    const auto r = tracked<T>::record_op(Max ? "max" : "min", {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 0);
+    return tracked<T>::bound(chosen.untracked_value(), no_value, r.serial, r.node);
   }
-  const std::uint64_t serial = y.tracked() ? y.serial() : x.serial();
-  if (x.tracked() && y.tracked() && x.serial() != y.serial())
+  const std::uint64_t serial = y.has_id() ? y.serial() : x.serial();
+  if (x.has_id() && y.has_id() && x.serial() != y.serial())
     throw std::logic_error(Max ? "sutro::dmd::max: operands from different trace contexts"
                                : "sutro::dmd::min: operands from different trace contexts");
   context& c = checked(serial, Max ? "max" : "min");
@@ -453,24 +453,24 @@ traced<element_t<A, B>> pick(A&& a, B&& b) {
   const std::uint32_t flag = c.output(cmp);
   const operand comparison{cmp, true};
   const std::uint32_t rd = c.operation("read", &flag, 1, 0, &comparison, 1);
-  return traced<T>::bound(chosen.untraced_value(), chosen.id(), serial, rd);
+  return tracked<T>::bound(chosen.untracked_value(), chosen.id(), serial, rd);
 }
 }  // namespace detail
 template <class A, class B>
-  requires detail::traced_operands<A, B>
-traced<detail::element_t<A, B>> min(A&& a, B&& b) {
+  requires detail::tracked_operands<A, B>
+tracked<detail::element_t<A, B>> min(A&& a, B&& b) {
   return detail::pick<false>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A, class B>
-  requires detail::traced_operands<A, B>
-traced<detail::element_t<A, B>> max(A&& a, B&& b) {
+  requires detail::tracked_operands<A, B>
+tracked<detail::element_t<A, B>> max(A&& a, B&& b) {
   return detail::pick<true>(std::forward<A>(a), std::forward<B>(b));
 }
 
 /// Conversion to another element type: one instruction (a read and a new value).
 template <class U, class A>
-  requires detail::is_traced<A>
-traced<U> convert(A&& a) {
+  requires detail::is_tracked<A>
+tracked<U> convert(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<U>("convert", std::forward<A>(a), [](T x) { return static_cast<U>(x); });
 }

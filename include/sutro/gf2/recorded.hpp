@@ -1,5 +1,5 @@
 #pragma once
-// gf2::traced_matrix: a matrix whose every word access is recorded in a
+// gf2::recorded_matrix: a matrix whose every word access is recorded in a
 // memory::trace, for measuring the data movement of the library's own GF(2)
 // kernels (reuse distance, DMD, energy estimate). It owns its matrix and hands
 // out no pointer: rows are memory::view objects with the traced accessor, and
@@ -7,8 +7,8 @@
 // scalar backend) with accessed rows, whatever backend tag the matrix had.
 //
 //   sutro::memory::trace t({.unit = sutro::memory::granularity::word});
-//   auto a = sutro::gf2::traced(M::random(64, 128, 1), t);   // takes the matrix
-//   auto b = sutro::gf2::traced(M::random(64, 128, 2), t);
+//   auto a = sutro::gf2::recorded(M::random(64, 128, 1), t);   // takes the matrix
+//   auto b = sutro::gf2::recorded(M::random(64, 128, 2), t);
 //   sutro::gf2::add_into(a, b);          // t.reads() += 2 * 64 * 2, t.writes() += 64 * 2
 //   auto r = sutro::gf2::rank(a);        // copy + reference elimination, all traced
 //   M plain = std::move(a).release();    // tracing ends; the matrix is yours again
@@ -40,16 +40,16 @@ namespace sutro::gf2 {
 
 template <class Backend = sutro::default_backend,
           class Alloc = sutro::backend_allocator_t<Backend, word>>
-class traced_matrix {
+class recorded_matrix {
  public:
   using backend_type = Backend;  // of the owned matrix; kernels run scalar
   using matrix_type = matrix<Backend, Alloc>;
-  using row_view = memory::view<word, memory::traced_accessor<word>>;
-  using const_row_view = memory::view<const word, memory::traced_accessor<const word>>;
+  using row_view = memory::view<word, memory::recording_accessor<word>>;
+  using const_row_view = memory::view<const word, memory::recording_accessor<const word>>;
 
-  traced_matrix(matrix_type m, memory::trace& t) : m_(std::move(m)), t_(&t) {}
-  traced_matrix(traced_matrix&&) noexcept = default;
-  traced_matrix& operator=(traced_matrix&&) noexcept = default;
+  recorded_matrix(matrix_type m, memory::trace& t) : m_(std::move(m)), t_(&t) {}
+  recorded_matrix(recorded_matrix&&) noexcept = default;
+  recorded_matrix& operator=(recorded_matrix&&) noexcept = default;
 
   std::size_t rows() const noexcept { return m_.rows(); }
   std::size_t cols() const noexcept { return m_.cols(); }
@@ -59,11 +59,11 @@ class traced_matrix {
   /// The words_used() words of row i, traced (keep bits past cols() zero).
   row_view row(std::size_t i) {
     check_row(i);
-    return row_view(m_.row_ptr(i), m_.words_used(), memory::traced_accessor<word>{t_});
+    return row_view(m_.row_ptr(i), m_.words_used(), memory::recording_accessor<word>{t_});
   }
   const_row_view row(std::size_t i) const {
     check_row(i);
-    return const_row_view(m_.row_ptr(i), m_.words_used(), memory::traced_accessor<const word>{t_});
+    return const_row_view(m_.row_ptr(i), m_.words_used(), memory::recording_accessor<const word>{t_});
   }
   /// One traced word read.
   bool get(std::size_t i, std::size_t j) const {
@@ -83,26 +83,26 @@ class traced_matrix {
   matrix_type release() && { return std::move(m_); }
 
   // For the operations below: the rows through the traced accessor.
-  detail::traced_block<word> traced_rows() noexcept {
-    return {m_.data(), m_.rows(), m_.cols(), m_.stride(), memory::traced_accessor<word>{t_}};
+  detail::recorded_block<word> recording_rows() noexcept {
+    return {m_.data(), m_.rows(), m_.cols(), m_.stride(), memory::recording_accessor<word>{t_}};
   }
-  detail::traced_block<const word> traced_rows() const noexcept {
-    return {m_.data(), m_.rows(), m_.cols(), m_.stride(), memory::traced_accessor<const word>{t_}};
+  detail::recorded_block<const word> recording_rows() const noexcept {
+    return {m_.data(), m_.rows(), m_.cols(), m_.stride(), memory::recording_accessor<const word>{t_}};
   }
   /// A zero matrix of the same backend and allocator, traced into the same trace.
-  traced_matrix zeros(std::size_t r, std::size_t c) const {
-    return traced_matrix(matrix_type(r, c, m_.get_allocator()), *t_);
+  recorded_matrix zeros(std::size_t r, std::size_t c) const {
+    return recorded_matrix(matrix_type(r, c, m_.get_allocator()), *t_);
   }
 
  private:
   void check_row(std::size_t i) const {
     if (i >= rows())
-      throw std::out_of_range("sutro::gf2::traced_matrix: row " + std::to_string(i) + " of a " +
+      throw std::out_of_range("sutro::gf2::recorded_matrix: row " + std::to_string(i) + " of a " +
                               detail::shape(rows(), cols()) + " matrix");
   }
   void check(std::size_t i, std::size_t j) const {
     if (i >= rows() || j >= cols())
-      throw std::out_of_range("sutro::gf2::traced_matrix: (" + std::to_string(i) + ", " + std::to_string(j) +
+      throw std::out_of_range("sutro::gf2::recorded_matrix: (" + std::to_string(i) + ", " + std::to_string(j) +
                               ") outside a " + detail::shape(rows(), cols()) + " matrix");
   }
   matrix_type m_;
@@ -111,13 +111,13 @@ class traced_matrix {
 
 /// Wraps a matrix (moved in, or copied untraced) so its accesses are recorded in t.
 template <class Backend, class Alloc>
-traced_matrix<Backend, Alloc> traced(matrix<Backend, Alloc> m, memory::trace& t) {
-  return traced_matrix<Backend, Alloc>(std::move(m), t);
+recorded_matrix<Backend, Alloc> recorded(matrix<Backend, Alloc> m, memory::trace& t) {
+  return recorded_matrix<Backend, Alloc>(std::move(m), t);
 }
 
 namespace detail {
 template <class B, class A, class B2, class A2>
-void check_same_trace(const char* what, const traced_matrix<B, A>& a, const traced_matrix<B2, A2>& b) {
+void check_same_trace(const char* what, const recorded_matrix<B, A>& a, const recorded_matrix<B2, A2>& b) {
   if (&a.recorder() != &b.recorder())
     throw std::invalid_argument(std::string("sutro::gf2::") + what +
                                 ": the traced matrices record into different traces");
@@ -126,10 +126,10 @@ void check_same_trace(const char* what, const traced_matrix<B, A>& a, const trac
 
 /// A traced copy (reads of a, writes of the copy).
 template <class B, class A>
-traced_matrix<B, A> copy_of(const traced_matrix<B, A>& a) {
+recorded_matrix<B, A> copy_of(const recorded_matrix<B, A>& a) {
   auto out = a.zeros(a.rows(), a.cols());
-  const auto s = a.traced_rows();
-  const auto d = out.traced_rows();
+  const auto s = a.recording_rows();
+  const auto d = out.recording_rows();
   for (std::size_t i = 0; i < s.rows; ++i)
     for (std::size_t w = 0; w < s.words(); ++w) d.row(i)[w] = word(s.row(i)[w]);
   return out;
@@ -137,17 +137,17 @@ traced_matrix<B, A> copy_of(const traced_matrix<B, A>& a) {
 
 /// dst += src: per row, words_used reads of src, reads and writes of dst.
 template <class B, class A, class B2, class A2>
-void add_into(traced_matrix<B, A>& dst, const traced_matrix<B2, A2>& src) {
+void add_into(recorded_matrix<B, A>& dst, const recorded_matrix<B2, A2>& src) {
   detail::check_same_shape("add", dst.rows(), dst.cols(), src.rows(), src.cols());
   detail::check_same_trace("add", dst, src);
-  const auto d = dst.traced_rows();
-  const auto s = src.traced_rows();
+  const auto d = dst.recording_rows();
+  const auto s = src.recording_rows();
   for (std::size_t i = 0; i < d.rows; ++i) kernels::xor_row(scalar{}, d.row(i), s.row(i), d.words());
 }
 
 /// a + b as gf2::add computes it: a traced copy of a, then add_into.
 template <class B, class A, class B2, class A2>
-traced_matrix<B, A> add(const traced_matrix<B, A>& a, const traced_matrix<B2, A2>& b) {
+recorded_matrix<B, A> add(const recorded_matrix<B, A>& a, const recorded_matrix<B2, A2>& b) {
   detail::check_same_shape("add", a.rows(), a.cols(), b.rows(), b.cols());
   detail::check_same_trace("add", a, b);
   auto out = sutro::gf2::copy_of(a);
@@ -157,7 +157,7 @@ traced_matrix<B, A> add(const traced_matrix<B, A>& a, const traced_matrix<B2, A2
 
 /// c += a b with the scalar reference product.
 template <class B, class A, class B2, class A2, class B3, class A3>
-void mul_add(traced_matrix<B, A>& c, const traced_matrix<B2, A2>& a, const traced_matrix<B3, A3>& b) {
+void mul_add(recorded_matrix<B, A>& c, const recorded_matrix<B2, A2>& a, const recorded_matrix<B3, A3>& b) {
   if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols())
     throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) +
                                 " by " + detail::shape(b.rows(), b.cols()) + " into " +
@@ -166,11 +166,11 @@ void mul_add(traced_matrix<B, A>& c, const traced_matrix<B2, A2>& a, const trace
   detail::check_same_trace("mul", c, b);
   if (static_cast<const void*>(&c) == &a || static_cast<const void*>(&c) == &b)
     throw std::invalid_argument("sutro::gf2::mul_add: the output is an input");
-  kernels::mul_add_rowwise(scalar{}, c.traced_rows(), a.traced_rows(), b.traced_rows());
+  kernels::mul_add_rowwise(scalar{}, c.recording_rows(), a.recording_rows(), b.recording_rows());
 }
 
 template <class B, class A, class B2, class A2>
-traced_matrix<B, A> mul(const traced_matrix<B, A>& a, const traced_matrix<B2, A2>& b) {
+recorded_matrix<B, A> mul(const recorded_matrix<B, A>& a, const recorded_matrix<B2, A2>& b) {
   if (a.cols() != b.rows())
     throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) +
                                 " by " + detail::shape(b.rows(), b.cols()));
@@ -181,29 +181,29 @@ traced_matrix<B, A> mul(const traced_matrix<B, A>& a, const traced_matrix<B2, A2
 
 /// The transpose by 64x64 tiles; the tile lives on the stack and is traced too.
 template <class B, class A>
-traced_matrix<B, A> transpose(const traced_matrix<B, A>& a) {
+recorded_matrix<B, A> transpose(const recorded_matrix<B, A>& a) {
   auto out = a.zeros(a.cols(), a.rows());
   word tile[64];
-  const memory::traced_accessor<word> acc{&a.recorder()};
-  kernels::transpose_tiles(out.traced_rows(), a.traced_rows(), memory::make_handle(tile + 0, acc));
+  const memory::recording_accessor<word> acc{&a.recorder()};
+  kernels::transpose_tiles(out.recording_rows(), a.recording_rows(), memory::make_handle(tile + 0, acc));
   return out;
 }
 
 /// In place, with the reference (one pivot at a time) elimination.
 template <class B, class A>
-echelon_info echelonize(traced_matrix<B, A>& a, bool reduced = true) {
-  return kernels::echelonize_rowwise(scalar{}, a.traced_rows(), reduced, a.cols());
+echelon_info echelonize(recorded_matrix<B, A>& a, bool reduced = true) {
+  return kernels::echelonize_rowwise(scalar{}, a.recording_rows(), reduced, a.cols());
 }
 
 /// As gf2::rank: a traced copy, then a (not reduced) elimination of it.
 template <class B, class A>
-std::size_t rank(const traced_matrix<B, A>& a) {
+std::size_t rank(const recorded_matrix<B, A>& a) {
   auto form = sutro::gf2::copy_of(a);
   return sutro::gf2::echelonize(form, false).rank;
 }
 
 template <class B, class A>
-echelon_result<traced_matrix<B, A>> reduced_row_echelon(const traced_matrix<B, A>& a) {
+echelon_result<recorded_matrix<B, A>> reduced_row_echelon(const recorded_matrix<B, A>& a) {
   auto form = sutro::gf2::copy_of(a);
   auto info = sutro::gf2::echelonize(form, true);
   return {std::move(form), std::move(info)};

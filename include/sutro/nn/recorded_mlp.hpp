@@ -1,5 +1,5 @@
 #pragma once
-// nn::traced_mlp: an MLP whose forward pass, backward pass and optimizer steps record
+// nn::recorded_mlp: an MLP whose forward pass, backward pass and optimizer steps record
 // every element they read or write in a memory::trace, for measuring the data
 // movement of the library's own network code. It owns the network and hands
 // out no pointer (parameters are memory::view objects with the traced
@@ -7,7 +7,7 @@
 // the scalar kernel bodies (nn/scalar/dense.hpp) with accessed pointers.
 //
 //   sutro::memory::trace t;                                  // element granularity: one key per float
-//   sutro::nn::traced_mlp<float> net({.inputs = 20, .hidden = {200}}, /*seed*/ 1, t);
+//   sutro::nn::recorded_mlp<float> net({.inputs = 20, .hidden = {200}}, /*seed*/ 1, t);
 //   float l = net.loss_and_gradient(x, y, 32, sutro::nn::loss::hinge);
 //   auto rule = sutro::optim::sgd(0.1, 0.01);
 //   auto state = net.init_state(rule);
@@ -31,23 +31,23 @@
 
 #include "sutro/memory/accessor.hpp"
 #include "sutro/memory/trace.hpp"
-#include "sutro/nn/access.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/mlp.hpp"
 #include "sutro/nn/train.hpp"
 
 namespace sutro::nn {
 
 template <class T = float, class Alloc = backend_allocator_t<default_backend, T>>
-class traced_mlp {
+class recorded_mlp {
  public:
   using network = mlp<T, Alloc>;
-  using flat_view = memory::view<T, memory::traced_accessor<T>>;
+  using flat_view = memory::view<T, memory::recording_accessor<T>>;
 
-  traced_mlp(mlp_config config, std::uint64_t seed, memory::trace& t, const Alloc& alloc = Alloc())
+  recorded_mlp(mlp_config config, std::uint64_t seed, memory::trace& t, const Alloc& alloc = Alloc())
       : net_(std::make_unique<network>(std::move(config), seed, alloc)), mode_{&t} {}
   /// Takes a network (trained or not) over.
-  traced_mlp(std::unique_ptr<network> net, memory::trace& t) : net_(std::move(net)), mode_{&t} {
-    if (!net_) throw std::invalid_argument("nn::traced_mlp: null network");
+  recorded_mlp(std::unique_ptr<network> net, memory::trace& t) : net_(std::move(net)), mode_{&t} {
+    if (!net_) throw std::invalid_argument("nn::recorded_mlp: null network");
   }
 
   [[nodiscard]] const mlp_config& config() const noexcept { return net_->config(); }
@@ -85,10 +85,10 @@ class traced_mlp {
 
  private:
   flat_view view_of(std::span<T> s) const {
-    return flat_view(s.data(), s.size(), memory::traced_accessor<T>{mode_.sink});
+    return flat_view(s.data(), s.size(), memory::recording_accessor<T>{mode_.sink});
   }
   std::unique_ptr<network> net_;
-  traced_access mode_;
+  memory::recording_access mode_;
 };
 
 }  // namespace sutro::nn

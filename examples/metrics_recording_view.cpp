@@ -1,6 +1,6 @@
 // Tracing a kernel through an accessor policy: the kernel is written once
 // against a view; with default_accessor it is plain memory access, with
-// traced_accessor every element read and write goes into a trace.
+// recording_accessor every element read and write goes into a trace.
 #include <cstdio>
 #include <vector>
 
@@ -23,7 +23,7 @@ int main() {
 
   // Traced at 8-byte words: two adjacent floats share a word.
   mem::trace t({.unit = mem::granularity::word});
-  auto tx = mem::traced_view(x.data(), x.size(), t), ty = mem::traced_view(y.data(), y.size(), t);
+  auto tx = mem::recording_view(x.data(), x.size(), t), ty = mem::recording_view(y.data(), y.size(), t);
   for (int pass = 0; pass < 3; ++pass) axpy(2.0f, tx, ty);
 
   const auto m = sutro::energy::summarize(t, "axpy x3, 8-byte words");

@@ -1,0 +1,64 @@
+#pragma once
+// The memory-access policy every kernel of the library is written against, so
+// that one text runs raw (the timed code) or recording (each element read and
+// write appended to a memory::trace). Code asks the policy for a handle to a
+// buffer, `mem(p)`, and indexes that: under raw_access the handle is `p`
+// itself, so that instantiation is the plain pointer code; under
+// recording_access it is a memory::accessed_ptr whose every `h[i]` goes
+// through memory::recording_accessor. Layers that pick kernels by policy (nn,
+// gf2) overload on the two types, as xsimd overloads on architecture tags.
+//
+//   sutro::memory::trace t;
+//   sutro::memory::recording_access rec{&t};
+//   auto same = sutro::solvers::exhaustive{}.solve(train, rec);   // recorded
+//   auto fast = sutro::solvers::exhaustive{}.solve(train);        // raw_access
+
+#include <concepts>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include "sutro/memory/accessor.hpp"
+#include "sutro/memory/trace.hpp"
+
+namespace sutro::memory {
+
+/// Handles are the pointers themselves: zero cost, the code as timed.
+struct raw_access {
+  static constexpr bool records = false;
+  template <class T>
+  using accessor = default_accessor<T>;
+  template <class T>
+  [[nodiscard]] constexpr T* operator()(T* p) const noexcept {
+    return p;
+  }
+};
+
+/// Handles record every element read and write into `sink`.
+struct recording_access {
+  static constexpr bool records = true;
+  template <class T>
+  using accessor = recording_accessor<T>;
+  trace* sink = nullptr;
+  template <class T>
+  [[nodiscard]] accessed_ptr<T, recording_accessor<T>> operator()(T* p) const noexcept {
+    return {p, recording_accessor<T>{sink}};
+  }
+};
+
+/// What a memory-access policy provides: a handle for any buffer, and whether it records.
+template <class P>
+concept access_policy = requires(const P& p, int* q) {
+  { P::records } -> std::convertible_to<bool>;
+  p(q)[0];
+};
+
+/// True for policies that record (recording_access).
+template <class P>
+inline constexpr bool records_v = P::records;
+
+/// The handle a policy gives for T*: a restrict pointer under raw_access.
+template <class P, class T>
+using handle_of = restrict_t<decltype(std::declval<const P&>()(std::declval<T*>()))>;
+
+}  // namespace sutro::memory
