@@ -10,7 +10,7 @@
 #include "sutro/lab/experiment.hpp"
 #include "sutro/lab/mlp_method.hpp"
 #include "sutro/lab/report.hpp"
-#include "sutro/lab/traced_solvers.hpp"
+#include "sutro/lab/solver_traces.hpp"
 #include "sutro/nn/mlp.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
