@@ -15,6 +15,10 @@
 //   bytedmd_trace        "ByteDMD-tr": ByteDMD's stack rules applied to the memory
 //                        trace (trace_bytedmd below). NOT the ByteDMD of a function
 //                        written against dmd::tracked<T>: a different trace.
+//   phase.<name>.reads, .writes, .accesses, .dmd
+//                        the same counts split by the run's phases (memory::trace::
+//                        enter_phase; an MLP's training: forward, backward, update,
+//                        evaluation), when the run marked any
 
 #include <algorithm>
 #include <cstddef>
@@ -101,6 +105,13 @@ inline recorded_report measure(const memory::trace& t, std::string which, std::u
                {"mean_reuse_time", s.mean_reuse_time},
                {"dmd", s.dmd},
                {"energy_j", s.energy.total_joules}};
+  for (const auto& ph : t.phases()) {
+    const std::string key = "phase." + ph.name + ".";
+    r.metrics[key + "reads"] = double(ph.reads);
+    r.metrics[key + "writes"] = double(ph.writes);
+    r.metrics[key + "accesses"] = double(ph.accesses);
+    r.metrics[key + "dmd"] = ph.dmd;
+  }
   if (t.options().keep_events) r.metrics["bytedmd_trace"] = double(trace_bytedmd(t, element_bytes).cost);
   return r;
 }

@@ -49,7 +49,7 @@ namespace detail {
 // The metrics that add up over epochs (lab/data_movement.hpp's keys).
 inline bool additive_metric(const std::string& key) {
   return key == "accesses" || key == "reads" || key == "writes" || key == "dmd" || key == "energy_j" ||
-         key == "bytedmd_trace";
+         key == "bytedmd_trace" || key.starts_with("phase.");
 }
 
 struct mlp_split {

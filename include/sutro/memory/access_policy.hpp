@@ -15,6 +15,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -52,6 +53,11 @@ concept access_policy = requires(const P& p, int* q) {
   { P::records } -> std::convertible_to<bool>;
   p(q)[0];
 };
+
+/// Marks the start of a phase of the run (memory::trace::enter_phase) when
+/// recording; nothing when raw.
+constexpr void enter_phase(raw_access, std::string_view) noexcept {}
+inline void enter_phase(const recording_access& m, std::string_view name) { m.sink->enter_phase(name); }
 
 /// True for policies that record (recording_access).
 template <class P>

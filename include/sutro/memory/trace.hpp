@@ -14,9 +14,16 @@
 // movement: that is the point of choosing one explicitly).
 // Writes are accesses too (they move data) unless count_writes is false;
 // they are always counted in writes().
+//
+// Phases: after enter_phase("backward") every access also counts towards that
+// phase's totals (reads, writes, accesses, DMD), until the next enter_phase.
+// The run's own metrics are unchanged; phases only split them.
 
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "sutro/memory/reuse_distance.hpp"
@@ -38,6 +45,14 @@ struct trace_options {
   bool keep_events = false;   ///< also keep every event (memory grows with the trace)
 };
 
+/// What one phase of a recorded run did (trace::enter_phase).
+struct phase_totals {
+  std::string name;
+  std::uint64_t reads = 0, writes = 0;
+  std::uint64_t accesses = 0;  ///< accesses that entered the reuse-distance engine
+  double dmd = 0;              ///< their share of reuse_distance::dmd()
+};
+
 class trace {
  public:
   explicit trace(trace_options options = {})
@@ -46,6 +61,7 @@ class trace {
   trace& operator=(const trace&) = delete;
 
   void record(const void* p, std::size_t bytes, access_kind kind) {
+    if (phase_ != no_phase) return record_in_phase(p, bytes, kind);
     (kind == access_kind::read ? reads_ : writes_) += 1;
     if (opt_.keep_events)
       events_.push_back({reinterpret_cast<std::uintptr_t>(p), static_cast<std::uint32_t>(bytes), kind});
@@ -64,6 +80,19 @@ class trace {
     }
   }
 
+  /// Every access from now on also counts towards phase `name` (created on
+  /// first use; phases keep the order of their first entry).
+  void enter_phase(std::string_view name) {
+    for (std::size_t i = 0; i < phases_.size(); ++i)
+      if (phases_[i].name == name) {
+        phase_ = i;
+        return;
+      }
+    phases_.push_back({.name = std::string(name)});
+    phase_ = phases_.size() - 1;
+  }
+  [[nodiscard]] const std::vector<phase_totals>& phases() const noexcept { return phases_; }
+
   [[nodiscard]] std::uint64_t reads() const noexcept { return reads_; }
   [[nodiscard]] std::uint64_t writes() const noexcept { return writes_; }
   [[nodiscard]] const reuse_distance& distances() const noexcept { return rd_; }
@@ -71,8 +100,33 @@ class trace {
   [[nodiscard]] const trace_options& options() const noexcept { return opt_; }
 
  private:
+  static constexpr std::size_t no_phase = ~std::size_t{0};
+
+  void record_in_phase(const void* p, std::size_t bytes, access_kind kind) {
+    phase_totals& ph = phases_[phase_];
+    (kind == access_kind::read ? reads_ : writes_) += 1;
+    (kind == access_kind::read ? ph.reads : ph.writes) += 1;
+    if (opt_.keep_events)
+      events_.push_back({reinterpret_cast<std::uintptr_t>(p), static_cast<std::uint32_t>(bytes), kind});
+    if (kind == access_kind::write && !opt_.count_writes) return;
+    auto count = [&](std::uint64_t key) {
+      const std::uint64_t d = rd_.access(key);
+      ++ph.accesses;
+      if (d != 0) ph.dmd += std::sqrt(static_cast<double>(d));
+    };
+    const auto a = reinterpret_cast<std::uintptr_t>(p);
+    if (opt_.unit == granularity::element) {
+      count(a);
+    } else if (bytes != 0) {
+      const auto u = static_cast<std::uint64_t>(opt_.unit);
+      for (std::uint64_t k = a / u, last = (a + bytes - 1) / u; k <= last; ++k) count(k);
+    }
+  }
+
   trace_options opt_;
   reuse_distance rd_;
+  std::vector<phase_totals> phases_;
+  std::size_t phase_ = no_phase;
   std::uint64_t reads_ = 0, writes_ = 0;
   std::vector<trace_event> events_;
 };

@@ -1,0 +1,109 @@
+// memory::trace phases split a run's counts without changing them: the
+// phases' totals add up to the trace's own, access for access.
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "sutro/memory/access_policy.hpp"
+#include "sutro/memory/trace.hpp"
+
+using namespace sutro;
+
+namespace {
+
+struct totals {
+  std::uint64_t reads = 0, writes = 0, accesses = 0;
+  double dmd = 0;
+};
+
+totals sum_phases(const memory::trace& t) {
+  totals s;
+  for (const auto& ph : t.phases()) {
+    s.reads += ph.reads;
+    s.writes += ph.writes;
+    s.accesses += ph.accesses;
+    s.dmd += ph.dmd;
+  }
+  return s;
+}
+
+// The same random accesses into two traces, one of them split into phases.
+void replay(memory::trace& plain, memory::trace& phased, std::uint64_t seed, std::size_t count, bool phase_first) {
+  std::vector<std::uint32_t> buffer(300);
+  std::mt19937_64 rng(seed);
+  const char* names[] = {"forward", "backward", "update"};
+  if (phase_first) phased.enter_phase("forward");
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i % 97 == 0 && (phase_first || i > 0)) phased.enter_phase(names[rng() % 3]);
+    const std::size_t at = rng() % buffer.size();
+    const std::size_t bytes = 4 * (1 + rng() % 3) * (at + 3 <= buffer.size() ? 1 : 0) + 4;
+    const auto kind = rng() % 3 == 0 ? memory::access_kind::write : memory::access_kind::read;
+    plain.record(&buffer[at], bytes, kind);
+    phased.record(&buffer[at], bytes, kind);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("trace phases add up to the trace's own totals", "[metrics][trace]") {
+  for (const auto unit : {memory::granularity::element, memory::granularity::word, memory::granularity::line})
+    for (const bool count_writes : {true, false}) {
+      const memory::trace_options o{.unit = unit, .count_writes = count_writes, .keep_events = true};
+      memory::trace plain(o), phased(o);
+      replay(plain, phased, 7 + static_cast<std::uint64_t>(unit), 5000, true);
+
+      CHECK(phased.reads() == plain.reads());
+      CHECK(phased.writes() == plain.writes());
+      CHECK(phased.events().size() == plain.events().size());
+      CHECK(phased.distances().histogram() == plain.distances().histogram());
+      REQUIRE(phased.phases().size() == 3);
+      CHECK(phased.phases()[0].name == "forward");
+
+      const totals s = sum_phases(phased);
+      CHECK(s.reads == plain.reads());
+      CHECK(s.writes == plain.writes());
+      CHECK(s.accesses == plain.distances().accesses());
+      CHECK(s.dmd == Approx(plain.distances().dmd()).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("accesses before the first phase belong to no phase", "[metrics][trace]") {
+  memory::trace t({.unit = memory::granularity::element});
+  std::uint32_t a = 0, b = 0;
+  t.record(&a, 4, memory::access_kind::read);
+  t.record(&b, 4, memory::access_kind::read);
+  t.enter_phase("update");
+  t.record(&a, 4, memory::access_kind::read);  // distance 2
+  t.record(&a, 4, memory::access_kind::write); // distance 1
+  t.enter_phase("evaluation");
+  t.record(&b, 4, memory::access_kind::read);  // distance 2
+  t.enter_phase("update");                     // re-entered: same totals grow
+  t.record(&b, 4, memory::access_kind::read);  // distance 1
+
+  REQUIRE(t.phases().size() == 2);
+  const auto& update = t.phases()[0];
+  const auto& evaluation = t.phases()[1];
+  CHECK(update.name == "update");
+  CHECK(update.reads == 2);
+  CHECK(update.writes == 1);
+  CHECK(update.accesses == 3);
+  CHECK(update.dmd == Approx(std::sqrt(2.0) + 1.0 + 1.0));
+  CHECK(evaluation.reads == 1);
+  CHECK(evaluation.accesses == 1);
+  CHECK(evaluation.dmd == Approx(std::sqrt(2.0)));
+  CHECK(t.reads() == 5);
+}
+
+TEST_CASE("enter_phase is free under raw_access and marks the trace when recording", "[metrics][trace]") {
+  memory::enter_phase(memory::raw_access{}, "forward");
+  memory::trace t;
+  memory::enter_phase(memory::recording_access{&t}, "forward");
+  std::uint32_t x = 0;
+  const auto h = memory::recording_access{&t}(&x);
+  x = h[0];
+  REQUIRE(t.phases().size() == 1);
+  CHECK(t.phases()[0].reads == 1);
+}
