@@ -1,5 +1,6 @@
 // Cross-check against M4RI (Debian's libm4ri-dev) when pkg-config found it.
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #include "support/catch.hpp"
@@ -53,6 +54,46 @@ TEST_CASE("gf2 agrees with M4RI: product, rank, reduced echelon form, transpose,
     mzd_free(mt);
     mzd_free(me);
   }
+}
+TEST_CASE("gf2 PLUQ agrees with M4RI's mzd_pluq: rank, column profile, reduced form, kernel", "[gf2][m4ri]") {
+  std::uint64_t seed = 40;
+  for (std::size_t n : {1u, 63u, 64u, 65u, 200u, 513u, 1030u})
+    for (std::size_t m : {n, n / 2 + 1, 2 * n + 3})
+      for (std::size_t k : {std::size_t{0}, std::size_t{5}, n / 3 + 1}) {  // 0: full random, else rank <= k
+        INFO(m << "x" << n << ", rank bound " << k);
+        ++seed;
+        const M a = k == 0 ? M::random(m, n, seed) : M::random(m, k, seed) * M::random(k, n, seed + 1000);
+        const auto f = gf2::pluq(a);
+        mzd_t* ma = to_m4ri(a);
+        mzp_t* p = mzp_init(static_cast<rci_t>(m));
+        mzp_t* q = mzp_init(static_cast<rci_t>(n));
+        const rci_t mrank = mzd_pluq(ma, p, q, 0);
+        REQUIRE(static_cast<std::size_t>(mrank) == f.rank);
+        // M4RI's Q is a sequence of swaps; its first rank entries are the profile.
+        for (std::size_t j = 0; j < f.rank; ++j) CHECK(static_cast<std::size_t>(q->values[j]) == f.pivots()[j]);
+        mzd_t* me = to_m4ri(a);
+        mzd_echelonize_pluq(me, 1);
+        auto [e, info] = gf2::reduced_row_echelon(a);
+        CHECK(from_m4ri(me) == e);
+        // Right kernels: both annihilate A, and together they span only n - rank dimensions.
+        mzd_t* mk_in = to_m4ri(a);
+        mzd_t* mk = mzd_kernel_left_pluq(mk_in, 0);
+        const M ours = gf2::right_kernel(f);
+        if (mk == nullptr) {
+          CHECK(ours.cols() == 0);
+        } else {
+          const M theirs = from_m4ri(mk);
+          CHECK(theirs.cols() == ours.cols());
+          CHECK((a * ours).weight() == 0);
+          CHECK(gf2::rank(gf2::detail::hcat(ours, theirs)) == n - f.rank);
+          mzd_free(mk);
+        }
+        mzd_free(mk_in);
+        mzd_free(me);
+        mzp_free(p);
+        mzp_free(q);
+        mzd_free(ma);
+      }
 }
 #else
 TEST_CASE("gf2 agrees with M4RI", "[gf2][m4ri]") {
