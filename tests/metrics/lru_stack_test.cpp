@@ -1,6 +1,7 @@
 // metrics::lru_stack and id_lru_stack against a naive O(n) list LRU stack:
 // random pushes, takes, erases and depth queries over stacks of 0, 1, 63, 64,
-// 65 and more items, with small windows so that compactions happen often.
+// 65 and more items, with small windows so that compactions happen often; and
+// reuse_distance's batched path under each popcount kernel it dispatches to.
 #include <algorithm>
 #include <cstdint>
 #include <random>
@@ -8,6 +9,8 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "sutro/backend/cpu.hpp"
+#include "sutro/memory/reuse_distance.hpp"
 #include "sutro/metrics/lru_stack.hpp"
 
 using sutro::metrics::id_lru_stack;
@@ -175,4 +178,35 @@ TEST_CASE("lru_stack: a full stack reports full() and compacts to 8x live", "[me
   }
   REQUIRE(g.window() == 8192);
   for (std::size_t k = 0; k < gs.size(); ++k) REQUIRE(g.depth(gs[k]) == 600 - k);
+}
+
+TEST_CASE("reuse_distance batches equal one by one under every popcount kernel", "[metrics]") {
+  using sutro::cpu::level;
+  std::mt19937_64 rng(2024);
+  for (level l : {level::generic, level::sse2, level::avx2, level::avx512, level::avx512_gfni}) {
+    if (!sutro::cpu::supports(l)) continue;
+    sutro::cpu::scoped_level_limit cap(l);
+    for (std::uint64_t distinct : {1u, 63u, 64u, 65u, 1000u, 6000u})
+      for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65},
+                            std::size_t{40000}}) {
+        INFO("level " << sutro::cpu::name(l) << ", distinct " << distinct << ", n " << n);
+        std::vector<std::uint64_t> keys(n);
+        for (std::size_t i = 0; i < n; ++i)  // runs of a sweep among uniform draws
+          keys[i] = (i / 97) % 2 ? rng() % distinct : (i * 7) % distinct;
+        for (auto cold : {sutro::memory::cold_policy::separate, sutro::memory::cold_policy::stack_depth}) {
+          sutro::memory::reuse_distance batch({.cold = cold, .initial_window = 512}),
+              single({.cold = cold, .initial_window = 512});
+          batch.access(keys.data(), keys.size());
+          for (auto k : keys) (void)single.access(k);
+          auto trim = [](std::vector<std::uint64_t> h) {
+            while (!h.empty() && h.back() == 0) h.pop_back();
+            return h;
+          };
+          REQUIRE(trim(batch.histogram()) == trim(single.histogram()));
+          REQUIRE(batch.cold_accesses() == single.cold_accesses());
+          REQUIRE(batch.reuses() == single.reuses());
+          REQUIRE(batch.mean_reuse_time() == single.mean_reuse_time());
+        }
+      }
+  }
 }

@@ -28,7 +28,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sutro/dmd/lru_stack.hpp"
+#include "sutro/metrics/lru_stack.hpp"
 
 namespace sutro::dmd::detail {
 
@@ -158,7 +158,7 @@ class belady_ranks {
   }
   [[nodiscard]] std::uint64_t count_at(std::uint32_t t) const noexcept {
     // modulo 2^32: born may be -C after a compaction
-    auto s = ones(starts_[t >> 6] << (63 - (t & 63)));
+    auto s = metrics::detail::ones(starts_[t >> 6] << (63 - (t & 63)));
     for (std::size_t i = t >> 6; i > 0; i &= i - 1) s += word_tree_[i];
     return static_cast<std::uint32_t>(s - at_[t].born);
   }

@@ -43,9 +43,9 @@
 #include "sutro/dmd/context.hpp"
 #include "sutro/dmd/cost.hpp"
 #include "sutro/dmd/load_walk.hpp"
-#include "sutro/dmd/lru_stack.hpp"
 #include "sutro/dmd/tracked.hpp"
 #include "sutro/dmd/variant.hpp"
+#include "sutro/metrics/lru_stack.hpp"
 
 namespace sutro::dmd {
 
@@ -78,7 +78,7 @@ namespace sutro::dmd {
   for (std::uint32_t v : ctx.results())
     if (v < V && last_read[v] != forever) last_read[v] = forever, ++r.results;
 
-  detail::lru_positions stack(pos);
+  metrics::id_lru_stack stack(pos);
   auto store = [&](std::uint32_t v) {
     if (stored[v]) throw std::invalid_argument("sutro::dmd::price: value v" + std::to_string(v) + " stored twice");
     stored[v] = 1;

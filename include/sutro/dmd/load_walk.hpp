@@ -17,8 +17,8 @@
 #include "sutro/dmd/belady.hpp"
 #include "sutro/dmd/context.hpp"
 #include "sutro/dmd/cost.hpp"
-#include "sutro/dmd/lru_stack.hpp"
 #include "sutro/dmd/variant.hpp"
+#include "sutro/metrics/lru_stack.hpp"
 
 namespace sutro::dmd::detail {
 
@@ -75,7 +75,7 @@ namespace sutro::dmd::detail {
   r.inputs = static_cast<std::uint32_t>(ctx.preload().size());
   r.results = static_cast<std::uint32_t>(results.size());
   std::vector<std::uint32_t> pos(belady ? 0 : V, never);
-  lru_positions stack(pos);
+  metrics::id_lru_stack stack(pos);
   belady_ranks ranks(belady ? events : 0, belady_capacity);
   std::uint64_t load = 0;
   // belady: the values that will be loaded again (their last_event must survive a compaction)
@@ -142,8 +142,7 @@ namespace sutro::dmd::detail {
       val[v].arg_position = 0;
     } else {
       if (pos[v] == never) throw escape(v);
-      charge(v, stack.depth(v));
-      stack.drop(v);
+      charge(v, stack.take(v));
     }
     if (!last) stack.push(v);
     track();

@@ -34,9 +34,24 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+// SUTRO_LRU_VPOPCNT: this translation unit can compile AVX-512 VPOPCNTDQ code
+// in functions with a target attribute, whatever -march it was given.
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(__CUDACC__)
+#define SUTRO_LRU_VPOPCNT 1
+#include <immintrin.h>
+#else
+#define SUTRO_LRU_VPOPCNT 0
+#endif
 
 namespace sutro::metrics {
 
@@ -65,7 +80,131 @@ struct lane_table {
   return t;
 }
 inline constexpr lane_table lanes_after = make_lanes();
+
+#if SUTRO_LRU_VPOPCNT
+// Set bits in words 0 .. wi-1 of w: one masked VPOPCNTQ; the eight counts
+// (each at most 64) narrowed to bytes and summed by one PSADBW.
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) inline std::uint64_t sum_popcounts_before(
+    const std::uint64_t* w, std::uint64_t wi) noexcept {
+  const __m512i c = _mm512_popcnt_epi64(_mm512_maskz_loadu_epi64(static_cast<__mmask8>((1u << wi) - 1), w));
+  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_sad_epu8(_mm512_maskz_cvtepi64_epi8(0xff, c), _mm_setzero_si128())));
+}
+#endif
+// Marks before bit `s % 512` of the 8-word block w: all words before its
+// word, the bits below it in its word (masks by arithmetic: no branches).
+// Popcount: Pop{}(x).
+template <class Pop>
+[[nodiscard]] inline std::uint64_t block_rank_scalar(const std::uint64_t* w, std::uint32_t s) noexcept {
+  const std::uint64_t wi = (s >> 6) & 7, low = (std::uint64_t{1} << (s & 63)) - 1;
+  std::uint64_t r = 0;
+  for (std::uint64_t j = 0; j < 8; ++j) {
+    const std::uint64_t m = (std::uint64_t{0} - std::uint64_t(j < wi)) | (low & (std::uint64_t{0} - std::uint64_t(j == wi)));
+    r += Pop{}(w[j] & m);
+  }
+  return r;
+}
+struct ones_op {
+  std::uint64_t operator()(std::uint64_t x) const noexcept { return ones(x); }
+};
+struct builtin_popcount_op {  // one POPCNT where the calling function is compiled for it
+  std::uint64_t operator()(std::uint64_t x) const noexcept { return static_cast<std::uint64_t>(__builtin_popcountll(x)); }
+};
+[[nodiscard]] inline std::uint64_t block_rank_plain(const std::uint64_t* w, std::uint32_t s) noexcept {
+  const std::uint64_t wi = (s >> 6) & 7, low = (std::uint64_t{1} << (s & 63)) - 1;
+#if defined(__AVX512VPOPCNTDQ__) && SUTRO_LRU_VPOPCNT  // the build's own target has it
+  return sum_popcounts_before(w, wi) + ones(w[wi] & low);
+#else
+  return block_rank_scalar<ones_op>(w, s);
+#endif
+}
+#if SUTRO_LRU_VPOPCNT
+// The same with one masked VPOPCNTQ over the words before s's word; callable
+// only from code compiled for these extensions, on a CPU that has them.
+__attribute__((target("avx512f,avx512vpopcntdq,popcnt"))) [[nodiscard]] inline std::uint64_t block_rank_vpopcnt(
+    const std::uint64_t* w, std::uint32_t s) noexcept {
+  const std::uint64_t wi = (s >> 6) & 7, low = (std::uint64_t{1} << (s & 63)) - 1;
+  return sum_popcounts_before(w, wi) + static_cast<std::uint64_t>(__builtin_popcountll(w[wi] & low));
+}
+#endif
+
+/// A fixed-size array of a trivially copyable T starting on a cache line (a
+/// 512-bit block of the bitmap is then one line, not two). From 2 MiB on it
+/// starts on a 2 MiB boundary and Linux is asked to back it with transparent
+/// huge pages: random accesses into a table of 10^7 keys then miss the TLB far
+/// less often.
+template <class T>
+class line_array {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  line_array() noexcept = default;
+  line_array(const line_array& o) : line_array() {
+    allocate(o.n_);
+    if (n_) std::memcpy(static_cast<void*>(p_), o.p_, n_ * sizeof(T));
+  }
+  line_array(line_array&& o) noexcept { swap(o); }
+  line_array& operator=(line_array o) noexcept {
+    swap(o);
+    return *this;
+  }
+  ~line_array() { release(); }
+  void swap(line_array& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(n_, o.n_);
+    std::swap(align_, o.align_);
+  }
+  /// n copies of value (the memory is kept when n is unchanged).
+  void assign(std::size_t n, const T& value) {
+    if (n != n_) {
+      release();
+      allocate(n);
+    }
+    std::fill_n(p_, n_, value);
+  }
+  [[nodiscard]] T& operator[](std::size_t i) noexcept { return p_[i]; }
+  [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return p_[i]; }
+  [[nodiscard]] T* data() noexcept { return p_; }
+  [[nodiscard]] const T* data() const noexcept { return p_; }
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+  [[nodiscard]] T* begin() noexcept { return p_; }
+  [[nodiscard]] T* end() noexcept { return p_ + n_; }
+  [[nodiscard]] const T* begin() const noexcept { return p_; }
+  [[nodiscard]] const T* end() const noexcept { return p_ + n_; }
+  /// Bytes allocated.
+  [[nodiscard]] std::size_t bytes() const noexcept { return n_ ? round_up(n_ * sizeof(T), align_) : 0; }
+
+ private:
+  static constexpr std::size_t huge = std::size_t{1} << 21;
+  static constexpr std::size_t round_up(std::size_t x, std::size_t a) noexcept { return (x + a - 1) / a * a; }
+  void allocate(std::size_t n) {
+    if (n == 0) return;
+    if (n > std::size_t(-1) / 2 / sizeof(T)) throw std::bad_alloc();
+    const std::size_t want = n * sizeof(T);
+    const std::size_t align = want >= huge ? huge : 64;
+    const std::size_t bytes = round_up(want, align);
+    p_ = static_cast<T*>(::operator new(bytes, std::align_val_t{align}));
+    n_ = n;
+    align_ = align;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (align == huge) (void)::madvise(static_cast<void*>(p_), bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
+#endif
+  }
+  void release() noexcept {
+    if (p_) ::operator delete(static_cast<void*>(p_), std::align_val_t{align_});
+    p_ = nullptr;
+    n_ = 0;
+  }
+  T* p_ = nullptr;
+  std::size_t n_ = 0, align_ = 64;
+};
 }  // namespace detail
+
+/// How take() counts inside a block: plain C++ (any target), POPCNT or AVX-512
+/// VPOPCNTDQ; the last two for callers compiled for them (a function with
+/// __attribute__((target("popcnt"))) or target("avx512f,avx512vpopcntdq,popcnt"),
+/// with flatten so that take() inlines there) on a CPU that has them: the
+/// batched paths choose at run time (memory::reuse_distance).
+enum class popcount_kernel { plain, popcnt, vpopcnt };
 
 class lru_stack {
  public:
@@ -93,6 +232,7 @@ class lru_stack {
   [[nodiscard]] std::uint64_t depth(slot_type s) const noexcept { return live_ - rank(s); }
 
   /// Removes the live mark at `s` and returns the depth it had.
+  template <popcount_kernel K = popcount_kernel::plain>
   std::uint64_t take(slot_type s) noexcept {
     const std::size_t b = s / block_bits;
     const std::uint32_t delta = 0u - std::uint32_t(b < next_ / block_bits);  // the block being filled is not in the tree
@@ -103,7 +243,13 @@ class lru_stack {
       r += nd.c[i % 16];
       add_after(nd, i % 16, delta);
     }
-    r += block_rank(s);
+    const std::uint64_t* w = &bits_[(s >> 6) & ~std::size_t{7}];
+#if SUTRO_LRU_VPOPCNT
+    if constexpr (K == popcount_kernel::vpopcnt) r += detail::block_rank_vpopcnt(w, s);
+    else
+#endif
+    if constexpr (K == popcount_kernel::popcnt) r += detail::block_rank_scalar<detail::builtin_popcount_op>(w, s);
+    else r += detail::block_rank_plain(w, s);
     bits_[s >> 6] &= ~(std::uint64_t{1} << (s & 63));
     return live_-- - r;
   }
@@ -170,7 +316,7 @@ class lru_stack {
 
   /// Bytes of bookkeeping held.
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return tree_.capacity() * sizeof(node) + bits_.capacity() * sizeof(std::uint64_t);
+    return tree_.bytes() + bits_.bytes();
   }
 
  private:
@@ -179,17 +325,14 @@ class lru_stack {
   };
   static void add_after(node& nd, std::size_t k, std::uint32_t delta) noexcept {  // delta modulo 2^32
     const std::uint32_t* after = detail::lanes_after.m[k];
-#if defined(__GNUC__)  // native vector adds with masks from a table (GCC compares vectors wider than the
-                       // machine's lane by lane)
-    using v4 = std::uint32_t __attribute__((vector_size(16)));
-    const v4 d = {delta, delta, delta, delta};
-    for (std::size_t h = 0; h < 16; h += 4) {
-      v4 x, m;
-      std::memcpy(&x, nd.c + h, sizeof x);
-      std::memcpy(&m, after + h, sizeof m);
-      x += m & d;
-      std::memcpy(nd.c + h, &x, sizeof x);
-    }
+#if defined(__GNUC__)  // one 16-lane add, lowered to the widest vectors the target has
+                       // (masks from a table: GCC compares wide vectors lane by lane)
+    using v16 = std::uint32_t __attribute__((vector_size(64)));
+    v16 x, m;
+    std::memcpy(&x, nd.c, sizeof x);
+    std::memcpy(&m, after, sizeof m);
+    x += m & delta;
+    std::memcpy(nd.c, &x, sizeof x);
 #else
     for (std::size_t j = 0; j < 16; ++j) nd.c[j] += after[j] & delta;
 #endif
@@ -204,19 +347,7 @@ class lru_stack {
     std::uint64_t r = 0;
     std::size_t i = s / block_bits;
     for (std::size_t l = 0; l < levels_; ++l, i /= 16) r += tree_[level_at_[l] + i / 16].c[i % 16];
-    return r + block_rank(s);
-  }
-  // Marks in s's block before s: all words before s's word, the bits below s
-  // in its word (masks by arithmetic: no branches).
-  [[nodiscard]] std::uint64_t block_rank(slot_type s) const noexcept {
-    const std::uint64_t* w = &bits_[(s >> 6) & ~std::size_t{7}];
-    const std::uint64_t wi = (s >> 6) & 7, low = (std::uint64_t{1} << (s & 63)) - 1;
-    std::uint64_t r = 0;
-    for (std::uint64_t j = 0; j < 8; ++j) {
-      const std::uint64_t m = (std::uint64_t{0} - std::uint64_t(j < wi)) | (low & (std::uint64_t{0} - std::uint64_t(j == wi)));
-      r += detail::ones(w[j] & m);
-    }
-    return r;
+    return r + detail::block_rank_plain(&bits_[(s >> 6) & ~std::size_t{7}], s);
   }
   [[nodiscard]] std::uint32_t block_count(std::size_t b) const noexcept {
     std::uint32_t r = 0;
@@ -255,8 +386,8 @@ class lru_stack {
     }
   }
 
-  std::vector<std::uint64_t> bits_;  // 1 at the slot of each live mark
-  std::vector<node> tree_;           // levels_ levels, level l from tree_[level_at_[l]]
+  detail::line_array<std::uint64_t> bits_;  // 1 at the slot of each live mark
+  detail::line_array<node> tree_;             // levels_ levels, level l from tree_[level_at_[l]]
   std::size_t level_at_[8] = {};     // 16^7 blocks of 512 slots exceed any window
   std::size_t levels_ = 0;
   std::size_t min_window_ = 0, window_ = 0, next_ = 0;
