@@ -143,10 +143,12 @@ def _wrap(rec: Recorder, x: Any, memo: Optional[dict]):
         return x
     if isinstance(x, (list, tuple, np.ndarray)):
         if memo is not None and id(x) in memo:
-            return memo[id(x)]
+            return memo[id(x)][1]
         out = [_wrap(rec, e, memo) for e in (x.tolist() if isinstance(x, np.ndarray) else x)]
         if memo is not None:
-            memo[id(x)] = out
+            # The memo holds x too: an id is unique only while its object lives,
+            # and the rows of an array's tolist() are temporaries.
+            memo[id(x)] = (x, out)
         return out
     if isinstance(x, numbers.Number):
         return rec.input(x)

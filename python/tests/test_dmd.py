@@ -67,3 +67,20 @@ def test_errors():
         price_events(1, [0], [2])
     with pytest.raises(ValueError, match="operand v5"):
         price_events(1, [5], [1])
+
+
+def test_array_arguments_are_their_own_values():
+    # Two 2-D arrays: the rows of each one's tolist() are temporaries, so a
+    # memo keyed by id() alone could take one array's rows for the other's.
+    def matmul(A, B):
+        n = len(A)
+        return [[sum(A[i][k] * B[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
+
+    a, b = np.arange(16.0).reshape(4, 4), np.ones((4, 4))
+    lists = bytedmd(matmul, a.tolist(), b.tolist())
+    arrays = bytedmd(matmul, a, b)
+    assert arrays["cost"] == lists["cost"]
+    assert arrays["depths"].tolist() == lists["depths"].tolist()
+    assert arrays["inputs"] == 32
+    # The same array passed twice is still one set of values.
+    assert bytedmd(matmul, a, a)["inputs"] == 16
