@@ -92,12 +92,12 @@ void train_bench(benchmark::State& st, Rule rule) {
 
 } // namespace
 
-BENCHMARK_CAPTURE(step_bench, sgd, optim::sgd(0.1, 0.01))->Name("nn_step/sgd");
-BENCHMARK_CAPTURE(step_bench, egd, optim::egd(0.1, 0.01))->Name("nn_step/egd");
-BENCHMARK_CAPTURE(step_bench, muon, optim::muon(0.02, 0.95, 0.01))->Name("nn_step/muon");
+BENCHMARK_CAPTURE(step_bench, sgd, optim::sgd({.lr = 0.1, .weight_decay = 0.01}))->Name("nn_step/sgd");
+BENCHMARK_CAPTURE(step_bench, egd, optim::egd({.lr = 0.1, .weight_decay = 0.01}))->Name("nn_step/egd");
+BENCHMARK_CAPTURE(step_bench, muon, optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}))->Name("nn_step/muon");
 BENCHMARK(polar_bench)->Name("polar_factor_200x20");
 BENCHMARK(ns_bench)->Name("newton_schulz_200x20");
-BENCHMARK_CAPTURE(train_bench, sgd, optim::sgd(0.1, 0.01))->Name("train_to_95/sgd")->Unit(benchmark::kMillisecond)->Iterations(10);
-BENCHMARK_CAPTURE(train_bench, egd, optim::egd(0.1, 0.01))->Name("train_to_95/egd")->Unit(benchmark::kMillisecond)->Iterations(10);
+BENCHMARK_CAPTURE(train_bench, sgd, optim::sgd({.lr = 0.1, .weight_decay = 0.01}))->Name("train_to_95/sgd")->Unit(benchmark::kMillisecond)->Iterations(10);
+BENCHMARK_CAPTURE(train_bench, egd, optim::egd({.lr = 0.1, .weight_decay = 0.01}))->Name("train_to_95/egd")->Unit(benchmark::kMillisecond)->Iterations(10);
 
 BENCHMARK_MAIN();

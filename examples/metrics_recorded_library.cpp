@@ -53,7 +53,7 @@ int main() {
     sutro::nn::recorded_mlp<float> net({.inputs = n, .hidden = {200}}, 1, t);
     net.reserve(batch);
     const float loss = net.loss_and_gradient(x, y, batch, sutro::nn::loss::hinge);
-    const auto rule = sutro::optim::sgd(0.1, 0.01);
+    const auto rule = sutro::optim::sgd({.lr = 0.1, .weight_decay = 0.01});
     auto traced_state = net.init_state(rule);
     net.step(rule, traced_state);  // optim::sgd's own loops, recorded
     print("mlp 20-200-1 step, batch 32 (scalar kernels)", t, 4);

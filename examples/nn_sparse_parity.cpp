@@ -14,10 +14,10 @@ int main() {
   const nn::train_options opts{.epochs = 100, .batch = 32, .seed = 1, .loss_kind = nn::loss::hinge};
 
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, /*init seed*/ 1);
-  const auto sgd = nn::train(net, optim::sgd(0.1, 0.01), train.view(), test.view(), opts);
+  const auto sgd = nn::train(net, optim::sgd({.lr = 0.1, .weight_decay = 0.01}), train.view(), test.view(), opts);
 
   net.reinitialize(1);
-  const auto egd = nn::train(net, optim::egd(0.1, 0.01), train.view(), test.view(), opts);
+  const auto egd = nn::train(net, optim::egd({.lr = 0.1, .weight_decay = 0.01}), train.view(), test.view(), opts);
 
   for (auto [name, r] : {std::pair{"SGD", sgd}, std::pair{"EGD", egd}})
     std::printf("%s: %s after %zu epochs (90%% at %zu), test accuracy %.3f, %.2f ms\n", name,

@@ -73,35 +73,35 @@ int main(int argc, char** argv) {
 
   setup parity;
   header("Sparse parity (20, 3), 1000/200, hidden 200, ReLU, hinge, lr 0.1, wd 0.01, batch 32, He init");
-  table_rows("SGD", parity, optim::sgd(0.1, 0.01), seeds);
-  table_rows("EGD", parity, optim::egd(0.1, 0.01), seeds);
+  table_rows("SGD", parity, optim::sgd({.lr = 0.1, .weight_decay = 0.01}), seeds);
+  table_rows("EGD", parity, optim::egd({.lr = 0.1, .weight_decay = 0.01}), seeds);
   if (full) {
-    table_rows("Nesterov lr 0.05, momentum 0.9", parity, optim::nesterov(0.05, 0.9, 0.01), seeds);
-    table_rows("sign-SGD lr 0.01", parity, optim::sign_sgd(0.01, 0.01), seeds);
-    table_rows("Muon lr 0.02, momentum 0.95", parity, optim::muon(0.02, 0.95, 0.01), seeds);
-    table_rows("Adam lr 0.001", parity, optim::adam(0.001), seeds);
-    table_rows("Adam lr 0.01", parity, optim::adam(0.01), seeds);
+    table_rows("Nesterov lr 0.05, momentum 0.9", parity, optim::nesterov({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), seeds);
+    table_rows("sign-SGD lr 0.01", parity, optim::sign_sgd({.lr = 0.01, .weight_decay = 0.01}), seeds);
+    table_rows("Muon lr 0.02, momentum 0.95", parity, optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), seeds);
+    table_rows("Adam lr 0.001", parity, optim::adam({.lr = 0.001}), seeds);
+    table_rows("Adam lr 0.01", parity, optim::adam({.lr = 0.01}), seeds);
   }
 
   setup sum;
   sum.sum = true;
   header("Sparse sum (20, 3), MSE, same network, lr 0.1, wd 0.01 (accuracy: rounded prediction)");
-  table_rows("SGD", sum, optim::sgd(0.1, 0.01), seeds);
-  table_rows("EGD", sum, optim::egd(0.1, 0.01), seeds);
+  table_rows("SGD", sum, optim::sgd({.lr = 0.1, .weight_decay = 0.01}), seeds);
+  table_rows("EGD", sum, optim::egd({.lr = 0.1, .weight_decay = 0.01}), seeds);
 
   setup wide;
   wide.n = 50;
   wide.epochs = 60;
   header("Sparse parity (50, 3), test 200, hidden 200, hinge, batch 32, wd 0.01, at most 60 epochs");
   wide.train_rows = 2000;
-  table_rows("Nesterov lr 0.05, momentum 0.9, 2000 train", wide, optim::nesterov(0.05, 0.9, 0.01), seeds);
+  table_rows("Nesterov lr 0.05, momentum 0.9, 2000 train", wide, optim::nesterov({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), seeds);
   if (full) {
-    table_rows("SGD lr 0.2, 2000 train", wide, optim::sgd(0.2, 0.01), seeds);
-    table_rows("SGD lr 0.1, 2000 train", wide, optim::sgd(0.1, 0.01), seeds);
-    table_rows("EGD lr 0.1, 2000 train", wide, optim::egd(0.1, 0.01), seeds);
+    table_rows("SGD lr 0.2, 2000 train", wide, optim::sgd({.lr = 0.2, .weight_decay = 0.01}), seeds);
+    table_rows("SGD lr 0.1, 2000 train", wide, optim::sgd({.lr = 0.1, .weight_decay = 0.01}), seeds);
+    table_rows("EGD lr 0.1, 2000 train", wide, optim::egd({.lr = 0.1, .weight_decay = 0.01}), seeds);
     wide.train_rows = 1000;
-    table_rows("SGD lr 0.1, 1000 train", wide, optim::sgd(0.1, 0.01), seeds);
-    table_rows("EGD lr 0.1, 1000 train", wide, optim::egd(0.1, 0.01), seeds);
+    table_rows("SGD lr 0.1, 1000 train", wide, optim::sgd({.lr = 0.1, .weight_decay = 0.01}), seeds);
+    table_rows("EGD lr 0.1, 1000 train", wide, optim::egd({.lr = 0.1, .weight_decay = 0.01}), seeds);
   }
   return 0;
 }

@@ -86,10 +86,10 @@ int main(int argc, char** argv) {
     // optimizer's own update included; a declared sample of every 8th epoch keeps it to seconds
     // (scaled, and labelled as such in the footer and the JSON's "sample_scale").
     const lab::mlp_method_options o{.trace_every_epochs = 8};
-    lab::append(all, lab::run(c, {lab::mlp_method("sgd_mlp", sutro::optim::sgd(0.1, 0.01), o),
-                                  lab::mlp_method("adam_mlp", sutro::optim::adam(0.01, 0.9, 0.999, 1e-8, 0.01), o),
-                                  lab::mlp_method("egd_mlp", sutro::optim::egd(0.1, 0.01), o),
-                                  lab::mlp_method("muon_mlp", sutro::optim::muon(0.02, 0.95, 0.01), o)}));
+    lab::append(all, lab::run(c, {lab::mlp_method("sgd_mlp", sutro::optim::sgd({.lr = 0.1, .weight_decay = 0.01}), o),
+                                  lab::mlp_method("adam_mlp", sutro::optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01}), o),
+                                  lab::mlp_method("egd_mlp", sutro::optim::egd({.lr = 0.1, .weight_decay = 0.01}), o),
+                                  lab::mlp_method("muon_mlp", sutro::optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), o)}));
   }
   if (json) {
     std::cout << lab::to_json(all);

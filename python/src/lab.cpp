@@ -27,23 +27,25 @@ decltype(auto) with_optimizer(const std::string& name, nb::dict kwargs, F&& f) {
   options o(std::move(kwargs), who.c_str());
   const double lr = o.get<double>("lr", name == "adam" || name == "adamw" ? 0.01 : name == "muon" ? 0.02 : 0.1);
   const double wd = o.get<double>("wd", name == "adamw" ? 0.01 : 0.0);
-  if (name == "sgd") return o.finish(), f(optim::sgd(lr, wd));
-  if (name == "sign_sgd") return o.finish(), f(optim::sign_sgd(lr, wd));
-  if (name == "egd") return o.finish(), f(optim::egd(lr, wd));
+  if (name == "sgd") return o.finish(), f(optim::sgd({.lr = lr, .weight_decay = wd}));
+  if (name == "sign_sgd") return o.finish(), f(optim::sign_sgd({.lr = lr, .weight_decay = wd}));
+  if (name == "egd") return o.finish(), f(optim::egd({.lr = lr, .weight_decay = wd}));
   if (name == "momentum" || name == "nesterov") {
     const double beta = o.get<double>("beta", 0.9);
     o.finish();
-    return name == "momentum" ? f(optim::momentum(lr, beta, wd)) : f(optim::nesterov(lr, beta, wd));
+    return name == "momentum" ? f(optim::momentum({.lr = lr, .beta = beta, .weight_decay = wd}))
+                           : f(optim::nesterov({.lr = lr, .beta = beta, .weight_decay = wd}));
   }
   if (name == "muon") {
     const double beta = o.get<double>("beta", 0.95);
     o.finish();
-    return f(optim::muon(lr, beta, wd));
+    return f(optim::muon({.lr = lr, .beta = beta, .weight_decay = wd}));
   }
   if (name == "adam" || name == "adamw") {
     const double b1 = o.get<double>("b1", 0.9), b2 = o.get<double>("b2", 0.999), eps = o.get<double>("eps", 1e-8);
     o.finish();
-    return name == "adam" ? f(optim::adam(lr, b1, b2, eps, wd)) : f(optim::adamw(lr, wd, b1, b2, eps));
+    return name == "adam" ? f(optim::adam({.lr = lr, .beta1 = b1, .beta2 = b2, .eps = eps, .weight_decay = wd}))
+                          : f(optim::adamw({.lr = lr, .beta1 = b1, .beta2 = b2, .eps = eps, .weight_decay = wd}));
   }
   throw std::invalid_argument("sutro::optim: unknown optimizer '" + name + "' (" + optimizer_names + ")");
 }

@@ -128,7 +128,7 @@ TEST_CASE("lab: an MLP trained with sutro::nn answers through predict", "[lab][n
   lab::mlp_method_options o;
   o.hidden = {32};
   o.epochs = 3;
-  auto rep = lab::run(c, {lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), o)});
+  auto rep = lab::run(c, {lab::mlp_method("sgd_mlp", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), o)});
   REQUIRE(rep.runs.size() == 1);
   CHECK_FALSE(rep.runs[0].secret_found);
   CHECK(rep.runs[0].test_accuracy >= 0.0);
@@ -137,5 +137,5 @@ TEST_CASE("lab: an MLP trained with sutro::nn answers through predict", "[lab][n
   auto d = lab::challenge();
   d.task.enc = tasks::encoding::zero_one;
   d.repeats = 1;
-  CHECK_THROWS_AS(lab::run(d, {lab::mlp_method("sgd_mlp", optim::sgd(0.1, 0.01), o)}), std::invalid_argument);
+  CHECK_THROWS_AS(lab::run(d, {lab::mlp_method("sgd_mlp", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), o)}), std::invalid_argument);
 }

@@ -86,7 +86,7 @@ TEST_CASE("traced mlp: loss, gradients and SGD step bit-identical to the untrace
             const float l = net.loss_and_gradient(d.x, d.y, batch, kind);
             CHECK(same_value(l, l_ref));
             CHECK(same_bits(net.grads(), ref.flat_grads(), ref.parameter_count()));
-            const auto rule = sutro::optim::sgd(0.1, 0.01);
+            const auto rule = sutro::optim::sgd({.lr = 0.1, .weight_decay = 0.01});
             auto state = rule.init(ref.params());
             rule.update_and_apply(ref.grads(), state, ref.params());
             auto traced_state = net.init_state(rule);
@@ -129,7 +129,7 @@ TEST_CASE("traced mlp: SGD step hand count and release", "[nn][traced]") {
   mem::trace t;
   nn::recorded_mlp<float> net({.inputs = 4, .hidden = {5}}, 2, t);
   const std::size_t n = net.parameter_count();
-  const auto rule = sutro::optim::sgd(0.1, 0.0);
+  const auto rule = sutro::optim::sgd({.lr = 0.1, .weight_decay = 0.0});
   auto state = net.init_state(rule);
   net.step(rule, state);  // one fused pass: read u and W, write both
   CHECK(t.reads() == 2 * n);

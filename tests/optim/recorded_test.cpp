@@ -62,14 +62,14 @@ void check_training(const std::string& name, const Rule& rule, std::size_t every
 
 TEST_CASE("recorded training equals the raw one for every optimizer", "[optim][recorded]") {
   for (std::size_t every : {1u, 2u}) {
-    check_training("sgd", optim::sgd(0.1, 0.01), every);
-    check_training("momentum", optim::momentum(0.05, 0.9, 0.01), every);
-    check_training("nesterov", optim::nesterov(0.05, 0.9, 0.01), every);
-    check_training("adam", optim::adam(0.01, 0.9, 0.999, 1e-8, 0.01), every);
-    check_training("adamw", optim::adamw(0.01, 0.01), every);
-    check_training("sign_sgd", optim::sign_sgd(0.01, 0.01), every);
-    check_training("egd", optim::egd(0.1, 0.01), every);
-    check_training("muon", optim::muon(0.02, 0.95, 0.01), every);
+    check_training("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), every);
+    check_training("momentum", optim::momentum({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), every);
+    check_training("nesterov", optim::nesterov({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), every);
+    check_training("adam", optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01}), every);
+    check_training("adamw", optim::adamw({.lr = 0.01, .weight_decay = 0.01}), every);
+    check_training("sign_sgd", optim::sign_sgd({.lr = 0.01, .weight_decay = 0.01}), every);
+    check_training("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}), every);
+    check_training("muon", optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), every);
     check_training("clip + schedule", optim::chain(optim::clip_by_global_norm{1.0}, optim::clip{0.5},
                                                    optim::scale_by_schedule(optim::linear_warmup(4)),
                                                    optim::scale{-0.1}),
@@ -98,33 +98,33 @@ std::pair<std::uint64_t, std::uint64_t> step_counts(const Rule& rule, std::uint6
 TEST_CASE("a recorded step holds the rule's own loops", "[optim][recorded]") {
   std::uint64_t P = 0;
   // sgd: one fused pass reading u and W, writing both.
-  auto [r, w] = step_counts(optim::sgd(0.1, 0.01), P);
+  auto [r, w] = step_counts(optim::sgd({.lr = 0.1, .weight_decay = 0.01}), P);
   CHECK(P == 20 * 200 + 200 + 200 + 1);
   CHECK(r == 2 * P);
   CHECK(w == 2 * P);
   // momentum: decay pass (read W, u; write u), momentum (read m, u; write m, u), fused scale + apply.
-  std::tie(r, w) = step_counts(optim::momentum(0.1, 0.9, 0.01), P);
+  std::tie(r, w) = step_counts(optim::momentum({.lr = 0.1, .beta = 0.9, .weight_decay = 0.01}), P);
   CHECK(r == 6 * P);
   CHECK(w == 5 * P);
-  std::tie(r, w) = step_counts(optim::nesterov(0.1, 0.9, 0.0), P);  // wd 0: no decay pass
+  std::tie(r, w) = step_counts(optim::nesterov({.lr = 0.1, .beta = 0.9, .weight_decay = 0.0}), P);  // wd 0: no decay pass
   CHECK(r == 4 * P);
   CHECK(w == 4 * P);
   // adam (wd 0): moments (read m, v, u; write m, v, u), fused scale + apply.
-  std::tie(r, w) = step_counts(optim::adam(0.01), P);
+  std::tie(r, w) = step_counts(optim::adam({.lr = 0.01}), P);
   CHECK(r == 5 * P);
   CHECK(w == 5 * P);
   // sign_sgd: sign, decay and scale are all pointwise: one fused pass.
-  std::tie(r, w) = step_counts(optim::sign_sgd(0.01, 0.01), P);
+  std::tie(r, w) = step_counts(optim::sign_sgd({.lr = 0.01, .weight_decay = 0.01}), P);
   CHECK(r == 2 * P);
   CHECK(w == 2 * P);
   // egd: beyond the fused pass, W1's polar factor (20 x 200 in_out: k = 20,
   // l = 200) reads at least its 200 x 20 gradient twice and the Gram matrix's
   // k (k + 1) / 2 dot products of two 200-rows; the bias vectors are read
   // twice, the scalar once.
-  std::tie(r, w) = step_counts(optim::egd(0.1, 0.01), P);
+  std::tie(r, w) = step_counts(optim::egd({.lr = 0.1, .weight_decay = 0.01}), P);
   const std::uint64_t gram = 20 * 21 / 2 * 2 * 200;
   CHECK(r >= 2 * P + 2 * 4000 + gram + 2 * (200 + 200) + 1);
   // muon: 5 Newton-Schulz steps, each with the 20 x 20 Gram matrix of X (20 x 200).
-  std::tie(r, w) = step_counts(optim::muon(0.02, 0.95, 0.01), P);
+  std::tie(r, w) = step_counts(optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), P);
   CHECK(r >= 2 * P + 2 * P + 5 * gram);
 }

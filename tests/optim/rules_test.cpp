@@ -29,7 +29,7 @@ struct toy {
 TEST_CASE("sgd with weight decay: W -= lr (g + wd W)", "[optim]") {
   toy t;
   const auto p0 = t.p, g0 = t.g;
-  auto opt = optim::sgd(0.1, 0.01);
+  auto opt = optim::sgd({.lr = 0.1, .weight_decay = 0.01});
   auto s = opt.init(optim::tensors<double>(t.P));
   t.step(opt, s);
   for (std::size_t i = 0; i < t.p.size(); ++i) CHECK(t.p[i] == Approx(p0[i] - 0.1 * (g0[i] + 0.01 * p0[i])));
@@ -39,7 +39,7 @@ TEST_CASE("momentum and Nesterov over two steps", "[optim]") {
   for (bool nest : {false, true}) {
     toy t;
     const double x0 = t.p[0];
-    auto opt = nest ? optim::nesterov(0.1, 0.9) : optim::momentum(0.1, 0.9);
+    auto opt = nest ? optim::nesterov({.lr = 0.1, .beta = 0.9}) : optim::momentum({.lr = 0.1, .beta = 0.9});
     auto s = opt.init(optim::tensors<double>(t.P));
     t.set_grad({1, 1, 1, 1, 1, 1, 1});
     t.step(opt, s);  // m = 1; step 1 (heavy ball) or 1 + 0.9 (Nesterov)
@@ -53,12 +53,12 @@ TEST_CASE("momentum and Nesterov over two steps", "[optim]") {
 TEST_CASE("adam and adamw first steps", "[optim]") {
   toy t;
   const auto p0 = t.p, g00 = t.g;
-  auto opt = optim::adam(0.01);
+  auto opt = optim::adam({.lr = 0.01});
   auto s = opt.init(optim::tensors<double>(t.P));
   t.step(opt, s);  // bias-corrected first step = lr * g / (|g| + eps) = lr * sign(g)
   for (std::size_t i = 0; i < t.p.size(); ++i) CHECK(t.p[i] == Approx(p0[i] - 0.01 * (g00[i] > 0 ? 1 : -1)).epsilon(1e-6));
   toy w;
-  auto optw = optim::adamw(0.01, 0.1);
+  auto optw = optim::adamw({.lr = 0.01, .weight_decay = 0.1});
   auto sw = optw.init(optim::tensors<double>(w.P));
   const auto g0 = w.g;
   w.step(optw, sw);
@@ -69,7 +69,7 @@ TEST_CASE("adam and adamw first steps", "[optim]") {
 TEST_CASE("sign-SGD, clipping, schedules", "[optim]") {
   toy t;
   const auto p0 = t.p, g0 = t.g;
-  auto opt = optim::sign_sgd(0.5);
+  auto opt = optim::sign_sgd({.lr = 0.5});
   auto s = opt.init(optim::tensors<double>(t.P));
   t.step(opt, s);
   for (std::size_t i = 0; i < t.p.size(); ++i) CHECK(t.p[i] == Approx(p0[i] - 0.5 * (g0[i] > 0 ? 1 : -1)));
@@ -107,7 +107,7 @@ TEST_CASE("sign-SGD, clipping, schedules", "[optim]") {
 TEST_CASE("EGD: polar factor on matrices, g / ||g|| on vectors, sign on scalars", "[optim][egd]") {
   toy t;
   const auto p0 = t.p;
-  auto opt = optim::egd(0.1, 0.01);
+  auto opt = optim::egd({.lr = 0.1, .weight_decay = 0.01});
   auto s = opt.init(optim::tensors<double>(t.P));
   // The matrix [[0.1, -0.2], [0.3, 0.4]]: U V^T = G (G^T G)^-1/2, checked by orthogonality below.
   t.step(opt, s);
@@ -133,7 +133,7 @@ TEST_CASE("Muon: momentum, Newton-Schulz, scale by sqrt(max(1, fan_out / fan_in)
   for (std::size_t i = 0; i < g.size(); ++i) g[i] = std::sin(static_cast<double>(i) + 1.0);
   std::vector<nn::tensor_ref<double>> P{{p.data(), 8, 2}}, G{{g.data(), 8, 2}};  // out_in: fan_out 8
   const auto g0 = g;
-  auto opt = optim::muon(1.0, 0.95);
+  auto opt = optim::muon({.lr = 1.0, .beta = 0.95});
   auto s = opt.init(optim::tensors<double>(P));
   optim::step(opt, s, optim::tensors<double>(G), optim::tensors<double>(P));
   // First step: Nesterov momentum gives (1 + 0.95) g; NS is scale invariant.
@@ -154,7 +154,7 @@ TEST_CASE("Muon: momentum, Newton-Schulz, scale by sqrt(max(1, fan_out / fan_in)
 TEST_CASE("shape mismatches throw with the shapes named", "[optim]") {
   toy t;
   std::vector<nn::tensor_ref<double>> wrong{{t.g.data(), 4, 1}, {t.g.data() + 4, 2, 1}, {t.g.data() + 6, 1, 1}};
-  auto opt = optim::sgd(0.1);
+  auto opt = optim::sgd({.lr = 0.1});
   auto s = opt.init(optim::tensors<double>(t.P));
   try {
     optim::step(opt, s, optim::tensors<double>(wrong), optim::tensors<double>(t.P));
@@ -180,7 +180,7 @@ struct halve {
 
 TEST_CASE("a user-defined rule composes with the built-in ones", "[optim]") {
   STATIC_REQUIRE(optim::gradient_transformation<halve, double>);
-  STATIC_REQUIRE(optim::gradient_transformation<decltype(optim::egd(0.1)), float>);
+  STATIC_REQUIRE(optim::gradient_transformation<decltype(optim::egd({.lr = 0.1})), float>);
   toy t;
   const auto p0 = t.p, g0 = t.g;
   auto opt = optim::chain(halve{}, optim::scale{-1.0});

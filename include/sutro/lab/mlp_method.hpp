@@ -3,8 +3,8 @@
 // rows with any sutro::optim rule, early-stopping on a validation split carved
 // from the training set (never the test set), and answers through `predict`.
 //
-//   auto sgd = sutro::lab::mlp_method("sgd_mlp", sutro::optim::sgd(0.1, 0.01));
-//   auto egd = sutro::lab::mlp_method("egd_mlp", sutro::optim::egd(0.1, 0.01));
+//   auto sgd = sutro::lab::mlp_method("sgd_mlp", sutro::optim::sgd({.lr = 0.1, .weight_decay = 0.01}));
+//   auto egd = sutro::lab::mlp_method("egd_mlp", sutro::optim::egd({.lr = 0.1, .weight_decay = 0.01}));
 //   auto rep = sutro::lab::run(sutro::lab::challenge(), {sgd, egd});
 //   // traced runs: the whole training recorded; {.trace_every_epochs = 4} records a declared sample
 

@@ -8,8 +8,8 @@
 //
 //   sutro::memory::trace t;
 //   sutro::memory::recording_access rec{&t};
-//   sutro::optim::sgd(0.1).update(net.grads(), state, net.params(), rec);  // recorded
-//   sutro::optim::sgd(0.1).update(net.grads(), state, net.params());       // raw
+//   sutro::optim::sgd({.lr = 0.1}).update(net.grads(), state, net.params(), rec);  // recorded
+//   sutro::optim::sgd({.lr = 0.1}).update(net.grads(), state, net.params());       // raw
 
 #include <algorithm>
 #include <cstddef>

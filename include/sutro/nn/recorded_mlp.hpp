@@ -9,7 +9,7 @@
 //   sutro::memory::trace t;                                  // element granularity: one key per float
 //   sutro::nn::recorded_mlp<float> net({.inputs = 20, .hidden = {200}}, /*seed*/ 1, t);
 //   float l = net.loss_and_gradient(x, y, 32, sutro::nn::loss::hinge);
-//   auto rule = sutro::optim::sgd(0.1, 0.01);
+//   auto rule = sutro::optim::sgd({.lr = 0.1, .weight_decay = 0.01});
 //   auto state = net.init_state(rule);
 //   net.step(rule, state);                                   // the rule's own loops, recorded
 //   auto plain = std::move(net).release();                   // std::unique_ptr<mlp<float>>

@@ -2,9 +2,10 @@
 // EGD, egalitarian gradient descent (Pasand and Dohmatob, arXiv 2510.04930),
 // the group's variant: a matrix gradient G = U S V^T becomes U V^T (exact
 // polar factor, pseudo-inverse where G is rank deficient), a bias vector
-// g / ||g||, a scalar bias sign(g). No momentum.
+// g / ||g||, a scalar bias sign(g). No momentum. NaN or inf in a gradient
+// gives NaN directions, so that training reports the divergence.
 //
-//   auto opt = sutro::optim::egd(0.1, 0.01);   // W -= 0.1 (G~ + 0.01 W)
+//   auto opt = sutro::optim::egd({.lr = 0.1, .weight_decay = 0.01});   // W -= 0.1 (G~ + 0.01 W)
 //   auto raw = sutro::optim::scale_by_egd{};   // the direction alone, for chains
 
 #include <cmath>
@@ -49,7 +50,7 @@ struct scale_by_egd {
         }
         case param_kind::scalar: {
           const T x = v[0];
-          v[0] = static_cast<T>((x > T(0)) - (x < T(0)));
+          v[0] = std::isnan(x) ? x : static_cast<T>((x > T(0)) - (x < T(0)));  // NaN stays NaN
           break;
         }
       }

@@ -6,7 +6,7 @@
 // sqrt(max(1, rows / cols)) for PyTorch-layout (out x in) views. Vectors and
 // scalars (biases) get the momentum direction unchanged.
 //
-//   auto opt = sutro::optim::muon(0.02, 0.95);   // lr, momentum (Nesterov)
+//   auto opt = sutro::optim::muon({.lr = 0.02, .beta = 0.95});   // momentum: Nesterov
 //   sutro::optim::newton_schulz(g.ref(), ws);      // the orthogonalization alone
 
 #include <algorithm>

@@ -351,7 +351,7 @@ inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w
 }
 
 /// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the
-/// default. m: the access policy (nn/ops.hpp), raw unless given.
+/// default. A G holding NaN or inf becomes all NaN (rank 0). m: the access policy (nn/ops.hpp), raw unless given.
 template <class T, class Mode = memory::raw_access>
 std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0, const Mode& mode = Mode{}) {
   const std::size_t m = g.rows, n = g.cols, k = std::min(m, n);
@@ -379,8 +379,16 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
   double* w = ws.w.data();
   const auto ah = mode(a);
   const auto wh = mode(w);
-  double amax = 0.0;
-  for (std::size_t i = 0; i < k; ++i) amax = std::max(amax, double(ah[i * k + i]));
+  double amax = 0.0, trace = 0.0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double d = ah[i * k + i];
+    amax = std::max(amax, d);
+    trace += d;
+  }
+  if (!std::isfinite(trace)) {  // NaN or inf in G: NaN out, so that training sees the divergence
+    for (std::size_t i = 0; i < m * n; ++i) gd[i] = std::numeric_limits<T>::quiet_NaN();
+    return 0;
+  }
   if (amax == 0.0) {  // G == 0: U V^T = 0
     nn::ops::fill_zero(mode, g.data, m * n);
     return 0;

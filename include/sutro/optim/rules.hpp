@@ -4,7 +4,7 @@
 // scale_by_sign.
 //
 //   using namespace sutro::optim;
-//   auto adamw = chain(scale_by_adam(), add_decayed_weights(0.01), scale(-1e-3));
+//   auto adamw = chain(scale_by_adam{.beta2 = 0.99}, add_decayed_weights{0.01}, scale{-1e-3});
 //   auto warm = chain(accumulate_momentum{0.9}, scale_by_schedule(linear_warmup(100)), scale(-0.1));
 
 #include <algorithm>
@@ -155,17 +155,24 @@ inline auto cosine_decay(std::size_t steps, double floor = 0.0) {
 /// Momentum accumulation: m = beta m + u; u = m, or u + beta m with
 /// Nesterov (optax's `trace`; the name says what it keeps, and leaves
 /// "trace" to memory::trace).
+template <class T>
+struct momentum_state {
+  shape_record shapes;  ///< the parameters it was built for; update() checks them
+  std::vector<state_buffer<T>> m;
+};
+
 struct accumulate_momentum {
   double beta = 0.9;
   bool nesterov = false;
-  template <class T> std::vector<state_buffer<T>> init(tensors<T> p) const { return zeros_like(p); }
+  template <class T> momentum_state<T> init(tensors<T> p) const { return {shape_record(p), zeros_like(p)}; }
   template <class T, class Mode = memory::raw_access>
-  void update(tensors<T> u, std::vector<state_buffer<T>>& m, tensors<T>, const Mode& mode = Mode{}) const {
+  void update(tensors<T> u, momentum_state<T>& s, tensors<T>, const Mode& mode = Mode{}) const {
     using nn::kernels::any::fmadd;
+    s.shapes.check(u, "optim::accumulate_momentum::update");
     const T b = static_cast<T>(beta);
     for (std::size_t l = 0; l < u.size(); ++l) {
       const memory::handle_of<Mode, T> ul = mode(u[l].data);
-      const memory::handle_of<Mode, T> ml = mode(m[l].data());
+      const memory::handle_of<Mode, T> ml = mode(s.m[l].data());
       for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
         const T mi = ml[i], ui = ul[i];
         const T mn = fmadd(b, mi, ui);
@@ -178,21 +185,25 @@ struct accumulate_momentum {
 
 template <class T>
 struct adam_state {
+  shape_record shapes;  ///< the parameters it was built for; update() checks them
   std::vector<state_buffer<T>> m, v;
   std::size_t count = 0;
 };
 
 /// Adam's direction m_hat / (sqrt(v_hat) + eps) (Kingma and Ba), bias-corrected.
+/// Fields by name only: `scale_by_adam{.beta1 = 0.9, .beta2 = 0.99}`.
 struct scale_by_adam {
-  double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-  template <class T> adam_state<T> init(tensors<T> p) const { return {zeros_like(p), zeros_like(p), 0}; }
+  detail::names_required named_{};
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  template <class T> adam_state<T> init(tensors<T> p) const { return {shape_record(p), zeros_like(p), zeros_like(p), 0}; }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, adam_state<T>& s, tensors<T>, const Mode& mode = Mode{}) const {
     using nn::kernels::any::fmadd;
+    s.shapes.check(u, "optim::scale_by_adam::update");
     ++s.count;
-    const T c1 = static_cast<T>(1.0 / (1.0 - std::pow(b1, static_cast<double>(s.count))));
-    const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(b2, static_cast<double>(s.count))));
-    const T B1 = static_cast<T>(b1), B2 = static_cast<T>(b2), E = static_cast<T>(eps);
+    const T c1 = static_cast<T>(1.0 / (1.0 - std::pow(beta1, static_cast<double>(s.count))));
+    const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(beta2, static_cast<double>(s.count))));
+    const T B1 = static_cast<T>(beta1), B2 = static_cast<T>(beta2), E = static_cast<T>(eps);
     for (std::size_t l = 0; l < u.size(); ++l) {
       const memory::handle_of<Mode, T> ul = mode(u[l].data);
       const memory::handle_of<Mode, T> ml = mode(s.m[l].data());
@@ -209,7 +220,7 @@ struct scale_by_adam {
   }
 };
 
-/// u = sign(u) (0 stays 0).
+/// u = sign(u) (0 stays 0; NaN stays NaN, so that training sees a divergence).
 struct scale_by_sign {
   template <class T> empty_state init(tensors<T>) const { return {}; }
   template <class T, class Mode = memory::raw_access>
@@ -218,12 +229,12 @@ struct scale_by_sign {
       const memory::handle_of<Mode, T> v = m(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) {
         const T x = v[i];
-        v[i] = static_cast<T>((x > T(0)) - (x < T(0)));
+        v[i] = std::isnan(x) ? x : static_cast<T>((x > T(0)) - (x < T(0)));
       }
     }
   }
   template <class T>
-  T map(T u, T) const noexcept { return static_cast<T>((u > T(0)) - (u < T(0))); }
+  T map(T u, T) const noexcept { return std::isnan(u) ? u : static_cast<T>((u > T(0)) - (u < T(0))); }
 };
 
 } // namespace sutro::optim

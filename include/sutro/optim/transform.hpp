@@ -25,6 +25,7 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
@@ -40,6 +41,14 @@ template <class T>
 using tensors = std::span<const tensor_ref<T>>;
 
 namespace detail {
+// First member of the options structs whose fields are several doubles.
+// Nothing converts to it (its default constructor is explicit, so not even
+// `{}` does), which makes a positional `{0.05, 0.9}` a compile error, while
+// designated initializers skip it.
+struct names_required {
+  explicit names_required() = default;
+};
+
 template <class R, class T>
 using state_of = decltype(std::declval<const R&>().init(std::declval<tensors<T>>()));
 }
@@ -72,10 +81,58 @@ void check_shapes(tensors<T> updates, tensors<T> params, const char* what = "opt
                                   " vs parameter " + nn::shape_string(params[i].rows, params[i].cols));
 }
 
+/// The per-layer shapes an optimizer state was built for. Rules whose state
+/// holds per-layer buffers, and chain(), keep one and check every update
+/// against it, so that a state built for another network throws instead of
+/// reading or writing past its buffers.
+///
+///   optim::shape_record shapes(net.params());
+///   shapes.check(other.grads(), "optim::step");   // throws, naming both shape lists
+class shape_record {
+ public:
+  shape_record() = default;
+  template <class T>
+  explicit shape_record(tensors<T> params) {
+    shapes_.reserve(params.size());
+    for (const auto& p : params) shapes_.emplace_back(p.rows, p.cols);
+  }
+
+  /// Throws std::invalid_argument, naming both shape lists, unless `updates` has the recorded shapes.
+  template <class T>
+  void check(tensors<T> updates, const char* who) const {
+    bool same = updates.size() == shapes_.size();
+    for (std::size_t i = 0; same && i < shapes_.size(); ++i)
+      same = updates[i].rows == shapes_[i].first && updates[i].cols == shapes_[i].second;
+    if (same) return;
+    std::string got;
+    for (const auto& u : updates) got += (got.empty() ? "" : ", ") + nn::shape_string(u.rows, u.cols);
+    throw std::invalid_argument(std::string("sutro::") + who + ": optimizer state built for shapes [" +
+                                to_string() + "], updates have shapes [" + got + "]");
+  }
+
+  /// "(20 x 200), (1 x 200), ...".
+  [[nodiscard]] std::string to_string() const {
+    std::string s;
+    for (const auto& [r, c] : shapes_) s += (s.empty() ? "" : ", ") + nn::shape_string(r, c);
+    return s;
+  }
+  [[nodiscard]] std::size_t layers() const noexcept { return shapes_.size(); }
+
+ private:
+  std::vector<std::pair<std::size_t, std::size_t>> shapes_;
+};
+
+/// State of a chain: the shapes it was built for and one state per rule.
+template <class States>
+struct chain_state {
+  shape_record shapes;
+  States rules;
+};
+
 /// params += updates.
 template <class T, class Mode = memory::raw_access>
 void apply_updates(tensors<T> params, tensors<T> updates, const Mode& m = Mode{}) {
-  check_shapes(updates, params, "apply_updates");
+  check_shapes(updates, params, "sutro::optim::apply_updates");
   for (std::size_t l = 0; l < params.size(); ++l) {
     const memory::handle_of<Mode, T> p = m(params[l].data);
     const memory::handle_of<Mode, const T> u = m(static_cast<const T*>(updates[l].data));
@@ -86,7 +143,7 @@ void apply_updates(tensors<T> params, tensors<T> updates, const Mode& m = Mode{}
 /// One optimizer step: check shapes, transform `grads` into updates in place, apply them.
 template <class Rule, class State, class T, class Mode = memory::raw_access>
 void step(const Rule& rule, State& state, tensors<T> grads, tensors<T> params, const Mode& m = Mode{}) {
-  check_shapes(grads, params, "optim::step");
+  check_shapes(grads, params, "sutro::optim::step");
   if constexpr (std::is_same_v<Mode, memory::raw_access>) rule.update(grads, state, params);
   else rule.update(grads, state, params, m);
   apply_updates(params, grads, m);
@@ -112,15 +169,19 @@ struct chain_t {
 
   template <class T>
   auto init(tensors<T> params) const {
-    return std::apply([&](const auto&... r) { return std::make_tuple(r.init(params)...); }, rules);
+    using states = decltype(std::apply([&](const auto&... r) { return std::make_tuple(r.init(params)...); }, rules));
+    return chain_state<states>{shape_record(params),
+                               std::apply([&](const auto&... r) { return std::make_tuple(r.init(params)...); }, rules)};
   }
   // A member rule written without a policy argument runs raw: a chain holding
   // one runs under memory::raw_access only (runs_under says so).
   template <class T, class State, class Mode = memory::raw_access>
     requires(std::is_same_v<Mode, memory::raw_access> || (runs_under<Rules, T, Mode> && ...))
   void update(tensors<T> updates, State& state, tensors<T> params, const Mode& m = Mode{}) const {
+    state.shapes.check(updates, "optim::chain::update");
+    check_shapes(updates, params, "sutro::optim::chain::update");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (update_one(std::get<I>(rules), updates, std::get<I>(state), params, m), ...);
+      (update_one(std::get<I>(rules), updates, std::get<I>(state.rules), params, m), ...);
     }(std::index_sequence_for<Rules...>{});
   }
 
@@ -131,8 +192,10 @@ struct chain_t {
     requires(std::is_same_v<Mode, memory::raw_access> || (runs_under<Rules, T, Mode> && ...))
   void update_and_apply(tensors<T> updates, State& state, tensors<T> params, const Mode& m = Mode{}) const {
     constexpr std::size_t first = first_fused<T>();
+    state.shapes.check(updates, "optim::chain::update_and_apply");
+    check_shapes(updates, params, "sutro::optim::chain::update_and_apply");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (update_one(std::get<I>(rules), updates, std::get<I>(state), params, m), ...);
+      (update_one(std::get<I>(rules), updates, std::get<I>(state.rules), params, m), ...);
     }(std::make_index_sequence<first>{});
     for (std::size_t l = 0; l < params.size(); ++l) {
       const memory::handle_of<Mode, T> p = m(params[l].data);
