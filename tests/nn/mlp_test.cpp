@@ -76,7 +76,7 @@ TEST_CASE("training is deterministic for a fixed seed and steps allocate nothing
   const nn::train_options opts{.epochs = 3, .batch = 32, .seed = 5, .stop_when_solved = false};
   auto run = [&] {
     nn::mlp<float> net({.inputs = 20, .hidden = {64}}, 3);
-    auto r = nn::train(net, optim::egd(0.1, 0.01), train.view(), test.view(), opts);
+    auto r = nn::train(net, optim::egd({.lr = 0.1, .weight_decay = 0.01}), train.view(), test.view(), opts);
     return std::pair{std::vector<float>(net.flat_params().begin(), net.flat_params().end()), r};
   };
   const auto [a, ra] = run();
@@ -89,7 +89,7 @@ TEST_CASE("training is deterministic for a fixed seed and steps allocate nothing
   // After the first step, no allocation through the network's allocator.
   nn::mlp<float> net({.inputs = 20, .hidden = {64}}, 3);
   std::vector<float> x(train.x.begin(), train.x.begin() + 32 * 20), y(train.y.begin(), train.y.begin() + 32);
-  auto opt = optim::muon(0.02);
+  auto opt = optim::muon({.lr = 0.02});
   auto state = opt.init(net.params());
   net.loss_and_gradient(x, y, 32, nn::loss::hinge);
   optim::step(opt, state, net.grads(), net.params());
@@ -105,14 +105,14 @@ TEST_CASE("divergence stops training with status diverged", "[nn][train]") {
   const auto train = nn::toy_sparse_sum<float>(20, 3, 200, 1, 7);
   const auto test = nn::toy_sparse_sum<float>(20, 3, 50, 2, 7);
   nn::mlp<float> net({.inputs = 20, .hidden = {32}}, 3);
-  const auto r = nn::train(net, optim::sgd(50.0), train.view(), test.view(),
+  const auto r = nn::train(net, optim::sgd({.lr = 50.0}), train.view(), test.view(),
                            {.epochs = 50, .loss_kind = nn::loss::mse, .target = nn::target_kind::regression});
   CHECK(r.status == nn::train_status::diverged);
   CHECK(r.epochs < 50);
   // NaN planted in a weight is caught too.
   nn::mlp<float> bad({.inputs = 20, .hidden = {32}}, 3);
   bad.flat_params()[5] = std::numeric_limits<float>::quiet_NaN();
-  CHECK(nn::train(bad, optim::sgd(0.1), train.view(), test.view(), {.epochs = 5, .loss_kind = nn::loss::mse}).status ==
+  CHECK(nn::train(bad, optim::sgd({.lr = 0.1}), train.view(), test.view(), {.epochs = 5, .loss_kind = nn::loss::mse, .target = nn::target_kind::regression}).status ==
         nn::train_status::diverged);
 }
 
@@ -128,7 +128,7 @@ TEST_CASE("callbacks: early stop really stops, per-step stop, logging", "[nn][tr
   };
   std::ostringstream log;
   cb.log = &log;
-  auto r = nn::train(net, optim::sgd(0.1, 0.01), train.view(), test.view(), {.epochs = 50}, cb);
+  auto r = nn::train(net, optim::sgd({.lr = 0.1, .weight_decay = 0.01}), train.view(), test.view(), {.epochs = 50}, cb);
   CHECK(r.status == nn::train_status::stopped);
   CHECK(r.epochs == 2);
   CHECK(epochs_seen == 2);
@@ -138,13 +138,13 @@ TEST_CASE("callbacks: early stop really stops, per-step stop, logging", "[nn][tr
   nn::callbacks by_step;
   by_step.on_step = [&](const nn::step_info& s) { ++steps; return s.step == 4 ? nn::action::stop : nn::action::proceed; };
   net.reinitialize(1);
-  r = nn::train(net, optim::sgd(0.1), train.view(), test.view(), {.epochs = 50}, by_step);
+  r = nn::train(net, optim::sgd({.lr = 0.1}), train.view(), test.view(), {.epochs = 50}, by_step);
   CHECK(steps == 5);
   CHECK(r.steps == 5);
 
   // Solving stops at the first epoch whose test accuracy reaches the target.
   net.reinitialize(1);
-  r = nn::train(net, optim::egd(0.1, 0.01), train.view(), test.view(), {.epochs = 100, .seed = 1});
+  r = nn::train(net, optim::egd({.lr = 0.1, .weight_decay = 0.01}), train.view(), test.view(), {.epochs = 100, .seed = 1});
   REQUIRE(r.status == nn::train_status::solved);
   CHECK(r.epochs == *r.epochs_to_solve);
   CHECK(r.test_accuracy >= 0.95);
@@ -162,14 +162,14 @@ TEST_CASE("float64 networks train with every built-in rule, 2 hidden layers too"
     CHECK(r.epochs == 2);  // stop_when_solved = false: runs all epochs
     CHECK(std::isfinite(r.train_loss));
   };
-  check(optim::sgd(0.1, 0.01));
-  check(optim::momentum(0.05));
-  check(optim::nesterov(0.05));
-  check(optim::adam(0.01));
-  check(optim::adamw(0.01));
-  check(optim::sign_sgd(0.01));
-  check(optim::egd(0.1, 0.01));
-  check(optim::muon(0.02));
+  check(optim::sgd({.lr = 0.1, .weight_decay = 0.01}));
+  check(optim::momentum({.lr = 0.05}));
+  check(optim::nesterov({.lr = 0.05}));
+  check(optim::adam({.lr = 0.01}));
+  check(optim::adamw({.lr = 0.01}));
+  check(optim::sign_sgd({.lr = 0.01}));
+  check(optim::egd({.lr = 0.1, .weight_decay = 0.01}));
+  check(optim::muon({.lr = 0.02}));
   check(optim::chain(optim::clip_by_global_norm{1.0}, optim::scale_by_schedule(optim::cosine_decay(20)),
                      optim::scale{-0.1}));
 }

@@ -36,7 +36,7 @@ template <class T>
 void activate(activation a, std::span<T> z) noexcept {
   switch (a) {
     case activation::relu:
-      for (auto& v : z) v = v > T(0) ? v : T(0);
+      for (auto& v : z) v = v <= T(0) ? T(0) : v;  // NaN propagates
       return;
     case activation::leaky_relu:
       for (auto& v : z) v = v > T(0) ? v : T(leaky_relu_slope) * v;
@@ -109,7 +109,7 @@ void activate(activation a, std::size_t n, Z z) {
     const T v = z[i];
     T r = v;
     switch (a) {
-      case activation::relu: r = v > T(0) ? v : T(0); break;
+      case activation::relu: r = v <= T(0) ? T(0) : v; break;  // NaN propagates
       case activation::leaky_relu: r = v > T(0) ? v : T(leaky_relu_slope) * v; break;
       case activation::tanh: r = std::tanh(v); break;
       case activation::sigmoid: r = T(1) / (T(1) + std::exp(-v)); break;

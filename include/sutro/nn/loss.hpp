@@ -1,15 +1,25 @@
 #pragma once
-// Per-sample losses of a scalar output f against a target y, with dloss/df.
+// Per-sample losses of a scalar output f against a target y, with dloss/df,
+// and the labels each loss takes (check_labels).
 //
 //   using sutro::nn::loss;
 //   double l = sutro::nn::loss_value(loss::hinge, 0.5, 1.0);      // max(0, 1 - f y) = 0.5
 //   double g = sutro::nn::loss_gradient(loss::hinge, 0.5, 1.0);   // -y = -1
+//   sutro::nn::check_labels(loss::hinge, std::span(y));           // throws unless every y is -1 or +1
 //
 // hinge: max(0, 1 - f y), subgradient -y where f y < 1, else 0 (y in {-1, +1}).
-// mse: (f - y)^2 with gradient 2 (f - y) (numpy's mean((f - y)**2) per sample).
+// mse: (f - y)^2 with gradient 2 (f - y) (numpy's mean((f - y)**2) per sample);
+//      y any finite value (the sparse-sum targets are 0..k).
 // logistic: log(1 + exp(-f y)) with gradient -y sigmoid(-f y) (y in {-1, +1}).
+// A NaN f or y gives a NaN loss and gradient (never 0), so that a diverged
+// network shows in the loss.
 
 #include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 namespace sutro::nn {
@@ -30,7 +40,7 @@ T loss_value(loss l, T f, T y) noexcept {
   switch (l) {
     case loss::hinge: {
       const T m = T(1) - f * y;
-      return m > T(0) ? m : T(0);
+      return m <= T(0) ? T(0) : m;
     }
     case loss::mse: return (f - y) * (f - y);
     case loss::logistic: {
@@ -44,7 +54,10 @@ T loss_value(loss l, T f, T y) noexcept {
 template <class T>
 T loss_gradient(loss l, T f, T y) noexcept {
   switch (l) {
-    case loss::hinge: return f * y < T(1) ? -y : T(0);
+    case loss::hinge: {
+      const T fy = f * y;
+      return fy >= T(1) ? T(0) : fy < T(1) ? -y : fy;  // fy NaN: NaN
+    }
     case loss::mse: return T(2) * (f - y);
     case loss::logistic: {
       const T z = -f * y;
@@ -53,6 +66,28 @@ T loss_gradient(loss l, T f, T y) noexcept {
     }
   }
   return T(0);
+}
+
+/// True when the loss takes only the labels -1 and +1.
+[[nodiscard]] inline constexpr bool needs_sign_labels(loss l) noexcept { return l != loss::mse; }
+
+/// Throws std::invalid_argument, naming the first offending label and its
+/// index, unless every label suits the loss: -1 or +1 for hinge and logistic
+/// (0/1 labels: use 2 y - 1), finite for mse. `who` prefixes the message.
+template <class T>
+void check_labels(loss l, std::span<const T> y, const char* who = "sutro::nn::check_labels") {
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const T v = y[i];
+    const bool ok = needs_sign_labels(l) ? (v == T(1) || v == T(-1)) : std::isfinite(v);
+    if (ok) continue;
+    std::string msg = std::string(who) + ": " + std::string(to_string(l)) + " loss needs ";
+    msg += needs_sign_labels(l) ? "labels -1 or +1" : "finite labels";
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", static_cast<double>(v));
+    msg += std::string(", got ") + value + " at index " + std::to_string(i);
+    if (needs_sign_labels(l) && v == T(0)) msg += " (0/1 labels: map y to 2 y - 1)";
+    throw std::invalid_argument(msg);
+  }
 }
 
 } // namespace sutro::nn

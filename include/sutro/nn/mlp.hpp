@@ -25,6 +25,7 @@
 #include <random>
 #include <span>
 #include <stdexcept>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -107,20 +108,32 @@ class mlp {
   [[nodiscard]] std::span<T> flat_grads() noexcept { return grads_; }
   [[nodiscard]] std::size_t parameter_count() const noexcept { return params_.size(); }
 
-  /// Sizes the work buffers for batches up to `batch` (call once before a loop).
+  /// Sizes the work buffers for batches up to `batch` (call once before a
+  /// loop). Strong guarantee: when it throws (std::length_error for a batch
+  /// whose buffers cannot be sized, std::bad_alloc), the network is as before.
   void reserve(std::size_t batch) {
     if (batch <= capacity_) return;
-    capacity_ = batch;
     std::size_t widest = 0;
-    for (std::size_t l = 0; l < cfg_.hidden.size(); ++l) {
-      acts_[l].assign(cfg_.hidden[l] * batch, T(0));
-      widest = std::max(widest, cfg_.hidden[l]);
-    }
-    active_.reserve(batch);
-    delta_.assign(widest * batch, T(0));
-    delta_prev_.assign(widest * batch, T(0));
-    f_.assign(batch, T(0));
-    df_.assign(batch, T(0));
+    for (std::size_t w : cfg_.hidden) widest = std::max(widest, w);
+    const Alloc alloc = params_.get_allocator();
+    if (batch > buffer(alloc).max_size() / widest)
+      throw std::length_error("sutro::nn::mlp::reserve: batch " + std::to_string(batch) + " x " +
+                              std::to_string(widest) + " hidden units overflows a buffer");
+    // Built aside and swapped in (swaps do not throw), so a failure leaves the old buffers.
+    std::vector<buffer> acts;
+    acts.reserve(cfg_.hidden.size());
+    for (std::size_t w : cfg_.hidden) acts.emplace_back(w * batch, T(0), alloc);
+    std::vector<std::size_t> active;
+    active.reserve(batch);
+    buffer delta(widest * batch, T(0), alloc), delta_prev(widest * batch, T(0), alloc);
+    buffer f(batch, T(0), alloc), df(batch, T(0), alloc);
+    acts_.swap(acts);
+    active_.swap(active);
+    delta_.swap(delta);
+    delta_prev_.swap(delta_prev);
+    f_.swap(f);
+    df_.swap(df);
+    capacity_ = batch;
   }
 
   /// out[b] = network(x row b); x is (batch x inputs) row-major.
@@ -130,7 +143,10 @@ class mlp {
 
   /// Mean loss over the batch; grads() receive its gradient. Non-finite
   /// outputs give a non-finite loss (the trainer reports divergence).
+  /// Throws std::invalid_argument for batch 0 and for labels the loss does
+  /// not take (check_labels: hinge and logistic need -1 or +1).
   T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
+    if (y.size() >= batch) check_labels(kind, y.first(batch), "sutro::nn::mlp::loss_and_gradient");
     return loss_and_gradient_in(memory::raw_access{}, x, y, batch, kind);
   }
 
@@ -161,6 +177,8 @@ class mlp {
 
   template <class Mode>
   T loss_and_gradient_in(const Mode& m, std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
+    if (batch == 0)
+      throw std::invalid_argument("sutro::nn::mlp::loss_and_gradient: batch 0 (a mean over no samples)");
     check_batch(x, batch, "loss_and_gradient");
     if (y.size() < batch)
       throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(y.size()) +

@@ -5,7 +5,7 @@
 // detection. Deterministic for a fixed (network seed, options.seed).
 //
 //   sutro::nn::mlp<float> net({.inputs = 20, .hidden = {200}}, /*seed*/ 1);
-//   auto result = sutro::nn::train(net, sutro::optim::egd(0.1, 0.01), train_set, test_set,
+//   auto result = sutro::nn::train(net, sutro::optim::egd({.lr = 0.1, .weight_decay = 0.01}), train_set, test_set,
 //                                  {.epochs = 100, .batch = 32, .seed = 1});
 //   if (result.status == sutro::nn::train_status::solved) use(result.epochs_to_solve);
 //
@@ -17,13 +17,24 @@
 //
 // Accuracy: sign agreement for classification (labels +-1), rounded
 // prediction == label for regression (sparse sum). An epoch is one pass over
-// the shuffled training set, the last batch possibly smaller.
+// the shuffled training set, the last batch possibly smaller; a batch larger
+// than the training set is the whole set.
+//
+// Checked before training (std::invalid_argument): feature counts, labels
+// against the loss (check_labels: hinge and logistic need -1 or +1, mse finite
+// values) and, for classification, test labels -1 or +1. Divergence: a
+// non-finite batch loss (NaN inputs and NaN parameters reach it: ReLU and
+// the losses propagate NaN) or non-finite parameters after an epoch end the
+// run with train_status::diverged; every sutro::optim rule turns a non-finite
+// gradient into non-finite parameters. Strong guarantee: if train throws, the
+// network's parameters and gradients are as they were before the call.
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -203,6 +214,10 @@ inline constexpr bool update_recorded_v =
 
 namespace detail {
 template <class T, class Alloc, class Rule, class Runner>
+train_result train_steps(const Runner& run, mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+                         dataset_view<T> test_set, const train_options& opt, const callbacks& cb);
+
+template <class T, class Alloc, class Rule, class Runner>
 train_result train_under(const Runner& run, mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
                          dataset_view<T> test_set, const train_options& opt, const callbacks& cb) {
   for (const auto* d : {&train_set, &test_set})
@@ -211,13 +226,41 @@ train_result train_under(const Runner& run, mlp<T, Alloc>& net, const Rule& rule
                                   " features, network expects " + std::to_string(net.inputs()));
   if (opt.batch == 0) throw std::invalid_argument("train: batch size 0");
   if (train_set.rows() == 0) throw std::invalid_argument("train: empty training set");
+  check_labels(opt.loss_kind, train_set.y, "sutro::nn::train: training set");
+  if (opt.target == target_kind::classification) {
+    for (std::size_t i = 0; i < test_set.rows(); ++i)
+      if (test_set.y[i] != T(1) && test_set.y[i] != T(-1)) {
+        char value[32];
+        std::snprintf(value, sizeof value, "%g", static_cast<double>(test_set.y[i]));
+        throw std::invalid_argument(std::string("sutro::nn::train: test set: classification needs labels -1 or +1, got ") +
+                                    value + " at index " + std::to_string(i));
+      }
+  } else {
+    check_labels(loss::mse, test_set.y, "sutro::nn::train: test set");
+  }
 
+  // Kept to restore on an exception (a throwing callback or rule): the strong guarantee.
+  const std::vector<T, Alloc> params_before(net.flat_params().begin(), net.flat_params().end());
+  const std::vector<T, Alloc> grads_before(net.flat_grads().begin(), net.flat_grads().end());
+  try {
+    return train_steps(run, net, rule, train_set, test_set, opt, cb);
+  } catch (...) {
+    std::copy(params_before.begin(), params_before.end(), net.flat_params().begin());
+    std::copy(grads_before.begin(), grads_before.end(), net.flat_grads().begin());
+    throw;
+  }
+}
+
+template <class T, class Alloc, class Rule, class Runner>
+train_result train_steps(const Runner& run, mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+                         dataset_view<T> test_set, const train_options& opt, const callbacks& cb) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   const std::size_t n = net.inputs(), rows = train_set.rows();
-  net.reserve(std::max<std::size_t>(opt.batch, 256));
+  const std::size_t batch = std::min(opt.batch, rows);
+  net.reserve(std::max<std::size_t>(batch, 256));
   auto state = rule.init(net.params());
-  std::vector<T, Alloc> xb(opt.batch * n), yb(opt.batch), eval_out(256);
+  std::vector<T, Alloc> xb(batch * n), yb(batch), eval_out(256);
   std::vector<std::size_t> order(rows);
   for (std::size_t i = 0; i < rows; ++i) order[i] = i;
   std::mt19937_64 rng(opt.seed);
@@ -234,8 +277,8 @@ train_result train_under(const Runner& run, mlp<T, Alloc>& net, const Rule& rule
     for (std::size_t i = rows; i > 1; --i) std::swap(order[i - 1], order[uniform_index(rng, i)]);
     double loss_sum = 0.0;
     std::size_t batches = 0;
-    for (std::size_t first = 0; first < rows && !stop; first += opt.batch) {
-      const std::size_t B = std::min(opt.batch, rows - first);
+    for (std::size_t first = 0; first < rows && !stop; first += batch) {
+      const std::size_t B = std::min(batch, rows - first);
       const T l = run(epoch, [&](const auto& m) {
         const auto y_in = m(train_set.y.data());
         const auto y_out = m(yb.data());

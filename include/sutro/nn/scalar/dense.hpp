@@ -94,7 +94,7 @@ inline void dense_forward_relu(std::size_t rows, std::size_t fi, std::size_t fo,
   any::dense_forward<T, In, Wp, Bp, Out>(rows, fi, fo, in, W, bias, out);
   for (std::size_t i = 0, n = rows * fo; i < n; ++i) {
     const T v = out[i];
-    out[i] = v > T(0) ? v : T(0);
+    out[i] = v <= T(0) ? T(0) : v;  // NaN stays NaN: divergence shows in the loss
   }
 }
 

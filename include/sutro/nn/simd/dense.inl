@@ -37,10 +37,10 @@ struct vreg<float> {
   static reg set1(float x) noexcept { return _mm512_set1_ps(x); }
   static reg fmadd(reg a, reg b, reg c) noexcept { return _mm512_fmadd_ps(a, b, c); }
   static reg add(reg a, reg b) noexcept { return _mm512_add_ps(a, b); }
-  // v > 0 ? v : 0 as a masked move (NaN and -0 give +0); _mm512_max_ps would
-  // do the same but trips GCC 12's false -Wuninitialized (bug 105593).
+  // v <= 0 ? +0 : v as a masked move (-0 gives +0, NaN stays NaN so that a
+  // diverged layer shows in the loss); _mm512_max_ps would drop the NaN.
   static reg relu(reg v) noexcept {
-    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ), v);
+    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NLE_UQ), v);
   }
   // a > 0 ? b * c : +0 per lane.
   static reg mul_where_positive(reg a, reg b, reg c) noexcept {
@@ -65,7 +65,7 @@ struct vreg<double> {
   static reg fmadd(reg a, reg b, reg c) noexcept { return _mm512_fmadd_pd(a, b, c); }
   static reg add(reg a, reg b) noexcept { return _mm512_add_pd(a, b); }
   static reg relu(reg v) noexcept {
-    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(v, _mm512_setzero_pd(), _CMP_GT_OQ), v);
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(v, _mm512_setzero_pd(), _CMP_NLE_UQ), v);
   }
   static reg mul_where_positive(reg a, reg b, reg c) noexcept {
     return _mm512_maskz_mul_pd(_mm512_cmp_pd_mask(a, _mm512_setzero_pd(), _CMP_GT_OQ), b, c);
@@ -91,7 +91,7 @@ struct vreg<float> {
   static reg set1(float x) noexcept { return _mm256_set1_ps(x); }
   static reg fmadd(reg a, reg b, reg c) noexcept { return _mm256_fmadd_ps(a, b, c); }
   static reg add(reg a, reg b) noexcept { return _mm256_add_ps(a, b); }
-  static reg relu(reg v) noexcept { return _mm256_and_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ), v); }
+  static reg relu(reg v) noexcept { return _mm256_and_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_NLE_UQ), v); }
   static reg mul_where_positive(reg a, reg b, reg c) noexcept {
     return _mm256_and_ps(_mm256_cmp_ps(a, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_mul_ps(b, c));
   }
@@ -114,7 +114,7 @@ struct vreg<double> {
   static reg set1(double x) noexcept { return _mm256_set1_pd(x); }
   static reg fmadd(reg a, reg b, reg c) noexcept { return _mm256_fmadd_pd(a, b, c); }
   static reg add(reg a, reg b) noexcept { return _mm256_add_pd(a, b); }
-  static reg relu(reg v) noexcept { return _mm256_and_pd(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GT_OQ), v); }
+  static reg relu(reg v) noexcept { return _mm256_and_pd(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_NLE_UQ), v); }
   static reg mul_where_positive(reg a, reg b, reg c) noexcept {
     return _mm256_and_pd(_mm256_cmp_pd(a, _mm256_setzero_pd(), _CMP_GT_OQ), _mm256_mul_pd(b, c));
   }

@@ -1,0 +1,232 @@
+// Misuse of networks and training that used to pass silently or crash:
+// failed reserves, absurd batches, labels the loss does not take, NaN that
+// was swallowed (ReLU, hinge, EGD) and the mean loss of an empty batch.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "sutro/nn/activation.hpp"
+#include "sutro/nn/loss.hpp"
+#include "sutro/nn/mlp.hpp"
+#include "sutro/nn/toy_data.hpp"
+#include "sutro/nn/train.hpp"
+#include "sutro/optim/optimizers.hpp"
+
+namespace nn = sutro::nn;
+namespace optim = sutro::optim;
+
+namespace {
+// The message of the std::invalid_argument that f throws ("" when none).
+template <class F>
+std::string invalid_argument_message(F&& f) {
+  try {
+    f();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// An allocator with a byte budget shared by its copies: std::bad_alloc once spent.
+template <class T>
+struct budget_allocator {
+  using value_type = T;
+  std::shared_ptr<std::size_t> left = std::make_shared<std::size_t>(std::numeric_limits<std::size_t>::max());
+
+  budget_allocator() = default;
+  explicit budget_allocator(std::shared_ptr<std::size_t> budget) : left(std::move(budget)) {}
+  template <class U>
+  budget_allocator(const budget_allocator<U>& o) noexcept : left(o.left) {}  // NOLINT: rebinding
+  T* allocate(std::size_t n) {
+    if (n > *left / sizeof(T)) throw std::bad_alloc();
+    *left -= n * sizeof(T);
+    return std::allocator<T>{}.allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    *left += n * sizeof(T);
+    std::allocator<T>{}.deallocate(p, n);
+  }
+  template <class U>
+  bool operator==(const budget_allocator<U>& o) const noexcept { return left == o.left; }
+};
+
+template <class Net>
+std::vector<float> outputs(Net& net, const std::vector<float>& x, std::size_t batch) {
+  std::vector<float> f(batch);
+  net.forward(x, batch, f);
+  return f;
+}
+}  // namespace
+
+TEST_CASE("a failed reserve leaves the network as it was", "[nn][misuse]") {
+  const auto data = nn::toy_sparse_parity<float>(20, 3, 64, 1, 7);
+  SECTION("length_error: a batch whose buffers overflow size_t, first reserve") {
+    nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 1);
+    CHECK_THROWS_AS(net.reserve(std::numeric_limits<std::size_t>::max() / 8), std::length_error);
+    CHECK_THROWS_AS(net.reserve(std::numeric_limits<std::size_t>::max()), std::length_error);
+    nn::mlp<float> fresh({.inputs = 20, .hidden = {200}}, 1);
+    CHECK(outputs(net, data.x, 64) == outputs(fresh, data.x, 64));
+  }
+  SECTION("bad_alloc from the network's allocator, before and after a first reserve") {
+    using alloc = budget_allocator<float>;
+    for (const std::size_t first : {std::size_t{0}, std::size_t{16}}) {
+      auto budget = std::make_shared<std::size_t>(std::numeric_limits<std::size_t>::max());
+      nn::mlp<float, alloc> net({.inputs = 20, .hidden = {200, 50}}, 1, alloc(budget));
+      nn::mlp<float> ref({.inputs = 20, .hidden = {200, 50}}, 1);
+      if (first) net.reserve(first);
+      *budget = 256 * 1024;  // enough for 64 samples (about 170 KB), not for 4096
+      CHECK_THROWS_AS(net.reserve(4096), std::bad_alloc);
+      CHECK(outputs(net, data.x, 64) == outputs(ref, data.x, 64));
+      CHECK(net.loss_and_gradient(data.x, data.y, 64, nn::loss::hinge) ==
+            ref.loss_and_gradient(data.x, data.y, 64, nn::loss::hinge));
+    }
+  }
+}
+
+TEST_CASE("train: an absurd batch is the whole set; a throwing train leaves the network as it was", "[nn][misuse]") {
+  const auto train = nn::toy_sparse_parity<float>(20, 3, 200, 1, 7);
+  const auto test = nn::toy_sparse_parity<float>(20, 3, 100, 2, 7);
+  const auto opt = optim::sgd({.lr = 0.1, .weight_decay = 0.01});
+  const nn::train_options whole{.epochs = 3, .batch = 200, .seed = 1, .stop_when_solved = false};
+  nn::mlp<float> a({.inputs = 20, .hidden = {64}}, 3), b({.inputs = 20, .hidden = {64}}, 3);
+  auto absurd = whole;
+  absurd.batch = std::numeric_limits<std::size_t>::max();
+  const auto ra = nn::train(a, opt, train.view(), test.view(), absurd);
+  const auto rb = nn::train(b, opt, train.view(), test.view(), whole);
+  CHECK(ra.steps == 3);
+  CHECK(ra.test_accuracy == rb.test_accuracy);
+  CHECK(std::equal(a.flat_params().begin(), a.flat_params().end(), b.flat_params().begin()));
+
+  // bad_alloc while sizing the buffers, then a throwing callback mid-training:
+  // both leave parameters (and gradients) as before, and a retry trains as a fresh network does.
+  using alloc = budget_allocator<float>;
+  auto budget = std::make_shared<std::size_t>(std::numeric_limits<std::size_t>::max());
+  nn::mlp<float, alloc> net({.inputs = 20, .hidden = {64}}, 3, alloc(budget));
+  const std::vector<float> p0(net.flat_params().begin(), net.flat_params().end());
+  *budget = 4 * 1024;
+  CHECK_THROWS_AS(nn::train(net, opt, train.view(), test.view(), whole), std::bad_alloc);
+  CHECK(std::equal(p0.begin(), p0.end(), net.flat_params().begin()));
+  *budget = std::numeric_limits<std::size_t>::max();
+  nn::callbacks boom;
+  boom.on_step = [](const nn::step_info& s) -> nn::action {
+    if (s.step == 2) throw std::runtime_error("callback failed");
+    return nn::action::proceed;
+  };
+  const std::vector<float> g0(net.flat_grads().begin(), net.flat_grads().end());
+  auto small = whole;
+  small.batch = 32;
+  CHECK_THROWS_AS(nn::train(net, opt, train.view(), test.view(), small, boom), std::runtime_error);
+  CHECK(std::equal(p0.begin(), p0.end(), net.flat_params().begin()));
+  CHECK(std::equal(g0.begin(), g0.end(), net.flat_grads().begin()));
+  nn::mlp<float> fresh({.inputs = 20, .hidden = {64}}, 3);
+  const auto r1 = nn::train(net, opt, train.view(), test.view(), small);
+  const auto r2 = nn::train(fresh, opt, train.view(), test.view(), small);
+  CHECK(r1.test_accuracy == r2.test_accuracy);
+  CHECK(std::equal(fresh.flat_params().begin(), fresh.flat_params().end(), net.flat_params().begin()));
+}
+
+TEST_CASE("labels are checked against the loss", "[nn][misuse]") {
+  auto train = nn::toy_sparse_parity<float>(20, 3, 100, 1, 7);
+  const auto test = nn::toy_sparse_parity<float>(20, 3, 50, 2, 7);
+  auto zero_one = train;
+  for (auto& y : zero_one.y) y = y > 0 ? 1.0f : 0.0f;
+  std::size_t first_zero = 0;
+  while (zero_one.y[first_zero] != 0.0f) ++first_zero;
+  nn::mlp<float> net({.inputs = 20, .hidden = {32}}, 1);
+  const std::vector<float> p0(net.flat_params().begin(), net.flat_params().end());
+
+  // 0/1 labels with the hinge loss used to train to chance with no error.
+  const std::string msg = invalid_argument_message(
+      [&] { (void)nn::train(net, optim::sgd({.lr = 0.1}), zero_one.view(), test.view(), {.epochs = 2}); });
+  CHECK(msg == "sutro::nn::train: training set: hinge loss needs labels -1 or +1, got 0 at index " +
+                   std::to_string(first_zero) + " (0/1 labels: map y to 2 y - 1)");
+  CHECK(std::equal(p0.begin(), p0.end(), net.flat_params().begin()));
+  CHECK(invalid_argument_message([&] {
+          (void)nn::train(net, optim::sgd({.lr = 0.1}), zero_one.view(), test.view(),
+                          {.epochs = 2, .loss_kind = nn::loss::logistic});
+        }).find("sutro::nn::train: training set: logistic loss needs labels -1 or +1") == 0);
+  CHECK(invalid_argument_message([&] { (void)net.loss_and_gradient(zero_one.x, zero_one.y, 100, nn::loss::hinge); })
+            .find("sutro::nn::mlp::loss_and_gradient: hinge loss needs labels -1 or +1, got 0") == 0);
+  // A classification test set must be +-1 too.
+  CHECK(invalid_argument_message([&] {
+          (void)nn::train(net, optim::sgd({.lr = 0.1}), train.view(), zero_one.view(), {.epochs = 1});
+        }).find("sutro::nn::train: test set: classification needs labels -1 or +1, got 0 at index ") == 0);
+
+  // MSE takes any finite target, and states it.
+  auto sum = nn::toy_sparse_sum<float>(20, 3, 100, 1, 7);
+  const auto sum_test = nn::toy_sparse_sum<float>(20, 3, 50, 2, 7);
+  const nn::train_options reg{.epochs = 1, .loss_kind = nn::loss::mse, .target = nn::target_kind::regression};
+  CHECK_NOTHROW(nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg));
+  sum.y[7] = std::numeric_limits<float>::quiet_NaN();
+  CHECK(invalid_argument_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg); })
+            .find("sutro::nn::train: training set: mse loss needs finite labels, got ") == 0);
+  sum.y[7] = std::numeric_limits<float>::infinity();
+  CHECK(invalid_argument_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg); })
+            .find("at index 7") != std::string::npos);
+  CHECK_NOTHROW(nn::check_labels(nn::loss::hinge, std::span<const float>()));
+}
+
+TEST_CASE("NaN is never swallowed: ReLU, losses, empty batches", "[nn][misuse]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> z{nan, -1.0f, 2.0f, -0.0f};
+  nn::activate(nn::activation::relu, std::span<float>(z));
+  CHECK(std::isnan(z[0]));
+  CHECK((z[1] == 0.0f && z[2] == 2.0f && z[3] == 0.0f && !std::signbit(z[3])));
+
+  CHECK(std::isnan(nn::loss_value(nn::loss::hinge, 0.5f, nan)));
+  CHECK(std::isnan(nn::loss_gradient(nn::loss::hinge, 0.5f, nan)));
+  CHECK(std::isnan(nn::loss_value(nn::loss::hinge, nan, 1.0f)));
+  CHECK(std::isnan(nn::loss_gradient(nn::loss::hinge, nan, 1.0f)));
+  CHECK(nn::loss_value(nn::loss::hinge, 2.0f, 1.0f) == 0.0f);
+  CHECK(nn::loss_gradient(nn::loss::hinge, 1.0f, 1.0f) == 0.0f);
+  CHECK(nn::loss_gradient(nn::loss::hinge, 0.5f, -1.0f) == 1.0f);
+
+  // A NaN input reaches the output (ReLU layers propagate it), 1 and 2 hidden layers.
+  for (const auto& hidden : {std::vector<std::size_t>{200}, std::vector<std::size_t>{64, 17}}) {
+    nn::mlp<float> net({.inputs = 20, .hidden = hidden}, 1);
+    std::vector<float> x(3 * 20, 1.0f), f(3);
+    x[20 + 5] = nan;
+    net.forward(x, 3, f);
+    CHECK(std::isfinite(f[0]));
+    CHECK(std::isnan(f[1]));
+    CHECK(std::isfinite(f[2]));
+  }
+
+  nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 1);
+  std::vector<float> x(20, 1.0f), y(1, 1.0f);
+  CHECK(invalid_argument_message([&] { (void)net.loss_and_gradient(x, y, 0, nn::loss::hinge); })
+            .find("sutro::nn::mlp::loss_and_gradient: batch 0") == 0);
+}
+
+TEST_CASE("NaN or inf in inputs or parameters ends training as diverged, for every rule", "[nn][misuse]") {
+  const auto train = nn::toy_sparse_parity<float>(20, 3, 200, 1, 7);
+  const auto test = nn::toy_sparse_parity<float>(20, 3, 100, 2, 7);
+  const nn::train_options o{.epochs = 5, .batch = 32, .seed = 1};
+  auto check = [&](const char* name, const auto& rule) {
+    INFO(name);
+    for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+      auto poisoned = train;
+      poisoned.x[137 * 20 + 4] = bad;  // one input of one row
+      nn::mlp<float> net({.inputs = 20, .hidden = {64}}, 3);
+      CHECK(nn::train(net, rule, poisoned.view(), test.view(), o).status == nn::train_status::diverged);
+      nn::mlp<float> weights({.inputs = 20, .hidden = {64}}, 3);
+      weights.flat_params()[100] = bad;  // one weight of W1
+      CHECK(nn::train(weights, rule, train.view(), test.view(), o).status == nn::train_status::diverged);
+    }
+  };
+  check("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}));
+  check("momentum", optim::momentum({.lr = 0.05}));
+  check("nesterov", optim::nesterov({.lr = 0.05}));
+  check("adam", optim::adam({.lr = 0.01}));
+  check("adamw", optim::adamw({.lr = 0.01}));
+  check("sign_sgd", optim::sign_sgd({.lr = 0.01}));
+  check("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}));
+  check("muon", optim::muon({.lr = 0.02}));
+}
