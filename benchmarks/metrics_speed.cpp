@@ -1,5 +1,6 @@
 // Exact reuse-distance engine throughput (accesses/s) over traces with a
-// given number of distinct addresses, ByteDMD of the naive 16x16 matrix
+// given number of distinct addresses (metrics::lru_stack under
+// memory::reuse_distance), per popcount kernel at 10^5, ByteDMD of the naive 16x16 matrix
 // product end to end (the group's Python tool: about 0.7 s), and the pricing
 // pass of every ByteDMD variant in reads/s.
 #include <benchmark/benchmark.h>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "sutro/backend/cpu.hpp"
 #include "sutro/dmd/bytedmd.hpp"
 #include "sutro/dmd/reference_kernels.hpp"
 #include "sutro/memory/reuse_distance.hpp"
@@ -47,6 +49,32 @@ void BM_reuse_distance(benchmark::State& state) {
 BENCHMARK(BM_reuse_distance)
     ->ArgNames({"distinct", "kind"})
     ->ArgsProduct({{1000, 100000, 10000000}, {0, 1, 2}})
+    ->Unit(benchmark::kMillisecond);
+
+// The batch at each popcount kernel it dispatches to (level 0: plain C++, 2:
+// POPCNT, 4: AVX-512 VPOPCNTDQ), capped by cpu::scoped_level_limit; skipped
+// where the CPU lacks the level.
+void BM_reuse_distance_kernel(benchmark::State& state) {
+  const auto distinct = static_cast<std::uint64_t>(state.range(0));
+  const auto l = static_cast<sutro::cpu::level>(state.range(1));
+  if (!sutro::cpu::supports(l)) {
+    state.SkipWithError("level not supported by this CPU");
+    return;
+  }
+  sutro::cpu::scoped_level_limit cap(l);
+  const std::size_t n = std::max<std::size_t>(4 * distinct, 1 << 22);
+  const auto trace = make_trace(n, distinct, 1, 42);
+  for (auto _ : state) {
+    sutro::memory::reuse_distance rd;
+    rd.access(trace.data(), trace.size());
+    benchmark::DoNotOptimize(rd.histogram().data());
+  }
+  state.SetLabel(std::string(sutro::cpu::name(l)));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+BENCHMARK(BM_reuse_distance_kernel)
+    ->ArgNames({"distinct", "level"})
+    ->ArgsProduct({{100000}, {0, 2, 4}})
     ->Unit(benchmark::kMillisecond);
 
 // One access() call per key (what access_bytes and traced views do): no
