@@ -150,6 +150,43 @@ void bind_gf2(nb::module_& m) {
              return d;
            },
            "P A = L E: {perm (row perm[i] of A is row i of P A), l (m x r), e (r x n echelon), pivots, rank}.")
+      .def("pluq",
+           [](const M& a) {
+             gf2::pluq_result<M> f;
+             {
+               nb::gil_scoped_release r;
+               f = gf2::pluq(a);
+             }
+             nb::dict d;
+             d["pivots"] = adopt(std::vector<std::size_t>(f.col_perm.begin(), f.col_perm.begin() + f.rank));
+             d["row_perm"] = adopt(std::move(f.row_perm));
+             d["col_perm"] = adopt(std::move(f.col_perm));
+             d["l"] = std::move(f.l);
+             d["u"] = std::move(f.u);
+             d["rank"] = f.rank;
+             return d;
+           },
+           "P A Q = L U: {row_perm (row row_perm[i] of A is row i of P A), col_perm (column col_perm[j] of A is "
+           "column j of A Q), l (m x r unit lower trapezoidal), u (r x n unit upper trapezoidal), pivots (the column "
+           "rank profile), rank}.")
+      .def("right_kernel",
+           [](const M& a) {
+             nb::gil_scoped_release r;
+             return gf2::right_kernel(a);
+           },
+           "Columns spanning {x : A x = 0} (n x (n - rank)), from the PLUQ decomposition.")
+      .def("left_kernel",
+           [](const M& a) {
+             nb::gil_scoped_release r;
+             return gf2::left_kernel(a);
+           },
+           "Rows spanning {y : y A = 0} ((m - rank) x m), from the PLUQ decomposition.")
+      .def("permute_columns",
+           [](const M& a, const std::vector<std::size_t>& perm) {
+             nb::gil_scoped_release r;
+             return gf2::permute_columns(a, perm);
+           },
+           nb::arg("perm"), "Column j of the result is column perm[j] of A.")
       .def("solve",
            [](const M& a, const M& b) {
              gf2::solve_matrix_result<> s;

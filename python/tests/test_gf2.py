@@ -97,3 +97,48 @@ def test_errors_carry_the_cpp_message():
         gf2_matrix(np.ones((2, 2), bool)).inverse()
     with pytest.raises(ValueError, match="beyond column 9"):
         gf2_matrix(np.array([[0xFF, 0xFF]], np.uint8), cols=9)
+
+
+def gf2_mul(a, b):
+    return (a.astype(np.int64) @ b.astype(np.int64)) % 2
+
+
+@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("deficient", [False, True])
+def test_pluq_reconstructs_and_kernels_vanish(m, n, deficient):
+    rng = np.random.default_rng(1000 * m + 10 * n + deficient)
+    a = rand(rng, m, n)
+    if deficient and m and n:
+        # Rank at most min(m, n) // 2 + 1: a product through a thin middle.
+        t = min(m, n) // 2 + 1
+        a = gf2_mul(rand(rng, m, t), rand(rng, t, n)).astype(bool)
+    rank, rref = ref_rank(a)
+    f = gf2_matrix(a).pluq()
+    r = f["rank"]
+    assert r == rank
+    p, q = f["row_perm"].astype(np.int64), f["col_perm"].astype(np.int64)
+    assert sorted(p.tolist()) == list(range(m)) and sorted(q.tolist()) == list(range(n))
+    l, u = to_numpy(f["l"]), to_numpy(f["u"])
+    assert l.shape == (m, r) and u.shape == (r, n)
+    # L unit lower trapezoidal, U unit upper trapezoidal.
+    assert np.array_equal(np.tril(l), l) and np.array_equal(np.triu(u), u)
+    assert l[np.arange(r), np.arange(r)].all() and u[np.arange(r), np.arange(r)].all()
+    # P A Q = L U.
+    assert np.array_equal(a[p][:, q], gf2_mul(l, u).astype(bool))
+    # The column rank profile: the pivot columns of the reduced echelon form, increasing, first in Q;
+    # the other columns follow in order.
+    ref_pivots = [int(np.argmax(row)) for row in rref[:rank]]
+    assert f["pivots"].tolist() == ref_pivots == q[:r].tolist()
+    assert q[r:].tolist() == sorted(q[r:].tolist())
+    # Kernels of full dimension that annihilate A.
+    k = to_numpy(gf2_matrix(a).right_kernel())
+    assert k.shape == (n, n - rank) and not gf2_mul(a, k).any() and ref_rank(k)[0] == n - rank
+    y = to_numpy(gf2_matrix(a).left_kernel())
+    assert y.shape == (m - rank, m) and not gf2_mul(y, a).any() and ref_rank(y)[0] == m - rank
+    assert np.array_equal(to_numpy(gf2_matrix(a).permute_columns(q.tolist())), a[:, q])
+
+
+def test_permute_columns_error():
+    with pytest.raises(ValueError, match="sutro::gf2::permute_columns: 2 indices for a 3"):
+        gf2_matrix(np.eye(3, dtype=bool)).permute_columns([0, 1])
