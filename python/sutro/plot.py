@@ -31,7 +31,13 @@ def _plt():
 def _save(fig, path) -> str:
     path = os.fspath(path)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    # Without the matplotlib version (PNG, SVG) and the date (SVG), the file
+    # depends on the drawing alone: regenerated images equal committed ones.
+    svg = path.lower().endswith(".svg")
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.hashsalt": "sutro"} if svg else {}):
+        fig.savefig(path, dpi=110, metadata={"Creator": None, "Date": None} if svg else {"Software": None})
     _plt().close(fig)
     return path
 
