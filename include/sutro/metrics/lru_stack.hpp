@@ -23,8 +23,9 @@
 // 16-lane add per level to update, no data-dependent branches). The block
 // being filled at the end of the window enters the tree only once it is full,
 // so a push costs no tree update. Popcounts are plain C++ (no instruction-set
-// extension is needed); callers of the batched paths may compile them for
-// POPCNT through run-time dispatch (see memory::reuse_distance).
+// extension is needed, the build's own target is used); take<K>() also has
+// POPCNT and AVX-512 VPOPCNTDQ kernels that batched callers select at run
+// time (see popcount_kernel and memory::reuse_distance).
 //
 // id_lru_stack puts small integer ids (0 .. n-1) on the stack, with a slot
 // per id in a vector the caller owns: ByteDMD's stacks of values.
@@ -84,7 +85,7 @@ inline constexpr lane_table lanes_after = make_lanes();
 #if SUTRO_LRU_VPOPCNT
 // Set bits in words 0 .. wi-1 of w: one masked VPOPCNTQ; the eight counts
 // (each at most 64) narrowed to bytes and summed by one PSADBW.
-__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) inline std::uint64_t sum_popcounts_before(
+[[nodiscard]] __attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) inline std::uint64_t sum_popcounts_before(
     const std::uint64_t* w, std::uint64_t wi) noexcept {
   const __m512i c = _mm512_popcnt_epi64(_mm512_maskz_loadu_epi64(static_cast<__mmask8>((1u << wi) - 1), w));
   return static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_sad_epu8(_mm512_maskz_cvtepi64_epi8(0xff, c), _mm_setzero_si128())));
@@ -107,11 +108,11 @@ struct ones_op {
   std::uint64_t operator()(std::uint64_t x) const noexcept { return ones(x); }
 };
 struct builtin_popcount_op {  // one POPCNT where the calling function is compiled for it
-  std::uint64_t operator()(std::uint64_t x) const noexcept { return static_cast<std::uint64_t>(__builtin_popcountll(x)); }
+  std::uint64_t operator()(std::uint64_t x) const noexcept { return static_cast<std::uint64_t>(std::popcount(x)); }
 };
 [[nodiscard]] inline std::uint64_t block_rank_plain(const std::uint64_t* w, std::uint32_t s) noexcept {
-  const std::uint64_t wi = (s >> 6) & 7, low = (std::uint64_t{1} << (s & 63)) - 1;
 #if defined(__AVX512VPOPCNTDQ__) && SUTRO_LRU_VPOPCNT  // the build's own target has it
+  const std::uint64_t wi = (s >> 6) & 7, low = (std::uint64_t{1} << (s & 63)) - 1;
   return sum_popcounts_before(w, wi) + ones(w[wi] & low);
 #else
   return block_rank_scalar<ones_op>(w, s);
@@ -120,10 +121,10 @@ struct builtin_popcount_op {  // one POPCNT where the calling function is compil
 #if SUTRO_LRU_VPOPCNT
 // The same with one masked VPOPCNTQ over the words before s's word; callable
 // only from code compiled for these extensions, on a CPU that has them.
-__attribute__((target("avx512f,avx512vpopcntdq,popcnt"))) [[nodiscard]] inline std::uint64_t block_rank_vpopcnt(
+[[nodiscard]] __attribute__((target("avx512f,avx512vpopcntdq,popcnt"))) inline std::uint64_t block_rank_vpopcnt(
     const std::uint64_t* w, std::uint32_t s) noexcept {
   const std::uint64_t wi = (s >> 6) & 7, low = (std::uint64_t{1} << (s & 63)) - 1;
-  return sum_popcounts_before(w, wi) + static_cast<std::uint64_t>(__builtin_popcountll(w[wi] & low));
+  return sum_popcounts_before(w, wi) + static_cast<std::uint64_t>(std::popcount(w[wi] & low));
 }
 #endif
 
