@@ -194,6 +194,7 @@ class mlp {
       total += loss_value(kind, fb, yb);
       df[b] = loss_gradient(kind, fb, yb) * inv;
     }
+    memory::enter_phase(m, "backward");
     backward_impl(m, x.data(), batch);
     return total * inv;
   }

@@ -267,6 +267,7 @@ train_result train_steps(const Runner& run, mlp<T, Alloc>& net, const Rule& rule
 
   train_result res;
   auto finite = [&](const auto& m) {
+    memory::enter_phase(m, "evaluation");
     const auto p = m(static_cast<const T*>(net.flat_params().data()));
     for (std::size_t i = 0, count = net.parameter_count(); i < count; ++i)
       if (!std::isfinite(T(p[i]))) return false;
@@ -280,6 +281,7 @@ train_result train_steps(const Runner& run, mlp<T, Alloc>& net, const Rule& rule
     for (std::size_t first = 0; first < rows && !stop; first += batch) {
       const std::size_t B = std::min(batch, rows - first);
       const T l = run(epoch, [&](const auto& m) {
+        memory::enter_phase(m, "forward");
         const auto y_in = m(train_set.y.data());
         const auto y_out = m(yb.data());
         for (std::size_t b = 0; b < B; ++b) {
@@ -296,7 +298,10 @@ train_result train_steps(const Runner& run, mlp<T, Alloc>& net, const Rule& rule
         stop = true;
         break;
       }
-      run(epoch, [&](const auto& m) { apply_rule(rule, state, net, m); });
+      run(epoch, [&](const auto& m) {
+        memory::enter_phase(m, "update");
+        apply_rule(rule, state, net, m);
+      });
       loss_sum += static_cast<double>(l);
       ++batches;
       if (cb.on_step && cb.on_step({epoch, res.steps, static_cast<double>(l)}) == action::stop) {
@@ -352,7 +357,9 @@ struct recorded_training {
 /// `t` (every_epochs = 1: the whole training). Recorded per epoch: the batch
 /// gathers (reads of the training rows and labels), forward, loss, backward,
 /// the rule's update and apply, the divergence check over the parameters and
-/// the accuracy pass over test_set. Not recorded: shuffling the row order and
+/// the accuracy pass over test_set; each in its phase of the trace (forward:
+/// gathers, forward pass and loss; backward; update; evaluation: the check
+/// and the accuracy pass), see memory::trace::phases(). Not recorded: shuffling the row order and
 /// the active-sample lists (index bookkeeping), and setup (buffers, rule.init).
 template <class T, class Alloc, class Rule>
 recorded_training train_recorded(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
