@@ -51,9 +51,16 @@ echelon_info echelonize_rowwise(Tag tag, Block a, bool reduced, std::size_t col_
 struct ple_sink {
   detail::mblock l;
   std::size_t* perm;
-  void set(std::size_t i, std::size_t j) noexcept { l.row(i)[j / 64] |= word{1} << (j % 64); }
+  /// Multiplier column j is column col0 + j of l (a recursive PLE records a
+  /// block's factors at its rank offset, any bit).
+  std::size_t col0 = 0;
+  void set(std::size_t i, std::size_t j) noexcept {
+    j += col0;
+    l.row(i)[j / 64] |= word{1} << (j % 64);
+  }
   /// Row i, columns [j, j + 64) |= bits (columns past l.cols are never set).
   void set_bits(std::size_t i, std::size_t j, word bits) noexcept {
+    j += col0;
     word* row = l.row(i);
     row[j / 64] |= bits << (j % 64);
     if (j % 64 != 0 && (bits >> (64 - j % 64)) != 0) row[j / 64 + 1] |= bits >> (64 - j % 64);

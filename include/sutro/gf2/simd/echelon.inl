@@ -187,9 +187,21 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
       if (rec) {
         static_assert(m4ri_elim::panel_words == 1, "PLE recording reads one index word per row");
         for (std::size_t p = 0; p < k; ++p) rec->set(r + p, r + p);
+        // lbits = x T, bit p of x selecting tm[p]: eight 256-entry tables of
+        // T's rows (Four Russians), 8 lookups per row instead of one XOR per set bit.
+        word tt[8][256];
+        for (std::size_t g = 0; g < 8; ++g) {
+          tt[g][0] = 0;
+          for (std::size_t v = 1; v < 256; ++v) {
+            const std::size_t low = static_cast<std::size_t>(std::countr_zero(v));
+            const std::size_t p = 8 * g + low;
+            tt[g][v] = tt[g][v & (v - 1)] ^ (p < k ? tm[p] : word{0});
+          }
+        }
         for (std::size_t t = 0; t < targets.size(); ++t) {
+          const word x = idx[t];
           word lbits = 0;
-          for (word x = idx[t]; x; x &= x - 1) lbits ^= tm[std::countr_zero(x)];
+          for (std::size_t g = 0; g < 8; ++g) lbits ^= tt[g][(x >> (8 * g)) & 0xff];
           rec->set_bits(targets[t], r, lbits);
         }
       }
@@ -240,14 +252,14 @@ inline bool prefer_rowwise(detail::cblock a, bool reduced, std::size_t col_limit
 }
 } // namespace m4ri_elim
 
-inline echelon_info echelonize(detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads) {
+inline echelon_info echelonize_flat(detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads) {
   ::sutro::cpu::detail::note_kernel(this_level);
   if (m4ri_elim::prefer_rowwise(a, reduced, col_limit)) return echelonize_rowwise(level_tag{}, a, reduced, col_limit);
   return echelonize_m4ri(a, reduced, col_limit, threads, nullptr);
 }
 
 /// PLE by the M4RI elimination (see ple_sink), or the reference where it is faster.
-inline echelon_info ple(detail::mblock a, ple_sink& out, unsigned threads) {
+inline echelon_info ple_flat(detail::mblock a, ple_sink& out, unsigned threads) {
   ::sutro::cpu::detail::note_kernel(this_level);
   if (m4ri_elim::prefer_rowwise(a, false, a.cols)) return ple_rowwise(level_tag{}, a, out);
   return echelonize_m4ri(a, false, a.cols, threads, &out);

@@ -7,3 +7,4 @@
 #include "sutro/gf2/simd/transpose.inl"
 #include "sutro/gf2/simd/echelon.inl"
 #include "sutro/gf2/simd/triangular.inl"
+#include "sutro/gf2/simd/ple.inl"

@@ -1,0 +1,115 @@
+// Recursive PLE (the column recursion of M4RI's _mzd_ple): split A = [A1 A2]
+// at a multiple of 64 columns, P1 A1 = L1 E1 recursively, apply P1 to A2,
+// E12 = L11^-1 A2top (triangular solve), A2bot += L21 E12 (the fast product),
+// recurse on A2bot. The trailing updates, nearly all of the work on large
+// matrices, run on the GFNI / Strassen product instead of Four Russians
+// table passes; blocks of at most ple_rec::base_cols columns take the flat
+// M4RI elimination. Pivot choice and row swaps are those of the flat
+// elimination (leftmost column, first row at or below), so P, L and E are
+// the reference's bit for bit: the rows of A1 below its rank are zero after
+// its elimination, so swapping them later changes nothing there, and the
+// pivot rows of A1 satisfy L11 E = (P1 A)top on every column.
+
+namespace ple_rec {
+// Measured single thread on 8192^2 and 16384^2 random matrices on a loaded
+// Zen 5 (CPU time, noisy): 1024 and 2048 alike, 512 a little and 256 clearly
+// slower.
+inline constexpr std::size_t base_cols = 1024;
+// PLE: below this many rows or columns the flat elimination is as fast
+// (8192^2: 50-65 ms recursive, 65 ms flat; 16384^2: 230-350 ms, 460 ms).
+inline constexpr std::size_t min_dim = 2048;
+// The plain echelon form is the PLE's E, but the recursion must record L
+// (m x min(m, n) bits of scratch) and the flat elimination need not: 8192^2
+// was a tie with the flat form (57-60 ms), 16384^2 1.2-1.7x faster.
+inline constexpr std::size_t min_dim_echelon = 12288;
+
+template <class W>
+detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0,
+                     std::size_t cols) noexcept {
+  return {m.data + r0 * m.stride + c0 / 64, rows, cols, m.stride};
+}
+
+using temp = matrix<::sutro::scalar, detail::scratch_allocator<word>>;
+
+/// Rows [r0, r0 + rows) and bit columns [c0, c0 + cols) of l, aligned at column 0.
+inline temp copy_bits(detail::cblock l, std::size_t r0, std::size_t rows, std::size_t c0, std::size_t cols) {
+  temp out(rows, cols);
+  const std::size_t nw = out.words_used();
+  for (std::size_t i = 0; i < rows; ++i) {
+    word* dst = out.row_ptr(i);
+    const word* src = l.row(r0 + i);
+    for (std::size_t k = 0; k < nw; ++k) dst[k] = m4ri_elim::bits_at(src, l.words(), c0 + 64 * k);
+    if (nw != 0) dst[nw - 1] &= detail::tail_mask(cols);
+  }
+  return out;
+}
+
+/// PLE of a, recording into out (its l rows and perm entries are a's rows,
+/// out.col0 the rank found above a); appends the pivots plus c_abs.
+inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size_t>& pivots,
+                           std::size_t c_abs, unsigned threads) {
+  const std::size_t m = a.rows, n = a.cols;
+  if (n <= base_cols || m <= 64) {
+    const echelon_info info = ple_flat(a, out, threads);
+    for (std::size_t p : info.pivots) pivots.push_back(c_abs + p);
+    return info.rank;
+  }
+  const std::size_t n1 = (n / 2 + 63) / 64 * 64;
+  const detail::mblock a1 = sub(a, 0, m, 0, n1), a2 = sub(a, 0, m, n1, n - n1);
+  detail::scratch_vector<std::size_t> before(out.perm, out.perm + m);
+  const std::size_t r1 = recurse(a1, out, pivots, c_abs, threads);
+  // The row swaps of A1's elimination moved whole rows of A1 and L: move A2's.
+  {
+    // perm holds the rows of the whole matrix: index[v - lo] is the row that held v before.
+    const auto [lo_it, hi_it] = std::minmax_element(before.begin(), before.end());
+    const std::size_t lo = *lo_it;
+    detail::scratch_vector<std::size_t> index(*hi_it - lo + 1, 0);
+    for (std::size_t j = 0; j < m; ++j) index[before[j] - lo] = j;
+    detail::scratch_vector<std::size_t> moved;
+    for (std::size_t i = 0; i < m; ++i)
+      if (index[out.perm[i] - lo] != i) moved.push_back(i);
+    const std::size_t w2 = a2.words();
+    detail::scratch_vector<word> rows(moved.size() * w2);
+    for (std::size_t t = 0; t < moved.size(); ++t)
+      std::copy_n(a2.row(index[out.perm[moved[t]] - lo]), w2, rows.data() + t * w2);
+    for (std::size_t t = 0; t < moved.size(); ++t) std::copy_n(rows.data() + t * w2, w2, a2.row(moved[t]));
+  }
+  if (r1 != 0) {
+    const temp l11 = copy_bits(out.l, 0, r1, out.col0, r1);
+    const detail::mblock top = sub(a2, 0, r1, 0, n - n1);
+    trsm_lower(top, l11.block(), threads);
+    if (r1 < m) {
+      const temp l21 = copy_bits(out.l, r1, m - r1, out.col0, r1);
+      mul_add(sub(a2, r1, m - r1, 0, n - n1), l21.block(), top, threads);
+    }
+  }
+  if (r1 == m) return r1;
+  const ple_sink rest{{out.l.row(r1), m - r1, out.l.cols, out.l.stride}, out.perm + r1, out.col0 + r1};
+  return r1 + recurse(sub(a2, r1, m - r1, 0, n - n1), rest, pivots, c_abs + n1, threads);
+}
+
+} // namespace ple_rec
+
+/// PLE: the recursion where the matrix is large, else the flat elimination.
+inline echelon_info ple(detail::mblock a, ple_sink& out, unsigned threads) {
+  ::sutro::cpu::detail::note_kernel(this_level);
+  if (std::min(a.rows, a.cols) < ple_rec::min_dim) return ple_flat(a, out, threads);
+  echelon_info info;
+  info.rank = ple_rec::recurse(a, out, info.pivots, 0, threads);
+  return info;
+}
+
+/// Elimination: the plain form of a large matrix by the recursive PLE (with a
+/// scratch L), else the flat M4RI or row-by-row elimination.
+inline echelon_info echelonize(detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads) {
+  ::sutro::cpu::detail::note_kernel(this_level);
+  if (reduced || col_limit != a.cols || std::min(a.rows, a.cols) < ple_rec::min_dim_echelon)
+    return echelonize_flat(a, reduced, col_limit, threads);
+  ple_rec::temp l(a.rows, std::min(a.rows, a.cols));
+  detail::scratch_vector<std::size_t> perm(a.rows);
+  for (std::size_t i = 0; i < a.rows; ++i) perm[i] = i;
+  ple_sink sink{l.block(), perm.data()};
+  echelon_info info;
+  info.rank = ple_rec::recurse(a, sink, info.pivots, 0, threads);
+  return info;
+}
