@@ -4,16 +4,18 @@ their tracer's first pass with sutro pricing the event list.
 
     python scripts/bytedmd_python_speedup.py PATH_TO_BYTEDMD_CHECKOUT [--runs 5] [--quick]
 
-PATH is a checkout of github.com/cybertronai/ByteDMD (main branch: bytedmd.py
-and benchmarks/ at its root); nothing of it is copied here. Needs the sutro
-package (pip install .) and numpy.
+PATH is a checkout of github.com/cybertronai/ByteDMD (bytedmd.py and
+benchmarks/ at its root); nothing of it is copied here. Its bytedmd.py is the
+main branch's one LRU stack (sutro's variant "main") or, when its tracer has an
+argument stack (allocate_arg), the dev branch's two stacks ("two_stack").
+Needs the sutro package (pip install .) and numpy.
 
 For every benchmark function and size, three ways to the same number, run
 alternately (a, b, c, a, b, c, ...) and timed by their medians:
   a  tool     their bytedmd(f, args): first pass (tracing) and their _pass2
   b  hand-off their first pass (tool._Context, tool._wrap, f) as it is; its
-              event list (STORE, READ_BATCH) converted to arrays and priced by
-              sutro.price_events (sutro::dmd::price, main variant)
+              event list (ARG, STORE, READ_BATCH) converted to arrays and
+              priced by sutro.price_events (sutro::dmd::price, same variant)
   c  sutro    sutro's own tracer and pricing, sutro.dmd.bytedmd(f, *args)
 Before timing, b's per-read depth trace must equal their trace read for read,
 and all three costs must be equal; a difference is printed in the table
@@ -45,9 +47,15 @@ def load_module(path: pathlib.Path, name: str):
     return mod
 
 
+def variant_of(tool) -> str:
+    return "two_stack" if hasattr(tool._Context, "allocate_arg") else "main"
+
+
 def first_pass(tool, f, args):
     """Their traced_eval up to (not including) _pass2: the same wrapping order."""
     ctx = tool._Context()
+    if variant_of(tool) == "two_stack":  # arguments first to last onto the argument stack
+        return ctx, f(*[tool._wrap(ctx, a, is_arg=True) for a in args])
     rev = [tool._wrap(ctx, a) for a in reversed(args)]
     res = f(*reversed(rev))
     return ctx, res
@@ -56,16 +64,18 @@ def first_pass(tool, f, args):
 def event_list(tool, ctx, res):
     """Their event list as sutro.price_events's arrays.
 
-    Their keys are 1, 2, ... in STORE order (the tracer allocates and stores at
-    once), so sutro's value id is key - 1. STOREs before the first READ_BATCH are
-    the preloaded inputs, bottom first; the STOREs after a READ_BATCH are the
-    values that operation defines (none: a plain read such as __bool__).
+    Their keys are 1, 2, ... in STORE (or ARG) order (the tracer allocates and
+    stores at once), so sutro's value id is key - 1. The values stored before the
+    first READ_BATCH are the inputs in preload order (main: bottom of the stack
+    first; two_stack: ARG events, argument-stack depth 1 first); the STOREs after
+    a READ_BATCH are the values that operation defines (none: a plain read such
+    as __bool__).
     """
     n_inputs, reads, counts, outputs = 0, [], [], []
     stored = 0
     for ev in ctx.events:
         tag = ev[0]
-        if tag == "STORE":
+        if tag in ("STORE", "ARG"):
             stored += 1
             if ev[1] != stored:
                 raise RuntimeError(f"STORE of key {ev[1]} as value {stored}: not the allocation order")
@@ -97,7 +107,8 @@ def event_list(tool, ctx, res):
 def handoff(tool, f, args, keep_events=False):
     ctx, res = first_pass(tool, f, args)
     n, reads, counts, outputs, results = event_list(tool, ctx, res)
-    return sutro.dmd.price_events(n, reads, counts, outputs, results, keep_events=keep_events)
+    return sutro.dmd.price_events(n, reads, counts, outputs, results, variant=variant_of(tool),
+                                  keep_events=keep_events)
 
 
 def cases(root: pathlib.Path, quick: bool):
@@ -172,9 +183,10 @@ def main() -> int:
         raise SystemExit(f"{root}: no bytedmd.py (give the root of a ByteDMD checkout, main branch)")
     tool = load_module(root / "bytedmd.py", "bytedmd")
     sys.modules["bytedmd"] = tool
+    variant = variant_of(tool)
 
     print(f"# {platform.python_implementation()} {platform.python_version()}, numpy {np.__version__}, "
-          f"{opt.runs} alternated runs, median CPU seconds; ByteDMD checkout {root}")
+          f"{opt.runs} alternated runs, median CPU seconds; ByteDMD checkout {root}, variant {variant}")
     head = (f"{'function':<34} {'reads':>8} {'cost':>10} {'tool s':>9} {'pass 1 s':>9} {'hand-off s':>10} "
             f"{'sutro s':>9} {'tool/hand-off':>13} {'tool/sutro':>10}  check")
     print(head)
@@ -186,7 +198,7 @@ def main() -> int:
         cost_a = tool.trace_to_bytedmd(trace, 1)
         rb = handoff(tool, f, args, keep_events=True)
         try:
-            cost_c = sutro.dmd.bytedmd(f, *args)["cost"]
+            cost_c = sutro.dmd.bytedmd(f, *args, variant=variant)["cost"]
         except Exception as e:  # sutro's tracer lacks something the function uses
             cost_c = f"{type(e).__name__}: {e}"
         notes = []
@@ -201,7 +213,8 @@ def main() -> int:
         for _ in range(opt.runs):
             ta.append(timed(lambda: tool.bytedmd(f, args))[0])
             tb.append(timed(lambda: handoff(tool, f, args))[0])
-            tc.append(timed(lambda: sutro.dmd.bytedmd(f, *args, keep_events=False))[0] if isinstance(cost_c, int)
+            tc.append(timed(lambda: sutro.dmd.bytedmd(f, *args, variant=variant, keep_events=False))[0]
+                      if isinstance(cost_c, int)
                       else float("nan"))
             tp.append(timed(lambda: first_pass(tool, f, args))[0])
         a, p, b, c = (statistics.median(t) for t in (ta, tp, tb, tc))
