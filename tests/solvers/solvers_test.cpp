@@ -228,7 +228,7 @@ TEST_CASE("gf2_elimination: Gauss-Jordan fast path == incremental basis (1, 2 an
           auto task = tasks::sparse_parity(n, std::min<std::size_t>(3, n), static_cast<std::uint64_t>(seed), {.noise = p});
           auto d = task.packed(split::train, m);
           auto fast = solvers::gf2_elimination{}.eliminate(d);
-          auto slow = solvers::detail::eliminate<0>(d, m, true);
+          auto slow = solvers::detail::eliminate<0>(d, m, true, memory::raw_access{});
           INFO("n=" << n << " m=" << m << " p=" << p << " seed=" << seed);
           REQUIRE(fast.status == slow.status);
           REQUIRE(fast.subset == slow.subset);

@@ -7,6 +7,8 @@
 //
 //   auto train = sutro::tasks::sparse_parity(20, 3, 42).packed(sutro::tasks::split::train, 24);
 //   auto r = sutro::solvers::exhaustive{}.solve(train);   // near log2 C(n, k) samples suffice
+//   sutro::memory::trace t;                                // the same search, every access recorded:
+//   auto same = sutro::solvers::exhaustive{}.solve(train, sutro::memory::recording_access{&t});
 //
 // Noiseless data (spec.noise == 0): exact matches are sought; one is `found`
 // (exact under the model), two mean `ambiguous`. With stop_at_first the first
@@ -25,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sutro/memory/access_policy.hpp"
 #include "sutro/solvers/bit_columns.hpp"
 #include "sutro/solvers/certificate.hpp"
 #include "sutro/solvers/input_check.hpp"
@@ -45,16 +48,26 @@ class exhaustive {
   [[nodiscard]] std::string_view name() const noexcept { return "exhaustive"; }
   [[nodiscard]] const exhaustive_options& options() const noexcept { return opt_; }
 
-  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const { return solve(d, memory::raw_access{}); }
+  /// The same search with every array reached through `mem`: with
+  /// memory::recording_access{&trace} each sample word and label (building the
+  /// columns), column, prefix and index word it reads or writes is recorded
+  /// (the lab's traced run); the result is the same.
+  template <class Memory>
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d, Memory mem) const {
     check_samples(d, tasks::task_kind::parity, "sutro::solvers::exhaustive");
-    state s;
-    s.cols = bit_columns::from(d, opt_.max_samples);
+    state<Memory> s;
+    s.mem = mem;
+    s.cols = bit_columns::from(d, opt_.max_samples, mem);
     s.k = d.spec.k;
     s.exact = d.spec.noise == 0.0;
     s.stop_at_first = opt_.stop_at_first;
     s.idx.assign(s.k, 0);
+    s.best_idx.assign(s.k, 0);
     s.prefix.assign((s.k + 1) * s.cols.words, 0);
-    for (std::size_t w = 0; w < s.cols.words; ++w) s.prefix[w] = s.cols.labels()[w];
+    const auto level0 = mem(s.prefix.data());
+    const auto labels = mem(s.cols.labels());
+    for (std::size_t w = 0; w < s.cols.words; ++w) level0[w] = std::uint64_t(labels[w]);
     s.search(0, 0);
 
     solve_result res;
@@ -98,11 +111,16 @@ class exhaustive {
   }
 
  private:
+  // The search indexes every array (columns, prefix levels, index words)
+  // through mem(pointer): the pointer itself under memory::raw_access, a
+  // recording handle under memory::recording_access.
+  template <class Memory>
   struct state {
+    [[no_unique_address]] Memory mem;
     bit_columns cols;
     std::size_t k = 0;
     bool exact = true, stop_at_first = false, stop = false;
-    std::vector<std::uint32_t> idx, best_idx;
+    std::vector<std::uint32_t> idx, best_idx;  // best_idx: the answer, read off untraced
     work_vector<std::uint64_t> prefix;  // level d: labels ^ columns idx[0..d)
     std::uint64_t visited = 0;
     std::size_t matches = 0;
@@ -110,42 +128,49 @@ class exhaustive {
 
     void search(std::size_t depth, std::size_t start) {
       const std::size_t nw = cols.words, n = cols.n;
-      const std::uint64_t* p = prefix.data() + depth * nw;
+      const auto p = mem(static_cast<const std::uint64_t*>(prefix.data() + depth * nw));
       if (depth + 1 == k) {
         leaves(p, start);
         return;
       }
-      std::uint64_t* q = prefix.data() + (depth + 1) * nw;
+      const auto q = mem(prefix.data() + (depth + 1) * nw);
       for (std::size_t j = start; j + (k - depth) <= n && !stop; ++j) {
-        const std::uint64_t* c = cols.col(j);
-        for (std::size_t w = 0; w < nw; ++w) q[w] = p[w] ^ c[w];
-        idx[depth] = static_cast<std::uint32_t>(j);
+        const auto c = mem(cols.col(j));
+        for (std::size_t w = 0; w < nw; ++w) q[w] = std::uint64_t(p[w]) ^ std::uint64_t(c[w]);
+        mem(idx.data())[depth] = static_cast<std::uint32_t>(j);
         search(depth + 1, j + 1);
       }
     }
 
-    void leaves(const std::uint64_t* p, std::size_t start) {
+    template <class P>
+    void leaves(P p, std::size_t start) {
       const std::size_t nw = cols.words, n = cols.n;
       for (std::size_t j = start; j < n && !stop; ++j) {
         ++visited;
-        const std::uint64_t* c = cols.col(j);
+        const auto c = mem(cols.col(j));
         const std::size_t bound = exact ? 0 : second;  // beyond it the subset cannot matter
         std::size_t count = 0;
         for (std::size_t w = 0; w < nw && count <= bound; ++w)
-          count += static_cast<std::size_t>(std::popcount(p[w] ^ c[w]));
+          count += static_cast<std::size_t>(std::popcount(std::uint64_t(p[w]) ^ std::uint64_t(c[w])));
         if (count > bound) continue;
-        idx[k - 1] = static_cast<std::uint32_t>(j);
+        mem(idx.data())[k - 1] = static_cast<std::uint32_t>(j);
         if (exact) {
-          if (++matches == 1) best_idx = idx;
+          if (++matches == 1) keep_best();
           if (matches >= 2 || stop_at_first) stop = true;
         } else if (count < best) {
           second = best;
           best = count;
-          best_idx = idx;
+          keep_best();
         } else {
           second = count;
         }
       }
+    }
+
+    void keep_best() {
+      const auto from = mem(static_cast<const std::uint32_t*>(idx.data()));
+      const auto to = mem(best_idx.data());
+      for (std::size_t t = 0; t < k; ++t) to[t] = std::uint32_t(from[t]);
     }
   };
 

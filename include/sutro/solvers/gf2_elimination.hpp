@@ -5,6 +5,8 @@
 //
 //   auto train = sutro::tasks::sparse_parity(20, 3, 42).packed(sutro::tasks::split::train, 30);
 //   auto r = sutro::solvers::gf2_elimination{}.solve(train);   // r.subset == task.secret()
+//   sutro::memory::trace t;                                     // the same solve, every access recorded:
+//   auto same = sutro::solvers::gf2_elimination{}.solve(train, sutro::memory::recording_access{&t});
 //
 // Rank below n: `ambiguous` (a whole affine space fits; no guess). A row that
 // contradicts the others, or a solution whose weight is not spec.k: `failed`.
@@ -24,6 +26,8 @@
 #include <string>
 #include <string_view>
 
+#include "sutro/memory/access_policy.hpp"
+#include "sutro/solvers/bit_columns.hpp"
 #include "sutro/solvers/certificate.hpp"
 #include "sutro/solvers/gf2_basis.hpp"
 #include "sutro/solvers/input_check.hpp"
@@ -71,25 +75,35 @@ inline void explain_exact(const tasks::packed_samples& d, solve_result& r) {
                " rows contradict the others: the labels are not a parity of the inputs";
   }
 }
+// The loops below index every array (sample words, labels, the equation,
+// the basis, the Gauss-Jordan words) through mem(pointer): memory::raw_access
+// returns the pointer itself, so that instantiation is the timed code;
+// memory::recording_access returns a handle recording each element access
+// (the lab's traced run of this solver). One-word scalars (the pivot row of a
+// Gauss-Jordan step, the solution of the fast paths) live in registers.
+
 /// Row i as an equation: input words, then the label bit at position n.
-inline void load_equation(const tasks::packed_samples& d, std::size_t i, std::uint64_t* eq,
-                          std::size_t nw) noexcept {
-  const std::uint64_t* r = d.row(i);
-  for (std::size_t w = 0; w < nw; ++w) eq[w] = w < d.row_words ? r[w] : 0;
-  eq[d.spec.n / 64] |= std::uint64_t{d.label_bit(i)} << (d.spec.n % 64);
+template <class E, class Memory>
+void equation_into(const tasks::packed_samples& d, std::size_t i, E eq, std::size_t nw, Memory mem) {
+  const auto r = mem(d.row(i));
+  for (std::size_t w = 0; w < nw; ++w) eq[w] = w < d.row_words ? std::uint64_t(r[w]) : 0;
+  eq[d.spec.n / 64] |= std::uint64_t{label_bit_value(d, mem(d.labels.data())[i])} << (d.spec.n % 64);
 }
 
-inline unsigned parity_with(const tasks::packed_samples& d, std::size_t i, const std::uint64_t* x) noexcept {
-  const std::uint64_t* r = d.row(i);
+/// Parity of row i's inputs with x: agrees with the label when equal to its label bit.
+template <class X, class Memory>
+unsigned row_parity(const tasks::packed_samples& d, std::size_t i, X x, Memory mem) {
+  const auto r = mem(d.row(i));
   unsigned p = 0;
-  for (std::size_t w = 0; w < d.row_words; ++w) p ^= static_cast<unsigned>(std::popcount(r[w] & x[w]));
+  for (std::size_t w = 0; w < d.row_words; ++w)
+    p ^= static_cast<unsigned>(std::popcount(std::uint64_t(r[w]) & std::uint64_t(x[w])));
   return p & 1u;
 }
 
-template <std::size_t W>
-solve_result eliminate(const tasks::packed_samples& d, std::size_t m, bool verify_all) {
+template <std::size_t W, class Memory>
+solve_result eliminate(const tasks::packed_samples& d, std::size_t m, bool verify_all, Memory mem) {
   const std::size_t n = d.spec.n;
-  gf2_basis<W> basis(n);
+  gf2_basis<W, Memory> basis(n, mem);
   const std::size_t nw = basis.words();
   std::conditional_t<(W > 0), std::array<std::uint64_t, (W ? W : 1)>, work_vector<std::uint64_t>> eq{}, x{};
   if constexpr (W == 0) {
@@ -99,8 +113,8 @@ solve_result eliminate(const tasks::packed_samples& d, std::size_t m, bool verif
   solve_result res;
   std::size_t i = 0;
   for (; i < m && !basis.full(); ++i) {
-    load_equation(d, i, eq.data(), nw);
-    if (basis.insert(eq.data()) < 0) ++res.stats.disagreements;
+    equation_into(d, i, mem(eq.data()), nw, mem);
+    if (basis.insert(mem(eq.data())) < 0) ++res.stats.disagreements;
   }
   res.stats.samples_used = i;
   res.stats.rank = basis.rank();
@@ -110,64 +124,72 @@ solve_result eliminate(const tasks::packed_samples& d, std::size_t m, bool verif
     res.status = solve_status::ambiguous;
     return res;
   }
-  basis.solve(x.data());
+  basis.solve(mem(x.data()));
   if (verify_all) {
-    for (; i < m; ++i) res.stats.disagreements += parity_with(d, i, x.data()) != d.label_bit(i);
+    const auto labels = mem(d.labels.data());
+    for (; i < m; ++i)
+      res.stats.disagreements += row_parity(d, i, mem(x.data()), mem) != label_bit_value(d, labels[i]);
     if (res.stats.disagreements) return res;
   }
-  res.subset = mask_to_subset(x.data(), nw);
+  res.subset = mask_to_subset(x.data(), nw);  // the answer read off (not through mem)
   res.status = solve_status::found;
   return res;
 }
 /// Dense Gauss-Jordan for n + 1 <= 64 W (W = 1, 2) on the first rows, as
 /// structure-of-arrays words so the row-update loop vectorizes. Returns false
 /// (caller falls back to the incremental basis) when those rows lack full rank.
-template <std::size_t W>
-bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all, solve_result& res) {
+template <std::size_t W, class Memory>
+bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all, solve_result& res, Memory mem) {
   static_assert(W == 1 || W == 2);
   constexpr std::size_t cap = 64 * W + 16;
   const std::size_t n = d.spec.n, rows = std::min(m, n + 16);
   if (rows < n) return false;
   alignas(64) std::uint64_t w[W][cap];
   for (std::size_t i = 0; i < rows; ++i) {
-    std::uint64_t eq[2] = {0, 0};
-    load_equation(d, i, eq, W);
-    for (std::size_t k = 0; k < W; ++k) w[k][i] = eq[k];
+    std::uint64_t eq[2] = {0, 0};  // registers
+    equation_into(d, i, eq, W, mem);
+    for (std::size_t k = 0; k < W; ++k) mem(w[k])[i] = eq[k];
   }
   for (std::size_t c = 0; c < n; ++c) {
-    std::uint64_t* col = w[c / 64];
+    const auto col = mem(w[c / 64]);
     const unsigned sh = static_cast<unsigned>(c % 64);
     std::size_t p = c;
-    while (p < rows && !((col[p] >> sh) & 1u)) ++p;
+    while (p < rows && !((std::uint64_t(col[p]) >> sh) & 1u)) ++p;
     if (p == rows) return false;
     std::uint64_t piv[W];
     for (std::size_t k = 0; k < W; ++k) {
-      std::swap(w[k][p], w[k][c]);
-      piv[k] = w[k][c];
+      const auto wk = mem(w[k]);
+      const std::uint64_t below = wk[p], here = wk[c];
+      wk[p] = here;
+      wk[c] = below;
+      piv[k] = below;
     }
     // Clear column c everywhere (the pivot row too, restored below); the word
     // holding column c goes last, since its bits are the row masks.
     for (std::size_t t = 1; t <= W; ++t) {
       const std::size_t k = (c / 64 + t) % W;
-      std::uint64_t* dst = w[k];
-      for (std::size_t i = 0; i < rows; ++i) dst[i] ^= piv[k] & (std::uint64_t{0} - ((col[i] >> sh) & 1u));
+      const auto dst = mem(w[k]);
+      for (std::size_t i = 0; i < rows; ++i)
+        dst[i] ^= piv[k] & (std::uint64_t{0} - ((std::uint64_t(col[i]) >> sh) & 1u));
     }
-    for (std::size_t k = 0; k < W; ++k) w[k][c] = piv[k];
+    for (std::size_t k = 0; k < W; ++k) mem(w[k])[c] = piv[k];
   }
   // Rows [0, n) are now unit vectors plus the label bit; rows [n, rows) must be 0 = 0.
-  std::uint64_t x[2] = {0, 0};
-  for (std::size_t c = 0; c < n; ++c) x[c / 64] |= ((w[n / 64][c] >> (n % 64)) & 1u) << (c % 64);
+  const auto rhs = mem(w[n / 64]);
+  std::uint64_t x[2] = {0, 0};  // registers
+  for (std::size_t c = 0; c < n; ++c) x[c / 64] |= ((std::uint64_t(rhs[c]) >> (n % 64)) & 1u) << (c % 64);
   res.stats.samples_used = rows;
   res.stats.rank = n;
   res.stats.candidates = 1;
-  for (std::size_t i = n; i < rows; ++i) res.stats.disagreements += (w[n / 64][i] >> (n % 64)) & 1u;
+  for (std::size_t i = n; i < rows; ++i) res.stats.disagreements += (std::uint64_t(rhs[i]) >> (n % 64)) & 1u;
   if (res.stats.disagreements) return true;
   if (verify_all) {
+    const auto labels = mem(d.labels.data());
     for (std::size_t i = rows; i < m; ++i) {
-      const std::uint64_t* r = d.row(i);
-      unsigned p = static_cast<unsigned>(std::popcount(r[0] & x[0]));
-      if constexpr (W == 2) p += d.row_words > 1 ? static_cast<unsigned>(std::popcount(r[1] & x[1])) : 0u;
-      res.stats.disagreements += (p & 1u) != d.label_bit(i);
+      const auto r = mem(d.row(i));
+      unsigned p = static_cast<unsigned>(std::popcount(std::uint64_t(r[0]) & x[0]));
+      if constexpr (W == 2) p += d.row_words > 1 ? static_cast<unsigned>(std::popcount(std::uint64_t(r[1]) & x[1])) : 0u;
+      res.stats.disagreements += (p & 1u) != label_bit_value(d, labels[i]);
     }
     if (res.stats.disagreements) return true;
   }
@@ -183,11 +205,17 @@ class gf2_elimination {
   explicit gf2_elimination(gf2_elimination_options o) : opt_(o) {}
   [[nodiscard]] std::string_view name() const noexcept { return "gf2_elimination"; }
 
-  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const { return solve(d, memory::raw_access{}); }
+  /// The same solve with every array reached through `mem`: with
+  /// memory::recording_access{&trace} each sample word, label, equation and
+  /// basis word it reads or writes is recorded (the lab's traced run); the
+  /// result is the same.
+  template <class Memory>
+  [[nodiscard]] solve_result solve(const tasks::packed_samples& d, Memory mem) const {
     constexpr const char* who = "sutro::solvers::gf2_elimination";
     detail::require_parity(d, who);
     if (d.spec.noise > 0) return detail::noise_free_only(d, who);
-    solve_result r = eliminate(d);
+    solve_result r = run(d, mem);
     detail::explain_exact(d, r);
     return r;
   }
@@ -196,17 +224,20 @@ class gf2_elimination {
   /// kernels compute); no reason is filled in.
   [[nodiscard]] solve_result eliminate(const tasks::packed_samples& d) const {
     detail::require_parity(d, "sutro::solvers::gf2_elimination::eliminate");
-    return run(d);
+    return run(d, memory::raw_access{});
   }
 
  private:
-  [[nodiscard]] solve_result run(const tasks::packed_samples& d) const {
+  template <class Memory>
+  [[nodiscard]] solve_result run(const tasks::packed_samples& d, Memory mem) const {
     const std::size_t m = opt_.max_samples ? std::min(opt_.max_samples, d.count) : d.count;
     const std::size_t n = d.spec.n;
     solve_result r;
-    if (n + 1 <= 64) return detail::gauss_jordan<1>(d, m, opt_.verify_all, r) ? r : detail::eliminate<1>(d, m, opt_.verify_all);
-    if (n + 1 <= 128) return detail::gauss_jordan<2>(d, m, opt_.verify_all, r) ? r : detail::eliminate<2>(d, m, opt_.verify_all);
-    return detail::eliminate<0>(d, m, opt_.verify_all);
+    if (n + 1 <= 64)
+      return detail::gauss_jordan<1>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<1>(d, m, opt_.verify_all, mem);
+    if (n + 1 <= 128)
+      return detail::gauss_jordan<2>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<2>(d, m, opt_.verify_all, mem);
+    return detail::eliminate<0>(d, m, opt_.verify_all, mem);
   }
 
   gf2_elimination_options opt_{};
