@@ -14,8 +14,8 @@ For every benchmark function and size, three ways to the same number, run
 alternately (a, b, c, a, b, c, ...) and timed by their medians:
   a  tool     their bytedmd(f, args): first pass (tracing) and their _pass2
   b  hand-off their first pass (tool._Context, tool._wrap, f) as it is; its
-              event list (ARG, STORE, READ_BATCH) converted to arrays and
-              priced by sutro.price_events (sutro::dmd::price, same variant)
+              event list (ARG, STORE, READ_BATCH) priced by
+              sutro.dmd.price_tool_events (sutro::dmd::price, same variant)
   c  sutro    sutro's own tracer and pricing, sutro.dmd.bytedmd(f, *args)
 Before timing, b's per-read depth trace must equal their trace read for read,
 and all three costs must be equal; a difference is printed in the table
@@ -61,37 +61,13 @@ def first_pass(tool, f, args):
     return ctx, res
 
 
-def event_list(tool, ctx, res):
-    """Their event list as sutro.price_events's arrays.
-
-    Their keys are 1, 2, ... in STORE (or ARG) order (the tracer allocates and
-    stores at once), so sutro's value id is key - 1. The values stored before the
-    first READ_BATCH are the inputs in preload order (main: bottom of the stack
-    first; two_stack: ARG events, argument-stack depth 1 first); the STOREs after
-    a READ_BATCH are the values that operation defines (none: a plain read such
-    as __bool__).
-    """
-    n_inputs, reads, counts, outputs = 0, [], [], []
-    stored = 0
-    for ev in ctx.events:
-        tag = ev[0]
-        if tag in ("STORE", "ARG"):
-            stored += 1
-            if ev[1] != stored:
-                raise RuntimeError(f"STORE of key {ev[1]} as value {stored}: not the allocation order")
-            if counts:
-                outputs[-1] += 1
-            else:
-                n_inputs += 1
-        elif tag == "READ_BATCH":
-            reads.extend(ev[1])
-            counts.append(len(ev[1]))
-            outputs.append(0)
-    results = []
+def result_keys(tool, res):
+    """The keys of the values f returned (their _pass2 keeps them live to the end)."""
+    keys = []
 
     def walk(v):
         if isinstance(v, tool._Tracked):
-            results.append(v._key)
+            keys.append(v._key)
         elif isinstance(v, (list, tuple)):
             for e in v:
                 walk(e)
@@ -100,15 +76,14 @@ def event_list(tool, ctx, res):
                 walk(e)
 
     walk(res)
-    return (n_inputs, np.asarray(reads, dtype=np.uint32) - 1, np.asarray(counts, dtype=np.uint32),
-            np.asarray(outputs, dtype=np.uint32), np.asarray(results, dtype=np.uint32) - 1)
+    return keys
 
 
 def handoff(tool, f, args, keep_events=False):
+    """Their first pass, sutro's second: sutro.dmd.price_tool_events converts ctx.events."""
     ctx, res = first_pass(tool, f, args)
-    n, reads, counts, outputs, results = event_list(tool, ctx, res)
-    return sutro.dmd.price_events(n, reads, counts, outputs, results, variant=variant_of(tool),
-                                  keep_events=keep_events)
+    return sutro.dmd.price_tool_events(ctx.events, result_keys(tool, res), variant=variant_of(tool),
+                                       keep_events=keep_events)
 
 
 def cases(root: pathlib.Path, quick: bool):

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _sutro
 
-__all__ = ["Recorder", "Traced", "price_events", "bytedmd", "VARIANTS"]
+__all__ = ["Recorder", "Traced", "price_events", "price_tool_events", "bytedmd", "VARIANTS"]
 
 VARIANTS = ("main", "two_stack", "classic", "live", "belady")
 
@@ -43,6 +43,39 @@ def price_events(n_inputs: int, reads: Sequence[int], counts: Sequence[int], out
     return _sutro.price_events(int(n_inputs), np.ascontiguousarray(reads, dtype=np.uint32), counts_a, outs,
                                np.ascontiguousarray(results, dtype=np.uint32), pre, variant, bytes_per_element,
                                keep_events)
+
+
+def price_tool_events(events: Sequence[tuple], results: Sequence[int] = (), variant: str = "main",
+                      bytes_per_element: int = 1, keep_events: bool = True) -> Dict[str, Any]:
+    """Prices the group's tool's first pass (bytedmd.py's ctx.events) as its _pass2 does.
+
+    events: ('STORE', key), ('ARG', key, depth) (the dev branch's argument
+    stack) and ('READ_BATCH', [keys]); other events (OP_START, OP_END, OP) are
+    ignored. results: the keys of the values the function returned. Keys are
+    1, 2, ... in allocation order, each stored as it is allocated: the values
+    stored before the first READ_BATCH are the inputs in preload order, and
+    the values stored after a READ_BATCH are what that instruction defines.
+    Use variant="main" for the main branch, "two_stack" for the dev branch.
+    """
+    n_inputs, reads, counts, outputs = 0, [], [], []
+    stored = 0
+    for ev in events:
+        tag = ev[0]
+        if tag == "STORE" or tag == "ARG":
+            stored += 1
+            if ev[1] != stored:
+                raise ValueError(f"sutro.dmd.price_tool_events: key {ev[1]} stored as value {stored}: keys must be "
+                                 "1, 2, ... in the order they are stored")
+            if counts:
+                outputs[-1] += 1
+            else:
+                n_inputs += 1
+        elif tag == "READ_BATCH":
+            reads.extend(ev[1])
+            counts.append(len(ev[1]))
+            outputs.append(0)
+    return price_events(n_inputs, np.asarray(reads, dtype=np.int64) - 1, counts, outputs,
+                        np.asarray(results, dtype=np.int64) - 1, None, variant, bytes_per_element, keep_events)
 
 
 class Recorder:

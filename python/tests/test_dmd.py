@@ -84,3 +84,19 @@ def test_array_arguments_are_their_own_values():
     assert arrays["inputs"] == 32
     # The same array passed twice is still one set of values.
     assert bytedmd(matmul, a, a)["inputs"] == 16
+
+
+def test_the_group_tools_event_list():
+    # bytedmd.py's first pass of dot(a, b) = a[0]*b[0] + a[1]*b[1] on a = [1, 2], b = [3, 4]:
+    # b's values stored first (keys 1, 2), then a's (3, 4); each operation reads, then stores its result.
+    events = [("STORE", 1), ("STORE", 2), ("STORE", 3), ("STORE", 4),
+              ("READ_BATCH", [3, 1]), ("OP_START", "mul", [3, 1]), ("STORE", 5), ("OP_END", "mul", [3, 1], 5),
+              ("READ_BATCH", [4, 2]), ("OP_START", "mul", [4, 2]), ("STORE", 6), ("OP_END", "mul", [4, 2], 6),
+              ("READ_BATCH", [5, 6]), ("OP_START", "add", [5, 6]), ("STORE", 7), ("OP_END", "add", [5, 6], 7)]
+    r = sutro.dmd.price_tool_events(events, results=[7])
+    assert r["cost"] == 11 and r["depths"].tolist() == [2, 4, 2, 3, 2, 1]
+    # A read with no output (bool() of a value) defines nothing; the next stored value is the sum's.
+    r = sutro.dmd.price_tool_events(events[:12] + [("READ_BATCH", [6])] + events[12:], results=[7])
+    assert r["depths"].tolist() == [2, 4, 2, 3, 1, 2, 1] and r["cost"] == 12
+    with pytest.raises(ValueError, match="key 3 stored as value 2"):
+        sutro.dmd.price_tool_events([("STORE", 1), ("STORE", 3)])
