@@ -106,7 +106,7 @@ inline echelon_info echelonize_device(device::view a, bool reduced, std::size_t 
 /// `threads` is accepted for the host signature and ignored.
 template <class Alloc>
 echelon_info echelonize(matrix<sutro::cuda, Alloc>& a, bool reduced = true, unsigned /*threads*/ = 1) {
-  return detail::echelonize_device(a.device_view(), reduced, a.cols(), detail::scratch_allocator<word>(a));
+  return detail::echelonize_device(a.device_view(), reduced, a.cols(), detail::device_scratch_allocator<word>(a));
 }
 
 template <class Alloc>

@@ -186,7 +186,7 @@ matrix<HostBackend> to_host(const matrix<sutro::cuda, Alloc>& d) {
 namespace detail {
 /// Device scratch counted where the matrix's own memory is counted.
 template <class T, class Alloc>
-memory::device_allocator<T> scratch_allocator(const matrix<sutro::cuda, Alloc>& m) {
+memory::device_allocator<T> device_scratch_allocator(const matrix<sutro::cuda, Alloc>& m) {
   if constexpr (std::is_constructible_v<memory::device_allocator<T>, const Alloc&>)
     return memory::device_allocator<T>(m.get_allocator());
   else

@@ -82,7 +82,7 @@ solve_matrix_result<sutro::cuda, A1> solve(const matrix<sutro::cuda, A1>& a, con
                                 " (their row counts must agree)");
   using M = matrix<sutro::cuda, A1>;
   const std::size_t m = a.rows(), n = a.cols(), k = b.cols();
-  const auto counter = detail::scratch_allocator<word>(a);
+  const auto counter = detail::device_scratch_allocator<word>(a);
   constexpr unsigned threads = 256;
 
   M aug(m, n + k, a.get_allocator());
