@@ -1,6 +1,10 @@
 // sutro::gf2 against M4RI, same random inputs, alternating runs.
 //
-//   gf2_vs_m4ri [--reps 5] [--threads 1] [--ops multiply,echelonize,transpose,inverse] [n ...]
+//   gf2_vs_m4ri [--reps 5] [--threads 1] [--ops multiply,echelonize,transpose,inverse,pluq] [n ...]
+//
+// Built against the M4RI pkg-config finds (gf2_vs_m4ri) and, when CMake is
+// given -DM4RI_ROOT=<prefix of an M4RI installed from source>, against that
+// one too (gf2_vs_m4ri_root, run path set to <prefix>/lib).
 //
 // Prints `op n sutro_seconds m4ri_seconds ratio` per case (medians of the reps,
 // ratio = m4ri / sutro) and exits 1 when an answer differs from M4RI's.
@@ -137,6 +141,21 @@ int main(int argc, char** argv) {
           tm.push_back(seconds([&] { mi = mzd_inv_m4ri(nullptr, ma, 0); }));
           agree = agree && same(inv, mi);
           mzd_free(mi);
+        } else if (op == "pluq") {
+          // Agreement: rank and the column rank profile (the first rank entries of Q).
+          mzd_t* mp = mzd_copy(nullptr, ma);
+          mzp_t* p = mzp_init(static_cast<rci_t>(n));
+          mzp_t* q = mzp_init(static_cast<rci_t>(n));
+          gf2::pluq_result<M> f;
+          rci_t mrank = 0;
+          ts.push_back(seconds([&] { f = gf2::pluq(a, threads); }));
+          tm.push_back(seconds([&] { mrank = mzd_pluq(mp, p, q, 0); }));
+          agree = agree && f.rank == static_cast<std::size_t>(mrank);
+          for (std::size_t j = 0; agree && j < f.rank; ++j)
+            agree = static_cast<std::size_t>(q->values[j]) == f.pivots()[j];
+          mzp_free(p);
+          mzp_free(q);
+          mzd_free(mp);
         } else {
           std::fprintf(stderr, "unknown op %s\n", op.c_str());
           return 2;
