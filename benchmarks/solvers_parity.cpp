@@ -1,10 +1,13 @@
 // The exact solvers on pre-generated data (single core; generation excluded).
 // Targets (issue 4): GF(2) (20,3) <= 2 us, (100,3) <= 20 us; exhaustive (20,3) <= 50 us.
 //   ./build/benchmarks/solvers_parity --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+// recorded_*: the same solves with memory::recording_access (docs/performance.md).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 
+#include "sutro/memory/access_policy.hpp"
+#include "sutro/memory/trace.hpp"
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
@@ -78,6 +81,44 @@ void sum_least_squares(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(solvers::sum_least_squares{}.solve(train).subset.data());
 }
 BENCHMARK(sum_least_squares)->Arg(20)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+// The same solves recorded (memory::recording_access into a word-granular
+// trace, reuse distances included): the tracing overhead when on, against the
+// plain runs above with the same arguments.
+template <class Solver>
+void recorded(benchmark::State& state, const tasks::packed_samples& train, const Solver& solver) {
+  for (auto _ : state) {
+    memory::trace t({.unit = memory::granularity::word});
+    auto r = solver.solve(train, memory::recording_access{&t});
+    benchmark::DoNotOptimize(r.subset.data());
+    benchmark::DoNotOptimize(t.reads());
+  }
+}
+void recorded_gf2_elimination(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  recorded(state, tasks::sparse_parity(n, 3, 42).packed(split::train, n + 10), solvers::gf2_elimination{});
+}
+BENCHMARK(recorded_gf2_elimination)->Arg(20)->Arg(100)->Arg(200)->Unit(benchmark::kMicrosecond);
+void recorded_gf2_general(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  recorded(state, tasks::sparse_parity(n, 3, 42).packed(split::train, n + 10), solvers::gf2_general{});
+}
+BENCHMARK(recorded_gf2_general)->Arg(20)->Arg(200)->Unit(benchmark::kMicrosecond);
+void recorded_exhaustive(benchmark::State& state) {
+  recorded(state, tasks::sparse_parity(static_cast<std::size_t>(state.range(0)), 3, 42).packed(split::train, 64),
+           solvers::exhaustive{});
+}
+BENCHMARK(recorded_exhaustive)->Arg(20)->Arg(50)->Unit(benchmark::kMicrosecond);
+void recorded_sum_correlation(benchmark::State& state) {
+  recorded(state, tasks::sparse_sum(static_cast<std::size_t>(state.range(0)), 3, 42).packed(split::train, 500),
+           solvers::sum_correlation{});
+}
+BENCHMARK(recorded_sum_correlation)->Arg(20)->Arg(100)->Unit(benchmark::kMicrosecond);
+void recorded_sum_least_squares(benchmark::State& state) {
+  recorded(state, tasks::sparse_sum(static_cast<std::size_t>(state.range(0)), 3, 42).packed(split::train, 500),
+           solvers::sum_least_squares{});
+}
+BENCHMARK(recorded_sum_least_squares)->Arg(20)->Arg(100)->Unit(benchmark::kMicrosecond);
 
 } // namespace
 
