@@ -1,0 +1,103 @@
+#pragma once
+// GrokFast (Lee et al. 2024, arXiv 2405.20233), the EMA filter: keeps an
+// exponential moving average of the gradients and adds lambda times it, so
+// the slow (generalizing) component of the gradient is amplified:
+//   ema = alpha ema + (1 - alpha) g;   u = g + lambda ema        (ema starts at 0)
+// It is a transform, so it composes with any rule; the group's setting
+// (SutroYaro, exp_grokfast_curriculum) filters the data gradient, then SGD
+// with weight decay:
+//
+//   using namespace sutro::optim;
+//   auto opt = chain(grokfast({.alpha = 0.98, .lambda = 2.0}),
+//                    add_decayed_weights{0.01}, scale{-0.1});  // W -= 0.1 (g + 2 ema + 0.01 W)
+//   auto state = opt.init(net.params());
+//   step(opt, state, net.grads(), net.params());
+//
+// Like the other rules it takes the memory-access policy as a last argument
+// (update(u, state, p, memory::recording_access{&trace}) records every read
+// and write of the gradient and the EMA buffer).
+
+#include <cmath>
+#include <cstdio>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sutro/nn/ops.hpp"
+#include "sutro/nn/scalar/fma.hpp"
+#include "sutro/optim/rules.hpp"
+#include "sutro/optim/transform.hpp"
+
+namespace sutro::optim {
+
+namespace detail {
+inline std::string grokfast_value(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+} // namespace detail
+
+/// Options of grokfast(), by name only: `{.alpha = 0.98, .lambda = 2.0}`.
+struct grokfast_options {
+  detail::names_required named_{};
+  double alpha = 0.98;   ///< EMA decay, in [0, 1)
+  double lambda = 2.0;   ///< amplification of the EMA, finite
+};
+
+/// The EMA buffers, one per parameter tensor, and the shapes they were built for.
+template <class T>
+struct grokfast_state {
+  shape_record shapes;
+  std::vector<state_buffer<T>> ema;
+};
+
+/// The GrokFast EMA transform; build it with grokfast(options), which validates them.
+class scale_by_grokfast {
+ public:
+  /// Throws std::invalid_argument unless 0 <= alpha < 1 and lambda is finite.
+  explicit scale_by_grokfast(const grokfast_options& o = grokfast_options{}) : alpha_(o.alpha), lambda_(o.lambda) {
+    if (!(alpha_ >= 0.0 && alpha_ < 1.0))
+      throw std::invalid_argument("sutro::optim::grokfast: alpha must be in [0, 1), got " + detail::grokfast_value(alpha_));
+    if (!std::isfinite(lambda_))
+      throw std::invalid_argument("sutro::optim::grokfast: lambda must be finite, got " + detail::grokfast_value(lambda_));
+  }
+
+  [[nodiscard]] double alpha() const noexcept { return alpha_; }
+  [[nodiscard]] double lambda() const noexcept { return lambda_; }
+
+  template <class T>
+  [[nodiscard]] grokfast_state<T> init(tensors<T> p) const {
+    return {shape_record(p), zeros_like(p)};
+  }
+
+  template <class T, class Mode = memory::raw_access>
+  void update(tensors<T> u, grokfast_state<T>& s, tensors<T>, const Mode& mode = Mode{}) const {
+    using nn::kernels::any::fmadd;
+    s.shapes.check(u, "optim::grokfast::update");
+    const T a = static_cast<T>(alpha_), one_minus_a = static_cast<T>(1.0 - alpha_);
+    const T lam = static_cast<T>(lambda_);
+    for (std::size_t l = 0; l < u.size(); ++l) {
+      const memory::handle_of<Mode, T> ul = mode(u[l].data);
+      const memory::handle_of<Mode, T> el = mode(s.ema[l].data());
+      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
+        const T g = ul[i], e = el[i];
+        // fmadd spelled out (as in rules.hpp) so that raw and recorded runs round alike.
+        const T en = fmadd(a, e, one_minus_a * g);
+        el[i] = en;
+        ul[i] = fmadd(lam, en, g);
+      }
+    }
+  }
+
+ private:
+  double alpha_, lambda_;
+};
+
+/// GrokFast's EMA filter as a rule to chain: `chain(grokfast({.alpha = 0.98, .lambda = 2.0}), ...)`.
+[[nodiscard]] inline scale_by_grokfast grokfast(const grokfast_options& o = grokfast_options{}) {
+  return scale_by_grokfast(o);
+}
+
+} // namespace sutro::optim
