@@ -4,19 +4,24 @@
 //   3. sparse parity (50, 3): configurations that solve it within 1 s
 // Usage: optim_reproduce [seeds=1] [full]   (the docs' tables: optim_reproduce 5 full;
 // without `full` only the fast rows run, which is what CTest does)
+// Data: sutro::tasks, seed s = 0, 1, ...: the task's secret and train rows from
+// s, its test rows from s + 1000; the network's init and the shuffle from s.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "sutro/nn/toy_data.hpp"
+#include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/tasks/sparse_task.hpp"
 
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
+namespace tasks = sutro::tasks;
 
 namespace {
 
@@ -28,14 +33,12 @@ struct setup {
 
 template <class Rule>
 nn::train_result run(const setup& s, const Rule& rule, std::uint64_t seed) {
-  const auto train = nn::toy_sparse<float>(s.n, s.k, s.train_rows, seed, seed + 100, !s.sum);
-  const auto test = nn::toy_sparse<float>(s.n, s.k, s.test_rows, seed + 1000, seed + 100, !s.sum);
+  const auto task = s.sum ? tasks::sparse_sum(s.n, s.k, seed) : tasks::sparse_parity(s.n, s.k, seed);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, s.train_rows));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, s.test_rows));
   nn::mlp<float> net({.inputs = s.n, .hidden = {s.hidden}, .hidden_init = s.init}, seed);
-  nn::train_options o{.epochs = s.epochs, .batch = 32, .seed = seed};
-  if (s.sum) {
-    o.loss_kind = nn::loss::mse;
-    o.target = nn::target_kind::regression;
-  }
+  nn::train_options o{.epochs = s.epochs, .batch = 32, .seed = seed, .loss_kind = train.loss_kind};
+  if (train.regression) o.target = nn::target_kind::regression;
   return nn::train(net, rule, train.view(), test.view(), o);
 }
 
