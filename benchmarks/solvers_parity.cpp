@@ -30,7 +30,8 @@ void gf2_elimination(benchmark::State& state) {
     if (r.status != solvers::solve_status::found) state.SkipWithError("not found");
   }
 }
-BENCHMARK(gf2_elimination)->Args({20, 3})->Args({50, 3})->Args({100, 3})->Args({127, 3})->Args({200, 3})->Args({20, 5});
+BENCHMARK(gf2_elimination)->Args({20, 3})->Args({50, 3})->Args({100, 3})->Args({127, 3})->Args({200, 3})->Args({256, 3})
+    ->Args({512, 3})->Args({1000, 3})->Args({20, 5});
 
 // The same systems through the general sutro::gf2 path (gf2::matrix + gf2::solve).
 void gf2_general(benchmark::State& state) {

@@ -60,11 +60,13 @@ tasks::packed_samples parity(std::size_t n, std::size_t k, std::uint64_t seed, s
 } // namespace
 
 TEST_CASE("gf2_elimination recorded: same results, every row read", "[solvers][recorded]") {
-  // n + 1 <= 64 and <= 128 run the Gauss-Jordan fast paths (or their gf2_basis
-  // fallback when the first n + 16 rows lack rank); larger n the run-time basis.
-  for (std::size_t n : {1u, 20u, 62u, 63u, 64u, 65u, 100u, 127u, 128u, 200u})
+  // n + 1 <= 64 and <= 128 run the Gauss-Jordan fast paths, larger n the wide
+  // one (each with its gf2_basis fallback when the first n + 16 rows lack
+  // rank); n = 1000 with one seed (its traces are large).
+  for (std::size_t n : {1u, 20u, 62u, 63u, 64u, 65u, 100u, 127u, 128u, 129u, 191u, 192u, 200u, 255u, 256u, 300u, 1000u})
     for (std::size_t m : {std::max<std::size_t>(1, n / 2), n + 1, n + 16, n + 60})
       for (std::uint64_t seed : {1u, 2u, 3u}) {
+        if (n == 1000 && seed > 1) continue;
         const std::size_t k = std::min<std::size_t>(3, n);
         INFO("n = " << n << ", m = " << m << ", seed " << seed);
         const auto d = parity(n, k, seed, m, 0.0, seed % 2 ? tasks::encoding::plus_minus_one : tasks::encoding::zero_one);
@@ -78,6 +80,13 @@ TEST_CASE("gf2_elimination recorded: same results, every row read", "[solvers][r
   d.labels[70] = -d.labels[70];
   auto t = events_trace();
   CHECK(same_result(solvers::gf2_elimination{}, d, t).status == solvers::solve_status::failed);
+  for (std::size_t at : {std::size_t{100}, std::size_t{310}, std::size_t{350}}) {  // the wide path: before rank n, in the block, after it
+    INFO("wide, flipped row " << at);
+    auto wide = parity(300, 3, 5, 380);
+    wide.labels[at] = -wide.labels[at];
+    auto tw = events_trace();
+    CHECK(same_result(solvers::gf2_elimination{}, wide, tw).status == solvers::solve_status::failed);
+  }
   auto quiet = events_trace();
   (void)same_result(solvers::gf2_elimination{}, parity(20, 3, 5, 80, 0.1), quiet);
   CHECK(quiet.reads() + quiet.writes() == 0);

@@ -16,8 +16,12 @@
 // Fast paths keep one equation (inputs + label bit) in one word for n <= 63
 // and in two words for n <= 127, on the stack: a vectorized Gauss-Jordan on
 // the first n + 16 rows, then (if those lack full rank) the incremental basis
-// over all rows. Larger n uses the incremental basis sized at run time.
+// over all rows. Larger n eliminates the first n + 16 rows as W = (n + 64) / 64
+// words each in one aligned heap block (forward elimination with the earliest
+// row as pivot, so the statistics are the incremental basis's own), falling
+// back to the incremental basis sized at run time when those rows lack rank.
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -197,6 +201,122 @@ bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all
   res.status = solve_status::found;
   return true;
 }
+
+/// Forward elimination for any n on the first min(m, n + 16) rows, each row
+/// W = (n + 64) / 64 words in one 64-byte aligned block. The pivot of column c
+/// is the earliest row not yet a pivot with bit c set, so the pivot rows are
+/// exactly the rows the incremental basis finds independent, and every other
+/// row is its original plus earlier pivots: samples_used (last pivot + 1) and
+/// the disagreements (rows reduced to 0 = 1) are eliminate<0>'s. Columns go in
+/// blocks of b <= 8 inside one word (the method of four Russians): the pivots
+/// of a block are found on that word alone, kept as structure of arrays so
+/// the masked updates vectorize, each row noting which of them it took (its
+/// code); then a table of the 2^b sums of the block's pivot rows, and each row
+/// XORs its code's entry from the block's word on: one pass over the matrix per
+/// block instead of one per column. Returns false (caller falls back to the
+/// incremental basis) when those rows lack full rank.
+template <class Memory>
+bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verify_all, solve_result& res, Memory mem) {
+  const std::size_t n = d.spec.n, rows = std::min(m, n + 16);
+  if (rows < n) return false;
+  // Rows padded to whole chunks of 4 words: the table updates are fixed-size vector XORs.
+  const std::size_t nw = ((n + 64) / 64 + 3) & ~std::size_t{3}, lw = n / 64;
+  const unsigned ls = static_cast<unsigned>(n % 64);
+  std::size_t b = 8;  // 2^b table rows against about rows / 2 updated rows per block
+  while (b > 1 && (std::size_t{1} << b) > rows / 2) --b;
+  // Row i at words [i nw, (i + 1) nw); then the block's word of every row,
+  // the codes, pivot flags (all ones: a pivot), the pivot row of each column,
+  // the table, the solution.
+  const std::size_t table_words = (std::size_t{1} << b) * nw;
+  work_vector<std::uint64_t> block(rows * nw + 3 * rows + n + table_words + nw);
+  std::uint64_t* const mat = block.data();
+  std::uint64_t* const word0 = mat + rows * nw;
+  std::uint64_t* const codes = word0 + rows;
+  std::uint64_t* const pivot = codes + rows;
+  std::uint64_t* const pivot_row = pivot + rows;
+  std::uint64_t* const table = pivot_row + n;
+  std::uint64_t* const xw = table + table_words;
+  const auto labels = mem(d.labels.data());
+  const auto a = mem(mat);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto r = mem(d.row(i));
+    for (std::size_t k = 0; k < nw; ++k) a[i * nw + k] = k < d.row_words ? std::uint64_t(r[k]) : 0;
+    a[i * nw + lw] |= std::uint64_t{label_bit_value(d, labels[i])} << ls;
+  }
+  const auto w0 = mem(word0), code = mem(codes), used = mem(pivot), prow = mem(pivot_row), t = mem(table);
+  std::size_t lo = 0, last = 0;  // rows below lo are all pivots
+  std::size_t piv[8];             // the block's pivot rows (registers)
+  for (std::size_t c0 = 0, c1 = 0; c0 < n; c0 = c1) {
+    const std::size_t k0 = c0 / 64, ka = k0 & ~std::size_t{3}, len = nw - ka;  // words below k0: zero in the pivots
+    c1 = std::min({c0 + b, n, (k0 + 1) * 64});
+    const std::size_t first = lo;
+    for (std::size_t i = first; i < rows; ++i) {
+      w0[i] = std::uint64_t(a[i * nw + k0]);
+      code[i] = 0;
+    }
+    for (std::size_t c = c0; c < c1; ++c) {
+      const unsigned sh = static_cast<unsigned>(c % 64);
+      while (lo < rows && std::uint64_t(used[lo])) ++lo;
+      std::size_t p = lo;
+      while (p < rows && (std::uint64_t(used[p]) || !((std::uint64_t(w0[p]) >> sh) & 1u))) ++p;
+      if (p == rows) return false;
+      used[p] = ~std::uint64_t{0};
+      prow[c] = p;
+      piv[c - c0] = p;
+      last = std::max(last, p);
+      // Rows below p with bit c that are not pivots take pivot c (in this word; the rest through the table).
+      const std::uint64_t pw = w0[p], bit = std::uint64_t{1} << (c - c0);
+      for (std::size_t i = p + 1; i < rows; ++i) {
+        const std::uint64_t mk = (std::uint64_t{0} - ((std::uint64_t(w0[i]) >> sh) & 1u)) & ~std::uint64_t(used[i]);
+        w0[i] ^= pw & mk;
+        code[i] |= bit & mk;
+      }
+    }
+    // Table entry s: the sum of the block's full pivot rows named by s's bits,
+    // words [k0, nw). Pivot j is its row plus the entry of its own code (pivots before j).
+    for (std::size_t w = 0; w < len; ++w) t[w] = 0;
+    for (std::size_t j = 0; j < c1 - c0; ++j) {
+      const std::size_t hi = std::size_t{1} << j, own = std::uint64_t(code[piv[j]]);
+      for (std::size_t w = 0; w < len; ++w) t[hi * len + w] = std::uint64_t(a[piv[j] * nw + ka + w]) ^ std::uint64_t(t[own * len + w]);
+      for (std::size_t s = 1; s < hi; ++s)
+        for (std::size_t w = 0; w < len; ++w) t[(hi | s) * len + w] = std::uint64_t(t[s * len + w]) ^ std::uint64_t(t[hi * len + w]);
+    }
+    for (std::size_t i = first; i < rows; ++i) {
+      const std::size_t s = std::uint64_t(code[i]);
+      if (!s) continue;
+      for (std::size_t w = 0; w < len; w += 4) {
+        std::uint64_t v[4];  // registers
+        for (std::size_t u = 0; u < 4; ++u) v[u] = std::uint64_t(a[i * nw + ka + w + u]) ^ std::uint64_t(t[s * len + w + u]);
+        for (std::size_t u = 0; u < 4; ++u) a[i * nw + ka + w + u] = v[u];
+      }
+    }
+  }
+  // Back substitution: the pivot row of column c has no bits below c.
+  const auto x = mem(xw);
+  for (std::size_t c = n; c-- > 0;) {
+    const std::size_t p = prow[c];
+    unsigned bit = static_cast<unsigned>((std::uint64_t(a[p * nw + lw]) >> ls) & 1u);
+    for (std::size_t k = c / 64; k < nw; ++k)
+      bit ^= static_cast<unsigned>(std::popcount(std::uint64_t(a[p * nw + k]) & std::uint64_t(x[k]))) & 1u;
+    x[c / 64] |= std::uint64_t{bit} << (c % 64);
+  }
+  res.stats.samples_used = last + 1;
+  res.stats.rank = n;
+  res.stats.candidates = 1;
+  // Every row that is not a pivot is now 0 = its residual label bit.
+  for (std::size_t i = 0; i <= last; ++i)
+    res.stats.disagreements += (std::uint64_t(a[i * nw + lw]) >> ls) & ~std::uint64_t(used[i]) & 1u;
+  if (res.stats.disagreements) return true;
+  if (verify_all) {
+    for (std::size_t i = last + 1; i < rows; ++i) res.stats.disagreements += (std::uint64_t(a[i * nw + lw]) >> ls) & 1u;
+    for (std::size_t i = rows; i < m; ++i)
+      res.stats.disagreements += row_parity(d, i, x, mem) != label_bit_value(d, labels[i]);
+    if (res.stats.disagreements) return true;
+  }
+  res.subset = mask_to_subset(xw, nw);  // the answer read off (not through mem)
+  res.status = solve_status::found;
+  return true;
+}
 } // namespace detail
 
 class gf2_elimination {
@@ -237,7 +357,7 @@ class gf2_elimination {
       return detail::gauss_jordan<1>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<1>(d, m, opt_.verify_all, mem);
     if (n + 1 <= 128)
       return detail::gauss_jordan<2>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<2>(d, m, opt_.verify_all, mem);
-    return detail::eliminate<0>(d, m, opt_.verify_all, mem);
+    return detail::gauss_jordan_wide(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<0>(d, m, opt_.verify_all, mem);
   }
 
   gf2_elimination_options opt_{};
