@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -43,6 +44,9 @@ struct mlp_method_options {
   /// Keep the trace's events for ByteDMD-tr (16 bytes an access, about 0.4 GB
   /// an epoch of the group's harness); off, ByteDMD-tr is reported as not measured.
   bool trace_bytedmd = false;
+  /// Called after every epoch of the timed and the traced trainings (progress
+  /// display); returning nn::action::stop ends that training early.
+  std::function<nn::action(const nn::epoch_info&)> on_epoch{};
 };
 
 namespace detail {
@@ -70,6 +74,12 @@ inline mlp_split split_for_mlp(const problem& p, const mlp_method_options& o) {
           {std::span<const float>(d.x.data() + fit * n, held * n), std::span<const float>(d.y.data() + fit, held), n}};
 }
 
+inline nn::callbacks mlp_callbacks(const mlp_method_options& o) {
+  nn::callbacks cb;
+  cb.on_epoch = o.on_epoch;
+  return cb;
+}
+
 inline nn::train_options mlp_train_options(const mlp_method_options& o) {
   nn::train_options t;
   t.epochs = o.epochs;
@@ -92,7 +102,7 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
         const auto split = detail::split_for_mlp(p, o);
         const std::size_t n = p.train_dense.spec.n;
         auto net = std::make_shared<nn::mlp<float>>(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed);
-        (void)nn::train(*net, rule, split.fit, split.validation, detail::mlp_train_options(o));
+        (void)nn::train(*net, rule, split.fit, split.validation, detail::mlp_train_options(o), detail::mlp_callbacks(o));
         method_output out;
         out.status = solvers::solve_status::failed;  // names no subset
         out.samples_used = p.train_dense.count;
@@ -111,7 +121,7 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
     nn::mlp<float> net(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed);
     auto t = lab_trace(memory::granularity::element, o.trace_bytedmd);
     const auto rec = nn::train_recorded(net, rule, split.fit, split.validation, detail::mlp_train_options(o), t,
-                                      o.trace_every_epochs);
+                                      o.trace_every_epochs, detail::mlp_callbacks(o));
     const std::size_t run = rec.result.epochs;
     std::string what = "nn::train_recorded, the timed training under the recording policy (scalar kernels, one key "
                        "per 4-byte float): " +
