@@ -1,0 +1,154 @@
+#pragma once
+// sutro-lab's command line (CLI11) and its whole run, with the streams and
+// the terminal test passed in, so that tests run it in-process.
+//
+//   int rc = sutro::apps::lab_main(argc, argv, std::cout, std::cerr, isatty(fileno(stderr)) != 0);
+//   // 0: ran (or --help / --list-methods); 2: bad input, one line naming the value; 1: a run failed
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <memory>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+#include "lab_cli.hpp"
+
+namespace sutro::apps {
+
+inline constexpr const char* lab_example =
+    "Example:\n"
+    "  sutro-lab --task parity:20:3 --task parity:50:3:0.05 --task sum:20:3 \\\n"
+    "            --method gf2_elimination,exhaustive,sum_least_squares,sgd_mlp --seeds 42,123,456\n"
+    "  prints one table row per (task, method) that applies: secrets found, mean test accuracy,\n"
+    "  median time, samples, sutro's allocations, pass, and the data movement of one traced run\n"
+    "  per seed. --json - / --csv FILE write the report (JSON: summaries + runs; CSV: one row a run).\n"
+    "\n"
+    "Exit codes: 0 ran; 2 bad input (unknown method, malformed task, n < k, empty seeds, bad count);\n"
+    "1 a method failed while running.";
+
+/// Declares sutro-lab's options on `app`, writing into `o`.
+inline void add_lab_options(CLI::App& app, lab_options& o) {
+  app.add_option("-t,--task", o.tasks,
+                 "task KIND:N:K[:NOISE[:T]], repeatable or comma-separated; KIND parity, sum, and, majority,\n"
+                 "threshold (or sparse_parity, ...); NOISE the train-label noise rate in [0, 0.5); T\n"
+                 "sparse threshold's t (default k - 1). Default: parity:20:3")
+      ->delimiter(',')
+      ->type_name("KIND:N:K[:NOISE[:T]]");
+  app.add_option("-m,--method", o.methods,
+                 "method names (--list-methods), repeatable or comma-separated. Default: every method that\n"
+                 "applies to a task (training methods only in the pm1 encoding)")
+      ->delimiter(',')
+      ->type_name("NAME");
+  app.add_flag("--list-methods", o.list_methods, "print every method with a one-line description and exit");
+  app.add_option("-s,--seeds", o.seeds, "comma-separated seeds, one run per seed")->capture_default_str();
+  app.add_option("--train", o.train, "training samples per run")->capture_default_str();
+  app.add_option("--test", o.test, "test samples per run (clean labels, from seed + 1000)")->capture_default_str();
+  app.add_option("--repeats", o.repeats, "timed runs per (solver, seed); the median is shown")->capture_default_str();
+  app.add_option("--train-repeats", o.train_repeats, "timed runs per (training method, seed)")->capture_default_str();
+  app.add_option("--encoding", o.encoding, "pm1 (+-1 inputs and labels) or 01")->capture_default_str();
+  app.add_option("--pass", o.pass_accuracy, "a method passes when its mean test accuracy reaches this")
+      ->capture_default_str();
+  auto* mlp = "training methods (*_mlp)";
+  app.add_option("--epochs", o.epochs, "at most this many epochs (early stop at 95% validation accuracy)")
+      ->capture_default_str()
+      ->group(mlp);
+  app.add_option("--hidden", o.hidden, "hidden layer widths, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->group(mlp);
+  app.add_option("--batch", o.batch, "batch size")->capture_default_str()->group(mlp);
+  app.add_option("--lr", o.lr, "step size for every rule (default: each rule's own, see --list-methods)")
+      ->group(mlp);
+  app.add_option("--weight-decay", o.weight_decay, "weight decay")->capture_default_str()->group(mlp);
+  app.add_option("--mlp-seed", o.mlp_seed, "initialization and shuffling seed")->capture_default_str()->group(mlp);
+  app.add_option("--trace-every", o.trace_every,
+                 "traced run: record 1 epoch in this many, scale the additive metrics (the footer says so)")
+      ->capture_default_str()
+      ->group(mlp);
+  app.add_option("--json", o.json, "write the report as JSON to FILE (- for stdout, then no table)")
+      ->type_name("FILE");
+  app.add_option("--csv", o.csv, "write one CSV row per run to FILE (- for stdout, then no table)")->type_name("FILE");
+  app.add_flag("!--no-progress", o.progress, "no progress line (shown only when stderr is a terminal)");
+  app.add_option("--progress-after", o.progress_after, "seconds into a training before its progress line appears")
+      ->capture_default_str();
+  app.footer(lab_example);
+}
+
+namespace detail {
+inline void print_methods(std::ostream& out) {
+  for (const auto& m : lab_method_catalog()) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%-18s %-25s %s\n", m.name.c_str(), m.tasks.c_str(), m.description.c_str());
+    out << line;
+  }
+}
+
+/// An output target: stdout for "-", else the file, opened before the run so
+/// that a bad path is reported at once.
+inline std::unique_ptr<std::ofstream> open_output(const std::string& path, const char* option) {
+  if (path.empty() || path == "-") return nullptr;
+  auto f = std::make_unique<std::ofstream>(path, std::ios::binary);
+  if (!*f) fail("open_output", std::string(option) + " " + in_quotes(path) + ": cannot open the file for writing");
+  return f;
+}
+}  // namespace detail
+
+/// sutro-lab: parses argv, runs, writes the table / JSON / CSV. Returns the exit code.
+inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool err_is_terminal) {
+  lab_options o;
+  CLI::App app{"sutro-lab: run the lab's methods on sparse tasks over seeds and compare them (sutro/lab)",
+               "sutro-lab"};
+  add_lab_options(app, o);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    err << "sutro-lab: " << e.what() << "\n(sutro-lab --help shows every option)\n";
+    return 2;
+  }
+  if (o.list_methods) {
+    detail::print_methods(out);
+    return 0;
+  }
+  std::unique_ptr<progress_line> progress;
+  lab_plan plan;
+  std::unique_ptr<std::ofstream> json_file, csv_file;
+  try {
+    if (o.json == "-" && o.csv == "-") detail::fail("lab_main", "--json - and --csv - both ask for stdout");
+    if (o.progress && err_is_terminal) progress = std::make_unique<progress_line>(&err, o.progress_after);
+    plan = translate(o, progress.get());
+    json_file = detail::open_output(o.json, "--json");
+    csv_file = detail::open_output(o.csv, "--csv");
+  } catch (const std::invalid_argument& e) {
+    err << "sutro-lab: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    const lab::report rep = run(plan, progress.get());
+    if (!o.json.empty()) (json_file ? *json_file : out) << lab::to_json(rep);
+    if (!o.csv.empty()) (csv_file ? *csv_file : out) << to_csv(rep);
+    if (o.json != "-" && o.csv != "-") {
+      out << "sutro-lab: seeds " << o.seeds << ", " << o.train << " train / " << o.test
+          << " test samples (test from seed + 1000); time = median of " << o.repeats
+          << " runs (training methods: " << o.train_repeats << ") of the method alone\n\n";
+      lab::print_table(out, rep);
+    }
+    if ((json_file && !json_file->flush()) || (csv_file && !csv_file->flush())) {
+      err << "sutro-lab: writing the output failed\n";
+      return 1;
+    }
+  } catch (const std::exception& e) {
+    if (progress) progress->end();
+    err << "sutro-lab: a run failed: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace sutro::apps

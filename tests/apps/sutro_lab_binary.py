@@ -1,0 +1,115 @@
+"""sutro-lab as a process (CTest app.sutro_lab): a tiny configuration's JSON
+and CSV, exit code 2 and the message of bad input, --help, --list-methods, and
+the progress line only on a terminal. Usage: sutro_lab_binary.py <sutro-lab>."""
+import csv
+import io
+import json
+import os
+import pty
+import subprocess
+import sys
+
+BIN = sys.argv[1]
+TINY = ["--task", "parity:20:3", "--method", "gf2_elimination,sgd_mlp", "--seeds", "42", "--train", "200",
+        "--test", "100", "--repeats", "1", "--epochs", "3", "--hidden", "16", "--trace-every", "1"]
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run(args):
+    return subprocess.run([BIN] + args, capture_output=True, text=True, timeout=300)
+
+
+# JSON on stdout: parses, the keys of the lab's report, one summary and one run per method.
+r = run(TINY + ["--json", "-"])
+check(r.returncode == 0, f"--json - exits 0, got {r.returncode}: {r.stderr}")
+check("\r" not in r.stderr, "no progress line when stderr is not a terminal")
+report = json.loads(r.stdout)
+check(set(report) == {"summaries", "runs"}, f"top-level keys {sorted(report)}")
+summary_keys = {"task", "method", "runs", "secret_found", "mean_test_accuracy", "median_time_s", "median_samples",
+                "max_bytes_allocated", "max_peak_bytes", "pass", "trace", "data_movement"}
+run_keys = {"task", "method", "seed", "status", "secret_found", "test_accuracy", "time_s", "gen_time_s",
+            "samples_used", "bytes_allocated", "peak_bytes", "trace", "data_movement"}
+check([s["method"] for s in report["summaries"]] == ["gf2_elimination", "sgd_mlp"], "one summary per method")
+for s in report["summaries"]:
+    check(set(s) == summary_keys, f"summary keys {sorted(s)}")
+    check(s["task"] == "sparse_parity (20,3)" and s["runs"] == 1, f"summary {s['method']}: task and runs")
+    check("dmd" in s["data_movement"], f"summary {s['method']}: a traced run")
+check(len(report["runs"]) == 2, "one run per method")
+for x in report["runs"]:
+    check(set(x) == run_keys, f"run keys {sorted(x)}")
+    check(x["seed"] == 42, "seed 42")
+gf2 = report["runs"][0]
+check(gf2["status"] == "found" and gf2["secret_found"] is True and gf2["test_accuracy"] == 1.0,
+      f"gf2_elimination solves (20,3): {gf2['status']} {gf2['test_accuracy']}")
+check(report["runs"][1]["samples_used"] == 200, "the MLP uses the whole training set")
+
+# JSON to a file, the table on stdout.
+path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"sutro_lab_test_{os.getpid()}.json")
+r = run(TINY + ["--json", path])
+check(r.returncode == 0, "--json FILE exits 0")
+check(r.stdout.count("sparse_parity (20,3)") == 2 and "gf2_elimination" in r.stdout, "the table on stdout")
+with open(path) as f:
+    check(len(json.load(f)["runs"]) == 2, "the JSON file parses and holds both runs")
+os.remove(path)
+
+# CSV: the header, one row per run.
+r = run(TINY + ["--csv", "-"])
+check(r.returncode == 0, "--csv - exits 0")
+rows = list(csv.reader(io.StringIO(r.stdout)))
+header = rows[0]
+check(header[:11] == ["task", "method", "seed", "status", "secret_found", "test_accuracy", "time_s", "gen_time_s",
+                      "samples_used", "bytes_allocated", "peak_bytes"] and header[-1] == "trace" and "dmd" in header,
+      f"CSV header {header}")
+check(len(rows) == 3 and all(len(row) == len(header) for row in rows), f"{len(rows) - 1} CSV rows, expected 2")
+check(rows[1][:6] == ["sparse_parity (20,3)", "gf2_elimination", "42", "found", "true", "1"], f"CSV row {rows[1][:6]}")
+check(rows[2][:5] == ["sparse_parity (20,3)", "sgd_mlp", "42", "failed", "false"], f"CSV row {rows[2][:5]}")
+check(r.stdout.startswith("task,method,seed,"), "the CSV starts with its header")
+
+# Bad input: exit code 2, one message naming the value, no stack trace.
+for args, needle in [(["--method", "gf2_elimnation"], "unknown method 'gf2_elimnation'"),
+                     (["--task", "parity:20"], "task 'parity:20' has 2 fields"),
+                     (["--task", "parity:3:5"], "k = 5 exceeds n = 3"),
+                     (["--seeds", ""], "the seed list is empty"),
+                     (["--train", "-5"], "train = -5 must be positive"),
+                     (["--test=-1"], "test = -1 must be positive")]:
+    r = run(args)
+    check(r.returncode == 2, f"{args}: exit code {r.returncode}, expected 2")
+    check(needle in r.stderr, f"{args}: stderr {r.stderr!r} lacks {needle!r}")
+    check(r.stderr.count("\n") <= 2 and "terminate" not in r.stderr and "Aborted" not in r.stderr,
+          f"{args}: a short message, no trace: {r.stderr!r}")
+    check(r.stdout == "", f"{args}: nothing on stdout")
+
+r = run(["--help"])
+check(r.returncode == 0 and "Example:" in r.stdout and "--list-methods" in r.stdout, "--help")
+r = run(["--list-methods"])
+names = [line.split()[0] for line in r.stdout.splitlines()]
+check(r.returncode == 0 and "gf2_elimination" in names and "sgd_mlp" in names and "muon_mlp" in names,
+      f"--list-methods: {names}")
+
+# On a terminal, a training's progress line (shown at once with --progress-after 0).
+leader, follower = pty.openpty()
+p = subprocess.run([BIN] + TINY + ["--progress-after", "0"], stdout=subprocess.PIPE, stderr=follower, timeout=300)
+os.close(follower)
+seen = b""
+try:
+    while True:
+        chunk = os.read(leader, 65536)
+        if not chunk:
+            break
+        seen += chunk
+except OSError:  # the terminal's other end is closed: everything is read
+    pass
+os.close(leader)
+check(p.returncode == 0, "a run on a terminal exits 0")
+check(b"\rsgd_mlp | sparse_parity (20,3) | seed 42 | epoch 3 | " in seen, f"progress on a terminal: {seen[:200]!r}")
+
+if failures:
+    print(f"{len(failures)} check(s) failed")
+    sys.exit(1)
+print("sutro-lab: all checks passed")
