@@ -202,19 +202,38 @@ bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all
   return true;
 }
 
+/// The codes of rows [from, rows) for a block of J pivots (columns c0 + l,
+/// block words pw[l]): which pivots each row takes, in order, each reducing
+/// the row's block word (kept in a register). Pivot rows get code 0. J as a
+/// constant (J0 > 0) unrolls the pivots so the loop over rows vectorizes.
+template <std::size_t J0, class A, class C, class U>
+void block_codes(A a, C code, U used, std::size_t from, std::size_t rows, std::size_t nw, std::size_t k0,
+                 std::size_t c0, const std::uint64_t* pw, std::size_t J) {
+  const std::size_t count = J0 ? J0 : J;
+  for (std::size_t i = from; i < rows; ++i) {
+    std::uint64_t w = std::uint64_t(a[i * nw + k0]), cd = 0;
+    for (std::size_t l = 0; l < count; ++l) {
+      const std::uint64_t mk = std::uint64_t{0} - ((w >> ((c0 + l) % 64)) & 1u);
+      w ^= pw[l] & mk;
+      cd |= mk & (std::uint64_t{1} << l);
+    }
+    code[i] = cd & ~std::uint64_t(used[i]);
+  }
+}
+
 /// Forward elimination for any n on the first min(m, n + 16) rows, each row
 /// W = (n + 64) / 64 words in one 64-byte aligned block. The pivot of column c
 /// is the earliest row not yet a pivot with bit c set, so the pivot rows are
 /// exactly the rows the incremental basis finds independent, and every other
 /// row is its original plus earlier pivots: samples_used (last pivot + 1) and
 /// the disagreements (rows reduced to 0 = 1) are eliminate<0>'s. Columns go in
-/// blocks of b <= 8 inside one word (the method of four Russians): the pivots
-/// of a block are found on that word alone, kept as structure of arrays so
-/// the masked updates vectorize, each row noting which of them it took (its
-/// code); then a table of the 2^b sums of the block's pivot rows, and each row
-/// XORs its code's entry from the block's word on: one pass over the matrix per
-/// block instead of one per column. Returns false (caller falls back to the
-/// incremental basis) when those rows lack full rank.
+/// blocks of 2 b <= 16 inside one word (the method of four Russians): the
+/// pivots of a block are found on that word alone, each row noting which of
+/// them it took (its code; rows past the search get theirs in one vectorized
+/// pass); then two tables of the 2^b sums of the block's pivot rows, and each
+/// row XORs its code's two entries from the block's word on: one pass over the
+/// matrix per block instead of one per column. Returns false (caller falls
+/// back to the incremental basis) when those rows lack full rank.
 template <class Memory>
 bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verify_all, solve_result& res, Memory mem) {
   const std::size_t n = d.spec.n, rows = std::min(m, n + 16);
@@ -222,12 +241,15 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
   // Rows padded to whole chunks of 4 words: the table updates are fixed-size vector XORs.
   const std::size_t nw = ((n + 64) / 64 + 3) & ~std::size_t{3}, lw = n / 64;
   const unsigned ls = static_cast<unsigned>(n % 64);
-  std::size_t b = 8;  // 2^b table rows against about rows / 2 updated rows per block
+  // Two tables of 2^b entries per block of 2 b columns, against about rows / 2
+  // updated rows per block.
+  std::size_t b = 8;
   while (b > 1 && (std::size_t{1} << b) > rows / 2) --b;
+  const std::size_t half = std::size_t{1} << b, low = half - 1;
   // Row i at words [i nw, (i + 1) nw); then the block's word of every row,
   // the codes, pivot flags (all ones: a pivot), the pivot row of each column,
-  // the table, the solution.
-  const std::size_t table_words = (std::size_t{1} << b) * nw;
+  // the tables, the solution.
+  const std::size_t table_words = 2 * half * nw;
   work_vector<std::uint64_t> block(rows * nw + 3 * rows + n + table_words + nw);
   std::uint64_t* const mat = block.data();
   std::uint64_t* const word0 = mat + rows * nw;
@@ -245,48 +267,80 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
   }
   const auto w0 = mem(word0), code = mem(codes), used = mem(pivot), prow = mem(pivot_row), t = mem(table);
   std::size_t lo = 0, last = 0;  // rows below lo are all pivots
-  std::size_t piv[8];             // the block's pivot rows (registers)
+  std::size_t piv[16];            // the block's pivot rows (registers)
   for (std::size_t c0 = 0, c1 = 0; c0 < n; c0 = c1) {
     const std::size_t k0 = c0 / 64, ka = k0 & ~std::size_t{3}, len = nw - ka;  // words below k0: zero in the pivots
-    c1 = std::min({c0 + b, n, (k0 + 1) * 64});
-    const std::size_t first = lo;
-    for (std::size_t i = first; i < rows; ++i) {
-      w0[i] = std::uint64_t(a[i * nw + k0]);
-      code[i] = 0;
-    }
-    for (std::size_t c = c0; c < c1; ++c) {
+    c1 = std::min({c0 + 2 * b, n, (k0 + 1) * 64});
+    while (lo < rows && std::uint64_t(used[lo])) ++lo;
+    const std::size_t first = lo, J = c1 - c0;
+    // Rows [first, f) hold their block word reduced by the block's pivots so
+    // far (w0) and which of them they took (code); the search for the earliest
+    // pivot widens f row by row, so rows past it wait for one pass below.
+    std::size_t f = first;
+    std::uint64_t pw[16];  // the block's pivots in their block word (registers)
+    for (std::size_t j = 0; j < J; ++j) {
+      const std::size_t c = c0 + j;
       const unsigned sh = static_cast<unsigned>(c % 64);
       while (lo < rows && std::uint64_t(used[lo])) ++lo;
       std::size_t p = lo;
-      while (p < rows && (std::uint64_t(used[p]) || !((std::uint64_t(w0[p]) >> sh) & 1u))) ++p;
-      if (p == rows) return false;
+      while (p < f && (std::uint64_t(used[p]) || !((std::uint64_t(w0[p]) >> sh) & 1u))) ++p;
+      bool found = p < f;
+      while (!found && f < rows) {
+        const std::size_t i = f++;
+        if (std::uint64_t(used[i])) {
+          code[i] = 0;
+          continue;
+        }
+        std::uint64_t w = std::uint64_t(a[i * nw + k0]), cd = 0;
+        for (std::size_t l = 0; l < j; ++l) {
+          const std::uint64_t mk = std::uint64_t{0} - ((w >> ((c0 + l) % 64)) & 1u);
+          w ^= pw[l] & mk;
+          cd |= mk & (std::uint64_t{1} << l);
+        }
+        w0[i] = w;
+        code[i] = cd;
+        p = i;
+        found = (w >> sh) & 1u;
+      }
+      if (!found) return false;
       used[p] = ~std::uint64_t{0};
       prow[c] = p;
-      piv[c - c0] = p;
+      piv[j] = p;
       last = std::max(last, p);
-      // Rows below p with bit c that are not pivots take pivot c (in this word; the rest through the table).
-      const std::uint64_t pw = w0[p], bit = std::uint64_t{1} << (c - c0);
-      for (std::size_t i = p + 1; i < rows; ++i) {
+      pw[j] = w0[p];
+      for (std::size_t i = p + 1; i < f; ++i) {  // the few rows already reduced past p
         const std::uint64_t mk = (std::uint64_t{0} - ((std::uint64_t(w0[i]) >> sh) & 1u)) & ~std::uint64_t(used[i]);
-        w0[i] ^= pw & mk;
-        code[i] |= bit & mk;
+        w0[i] ^= pw[j] & mk;
+        code[i] |= mk & (std::uint64_t{1} << j);
       }
     }
-    // Table entry s: the sum of the block's full pivot rows named by s's bits,
-    // words [k0, nw). Pivot j is its row plus the entry of its own code (pivots before j).
-    for (std::size_t w = 0; w < len; ++w) t[w] = 0;
+    if (J == 16) block_codes<16>(a, code, used, f, rows, nw, k0, c0, pw, J);
+    else block_codes<0>(a, code, used, f, rows, nw, k0, c0, pw, J);
+    // Entry s of table q: the sum of the full pivot rows of pivots q b + (s's
+    // bits), words [ka, nw). Pivot j is its row plus the entries of its own
+    // code (pivots before j: table 1's part is empty for j < b).
+    const std::size_t t1 = half * len;  // table 1's offset
+    for (std::size_t w = 0; w < len; ++w) {
+      t[w] = 0;
+      t[t1 + w] = 0;
+    }
     for (std::size_t j = 0; j < c1 - c0; ++j) {
-      const std::size_t hi = std::size_t{1} << j, own = std::uint64_t(code[piv[j]]);
-      for (std::size_t w = 0; w < len; ++w) t[hi * len + w] = std::uint64_t(a[piv[j] * nw + ka + w]) ^ std::uint64_t(t[own * len + w]);
+      const std::size_t base = j < b ? 0 : t1, hi = std::size_t{1} << (j < b ? j : j - b);
+      const std::size_t own = std::uint64_t(code[piv[j]]), o0 = (own & low) * len, o1 = t1 + (own >> b) * len;
+      for (std::size_t w = 0; w < len; ++w)
+        t[base + hi * len + w] = std::uint64_t(a[piv[j] * nw + ka + w]) ^ std::uint64_t(t[o0 + w]) ^ std::uint64_t(t[o1 + w]);
       for (std::size_t s = 1; s < hi; ++s)
-        for (std::size_t w = 0; w < len; ++w) t[(hi | s) * len + w] = std::uint64_t(t[s * len + w]) ^ std::uint64_t(t[hi * len + w]);
+        for (std::size_t w = 0; w < len; ++w)
+          t[base + (hi | s) * len + w] = std::uint64_t(t[base + s * len + w]) ^ std::uint64_t(t[base + hi * len + w]);
     }
     for (std::size_t i = first; i < rows; ++i) {
       const std::size_t s = std::uint64_t(code[i]);
       if (!s) continue;
+      const std::size_t s0 = (s & low) * len, s1 = t1 + (s >> b) * len;
       for (std::size_t w = 0; w < len; w += 4) {
         std::uint64_t v[4];  // registers
-        for (std::size_t u = 0; u < 4; ++u) v[u] = std::uint64_t(a[i * nw + ka + w + u]) ^ std::uint64_t(t[s * len + w + u]);
+        for (std::size_t u = 0; u < 4; ++u)
+          v[u] = std::uint64_t(a[i * nw + ka + w + u]) ^ std::uint64_t(t[s0 + w + u]) ^ std::uint64_t(t[s1 + w + u]);
         for (std::size_t u = 0; u < 4; ++u) a[i * nw + ka + w + u] = v[u];
       }
     }
