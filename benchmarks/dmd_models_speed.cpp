@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "sutro/dmd/clock_dmc.hpp"
-#include "sutro/dmd/static_address.hpp"
+#include "sutro/metrics/dmd/clock_dmc.hpp"
+#include "sutro/metrics/dmd/static_address.hpp"
 
 namespace {
 
@@ -42,7 +42,7 @@ void BM_static_parse(benchmark::State& state) {
   const auto text = random_program(static_cast<std::size_t>(state.range(0)), 4096);
   std::uint64_t reads = 0;
   for (auto _ : state) {
-    const auto p = sutro::dmd::parse_static(text, sutro::dmd::ir_dialect::v0);
+    const auto p = sutro::metrics::dmd::parse_static(text, sutro::metrics::dmd::ir_dialect::v0);
     benchmark::DoNotOptimize(p.cost);
     reads += p.reads;
   }
@@ -59,7 +59,7 @@ void BM_static_meter(benchmark::State& state) {
   std::vector<std::uint64_t> inputs(cells);
   for (std::uint64_t a = 0; a < cells; ++a) inputs[a] = a + 1;
   for (auto _ : state) {
-    sutro::dmd::static_address_meter m(inputs);
+    sutro::metrics::dmd::static_address_meter m(inputs);
     for (auto a : trace) m.read(a);
     benchmark::DoNotOptimize(m.cost());
   }
@@ -73,7 +73,7 @@ void BM_clock_dmc_by_id(benchmark::State& state) {
   std::vector<std::uint32_t> trace(1 << 20);
   for (auto& b : trace) b = static_cast<std::uint32_t>(rng() % buffers);
   for (auto _ : state) {
-    sutro::dmd::clock_dmc t;
+    sutro::metrics::dmd::clock_dmc t;
     for (std::uint32_t b = 0; b < buffers; ++b) t.write(t.buffer(std::to_string(b)), 20);
     for (auto b : trace) t.read(b, 1);
     benchmark::DoNotOptimize(t.dmc());
@@ -89,7 +89,7 @@ void BM_clock_dmc_by_name(benchmark::State& state) {
   std::vector<std::uint32_t> trace(1 << 20);
   for (auto& b : trace) b = static_cast<std::uint32_t>(rng() % names.size());
   for (auto _ : state) {
-    sutro::dmd::clock_dmc t;
+    sutro::metrics::dmd::clock_dmc t;
     for (const auto& n : names) t.write(n, 20);
     for (auto b : trace) t.read(names[b]);
     benchmark::DoNotOptimize(t.dmc());

@@ -1,6 +1,6 @@
 // Exact reuse-distance engine throughput (accesses/s) over traces with a
 // given number of distinct addresses (metrics::lru_stack under
-// memory::reuse_distance), per popcount kernel at 10^5, ByteDMD of the naive 16x16 matrix
+// metrics::reuse_distance), per popcount kernel at 10^5, ByteDMD of the naive 16x16 matrix
 // product end to end (the group's Python tool: about 0.7 s), and the pricing
 // pass of every ByteDMD variant in reads/s.
 #include <benchmark/benchmark.h>
@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "sutro/backend/cpu.hpp"
-#include "sutro/dmd/bytedmd.hpp"
-#include "sutro/dmd/reference_kernels.hpp"
-#include "sutro/memory/reuse_distance.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/reference_kernels.hpp"
+#include "sutro/metrics/reuse_distance.hpp"
 
 namespace {
 
@@ -39,7 +39,7 @@ void BM_reuse_distance(benchmark::State& state) {
   const std::size_t n = std::max<std::size_t>(4 * distinct, 1 << 22);
   const auto trace = make_trace(n, distinct, static_cast<int>(state.range(1)), 42);
   for (auto _ : state) {
-    sutro::memory::reuse_distance rd;
+    sutro::metrics::reuse_distance rd;
     rd.access(trace.data(), trace.size());
     benchmark::DoNotOptimize(rd.histogram().data());
     state.counters["bytes"] = double(rd.memory_bytes());
@@ -65,7 +65,7 @@ void BM_reuse_distance_kernel(benchmark::State& state) {
   const std::size_t n = std::max<std::size_t>(4 * distinct, 1 << 22);
   const auto trace = make_trace(n, distinct, 1, 42);
   for (auto _ : state) {
-    sutro::memory::reuse_distance rd;
+    sutro::metrics::reuse_distance rd;
     rd.access(trace.data(), trace.size());
     benchmark::DoNotOptimize(rd.histogram().data());
   }
@@ -84,7 +84,7 @@ void BM_reuse_distance_single(benchmark::State& state) {
   const std::size_t n = std::max<std::size_t>(4 * distinct, 1 << 22);
   const auto trace = make_trace(n, distinct, static_cast<int>(state.range(1)), 42);
   for (auto _ : state) {
-    sutro::memory::reuse_distance rd;
+    sutro::metrics::reuse_distance rd;
     for (auto k : trace) benchmark::DoNotOptimize(rd.access(k));
     benchmark::DoNotOptimize(rd.histogram().data());
   }
@@ -95,15 +95,15 @@ BENCHMARK(BM_reuse_distance_single)
     ->ArgsProduct({{1000, 100000}, {0, 1}})
     ->Unit(benchmark::kMillisecond);
 
-using sutro::dmd::reference::matmul;
+using sutro::metrics::dmd::reference::matmul;
 
-// Record + price, as sutro::dmd::bytedmd does end to end.
+// Record + price, as sutro::metrics::dmd::bytedmd does end to end.
 void BM_bytedmd_matmul(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   // Two objects: the same one passed twice is one set of values (the tool tracks lists by identity).
   const std::vector<std::vector<double>> A(n, std::vector<double>(n, 1.0)), B = A;
   for (auto _ : state) {
-    auto r = sutro::dmd::bytedmd({.keep_events = false}, matmul, A, B);
+    auto r = sutro::metrics::dmd::bytedmd({.keep_events = false}, matmul, A, B);
     benchmark::DoNotOptimize(r.cost);
   }
   state.counters["speedup_vs_0.7s"] = benchmark::Counter(0.7 * double(state.iterations()), benchmark::Counter::kIsRate);
@@ -115,15 +115,15 @@ BENCHMARK(BM_bytedmd_matmul)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
 // reuse (each instruction reads two of `live` values at random and replaces
 // one of them): reads/s.
 enum class log_kind { matmul, random_reuse };
-const sutro::dmd::context& recorded(log_kind kind, std::size_t n) {
-  static std::map<std::pair<log_kind, std::size_t>, std::unique_ptr<sutro::dmd::context>> cache;
+const sutro::metrics::dmd::context& recorded(log_kind kind, std::size_t n) {
+  static std::map<std::pair<log_kind, std::size_t>, std::unique_ptr<sutro::metrics::dmd::context>> cache;
   auto& slot = cache[{kind, n}];
   if (slot) return *slot;
-  auto ctx = std::make_unique<sutro::dmd::context>();
+  auto ctx = std::make_unique<sutro::metrics::dmd::context>();
   if (kind == log_kind::matmul) {
-    using sutro::dmd::tracked;
+    using sutro::metrics::dmd::tracked;
     std::vector<std::uint32_t> pre;
-    sutro::dmd::reference::matrix A(n, sutro::dmd::reference::vector(n)), B = A;
+    sutro::metrics::dmd::reference::matrix A(n, sutro::metrics::dmd::reference::vector(n)), B = A;
     for (auto* M : {&A, &B})
       for (auto& row : *M)
         for (auto& x : row) x = tracked<double>::input(1.0), pre.push_back(x.id());
@@ -147,17 +147,17 @@ const sutro::dmd::context& recorded(log_kind kind, std::size_t n) {
   return *slot;
 }
 void BM_bytedmd_price(benchmark::State& state) {
-  const auto variant = static_cast<sutro::dmd::bytedmd_variant>(state.range(0));
+  const auto variant = static_cast<sutro::metrics::dmd::bytedmd_variant>(state.range(0));
   const auto& ctx = recorded(static_cast<log_kind>(state.range(1)), static_cast<std::size_t>(state.range(2)));
   std::uint64_t reads = 0;
   for (auto _ : state) {
-    const auto r = sutro::dmd::price(ctx, 1, false, variant);
+    const auto r = sutro::metrics::dmd::price(ctx, 1, false, variant);
     benchmark::DoNotOptimize(r.cost);
-    reads = ctx.inputs().size() + (sutro::dmd::load_walk_variant(variant) || variant == sutro::dmd::bytedmd_variant::two_stack
+    reads = ctx.inputs().size() + (sutro::metrics::dmd::load_walk_variant(variant) || variant == sutro::metrics::dmd::bytedmd_variant::two_stack
                                         ? ctx.results().size()
                                         : 0);
   }
-  state.SetLabel(std::string(sutro::dmd::to_string(variant)));
+  state.SetLabel(std::string(sutro::metrics::dmd::to_string(variant)));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * reads));
 }
 BENCHMARK(BM_bytedmd_price)

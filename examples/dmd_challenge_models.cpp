@@ -6,11 +6,11 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sutro/dmd/clock_dmc_challenge.hpp"
-#include "sutro/dmd/static_address_problems.hpp"
+#include "sutro/metrics/dmd/clock_dmc_challenge.hpp"
+#include "sutro/metrics/dmd/static_address_problems.hpp"
 
 int main() {
-  using namespace sutro::dmd;
+  using namespace sutro::metrics::dmd;
 
   // [static] The README's 1x1 product: A at 1, B at 2, C = A * B at 3.
   const auto p = parse_static("1,2\nmul 3,1,2\n3", ir_dialect::v0);

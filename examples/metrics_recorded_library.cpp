@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
-#include "sutro/energy/summary.hpp"
 #include "sutro/gf2/all.hpp"
 #include "sutro/gf2/recorded.hpp"
 #include "sutro/lab/data_movement.hpp"
+#include "sutro/metrics/summary.hpp"
 #include "sutro/nn/mlp.hpp"
 #include "sutro/nn/recorded_mlp.hpp"
 #include "sutro/optim/optimizers.hpp"

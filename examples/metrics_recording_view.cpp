@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "sutro/energy/summary.hpp"
 #include "sutro/memory/accessor.hpp"
+#include "sutro/metrics/summary.hpp"
 
 namespace mem = sutro::memory;
 
@@ -26,7 +26,7 @@ int main() {
   auto tx = mem::recording_view(x.data(), x.size(), t), ty = mem::recording_view(y.data(), y.size(), t);
   for (int pass = 0; pass < 3; ++pass) axpy(2.0f, tx, ty);
 
-  const auto m = sutro::energy::summarize(t, "axpy x3, 8-byte words");
+  const auto m = sutro::metrics::summarize(t, "axpy x3, 8-byte words");
   std::printf("%s: %llu reads, %llu writes, DMD %.0f, mean reuse distance %.1f, mean reuse time %.1f, "
               "estimated %.3e J\n",
               m.trace.c_str(), static_cast<unsigned long long>(m.reads), static_cast<unsigned long long>(m.writes),

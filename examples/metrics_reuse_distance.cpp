@@ -4,19 +4,19 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "sutro/energy/cost_model.hpp"
 #include "sutro/energy/rapl.hpp"
-#include "sutro/memory/reuse_distance.hpp"
+#include "sutro/metrics/energy_estimate.hpp"
+#include "sutro/metrics/reuse_distance.hpp"
 
 int main() {
   // The brief's example trace a b b c a: distances -, -, 1, -, 3.
-  sutro::memory::reuse_distance small;
+  sutro::metrics::reuse_distance small;
   for (std::uint64_t k : {0, 1, 1, 2, 0}) std::printf("%llu ", static_cast<unsigned long long>(small.access(k)));
   std::printf(" (0 = cold)\n");
 
   // Naive i-j-k on n x n, C in a register, reads B[k][j] then A[i][k], run twice.
   const std::uint64_t n = 32;
-  sutro::memory::reuse_distance rd;  // cold accesses counted apart
+  sutro::metrics::reuse_distance rd;  // cold accesses counted apart
   for (int pass = 0; pass < 2; ++pass)
     for (std::uint64_t i = 0; i < n; ++i)
       for (std::uint64_t j = 0; j < n; ++j)
@@ -30,7 +30,7 @@ int main() {
   for (std::uint64_t c : {16, 64, 1024, 1100, 2048})
     std::printf("  LRU cache of %4llu elements: miss ratio %.4f\n", static_cast<unsigned long long>(c), rd.miss_ratio(c));
 
-  const auto h = sutro::energy::hierarchy::pebble_game();
+  const auto h = sutro::metrics::hierarchy::pebble_game();
   const auto e = h.apply(rd);
   for (const auto& t : e.tiers)
     std::printf("  %-8s %8llu accesses %.3e J\n", t.name.c_str(), static_cast<unsigned long long>(t.accesses), t.joules);

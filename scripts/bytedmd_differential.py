@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Differential suite for sutro::dmd::bytedmd against the group's ByteDMD tool.
+"""Differential suite for sutro::metrics::dmd::bytedmd against the group's ByteDMD tool.
 
 Generates random straight-line programs (with branches) over a list argument
 `xs` and two scalar arguments `a`, `b`, runs each through the group's tool
 (github.com/cybertronai/ByteDMD, bytedmd.py on the main branch; give the path
 of a checkout, this script never downloads it), and writes the programs with
 the tool's depth trace and costs at 1, 2, 4 and 8 bytes per element to a text
-file that tests/dmd/differential_test.cpp replays with sutro::dmd.
+file that tests/dmd/differential_test.cpp replays with sutro::metrics::dmd.
 
     python3 scripts/bytedmd_differential.py --tool /path/to/ByteDMD \
         [--count 600] [--seed 12] [--out tests/dmd/data/bytedmd_differential.txt]

@@ -15,7 +15,7 @@ alternately (a, b, c, a, b, c, ...) and timed by their medians:
   a  tool     their bytedmd(f, args): first pass (tracing) and their _pass2
   b  hand-off their first pass (tool._Context, tool._wrap, f) as it is; its
               event list (ARG, STORE, READ_BATCH) priced by
-              sutro.dmd.price_tool_events (sutro::dmd::price, same variant)
+              sutro.dmd.price_tool_events (sutro::metrics::dmd::price, same variant)
   c  sutro    sutro's own tracer and pricing, sutro.dmd.bytedmd(f, *args)
 Before timing, b's per-read depth trace must equal their trace read for read,
 and all three costs must be equal; a difference is printed in the table

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Differential suite for sutro::dmd::clock_dmc against the sparse-parity
+"""Differential suite for sutro::metrics::dmd::clock_dmc against the sparse-parity
 challenge's MemTracker (github.com/cybertronai/sparse-parity-challenge,
 src/sparse_parity/tracker.py; give the path of a checkout, this script never
 downloads it).

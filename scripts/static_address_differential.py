@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Differential suite for sutro::dmd::parse_static / run_static against the
+"""Differential suite for sutro::metrics::dmd::parse_static / run_static against the
 sutro-problems challenge's own scorers.
 
 Generates random programs in the challenge's two instruction sets (v0: the

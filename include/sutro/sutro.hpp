@@ -14,10 +14,10 @@
 #include "sutro/memory/accounting_allocator.hpp"
 #include "sutro/memory/accounting_resource.hpp"
 #include "sutro/memory/aligned_allocator.hpp"
-#include "sutro/memory/reuse_distance.hpp"
 #include "sutro/memory/scoped_measurement.hpp"
 #include "sutro/memory/stats.hpp"
 #include "sutro/memory/trace.hpp"
+#include "sutro/metrics/reuse_distance.hpp"
 
 // bit primitives, GF(2), neural nets
 #include "sutro/bits/popcount.hpp"
@@ -43,12 +43,12 @@
 #include "sutro/tasks/sparse_task.hpp"
 
 // metrics and energy
-#include "sutro/dmd/bytedmd.hpp"
-#include "sutro/dmd/reference_kernels.hpp"
-#include "sutro/energy/cost_model.hpp"
 #include "sutro/energy/nvml.hpp"
 #include "sutro/energy/rapl.hpp"
-#include "sutro/energy/summary.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/reference_kernels.hpp"
+#include "sutro/metrics/energy_estimate.hpp"
+#include "sutro/metrics/summary.hpp"
 
 // lab harness
 #include "sutro/lab/experiment.hpp"

@@ -5,10 +5,10 @@
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/variant.h>
 
-#include "sutro/dmd/bytedmd.hpp"
-#include "sutro/energy/cost_model.hpp"
 #include "sutro/io/npy.hpp"
-#include "sutro/memory/reuse_distance.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
+#include "sutro/metrics/energy_estimate.hpp"
+#include "sutro/metrics/reuse_distance.hpp"
 
 namespace sutro::python {
 namespace {
@@ -18,19 +18,19 @@ memory::granularity parse_unit(const std::string& s) {
   if (s == "byte") return memory::granularity::byte;
   if (s == "word") return memory::granularity::word;
   if (s == "line") return memory::granularity::line;
-  throw std::invalid_argument("sutro::memory::reuse_distance: unknown unit '" + s + "' (element, byte, word, line)");
+  throw std::invalid_argument("sutro::metrics::reuse_distance: unknown unit '" + s + "' (element, byte, word, line)");
 }
 
-memory::cold_policy parse_cold(const std::string& s) {
-  if (s == "separate") return memory::cold_policy::separate;
-  if (s == "stack_depth") return memory::cold_policy::stack_depth;
-  throw std::invalid_argument("sutro::memory::reuse_distance: unknown cold policy '" + s + "' (separate, stack_depth)");
+metrics::cold_policy parse_cold(const std::string& s) {
+  if (s == "separate") return metrics::cold_policy::separate;
+  if (s == "stack_depth") return metrics::cold_policy::stack_depth;
+  throw std::invalid_argument("sutro::metrics::reuse_distance: unknown cold policy '" + s + "' (separate, stack_depth)");
 }
 
 nb::dict reuse(const in_array<std::uint64_t, 1>& addresses, const std::string& unit, const std::string& cold,
                bool distances) {
   const auto g = parse_unit(unit);
-  memory::reuse_distance rd({.unit = g, .cold = parse_cold(cold)});
+  metrics::reuse_distance rd({.unit = g, .cold = parse_cold(cold)});
   const std::uint64_t div = g == memory::granularity::element ? 1 : static_cast<std::uint64_t>(g);
   const std::size_t n = addresses.shape(0);
   std::vector<std::uint64_t> per;
@@ -65,25 +65,25 @@ nb::dict reuse(const in_array<std::uint64_t, 1>& addresses, const std::string& u
   return d;
 }
 
-energy::hierarchy make_hierarchy(std::optional<nb::list> tiers, std::uint64_t unit_bytes, std::uint64_t register_bytes) {
-  if (!tiers) return energy::hierarchy::pebble_game(register_bytes).with_unit(unit_bytes);
-  std::vector<energy::tier> t;
+metrics::hierarchy make_hierarchy(std::optional<nb::list> tiers, std::uint64_t unit_bytes, std::uint64_t register_bytes) {
+  if (!tiers) return metrics::hierarchy::pebble_game(register_bytes).with_unit(unit_bytes);
+  std::vector<metrics::tier> t;
   for (auto item : *tiers) {
     auto tup = nb::cast<nb::tuple>(item);
     if (tup.size() != 3)
-      throw std::invalid_argument("sutro::energy::hierarchy: a tier is (name, capacity_bytes or None, picojoules)");
-    const std::uint64_t cap = tup[1].is_none() ? energy::hierarchy::unbounded : nb::cast<std::uint64_t>(tup[1]);
+      throw std::invalid_argument("sutro::metrics::hierarchy: a tier is (name, capacity_bytes or None, picojoules)");
+    const std::uint64_t cap = tup[1].is_none() ? metrics::hierarchy::unbounded : nb::cast<std::uint64_t>(tup[1]);
     t.push_back({nb::cast<std::string>(tup[0]), cap, nb::cast<double>(tup[2])});
   }
-  return energy::hierarchy(std::move(t), unit_bytes);
+  return metrics::hierarchy(std::move(t), unit_bytes);
 }
 
-nb::dict tiers_dict(const energy::hierarchy& h) {
+nb::dict tiers_dict(const metrics::hierarchy& h) {
   nb::list out;
   for (const auto& t : h.tiers()) {
     nb::dict d;
     d["name"] = t.name;
-    d["capacity_bytes"] = t.capacity_bytes == energy::hierarchy::unbounded ? nb::none() : nb::cast(t.capacity_bytes);
+    d["capacity_bytes"] = t.capacity_bytes == metrics::hierarchy::unbounded ? nb::none() : nb::cast(t.capacity_bytes);
     d["picojoules_per_access"] = t.picojoules_per_access;
     out.append(d);
   }
@@ -122,18 +122,18 @@ nb::dict price_events(std::uint32_t n_inputs, const in_array<std::uint32_t, 1>& 
                       const std::string& variant, std::uint64_t bytes_per_element, bool keep_events) {
   const std::size_t T = counts.shape(0);
   if (outputs.shape(0) != T)
-    throw std::invalid_argument("sutro::dmd::price: " + std::to_string(T) + " instructions but " +
+    throw std::invalid_argument("sutro::metrics::dmd::price: " + std::to_string(T) + " instructions but " +
                                 std::to_string(outputs.shape(0)) + " output counts");
   std::uint64_t total = 0;
   for (std::size_t t = 0; t < T; ++t) total += counts.data()[t];
   if (total != reads.shape(0))
-    throw std::invalid_argument("sutro::dmd::price: the read counts sum to " + std::to_string(total) + ", reads has " +
+    throw std::invalid_argument("sutro::metrics::dmd::price: the read counts sum to " + std::to_string(total) + ", reads has " +
                                 std::to_string(reads.shape(0)));
-  const auto v = dmd::parse_variant(variant);
-  dmd::bytedmd_result r;
+  const auto v = metrics::dmd::parse_variant(variant);
+  metrics::dmd::bytedmd_result r;
   {
     nb::gil_scoped_release release;
-    dmd::context ctx;
+    metrics::dmd::context ctx;
     for (std::uint32_t i = 0; i < n_inputs; ++i) (void)ctx.new_value();
     std::size_t at = 0;
     for (std::size_t t = 0; t < T; ++t) {
@@ -146,7 +146,7 @@ nb::dict price_events(std::uint32_t n_inputs, const in_array<std::uint32_t, 1>& 
     ctx.flush();
     ctx.set_preload(std::vector<std::uint32_t>(preload.data(), preload.data() + preload.shape(0)));
     for (std::size_t i = 0; i < results.shape(0); ++i) ctx.keep_live(results.data()[i]);
-    r = dmd::price(ctx, bytes_per_element, keep_events, v);
+    r = metrics::dmd::price(ctx, bytes_per_element, keep_events, v);
   }
   nb::dict d;
   d["cost"] = r.cost;
@@ -231,7 +231,7 @@ void npy_write_bits(const std::string& path, const in_array<std::uint64_t, 2>& w
 void bind_metrics(nb::module_& m) {
   m.def("reuse_distance", &reuse, nb::arg("addresses"), nb::arg("unit") = "element", nb::arg("cold") = "separate",
         nb::arg("distances") = false,
-        "LRU stack distances of a uint64 address trace (sutro::memory::reuse_distance): histogram, DMD, "
+        "LRU stack distances of a uint64 address trace (sutro::metrics::reuse_distance): histogram, DMD, "
         "miss-ratio curve, counts; distances=True adds each access's distance (0: cold).");
   m.def("energy_estimate", &estimate, nb::arg("histogram"), nb::arg("cold"), nb::arg("tiers") = nb::none(),
         nb::arg("unit_bytes") = 4, nb::arg("register_bytes") = 256,
@@ -245,7 +245,7 @@ void bind_metrics(nb::module_& m) {
       "The tiers of a hierarchy (checked), with their capacities in histogram units.");
   m.def("price_events", &price_events, nb::arg("n_inputs"), nb::arg("reads"), nb::arg("counts"), nb::arg("outputs"),
         nb::arg("results"), nb::arg("preload"), nb::arg("variant") = "main", nb::arg("bytes_per_element") = 1,
-        nb::arg("keep_events") = true, "ByteDMD price of a recorded event list (sutro::dmd::price).");
+        nb::arg("keep_events") = true, "ByteDMD price of a recorded event list (sutro::metrics::dmd::price).");
   m.def("npy_read", &npy_read, nb::arg("path"), "Reads a .npy file with sutro::io::npy.");
   m.def("npy_write", &npy_write, nb::arg("path"), nb::arg("array"), nb::arg("shape"), "Writes a .npy file with sutro::io::npy.");
   m.def("npy_read_bits", &npy_read_bits, nb::arg("path"), nb::arg("cols"), nb::arg("bitorder") = "big",

@@ -1,4 +1,4 @@
-"""ByteDMD pricing of a recorded event list (sutro::dmd::price), and a small
+"""ByteDMD pricing of a recorded event list (sutro::metrics::dmd::price), and a small
 Python tracer that records one.
 
 A tracer (the group's, or Recorder here) runs the program once and writes
@@ -190,7 +190,7 @@ def _wrap(rec: Recorder, x: Any, memo: Optional[dict]):
 
 def bytedmd(f: Callable[..., Any], *args: Any, variant: str = "main", bytes_per_element: int = 1,
             keep_events: bool = True) -> Dict[str, Any]:
-    """Runs f once on traced copies of args and prices it (as sutro::dmd::bytedmd does).
+    """Runs f once on traced copies of args and prices it (as sutro::metrics::dmd::bytedmd does).
 
     Arguments are numbers or (nested) lists, tuples or arrays of them. The
     main variant preloads the last argument first (the first ends on top) and

@@ -11,7 +11,7 @@ DATA = pathlib.Path(__file__).resolve().parents[2] / "tests" / "dmd" / "data"
 
 
 def test_dot_product_as_in_the_cpp_example():
-    # include/sutro/dmd/bytedmd.hpp's example: cost 11, depths {2, 4, 2, 3, 2, 1}.
+    # include/sutro/metrics/dmd/bytedmd.hpp's example: cost 11, depths {2, 4, 2, 3, 2, 1}.
     r = bytedmd(lambda a, b: a[0] * b[0] + a[1] * b[1], [1.0, 2.0], [3.0, 4.0])
     assert r["cost"] == 11
     assert r["depths"].tolist() == [2, 4, 2, 3, 2, 1]

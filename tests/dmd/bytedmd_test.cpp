@@ -5,12 +5,12 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
-#include "sutro/dmd/reference_kernels.hpp"
-#include "sutro/dmd/tracked.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/reference_kernels.hpp"
+#include "sutro/metrics/dmd/tracked.hpp"
 
-using sutro::dmd::bytedmd;
-using sutro::dmd::tracked;
+using sutro::metrics::dmd::bytedmd;
+using sutro::metrics::dmd::tracked;
 using vec = std::vector<tracked<double>>;
 using mat = std::vector<vec>;
 using depths = std::vector<std::uint64_t>;
@@ -20,13 +20,13 @@ namespace {
 std::vector<double> ones(std::size_t n) { return std::vector<double>(n, 1.0); }
 std::vector<std::vector<double>> ones(std::size_t n, std::size_t m) { return {n, ones(m)}; }
 
-using sutro::dmd::reference::matmul;
-using sutro::dmd::reference::matvec;
+using sutro::metrics::dmd::reference::matmul;
+using sutro::metrics::dmd::reference::matvec;
 
 }  // namespace
 
 TEST_CASE("read cost of a b-byte value at depth d", "[dmd]") {
-  using sutro::dmd::read_cost;
+  using sutro::metrics::dmd::read_cost;
   CHECK(read_cost(1, 1) == 1);
   CHECK(read_cost(2, 1) == 2);
   CHECK(read_cost(5, 1) == 3);
@@ -45,7 +45,7 @@ TEST_CASE("read cost of a b-byte value at depth d", "[dmd]") {
 }
 
 TEST_CASE("ceil_sqrt is exact around every square, up to 2^62", "[dmd]") {
-  using sutro::dmd::ceil_sqrt;
+  using sutro::metrics::dmd::ceil_sqrt;
   CHECK(ceil_sqrt(0) == 0);
   CHECK(ceil_sqrt(1) == 1);
   std::uint64_t k = 2;
@@ -164,7 +164,7 @@ TEST_CASE("reference kernels: published numbers with the same matrix passed twic
 
 TEST_CASE("listing names each read with its depth and cost", "[dmd]") {
   auto f = [](tracked<double> a, tracked<double> b, tracked<double> c) { return (a + b) + c; };
-  const std::string s = sutro::dmd::listing(bytedmd(f, 1.0, 2.0, 3.0));
+  const std::string s = sutro::metrics::dmd::listing(bytedmd(f, 1.0, 2.0, 3.0));
   // Values are numbered in push order, as the tool's keys (minus 1): the last
   // argument (c) is pushed first, so a is v2.
   CHECK(s.find("v3 = add v2@1[1] v1@2[2]") != std::string::npos);
@@ -182,7 +182,7 @@ TEST_CASE("a value that was never preloaded cannot be read for free", "[dmd]") {
 TEST_CASE("user-recorded operations and conversions are instructions", "[dmd]") {
   auto f = [](tracked<double> a, tracked<int> b) {
     auto r = tracked<double>::apply1<double>("sqrt", a, [](double v) { return std::sqrt(v); });
-    auto c = sutro::dmd::convert<double>(b);
+    auto c = sutro::metrics::dmd::convert<double>(b);
     return r + c;
   };
   const auto r = bytedmd(f, 4.0, 3);

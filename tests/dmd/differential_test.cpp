@@ -1,8 +1,8 @@
 // Differential suite: random programs priced by the group's ByteDMD tool
 // (tests/dmd/data/bytedmd_differential.txt, made by
 // scripts/bytedmd_differential.py from bytedmd.py on the tool's main branch)
-// are replayed here through sutro::dmd::tracked and priced by
-// sutro::dmd::bytedmd; cost at 1, 2, 4 and 8 bytes per element and the whole
+// are replayed here through sutro::metrics::dmd::tracked and priced by
+// sutro::metrics::dmd::bytedmd; cost at 1, 2, 4 and 8 bytes per element and the whole
 // depth trace must be equal. The dev branch's suites: bytedmd.py's two-stack
 // model (_dev.txt), and bytedmd_ir.py's classic, live and belady costs with
 // belady's distances (_load_walk.txt).
@@ -12,7 +12,7 @@
 // C++ compiler chooses which operand to evaluate first: GCC the right one), a
 // name is an lvalue (an input element, an argument, a local), a literal is a
 // double. Conditions are contextual conversions (if, !, &&, ||), min/max are
-// sutro::dmd::min/max found by argument-dependent lookup.
+// sutro::metrics::dmd::min/max found by argument-dependent lookup.
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
 
-using sutro::dmd::tracked;
+using sutro::metrics::dmd::tracked;
 
 namespace {
 
@@ -109,7 +109,7 @@ struct program {
 };
 
 struct suite {
-  sutro::dmd::bytedmd_variant variant = sutro::dmd::bytedmd_variant::main;
+  sutro::metrics::dmd::bytedmd_variant variant = sutro::metrics::dmd::bytedmd_variant::main;
   std::vector<program> programs;
 };
 
@@ -129,7 +129,7 @@ suite load(const std::string& name) {
     const std::string rest = sp == std::string::npos ? "" : line.substr(sp + 1);
     std::istringstream is(rest);
     if (key == "variant") {
-      su.variant = sutro::dmd::parse_variant(rest == "load_walk" ? "classic" : rest);
+      su.variant = sutro::metrics::dmd::parse_variant(rest == "load_walk" ? "classic" : rest);
     } else if (key == "case") {
       p = program{};
       p.id = std::stoi(rest);
@@ -340,7 +340,7 @@ struct machine {
 
 using result_type = std::tuple<std::vector<num>, std::vector<std::vector<num>>, std::vector<flag>>;
 
-sutro::dmd::bytedmd_result replay(const program& p, std::uint64_t bytes, sutro::dmd::bytedmd_variant variant) {
+sutro::metrics::dmd::bytedmd_result replay(const program& p, std::uint64_t bytes, sutro::metrics::dmd::bytedmd_variant variant) {
   auto f = [&p](const std::vector<num>& xs, num a, num b) {
     machine m{xs, a, b, {}, {}};
     m.run(p.body);
@@ -354,7 +354,7 @@ sutro::dmd::bytedmd_result replay(const program& p, std::uint64_t bytes, sutro::
     for (const auto& e : p.flags) std::get<2>(r).push_back(m.flag_value(e));
     return r;
   };
-  return sutro::dmd::bytedmd({.bytes_per_element = bytes, .variant = variant}, f, p.xs, p.a, p.b);
+  return sutro::metrics::dmd::bytedmd({.bytes_per_element = bytes, .variant = variant}, f, p.xs, p.a, p.b);
 }
 
 
@@ -363,8 +363,8 @@ void check_suite(const std::string& name) {
   const std::vector<program>& all = su.programs;
   if (std::getenv("SUTRO_DMD_DIFFERENTIAL") == nullptr) REQUIRE(all.size() >= 500);
   std::size_t agree = 0;
-  if (sutro::dmd::load_walk_variant(su.variant)) {  // bytedmd_ir.py: classic, live, belady at 1 byte
-    using sutro::dmd::bytedmd_variant;
+  if (sutro::metrics::dmd::load_walk_variant(su.variant)) {  // bytedmd_ir.py: classic, live, belady at 1 byte
+    using sutro::metrics::dmd::bytedmd_variant;
     for (const program& p : all) {
       INFO("case " << p.id << "\n" << p.python);
       const auto classic = replay(p, 1, bytedmd_variant::classic);
@@ -400,7 +400,7 @@ void check_suite(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("differential: sutro::dmd::bytedmd equals the group's tool (main) on every committed program",
+TEST_CASE("differential: sutro::metrics::dmd::bytedmd equals the group's tool (main) on every committed program",
           "[dmd][differential]") {
   check_suite("bytedmd_differential.txt");
 }

@@ -1,4 +1,4 @@
-// Misuse that sutro::dmd refuses with a clear exception (sutro::dmd::<function>: ...).
+// Misuse that sutro::metrics::dmd refuses with a clear exception (sutro::metrics::dmd::<function>: ...).
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
 
-using sutro::dmd::bytedmd;
-using sutro::dmd::context;
-using sutro::dmd::tracked;
+using sutro::metrics::dmd::bytedmd;
+using sutro::metrics::dmd::context;
+using sutro::metrics::dmd::tracked;
 
 namespace {
 template <class F>
@@ -41,9 +41,9 @@ TEST_CASE("errors: a tracked value from a context on another thread is refused",
   });
   t.join();
   INFO(alone << "\n" << mixed << "\n" << in_run);
-  CHECK(starts_with(alone, "sutro::dmd::add: a tracked value used outside the trace context"));
-  CHECK(starts_with(mixed, "sutro::dmd::add: operands from different trace contexts"));
-  CHECK(starts_with(in_run, "sutro::dmd::add: operands from different trace contexts"));
+  CHECK(starts_with(alone, "sutro::metrics::dmd::add: a tracked value used outside the trace context"));
+  CHECK(starts_with(mixed, "sutro::metrics::dmd::add: operands from different trace contexts"));
+  CHECK(starts_with(in_run, "sutro::metrics::dmd::add: operands from different trace contexts"));
   CHECK(starts_with(message_of([&] { (void)x.get(); }), "(no exception)"));  // still fine on its own thread
 }
 
@@ -58,12 +58,12 @@ TEST_CASE("errors: contexts destroyed out of order leave no dangling active cont
   CHECK(context::active() == C.get());
   A.reset();  // the bottom one, before the top
   CHECK(context::active() == C.get());
-  CHECK(starts_with(message_of([&] { (void)(a + 1.0); }), "sutro::dmd::add: a tracked value used outside"));
-  CHECK(starts_with(message_of([&] { (void)b.get(); }), "sutro::dmd::tracked::get: a tracked value used outside"));
+  CHECK(starts_with(message_of([&] { (void)(a + 1.0); }), "sutro::metrics::dmd::add: a tracked value used outside"));
+  CHECK(starts_with(message_of([&] { (void)b.get(); }), "sutro::metrics::dmd::tracked::get: a tracked value used outside"));
   C.reset();
   CHECK(context::active() == nullptr);  // was a dangling pointer to A
-  CHECK(starts_with(message_of([&] { (void)(b * 2.0); }), "sutro::dmd::mul: a tracked value used outside"));
-  CHECK(starts_with(message_of([] { (void)tracked<double>::input(1.0); }), "sutro::dmd::tracked::input: no active"));
+  CHECK(starts_with(message_of([&] { (void)(b * 2.0); }), "sutro::metrics::dmd::mul: a tracked value used outside"));
+  CHECK(starts_with(message_of([] { (void)tracked<double>::input(1.0); }), "sutro::metrics::dmd::tracked::input: no active"));
   // and a fresh context works normally afterwards
   context D;
   CHECK(context::active() == &D);
@@ -73,26 +73,26 @@ TEST_CASE("errors: bytes_per_element that would overflow the cost is refused", "
   auto f = [](tracked<double> a, tracked<double> b) { return a + b; };
   const std::uint64_t huge = std::uint64_t{1} << 41;
   CHECK(starts_with(message_of([&] { (void)bytedmd({.bytes_per_element = huge}, f, 1.0, 2.0); }),
-                    "sutro::dmd::bytedmd: bytes_per_element = 2199023255552 overflows"));
+                    "sutro::metrics::dmd::bytedmd: bytes_per_element = 2199023255552 overflows"));
   CHECK_THROWS_AS(bytedmd({.bytes_per_element = ~std::uint64_t{0}}, f, 1.0, 2.0), std::overflow_error);
   // 2^40 bytes: depth 1 is exactly representable, depth 2 is not
-  const std::uint64_t edge = sutro::dmd::max_byte_depth;
+  const std::uint64_t edge = sutro::metrics::dmd::max_byte_depth;
   CHECK(starts_with(message_of([&] { (void)bytedmd({.bytes_per_element = edge}, f, 1.0, 2.0); }),
-                    "sutro::dmd::price: depth 2 x bytes_per_element 1099511627776 exceeds 2^40"));
+                    "sutro::metrics::dmd::price: depth 2 x bytes_per_element 1099511627776 exceeds 2^40"));
   CHECK(bytedmd({.bytes_per_element = edge}, [](tracked<double> a) { return a + a; }, 1.0).cost ==
-        2 * sutro::dmd::ceil_sqrt_prefix(edge));
-  CHECK_THROWS_AS(sutro::dmd::read_cost(std::uint64_t{1} << 21, std::uint64_t{1} << 20), std::overflow_error);
-  CHECK_THROWS_AS(sutro::dmd::read_cost(0, 1), std::invalid_argument);
-  CHECK_THROWS_AS(sutro::dmd::read_cost(1, 0), std::invalid_argument);
+        2 * sutro::metrics::dmd::ceil_sqrt_prefix(edge));
+  CHECK_THROWS_AS(sutro::metrics::dmd::read_cost(std::uint64_t{1} << 21, std::uint64_t{1} << 20), std::overflow_error);
+  CHECK_THROWS_AS(sutro::metrics::dmd::read_cost(0, 1), std::invalid_argument);
+  CHECK_THROWS_AS(sutro::metrics::dmd::read_cost(1, 0), std::invalid_argument);
   CHECK(starts_with(message_of([&] { (void)bytedmd({.bytes_per_element = 0}, f, 1.0, 2.0); }),
-                    "sutro::dmd::bytedmd: bytes_per_element must be >= 1"));
+                    "sutro::metrics::dmd::bytedmd: bytes_per_element must be >= 1"));
   // the prefix sum is exact up to the limit: consecutive differences are ceil(sqrt(n))
   for (std::uint64_t n : {edge, edge - 1, (std::uint64_t{1} << 40) - (std::uint64_t{1} << 20) + 1}) {
-    CHECK(sutro::dmd::ceil_sqrt_prefix(n) - sutro::dmd::ceil_sqrt_prefix(n - 1) == sutro::dmd::ceil_sqrt(n));
+    CHECK(sutro::metrics::dmd::ceil_sqrt_prefix(n) - sutro::metrics::dmd::ceil_sqrt_prefix(n - 1) == sutro::metrics::dmd::ceil_sqrt(n));
   }
   std::uint64_t sum = 0;
-  for (std::uint64_t j = 1; j <= (std::uint64_t{1} << 20); ++j) sum += sutro::dmd::ceil_sqrt(j);
-  CHECK(sutro::dmd::read_cost(1, std::uint64_t{1} << 20) == sum);
+  for (std::uint64_t j = 1; j <= (std::uint64_t{1} << 20); ++j) sum += sutro::metrics::dmd::ceil_sqrt(j);
+  CHECK(sutro::metrics::dmd::read_cost(1, std::uint64_t{1} << 20) == sum);
 }
 
 TEST_CASE("errors: pricing a context with pending instructions asks for flush()", "[dmd][errors]") {
@@ -100,8 +100,8 @@ TEST_CASE("errors: pricing a context with pending instructions asks for flush()"
   const auto a = tracked<double>::input(1.0);
   ctx.set_preload({a.id()});
   const auto b = a * a;
-  CHECK(starts_with(message_of([&] { (void)sutro::dmd::price(ctx); }), "sutro::dmd::price: the context has pending"));
+  CHECK(starts_with(message_of([&] { (void)sutro::metrics::dmd::price(ctx); }), "sutro::metrics::dmd::price: the context has pending"));
   ctx.flush();
-  CHECK(sutro::dmd::price(ctx).cost == 2);
+  CHECK(sutro::metrics::dmd::price(ctx).cost == 2);
   (void)b;
 }

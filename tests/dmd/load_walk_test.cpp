@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
-#include "sutro/dmd/reference_kernels.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/reference_kernels.hpp"
 
-using sutro::dmd::bytedmd;
-using sutro::dmd::bytedmd_variant;
-using sutro::dmd::tracked;
+using sutro::metrics::dmd::bytedmd;
+using sutro::metrics::dmd::bytedmd_variant;
+using sutro::metrics::dmd::tracked;
 using depths = std::vector<std::uint64_t>;
 using num = tracked<double>;
 using vec = std::vector<num>;
@@ -181,7 +181,7 @@ TEST_CASE("load walk: the grid's algorithms equal bytedmd_ir.py on their own tra
         costs{181258, 109217, 111132});
   CHECK(all_three([](const mat& A, const mat& B) { return matmul_tiled(A, B); }, A16, ones(16, 16)) ==
         costs{143812, 78708, 79329});
-  CHECK(all_three(sutro::dmd::reference::matvec, A64, x64) ==  // the grid's matvec_row
+  CHECK(all_three(sutro::metrics::dmd::reference::matvec, A64, x64) ==  // the grid's matvec_row
         costs{266353, 229527, 229752});
   CHECK(all_three([](const mat& A, const vec& x) { return matvec_col(A, x); }, A64, x64) ==
         costs{270193, 229716, 229667});
@@ -204,25 +204,25 @@ struct event {
   std::uint32_t var;
 };
 /// The walk: per instruction its loads, an op, its stores; then the epilogue's loads.
-std::vector<event> walk(const sutro::dmd::context& ctx) {
+std::vector<event> walk(const sutro::metrics::dmd::context& ctx) {
   std::vector<event> ev;
   for (std::size_t t = 0; t < ctx.logged(); ++t) {
     const auto& I = ctx.logged(t);
     for (std::uint32_t k = 0; k < I.count; ++k) ev.push_back({event::load, ctx.inputs()[I.first + k]});
     ev.push_back({event::op, 0});
-    if (I.output != sutro::dmd::no_value)
+    if (I.output != sutro::metrics::dmd::no_value)
       for (std::uint32_t k = 0; k < I.outputs; ++k) ev.push_back({event::store, I.output + k});
   }
   for (auto v : ctx.results()) ev.push_back({event::load, v});
   return ev;
 }
-std::map<std::uint32_t, std::uint64_t> arg_index(const sutro::dmd::context& ctx) {
+std::map<std::uint32_t, std::uint64_t> arg_index(const sutro::metrics::dmd::context& ctx) {
   std::map<std::uint32_t, std::uint64_t> idx;
   for (std::size_t i = 0; i < ctx.preload().size(); ++i) idx[ctx.preload()[i]] = i + 1;
   return idx;
 }
 /// _lru_cost, as a list (front = top).
-depths lru_reference(const sutro::dmd::context& ctx, bool compact) {
+depths lru_reference(const sutro::metrics::dmd::context& ctx, bool compact) {
   const auto ev = walk(ctx);
   auto pending = arg_index(ctx);
   std::map<std::uint32_t, std::size_t> last;
@@ -249,7 +249,7 @@ depths lru_reference(const sutro::dmd::context& ctx, bool compact) {
   return out;
 }
 /// opt_reuse_distances, the quadratic sweep as written there.
-depths belady_reference(const sutro::dmd::context& ctx) {
+depths belady_reference(const sutro::metrics::dmd::context& ctx) {
   const auto ev = walk(ctx);
   const auto iidx = arg_index(ctx);
   std::map<std::uint32_t, std::vector<std::int64_t>> loads;
@@ -301,7 +301,7 @@ depths belady_reference(const sutro::dmd::context& ctx) {
 }
 /// A random log: `args` preloaded values, instructions reading 1-3 values (repeats
 /// allowed, recent values favoured) and defining 0-2, some values returned.
-void random_log(sutro::dmd::context& ctx, std::mt19937_64& rng, std::uint32_t args, std::uint32_t steps) {
+void random_log(sutro::metrics::dmd::context& ctx, std::mt19937_64& rng, std::uint32_t args, std::uint32_t steps) {
   std::vector<std::uint32_t> pre, all;
   for (std::uint32_t i = 0; i < args; ++i) pre.push_back(ctx.new_value()), all.push_back(pre.back());
   ctx.set_preload(pre);
@@ -314,7 +314,7 @@ void random_log(sutro::dmd::context& ctx, std::mt19937_64& rng, std::uint32_t ar
       ids[k] = all[all.size() - 1 - rng() % back];
     }
     const auto out = ctx.record(names[s % 3], ids, n, rng() % 8 != 0);
-    if (out != sutro::dmd::no_value) all.push_back(out);
+    if (out != sutro::metrics::dmd::no_value) all.push_back(out);
   }
   for (std::uint32_t k = 0, r = static_cast<std::uint32_t>(rng() % 5); k < r && !all.empty(); ++k)
     ctx.keep_live(all[rng() % all.size()]);
@@ -325,18 +325,18 @@ TEST_CASE("load walk: classic, live and belady equal the literal transcriptions 
           "[dmd][variants][load_walk]") {
   std::mt19937_64 rng(20261202);
   for (int trial = 0; trial < 400; ++trial) {
-    sutro::dmd::context ctx;
+    sutro::metrics::dmd::context ctx;
     random_log(ctx, rng, static_cast<std::uint32_t>(rng() % 6), static_cast<std::uint32_t>(rng() % 120));
     INFO("trial " << trial);
-    const auto classic = sutro::dmd::price(ctx, 1, true, bytedmd_variant::classic);
-    const auto live = sutro::dmd::price(ctx, 1, true, bytedmd_variant::live);
-    const auto belady = sutro::dmd::price(ctx, 1, true, bytedmd_variant::belady);
+    const auto classic = sutro::metrics::dmd::price(ctx, 1, true, bytedmd_variant::classic);
+    const auto live = sutro::metrics::dmd::price(ctx, 1, true, bytedmd_variant::live);
+    const auto belady = sutro::metrics::dmd::price(ctx, 1, true, bytedmd_variant::belady);
     REQUIRE(classic.depths() == lru_reference(ctx, false));
     REQUIRE(live.depths() == lru_reference(ctx, true));
     REQUIRE(belady.depths() == belady_reference(ctx));
     // Belady's floor under classic (the group's envelope claim), and 4 bytes per element agree with depths.
     CHECK(belady.cost <= classic.cost);
-    CHECK(sutro::dmd::price(ctx, 4, false, bytedmd_variant::belady).cost == sutro::dmd::trace_cost(belady.depths(), 4));
+    CHECK(sutro::metrics::dmd::price(ctx, 4, false, bytedmd_variant::belady).cost == sutro::metrics::dmd::trace_cost(belady.depths(), 4));
   }
 }
 
@@ -344,40 +344,40 @@ TEST_CASE("load walk: belady compacts its positions to the live values without c
           "[dmd][variants][load_walk]") {
   std::mt19937_64 rng(77);
   for (int trial = 0; trial < 40; ++trial) {
-    sutro::dmd::context ctx;
+    sutro::metrics::dmd::context ctx;
     random_log(ctx, rng, 1 + static_cast<std::uint32_t>(rng() % 40), 200 + static_cast<std::uint32_t>(rng() % 2000));
     INFO("trial " << trial);
-    const auto whole = sutro::dmd::price(ctx, 1, true, bytedmd_variant::belady);
+    const auto whole = sutro::metrics::dmd::price(ctx, 1, true, bytedmd_variant::belady);
     if (trial < 8) REQUIRE(whole.depths() == belady_reference(ctx));
     for (std::size_t capacity : {2, 3, 16, 100}) {
       INFO("capacity " << capacity);
-      REQUIRE(sutro::dmd::detail::price_load_walk(ctx, 1, true, bytedmd_variant::belady, capacity).depths() ==
+      REQUIRE(sutro::metrics::dmd::detail::price_load_walk(ctx, 1, true, bytedmd_variant::belady, capacity).depths() ==
               whole.depths());
     }
   }
 }
 
 TEST_CASE("load walk: errors", "[dmd][variants][load_walk]") {
-  CHECK_THROWS_AS(sutro::dmd::parse_variant("lru"), std::invalid_argument);
-  CHECK(sutro::dmd::parse_variant("belady") == bytedmd_variant::belady);
+  CHECK_THROWS_AS(sutro::metrics::dmd::parse_variant("lru"), std::invalid_argument);
+  CHECK(sutro::metrics::dmd::parse_variant("belady") == bytedmd_variant::belady);
   {
-    sutro::dmd::context ctx;
+    sutro::metrics::dmd::context ctx;
     const std::uint32_t ghost = 3;
     (void)ctx.new_value();
     CHECK_THROWS_AS(ctx.record("add", &ghost, 1), std::invalid_argument);
     CHECK_THROWS_AS(ctx.keep_live(ghost), std::invalid_argument);
   }
   for (auto variant : {bytedmd_variant::classic, bytedmd_variant::live, bytedmd_variant::belady}) {
-    INFO(sutro::dmd::to_string(variant));
-    sutro::dmd::context escape;
+    INFO(sutro::metrics::dmd::to_string(variant));
+    sutro::metrics::dmd::context escape;
     escape.read(escape.new_value());  // neither preloaded nor defined by an instruction
-    CHECK_THROWS_AS(sutro::dmd::price(escape, 1, true, variant), std::logic_error);
-    sutro::dmd::context deep;
+    CHECK_THROWS_AS(sutro::metrics::dmd::price(escape, 1, true, variant), std::logic_error);
+    sutro::metrics::dmd::context deep;
     const std::uint32_t a = deep.new_value(), b = deep.new_value();
     deep.set_preload({a, b});
     deep.read(b);  // argument position 2
-    CHECK_THROWS_AS(sutro::dmd::price(deep, std::uint64_t{1} << 40, true, variant), std::overflow_error);
-    CHECK(sutro::dmd::price(deep, std::uint64_t{1} << 39, true, variant).cost == sutro::dmd::read_cost(2, std::uint64_t{1} << 39));
-    CHECK_THROWS_AS(sutro::dmd::price(deep, 0, true, variant), std::invalid_argument);
+    CHECK_THROWS_AS(sutro::metrics::dmd::price(deep, std::uint64_t{1} << 40, true, variant), std::overflow_error);
+    CHECK(sutro::metrics::dmd::price(deep, std::uint64_t{1} << 39, true, variant).cost == sutro::metrics::dmd::read_cost(2, std::uint64_t{1} << 39));
+    CHECK_THROWS_AS(sutro::metrics::dmd::price(deep, 0, true, variant), std::invalid_argument);
   }
 }

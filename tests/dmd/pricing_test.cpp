@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
 
-using sutro::dmd::context;
+using sutro::metrics::dmd::context;
 
 namespace {
 
@@ -27,7 +27,7 @@ std::vector<std::uint64_t> pass2(const context& ctx) {
     if (I.count != 0)
       ev.push_back({false, std::vector<std::uint32_t>(ctx.inputs().begin() + I.first,
                                                       ctx.inputs().begin() + I.first + I.count)});
-    for (std::uint32_t k = 0; k < I.outputs && I.output != sutro::dmd::no_value; ++k) ev.push_back({true, {I.output + k}});
+    for (std::uint32_t k = 0; k < I.outputs && I.output != sutro::metrics::dmd::no_value; ++k) ev.push_back({true, {I.output + k}});
   }
   std::vector<std::int64_t> last(ctx.values(), -1);
   for (std::size_t i = 0; i < ev.size(); ++i)
@@ -87,10 +87,10 @@ TEST_CASE("pricing: equals the tool's _pass2 on random logs (with stack renumber
       if (rng() % 10 == 0) ctx.keep_live(v);
     const auto want = pass2(ctx);
     for (std::uint64_t bytes : {1, 3, 8}) {
-      const auto r = sutro::dmd::price(ctx, bytes);
+      const auto r = sutro::metrics::dmd::price(ctx, bytes);
       REQUIRE(r.depths() == want);
-      CHECK(r.cost == sutro::dmd::trace_cost(want, bytes));
-      CHECK(sutro::dmd::price(ctx, bytes, false).cost == r.cost);
+      CHECK(r.cost == sutro::metrics::dmd::trace_cost(want, bytes));
+      CHECK(sutro::metrics::dmd::price(ctx, bytes, false).cost == r.cost);
     }
   }
 }

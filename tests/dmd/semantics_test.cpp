@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
-#include "sutro/dmd/reference_kernels.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/reference_kernels.hpp"
 
-using sutro::dmd::bytedmd;
-using sutro::dmd::tracked;
+using sutro::metrics::dmd::bytedmd;
+using sutro::metrics::dmd::tracked;
 using depths = std::vector<std::uint64_t>;
 using num = tracked<double>;
 using vec = std::vector<num>;
@@ -121,7 +121,7 @@ TEST_CASE("instruction set: Python's operators and built-ins", "[dmd][ops]") {
   const auto dm = bytedmd([](tracked<int> a, tracked<int> b) { return divmod(a, b); }, 10, 3);
   CHECK(dm.depths() == depths{1, 2});
   CHECK(dm.results == 2);
-  CHECK(sutro::dmd::listing(dm).find("v2, v3 = divmod") != std::string::npos);
+  CHECK(sutro::metrics::dmd::listing(dm).find("v2, v3 = divmod") != std::string::npos);
   // floor, ceil, trunc, round: one instruction each
   auto rounding = [](num a) { return floor(a) + ceil(a) + trunc(a) + round(a); };
   CHECK(bytedmd(rounding, 2.5).reads() == 4 + 3 * 2);
@@ -184,7 +184,7 @@ TEST_CASE("call shapes: arguments by value, by reference, std::array, tracked ar
   CHECK(bytedmd(by_value, std::vector{1.0}, 2.0).depths() == depths{1, 2});
   CHECK(bytedmd(by_ref, std::vector{1.0}, 2.0).depths() == depths{1, 2});
   CHECK(bytedmd({.bytes_per_element = 4}, by_ref, std::vector{1.0}, 2.0).cost ==
-        sutro::dmd::read_cost(1, 4) + sutro::dmd::read_cost(2, 4));
+        sutro::metrics::dmd::read_cost(1, 4) + sutro::metrics::dmd::read_cost(2, 4));
   // a[0] is never read, so it is gone: a[1] on top, b below it
   auto arr = [](const std::array<num, 2>& a, num b) { return a[1] * b; };
   CHECK(bytedmd(arr, std::array{1.0, 2.0}, num(3.0)).depths() == depths{1, 2});

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
 
-using sutro::dmd::bytedmd;
-using sutro::dmd::tracked;
+using sutro::metrics::dmd::bytedmd;
+using sutro::metrics::dmd::tracked;
 using depths = std::vector<std::uint64_t>;
 using vec = std::vector<tracked<double>>;
 using mat = std::vector<vec>;
@@ -57,8 +57,8 @@ TEST_CASE("tool test_my_add: 6, trace 1 2 1 2, 14 at 2 bytes", "[dmd][tool]") {
   const auto r = bytedmd(my_add, 1, 2, 3);
   CHECK(r.cost == 6);
   CHECK(r.depths() == depths{1, 2, 1, 2});
-  CHECK(sutro::dmd::trace_cost(r.depths(), 1) == 6);
-  CHECK(sutro::dmd::trace_cost(r.depths(), 2) == 14);
+  CHECK(sutro::metrics::dmd::trace_cost(r.depths(), 1) == 6);
+  CHECK(sutro::metrics::dmd::trace_cost(r.depths(), 2) == 14);
   CHECK(bytedmd({.bytes_per_element = 2}, my_add, 1, 2, 3).cost == 14);
 }
 

@@ -5,18 +5,18 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
 
-using sutro::dmd::bytedmd;
-using sutro::dmd::bytedmd_variant;
-using sutro::dmd::tracked;
+using sutro::metrics::dmd::bytedmd;
+using sutro::metrics::dmd::bytedmd_variant;
+using sutro::metrics::dmd::tracked;
 using depths = std::vector<std::uint64_t>;
 using num = tracked<double>;
 using vec = std::vector<num>;
 using mat = std::vector<vec>;
 
 namespace {
-constexpr sutro::dmd::bytedmd_options dev{.variant = bytedmd_variant::two_stack};
+constexpr sutro::metrics::dmd::bytedmd_options dev{.variant = bytedmd_variant::two_stack};
 
 vec matvec(const mat& A, const vec& x) {
   const std::size_t n = x.size();

@@ -1,7 +1,7 @@
 // Differential suite: random sequences of buffer writes and reads
 // (tests/dmd_models/data/clock_differential.txt, made by
 // scripts/clock_dmc_differential.py from the challenge's own MemTracker) are
-// replayed through sutro::dmd::clock_dmc; the clock, the counts, the weighted
+// replayed through sutro::metrics::dmd::clock_dmc; the clock, the counts, the weighted
 // ARD, the DMC (bit for bit, summed as the generating Python's sum()) and
 // every buffer's read statistics must be MemTracker's.
 #include <cstdint>
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/clock_dmc.hpp"
+#include "sutro/metrics/dmd/clock_dmc.hpp"
 
 #ifndef SUTRO_DMD_MODELS_DATA_DIR
 #define SUTRO_DMD_MODELS_DATA_DIR ""
@@ -98,7 +98,7 @@ void check_suite(const std::string& file) {
   std::size_t agree = 0;
   for (const auto& s : all) {
     INFO("case " << s.id);
-    sutro::dmd::clock_dmc t;
+    sutro::metrics::dmd::clock_dmc t;
     for (const auto& e : s.events) {
       if (e.write) t.write(e.name, e.size);
       else if (e.sized) (void)t.read(e.name, e.size);
@@ -113,7 +113,7 @@ void check_suite(const std::string& file) {
     CHECK(dmc == s.dmc);
     bool same = t.clock() == s.clock && t.reads() == s.reads && t.weighted_ard() == s.ard && dmc == s.dmc;
     std::size_t priced_buffers = 0;
-    for (sutro::dmd::clock_dmc::buffer_id b = 0; b < t.buffers(); ++b) {
+    for (sutro::metrics::dmd::clock_dmc::buffer_id b = 0; b < t.buffers(); ++b) {
       const auto& st = t.stats(b);
       if (st.read_count == 0) continue;
       ++priced_buffers;

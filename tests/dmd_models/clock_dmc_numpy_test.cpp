@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/clock_dmc_challenge.hpp"
-#include "sutro/dmd/clock_dmc_numpy.hpp"
+#include "sutro/metrics/dmd/clock_dmc_challenge.hpp"
+#include "sutro/metrics/dmd/clock_dmc_numpy.hpp"
 
-using namespace sutro::dmd;
+using namespace sutro::metrics::dmd;
 
 namespace {
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/clock_dmc_challenge.hpp"
+#include "sutro/metrics/dmd/clock_dmc_challenge.hpp"
 
-using namespace sutro::dmd;
+using namespace sutro::metrics::dmd;
 
 TEST_CASE("clock dmc: MemTracker's rules", "[dmd][clock]") {
   clock_dmc t;
@@ -39,7 +39,7 @@ TEST_CASE("clock dmc: MemTracker's rules", "[dmd][clock]") {
   CHECK(t.clock() == 32);
   CHECK(t.buffers() == 3);
   CHECK(t.name(0) == "x");
-  CHECK_THROWS_WITH(t.read(clock_dmc::buffer_id{7}, 1), "sutro::dmd::clock_dmc::read: unknown buffer id 7");
+  CHECK_THROWS_WITH(t.read(clock_dmc::buffer_id{7}, 1), "sutro::metrics::dmd::clock_dmc::read: unknown buffer id 7");
   clock_dmc empty;
   CHECK(empty.dmc() == 0);
   CHECK(empty.weighted_ard() == 0);

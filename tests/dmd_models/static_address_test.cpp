@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/static_address_problems.hpp"
+#include "sutro/metrics/dmd/static_address_problems.hpp"
 
-using namespace sutro::dmd;
+using namespace sutro::metrics::dmd;
 
 namespace {
 
@@ -218,21 +218,21 @@ TEST_CASE("static address: v3 values wrap to signed 8 bits as the challenge's do
 
 TEST_CASE("static address: malformed programs name the function, line and token", "[dmd][static][errors]") {
   auto msg = [](const std::string& text, ir_dialect d) { return message_of([&] { (void)parse_static(text, d); }); };
-  CHECK(msg("1,2", ir_dialect::v0) == "sutro::dmd::parse_static: line 1: a program needs an input line and an output line");
-  CHECK(msg("1,2\nmul 3,1,x\n3", ir_dialect::v0) == "sutro::dmd::parse_static: line 2, token 'x': operand is not an integer");
-  CHECK(msg("1,2\n\nmul 3,1,4\n3", ir_dialect::v0) == "sutro::dmd::parse_static: line 3, token '4': reads an address never written");
-  CHECK(msg("1,2\nfma 3,1,2\n3", ir_dialect::v3) == "sutro::dmd::parse_static: line 2, token 'fma': unknown op");
-  CHECK(msg("1,2\nmul 3,1,2\n4", ir_dialect::v0) == "sutro::dmd::parse_static: line 3, token '4': output address never written");
-  CHECK(msg("1,1\ncopy 3,1\n3", ir_dialect::v0) == "sutro::dmd::parse_static: line 1, token '1': input addresses must be distinct");
-  CHECK(msg("0,2;copy 3,2;3", ir_dialect::v0) == "sutro::dmd::parse_static: line 1, token '0': input address must be a positive integer");
-  CHECK(msg("1;cmp 2,1,1,eqq;2", ir_dialect::v3) == "sutro::dmd::parse_static: line 1, token 'eqq': predicate must be one of eq, ne, lt, le, gt, ge");
-  CHECK(msg("1;copy 2,1,1;2", ir_dialect::v3) == "sutro::dmd::parse_static: line 1, token 'copy': needs 2 operands, got 3");
-  CHECK(msg("1;copy -2,1;2", ir_dialect::v3) == "sutro::dmd::parse_static: line 1, token '-2': destination must be an address from 1 to 2^64 - 1");
-  CHECK(msg("1\ncopy\n2", ir_dialect::v0) == "sutro::dmd::parse_static: line 2, token 'copy': an instruction needs operands");
-  CHECK(msg("1\nx\xc3\xa9\n2", ir_dialect::v0) == "sutro::dmd::parse_static: line 2: non-ASCII byte in the program text");
-  CHECK(message_of([] { (void)score_matmul("1,2;add 3,1,2;3", 1); }) == "sutro::dmd::score_matmul: output 0 is 4, expected 3");
+  CHECK(msg("1,2", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 1: a program needs an input line and an output line");
+  CHECK(msg("1,2\nmul 3,1,x\n3", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 2, token 'x': operand is not an integer");
+  CHECK(msg("1,2\n\nmul 3,1,4\n3", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 3, token '4': reads an address never written");
+  CHECK(msg("1,2\nfma 3,1,2\n3", ir_dialect::v3) == "sutro::metrics::dmd::parse_static: line 2, token 'fma': unknown op");
+  CHECK(msg("1,2\nmul 3,1,2\n4", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 3, token '4': output address never written");
+  CHECK(msg("1,1\ncopy 3,1\n3", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 1, token '1': input addresses must be distinct");
+  CHECK(msg("0,2;copy 3,2;3", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 1, token '0': input address must be a positive integer");
+  CHECK(msg("1;cmp 2,1,1,eqq;2", ir_dialect::v3) == "sutro::metrics::dmd::parse_static: line 1, token 'eqq': predicate must be one of eq, ne, lt, le, gt, ge");
+  CHECK(msg("1;copy 2,1,1;2", ir_dialect::v3) == "sutro::metrics::dmd::parse_static: line 1, token 'copy': needs 2 operands, got 3");
+  CHECK(msg("1;copy -2,1;2", ir_dialect::v3) == "sutro::metrics::dmd::parse_static: line 1, token '-2': destination must be an address from 1 to 2^64 - 1");
+  CHECK(msg("1\ncopy\n2", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 2, token 'copy': an instruction needs operands");
+  CHECK(msg("1\nx\xc3\xa9\n2", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 2: non-ASCII byte in the program text");
+  CHECK(message_of([] { (void)score_matmul("1,2;add 3,1,2;3", 1); }) == "sutro::metrics::dmd::score_matmul: output 0 is 4, expected 3");
   CHECK(message_of([] { (void)run_static(parse_static("1;1", ir_dialect::v0), std::vector<std::int64_t>{}); }) ==
-        "sutro::dmd::run_static: the program declares 1 inputs; 0 given");
+        "sutro::metrics::dmd::run_static: the program declares 1 inputs; 0 given");
   std::string big = "1\n";
   for (int i = 0; i < 100'000; ++i) big += "copy 2,1\n";
   CHECK_THROWS_AS(parse_static(big + "2", ir_dialect::v3), std::invalid_argument);
@@ -273,7 +273,7 @@ TEST_CASE("static address: random and mutated text throws or parses, never crash
         }
       } catch (const std::invalid_argument& e) {
         ++refused;
-        CHECK(std::string(e.what()).rfind("sutro::dmd::parse_static: line ", 0) == 0);
+        CHECK(std::string(e.what()).rfind("sutro::metrics::dmd::parse_static: line ", 0) == 0);
       }
     }
   }
@@ -290,6 +290,6 @@ TEST_CASE("static address: the meter prices C++ code the same way", "[dmd][stati
   m.output(3);
   CHECK(m.cost() == 5);
   CHECK(m.reads() == 3);
-  CHECK_THROWS_WITH(m.read(4), "sutro::dmd::static_address_meter::read: address 4 was never written");
+  CHECK_THROWS_WITH(m.read(4), "sutro::metrics::dmd::static_address_meter::read: address 4 was never written");
   CHECK_THROWS_AS(m.write(0), std::invalid_argument);
 }

@@ -1,7 +1,7 @@
 // Differential suite: random programs in the sutro-problems challenge's two
 // instruction sets (tests/dmd_models/data/static_differential.txt, made by
 // scripts/static_address_differential.py from the challenge's own scorers)
-// are parsed, priced and run by sutro::dmd; the cost and the outputs must be
+// are parsed, priced and run by sutro::metrics::dmd; the cost and the outputs must be
 // the scorer's, and a program the scorer refuses must be refused.
 #include <cstdint>
 #include <filesystem>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/static_address.hpp"
+#include "sutro/metrics/dmd/static_address.hpp"
 
 #ifndef SUTRO_DMD_MODELS_DATA_DIR
 #define SUTRO_DMD_MODELS_DATA_DIR ""
@@ -20,7 +20,7 @@
 namespace {
 struct program {
   int id = -1;
-  sutro::dmd::ir_dialect dialect = sutro::dmd::ir_dialect::v0;
+  sutro::metrics::dmd::ir_dialect dialect = sutro::metrics::dmd::ir_dialect::v0;
   std::string text;
   std::vector<std::int64_t> inputs, outputs;
   bool refused = false;
@@ -45,7 +45,7 @@ std::vector<program> load() {
       p = program{};
       std::string d;
       is >> p.id >> d;
-      p.dialect = d == "v3" ? sutro::dmd::ir_dialect::v3 : sutro::dmd::ir_dialect::v0;
+      p.dialect = d == "v3" ? sutro::metrics::dmd::ir_dialect::v3 : sutro::metrics::dmd::ir_dialect::v0;
     } else if (key == "ir") {
       p.text = rest;
     } else if (key == "inputs") {
@@ -76,8 +76,8 @@ TEST_CASE("static address: every program of the differential suite as the challe
       ++refused;
       bool threw = false;
       try {
-        const auto prog = sutro::dmd::parse_static(p.text, p.dialect);
-        (void)sutro::dmd::run_static(prog, p.inputs);
+        const auto prog = sutro::metrics::dmd::parse_static(p.text, p.dialect);
+        (void)sutro::metrics::dmd::run_static(prog, p.inputs);
       } catch (const std::exception&) {
         threw = true;
       }
@@ -85,10 +85,10 @@ TEST_CASE("static address: every program of the differential suite as the challe
       agree += threw;
       continue;
     }
-    const auto prog = sutro::dmd::parse_static(p.text, p.dialect);
+    const auto prog = sutro::metrics::dmd::parse_static(p.text, p.dialect);
     CHECK(prog.cost == p.cost);
-    CHECK(sutro::dmd::static_cost(p.text, p.dialect) == p.cost);
-    const auto out = sutro::dmd::run_static(prog, p.inputs);
+    CHECK(sutro::metrics::dmd::static_cost(p.text, p.dialect) == p.cost);
+    const auto out = sutro::metrics::dmd::run_static(prog, p.inputs);
     CHECK(out == p.outputs);
     agree += prog.cost == p.cost && out == p.outputs;
   }

@@ -6,9 +6,10 @@
 #include <string>
 
 #include "support/catch.hpp"
-#include "sutro/energy/cost_model.hpp"
 #include "sutro/energy/rapl.hpp"
-#include "sutro/energy/summary.hpp"
+#include "sutro/memory/trace.hpp"
+#include "sutro/metrics/energy_estimate.hpp"
+#include "sutro/metrics/summary.hpp"
 
 #if defined(SUTRO_CATCH2_V3)
 using Catch::Approx;
@@ -16,6 +17,7 @@ using Catch::Approx;
 
 namespace fs = std::filesystem;
 using namespace sutro::energy;
+using namespace sutro::metrics;
 
 namespace {
 
@@ -111,7 +113,7 @@ TEST_CASE("cost model maps a histogram onto tiers", "[energy]") {
   CHECK(e.tiers[3].accesses == 9);
   CHECK(e.total_joules == Approx((13 * 5.0 + 3 * 20.0 + 9 * 640.0) * 1e-12));
 
-  sutro::memory::reuse_distance rd;
+  sutro::metrics::reuse_distance rd;
   for (int i = 0; i < 1000; ++i) rd.access(static_cast<std::uint64_t>(i % 100));
   const auto e2 = h.apply(rd);
   CHECK(e2.tiers[1].accesses == 900);  // distance 100 > 64 registers

@@ -6,15 +6,15 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
-#include "sutro/dmd/tracked.hpp"
 #include "sutro/lab/data_movement.hpp"
 #include "sutro/lab/experiment.hpp"
 #include "sutro/lab/mlp_method.hpp"
 #include "sutro/lab/report.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/tracked.hpp"
 #include "sutro/optim/optimizers.hpp"
-#include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/exhaustive.hpp"
+#include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
@@ -37,7 +37,7 @@ TEST_CASE("lab: ByteDMD-tr of a hand trace", "[lab][traced]") {
   const auto r = lab::trace_bytedmd(t, 1);
   CHECK(r.cost == 1 + 2 + 1 + 1 + 1);
   CHECK(r.inputs == 2);
-  CHECK(lab::trace_bytedmd(t, 8).cost == dmd::read_cost(1, 8) * 4 + dmd::read_cost(2, 8));
+  CHECK(lab::trace_bytedmd(t, 8).cost == metrics::dmd::read_cost(1, 8) * 4 + metrics::dmd::read_cost(2, 8));
   memory::trace no_events;
   CHECK_THROWS_AS(lab::trace_bytedmd(no_events, 1), std::invalid_argument);
 }
@@ -47,8 +47,8 @@ TEST_CASE("lab: ByteDMD-tr is not ByteDMD (and is named apart)", "[lab][traced]"
   // stack before it. The memory trace of the same code is read a, read b,
   // write s, each read its own instruction: a different (documented)
   // accounting, which is why the lab names it ByteDMD-tr.
-  const auto f = [](dmd::tracked<double> a, dmd::tracked<double> b) { return a + b; };
-  const auto r = dmd::bytedmd(f, 1.0, 2.0);
+  const auto f = [](metrics::dmd::tracked<double> a, metrics::dmd::tracked<double> b) { return a + b; };
+  const auto r = metrics::dmd::bytedmd(f, 1.0, 2.0);
   double a = 1, b = 2, s = 0;
   memory::trace t = lab::lab_trace(memory::granularity::element);
   t.record(&a, 8, memory::access_kind::read);

@@ -7,6 +7,7 @@
 #include "sutro/memory/accessor.hpp"
 
 using namespace sutro::memory;
+using sutro::metrics::reuse_distance;
 
 namespace {
 

@@ -10,8 +10,8 @@
 
 #include "support/catch.hpp"
 #include "sutro/backend/cpu.hpp"
-#include "sutro/memory/reuse_distance.hpp"
 #include "sutro/metrics/lru_stack.hpp"
+#include "sutro/metrics/reuse_distance.hpp"
 
 using sutro::metrics::id_lru_stack;
 using sutro::metrics::lru_stack;
@@ -193,8 +193,8 @@ TEST_CASE("reuse_distance batches equal one by one under every popcount kernel",
         std::vector<std::uint64_t> keys(n);
         for (std::size_t i = 0; i < n; ++i)  // runs of a sweep among uniform draws
           keys[i] = (i / 97) % 2 ? rng() % distinct : (i * 7) % distinct;
-        for (auto cold : {sutro::memory::cold_policy::separate, sutro::memory::cold_policy::stack_depth}) {
-          sutro::memory::reuse_distance batch({.cold = cold, .initial_window = 512}),
+        for (auto cold : {sutro::metrics::cold_policy::separate, sutro::metrics::cold_policy::stack_depth}) {
+          sutro::metrics::reuse_distance batch({.cold = cold, .initial_window = 512}),
               single({.cold = cold, .initial_window = 512});
           batch.access(keys.data(), keys.size());
           for (auto k : keys) (void)single.access(k);

@@ -7,15 +7,15 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/memory/reuse_distance.hpp"
+#include "sutro/metrics/reuse_distance.hpp"
 
 #if defined(SUTRO_CATCH2_V3)
 using Catch::Approx;
 #endif
 
-using sutro::memory::cold_policy;
-using sutro::memory::granularity;
-using sutro::memory::reuse_distance;
+using sutro::metrics::cold_policy;
+using sutro::metrics::granularity;
+using sutro::metrics::reuse_distance;
 
 namespace {
 

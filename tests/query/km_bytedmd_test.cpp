@@ -1,4 +1,4 @@
-// KM-min's decision step priced by ByteDMD (sutro::dmd, the group's tool's
+// KM-min's decision step priced by ByteDMD (sutro::metrics::dmd, the group's tool's
 // rules): the group reports 268 for (20, 3), seed 42, 40 oracle rows
 // (SutroYaro exp_bytedmd_floor_gap.py, km_min_solve, a pure-Python scan of the
 // paired labels that stops at the k-th differing pair).
@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "support/catch.hpp"
-#include "sutro/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
 #include "sutro/solvers/kushilevitz_mansour.hpp"
 
-using sutro::dmd::tracked;
+using sutro::metrics::dmd::tracked;
 
 namespace {
 // km_min_solve as the group wrote it: range(n_bits) reads n_bits once, each
@@ -29,7 +29,7 @@ const auto km_min_solve = [](const std::vector<tracked<int>>& labels, const trac
 TEST_CASE("KM-min under ByteDMD: 268 on the group's (20, 3) seed-42 labels", "[query][km][bytedmd]") {
   // The group's 40 labels (random.Random(43) inputs, secret {5, 14, 19}).
   const std::vector<int> labels{-1,-1,-1,-1,-1,-1,-1,-1,1,1,-1,1,1,1,1,1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,1,1,1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,1};
-  CHECK(sutro::dmd::bytedmd(km_min_solve, labels, 20, 3).cost == 268);
+  CHECK(sutro::metrics::dmd::bytedmd(km_min_solve, labels, 20, 3).cost == 268);
 }
 
 TEST_CASE("KM-min under ByteDMD: our (20, 3) seed-42 run costs the same 268", "[query][km][bytedmd]") {
@@ -45,5 +45,5 @@ TEST_CASE("KM-min under ByteDMD: our (20, 3) seed-42 run costs the same 268", "[
     labels.push_back(1);
     labels.push_back(inf > 0 ? -1 : 1);
   }
-  CHECK(sutro::dmd::bytedmd(km_min_solve, labels, 20, 3).cost == 268);
+  CHECK(sutro::metrics::dmd::bytedmd(km_min_solve, labels, 20, 3).cost == 268);
 }

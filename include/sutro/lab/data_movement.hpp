@@ -14,7 +14,7 @@
 //   energy_j             LRU estimate on the pebble-game hierarchy (cold from the last tier)
 //   bytedmd_trace        "ByteDMD-tr": ByteDMD's stack rules applied to the memory
 //                        trace (trace_bytedmd below). NOT the ByteDMD of a function
-//                        written against dmd::tracked<T>: a different trace.
+//                        written against metrics::dmd::tracked<T>: a different trace.
 //   phase.<name>.reads, .writes, .accesses, .dmd
 //                        the same counts split by the run's phases (memory::trace::
 //                        enter_phase; an MLP's training: forward, backward, update,
@@ -30,10 +30,10 @@
 #include <utility>
 #include <vector>
 
-#include "sutro/dmd/bytedmd.hpp"
-#include "sutro/dmd/context.hpp"
-#include "sutro/energy/summary.hpp"
 #include "sutro/memory/trace.hpp"
+#include "sutro/metrics/dmd/bytedmd.hpp"
+#include "sutro/metrics/dmd/context.hpp"
+#include "sutro/metrics/summary.hpp"
 
 namespace sutro::lab {
 
@@ -48,7 +48,7 @@ struct recorded_report {
 /// ByteDMD-tr is then not measured, and reported as such).
 inline memory::trace lab_trace(memory::granularity unit, bool keep_events = true) {
   return memory::trace(
-      {.unit = unit, .cold = memory::cold_policy::separate, .count_writes = true, .keep_events = keep_events});
+      {.unit = unit, .cold = metrics::cold_policy::separate, .count_writes = true, .keep_events = keep_events});
 }
 
 /// ByteDMD's stack rules on a recorded memory trace: every recorded access is
@@ -56,14 +56,14 @@ inline memory::trace lab_trace(memory::granularity unit, bool keep_events = true
 /// address never written is a preloaded input: inputs are preloaded in order
 /// of first read, the first one read on top); a write defines a new value for
 /// its address (pushed free; the old value dies after its last read, as the
-/// liveness rule says). Priced by dmd::price with `bytes_per_element` bytes per
+/// liveness rule says). Priced by metrics::dmd::price with `bytes_per_element` bytes per
 /// value. Keys: the trace's granularity (element: the start address; byte,
 /// word, line: every unit the access overlaps). Needs trace_options::keep_events.
-inline dmd::bytedmd_result trace_bytedmd(const memory::trace& t, std::uint64_t bytes_per_element) {
+inline metrics::dmd::bytedmd_result trace_bytedmd(const memory::trace& t, std::uint64_t bytes_per_element) {
   if (!t.options().keep_events)
     throw std::invalid_argument("lab::trace_bytedmd: the trace kept no events (trace_options::keep_events)");
   const auto unit = static_cast<std::uint64_t>(t.options().unit);
-  dmd::context ctx;
+  metrics::dmd::context ctx;
   std::unordered_map<std::uintptr_t, std::uint32_t> holds;  // key -> current value
   std::vector<std::uint32_t> inputs;                        // in order of first read
   auto access = [&](std::uintptr_t key, memory::access_kind kind) {
@@ -87,13 +87,13 @@ inline dmd::bytedmd_result trace_bytedmd(const memory::trace& t, std::uint64_t b
   }
   std::reverse(inputs.begin(), inputs.end());  // bottom of the stack first: the first read ends on top
   ctx.set_preload(std::move(inputs));
-  return dmd::price(ctx, bytes_per_element, false);
+  return metrics::dmd::price(ctx, bytes_per_element, false);
 }
 
 /// The lab's numbers for one trace. element_bytes: the size of one key's
 /// value (8 for GF(2) words, 4 for floats at element granularity).
 inline recorded_report measure(const memory::trace& t, std::string which, std::uint64_t element_bytes) {
-  const auto s = energy::summarize(t, which, energy::hierarchy::pebble_game(), element_bytes);
+  const auto s = metrics::summarize(t, which, metrics::hierarchy::pebble_game(), element_bytes);
   recorded_report r;
   r.trace = std::move(which);
   r.metrics = {{"accesses", double(s.accesses)},

@@ -26,9 +26,14 @@
 #include <string_view>
 #include <vector>
 
-#include "sutro/memory/reuse_distance.hpp"
+#include "sutro/metrics/reuse_distance.hpp"
 
 namespace sutro::memory {
+
+// A trace's options are spelled in memory:: (memory::granularity::word); the
+// engine that defines them lives in metrics/, the layer below.
+using metrics::cold_policy;
+using metrics::granularity;
 
 enum class access_kind : std::uint8_t { read, write };
 
@@ -95,7 +100,7 @@ class trace {
 
   [[nodiscard]] std::uint64_t reads() const noexcept { return reads_; }
   [[nodiscard]] std::uint64_t writes() const noexcept { return writes_; }
-  [[nodiscard]] const reuse_distance& distances() const noexcept { return rd_; }
+  [[nodiscard]] const metrics::reuse_distance& distances() const noexcept { return rd_; }
   [[nodiscard]] const std::vector<trace_event>& events() const noexcept { return events_; }
   [[nodiscard]] const trace_options& options() const noexcept { return opt_; }
 
@@ -124,7 +129,7 @@ class trace {
   }
 
   trace_options opt_;
-  reuse_distance rd_;
+  metrics::reuse_distance rd_;
   std::vector<phase_totals> phases_;
   std::size_t phase_ = no_phase;
   std::uint64_t reads_ = 0, writes_ = 0;

@@ -25,7 +25,7 @@
 // so a push costs no tree update. Popcounts are plain C++ (no instruction-set
 // extension is needed, the build's own target is used); take<K>() also has
 // POPCNT and AVX-512 VPOPCNTDQ kernels that batched callers select at run
-// time (see popcount_kernel and memory::reuse_distance).
+// time (see popcount_kernel and metrics::reuse_distance).
 //
 // id_lru_stack puts small integer ids (0 .. n-1) on the stack, with a slot
 // per id in a vector the caller owns: ByteDMD's stacks of values.
@@ -204,7 +204,7 @@ class line_array {
 /// VPOPCNTDQ; the last two for callers compiled for them (a function with
 /// __attribute__((target("popcnt"))) or target("avx512f,avx512vpopcntdq,popcnt"),
 /// with flatten so that take() inlines there) on a CPU that has them: the
-/// batched paths choose at run time (memory::reuse_distance).
+/// batched paths choose at run time (metrics::reuse_distance).
 enum class popcount_kernel { plain, popcnt, vpopcnt };
 
 class lru_stack {

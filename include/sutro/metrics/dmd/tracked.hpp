@@ -2,9 +2,9 @@
 // tracked<T>: a value whose every read is logged into the active dmd::context.
 // Write the function once against tracked<T>; dmd::bytedmd runs and prices it.
 //
-//   using sutro::dmd::tracked;
+//   using sutro::metrics::dmd::tracked;
 //   auto f = [](tracked<double> a, tracked<double> b, tracked<double> c) { return a*a + b*c - a; };
-//   sutro::dmd::bytedmd(f, 1.0, 2.0, 3.0).cost;   // 12, as the group's Python tool
+//   sutro::metrics::dmd::bytedmd(f, 1.0, 2.0, 3.0).cost;   // 12, as the group's Python tool
 //
 // What is logged (and nothing else costs), mirroring the group's Python tool:
 //   - every arithmetic, bitwise and comparison operator with a tracked operand
@@ -12,7 +12,7 @@
 //     reading its tracked operands in order, defining a new value (a comparison
 //     defines a tracked<bool>); x op= y is x = x op y; abs, floor, ceil, trunc,
 //     round, pow and divmod (two outputs) likewise, found by argument-dependent
-//     lookup; min and max (sutro::dmd::min/max) as Python's: one comparison,
+//     lookup; min and max (sutro::metrics::dmd::min/max) as Python's: one comparison,
 //     a read of its result, and the chosen operand itself;
 //   - a branch or conversion: if (x), x ? .. : .., !x, x && y, x || y
 //     (built-in, short-circuiting), static_cast<U>(x), x.get(): a read of x
@@ -31,9 +31,9 @@
 #include <type_traits>
 #include <utility>
 
-#include "sutro/dmd/context.hpp"
+#include "sutro/metrics/dmd/context.hpp"
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 template <class T>
 class tracked;
@@ -42,7 +42,7 @@ namespace detail {
 inline context& checked(std::uint64_t serial, const char* who) {
   context* c = context::active();
   if (c == nullptr || c->serial() != serial)
-    throw std::logic_error(std::string("sutro::dmd::") + who +
+    throw std::logic_error(std::string("sutro::metrics::dmd::") + who +
                            ": a tracked value used outside the trace context that made it (after its run, under "
                            "another context, or on another thread)");
   return *c;
@@ -79,7 +79,7 @@ class tracked {
   /// caller decides the preload order; dmd::bytedmd does).
   static tracked input(T v) {
     context* c = context::active();
-    if (c == nullptr) throw std::logic_error("sutro::dmd::tracked::input: no active dmd::context");
+    if (c == nullptr) throw std::logic_error("sutro::metrics::dmd::tracked::input: no active dmd::context");
     tracked t(v);
     t.id_ = c->new_value();
     t.serial_ = c->serial();
@@ -148,9 +148,9 @@ class tracked {
     std::uint64_t serial = 0;
     for (const arg& a : xs) {
       if (a.x->id_ == no_value && a.x->node_ == no_value) continue;
-      if (seen == 8) throw std::invalid_argument(std::string("sutro::dmd::") + op + ": more than 8 operands");
+      if (seen == 8) throw std::invalid_argument(std::string("sutro::metrics::dmd::") + op + ": more than 8 operands");
       if (seen++ != 0 && a.x->serial_ != serial)
-        throw std::logic_error(std::string("sutro::dmd::") + op + ": operands from different trace contexts");
+        throw std::logic_error(std::string("sutro::metrics::dmd::") + op + ": operands from different trace contexts");
       serial = a.x->serial_;
       if (a.x->node_ != no_value) args[nargs++] = {a.x->node_, a.rvalue};
       if (a.x->id_ != no_value) ids[n++] = a.x->id_;
@@ -442,8 +442,8 @@ tracked<element_t<A, B>> pick(A&& a, B&& b) {
   }
   const std::uint64_t serial = y.has_id() ? y.serial() : x.serial();
   if (x.has_id() && y.has_id() && x.serial() != y.serial())
-    throw std::logic_error(Max ? "sutro::dmd::max: operands from different trace contexts"
-                               : "sutro::dmd::min: operands from different trace contexts");
+    throw std::logic_error(Max ? "sutro::metrics::dmd::max: operands from different trace contexts"
+                               : "sutro::metrics::dmd::min: operands from different trace contexts");
   context& c = checked(serial, Max ? "max" : "min");
   operand args[2];
   std::uint32_t nargs = 0;
@@ -475,4 +475,4 @@ tracked<U> convert(A&& a) {
   return detail::unary<U>("convert", std::forward<A>(a), [](T x) { return static_cast<U>(x); });
 }
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd

@@ -5,14 +5,14 @@
 // N = 2 / 4 / 8 and matmul 57 / 720 / 8867 / 109783 at N = 2 / 4 / 8 / 16.
 //
 //   std::vector<std::vector<double>> A(4, std::vector<double>(4, 1.0));
-//   auto r = sutro::dmd::bytedmd(sutro::dmd::reference::matmul, A, A);   // r.cost == 720
+//   auto r = sutro::metrics::dmd::bytedmd(sutro::metrics::dmd::reference::matmul, A, A);   // r.cost == 720
 
 #include <cstddef>
 #include <vector>
 
-#include "sutro/dmd/tracked.hpp"
+#include "sutro/metrics/dmd/tracked.hpp"
 
-namespace sutro::dmd::reference {
+namespace sutro::metrics::dmd::reference {
 
 using vector = std::vector<tracked<double>>;
 using matrix = std::vector<vector>;
@@ -41,4 +41,4 @@ inline matrix matmul(const matrix& A, const matrix& B) {
   return C;
 }
 
-} // namespace sutro::dmd::reference
+} // namespace sutro::metrics::dmd::reference

@@ -3,7 +3,7 @@
 // access, inclusive convention: an immediate re-access has distance 1. In
 // the trace a b b c a the second b has distance 1 and the second a 3.
 //
-//   sutro::memory::reuse_distance rd({.unit = sutro::memory::granularity::word});
+//   sutro::metrics::reuse_distance rd({.unit = sutro::memory::granularity::word});
 //   for (auto& x : v) rd.access_bytes(&x, sizeof x);   // 8-byte words
 //   rd.dmd();                  // sum of sqrt(d) over non-cold accesses
 //   rd.histogram()[d];         // accesses at distance d (index 0 unused)
@@ -39,7 +39,7 @@
 #include "sutro/backend/cpu.hpp"
 #include "sutro/metrics/lru_stack.hpp"
 
-namespace sutro::memory {
+namespace sutro::metrics {
 
 /// Unit of an address key: element = the caller's key as given (access()),
 /// otherwise the byte address divided by 1, 8 or 64 (access_bytes()).
@@ -402,4 +402,4 @@ class reuse_distance {
   std::uint64_t time_sum_ = 0;  // reuse times' sum minus the live marks' times, modulo 2^64
 };
 
-}  // namespace sutro::memory
+}  // namespace sutro::metrics

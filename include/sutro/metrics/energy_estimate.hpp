@@ -1,12 +1,12 @@
 #pragma once
-// energy::hierarchy: an estimate of data-movement energy from a reuse-distance
+// metrics::hierarchy: an estimate of data-movement energy from a reuse-distance
 // histogram. Under LRU an access at distance d (in units of unit_bytes) is
 // served by the first tier whose capacity holds d units; cold accesses and
 // everything beyond the last bounded tier are served by the last tier.
 //
-//   sutro::memory::reuse_distance rd;            // element granularity, floats
+//   sutro::metrics::reuse_distance rd;            // element granularity, floats
 //   ... rd.access(k) ...
-//   auto h = sutro::energy::hierarchy::pebble_game();   // 5 / 20 / 100 / 640 pJ
+//   auto h = sutro::metrics::hierarchy::pebble_game();   // 5 / 20 / 100 / 640 pJ
 //   auto e = h.apply(rd);
 //   e.total_joules;  e.tiers[1].accesses;  e.tiers[1].joules;
 //
@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "sutro/memory/reuse_distance.hpp"
+#include "sutro/metrics/reuse_distance.hpp"
 
-namespace sutro::energy {
+namespace sutro::metrics {
 
 struct tier {
   std::string name;
@@ -45,18 +45,18 @@ class hierarchy {
   /// Tiers by increasing capacity, the last one unbounded; one access moves
   /// unit_bytes (the histogram's unit: 4 for a float at element granularity).
   hierarchy(std::vector<tier> tiers, std::uint64_t unit_bytes) : tiers_(std::move(tiers)), unit_(unit_bytes) {
-    if (tiers_.empty()) throw std::invalid_argument("energy::hierarchy: no tiers");
-    if (unit_ == 0) throw std::invalid_argument("energy::hierarchy: unit_bytes must be >= 1");
+    if (tiers_.empty()) throw std::invalid_argument("metrics::hierarchy: no tiers");
+    if (unit_ == 0) throw std::invalid_argument("metrics::hierarchy: unit_bytes must be >= 1");
     for (std::size_t i = 0; i < tiers_.size(); ++i) {
       if (i && tiers_[i].capacity_bytes <= tiers_[i - 1].capacity_bytes)
-        throw std::invalid_argument("energy::hierarchy: tier '" + tiers_[i].name + "' (" +
+        throw std::invalid_argument("metrics::hierarchy: tier '" + tiers_[i].name + "' (" +
                                     std::to_string(tiers_[i].capacity_bytes) +
                                     " B) is not larger than the one before");
       if (!(tiers_[i].picojoules_per_access >= 0))
-        throw std::invalid_argument("energy::hierarchy: tier '" + tiers_[i].name + "' has negative energy");
+        throw std::invalid_argument("metrics::hierarchy: tier '" + tiers_[i].name + "' has negative energy");
     }
     if (tiers_.back().capacity_bytes != unbounded)
-      throw std::invalid_argument("energy::hierarchy: the last tier ('" + tiers_.back().name +
+      throw std::invalid_argument("metrics::hierarchy: the last tier ('" + tiers_.back().name +
                                   "') must be unbounded (hierarchy::unbounded)");
   }
 
@@ -103,7 +103,7 @@ class hierarchy {
     }
     return e;
   }
-  [[nodiscard]] estimate apply(const memory::reuse_distance& rd) const {
+  [[nodiscard]] estimate apply(const metrics::reuse_distance& rd) const {
     return apply(rd.histogram(), rd.cold_accesses());
   }
 
@@ -112,4 +112,4 @@ class hierarchy {
   std::uint64_t unit_;
 };
 
-}  // namespace sutro::energy
+}  // namespace sutro::metrics

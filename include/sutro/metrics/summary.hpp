@@ -1,24 +1,24 @@
 #pragma once
-// energy::summarize: the data-movement numbers a harness reports for one
+// metrics::summarize: the data-movement numbers a harness reports for one
 // traced run, each named for what it is.
 //
 //   sutro::memory::trace t({.unit = sutro::memory::granularity::word});
 //   ... run the kernel over traced views ...
-//   auto m = sutro::energy::summarize(t, "sutro kernels, 8-byte words");
+//   auto m = sutro::metrics::summarize(t, "sutro kernels, 8-byte words");
 //   m.dmd; m.mean_reuse_distance; m.mean_reuse_time; m.energy.total_joules;
 //
 // ByteDMD is a different metric on a different trace (a function written
 // against dmd::tracked<T>); report it next to these, never mixed in.
 
+#include <concepts>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "sutro/energy/cost_model.hpp"
-#include "sutro/memory/reuse_distance.hpp"
-#include "sutro/memory/trace.hpp"
+#include "sutro/metrics/energy_estimate.hpp"
+#include "sutro/metrics/reuse_distance.hpp"
 
-namespace sutro::energy {
+namespace sutro::metrics {
 
 struct movement_summary {
   std::string trace;              ///< which trace this is (caller's words)
@@ -31,7 +31,7 @@ struct movement_summary {
   estimate energy;                ///< LRU estimate on the given hierarchy
 };
 
-inline movement_summary summarize(const memory::reuse_distance& rd, std::uint64_t unit_bytes,
+inline movement_summary summarize(const metrics::reuse_distance& rd, std::uint64_t unit_bytes,
                                   const hierarchy& h = hierarchy::pebble_game(), std::string what = {}) {
   movement_summary m;
   m.trace = std::move(what);
@@ -47,9 +47,20 @@ inline movement_summary summarize(const memory::reuse_distance& rd, std::uint64_
   return m;
 }
 
+/// What summarize() reads of a recorded run: its distances, its read and
+/// write counts and its granularity (memory::trace, from the layer above).
+template <class T>
+concept summarizable_trace = requires(const T& t) {
+  { t.distances() } -> std::convertible_to<const reuse_distance&>;
+  { t.reads() } -> std::convertible_to<std::uint64_t>;
+  { t.writes() } -> std::convertible_to<std::uint64_t>;
+  static_cast<std::uint64_t>(t.options().unit);
+};
+
 /// element_bytes is the unit at element granularity (4 for float).
-inline movement_summary summarize(const memory::trace& t, std::string what = {},
-                                  const hierarchy& h = hierarchy::pebble_game(), std::uint64_t element_bytes = 4) {
+template <summarizable_trace Trace>
+movement_summary summarize(const Trace& t, std::string what = {}, const hierarchy& h = hierarchy::pebble_game(),
+                           std::uint64_t element_bytes = 4) {
   const auto g = static_cast<std::uint64_t>(t.options().unit);
   movement_summary m = summarize(t.distances(), g ? g : element_bytes, h, std::move(what));
   m.reads = t.reads();
@@ -57,4 +68,4 @@ inline movement_summary summarize(const memory::trace& t, std::string what = {},
   return m;
 }
 
-}  // namespace sutro::energy
+}  // namespace sutro::metrics

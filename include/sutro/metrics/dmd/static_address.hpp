@@ -6,7 +6,7 @@
 // placed for free, and every output address is read once at the end. The
 // cost is static: it depends on the program text, never on the data.
 //
-//   using namespace sutro::dmd;
+//   using namespace sutro::metrics::dmd;
 //   auto p = parse_static("1,2;mul 3,1,2;3", ir_dialect::v0);   // the README's 1x1
 //   p.cost;                          // 5 = ceil(sqrt 1) + ceil(sqrt 2) + ceil(sqrt 3)
 //   run_static(p, std::vector<std::int64_t>{1, 3});   // {3}
@@ -32,7 +32,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 enum class ir_dialect { v0, v3 };
 
@@ -71,7 +71,7 @@ struct static_program {
 namespace detail::static_ir {
 
 [[noreturn]] inline void fail(const char* fn, std::size_t line, std::string_view token, const std::string& why) {
-  std::string m = std::string("sutro::dmd::") + fn + ": line " + std::to_string(line);
+  std::string m = std::string("sutro::metrics::dmd::") + fn + ": line " + std::to_string(line);
   if (!token.empty()) m += ", token '" + std::string(token.substr(0, 40)) + (token.size() > 40 ? "...'" : "'");
   throw std::invalid_argument(m + ": " + why);
 }
@@ -193,7 +193,7 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
 }  // namespace detail::static_ir
 
 /// Parses and prices a program in the challenge's text format. Throws
-/// std::invalid_argument ("sutro::dmd::parse_static: line L, token 'T': why")
+/// std::invalid_argument ("sutro::metrics::dmd::parse_static: line L, token 'T': why")
 /// wherever the challenge's scorer would refuse the program.
 [[nodiscard]] inline static_program parse_static(std::string_view text, ir_dialect dialect) {
   using namespace detail::static_ir;
@@ -370,7 +370,7 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
 /// stored as given); v0 computes in 64 bits and throws where Python's ints
 /// would grow past them. Division by zero throws std::domain_error.
 [[nodiscard]] inline std::vector<std::int64_t> run_static(const static_program& p, std::span<const std::int64_t> inputs) {
-  constexpr const char* fn = "sutro::dmd::run_static: ";
+  constexpr const char* fn = "sutro::metrics::dmd::run_static: ";
   if (inputs.size() != p.input_slots.size())
     throw std::invalid_argument(std::string(fn) + "the program declares " + std::to_string(p.input_slots.size()) +
                                 " inputs; " + std::to_string(inputs.size()) + " given");
@@ -426,7 +426,7 @@ class static_address_meter {
     for (auto a : inputs) write(a);
   }
   void write(std::uint64_t a) {
-    if (a == 0) throw std::invalid_argument("sutro::dmd::static_address_meter::write: address 0 (addresses start at 1)");
+    if (a == 0) throw std::invalid_argument("sutro::metrics::dmd::static_address_meter::write: address 0 (addresses start at 1)");
     (void)written_.insert(a);
   }
   void read(std::uint64_t a) { charge(a, "read"); }
@@ -437,7 +437,7 @@ class static_address_meter {
  private:
   void charge(std::uint64_t a, const char* what) {
     if (written_.find(a) == detail::static_ir::address_table::none)
-      throw std::invalid_argument(std::string("sutro::dmd::static_address_meter::") + what + ": address " +
+      throw std::invalid_argument(std::string("sutro::metrics::dmd::static_address_meter::") + what + ": address " +
                                   std::to_string(a) + " was never written");
     cost_ += address_cost(a);
     ++reads_;
@@ -446,4 +446,4 @@ class static_address_meter {
   std::uint64_t cost_ = 0, reads_ = 0;
 };
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd

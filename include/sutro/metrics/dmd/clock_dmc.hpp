@@ -7,7 +7,7 @@
 // buffer (distance is time since the last write, not an LRU depth), and a
 // read of a never-written buffer is not priced but still advances the clock.
 //
-//   sutro::dmd::clock_dmc t;
+//   sutro::metrics::dmd::clock_dmc t;
 //   t.write("x", 10);          // clock 0 -> 10
 //   t.read("x");               // size 10 (the last write's), distance 10; clock -> 20
 //   t.read("x", 1);            // distance 20; clock -> 21
@@ -28,7 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 /// Per-buffer read statistics, as the tracker's summary()['per_buffer'].
 struct clock_dmc_buffer_stats {
@@ -117,12 +117,12 @@ class clock_dmc {
   };
   state& at(buffer_id b, const char* fn) {
     if (b >= bufs_.size())
-      throw std::out_of_range(std::string("sutro::dmd::clock_dmc::") + fn + ": unknown buffer id " + std::to_string(b));
+      throw std::out_of_range(std::string("sutro::metrics::dmd::clock_dmc::") + fn + ": unknown buffer id " + std::to_string(b));
     return bufs_[b];
   }
   void advance(std::uint64_t size, const char* fn) {
     if (__builtin_add_overflow(clock_, size, &clock_))
-      throw std::overflow_error(std::string("sutro::dmd::clock_dmc::") + fn + ": the clock overflows 64 bits");
+      throw std::overflow_error(std::string("sutro::metrics::dmd::clock_dmc::") + fn + ": the clock overflows 64 bits");
   }
   // CPython 3.12's sum(): Neumaier's compensated summation from the first term.
   void add(double x) noexcept {
@@ -148,4 +148,4 @@ class clock_dmc {
   double sum_ = 0, comp_ = 0, plain_ = 0;
 };
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd

@@ -1,13 +1,13 @@
 #pragma once
-// (tracked<T> is in sutro/dmd/tracked.hpp; include that.)
+// (tracked<T> is in sutro/metrics/dmd/tracked.hpp; include that.)
 // dmd::context: the instruction log that tracked<T> writes into. One context
 // is active per thread at a time (dmd::bytedmd opens one); a tracked value
 // remembers which context made it (a serial unique across threads), and using
 // it under another context, on another thread or after its context is gone
 // throws.
 //
-//   sutro::dmd::context ctx;            // becomes this thread's active context
-//   auto a = sutro::dmd::tracked<double>::input(1.0), b = sutro::dmd::tracked<double>::input(2.0);
+//   sutro::metrics::dmd::context ctx;            // becomes this thread's active context
+//   auto a = sutro::metrics::dmd::tracked<double>::input(1.0), b = sutro::metrics::dmd::tracked<double>::input(2.0);
 //   auto c = a + b;                     // "add v0 v1 -> v2", pending (see below)
 //   ctx.flush();
 //   ctx.logged();                       // 1
@@ -37,7 +37,7 @@
 #include <string>
 #include <vector>
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 inline constexpr std::uint32_t no_value = std::numeric_limits<std::uint32_t>::max();
 
@@ -85,7 +85,7 @@ class context {
 
   /// A fresh value id (an input; the caller decides the preload order).
   std::uint32_t new_value() {
-    if (values_ >= no_value - 3) throw std::length_error("sutro::dmd::context: too many values (2^32 - 3)");
+    if (values_ >= no_value - 3) throw std::length_error("sutro::metrics::dmd::context: too many values (2^32 - 3)");
     return values_++;
   }
 
@@ -141,7 +141,7 @@ class context {
   /// Values that stay live to the end (the function's results).
   void keep_live(std::uint32_t id) {
     if (id >= values_)
-      throw std::invalid_argument("sutro::dmd::context::keep_live: v" + std::to_string(id) +
+      throw std::invalid_argument("sutro::metrics::dmd::context::keep_live: v" + std::to_string(id) +
                                   " is not a value of this context (" + std::to_string(values_) + " made)");
     results_.push_back(id);
   }
@@ -176,12 +176,12 @@ class context {
   }
 
   std::uint32_t make_node(const char* op, const std::uint32_t* ids, std::uint32_t n, std::uint32_t outputs) {
-    if (nodes_.size() >= no_node - 2) throw std::length_error("sutro::dmd::context: too many instructions");
-    if (operands_.size() + n >= no_value) throw std::length_error("sutro::dmd::context: too many reads");
-    if (values_ + outputs >= no_value - 2) throw std::length_error("sutro::dmd::context: too many values (2^32 - 3)");
+    if (nodes_.size() >= no_node - 2) throw std::length_error("sutro::metrics::dmd::context: too many instructions");
+    if (operands_.size() + n >= no_value) throw std::length_error("sutro::metrics::dmd::context: too many reads");
+    if (values_ + outputs >= no_value - 2) throw std::length_error("sutro::metrics::dmd::context: too many values (2^32 - 3)");
     for (std::uint32_t k = 0; k < n; ++k)
       if (ids[k] >= values_)
-        throw std::invalid_argument("sutro::dmd::context: operand v" + std::to_string(ids[k]) +
+        throw std::invalid_argument("sutro::metrics::dmd::context: operand v" + std::to_string(ids[k]) +
                                     " is not a value of this context (" + std::to_string(values_) + " made)");
     const auto node = static_cast<std::uint32_t>(nodes_.size());
     const auto first = static_cast<std::uint32_t>(operands_.size());
@@ -341,4 +341,4 @@ class context {
   std::vector<std::uint32_t> preload_, results_;
 };
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd

@@ -14,20 +14,20 @@
 #include <string>
 #include <vector>
 
-#include "sutro/dmd/belady.hpp"
-#include "sutro/dmd/context.hpp"
-#include "sutro/dmd/cost.hpp"
-#include "sutro/dmd/variant.hpp"
+#include "sutro/metrics/dmd/belady.hpp"
+#include "sutro/metrics/dmd/context.hpp"
+#include "sutro/metrics/dmd/cost.hpp"
+#include "sutro/metrics/dmd/variant.hpp"
 #include "sutro/metrics/lru_stack.hpp"
 
-namespace sutro::dmd::detail {
+namespace sutro::metrics::dmd::detail {
 
 /// belady_capacity: the fewest positions belady keeps before it compacts (tests make it small).
 [[nodiscard]] inline bytedmd_result price_load_walk(const context& ctx, std::uint64_t bytes_per_element,
                                                     bool keep_events, bytedmd_variant variant,
                                                     std::size_t belady_capacity = std::size_t{1} << 16) {
   if (!load_walk_variant(variant))
-    throw std::invalid_argument("sutro::dmd::price: variant " + std::string(to_string(variant)) +
+    throw std::invalid_argument("sutro::metrics::dmd::price: variant " + std::string(to_string(variant)) +
                                 " is not priced on the load walk");
   const bool live = variant == bytedmd_variant::live, belady = variant == bytedmd_variant::belady;
   const std::size_t T = ctx.logged();
@@ -49,7 +49,7 @@ namespace sutro::dmd::detail {
   std::uint32_t labels = 0;
   for (std::uint32_t v : ctx.preload()) {
     if (v >= V || val[v].arg_position != 0)
-      throw std::invalid_argument("sutro::dmd::price: preloaded value v" + std::to_string(v) + " twice or unknown");
+      throw std::invalid_argument("sutro::metrics::dmd::price: preloaded value v" + std::to_string(v) + " twice or unknown");
     val[v].arg_position = ++labels;
     val[v].label = labels - 1;
   }
@@ -64,7 +64,7 @@ namespace sutro::dmd::detail {
       events += I.count + (I.output != no_value ? I.outputs : 1);
     }
     for (std::uint32_t v : results) {
-      if (v >= V) throw std::invalid_argument("sutro::dmd::price: result v" + std::to_string(v) + " is not a value");
+      if (v >= V) throw std::invalid_argument("sutro::metrics::dmd::price: result v" + std::to_string(v) + " is not a value");
       val[v].last_load = load++;
     }
     events += results.size();
@@ -101,15 +101,15 @@ namespace sutro::dmd::detail {
 
   auto charge = [&](std::uint32_t v, std::uint64_t depth) {
     if (depth > max_depth)
-      throw std::overflow_error("sutro::dmd::price: depth " + std::to_string(depth) + " x bytes_per_element " +
+      throw std::overflow_error("sutro::metrics::dmd::price: depth " + std::to_string(depth) + " x bytes_per_element " +
                                 std::to_string(bytes_per_element) + " exceeds 2^40 (the cost would overflow)");
     const std::uint64_t c = read_cost_unchecked(depth, bytes_per_element);
     if (__builtin_add_overflow(r.cost, c, &r.cost))
-      throw std::overflow_error("sutro::dmd::price: the total cost overflows 64 bits");
+      throw std::overflow_error("sutro::metrics::dmd::price: the total cost overflows 64 bits");
     if (keep_events) r.events.back().reads.push_back({val[v].label, depth, c});
   };
   auto escape = [](std::uint32_t v) {
-    return std::logic_error("sutro::dmd::price: value v" + std::to_string(v) +
+    return std::logic_error("sutro::metrics::dmd::price: value v" + std::to_string(v) +
                             " read but never defined or preloaded (an escape from the tracer)");
   };
   auto track = [&] {
@@ -177,4 +177,4 @@ namespace sutro::dmd::detail {
   return r;
 }
 
-}  // namespace sutro::dmd::detail
+}  // namespace sutro::metrics::dmd::detail

@@ -4,9 +4,9 @@
 // test data, then returns its static cost, as the challenge's score_*
 // functions do.
 //
-//   sutro::dmd::score_matmul("1,2;mul 3,1,2;3", 1);      // 5 (matmul.score_1x1)
-//   sutro::dmd::score_symmetry(my_program_text, 6);       // symmetry.score_six
-//   sutro::dmd::score_sparse_parity(text, sutro::dmd::sparse_parity_medium);
+//   sutro::metrics::dmd::score_matmul("1,2;mul 3,1,2;3", 1);      // 5 (matmul.score_1x1)
+//   sutro::metrics::dmd::score_symmetry(my_program_text, 6);       // symmetry.score_six
+//   sutro::metrics::dmd::score_sparse_parity(text, sutro::metrics::dmd::sparse_parity_medium);
 //
 // Matmul and symmetry use the challenge's own deterministic data. Sparse
 // parity draws its hidden instances from 256-bit system-random seeds
@@ -23,9 +23,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sutro/dmd/static_address.hpp"
+#include "sutro/metrics/dmd/static_address.hpp"
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 /// C = A B on the challenge's data: A[i][j] = i n + j + 1, B[i][j] = i + 2 j + 3;
 /// inputs are A then B, row-major; outputs C row-major.
@@ -51,11 +51,11 @@ namespace detail::static_ir {
 inline void check_outputs(const char* fn, const std::vector<std::int64_t>& got, const std::vector<std::int64_t>& want,
                           const std::string& where) {
   if (got.size() != want.size())
-    throw std::invalid_argument(std::string("sutro::dmd::") + fn + ": " + std::to_string(got.size()) +
+    throw std::invalid_argument(std::string("sutro::metrics::dmd::") + fn + ": " + std::to_string(got.size()) +
                                 " outputs, expected " + std::to_string(want.size()) + where);
   for (std::size_t i = 0; i < got.size(); ++i)
     if (got[i] != want[i])
-      throw std::invalid_argument(std::string("sutro::dmd::") + fn + ": output " + std::to_string(i) + " is " +
+      throw std::invalid_argument(std::string("sutro::metrics::dmd::") + fn + ": output " + std::to_string(i) + " is " +
                                   std::to_string(got[i]) + ", expected " + std::to_string(want[i]) + where);
 }
 }  // namespace detail::static_ir
@@ -72,9 +72,9 @@ inline void check_outputs(const char* fn, const std::vector<std::int64_t>& got, 
 /// 1 iff the pattern is a palindrome, checked on all 2^n_bits patterns.
 [[nodiscard]] inline std::uint64_t score_symmetry(std::string_view text, std::size_t n_bits) {
   const auto p = parse_static(text, ir_dialect::v3);
-  if (n_bits > 24) throw std::invalid_argument("sutro::dmd::score_symmetry: n_bits above 24");
+  if (n_bits > 24) throw std::invalid_argument("sutro::metrics::dmd::score_symmetry: n_bits above 24");
   if (p.input_slots.size() != n_bits)
-    throw std::invalid_argument("sutro::dmd::score_symmetry: the program declares " +
+    throw std::invalid_argument("sutro::metrics::dmd::score_symmetry: the program declares " +
                                 std::to_string(p.input_slots.size()) + " inputs; expected " + std::to_string(n_bits));
   std::vector<std::int64_t> x(n_bits);
   for (std::uint64_t code = 0; code < (std::uint64_t{1} << n_bits); ++code) {
@@ -133,11 +133,11 @@ inline constexpr sparse_parity_spec sparse_parity_medium{8, 3, 8, 64};
                                                        double threshold = 1.0) {
   constexpr const char* fn = "score_sparse_parity";
   if (s.n_bits == 0 || s.n_bits > 16 || s.k_secret == 0 || s.k_secret > s.n_bits)
-    throw std::invalid_argument("sutro::dmd::score_sparse_parity: n_bits must be 1..16 and k_secret 1..n_bits");
+    throw std::invalid_argument("sutro::metrics::dmd::score_sparse_parity: n_bits must be 1..16 and k_secret 1..n_bits");
   const auto p = parse_static(text, ir_dialect::v3);
   const std::size_t n_inputs = s.n_bits * s.m_train + s.m_train + s.n_bits * s.m_test;
   if (p.input_slots.size() != n_inputs)
-    throw std::invalid_argument("sutro::dmd::score_sparse_parity: the program declares " +
+    throw std::invalid_argument("sutro::metrics::dmd::score_sparse_parity: the program declares " +
                                 std::to_string(p.input_slots.size()) + " inputs; expected " + std::to_string(n_inputs));
   std::vector<std::uint64_t> secrets;
   for (std::uint64_t m = 0; m < (std::uint64_t{1} << s.n_bits); ++m)
@@ -156,10 +156,10 @@ inline constexpr sparse_parity_spec sparse_parity_medium{8, 3, 8, 64};
     std::size_t right = 0;
     for (std::size_t j = 0; j < got.size(); ++j) right += got[j] == t.expected[j];
     if (static_cast<double>(right) / static_cast<double>(got.size()) < threshold)
-      throw std::invalid_argument("sutro::dmd::score_sparse_parity: " + std::to_string(right) + " of " +
+      throw std::invalid_argument("sutro::metrics::dmd::score_sparse_parity: " + std::to_string(right) + " of " +
                                   std::to_string(got.size()) + " test labels right" + where);
   }
   return p.cost;
 }
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd

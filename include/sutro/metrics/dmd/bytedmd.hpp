@@ -6,14 +6,14 @@
 // against tracked<T> (recording), then the log is priced in a second pass
 // (liveness needs the future).
 //
-//   using sutro::dmd::tracked;
+//   using sutro::metrics::dmd::tracked;
 //   auto dot = [](const std::vector<tracked<double>>& a, const std::vector<tracked<double>>& b) {
 //     return a[0] * b[0] + a[1] * b[1];
 //   };
-//   auto r = sutro::dmd::bytedmd(dot, std::vector{1.0, 2.0}, std::vector{3.0, 4.0});
+//   auto r = sutro::metrics::dmd::bytedmd(dot, std::vector{1.0, 2.0}, std::vector{3.0, 4.0});
 //   r.cost;        // 11
 //   r.depths();    // {2, 4, 2, 3, 2, 1}
-//   std::cout << sutro::dmd::listing(r);   // every instruction with depths and costs
+//   std::cout << sutro::metrics::dmd::listing(r);   // every instruction with depths and costs
 //
 // Rules (docs/metrics.md): arguments are preloaded, the first argument ends
 // on top and elements of one argument are pushed in order (nested containers
@@ -40,14 +40,14 @@
 #include <utility>
 #include <vector>
 
-#include "sutro/dmd/context.hpp"
-#include "sutro/dmd/cost.hpp"
-#include "sutro/dmd/load_walk.hpp"
-#include "sutro/dmd/tracked.hpp"
-#include "sutro/dmd/variant.hpp"
+#include "sutro/metrics/dmd/context.hpp"
+#include "sutro/metrics/dmd/cost.hpp"
+#include "sutro/metrics/dmd/load_walk.hpp"
+#include "sutro/metrics/dmd/tracked.hpp"
+#include "sutro/metrics/dmd/variant.hpp"
 #include "sutro/metrics/lru_stack.hpp"
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 /// Prices a recorded context (the second pass), as the tool's _pass2: the last
 /// read of every value is found first; a value leaves the stack right after
@@ -58,7 +58,7 @@ namespace sutro::dmd {
   const bool two_stack = variant == bytedmd_variant::two_stack;
   detail::check_bytes(bytes_per_element, "price");
   if (ctx.pending())
-    throw std::logic_error("sutro::dmd::price: the context has pending instructions (call ctx.flush() first)");
+    throw std::logic_error("sutro::metrics::dmd::price: the context has pending instructions (call ctx.flush() first)");
   if (load_walk_variant(variant)) return detail::price_load_walk(ctx, bytes_per_element, keep_events, variant);
   const std::size_t T = ctx.logged();
   const auto& in = ctx.inputs();
@@ -80,7 +80,7 @@ namespace sutro::dmd {
 
   metrics::id_lru_stack stack(pos);
   auto store = [&](std::uint32_t v) {
-    if (stored[v]) throw std::invalid_argument("sutro::dmd::price: value v" + std::to_string(v) + " stored twice");
+    if (stored[v]) throw std::invalid_argument("sutro::metrics::dmd::price: value v" + std::to_string(v) + " stored twice");
     stored[v] = 1;
     if (keep_events) label[v] = labels++;
     if (last_read[v] != never) stack.push(v);  // never read: removed at once
@@ -91,7 +91,7 @@ namespace sutro::dmd {
   if (two_stack) {
     std::uint32_t d = 0;
     for (std::uint32_t v : ctx.preload()) {
-      if (stored[v]) throw std::invalid_argument("sutro::dmd::price: value v" + std::to_string(v) + " stored twice");
+      if (stored[v]) throw std::invalid_argument("sutro::metrics::dmd::price: value v" + std::to_string(v) + " stored twice");
       stored[v] = 1;
       if (keep_events) label[v] = labels++;
       arg_depth[v] = ++d;
@@ -101,11 +101,11 @@ namespace sutro::dmd {
   }
   auto charge = [&](std::uint32_t v, std::uint64_t depth) {
     if (depth > max_depth)
-      throw std::overflow_error("sutro::dmd::price: depth " + std::to_string(depth) + " x bytes_per_element " +
+      throw std::overflow_error("sutro::metrics::dmd::price: depth " + std::to_string(depth) + " x bytes_per_element " +
                                 std::to_string(bytes_per_element) + " exceeds 2^40 (the cost would overflow)");
     const std::uint64_t c = detail::read_cost_unchecked(depth, bytes_per_element);
     if (__builtin_add_overflow(r.cost, c, &r.cost))
-      throw std::overflow_error("sutro::dmd::price: the total cost overflows 64 bits");
+      throw std::overflow_error("sutro::metrics::dmd::price: the total cost overflows 64 bits");
     if (keep_events) r.events.back().reads.push_back({label[v], depth, c});
   };
   if (keep_events) r.events.reserve(T + two_stack);
@@ -119,7 +119,7 @@ namespace sutro::dmd {
         continue;
       }
       if (pos[v] == never)
-        throw std::logic_error("sutro::dmd::price: value v" + std::to_string(v) +
+        throw std::logic_error("sutro::metrics::dmd::price: value v" + std::to_string(v) +
                                " read but never defined or preloaded (an escape from the tracer)");
       charge(v, stack.depth(v));
     }
@@ -143,7 +143,7 @@ namespace sutro::dmd {
       done[v] = 1;
       if (arg_depth[v] != 0) charge(v, arg_depth[v]);
       else if (pos[v] != never) charge(v, stack.depth(v));
-      else throw std::logic_error("sutro::dmd::price: result v" + std::to_string(v) + " was never defined");
+      else throw std::logic_error("sutro::metrics::dmd::price: result v" + std::to_string(v) + " was never defined");
     }
   }
   return r;
@@ -327,4 +327,4 @@ inline std::string listing(const bytedmd_result& r) {
   return os.str();
 }
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd

@@ -30,7 +30,7 @@
 
 #include "sutro/metrics/lru_stack.hpp"
 
-namespace sutro::dmd::detail {
+namespace sutro::metrics::dmd::detail {
 
 /// A set of positions as a bitmap with a summary level per 64x: the first
 /// member at or after i in a few word operations, near i in memory.
@@ -191,4 +191,4 @@ class belady_ranks {
   std::uint32_t newest_count_ = 0;  // C(newest)
 };
 
-}  // namespace sutro::dmd::detail
+}  // namespace sutro::metrics::dmd::detail

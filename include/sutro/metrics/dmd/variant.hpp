@@ -4,14 +4,14 @@
 // (dmd/cost.hpp); they differ in what the depth is. docs/metrics.md says
 // which to use when.
 //
-//   sutro::dmd::bytedmd({.variant = sutro::dmd::bytedmd_variant::belady}, f, args...);
+//   sutro::metrics::dmd::bytedmd({.variant = sutro::metrics::dmd::bytedmd_variant::belady}, f, args...);
 
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 enum class bytedmd_variant : std::uint8_t {
   /// The tool's main branch (bytedmd.py): one LRU stack, inputs preloaded
@@ -64,7 +64,7 @@ enum class bytedmd_variant : std::uint8_t {
   for (auto v : {bytedmd_variant::main, bytedmd_variant::two_stack, bytedmd_variant::classic, bytedmd_variant::live,
                  bytedmd_variant::belady})
     if (to_string(v) == name) return v;
-  throw std::invalid_argument("sutro::dmd::parse_variant: unknown ByteDMD variant '" + std::string(name) +
+  throw std::invalid_argument("sutro::metrics::dmd::parse_variant: unknown ByteDMD variant '" + std::string(name) +
                               "' (main, two_stack, classic, live, belady)");
 }
 
@@ -73,4 +73,4 @@ enum class bytedmd_variant : std::uint8_t {
   return v == bytedmd_variant::classic || v == bytedmd_variant::live || v == bytedmd_variant::belady;
 }
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd

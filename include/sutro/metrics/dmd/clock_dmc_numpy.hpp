@@ -4,7 +4,7 @@
 // be ported to C++ line by line and re-scored: the C++ code computes with
 // its own arrays and calls the matching event here.
 //
-//   sutro::dmd::numpy_events np(tracker);           // tracker: a clock_dmc
+//   sutro::metrics::dmd::numpy_events np(tracker);           // tracker: a clock_dmc
 //   auto x = np.input("x_train", 500 * 20);         // TrackedArray(x, "x_train")
 //   auto xb = np.ufunc("subtract", {x}, 10000);     // 1 - x
 //   auto row = np.slice(xb, 20);                    // xb[i] (an array result)
@@ -27,9 +27,9 @@
 #include <string>
 #include <string_view>
 
-#include "sutro/dmd/clock_dmc.hpp"
+#include "sutro/metrics/dmd/clock_dmc.hpp"
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 class numpy_events {
  public:
@@ -99,4 +99,4 @@ class numpy_events {
   std::uint64_t next_ = 0;
 };
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd

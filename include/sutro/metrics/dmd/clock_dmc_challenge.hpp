@@ -5,8 +5,8 @@
 // same rounding. A C++ solver receives the tracker and prices its own
 // reads and writes of named buffers, as a submission's TrackedArray does.
 //
-//   auto r = sutro::dmd::evaluate_sparse_parity_challenge(
-//       [](sutro::dmd::clock_dmc& t, const sutro::dmd::challenge_data& d) {
+//   auto r = sutro::metrics::dmd::evaluate_sparse_parity_challenge(
+//       [](sutro::metrics::dmd::clock_dmc& t, const sutro::metrics::dmd::challenge_data& d) {
 //         t.read(d.x_buffer, 22 * d.n_bits);   // x[:22]
 //         ...                                  // untracked work, as in Python
 //         return std::vector<int>{...};        // the secret's indices
@@ -22,9 +22,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sutro/dmd/clock_dmc.hpp"
+#include "sutro/metrics/dmd/clock_dmc.hpp"
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 /// One seed's data as generate_data(n_bits, k, n_samples, seed) draws it:
 /// x row-major in {-1, +1}, y the product over the secret, secret sorted.
@@ -46,7 +46,7 @@ struct challenge_split {
 /// then x = choice([-1.0, 1.0], size=(n_samples, n)).
 [[nodiscard]] inline challenge_split challenge_generate(std::uint32_t seed, int n_bits, int k, int n_samples) {
   if (n_bits < 1 || k < 1 || k > n_bits || n_samples < 0)
-    throw std::invalid_argument("sutro::dmd::challenge_generate: need 1 <= k <= n_bits and n_samples >= 0");
+    throw std::invalid_argument("sutro::metrics::dmd::challenge_generate: need 1 <= k <= n_bits and n_samples >= 0");
   std::mt19937 mt(seed);  // init_genrand(seed), as RandomState seeds from an int
   std::vector<int> perm(static_cast<std::size_t>(n_bits));
   for (int i = 0; i < n_bits; ++i) perm[static_cast<std::size_t>(i)] = i;
@@ -118,7 +118,7 @@ template <class Solve>
     r.found = solve(t, challenge_data{n_bits, k_sparse, n_train, train.x, train.y, xb, yb});
     std::sort(r.found.begin(), r.found.end());
     for (int c : r.found)
-      if (c < 0 || c >= n_bits) throw std::out_of_range("sutro::dmd::evaluate_sparse_parity_challenge: index out of range");
+      if (c < 0 || c >= n_bits) throw std::out_of_range("sutro::metrics::dmd::evaluate_sparse_parity_challenge: index out of range");
     if (!r.found.empty()) {
       const auto pred = challenge_labels(test.x, n_bits, r.found);
       const auto want = challenge_labels(test.x, n_bits, train.secret);
@@ -140,4 +140,4 @@ template <class Solve>
   return out;
 }
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd

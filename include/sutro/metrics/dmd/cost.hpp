@@ -3,8 +3,8 @@
 // A b-byte value read at element depth d costs the sum of ceil(sqrt(j)) over
 // its bytes' depths j = (d-1)b+1 .. db (the group's rule; b = 1: ceil(sqrt(d))).
 //
-//   sutro::dmd::read_cost(5, 1);                  // 3
-//   sutro::dmd::trace_cost({1, 2, 3}, 4);          // the tool's trace_to_bytedmd
+//   sutro::metrics::dmd::read_cost(5, 1);                  // 3
+//   sutro::metrics::dmd::trace_cost({1, 2, 3}, 4);          // the tool's trace_to_bytedmd
 
 #include <array>
 #include <cmath>
@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "sutro/dmd/context.hpp"
+#include "sutro/metrics/dmd/context.hpp"
 
-namespace sutro::dmd {
+namespace sutro::metrics::dmd {
 
 namespace detail {
 /// ceil(sqrt(d)) for the shallow depths most reads hit: a table in L1 beats
@@ -61,9 +61,9 @@ namespace detail {
   return ceil_sqrt_prefix(depth * bytes) - ceil_sqrt_prefix((depth - 1) * bytes);
 }
 inline void check_bytes(std::uint64_t bytes, const char* who) {
-  if (bytes == 0) throw std::invalid_argument(std::string("sutro::dmd::") + who + ": bytes_per_element must be >= 1");
+  if (bytes == 0) throw std::invalid_argument(std::string("sutro::metrics::dmd::") + who + ": bytes_per_element must be >= 1");
   if (bytes > max_byte_depth)
-    throw std::overflow_error(std::string("sutro::dmd::") + who + ": bytes_per_element = " + std::to_string(bytes) +
+    throw std::overflow_error(std::string("sutro::metrics::dmd::") + who + ": bytes_per_element = " + std::to_string(bytes) +
                               " overflows the 64-bit cost (depth x bytes must stay <= 2^40)");
 }
 }  // namespace detail
@@ -72,9 +72,9 @@ inline void check_bytes(std::uint64_t bytes, const char* who) {
 /// Throws std::overflow_error when depth x bytes exceeds max_byte_depth.
 [[nodiscard]] inline std::uint64_t read_cost(std::uint64_t depth, std::uint64_t bytes) {
   detail::check_bytes(bytes, "read_cost");
-  if (depth == 0) throw std::invalid_argument("sutro::dmd::read_cost: depth must be >= 1");
+  if (depth == 0) throw std::invalid_argument("sutro::metrics::dmd::read_cost: depth must be >= 1");
   if (depth > max_byte_depth / bytes)
-    throw std::overflow_error("sutro::dmd::read_cost: depth x bytes_per_element exceeds 2^40 (the cost would overflow)");
+    throw std::overflow_error("sutro::metrics::dmd::read_cost: depth x bytes_per_element exceeds 2^40 (the cost would overflow)");
   return detail::read_cost_unchecked(depth, bytes);
 }
 /// The tool's trace_to_bytedmd: the cost of a depth trace at `bytes` bytes per element.
@@ -82,7 +82,7 @@ inline void check_bytes(std::uint64_t bytes, const char* who) {
   std::uint64_t c = 0;
   for (std::uint64_t d : depths)
     if (__builtin_add_overflow(c, read_cost(d, bytes), &c))
-      throw std::overflow_error("sutro::dmd::trace_cost: the total cost overflows 64 bits");
+      throw std::overflow_error("sutro::metrics::dmd::trace_cost: the total cost overflows 64 bits");
   return c;
 }
 
@@ -121,4 +121,4 @@ struct bytedmd_result {
   }
 };
 
-}  // namespace sutro::dmd
+}  // namespace sutro::metrics::dmd
