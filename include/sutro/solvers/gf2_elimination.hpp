@@ -243,8 +243,8 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
   const unsigned ls = static_cast<unsigned>(n % 64);
   // Two tables of 2^b entries per block of 2 b columns, against about rows / 2
   // updated rows per block.
-  std::size_t b = 8;
-  while (b > 1 && (std::size_t{1} << b) > rows / 2) --b;
+  std::size_t b = 8;  // 8, 6 or 4: blocks of 16, 12 or 8 columns, unrolled in block_codes
+  while (b > 4 && (std::size_t{1} << b) > rows / 2) b -= 2;
   const std::size_t half = std::size_t{1} << b, low = half - 1;
   // Row i at words [i nw, (i + 1) nw); then the block's word of every row,
   // the codes, pivot flags (all ones: a pivot), the pivot row of each column,
@@ -315,6 +315,8 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
       }
     }
     if (J == 16) block_codes<16>(a, code, used, f, rows, nw, k0, c0, pw, J);
+    else if (J == 12) block_codes<12>(a, code, used, f, rows, nw, k0, c0, pw, J);
+    else if (J == 8) block_codes<8>(a, code, used, f, rows, nw, k0, c0, pw, J);
     else block_codes<0>(a, code, used, f, rows, nw, k0, c0, pw, J);
     // Entry s of table q: the sum of the full pivot rows of pivots q b + (s's
     // bits), words [ka, nw). Pivot j is its row plus the entries of its own
