@@ -222,7 +222,8 @@ void block_codes(A a, C code, U used, std::size_t from, std::size_t rows, std::s
 }
 
 /// Forward elimination for any n on the first min(m, n + 16) rows, each row
-/// W = (n + 64) / 64 words in one 64-byte aligned block. The pivot of column c
+/// (n + 64) / 64 words (padded to a multiple of 4) in one 64-byte aligned
+/// block. The pivot of column c
 /// is the earliest row not yet a pivot with bit c set, so the pivot rows are
 /// exactly the rows the incremental basis finds independent, and every other
 /// row is its original plus earlier pivots: samples_used (last pivot + 1) and
