@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace sutro::cpu {
 
@@ -69,6 +70,16 @@ inline constexpr level all_levels[] = {level::generic, level::sse2, level::avx2,
 /// True where this translation unit has the kernels of every level (internal
 /// linkage: it differs between a program's .cpp and .cu files).
 constexpr bool dispatch_compiled = SUTRO_CPU_DISPATCH != 0;
+
+/// The meaning of `threads` in every sutro entry point that takes it: 0 asks
+/// for one worker per hardware thread, any other value is taken as given.
+///
+///   sutro::gf2::mul(a, b, /*threads=*/0);   // one per core, as tasks::batch does
+[[nodiscard]] inline unsigned worker_threads(unsigned threads) noexcept {
+  if (threads != 0) return threads;
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1u : hw;
+}
 
 namespace detail {
 [[nodiscard]] inline level query_cpu() noexcept {

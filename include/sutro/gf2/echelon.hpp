@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "sutro/backend/cpu.hpp"
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/echelon.hpp"
 #if SUTRO_SIMD_ENABLED
@@ -29,15 +30,16 @@ namespace sutro::gf2 {
 
 /// Eliminates in place (a matrix or a writable window). With reduced = true the
 /// result is the reduced row echelon form, else a row echelon form.
-/// `threads` > 1 splits each pass over the matrix by column slabs.
+/// `threads` > 1 splits each pass over the matrix by column slabs (0: one per
+/// core, cpu::worker_threads).
 template <class Backend, class Alloc>
 echelon_info echelonize(matrix<Backend, Alloc>& a, bool reduced = true, unsigned threads = 1) {
   const detail::scratch_scope scope(detail::scratch_counter_for(a));
-  return kernels::echelonize(Backend{}, a.block(), reduced, a.cols(), threads == 0 ? 1 : threads);
+  return kernels::echelonize(Backend{}, a.block(), reduced, a.cols(), cpu::worker_threads(threads));
 }
 template <class Backend>
 echelon_info echelonize(const matrix_view<Backend>& a, bool reduced = true, unsigned threads = 1) {
-  return kernels::echelonize(Backend{}, a.block(), reduced, a.cols(), threads == 0 ? 1 : threads);
+  return kernels::echelonize(Backend{}, a.block(), reduced, a.cols(), cpu::worker_threads(threads));
 }
 
 template <class M>
@@ -88,7 +90,7 @@ ple_result<detail::result_t<M>> ple(const M& a, unsigned threads = 1) {
   kernels::ple_sink sink{lfull.block(), out.perm.data()};
   const detail::scratch_scope scope(detail::scratch_counter_for(work));
   echelon_info info = kernels::ple(typename detail::result_t<M>::backend_type{}, work.block(), sink,
-                                   threads == 0 ? 1 : threads);
+                                   cpu::worker_threads(threads));
   const std::size_t r = info.rank;
   out.rank = r;
   out.pivots = std::move(info.pivots);

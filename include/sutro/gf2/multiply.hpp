@@ -4,7 +4,7 @@
 //   auto c = a * b;                               // rows(a) x cols(b)
 //   sutro::gf2::mul_add(c, a, b);                 // c += a b (c a matrix or a writable window)
 //   auto y = a * x;  auto z = x * a;              // with gf2::vector x
-//   auto d = sutro::gf2::mul(a, b, /*threads=*/2); // optional threads (default 1)
+//   auto d = sutro::gf2::mul(a, b, /*threads=*/2); // optional threads (default 1; 0: one per core)
 //
 // The scalar backend is the reference (one row XOR per set bit of A). The simd
 // backend multiplies 8x8 bit blocks with GF2P8AFFINEQB where the CPU has
@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sutro/backend/cpu.hpp"
 #include "sutro/gf2/add.hpp"
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/multiply.hpp"
@@ -43,7 +44,7 @@ void mul_add(C&& c, const A& a, const B& b, unsigned threads = 1) {
                                 " output shares words with an input (" + detail::shape(a.rows(), a.cols()) +
                                 " times " + detail::shape(b.rows(), b.cols()) + ")");
   const detail::scratch_scope scope(detail::scratch_counter_for(c));
-  kernels::mul_add(Backend{}, cb, a.block(), b.block(), threads == 0 ? 1 : threads);
+  kernels::mul_add(Backend{}, cb, a.block(), b.block(), cpu::worker_threads(threads));
 }
 
 template <matrix_like A, matrix_like B>

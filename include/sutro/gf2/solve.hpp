@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "sutro/backend/cpu.hpp"
 #include "sutro/gf2/bit_range.hpp"
 #include "sutro/gf2/echelon.hpp"
 #include "sutro/gf2/matrix.hpp"
@@ -185,7 +186,7 @@ detail::result_t<M> inverse(const M& a, unsigned threads = 1) {
   auto aug = detail::hcat(a, id);
   const detail::scratch_scope scope(detail::scratch_counter_for(aug));
   using B = typename detail::result_t<M>::backend_type;
-  const echelon_info info = kernels::echelonize(B{}, aug.block(), true, n, threads == 0 ? 1 : threads);
+  const echelon_info info = kernels::echelonize(B{}, aug.block(), true, n, cpu::worker_threads(threads));
   if (info.rank != n)
     throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) +
                             " matrix is singular (rank " + std::to_string(info.rank) + ")");

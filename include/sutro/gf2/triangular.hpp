@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sutro/backend/cpu.hpp"
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/triangular.hpp"
 #include "sutro/gf2/vector.hpp"
@@ -56,9 +57,9 @@ result_t<B> trsm(const char* what, const char* name, const T& t, const B& b, uns
   const scratch_scope scope(scratch_counter_for(x));
   using Backend = typename result_t<B>::backend_type;
   if constexpr (Lower)
-    kernels::trsm_lower(Backend{}, x.block(), t.block(), threads == 0 ? 1 : threads);
+    kernels::trsm_lower(Backend{}, x.block(), t.block(), cpu::worker_threads(threads));
   else
-    kernels::trsm_upper(Backend{}, x.block(), t.block(), threads == 0 ? 1 : threads);
+    kernels::trsm_upper(Backend{}, x.block(), t.block(), cpu::worker_threads(threads));
   return x;
 }
 

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "sutro/backend/cpu.hpp"
 #include "sutro/backend/traits.hpp"
 #include "sutro/tasks/samples.hpp"
 #include "sutro/tasks/sparse_task.hpp"
@@ -91,7 +92,7 @@ SUTRO_HOST_DEVICE void batch_row(const task_spec& spec, split which, std::uint64
 /// Runs f(first, last) over [0, items) in contiguous pieces on up to `threads` threads.
 template <class F>
 void parallel_ranges(std::size_t items, unsigned threads, F&& f) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = cpu::worker_threads(threads);
   const std::size_t parts = std::min<std::size_t>(threads, items / 64 + 1);
   if (parts <= 1) {
     f(std::size_t{0}, items);
