@@ -13,11 +13,11 @@
 namespace sutro::python {
 namespace {
 
-memory::granularity parse_unit(const std::string& s) {
-  if (s == "element") return memory::granularity::element;
-  if (s == "byte") return memory::granularity::byte;
-  if (s == "word") return memory::granularity::word;
-  if (s == "line") return memory::granularity::line;
+metrics::granularity parse_unit(const std::string& s) {
+  if (s == "element") return metrics::granularity::element;
+  if (s == "byte") return metrics::granularity::byte;
+  if (s == "word") return metrics::granularity::word;
+  if (s == "line") return metrics::granularity::line;
   throw std::invalid_argument("sutro::metrics::reuse_distance: unknown unit '" + s + "' (element, byte, word, line)");
 }
 
@@ -31,7 +31,7 @@ nb::dict reuse(const in_array<std::uint64_t, 1>& addresses, const std::string& u
                bool distances) {
   const auto g = parse_unit(unit);
   metrics::reuse_distance rd({.unit = g, .cold = parse_cold(cold)});
-  const std::uint64_t div = g == memory::granularity::element ? 1 : static_cast<std::uint64_t>(g);
+  const std::uint64_t div = g == metrics::granularity::element ? 1 : static_cast<std::uint64_t>(g);
   const std::size_t n = addresses.shape(0);
   std::vector<std::uint64_t> per;
   std::vector<double> mrc;
