@@ -19,8 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "sutro/lab/method.hpp"
 #include "sutro/lab/data_movement.hpp"
+#include "sutro/lab/method.hpp"
 #include "sutro/nn/mlp.hpp"
 #include "sutro/nn/train.hpp"
 
