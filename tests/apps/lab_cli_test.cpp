@@ -10,22 +10,10 @@
 #include "lab_cli.hpp"
 #include "support/catch.hpp"
 #include "support/random.hpp"
+#include "support/thrown.hpp"
 
 using namespace sutro;
 using apps::lab_options;
-
-namespace {
-// The message of the std::invalid_argument that f throws ("" if none).
-template <class F>
-std::string invalid_message(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
 
 TEST_CASE("apps: parse_task reads KIND:N:K[:NOISE[:T]] with tasks/'s names", "[apps]") {
   auto s = apps::parse_task("parity:20:3");
@@ -50,7 +38,7 @@ TEST_CASE("apps: parse_task reads KIND:N:K[:NOISE[:T]] with tasks/'s names", "[a
 }
 
 TEST_CASE("apps: parse_task names the bad value", "[apps]") {
-  const auto msg = [](const char* text) { return invalid_message([&] { (void)apps::parse_task(text); }); };
+  const auto msg = [](const char* text) { return testing::thrown_message([&] { (void)apps::parse_task(text); }); };
   CHECK(msg("parity:20") == "sutro::apps::parse_task: task 'parity:20' has 2 fields; expected KIND:N:K[:NOISE[:T]], "
                             "e.g. parity:20:3");
   CHECK(msg("parity:3:5") == "sutro::apps::parse_task: task 'parity:3:5': k = 5 exceeds n = 3");
@@ -79,13 +67,13 @@ TEST_CASE("apps: parse_seeds against a plain reference on random lists", "[apps]
     }
     CHECK(apps::parse_seeds(text) == seeds);
   }
-  CHECK(invalid_message([] { (void)apps::parse_seeds(""); }) ==
+  CHECK(testing::thrown_message([] { (void)apps::parse_seeds(""); }) ==
         "sutro::apps::parse_seeds: the seed list is empty (e.g. --seeds 42,123,456)");
-  CHECK(invalid_message([] { (void)apps::parse_seeds("42,,7"); }).find("seed '' in '42,,7'") != std::string::npos);
-  CHECK(invalid_message([] { (void)apps::parse_seeds("42,-1"); }).find("seed '-1'") != std::string::npos);
-  CHECK(invalid_message([] { (void)apps::parse_seeds("18446744073709551616"); })
+  CHECK(testing::thrown_message([] { (void)apps::parse_seeds("42,,7"); }).find("seed '' in '42,,7'") != std::string::npos);
+  CHECK(testing::thrown_message([] { (void)apps::parse_seeds("42,-1"); }).find("seed '-1'") != std::string::npos);
+  CHECK(testing::thrown_message([] { (void)apps::parse_seeds("18446744073709551616"); })
             .find("'18446744073709551616' in") != std::string::npos);  // 2^64
-  CHECK(invalid_message([] { (void)apps::parse_seeds("42,7,42"); }) ==
+  CHECK(testing::thrown_message([] { (void)apps::parse_seeds("42,7,42"); }) ==
         "sutro::apps::parse_seeds: seed 42 appears twice in '42,7,42'");
 }
 
@@ -105,7 +93,7 @@ TEST_CASE("apps: every catalog method is built under its own name", "[apps]") {
     CHECK(m.applies_to(tasks::task_kind::sum) == (info.tasks == "sum"));
     CHECK(info.trains == (info.name.size() > 4 && info.name.ends_with("_mlp")));
   }
-  CHECK(invalid_message([] { (void)apps::make_lab_method("gf2"); }).rfind(
+  CHECK(testing::thrown_message([] { (void)apps::make_lab_method("gf2"); }).rfind(
             "sutro::apps::find_lab_method: unknown method 'gf2' (sutro-lab --list-methods: gf2_elimination, ", 0) == 0);
 }
 
@@ -156,7 +144,7 @@ TEST_CASE("apps: translate builds one config per task and splits solvers from tr
 }
 
 TEST_CASE("apps: translate rejects bad input naming the value", "[apps]") {
-  const auto msg = [](lab_options o) { return invalid_message([&] { (void)apps::translate(o); }); };
+  const auto msg = [](lab_options o) { return testing::thrown_message([&] { (void)apps::translate(o); }); };
   lab_options o;
   o.methods = {"gf2_elimination", "nope"};
   CHECK(msg(o).find("unknown method 'nope'") != std::string::npos);

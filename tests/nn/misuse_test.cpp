@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
 #include "sutro/nn/activation.hpp"
 #include "sutro/nn/loss.hpp"
 #include "sutro/nn/mlp.hpp"
@@ -23,16 +24,6 @@ namespace nn = sutro::nn;
 namespace optim = sutro::optim;
 
 namespace {
-// The message of the std::invalid_argument that f throws ("" when none).
-template <class F>
-std::string invalid_argument_message(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // An allocator with a byte budget shared by its copies: std::bad_alloc once spent.
 template <class T>
@@ -143,19 +134,19 @@ TEST_CASE("labels are checked against the loss", "[nn][misuse]") {
   const std::vector<float> p0(net.flat_params().begin(), net.flat_params().end());
 
   // 0/1 labels with the hinge loss used to train to chance with no error.
-  const std::string msg = invalid_argument_message(
+  const std::string msg = sutro::testing::thrown_message(
       [&] { (void)nn::train(net, optim::sgd({.lr = 0.1}), zero_one.view(), test.view(), {.epochs = 2}); });
   CHECK(msg == "sutro::nn::train: training set: hinge loss needs labels -1 or +1, got 0 at index " +
                    std::to_string(first_zero) + " (0/1 labels: map y to 2 y - 1)");
   CHECK(std::equal(p0.begin(), p0.end(), net.flat_params().begin()));
-  CHECK(invalid_argument_message([&] {
+  CHECK(sutro::testing::thrown_message([&] {
           (void)nn::train(net, optim::sgd({.lr = 0.1}), zero_one.view(), test.view(),
                           {.epochs = 2, .loss_kind = nn::loss::logistic});
         }).find("sutro::nn::train: training set: logistic loss needs labels -1 or +1") == 0);
-  CHECK(invalid_argument_message([&] { (void)net.loss_and_gradient(zero_one.x, zero_one.y, 100, nn::loss::hinge); })
+  CHECK(sutro::testing::thrown_message([&] { (void)net.loss_and_gradient(zero_one.x, zero_one.y, 100, nn::loss::hinge); })
             .find("sutro::nn::mlp::loss_and_gradient: hinge loss needs labels -1 or +1, got 0") == 0);
   // A classification test set must be +-1 too.
-  CHECK(invalid_argument_message([&] {
+  CHECK(sutro::testing::thrown_message([&] {
           (void)nn::train(net, optim::sgd({.lr = 0.1}), train.view(), zero_one.view(), {.epochs = 1});
         }).find("sutro::nn::train: test set: classification needs labels -1 or +1, got 0 at index ") == 0);
 
@@ -165,10 +156,10 @@ TEST_CASE("labels are checked against the loss", "[nn][misuse]") {
   const nn::train_options reg{.epochs = 1, .loss_kind = nn::loss::mse, .target = nn::target_kind::regression};
   CHECK_NOTHROW(nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg));
   sum.y[7] = std::numeric_limits<float>::quiet_NaN();
-  CHECK(invalid_argument_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg); })
+  CHECK(sutro::testing::thrown_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg); })
             .find("sutro::nn::train: training set: mse loss needs finite labels, got ") == 0);
   sum.y[7] = std::numeric_limits<float>::infinity();
-  CHECK(invalid_argument_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg); })
+  CHECK(sutro::testing::thrown_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg); })
             .find("at index 7") != std::string::npos);
   CHECK_NOTHROW(nn::check_labels(nn::loss::hinge, std::span<const float>()));
 }
@@ -201,7 +192,7 @@ TEST_CASE("NaN is never swallowed: ReLU, losses, empty batches", "[nn][misuse]")
 
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 1);
   std::vector<float> x(20, 1.0f), y(1, 1.0f);
-  CHECK(invalid_argument_message([&] { (void)net.loss_and_gradient(x, y, 0, nn::loss::hinge); })
+  CHECK(sutro::testing::thrown_message([&] { (void)net.loss_and_gradient(x, y, 0, nn::loss::hinge); })
             .find("sutro::nn::mlp::loss_and_gradient: batch 0") == 0);
 }
 

@@ -9,24 +9,12 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
 #include "sutro/nn/mlp.hpp"
 #include "sutro/optim/optimizers.hpp"
 
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
-
-namespace {
-// The message of the std::invalid_argument that f throws ("" when none).
-template <class F>
-std::string invalid_argument_message(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
 
 // Each true when the expression compiles for doubles a, b, c (a concept, so
 // that an invalid call reads as false rather than a hard error).
@@ -102,27 +90,27 @@ TEST_CASE("optimizer factories take named options only", "[optim][misuse]") {
 
 TEST_CASE("optimizer factories reject values out of range, naming them", "[optim][misuse]") {
   const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
-  CHECK(invalid_argument_message([] { (void)optim::sgd({}); }) ==
+  CHECK(sutro::testing::thrown_message([] { (void)optim::sgd({}); }) ==
         "sutro::optim::sgd: lr must be positive and finite, got 0");
-  CHECK(invalid_argument_message([] { (void)optim::sgd({.lr = -0.1}); }) ==
+  CHECK(sutro::testing::thrown_message([] { (void)optim::sgd({.lr = -0.1}); }) ==
         "sutro::optim::sgd: lr must be positive and finite, got -0.1");
-  CHECK(invalid_argument_message([&] { (void)optim::egd({.lr = nan}); }).find("sutro::optim::egd: lr") == 0);
-  CHECK(invalid_argument_message([&] { (void)optim::sign_sgd({.lr = inf}); }).find("sutro::optim::sign_sgd: lr") == 0);
-  CHECK(invalid_argument_message([] { (void)optim::momentum({.lr = 0.05, .beta = 1.0}); }) ==
+  CHECK(sutro::testing::thrown_message([&] { (void)optim::egd({.lr = nan}); }).find("sutro::optim::egd: lr") == 0);
+  CHECK(sutro::testing::thrown_message([&] { (void)optim::sign_sgd({.lr = inf}); }).find("sutro::optim::sign_sgd: lr") == 0);
+  CHECK(sutro::testing::thrown_message([] { (void)optim::momentum({.lr = 0.05, .beta = 1.0}); }) ==
         "sutro::optim::momentum: beta must be in [0, 1), got 1");
-  CHECK(invalid_argument_message([] { (void)optim::nesterov({.lr = 0.05, .beta = -0.5}); }) ==
+  CHECK(sutro::testing::thrown_message([] { (void)optim::nesterov({.lr = 0.05, .beta = -0.5}); }) ==
         "sutro::optim::nesterov: beta must be in [0, 1), got -0.5");
-  CHECK(invalid_argument_message([&] { (void)optim::muon({.lr = 0.02, .beta = nan}); })
+  CHECK(sutro::testing::thrown_message([&] { (void)optim::muon({.lr = 0.02, .beta = nan}); })
             .find("sutro::optim::muon: beta must be in [0, 1), got ") == 0);
-  CHECK(invalid_argument_message([] { (void)optim::adam({.lr = 0.01, .beta1 = 1.5}); }) ==
+  CHECK(sutro::testing::thrown_message([] { (void)optim::adam({.lr = 0.01, .beta1 = 1.5}); }) ==
         "sutro::optim::adam: beta1 must be in [0, 1), got 1.5");
-  CHECK(invalid_argument_message([] { (void)optim::adamw({.lr = 0.01, .beta2 = 1.0}); }) ==
+  CHECK(sutro::testing::thrown_message([] { (void)optim::adamw({.lr = 0.01, .beta2 = 1.0}); }) ==
         "sutro::optim::adamw: beta2 must be in [0, 1), got 1");
-  CHECK(invalid_argument_message([] { (void)optim::adam({.lr = 0.01, .eps = 0.0}); }) ==
+  CHECK(sutro::testing::thrown_message([] { (void)optim::adam({.lr = 0.01, .eps = 0.0}); }) ==
         "sutro::optim::adam: eps must be positive and finite, got 0");
-  CHECK(invalid_argument_message([] { (void)optim::sgd({.lr = 0.1, .weight_decay = -0.01}); }) ==
+  CHECK(sutro::testing::thrown_message([] { (void)optim::sgd({.lr = 0.1, .weight_decay = -0.01}); }) ==
         "sutro::optim::sgd: weight_decay must be >= 0 and finite, got -0.01");
-  CHECK(invalid_argument_message([&] { (void)optim::adamw({.lr = 0.01, .weight_decay = inf}); }) ==
+  CHECK(sutro::testing::thrown_message([&] { (void)optim::adamw({.lr = 0.01, .weight_decay = inf}); }) ==
         "sutro::optim::adamw: weight_decay must be >= 0 and finite, got inf");
   // The edges that are fine.
   CHECK_NOTHROW(optim::momentum({.lr = 1e-9, .beta = 0.0}));
@@ -139,7 +127,7 @@ void check_foreign_state(const char* name, const Opt& opt) {
   for (auto* other : {&big, &deep}) {
     const std::vector<float> before(other->flat_params().begin(), other->flat_params().end());
     const std::string msg =
-        invalid_argument_message([&] { optim::step(opt, state, other->grads(), other->params()); });
+        sutro::testing::thrown_message([&] { optim::step(opt, state, other->grads(), other->params()); });
     CHECK(msg.find("optimizer state built for shapes [(10 x 30), (1 x 30), (30 x 1), (1 x 1)]") != std::string::npos);
     CHECK(msg.find("updates have shapes [(20 x 200), (1 x 200), ") != std::string::npos);
     CHECK(msg.find("sutro::optim::") == 0);
@@ -167,7 +155,7 @@ TEST_CASE("a state built for another network throws, naming both shapes", "[opti
   nn::mlp<float> a({.inputs = 10, .hidden = {30}}, 1), b({.inputs = 20, .hidden = {200}}, 2);
   const auto opt = optim::momentum({.lr = 0.1});
   auto state = opt.init(a.params());
-  const std::string msg = invalid_argument_message([&] { opt.update_and_apply(b.grads(), state, b.params()); });
+  const std::string msg = sutro::testing::thrown_message([&] { opt.update_and_apply(b.grads(), state, b.params()); });
   CHECK(msg.find("sutro::optim::chain::update_and_apply: optimizer state built for shapes [(10 x 30)") == 0);
   CHECK(msg.find("updates have shapes [(20 x 200)") != std::string::npos);
 }
