@@ -57,6 +57,18 @@
 namespace sutro::metrics {
 
 namespace detail {
+/// Asks for the cache line at p. GCC drops a __builtin_prefetch whose address
+/// comes out of a loop it may delete (a hash probe: -ffinite-loops), so on
+/// x86 the instruction is written out; elsewhere the builtin.
+inline void prefetch_line(const void* p) noexcept {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(__CUDACC__)
+  asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));
+#elif defined(__GNUC__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
 /// popcount without a libgcc call on targets without POPCNT (the bit trick
 /// there; one instruction where the function is compiled for POPCNT).
 [[nodiscard]] inline std::uint32_t ones(std::uint64_t x) noexcept {
@@ -272,12 +284,8 @@ class lru_stack {
 
   /// Brings the cache lines that take(s) and depth(s) read close (a hint).
   void prefetch(slot_type s) const noexcept {
-#if defined(__GNUC__)
-    __builtin_prefetch(&bits_[(s >> 6) & ~std::size_t{7}]);
-    __builtin_prefetch(&tree_[s / (block_bits * 16)]);  // level 0 comes first in tree_
-#else
-    (void)s;
-#endif
+    detail::prefetch_line(&bits_[(s >> 6) & ~std::size_t{7}]);
+    detail::prefetch_line(&tree_[s / (block_bits * 16)]);  // level 0 comes first in tree_
   }
 
   /// f(slot) for every live mark, bottom of the stack first.

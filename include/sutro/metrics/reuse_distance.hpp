@@ -11,7 +11,8 @@
 //
 // How: metrics::lru_stack keeps a mark at the time slot of the latest
 // access of each live key and counts the marks from a slot on (see there);
-// a hash table with open addressing maps keys to their slots. Reuse times
+// metrics::key_slots maps keys to their slots (pages of consecutive keys, a
+// hash table for sparse ones). Reuse times
 // need no per-key array (a cache miss per access): the sum over reuses of
 // (t - previous t) telescopes into the times of the live marks minus those of
 // first accesses, and a mark's time follows from its slot (a list made at
@@ -37,6 +38,7 @@
 #include <vector>
 
 #include "sutro/backend/cpu.hpp"
+#include "sutro/metrics/key_slots.hpp"
 #include "sutro/metrics/lru_stack.hpp"
 
 namespace sutro::metrics {
@@ -55,16 +57,14 @@ struct reuse_distance_options {
 
 class reuse_distance {
  public:
-  explicit reuse_distance(reuse_distance_options options = {}) : opt_(options), stack_(options.initial_window) {
-    rehash(1 << 10);
-  }
+  explicit reuse_distance(reuse_distance_options options = {}) : opt_(options), stack_(options.initial_window) {}
 
   /// Records one access to `key` (a unit index) and returns its distance,
   /// 0 for a cold access under cold_policy::separate.
-  std::uint64_t access(std::uint64_t key) { return step<false>(key, ~std::size_t{0}); }
+  std::uint64_t access(std::uint64_t key) { return step<false>(key, nullptr); }
 
-  /// Records a batch of accesses; same result as one by one, faster: hash
-  /// slots are prefetched far ahead and the bitmap lines of the keys' marks
+  /// Records a batch of accesses; same result as one by one, faster: the
+  /// keys' map entries are prefetched far ahead and the bitmap lines of their marks
   /// nearer, histogram updates are batched so that their cache misses
   /// overlap; the in-block counts use POPCNT or AVX-512 VPOPCNTDQ where the
   /// CPU has them (asked at run time, capped by cpu::scoped_level_limit).
@@ -91,17 +91,16 @@ class reuse_distance {
   /// Puts `key` on top of the stack as if just accessed, without counting an
   /// access (an input that is already in fast memory).
   void preload(std::uint64_t key) {
-    const std::size_t slot = find_or_insert(key);
-    const std::uint32_t pos = table_[slot].pos;
-    if (pos == detached) {
+    std::uint32_t* pos = slots_.insert(key);
+    if (*pos == detached) {
       ++distinct_;
       time_sum_ -= accesses_;
     } else {  // the interval up to now is no reuse: take its start back out
-      time_sum_ += slot_time(pos) - accesses_;
-      stack_.erase(pos);
-      table_[slot].pos = detached;
+      time_sum_ += slot_time(*pos) - accesses_;
+      stack_.erase(*pos);
+      *pos = detached;
     }
-    place(slot);
+    place(pos);
   }
 
   // --- results -----------------------------------------------------------
@@ -181,7 +180,7 @@ class reuse_distance {
   }
   /// Bytes of bookkeeping currently held (grows with distinct keys + window).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return stack_.memory_bytes() + table_.bytes() + (hist_.capacity() + old_time_.capacity()) * sizeof(std::uint64_t) +
+    return stack_.memory_bytes() + slots_.memory_bytes() + (hist_.capacity() + old_time_.capacity()) * sizeof(std::uint64_t) +
            breaks_.capacity() * sizeof(time_break);
   }
   [[nodiscard]] const reuse_distance_options& options() const noexcept { return opt_; }
@@ -203,25 +202,52 @@ class reuse_distance {
   [[gnu::always_inline]]
 #endif
   inline void access_batch(const std::uint64_t* keys, std::size_t n) {
-    // Distances in accesses, measured at 10^5 and 10^7 distinct keys: the hash
-    // line must arrive before the near stage reads it, the bitmap line before
-    // the access.
-    constexpr std::size_t ahead = 64, near = 16, hist_ahead = 16, chunk = 512, ring = 64;
-    static_assert(near < ring);
+    // Distances in accesses, measured at 10^5 and 10^7 distinct keys: the map
+    // entry must arrive before the near stage reads it, the bitmap line before
+    // the access. A paged map finds the entry's address once, in the far stage.
+    constexpr std::size_t ahead = 64, near = 16, hist_ahead = 16, chunk = 512, ring = 128;
+    static_assert(near < ahead && ahead < ring);
     std::uint64_t d[chunk];
-    std::size_t hint[ring];  // table index of keys[i] found `near` accesses before, at i % ring
-    for (std::size_t i = 0; i < std::min(near, n); ++i) hint[i] = find(keys[i]);
+    std::uint32_t* spot[ring];  // paged: keys[i]'s entry in its page (nullptr: no page yet) from `ahead` before, at i % ring
+    std::uint32_t* hint[ring];  // keys[i]'s entry (nullptr: not in the map) from `near` before, at i % ring
+    std::uint64_t generation = slots_.generation();
+    const auto restart = [&](std::size_t from) {  // both stages for the accesses from .. from + ahead - 1
+      for (std::size_t j = from; j < std::min(from + ahead, n); ++j) {
+        spot[j % ring] = slots_.page_entry(keys[j]);
+        if (j < from + near) hint[j % ring] = slots_.find(keys[j]);
+      }
+    };
+    restart(0);
     for (std::size_t base = 0; base < n; base += chunk) {
       const std::size_t m = std::min(chunk, n - base);
       std::size_t done = 0;
       try {
         for (; done < m; ++done) {
           const std::size_t i = base + done;
-          if (i + ahead < n) __builtin_prefetch(&table_[mix(keys[i + ahead]) & mask_]);
+          if (slots_.generation() != generation) [[unlikely]] {  // the entries moved
+            generation = slots_.generation();
+            restart(i);
+          }
+          const bool paged = slots_.paged();
+          if (i + ahead < n) {
+            if (paged) {
+              std::uint32_t* s = slots_.page_entry(keys[i + ahead]);
+              spot[(i + ahead) % ring] = s;
+              if (s) metrics::detail::prefetch_line(s);
+            } else {
+              slots_.prefetch(keys[i + ahead]);
+            }
+          }
           if (i + near < n) {
-            const std::size_t h = find(keys[i + near]);
+            std::uint32_t* h;
+            if (paged) {
+              std::uint32_t* s = spot[(i + near) % ring];
+              h = s && *s != metrics::key_slots::absent ? s : nullptr;
+            } else {
+              h = slots_.find(keys[i + near]);
+            }
             hint[(i + near) % ring] = h;
-            if (table_[h].pos < detached) stack_.prefetch(table_[h].pos);
+            if (h && *h < detached) stack_.prefetch(*h);
           }
           d[done] = step<true, K>(keys[i], hint[i % ring]);
         }
@@ -234,48 +260,39 @@ class reuse_distance {
       for (std::size_t i = 0; i < m; ++i) top = std::max(top, d[i]);
       if (top >= hist_.size()) hist_.resize(std::max<std::size_t>(top + 1, hist_.size() * 2), 0);
       for (std::size_t i = 0; i < m; ++i) {
-        if (i + hist_ahead < m) __builtin_prefetch(&hist_[d[i + hist_ahead]]);
+        if (i + hist_ahead < m) metrics::detail::prefetch_line(&hist_[d[i + hist_ahead]]);
         hist_[d[i]] += d[i] != 0;  // 0 = a separate cold access, not in the histogram
       }
     }
   }
 
-  static constexpr std::uint32_t unused = std::numeric_limits<std::uint32_t>::max();  // empty slot
-  static constexpr std::uint32_t detached = unused - 1;  // key known, not on the stack (transient)
+  static constexpr std::uint32_t detached = metrics::key_slots::fresh;  // key known, not on the stack (transient)
   static constexpr std::uint64_t never = ~std::uint64_t{0};
-  struct alignas(16) entry {  // 16 bytes: never straddles a cache line
-    std::uint64_t key;
-    std::uint32_t pos;  // time slot of its latest access, or unused / detached
-    std::uint32_t spare;
-  };
   struct time_break {  // from `slot` on, slot s was placed at access count time + (s - slot)
     std::size_t slot;
     std::uint64_t time;
   };
 
   template <bool Batch, metrics::popcount_kernel K = metrics::popcount_kernel::plain>
-  std::uint64_t step(std::uint64_t key, std::size_t hint) {  // hint: where find(key) was, maybe stale
+  std::uint64_t step(std::uint64_t key, std::uint32_t* hint) {  // hint: find(key) in this generation, or nullptr
     ++accesses_;
-    const std::size_t slot = hint <= mask_ && table_[hint].pos != unused && table_[hint].key == key ? hint : find_or_insert(key);
-    const std::uint32_t pos = table_[slot].pos;
+    std::uint32_t* pos = hint ? hint : slots_.insert(key);
     std::uint64_t d;
-    if (pos == detached) [[unlikely]] {
-      d = cold(slot, key);
+    if (*pos == detached) [[unlikely]] {
+      d = cold(key);
       if (!Batch && d) count(d);
     } else {
-      d = stack_.template take<K>(pos);  // marks from pos on, itself included
-      table_[slot].pos = detached;  // not live while place() may compact
+      d = stack_.template take<K>(*pos);  // marks from pos on, itself included
+      *pos = detached;  // not live while place() may compact
       ++reuses_;
       if (!Batch) count(d);
     }
-    place(slot);
+    place(pos);
     return d;
   }
-  std::uint64_t cold(std::size_t slot, std::uint64_t key) {
+  std::uint64_t cold(std::uint64_t key) {
     if (opt_.cold == cold_policy::preloaded) {
-      table_[slot].pos = unused;  // leave the table as it was
-      --used_;
-      erase_fixup(slot);
+      slots_.erase(key);  // leave the map as it was
       throw std::invalid_argument("reuse_distance: cold access to key " + std::to_string(key) +
                                   " under cold_policy::preloaded (preload every input first)");
     }
@@ -292,10 +309,10 @@ class reuse_distance {
     ++hist_[d];
   }
 
-  void place(std::size_t slot) {
+  void place(std::uint32_t* pos) {  // compact() keeps *pos (detached) where it is
     if (stack_.full()) [[unlikely]] compact();
     const std::uint32_t t = stack_.push();
-    table_[slot].pos = t;
+    *pos = t;
     if (accesses_ != expect_) [[unlikely]] breaks_.push_back({t, accesses_});  // a preload or a failed access
     expect_ = accesses_ + 1;
   }
@@ -327,68 +344,18 @@ class reuse_distance {
     times.reserve(stack_.size());
     for_each_live([&](std::uint64_t t) { times.push_back(t); });
     stack_.compact([&](auto renumber) {
-      for (entry& e : table_)
-        if (e.pos < detached) e.pos = renumber(e.pos);
+      slots_.for_each_value([&](std::uint32_t& pos) {
+        if (pos < detached) pos = renumber(pos);
+      });
     });
     old_time_.swap(times);
     fresh_begin_ = stack_.used();
     breaks_.clear();
     expect_ = never;
   }
-  static std::uint64_t mix(std::uint64_t k) noexcept {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    return k;
-  }
-  // The key's slot, or an empty one (pos == unused) where it is not in the table.
-  [[nodiscard]] std::size_t find(std::uint64_t key) const noexcept {
-    std::size_t i = mix(key) & mask_;
-    while (table_[i].pos != unused && table_[i].key != key) i = (i + 1) & mask_;
-    return i;
-  }
-  // Returns the key's slot; a new key gets pos == detached.
-  std::size_t find_or_insert(std::uint64_t key) {
-    std::size_t i = mix(key) & mask_;
-    while (table_[i].pos != unused) {
-      if (table_[i].key == key) return i;
-      i = (i + 1) & mask_;
-    }
-    if (4 * (used_ + 1) > 3 * table_.size()) {
-      rehash(table_.size() * 2);
-      return find_or_insert(key);
-    }
-    table_[i] = {key, detached, 0};
-    ++used_;
-    return i;
-  }
-  // Backward-shift deletion after emptying slot i (linear probing).
-  void erase_fixup(std::size_t i) {
-    for (std::size_t j = (i + 1) & mask_; table_[j].pos != unused; j = (j + 1) & mask_) {
-      const std::size_t home = mix(table_[j].key) & mask_;
-      if (((j - home) & mask_) >= ((j - i) & mask_)) {
-        table_[i] = table_[j];
-        table_[j].pos = unused;
-        i = j;
-      }
-    }
-  }
-  void rehash(std::size_t size) {
-    metrics::detail::line_array<entry> old;
-    old.swap(table_);
-    table_.assign(size, entry{0, unused, 0});
-    mask_ = size - 1;
-    for (const entry& e : old) {
-      if (e.pos == unused) continue;
-      std::size_t i = mix(e.key) & mask_;
-      while (table_[i].pos != unused) i = (i + 1) & mask_;
-      table_[i] = e;
-    }
-  }
-
   reuse_distance_options opt_;
   metrics::lru_stack stack_;  // a mark at the latest time slot of each live key
-  metrics::detail::line_array<entry> table_;
+  metrics::key_slots slots_;  // each key's slot on the stack, or detached
   std::vector<std::uint64_t> hist_;
   // Access count of each live mark's placement (for mean_reuse_time):
   // slots < fresh_begin_ (renumbered by the last compaction) in old_time_,
@@ -397,7 +364,6 @@ class reuse_distance {
   std::vector<time_break> breaks_;
   std::size_t fresh_begin_ = 0;
   std::uint64_t expect_ = never;  // placement time that continues the current break
-  std::size_t mask_ = 0, used_ = 0;
   std::uint64_t accesses_ = 0, cold_ = 0, distinct_ = 0, reuses_ = 0;
   std::uint64_t time_sum_ = 0;  // reuse times' sum minus the live marks' times, modulo 2^64
 };
