@@ -123,3 +123,32 @@ TEST_CASE("reuse_distance: a batch whose keys turn the map into a table mid-way 
     CHECK(a.mean_reuse_time() == b.mean_reuse_time());
   }
 }
+
+TEST_CASE("key_slots and reuse_distance copy and move, paged and as a table", "[metrics]") {
+  for (const bool sparse : {false, true}) {
+    std::mt19937_64 rng(31);
+    std::vector<std::uint64_t> keys(60000);
+    for (auto& k : keys) k = sparse ? (rng() % 6000) * 0x9E3779B97F4A7C15ull : rng() % 6000;
+    sutro::metrics::reuse_distance a;
+    a.access(keys.data(), keys.size() / 2);
+    sutro::metrics::reuse_distance b = a;  // a copy continues as the original does
+    a.access(keys.data() + keys.size() / 2, keys.size() - keys.size() / 2);
+    b.access(keys.data() + keys.size() / 2, keys.size() - keys.size() / 2);
+    CHECK(a.histogram() == b.histogram());
+    CHECK(a.mean_reuse_time() == b.mean_reuse_time());
+    sutro::metrics::reuse_distance c = std::move(a);
+    CHECK(c.histogram() == b.histogram());
+    c.access(keys.data(), 1000);
+    b.access(keys.data(), 1000);
+    CHECK(c.histogram() == b.histogram());
+  }
+  key_slots m;
+  *m.insert(3) = 7;
+  key_slots moved = std::move(m);
+  CHECK(*moved.find(3) == 7);
+  CHECK(m.size() == 0);  // NOLINT(bugprone-use-after-move): left empty and usable
+  CHECK(m.find(3) == nullptr);
+  *m.insert(3) = 8;
+  CHECK(*m.find(3) == 8);
+  CHECK(*moved.find(3) == 7);
+}

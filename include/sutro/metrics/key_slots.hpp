@@ -40,7 +40,33 @@ class key_slots {
   static constexpr std::size_t page_keys = std::size_t{1} << page_bits;
   static constexpr std::size_t allowance = std::size_t{1} << 24;  // entries of pages, whatever their use (64 MB)
 
-  key_slots() { directory_.assign(16, dir_entry{0, nullptr}); }
+  key_slots() noexcept = default;
+  key_slots(const key_slots& o)
+      : paged_(o.paged_), directory_(o.directory_.size(), dir_entry{0, nullptr}), table_(o.table_), mask_(o.mask_),
+        size_(o.size_) {
+    pages_.reserve(o.pages_.size());
+    for (const dir_entry& d : o.directory_)
+      if (d.page) {
+        pages_.push_back(new_page());
+        std::copy_n(d.page, page_keys, pages_.back().get());
+        place_page({d.page_number, pages_.back().get()});
+      }
+  }
+  key_slots(key_slots&& o) noexcept { swap(o); }  // o is left empty
+  key_slots& operator=(key_slots o) noexcept {
+    swap(o);
+    return *this;
+  }
+  ~key_slots() = default;
+  void swap(key_slots& o) noexcept {
+    std::swap(paged_, o.paged_);
+    pages_.swap(o.pages_);
+    directory_.swap(o.directory_);
+    table_.swap(o.table_);
+    std::swap(mask_, o.mask_);
+    std::swap(size_, o.size_);
+    std::swap(generation_, o.generation_);
+  }
 
   /// The key's value, or nullptr where the key is not in the map.
   [[nodiscard]] std::uint32_t* find(std::uint64_t key) noexcept {
@@ -164,6 +190,7 @@ class key_slots {
     return k;
   }
   [[nodiscard]] std::uint32_t* page_of(std::uint64_t number) const noexcept {
+    if (directory_.empty()) return nullptr;
     const std::size_t m = directory_.size() - 1;
     for (std::size_t i = mix(number) & m;; i = (i + 1) & m) {
       const dir_entry& d = directory_[i];
@@ -178,10 +205,10 @@ class key_slots {
       to_table();
       return nullptr;
     }
-    page_ptr page(static_cast<std::uint32_t*>(::operator new(page_keys * sizeof(std::uint32_t), std::align_val_t{64})));
+    page_ptr page = new_page();
     std::fill_n(page.get(), page_keys, absent);
     if (2 * (pages_.size() + 1) > directory_.size()) {
-      std::vector<dir_entry> old(2 * directory_.size(), dir_entry{0, nullptr});
+      std::vector<dir_entry> old(std::max<std::size_t>(16, 2 * directory_.size()), dir_entry{0, nullptr});
       old.swap(directory_);
       for (const dir_entry& d : old)
         if (d.page) place_page(d);
@@ -189,6 +216,9 @@ class key_slots {
     pages_.push_back(std::move(page));
     place_page({number, pages_.back().get()});
     return pages_.back().get();
+  }
+  static page_ptr new_page() {
+    return page_ptr(static_cast<std::uint32_t*>(::operator new(page_keys * sizeof(std::uint32_t), std::align_val_t{64})));
   }
   void place_page(dir_entry d) noexcept {
     const std::size_t m = directory_.size() - 1;
