@@ -51,7 +51,8 @@ TEST_CASE("key_slots: sparse keys turn the map into a hash table, values kept", 
   key_slots m;
   std::unordered_map<std::uint64_t, std::uint32_t> ref;
   std::mt19937_64 rng(7);
-  for (std::uint64_t k = 0; k < 1000; ++k) *m.insert(k) = static_cast<std::uint32_t>(k), ref[k] = static_cast<std::uint32_t>(k);
+  for (std::uint64_t k = 0; k < 1000; ++k)
+    *m.insert(k) = static_cast<std::uint32_t>(k), ref[k] = static_cast<std::uint32_t>(k);
   REQUIRE(m.paged());
   const std::uint64_t before = m.generation();
   bool turned = false;
@@ -60,6 +61,10 @@ TEST_CASE("key_slots: sparse keys turn the map into a hash table, values kept", 
     std::uint32_t* p = m.insert(k);
     *p = 1000000 + i;
     ref[k] = 1000000 + i;
+    if (i == 2000) {  // still paged, one key a page: the runs visited are the used ones
+      REQUIRE(m.paged());
+      require_same(m, ref);
+    }
     if (!turned && !m.paged()) {
       turned = true;
       // The pages may hold 64 MB whatever their use.
@@ -87,7 +92,8 @@ TEST_CASE("key_slots: erase leaves every other key where it was, in both forms",
     REQUIRE(m.paged() == !sparse);
     std::vector<std::uint64_t> keys;
     for (std::uint32_t i = 0; i < 5000; ++i) {
-      const std::uint64_t k = sparse ? rng() % 7919 * 0x9E3779B97F4A7C15ull : rng() % 7919;  // collisions in the probe runs
+      const std::uint64_t k =
+          sparse ? rng() % 7919 * 0x9E3779B97F4A7C15ull : rng() % 7919;  // collisions in the probe runs
       if (ref.count(k)) continue;
       *m.insert(k) = i;
       ref[k] = i;
@@ -108,7 +114,8 @@ TEST_CASE("reuse_distance: a batch whose keys turn the map into a table mid-way 
   std::mt19937_64 rng(21);
   std::vector<std::uint64_t> keys;
   for (int i = 0; i < 30000; ++i) keys.push_back(rng() % 2000);  // dense: paged
-  for (int i = 0; i < 30000; ++i) keys.push_back(i % 3 ? rng() % 2000 : rng() % 9000 * 0xC2B2AE3D27D4EB4Full);  // sparse join
+  for (int i = 0; i < 30000; ++i)
+    keys.push_back(i % 3 ? rng() % 2000 : rng() % 9000 * 0xC2B2AE3D27D4EB4Full);  // sparse join
   for (int i = 0; i < 30000; ++i) keys.push_back(keys[rng() % keys.size()]);
   for (const std::size_t window : {std::size_t{512}, std::size_t{1} << 16}) {
     sutro::metrics::reuse_distance a({.initial_window = window}), b({.initial_window = window});

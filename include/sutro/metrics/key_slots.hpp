@@ -14,7 +14,9 @@
 // empty: pages may take 64 MB whatever their use (random keys over a dense
 // range touch every page long before they fill them), beyond that they must
 // hold a key per 16 entries, or the map turns for good into one
-// open-addressing hash table (16 bytes an entry, at most 3/4 full).
+// open-addressing hash table (16 bytes an entry, at most 3/4 full). A page
+// notes which runs of 64 values ever held a key, so a pass over the values
+// (the stack's compaction) costs 64 per sparse page, not 4096.
 //
 // Pointers from find() and insert() stay valid until generation() changes
 // (the table grows, the map turns into a table, or erase() moves entries).
@@ -23,6 +25,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -38,17 +41,23 @@ class key_slots {
   static constexpr std::uint32_t fresh = absent - 1;
   static constexpr unsigned page_bits = 12;
   static constexpr std::size_t page_keys = std::size_t{1} << page_bits;
+  // A page: page_keys values, then a 64-bit mask of its 64-value runs that
+  // ever held a key (for_each_value visits those only: a sparse page costs 64).
+  static constexpr std::size_t page_words = page_keys + 2;
   static constexpr std::size_t allowance = std::size_t{1} << 24;  // entries of pages, whatever their use (64 MB)
 
   key_slots() noexcept = default;
   key_slots(const key_slots& o)
-      : paged_(o.paged_), directory_(o.directory_.size(), dir_entry{0, nullptr}), table_(o.table_), mask_(o.mask_),
+      : paged_(o.paged_),
+        directory_(o.directory_.size(), dir_entry{0, nullptr}),
+        table_(o.table_),
+        mask_(o.mask_),
         size_(o.size_) {
     pages_.reserve(o.pages_.size());
     for (const dir_entry& d : o.directory_)
       if (d.page) {
         pages_.push_back(new_page());
-        std::copy_n(d.page, page_keys, pages_.back().get());
+        std::memcpy(pages_.back().get(), d.page, page_words * sizeof(std::uint32_t));
         place_page({d.page_number, pages_.back().get()});
       }
   }
@@ -85,12 +94,13 @@ class key_slots {
     if (paged_) {
       std::uint32_t* p = page_of(key >> page_bits);
       if (!p && !(p = add_page(key >> page_bits))) return insert(key);  // the map became a table
-      std::uint32_t& v = p[key & (page_keys - 1)];
-      if (v == absent) {
-        v = fresh;
+      const std::size_t k = key & (page_keys - 1);
+      if (p[k] == absent) {
+        p[k] = fresh;
         ++size_;
+        set_used_runs(p, used_runs(p) | std::uint64_t{1} << (k / 64));
       }
-      return &v;
+      return &p[k];
     }
     std::size_t i = probe(key);
     if (table_[i].value != absent) return &table_[i].value;
@@ -149,12 +159,13 @@ class key_slots {
       return;
     }
     for (const page_ptr& page : pages_)
-      for (std::size_t k = 0; k < page_keys; k += 8) {
-        std::uint32_t* v = page.get() + k;
-        if ((v[0] & v[1] & v[2] & v[3] & v[4] & v[5] & v[6] & v[7]) == absent) continue;  // none used: skip in one test
-        for (std::size_t j = 0; j < 8; ++j)
-          if (v[j] != absent) f(v[j]);
-      }
+      for (std::uint64_t runs = used_runs(page.get()); runs; runs &= runs - 1)
+        for (std::size_t k = std::size_t(std::countr_zero(runs)) * 64, end = k + 64; k < end; k += 8) {
+          std::uint32_t* v = page.get() + k;
+          if ((v[0] & v[1] & v[2] & v[3] & v[4] & v[5] & v[6] & v[7]) == absent) continue;  // none used: one test
+          for (std::size_t j = 0; j < 8; ++j)
+            if (v[j] != absent) f(v[j]);
+        }
   }
 
   /// Keys in the map.
@@ -164,7 +175,7 @@ class key_slots {
   [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
   /// Bytes held: pages and directory, or the hash table.
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return pages_.size() * page_keys * sizeof(std::uint32_t) + directory_.capacity() * sizeof(dir_entry) +
+    return pages_.size() * page_words * sizeof(std::uint32_t) + directory_.capacity() * sizeof(dir_entry) +
            table_.bytes();
   }
 
@@ -179,7 +190,7 @@ class key_slots {
     std::uint32_t* page;  // nullptr: empty
   };
   struct page_delete {
-    void operator()(std::uint32_t* p) const noexcept { ::operator delete(p, std::align_val_t{64}); }
+    void operator()(std::uint32_t* p) const noexcept { ::operator delete (p, std::align_val_t{64}); }
   };
   using page_ptr = std::unique_ptr<std::uint32_t[], page_delete>;
 
@@ -207,6 +218,7 @@ class key_slots {
     }
     page_ptr page = new_page();
     std::fill_n(page.get(), page_keys, absent);
+    set_used_runs(page.get(), 0);
     if (2 * (pages_.size() + 1) > directory_.size()) {
       std::vector<dir_entry> old(std::max<std::size_t>(16, 2 * directory_.size()), dir_entry{0, nullptr});
       old.swap(directory_);
@@ -217,8 +229,17 @@ class key_slots {
     place_page({number, pages_.back().get()});
     return pages_.back().get();
   }
+  [[nodiscard]] static std::uint64_t used_runs(const std::uint32_t* page) noexcept {
+    std::uint64_t runs;
+    std::memcpy(&runs, page + page_keys, sizeof runs);
+    return runs;
+  }
+  static void set_used_runs(std::uint32_t* page, std::uint64_t runs) noexcept {
+    std::memcpy(page + page_keys, &runs, sizeof runs);
+  }
   static page_ptr new_page() {
-    return page_ptr(static_cast<std::uint32_t*>(::operator new(page_keys * sizeof(std::uint32_t), std::align_val_t{64})));
+    return page_ptr(
+        static_cast<std::uint32_t*>(::operator new (page_words * sizeof(std::uint32_t), std::align_val_t{64})));
   }
   void place_page(dir_entry d) noexcept {
     const std::size_t m = directory_.size() - 1;
