@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fresh machine -> the whole test suite: installs what is missing, then builds
-# and runs every test in three configurations:
+# and runs every test in these stages (each prints its wall time):
 #   cuda      the CUDA parts compiled by nvcc (their tests skip without a GPU)
 #   sanitize  AddressSanitizer + UndefinedBehaviorSanitizer over unit tests and examples
 #   baseline  the same built for x86-64-v2: the kernels are chosen at run time,
@@ -13,33 +13,40 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 jobs=$(nproc)
+# Each stage's wall time, so a slow stage is seen before the run's limit is.
+stage_start=$SECONDS
+stage() {
+  echo "   ($((SECONDS - stage_start)) s)"
+  stage_start=$SECONDS
+  echo "== $1"
+}
 
 if command -v nvcc >/dev/null 2>&1 || [ -x /usr/local/cuda/bin/nvcc ]; then
   export PATH="$PATH:/usr/local/cuda/bin"
-  echo "== cuda: compile the CUDA parts"
+  stage "cuda: compile the CUDA parts"
   cmake --preset cuda >/dev/null
   cmake --build --preset cuda -j "$jobs"
   ctest --preset cuda -j "$jobs" --verbose  # shows why a test skipped
 else
-  echo "== cuda: skipped, nvcc not found"
+  stage "cuda: skipped, nvcc not found"
 fi
 
-echo "== sanitize: address + undefined"
+stage "sanitize: address + undefined"
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j "$jobs"
 ctest --preset sanitize -j "$jobs"
 
-echo "== baseline: -march=x86-64-v2, address + undefined"
+stage "baseline: -march=x86-64-v2, address + undefined"
 cmake --preset baseline >/dev/null
 cmake --build --preset baseline -j "$jobs"
 ctest --preset baseline -j "$jobs"
-echo "== baseline: unit tests on the AVX2 path (SUTRO_CPU_LEVEL=avx2)"
+stage "baseline: unit tests on the AVX2 path (SUTRO_CPU_LEVEL=avx2)"
 SUTRO_CPU_LEVEL=avx2 ctest --preset baseline -j "$jobs" -L unit
 
-echo "== fuzz: the .npy reader under libFuzzer + ASan + UBSan, 60 s"
+stage "fuzz: the .npy reader under libFuzzer + ASan + UBSan, 60 s"
 bash fuzz/run_npy_fuzz.sh 60
 
-echo "== default: Release"
+stage "default: Release"
 cmake --preset default >/dev/null
 cmake --build --preset default -j "$jobs"
 ctest --preset default -j "$jobs"
@@ -48,7 +55,7 @@ ctest --preset default -j "$jobs"
 # The Python package from a fresh venv, as a user installs it: pip builds the
 # extension (nanobind and scikit-build-core from PyPI), then pytest and the
 # example that draws docs/images/python_*.png.
-echo "== python: pip install .[test] in a fresh venv, pytest, the plot example"
+stage "python: pip install .[test] in a fresh venv, pytest, the plot example"
 python3 -m venv --clear build/py/venv
 build/py/venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 build/py/venv/bin/python -m pip install --quiet --disable-pip-version-check ".[test]"
@@ -61,3 +68,4 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && [ -n "$(git status --p
   echo "== python: docs/images changed (the plotted numbers moved); commit the regenerated images:"
   git status --short -- docs/images
 fi
+echo "   ($((SECONDS - stage_start)) s; whole run $SECONDS s)"
