@@ -69,7 +69,7 @@ TEST_CASE("a failed reserve leaves the network as it was", "[nn][misuse]") {
     using alloc = budget_allocator<float>;
     for (const std::size_t first : {std::size_t{0}, std::size_t{16}}) {
       auto budget = std::make_shared<std::size_t>(std::numeric_limits<std::size_t>::max());
-      nn::mlp<float, alloc> net({.inputs = 20, .hidden = {200, 50}}, 1, alloc(budget));
+      nn::mlp<float, sutro::default_backend, alloc> net({.inputs = 20, .hidden = {200, 50}}, 1, alloc(budget));
       nn::mlp<float> ref({.inputs = 20, .hidden = {200, 50}}, 1);
       if (first) net.reserve(first);
       *budget = 256 * 1024;  // enough for 64 samples (about 170 KB), not for 4096
@@ -99,7 +99,7 @@ TEST_CASE("train: an absurd batch is the whole set; a throwing train leaves the 
   // both leave parameters (and gradients) as before, and a retry trains as a fresh network does.
   using alloc = budget_allocator<float>;
   auto budget = std::make_shared<std::size_t>(std::numeric_limits<std::size_t>::max());
-  nn::mlp<float, alloc> net({.inputs = 20, .hidden = {64}}, 3, alloc(budget));
+  nn::mlp<float, sutro::default_backend, alloc> net({.inputs = 20, .hidden = {64}}, 3, alloc(budget));
   const std::vector<float> p0(net.flat_params().begin(), net.flat_params().end());
   *budget = 4 * 1024;
   CHECK_THROWS_AS(nn::train(net, opt, train.view(), test.view(), whole), std::bad_alloc);

@@ -7,6 +7,9 @@
 // recording_access it is a memory::accessed_ptr whose every `h[i]` goes
 // through memory::recording_accessor. Layers that pick kernels by policy (nn,
 // gf2) overload on the two types, as xsimd overloads on architecture tags.
+// raw_access_on<Backend> also names the backend whose kernels the raw code
+// runs (nn's dense layers and the optimizers: an mlp<T, scalar> trains on the
+// scalar kernels); raw_access is the build's default_backend.
 //
 //   sutro::memory::trace t;
 //   sutro::memory::recording_access rec{&t};
@@ -19,13 +22,17 @@
 #include <type_traits>
 #include <utility>
 
+#include "sutro/backend/traits.hpp"
 #include "sutro/memory/accessor.hpp"
 #include "sutro/memory/trace.hpp"
 
 namespace sutro::memory {
 
-/// Handles are the pointers themselves: zero cost, the code as timed.
-struct raw_access {
+/// Handles are the pointers themselves: zero cost, the code as timed, on
+/// Backend's kernels.
+template <class Backend>
+struct raw_access_on {
+  using backend = Backend;
   static constexpr bool records = false;
   template <class T>
   using accessor = default_accessor<T>;
@@ -34,6 +41,9 @@ struct raw_access {
     return p;
   }
 };
+
+/// The raw policy on the build's best host backend.
+using raw_access = raw_access_on<default_backend>;
 
 /// Handles record every element read and write into `sink`.
 struct recording_access {
@@ -56,7 +66,8 @@ concept access_policy = requires(const P& p, int* q) {
 
 /// Marks the start of a phase of the run (memory::trace::enter_phase) when
 /// recording; nothing when raw.
-constexpr void enter_phase(raw_access, std::string_view) noexcept {}
+template <class Backend>
+constexpr void enter_phase(raw_access_on<Backend>, std::string_view) noexcept {}
 inline void enter_phase(const recording_access& m, std::string_view name) { m.sink->enter_phase(name); }
 
 /// True for policies that record (recording_access).

@@ -1,9 +1,14 @@
 #pragma once
-// mlp<T>: a multilayer perceptron with 1 or 2 hidden layers and one scalar
-// output, forward and backward written out. Parameters and gradients live in
-// two contiguous buffers; optimizers see them as per-layer tensor_ref views.
+// mlp<T, Backend, Alloc>: a multilayer perceptron with 1 or 2 hidden layers
+// and one scalar output, forward and backward written out. Parameters and
+// gradients live in two contiguous buffers; optimizers see them as per-layer
+// tensor_ref views. Backend (a host backend tag: sutro::scalar, sutro::simd,
+// simd_on<Arch>; default_backend when omitted) picks the dense kernels of the
+// passes and of the optimizer rules train() runs on it; every host backend
+// gives the scalar reference's bits (nn/simd/dense.hpp says where not).
 //
 //   sutro::nn::mlp<float> net({.inputs = 20, .hidden = {200}}, /*seed*/ 1);
+//   sutro::nn::mlp ref(sutro::scalar{}, {.inputs = 20, .hidden = {200}}, 1);  // mlp<float, scalar>
 //   std::vector<float> x(32 * 20, 1.0f), y(32, 1.0f), f(32);
 //   net.forward(x, 32, f);                                  // f = network outputs
 //   float l = net.loss_and_gradient(x, y, 32, sutro::nn::loss::hinge);  // fills net.grads()
@@ -48,16 +53,24 @@ struct mlp_config {
   init output_init = init::he_normal();
 };
 
-template <class T, class Alloc>
+template <class T, class Backend, class Alloc>
 class recorded_mlp;
 
-
-template <class T = float, class Alloc = backend_allocator_t<default_backend, T>>
+template <class T = float, backend Backend = default_backend, class Alloc = backend_allocator_t<Backend, T>>
 class mlp {
+  static_assert(is_host_backend_v<Backend>,
+                "sutro::nn::mlp: the network's buffers and passes live on the host; no device (cuda) network yet");
   using buffer = std::vector<T, Alloc>;
+  using raw = memory::raw_access_on<Backend>;
 
  public:
   using value_type = T;
+  using backend_type = Backend;
+  using allocator_type = Alloc;
+
+  /// The same network with its backend named by a tag (deduces mlp<float, Backend>).
+  mlp(Backend, mlp_config config, std::uint64_t seed = 0, const Alloc& alloc = Alloc())
+      : mlp(std::move(config), seed, alloc) {}
 
   explicit mlp(mlp_config config, std::uint64_t seed = 0, const Alloc& alloc = Alloc())
       : cfg_(std::move(config)), params_(alloc), grads_(alloc), delta_(alloc),
@@ -138,7 +151,7 @@ class mlp {
 
   /// out[b] = network(x row b); x is (batch x inputs) row-major.
   void forward(std::span<const T> x, std::size_t batch, std::span<T> out) {
-    forward_in(memory::raw_access{}, x, batch, out);
+    forward_in(raw{}, x, batch, out);
   }
 
   /// Mean loss over the batch; grads() receive its gradient. Non-finite
@@ -147,7 +160,7 @@ class mlp {
   /// not take (check_labels: hinge and logistic need -1 or +1).
   T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
     if (y.size() >= batch) check_labels(kind, y.first(batch), "sutro::nn::mlp::loss_and_gradient");
-    return loss_and_gradient_in(memory::raw_access{}, x, y, batch, kind);
+    return loss_and_gradient_in(raw{}, x, y, batch, kind);
   }
 
   /// Gradient of sum_b dloss_df[b] * f[b] for the batch of the last forward().
@@ -157,12 +170,12 @@ class mlp {
       throw std::invalid_argument("mlp::backward: " + std::to_string(dloss_df.size()) +
                                   " output gradients for a batch of " + std::to_string(batch));
     std::copy_n(dloss_df.data(), batch, df_.data());
-    backward_impl(memory::raw_access{}, x.data(), batch);
+    backward_impl(raw{}, x.data(), batch);
   }
 
   // The passes are written once over an access policy (nn/ops.hpp):
-  // memory::raw_access (raw pointers, the build's best kernels: what the calls
-  // above run) or memory::recording_access (every element through a traced accessor and
+  // memory::raw_access_on<Backend> (raw pointers, Backend's kernels: what the
+  // calls above run) or memory::recording_access (every element through a traced accessor and
   // the scalar kernel bodies, same bits). nn::train_recorded runs the training
   // loop, and with it these, under the recording policy.
   template <class Mode>
@@ -200,7 +213,7 @@ class mlp {
   }
 
  private:
-  template <class, class>
+  template <class, class, class>
   friend class recorded_mlp;
 
   void check_batch(std::span<const T> x, std::size_t batch, const char* what) {

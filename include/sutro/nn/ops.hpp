@@ -1,7 +1,8 @@
 #pragma once
 // The MLP's and the optimizers' kernels, overloaded on the memory-access
 // policy (memory/access_policy.hpp) as xsimd overloads on architecture tags:
-//   memory::raw_access        raw pointers and the build's best kernels (the timed code);
+//   memory::raw_access_on<B>  raw pointers and backend B's kernels (the timed code;
+//                             memory::raw_access: the build's default_backend);
 //   memory::recording_access  the scalar kernel bodies over recording handles (same bits).
 // Passes and optimizer rules are written once over a policy `m`: they index
 // buffers through `m(p)` and call `nn::ops::axpy(m, ...)`, `ops::dense_forward(m, ...)`.
@@ -23,13 +24,14 @@
 namespace sutro::nn::ops {
 
 using memory::raw_access;
+using memory::raw_access_on;
 using memory::recording_access;
 
 template <class T>
 using recorded = memory::accessed_ptr<T, memory::recording_accessor<T>>;
 
-template <class T>
-void fill_zero(raw_access, T* p, std::size_t n) {
+template <class B, class T>
+void fill_zero(raw_access_on<B>, T* p, std::size_t n) {
   std::fill_n(p, n, T(0));
 }
 template <class T>
@@ -38,8 +40,8 @@ void fill_zero(const recording_access& m, T* p, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) d[i] = T(0);
 }
 
-template <class T>
-void copy(raw_access, const T* from, std::size_t n, T* to) {
+template <class B, class T>
+void copy(raw_access_on<B>, const T* from, std::size_t n, T* to) {
   std::copy_n(from, n, to);
 }
 template <class T>
@@ -49,10 +51,10 @@ void copy(const recording_access& m, const T* from, std::size_t n, T* to) {
   for (std::size_t i = 0; i < n; ++i) d[i] = T(s[i]);
 }
 
-template <class T>
-void dense_forward(raw_access, std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b,
+template <class B, class T>
+void dense_forward(raw_access_on<B>, std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W, const T* b,
                    T* out) {
-  kernels::dense_forward(r, fi, fo, in, W, b, out);
+  kernels::dense_forward(B{}, r, fi, fo, in, W, b, out);
 }
 template <class T>
 void dense_forward(const recording_access& m, std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W,
@@ -61,10 +63,10 @@ void dense_forward(const recording_access& m, std::size_t r, std::size_t fi, std
       r, fi, fo, m(in), m(W), m(b), m(out));
 }
 
-template <class T>
-void dense_forward_relu(raw_access, std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W,
+template <class B, class T>
+void dense_forward_relu(raw_access_on<B>, std::size_t r, std::size_t fi, std::size_t fo, const T* in, const T* W,
                         const T* b, T* out) {
-  kernels::dense_forward_relu(r, fi, fo, in, W, b, out);
+  kernels::dense_forward_relu(B{}, r, fi, fo, in, W, b, out);
 }
 template <class T>
 void dense_forward_relu(const recording_access& m, std::size_t r, std::size_t fi, std::size_t fo, const T* in,
@@ -73,8 +75,8 @@ void dense_forward_relu(const recording_access& m, std::size_t r, std::size_t fi
       r, fi, fo, m(in), m(W), m(b), m(out));
 }
 
-template <class T>
-void activate(raw_access, activation a, std::size_t n, T* z) {
+template <class B, class T>
+void activate(raw_access_on<B>, activation a, std::size_t n, T* z) {
   nn::activate(a, std::span<T>(z, n));
 }
 template <class T>
@@ -82,9 +84,9 @@ void activate(const recording_access& m, activation a, std::size_t n, T* z) {
   kernels::any::activate<T>(a, n, m(z));
 }
 
-template <class T>
-void dense_dot_rows(raw_access, std::size_t r, std::size_t n, const T* in, const T* w, T bias, T* out) {
-  kernels::dense_dot_rows(r, n, in, w, bias, out);
+template <class B, class T>
+void dense_dot_rows(raw_access_on<B>, std::size_t r, std::size_t n, const T* in, const T* w, T bias, T* out) {
+  kernels::dense_dot_rows(B{}, r, n, in, w, bias, out);
 }
 template <class T>
 void dense_dot_rows(const recording_access& m, std::size_t r, std::size_t n, const T* in, const T* w, T bias,
@@ -92,10 +94,10 @@ void dense_dot_rows(const recording_access& m, std::size_t r, std::size_t n, con
   kernels::any::dense_dot_rows<T, recorded<const T>, recorded<const T>, recorded<T>>(r, n, m(in), m(w), bias, m(out));
 }
 
-template <class T>
-void relu_output_backward(raw_access, const std::size_t* rows, std::size_t nr, std::size_t n, const T* g, const T* a,
+template <class B, class T>
+void relu_output_backward(raw_access_on<B>, const std::size_t* rows, std::size_t nr, std::size_t n, const T* g, const T* a,
                           const T* w, T* delta, T* gw, T* gb) {
-  kernels::relu_output_backward(rows, nr, n, g, a, w, delta, gw, gb);
+  kernels::relu_output_backward(B{}, rows, nr, n, g, a, w, delta, gw, gb);
 }
 template <class T>
 void relu_output_backward(const recording_access& m, const std::size_t* rows, std::size_t nr, std::size_t n,
@@ -105,10 +107,10 @@ void relu_output_backward(const recording_access& m, const std::size_t* rows, st
                                                                             m(gw), m(gb));
 }
 
-template <class T>
-void dense_weight_grad(raw_access, const std::size_t* rows, std::size_t nr, std::size_t fi, std::size_t fo,
+template <class B, class T>
+void dense_weight_grad(raw_access_on<B>, const std::size_t* rows, std::size_t nr, std::size_t fi, std::size_t fo,
                        const T* in, const T* delta, T* gW) {
-  kernels::dense_weight_grad(rows, nr, fi, fo, in, delta, gW);
+  kernels::dense_weight_grad(B{}, rows, nr, fi, fo, in, delta, gW);
 }
 template <class T>
 void dense_weight_grad(const recording_access& m, const std::size_t* rows, std::size_t nr, std::size_t fi,
@@ -117,26 +119,26 @@ void dense_weight_grad(const recording_access& m, const std::size_t* rows, std::
       rows, nr, fi, fo, m(in), m(delta), m(gW));
 }
 
-template <class T>
-void axpy(raw_access, std::size_t n, T a, const T* x, T* y) {
-  kernels::axpy(n, a, x, y);
+template <class B, class T>
+void axpy(raw_access_on<B>, std::size_t n, T a, const T* x, T* y) {
+  kernels::axpy(B{}, n, a, x, y);
 }
 template <class T>
 void axpy(const recording_access& m, std::size_t n, T a, const T* x, T* y) {
   kernels::any::axpy<T, recorded<const T>, recorded<T>>(n, a, m(x), m(y));
 }
 
-template <class T>
-[[nodiscard]] T dot(raw_access, std::size_t n, const T* x, const T* y) {
-  return kernels::dot(n, x, y);
+template <class B, class T>
+[[nodiscard]] T dot(raw_access_on<B>, std::size_t n, const T* x, const T* y) {
+  return kernels::dot(B{}, n, x, y);
 }
 template <class T>
 [[nodiscard]] T dot(const recording_access& m, std::size_t n, const T* x, const T* y) {
   return kernels::any::dot<T, recorded<const T>, recorded<const T>>(n, m(x), m(y));
 }
 
-template <class T>
-void multiply_by_derivative(raw_access, activation a, std::size_t n, const T* y, T* d) {
+template <class B, class T>
+void multiply_by_derivative(raw_access_on<B>, activation a, std::size_t n, const T* y, T* d) {
   nn::multiply_by_derivative(a, n, y, d);
 }
 template <class T>
@@ -144,9 +146,9 @@ void multiply_by_derivative(const recording_access& m, activation a, std::size_t
   kernels::any::multiply_by_derivative<T, recorded<const T>, recorded<T>>(a, n, m(y), m(d));
 }
 
-template <class T>
-void gram_rows(raw_access, std::size_t k, std::size_t n, const T* W, T* A) {
-  kernels::gram_rows(default_backend{}, k, n, W, A);
+template <class B, class T>
+void gram_rows(raw_access_on<B>, std::size_t k, std::size_t n, const T* W, T* A) {
+  kernels::gram_rows(B{}, k, n, W, A);
 }
 template <class T>
 void gram_rows(const recording_access& m, std::size_t k, std::size_t n, const T* W, T* A) {

@@ -37,10 +37,10 @@
 
 namespace sutro::nn {
 
-template <class T = float, class Alloc = backend_allocator_t<default_backend, T>>
+template <class T = float, class Backend = default_backend, class Alloc = backend_allocator_t<Backend, T>>
 class recorded_mlp {
  public:
-  using network = mlp<T, Alloc>;
+  using network = mlp<T, Backend, Alloc>;
   using flat_view = memory::view<T, memory::recording_accessor<T>>;
 
   recorded_mlp(mlp_config config, std::uint64_t seed, memory::trace& t, const Alloc& alloc = Alloc())

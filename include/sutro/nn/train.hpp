@@ -114,8 +114,8 @@ struct train_result {
 
 /// Fraction of rows predicted right (see the header comment), in chunks,
 /// under access policy m (nn/ops.hpp).
-template <class T, class Alloc, class Mode>
-double accuracy_in(const Mode& m, mlp<T, Alloc>& net, dataset_view<T> data, target_kind target,
+template <class T, class Backend, class Alloc, class Mode>
+double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target,
                    std::vector<T, Alloc>& out_buffer) {
   if (data.features != net.inputs())
     throw std::invalid_argument("accuracy: data has " + std::to_string(data.features) +
@@ -141,14 +141,14 @@ double accuracy_in(const Mode& m, mlp<T, Alloc>& net, dataset_view<T> data, targ
 }
 
 /// Fraction of rows predicted right (see the header comment), in chunks.
-template <class T, class Alloc>
-double accuracy(mlp<T, Alloc>& net, dataset_view<T> data, target_kind target,
+template <class T, class Backend, class Alloc>
+double accuracy(mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target,
                 std::vector<T, Alloc>& out_buffer) {
-  return accuracy_in(memory::raw_access{}, net, data, target, out_buffer);
+  return accuracy_in(memory::raw_access_on<Backend>{}, net, data, target, out_buffer);
 }
 
-template <class T, class Alloc>
-double accuracy(mlp<T, Alloc>& net, dataset_view<T> data, target_kind target) {
+template <class T, class Backend, class Alloc>
+double accuracy(mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target) {
   std::vector<T, Alloc> out;
   return accuracy(net, data, target, out);
 }
@@ -161,36 +161,34 @@ namespace detail {
 // Under a recording policy the rule's own loops record when it takes the
 // policy as a last argument (sutro::optim's rules do); a rule that does not
 // runs raw, and update_recorded_v says so.
-template <class Rule, class State, class T, class Alloc, class Mode = memory::raw_access>
-void apply_rule(const Rule& rule, State& state, mlp<T, Alloc>& net, const Mode& m = Mode{}) {
-  if constexpr (std::is_same_v<Mode, memory::raw_access>) {
-    if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params()); }) {
-      rule.update_and_apply(net.grads(), state, net.params());
-      return;
-    }
-    rule.update(net.grads(), state, net.params());
+template <class Rule, class State, class T, class Backend, class Alloc, class Mode = memory::raw_access_on<Backend>>
+void apply_rule(const Rule& rule, State& state, mlp<T, Backend, Alloc>& net, const Mode& m = Mode{}) {
+  if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params(), m); }) {
+    rule.update_and_apply(net.grads(), state, net.params(), m);
+    return;
+  } else if constexpr (!memory::records_v<Mode> && requires { rule.update_and_apply(net.grads(), state, net.params()); }) {
+    rule.update_and_apply(net.grads(), state, net.params());
+    return;
+  } else if constexpr (requires { rule.update(net.grads(), state, net.params(), m); }) {
+    rule.update(net.grads(), state, net.params(), m);
   } else {
-    if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params(), m); }) {
-      rule.update_and_apply(net.grads(), state, net.params(), m);
-      return;
-    } else if constexpr (requires { rule.update(net.grads(), state, net.params(), m); }) {
-      rule.update(net.grads(), state, net.params(), m);
-    } else {
-      rule.update(net.grads(), state, net.params());
-    }
+    rule.update(net.grads(), state, net.params());
   }
   const memory::handle_of<Mode, T> p = m(net.flat_params().data());
   const memory::handle_of<Mode, const T> g = m(static_cast<const T*>(net.flat_grads().data()));
   for (std::size_t i = 0, n = net.parameter_count(); i < n; ++i) p[i] += g[i];
 }
 
-// Runs every part of the training under memory::raw_access.
+// Runs every part of the training raw, on Backend's kernels.
+template <class Backend>
 struct run_raw {
   template <class F>
-  decltype(auto) operator()(std::size_t, F&& f) const { return f(memory::raw_access{}); }
+  decltype(auto) operator()(std::size_t, F&& f) const { return f(memory::raw_access_on<Backend>{}); }
 };
 
-// Runs the parts of epochs 1, 1 + every, 1 + 2 every, ... under memory::recording_access.
+// Runs the parts of epochs 1, 1 + every, 1 + 2 every, ... under
+// memory::recording_access, the others raw on Backend's kernels.
+template <class Backend>
 struct run_sampled {
   memory::recording_access rec;
   std::size_t every = 1;
@@ -198,7 +196,7 @@ struct run_sampled {
   template <class F>
   decltype(auto) operator()(std::size_t epoch, F&& f) const {
     if (recorded(epoch)) return f(rec);
-    return f(memory::raw_access{});
+    return f(memory::raw_access_on<Backend>{});
   }
 };
 } // namespace detail
@@ -206,19 +204,19 @@ struct run_sampled {
 /// True when `rule`'s update records its own reads and writes under
 /// memory::recording_access (it takes the policy as a last argument, as sutro::optim's
 /// rules do); otherwise train_recorded records everything but the update.
-template <class Rule, class T = float, class Alloc = backend_allocator_t<default_backend, T>>
+template <class Rule, class T = float, class Backend = default_backend, class Alloc = backend_allocator_t<Backend, T>>
 inline constexpr bool update_recorded_v =
-    requires(const Rule& rule, mlp<T, Alloc>& net,
-             decltype(std::declval<const Rule&>().init(std::declval<mlp<T, Alloc>&>().params()))& state,
+    requires(const Rule& rule, mlp<T, Backend, Alloc>& net,
+             decltype(std::declval<const Rule&>().init(std::declval<mlp<T, Backend, Alloc>&>().params()))& state,
              const memory::recording_access& m) { rule.update(net.grads(), state, net.params(), m); };
 
 namespace detail {
-template <class T, class Alloc, class Rule, class Runner>
-train_result train_steps(const Runner& run, mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+template <class T, class Backend, class Alloc, class Rule, class Runner>
+train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
                          dataset_view<T> test_set, const train_options& opt, const callbacks& cb);
 
-template <class T, class Alloc, class Rule, class Runner>
-train_result train_under(const Runner& run, mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+template <class T, class Backend, class Alloc, class Rule, class Runner>
+train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
                          dataset_view<T> test_set, const train_options& opt, const callbacks& cb) {
   for (const auto* d : {&train_set, &test_set})
     if (d->features != net.inputs())
@@ -251,8 +249,8 @@ train_result train_under(const Runner& run, mlp<T, Alloc>& net, const Rule& rule
   }
 }
 
-template <class T, class Alloc, class Rule, class Runner>
-train_result train_steps(const Runner& run, mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+template <class T, class Backend, class Alloc, class Rule, class Runner>
+train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
                          dataset_view<T> test_set, const train_options& opt, const callbacks& cb) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
@@ -340,10 +338,10 @@ train_result train_steps(const Runner& run, mlp<T, Alloc>& net, const Rule& rule
 }
 } // namespace detail
 
-template <class T, class Alloc, class Rule>
-train_result train(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+template <class T, class Backend, class Alloc, class Rule>
+train_result train(mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
                    dataset_view<T> test_set, const train_options& opt, const callbacks& cb = {}) {
-  return detail::train_under(detail::run_raw{}, net, rule, train_set, test_set, opt, cb);
+  return detail::train_under(detail::run_raw<Backend>{}, net, rule, train_set, test_set, opt, cb);
 }
 
 struct recorded_training {
@@ -361,16 +359,16 @@ struct recorded_training {
 /// gathers, forward pass and loss; backward; update; evaluation: the check
 /// and the accuracy pass), see memory::trace::phases(). Not recorded: shuffling the row order and
 /// the active-sample lists (index bookkeeping), and setup (buffers, rule.init).
-template <class T, class Alloc, class Rule>
-recorded_training train_recorded(mlp<T, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
+template <class T, class Backend, class Alloc, class Rule>
+recorded_training train_recorded(mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
                              dataset_view<T> test_set, const train_options& opt, memory::trace& t,
                              std::size_t every_epochs = 1, const callbacks& cb = {}) {
   if (every_epochs == 0) throw std::invalid_argument("sutro::nn::train_recorded: every_epochs must be positive");
-  const detail::run_sampled run{memory::recording_access{&t}, every_epochs};
+  const detail::run_sampled<Backend> run{memory::recording_access{&t}, every_epochs};
   recorded_training out;
   out.result = detail::train_under(run, net, rule, train_set, test_set, opt, cb);
   for (std::size_t e = 1; e <= out.result.epochs; ++e) out.epochs_recorded += run.recorded(e) ? 1 : 0;
-  out.update_recorded = update_recorded_v<Rule, T, Alloc>;
+  out.update_recorded = update_recorded_v<Rule, T, Backend, Alloc>;
   return out;
 }
 

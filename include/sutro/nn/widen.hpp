@@ -34,8 +34,8 @@ struct widen_options {
 };
 
 /// `net`'s configuration with `new_n` inputs. Throws std::invalid_argument when new_n < net.inputs().
-template <class T, class Alloc>
-[[nodiscard]] mlp_config widened_config(const mlp<T, Alloc>& net, std::size_t new_n) {
+template <class T, class Backend, class Alloc>
+[[nodiscard]] mlp_config widened_config(const mlp<T, Backend, Alloc>& net, std::size_t new_n) {
   if (new_n < net.inputs())
     throw std::invalid_argument("sutro::nn::widened_config: new_n = " + std::to_string(new_n) +
                                 " is below the network's " + std::to_string(net.inputs()) + " inputs");
@@ -49,8 +49,8 @@ template <class T, class Alloc>
 /// when `to` has fewer inputs than `from`, other hidden layers or another
 /// activation, or when scale is negative or not finite. Strong guarantee:
 /// everything is checked before `to` is written, and nothing after throws.
-template <class T, class Alloc>
-void widen_inputs(const mlp<T, Alloc>& from, mlp<T, Alloc>& to, const widen_options& o = widen_options{}) {
+template <class T, class Backend, class Alloc>
+void widen_inputs(const mlp<T, Backend, Alloc>& from, mlp<T, Backend, Alloc>& to, const widen_options& o = widen_options{}) {
   const std::size_t old_n = from.inputs(), new_n = to.inputs();
   if (new_n < old_n)
     throw std::invalid_argument("sutro::nn::widen_inputs: new_n = " + std::to_string(new_n) +

@@ -144,8 +144,12 @@ void apply_updates(tensors<T> params, tensors<T> updates, const Mode& m = Mode{}
 template <class Rule, class State, class T, class Mode = memory::raw_access>
 void step(const Rule& rule, State& state, tensors<T> grads, tensors<T> params, const Mode& m = Mode{}) {
   check_shapes(grads, params, "sutro::optim::step");
-  if constexpr (std::is_same_v<Mode, memory::raw_access>) rule.update(grads, state, params);
-  else rule.update(grads, state, params, m);
+  if constexpr (requires { rule.update(grads, state, params, m); }) {
+    rule.update(grads, state, params, m);
+  } else {
+    static_assert(!memory::records_v<Mode>, "sutro::optim::step: this rule's update takes no access policy, so it cannot record");
+    rule.update(grads, state, params);
+  }
   apply_updates(params, grads, m);
 }
 
@@ -163,8 +167,8 @@ struct chain_t {
 
   template <class R, class T, class S, class Mode>
   static void update_one(const R& r, tensors<T> u, S& s, tensors<T> p, const Mode& m) {
-    if constexpr (std::is_same_v<Mode, memory::raw_access>) r.update(u, s, p);
-    else r.update(u, s, p, m);
+    if constexpr (requires { r.update(u, s, p, m); }) r.update(u, s, p, m);
+    else r.update(u, s, p);
   }
 
   template <class T>
@@ -174,9 +178,9 @@ struct chain_t {
                                std::apply([&](const auto&... r) { return std::make_tuple(r.init(params)...); }, rules)};
   }
   // A member rule written without a policy argument runs raw: a chain holding
-  // one runs under memory::raw_access only (runs_under says so).
+  // one runs under a raw policy only (runs_under says so).
   template <class T, class State, class Mode = memory::raw_access>
-    requires(std::is_same_v<Mode, memory::raw_access> || (runs_under<Rules, T, Mode> && ...))
+    requires(!memory::records_v<Mode> || (runs_under<Rules, T, Mode> && ...))
   void update(tensors<T> updates, State& state, tensors<T> params, const Mode& m = Mode{}) const {
     state.shapes.check(updates, "optim::chain::update");
     check_shapes(updates, params, "sutro::optim::chain::update");
@@ -189,7 +193,7 @@ struct chain_t {
   /// the addition done in one pass (the same operations in the same order per
   /// element, so the same results; `updates` ends up holding the updates).
   template <class T, class State, class Mode = memory::raw_access>
-    requires(std::is_same_v<Mode, memory::raw_access> || (runs_under<Rules, T, Mode> && ...))
+    requires(!memory::records_v<Mode> || (runs_under<Rules, T, Mode> && ...))
   void update_and_apply(tensors<T> updates, State& state, tensors<T> params, const Mode& m = Mode{}) const {
     constexpr std::size_t first = first_fused<T>();
     state.shapes.check(updates, "optim::chain::update_and_apply");
