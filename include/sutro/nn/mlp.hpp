@@ -56,7 +56,21 @@ struct mlp_config {
 template <class T, class Backend, class Alloc>
 class recorded_mlp;
 
-template <class T = float, backend Backend = default_backend, class Alloc = backend_allocator_t<Backend, T>>
+namespace detail {
+// Alloc's default; void for a type that is no backend tag (an allocator given
+// second, as mlp<T, Alloc> once took it), so that the constraint names the mistake.
+template <class B, class T>
+struct network_allocator {
+  using type = void;
+};
+template <backend B, class T>
+struct network_allocator<B, T> {
+  using type = backend_allocator_t<B, T>;
+};
+}  // namespace detail
+
+template <class T = float, backend Backend = default_backend,
+          class Alloc = typename detail::network_allocator<Backend, T>::type>
 class mlp {
   static_assert(is_host_backend_v<Backend>,
                 "sutro::nn::mlp: the network's buffers and passes live on the host; no device (cuda) network yet");
