@@ -23,6 +23,7 @@ stage() {
   stage_start=$SECONDS
   echo "== $1"
 }
+echo "== setup: scripts/setup.sh"
 
 if command -v nvcc >/dev/null 2>&1 || [ -x /usr/local/cuda/bin/nvcc ]; then
   export PATH="$PATH:/usr/local/cuda/bin"

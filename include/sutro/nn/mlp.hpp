@@ -57,8 +57,9 @@ template <class T, class Backend, class Alloc>
 class recorded_mlp;
 
 namespace detail {
-// Alloc's default; void for a type that is no backend tag (an allocator given
-// second, as mlp<T, Alloc> once took it), so that the constraint names the mistake.
+// Alloc's default for the networks of nn (mlp, recorded_mlp): void for a type
+// that is no backend tag (an allocator given where the backend goes), so that
+// the `backend` constraint names the mistake instead of backend_traits failing.
 template <class B, class T>
 struct network_allocator {
   using type = void;

@@ -23,7 +23,6 @@
 
 namespace sutro::nn::ops {
 
-using memory::raw_access;
 using memory::raw_access_on;
 using memory::recording_access;
 

@@ -37,7 +37,8 @@
 
 namespace sutro::nn {
 
-template <class T = float, class Backend = default_backend, class Alloc = backend_allocator_t<Backend, T>>
+template <class T = float, class Backend = default_backend,
+          class Alloc = typename detail::network_allocator<Backend, T>::type>
 class recorded_mlp {
  public:
   using network = mlp<T, Backend, Alloc>;

@@ -204,7 +204,8 @@ struct run_sampled {
 /// True when `rule`'s update records its own reads and writes under
 /// memory::recording_access (it takes the policy as a last argument, as sutro::optim's
 /// rules do); otherwise train_recorded records everything but the update.
-template <class Rule, class T = float, class Backend = default_backend, class Alloc = backend_allocator_t<Backend, T>>
+template <class Rule, class T = float, backend Backend = default_backend,
+          class Alloc = typename detail::network_allocator<Backend, T>::type>
 inline constexpr bool update_recorded_v =
     requires(const Rule& rule, mlp<T, Backend, Alloc>& net,
              decltype(std::declval<const Rule&>().init(std::declval<mlp<T, Backend, Alloc>&>().params()))& state,

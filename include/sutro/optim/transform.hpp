@@ -147,7 +147,8 @@ void step(const Rule& rule, State& state, tensors<T> grads, tensors<T> params, c
   if constexpr (requires { rule.update(grads, state, params, m); }) {
     rule.update(grads, state, params, m);
   } else {
-    static_assert(!memory::records_v<Mode>, "sutro::optim::step: this rule's update takes no access policy, so it cannot record");
+    static_assert(!memory::records_v<Mode>,
+                  "sutro::optim::step: this rule's update takes no access policy, so it cannot record");
     rule.update(grads, state, params);
   }
   apply_updates(params, grads, m);
