@@ -159,3 +159,36 @@ TEST_CASE("key_slots and reuse_distance copy and move, paged and as a table", "[
   CHECK(*m.find(3) == 8);
   CHECK(*moved.find(3) == 7);
 }
+
+TEST_CASE("key_slots: pages arriving in any order are found, near each other and far apart", "[metrics]") {
+  key_slots m;
+  std::unordered_map<std::uint64_t, std::uint32_t> ref;
+  std::uint32_t next = 0;
+  const auto fill_page = [&](std::uint64_t page) {  // a few keys of one page, its ends included
+    for (const std::uint64_t k : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{777}, key_slots::page_keys - 1}) {
+      const std::uint64_t key = (page << key_slots::page_bits) | k;
+      *m.insert(key) = next;
+      ref[key] = next++;
+    }
+  };
+  // Below and above the first page (the table of nearby pages grows both
+  // ways), then one far away (it gives way to the directory), then more.
+  for (const std::uint64_t page : {10u, 5u, 30u, 2u, 11u}) fill_page(page);
+  require_same(m, ref);
+  CHECK(m.find(std::uint64_t{9} << key_slots::page_bits) == nullptr);   // a page between, never made
+  CHECK(m.find(std::uint64_t{31} << key_slots::page_bits) == nullptr);  // beyond the last
+  CHECK(m.find(std::uint64_t{1} << key_slots::page_bits) == nullptr);   // below the first
+  key_slots near_copy = m;
+  require_same(near_copy, ref);
+  fill_page(std::uint64_t{1} << 40);
+  for (const std::uint64_t page : {3u, 12u, 100u}) fill_page(page);
+  REQUIRE(m.paged());
+  require_same(m, ref);
+  CHECK(m.find(std::uint64_t{9} << key_slots::page_bits) == nullptr);
+  key_slots far_copy = m;
+  require_same(far_copy, ref);
+  // The copy taken while the pages were near continues on its own.
+  *near_copy.insert((std::uint64_t{40} << key_slots::page_bits) | 5) = 1;
+  CHECK(*near_copy.find((std::uint64_t{40} << key_slots::page_bits) | 5) == 1);
+  CHECK(m.find((std::uint64_t{40} << key_slots::page_bits) | 5) == nullptr);
+}

@@ -178,6 +178,24 @@ TEST_CASE("batch access equals one by one", "[metrics]") {
   CHECK(p.accesses() == q.accesses() + 1);
 }
 
+TEST_CASE("long and short batches in any sequence equal one by one", "[metrics]") {
+  // A long batch counts into 32-bit bins folded at its end, a short one
+  // (under a quarter of the histogram's size) straight into the histogram.
+  std::mt19937_64 rng(17);
+  std::vector<std::uint64_t> keys(200000);
+  for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = i < 80000 ? rng() % 20000 : rng() % 40000;
+  reuse_distance a, b;
+  const std::size_t cuts[] = {0, 50000, 50010, 50500, 51000, 80000, 80003, 200000};
+  for (std::size_t c = 0; c + 1 < std::size(cuts); ++c) {
+    a.access(keys.data() + cuts[c], cuts[c + 1] - cuts[c]);
+    for (std::size_t i = cuts[c]; i < cuts[c + 1]; ++i) b.access(keys[i]);
+    REQUIRE(trimmed(a.histogram()) == trimmed(b.histogram()));
+  }
+  CHECK(a.reuses() == b.reuses());
+  CHECK(a.mean_reuse_time() == b.mean_reuse_time());
+  CHECK(a.dmd() == b.dmd());
+}
+
 TEST_CASE("miss-ratio curve and tier counts follow the histogram", "[metrics]") {
   reuse_distance rd;
   std::mt19937_64 rng(3);

@@ -16,7 +16,9 @@
 // hold a key per 16 entries, or the map turns for good into one
 // open-addressing hash table (16 bytes an entry, at most 3/4 full). A page
 // notes which runs of 64 values ever held a key, so a pass over the values
-// (the stack's compaction) costs 64 per sparse page, not 4096.
+// (the stack's compaction) costs 64 per sparse page, not 4096. While the
+// pages' numbers span a range at most 4x their count (dense keys, the common
+// case), a direct table indexed by page number finds a page without a probe.
 //
 // Pointers from find() and insert() stay valid until generation() changes
 // (the table grows, the map turns into a table, or erase() moves entries).
@@ -50,6 +52,9 @@ class key_slots {
   key_slots(const key_slots& o)
       : paged_(o.paged_),
         directory_(o.directory_.size(), dir_entry{0, nullptr}),
+        direct_(o.direct_.size(), nullptr),
+        first_page_(o.first_page_),
+        direct_on_(o.direct_on_),
         table_(o.table_),
         mask_(o.mask_),
         size_(o.size_) {
@@ -59,6 +64,7 @@ class key_slots {
         pages_.push_back(new_page());
         std::memcpy(pages_.back().get(), d.page, page_words * sizeof(std::uint32_t));
         place_page({d.page_number, pages_.back().get()});
+        if (direct_on_) direct_[d.page_number - first_page_] = pages_.back().get();
       }
   }
   key_slots(key_slots&& o) noexcept { swap(o); }  // o is left empty
@@ -71,6 +77,9 @@ class key_slots {
     std::swap(paged_, o.paged_);
     pages_.swap(o.pages_);
     directory_.swap(o.directory_);
+    direct_.swap(o.direct_);
+    std::swap(first_page_, o.first_page_);
+    std::swap(direct_on_, o.direct_on_);
     table_.swap(o.table_);
     std::swap(mask_, o.mask_);
     std::swap(size_, o.size_);
@@ -176,7 +185,7 @@ class key_slots {
   /// Bytes held: pages and directory, or the hash table.
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     return pages_.size() * page_words * sizeof(std::uint32_t) + directory_.capacity() * sizeof(dir_entry) +
-           table_.bytes();
+           direct_.capacity() * sizeof(std::uint32_t*) + table_.bytes();
   }
 
  private:
@@ -201,6 +210,10 @@ class key_slots {
     return k;
   }
   [[nodiscard]] std::uint32_t* page_of(std::uint64_t number) const noexcept {
+    if (direct_on_) {
+      const std::uint64_t i = number - first_page_;  // wraps below the first page
+      return i < direct_.size() ? direct_[i] : nullptr;
+    }
     if (directory_.empty()) return nullptr;
     const std::size_t m = directory_.size() - 1;
     for (std::size_t i = mix(number) & m;; i = (i + 1) & m) {
@@ -227,7 +240,31 @@ class key_slots {
     }
     pages_.push_back(std::move(page));
     place_page({number, pages_.back().get()});
+    note_direct(number, pages_.back().get());
     return pages_.back().get();
+  }
+  // Keeps the direct table while the pages span at most 4x their count (plus
+  // 64); past that the directory alone serves, for good.
+  void note_direct(std::uint64_t number, std::uint32_t* page) noexcept {
+    if (!direct_on_) return;
+    if (direct_.empty()) first_page_ = number;
+    const std::uint64_t lo = std::min(first_page_, number);
+    const std::uint64_t hi = std::max(first_page_ + std::max<std::size_t>(direct_.size(), 1) - 1, number);
+    if (hi - lo >= 4 * pages_.size() + 64) {
+      direct_on_ = false;
+      direct_ = {};
+      return;
+    }
+    try {
+      if (lo < first_page_) direct_.insert(direct_.begin(), first_page_ - lo, nullptr);
+      direct_.resize(hi - lo + 1, nullptr);
+    } catch (...) {  // out of memory for a table of a few KB: the directory serves
+      direct_on_ = false;
+      direct_ = {};
+      return;
+    }
+    first_page_ = lo;
+    direct_[number - lo] = page;
   }
   [[nodiscard]] static std::uint64_t used_runs(const std::uint32_t* page) noexcept {
     std::uint64_t runs;
@@ -261,6 +298,8 @@ class key_slots {
     pages_.shrink_to_fit();
     directory_.clear();
     directory_.shrink_to_fit();
+    direct_on_ = false;
+    direct_ = {};
     ++generation_;
   }
   // The key's entry, or the empty entry where it would go.
@@ -282,6 +321,9 @@ class key_slots {
   bool paged_ = true;
   std::vector<page_ptr> pages_;
   std::vector<dir_entry> directory_;  // open addressing, at most half full
+  std::vector<std::uint32_t*> direct_;  // while direct_on_: direct_[n - first_page_] = page n, or nullptr
+  std::uint64_t first_page_ = 0;
+  bool direct_on_ = true;
   detail::line_array<entry> table_;   // the hash table once not paged
   std::size_t mask_ = 0, size_ = 0;
   std::uint64_t generation_ = 0;

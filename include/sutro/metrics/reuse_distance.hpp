@@ -69,14 +69,12 @@ class reuse_distance {
   /// overlap; the in-block counts use POPCNT or AVX-512 VPOPCNTDQ where the
   /// CPU has them (asked at run time, capped by cpu::scoped_level_limit).
   void access(const std::uint64_t* keys, std::size_t n) {
-#if SUTRO_LRU_VPOPCNT
-    const cpu::level l = cpu::active_level();
-    if (l >= cpu::level::avx512_gfni) return access_vpopcnt(keys, n);
-    if (l >= cpu::level::avx2) return access_popcnt(keys, n);
-#endif
-    access_batch<metrics::popcount_kernel::plain>(keys, n);
+    // Counts of a long batch go to 32-bit bins (half the cache lines of the
+    // histogram), folded into it at the end: at most 2^31 accesses a piece.
+    constexpr std::size_t piece = std::size_t{1} << 31;
+    for (; n > piece; keys += piece, n -= piece) access_piece(keys, piece);
+    access_piece(keys, n);
   }
-
   /// Every unit overlapped by the byte range [p, p + bytes) is accessed once,
   /// in address order. Requires byte/word/line granularity.
   void access_bytes(const void* p, std::size_t bytes) {
@@ -181,11 +179,19 @@ class reuse_distance {
   /// Bytes of bookkeeping currently held (grows with distinct keys + window).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     return stack_.memory_bytes() + slots_.memory_bytes() + (hist_.capacity() + old_time_.capacity()) * sizeof(std::uint64_t) +
-           breaks_.capacity() * sizeof(time_break);
+           bins_.capacity() * sizeof(std::uint32_t) + breaks_.capacity() * sizeof(time_break);
   }
   [[nodiscard]] const reuse_distance_options& options() const noexcept { return opt_; }
 
  private:
+  void access_piece(const std::uint64_t* keys, std::size_t n) {
+#if SUTRO_LRU_VPOPCNT
+    const cpu::level l = cpu::active_level();
+    if (l >= cpu::level::avx512_gfni) return access_vpopcnt(keys, n);
+    if (l >= cpu::level::avx2) return access_popcnt(keys, n);
+#endif
+    access_batch<metrics::popcount_kernel::plain>(keys, n);
+  }
 #if SUTRO_LRU_VPOPCNT
   __attribute__((target("avx512f,avx512vpopcntdq,popcnt"), flatten)) void access_vpopcnt(const std::uint64_t* keys,
                                                                                  std::size_t n) {
@@ -205,12 +211,20 @@ class reuse_distance {
     // Distances in accesses, measured at 10^5 and 10^7 distinct keys: the map
     // entry must arrive before the near stage reads it, the bitmap line before
     // the access. A paged map finds the entry's address once, in the far stage.
-    constexpr std::size_t ahead = 64, near = 16, hist_ahead = 16, chunk = 512, ring = 128;
+    constexpr std::size_t ahead = 64, near = 16, chunk = 512, ring = 128;
     static_assert(near < ahead && ahead < ring);
     std::uint64_t d[chunk];
     std::uint32_t* spot[ring];  // paged: keys[i]'s entry in its page (nullptr: no page yet) from `ahead` before, at i % ring
     std::uint32_t* hint[ring];  // keys[i]'s entry (nullptr: not in the map) from `near` before, at i % ring
     std::uint64_t generation = slots_.generation();
+    // 32-bit bins pay off when folding them (a pass over the histogram) costs
+    // less than an access does; a short batch counts straight into hist_.
+    const bool staged = 4 * n >= hist_.size();
+    const auto fold = [&] {
+      if (bins_.size() > hist_.size()) hist_.resize(bins_.size(), 0);
+      for (std::size_t k = 0; k < bins_.size(); ++k) hist_[k] += bins_[k];
+      bins_.clear();
+    };
     const auto restart = [&](std::size_t from) {  // both stages for the accesses from .. from + ahead - 1
       for (std::size_t j = from; j < std::min(from + ahead, n); ++j) {
         spot[j % ring] = slots_.page_entry(keys[j]);
@@ -252,17 +266,31 @@ class reuse_distance {
           d[done] = step<true, K>(keys[i], hint[i % ring]);
         }
       } catch (...) {  // keep the accesses made before the failing one
+        fold();
         for (std::size_t i = 0; i < done; ++i)
           if (d[i]) count(d[i]);
         throw;
       }
       std::uint64_t top = 0;
       for (std::size_t i = 0; i < m; ++i) top = std::max(top, d[i]);
-      if (top >= hist_.size()) hist_.resize(std::max<std::size_t>(top + 1, hist_.size() * 2), 0);
-      for (std::size_t i = 0; i < m; ++i) {
-        if (i + hist_ahead < m) metrics::detail::prefetch_line(&hist_[d[i + hist_ahead]]);
-        hist_[d[i]] += d[i] != 0;  // 0 = a separate cold access, not in the histogram
+      if (staged) {
+        add_counts(bins_, d, m, top);
+      } else {
+        add_counts(hist_, d, m, top);
       }
+    }
+    fold();
+  }
+  // bins[d[i]] += 1 for each nonzero d[i] (0: a separate cold access, not in
+  // the histogram); top = the largest d[i]. Prefetched ahead: distances are
+  // random lines of the histogram.
+  template <class Bins>
+  static void add_counts(Bins& bins, const std::uint64_t* d, std::size_t m, std::uint64_t top) {
+    constexpr std::size_t ahead = 16;
+    if (top >= bins.size()) bins.resize(std::max<std::size_t>(top + 1, bins.size() * 2), 0);
+    for (std::size_t i = 0; i < m; ++i) {
+      if (i + ahead < m) metrics::detail::prefetch_line(&bins[d[i + ahead]]);
+      bins[d[i]] += d[i] != 0;
     }
   }
 
@@ -357,6 +385,7 @@ class reuse_distance {
   metrics::lru_stack stack_;  // a mark at the latest time slot of each live key
   metrics::key_slots slots_;  // each key's slot on the stack, or detached
   std::vector<std::uint64_t> hist_;
+  std::vector<std::uint32_t> bins_;  // a long batch's counts before they join hist_ (empty between calls)
   // Access count of each live mark's placement (for mean_reuse_time):
   // slots < fresh_begin_ (renumbered by the last compaction) in old_time_,
   // later ones from breaks_ (one entry per preload or failed access).
