@@ -4,32 +4,38 @@
 //   polar_factor_200x20 EGD's exact U V^T of a 200 x 20 gradient
 //   newton_schulz_200x20 Muon's 5-step approximation of it
 //   train_to_95/<rule>  a whole run to 95% test accuracy (seed 0..4 cycled)
+// Data: sutro::tasks sparse parity, seed s: the secret and the 1000 train rows
+// from s, the 200 test rows from s + 1000; init and shuffle from s, as
+// examples/optim_reproduce does.
 // Run: build-nn/benchmarks/nn_train --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <vector>
 
-#include "sutro/nn/toy_data.hpp"
+#include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/tasks/sparse_task.hpp"
 
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
+namespace tasks = sutro::tasks;
 
 namespace {
 
-const nn::toy_data<float>& train_set(std::uint64_t s) {
-  static std::vector<nn::toy_data<float>> sets = [] {
-    std::vector<nn::toy_data<float>> v;
-    for (std::uint64_t i = 0; i < 5; ++i) v.push_back(nn::toy_sparse_parity<float>(20, 3, 1000, i, 100 + i));
-    return v;
-  }();
-  return sets[s % 5];
-}
-const nn::toy_data<float>& test_set(std::uint64_t s) {
-  static std::vector<nn::toy_data<float>> sets = [] {
-    std::vector<nn::toy_data<float>> v;
-    for (std::uint64_t i = 0; i < 5; ++i) v.push_back(nn::toy_sparse_parity<float>(20, 3, 200, 1000 + i, 100 + i));
+struct seed_data {
+  nn::task_dataset<float> train, test;
+};
+
+const seed_data& data(std::uint64_t s) {
+  static const std::vector<seed_data> sets = [] {
+    std::vector<seed_data> v;
+    for (std::uint64_t i = 0; i < 5; ++i) {
+      const auto task = tasks::sparse_parity(20, 3, i);
+      v.push_back({nn::to_dataset<float>(task.packed(tasks::split::train, 1000)),
+                   nn::to_dataset<float>(task.packed(tasks::split::test, 200))});
+    }
     return v;
   }();
   return sets[s % 5];
@@ -38,7 +44,7 @@ const nn::toy_data<float>& test_set(std::uint64_t s) {
 template <class Rule>
 void step_bench(benchmark::State& st, Rule rule) {
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 1);
-  const auto& d = train_set(0);
+  const auto& d = data(0).train;
   auto state = rule.init(net.params());
   std::size_t first = 0;
   for (auto _ : st) {
@@ -79,7 +85,7 @@ void train_bench(benchmark::State& st, Rule rule) {
   double epochs = 0, solved = 0, runs = 0;
   for (auto _ : st) {
     net.reinitialize(seed);
-    const auto r = nn::train(net, rule, train_set(seed).view(), test_set(seed).view(),
+    const auto r = nn::train(net, rule, data(seed).train.view(), data(seed).test.view(),
                              {.epochs = 200, .batch = 32, .seed = seed});
     epochs += static_cast<double>(r.epochs);
     solved += r.status == nn::train_status::solved;

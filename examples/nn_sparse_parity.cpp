@@ -1,17 +1,23 @@
 // Train a 20-200-1 ReLU MLP on sparse parity (20, 3) with SGD and with EGD,
 // the group's harness configuration (docs/nn.md quotes this file).
 #include <cstdio>
+#include <string>
+#include <utility>
 
-#include "sutro/nn/toy_data.hpp"
+#include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/tasks/sparse_task.hpp"
 
 int main() {
   namespace nn = sutro::nn;
   namespace optim = sutro::optim;
-  const auto train = nn::toy_sparse_parity<float>(20, 3, 1000, /*seed*/ 1, /*secret*/ 42);
-  const auto test = nn::toy_sparse_parity<float>(20, 3, 200, /*seed*/ 1001, /*secret*/ 42);
-  const nn::train_options opts{.epochs = 100, .batch = 32, .seed = 1, .loss_kind = nn::loss::hinge};
+  namespace tasks = sutro::tasks;
+  // One task, so one secret; its test split is drawn from seed 42 + 1000.
+  const auto task = tasks::sparse_parity(20, 3, /*seed*/ 42);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 1000));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 200));
+  const nn::train_options opts{.epochs = 100, .batch = 32, .seed = 1, .loss_kind = train.loss_kind};
 
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, /*init seed*/ 1);
   const auto sgd = nn::train(net, optim::sgd({.lr = 0.1, .weight_decay = 0.01}), train.view(), test.view(), opts);

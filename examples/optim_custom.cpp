@@ -6,9 +6,10 @@
 #include <cstdio>
 #include <vector>
 
-#include "sutro/nn/toy_data.hpp"
+#include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/tasks/sparse_task.hpp"
 
 namespace optim = sutro::optim;
 
@@ -46,10 +47,13 @@ int main() {
   const auto rule = optim::chain(sign_momentum{0.9}, optim::add_decayed_weights{0.01}, optim::scale{-0.01},
                                  optim::clip{0.01});
 
-  const auto train = nn::toy_sparse_parity<float>(20, 3, 1000, 1, 42);
-  const auto test = nn::toy_sparse_parity<float>(20, 3, 200, 1001, 42);
+  namespace tasks = sutro::tasks;
+  const auto task = tasks::sparse_parity(20, 3, 42);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 1000));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 200));
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 1);
-  const auto r = nn::train(net, rule, train.view(), test.view(), {.epochs = 100, .batch = 32, .seed = 1});
+  const auto r = nn::train(net, rule, train.view(), test.view(),
+                           {.epochs = 100, .batch = 32, .seed = 1, .loss_kind = train.loss_kind});
   std::printf("sign_momentum: %s after %zu epochs, test accuracy %.3f, %.1f ms\n",
               std::string(nn::to_string(r.status)).c_str(), r.epochs, r.test_accuracy, r.seconds * 1e3);
   return r.test_accuracy > 0.5 ? 0 : 1;

@@ -16,12 +16,14 @@
 #include "sutro/nn/activation.hpp"
 #include "sutro/nn/loss.hpp"
 #include "sutro/nn/mlp.hpp"
-#include "sutro/nn/toy_data.hpp"
+#include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/tasks/sparse_task.hpp"
 
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
+namespace tasks = sutro::tasks;
 
 namespace {
 
@@ -57,7 +59,7 @@ std::vector<float> outputs(Net& net, const std::vector<float>& x, std::size_t ba
 }  // namespace
 
 TEST_CASE("a failed reserve leaves the network as it was", "[nn][misuse]") {
-  const auto data = nn::toy_sparse_parity<float>(20, 3, 64, 1, 7);
+  const auto data = nn::to_dataset<float>(tasks::sparse_parity(20, 3, 7).packed(tasks::split::train, 64));
   SECTION("length_error: a batch whose buffers overflow size_t, first reserve") {
     nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 1);
     CHECK_THROWS_AS(net.reserve(std::numeric_limits<std::size_t>::max() / 8), std::length_error);
@@ -82,8 +84,9 @@ TEST_CASE("a failed reserve leaves the network as it was", "[nn][misuse]") {
 }
 
 TEST_CASE("train: an absurd batch is the whole set; a throwing train leaves the network as it was", "[nn][misuse]") {
-  const auto train = nn::toy_sparse_parity<float>(20, 3, 200, 1, 7);
-  const auto test = nn::toy_sparse_parity<float>(20, 3, 100, 2, 7);
+  const auto task = tasks::sparse_parity(20, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 200));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 100));
   const auto opt = optim::sgd({.lr = 0.1, .weight_decay = 0.01});
   const nn::train_options whole{.epochs = 3, .batch = 200, .seed = 1, .stop_when_solved = false};
   nn::mlp<float> a({.inputs = 20, .hidden = {64}}, 3), b({.inputs = 20, .hidden = {64}}, 3);
@@ -124,8 +127,9 @@ TEST_CASE("train: an absurd batch is the whole set; a throwing train leaves the 
 }
 
 TEST_CASE("labels are checked against the loss", "[nn][misuse]") {
-  auto train = nn::toy_sparse_parity<float>(20, 3, 100, 1, 7);
-  const auto test = nn::toy_sparse_parity<float>(20, 3, 50, 2, 7);
+  const auto task = tasks::sparse_parity(20, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 100));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 50));
   auto zero_one = train;
   for (auto& y : zero_one.y) y = y > 0 ? 1.0f : 0.0f;
   std::size_t first_zero = 0;
@@ -151,8 +155,9 @@ TEST_CASE("labels are checked against the loss", "[nn][misuse]") {
         }).find("sutro::nn::train: test set: classification needs labels -1 or +1, got 0 at index ") == 0);
 
   // MSE takes any finite target, and states it.
-  auto sum = nn::toy_sparse_sum<float>(20, 3, 100, 1, 7);
-  const auto sum_test = nn::toy_sparse_sum<float>(20, 3, 50, 2, 7);
+  const auto sum_task = tasks::sparse_sum(20, 3, 7);
+  auto sum = nn::to_dataset<float>(sum_task.packed(tasks::split::train, 100));
+  const auto sum_test = nn::to_dataset<float>(sum_task.packed(tasks::split::test, 50));
   const nn::train_options reg{.epochs = 1, .loss_kind = nn::loss::mse, .target = nn::target_kind::regression};
   CHECK_NOTHROW(nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg));
   sum.y[7] = std::numeric_limits<float>::quiet_NaN();
@@ -197,8 +202,9 @@ TEST_CASE("NaN is never swallowed: ReLU, losses, empty batches", "[nn][misuse]")
 }
 
 TEST_CASE("NaN or inf in inputs or parameters ends training as diverged, for every rule", "[nn][misuse]") {
-  const auto train = nn::toy_sparse_parity<float>(20, 3, 200, 1, 7);
-  const auto test = nn::toy_sparse_parity<float>(20, 3, 100, 2, 7);
+  const auto task = tasks::sparse_parity(20, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 200));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 100));
   const nn::train_options o{.epochs = 5, .batch = 32, .seed = 1};
   auto check = [&](const char* name, const auto& rule) {
     INFO(name);

@@ -8,9 +8,10 @@
 #include "sutro/memory/stats.hpp"
 #include "sutro/nn/init.hpp"
 #include "sutro/nn/mlp.hpp"
-#include "sutro/nn/toy_data.hpp"
+#include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/tasks/sparse_task.hpp"
 
 #if defined(SUTRO_CATCH2_V3)
 using Catch::Approx;
@@ -18,6 +19,7 @@ using Catch::Approx;
 
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
+namespace tasks = sutro::tasks;
 
 TEST_CASE("mlp shapes, parameter views and bad input", "[nn][mlp]") {
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 1);
@@ -71,8 +73,9 @@ TEST_CASE("initializations have the documented statistics", "[nn][init]") {
 }
 
 TEST_CASE("training is deterministic for a fixed seed and steps allocate nothing", "[nn][train]") {
-  const auto train = nn::toy_sparse_parity<float>(20, 3, 300, 1, 7);
-  const auto test = nn::toy_sparse_parity<float>(20, 3, 100, 2, 7);
+  const auto task = tasks::sparse_parity(20, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 300));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 100));
   const nn::train_options opts{.epochs = 3, .batch = 32, .seed = 5, .stop_when_solved = false};
   auto run = [&] {
     nn::mlp<float> net({.inputs = 20, .hidden = {64}}, 3);
@@ -102,8 +105,9 @@ TEST_CASE("training is deterministic for a fixed seed and steps allocate nothing
 }
 
 TEST_CASE("divergence stops training with status diverged", "[nn][train]") {
-  const auto train = nn::toy_sparse_sum<float>(20, 3, 200, 1, 7);
-  const auto test = nn::toy_sparse_sum<float>(20, 3, 50, 2, 7);
+  const auto task = tasks::sparse_sum(20, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 200));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 50));
   nn::mlp<float> net({.inputs = 20, .hidden = {32}}, 3);
   const auto r = nn::train(net, optim::sgd({.lr = 50.0}), train.view(), test.view(),
                            {.epochs = 50, .loss_kind = nn::loss::mse, .target = nn::target_kind::regression});
@@ -117,8 +121,9 @@ TEST_CASE("divergence stops training with status diverged", "[nn][train]") {
 }
 
 TEST_CASE("callbacks: early stop really stops, per-step stop, logging", "[nn][train]") {
-  const auto train = nn::toy_sparse_parity<float>(20, 3, 1000, 1, 42);
-  const auto test = nn::toy_sparse_parity<float>(20, 3, 200, 1001, 42);
+  const auto task = tasks::sparse_parity(20, 3, 42);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 1000));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 200));
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 1);
   std::size_t epochs_seen = 0;
   nn::callbacks cb;
@@ -152,8 +157,9 @@ TEST_CASE("callbacks: early stop really stops, per-step stop, logging", "[nn][tr
 }
 
 TEST_CASE("float64 networks train with every built-in rule, 2 hidden layers too", "[nn][train]") {
-  const auto train = nn::toy_sparse_parity<double>(10, 2, 200, 1, 3);
-  const auto test = nn::toy_sparse_parity<double>(10, 2, 50, 2, 3);
+  const auto task = tasks::sparse_parity(10, 2, 3);
+  const auto train = nn::to_dataset<double>(task.packed(tasks::split::train, 200));
+  const auto test = nn::to_dataset<double>(task.packed(tasks::split::test, 50));
   const nn::train_options o{.epochs = 2, .batch = 16, .seed = 1, .stop_when_solved = false};
   auto check = [&](const auto& rule) {
     nn::mlp<double> net({.inputs = 10, .hidden = {24, 12}, .hidden_init = nn::init::sparse(3)}, 2);

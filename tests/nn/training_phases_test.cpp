@@ -8,13 +8,15 @@
 
 #include "support/catch.hpp"
 #include "sutro/memory/trace.hpp"
-#include "sutro/nn/toy_data.hpp"
+#include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/tasks/sparse_task.hpp"
 
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
 namespace mem = sutro::memory;
+namespace tasks = sutro::tasks;
 
 namespace {
 
@@ -26,8 +28,9 @@ struct recorded {
 
 template <class Rule>
 recorded record_training(const Rule& rule) {
-  const auto train = nn::toy_sparse_parity<float>(12, 3, 96, 7);
-  const auto test = nn::toy_sparse_parity<float>(12, 3, 32, 8);
+  const auto task = tasks::sparse_parity(12, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 96));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 32));
   nn::mlp<float> net({.inputs = 12, .hidden = {16}}, 11);
   const nn::train_options opt{.epochs = 2, .batch = 16, .seed = 3, .stop_when_solved = false};
   mem::trace t({.unit = mem::granularity::element});

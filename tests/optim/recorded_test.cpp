@@ -14,14 +14,16 @@
 #include "support/catch.hpp"
 #include "sutro/memory/trace.hpp"
 #include "sutro/nn/mlp.hpp"
-#include "sutro/nn/toy_data.hpp"
 #include "sutro/nn/recorded_mlp.hpp"
+#include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/tasks/sparse_task.hpp"
 
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
 namespace mem = sutro::memory;
+namespace tasks = sutro::tasks;
 
 namespace {
 // Bit for bit in optimized builds; the -O1 sanitizer build does not contract
@@ -38,8 +40,9 @@ bool same_value(float a, float b) {
 template <class Rule>
 void check_training(const std::string& name, const Rule& rule, std::size_t every) {
   INFO(name << ", recording every " << every << " epochs");
-  const auto train = nn::toy_sparse_parity<float>(12, 3, 160, 7);
-  const auto test = nn::toy_sparse_parity<float>(12, 3, 64, 8);
+  const auto task = tasks::sparse_parity(12, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 160));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 64));
   const nn::mlp_config cfg{.inputs = 12, .hidden = {24}};
   const nn::train_options opt{.epochs = 3, .batch = 16, .seed = 3, .stop_when_solved = false};
   nn::mlp<float> raw(cfg, 11), rec(cfg, 11);
@@ -84,7 +87,7 @@ template <class Rule>
 std::pair<std::uint64_t, std::uint64_t> step_counts(const Rule& rule, std::uint64_t& params) {
   mem::trace before;
   nn::recorded_mlp<float> net({.inputs = 20, .hidden = {200}}, 5, before);
-  const auto d = nn::toy_sparse_parity<float>(20, 3, 32, 9);
+  const auto d = nn::to_dataset<float>(tasks::sparse_parity(20, 3, 9).packed(tasks::split::train, 32));
   (void)net.loss_and_gradient(d.x, d.y, 32, nn::loss::mse);
   auto state = net.init_state(rule);
   mem::trace t;
