@@ -59,6 +59,7 @@ struct lab_options {
   double pass_accuracy = 0.95;
   // Training methods (the group's harness by default).
   long long epochs = 100;
+  double stop_accuracy = 0.95;  ///< early stop once validation accuracy reaches it (above 1: never)
   std::vector<long long> hidden{200};
   long long batch = 32;
   long long trace_every = 8;    ///< traced run: record 1 epoch in this many (scaled, said in the footer)
@@ -356,6 +357,9 @@ struct lab_plan {
   t.mlp.epochs = positive_count("epochs", o.epochs);
   t.mlp.batch = positive_count("batch", o.batch);
   t.mlp.trace_every_epochs = positive_count("trace-every", o.trace_every);
+  if (!(o.stop_accuracy > 0.0))
+    detail::fail("translate", "stop accuracy = " + std::to_string(o.stop_accuracy) + " must be positive");
+  t.mlp.stop_accuracy = o.stop_accuracy;
   if (o.hidden.empty()) detail::fail("translate", "hidden: no layer sizes given");
   t.mlp.hidden.clear();
   for (long long h : o.hidden) t.mlp.hidden.push_back(positive_count("hidden", h));

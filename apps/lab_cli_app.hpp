@@ -52,7 +52,12 @@ inline void add_lab_options(CLI::App& app, lab_options& o) {
   app.add_option("--pass", o.pass_accuracy, "a method passes when its mean test accuracy reaches this")
       ->capture_default_str();
   auto* mlp = "training methods (*_mlp)";
-  app.add_option("--epochs", o.epochs, "at most this many epochs (early stop at 95% validation accuracy)")
+  app.add_option("--epochs", o.epochs, "at most this many epochs (see --stop-accuracy)")
+      ->capture_default_str()
+      ->group(mlp);
+  app.add_option("--stop-accuracy", o.stop_accuracy,
+                 "stop training once validation accuracy (the last 20% of the training rows) reaches this; above 1: "
+                 "never")
       ->capture_default_str()
       ->group(mlp);
   app.add_option("--hidden", o.hidden, "hidden layer widths, comma-separated")

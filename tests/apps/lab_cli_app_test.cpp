@@ -37,7 +37,7 @@ apps::lab_options parse(std::vector<std::string> args) {
 TEST_CASE("apps cli: options land in lab_options", "[apps]") {
   const auto o = parse({"--task", "parity:20:3", "--task", "parity:50:3:0.05,sum:20:3", "-m", "gf2_elimination,sgd_mlp",
                         "--method", "egd_mlp", "--seeds", "1,2,3", "--train", "1000", "--test=200", "--repeats", "2",
-                        "--train-repeats", "3", "--epochs", "7", "--hidden", "32,16", "--batch", "16", "--lr", "0.2",
+                        "--train-repeats", "3", "--epochs", "7", "--stop-accuracy", "0.99", "--hidden", "32,16", "--batch", "16", "--lr", "0.2",
                         "--weight-decay", "0", "--mlp-seed", "9", "--trace-every", "2", "--json", "-", "--csv",
                         "out.csv", "--no-progress", "--encoding", "01", "--pass", "0.9"});
   CHECK(o.tasks == std::vector<std::string>{"parity:20:3", "parity:50:3:0.05", "sum:20:3"});
@@ -48,6 +48,7 @@ TEST_CASE("apps cli: options land in lab_options", "[apps]") {
   CHECK(o.repeats == 2);
   CHECK(o.train_repeats == 3);
   CHECK(o.epochs == 7);
+  CHECK(o.stop_accuracy == 0.99);
   CHECK(o.hidden == std::vector<long long>{32, 16});
   CHECK(o.batch == 16);
   CHECK(o.lr == 0.2);

@@ -1,6 +1,7 @@
 // sutro-lab's translation of options into lab configurations and methods
 // (apps/lab_cli.hpp), without CLI11 and without a process.
 #include <cstdint>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -164,6 +165,12 @@ TEST_CASE("apps: translate rejects bad input naming the value", "[apps]") {
   o = {};
   o.epochs = -1;
   CHECK(msg(o) == "sutro::apps::positive_count: epochs = -1 must be positive");
+  o = {};
+  o.stop_accuracy = 0.0;
+  CHECK(msg(o) == "sutro::apps::translate: stop accuracy = 0.000000 must be positive");
+  o = {};
+  o.stop_accuracy = std::numeric_limits<double>::quiet_NaN();
+  CHECK(msg(o) == "sutro::apps::translate: stop accuracy = nan must be positive");
   o = {};
   o.hidden = {16, 0};
   CHECK(msg(o) == "sutro::apps::positive_count: hidden = 0 must be positive");
