@@ -17,9 +17,10 @@
 // and in two words for n <= 127, on the stack: a vectorized Gauss-Jordan on
 // the first n + 16 rows, then (if those lack full rank) the incremental basis
 // over all rows. Larger n eliminates the first n + 16 rows as W = (n + 64) / 64
-// words each in one aligned heap block (forward elimination with the earliest
-// row as pivot, so the statistics are the incremental basis's own), falling
-// back to the incremental basis sized at run time when those rows lack rank.
+// words each in one aligned heap block, falling back to the incremental basis
+// sized at run time when those rows lack rank. Every path takes the earliest
+// row as pivot, so its statistics (samples_used = the rows up to rank n, the
+// disagreements among them) are the incremental basis's own.
 
 #include <algorithm>
 #include <array>
@@ -140,8 +141,12 @@ solve_result eliminate(const tasks::packed_samples& d, std::size_t m, bool verif
   return res;
 }
 /// Dense Gauss-Jordan for n + 1 <= 64 W (W = 1, 2) on the first rows, as
-/// structure-of-arrays words so the row-update loop vectorizes. Returns false
-/// (caller falls back to the incremental basis) when those rows lack full rank.
+/// structure-of-arrays words so the row-update loop vectorizes. The pivot of
+/// column c is the earliest row not yet a pivot with bit c set (rows stay in
+/// place), so the pivot rows are the rows the incremental basis finds
+/// independent: samples_used (last pivot + 1) and the disagreements are
+/// eliminate<W>'s, as in gauss_jordan_wide. Returns false (caller falls back
+/// to the incremental basis) when those rows lack full rank.
 template <std::size_t W, class Memory>
 bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all, solve_result& res, Memory mem) {
   static_assert(W == 1 || W == 2);
@@ -149,25 +154,28 @@ bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all
   const std::size_t n = d.spec.n, rows = std::min(m, n + 16);
   if (rows < n) return false;
   alignas(64) std::uint64_t w[W][cap];
+  std::uint64_t pivot_flags[cap];    // all ones: the row is a pivot
+  std::uint8_t pivot_row[64 * W];  // of each column
   for (std::size_t i = 0; i < rows; ++i) {
     std::uint64_t eq[2] = {0, 0};  // registers
     equation_into(d, i, eq, W, mem);
     for (std::size_t k = 0; k < W; ++k) mem(w[k])[i] = eq[k];
   }
+  const auto used = mem(pivot_flags), prow = mem(pivot_row);
+  for (std::size_t i = 0; i < rows; ++i) used[i] = 0;
+  std::size_t lo = 0, last = 0;  // rows below lo are all pivots
   for (std::size_t c = 0; c < n; ++c) {
     const auto col = mem(w[c / 64]);
     const unsigned sh = static_cast<unsigned>(c % 64);
-    std::size_t p = c;
-    while (p < rows && !((std::uint64_t(col[p]) >> sh) & 1u)) ++p;
+    while (lo < rows && std::uint64_t(used[lo])) ++lo;
+    std::size_t p = lo;  // a pivot's flag (all ones) hides its bit
+    while (p < rows && !(((std::uint64_t(col[p]) & ~std::uint64_t(used[p])) >> sh) & 1u)) ++p;
     if (p == rows) return false;
+    used[p] = ~std::uint64_t{0};
+    prow[c] = static_cast<std::uint8_t>(p);
+    last = std::max(last, p);
     std::uint64_t piv[W];
-    for (std::size_t k = 0; k < W; ++k) {
-      const auto wk = mem(w[k]);
-      const std::uint64_t below = wk[p], here = wk[c];
-      wk[p] = here;
-      wk[c] = below;
-      piv[k] = below;
-    }
+    for (std::size_t k = 0; k < W; ++k) piv[k] = mem(w[k])[p];
     // Clear column c everywhere (the pivot row too, restored below); the word
     // holding column c goes last, since its bits are the row masks.
     for (std::size_t t = 1; t <= W; ++t) {
@@ -176,18 +184,21 @@ bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all
       for (std::size_t i = 0; i < rows; ++i)
         dst[i] ^= piv[k] & (std::uint64_t{0} - ((std::uint64_t(col[i]) >> sh) & 1u));
     }
-    for (std::size_t k = 0; k < W; ++k) mem(w[k])[c] = piv[k];
+    for (std::size_t k = 0; k < W; ++k) mem(w[k])[p] = piv[k];
   }
-  // Rows [0, n) are now unit vectors plus the label bit; rows [n, rows) must be 0 = 0.
+  // Pivot rows are now unit vectors plus the label bit; every other row must be 0 = 0.
   const auto rhs = mem(w[n / 64]);
+  const unsigned ls = static_cast<unsigned>(n % 64);
   std::uint64_t x[2] = {0, 0};  // registers
-  for (std::size_t c = 0; c < n; ++c) x[c / 64] |= ((std::uint64_t(rhs[c]) >> (n % 64)) & 1u) << (c % 64);
-  res.stats.samples_used = rows;
+  for (std::size_t c = 0; c < n; ++c) x[c / 64] |= ((std::uint64_t(rhs[std::size_t(prow[c])]) >> ls) & 1u) << (c % 64);
+  res.stats.samples_used = last + 1;
   res.stats.rank = n;
   res.stats.candidates = 1;
-  for (std::size_t i = n; i < rows; ++i) res.stats.disagreements += (std::uint64_t(rhs[i]) >> (n % 64)) & 1u;
+  for (std::size_t i = 0; i <= last; ++i)
+    res.stats.disagreements += (std::uint64_t(rhs[i]) >> ls) & ~std::uint64_t(used[i]) & 1u;
   if (res.stats.disagreements) return true;
   if (verify_all) {
+    for (std::size_t i = last + 1; i < rows; ++i) res.stats.disagreements += (std::uint64_t(rhs[i]) >> ls) & 1u;
     const auto labels = mem(d.labels.data());
     for (std::size_t i = rows; i < m; ++i) {
       const auto r = mem(d.row(i));
