@@ -161,7 +161,8 @@ bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all
     equation_into(d, i, eq, W, mem);
     for (std::size_t k = 0; k < W; ++k) mem(w[k])[i] = eq[k];
   }
-  const auto used = mem(pivot_flags), prow = mem(pivot_row);
+  const auto used = mem(pivot_flags);
+  const auto prow = mem(pivot_row);
   for (std::size_t i = 0; i < rows; ++i) used[i] = 0;
   std::size_t lo = 0, last = 0;  // rows below lo are all pivots
   for (std::size_t c = 0; c < n; ++c) {
