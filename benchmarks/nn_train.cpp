@@ -7,7 +7,7 @@
 // Data: sutro::tasks sparse parity, seed s: the secret and the 1000 train rows
 // from s, the 200 test rows from s + 1000; init and shuffle from s, as
 // examples/optim_reproduce does.
-// Run: build-nn/benchmarks/nn_train --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+// Run: build/default/benchmarks/nn_train --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <random>
