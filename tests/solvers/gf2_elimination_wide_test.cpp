@@ -1,5 +1,6 @@
-// gf2_elimination at every width against the incremental basis (what solve
-// ran for n + 1 > 128 before the wide Gauss-Jordan): the same status, subset,
+// gf2_elimination at every width (the one- and two-word Gauss-Jordan, the
+// wide one) against the incremental basis, one row at a time, the reference
+// for every path and its fallback: the same status, subset,
 // reason and statistics on random tasks, found, ambiguous (too few rows, a
 // rank-deficient column), failed (contradicting rows before, inside and after
 // the elimination block; wrong weight), max_samples, verify_all on and off.
