@@ -19,9 +19,11 @@ inline constexpr std::size_t base_cols = 1024;
 // (8192^2: 50-65 ms recursive, 65 ms flat; 16384^2: 230-350 ms, 460 ms).
 inline constexpr std::size_t min_dim = 2048;
 // The plain echelon form is the PLE's E, but the recursion must record L
-// (m x min(m, n) bits of scratch) and the flat elimination need not: 8192^2
-// was a tie with the flat form (57-60 ms), 16384^2 1.2-1.7x faster.
-inline constexpr std::size_t min_dim_echelon = 12288;
+// (m x min(m, n) bits of scratch) and the flat elimination need not. Zen 5:
+// 8192^2 a tie (57-60 ms), 16384^2 1.2-1.7x faster. Zen 4: the flat form's
+// time per bit doubles between 6144^2 (55 ms; recursive 58-62 ms) and 7168^2
+// (121-128 ms; recursive 70-75 ms), and 8192^2 takes 152-221 ms (87-106 ms).
+inline constexpr std::size_t min_dim_echelon = 7168;
 
 template <class W>
 detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0,
