@@ -4,6 +4,12 @@
 //   polar_factor_200x20 EGD's exact U V^T of a 200 x 20 gradient
 //   newton_schulz_200x20 Muon's 5-step approximation of it
 //   train_to_95/<rule>  a whole run to 95% test accuracy (seed 0..4 cycled)
+//   epoch_mse/<rule>    one epoch from initialization under the MSE loss, where
+//                       every sample is active, so its multiply-adds are known:
+//                       counter FMA/s, to hold against fma_peak's
+//   fma_peak/f32xW      the core's FP32 multiply-add throughput: 12 independent
+//                       chains of W-float vectors; the faster of the two widths
+//                       is the peak (f32x16 spills on cores without AVX-512)
 // Data: sutro::tasks sparse parity, seed s: the secret and the 1000 train rows
 // from s, the 200 test rows from s + 1000; init and shuffle from s, as
 // examples/optim_reproduce does.
@@ -78,6 +84,57 @@ void ns_bench(benchmark::State& st) {
   }
 }
 
+// Multiply-adds of one epoch as the loop runs them, every sample active:
+// forward (inputs x hidden + hidden x 1) and weight gradients (hidden for the
+// output layer, inputs x hidden for the first) per training row, the update
+// (one per parameter per step), and the forward pass over the test rows.
+double epoch_fmas(std::size_t inputs, std::size_t hidden, std::size_t train_rows, std::size_t test_rows,
+                  std::size_t batch) {
+  const double forward = double(inputs * hidden + hidden), grads = double(hidden + inputs * hidden);
+  const double params = double(inputs * hidden + 2 * hidden + 1);
+  const double steps = double((train_rows + batch - 1) / batch);
+  return double(train_rows) * (forward + grads) + steps * params + double(test_rows) * forward;
+}
+
+template <class Rule>
+void epoch_mse_bench(benchmark::State& st, Rule rule) {
+  nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 0);
+  const auto& d = data(0);
+  const nn::train_options opts{.epochs = 1, .batch = 32, .seed = 0, .loss_kind = nn::loss::mse,
+                               .stop_when_solved = false};
+  for (auto _ : st) {
+    st.PauseTiming();
+    net.reinitialize(0);
+    st.ResumeTiming();
+    benchmark::DoNotOptimize(nn::train(net, rule, d.train.view(), d.test.view(), opts));
+  }
+  const double fmas = epoch_fmas(20, 200, d.train.view().rows(), d.test.view().rows(), 32);
+  st.counters["FMA/epoch"] = fmas;
+  st.counters["FMA/s"] = benchmark::Counter(fmas * double(st.iterations()), benchmark::Counter::kIsRate);
+}
+
+typedef float f32x8 __attribute__((vector_size(32)));
+typedef float f32x16 __attribute__((vector_size(64)));
+
+template <class vec>
+void fma_peak_bench(benchmark::State& st) {
+  constexpr std::size_t W = sizeof(vec) / sizeof(float), chains = 12, rounds = 256;
+  vec acc[chains], a, b;
+  for (std::size_t l = 0; l < W; ++l) {
+    a[l] = 0.999f;
+    b[l] = 0.001f;
+  }
+  for (std::size_t c = 0; c < chains; ++c)
+    for (std::size_t l = 0; l < W; ++l) acc[c][l] = float(c + l);
+  for (auto _ : st) {
+    for (std::size_t r = 0; r < rounds; ++r)
+      for (std::size_t c = 0; c < chains; ++c) acc[c] = acc[c] * a + b;  // contracted to one FMA (gnu++20)
+    for (std::size_t c = 0; c < chains; ++c) benchmark::DoNotOptimize(acc[c]);
+  }
+  st.counters["FMA/s"] = benchmark::Counter(double(chains * rounds * W) * double(st.iterations()),
+                                            benchmark::Counter::kIsRate);
+}
+
 template <class Rule>
 void train_bench(benchmark::State& st, Rule rule) {
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 0);
@@ -105,5 +162,10 @@ BENCHMARK(polar_bench)->Name("polar_factor_200x20");
 BENCHMARK(ns_bench)->Name("newton_schulz_200x20");
 BENCHMARK_CAPTURE(train_bench, sgd, optim::sgd({.lr = 0.1, .weight_decay = 0.01}))->Name("train_to_95/sgd")->Unit(benchmark::kMillisecond)->Iterations(10);
 BENCHMARK_CAPTURE(train_bench, egd, optim::egd({.lr = 0.1, .weight_decay = 0.01}))->Name("train_to_95/egd")->Unit(benchmark::kMillisecond)->Iterations(10);
+
+BENCHMARK_CAPTURE(epoch_mse_bench, sgd, optim::sgd({.lr = 0.01, .weight_decay = 0.01}))->Name("epoch_mse/sgd");
+BENCHMARK_CAPTURE(epoch_mse_bench, egd, optim::egd({.lr = 0.01, .weight_decay = 0.01}))->Name("epoch_mse/egd");
+BENCHMARK(fma_peak_bench<f32x8>)->Name("fma_peak/f32x8");
+BENCHMARK(fma_peak_bench<f32x16>)->Name("fma_peak/f32x16");
 
 BENCHMARK_MAIN();

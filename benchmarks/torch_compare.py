@@ -8,7 +8,7 @@ He init, test accuracy after every epoch, stop at >= 95%. EGD replaces each
 weight-matrix gradient by U V^T (torch.linalg.svd), bias vectors by g/||g||,
 the scalar bias by sign(g).
 
-Usage:  python3 benchmarks/torch_compare.py [--seeds 5] [--sutro build-nn/benchmarks/nn_train]
+Usage:  python3 benchmarks/torch_compare.py [--seeds 5] [--sutro build/default/benchmarks/nn_train]
 Needs torch (pip install torch); it is never a test dependency. Data comes from
 torch's generator, not sutro's, so epochs differ run by run; compare medians.
 """
@@ -88,7 +88,7 @@ def sutro_ms(binary):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--sutro", default="build-nn/benchmarks/nn_train")
+    ap.add_argument("--sutro", default="build/default/benchmarks/nn_train")
     args = ap.parse_args()
     torch.set_num_threads(1)
     ours = sutro_ms(args.sutro)
