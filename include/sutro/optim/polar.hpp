@@ -367,8 +367,10 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
   {
     const memory::handle_of<Mode, double> wh = mode(wd);
     if (m >= n) {
-      for (std::size_t r = 0; r < m; ++r)
-        for (std::size_t i = 0; i < n; ++i) wh[i * m + r] = static_cast<double>(T(gd[r * n + i]));
+      // Column by column: the writes run in order, and for the gradients EGD
+      // sees (a few KB) the strided reads stay in L1.
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t r = 0; r < m; ++r) wh[i * m + r] = static_cast<double>(T(gd[r * n + i]));
     } else {
       for (std::size_t i = 0; i < m * n; ++i) wh[i] = static_cast<double>(T(gd[i]));
     }
