@@ -52,7 +52,10 @@ void flip_label(tasks::packed_samples& d, std::size_t i) {
 } // namespace
 
 TEST_CASE("gf2_elimination wide: same results as the incremental basis", "[solvers][gf2_elimination]") {
-  const std::size_t widths[] = {1, 63, 64, 65, 127, 128, 129, 200, 256, 511, 512, 513, 1000};
+  // The wide path's blocks are up to 32 columns inside one word, its tables 4
+  // columns each: widths on either side of those boundaries (a last block of
+  // 1 or 2 columns, a partly used last table), and rows of 4 and of 8 words.
+  const std::size_t widths[] = {1, 63, 64, 65, 127, 128, 129, 130, 131, 133, 159, 160, 161, 191, 192, 200, 255, 256, 511, 512, 513, 1000};
   for (std::size_t n : widths)
     for (std::size_t k : {1u, 3u, 5u}) {
       if (k > n) continue;

@@ -30,7 +30,9 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
+#include "sutro/config/macros.hpp"
 #include "sutro/memory/access_policy.hpp"
 #include "sutro/solvers/bit_columns.hpp"
 #include "sutro/solvers/certificate.hpp"
@@ -214,39 +216,67 @@ bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all
   return true;
 }
 
-/// The codes of rows [from, rows) for a block of J pivots (columns c0 + l,
-/// block words pw[l]): which pivots each row takes, in order, each reducing
-/// the row's block word (kept in a register). Pivot rows get code 0. J as a
-/// constant (J0 > 0) unrolls the pivots so the loop over rows vectorizes.
-template <std::size_t J0, class A, class C, class U>
-void block_codes(A a, C code, U used, std::size_t from, std::size_t rows, std::size_t nw, std::size_t k0,
-                 std::size_t c0, const std::uint64_t* pw, std::size_t J) {
-  const std::size_t count = J0 ? J0 : J;
+/// row ^= the NT entries t + off[q] (len words each, len a multiple of 4).
+/// Restrict parameters tell the compiler the table is not the row, which
+/// spares a run-time overlap check per row and table.
+template <std::size_t NT>
+inline void xor_entries(std::uint64_t* __restrict row, const std::uint64_t* __restrict t, const std::size_t* off,
+                        std::size_t len) {
+  for (std::size_t w = 0; w < len; w += 4) {
+    std::uint64_t x[4];  // registers
+    for (std::size_t u = 0; u < 4; ++u) x[u] = row[w + u];
+    SUTRO_UNROLL(16)
+    for (std::size_t q = 0; q < NT; ++q)
+      for (std::size_t u = 0; u < 4; ++u) x[u] ^= t[off[q] + w + u];
+    for (std::size_t u = 0; u < 4; ++u) row[w + u] = x[u];
+  }
+}
+
+/// Rows [from, rows) that are not pivots XOR, for each of the NT nibbles of
+/// their block bits (the word k0 shifted by sh, masked), that nibble's entry
+/// of its table of 16 sums of the block's reduced pivot rows (words [ka, nw),
+/// entries len words apart): every such row ends with its block bits 0. NT as
+/// a constant unrolls the tables, so each 4-word chunk is one vector chain.
+template <std::size_t NT, class A, class U, class T>
+void apply_tables(A a, U used, T t, std::size_t from, std::size_t rows, std::size_t nw, std::size_t k0,
+                  std::size_t ka, std::size_t len, unsigned sh, std::uint64_t mask) {
+  std::size_t entry[16 * NT];  // the offset of each entry: a load instead of a multiply per row and table
+  for (std::size_t e = 0; e < 16 * NT; ++e) entry[e] = e * len;
   for (std::size_t i = from; i < rows; ++i) {
-    std::uint64_t w = std::uint64_t(a[i * nw + k0]), cd = 0;
-    for (std::size_t l = 0; l < count; ++l) {
-      const std::uint64_t mk = std::uint64_t{0} - ((w >> ((c0 + l) % 64)) & 1u);
-      w ^= pw[l] & mk;
-      cd |= mk & (std::uint64_t{1} << l);
+    if (std::uint64_t(used[i])) continue;
+    const std::uint64_t v = (std::uint64_t(a[i * nw + k0]) >> sh) & mask;
+    if (!v) continue;
+    std::size_t off[NT];
+    SUTRO_UNROLL(16)
+    for (std::size_t q = 0; q < NT; ++q) off[q] = entry[16 * q + ((v >> (4 * q)) & 15u)];
+    if constexpr (std::is_pointer_v<A> && std::is_pointer_v<T>) {
+      xor_entries<NT>(a + i * nw + ka, t, off, len);
+    } else {
+      for (std::size_t w = 0; w < len; ++w) {
+        std::uint64_t x = std::uint64_t(a[i * nw + ka + w]);
+        for (std::size_t q = 0; q < NT; ++q) x ^= std::uint64_t(t[off[q] + w]);
+        a[i * nw + ka + w] = x;
+      }
     }
-    code[i] = cd & ~std::uint64_t(used[i]);
   }
 }
 
 /// Forward elimination for any n on the first min(m, n + 16) rows, each row
 /// (n + 64) / 64 words (padded to a multiple of 4) in one 64-byte aligned
-/// block. The pivot of column c
-/// is the earliest row not yet a pivot with bit c set, so the pivot rows are
-/// exactly the rows the incremental basis finds independent, and every other
-/// row is its original plus earlier pivots: samples_used (last pivot + 1) and
-/// the disagreements (rows reduced to 0 = 1) are eliminate<0>'s. Columns go in
-/// blocks of 2 b <= 16 inside one word (the method of four Russians): the
-/// pivots of a block are found on that word alone, each row noting which of
-/// them it took (its code; rows past the search get theirs in one vectorized
-/// pass); then two tables of the 2^b sums of the block's pivot rows, and each
-/// row XORs its code's two entries from the block's word on: one pass over the
-/// matrix per block instead of one per column. Returns false (caller falls
-/// back to the incremental basis) when those rows lack full rank.
+/// block. The pivot of column c is the earliest row not yet a pivot with bit c
+/// set, so the pivot rows are exactly the rows the incremental basis finds
+/// independent, and every other row is its original plus earlier pivots:
+/// samples_used (last pivot + 1) and the disagreements (rows reduced to 0 = 1)
+/// are eliminate<0>'s. Columns go in blocks of J <= 32 inside one word (the
+/// method of four Russians): the pivots of a block are found on that word
+/// alone, the rows searched noting which pivots they took as sums of the
+/// block's pivot rows; those sums invert the block's J x J bit matrix, which
+/// turns the pivot rows into ones reduced to a unit vector on the block's
+/// columns (written back as the pivot rows). Their sums in tables of 16 per 4
+/// columns, small enough for L1, let every other row clear its block bits by
+/// one lookup per nibble of those bits, no per-row code to compute: one pass
+/// over the matrix per block instead of one per column. Returns false (caller falls back to the
+/// incremental basis) when those rows lack full rank.
 template <class Memory>
 bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verify_all, solve_result& res, Memory mem) {
   const std::size_t n = d.spec.n, rows = std::min(m, n + 16);
@@ -254,23 +284,24 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
   // Rows padded to whole chunks of 4 words: the table updates are fixed-size vector XORs.
   const std::size_t nw = ((n + 64) / 64 + 3) & ~std::size_t{3}, lw = n / 64;
   const unsigned ls = static_cast<unsigned>(n % 64);
-  // Two tables of 2^b entries per block of 2 b columns, against about rows / 2
-  // updated rows per block.
-  std::size_t b = 8;  // 8, 6 or 4: blocks of 16, 12 or 8 columns, unrolled in block_codes
-  while (b > 4 && (std::size_t{1} << b) > rows / 2) b -= 2;
-  const std::size_t half = std::size_t{1} << b, low = half - 1;
+  // nt tables of 16 entries of up to nw words per block of 4 nt columns: the
+  // tables (16 KiB for nw = 16) stay in L1 while the rows stream past them.
+  // Measured on the Zen 4 at n = 200 to 1000: 8 tables beat 4 and 16 (more
+  // passes over the rows; more lookups per row and a larger per-block setup).
+  constexpr std::size_t nt = 8, bw = 4 * nt;
   // Row i at words [i nw, (i + 1) nw); then the block's word of every row,
   // the codes, pivot flags (all ones: a pivot), the pivot row of each column,
-  // the tables, the solution.
-  const std::size_t table_words = 2 * half * nw;
-  work_vector<std::uint64_t> block(rows * nw + 3 * rows + n + table_words + nw);
+  // the tables of pivot row sums and of reduced pivot row sums, the solution.
+  const std::size_t table_words = 16 * nt * nw;
+  work_vector<std::uint64_t> block(rows * nw + 3 * rows + n + 2 * table_words + nw);
   std::uint64_t* const mat = block.data();
   std::uint64_t* const word0 = mat + rows * nw;
   std::uint64_t* const codes = word0 + rows;
   std::uint64_t* const pivot = codes + rows;
   std::uint64_t* const pivot_row = pivot + rows;
-  std::uint64_t* const table = pivot_row + n;
-  std::uint64_t* const xw = table + table_words;
+  std::uint64_t* const ptable = pivot_row + n;
+  std::uint64_t* const rtable = ptable + table_words;
+  std::uint64_t* const xw = rtable + table_words;
   const auto labels = mem(d.labels.data());
   const auto a = mem(mat);
   for (std::size_t i = 0; i < rows; ++i) {
@@ -278,37 +309,44 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
     for (std::size_t k = 0; k < nw; ++k) a[i * nw + k] = k < d.row_words ? std::uint64_t(r[k]) : 0;
     a[i * nw + lw] |= std::uint64_t{label_bit_value(d, labels[i])} << ls;
   }
-  const auto w0 = mem(word0), code = mem(codes), used = mem(pivot), prow = mem(pivot_row), t = mem(table);
+  const auto w0 = mem(word0), code = mem(codes), used = mem(pivot), prow = mem(pivot_row);
+  const auto tp = mem(ptable), tr = mem(rtable);
   std::size_t lo = 0, last = 0;  // rows below lo are all pivots
-  std::size_t piv[16];            // the block's pivot rows (registers)
+  // Per block (registers and stack, not traced): the pivot rows; their block
+  // words reduced against each other; the same as sums of the block's pivot
+  // rows (bit l: the block's pivot l).
+  std::size_t piv[bw];
+  std::uint64_t rw[bw], inv[bw];
   for (std::size_t c0 = 0, c1 = 0; c0 < n; c0 = c1) {
     const std::size_t k0 = c0 / 64, ka = k0 & ~std::size_t{3}, len = nw - ka;  // words below k0: zero in the pivots
-    c1 = std::min({c0 + 2 * b, n, (k0 + 1) * 64});
+    c1 = std::min({c0 + bw, n, (k0 + 1) * 64});
+    const std::size_t J = c1 - c0;
+    const unsigned sh0 = static_cast<unsigned>(c0 % 64);
+    const std::uint64_t bmask = (std::uint64_t{1} << J) - 1;
     while (lo < rows && std::uint64_t(used[lo])) ++lo;
-    const std::size_t first = lo, J = c1 - c0;
+    const std::size_t first = lo;
     // Rows [first, f) hold their block word reduced by the block's pivots so
-    // far (w0) and which of them they took (code); the search for the earliest
-    // pivot widens f row by row, so rows past it wait for one pass below.
+    // far (w0: no bit left in their columns) and which pivot rows they took
+    // (code); the search for the earliest pivot widens f row by row. The
+    // pivots so far are kept reduced against each other (rw: a unit vector on
+    // the block's columns found so far), so a new row takes each of them by
+    // its own bit, not one after another.
     std::size_t f = first;
-    std::uint64_t pw[16];  // the block's pivots in their block word (registers)
     for (std::size_t j = 0; j < J; ++j) {
       const std::size_t c = c0 + j;
-      const unsigned sh = static_cast<unsigned>(c % 64);
+      const unsigned sh = sh0 + static_cast<unsigned>(j);
       while (lo < rows && std::uint64_t(used[lo])) ++lo;
       std::size_t p = lo;
       while (p < f && (std::uint64_t(used[p]) || !((std::uint64_t(w0[p]) >> sh) & 1u))) ++p;
       bool found = p < f;
       while (!found && f < rows) {
         const std::size_t i = f++;
-        if (std::uint64_t(used[i])) {
-          code[i] = 0;
-          continue;
-        }
+        if (std::uint64_t(used[i])) continue;
         std::uint64_t w = std::uint64_t(a[i * nw + k0]), cd = 0;
-        for (std::size_t l = 0; l < j; ++l) {
-          const std::uint64_t mk = std::uint64_t{0} - ((w >> ((c0 + l) % 64)) & 1u);
-          w ^= pw[l] & mk;
-          cd |= mk & (std::uint64_t{1} << l);
+        for (std::uint64_t take = (w >> sh0) & ((std::uint64_t{1} << j) - 1); take; take &= take - 1) {
+          const unsigned l = static_cast<unsigned>(std::countr_zero(take));
+          w ^= rw[l];
+          cd ^= inv[l];
         }
         w0[i] = w;
         code[i] = cd;
@@ -320,45 +358,61 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
       prow[c] = p;
       piv[j] = p;
       last = std::max(last, p);
-      pw[j] = w0[p];
+      rw[j] = w0[p];
+      inv[j] = std::uint64_t(code[p]) | std::uint64_t{1} << j;
+      for (std::size_t l = 0; l < j; ++l) {  // keep the pivots so far reduced
+        const std::uint64_t mk = std::uint64_t{0} - ((rw[l] >> sh) & 1u);
+        rw[l] ^= rw[j] & mk;
+        inv[l] ^= inv[j] & mk;
+      }
       for (std::size_t i = p + 1; i < f; ++i) {  // the few rows already reduced past p
         const std::uint64_t mk = (std::uint64_t{0} - ((std::uint64_t(w0[i]) >> sh) & 1u)) & ~std::uint64_t(used[i]);
-        w0[i] ^= pw[j] & mk;
-        code[i] |= mk & (std::uint64_t{1} << j);
+        w0[i] ^= rw[j] & mk;
+        code[i] ^= inv[j] & mk;
       }
     }
-    if (J == 16) block_codes<16>(a, code, used, f, rows, nw, k0, c0, pw, J);
-    else if (J == 12) block_codes<12>(a, code, used, f, rows, nw, k0, c0, pw, J);
-    else if (J == 8) block_codes<8>(a, code, used, f, rows, nw, k0, c0, pw, J);
-    else block_codes<0>(a, code, used, f, rows, nw, k0, c0, pw, J);
-    // Entry s of table q: the sum of the full pivot rows of pivots q b + (s's
-    // bits), words [ka, nw). Pivot j is its row plus the entries of its own
-    // code (pivots before j: table 1's part is empty for j < b).
-    const std::size_t t1 = half * len;  // table 1's offset
-    for (std::size_t w = 0; w < len; ++w) {
-      t[w] = 0;
-      t[t1 + w] = 0;
+    // inv[j] is now the sum of the block's pivot rows with block bits the unit vector j.
+    // Entry s of table q: the sum of the pivot rows q 4 + (s's bits), words [ka, nw).
+    const std::size_t tn = (J + 3) / 4;  // tables holding pivots
+    for (std::size_t q = 0; q < tn; ++q) {
+      const std::size_t base = 16 * q * len;
+      for (std::size_t w = 0; w < len; ++w) tp[base + w] = 0;
+      for (std::size_t e = 0; e < 4; ++e) {
+        const std::size_t hi = std::size_t{1} << e, j = 4 * q + e;
+        for (std::size_t w = 0; w < len; ++w) tp[base + hi * len + w] = j < J ? std::uint64_t(a[piv[j] * nw + ka + w]) : 0;
+        for (std::size_t s = 1; s < hi; ++s)
+          for (std::size_t w = 0; w < len; ++w)
+            tp[base + (hi | s) * len + w] = std::uint64_t(tp[base + s * len + w]) ^ std::uint64_t(tp[base + hi * len + w]);
+      }
     }
-    for (std::size_t j = 0; j < c1 - c0; ++j) {
-      const std::size_t base = j < b ? 0 : t1, hi = std::size_t{1} << (j < b ? j : j - b);
-      const std::size_t own = std::uint64_t(code[piv[j]]), o0 = (own & low) * len, o1 = t1 + (own >> b) * len;
-      for (std::size_t w = 0; w < len; ++w)
-        t[base + hi * len + w] = std::uint64_t(a[piv[j] * nw + ka + w]) ^ std::uint64_t(t[o0 + w]) ^ std::uint64_t(t[o1 + w]);
-      for (std::size_t s = 1; s < hi; ++s)
-        for (std::size_t w = 0; w < len; ++w)
-          t[base + (hi | s) * len + w] = std::uint64_t(t[base + s * len + w]) ^ std::uint64_t(t[base + hi * len + w]);
-    }
-    for (std::size_t i = first; i < rows; ++i) {
-      const std::size_t s = std::uint64_t(code[i]);
-      if (!s) continue;
-      const std::size_t s0 = (s & low) * len, s1 = t1 + (s >> b) * len;
+    // The reduced pivot rows, from those tables: the pivot rows from now on
+    // (back substitution needs only no bits below their column) and the
+    // single-bit entries of the tables the other rows use.
+    for (std::size_t j = 0; j < J; ++j) {
+      const std::size_t at = (16 * (j / 4) + (std::size_t{1} << (j % 4))) * len;
       for (std::size_t w = 0; w < len; w += 4) {
-        std::uint64_t v[4];  // registers
-        for (std::size_t u = 0; u < 4; ++u)
-          v[u] = std::uint64_t(a[i * nw + ka + w + u]) ^ std::uint64_t(t[s0 + w + u]) ^ std::uint64_t(t[s1 + w + u]);
-        for (std::size_t u = 0; u < 4; ++u) a[i * nw + ka + w + u] = v[u];
+        std::uint64_t x[4] = {0, 0, 0, 0};  // registers
+        for (std::size_t q = 0; q < tn; ++q) {
+          const std::size_t o = (16 * q + ((inv[j] >> (4 * q)) & 15u)) * len + w;
+          for (std::size_t u = 0; u < 4; ++u) x[u] ^= std::uint64_t(tp[o + u]);
+        }
+        for (std::size_t u = 0; u < 4; ++u) {
+          tr[at + w + u] = x[u];
+          a[piv[j] * nw + ka + w + u] = x[u];
+        }
       }
     }
+    for (std::size_t q = 0; q < nt; ++q) {  // entry 0 of every table: nibbles past J are 0
+      const std::size_t base = 16 * q * len;
+      for (std::size_t w = 0; w < len; ++w) tr[base + w] = 0;
+      for (std::size_t e = 1; e < 4 && 4 * q + e < J; ++e) {
+        const std::size_t hi = std::size_t{1} << e;
+        for (std::size_t s = 1; s < hi; ++s)
+          for (std::size_t w = 0; w < len; ++w)
+            tr[base + (hi | s) * len + w] = std::uint64_t(tr[base + s * len + w]) ^ std::uint64_t(tr[base + hi * len + w]);
+      }
+    }
+    apply_tables<nt>(a, used, tr, first, rows, nw, k0, ka, len, sh0, bmask);
   }
   // Back substitution: the pivot row of column c has no bits below c.
   const auto x = mem(xw);
