@@ -17,4 +17,9 @@ printf '\223NUMPY\003\000\064\000\000\000{'"'"'descr'"'"': '"'"'|u1'"'"', '"'"'f
 printf '\223NUMPY\001\000\064\000{'"'"'descr'"'"': '"'"'<i4'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (1,)}\n\007\000\000\000' > "$out/corpus/i4_v1.npy"
 printf '\223NUMPY\001\000\064\000{'"'"'descr'"'"': '"'"'|b1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2,)}\n\001\000' > "$out/corpus/b1_v1.npy"
 printf '\223NUMPY\001\000\065\000{'"'"'descr'"'"': '"'"'|u1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2,2)}\n\377\200\001\000' > "$out/corpus/bits_v1.npy"
-exec "$out/fuzz/npy_fuzz" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 "$out/corpus"
+# 2^60 rows of no columns: a file of a few bytes whose row count is vast.
+printf '\223NUMPY\001\000\166\000{'"'"'descr'"'"': '"'"'|u1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (1152921504606846976, 0), }                                        \n' > "$out/corpus/bits_empty_rows.npy"
+# -timeout: an input that runs for seconds is a hang (every valid one takes
+# microseconds); libFuzzer's default would wait 20 minutes per input.
+exec "$out/fuzz/npy_fuzz" -max_total_time="$secs" -timeout=10 -max_len=4096 -print_final_stats=1 \
+  -artifact_prefix="$out/" "$out/corpus"

@@ -308,6 +308,13 @@ TEST_CASE("npy: packed bits are checked", "[io]") {
   const std::vector<double> d = {1, 2};
   const std::vector<std::size_t> s1 = {2};
   CHECK(bits_error([&] { (void)npy::parse_bits(npy::serialize<double>(s1, d), 8); }, "uint8"));
+  // Rows of no columns: a header may claim 2^62 of them in a few bytes; the
+  // parse returns at once (a loop over the rows would run for years).
+  const std::vector<std::size_t> many_empty = {std::size_t{1} << 62, 0};
+  const auto empty = npy::parse_bits(npy::serialize<std::uint8_t>(many_empty, bytes_t{}), 0);
+  CHECK(empty.rows == (std::size_t{1} << 62));
+  CHECK(empty.cols == 0);
+  CHECK(empty.words.empty());
   std::vector<std::uint64_t> w(1);
   CHECK_THROWS_AS(npy::serialize_bits(2, 64, w, 1), std::invalid_argument);
   CHECK_THROWS_AS(npy::serialize_bits(1, 65, w, 1), std::invalid_argument);

@@ -408,6 +408,9 @@ inline bit_rows parse_bits(std::span<const unsigned char> bytes, std::size_t col
   if (out.rows && wpr > std::numeric_limits<std::size_t>::max() / out.rows) detail::fail("packed bits: too many words");
   out.words.assign(out.rows * wpr, 0);
   const unsigned char* p = bytes.data() + h.data_offset;
+  // Rows of no columns hold no bytes, so a header may claim any number of
+  // them (numpy writes shape (2**60, 0) in a few bytes): nothing to unpack.
+  if (row_bytes == 0) return out;
   for (std::size_t i = 0; i < out.rows; ++i)
     if (!unpack_row(p + i * row_bytes, cols, out.words.data() + i * wpr, order))
       detail::fail("packed row " + std::to_string(i) + " has bits set beyond column " + std::to_string(cols));
