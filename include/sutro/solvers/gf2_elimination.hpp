@@ -232,6 +232,15 @@ inline void xor_entries(std::uint64_t* __restrict row, const std::uint64_t* __re
   }
 }
 
+/// Entries hi + s (0 < s < hi, hi a power of two) of the table at base, len
+/// words each: entry s XOR entry hi, so that entry v is the sum of v's bits' entries.
+template <class T>
+void add_combinations(T t, std::size_t base, std::size_t len, std::size_t hi) {
+  for (std::size_t s = 1; s < hi; ++s)
+    for (std::size_t w = 0; w < len; ++w)
+      t[base + (hi | s) * len + w] = std::uint64_t(t[base + s * len + w]) ^ std::uint64_t(t[base + hi * len + w]);
+}
+
 /// Rows [from, rows) that are not pivots XOR, for each of the NT nibbles of
 /// their block bits (the word k0 shifted by sh, masked), that nibble's entry
 /// of its table of 16 sums of the block's reduced pivot rows (words [ka, nw),
@@ -380,9 +389,7 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
       for (std::size_t e = 0; e < 4; ++e) {
         const std::size_t hi = std::size_t{1} << e, j = 4 * q + e;
         for (std::size_t w = 0; w < len; ++w) tp[base + hi * len + w] = j < J ? std::uint64_t(a[piv[j] * nw + ka + w]) : 0;
-        for (std::size_t s = 1; s < hi; ++s)
-          for (std::size_t w = 0; w < len; ++w)
-            tp[base + (hi | s) * len + w] = std::uint64_t(tp[base + s * len + w]) ^ std::uint64_t(tp[base + hi * len + w]);
+        add_combinations(tp, base, len, hi);
       }
     }
     // The reduced pivot rows, from those tables: the pivot rows from now on
@@ -405,12 +412,7 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
     for (std::size_t q = 0; q < nt; ++q) {  // entry 0 of every table: nibbles past J are 0
       const std::size_t base = 16 * q * len;
       for (std::size_t w = 0; w < len; ++w) tr[base + w] = 0;
-      for (std::size_t e = 1; e < 4 && 4 * q + e < J; ++e) {
-        const std::size_t hi = std::size_t{1} << e;
-        for (std::size_t s = 1; s < hi; ++s)
-          for (std::size_t w = 0; w < len; ++w)
-            tr[base + (hi | s) * len + w] = std::uint64_t(tr[base + s * len + w]) ^ std::uint64_t(tr[base + hi * len + w]);
-      }
+      for (std::size_t e = 1; e < 4 && 4 * q + e < J; ++e) add_combinations(tr, base, len, std::size_t{1} << e);
     }
     apply_tables<nt>(a, used, tr, first, rows, nw, k0, ka, len, sh0, bmask);
   }
