@@ -489,13 +489,15 @@ inline std::string csv_number(double v) {
 /// One CSV row per run: the fixed columns, then every data-movement key that
 /// some run reports (sorted; empty where a run has none, e.g. bytedmd_trace of
 /// a trace that kept no events), then the trace's description. Allocation
-/// cells are empty where not measured.
+/// cells are empty where not measured. A method that does not apply to the
+/// task has status not_applicable, the reason in not_applicable (empty for
+/// the others) and every measured cell empty.
 [[nodiscard]] inline std::string to_csv(const lab::report& r) {
   std::set<std::string> keys;
   for (const auto& x : r.runs)
     for (const auto& [k, v] : x.data_movement) keys.insert(k);
   std::string o = "task,method,seed,status,secret_found,test_accuracy,time_s,gen_time_s,samples_used,"
-                  "bytes_allocated,peak_bytes";
+                  "bytes_allocated,peak_bytes,not_applicable";
   // Appended piece by piece: GCC 12 reports a false -Wrestrict on chains of const char* + std::string.
   const auto cell = [&o](const std::string& v) {
     o += ',';
@@ -507,6 +509,15 @@ inline std::string csv_number(double v) {
     o += detail::csv_field(x.task);
     cell(detail::csv_field(x.method));
     cell(std::to_string(x.seed));
+    if (!x.applies()) {
+      cell("not_applicable");
+      for (int i = 0; i < 7; ++i) cell(std::string());  // secret_found .. peak_bytes: nothing ran
+      cell(detail::csv_field(*x.not_applicable));
+      for (std::size_t i = 0; i < keys.size(); ++i) cell(std::string());
+      cell(std::string());  // trace
+      o += '\n';
+      continue;
+    }
     cell(std::string(solvers::to_string(x.status)));
     cell(x.secret_found ? "true" : "false");
     cell(detail::csv_number(x.test_accuracy));
@@ -515,6 +526,7 @@ inline std::string csv_number(double v) {
     cell(std::to_string(x.samples_used));
     cell(x.allocations_measured ? std::to_string(x.bytes_allocated) : std::string());
     cell(x.allocations_measured ? std::to_string(x.peak_bytes) : std::string());
+    cell(std::string());  // not_applicable: it applies
     for (const auto& k : keys) {
       const auto it = x.data_movement.find(k);
       cell(it == x.data_movement.end() ? std::string() : detail::csv_number(it->second));

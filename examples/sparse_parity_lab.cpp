@@ -5,7 +5,10 @@
 // One comparison table, with the data movement (mean reuse distance, DMD,
 // ByteDMD-tr, energy estimate) of one traced run per method and seed (every
 // method here has one; the footer names each trace); `--json` prints the full
-// report as JSON instead.
+// report as JSON instead. gf2_elimination and gf2_general are noise-free: on
+// the noisy task they are not run, their rows say "does not apply" and the
+// footer says why (lab::method::declines), so "pass" is about the methods that
+// apply.
 //
 //   ./build/examples/sparse_parity_lab            (README's first command)
 #include <cmath>
@@ -97,7 +100,8 @@ int main(int argc, char** argv) {
     std::cout << "sutro sparse-parity lab: seeds 42/123/456, 500 train (m=1000 where marked) / 500 test (test from\n"
                  "seed+1000); time = median of 5 runs of the method alone (MLP rows: 1 run; data generation\n"
                  "excluded); secret = runs that named the exact subset; memory = through sutro's accounting allocators;\n"
-                 "data movement = one traced run per seed of the library's own kernels (footer: which trace, what size)\n\n";
+                 "data movement = one traced run per seed of the library's own kernels (footer: which trace, what size);\n"
+                 "a method that does not apply to a task is not run on it (footer: why)\n\n";
     lab::print_table(std::cout, all);
     if (!train_mlps) std::cout << "\n(unoptimized build: the MLP rows are skipped; build Release to see them)\n";
   }

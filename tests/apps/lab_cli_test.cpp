@@ -276,14 +276,37 @@ TEST_CASE("apps: to_csv writes one row per run, empty cells where not measured",
   b.test_accuracy = 0.5;
   b.samples_used = 10;
   b.data_movement = {{"dmd", 3}, {"energy_j", 1e-9}};
-  r.runs = {a, b};
+  lab::run_record c;  // declined: nothing ran, so every measured cell is empty
+  c.task = "sparse_parity (20,3) p=10%";
+  c.method = "gf2_general";
+  c.seed = 123;
+  c.not_applicable = "noise-free, and spec.noise = 0.1";
+  r.runs = {a, b, c};
   CHECK(apps::to_csv(r) ==
         "task,method,seed,status,secret_found,test_accuracy,time_s,gen_time_s,samples_used,bytes_allocated,"
-        "peak_bytes,bytedmd_trace,dmd,energy_j,trace\n"
-        "\"sparse_parity (20,3)\",gf2_elimination,42,found,true,1,2.5e-06,0.125,36,1024,512,130700,6468.5,,"
+        "peak_bytes,not_applicable,bytedmd_trace,dmd,energy_j,trace\n"
+        "\"sparse_parity (20,3)\",gf2_elimination,42,found,true,1,2.5e-06,0.125,36,1024,512,,130700,6468.5,,"
         "\"own solve, recorded; 8-byte \"\"words\"\"\"\n"
-        "t,user,7,failed,false,0.5,0,0,10,,,,3,1e-09,\n");
+        "t,user,7,failed,false,0.5,0,0,10,,,,,3,1e-09,\n"
+        "\"sparse_parity (20,3) p=10%\",gf2_general,123,not_applicable,,,,,,,,\"noise-free, and spec.noise = 0.1\",,,,\n");
   CHECK(apps::to_csv(lab::report{}) ==
         "task,method,seed,status,secret_found,test_accuracy,time_s,gen_time_s,samples_used,bytes_allocated,"
-        "peak_bytes,trace\n");
+        "peak_bytes,not_applicable,trace\n");
+}
+
+TEST_CASE("apps: a method that declines a task gets not_applicable rows, not measurements", "[apps]") {
+  lab_options o;
+  o.tasks = {"parity:20:3:0.1"};
+  o.methods = {"gf2_elimination", "exhaustive"};
+  o.seeds = "42,7";
+  o.repeats = 1;
+  const lab::report rep = apps::run(apps::translate(o));
+  REQUIRE(rep.summaries.size() == 2);
+  CHECK_FALSE(rep.summaries[0].applies());
+  CHECK(rep.summaries[1].applies());
+  const std::string csv = apps::to_csv(rep);
+  CHECK(csv.find("\n\"sparse_parity (20,3) p=10%\",gf2_elimination,42,not_applicable,,,,,,,,\"noise-free") !=
+        std::string::npos);
+  CHECK(csv.find("\n\"sparse_parity (20,3) p=10%\",gf2_elimination,7,not_applicable,") != std::string::npos);
+  CHECK(csv.find("\n\"sparse_parity (20,3) p=10%\",exhaustive,42,found,true,1,") != std::string::npos);
 }

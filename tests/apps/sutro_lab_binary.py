@@ -32,9 +32,10 @@ check("\r" not in r.stderr, "no progress line when stderr is not a terminal")
 report = json.loads(r.stdout)
 check(set(report) == {"summaries", "runs"}, f"top-level keys {sorted(report)}")
 summary_keys = {"task", "method", "runs", "secret_found", "mean_test_accuracy", "median_time_s", "median_samples",
-                "max_bytes_allocated", "max_peak_bytes", "pass", "trace", "data_movement"}
+                "max_bytes_allocated", "max_peak_bytes", "pass", "trace", "data_movement", "applies",
+                "not_applicable"}
 run_keys = {"task", "method", "seed", "status", "secret_found", "test_accuracy", "time_s", "gen_time_s",
-            "samples_used", "bytes_allocated", "peak_bytes", "trace", "data_movement"}
+            "samples_used", "bytes_allocated", "peak_bytes", "trace", "data_movement", "applies", "not_applicable"}
 check([s["method"] for s in report["summaries"]] == ["gf2_elimination", "sgd_mlp"], "one summary per method")
 for s in report["summaries"]:
     check(set(s) == summary_keys, f"summary keys {sorted(s)}")
@@ -48,6 +49,26 @@ gf2 = report["runs"][0]
 check(gf2["status"] == "found" and gf2["secret_found"] is True and gf2["test_accuracy"] == 1.0,
       f"gf2_elimination solves (20,3): {gf2['status']} {gf2['test_accuracy']}")
 check(report["runs"][1]["samples_used"] == 200, "the MLP uses the whole training set")
+check(all(x["applies"] is True and x["not_applicable"] is None for x in report["summaries"] + report["runs"]),
+      "every method applies to (20,3)")
+
+# A method that declines a task (noise-free gf2_elimination, noisy labels): not run, no numbers, the reason.
+r = run(["--task", "parity:20:3:0.1", "--method", "gf2_elimination,exhaustive", "--seeds", "42", "--repeats", "1",
+         "--json", "-"])
+check(r.returncode == 0, f"a declined method exits 0, got {r.returncode}: {r.stderr}")
+noisy = json.loads(r.stdout)
+s = noisy["summaries"][0]
+check(s["method"] == "gf2_elimination" and s["applies"] is False and "noise-free" in s["not_applicable"] and
+      s["runs"] == 0 and s["pass"] is None and s["mean_test_accuracy"] is None and s["data_movement"] == {},
+      f"declined summary {s}")
+x = noisy["runs"][0]
+check(x["status"] == "not_applicable" and x["test_accuracy"] is None and x["time_s"] is None and
+      x["not_applicable"] == s["not_applicable"], f"declined run {x}")
+check(noisy["summaries"][1]["applies"] is True and noisy["summaries"][1]["pass"] is True, "exhaustive applies")
+r = run(["--task", "parity:20:3:0.1", "--method", "gf2_elimination", "--seeds", "42", "--repeats", "1"])
+rows = [line for line in r.stdout.splitlines() if line.startswith("sparse_parity (20,3) p=10%")]
+check(r.returncode == 0 and len(rows) == 1 and "does not apply" in rows[0] and rows[0].count("%") == 1,
+      f"one declined row in the table, no accuracy: {r.stdout}")
 
 # JSON to a file, the table on stdout.
 path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"sutro_lab_test_{os.getpid()}.json")

@@ -5,6 +5,8 @@
 // allocators only; "not measured" for a method that does not declare it
 // allocates through them: method::allocations_accounted), and
 // the data movement of one traced run per seed (method::recorded_run).
+// A method that declines the task (method::declines) is not run: its summary
+// and one record per seed carry the reason and nothing measured.
 //
 //   auto cfg = sutro::lab::challenge();       // (20,3), seeds 42/123/456, 500/500, pass >= 0.95
 //   auto rep = sutro::lab::run(cfg, {sutro::lab::from_solver(sutro::solvers::gf2_elimination{})});
@@ -16,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -72,6 +75,11 @@ struct run_record {
   /// keys), empty when the method has no traced run; `trace` says which trace.
   std::map<std::string, double> data_movement{};
   std::string trace{};
+  /// Set when the method does not apply to the task (method::declines): the
+  /// reason. Nothing ran; every field but task, method and seed is empty.
+  std::optional<std::string> not_applicable{};
+
+  [[nodiscard]] bool applies() const noexcept { return !not_applicable; }
 };
 
 struct summary {
@@ -84,6 +92,11 @@ struct summary {
   /// Median over the seeds of each data-movement metric (empty: no traced run).
   std::map<std::string, double> data_movement{};
   std::string trace{};  ///< which trace (of the first seed; the others differ only in data)
+  /// As run_record's: set, the method was not run (runs = 0) and `pass` is
+  /// false without being a failure; the report shows neither.
+  std::optional<std::string> not_applicable{};
+
+  [[nodiscard]] bool applies() const noexcept { return !not_applicable; }
 };
 
 struct report {
@@ -137,15 +150,34 @@ inline double accuracy(const tasks::sparse_task& task, const method_output& out,
 }
 } // namespace detail
 
-/// Runs every applicable method on every seed of `cfg`.
+/// Runs every applicable method on every seed of `cfg`: a method of another
+/// task kind is left out, one that declines the task is recorded as such.
 inline report run(const config& cfg, const std::vector<method>& methods) {
   using clock = std::chrono::steady_clock;
   if (cfg.seeds.empty()) throw std::invalid_argument("lab::run: no seeds");
   if (cfg.repeats == 0) throw std::invalid_argument("lab::run: repeats must be positive");
+  tasks::validate(cfg.task);  // before any method declines a task that cannot exist
   report rep;
   const std::string name = describe(cfg);
   for (const auto& m : methods) {
     if (!m.applies_to(cfg.task.kind)) continue;
+    if (auto why = m.declined(cfg.task)) {
+      // One record per seed all the same, so that per-run outputs (CSV) show the method too.
+      for (auto seed : cfg.seeds) {
+        run_record r;
+        r.task = name;
+        r.method = m.name;
+        r.seed = seed;
+        r.not_applicable = why;
+        rep.runs.push_back(std::move(r));
+      }
+      summary s;
+      s.task = name;
+      s.method = m.name;
+      s.not_applicable = std::move(why);
+      rep.summaries.push_back(std::move(s));
+      continue;
+    }
     summary s;
     s.task = name;
     s.method = m.name;

@@ -12,6 +12,11 @@
 //   }};
 //   mlp.recorded_run = [](const sutro::lab::problem& p) { ... return sutro::lab::measure(t, "which trace", 4); };
 //   mlp.allocations_accounted = true;  // only if it allocates through sutro's accounting allocators
+//   sutro::lab::method exact{"exact_fit", fit_every_row};  // your code: a consistent subset or nothing
+//   exact.declines = [](const sutro::tasks::task_spec& s) -> std::optional<std::string> {
+//     if (s.noise > 0) return "it fits every row exactly: noise-free labels only";
+//     return std::nullopt;  // applies
+//   };
 //
 // recorded_run (optional) does one run on traced containers and reports its data
 // movement (lab/data_movement.hpp); the harness calls it once per seed, apart
@@ -23,10 +28,19 @@
 // a method says so with allocations_accounted (from_solver and mlp_method do),
 // otherwise they show "n/m" (not measured; JSON null). docs/getting-started.md
 // and examples/lab_user_method.cpp show a user's method opting in.
+//
+// The harness leaves out the task kinds a method does not take (`kinds`): no
+// row. A task of its kinds that it still cannot take (label noise for a
+// noise-free solver, a size past its tables) the method declines up front,
+// from the public task definition alone (`declines`): the harness then runs
+// nothing and the report says "does not apply" with the reason, instead of
+// timing and scoring a refusal as if it were a measurement. from_solver fills
+// `declines` for the solvers the lab knows (lab/solver_scope.hpp).
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,6 +81,9 @@ struct method {
   /// allocators or resource, counting into memory::default_stats(), so the
   /// lab's allocation columns measure it. False: they show "n/m".
   bool allocations_accounted = false;
+  /// Why the method does not apply to a task of its kinds, or nullopt where it
+  /// does (empty function: it applies to every task of its kinds).
+  std::function<std::optional<std::string>(const tasks::task_spec&)> declines{};
 
   [[nodiscard]] bool applies_to(tasks::task_kind k) const {
     if (kinds.empty()) return true;
@@ -74,12 +91,25 @@ struct method {
       if (x == k) return true;
     return false;
   }
+  /// The reason the method does not apply to `spec`, a task of its kinds;
+  /// nullopt: it applies.
+  [[nodiscard]] std::optional<std::string> declined(const tasks::task_spec& spec) const {
+    return declines ? declines(spec) : std::nullopt;
+  }
 };
 
 /// The lab's traced run for solver type S, when it has one: specializations
 /// (lab/solver_traces.hpp) define `static recorded_report run(const S&, const problem&)`.
 template <class S>
 struct solver_trace {
+  static constexpr bool available = false;
+};
+
+/// Which tasks of its kinds solver type S declines, when the lab knows:
+/// specializations (lab/solver_scope.hpp) define
+/// `static std::optional<std::string> declines(const S&, const tasks::task_spec&)`.
+template <class S>
+struct solver_scope {
   static constexpr bool available = false;
 };
 
@@ -99,10 +129,13 @@ method from_solver(S s, std::string name = {}, std::vector<tasks::task_kind> kin
            std::move(kinds)};
   if constexpr (solver_trace<S>::available)
     m.recorded_run = [s](const problem& p) { return solver_trace<S>::run(s, p); };
+  if constexpr (solver_scope<S>::available)
+    m.declines = [s](const tasks::task_spec& spec) { return solver_scope<S>::declines(s, spec); };
   m.allocations_accounted = true;  // the solvers' buffers use the library's accounting allocator
   return m;
 }
 
 } // namespace sutro::lab
 
+#include "sutro/lab/solver_scope.hpp"   // the solver_scope specializations
 #include "sutro/lab/solver_traces.hpp"  // the solver_trace specializations

@@ -8,6 +8,11 @@
 // allocation columns of a method that does not declare its allocations go
 // through sutro's allocators (method::allocations_accounted), ByteDMD-tr of a
 // trace that kept no events.
+//
+// A method that does not apply to a task (lab::method::declines) was not run:
+// its row says "does not apply", with no numbers and no pass/fail, and the
+// footer gives the reason; in JSON it has "applies": false, "not_applicable"
+// the reason, and null for every number and for pass.
 
 #include <algorithm>
 #include <cmath>
@@ -66,7 +71,21 @@ inline void print_table(std::ostream& os, const report& r) {
   os << std::string(158, '-') << '\n';
   bool unmeasured = false;
   bool untraced = false;
+  // The methods that do not apply, for the footer: a reason shared by several is said once.
+  struct declined_line {
+    std::string task, reason, methods;
+  };
+  std::vector<declined_line> declined;
   for (const auto& s : r.summaries) {
+    if (!s.applies()) {
+      std::snprintf(line, sizeof line, "%-28s %-18s ", s.task.c_str(), s.method.c_str());
+      os << line << "  does not apply: not run, nothing measured (reason below)\n";
+      auto it = std::find_if(declined.begin(), declined.end(),
+                             [&](const auto& d) { return d.task == s.task && d.reason == *s.not_applicable; });
+      if (it == declined.end()) declined.push_back({s.task, *s.not_applicable, s.method});
+      else it->methods += ", " + s.method;
+      continue;
+    }
     const std::string found = std::to_string(s.found) + "/" + std::to_string(s.runs);
     std::string movement;
     if (s.data_movement.empty()) {
@@ -100,6 +119,11 @@ inline void print_table(std::ostream& os, const report& r) {
     auto it = std::find_if(traces.begin(), traces.end(), [&](const auto& x) { return x.first == s.trace; });
     if (it == traces.end()) traces.emplace_back(s.trace, s.method);
     else if (it->second.find(s.method) == std::string::npos) it->second += ", " + s.method;
+  }
+  if (!declined.empty()) {
+    os << "\nDoes not apply (lab::method::declines): not run on that task, so no accuracy, time, memory, data\n"
+          "movement or pass/fail; neither a pass nor a failure.\n";
+    for (const auto& d : declined) os << "  " << d.methods << " on " << d.task << ": " << d.reason << '\n';
   }
   os << "\nsutro alloc / sutro peak: bytes allocated and peak through sutro's accounting allocators and resource\n"
         "only (memory/accounting_allocator.hpp, accounting_resource.hpp; method::allocations_accounted).\n";
@@ -159,6 +183,14 @@ inline std::string to_json(const report& r) {
   for (std::size_t i = 0; i < r.summaries.size(); ++i) {
     const auto& s = r.summaries[i];
     o += i ? ",\n  " : "\n  ";
+    if (!s.applies()) {
+      o += "{\"task\": " + json_string(s.task) + ", \"method\": " + json_string(s.method) +
+           ", \"runs\": 0, \"secret_found\": null, \"mean_test_accuracy\": null, \"median_time_s\": null"
+           ", \"median_samples\": null, \"max_bytes_allocated\": null, \"max_peak_bytes\": null, \"pass\": null"
+           ", \"trace\": null, \"data_movement\": {}, \"applies\": false, \"not_applicable\": " +
+           json_string(*s.not_applicable) + "}";
+      continue;
+    }
     o += "{\"task\": " + json_string(s.task) + ", \"method\": " + json_string(s.method) +
          ", \"runs\": " + std::to_string(s.runs) + ", \"secret_found\": " + std::to_string(s.found) +
          ", \"mean_test_accuracy\": " + json_number(s.mean_accuracy) +
@@ -168,12 +200,22 @@ inline std::string to_json(const report& r) {
          ", \"max_peak_bytes\": " + detail::json_count(s.max_peak_bytes, s.allocations_measured) +
          ", \"pass\": " + (s.pass ? "true" : "false") +
          ", \"trace\": " + (s.trace.empty() ? std::string("null") : json_string(s.trace)) +
-         ", \"data_movement\": " + detail::json_movement(s.data_movement) + "}";
+         ", \"data_movement\": " + detail::json_movement(s.data_movement) +
+         ", \"applies\": true, \"not_applicable\": null}";
   }
   o += "],\n\"runs\": [";
   for (std::size_t i = 0; i < r.runs.size(); ++i) {
     const auto& x = r.runs[i];
     o += i ? ",\n  " : "\n  ";
+    if (!x.applies()) {
+      o += "{\"task\": " + json_string(x.task) + ", \"method\": " + json_string(x.method) +
+           ", \"seed\": " + std::to_string(x.seed) +
+           ", \"status\": \"not_applicable\", \"secret_found\": null, \"test_accuracy\": null, \"time_s\": null"
+           ", \"gen_time_s\": null, \"samples_used\": null, \"bytes_allocated\": null, \"peak_bytes\": null"
+           ", \"trace\": null, \"data_movement\": {}, \"applies\": false, \"not_applicable\": " +
+           json_string(*x.not_applicable) + "}";
+      continue;
+    }
     o += "{\"task\": " + json_string(x.task) + ", \"method\": " + json_string(x.method) +
          ", \"seed\": " + std::to_string(x.seed) + ", \"status\": " + json_string(solvers::to_string(x.status)) +
          ", \"secret_found\": " + (x.secret_found ? "true" : "false") +
@@ -182,7 +224,8 @@ inline std::string to_json(const report& r) {
          ", \"bytes_allocated\": " + detail::json_count(x.bytes_allocated, x.allocations_measured) +
          ", \"peak_bytes\": " + detail::json_count(x.peak_bytes, x.allocations_measured) +
          ", \"trace\": " + (x.trace.empty() ? std::string("null") : json_string(x.trace)) +
-         ", \"data_movement\": " + detail::json_movement(x.data_movement) + "}";
+         ", \"data_movement\": " + detail::json_movement(x.data_movement) +
+         ", \"applies\": true, \"not_applicable\": null}";
   }
   return o + "]}\n";
 }
