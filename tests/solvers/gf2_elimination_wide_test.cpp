@@ -55,7 +55,11 @@ TEST_CASE("gf2_elimination wide: same results as the incremental basis", "[solve
   // The wide path's blocks are up to 32 columns inside one word, its tables 4
   // columns each: widths on either side of those boundaries (a last block of
   // 1 or 2 columns, a partly used last table), and rows of 4 and of 8 words.
-  const std::size_t widths[] = {1, 63, 64, 65, 127, 128, 129, 130, 131, 133, 159, 160, 161, 191, 192, 200, 255, 256, 511, 512, 513, 1000};
+  // On GFNI builds the blocks are whole words and the rows tiles of 8 x 8
+  // bits: a last block of 1, 7, 8, 9 or 64 columns, row counts that are not
+  // multiples of 8 (n + 10), rows of up to 16 words.
+  const std::size_t widths[] = {1,   63,  64,  65,  127, 128, 129, 130, 131, 133, 135, 136, 137, 159, 160, 161,
+                                191, 192, 200, 255, 256, 320, 449, 511, 512, 513, 703, 1000};
   for (std::size_t n : widths)
     for (std::size_t k : {1u, 3u, 5u}) {
       if (k > n) continue;

@@ -27,6 +27,16 @@ namespace detail {
 [[nodiscard]] inline unsigned label_bit_value(const tasks::packed_samples& d, std::int32_t y) noexcept {
   return d.spec.enc == tasks::encoding::plus_minus_one ? (y < 0 ? 1u : 0u) : (static_cast<unsigned>(y) & 1u);
 }
+
+/// Parity of row i's inputs with x (words through mem): agrees with the label when equal to its label bit.
+template <class X, class Memory>
+[[nodiscard]] unsigned row_parity(const tasks::packed_samples& d, std::size_t i, X x, Memory mem) {
+  const auto r = mem(d.row(i));
+  unsigned p = 0;
+  for (std::size_t w = 0; w < d.row_words; ++w)
+    p ^= static_cast<unsigned>(std::popcount(std::uint64_t(r[w]) & std::uint64_t(x[w])));
+  return p & 1u;
+}
 } // namespace detail
 
 struct bit_columns {

@@ -17,7 +17,9 @@
 // and in two words for n <= 127, on the stack: a vectorized Gauss-Jordan on
 // the first n + 16 rows, then (if those lack full rank) the incremental basis
 // over all rows. Larger n eliminates the first n + 16 rows as W = (n + 64) / 64
-// words each in one aligned heap block, falling back to the incremental basis
+// words each in one aligned heap block (as 8 x 8 bit tiles updated with
+// GF2P8AFFINEQB when the build targets GFNI, AVX-512 BW and VBMI:
+// gf2_elimination_tiles.hpp), falling back to the incremental basis
 // sized at run time when those rows lack rank. Every path takes the earliest
 // row as pivot, so its statistics (samples_used = the rows up to rank n, the
 // disagreements among them) are the incremental basis's own.
@@ -37,6 +39,7 @@
 #include "sutro/solvers/bit_columns.hpp"
 #include "sutro/solvers/certificate.hpp"
 #include "sutro/solvers/gf2_basis.hpp"
+#include "sutro/solvers/gf2_elimination_tiles.hpp"
 #include "sutro/solvers/input_check.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/tasks/samples.hpp"
@@ -95,16 +98,6 @@ void equation_into(const tasks::packed_samples& d, std::size_t i, E eq, std::siz
   const auto r = mem(d.row(i));
   for (std::size_t w = 0; w < nw; ++w) eq[w] = w < d.row_words ? std::uint64_t(r[w]) : 0;
   eq[d.spec.n / 64] |= std::uint64_t{label_bit_value(d, mem(d.labels.data())[i])} << (d.spec.n % 64);
-}
-
-/// Parity of row i's inputs with x: agrees with the label when equal to its label bit.
-template <class X, class Memory>
-unsigned row_parity(const tasks::packed_samples& d, std::size_t i, X x, Memory mem) {
-  const auto r = mem(d.row(i));
-  unsigned p = 0;
-  for (std::size_t w = 0; w < d.row_words; ++w)
-    p ^= static_cast<unsigned>(std::popcount(std::uint64_t(r[w]) & std::uint64_t(x[w])));
-  return p & 1u;
 }
 
 template <std::size_t W, class Memory>
@@ -230,15 +223,6 @@ inline void xor_entries(std::uint64_t* __restrict row, const std::uint64_t* __re
       for (std::size_t u = 0; u < 4; ++u) x[u] ^= t[off[q] + w + u];
     for (std::size_t u = 0; u < 4; ++u) row[w + u] = x[u];
   }
-}
-
-/// Entries hi + s (0 < s < hi, hi a power of two) of the table at base, len
-/// words each: entry s XOR entry hi, so that entry v is the sum of v's bits' entries.
-template <class T>
-void add_combinations(T t, std::size_t base, std::size_t len, std::size_t hi) {
-  for (std::size_t s = 1; s < hi; ++s)
-    for (std::size_t w = 0; w < len; ++w)
-      t[base + (hi | s) * len + w] = std::uint64_t(t[base + s * len + w]) ^ std::uint64_t(t[base + hi * len + w]);
 }
 
 /// Rows [from, rows) that are not pivots XOR, for each of the NT nibbles of
@@ -482,7 +466,10 @@ class gf2_elimination {
       return detail::gauss_jordan<1>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<1>(d, m, opt_.verify_all, mem);
     if (n + 1 <= 128)
       return detail::gauss_jordan<2>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<2>(d, m, opt_.verify_all, mem);
-    return detail::gauss_jordan_wide(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<0>(d, m, opt_.verify_all, mem);
+    bool solved = false;
+    if constexpr (SUTRO_GF2_ELIMINATION_TILES) solved = detail::gauss_jordan_tiles(d, m, opt_.verify_all, r, mem);
+    else solved = detail::gauss_jordan_wide(d, m, opt_.verify_all, r, mem);
+    return solved ? r : detail::eliminate<0>(d, m, opt_.verify_all, mem);
   }
 
   gf2_elimination_options opt_{};
