@@ -60,8 +60,14 @@ def run_cell(cell: Dict[str, Any]) -> Dict[str, Any]:
         rep = _lab.lab_run(cfg, [cell["method"]])
         if len(rep["runs"]) != 1:
             raise ValueError(f"the method does not apply to this task ({len(rep['runs'])} runs)")
-        out["status"] = "ok"
-        out["record"] = rep["runs"][0]
+        record = rep["runs"][0]
+        # A method that declines the task (lab::method::declines) ran nothing: its own status, with the reason.
+        if record.get("applies", True):
+            out["status"] = "ok"
+        else:
+            out["status"] = "not_applicable"
+            out["reason"] = record.get("not_applicable", "")
+        out["record"] = record
     except Exception as e:  # reported in the results, not dropped
         out["status"] = "error"
         out["error"] = f"{type(e).__name__}: {e}"
@@ -90,7 +96,7 @@ def _load_checkpoint(path: Optional[str]) -> Dict[str, Dict[str, Any]]:
                     r = json.loads(line)
                 except json.JSONDecodeError:  # a line cut by an interrupted write
                     continue
-                if r.get("status") == "ok":
+                if r.get("status") in ("ok", "not_applicable"):  # both are final; errors run again
                     done[r["key"]] = r
     return done
 

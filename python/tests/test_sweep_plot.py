@@ -31,6 +31,20 @@ def test_local_cluster_sweep_equals_the_serial_one(tmp_path):
     assert [sweep.deterministic(r) for r in parallel] == [sweep.deterministic(r) for r in serial]
 
 
+def test_a_declined_cell_is_not_applicable_not_ok(tmp_path):
+    noisy = dict(sutro.challenge(repeats=1), label="", n=20, noise=0.1, train=200, test=100)
+    cs = sweep.grid([noisy], ["gf2_elimination", "exhaustive"], seeds=[1])
+    path = tmp_path / "sweep.jsonl"
+    by_method = {r["cell"]["method"]["solver"]: r for r in sweep.run(cs, checkpoint=str(path))}
+    declined = by_method["gf2_elimination"]
+    assert declined["status"] == "not_applicable"
+    assert "noise" in declined["reason"] and declined["record"]["applies"] is False
+    assert by_method["exhaustive"]["status"] == "ok"
+    again = sweep.run(cs, checkpoint=str(path))  # final: read back, not run again
+    assert len(path.read_text().splitlines()) == 2
+    assert sorted(r["status"] for r in again) == ["not_applicable", "ok"]
+
+
 def test_sweep_resumes_from_its_checkpoint(tmp_path):
     cs = cells()[:3]
     path = tmp_path / "sweep.jsonl"
