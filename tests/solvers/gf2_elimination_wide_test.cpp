@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "sutro/backend/cpu.hpp"
 #include "sutro/memory/access_policy.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/tasks/sparse_task.hpp"
@@ -49,13 +50,12 @@ void flip_label(tasks::packed_samples& d, std::size_t i) {
   if (d.spec.enc == tasks::encoding::plus_minus_one) d.labels[i] = -d.labels[i];
   else d.labels[i] = 1 - d.labels[i];
 }
-} // namespace
 
-TEST_CASE("gf2_elimination wide: same results as the incremental basis", "[solvers][gf2_elimination]") {
+void same_as_incremental_at_every_width() {
   // The wide path's blocks are up to 32 columns inside one word, its tables 4
   // columns each: widths on either side of those boundaries (a last block of
   // 1 or 2 columns, a partly used last table), and rows of 4 and of 8 words.
-  // On GFNI builds the blocks are whole words and the rows tiles of 8 x 8
+  // On tiles (GFNI) the blocks are whole words and the rows tiles of 8 x 8
   // bits: a last block of 1, 7, 8, 9 or 64 columns, row counts that are not
   // multiples of 8 (n + 10), rows of up to 16 words.
   const std::size_t widths[] = {1,   63,  64,  65,  127, 128, 129, 130, 131, 133, 135, 136, 137, 159, 160, 161,
@@ -125,6 +125,27 @@ TEST_CASE("gf2_elimination wide: same results as the incremental basis", "[solve
       }
     }
 }
+} // namespace
+
+// The wide path runs on 8 x 8 bit tiles where the CPU level has GFNI and
+// VBMI, else on tables: both against the reference, the second under a cap.
+TEST_CASE("gf2_elimination wide: same results as the incremental basis", "[solvers][gf2_elimination]") {
+  SECTION("the CPU's level") {
+    const auto d = parity(300, 3, 1, 320);
+    CHECK(solvers::gf2_elimination{}.solve(d).status == solve_status::found);
+    const bool tiles = cpu::supports(cpu::level::avx512_gfni) && cpu::active_level() == cpu::detected_level();
+    if (tiles) CHECK(cpu::last_kernel_level() == cpu::level::avx512_gfni);
+    same_as_incremental_at_every_width();
+  }
+  if (cpu::supports(cpu::level::avx2)) {
+    SECTION("capped at AVX2: the tables") {
+      const cpu::scoped_level_limit cap(cpu::level::avx2);
+      CHECK(solvers::gf2_elimination{}.solve(parity(300, 3, 1, 320)).status == solve_status::found);
+      CHECK(cpu::last_kernel_level() == cpu::level::generic);
+      same_as_incremental_at_every_width();
+    }
+  }
+}
 
 TEST_CASE("gf2_elimination wide: the hand cases of the statistics", "[solvers][gf2_elimination]") {
   // n = 200, 260 rows: rank n is reached inside the block, so samples_used is
@@ -135,6 +156,12 @@ TEST_CASE("gf2_elimination wide: the hand cases of the statistics", "[solvers][g
   solvers::solve_result direct;  // the wide Gauss-Jordan itself decided, no fallback
   CHECK(solvers::detail::gauss_jordan_wide(d, d.count, true, direct, memory::raw_access{}));
   CHECK(direct.subset == r.subset);
+  if (solvers::detail::tiles_run()) {
+    solvers::solve_result tiled;
+    CHECK(solvers::detail::gauss_jordan_tiles(d, d.count, true, tiled, memory::raw_access{}));
+    CHECK(tiled.subset == r.subset);
+    CHECK(tiled.stats.samples_used == direct.stats.samples_used);
+  }
   CHECK(r.stats.samples_used >= 200);
   CHECK(r.stats.samples_used <= 216);
   CHECK(r.stats.rank == 200);

@@ -18,8 +18,8 @@
 // the first n + 16 rows, then (if those lack full rank) the incremental basis
 // over all rows. Larger n eliminates the first n + 16 rows as W = (n + 64) / 64
 // words each in one aligned heap block (as 8 x 8 bit tiles updated with
-// GF2P8AFFINEQB when the build targets GFNI, AVX-512 BW and VBMI:
-// gf2_elimination_tiles.hpp), falling back to the incremental basis
+// GF2P8AFFINEQB where the CPU level has GFNI, AVX-512 BW and VBMI, chosen at
+// run time: gf2_elimination_tiles.hpp), falling back to the incremental basis
 // sized at run time when those rows lack rank. Every path takes the earliest
 // row as pivot, so its statistics (samples_used = the rows up to rank n, the
 // disagreements among them) are the incremental basis's own.
@@ -466,9 +466,10 @@ class gf2_elimination {
       return detail::gauss_jordan<1>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<1>(d, m, opt_.verify_all, mem);
     if (n + 1 <= 128)
       return detail::gauss_jordan<2>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<2>(d, m, opt_.verify_all, mem);
-    bool solved = false;
-    if constexpr (SUTRO_GF2_ELIMINATION_TILES) solved = detail::gauss_jordan_tiles(d, m, opt_.verify_all, r, mem);
-    else solved = detail::gauss_jordan_wide(d, m, opt_.verify_all, r, mem);
+    const bool tiles = detail::tiles_run();
+    cpu::detail::note_kernel(tiles ? cpu::level::avx512_gfni : cpu::level::generic);
+    const bool solved = tiles ? detail::gauss_jordan_tiles(d, m, opt_.verify_all, r, mem)
+                              : detail::gauss_jordan_wide(d, m, opt_.verify_all, r, mem);
     return solved ? r : detail::eliminate<0>(d, m, opt_.verify_all, mem);
   }
 

@@ -1,6 +1,6 @@
 #pragma once
 // gf2_elimination's wide path (n + 1 > 128) on CPUs with GFNI, AVX-512 BW and
-// VBMI. The first min(m, n + 16) rows are kept as 8 x 8 bit tiles: tile
+// VBMI (cpu::level::avx512_gfni, chosen at run time). The first min(m, n + 16) rows are kept as 8 x 8 bit tiles: tile
 // (g, j) holds byte j of rows 8g..8g+7, one row per byte. Columns go in blocks
 // of one word (64 columns); the block's pivots are found as in
 // gauss_jordan_wide (earliest row, kept reduced against each other), then every
@@ -21,17 +21,16 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "sutro/backend/cpu.hpp"
 #include "sutro/config/macros.hpp"
 #include "sutro/solvers/bit_columns.hpp"
 #include "sutro/solvers/gf2_basis.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/tasks/samples.hpp"
 
-#if defined(__GFNI__) && defined(__AVX512BW__) && defined(__AVX512VBMI__) && !defined(__CUDACC__)
-#define SUTRO_GF2_ELIMINATION_TILES 1
+#if SUTRO_CPU_DISPATCH
 #include <immintrin.h>
-#else
-#define SUTRO_GF2_ELIMINATION_TILES 0
+#define SUTRO_GF2_TILES_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,gfni")))
 #endif
 
 namespace sutro::solvers::detail {
@@ -71,14 +70,119 @@ void add_combinations(T t, std::size_t base, std::size_t len, std::size_t hi) {
       t[base + (hi | s) * len + w] = std::uint64_t(t[base + s * len + w]) ^ std::uint64_t(t[base + hi * len + w]);
 }
 
-#if SUTRO_GF2_ELIMINATION_TILES
-/// vpermb indices: the 8 x 8 byte transpose of a vector's 8 words.
-[[nodiscard]] inline __m512i byte_transpose_index() noexcept {
-  alignas(64) std::uint8_t idx[64];
-  for (unsigned r = 0; r < 8; ++r)
-    for (unsigned t = 0; t < 8; ++t) idx[8 * r + t] = static_cast<std::uint8_t>(8 * t + r);
-  return _mm512_load_si512(idx);
+/// Whether the wide path runs on tiles: the level sutro::simd runs (the CPU's,
+/// capped by SUTRO_CPU_LEVEL) has GFNI and VBMI. Else gauss_jordan_wide's tables.
+[[nodiscard]] inline bool tiles_run() noexcept {
+  return cpu::dispatch_compiled && static_cast<int>(cpu::active_level()) >= static_cast<int>(cpu::level::avx512_gfni);
 }
+
+#if SUTRO_CPU_DISPATCH
+/// The vector steps of gauss_jordan_tiles, compiled for GFNI + AVX-512 BW +
+/// VBMI whatever the build's flags; called only when tiles_run().
+namespace gfni_tiles {
+struct byte_index {
+  alignas(64) std::uint8_t at[64];
+};
+/// vpermb indices of the 8 x 8 byte transpose of a vector's 8 words.
+inline constexpr byte_index transpose_bytes_index = [] {
+  byte_index idx{};
+  for (unsigned r = 0; r < 8; ++r)
+    for (unsigned t = 0; t < 8; ++t) idx.at[8 * r + t] = static_cast<std::uint8_t>(8 * t + r);
+  return idx;
+}();
+SUTRO_GF2_TILES_TARGET inline __m512i transpose_index() noexcept { return _mm512_load_si512(transpose_bytes_index.at); }
+SUTRO_GF2_TILES_TARGET inline __m512i transposed(__m512i v, __m512i idx) noexcept {
+  return _mm512_maskz_permutexvar_epi8(~__mmask64{0}, idx, v);
+}
+/// The tiles of 8 rows (`valid` of them real, row_words words each from
+/// base; label_words[r] ORed into word lw) into out, nw words of 8 tiles.
+SUTRO_GF2_TILES_TARGET inline void rows_to_tiles(const std::uint64_t* base, std::size_t row_words, std::size_t valid,
+                                                 const std::uint64_t* label_words, std::size_t lw, std::size_t nw,
+                                                 std::uint64_t* out) noexcept {
+  const __m512i idx = transpose_index();
+  const __mmask8 live = static_cast<__mmask8>((1u << valid) - 1);
+  const auto rw = static_cast<std::int64_t>(row_words);
+  const __m512i stride = _mm512_setr_epi64(0, rw, 2 * rw, 3 * rw, 4 * rw, 5 * rw, 6 * rw, 7 * rw);
+  for (std::size_t w = 0; w < nw; ++w) {
+    __m512i v = w < row_words ? _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), live, stride, base + w, 8)
+                              : _mm512_setzero_si512();
+    if (w == lw) v = _mm512_or_si512(v, _mm512_loadu_si512(label_words));
+    _mm512_storeu_si512(out + 8 * w, transposed(v, idx));
+  }
+}
+/// The 8 tiles of one word of a group, back to its 8 rows' words.
+SUTRO_GF2_TILES_TARGET inline void tiles_to_words(const std::uint64_t* tiles8, std::uint64_t* out8) noexcept {
+  _mm512_storeu_si512(out8, transposed(_mm512_loadu_si512(tiles8), transpose_index()));
+}
+/// Words [k0, nw) of row r of a group (its tiles at group).
+SUTRO_GF2_TILES_TARGET inline void row_of_tiles(const std::uint64_t* group, unsigned r, std::size_t k0, std::size_t nw,
+                                                std::uint64_t* out) noexcept {
+  const __m512i idx = transpose_index();
+  for (std::size_t w = k0; w < nw; ++w) {
+    alignas(64) std::uint64_t rows8[8];
+    _mm512_store_si512(rows8, transposed(_mm512_loadu_si512(group + 8 * w), idx));
+    out[w - k0] = rows8[r];
+  }
+}
+/// out[0, len) = the sum of the tn table entries at sums + at[q] (whole vectors).
+SUTRO_GF2_TILES_TARGET inline void sum_entries(const std::uint64_t* sums, const std::size_t* at, std::size_t tn,
+                                               std::size_t len, std::uint64_t* out) noexcept {
+  for (std::size_t w = 0; w < len; w += 8) {
+    __m512i v = _mm512_loadu_si512(sums + at[0] + w);
+    for (std::size_t q = 1; q < tn; ++q) v = _mm512_xor_si512(v, _mm512_loadu_si512(sums + at[q] + w));
+    alignas(64) std::uint64_t x[8];  // word stores: faster here than one unaligned or masked vector store
+    _mm512_store_si512(x, v);
+    for (std::size_t u = 0; u < 8 && w + u < len; ++u) out[w + u] = x[u];
+  }
+}
+/// The block's affine matrices (out[k tw + 8 (w - k0) + t], k < kt, w in
+/// [k0, nw)) from its J reduced pivot rows, row j at rows + j nw.
+SUTRO_GF2_TILES_TARGET inline void affine_matrices(const std::uint64_t* rows, std::size_t J, std::size_t nw, std::size_t k0,
+                                                   std::size_t tw, std::uint64_t* out) noexcept {
+  const __m512i idx = transpose_index(), unit = _mm512_set1_epi64(std::int64_t(affine_transposer));
+  for (std::size_t k = 0; 8 * k < J; ++k)
+    for (std::size_t w = k0; w < nw; ++w) {
+      alignas(64) std::uint64_t in[8];
+      for (unsigned r = 0; r < 8; ++r) {  // reversed: the matrix wants row b at byte 7 - b
+        const std::size_t j = 8 * k + 7 - r;
+        in[r] = j < J ? rows[j * nw + w] : 0;
+      }
+      const __m512i q = transposed(_mm512_load_si512(in), idx);
+      _mm512_storeu_si512(out + k * tw + 8 * (w - k0), _mm512_gf2p8affine_epi64_epi8(unit, q, 0));
+    }
+}
+/// Words [0, len) of one group's tiles from the block on (row) += the kt
+/// coefficient words (8 rows' block byte k) times the block's matrices.
+SUTRO_GF2_TILES_TARGET inline void update_group(std::uint64_t* row, const std::uint64_t* matrices, const std::uint64_t* coef,
+                                                std::size_t kt, std::size_t len, std::size_t tw) noexcept {
+  __m512i cb[8];
+  for (std::size_t k = 0; k < 8; ++k) cb[k] = _mm512_set1_epi64(k < kt ? std::int64_t(coef[k]) : 0);
+  if (kt == 8) {
+    for (std::size_t w = 0; w < len; ++w) {
+      const std::uint64_t* const a = matrices + 8 * w;
+      __m512i x0 = _mm512_gf2p8affine_epi64_epi8(cb[0], _mm512_loadu_si512(a), 0);
+      __m512i x1 = _mm512_gf2p8affine_epi64_epi8(cb[1], _mm512_loadu_si512(a + tw), 0);
+      __m512i x2 = _mm512_gf2p8affine_epi64_epi8(cb[2], _mm512_loadu_si512(a + 2 * tw), 0);
+      __m512i x3 = _mm512_gf2p8affine_epi64_epi8(cb[3], _mm512_loadu_si512(a + 3 * tw), 0);
+      __m512i x4 = _mm512_gf2p8affine_epi64_epi8(cb[4], _mm512_loadu_si512(a + 4 * tw), 0);
+      __m512i x5 = _mm512_gf2p8affine_epi64_epi8(cb[5], _mm512_loadu_si512(a + 5 * tw), 0);
+      __m512i x6 = _mm512_gf2p8affine_epi64_epi8(cb[6], _mm512_loadu_si512(a + 6 * tw), 0);
+      __m512i x7 = _mm512_gf2p8affine_epi64_epi8(cb[7], _mm512_loadu_si512(a + 7 * tw), 0);
+      x0 = _mm512_ternarylogic_epi64(x0, x1, x2, 0x96);
+      x3 = _mm512_ternarylogic_epi64(x3, x4, x5, 0x96);
+      x6 = _mm512_ternarylogic_epi64(x6, x7, _mm512_loadu_si512(row + 8 * w), 0x96);
+      _mm512_storeu_si512(row + 8 * w, _mm512_ternarylogic_epi64(x0, x3, x6, 0x96));
+    }
+  } else {
+    for (std::size_t w = 0; w < len; ++w) {
+      __m512i x = _mm512_loadu_si512(row + 8 * w);
+      for (std::size_t k = 0; k < kt; ++k)
+        x = _mm512_xor_si512(x, _mm512_gf2p8affine_epi64_epi8(cb[k], _mm512_loadu_si512(matrices + k * tw + 8 * w), 0));
+      _mm512_storeu_si512(row + 8 * w, x);
+    }
+  }
+}
+} // namespace gfni_tiles
 #endif
 
 /// Gauss-Jordan on the tiles of the first min(m, n + 16) rows; the contract
@@ -110,31 +214,15 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
   const auto labels = mem(d.labels.data());
   const auto T = mem(tiles), bw = mem(bwords), w0 = mem(w0s), code = mem(codes), used = mem(flags);
   const auto S = mem(reduced), P = mem(pivots), tp = mem(sums), A = mem(matrices);
-#if SUTRO_GF2_ELIMINATION_TILES
-  constexpr bool simd = std::is_pointer_v<decltype(T)>;
-  const __m512i tidx = byte_transpose_index();
-#else
-  constexpr bool simd = false;
-#endif
+  constexpr bool simd = SUTRO_CPU_DISPATCH && std::is_pointer_v<decltype(T)>;  // the timed code: vector steps
   for (std::size_t g = 0; g < groups; ++g) {  // rows (label bit at column n) to tiles
     if constexpr (simd) {
-#if SUTRO_GF2_ELIMINATION_TILES
+#if SUTRO_CPU_DISPATCH
       // Word w of the group's rows: one gather (rows past `rows` read as 0).
       const std::size_t valid = std::min<std::size_t>(8, rows - 8 * g);
-      const __mmask8 live = static_cast<__mmask8>((1u << valid) - 1);
-      const __m512i stride = _mm512_mullo_epi64(_mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7),
-                                                _mm512_set1_epi64(std::int64_t(d.row_words)));
-      const std::uint64_t* const base = d.row(8 * g);
-      for (std::size_t w = 0; w < nw; ++w) {
-        __m512i v = w < d.row_words ? _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), live, stride, base + w, 8)
-                                    : _mm512_setzero_si512();
-        if (w == lw) {
-          alignas(64) std::uint64_t lab[8] = {};
-          for (std::size_t r = 0; r < valid; ++r) lab[r] = std::uint64_t{label_bit_value(d, labels[8 * g + r])} << ls;
-          v = _mm512_or_si512(v, _mm512_load_si512(lab));
-        }
-        _mm512_storeu_si512(tiles + g * tw + 8 * w, _mm512_maskz_permutexvar_epi8(~__mmask64{0}, tidx, v));
-      }
+      alignas(64) std::uint64_t lab[8] = {};
+      for (std::size_t r = 0; r < valid; ++r) lab[r] = std::uint64_t{label_bit_value(d, labels[8 * g + r])} << ls;
+      gfni_tiles::rows_to_tiles(d.row(8 * g), d.row_words, valid, lab, lw, nw, tiles + g * tw);
 #endif
       continue;
     }
@@ -162,9 +250,8 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
     const auto block_word = [&](std::size_t i) -> std::uint64_t {
       for (; loaded <= i / 8; ++loaded) {  // the block's tiles of one group, transposed back to rows
         if constexpr (simd) {
-#if SUTRO_GF2_ELIMINATION_TILES
-          _mm512_storeu_si512(bwords + 8 * loaded,
-                              _mm512_maskz_permutexvar_epi8(~__mmask64{0}, tidx, _mm512_loadu_si512(tiles + loaded * tw + 8 * k0)));
+#if SUTRO_CPU_DISPATCH
+          gfni_tiles::tiles_to_words(tiles + loaded * tw + 8 * k0, bwords + 8 * loaded);
 #endif
         } else {
           std::uint64_t in[8], out[8];
@@ -218,17 +305,15 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
     for (std::size_t j = 0; j < J; ++j) {
       const std::size_t g = piv[j] / 8;
       const unsigned r = static_cast<unsigned>(piv[j] % 8);
+      if constexpr (simd) {
+#if SUTRO_CPU_DISPATCH
+        gfni_tiles::row_of_tiles(tiles + g * tw, r, k0, nw, pivots + j * lenp);
+#endif
+        continue;
+      }
       for (std::size_t w = k0; w < nw; ++w) {
         std::uint64_t x = 0;
-        if constexpr (simd) {
-#if SUTRO_GF2_ELIMINATION_TILES
-          alignas(64) std::uint64_t rows8[8];  // the group's 8 rows, word w
-          _mm512_store_si512(rows8, _mm512_maskz_permutexvar_epi8(~__mmask64{0}, tidx, _mm512_loadu_si512(tiles + g * tw + 8 * w)));
-          x = rows8[r];
-#endif
-        } else {
-          for (unsigned t = 0; t < 8; ++t) x |= ((std::uint64_t(T[g * tw + 8 * w + t]) >> (8 * r)) & 0xFFu) << (8 * t);
-        }
+        for (unsigned t = 0; t < 8; ++t) x |= ((std::uint64_t(T[g * tw + 8 * w + t]) >> (8 * r)) & 0xFFu) << (8 * t);
         P[j * lenp + (w - k0)] = x;
       }
     }
@@ -247,45 +332,37 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
     for (std::size_t j = 0; j < J; ++j) {
       std::size_t at[16];
       for (std::size_t q = 0; q < tn; ++q) at[q] = (16 * q + ((inv[j] >> (4 * q)) & 15u)) * lenp;
-      for (std::size_t w = 0; w < lenp; w += 8) {
-        if constexpr (simd) {
-#if SUTRO_GF2_ELIMINATION_TILES
-          __m512i v = _mm512_loadu_si512(sums + at[0] + w);
-          for (std::size_t q = 1; q < tn; ++q) v = _mm512_xor_si512(v, _mm512_loadu_si512(sums + at[q] + w));
-          alignas(64) std::uint64_t x[8];  // word stores: faster here than one unaligned or masked vector store
-          _mm512_store_si512(x, v);
-          for (std::size_t u = 0; u < 8 && w + u < len; ++u) S[(c0 + j) * nw + k0 + w + u] = x[u];
+      if constexpr (simd) {
+#if SUTRO_CPU_DISPATCH
+        gfni_tiles::sum_entries(sums, at, tn, len, reduced + (c0 + j) * nw + k0);
 #endif
-        } else {
-          std::uint64_t x[8] = {};
-          for (std::size_t q = 0; q < tn; ++q)
-            for (std::size_t u = 0; u < 8; ++u) x[u] ^= std::uint64_t(tp[at[q] + w + u]);
-          for (std::size_t u = 0; u < 8 && w + u < len; ++u) S[(c0 + j) * nw + k0 + w + u] = x[u];
-        }
+        continue;
+      }
+      for (std::size_t w = 0; w < lenp; w += 8) {
+        std::uint64_t x[8] = {};
+        for (std::size_t q = 0; q < tn; ++q)
+          for (std::size_t u = 0; u < 8; ++u) x[u] ^= std::uint64_t(tp[at[q] + w + u]);
+        for (std::size_t u = 0; u < 8 && w + u < len; ++u) S[(c0 + j) * nw + k0 + w + u] = x[u];
       }
     }
     // The affine matrices: A[k][8 (w - k0) + t] from reduced pivot rows 8k..8k+7, byte t of word w.
-    for (std::size_t k = 0; k < kt; ++k)
-      for (std::size_t w = k0; w < nw; ++w) {
-        std::uint64_t in[8], out[8];
-        for (unsigned r = 0; r < 8; ++r) {  // reversed: the matrix wants row b at byte 7 - b
-          const std::size_t j = 8 * k + 7 - r;
-          in[r] = j < J ? std::uint64_t(S[(c0 + j) * nw + w]) : 0;
-        }
-        const std::size_t at = k * tw + 8 * (w - k0);
-        if constexpr (simd) {
-#if SUTRO_GF2_ELIMINATION_TILES
-          const __m512i v = _mm512_set_epi64(std::int64_t(in[7]), std::int64_t(in[6]), std::int64_t(in[5]), std::int64_t(in[4]),
-                                             std::int64_t(in[3]), std::int64_t(in[2]), std::int64_t(in[1]), std::int64_t(in[0]));
-          const __m512i q = _mm512_maskz_permutexvar_epi8(~__mmask64{0}, tidx, v);
-          _mm512_storeu_si512(matrices + at,
-                              _mm512_gf2p8affine_epi64_epi8(_mm512_set1_epi64(std::int64_t(affine_transposer)), q, 0));
+    if constexpr (simd) {
+#if SUTRO_CPU_DISPATCH
+      gfni_tiles::affine_matrices(reduced + c0 * nw, J, nw, k0, tw, matrices);
 #endif
-        } else {
+    } else {
+      for (std::size_t k = 0; k < kt; ++k)
+        for (std::size_t w = k0; w < nw; ++w) {
+          std::uint64_t in[8], out[8];
+          for (unsigned r = 0; r < 8; ++r) {  // reversed: the matrix wants row b at byte 7 - b
+            const std::size_t j = 8 * k + 7 - r;
+            in[r] = j < J ? std::uint64_t(S[(c0 + j) * nw + w]) : 0;
+          }
+          const std::size_t at = k * tw + 8 * (w - k0);
           transpose_bytes(in, out);
           for (unsigned t = 0; t < 8; ++t) A[at + t] = affine_lane(affine_transposer, out[t]);
         }
-      }
+    }
     // Every row that is not a pivot: its block bytes (as coefficients) times
     // the matrices, added to its words [k0, nw); its block bits end at 0.
     for (std::size_t g = first / 8; g < groups; ++g) {
@@ -300,34 +377,8 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
       for (std::size_t k = 0; k < kt; ++k) any |= coef[k] = std::uint64_t(T[g * tw + 8 * k0 + k]) & keep;
       if (!any) continue;
       if constexpr (simd) {
-#if SUTRO_GF2_ELIMINATION_TILES
-        __m512i cb[8];
-        for (std::size_t k = 0; k < 8; ++k) cb[k] = _mm512_set1_epi64(k < kt ? std::int64_t(coef[k]) : 0);
-        std::uint64_t* const row = tiles + g * tw + 8 * k0;
-        if (kt == 8) {
-          for (std::size_t w = 0; w < len; ++w) {
-            const std::uint64_t* const a = matrices + 8 * w;
-            __m512i x0 = _mm512_gf2p8affine_epi64_epi8(cb[0], _mm512_loadu_si512(a), 0);
-            __m512i x1 = _mm512_gf2p8affine_epi64_epi8(cb[1], _mm512_loadu_si512(a + tw), 0);
-            __m512i x2 = _mm512_gf2p8affine_epi64_epi8(cb[2], _mm512_loadu_si512(a + 2 * tw), 0);
-            __m512i x3 = _mm512_gf2p8affine_epi64_epi8(cb[3], _mm512_loadu_si512(a + 3 * tw), 0);
-            __m512i x4 = _mm512_gf2p8affine_epi64_epi8(cb[4], _mm512_loadu_si512(a + 4 * tw), 0);
-            __m512i x5 = _mm512_gf2p8affine_epi64_epi8(cb[5], _mm512_loadu_si512(a + 5 * tw), 0);
-            __m512i x6 = _mm512_gf2p8affine_epi64_epi8(cb[6], _mm512_loadu_si512(a + 6 * tw), 0);
-            __m512i x7 = _mm512_gf2p8affine_epi64_epi8(cb[7], _mm512_loadu_si512(a + 7 * tw), 0);
-            x0 = _mm512_ternarylogic_epi64(x0, x1, x2, 0x96);
-            x3 = _mm512_ternarylogic_epi64(x3, x4, x5, 0x96);
-            x6 = _mm512_ternarylogic_epi64(x6, x7, _mm512_loadu_si512(row + 8 * w), 0x96);
-            _mm512_storeu_si512(row + 8 * w, _mm512_ternarylogic_epi64(x0, x3, x6, 0x96));
-          }
-        } else {
-          for (std::size_t w = 0; w < len; ++w) {
-            __m512i x = _mm512_loadu_si512(row + 8 * w);
-            for (std::size_t k = 0; k < kt; ++k)
-              x = _mm512_xor_si512(x, _mm512_gf2p8affine_epi64_epi8(cb[k], _mm512_loadu_si512(matrices + k * tw + 8 * w), 0));
-            _mm512_storeu_si512(row + 8 * w, x);
-          }
-        }
+#if SUTRO_CPU_DISPATCH
+        gfni_tiles::update_group(tiles + g * tw + 8 * k0, matrices, coef, kt, len, tw);
 #endif
       } else {
         for (std::size_t w = 0; w < 8 * len; ++w) {
