@@ -1,7 +1,8 @@
 #pragma once
 // gf2_elimination's wide path (n + 1 > 128) on CPUs with GFNI, AVX-512 BW and
-// VBMI (cpu::level::avx512_gfni, chosen at run time). The first min(m, n + 16) rows are kept as 8 x 8 bit tiles: tile
-// (g, j) holds byte j of rows 8g..8g+7, one row per byte. Columns go in blocks
+// VBMI (cpu::level::avx512_gfni, chosen at run time). The first
+// min(m, n + 16) rows are kept as 8 x 8 bit tiles: tile (g, j) holds byte j
+// of rows 8g..8g+7, one row per byte. Columns go in blocks
 // of one word (64 columns); the block's pivots are found as in
 // gauss_jordan_wide (earliest row, kept reduced against each other), then every
 // other row clears its block bits by
@@ -41,8 +42,7 @@ namespace sutro::solvers::detail {
   std::uint64_t r = 0;
   for (unsigned s = 0; s < 8; ++s) {
     const std::uint64_t xs = (x >> (8 * s)) & 0xFFu;
-    for (unsigned i = 0; i < 8; ++i)
-      r |= std::uint64_t(std::popcount((a >> (8 * (7 - i))) & xs) & 1) << (8 * s + i);
+    for (unsigned i = 0; i < 8; ++i) r |= std::uint64_t(std::popcount((a >> (8 * (7 - i))) & xs) & 1) << (8 * s + i);
   }
   return r;
 }
@@ -137,8 +137,8 @@ SUTRO_GF2_TILES_TARGET inline void sum_entries(const std::uint64_t* sums, const 
 }
 /// The block's affine matrices (out[k tw + 8 (w - k0) + t], k < kt, w in
 /// [k0, nw)) from its J reduced pivot rows, row j at rows + j nw.
-SUTRO_GF2_TILES_TARGET inline void affine_matrices(const std::uint64_t* rows, std::size_t J, std::size_t nw, std::size_t k0,
-                                                   std::size_t tw, std::uint64_t* out) noexcept {
+SUTRO_GF2_TILES_TARGET inline void affine_matrices(const std::uint64_t* rows, std::size_t J, std::size_t nw,
+                                                   std::size_t k0, std::size_t tw, std::uint64_t* out) noexcept {
   const __m512i idx = transpose_index(), unit = _mm512_set1_epi64(std::int64_t(affine_transposer));
   for (std::size_t k = 0; 8 * k < J; ++k)
     for (std::size_t w = k0; w < nw; ++w) {
@@ -153,8 +153,9 @@ SUTRO_GF2_TILES_TARGET inline void affine_matrices(const std::uint64_t* rows, st
 }
 /// Words [0, len) of one group's tiles from the block on (row) += the kt
 /// coefficient words (8 rows' block byte k) times the block's matrices.
-SUTRO_GF2_TILES_TARGET inline void update_group(std::uint64_t* row, const std::uint64_t* matrices, const std::uint64_t* coef,
-                                                std::size_t kt, std::size_t len, std::size_t tw) noexcept {
+SUTRO_GF2_TILES_TARGET inline void update_group(std::uint64_t* row, const std::uint64_t* matrices,
+                                                const std::uint64_t* coef, std::size_t kt, std::size_t len,
+                                                std::size_t tw) noexcept {
   __m512i cb[8];
   for (std::size_t k = 0; k < 8; ++k) cb[k] = _mm512_set1_epi64(k < kt ? std::int64_t(coef[k]) : 0);
   if (kt == 8) {
@@ -215,7 +216,8 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
   const auto T = mem(tiles), bw = mem(bwords), w0 = mem(w0s), code = mem(codes), used = mem(flags);
   const auto S = mem(reduced), P = mem(pivots), tp = mem(sums), A = mem(matrices);
   constexpr bool simd = SUTRO_CPU_DISPATCH && std::is_pointer_v<decltype(T)>;  // the timed code: vector steps
-  for (std::size_t g = 0; g < groups; ++g) {  // rows (label bit at column n) to tiles
+  // The rows (label bit at column n) to tiles.
+  for (std::size_t g = 0; g < groups; ++g) {
     if constexpr (simd) {
 #if SUTRO_CPU_DISPATCH
       // Word w of the group's rows: one gather (rows past `rows` read as 0).
@@ -325,7 +327,8 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
       for (std::size_t w = 0; w < lenp; ++w) tp[base + w] = 0;
       for (std::size_t e = 0; e < 4; ++e) {
         const std::size_t hi = std::size_t{1} << e, j = 4 * q + e;
-        for (std::size_t w = 0; w < lenp; ++w) tp[base + hi * lenp + w] = j < J && w < len ? std::uint64_t(P[j * lenp + w]) : 0;
+        for (std::size_t w = 0; w < lenp; ++w)
+          tp[base + hi * lenp + w] = j < J && w < len ? std::uint64_t(P[j * lenp + w]) : 0;
         add_combinations(tp, base, lenp, hi);
       }
     }
