@@ -41,12 +41,13 @@ inline word gather(word x, word mask) noexcept {
 
 // Clears the pivot columns of rows `targets` using k pivot rows that are an
 // identity on the pivot columns (piv: words [w0, used) of each, pstride apart);
-// idx[t * panel_words ...] holds target t's bits at the pivot columns.
-inline void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
-                  const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx,
-                  std::size_t first_slab, std::size_t slab_step) {
+// idx[t * panel_words ...] holds target t's bits at the pivot columns. Tables
+// sw words wide.
+template <std::size_t sw>
+void apply_tables_of(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
+                     const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx,
+                     std::size_t first_slab, std::size_t slab_step) {
   using batch = word_batch;
-  constexpr std::size_t sw = slab_words;
   constexpr std::size_t nb = sw / batch::size;
   const std::size_t used = a.words(), ntab = (k + 7) / 8;
   detail::scratch_vector<word> tab(ntab * 256 * sw);
@@ -93,6 +94,22 @@ inline void apply_tables(detail::mblock a, const word* piv, std::size_t pstride,
       }
     }
   }
+}
+
+/// apply_tables_of with the narrowest tables that hold the remaining columns
+/// in one slab: each row then loads 8 table entries of that width, not of
+/// slab_words. The passes near the right end of a matrix (and all of the
+/// recursive PLE's base blocks, 16 words wide) are that narrow.
+inline void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
+                         const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx,
+                         std::size_t first_slab, std::size_t slab_step) {
+  const std::size_t width = a.words() - w0;
+  if (width <= 8)
+    apply_tables_of<8>(a, piv, pstride, k, w0, targets, idx, first_slab, slab_step);
+  else if (width <= 16)
+    apply_tables_of<16>(a, piv, pstride, k, w0, targets, idx, first_slab, slab_step);
+  else
+    apply_tables_of<slab_words>(a, piv, pstride, k, w0, targets, idx, first_slab, slab_step);
 }
 
 } // namespace m4ri_elim

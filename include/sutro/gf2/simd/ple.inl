@@ -46,13 +46,28 @@ inline temp copy_bits(detail::cblock l, std::size_t r0, std::size_t rows, std::s
   return out;
 }
 
+/// ple_flat on a compact copy of a: the rows of a window of a wide matrix are
+/// its stride apart (1 KiB at 8192 columns), so the flat passes over them map
+/// to few cache sets and many pages, and take several times longer there than
+/// on the same rows side by side.
+inline echelon_info flat_compact(detail::mblock a, ple_sink& out, unsigned threads) {
+  const std::size_t nw = a.words();
+  if (a.stride <= detail::padded_words(a.cols)) return ple_flat(a, out, threads);
+  temp compact(a.rows, a.cols);
+  const detail::mblock c = compact.block();
+  for (std::size_t i = 0; i < a.rows; ++i) std::copy_n(a.row(i), nw, c.row(i));
+  const echelon_info info = ple_flat(c, out, threads);
+  for (std::size_t i = 0; i < a.rows; ++i) std::copy_n(c.row(i), nw, a.row(i));
+  return info;
+}
+
 /// PLE of a, recording into out (its l rows and perm entries are a's rows,
 /// out.col0 the rank found above a); appends the pivots plus c_abs.
 inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size_t>& pivots,
                            std::size_t c_abs, unsigned threads) {
   const std::size_t m = a.rows, n = a.cols;
   if (n <= base_cols || m <= 64) {
-    const echelon_info info = ple_flat(a, out, threads);
+    const echelon_info info = flat_compact(a, out, threads);
     for (std::size_t p : info.pivots) pivots.push_back(c_abs + p);
     return info.rank;
   }
