@@ -46,35 +46,48 @@ inline temp copy_bits(detail::cblock l, std::size_t r0, std::size_t rows, std::s
   return out;
 }
 
-/// ple_flat on a compact copy of a: the rows of a window of a wide matrix are
-/// its stride apart (1 KiB at 8192 columns), so the flat passes over them map
-/// to few cache sets and many pages, and take several times longer there than
-/// on the same rows side by side.
-inline echelon_info flat_compact(detail::mblock a, ple_sink& out, unsigned threads) {
-  const std::size_t nw = a.words();
-  if (a.stride <= detail::padded_words(a.cols)) return ple_flat(a, out, threads);
-  temp compact(a.rows, a.cols);
-  const detail::mblock c = compact.block();
+/// ple_flat on a compact copy of a (in `rows`, reused from block to block):
+/// the rows of a window of a wide matrix are its stride apart (1 KiB at 8192
+/// columns), so the flat passes over them map to few cache sets and many
+/// pages, and take several times longer there than on the same rows side by
+/// side.
+inline echelon_info flat_compact(detail::mblock a, ple_sink& out, unsigned threads,
+                                 detail::scratch_vector<word>& rows) {
+  const std::size_t nw = a.words(), stride = detail::padded_words(a.cols);
+  if (a.stride <= stride) return ple_flat(a, out, threads);
+  if (rows.size() < a.rows * stride) rows.resize(a.rows * stride);
+  const detail::mblock c{rows.data(), a.rows, a.cols, stride};
   for (std::size_t i = 0; i < a.rows; ++i) std::copy_n(a.row(i), nw, c.row(i));
   const echelon_info info = ple_flat(c, out, threads);
   for (std::size_t i = 0; i < a.rows; ++i) std::copy_n(c.row(i), nw, a.row(i));
   return info;
 }
 
+/// Rows [r0, r0 + rows) and columns [c0, c0 + cols) of the recorded L, as a
+/// window where c0 is whole words (the columns right of c0 + cols are not
+/// recorded yet, so they are zero), else as a copy.
+struct l_block {
+  temp copy;
+  detail::cblock view;
+  l_block(detail::cblock l, std::size_t r0, std::size_t rows, std::size_t c0, std::size_t cols)
+      : copy(c0 % 64 == 0 ? temp(0, 0) : copy_bits(l, r0, rows, c0, cols)),
+        view(c0 % 64 == 0 ? sub(l, r0, rows, c0, cols) : copy.block()) {}
+};
+
 /// PLE of a, recording into out (its l rows and perm entries are a's rows,
 /// out.col0 the rank found above a); appends the pivots plus c_abs.
 inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size_t>& pivots,
-                           std::size_t c_abs, unsigned threads) {
+                           std::size_t c_abs, unsigned threads, detail::scratch_vector<word>& flat_rows) {
   const std::size_t m = a.rows, n = a.cols;
   if (n <= base_cols || m <= 64) {
-    const echelon_info info = flat_compact(a, out, threads);
+    const echelon_info info = flat_compact(a, out, threads, flat_rows);
     for (std::size_t p : info.pivots) pivots.push_back(c_abs + p);
     return info.rank;
   }
   const std::size_t n1 = (n / 2 + 63) / 64 * 64;
   const detail::mblock a1 = sub(a, 0, m, 0, n1), a2 = sub(a, 0, m, n1, n - n1);
   detail::scratch_vector<std::size_t> before(out.perm, out.perm + m);
-  const std::size_t r1 = recurse(a1, out, pivots, c_abs, threads);
+  const std::size_t r1 = recurse(a1, out, pivots, c_abs, threads, flat_rows);
   // The row swaps of A1's elimination moved whole rows of A1 and L: move A2's.
   {
     // perm holds the rows of the whole matrix: index[v - lo] is the row that held v before.
@@ -92,17 +105,17 @@ inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size
     for (std::size_t t = 0; t < moved.size(); ++t) std::copy_n(rows.data() + t * w2, w2, a2.row(moved[t]));
   }
   if (r1 != 0) {
-    const temp l11 = copy_bits(out.l, 0, r1, out.col0, r1);
+    const l_block l11(out.l, 0, r1, out.col0, r1);
     const detail::mblock top = sub(a2, 0, r1, 0, n - n1);
-    trsm_lower(top, l11.block(), threads);
+    trsm_lower(top, l11.view, threads);
     if (r1 < m) {
-      const temp l21 = copy_bits(out.l, r1, m - r1, out.col0, r1);
-      mul_add(sub(a2, r1, m - r1, 0, n - n1), l21.block(), top, threads);
+      const l_block l21(out.l, r1, m - r1, out.col0, r1);
+      mul_add(sub(a2, r1, m - r1, 0, n - n1), l21.view, top, threads);
     }
   }
   if (r1 == m) return r1;
   const ple_sink rest{{out.l.row(r1), m - r1, out.l.cols, out.l.stride}, out.perm + r1, out.col0 + r1};
-  return r1 + recurse(sub(a2, r1, m - r1, 0, n - n1), rest, pivots, c_abs + n1, threads);
+  return r1 + recurse(sub(a2, r1, m - r1, 0, n - n1), rest, pivots, c_abs + n1, threads, flat_rows);
 }
 
 } // namespace ple_rec
@@ -112,7 +125,8 @@ inline echelon_info ple(detail::mblock a, ple_sink& out, unsigned threads) {
   ::sutro::cpu::detail::note_kernel(this_level);
   if (std::min(a.rows, a.cols) < ple_rec::min_dim) return ple_flat(a, out, threads);
   echelon_info info;
-  info.rank = ple_rec::recurse(a, out, info.pivots, 0, threads);
+  detail::scratch_vector<word> flat_rows;
+  info.rank = ple_rec::recurse(a, out, info.pivots, 0, threads, flat_rows);
   return info;
 }
 
@@ -127,6 +141,7 @@ inline echelon_info echelonize(detail::mblock a, bool reduced, std::size_t col_l
   for (std::size_t i = 0; i < a.rows; ++i) perm[i] = i;
   ple_sink sink{l.block(), perm.data()};
   echelon_info info;
-  info.rank = ple_rec::recurse(a, sink, info.pivots, 0, threads);
+  detail::scratch_vector<word> flat_rows;
+  info.rank = ple_rec::recurse(a, sink, info.pivots, 0, threads, flat_rows);
   return info;
 }
