@@ -84,13 +84,23 @@ void apply_tables_of(detail::mblock a, const word* piv, std::size_t pstride, std
         for (std::size_t v = 0; v < nb; ++v)
           (acc[v] ^ batch::load_unaligned(row + v * batch::size)).store_unaligned(row + v * batch::size);
       } else {
-        // The last slab: whole registers while they fit, then words.
-        const std::size_t full = width / batch::size;
+        // The last slab: whole registers while they fit, then the rest.
+        const std::size_t full = width / batch::size, rest = width % batch::size;
         for (std::size_t v = 0; v < full; ++v)
           (acc[v] ^ batch::load_unaligned(row + v * batch::size)).store_unaligned(row + v * batch::size);
+#if SUTRO_KERNEL_LEVEL >= 3
+        // A masked store leaves the words past the slab (other columns) untouched.
+        if (rest != 0) {
+          const __mmask8 mask = static_cast<__mmask8>((1u << rest) - 1);
+          word* tail = row + full * batch::size;
+          _mm512_mask_storeu_epi64(tail, mask, _mm512_xor_si512(_mm512_maskz_loadu_epi64(mask, tail),
+                                                                 reinterpret_cast<const __m512i&>(acc[full].v)));
+        }
+#else
         alignas(64) word tmp[sw];
         for (std::size_t v = full; v < nb; ++v) acc[v].store_aligned(tmp + v * batch::size);
-        for (std::size_t w = full * batch::size; w < width; ++w) row[w] ^= tmp[w];
+        for (std::size_t w = full * batch::size; w < full * batch::size + rest; ++w) row[w] ^= tmp[w];
+#endif
       }
     }
   }
