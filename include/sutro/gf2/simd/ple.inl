@@ -23,7 +23,10 @@ inline constexpr std::size_t min_dim = 2048;
 // 8192^2 a tie (57-60 ms), 16384^2 1.2-1.7x faster. Zen 4: the flat form's
 // time per bit doubles between 6144^2 (55 ms; recursive 58-62 ms) and 7168^2
 // (121-128 ms; recursive 70-75 ms), and 8192^2 takes 152-221 ms (87-106 ms).
-inline constexpr std::size_t min_dim_echelon = 7168;
+// With the base blocks on compact copies (Zen 4, best of 5, two runs): 4096^2
+// flat 9.9-10.2 ms, recursive 10.8-11.0; 5120^2 18-24 ms against 15-16;
+// 6144^2 31-35 ms against 24-25.
+inline constexpr std::size_t min_dim_echelon = 5120;
 
 template <class W>
 detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0,
