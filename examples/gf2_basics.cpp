@@ -27,7 +27,7 @@ int main() {
 
   // A window: rows [0, 2), columns [0, 64) of b, no copy; results of
   // operations on windows are ordinary matrices.
-  auto w = b.window(0, 2, 0, 64);
+  auto w = b.window(gf2::row_range{0, 2}, gf2::col_range{0, 64});
   M w_copy = w.to_matrix();
   if (!(gf2::transpose(w) == gf2::transpose(w_copy))) return 1;
   if (!(gf2::transpose(t) == c)) return 1;

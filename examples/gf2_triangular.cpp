@@ -38,7 +38,7 @@ int main() {
   std::printf("rank %zu, a * sol == rhs\n", f.rank);
 
   try {
-    (void)gf2::solve_lower_triangular(M::from_rows({"10", "10"}), b.window(0, 2, 0, 2));
+    (void)gf2::solve_lower_triangular(M::from_rows({"10", "10"}), b.window(gf2::row_range{0, 2}, gf2::col_range{0, 2}));
   } catch (const std::domain_error& e) {
     std::printf("%s\n", e.what());  // ... the diagonal entry of row 1 of the 2x2 L is 0 ...
     return 0;

@@ -48,7 +48,7 @@ void copies(const Alloc& alloc) {
     }
   // A window (columns from a multiple of 64) lands with zero padding.
   const H big = H::random(300, 250, 99);
-  const auto win = big.window(10, 200, 64, 250);
+  const auto win = big.window(sutro::gf2::row_range{10, 200}, sutro::gf2::col_range{64, 250});
   SUTRO_CUDA_EXPECT(same(sutro::gf2::to_device(win, alloc), win.to_matrix()));
   SUTRO_CUDA_EXPECT(same(D::identity(130, alloc), H::identity(130)));
   SUTRO_CUDA_EXPECT(sutro::gf2::to_host<sutro::scalar>(D(5, 7, alloc)) == H(5, 7));

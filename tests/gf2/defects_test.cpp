@@ -32,29 +32,35 @@ void check_overlapping_add(std::uint64_t seed) {
     // Rows 1..3 += rows 0..2, and the other way round.
     M m = M::random(4, cols, seed + cols);
     auto ref = gf2ref::of(m);
-    gf2::add_into(m.window(1, 4, 0, cols), m.window(0, 3, 0, cols));
+    gf2::add_into(m.window(gf2::row_range{1, 4}, gf2::col_range{0, cols}),
+                  m.window(gf2::row_range{0, 3}, gf2::col_range{0, cols}));
     REQUIRE(gf2ref::of(m) == shifted_sum(ref, 1, 0, 3, 0, 0, cols));
     m = M::random(4, cols, seed + cols + 1);
     ref = gf2ref::of(m);
-    gf2::add_into(m.window(0, 3, 0, cols), m.window(1, 4, 0, cols));
+    gf2::add_into(m.window(gf2::row_range{0, 3}, gf2::col_range{0, cols}),
+                  m.window(gf2::row_range{1, 4}, gf2::col_range{0, cols}));
     REQUIRE(gf2ref::of(m) == shifted_sum(ref, 0, 1, 3, 0, 0, cols));
     // A window added to itself is zero.
     m = M::random(4, cols, seed + cols + 2);
-    gf2::add_into(m.window(1, 3, 0, cols), m.window(1, 3, 0, cols));
+    gf2::add_into(m.window(gf2::row_range{1, 3}, gf2::col_range{0, cols}),
+                  m.window(gf2::row_range{1, 3}, gf2::col_range{0, cols}));
     for (std::size_t j = 0; j < cols; ++j) REQUIRE_FALSE(m(1, j));
   }
   // Overlap by columns in the same rows, and by rows and columns at once.
   M m = M::random(70, 320, seed + 9);
   auto ref = gf2ref::of(m);
-  gf2::add_into(m.window(0, 70, 64, 256), m.window(0, 70, 0, 192));
+  gf2::add_into(m.window(gf2::row_range{0, 70}, gf2::col_range{64, 256}),
+                m.window(gf2::row_range{0, 70}, gf2::col_range{0, 192}));
   REQUIRE(gf2ref::of(m) == shifted_sum(ref, 0, 0, 70, 64, 0, 192));
   m = M::random(70, 320, seed + 10);
   ref = gf2ref::of(m);
-  gf2::add_into(m.window(0, 69, 0, 256), m.window(1, 70, 64, 320));
+  gf2::add_into(m.window(gf2::row_range{0, 69}, gf2::col_range{0, 256}),
+                m.window(gf2::row_range{1, 70}, gf2::col_range{64, 320}));
   REQUIRE(gf2ref::of(m) == shifted_sum(ref, 0, 1, 69, 0, 64, 256));
   m = M::random(70, 320, seed + 11);
   ref = gf2ref::of(m);
-  gf2::add_into(m.window(3, 70, 128, 320), m.window(0, 67, 0, 192));
+  gf2::add_into(m.window(gf2::row_range{3, 70}, gf2::col_range{128, 320}),
+                m.window(gf2::row_range{0, 67}, gf2::col_range{0, 192}));
   REQUIRE(gf2ref::of(m) == shifted_sum(ref, 3, 0, 67, 128, 0, 192));
 }
 
@@ -67,8 +73,10 @@ void check_mul_add_windows(std::uint64_t seed) {
     M m = M::random(96, 128 + n, seed + n);
     M b = M::random(128, n, seed + n + 1);
     const auto ref = gf2ref::of(m);
-    gf2::mul_add(m.window(0, 96, 128, 128 + n), m.window(0, 96, 0, 128), b);
-    const auto prod = gf2ref::mul(gf2ref::of(m.window(0, 96, 0, 128).to_matrix()), gf2ref::of(b));
+    gf2::mul_add(m.window(gf2::row_range{0, 96}, gf2::col_range{128, 128 + n}),
+                 m.window(gf2::row_range{0, 96}, gf2::col_range{0, 128}), b);
+    const auto prod =
+        gf2ref::mul(gf2ref::of(m.window(gf2::row_range{0, 96}, gf2::col_range{0, 128}).to_matrix()), gf2ref::of(b));
     auto want = ref;
     for (std::size_t i = 0; i < 96; ++i)
       for (std::size_t j = 0; j < n; ++j) want.at(i, 128 + j) ^= prod.at(i, j);
@@ -76,10 +84,12 @@ void check_mul_add_windows(std::uint64_t seed) {
     // b from lower rows of the same matrix, disjoint from c.
     M m2 = M::random(96 + 128, 64 + n, seed + n + 2);
     const auto ref2 = gf2ref::of(m2);
-    gf2::mul_add(m2.window(0, 96, 64, 64 + n), m2.window(0, 96, 0, 64),
-                 m2.window(96, 160, 64, 64 + n));
-    const auto prod2 = gf2ref::mul(gf2ref::of(m2.window(0, 96, 0, 64).to_matrix()),
-                                   gf2ref::of(m2.window(96, 160, 64, 64 + n).to_matrix()));
+    gf2::mul_add(m2.window(gf2::row_range{0, 96}, gf2::col_range{64, 64 + n}),
+                 m2.window(gf2::row_range{0, 96}, gf2::col_range{0, 64}),
+                 m2.window(gf2::row_range{96, 160}, gf2::col_range{64, 64 + n}));
+    const auto prod2 =
+        gf2ref::mul(gf2ref::of(m2.window(gf2::row_range{0, 96}, gf2::col_range{0, 64}).to_matrix()),
+                    gf2ref::of(m2.window(gf2::row_range{96, 160}, gf2::col_range{64, 64 + n}).to_matrix()));
     auto want2 = ref2;
     for (std::size_t i = 0; i < 96; ++i)
       for (std::size_t j = 0; j < n; ++j) want2.at(i, 64 + j) ^= prod2.at(i, j);
@@ -87,9 +97,11 @@ void check_mul_add_windows(std::uint64_t seed) {
   }
   // Real overlaps still throw: shared columns, shared rows, the same block.
   M m = M::random(256, 256, seed);
-  REQUIRE_THROWS_AS(gf2::mul_add(m.window(0, 128, 64, 192), m.window(0, 128, 0, 128), M::random(128, 128, 1)),
+  REQUIRE_THROWS_AS(gf2::mul_add(m.window(gf2::row_range{0, 128}, gf2::col_range{64, 192}),
+                                 m.window(gf2::row_range{0, 128}, gf2::col_range{0, 128}), M::random(128, 128, 1)),
                     std::invalid_argument);
-  REQUIRE_THROWS_AS(gf2::mul_add(m.window(0, 64, 128, 256), M::random(64, 128, 2), m.window(63, 191, 128, 256)),
+  REQUIRE_THROWS_AS(gf2::mul_add(m.window(gf2::row_range{0, 64}, gf2::col_range{128, 256}), M::random(64, 128, 2),
+                                 m.window(gf2::row_range{63, 191}, gf2::col_range{128, 256})),
                     std::invalid_argument);
   M sq = M::random(64, 64, seed + 3);
   REQUIRE_THROWS_AS(gf2::mul_add(sq, sq, M::random(64, 64, 4)), std::invalid_argument);
@@ -110,7 +122,7 @@ TEST_CASE("gf2 mul_add accepts disjoint windows of the same rows and rejects sha
 TEST_CASE("gf2 element overlap of blocks of one stride", "[gf2]") {
   gf2::matrix<sutro::scalar> m(10, 512);
   auto blk = [&](std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) {
-    return gf2::detail::cblock(m.window(r0, r1, c0, c1).block());
+    return gf2::detail::cblock(m.window(gf2::row_range{r0, r1}, gf2::col_range{c0, c1}).block());
   };
   // Brute force over small windows: overlap iff some (row, word) is in both.
   const std::size_t words = 8;
@@ -191,7 +203,8 @@ TEST_CASE("gf2 kernel scratch is counted by the output matrix's allocator", "[gf
     }
     {
       M c = a;
-      gf2::add_into(c.window(1, n, 0, n), c.window(0, n - 1, 0, n));  // in place, no scratch
+      gf2::add_into(c.window(gf2::row_range{1, n}, gf2::col_range{0, n}),
+                    c.window(gf2::row_range{0, n - 1}, gf2::col_range{0, n}));  // in place, no scratch
       M inv = gf2::inverse(gf2::matrix<sutro::simd, alloc>::identity(n, alloc(counter)));
       REQUIRE(inv.rows() == n);
     }

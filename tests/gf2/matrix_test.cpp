@@ -87,9 +87,32 @@ TEST_CASE("gf2::matrix counts its memory through the accounting allocator", "[gf
   CHECK(counter.snapshot().bytes_in_use == 0);
 }
 
+// window() takes named ranges: M4RI's corner order (four integers), two brace
+// pairs, or the ranges swapped do not compile.
+template <class Mat>
+constexpr bool takes_four_integers = requires(Mat m) {
+  m.window(0, 2, 0, 64);
+};
+template <class Mat>
+constexpr bool takes_brace_pairs = requires(Mat m) {
+  m.window({0, 2}, {0, 64});
+};
+template <class Mat>
+constexpr bool takes_swapped_ranges = requires(Mat m) {
+  m.window(gf2::col_range{0, 64}, gf2::row_range{0, 2});
+};
+template <class Mat>
+constexpr bool takes_named_ranges = requires(Mat m) {
+  m.window(gf2::row_range{0, 2}, gf2::col_range{0, 64});
+};
+static_assert(!takes_four_integers<M> && !takes_four_integers<const M>);
+static_assert(!takes_brace_pairs<M> && !takes_swapped_ranges<M>);
+static_assert(takes_named_ranges<M> && takes_named_ranges<const M>);
+static_assert(!takes_four_integers<gf2::matrix_view<gf2::matrix<>::backend_type>>);
+
 TEST_CASE("gf2 windows behave like copies", "[gf2]") {
   M a = M::random(200, 300, 11);
-  auto w = a.window(10, 150, 64, 300);
+  auto w = a.window(gf2::row_range{10, 150}, gf2::col_range{64, 300});
   M c = w.to_matrix();
   CHECK(gf2ref::of(w) == gf2ref::of(c));
   CHECK(gf2::rank(w) == gf2::rank(c));
@@ -99,15 +122,16 @@ TEST_CASE("gf2 windows behave like copies", "[gf2]") {
   CHECK(gf2::kernel(w) == gf2::kernel(c));
   // Writing through a window changes the parent only inside it.
   M before = a;
-  gf2::add_into(a.window(0, 64, 128, 256), before.window(64, 128, 0, 128));
+  gf2::add_into(a.window(gf2::row_range{0, 64}, gf2::col_range{128, 256}),
+                before.window(gf2::row_range{64, 128}, gf2::col_range{0, 128}));
   for (std::size_t i = 0; i < a.rows(); ++i)
     for (std::size_t j = 0; j < a.cols(); ++j) {
       const bool inside = i < 64 && j >= 128 && j < 256;
       REQUIRE(a(i, j) == (inside ? (before(i, j) != before(i + 64, j - 128)) : before(i, j)));
     }
-  CHECK_THROWS_AS(a.window(0, 10, 1, 64), std::out_of_range);
-  CHECK_THROWS_AS(a.window(0, 10, 0, 100), std::out_of_range);
-  CHECK_THROWS_AS(a.window(0, 201, 0, 64), std::out_of_range);
+  CHECK_THROWS_AS(a.window(gf2::row_range{0, 10}, gf2::col_range{1, 64}), std::out_of_range);
+  CHECK_THROWS_AS(a.window(gf2::row_range{0, 10}, gf2::col_range{0, 100}), std::out_of_range);
+  CHECK_THROWS_AS(a.window(gf2::row_range{0, 201}, gf2::col_range{0, 64}), std::out_of_range);
 }
 
 TEST_CASE("gf2 shape mismatches name both shapes", "[gf2]") {
@@ -135,6 +159,8 @@ TEST_CASE("gf2 shape mismatches name both shapes", "[gf2]") {
   CHECK_THROWS_AS(gf2::inverse(a), std::invalid_argument);
   M c(3, 6);
   CHECK_THROWS_AS(gf2::mul_add(c, a, b), std::invalid_argument);
+  const auto m4 = message([&] { gf2::mul_add(c, a, b); });
+  CHECK(m4.rfind("sutro::gf2::mul_add: cannot multiply 3x5 by 4x6", 0) == 0);
   M sq = M::random(64, 64, 1);
   CHECK_THROWS_AS(gf2::mul_add(sq, sq, M::identity(64)), std::invalid_argument);  // aliasing
 }

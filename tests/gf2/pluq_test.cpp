@@ -117,7 +117,7 @@ TEST_CASE("gf2 PLUQ, rank profile and kernels match the reference", "[gf2]") {
 TEST_CASE("gf2 PLUQ of a window and the kernel overloads on matrices", "[gf2]") {
   using M = Mat<sutro::simd>;
   const M big = M::random(200, 300, 9) ;
-  const auto w = big.window(10, 190, 64, 300);
+  const auto w = big.window(gf2::row_range{10, 190}, gf2::col_range{64, 300});
   const auto f = gf2::pluq(w);
   REQUIRE(f.rank == gf2ref::rank(gf2ref::of(w)));
   const M k = gf2::right_kernel(w), y = gf2::left_kernel(w);

@@ -75,10 +75,12 @@ TEST_CASE("gf2 transpose of and into windows touches only the window", "[gf2][di
       INFO("level " << cpu::name(l) << ", m " << m);
       const std::size_t right = m % 64 == 0 ? 64 : 0;
       const DM big = DM::random(m + 70, 1200, 5);
-      const auto in = big.window(3, 3 + m, 64, 1200);  // m x 1136, not 64-aligned in rows
+      const auto in =
+          big.window(gf2::row_range{3, 3 + m}, gf2::col_range{64, 1200});  // m x 1136, not 64-aligned in rows
       DM out = DM::random(1200, 64 + m + right, 6);
       const DM before = out;
-      gf2::kernels::transpose(sutro::simd{}, out.window(10, 10 + 1136, 64, 64 + m).block(), in.block());
+      gf2::kernels::transpose(
+          sutro::simd{}, out.window(gf2::row_range{10, 10 + 1136}, gf2::col_range{64, 64 + m}).block(), in.block());
       const auto want = gf2ref::transpose(gf2ref::of(in.to_matrix()));
       for (std::size_t i = 0; i < out.rows(); ++i)
         for (std::size_t j = 0; j < out.cols(); ++j) {

@@ -73,9 +73,10 @@ TEST_CASE("gf2 triangular solves read only their triangle and accept windows", "
   CHECK(gf2::solve_upper_triangular(noisy, b) == gf2::solve_upper_triangular(u, b));
   // A window as the triangle and as the right-hand side.
   M lw = M::random(300, 200, 11);
-  lw.window(50, 250, 0, 200).assign(l);
-  CHECK(gf2::solve_lower_triangular(lw.window(50, 250, 0, 200), b.window(0, 200, 0, 64)) ==
-        gf2::solve_lower_triangular(l, gf2::copy_of(b.window(0, 200, 0, 64))));
+  lw.window(gf2::row_range{50, 250}, gf2::col_range{0, 200}).assign(l);
+  CHECK(gf2::solve_lower_triangular(lw.window(gf2::row_range{50, 250}, gf2::col_range{0, 200}),
+                                    b.window(gf2::row_range{0, 200}, gf2::col_range{0, 64})) ==
+        gf2::solve_lower_triangular(l, gf2::copy_of(b.window(gf2::row_range{0, 200}, gf2::col_range{0, 64}))));
 }
 
 TEST_CASE("gf2 triangular solves: errors name the row or the shapes", "[gf2][triangular]") {

@@ -97,6 +97,17 @@ TEST_CASE("lab: methods apply only to their task kinds; bad configs throw", "[la
   auto d = lab::challenge();
   d.task.k = 30;
   CHECK_THROWS_AS(lab::run(d, {lab::from_solver(solvers::gf2_elimination{})}), std::invalid_argument);
+  // The errors name the entry point, the value and the bound.
+  auto e = lab::challenge();
+  e.repeats = 1;
+  lab::method beyond{"beyond", [](const lab::problem& p) {
+                       lab::method_output out;
+                       out.subset = {0, static_cast<std::uint32_t>(p.spec.n)};
+                       return out;
+                     }};
+  CHECK_THROWS_WITH(lab::run(e, {beyond}), "sutro::lab::run: the method returned index 20 for n = 20");
+  e.seeds.clear();
+  CHECK_THROWS_WITH(lab::run(e, {beyond}), "sutro::lab::run: no seeds");
 }
 
 TEST_CASE("lab: table and JSON output, with the data-movement slot", "[lab]") {

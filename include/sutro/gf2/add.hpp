@@ -3,7 +3,9 @@
 //
 //   auto c = a + b;                 // new matrix (allocator of a)
 //   a += b;                         // in place
-//   sutro::gf2::add_into(a.window(0, 64, 0, 128), b.window(64, 128, 0, 128));  // windows too
+//   using sutro::gf2::row_range, sutro::gf2::col_range;
+//   sutro::gf2::add_into(a.window(row_range{0, 64}, col_range{0, 128}),      // windows too
+//                        b.window(row_range{64, 128}, col_range{0, 128}));
 //
 // Shapes must agree: std::invalid_argument names both otherwise. dst and src
 // may be overlapping windows of one matrix: the result is dst + (src as it

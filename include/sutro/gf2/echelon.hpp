@@ -99,7 +99,7 @@ ple_result<detail::result_t<M>> ple(const M& a, unsigned threads = 1) {
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t w2 = 0; w2 < l.words_used(); ++w2) l.row_ptr(i)[w2] = lfull.row_ptr(i)[w2];
   out.l = std::move(l);
-  out.e = sutro::gf2::copy_of(work.window(0, r, 0, a.cols()));
+  out.e = sutro::gf2::copy_of(work.window(row_range{0, r}, col_range{0, a.cols()}));
   return out;
 }
 

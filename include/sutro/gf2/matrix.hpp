@@ -6,7 +6,8 @@
 //   M b = M::random(4, 130, /*seed=*/7);
 //   M c = a * b;                                       // sutro/gf2/multiply.hpp
 //   a.set(0, 0, true); a.flip(2, 3); bool x = a(1, 2);
-//   auto top = b.window(0, 2, 0, 64);                  // rows [0,2), columns [0,64), no copy
+//   auto top = b.window(sutro::gf2::row_range{0, 2},   // rows [0,2), columns [0,64), no copy
+//                       sutro::gf2::col_range{0, 64});
 //   std::cout << a;                                    // one line of 0/1 per row
 //
 // Layout (others rely on it): row-major, 64 bits per std::uint64_t word, column
@@ -190,6 +191,22 @@ template <class W1, class W2>
 
 template <class Backend, class Word>
 class basic_matrix_view;
+/// Rows [begin, end) of a window. window() takes named ranges, not four
+/// integers, so that another library's argument order (M4RI's
+/// mzd_init_window(M, lowr, lowc, highr, highc)) does not compile:
+///
+///   auto top = b.window(gf2::row_range{0, 2}, gf2::col_range{0, 64});
+struct row_range {
+  std::size_t begin, end;
+  constexpr explicit row_range(std::size_t first, std::size_t last) noexcept : begin(first), end(last) {}
+};
+
+/// Columns [begin, end) of a window: begin a multiple of 64, end a multiple of
+/// 64 or the last column.
+struct col_range {
+  std::size_t begin, end;
+  constexpr explicit col_range(std::size_t first, std::size_t last) noexcept : begin(first), end(last) {}
+};
 
 template <class Backend = sutro::default_backend,
           class Alloc = sutro::backend_allocator_t<Backend, word>>
@@ -375,12 +392,11 @@ class matrix {
     return s;
   }
 
-  basic_matrix_view<Backend, word> window(std::size_t r0, std::size_t r1, std::size_t c0,
-                                          std::size_t c1);
-  basic_matrix_view<Backend, const word> window(std::size_t r0, std::size_t r1, std::size_t c0,
-                                                std::size_t c1) const;
-  basic_matrix_view<Backend, word> view() { return window(0, rows_, 0, cols_); }
-  basic_matrix_view<Backend, const word> view() const { return window(0, rows_, 0, cols_); }
+  /// A view of rows r and columns c, no copy (see col_range for the alignment).
+  basic_matrix_view<Backend, word> window(row_range r, col_range c);
+  basic_matrix_view<Backend, const word> window(row_range r, col_range c) const;
+  basic_matrix_view<Backend, word> view() { return window(row_range{0, rows_}, col_range{0, cols_}); }
+  basic_matrix_view<Backend, const word> view() const { return window(row_range{0, rows_}, col_range{0, cols_}); }
 
   detail::mblock block() noexcept { return {data(), rows_, cols_, stride_}; }
   detail::cblock block() const noexcept { return {data(), rows_, cols_, stride_}; }
@@ -460,12 +476,10 @@ class basic_matrix_view {
     b_.row(i)[j / 64] ^= word{1} << (j % 64);
   }
   /// A window of this window (same alignment rule, relative coordinates).
-  basic_matrix_view window(std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) const {
-    return make_window(b_, r0, r1, c0, c1);
-  }
+  basic_matrix_view window(row_range r, col_range c) const { return make_window(b_, r, c); }
 
-  static basic_matrix_view make_window(detail::block<Word> p, std::size_t r0, std::size_t r1,
-                                       std::size_t c0, std::size_t c1) {
+  static basic_matrix_view make_window(detail::block<Word> p, row_range r, col_range c) {
+    const std::size_t r0 = r.begin, r1 = r.end, c0 = c.begin, c1 = c.end;
     if (r0 > r1 || r1 > p.rows || c0 > c1 || c1 > p.cols || c0 % 64 != 0 ||
         (c1 % 64 != 0 && c1 != p.cols))
       throw std::out_of_range("sutro::gf2::window: rows [" + std::to_string(r0) + ", " +
@@ -510,15 +524,12 @@ template <class Backend>
 using const_matrix_view = basic_matrix_view<Backend, const word>;
 
 template <class Backend, class Alloc>
-basic_matrix_view<Backend, word> matrix<Backend, Alloc>::window(std::size_t r0, std::size_t r1,
-                                                                std::size_t c0, std::size_t c1) {
-  return basic_matrix_view<Backend, word>::make_window(block(), r0, r1, c0, c1);
+basic_matrix_view<Backend, word> matrix<Backend, Alloc>::window(row_range r, col_range c) {
+  return basic_matrix_view<Backend, word>::make_window(block(), r, c);
 }
 template <class Backend, class Alloc>
-basic_matrix_view<Backend, const word> matrix<Backend, Alloc>::window(std::size_t r0, std::size_t r1,
-                                                                      std::size_t c0,
-                                                                      std::size_t c1) const {
-  return basic_matrix_view<Backend, const word>::make_window(block(), r0, r1, c0, c1);
+basic_matrix_view<Backend, const word> matrix<Backend, Alloc>::window(row_range r, col_range c) const {
+  return basic_matrix_view<Backend, const word>::make_window(block(), r, c);
 }
 
 template <class B, class W1, class W2>

@@ -34,9 +34,8 @@ namespace sutro::gf2 {
 template <class C, matrix_like A, matrix_like B>
 void mul_add(C&& c, const A& a, const B& b, unsigned threads = 1) {
   if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols())
-    throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) +
-                                " by " + detail::shape(b.rows(), b.cols()) + " into " +
-                                detail::shape(c.rows(), c.cols()));
+    throw std::invalid_argument("sutro::gf2::mul_add: cannot multiply " + detail::shape(a.rows(), a.cols()) + " by " +
+                                detail::shape(b.rows(), b.cols()) + " into " + detail::shape(c.rows(), c.cols()));
   using Backend = typename std::remove_cvref_t<C>::backend_type;
   const detail::mblock cb = c.block();
   if (detail::overlaps(cb, a.block()) || detail::overlaps(cb, b.block()))

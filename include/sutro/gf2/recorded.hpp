@@ -159,9 +159,8 @@ recorded_matrix<B, A> add(const recorded_matrix<B, A>& a, const recorded_matrix<
 template <class B, class A, class B2, class A2, class B3, class A3>
 void mul_add(recorded_matrix<B, A>& c, const recorded_matrix<B2, A2>& a, const recorded_matrix<B3, A3>& b) {
   if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols())
-    throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) +
-                                " by " + detail::shape(b.rows(), b.cols()) + " into " +
-                                detail::shape(c.rows(), c.cols()));
+    throw std::invalid_argument("sutro::gf2::mul_add: cannot multiply " + detail::shape(a.rows(), a.cols()) + " by " +
+                                detail::shape(b.rows(), b.cols()) + " into " + detail::shape(c.rows(), c.cols()));
   detail::check_same_trace("mul", c, a);
   detail::check_same_trace("mul", c, b);
   if (static_cast<const void*>(&c) == &a || static_cast<const void*>(&c) == &b)

@@ -61,7 +61,7 @@ inline memory::trace lab_trace(memory::granularity unit, bool keep_events = true
 /// word, line: every unit the access overlaps). Needs trace_options::keep_events.
 inline metrics::dmd::bytedmd_result trace_bytedmd(const memory::trace& t, std::uint64_t bytes_per_element) {
   if (!t.options().keep_events)
-    throw std::invalid_argument("lab::trace_bytedmd: the trace kept no events (trace_options::keep_events)");
+    throw std::invalid_argument("sutro::lab::trace_bytedmd: the trace kept no events (trace_options::keep_events)");
   const auto unit = static_cast<std::uint64_t>(t.options().unit);
   metrics::dmd::context ctx;
   std::unordered_map<std::uintptr_t, std::uint32_t> holds;  // key -> current value

@@ -131,7 +131,9 @@ inline double accuracy(const tasks::sparse_task& task, const method_output& out,
   if (!out.subset.empty()) {
     std::vector<std::uint64_t> mask(task.row_words(), 0);
     for (auto j : out.subset) {
-      if (j >= task.spec().n) throw std::out_of_range("lab: method returned index " + std::to_string(j) + " >= n");
+      if (j >= task.spec().n)
+        throw std::out_of_range("sutro::lab::run: the method returned index " + std::to_string(j) +
+                                " for n = " + std::to_string(task.spec().n));
       mask[j / 64] |= std::uint64_t{1} << (j % 64);
     }
     for (std::size_t i = 0; i < test.count; ++i) ok += task.label_with(test.row(i), mask) == test.labels[i];
@@ -154,8 +156,8 @@ inline double accuracy(const tasks::sparse_task& task, const method_output& out,
 /// task kind is left out, one that declines the task is recorded as such.
 inline report run(const config& cfg, const std::vector<method>& methods) {
   using clock = std::chrono::steady_clock;
-  if (cfg.seeds.empty()) throw std::invalid_argument("lab::run: no seeds");
-  if (cfg.repeats == 0) throw std::invalid_argument("lab::run: repeats must be positive");
+  if (cfg.seeds.empty()) throw std::invalid_argument("sutro::lab::run: no seeds");
+  if (cfg.repeats == 0) throw std::invalid_argument("sutro::lab::run: repeats must be positive");
   tasks::validate(cfg.task);  // before any method declines a task that cannot exist
   report rep;
   const std::string name = describe(cfg);

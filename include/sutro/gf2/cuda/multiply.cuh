@@ -142,9 +142,8 @@ template <class AC, class AA, class AB>
 void mul_add(matrix<sutro::cuda, AC>& c, const matrix<sutro::cuda, AA>& a, const matrix<sutro::cuda, AB>& b,
              mul_method method = mul_method::m4rm) {
   if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols())
-    throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) +
-                                " by " + detail::shape(b.rows(), b.cols()) + " into " +
-                                detail::shape(c.rows(), c.cols()));
+    throw std::invalid_argument("sutro::gf2::mul_add: cannot multiply " + detail::shape(a.rows(), a.cols()) + " by " +
+                                detail::shape(b.rows(), b.cols()) + " into " + detail::shape(c.rows(), c.cols()));
   const word* cd = c.data();
   if (cd != nullptr && (cd == a.data() || cd == b.data()))
     throw std::invalid_argument("sutro::gf2::mul_add: the output overlaps an input");
