@@ -56,6 +56,12 @@ TEST_CASE("gf2 simd products equal the scalar ones on large shapes", "[gf2][simd
     D cd4 = to_simd(c0);
     sutro::gf2::kernels::m4rm_mul_add(sutro::simd{}, cd4.block(), ad.block(), bd.block(), 2);
     REQUIRE(same(c, cd4));
+    for (std::size_t slab_words : {8u, 16u, 32u}) {  // every table width, whatever this CPU's L2 picks
+      INFO("slabs of " << slab_words << " words");
+      D cd7 = to_simd(c0);
+      sutro::gf2::kernels::m4rm_mul_add(sutro::simd{}, cd7.block(), ad.block(), bd.block(), 1, slab_words);
+      REQUIRE(same(c, cd7));
+    }
     // Strassen-Winograd with a low cutoff: recursion, odd fringes, both base kernels.
     for (std::size_t cutoff : {128u, 256u}) {
       D cd5 = to_simd(c0);
@@ -72,6 +78,23 @@ TEST_CASE("gf2 simd products equal the scalar ones on large shapes", "[gf2][simd
 #endif
   }
 }
+
+#if SUTRO_SIMD_ENABLED
+TEST_CASE("gf2 Four Russians refuses a slab width it has no tables for", "[gf2][simd]") {
+  D a = to_simd(S::random(200, 200, 1)), b = to_simd(S::random(200, 200, 2)), c = to_simd(S::random(200, 200, 3));
+  try {
+    sutro::gf2::kernels::m4rm_mul_add(sutro::simd{}, c.block(), a.block(), b.block(), 1, 24);
+    FAIL("no exception");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()) == "sutro::gf2::m4rm_mul_add: slab_words 24 is not 0, 8, 16 or 32");
+  }
+  CHECK(sutro::gf2::kernels::m4rm_slab_words(std::size_t{512} << 10) == 16);
+  CHECK(sutro::gf2::kernels::m4rm_slab_words(std::size_t{1} << 20) == 32);
+  CHECK(sutro::gf2::kernels::m4rm_slab_words(std::size_t{2} << 20) == 32);
+  CHECK(sutro::gf2::kernels::m4rm_slab_words(std::size_t{64} << 10) == 8);
+  CHECK(sutro::cpu::l2_cache_bytes() > 0);
+}
+#endif
 
 TEST_CASE("gf2 simd elimination equals the scalar one on large shapes", "[gf2][simd]") {
   std::vector<S> inputs;

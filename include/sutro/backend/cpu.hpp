@@ -15,11 +15,15 @@
 // avx512_gfni), read once, caps the level for a whole program run.
 
 #include <atomic>
+#include <cstddef>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#if defined(__unix__)
+#include <unistd.h>
+#endif
 
 namespace sutro::cpu {
 
@@ -149,6 +153,20 @@ inline void require(level l, const char* who) {
     throw std::runtime_error(std::string(who) + ": the " + std::string(name(l)) +
                              " kernels need a CPU this one is not (it runs " +
                              std::string(name(detected_level())) + ")");
+}
+
+/// The per-core L2 cache in bytes as the C library reports it (queried once),
+/// or 1 MiB where it reports nothing. Four-Russians kernels size their tables
+/// by it: tables that fill L2 evict the rows they are applied to.
+[[nodiscard]] inline std::size_t l2_cache_bytes() noexcept {
+  static const std::size_t bytes = [] {
+#if defined(_SC_LEVEL2_CACHE_SIZE)
+    const long reported = ::sysconf(_SC_LEVEL2_CACHE_SIZE);
+    if (reported > 0) return static_cast<std::size_t>(reported);
+#endif
+    return std::size_t{1} << 20;
+  }();
+  return bytes;
 }
 
 namespace detail {

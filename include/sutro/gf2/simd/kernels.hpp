@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 #if SUTRO_CPU_DISPATCH
@@ -43,6 +45,18 @@ SUTRO_DISPATCH_ENTRIES_END
 #include "sutro/gf2/simd/strassen.hpp"
 
 namespace sutro::gf2::kernels {
+
+/// Words of columns per Four-Russians slab for an L2 of `l2_bytes`: the widest
+/// of 32, 16 and 8 whose 8 tables of 256 entries fill at most half of it, so
+/// that the rows of A and C the tables are applied to stay in L2 too.
+/// Measured at n = 4096 and 8192 (docs/performance.md): on a Zen 4 (1 MiB L2)
+/// 32 words beat 16 or 64 by 1.2x to 2x; on a Zen 3 (512 KiB L2) 16 beat 32.
+[[nodiscard]] constexpr std::size_t m4rm_slab_words(std::size_t l2_bytes) noexcept {
+  std::size_t sw = 32;
+  while (sw > 8 && 8 * 256 * sw * sizeof(word) > l2_bytes / 2) sw /= 2;
+  return sw;
+}
+
 namespace levels {
 #define SUTRO_FOREACH_LEVEL_FILE "sutro/gf2/simd/kernels.inl"
 #include "sutro/backend/foreach_level.inl"
@@ -69,11 +83,13 @@ void base_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail:
   SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::base_mul_add"), base_mul_add(c, a, b, threads));
 }
 
-/// C += A B by Four Russians.
+/// C += A B by Four Russians on slabs of `slab_words` (8, 16 or 32) words of
+/// columns; 0 sizes them for this CPU's L2 (cpu::l2_cache_bytes).
 template <class Arch>
-void m4rm_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
+void m4rm_mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads,
+                  std::size_t slab_words = 0) {
   using namespace levels;
-  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::m4rm_mul_add"), m4rm_mul_add(c, a, b, threads));
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::m4rm_mul_add"), m4rm_mul_add(c, a, b, threads, slab_words));
 }
 
 template <class Arch>

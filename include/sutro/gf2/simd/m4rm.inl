@@ -7,10 +7,7 @@
 
 namespace m4rm {
 
-// Measured on Zen (1 MiB L2), n = 4096 and 8192: slabs of 32 words and 8 tables
-// (512 KiB) beat 16 or 64 words and 16 tables by 1.2x to 2x.
-inline constexpr std::size_t slab_words = 32;   // 2048 columns: 4 AVX-512 registers
-inline constexpr std::size_t kwords = 1;        // 8 tables of 256 x 256 bytes = 512 KiB
+inline constexpr std::size_t kwords = 1;        // 8 tables of 256 entries
 inline constexpr std::size_t row_block = 8192;  // rows of C per table build
 inline constexpr std::size_t tables = 8 * kwords;
 /// Below this many rows of A a table costs more than it saves.
@@ -18,7 +15,7 @@ inline constexpr std::size_t min_rows = 128;
 
 // T[x] = XOR of rows j of `rows` whose bit j is set in x, built by doubling;
 // entries are sw words apart.
-template <std::size_t sw = slab_words>
+template <std::size_t sw>
 void build_table(word* t, const word* const* rows) noexcept {
   using batch = word_batch;
   std::memset(t, 0, sw * sizeof(word));
@@ -36,7 +33,8 @@ void build_table(word* t, const word* const* rows) noexcept {
   }
 }
 
-inline void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, word* tab) {
+template <std::size_t slab_words>
+void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, word* tab) {
   using batch = word_batch;
   constexpr std::size_t nb = slab_words / batch::size;
   const std::size_t width = std::min(slab_words, c.words() - s0);
@@ -58,7 +56,7 @@ inline void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size
           rp[j] = b.row(k) + s0;
         }
       }
-      build_table(tab + t * 256 * slab_words, rp);
+      build_table<slab_words>(tab + t * 256 * slab_words, rp);
     }
     const std::size_t kn = std::min(kwords, a.words() - k0);
     for (std::size_t i = 0; i < a.rows; ++i) {
@@ -88,30 +86,19 @@ inline void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size
   }
 }
 
-} // namespace m4rm
-
-/// C += A B by Four Russians (any xsimd architecture).
-inline void m4rm_mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
-  ::sutro::cpu::detail::note_kernel(this_level);
-  if (a.rows < m4rm::min_rows || a.words() == 0 || c.words() == 0) {
-    const std::size_t cw = c.words();
-    for (std::size_t i = 0; i < a.rows; ++i)
-      for (std::size_t w = 0; w < a.words(); ++w)
-        for (word bits = a.row(i)[w]; bits; bits &= bits - 1)
-          xor_row(level_tag{}, c.row(i), b.row(w * 64 + static_cast<std::size_t>(std::countr_zero(bits))), cw);
-    return;
-  }
-  const std::size_t nslabs = (c.words() + m4rm::slab_words - 1) / m4rm::slab_words;
-  const std::size_t table_words = m4rm::tables * 256 * m4rm::slab_words;
+template <std::size_t slab_words>
+void mul_add_slabs(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
+  const std::size_t nslabs = (c.words() + slab_words - 1) / slab_words;
+  const std::size_t table_words = tables * 256 * slab_words;
   memory::stats& counter = detail::scratch_stats();  // passed on to the threads
   auto run = [&](std::size_t first, std::size_t step) {
     const detail::scratch_scope scope(&counter);
     detail::scratch_vector<word> tab(table_words);
     for (std::size_t s = first; s < nslabs; s += step)
-      for (std::size_t r0 = 0; r0 < a.rows; r0 += m4rm::row_block) {
-        const std::size_t rn = std::min(m4rm::row_block, a.rows - r0);
-        m4rm::slab({c.row(r0), rn, c.cols, c.stride}, {a.row(r0), rn, a.cols, a.stride}, b,
-                         s * m4rm::slab_words, tab.data());
+      for (std::size_t r0 = 0; r0 < a.rows; r0 += row_block) {
+        const std::size_t rn = std::min(row_block, a.rows - r0);
+        slab<slab_words>({c.row(r0), rn, c.cols, c.stride}, {a.row(r0), rn, a.cols, a.stride}, b, s * slab_words,
+                         tab.data());
       }
   };
   const std::size_t nt = std::min<std::size_t>(threads, nslabs);
@@ -122,3 +109,31 @@ inline void m4rm_mul_add(detail::mblock c, detail::cblock a, detail::cblock b, u
   for (auto& th : pool) th.join();
 }
 
+}  // namespace m4rm
+
+/// C += A B by Four Russians (any xsimd architecture), on slabs of
+/// `slab_words` (8, 16 or 32) words of columns; 0 sizes them for this CPU's L2.
+inline void m4rm_mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads,
+                         std::size_t slab_words = 0) {
+  ::sutro::cpu::detail::note_kernel(this_level);
+  if (a.rows < m4rm::min_rows || a.words() == 0 || c.words() == 0) {
+    const std::size_t cw = c.words();
+    for (std::size_t i = 0; i < a.rows; ++i)
+      for (std::size_t w = 0; w < a.words(); ++w)
+        for (word bits = a.row(i)[w]; bits; bits &= bits - 1)
+          xor_row(level_tag{}, c.row(i), b.row(w * 64 + static_cast<std::size_t>(std::countr_zero(bits))), cw);
+    return;
+  }
+  if (slab_words == 0) slab_words = m4rm_slab_words(::sutro::cpu::l2_cache_bytes());
+  switch (slab_words) {
+    case 8:
+      return m4rm::mul_add_slabs<8>(c, a, b, threads);
+    case 16:
+      return m4rm::mul_add_slabs<16>(c, a, b, threads);
+    case 32:
+      return m4rm::mul_add_slabs<32>(c, a, b, threads);
+    default:
+      throw std::invalid_argument("sutro::gf2::m4rm_mul_add: slab_words " + std::to_string(slab_words) +
+                                  " is not 0, 8, 16 or 32");
+  }
+}
