@@ -39,12 +39,12 @@ namespace sutro::optim {
 using scratch_buffer = std::vector<double, backend_allocator_t<default_backend, double>>;
 
 struct polar_workspace {
-  scratch_buffer g, a, vt, w, e, p, rowmajor, out, zeros;
+  scratch_buffer g, a, vt, w, e, s, p, out, zeros;
   void reserve(std::size_t rows, std::size_t cols) {
     const std::size_t k = std::min(rows, cols);
     g.resize(rows * cols);
-    rowmajor.resize(rows * cols);
     out.resize(rows * cols);
+    s.resize(k * k);
     zeros.resize(std::max(rows, cols));
     a.resize(k * k);
     vt.resize(k * k);
@@ -322,9 +322,14 @@ void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, doubl
           h = c * p;
           r = std::sqrt(p * p + ei * ei);
           E[i + 1] = s * r;
+          // c di - s g with c = p / r, s = ei / r, as one division: the next
+          // p then waits on one division after the square root, not two
+          // products and a division; this recurrence is the eigensolver's
+          // critical path.
+          const double pnext = (p * di - ei * g) / r;
           s = ei / r;
           c = p / r;
-          p = c * di - s * g;
+          p = pnext;
           d[i + 1] = h + s * (c * g + s * di);
           const memory::handle_of<Mode, double> v0 = Vt + i * n;
           const memory::handle_of<Mode, double> v1 = Vt + (i + 1) * n;
@@ -411,35 +416,34 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
       wh[i] = 0.0;
     }
   }
-  // P = V diag(w) V^T = sum_i w_i v_i v_i^T (v_i = row i of vt), then
-  // U V^T = G P (m >= n) or P G (m < n) in double (an ill-conditioned G
-  // would lose digits in float), from a row-major copy: no transposes.
+  // P = V diag(w) V^T = S Vt with S[r][i] = w_i vt[i][r], then U V^T = G P
+  // (m >= n) or P G (m < n), both as P W (W: G or G^T, k x l, already in
+  // double): one register-blocked product l columns wide, in double (an
+  // ill-conditioned G would lose digits in float). For m >= n the result is
+  // (G P)^T, written back transposed.
+  double* S = ws.s.data();
+  {
+    const memory::handle_of<Mode, double> sh = mode(S);
+    const auto vth = mode(static_cast<const double*>(vt));
+    for (std::size_t r = 0; r < k; ++r)
+      for (std::size_t i = 0; i < k; ++i) {
+        const double wi = wh[i], v = vth[i * k + r];
+        sh[r * k + i] = wi * v;
+      }
+  }
   double* P = ws.p.data();
-  nn::ops::fill_zero(mode, P, k * k);
-  const auto vth = mode(static_cast<const double*>(vt));
-  for (std::size_t i = 0; i < k; ++i) {
-    const double wi = wh[i];
-    if (wi == 0.0) continue;
-    const double* v = vt + i * k;
-    for (std::size_t r = 0; r < k; ++r) nn::ops::axpy(mode, k, wi * double(vth[i * k + r]), v, P + r * k);
-  }
-  double* rowmajor = ws.rowmajor.data();
   double* out = ws.out.data();
-  if (m >= n) {
-    {
-      const memory::handle_of<Mode, double> rh = mode(rowmajor);
-      for (std::size_t i = 0; i < m * n; ++i) rh[i] = static_cast<double>(T(gd[i]));
-    }
-    ws.zeros.assign(n, 0.0);
-    nn::ops::dense_forward(mode, m, n, n, static_cast<const double*>(rowmajor), static_cast<const double*>(P),
-                       static_cast<const double*>(ws.zeros.data()), out);
-  } else {
-    ws.zeros.assign(n, 0.0);
-    nn::ops::dense_forward(mode, m, m, n, static_cast<const double*>(P), static_cast<const double*>(wd),
-                       static_cast<const double*>(ws.zeros.data()), out);
-  }
+  ws.zeros.assign(l, 0.0);
+  const double* zeros = ws.zeros.data();
+  nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(S), static_cast<const double*>(vt), zeros, P);
+  nn::ops::dense_forward(mode, k, k, l, static_cast<const double*>(P), static_cast<const double*>(wd), zeros, out);
   const memory::handle_of<Mode, const double> oh = mode(static_cast<const double*>(out));
-  for (std::size_t i = 0; i < m * n; ++i) gd[i] = static_cast<T>(double(oh[i]));
+  if (m >= n) {
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t i = 0; i < n; ++i) gd[r * n + i] = static_cast<T>(double(oh[i * m + r]));
+  } else {
+    for (std::size_t i = 0; i < m * n; ++i) gd[i] = static_cast<T>(double(oh[i]));
+  }
   return rank;
 }
 
