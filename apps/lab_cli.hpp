@@ -53,8 +53,8 @@ struct lab_options {
   std::vector<std::string> methods;  ///< names of lab_method_catalog(); empty: every applicable one
   std::string seeds = "42,123,456";
   long long train = 500, test = 500;
-  long long repeats = 5;        ///< timed runs per (method, seed) of the exact solvers
-  long long train_repeats = 1;  ///< timed runs per (method, seed) of the training methods
+  long long repeats = 5;         ///< timed runs per (method, seed) of the exact solvers
+  long long train_repeats = 1;   ///< timed runs per (method, seed) of the training methods
   std::string encoding = "pm1";  ///< pm1 (+-1) or 01
   double pass_accuracy = 0.95;
   // Training methods (the group's harness by default).
@@ -62,12 +62,12 @@ struct lab_options {
   double stop_accuracy = 0.95;  ///< early stop once validation accuracy reaches it (above 1: never)
   std::vector<long long> hidden{200};
   long long batch = 32;
-  long long trace_every = 8;    ///< traced run: record 1 epoch in this many (scaled, said in the footer)
-  std::optional<double> lr;     ///< overrides each rule's own default step size
+  long long trace_every = 8;  ///< traced run: record 1 epoch in this many (scaled, said in the footer)
+  std::optional<double> lr;   ///< overrides each rule's own default step size
   double weight_decay = 0.01;
-  std::uint64_t mlp_seed = 1;   ///< initialization and shuffling
+  std::uint64_t mlp_seed = 1;  ///< initialization and shuffling
   // Output.
-  std::string json, csv;        ///< file name, "-" for stdout, empty for none
+  std::string json, csv;  ///< file name, "-" for stdout, empty for none
   bool list_methods = false;
   bool progress = true;         ///< on a terminal only, in any case
   double progress_after = 1.0;  ///< seconds into a training before its progress line appears
@@ -150,11 +150,12 @@ inline std::string in_quotes(std::string_view s) { return "'" + std::string(s) +
   s.kind = parse_task_kind(f[0]);
   s.enc = enc;
   const auto n = detail::to_unsigned(f[1]);
-  if (!n || *n == 0) detail::fail("parse_task", where + ": n = " + detail::in_quotes(f[1]) + " is not a positive integer");
+  if (!n || *n == 0)
+    detail::fail("parse_task", where + ": n = " + detail::in_quotes(f[1]) + " is not a positive integer");
   const auto k = detail::to_unsigned(f[2]);
-  if (!k || *k == 0) detail::fail("parse_task", where + ": k = " + detail::in_quotes(f[2]) + " is not a positive integer");
-  if (*k > *n)
-    detail::fail("parse_task", where + ": k = " + std::to_string(*k) + " exceeds n = " + std::to_string(*n));
+  if (!k || *k == 0)
+    detail::fail("parse_task", where + ": k = " + detail::in_quotes(f[2]) + " is not a positive integer");
+  if (*k > *n) detail::fail("parse_task", where + ": k = " + std::to_string(*k) + " exceeds n = " + std::to_string(*n));
   s.n = static_cast<std::size_t>(*n);
   s.k = static_cast<std::size_t>(*k);
   if (f.size() >= 4) {
@@ -204,13 +205,17 @@ inline std::string in_quotes(std::string_view s) { return "'" + std::string(s) +
 /// Every method sutro-lab offers, in --list-methods order.
 [[nodiscard]] inline const std::vector<lab_method_info>& lab_method_catalog() {
   static const std::vector<lab_method_info> catalog = {
-      {"gf2_elimination", "parity (noise-free)", "vectorized Gauss-Jordan over GF(2) on the packed rows, certified", false},
+      {"gf2_elimination", "parity (noise-free)", "vectorized Gauss-Jordan over GF(2) on the packed rows, certified",
+       false},
       {"gf2_general", "parity (noise-free)", "to_gf2 + gf2::solve, the general GF(2) matrix path (any n)", false},
-      {"exhaustive", "parity", "all C(n,k) subsets, bit-sliced popcounts; noisy: fewest disagreements, certified", false},
-      {"robust_gf2", "parity (noisy)", "Prange's information-set decoding: random full-rank subsystems, best fit", false},
+      {"exhaustive", "parity", "all C(n,k) subsets, bit-sliced popcounts; noisy: fewest disagreements, certified",
+       false},
+      {"robust_gf2", "parity (noisy)", "Prange's information-set decoding: random full-rank subsystems, best fit",
+       false},
       {"bucket_search", "parity (noisy)", "meet-in-the-middle on clean rows (k split in two halves), certified", false},
       {"noisy_parity", "parity (noisy)", "picks exhaustive, bucket_search or Prange by predicted cost", false},
-      {"correlation", "and, majority, threshold", "first-order Fourier: the k bits most correlated with the label", false},
+      {"correlation", "and, majority, threshold", "first-order Fourier: the k bits most correlated with the label",
+       false},
       {"sum_correlation", "sum", "c_i = sum_j x_ij y_j, the k largest, certified", false},
       {"sum_least_squares", "sum", "least squares on the +-1 rows, the k largest weights, certified", false},
       {"sgd_mlp", "parity (+-1)", "MLP n-hidden-1, hinge, SGD lr 0.1 wd 0.01 (the group's harness)", true},
@@ -232,8 +237,8 @@ inline std::string in_quotes(std::string_view s) { return "'" + std::string(s) +
   if (it == c.end()) {
     std::string names;
     for (const auto& m : c) names += (names.empty() ? "" : ", ") + m.name;
-    detail::fail("find_lab_method", "unknown method " + detail::in_quotes(name) + " (sutro-lab --list-methods: " +
-                                        names + ")");
+    detail::fail("find_lab_method",
+                 "unknown method " + detail::in_quotes(name) + " (sutro-lab --list-methods: " + names + ")");
   }
   return *it;
 }
@@ -330,9 +335,12 @@ struct lab_plan {
 /// receives the training methods' epochs.
 [[nodiscard]] inline lab_plan translate(const lab_options& o, progress_line* progress = nullptr) {
   tasks::encoding enc{};
-  if (o.encoding == "pm1") enc = tasks::encoding::plus_minus_one;
-  else if (o.encoding == "01") enc = tasks::encoding::zero_one;
-  else detail::fail("translate", "encoding " + detail::in_quotes(o.encoding) + " is neither pm1 nor 01");
+  if (o.encoding == "pm1")
+    enc = tasks::encoding::plus_minus_one;
+  else if (o.encoding == "01")
+    enc = tasks::encoding::zero_one;
+  else
+    detail::fail("translate", "encoding " + detail::in_quotes(o.encoding) + " is neither pm1 nor 01");
   const std::vector<std::uint64_t> seeds = parse_seeds(o.seeds);
   const std::size_t train = positive_count("train", o.train), test = positive_count("test", o.test);
   const std::size_t repeats = positive_count("repeats", o.repeats);
@@ -394,8 +402,8 @@ struct lab_plan {
                                      [&](const lab::config& c) { return m.applies_to(c.task.kind); });
     if (!applies) {
       if (named)
-        detail::fail("translate", "method " + detail::in_quotes(n) + " applies to " + info.tasks +
-                                      ", none of the tasks given");
+        detail::fail("translate",
+                     "method " + detail::in_quotes(n) + " applies to " + info.tasks + ", none of the tasks given");
       continue;
     }
     if (info.trains) {
@@ -496,8 +504,9 @@ inline std::string csv_number(double v) {
   std::set<std::string> keys;
   for (const auto& x : r.runs)
     for (const auto& [k, v] : x.data_movement) keys.insert(k);
-  std::string o = "task,method,seed,status,secret_found,test_accuracy,time_s,gen_time_s,samples_used,"
-                  "bytes_allocated,peak_bytes,not_applicable";
+  std::string o =
+      "task,method,seed,status,secret_found,test_accuracy,time_s,gen_time_s,samples_used,"
+      "bytes_allocated,peak_bytes,not_applicable";
   // Appended piece by piece: GCC 12 reports a false -Wrestrict on chains of const char* + std::string.
   const auto cell = [&o](const std::string& v) {
     o += ',';

@@ -67,16 +67,14 @@ inline void add_lab_options(CLI::App& app, lab_options& o) {
       ->capture_default_str()
       ->group(mlp);
   app.add_option("--batch", o.batch, "batch size")->capture_default_str()->group(mlp);
-  app.add_option("--lr", o.lr, "step size for every rule (default: each rule's own, see --list-methods)")
-      ->group(mlp);
+  app.add_option("--lr", o.lr, "step size for every rule (default: each rule's own, see --list-methods)")->group(mlp);
   app.add_option("--weight-decay", o.weight_decay, "weight decay")->capture_default_str()->group(mlp);
   app.add_option("--mlp-seed", o.mlp_seed, "initialization and shuffling seed")->capture_default_str()->group(mlp);
   app.add_option("--trace-every", o.trace_every,
                  "traced run: record 1 epoch in this many, scale the additive metrics (the footer says so)")
       ->capture_default_str()
       ->group(mlp);
-  app.add_option("--json", o.json, "write the report as JSON to FILE (- for stdout, then no table)")
-      ->type_name("FILE");
+  app.add_option("--json", o.json, "write the report as JSON to FILE (- for stdout, then no table)")->type_name("FILE");
   app.add_option("--csv", o.csv, "write one CSV row per run to FILE (- for stdout, then no table)")->type_name("FILE");
   app.add_flag("!--no-progress", o.progress, "no progress line (shown only when stderr is a terminal)");
   app.add_option("--progress-after", o.progress_after, "seconds into a training before its progress line appears")
@@ -106,8 +104,7 @@ inline std::unique_ptr<std::ofstream> open_output(const std::string& path, const
 /// sutro-lab: parses argv, runs, writes the table / JSON / CSV. Returns the exit code.
 inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool err_is_terminal) {
   lab_options o;
-  CLI::App app{"sutro-lab: run the lab's methods on sparse tasks over seeds and compare them (sutro/lab)",
-               "sutro-lab"};
+  CLI::App app{"sutro-lab: run the lab's methods on sparse tasks over seeds and compare them (sutro/lab)", "sutro-lab"};
   add_lab_options(app, o);
   try {
     app.parse(argc, argv);

@@ -24,6 +24,6 @@ void xor_popcount(benchmark::State& state) {
 BENCHMARK_TEMPLATE(xor_popcount, sutro::scalar)->RangeMultiplier(8)->Range(8, 1 << 18);
 BENCHMARK_TEMPLATE(xor_popcount, sutro::simd)->RangeMultiplier(8)->Range(8, 1 << 18);
 
-} // namespace
+}  // namespace
 
 BENCHMARK_MAIN();

@@ -49,7 +49,7 @@ void shapes(benchmark::internal::Benchmark* b) {
       for (long n : {128L, 192L, 256L, 320L, 384L, 512L, 768L})
         for (long tall : {1L, 4L}) b->Args({n, tall, density, reduced});
 }
-} // namespace
+}  // namespace
 
 BENCHMARK(elim<false>)->Name("rowwise")->Apply(shapes)->Unit(benchmark::kMicrosecond);
 BENCHMARK(elim<true>)->Name("m4ri")->Apply(shapes)->Unit(benchmark::kMicrosecond);

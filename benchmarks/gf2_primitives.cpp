@@ -127,7 +127,7 @@ void solve_small(benchmark::State& state) {
   const auto b = a * gf2::vector<>::random(n, 2);
   for (auto _ : state) benchmark::DoNotOptimize(gf2::solve(a, b).consistent);
 }
-} // namespace
+}  // namespace
 
 BENCHMARK(add)->Apply(sizes)->Unit(benchmark::kMicrosecond);
 BENCHMARK(transpose)->Apply(sizes)->Unit(benchmark::kMicrosecond);

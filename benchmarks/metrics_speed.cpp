@@ -153,9 +153,10 @@ void BM_bytedmd_price(benchmark::State& state) {
   for (auto _ : state) {
     const auto r = sutro::metrics::dmd::price(ctx, 1, false, variant);
     benchmark::DoNotOptimize(r.cost);
-    reads = ctx.inputs().size() + (sutro::metrics::dmd::load_walk_variant(variant) || variant == sutro::metrics::dmd::bytedmd_variant::two_stack
-                                        ? ctx.results().size()
-                                        : 0);
+    reads = ctx.inputs().size() + (sutro::metrics::dmd::load_walk_variant(variant) ||
+                                           variant == sutro::metrics::dmd::bytedmd_variant::two_stack
+                                       ? ctx.results().size()
+                                       : 0);
   }
   state.SetLabel(std::string(sutro::metrics::dmd::to_string(variant)));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * reads));

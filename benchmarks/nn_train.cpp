@@ -100,8 +100,8 @@ template <class Rule>
 void epoch_mse_bench(benchmark::State& st, Rule rule) {
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 0);
   const auto& d = data(0);
-  const nn::train_options opts{.epochs = 1, .batch = 32, .seed = 0, .loss_kind = nn::loss::mse,
-                               .stop_when_solved = false};
+  const nn::train_options opts{
+      .epochs = 1, .batch = 32, .seed = 0, .loss_kind = nn::loss::mse, .stop_when_solved = false};
   for (auto _ : st) {
     st.PauseTiming();
     net.reinitialize(0);
@@ -131,8 +131,8 @@ void fma_peak_bench(benchmark::State& st) {
       for (std::size_t c = 0; c < chains; ++c) acc[c] = acc[c] * a + b;  // contracted to one FMA (gnu++20)
     for (std::size_t c = 0; c < chains; ++c) benchmark::DoNotOptimize(acc[c]);
   }
-  st.counters["FMA/s"] = benchmark::Counter(double(chains * rounds * W) * double(st.iterations()),
-                                            benchmark::Counter::kIsRate);
+  st.counters["FMA/s"] =
+      benchmark::Counter(double(chains * rounds * W) * double(st.iterations()), benchmark::Counter::kIsRate);
 }
 
 template <class Rule>
@@ -153,15 +153,22 @@ void train_bench(benchmark::State& st, Rule rule) {
   st.counters["solved"] = solved / runs;
 }
 
-} // namespace
+}  // namespace
 
 BENCHMARK_CAPTURE(step_bench, sgd, optim::sgd({.lr = 0.1, .weight_decay = 0.01}))->Name("nn_step/sgd");
 BENCHMARK_CAPTURE(step_bench, egd, optim::egd({.lr = 0.1, .weight_decay = 0.01}))->Name("nn_step/egd");
-BENCHMARK_CAPTURE(step_bench, muon, optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}))->Name("nn_step/muon");
+BENCHMARK_CAPTURE(step_bench, muon, optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}))
+    ->Name("nn_step/muon");
 BENCHMARK(polar_bench)->Name("polar_factor_200x20");
 BENCHMARK(ns_bench)->Name("newton_schulz_200x20");
-BENCHMARK_CAPTURE(train_bench, sgd, optim::sgd({.lr = 0.1, .weight_decay = 0.01}))->Name("train_to_95/sgd")->Unit(benchmark::kMillisecond)->Iterations(10);
-BENCHMARK_CAPTURE(train_bench, egd, optim::egd({.lr = 0.1, .weight_decay = 0.01}))->Name("train_to_95/egd")->Unit(benchmark::kMillisecond)->Iterations(10);
+BENCHMARK_CAPTURE(train_bench, sgd, optim::sgd({.lr = 0.1, .weight_decay = 0.01}))
+    ->Name("train_to_95/sgd")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(10);
+BENCHMARK_CAPTURE(train_bench, egd, optim::egd({.lr = 0.1, .weight_decay = 0.01}))
+    ->Name("train_to_95/egd")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(10);
 
 BENCHMARK_CAPTURE(epoch_mse_bench, sgd, optim::sgd({.lr = 0.01, .weight_decay = 0.01}))->Name("epoch_mse/sgd");
 BENCHMARK_CAPTURE(epoch_mse_bench, egd, optim::egd({.lr = 0.01, .weight_decay = 0.01}))->Name("epoch_mse/egd");

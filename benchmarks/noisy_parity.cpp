@@ -95,6 +95,6 @@ BENCHMARK(noisy_parity)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
-} // namespace
+}  // namespace
 
 BENCHMARK_MAIN();

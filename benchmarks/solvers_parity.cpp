@@ -30,8 +30,16 @@ void gf2_elimination(benchmark::State& state) {
     if (r.status != solvers::solve_status::found) state.SkipWithError("not found");
   }
 }
-BENCHMARK(gf2_elimination)->Args({20, 3})->Args({50, 3})->Args({100, 3})->Args({127, 3})->Args({200, 3})->Args({256, 3})
-    ->Args({512, 3})->Args({1000, 3})->Args({20, 5});
+BENCHMARK(gf2_elimination)
+    ->Args({20, 3})
+    ->Args({50, 3})
+    ->Args({100, 3})
+    ->Args({127, 3})
+    ->Args({200, 3})
+    ->Args({256, 3})
+    ->Args({512, 3})
+    ->Args({1000, 3})
+    ->Args({20, 5});
 
 // The same systems through the general sutro::gf2 path (gf2::matrix + gf2::solve).
 void gf2_general(benchmark::State& state) {
@@ -56,7 +64,13 @@ void exhaustive(benchmark::State& state) {
     if (r.status != solvers::solve_status::found) state.SkipWithError("not found");
   }
 }
-BENCHMARK(exhaustive)->Args({20, 3, 20})->Args({20, 3, 64})->Args({20, 3, 500})->Args({50, 3, 64})->Args({100, 3, 64})->Args({20, 5, 64});
+BENCHMARK(exhaustive)
+    ->Args({20, 3, 20})
+    ->Args({20, 3, 64})
+    ->Args({20, 3, 500})
+    ->Args({50, 3, 64})
+    ->Args({100, 3, 64})
+    ->Args({20, 5, 64});
 
 // Robust GF(2) on noisy (20, 3), 500 samples; range(1) = noise in percent.
 void robust_gf2(benchmark::State& state) {
@@ -69,7 +83,12 @@ void robust_gf2(benchmark::State& state) {
     if (r.status != solvers::solve_status::found) state.SkipWithError("not found");
   }
 }
-BENCHMARK(robust_gf2)->Args({500, 10})->Args({500, 15})->Args({500, 20})->Args({500, 25})->Unit(benchmark::kMicrosecond);
+BENCHMARK(robust_gf2)
+    ->Args({500, 10})
+    ->Args({500, 15})
+    ->Args({500, 20})
+    ->Args({500, 25})
+    ->Unit(benchmark::kMicrosecond);
 
 void sum_correlation(benchmark::State& state) {
   auto train = tasks::sparse_sum(static_cast<std::size_t>(state.range(0)), 3, 42).packed(split::train, 500);
@@ -121,6 +140,6 @@ void recorded_sum_least_squares(benchmark::State& state) {
 }
 BENCHMARK(recorded_sum_least_squares)->Arg(20)->Arg(100)->Unit(benchmark::kMicrosecond);
 
-} // namespace
+}  // namespace
 
 BENCHMARK_MAIN();

@@ -35,10 +35,11 @@ void dense(benchmark::State& state) {
     auto d = task.dense(split::train, m);
     benchmark::DoNotOptimize(d.x.data());
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * m * (static_cast<std::size_t>(state.range(0)) + 1) * 4));
+  state.SetBytesProcessed(
+      static_cast<std::int64_t>(state.iterations() * m * (static_cast<std::size_t>(state.range(0)) + 1) * 4));
 }
 BENCHMARK(dense)->Arg(20)->Arg(100)->Unit(benchmark::kMicrosecond);
 
-} // namespace
+}  // namespace
 
 BENCHMARK_MAIN();

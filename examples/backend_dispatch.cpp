@@ -9,8 +9,7 @@
 #include "sutro/sutro.hpp"
 
 template <sutro::backend Backend>
-std::uint64_t hamming_distance(Backend tag, const std::vector<std::uint64_t>& a,
-                               const std::vector<std::uint64_t>& b) {
+std::uint64_t hamming_distance(Backend tag, const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
   return sutro::bits::xor_popcount(tag, a, b);
 }
 
@@ -31,8 +30,8 @@ int main() {
 
   const std::uint64_t scalar = hamming_distance(sutro::scalar{}, a, b);
   const std::uint64_t simd = hamming_distance(sutro::simd{}, a, b);
-  std::printf("hamming distance: scalar %llu, simd %llu (simd backend %s)\n",
-              static_cast<unsigned long long>(scalar), static_cast<unsigned long long>(simd),
+  std::printf("hamming distance: scalar %llu, simd %llu (simd backend %s)\n", static_cast<unsigned long long>(scalar),
+              static_cast<unsigned long long>(simd),
               sutro::backend_traits<sutro::simd>::available ? "compiled in" : "falls back to scalar");
   std::printf("the measured region allocated %llu bytes, peak %llu bytes\n",
               static_cast<unsigned long long>(usage.bytes_allocated),

@@ -16,7 +16,8 @@ int main() {
   const auto r = sutro::metrics::dmd::bytedmd(add3, 1.0, 2.0, 3.0);
   std::printf("%s", sutro::metrics::dmd::listing(r).c_str());
   std::printf("(a + b) + c: %llu, at 2 bytes per element: %llu\n", static_cast<unsigned long long>(r.cost),
-              static_cast<unsigned long long>(sutro::metrics::dmd::bytedmd({.bytes_per_element = 2}, add3, 1.0, 2.0, 3.0).cost));
+              static_cast<unsigned long long>(
+                  sutro::metrics::dmd::bytedmd({.bytes_per_element = 2}, add3, 1.0, 2.0, 3.0).cost));
 
   bool ok = r.cost == 6;
   // Python's left-to-right order inside one expression (GCC evaluates b * c first).

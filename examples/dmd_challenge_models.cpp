@@ -15,7 +15,8 @@ int main() {
   // [static] The README's 1x1 product: A at 1, B at 2, C = A * B at 3.
   const auto p = parse_static("1,2\nmul 3,1,2\n3", ir_dialect::v0);
   std::printf("1x1 matmul: cost %llu over %llu reads, C = %lld\n", static_cast<unsigned long long>(p.cost),
-              static_cast<unsigned long long>(p.reads), static_cast<long long>(run_static(p, std::vector<std::int64_t>{1, 3})[0]));
+              static_cast<unsigned long long>(p.reads),
+              static_cast<long long>(run_static(p, std::vector<std::int64_t>{1, 3})[0]));
   std::printf("score_matmul: %llu\n", static_cast<unsigned long long>(score_matmul("1,2;mul 3,1,2;3", 1)));  // 5
   // Mirror pairs compared in place, ANDed into address 1 (symmetry's baseline).
   const char* six = "1,2,3,4,5,6\ncmp 1,1,6,eq\ncmp 2,2,5,eq\ncmp 3,3,4,eq\nand 1,2\nand 1,3\n1";

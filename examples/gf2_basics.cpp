@@ -10,15 +10,13 @@ int main() {
   using M = gf2::matrix<>;  // default backend (simd when built with xsimd), accounting allocator
   using V = gf2::vector<>;
 
-  M a = M::from_rows({"0110",
-                      "1011",
-                      "0001"});
-  a.flip(2, 0);                       // row 2 becomes 1001
+  M a = M::from_rows({"0110", "1011", "0001"});
+  a.flip(2, 0);  // row 2 becomes 1001
   M b = M::random(4, 130, /*seed=*/7);
-  M c = a * b;                        // 3 x 130
-  M t = gf2::transpose(c);            // 130 x 3
+  M c = a * b;              // 3 x 130
+  M t = gf2::transpose(c);  // 130 x 3
   V x = V::from_string("1100");
-  V y = a * x;                        // matrix-vector: "111"
+  V y = a * x;  // matrix-vector: "111"
 
   std::cout << a << "rank " << gf2::rank(a) << ", a*x = " << y << '\n';
   // Padding bits past cols() are zero, so whole words can be compared or hashed.

@@ -15,8 +15,7 @@ int main() {
   M a = M::random(300, 200, /*seed=*/1) * M::random(200, 500, 2);  // rank <= 200
 
   auto [r, info] = gf2::reduced_row_echelon(a);  // info.rank, info.pivots
-  std::printf("rank %zu, first pivots %zu %zu %zu\n", info.rank, info.pivots[0], info.pivots[1],
-              info.pivots[2]);
+  std::printf("rank %zu, first pivots %zu %zu %zu\n", info.rank, info.pivots[0], info.pivots[1], info.pivots[2]);
 
   auto f = gf2::ple(a);  // permute_rows(a, f.perm) == f.l * f.e
   if (!(gf2::permute_rows(a, f.perm) == f.l * f.e)) return 1;

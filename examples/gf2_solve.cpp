@@ -25,8 +25,7 @@ int main() {
 
   auto s = gf2::solve(x, y);  // {consistent, solution, nullspace (columns)}
   if (!s.consistent) return 1;
-  std::printf("solution %s, nullspace dimension %zu\n", s.solution.to_string().c_str(),
-              s.nullspace.cols());
+  std::printf("solution %s, nullspace dimension %zu\n", s.solution.to_string().c_str(), s.nullspace.cols());
   std::vector<std::size_t> found;
   for (std::size_t j = 0; j < n; ++j)
     if (s.solution[j]) found.push_back(j);

@@ -9,15 +9,13 @@ namespace gf2 = sutro::gf2;
 int main() {
   using M = gf2::matrix<>;
   using V = gf2::vector<>;
-  M l = M::from_rows({"100",
-                      "110",
-                      "011"});
+  M l = M::from_rows({"100", "110", "011"});
   M b = M::from_rows({"10", "01", "11"});
   M x = gf2::solve_lower_triangular(l, b);  // l * x == b
   if (!(l * x == b)) return 1;
 
   // Only the named triangle is read: the transpose of l is upper triangular.
-  V y = gf2::solve_upper_triangular(l, V::from_string("101"));        // reads l's upper triangle: I
+  V y = gf2::solve_upper_triangular(l, V::from_string("101"));  // reads l's upper triangle: I
   V z = gf2::solve_upper_triangular(gf2::transpose(l), V::from_string("101"));
   if (!(y == V::from_string("101")) || !(gf2::transpose(l) * z == V::from_string("101"))) return 1;
 
@@ -29,8 +27,8 @@ int main() {
       if (j < i) up.set(i, j, false);
       if (j == i) lo.set(i, j, true), up.set(i, j, true);
     }
-  const M a = lo * up;                          // invertible: unit triangular factors
-  auto f = gf2::ple(a);                         // permute_rows(a, f.perm) == f.l * f.e
+  const M a = lo * up;   // invertible: unit triangular factors
+  auto f = gf2::ple(a);  // permute_rows(a, f.perm) == f.l * f.e
   M rhs = M::random(500, 8, 5);
   M w = gf2::solve_lower_triangular(f.l, gf2::permute_rows(rhs, f.perm));
   M sol = gf2::solve_upper_triangular(f.e, w);  // e is upper triangular when a is invertible

@@ -27,9 +27,10 @@ int main() {
   for (int pass = 0; pass < 3; ++pass) axpy(2.0f, tx, ty);
 
   const auto m = sutro::metrics::summarize(t, "axpy x3, 8-byte words");
-  std::printf("%s: %llu reads, %llu writes, DMD %.0f, mean reuse distance %.1f, mean reuse time %.1f, "
-              "estimated %.3e J\n",
-              m.trace.c_str(), static_cast<unsigned long long>(m.reads), static_cast<unsigned long long>(m.writes),
-              m.dmd, m.mean_reuse_distance, m.mean_reuse_time, m.energy.total_joules);
+  std::printf(
+      "%s: %llu reads, %llu writes, DMD %.0f, mean reuse distance %.1f, mean reuse time %.1f, "
+      "estimated %.3e J\n",
+      m.trace.c_str(), static_cast<unsigned long long>(m.reads), static_cast<unsigned long long>(m.writes), m.dmd,
+      m.mean_reuse_distance, m.mean_reuse_time, m.energy.total_joules);
   return (y[0] == 8.0f && m.reads == 3 * 2 * 4096 && m.writes == 3 * 4096) ? 0 : 1;
 }

@@ -28,18 +28,22 @@ int main() {
               static_cast<unsigned long long>(rd.accesses()), static_cast<unsigned long long>(rd.cold_accesses()),
               rd.dmd(), rd.mean_reuse_distance(), rd.mean_reuse_time());
   for (std::uint64_t c : {16, 64, 1024, 1100, 2048})
-    std::printf("  LRU cache of %4llu elements: miss ratio %.4f\n", static_cast<unsigned long long>(c), rd.miss_ratio(c));
+    std::printf("  LRU cache of %4llu elements: miss ratio %.4f\n", static_cast<unsigned long long>(c),
+                rd.miss_ratio(c));
 
   const auto h = sutro::metrics::hierarchy::pebble_game();
   const auto e = h.apply(rd);
   for (const auto& t : e.tiers)
-    std::printf("  %-8s %8llu accesses %.3e J\n", t.name.c_str(), static_cast<unsigned long long>(t.accesses), t.joules);
+    std::printf("  %-8s %8llu accesses %.3e J\n", t.name.c_str(), static_cast<unsigned long long>(t.accesses),
+                t.joules);
   std::printf("  estimated total %.3e J\n", e.total_joules);
 
   sutro::energy::rapl_meter meter;
   meter.start();
   const auto r = meter.stop();
-  if (r.available) std::printf("measured: %.6f J in %.6f s\n", r.joules, r.seconds);
-  else std::printf("measured: not available: %s\n", r.message.c_str());
+  if (r.available)
+    std::printf("measured: %.6f J in %.6f s\n", r.joules, r.seconds);
+  else
+    std::printf("measured: not available: %s\n", r.message.c_str());
   return rd.accesses() == 4 * n * n * n ? 0 : 1;
 }

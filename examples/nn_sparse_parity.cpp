@@ -27,7 +27,7 @@ int main() {
 
   for (auto [name, r] : {std::pair{"SGD", sgd}, std::pair{"EGD", egd}})
     std::printf("%s: %s after %zu epochs (90%% at %zu), test accuracy %.3f, %.2f ms\n", name,
-                std::string(nn::to_string(r.status)).c_str(), r.epochs,
-                r.epochs_to_milestone.value_or(0), r.test_accuracy, r.seconds * 1e3);
+                std::string(nn::to_string(r.status)).c_str(), r.epochs, r.epochs_to_milestone.value_or(0),
+                r.test_accuracy, r.seconds * 1e3);
   return sgd.status == nn::train_status::solved && egd.status == nn::train_status::solved ? 0 : 1;
 }

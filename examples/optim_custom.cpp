@@ -44,8 +44,8 @@ int main() {
   namespace nn = sutro::nn;
   static_assert(optim::gradient_transformation<sign_momentum, float>);
   // W -= 0.01 (sign(m) + 0.01 W), with the update clipped to [-0.01, 0.01] afterwards.
-  const auto rule = optim::chain(sign_momentum{0.9}, optim::add_decayed_weights{0.01}, optim::scale{-0.01},
-                                 optim::clip{0.01});
+  const auto rule =
+      optim::chain(sign_momentum{0.9}, optim::add_decayed_weights{0.01}, optim::scale{-0.01}, optim::clip{0.01});
 
   namespace tasks = sutro::tasks;
   const auto task = tasks::sparse_parity(20, 3, 42);

@@ -54,9 +54,9 @@ nn::task_dataset<float> columns(const nn::task_dataset<float>& d, const std::vec
 
 struct outcome {
   bool solved = false;
-  std::size_t epochs = 0;                 // all phases
-  std::optional<std::size_t> to_90;       // direct runs: first epoch at >= 90% test accuracy
-  std::string phases;                     // curriculum: epochs per phase, "18+1+1"
+  std::size_t epochs = 0;            // all phases
+  std::optional<std::size_t> to_90;  // direct runs: first epoch at >= 90% test accuracy
+  std::string phases;                // curriculum: epochs per phase, "18+1+1"
   double accuracy = 0.0, seconds = 0.0;
 };
 
@@ -87,7 +87,8 @@ outcome run_with(const setup& s, const Rule& rule, std::uint64_t seed) {
       net = std::move(wide);
     }
     const std::vector<std::size_t> cols(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_p));
-    const auto tr = columns(nn::to_dataset<float>(task.packed(tasks::split::train, s.train_rows, p * s.train_rows)), cols);
+    const auto tr =
+        columns(nn::to_dataset<float>(task.packed(tasks::split::train, s.train_rows, p * s.train_rows)), cols);
     const auto te = columns(test_all, cols);
     const auto r = train_phase(*net, rule, tr, te, s.epochs, seed + 1000 * p);  // a fresh optimizer state per phase
     o.epochs += r.epochs;
@@ -104,8 +105,10 @@ outcome run_with(const setup& s, const Rule& rule, std::uint64_t seed) {
 outcome run(const setup& s, std::uint64_t seed) {
   if (s.sign) return run_with(s, optim::sign_sgd({.lr = s.lr, .weight_decay = s.wd}), seed);
   if (s.grokfast)
-    return run_with(s, optim::chain(optim::grokfast({.alpha = 0.98, .lambda = 2.0}),
-                                    optim::add_decayed_weights{s.wd}, optim::scale{-s.lr}), seed);
+    return run_with(s,
+                    optim::chain(optim::grokfast({.alpha = 0.98, .lambda = 2.0}), optim::add_decayed_weights{s.wd},
+                                 optim::scale{-s.lr}),
+                    seed);
   return run_with(s, optim::sgd({.lr = s.lr, .weight_decay = s.wd}), seed);
 }
 
@@ -134,11 +137,13 @@ void row(const char* name, const setup& s, std::size_t seeds) {
 }
 
 void header(const char* title) {
-  std::printf("\n%s\n\n| method | solved | epochs (per seed; phases a+b+c) | mean epochs | epochs to 90%% | "
-              "final test acc %% | median ms |\n|---|---|---|---|---|---|---|\n", title);
+  std::printf(
+      "\n%s\n\n| method | solved | epochs (per seed; phases a+b+c) | mean epochs | epochs to 90%% | "
+      "final test acc %% | median ms |\n|---|---|---|---|---|---|---|\n",
+      title);
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   const std::size_t seeds = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;

@@ -59,16 +59,18 @@ void table_rows(const char* name, const setup& s, const Rule& rule, std::size_t 
     ms.push_back(r.seconds * 1e3);
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("| %s | %zu/%zu | %zu/%zu | %s | %s | %.1f |\n", name, solved, seeds, diverged, seeds,
-              m90.c_str(), msolve.c_str(), ms[ms.size() / 2]);
+  std::printf("| %s | %zu/%zu | %zu/%zu | %s | %s | %.1f |\n", name, solved, seeds, diverged, seeds, m90.c_str(),
+              msolve.c_str(), ms[ms.size() / 2]);
 }
 
 void header(const char* title) {
-  std::printf("\n%s\n\n| method | solved | diverged | epochs to 90%% (per seed) | epochs to solve (per seed) | median ms |\n"
-              "|---|---|---|---|---|---|\n", title);
+  std::printf(
+      "\n%s\n\n| method | solved | diverged | epochs to 90%% (per seed) | epochs to solve (per seed) | median ms |\n"
+      "|---|---|---|---|---|---|\n",
+      title);
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   const std::size_t seeds = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;
@@ -79,9 +81,11 @@ int main(int argc, char** argv) {
   table_rows("SGD", parity, optim::sgd({.lr = 0.1, .weight_decay = 0.01}), seeds);
   table_rows("EGD", parity, optim::egd({.lr = 0.1, .weight_decay = 0.01}), seeds);
   if (full) {
-    table_rows("Nesterov lr 0.05, momentum 0.9", parity, optim::nesterov({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), seeds);
+    table_rows("Nesterov lr 0.05, momentum 0.9", parity,
+               optim::nesterov({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), seeds);
     table_rows("sign-SGD lr 0.01", parity, optim::sign_sgd({.lr = 0.01, .weight_decay = 0.01}), seeds);
-    table_rows("Muon lr 0.02, momentum 0.95", parity, optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), seeds);
+    table_rows("Muon lr 0.02, momentum 0.95", parity, optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}),
+               seeds);
     table_rows("Adam lr 0.001", parity, optim::adam({.lr = 0.001}), seeds);
     table_rows("Adam lr 0.01", parity, optim::adam({.lr = 0.01}), seeds);
   }
@@ -97,7 +101,8 @@ int main(int argc, char** argv) {
   wide.epochs = 60;
   header("Sparse parity (50, 3), test 200, hidden 200, hinge, batch 32, wd 0.01, at most 60 epochs");
   wide.train_rows = 2000;
-  table_rows("Nesterov lr 0.05, momentum 0.9, 2000 train", wide, optim::nesterov({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), seeds);
+  table_rows("Nesterov lr 0.05, momentum 0.9, 2000 train", wide,
+             optim::nesterov({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), seeds);
   if (full) {
     table_rows("SGD lr 0.2, 2000 train", wide, optim::sgd({.lr = 0.2, .weight_decay = 0.01}), seeds);
     table_rows("SGD lr 0.1, 2000 train", wide, optim::sgd({.lr = 0.1, .weight_decay = 0.01}), seeds);

@@ -19,12 +19,12 @@
 #include "sutro/lab/experiment.hpp"
 #include "sutro/lab/mlp_method.hpp"
 #include "sutro/lab/report.hpp"
+#include "sutro/optim/optimizers.hpp"
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/gf2_general.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
 #include "sutro/solvers/sparse_sum.hpp"
-#include "sutro/optim/optimizers.hpp"
 
 int main(int argc, char** argv) {
   namespace lab = sutro::lab;
@@ -89,19 +89,26 @@ int main(int argc, char** argv) {
     // optimizer's own update included; a declared sample of every 8th epoch keeps it to seconds
     // (scaled, and labelled as such in the footer and the JSON's "sample_scale").
     const lab::mlp_method_options o{.trace_every_epochs = 8};
-    lab::append(all, lab::run(c, {lab::mlp_method("sgd_mlp", sutro::optim::sgd({.lr = 0.1, .weight_decay = 0.01}), o),
-                                  lab::mlp_method("adam_mlp", sutro::optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01}), o),
-                                  lab::mlp_method("egd_mlp", sutro::optim::egd({.lr = 0.1, .weight_decay = 0.01}), o),
-                                  lab::mlp_method("muon_mlp", sutro::optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), o)}));
+    lab::append(
+        all,
+        lab::run(
+            c,
+            {lab::mlp_method("sgd_mlp", sutro::optim::sgd({.lr = 0.1, .weight_decay = 0.01}), o),
+             lab::mlp_method(
+                 "adam_mlp",
+                 sutro::optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01}), o),
+             lab::mlp_method("egd_mlp", sutro::optim::egd({.lr = 0.1, .weight_decay = 0.01}), o),
+             lab::mlp_method("muon_mlp", sutro::optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), o)}));
   }
   if (json) {
     std::cout << lab::to_json(all);
   } else {
-    std::cout << "sutro sparse-parity lab: seeds 42/123/456, 500 train (m=1000 where marked) / 500 test (test from\n"
-                 "seed+1000); time = median of 5 runs of the method alone (MLP rows: 1 run; data generation\n"
-                 "excluded); secret = runs that named the exact subset; memory = through sutro's accounting allocators;\n"
-                 "data movement = one traced run per seed of the library's own kernels (footer: which trace, what size);\n"
-                 "a method that does not apply to a task is not run on it (footer: why)\n\n";
+    std::cout
+        << "sutro sparse-parity lab: seeds 42/123/456, 500 train (m=1000 where marked) / 500 test (test from\n"
+           "seed+1000); time = median of 5 runs of the method alone (MLP rows: 1 run; data generation\n"
+           "excluded); secret = runs that named the exact subset; memory = through sutro's accounting allocators;\n"
+           "data movement = one traced run per seed of the library's own kernels (footer: which trace, what size);\n"
+           "a method that does not apply to a task is not run on it (footer: why)\n\n";
     lab::print_table(std::cout, all);
     if (!train_mlps) std::cout << "\n(unoptimized build: the MLP rows are skipped; build Release to see them)\n";
   }

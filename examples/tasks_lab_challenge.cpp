@@ -9,7 +9,7 @@
 int main() {
   namespace lab = sutro::lab;
   // [challenge]
-  lab::config cfg = lab::challenge();   // (20,3), seeds 42/123/456, 500/500, test from seed + 1000
+  lab::config cfg = lab::challenge();  // (20,3), seeds 42/123/456, 500/500, test from seed + 1000
   // A deliberately weak method that answers through `predict` (a trained MLP
   // returns its forward pass here): the parity of bits 0, 1, 2, whatever the data.
   lab::method guess{"first_bits_guess", [](const lab::problem&) {

@@ -20,9 +20,9 @@ using namespace sutro;
 int main() {
   using namespace sutro::tasks;
   // [kinds]
-  auto vote = sparse_majority(20, 3, 42);                    // y = sign(sum of x_i over S), 0 -> +1
-  auto high = sparse_threshold(20, 3, 42);                   // y = +1 iff sum >= t = k - 1 (all three +1)
-  auto low = sparse_threshold(20, 3, 42, {.threshold = -1}); // any t in [-k, k]
+  auto vote = sparse_majority(20, 3, 42);                     // y = sign(sum of x_i over S), 0 -> +1
+  auto high = sparse_threshold(20, 3, 42);                    // y = +1 iff sum >= t = k - 1 (all three +1)
+  auto low = sparse_threshold(20, 3, 42, {.threshold = -1});  // any t in [-k, k]
   auto bits = sparse_majority(20, 3, 42, {.noise = 0.1, .enc = encoding::zero_one});  // 0/1, noisy train labels
   // [kinds]
   const auto v = vote.packed(split::train, 1000), h = high.packed(split::train, 1000);
@@ -40,26 +40,27 @@ int main() {
   // The challenge's convention: the test split is the train split of the same task drawn with seed + 1000.
   bool same = a.packed(split::test, 500).words == sparse_parity(20, 3, 1042).packed(split::train, 500).words;
   // [streams]
-  std::printf("secrets with seed 42: (20,3) {%u %u %u}, (20,5) {%u %u %u %u %u}, (50,3) {%u %u %u}; "
-              "test(42) == train(1042): %s\n",
-              a.secret()[0], a.secret()[1], a.secret()[2], b.secret()[0], b.secret()[1], b.secret()[2],
-              b.secret()[3], b.secret()[4], c.secret()[0], c.secret()[1], c.secret()[2], same ? "yes" : "no");
+  std::printf(
+      "secrets with seed 42: (20,3) {%u %u %u}, (20,5) {%u %u %u %u %u}, (50,3) {%u %u %u}; "
+      "test(42) == train(1042): %s\n",
+      a.secret()[0], a.secret()[1], a.secret()[2], b.secret()[0], b.secret()[1], b.secret()[2], b.secret()[3],
+      b.secret()[4], c.secret()[0], c.secret()[1], c.secret()[2], same ? "yes" : "no");
 
   // [oracle]
   query_oracle oracle(sparse_parity(20, 3, 42));
   std::vector<std::uint64_t> x(oracle.row_words(), 0);  // all x_i = +1
   std::int32_t y0 = oracle.label(x);
-  x[0] ^= 1u << 6;                                      // flip bit 6
-  std::int32_t y6 = oracle.label(x);                    // differs iff 6 is in the secret
+  x[0] ^= 1u << 6;                    // flip bit 6
+  std::int32_t y6 = oracle.label(x);  // differs iff 6 is in the secret
   std::printf("f(x) = %d, f(x with bit 6 flipped) = %d, after %llu queries\n", y0, y6,
               static_cast<unsigned long long>(oracle.queries()));
   // [oracle]
 
   // [km]
   query_oracle fresh(sparse_parity(20, 3, 42));
-  auto r = solvers::km_min(fresh);                      // one bit-flip pair per bit: 40 queries
-  std::printf("KM-min: %s {%u %u %u} in %llu queries (%s)\n", solvers::to_string(r.status), r.subset[0],
-              r.subset[1], r.subset[2], static_cast<unsigned long long>(r.queries), r.reason.c_str());
+  auto r = solvers::km_min(fresh);  // one bit-flip pair per bit: 40 queries
+  std::printf("KM-min: %s {%u %u %u} in %llu queries (%s)\n", solvers::to_string(r.status), r.subset[0], r.subset[1],
+              r.subset[2], static_cast<unsigned long long>(r.queries), r.reason.c_str());
   query_oracle conj(sparse_and(20, 3, 42));
   auto s = solvers::kushilevitz_mansour(conj, {.pairs_per_bit = 20});  // the group's AND setting: 800 queries
   // [km]
@@ -70,8 +71,8 @@ int main() {
   // Passive data: the correlation solver (the group's first-order Fourier method, certified) in the lab.
   lab::config cfg;
   cfg.task = task_spec{task_kind::majority, 20, 3};
-  const std::vector<lab::method> methods = {lab::from_solver(solvers::correlation{}, "correlation",
-                                   {task_kind::majority, task_kind::threshold, task_kind::and_})};
+  const std::vector<lab::method> methods = {lab::from_solver(
+      solvers::correlation{}, "correlation", {task_kind::majority, task_kind::threshold, task_kind::and_})};
   lab::report rep = lab::run(cfg, methods);
   cfg.task = task_spec{task_kind::threshold, 20, 3};
   lab::append(rep, lab::run(cfg, methods));
@@ -88,19 +89,19 @@ int main() {
     double noise;
     std::size_t pairs;
   };
-  std::printf("\n| task | pairs per bit | queries | found | ambiguous | failed | wrong found | top-k right | time per run |\n"
-              "|---|---|---|---|---|---|---|---|---|\n");
-  for (const row w : {row{"parity (20,3)", task_kind::parity, 20, 3, 0.0, 1},
-                      row{"parity (100,3)", task_kind::parity, 100, 3, 0.0, 1},
-                      row{"parity (20,5)", task_kind::parity, 20, 5, 0.0, 1},
-                      row{"sum (20,3)", task_kind::sum, 20, 3, 0.0, 1},
-                      row{"and (20,3)", task_kind::and_, 20, 3, 0.0, 5},
-                      row{"and (20,3)", task_kind::and_, 20, 3, 0.0, 20},
-                      row{"majority (20,3)", task_kind::majority, 20, 3, 0.0, 5},
-                      row{"majority (20,3)", task_kind::majority, 20, 3, 0.0, 20},
-                      row{"threshold (20,3), t = 2", task_kind::threshold, 20, 3, 0.0, 20},
-                      row{"parity (20,3), p = 0.1", task_kind::parity, 20, 3, 0.1, 20},
-                      row{"parity (20,3), p = 0.1", task_kind::parity, 20, 3, 0.1, 40}}) {
+  std::printf(
+      "\n| task | pairs per bit | queries | found | ambiguous | failed | wrong found | top-k right | time per run |\n"
+      "|---|---|---|---|---|---|---|---|---|\n");
+  for (const row w :
+       {row{"parity (20,3)", task_kind::parity, 20, 3, 0.0, 1},
+        row{"parity (100,3)", task_kind::parity, 100, 3, 0.0, 1},
+        row{"parity (20,5)", task_kind::parity, 20, 5, 0.0, 1}, row{"sum (20,3)", task_kind::sum, 20, 3, 0.0, 1},
+        row{"and (20,3)", task_kind::and_, 20, 3, 0.0, 5}, row{"and (20,3)", task_kind::and_, 20, 3, 0.0, 20},
+        row{"majority (20,3)", task_kind::majority, 20, 3, 0.0, 5},
+        row{"majority (20,3)", task_kind::majority, 20, 3, 0.0, 20},
+        row{"threshold (20,3), t = 2", task_kind::threshold, 20, 3, 0.0, 20},
+        row{"parity (20,3), p = 0.1", task_kind::parity, 20, 3, 0.1, 20},
+        row{"parity (20,3), p = 0.1", task_kind::parity, 20, 3, 0.1, 40}}) {
     int counts[3] = {0, 0, 0}, wrong = 0, top = 0;
     std::uint64_t queries = 0;
     const int seeds = 1000;

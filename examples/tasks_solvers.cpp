@@ -15,14 +15,14 @@ void show(const char* what, const sutro::solvers::solve_result& r) {
   for (auto j : r.subset) std::printf(" %u", j);
   std::printf("  (samples used %zu)\n    %s\n", r.stats.samples_used, r.reason.c_str());
 }
-} // namespace
+}  // namespace
 
 int main() {
   using namespace sutro;
   using tasks::split;
   // [gf2]
   auto task = tasks::sparse_parity(100, 3, 42);
-  auto r = solvers::gf2_elimination{}.solve(task.packed(split::train, 110));   // n + 10 samples
+  auto r = solvers::gf2_elimination{}.solve(task.packed(split::train, 110));  // n + 10 samples
   show("gf2_elimination (100,3), 110 samples", r);
   show("gf2_elimination (100,3), 90 samples", solvers::gf2_elimination{}.solve(task.packed(split::train, 90)));
   show("gf2_general (100,3), 110 samples", solvers::gf2_general{}.solve(task.packed(split::train, 110)));
@@ -38,7 +38,7 @@ int main() {
 
   // [noisy]
   auto lpn = tasks::sparse_parity(200, 3, 42, {.noise = 0.1}).packed(split::train, 1000);
-  show("noisy_parity (200,3) 10% noise", solvers::noisy_parity{}.solve(lpn));   // bucket_search
+  show("noisy_parity (200,3) 10% noise", solvers::noisy_parity{}.solve(lpn));  // bucket_search
   // [noisy]
 
   // [exhaustive]

@@ -104,6 +104,6 @@ void simd(benchmark::State& state) {
 }
 BENCHMARK(simd)->Arg(100'000)->Arg(1'000'000)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(2);
 
-} // namespace
+}  // namespace
 
 BENCHMARK_MAIN();

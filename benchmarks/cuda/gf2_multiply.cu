@@ -30,7 +30,7 @@ struct host_run {
 std::uint64_t digest(const std::uint64_t* data, std::size_t rows, std::size_t stride, std::size_t used);
 std::string simd_name();
 host_run simd_multiply(std::size_t n, std::uint64_t seed_a, std::uint64_t seed_b, unsigned threads);
-} // namespace gf2_multiply_bench
+}  // namespace gf2_multiply_bench
 
 namespace {
 namespace bench = gf2_multiply_bench;
@@ -45,9 +45,7 @@ struct options {
   std::vector<sutro::gf2::mul_method> methods{sutro::gf2::mul_method::m4rm, sutro::gf2::mul_method::tensor_core};
 };
 
-const char* name_of(sutro::gf2::mul_method m) {
-  return m == sutro::gf2::mul_method::m4rm ? "m4rm" : "tensor_core";
-}
+const char* name_of(sutro::gf2::mul_method m) { return m == sutro::gf2::mul_method::m4rm ? "m4rm" : "tensor_core"; }
 
 [[noreturn]] void usage(const char* program) {
   std::fprintf(stderr,
@@ -91,7 +89,7 @@ options parse(int argc, char** argv) {
   return o;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   const options opt = parse(argc, argv);
@@ -103,15 +101,15 @@ int main(int argc, char** argv) {
   SUTRO_CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
   std::printf("device: %s, %d SMs; host baseline: %s, %u thread(s)\n", prop.name, prop.multiProcessorCount,
               bench::simd_name().c_str(), opt.host_threads);
-  std::printf("%8s %12s %11s %11s %13s %10s %9s %6s\n", "n", "method", "dev min ms", "dev med ms",
-              "dev bit-op/s", "host s", "speedup", "match");
+  std::printf("%8s %12s %11s %11s %13s %10s %9s %6s\n", "n", "method", "dev min ms", "dev med ms", "dev bit-op/s",
+              "host s", "speedup", "match");
   cudaEvent_t start, stop;
   SUTRO_CUDA_CHECK(cudaEventCreate(&start));
   SUTRO_CUDA_CHECK(cudaEventCreate(&stop));
   for (std::size_t n : opt.sizes) {
     const D a = sutro::gf2::to_device(H::random(n, n, 1)), b = sutro::gf2::to_device(H::random(n, n, 2));
-    const bench::host_run host = n <= opt.host_max ? bench::simd_multiply(n, 1, 2, opt.host_threads)
-                                                   : bench::host_run{-1, 0};
+    const bench::host_run host =
+        n <= opt.host_max ? bench::simd_multiply(n, 1, 2, opt.host_threads) : bench::host_run{-1, 0};
     for (const auto method : opt.methods) {
       D c(n, n);
       sutro::gf2::mul_add(c, a, b, method);  // warm-up, and C = A B for the digest

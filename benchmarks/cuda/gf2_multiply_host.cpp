@@ -23,7 +23,9 @@ std::uint64_t digest(const std::uint64_t* data, std::size_t rows, std::size_t st
   return d;
 }
 
-std::string simd_name() { return std::string(sutro::default_backend::name) + " (" + sutro::default_simd_arch::name() + ")"; }
+std::string simd_name() {
+  return std::string(sutro::default_backend::name) + " (" + sutro::default_simd_arch::name() + ")";
+}
 
 /// A (seed_a) times B (seed_b), n x n, timed once after a smaller warm-up.
 host_run simd_multiply(std::size_t n, std::uint64_t seed_a, std::uint64_t seed_b, unsigned threads) {
@@ -39,4 +41,4 @@ host_run simd_multiply(std::size_t n, std::uint64_t seed_a, std::uint64_t seed_b
   return {std::chrono::duration<double>(t1 - t0).count(), digest(c.data(), c.rows(), c.stride(), c.words_used())};
 }
 
-} // namespace gf2_multiply_bench
+}  // namespace gf2_multiply_bench

@@ -38,11 +38,11 @@ mzd_t* to_m4ri(const M& a) {
 }
 
 bool same(const M& a, const mzd_t* m) {
-  if (a.rows() != static_cast<std::size_t>(m->nrows) || a.cols() != static_cast<std::size_t>(m->ncols))
-    return false;
+  if (a.rows() != static_cast<std::size_t>(m->nrows) || a.cols() != static_cast<std::size_t>(m->ncols)) return false;
   for (std::size_t i = 0; i < a.rows(); ++i)
     for (std::size_t w = 0; w < a.words_used(); ++w) {
-      word x = mzd_row(const_cast<mzd_t*>(m), static_cast<rci_t>(i))[w];  // M4RI 20200125 takes const, later versions not
+      word x =
+          mzd_row(const_cast<mzd_t*>(m), static_cast<rci_t>(i))[w];  // M4RI 20200125 takes const, later versions not
       if (w + 1 == a.words_used()) x &= gf2::detail::tail_mask(a.cols());
       if (x != a.row_ptr(i)[w]) return false;
     }
@@ -68,10 +68,14 @@ M invertible(std::size_t n, std::uint64_t seed) {
     word* ur = u.row_ptr(i);
     for (std::size_t w = 0; w < l.words_used(); ++w) {
       const std::size_t lo = w * 64;
-      if (lo > i) lr[w] = 0;
-      else if (i < lo + 64) lr[w] &= (i % 64 == 63) ? ~word{0} : ((word{1} << (i % 64 + 1)) - 1);
-      if (lo + 64 <= i) ur[w] = 0;
-      else if (i >= lo) ur[w] &= ~((word{1} << (i % 64)) - 1);
+      if (lo > i)
+        lr[w] = 0;
+      else if (i < lo + 64)
+        lr[w] &= (i % 64 == 63) ? ~word{0} : ((word{1} << (i % 64 + 1)) - 1);
+      if (lo + 64 <= i)
+        ur[w] = 0;
+      else if (i >= lo)
+        ur[w] &= ~((word{1} << (i % 64)) - 1);
     }
     l.set(i, i, true);
     u.set(i, i, true);
@@ -79,7 +83,7 @@ M invertible(std::size_t n, std::uint64_t seed) {
   return l * u;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   int reps = 5;
@@ -88,19 +92,24 @@ int main(int argc, char** argv) {
   std::vector<std::size_t> sizes;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
-    else if (arg == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::atoi(argv[++i]));
+    if (arg == "--reps" && i + 1 < argc)
+      reps = std::atoi(argv[++i]);
+    else if (arg == "--threads" && i + 1 < argc)
+      threads = static_cast<unsigned>(std::atoi(argv[++i]));
     else if (arg == "--ops" && i + 1 < argc) {
       ops.clear();
       std::stringstream ss(argv[++i]);
       for (std::string op; std::getline(ss, op, ',');) ops.push_back(op);
-    } else sizes.push_back(std::strtoull(arg.c_str(), nullptr, 10));
+    } else
+      sizes.push_back(std::strtoull(arg.c_str(), nullptr, 10));
   }
   if (sizes.empty()) sizes = {4096, 8192, 16384};
   std::printf("# sutro::simd kernels: level %s (this CPU: %s)\n", sutro::cpu::name(sutro::cpu::active_level()).data(),
               sutro::cpu::name(sutro::cpu::detected_level()).data());
-  std::printf("# op n sutro_seconds m4ri_seconds ratio   (medians of %d alternating runs, sutro threads %u, M4RI single thread)\n",
-              reps, threads);
+  std::printf(
+      "# op n sutro_seconds m4ri_seconds ratio   (medians of %d alternating runs, sutro threads %u, M4RI single "
+      "thread)\n",
+      reps, threads);
   bool all_agree = true;
   for (const std::string& op : ops)
     for (std::size_t n : sizes) {

@@ -4,4 +4,4 @@
 namespace two_backends {
 std::vector<outcome> run_cuda(const config& c) { return samples_needed(sutro::cuda{}, c); }
 bool cuda_device_visible() { return sutro::cuda_device_count() > 0; }
-} // namespace two_backends
+}  // namespace two_backends

@@ -51,4 +51,4 @@ std::vector<outcome> run_simd(const config& c);
 std::vector<outcome> run_cuda(const config& c);
 bool cuda_device_visible();
 
-} // namespace two_backends
+}  // namespace two_backends

@@ -3,4 +3,4 @@
 
 namespace two_backends {
 std::vector<outcome> run_simd(const config& c) { return samples_needed(sutro::simd{}, c); }
-} // namespace two_backends
+}  // namespace two_backends

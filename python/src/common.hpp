@@ -65,8 +65,8 @@ class options {
       if (!ok) {
         std::string known;
         for (const auto& u : used_) known += (known.empty() ? "" : ", ") + u;
-        throw std::invalid_argument(std::string(who_) + ": unknown option '" + k + "' (known: " +
-                                    (known.empty() ? "none" : known) + ")");
+        throw std::invalid_argument(std::string(who_) + ": unknown option '" + k +
+                                    "' (known: " + (known.empty() ? "none" : known) + ")");
       }
     }
   }

@@ -2,7 +2,6 @@
 // words), with the sutro::gf2 operations.
 #include "common.hpp"
 
-
 #include "sutro/gf2/all.hpp"
 #include "sutro/io/npy.hpp"
 
@@ -84,9 +83,11 @@ void bind_gf2(nb::module_& m) {
                   "From numpy.packbits(A, axis=1, bitorder=...) of a matrix with `cols` columns.")
       .def_static("from_words", &from_words, nb::arg("words"), nb::arg("cols"),
                   "From uint64 words [rows, ceil(cols/64)] in sutro's layout (a task's packed rows).")
-      .def_static("identity", [](std::size_t n) { return M::identity(n); }, nb::arg("n"))
-      .def_static("random", [](std::size_t r, std::size_t c, std::uint64_t seed) { return M::random(r, c, seed); },
-                  nb::arg("rows"), nb::arg("cols"), nb::arg("seed"))
+      .def_static(
+          "identity", [](std::size_t n) { return M::identity(n); }, nb::arg("n"))
+      .def_static(
+          "random", [](std::size_t r, std::size_t c, std::uint64_t seed) { return M::random(r, c, seed); },
+          nb::arg("rows"), nb::arg("cols"), nb::arg("seed"))
       .def_prop_ro("rows", &M::rows)
       .def_prop_ro("cols", &M::cols)
       .def_prop_ro("shape", [](const M& a) { return nb::make_tuple(a.rows(), a.cols()); })
@@ -107,22 +108,24 @@ void bind_gf2(nb::module_& m) {
       .def("set", &M::set, nb::arg("i"), nb::arg("j"), nb::arg("value"))
       .def("weight", &M::weight, "Number of ones.")
       .def("__eq__", [](const M& a, const M& b) { return a == b; })
-      .def("__repr__", [](const M& a) {
-        return "GF2Matrix(" + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) + ")";
-      })
+      .def("__repr__",
+           [](const M& a) { return "GF2Matrix(" + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) + ")"; })
       .def("__str__", &M::to_string)
-      .def("__matmul__", [](const M& a, const M& b) {
-        nb::gil_scoped_release r;
-        return gf2::mul(a, b);
-      })
-      .def("__add__", [](const M& a, const M& b) { return gf2::add(a, b); }, "Sum over GF(2) (XOR).")
+      .def("__matmul__",
+           [](const M& a, const M& b) {
+             nb::gil_scoped_release r;
+             return gf2::mul(a, b);
+           })
+      .def(
+          "__add__", [](const M& a, const M& b) { return gf2::add(a, b); }, "Sum over GF(2) (XOR).")
       .def("__xor__", [](const M& a, const M& b) { return gf2::add(a, b); })
       .def("copy", [](const M& a) { return M(a); })
       .def("transpose", [](const M& a) { return gf2::transpose(a); })
-      .def("rank", [](const M& a) {
-        nb::gil_scoped_release r;
-        return gf2::rank(a);
-      })
+      .def("rank",
+           [](const M& a) {
+             nb::gil_scoped_release r;
+             return gf2::rank(a);
+           })
       .def(
           "echelon",
           [](const M& a, bool reduced) {
@@ -134,73 +137,80 @@ void bind_gf2(nb::module_& m) {
             return nb::make_tuple(std::move(e.form), adopt(std::vector<std::size_t>(e.info.pivots)), e.info.rank);
           },
           nb::arg("reduced") = true, "(form, pivot columns, rank).")
-      .def("ple",
-           [](const M& a) {
-             gf2::ple_result<M> f;
-             {
-               nb::gil_scoped_release r;
-               f = gf2::ple(a);
-             }
-             nb::dict d;
-             d["perm"] = adopt(std::move(f.perm));
-             d["l"] = std::move(f.l);
-             d["e"] = std::move(f.e);
-             d["pivots"] = adopt(std::move(f.pivots));
-             d["rank"] = f.rank;
-             return d;
-           },
-           "P A = L E: {perm (row perm[i] of A is row i of P A), l (m x r), e (r x n echelon), pivots, rank}.")
-      .def("pluq",
-           [](const M& a) {
-             gf2::pluq_result<M> f;
-             {
-               nb::gil_scoped_release r;
-               f = gf2::pluq(a);
-             }
-             nb::dict d;
-             d["pivots"] = adopt(std::vector<std::size_t>(f.col_perm.begin(), f.col_perm.begin() + f.rank));
-             d["row_perm"] = adopt(std::move(f.row_perm));
-             d["col_perm"] = adopt(std::move(f.col_perm));
-             d["l"] = std::move(f.l);
-             d["u"] = std::move(f.u);
-             d["rank"] = f.rank;
-             return d;
-           },
-           "P A Q = L U: {row_perm (row row_perm[i] of A is row i of P A), col_perm (column col_perm[j] of A is "
-           "column j of A Q), l (m x r unit lower trapezoidal), u (r x n unit upper trapezoidal), pivots (the column "
-           "rank profile), rank}.")
-      .def("right_kernel",
+      .def(
+          "ple",
+          [](const M& a) {
+            gf2::ple_result<M> f;
+            {
+              nb::gil_scoped_release r;
+              f = gf2::ple(a);
+            }
+            nb::dict d;
+            d["perm"] = adopt(std::move(f.perm));
+            d["l"] = std::move(f.l);
+            d["e"] = std::move(f.e);
+            d["pivots"] = adopt(std::move(f.pivots));
+            d["rank"] = f.rank;
+            return d;
+          },
+          "P A = L E: {perm (row perm[i] of A is row i of P A), l (m x r), e (r x n echelon), pivots, rank}.")
+      .def(
+          "pluq",
+          [](const M& a) {
+            gf2::pluq_result<M> f;
+            {
+              nb::gil_scoped_release r;
+              f = gf2::pluq(a);
+            }
+            nb::dict d;
+            d["pivots"] = adopt(std::vector<std::size_t>(f.col_perm.begin(), f.col_perm.begin() + f.rank));
+            d["row_perm"] = adopt(std::move(f.row_perm));
+            d["col_perm"] = adopt(std::move(f.col_perm));
+            d["l"] = std::move(f.l);
+            d["u"] = std::move(f.u);
+            d["rank"] = f.rank;
+            return d;
+          },
+          "P A Q = L U: {row_perm (row row_perm[i] of A is row i of P A), col_perm (column col_perm[j] of A is "
+          "column j of A Q), l (m x r unit lower trapezoidal), u (r x n unit upper trapezoidal), pivots (the column "
+          "rank profile), rank}.")
+      .def(
+          "right_kernel",
+          [](const M& a) {
+            nb::gil_scoped_release r;
+            return gf2::right_kernel(a);
+          },
+          "Columns spanning {x : A x = 0} (n x (n - rank)), from the PLUQ decomposition.")
+      .def(
+          "left_kernel",
+          [](const M& a) {
+            nb::gil_scoped_release r;
+            return gf2::left_kernel(a);
+          },
+          "Rows spanning {y : y A = 0} ((m - rank) x m), from the PLUQ decomposition.")
+      .def(
+          "permute_columns",
+          [](const M& a, const std::vector<std::size_t>& perm) {
+            nb::gil_scoped_release r;
+            return gf2::permute_columns(a, perm);
+          },
+          nb::arg("perm"), "Column j of the result is column perm[j] of A.")
+      .def(
+          "solve",
+          [](const M& a, const M& b) {
+            gf2::solve_matrix_result<> s;
+            {
+              nb::gil_scoped_release r;
+              s = gf2::solve(a, b);
+            }
+            return nb::make_tuple(s.consistent, std::move(s.solution), std::move(s.nullspace));
+          },
+          nb::arg("b"), "A X = B: (consistent, one solution X, nullspace basis as columns).")
+      .def("kernel",
            [](const M& a) {
              nb::gil_scoped_release r;
-             return gf2::right_kernel(a);
-           },
-           "Columns spanning {x : A x = 0} (n x (n - rank)), from the PLUQ decomposition.")
-      .def("left_kernel",
-           [](const M& a) {
-             nb::gil_scoped_release r;
-             return gf2::left_kernel(a);
-           },
-           "Rows spanning {y : y A = 0} ((m - rank) x m), from the PLUQ decomposition.")
-      .def("permute_columns",
-           [](const M& a, const std::vector<std::size_t>& perm) {
-             nb::gil_scoped_release r;
-             return gf2::permute_columns(a, perm);
-           },
-           nb::arg("perm"), "Column j of the result is column perm[j] of A.")
-      .def("solve",
-           [](const M& a, const M& b) {
-             gf2::solve_matrix_result<> s;
-             {
-               nb::gil_scoped_release r;
-               s = gf2::solve(a, b);
-             }
-             return nb::make_tuple(s.consistent, std::move(s.solution), std::move(s.nullspace));
-           },
-           nb::arg("b"), "A X = B: (consistent, one solution X, nullspace basis as columns).")
-      .def("kernel", [](const M& a) {
-        nb::gil_scoped_release r;
-        return gf2::kernel(a);
-      })
+             return gf2::kernel(a);
+           })
       .def("inverse", [](const M& a) {
         nb::gil_scoped_release r;
         return gf2::inverse(a);

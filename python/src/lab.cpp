@@ -34,7 +34,7 @@ decltype(auto) with_optimizer(const std::string& name, nb::dict kwargs, F&& f) {
     const double beta = o.get<double>("beta", 0.9);
     o.finish();
     return name == "momentum" ? f(optim::momentum({.lr = lr, .beta = beta, .weight_decay = wd}))
-                           : f(optim::nesterov({.lr = lr, .beta = beta, .weight_decay = wd}));
+                              : f(optim::nesterov({.lr = lr, .beta = beta, .weight_decay = wd}));
   }
   if (name == "muon") {
     const double beta = o.get<double>("beta", 0.95);
@@ -57,11 +57,11 @@ nn::loss parse_loss(const std::string& s) {
   throw std::invalid_argument("sutro::nn: unknown loss '" + s + "' (hinge, mse, logistic)");
 }
 
-nb::dict train_mlp(const in_array<float, 2>& x_train, const in_array<float, 1>& y_train, const in_array<float, 2>& x_test,
-                   const in_array<float, 1>& y_test, std::vector<std::size_t> hidden, const std::string& optimizer,
-                   nb::dict optimizer_options, std::size_t epochs, std::size_t batch, std::uint64_t seed,
-                   std::uint64_t init_seed, const std::string& loss, bool regression, double solve_accuracy,
-                   bool stop_when_solved) {
+nb::dict train_mlp(const in_array<float, 2>& x_train, const in_array<float, 1>& y_train,
+                   const in_array<float, 2>& x_test, const in_array<float, 1>& y_test, std::vector<std::size_t> hidden,
+                   const std::string& optimizer, nb::dict optimizer_options, std::size_t epochs, std::size_t batch,
+                   std::uint64_t seed, std::uint64_t init_seed, const std::string& loss, bool regression,
+                   double solve_accuracy, bool stop_when_solved) {
   const std::size_t n = x_train.shape(1);
   if (x_test.shape(1) != n)
     throw std::invalid_argument("sutro::nn::train: train rows have " + std::to_string(n) + " features, test rows " +

@@ -24,7 +24,8 @@ metrics::granularity parse_unit(const std::string& s) {
 metrics::cold_policy parse_cold(const std::string& s) {
   if (s == "separate") return metrics::cold_policy::separate;
   if (s == "stack_depth") return metrics::cold_policy::stack_depth;
-  throw std::invalid_argument("sutro::metrics::reuse_distance: unknown cold policy '" + s + "' (separate, stack_depth)");
+  throw std::invalid_argument("sutro::metrics::reuse_distance: unknown cold policy '" + s +
+                              "' (separate, stack_depth)");
 }
 
 nb::dict reuse(const in_array<std::uint64_t, 1>& addresses, const std::string& unit, const std::string& cold,
@@ -65,7 +66,8 @@ nb::dict reuse(const in_array<std::uint64_t, 1>& addresses, const std::string& u
   return d;
 }
 
-metrics::hierarchy make_hierarchy(std::optional<nb::list> tiers, std::uint64_t unit_bytes, std::uint64_t register_bytes) {
+metrics::hierarchy make_hierarchy(std::optional<nb::list> tiers, std::uint64_t unit_bytes,
+                                  std::uint64_t register_bytes) {
   if (!tiers) return metrics::hierarchy::pebble_game(register_bytes).with_unit(unit_bytes);
   std::vector<metrics::tier> t;
   for (auto item : *tiers) {
@@ -127,8 +129,8 @@ nb::dict price_events(std::uint32_t n_inputs, const in_array<std::uint32_t, 1>& 
   std::uint64_t total = 0;
   for (std::size_t t = 0; t < T; ++t) total += counts.data()[t];
   if (total != reads.shape(0))
-    throw std::invalid_argument("sutro::metrics::dmd::price: the read counts sum to " + std::to_string(total) + ", reads has " +
-                                std::to_string(reads.shape(0)));
+    throw std::invalid_argument("sutro::metrics::dmd::price: the read counts sum to " + std::to_string(total) +
+                                ", reads has " + std::to_string(reads.shape(0)));
   const auto v = metrics::dmd::parse_variant(variant);
   metrics::dmd::bytedmd_result r;
   {
@@ -139,8 +141,10 @@ nb::dict price_events(std::uint32_t n_inputs, const in_array<std::uint32_t, 1>& 
     for (std::size_t t = 0; t < T; ++t) {
       const std::uint32_t c = counts.data()[t], o = outputs.data()[t];
       // A plain read (no output) is what a branch or conversion records.
-      if (o == 1 || o == 0) (void)ctx.record("op", reads.data() + at, c, o == 1);
-      else (void)ctx.operation("op", reads.data() + at, c, o, nullptr, 0);
+      if (o == 1 || o == 0)
+        (void)ctx.record("op", reads.data() + at, c, o == 1);
+      else
+        (void)ctx.operation("op", reads.data() + at, c, o, nullptr, 0);
       at += c;
     }
     ctx.flush();
@@ -207,7 +211,8 @@ void npy_write(const std::string& path, const nb::ndarray<nb::c_contig, nb::devi
     const auto* p = static_cast<const bool*>(a.data());
     return io::npy::write_bytes(path, io::npy::serialize(shape, std::vector<bool>(p, p + a.size())));
   }
-  throw std::invalid_argument("sutro::io::npy::write: dtype not supported (float32, float64, int32, int64, uint8, bool)");
+  throw std::invalid_argument(
+      "sutro::io::npy::write: dtype not supported (float32, float64, int32, int64, uint8, bool)");
 }
 
 nb::object npy_read_bits(const std::string& path, std::size_t cols, const std::string& order) {
@@ -247,7 +252,8 @@ void bind_metrics(nb::module_& m) {
         nb::arg("results"), nb::arg("preload"), nb::arg("variant") = "main", nb::arg("bytes_per_element") = 1,
         nb::arg("keep_events") = true, "ByteDMD price of a recorded event list (sutro::metrics::dmd::price).");
   m.def("npy_read", &npy_read, nb::arg("path"), "Reads a .npy file with sutro::io::npy.");
-  m.def("npy_write", &npy_write, nb::arg("path"), nb::arg("array"), nb::arg("shape"), "Writes a .npy file with sutro::io::npy.");
+  m.def("npy_write", &npy_write, nb::arg("path"), nb::arg("array"), nb::arg("shape"),
+        "Writes a .npy file with sutro::io::npy.");
   m.def("npy_read_bits", &npy_read_bits, nb::arg("path"), nb::arg("cols"), nb::arg("bitorder") = "big",
         "Packed GF(2) rows (numpy.packbits layout) as uint64 words [rows, ceil(cols/64)].");
   m.def("npy_write_bits", &npy_write_bits, nb::arg("path"), nb::arg("words"), nb::arg("cols"),

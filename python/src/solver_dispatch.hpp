@@ -17,7 +17,8 @@ namespace sutro::python {
 
 inline solvers::parity_method parse_method(const std::string& s) {
   using solvers::parity_method;
-  for (auto m : {parity_method::automatic, parity_method::exhaustive, parity_method::bucket_search, parity_method::prange})
+  for (auto m :
+       {parity_method::automatic, parity_method::exhaustive, parity_method::bucket_search, parity_method::prange})
     if (s == solvers::to_string(m)) return m;
   throw std::invalid_argument("sutro::solvers::noisy_parity: unknown method '" + s +
                               "' (automatic, exhaustive, bucket_search, prange)");

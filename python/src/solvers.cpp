@@ -62,7 +62,8 @@ nb::dict km(const tasks::sparse_task& task, std::size_t pairs_per_bit, std::uint
     if (budget) qo.budget = budget;
     tasks::query_oracle oracle(task, qo);
     r = solvers::kushilevitz_mansour(
-        oracle, {.pairs_per_bit = pairs_per_bit, .seed = seed, .false_positive = false_positive, .stop_at_k = stop_at_k});
+        oracle,
+        {.pairs_per_bit = pairs_per_bit, .seed = seed, .false_positive = false_positive, .stop_at_k = stop_at_k});
   }
   nb::dict d;
   d["subset"] = adopt(std::move(r.subset));

@@ -28,11 +28,16 @@ tasks::encoding parse_encoding(const std::string& s) {
 
 std::string kind_name(tasks::task_kind k) {
   switch (k) {
-    case tasks::task_kind::parity: return "parity";
-    case tasks::task_kind::sum: return "sum";
-    case tasks::task_kind::and_: return "and";
-    case tasks::task_kind::majority: return "majority";
-    case tasks::task_kind::threshold: return "threshold";
+    case tasks::task_kind::parity:
+      return "parity";
+    case tasks::task_kind::sum:
+      return "sum";
+    case tasks::task_kind::and_:
+      return "and";
+    case tasks::task_kind::majority:
+      return "majority";
+    case tasks::task_kind::threshold:
+      return "threshold";
   }
   return "?";
 }
@@ -92,18 +97,20 @@ nb::tuple bits(const tasks::sparse_task& t, const std::string& s, std::size_t co
 }  // namespace
 
 void bind_tasks(nb::module_& m) {
-  nb::class_<tasks::sparse_task>(m, "Task",
-                                 "A sparse task (sutro::tasks::sparse_task): sample i of a split is a pure "
-                                 "function of (seed, kind, n, k, i); the test split comes from seed + test_seed_offset.")
-      .def("__init__",
-           [](tasks::sparse_task* self, const std::string& kind, std::size_t n, std::size_t k, std::uint64_t seed,
-              double noise, const std::string& encoding, std::uint64_t test_seed_offset,
-              std::optional<std::int32_t> threshold) {
-             new (self) tasks::sparse_task(make_spec(kind, n, k, noise, encoding, threshold_arg(threshold)), seed,
-                                           test_seed_offset);
-           },
-           nb::arg("kind"), nb::arg("n"), nb::arg("k"), nb::arg("seed"), nb::arg("noise") = 0.0,
-           nb::arg("encoding") = "pm1", nb::arg("test_seed_offset") = 1000, nb::arg("threshold") = nb::none())
+  nb::class_<tasks::sparse_task>(
+      m, "Task",
+      "A sparse task (sutro::tasks::sparse_task): sample i of a split is a pure "
+      "function of (seed, kind, n, k, i); the test split comes from seed + test_seed_offset.")
+      .def(
+          "__init__",
+          [](tasks::sparse_task* self, const std::string& kind, std::size_t n, std::size_t k, std::uint64_t seed,
+             double noise, const std::string& encoding, std::uint64_t test_seed_offset,
+             std::optional<std::int32_t> threshold) {
+            new (self) tasks::sparse_task(make_spec(kind, n, k, noise, encoding, threshold_arg(threshold)), seed,
+                                          test_seed_offset);
+          },
+          nb::arg("kind"), nb::arg("n"), nb::arg("k"), nb::arg("seed"), nb::arg("noise") = 0.0,
+          nb::arg("encoding") = "pm1", nb::arg("test_seed_offset") = 1000, nb::arg("threshold") = nb::none())
       .def_prop_ro("kind", [](const tasks::sparse_task& t) { return kind_name(t.spec().kind); })
       .def_prop_ro("n", [](const tasks::sparse_task& t) { return t.spec().n; })
       .def_prop_ro("k", [](const tasks::sparse_task& t) { return t.spec().k; })
@@ -113,27 +120,29 @@ void bind_tasks(nb::module_& m) {
       .def_prop_ro("seed", &tasks::sparse_task::seed)
       .def_prop_ro("test_seed_offset", &tasks::sparse_task::test_seed_offset)
       .def_prop_ro("row_words", &tasks::sparse_task::row_words)
-      .def_prop_ro("secret", [](const tasks::sparse_task& t) { return adopt(std::vector<std::uint32_t>(t.secret())); },
-                   nb::rv_policy::reference, "The hidden subset, sorted (uint32).")
+      .def_prop_ro(
+          "secret", [](const tasks::sparse_task& t) { return adopt(std::vector<std::uint32_t>(t.secret())); },
+          nb::rv_policy::reference, "The hidden subset, sorted (uint32).")
       .def("packed", &packed, nb::arg("split"), nb::arg("count"), nb::arg("first") = 0,
            "(words uint64 [count, row_words], labels int32 [count]): bit j of a row is b_j (gf2 layout).")
       .def("dense", &dense, nb::arg("split"), nb::arg("count"), nb::arg("first") = 0,
            "(x float32 [count, n], y float32 [count]) in the task's encoding.")
       .def("bits", &bits, nb::arg("split"), nb::arg("count"), nb::arg("first") = 0,
            "(b uint8 0/1 [count, n], labels int32 [count]); the +-1 form is x = 1 - 2 b.")
-      .def("query",
-           [](const tasks::sparse_task& t, const in_array<std::uint64_t, 2>& rows) {
-             if (rows.shape(1) != t.row_words())
-               throw std::invalid_argument("sutro::tasks::query: rows of " + std::to_string(rows.shape(1)) +
-                                           " words for n = " + std::to_string(t.spec().n) + " (need " +
-                                           std::to_string(t.row_words()) + ")");
-             tasks::query_oracle oracle(t);
-             std::vector<std::int32_t> y(rows.shape(0));
-             for (std::size_t i = 0; i < y.size(); ++i)
-               y[i] = oracle.label(std::span<const std::uint64_t>(rows.data() + i * t.row_words(), t.row_words()));
-             return adopt(std::move(y));
-           },
-           nb::arg("rows"), "Labels of chosen packed inputs through the query oracle (noisy when the task is).");
+      .def(
+          "query",
+          [](const tasks::sparse_task& t, const in_array<std::uint64_t, 2>& rows) {
+            if (rows.shape(1) != t.row_words())
+              throw std::invalid_argument("sutro::tasks::query: rows of " + std::to_string(rows.shape(1)) +
+                                          " words for n = " + std::to_string(t.spec().n) + " (need " +
+                                          std::to_string(t.row_words()) + ")");
+            tasks::query_oracle oracle(t);
+            std::vector<std::int32_t> y(rows.shape(0));
+            for (std::size_t i = 0; i < y.size(); ++i)
+              y[i] = oracle.label(std::span<const std::uint64_t>(rows.data() + i * t.row_words(), t.row_words()));
+            return adopt(std::move(y));
+          },
+          nb::arg("rows"), "Labels of chosen packed inputs through the query oracle (noisy when the task is).");
 }
 
 }  // namespace sutro::python

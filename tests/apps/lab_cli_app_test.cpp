@@ -35,11 +35,27 @@ apps::lab_options parse(std::vector<std::string> args) {
 }  // namespace
 
 TEST_CASE("apps cli: options land in lab_options", "[apps]") {
-  const auto o = parse({"--task", "parity:20:3", "--task", "parity:50:3:0.05,sum:20:3", "-m", "gf2_elimination,sgd_mlp",
-                        "--method", "egd_mlp", "--seeds", "1,2,3", "--train", "1000", "--test=200", "--repeats", "2",
-                        "--train-repeats", "3", "--epochs", "7", "--stop-accuracy", "0.99", "--hidden", "32,16", "--batch", "16", "--lr", "0.2",
-                        "--weight-decay", "0", "--mlp-seed", "9", "--trace-every", "2", "--json", "-", "--csv",
-                        "out.csv", "--no-progress", "--encoding", "01", "--pass", "0.9"});
+  const auto o = parse({"--task",     "parity:20:3",
+                        "--task",     "parity:50:3:0.05,sum:20:3",
+                        "-m",         "gf2_elimination,sgd_mlp",
+                        "--method",   "egd_mlp",
+                        "--seeds",    "1,2,3",
+                        "--train",    "1000",
+                        "--test=200", "--repeats",
+                        "2",          "--train-repeats",
+                        "3",          "--epochs",
+                        "7",          "--stop-accuracy",
+                        "0.99",       "--hidden",
+                        "32,16",      "--batch",
+                        "16",         "--lr",
+                        "0.2",        "--weight-decay",
+                        "0",          "--mlp-seed",
+                        "9",          "--trace-every",
+                        "2",          "--json",
+                        "-",          "--csv",
+                        "out.csv",    "--no-progress",
+                        "--encoding", "01",
+                        "--pass",     "0.9"});
   CHECK(o.tasks == std::vector<std::string>{"parity:20:3", "parity:50:3:0.05", "sum:20:3"});
   CHECK(o.methods == std::vector<std::string>{"gf2_elimination", "sgd_mlp", "egd_mlp"});
   CHECK(o.seeds == "1,2,3");
@@ -118,9 +134,11 @@ TEST_CASE("apps cli: --help and --list-methods", "[apps]") {
 }
 
 TEST_CASE("apps cli: a tiny run as table, JSON and CSV; progress only on a terminal", "[apps]") {
-  const std::vector<std::string> tiny = {"--task", "parity:20:3", "--method", "gf2_elimination,sgd_mlp", "--seeds",
-                                         "42", "--train", "100", "--test", "50", "--repeats", "1", "--epochs", "2",
-                                         "--hidden", "8", "--trace-every", "1", "--progress-after", "0"};
+  const std::vector<std::string> tiny = {"--task",        "parity:20:3", "--method",         "gf2_elimination,sgd_mlp",
+                                         "--seeds",       "42",          "--train",          "100",
+                                         "--test",        "50",          "--repeats",        "1",
+                                         "--epochs",      "2",           "--hidden",         "8",
+                                         "--trace-every", "1",           "--progress-after", "0"};
   auto args = tiny;
   const auto table = run_lab(args);
   CHECK(table.rc == 0);
@@ -140,7 +158,8 @@ TEST_CASE("apps cli: a tiny run as table, JSON and CSV; progress only on a termi
   CHECK(json.rc == 0);
   CHECK(json.out.rfind("{\"summaries\": [", 0) == 0);
   CHECK(json.out.find("\"method\": \"gf2_elimination\", \"runs\": 1, \"secret_found\": 1") != std::string::npos);
-  CHECK(json.out.find("\"task\": \"sparse_parity (20,3)\", \"method\": \"sgd_mlp\", \"seed\": 42") != std::string::npos);
+  CHECK(json.out.find("\"task\": \"sparse_parity (20,3)\", \"method\": \"sgd_mlp\", \"seed\": 42") !=
+        std::string::npos);
   CHECK(json.out.find("task                         method") == std::string::npos);  // no table on stdout
 
   args = tiny;

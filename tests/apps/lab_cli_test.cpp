@@ -40,8 +40,9 @@ TEST_CASE("apps: parse_task reads KIND:N:K[:NOISE[:T]] with tasks/'s names", "[a
 
 TEST_CASE("apps: parse_task names the bad value", "[apps]") {
   const auto msg = [](const char* text) { return testing::thrown_message([&] { (void)apps::parse_task(text); }); };
-  CHECK(msg("parity:20") == "sutro::apps::parse_task: task 'parity:20' has 2 fields; expected KIND:N:K[:NOISE[:T]], "
-                            "e.g. parity:20:3");
+  CHECK(msg("parity:20") ==
+        "sutro::apps::parse_task: task 'parity:20' has 2 fields; expected KIND:N:K[:NOISE[:T]], "
+        "e.g. parity:20:3");
   CHECK(msg("parity:3:5") == "sutro::apps::parse_task: task 'parity:3:5': k = 5 exceeds n = 3");
   CHECK(msg("xor:20:3").find("unknown task kind 'xor'") != std::string::npos);
   CHECK(msg("parity:twenty:3").find("n = 'twenty' is not a positive integer") != std::string::npos);
@@ -70,10 +71,12 @@ TEST_CASE("apps: parse_seeds against a plain reference on random lists", "[apps]
   }
   CHECK(testing::thrown_message([] { (void)apps::parse_seeds(""); }) ==
         "sutro::apps::parse_seeds: the seed list is empty (e.g. --seeds 42,123,456)");
-  CHECK(testing::thrown_message([] { (void)apps::parse_seeds("42,,7"); }).find("seed '' in '42,,7'") != std::string::npos);
+  CHECK(testing::thrown_message([] { (void)apps::parse_seeds("42,,7"); }).find("seed '' in '42,,7'") !=
+        std::string::npos);
   CHECK(testing::thrown_message([] { (void)apps::parse_seeds("42,-1"); }).find("seed '-1'") != std::string::npos);
-  CHECK(testing::thrown_message([] { (void)apps::parse_seeds("18446744073709551616"); })
-            .find("'18446744073709551616' in") != std::string::npos);  // 2^64
+  CHECK(testing::thrown_message([] {
+          (void)apps::parse_seeds("18446744073709551616");
+        }).find("'18446744073709551616' in") != std::string::npos);  // 2^64
   CHECK(testing::thrown_message([] { (void)apps::parse_seeds("42,7,42"); }) ==
         "sutro::apps::parse_seeds: seed 42 appears twice in '42,7,42'");
 }
@@ -94,8 +97,11 @@ TEST_CASE("apps: every catalog method is built under its own name", "[apps]") {
     CHECK(m.applies_to(tasks::task_kind::sum) == (info.tasks == "sum"));
     CHECK(info.trains == (info.name.size() > 4 && info.name.ends_with("_mlp")));
   }
-  CHECK(testing::thrown_message([] { (void)apps::make_lab_method("gf2"); }).rfind(
-            "sutro::apps::find_lab_method: unknown method 'gf2' (sutro-lab --list-methods: gf2_elimination, ", 0) == 0);
+  CHECK(
+      testing::thrown_message([] {
+        (void)apps::make_lab_method("gf2");
+      }).rfind("sutro::apps::find_lab_method: unknown method 'gf2' (sutro-lab --list-methods: gf2_elimination, ", 0) ==
+      0);
 }
 
 TEST_CASE("apps: translate builds one config per task and splits solvers from training methods", "[apps]") {
@@ -240,8 +246,9 @@ TEST_CASE("apps: progress_line waits, pads over a longer line and clears", "[app
   (void)p.epoch({2, 0.5, 0.5, 12.25});
   CHECK(out.str() == "\regd_mlp | sparse_parity (20,3) | seed 123 | epoch 2 | 12.2 s");
   (void)p.epoch({3, 0.5, 0.5, 1.5});
-  CHECK(out.str() == "\regd_mlp | sparse_parity (20,3) | seed 123 | epoch 2 | 12.2 s"
-                     "\regd_mlp | sparse_parity (20,3) | seed 123 | epoch 3 | 1.5 s ");
+  CHECK(out.str() ==
+        "\regd_mlp | sparse_parity (20,3) | seed 123 | epoch 2 | 12.2 s"
+        "\regd_mlp | sparse_parity (20,3) | seed 123 | epoch 3 | 1.5 s ");
   out.str("");
   p.end();
   const std::size_t last = std::string("egd_mlp | sparse_parity (20,3) | seed 123 | epoch 3 | 1.5 s").size();
@@ -288,7 +295,8 @@ TEST_CASE("apps: to_csv writes one row per run, empty cells where not measured",
         "\"sparse_parity (20,3)\",gf2_elimination,42,found,true,1,2.5e-06,0.125,36,1024,512,,130700,6468.5,,"
         "\"own solve, recorded; 8-byte \"\"words\"\"\"\n"
         "t,user,7,failed,false,0.5,0,0,10,,,,,3,1e-09,\n"
-        "\"sparse_parity (20,3) p=10%\",gf2_general,123,not_applicable,,,,,,,,\"noise-free, and spec.noise = 0.1\",,,,\n");
+        "\"sparse_parity (20,3) p=10%\",gf2_general,123,not_applicable,,,,,,,,\"noise-free, and spec.noise = "
+        "0.1\",,,,\n");
   CHECK(apps::to_csv(lab::report{}) ==
         "task,method,seed,status,secret_found,test_accuracy,time_s,gen_time_s,samples_used,bytes_allocated,"
         "peak_bytes,not_applicable,trace\n");

@@ -9,9 +9,11 @@ namespace {
 // Overloads as kernels are written: the most derived tag wins, scalar is the fallback.
 constexpr int pick(sutro::scalar) { return 1; }
 template <class Arch>
-constexpr int pick(sutro::simd_on<Arch>) { return 2; }
+constexpr int pick(sutro::simd_on<Arch>) {
+  return 2;
+}
 constexpr int pick_scalar_only(sutro::scalar) { return 1; }
-} // namespace
+}  // namespace
 
 TEST_CASE("backend tags select kernels by overload resolution", "[backend]") {
   STATIC_REQUIRE(pick(sutro::scalar{}) == 1);
@@ -29,8 +31,8 @@ TEST_CASE("backend_traits describe each backend", "[backend]") {
   STATIC_REQUIRE(backend_traits<sutro::scalar>::available);
   STATIC_REQUIRE(backend_traits<sutro::simd>::available == (SUTRO_SIMD_ENABLED != 0));
   STATIC_REQUIRE(!backend_traits<sutro::cuda>::available);  // this file is not compiled by nvcc
-  STATIC_REQUIRE(sutro::backend<sutro::scalar> && sutro::backend<sutro::simd> &&
-                 sutro::backend<sutro::cuda> && !sutro::backend<int>);
+  STATIC_REQUIRE(sutro::backend<sutro::scalar> && sutro::backend<sutro::simd> && sutro::backend<sutro::cuda> &&
+                 !sutro::backend<int>);
   STATIC_REQUIRE(sutro::is_host_backend_v<sutro::simd> && !sutro::is_host_backend_v<sutro::cuda>);
 #if defined(SUTRO_HAS_XSIMD)
   STATIC_REQUIRE(std::is_same_v<sutro::default_backend, sutro::simd>);
@@ -41,8 +43,9 @@ TEST_CASE("backend_traits describe each backend", "[backend]") {
 
 TEST_CASE("the host default allocator is accounted and 64-byte aligned", "[backend][memory]") {
   using alloc = sutro::backend_allocator_t<sutro::default_backend, std::uint64_t>;
-  STATIC_REQUIRE(std::is_same_v<alloc, sutro::memory::accounting_allocator<
-                                           std::uint64_t, sutro::memory::aligned_allocator<std::uint64_t, 64>>>);
+  STATIC_REQUIRE(
+      std::is_same_v<alloc, sutro::memory::accounting_allocator<std::uint64_t,
+                                                                sutro::memory::aligned_allocator<std::uint64_t, 64>>>);
   sutro::memory::stats counter;
   alloc a{counter};
   for (std::size_t n : {1u, 3u, 8u, 1000u}) {

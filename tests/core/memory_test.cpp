@@ -151,9 +151,7 @@ TEST_CASE("scoped_measurement reports a region's allocations and peak, and nests
   using alloc = accounting_allocator<char>;
   std::vector<char, alloc> before(1000, 0, alloc{counter});  // live before: not the region's
   sutro::memory::scoped_measurement outer{counter};
-  {
-    std::vector<char, alloc> big(500, 0, alloc{counter});
-  }
+  { std::vector<char, alloc> big(500, 0, alloc{counter}); }
   sutro::memory::region_usage inner_usage;
   {
     sutro::memory::scoped_measurement inner{counter};
@@ -173,8 +171,7 @@ TEST_CASE("scoped_measurement reports a region's allocations and peak, and nests
   CHECK(outer.finish().allocations == 3);  // finishing twice returns the same
   CHECK(counter.snapshot().peak_bytes == 1500);
 
-  const auto lambda_usage = sutro::memory::measure(
-      [&] { std::vector<char, alloc> v(77, 0, alloc{counter}); }, counter);
+  const auto lambda_usage = sutro::memory::measure([&] { std::vector<char, alloc> v(77, 0, alloc{counter}); }, counter);
   CHECK(lambda_usage.bytes_allocated == 77);
   CHECK(lambda_usage.net_bytes == 0);
 }

@@ -9,14 +9,13 @@
 
 namespace {
 // The simplest possible reference: bit by bit.
-std::uint64_t reference_xor_popcount(const std::vector<std::uint64_t>& a,
-                                     const std::vector<std::uint64_t>& b) {
+std::uint64_t reference_xor_popcount(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
   std::uint64_t count = 0;
   for (std::size_t i = 0; i < a.size(); ++i)
     for (int bit = 0; bit < 64; ++bit) count += ((a[i] >> bit) ^ (b[i] >> bit)) & 1u;
   return count;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("xor_popcount: scalar matches the bit-by-bit reference", "[bits]") {
   for (std::size_t n : {0u, 1u, 2u, 63u, 64u, 65u, 257u}) {
@@ -31,10 +30,8 @@ TEST_CASE("xor_popcount and and_popcount: simd == scalar for every length 0..100
     auto a = sutro::testing::random_words(n, 2 * n + 1);
     auto b = sutro::testing::random_words(n, 2 * n + 2);
     INFO("n = " << n);
-    REQUIRE(sutro::bits::xor_popcount(sutro::simd{}, a, b) ==
-            sutro::bits::xor_popcount(sutro::scalar{}, a, b));
-    REQUIRE(sutro::bits::and_popcount(sutro::simd{}, a, b) ==
-            sutro::bits::and_popcount(sutro::scalar{}, a, b));
+    REQUIRE(sutro::bits::xor_popcount(sutro::simd{}, a, b) == sutro::bits::xor_popcount(sutro::scalar{}, a, b));
+    REQUIRE(sutro::bits::and_popcount(sutro::simd{}, a, b) == sutro::bits::and_popcount(sutro::scalar{}, a, b));
   }
 }
 

@@ -41,7 +41,8 @@ int main() {
           const auto host = solvers::solve_batch(scalar{}, spec, seeds, m);
           const auto dev = solvers::solve_batch(cuda{}, spec, seeds, m);
           SUTRO_CUDA_EXPECT(dev == host);
-          const auto dev_stored = solvers::solve_batch(cuda{}, tasks::generate_batch(cuda{}, spec, seeds, tasks::split::train, m));
+          const auto dev_stored =
+              solvers::solve_batch(cuda{}, tasks::generate_batch(cuda{}, spec, seeds, tasks::split::train, m));
           SUTRO_CUDA_EXPECT(dev_stored == host);
           for (const auto& r : host) {
             found += r.status == solvers::solve_status::found;

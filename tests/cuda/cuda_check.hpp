@@ -30,6 +30,6 @@ inline int cuda_summary() {
   return cuda_tally().failed == 0 ? 0 : 1;
 }
 
-} // namespace sutro::testing
+}  // namespace sutro::testing
 
 #define SUTRO_CUDA_EXPECT(cond) ::sutro::testing::cuda_expect((cond), #cond, __FILE__, __LINE__)

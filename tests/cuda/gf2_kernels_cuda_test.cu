@@ -27,8 +27,16 @@ H low_rank(std::size_t rows, std::size_t cols, std::size_t r, std::uint64_t seed
 void multiply(const Alloc& alloc) {
   std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> shapes;
   for (std::size_t s : {0, 1, 63, 64, 65, 1000}) shapes.emplace_back(s, s, s);
-  shapes.insert(shapes.end(), {{1, 64, 65}, {65, 1000, 63}, {1000, 65, 1}, {63, 4097, 64}, {4097, 64, 1000},
-                               {2049, 130, 257}, {1025, 7, 3000}, {4097, 4097, 4097}, {3, 0, 5}, {0, 5, 3}});
+  shapes.insert(shapes.end(), {{1, 64, 65},
+                               {65, 1000, 63},
+                               {1000, 65, 1},
+                               {63, 4097, 64},
+                               {4097, 64, 1000},
+                               {2049, 130, 257},
+                               {1025, 7, 3000},
+                               {4097, 4097, 4097},
+                               {3, 0, 5},
+                               {0, 5, 3}});
   std::uint64_t seed = 1;
   for (auto [m, k, n] : shapes) {
     std::printf("multiply %zux%zu by %zux%zu\n", m, k, k, n);
@@ -135,7 +143,7 @@ void solve(const Alloc& alloc) {
   SUTRO_CUDA_EXPECT(same(got.solution, want.solution) && same(got.nullspace, want.nullspace));
 }
 
-} // namespace
+}  // namespace
 
 int main() {
   if (sutro::cuda_device_count() == 0) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sutro/gf2/cuda/all.cuh"  // first: it includes the host gf2 headers for nvcc
+
 #include "cuda/cuda_check.hpp"
 
 namespace {
@@ -74,8 +75,10 @@ void errors(const Alloc& alloc) {
   SUTRO_CUDA_EXPECT(message_of([&] { (void)(a + b); }) == message_of([&] { (void)(ha + hb); }));
   SUTRO_CUDA_EXPECT(message_of([&] { (void)(a * a); }) == message_of([&] { (void)(ha * ha); }));
   D c(3, 3, alloc);
-  SUTRO_CUDA_EXPECT(message_of([&] { sutro::gf2::mul_add(c, a, a); }) ==
-                    message_of([&] { H hc(3, 3); sutro::gf2::mul_add(hc, ha, ha); }));
+  SUTRO_CUDA_EXPECT(message_of([&] { sutro::gf2::mul_add(c, a, a); }) == message_of([&] {
+                      H hc(3, 3);
+                      sutro::gf2::mul_add(hc, ha, ha);
+                    }));
   D sq(8, 8, alloc);
   SUTRO_CUDA_EXPECT(message_of([&] { sutro::gf2::mul_add(sq, sq, sq); }) ==
                     "sutro::gf2::mul_add: the output overlaps an input");
@@ -98,7 +101,7 @@ void errors(const Alloc& alloc) {
   (void)cudaGetLastError();  // the failed cudaMalloc is also the runtime's "last error": clear it
 }
 
-} // namespace
+}  // namespace
 
 int main() {
   if (sutro::cuda_device_count() == 0) {

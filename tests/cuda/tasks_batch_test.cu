@@ -30,7 +30,8 @@ int main() {
             const std::uint64_t first = count % 2 ? 1000003 : 0;
             const auto host = tasks::generate_batch(scalar{}, spec, seeds, split, count, first);
             const auto dev = tasks::generate_batch(cuda{}, spec, seeds, split, count, first);
-            SUTRO_CUDA_EXPECT(dev.systems == host.systems && dev.count == host.count && dev.row_words == host.row_words);
+            SUTRO_CUDA_EXPECT(dev.systems == host.systems && dev.count == host.count &&
+                              dev.row_words == host.row_words);
             SUTRO_CUDA_EXPECT(dev.spec.noise == host.spec.noise);
             const auto words = dev.words.to_host();
             const auto labels = dev.labels.to_host();

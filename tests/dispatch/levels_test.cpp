@@ -36,7 +36,7 @@ M unit_lower(std::size_t n, std::uint64_t seed) {
   }
   return t;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("popcount: every level equals the reference", "[dispatch][bits]") {
   const auto a = sutro::testing::random_words(1100, 1), b = sutro::testing::random_words(1100, 2);
@@ -59,7 +59,7 @@ TEST_CASE("gf2 product, transpose, elimination, PLE and triangular solves: every
   };
   // Small ones take the row-XOR paths, 64+ rows the GFNI product, 128+ the
   // Four Russians tables, 300+ the M4RI elimination and blocked solves.
-  const shape shapes[] = {{0, 0, 0},   {1, 1, 1},    {0, 5, 3},     {63, 64, 65},  {64, 64, 64},
+  const shape shapes[] = {{0, 0, 0},   {1, 1, 1},      {0, 5, 3},      {63, 64, 65},   {64, 64, 64},
                           {65, 63, 1}, {130, 70, 200}, {257, 129, 65}, {600, 520, 130}};
   for (cpu::level l : runnable_levels()) {
     cpu::scoped_level_limit cap(l);
@@ -165,8 +165,7 @@ TEST_CASE("pinned architecture tags run their own level's kernels", "[dispatch][
   }
 }
 
-TEST_CASE("the detected level is what /proc/cpuinfo reports, whatever -march built the binary",
-          "[dispatch][cpu]") {
+TEST_CASE("the detected level is what /proc/cpuinfo reports, whatever -march built the binary", "[dispatch][cpu]") {
   std::ifstream info("/proc/cpuinfo");
   std::string line, flags;
   while (std::getline(info, line))

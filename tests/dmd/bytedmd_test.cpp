@@ -125,7 +125,8 @@ TEST_CASE("published: naive i-j-k matmul N = 2, 4, 8, 16 cost 57, 720, 8867, 109
   CHECK(bytedmd({.keep_events = false}, matmul, ones(16, 16), ones(16, 16)).cost == 109783);
   // std::array arguments are flattened the same way as vectors.
   using arr = std::array<std::array<double, 2>, 2>;
-  auto f = [](const std::array<std::array<tracked<double>, 2>, 2>& A, const std::array<std::array<tracked<double>, 2>, 2>& B) {
+  auto f = [](const std::array<std::array<tracked<double>, 2>, 2>& A,
+              const std::array<std::array<tracked<double>, 2>, 2>& B) {
     return matmul(mat{{A[0][0], A[0][1]}, {A[1][0], A[1][1]}}, mat{{B[0][0], B[0][1]}, {B[1][0], B[1][1]}});
   };
   CHECK(bytedmd(f, arr{}, arr{}).cost == 57);
@@ -150,7 +151,9 @@ TEST_CASE("escapes are errors: a tracked value outside its run throws", "[dmd]")
   CHECK_THROWS_AS(leaked + 1.0, std::logic_error);
   CHECK_THROWS_AS(leaked.get(), std::logic_error);
   CHECK(leaked.untracked_value() == 2.0);
-  CHECK_THROWS_AS(bytedmd({.bytes_per_element = 0}, [](tracked<int>) {}, 1), std::invalid_argument);
+  CHECK_THROWS_AS(bytedmd(
+                      {.bytes_per_element = 0}, [](tracked<int>) {}, 1),
+                  std::invalid_argument);
 }
 
 TEST_CASE("reference kernels: published numbers with the same matrix passed twice are the tool's too", "[dmd]") {

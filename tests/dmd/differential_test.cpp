@@ -47,8 +47,8 @@ std::filesystem::path data_file(const std::string& name) {
 
 // ---- the program text ------------------------------------------------------
 struct sexp {
-  std::string head;         // an atom, or the operator of a list
-  std::vector<sexp> kids;   // empty for an atom
+  std::string head;        // an atom, or the operator of a list
+  std::vector<sexp> kids;  // empty for an atom
   bool list = false;
 };
 
@@ -231,23 +231,35 @@ struct machine {
   template <class R, class Op>
   R both(const sexp& l, const sexp& r, Op op) {
     switch (3 * kind_of(l) + kind_of(r)) {
-      case 0: return op(ref(l), ref(r));
-      case 1: return op(ref(l), lit(r));
-      case 2: return op(ref(l), eval(r));
-      case 3: return op(lit(l), ref(r));
-      case 4: throw std::runtime_error("an operation on two literals");
-      case 5: return op(lit(l), eval(r));
-      case 6: return op(eval(l), ref(r));
-      case 7: return op(eval(l), lit(r));
-      default: return op(eval(l), eval(r));
+      case 0:
+        return op(ref(l), ref(r));
+      case 1:
+        return op(ref(l), lit(r));
+      case 2:
+        return op(ref(l), eval(r));
+      case 3:
+        return op(lit(l), ref(r));
+      case 4:
+        throw std::runtime_error("an operation on two literals");
+      case 5:
+        return op(lit(l), eval(r));
+      case 6:
+        return op(eval(l), ref(r));
+      case 7:
+        return op(eval(l), lit(r));
+      default:
+        return op(eval(l), eval(r));
     }
   }
   template <class R, class Op>
   R one(const sexp& x, Op op) {
     switch (kind_of(x)) {
-      case name: return op(ref(x));
-      case literal: throw std::runtime_error("an operation on a literal");
-      default: return op(eval(x));
+      case name:
+        return op(ref(x));
+      case literal:
+        throw std::runtime_error("an operation on a literal");
+      default:
+        return op(eval(x));
     }
   }
 
@@ -266,9 +278,12 @@ struct machine {
   /// A value to bind to a name: a copy of a name, a constant, or an expression's result.
   num value(const sexp& e) {
     switch (kind_of(e)) {
-      case name: return ref(e);
-      case literal: return num(lit(e));
-      default: return eval(e);
+      case name:
+        return ref(e);
+      case literal:
+        return num(lit(e));
+      default:
+        return eval(e);
     }
   }
   flag compare(const sexp& e) {
@@ -313,23 +328,34 @@ struct machine {
         const sexp& e = s.e;
         switch (kind_of(e)) {
           case name:
-            if (s.op == '+') x += ref(e);
-            else if (s.op == '-') x -= ref(e);
-            else x *= ref(e);
+            if (s.op == '+')
+              x += ref(e);
+            else if (s.op == '-')
+              x -= ref(e);
+            else
+              x *= ref(e);
             break;
           case literal:
-            if (s.op == '+') x += lit(e);
-            else if (s.op == '-') x -= lit(e);
-            else x *= lit(e);
+            if (s.op == '+')
+              x += lit(e);
+            else if (s.op == '-')
+              x -= lit(e);
+            else
+              x *= lit(e);
             break;
           default:
-            if (s.op == '+') x += eval(e);
-            else if (s.op == '-') x -= eval(e);
-            else x *= eval(e);
+            if (s.op == '+')
+              x += eval(e);
+            else if (s.op == '-')
+              x -= eval(e);
+            else
+              x *= eval(e);
         }
       } else if (s.kind == "if") {
-        if (cond(s.e)) run(s.then_body);
-        else run(s.else_body);
+        if (cond(s.e))
+          run(s.then_body);
+        else
+          run(s.else_body);
       } else {
         throw std::runtime_error("unknown statement " + s.kind);
       }
@@ -340,7 +366,8 @@ struct machine {
 
 using result_type = std::tuple<std::vector<num>, std::vector<std::vector<num>>, std::vector<flag>>;
 
-sutro::metrics::dmd::bytedmd_result replay(const program& p, std::uint64_t bytes, sutro::metrics::dmd::bytedmd_variant variant) {
+sutro::metrics::dmd::bytedmd_result replay(const program& p, std::uint64_t bytes,
+                                           sutro::metrics::dmd::bytedmd_variant variant) {
   auto f = [&p](const std::vector<num>& xs, num a, num b) {
     machine m{xs, a, b, {}, {}};
     m.run(p.body);
@@ -356,7 +383,6 @@ sutro::metrics::dmd::bytedmd_result replay(const program& p, std::uint64_t bytes
   };
   return sutro::metrics::dmd::bytedmd({.bytes_per_element = bytes, .variant = variant}, f, p.xs, p.a, p.b);
 }
-
 
 void check_suite(const std::string& name) {
   const suite su = load(name);
@@ -374,8 +400,8 @@ void check_suite(const std::string& name) {
       CHECK(live.cost == p.cost[1]);
       CHECK(belady.cost == p.cost[2]);
       CHECK(belady.depths() == p.trace);
-      agree += classic.cost == p.cost[0] && live.cost == p.cost[1] && belady.cost == p.cost[2] &&
-               belady.depths() == p.trace;
+      agree +=
+          classic.cost == p.cost[0] && live.cost == p.cost[1] && belady.cost == p.cost[2] && belady.depths() == p.trace;
     }
     CHECK(agree == all.size());
     return;

@@ -59,11 +59,13 @@ TEST_CASE("errors: contexts destroyed out of order leave no dangling active cont
   A.reset();  // the bottom one, before the top
   CHECK(context::active() == C.get());
   CHECK(starts_with(message_of([&] { (void)(a + 1.0); }), "sutro::metrics::dmd::add: a tracked value used outside"));
-  CHECK(starts_with(message_of([&] { (void)b.get(); }), "sutro::metrics::dmd::tracked::get: a tracked value used outside"));
+  CHECK(starts_with(message_of([&] { (void)b.get(); }),
+                    "sutro::metrics::dmd::tracked::get: a tracked value used outside"));
   C.reset();
   CHECK(context::active() == nullptr);  // was a dangling pointer to A
   CHECK(starts_with(message_of([&] { (void)(b * 2.0); }), "sutro::metrics::dmd::mul: a tracked value used outside"));
-  CHECK(starts_with(message_of([] { (void)tracked<double>::input(1.0); }), "sutro::metrics::dmd::tracked::input: no active"));
+  CHECK(starts_with(message_of([] { (void)tracked<double>::input(1.0); }),
+                    "sutro::metrics::dmd::tracked::input: no active"));
   // and a fresh context works normally afterwards
   context D;
   CHECK(context::active() == &D);
@@ -79,8 +81,9 @@ TEST_CASE("errors: bytes_per_element that would overflow the cost is refused", "
   const std::uint64_t edge = sutro::metrics::dmd::max_byte_depth;
   CHECK(starts_with(message_of([&] { (void)bytedmd({.bytes_per_element = edge}, f, 1.0, 2.0); }),
                     "sutro::metrics::dmd::price: depth 2 x bytes_per_element 1099511627776 exceeds 2^40"));
-  CHECK(bytedmd({.bytes_per_element = edge}, [](tracked<double> a) { return a + a; }, 1.0).cost ==
-        2 * sutro::metrics::dmd::ceil_sqrt_prefix(edge));
+  CHECK(bytedmd(
+            {.bytes_per_element = edge}, [](tracked<double> a) { return a + a; }, 1.0)
+            .cost == 2 * sutro::metrics::dmd::ceil_sqrt_prefix(edge));
   CHECK_THROWS_AS(sutro::metrics::dmd::read_cost(std::uint64_t{1} << 21, std::uint64_t{1} << 20), std::overflow_error);
   CHECK_THROWS_AS(sutro::metrics::dmd::read_cost(0, 1), std::invalid_argument);
   CHECK_THROWS_AS(sutro::metrics::dmd::read_cost(1, 0), std::invalid_argument);
@@ -88,7 +91,8 @@ TEST_CASE("errors: bytes_per_element that would overflow the cost is refused", "
                     "sutro::metrics::dmd::bytedmd: bytes_per_element must be >= 1"));
   // the prefix sum is exact up to the limit: consecutive differences are ceil(sqrt(n))
   for (std::uint64_t n : {edge, edge - 1, (std::uint64_t{1} << 40) - (std::uint64_t{1} << 20) + 1}) {
-    CHECK(sutro::metrics::dmd::ceil_sqrt_prefix(n) - sutro::metrics::dmd::ceil_sqrt_prefix(n - 1) == sutro::metrics::dmd::ceil_sqrt(n));
+    CHECK(sutro::metrics::dmd::ceil_sqrt_prefix(n) - sutro::metrics::dmd::ceil_sqrt_prefix(n - 1) ==
+          sutro::metrics::dmd::ceil_sqrt(n));
   }
   std::uint64_t sum = 0;
   for (std::uint64_t j = 1; j <= (std::uint64_t{1} << 20); ++j) sum += sutro::metrics::dmd::ceil_sqrt(j);
@@ -100,7 +104,8 @@ TEST_CASE("errors: pricing a context with pending instructions asks for flush()"
   const auto a = tracked<double>::input(1.0);
   ctx.set_preload({a.id()});
   const auto b = a * a;
-  CHECK(starts_with(message_of([&] { (void)sutro::metrics::dmd::price(ctx); }), "sutro::metrics::dmd::price: the context has pending"));
+  CHECK(starts_with(message_of([&] { (void)sutro::metrics::dmd::price(ctx); }),
+                    "sutro::metrics::dmd::price: the context has pending"));
   ctx.flush();
   CHECK(sutro::metrics::dmd::price(ctx).cost == 2);
   (void)b;

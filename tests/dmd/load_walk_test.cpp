@@ -66,8 +66,10 @@ mat matmul_tiled(const mat& A, const mat& B) {
         for (std::size_t i = bi; i < std::min(bi + tile, n); ++i)
           for (std::size_t j = bj; j < std::min(bj + tile, n); ++j)
             for (std::size_t k = bk; k < std::min(bk + tile, n); ++k) {
-              if (!C[i][j]) C[i][j] = A[i][k] * B[k][j];
-              else C[i][j] = *C[i][j] + A[i][k] * B[k][j];
+              if (!C[i][j])
+                C[i][j] = A[i][k] * B[k][j];
+              else
+                C[i][j] = *C[i][j] + A[i][k] * B[k][j];
             }
   mat out(n, vec(n));
   for (std::size_t i = 0; i < n; ++i)
@@ -167,8 +169,9 @@ TEST_CASE("load walk: hand cases equal bytedmd_ir.py", "[dmd][variants][load_wal
   CHECK(belady_depths(dead, 1.0, 2.0, 3.0) == depths{1, 2, 1, 3, 1, 1, 2});
 }
 
-TEST_CASE("load walk: the grid's transpose_naive(n=32) row as published (grid.csv: opt 44704, live 44704, classic 62799)",
-          "[dmd][variants][load_walk]") {
+TEST_CASE(
+    "load walk: the grid's transpose_naive(n=32) row as published (grid.csv: opt 44704, live 44704, classic 62799)",
+    "[dmd][variants][load_walk]") {
   CHECK(all_three([](const mat& A) { return transpose_naive(A); }, ones(32, 32)) == costs{62799, 44704, 44704});
 }
 
@@ -336,7 +339,8 @@ TEST_CASE("load walk: classic, live and belady equal the literal transcriptions 
     REQUIRE(belady.depths() == belady_reference(ctx));
     // Belady's floor under classic (the group's envelope claim), and 4 bytes per element agree with depths.
     CHECK(belady.cost <= classic.cost);
-    CHECK(sutro::metrics::dmd::price(ctx, 4, false, bytedmd_variant::belady).cost == sutro::metrics::dmd::trace_cost(belady.depths(), 4));
+    CHECK(sutro::metrics::dmd::price(ctx, 4, false, bytedmd_variant::belady).cost ==
+          sutro::metrics::dmd::trace_cost(belady.depths(), 4));
   }
 }
 
@@ -377,7 +381,8 @@ TEST_CASE("load walk: errors", "[dmd][variants][load_walk]") {
     deep.set_preload({a, b});
     deep.read(b);  // argument position 2
     CHECK_THROWS_AS(sutro::metrics::dmd::price(deep, std::uint64_t{1} << 40, true, variant), std::overflow_error);
-    CHECK(sutro::metrics::dmd::price(deep, std::uint64_t{1} << 39, true, variant).cost == sutro::metrics::dmd::read_cost(2, std::uint64_t{1} << 39));
+    CHECK(sutro::metrics::dmd::price(deep, std::uint64_t{1} << 39, true, variant).cost ==
+          sutro::metrics::dmd::read_cost(2, std::uint64_t{1} << 39));
     CHECK_THROWS_AS(sutro::metrics::dmd::price(deep, 0, true, variant), std::invalid_argument);
   }
 }

@@ -27,7 +27,8 @@ std::vector<std::uint64_t> pass2(const context& ctx) {
     if (I.count != 0)
       ev.push_back({false, std::vector<std::uint32_t>(ctx.inputs().begin() + I.first,
                                                       ctx.inputs().begin() + I.first + I.count)});
-    for (std::uint32_t k = 0; k < I.outputs && I.output != sutro::metrics::dmd::no_value; ++k) ev.push_back({true, {I.output + k}});
+    for (std::uint32_t k = 0; k < I.outputs && I.output != sutro::metrics::dmd::no_value; ++k)
+      ev.push_back({true, {I.output + k}});
   }
   std::vector<std::int64_t> last(ctx.values(), -1);
   for (std::size_t i = 0; i < ev.size(); ++i)

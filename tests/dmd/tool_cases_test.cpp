@@ -142,9 +142,9 @@ TEST_CASE("tool test_index_protocol_works: range(n) and xs[i] read the index", "
   CHECK(r1.depths() == depths{1});
   CHECK(made == std::vector{0, 1, 2});
   tracked<int> picked;
-  const auto r2 = bytedmd(
-      [&picked](const std::vector<tracked<int>>& xs, tracked<int> i) { return picked = xs[static_cast<std::size_t>(i)]; },
-      std::vector{10, 20, 30}, 1);
+  const auto r2 = bytedmd([&picked](const std::vector<tracked<int>>& xs,
+                                    tracked<int> i) { return picked = xs[static_cast<std::size_t>(i)]; },
+                          std::vector{10, 20, 30}, 1);
   // xs[0] and xs[2] are never read: removed at once; xs[1] is returned: kept.
   CHECK(r2.depths() == depths{2});
   CHECK(picked.untracked_value() == 20);

@@ -56,7 +56,9 @@ TEST_CASE("two_stack (dev): README a*b + c*d + e costs 15, trace 1 2 3 4 2 1 1 5
 }
 
 TEST_CASE("two_stack (dev): the dev branch's test_bytedmd.py", "[dmd][variants]") {
-  CHECK(bytedmd(dev, [](tracked<int> a) { return a + a; }, 5).depths() == depths{1, 1, 1});
+  CHECK(bytedmd(
+            dev, [](tracked<int> a) { return a + a; }, 5)
+            .depths() == depths{1, 1, 1});
   auto composite = [](tracked<int> a, tracked<int> b, tracked<int> c, tracked<int> d) {
     auto e = b + c;
     auto f = a + d;
@@ -65,7 +67,9 @@ TEST_CASE("two_stack (dev): the dev branch's test_bytedmd.py", "[dmd][variants]"
   const auto rc = bytedmd(dev, composite, 1, 2, 3, 4);
   CHECK(rc.depths() == depths{2, 3, 1, 4, 2, 1, 1});
   CHECK(rc.cost == 11);
-  auto dot = [](const std::vector<tracked<int>>& a, const std::vector<tracked<int>>& b) { return a[0] * b[0] + a[1] * b[1]; };
+  auto dot = [](const std::vector<tracked<int>>& a, const std::vector<tracked<int>>& b) {
+    return a[0] * b[0] + a[1] * b[1];
+  };
   const auto rd = bytedmd(dev, dot, std::vector{0, 1}, std::vector{2, 3});
   CHECK(rd.depths() == depths{1, 3, 2, 4, 2, 1, 1});
   CHECK(rd.cost == 11);
@@ -98,7 +102,9 @@ TEST_CASE("two_stack (dev): the dev branch's test_bytedmd.py", "[dmd][variants]"
   CHECK(bytedmd(dev, range, 3).depths() == depths{1});
   auto index = [](const std::vector<tracked<int>>& xs, tracked<int> i) { return xs[static_cast<std::size_t>(i)]; };
   CHECK(bytedmd(dev, index, std::vector{10, 20, 30}, 1).depths() == depths{4, 2});
-  CHECK(bytedmd(dev, [](tracked<int> a) { return !a; }, 0).depths() == depths{1});
+  CHECK(bytedmd(
+            dev, [](tracked<int> a) { return !a; }, 0)
+            .depths() == depths{1});
 }
 
 TEST_CASE("two_stack (dev): matvec and vecmat N = 2..8: 26 71 147 253 394 574 839", "[dmd][variants]") {
@@ -113,8 +119,16 @@ TEST_CASE("two_stack (dev): matvec and vecmat N = 2..8: 26 71 147 253 394 574 83
 
 TEST_CASE("two_stack (dev): an epilogue read per distinct returned value, nothing moves", "[dmd][variants]") {
   // lambda xs: xs on the dev branch: the epilogue reads xs[0..2] at their static depths 1, 2, 3
-  CHECK(bytedmd(dev, [](const vec& xs) { return xs; }, std::vector{1.0, 2.0, 3.0}).depths() == depths{1, 2, 3});
+  CHECK(bytedmd(
+            dev, [](const vec& xs) { return xs; }, std::vector{1.0, 2.0, 3.0})
+            .depths() == depths{1, 2, 3});
   // a value returned twice is read once
-  CHECK(bytedmd(dev, [](num a, num b) { auto s = a + b; return std::vector{s, s}; }, 1.0, 2.0).depths() ==
-        depths{1, 2, 1});
+  CHECK(bytedmd(
+            dev,
+            [](num a, num b) {
+              auto s = a + b;
+              return std::vector{s, s};
+            },
+            1.0, 2.0)
+            .depths() == depths{1, 2, 1});
 }

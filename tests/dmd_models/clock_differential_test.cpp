@@ -100,9 +100,12 @@ void check_suite(const std::string& file) {
     INFO("case " << s.id);
     sutro::metrics::dmd::clock_dmc t;
     for (const auto& e : s.events) {
-      if (e.write) t.write(e.name, e.size);
-      else if (e.sized) (void)t.read(e.name, e.size);
-      else (void)t.read(e.name);
+      if (e.write)
+        t.write(e.name, e.size);
+      else if (e.sized)
+        (void)t.read(e.name, e.size);
+      else
+        (void)t.read(e.name);
     }
     const double dmc = compensated ? t.dmc() : t.dmc_plain();
     CHECK(t.clock() == s.clock);

@@ -97,8 +97,8 @@ TEST_CASE("clock dmc: numpy event rules", "[dmd][clock]") {
   CHECK(t.name(s.id) == "_slice_1");
   np.element(s);
   np.ufunc_scalar({x});
-  np.setitem(x, numpy_events::index::element, 1);  // x[3] = 5: only the write
-  np.setitem(x, numpy_events::index::view, 2);     // x[:2] = 5: the view, then the write
+  np.setitem(x, numpy_events::index::element, 1);    // x[3] = 5: only the write
+  np.setitem(x, numpy_events::index::view, 2);       // x[:2] = 5: the view, then the write
   np.setitem(x, numpy_events::index::fancy, 4, &s);  // x[[0, 1, 2, 3]] = s: s read, x written
   np.ufunc_out({s}, x);
   CHECK(t.clock() == 10 + 4 + 4 + 1 + 10 + 1 + (2 + 2 + 2) + (4 + 4) + 4 + 10);

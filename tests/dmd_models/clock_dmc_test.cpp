@@ -18,7 +18,7 @@ TEST_CASE("clock dmc: MemTracker's rules", "[dmd][clock]") {
   CHECK(t.clock() == 10);
   CHECK(t.read("x") == 10);  // size defaults to the last write's
   CHECK(t.clock() == 20);
-  CHECK(t.read("x", 1) == 20);  // reads never refresh: distance is time since the write
+  CHECK(t.read("x", 1) == 20);     // reads never refresh: distance is time since the write
   CHECK(t.read("nope", 5) == -1);  // not priced, but the clock moves
   CHECK(t.read("never") == -1);    // size 0: the clock stays
   CHECK(t.clock() == 26);
@@ -48,7 +48,7 @@ TEST_CASE("clock dmc: MemTracker's rules", "[dmd][clock]") {
 TEST_CASE("clock dmc: Python 3.12's compensated sum differs from the plain one", "[dmd][clock]") {
   clock_dmc t;
   t.write("a", 1);
-  t.read("a", 1'000'000);  // 1e6 * sqrt(1)
+  t.read("a", 1'000'000);                         // 1e6 * sqrt(1)
   for (int i = 0; i < 1000; ++i) t.read("a", 0);  // zero-size reads, still priced terms
   t.write("b", 0);
   t.read("b", 1);  // sqrt(0) = 0
@@ -67,7 +67,11 @@ TEST_CASE("clock dmc: Python 3.12's compensated sum differs from the plain one",
 }
 
 TEST_CASE("clock dmc: the evaluator's data, as numpy's RandomState draws it", "[dmd][clock]") {
-  struct want { std::uint32_t seed; std::vector<int> secret; std::uint64_t row0, row1, row499; };
+  struct want {
+    std::uint32_t seed;
+    std::vector<int> secret;
+    std::uint64_t row0, row1, row499;
+  };
   // from numpy 2.4: rows packed with bit c set where x[r][c] = +1
   const want cases[] = {{42, {0, 15, 17}, 1016551, 787286, 10273},   {123, {4, 5, 14}, 337675, 338311, 847940},
                         {456, {0, 9, 13}, 606754, 812367, 73593},    {1042, {0, 10, 11}, 906759, 758829, 461412},
@@ -143,7 +147,8 @@ std::vector<int> sequential_elimination(clock_dmc& t, const challenge_data& d) {
       if (active[std::size_t(j)]) t.read(d.x_buffer, 1);
     t.read(d.y_buffer, 1);
     const double* row = &d.x[std::size_t(i * d.n_bits)];
-    std::erase_if(cands, [&](const std::vector<int>& s) { return row[s[0]] * row[s[1]] * row[s[2]] != d.y[std::size_t(i)]; });
+    std::erase_if(cands,
+                  [&](const std::vector<int>& s) { return row[s[0]] * row[s[1]] * row[s[2]] != d.y[std::size_t(i)]; });
   }
   return cands.empty() ? std::vector<int>{} : cands.front();
 }

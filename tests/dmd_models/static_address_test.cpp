@@ -70,8 +70,10 @@ std::string matmul_tiled_16() {
           for (std::uint64_t j = 0; j < T; ++j)
             for (std::uint64_t k = 0; k < T; ++k) {
               op("mul", tmp, sA(i, k), sB(k, j));
-              if (bk == 0 && k == 0) op("copy", sC(i, j), tmp);
-              else op("add", sC(i, j), tmp);
+              if (bk == 0 && k == 0)
+                op("copy", sC(i, j), tmp);
+              else
+                op("add", sC(i, j), tmp);
             }
       }
       for (std::uint64_t i = 0; i < T; ++i)
@@ -99,7 +101,8 @@ std::string sparse_parity_baseline(const sparse_parity_spec& sp) {
   for (std::uint64_t m = 0; m < (1u << n); ++m)
     if (static_cast<std::uint64_t>(__builtin_popcountll(m)) == k) {
       std::vector<std::uint64_t> c;
-      for (std::uint64_t b = 0; b < n; ++b) if (m >> b & 1) c.push_back(b);
+      for (std::uint64_t b = 0; b < n; ++b)
+        if (m >> b & 1) c.push_back(b);
       cands.push_back(c);
     }
   // itertools.combinations order: lexicographic on the sorted index tuples
@@ -218,19 +221,32 @@ TEST_CASE("static address: v3 values wrap to signed 8 bits as the challenge's do
 
 TEST_CASE("static address: malformed programs name the function, line and token", "[dmd][static][errors]") {
   auto msg = [](const std::string& text, ir_dialect d) { return message_of([&] { (void)parse_static(text, d); }); };
-  CHECK(msg("1,2", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 1: a program needs an input line and an output line");
-  CHECK(msg("1,2\nmul 3,1,x\n3", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 2, token 'x': operand is not an integer");
-  CHECK(msg("1,2\n\nmul 3,1,4\n3", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 3, token '4': reads an address never written");
-  CHECK(msg("1,2\nfma 3,1,2\n3", ir_dialect::v3) == "sutro::metrics::dmd::parse_static: line 2, token 'fma': unknown op");
-  CHECK(msg("1,2\nmul 3,1,2\n4", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 3, token '4': output address never written");
-  CHECK(msg("1,1\ncopy 3,1\n3", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 1, token '1': input addresses must be distinct");
-  CHECK(msg("0,2;copy 3,2;3", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 1, token '0': input address must be a positive integer");
-  CHECK(msg("1;cmp 2,1,1,eqq;2", ir_dialect::v3) == "sutro::metrics::dmd::parse_static: line 1, token 'eqq': predicate must be one of eq, ne, lt, le, gt, ge");
-  CHECK(msg("1;copy 2,1,1;2", ir_dialect::v3) == "sutro::metrics::dmd::parse_static: line 1, token 'copy': needs 2 operands, got 3");
-  CHECK(msg("1;copy -2,1;2", ir_dialect::v3) == "sutro::metrics::dmd::parse_static: line 1, token '-2': destination must be an address from 1 to 2^64 - 1");
-  CHECK(msg("1\ncopy\n2", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 2, token 'copy': an instruction needs operands");
-  CHECK(msg("1\nx\xc3\xa9\n2", ir_dialect::v0) == "sutro::metrics::dmd::parse_static: line 2: non-ASCII byte in the program text");
-  CHECK(message_of([] { (void)score_matmul("1,2;add 3,1,2;3", 1); }) == "sutro::metrics::dmd::score_matmul: output 0 is 4, expected 3");
+  CHECK(msg("1,2", ir_dialect::v0) ==
+        "sutro::metrics::dmd::parse_static: line 1: a program needs an input line and an output line");
+  CHECK(msg("1,2\nmul 3,1,x\n3", ir_dialect::v0) ==
+        "sutro::metrics::dmd::parse_static: line 2, token 'x': operand is not an integer");
+  CHECK(msg("1,2\n\nmul 3,1,4\n3", ir_dialect::v0) ==
+        "sutro::metrics::dmd::parse_static: line 3, token '4': reads an address never written");
+  CHECK(msg("1,2\nfma 3,1,2\n3", ir_dialect::v3) ==
+        "sutro::metrics::dmd::parse_static: line 2, token 'fma': unknown op");
+  CHECK(msg("1,2\nmul 3,1,2\n4", ir_dialect::v0) ==
+        "sutro::metrics::dmd::parse_static: line 3, token '4': output address never written");
+  CHECK(msg("1,1\ncopy 3,1\n3", ir_dialect::v0) ==
+        "sutro::metrics::dmd::parse_static: line 1, token '1': input addresses must be distinct");
+  CHECK(msg("0,2;copy 3,2;3", ir_dialect::v0) ==
+        "sutro::metrics::dmd::parse_static: line 1, token '0': input address must be a positive integer");
+  CHECK(msg("1;cmp 2,1,1,eqq;2", ir_dialect::v3) ==
+        "sutro::metrics::dmd::parse_static: line 1, token 'eqq': predicate must be one of eq, ne, lt, le, gt, ge");
+  CHECK(msg("1;copy 2,1,1;2", ir_dialect::v3) ==
+        "sutro::metrics::dmd::parse_static: line 1, token 'copy': needs 2 operands, got 3");
+  CHECK(msg("1;copy -2,1;2", ir_dialect::v3) ==
+        "sutro::metrics::dmd::parse_static: line 1, token '-2': destination must be an address from 1 to 2^64 - 1");
+  CHECK(msg("1\ncopy\n2", ir_dialect::v0) ==
+        "sutro::metrics::dmd::parse_static: line 2, token 'copy': an instruction needs operands");
+  CHECK(msg("1\nx\xc3\xa9\n2", ir_dialect::v0) ==
+        "sutro::metrics::dmd::parse_static: line 2: non-ASCII byte in the program text");
+  CHECK(message_of([] { (void)score_matmul("1,2;add 3,1,2;3", 1); }) ==
+        "sutro::metrics::dmd::score_matmul: output 0 is 4, expected 3");
   CHECK(message_of([] { (void)run_static(parse_static("1;1", ir_dialect::v0), std::vector<std::int64_t>{}); }) ==
         "sutro::metrics::dmd::run_static: the program declares 1 inputs; 0 given");
   std::string big = "1\n";
@@ -255,9 +271,14 @@ TEST_CASE("static address: random and mutated text throws or parses, never crash
       for (int m = 0, edits = 1 + static_cast<int>(rng() % 4); m < edits && !text.empty(); ++m) {
         const auto at = rng() % text.size();
         switch (rng() % 3) {
-          case 0: text[at] = alphabet[rng() % alphabet.size()]; break;
-          case 1: text.erase(at, 1); break;
-          default: text.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          case 0:
+            text[at] = alphabet[rng() % alphabet.size()];
+            break;
+          case 1:
+            text.erase(at, 1);
+            break;
+          default:
+            text.insert(at, 1, alphabet[rng() % alphabet.size()]);
         }
       }
     }

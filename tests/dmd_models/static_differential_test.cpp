@@ -53,8 +53,10 @@ std::vector<program> load() {
     } else if (key == "outputs") {
       for (std::int64_t v; is >> v;) p.outputs.push_back(v);
     } else if (key == "cost") {
-      if (rest == "refused") p.refused = true;
-      else p.cost = std::stoull(rest);
+      if (rest == "refused")
+        p.refused = true;
+      else
+        p.cost = std::stoull(rest);
     } else if (key == "end") {
       all.push_back(p);
     } else {

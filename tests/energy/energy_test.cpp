@@ -125,7 +125,6 @@ TEST_CASE("cost model maps a histogram onto tiers", "[energy]") {
   CHECK(custom.apply(rd).tiers[0].accesses == 900);
 }
 
-
 TEST_CASE("summarize a trace: every metric named, energy at the trace's unit", "[energy]") {
   std::vector<double> x(1000, 1.0);
   sutro::memory::trace t({.unit = sutro::memory::granularity::word});

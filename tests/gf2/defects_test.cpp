@@ -16,8 +16,8 @@ namespace gf2 = sutro::gf2;
 namespace {
 
 /// dst[i][j] ^= src[i][j] on the reference, src read in full first.
-gf2ref::dense shifted_sum(const gf2ref::dense& m, std::size_t dr0, std::size_t sr0, std::size_t nr,
-                        std::size_t dc0, std::size_t sc0, std::size_t nc) {
+gf2ref::dense shifted_sum(const gf2ref::dense& m, std::size_t dr0, std::size_t sr0, std::size_t nr, std::size_t dc0,
+                          std::size_t sc0, std::size_t nc) {
   gf2ref::dense out = m;
   for (std::size_t i = 0; i < nr; ++i)
     for (std::size_t j = 0; j < nc; ++j) out.at(dr0 + i, dc0 + j) ^= m.at(sr0 + i, sc0 + j);
@@ -107,7 +107,7 @@ void check_mul_add_windows(std::uint64_t seed) {
   REQUIRE_THROWS_AS(gf2::mul_add(sq, sq, M::random(64, 64, 4)), std::invalid_argument);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 add_into on overlapping windows of one matrix adds the old values", "[gf2]") {
   check_overlapping_add<sutro::scalar>(1);
@@ -135,7 +135,8 @@ TEST_CASE("gf2 element overlap of blocks of one stride", "[gf2]") {
               for (std::size_t d0 = 0; d0 < words; ++d0)
                 for (std::size_t d1 = d0 + 1; d1 <= words; d1 += 3) {
                   const bool rows = r0 < s1 && s0 < r1, cols = c0 < d1 && d0 < c1;
-                  INFO(r0 << " " << r1 << " " << c0 << " " << c1 << " vs " << s0 << " " << s1 << " " << d0 << " " << d1);
+                  INFO(r0 << " " << r1 << " " << c0 << " " << c1 << " vs " << s0 << " " << s1 << " " << d0 << " "
+                          << d1);
                   const auto x = blk(r0, r1, 64 * c0, 64 * c1), y = blk(s0, s1, 64 * d0, 64 * d1);
                   REQUIRE(gf2::detail::overlaps(x, y) == (rows && cols));
                   REQUIRE(gf2::detail::overlaps(y, x) == (rows && cols));
@@ -159,12 +160,27 @@ TEST_CASE("gf2 shapes whose sizes overflow throw instead of allocating nothing",
     return false;
   };
 #if !defined(__SANITIZE_ADDRESS__)  // ASan aborts on such a request instead of throwing
-  REQUIRE(refused([&] { gf2::matrix<> m(2, huge); m.set(1, huge - 1, true); }));
-  REQUIRE(refused([&] { gf2::matrix<> m(2, huge - 63); m.set(1, 0, true); }));
-  REQUIRE(refused([&] { gf2::vector<> v(huge); v.set(huge - 1, true); }));
-  REQUIRE(refused([&] { gf2::vector<> v(huge - 10); v.set(0, true); }));
+  REQUIRE(refused([&] {
+    gf2::matrix<> m(2, huge);
+    m.set(1, huge - 1, true);
+  }));
+  REQUIRE(refused([&] {
+    gf2::matrix<> m(2, huge - 63);
+    m.set(1, 0, true);
+  }));
+  REQUIRE(refused([&] {
+    gf2::vector<> v(huge);
+    v.set(huge - 1, true);
+  }));
+  REQUIRE(refused([&] {
+    gf2::vector<> v(huge - 10);
+    v.set(0, true);
+  }));
 #endif
-  REQUIRE(refused([&] { gf2::matrix<> m(16, huge); m.set(1, 0, true); }));  // 16 rows of 2^58 words: too many
+  REQUIRE(refused([&] {
+    gf2::matrix<> m(16, huge);
+    m.set(1, 0, true);
+  }));  // 16 rows of 2^58 words: too many
   REQUIRE(gf2::detail::words_for(huge) == huge / 64 + 1);
   REQUIRE(gf2::detail::padded_words(huge) == (huge / 64 + 8) / 8 * 8);
   try {

@@ -171,7 +171,7 @@ gf2::solve_matrix_result<sutro::scalar> solve_replay(const M& a, const M& b) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("device logic: 64x64 tile transpose equals the host transpose", "[gf2][cuda]") {
   std::uint64_t seed = 1;

@@ -193,7 +193,7 @@ void systems(std::uint64_t seed) {
   }
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 differential: add, products, mat-vec, vec-mat, transpose on random shapes", "[gf2][differential]") {
   products<sutro::scalar>(11);

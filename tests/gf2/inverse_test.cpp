@@ -26,7 +26,7 @@ DM invertible(std::size_t n, std::uint64_t seed) {
   for (std::size_t i = 0; i < n; ++i) l.set(i, i, true), u.set(i, i, true);
   return l * u;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 inverse of large matrices through PLE and triangular solves", "[gf2]") {
   static_assert(gf2::inverse_ple_min <= 4096);
@@ -49,7 +49,6 @@ TEST_CASE("gf2 inverse of large matrices through PLE and triangular solves", "[g
     (void)gf2::inverse(s);
     FAIL("no exception");
   } catch (const std::domain_error& e) {
-    REQUIRE(std::string(e.what()) ==
-            "sutro::gf2::inverse: the 4100x4100 matrix is singular (rank 4099)");
+    REQUIRE(std::string(e.what()) == "sutro::gf2::inverse: the 4100x4100 matrix is singular (rank 4099)");
   }
 }

@@ -30,11 +30,12 @@ bool same(const S& s, const D& d) {
 S low_rank(std::size_t m, std::size_t n, std::size_t r, std::uint64_t seed) {
   return S::random(m, r, seed) * S::random(r, n, seed + 1);
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 simd products equal the scalar ones on large shapes", "[gf2][simd]") {
   const std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> shapes{
-      {520, 1100, 2100}, {1000, 130, 3000}, {700, 900, 650}, {256, 256, 256}, {64, 64, 64}, {65, 4100, 70}, {300, 77, 4097}, {2049, 200, 129}};
+      {520, 1100, 2100}, {1000, 130, 3000}, {700, 900, 650}, {256, 256, 256},
+      {64, 64, 64},      {65, 4100, 70},    {300, 77, 4097}, {2049, 200, 129}};
   for (auto [m, k, n] : shapes) {
     INFO(m << "x" << k << " times " << k << "x" << n);
     S a = S::random(m, k, m + k), b = S::random(k, n, k + n), c0 = S::random(m, n, 5);

@@ -30,7 +30,7 @@ M from_m4ri(const mzd_t* m) {
       a.set(i, j, mzd_read_bit(m, static_cast<rci_t>(i), static_cast<rci_t>(j)) != 0);
   return a;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 agrees with M4RI: product, rank, reduced echelon form, transpose, inverse", "[gf2][m4ri]") {
   for (std::size_t n : {1u, 63u, 64u, 65u, 200u, 513u, 1024u, 2048u}) {

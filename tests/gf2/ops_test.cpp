@@ -138,7 +138,7 @@ void check_solve(std::uint64_t seed) {
       REQUIRE(a * s3.solution == bx);
     }
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 add, mul, mul_add, transpose match the reference", "[gf2]") {
   check_basic_ops<sutro::scalar>(1);

@@ -29,15 +29,17 @@ bool same(const DM& a, const SM& b) {
     if (!std::equal(a.row_ptr(i), a.row_ptr(i) + a.words_used(), b.row_ptr(i))) return false;
   return true;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 recursive PLE equals the reference PLE bit for bit", "[gf2]") {
   struct shape {
     std::size_t m, n, k;  // k: rank bound (0: random)
     const char* what;
   };
-  const shape shapes[] = {{2100, 2300, 0, "random, wide"},     {2600, 2049, 0, "random, tall"},
-                          {2200, 2200, 700, "rank 700"},       {2100, 2500, 1500, "rank 1500"},
+  const shape shapes[] = {{2100, 2300, 0, "random, wide"},
+                          {2600, 2049, 0, "random, tall"},
+                          {2200, 2200, 700, "rank 700"},
+                          {2100, 2500, 1500, "rank 1500"},
                           {2048, 2048, 0, "random, square"}};
   std::uint64_t seed = 1;
   for (const shape& s : shapes) {

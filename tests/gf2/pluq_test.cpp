@@ -107,7 +107,7 @@ void check_pluq(std::uint64_t seed) {
       }
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 PLUQ, rank profile and kernels match the reference", "[gf2]") {
   check_pluq<sutro::scalar>(1);
@@ -116,7 +116,7 @@ TEST_CASE("gf2 PLUQ, rank profile and kernels match the reference", "[gf2]") {
 
 TEST_CASE("gf2 PLUQ of a window and the kernel overloads on matrices", "[gf2]") {
   using M = Mat<sutro::simd>;
-  const M big = M::random(200, 300, 9) ;
+  const M big = M::random(200, 300, 9);
   const auto w = big.window(gf2::row_range{10, 190}, gf2::col_range{64, 300});
   const auto f = gf2::pluq(w);
   REQUIRE(f.rank == gf2ref::rank(gf2ref::of(w)));

@@ -16,8 +16,8 @@ TEST_CASE("gf2 algebraic properties", "[gf2]") {
       for (std::size_t n : {std::size_t{1}, std::size_t{64}, std::size_t{129}}) {
         INFO(m << "x" << k << " times " << k << "x" << n);
         M a = M::random(m, k, ++seed), b = M::random(k, n, ++seed), c = M::random(k, n, ++seed);
-        REQUIRE(a * (b + c) == a * b + a * c);                                   // distributive
-        REQUIRE(gf2::transpose(a * b) == gf2::transpose(b) * gf2::transpose(a)); // (AB)^T = B^T A^T
+        REQUIRE(a * (b + c) == a * b + a * c);                                    // distributive
+        REQUIRE(gf2::transpose(a * b) == gf2::transpose(b) * gf2::transpose(a));  // (AB)^T = B^T A^T
         REQUIRE(gf2::rank(a) == gf2::rank(gf2::transpose(a)));
         REQUIRE((a * gf2::kernel(a)).weight() == 0);
         REQUIRE(gf2::transpose(gf2::transpose(a)) == a);

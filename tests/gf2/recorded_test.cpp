@@ -23,12 +23,30 @@ using M = gf2::matrix<>;  // the build's default backend: the untraced side is s
 using S = gf2::matrix<sutro::scalar>;
 using TM = gf2::recorded_matrix<>;
 
-template <class X> concept has_data = requires(X& x) { x.data(); };
-template <class X> concept has_row_words = requires(X& x) { x.row_words(0); };
-template <class X> concept has_row_ptr = requires(X& x) { x.row_ptr(0); };
-template <class X> concept has_block = requires(X& x) { x.block(); };
-template <class X> concept addressable = requires(X x) { &x; };
-template <class X> concept releasable_from_lvalue = requires(X& x) { x.release(); };
+template <class X>
+concept has_data = requires(X& x) {
+  x.data();
+};
+template <class X>
+concept has_row_words = requires(X& x) {
+  x.row_words(0);
+};
+template <class X>
+concept has_row_ptr = requires(X& x) {
+  x.row_ptr(0);
+};
+template <class X>
+concept has_block = requires(X& x) {
+  x.block();
+};
+template <class X>
+concept addressable = requires(X x) {
+  &x;
+};
+template <class X>
+concept releasable_from_lvalue = requires(X& x) {
+  x.release();
+};
 
 mem::trace word_trace() { return mem::trace({.unit = mem::granularity::word}); }
 
@@ -54,8 +72,7 @@ TEST_CASE("traced gf2 matrix: no raw pointer, and untraced operations do not tak
   STATIC_REQUIRE(!std::is_convertible_v<ref, gf2::word&>);
   // The default instantiation is the raw pointer itself.
   STATIC_REQUIRE(std::is_same_v<decltype(std::declval<gf2::detail::mblock>().row(0)), gf2::word*>);
-  STATIC_REQUIRE(
-      std::is_same_v<mem::handle_t<gf2::word, mem::default_accessor<gf2::word>>, gf2::word*>);
+  STATIC_REQUIRE(std::is_same_v<mem::handle_t<gf2::word, mem::default_accessor<gf2::word>>, gf2::word*>);
 }
 
 TEST_CASE("traced add: bit-identical, 2 r w reads and r w writes in place", "[gf2][traced]") {

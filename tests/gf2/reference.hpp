@@ -171,4 +171,4 @@ inline dense triangular_solve(const dense& t, const dense& b, bool lower) {
   return x;
 }
 
-} // namespace gf2ref
+}  // namespace gf2ref

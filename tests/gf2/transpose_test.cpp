@@ -31,7 +31,7 @@ bool same_words(const DM& a, const SM& b) {
       if (a.row_ptr(i)[w] != b.row_ptr(i)[w]) return false;
   return true;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 scalar transpose equals the bit-by-bit reference", "[gf2]") {
   for (std::size_t m : {0, 1, 63, 64, 65, 130})

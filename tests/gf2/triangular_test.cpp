@@ -19,8 +19,10 @@ gf2::matrix<B> triangular(std::size_t n, bool lower, std::uint64_t seed) {
   auto t = gf2::matrix<B>::random(n, n, seed);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j)
-      if (i == j) t.set(i, j, true);
-      else if (lower ? j > i : j < i) t.set(i, j, false);
+      if (i == j)
+        t.set(i, j, true);
+      else if (lower ? j > i : j < i)
+        t.set(i, j, false);
   return t;
 }
 
@@ -48,7 +50,7 @@ void check_against_product(std::uint64_t seed) {
     }
   }
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2 triangular solves: L X == B and U X == B, both backends", "[gf2][triangular]") {
   check_against_product<sutro::scalar>(1);

@@ -1,11 +1,11 @@
 #include <cstdint>
-#include <cstring>
-#include <type_traits>
-#include <variant>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "support/catch.hpp"
@@ -50,11 +50,12 @@ void expect_error(const bytes_t& file, const std::string& fragment) {
     CHECK(what.find(fragment) != std::string::npos);
   }
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("npy: round trip of float64 and uint8 in many shapes", "[io]") {
   std::mt19937_64 rng(3);
-  for (auto shape : std::vector<std::vector<std::size_t>>{{}, {0}, {1}, {3}, {63}, {64}, {65}, {3, 4}, {0, 5}, {2, 3, 4}, {500, 20}}) {
+  for (auto shape : std::vector<std::vector<std::size_t>>{
+           {}, {0}, {1}, {3}, {63}, {64}, {65}, {3, 4}, {0, 5}, {2, 3, 4}, {500, 20}}) {
     std::size_t count = 1;
     for (auto d : shape) count *= d;
     std::vector<double> x(count);
@@ -99,20 +100,23 @@ TEST_CASE("npy: the exact bytes numpy writes for np.save(f, np.arange(3.0))", "[
 TEST_CASE("npy: hand-made headers of versions 1.0, 2.0 and 3.0 and other spellings", "[io]") {
   const auto payload = doubles({1, 2, 3, 4});
   for (int major : {1, 2, 3}) {
-    auto a = npy::parse<double>(hand_made(major, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", payload));
+    auto a =
+        npy::parse<double>(hand_made(major, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", payload));
     CHECK(a.shape == std::vector<std::size_t>{2, 2});
     CHECK(a.data == std::vector<double>{1, 2, 3, 4});
   }
   // Key order, double quotes, no trailing comma, Python 2 long suffix.
-  auto b = npy::parse<double>(hand_made(1, "{\"shape\": (4L,), \"fortran_order\": False, \"descr\": \"<f8\"}", payload));
+  auto b =
+      npy::parse<double>(hand_made(1, "{\"shape\": (4L,), \"fortran_order\": False, \"descr\": \"<f8\"}", payload));
   CHECK(b.shape == std::vector<std::size_t>{4});
   // Big-endian float64 is swapped on load.
   bytes_t be = doubles({1.5});
   std::reverse(be.begin(), be.end());
-  CHECK(npy::parse<double>(hand_made(1, "{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }", be)).data[0] == 1.5);
+  CHECK(npy::parse<double>(hand_made(1, "{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }", be)).data[0] ==
+        1.5);
   // Unpadded header (older writers) is fine.
-  CHECK(npy::parse<std::uint8_t>(hand_made(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,)}", {7, 9}, false)).data ==
-        std::vector<std::uint8_t>{7, 9});
+  CHECK(npy::parse<std::uint8_t>(hand_made(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,)}", {7, 9}, false))
+            .data == std::vector<std::uint8_t>{7, 9});
 }
 
 TEST_CASE("npy: malformed files are rejected with a clear error", "[io]") {
@@ -133,23 +137,35 @@ TEST_CASE("npy: malformed files are rejected with a clear error", "[io]") {
   long_header[9] = 0xff;
   expect_error(long_header, "runs past the end");
   auto absurd = hand_made(2, "{}", {});
-  absurd[8] = 0xff; absurd[9] = 0xff; absurd[10] = 0xff; absurd[11] = 0x7f;
+  absurd[8] = 0xff;
+  absurd[9] = 0xff;
+  absurd[10] = 0xff;
+  absurd[11] = 0x7f;
   expect_error(absurd, "absurd");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", doubles({1, 2})), "Fortran");
-  expect_error(hand_made(1, "{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }", doubles({1})), "unsupported dtype '<c16'");
-  expect_error(hand_made(1, "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})), "unsupported dtype");
-  expect_error(hand_made(1, "{'descr': '|f8', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})), "unsupported dtype");
+  expect_error(hand_made(1, "{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }", doubles({1})),
+               "unsupported dtype '<c16'");
+  expect_error(hand_made(1, "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})),
+               "unsupported dtype");
+  expect_error(hand_made(1, "{'descr': '|f8', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})),
+               "unsupported dtype");
   expect_error(hand_made(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", doubles({1})), "truncated");
   expect_error(hand_made(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", {1, 2}), "expected 0 or 1");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", doubles({1, 2})), "truncated");
-  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", doubles({1, 2})), "beyond the data");
-  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4), }", {}), "overflows");
-  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999999,), }", {}), "overflows");
-  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952,), }", {}), "overflows");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", doubles({1, 2})),
+               "beyond the data");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4), }", {}),
+               "overflows");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999999,), }", {}),
+               "overflows");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952,), }", {}),
+               "overflows");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (-2,), }", {}), "non-negative");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False}", {}), "lacks");
-  expect_error(hand_made(1, "{'descr': '<f8', 'descr': '<f8', 'fortran_order': False, 'shape': (), }", doubles({1})), "repeats");
-  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': 1}", {}), "unexpected header key");
+  expect_error(hand_made(1, "{'descr': '<f8', 'descr': '<f8', 'fortran_order': False, 'shape': (), }", doubles({1})),
+               "repeats");
+  expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': 1}", {}),
+               "unexpected header key");
   expect_error(hand_made(1, "{'descr': '<f8, 'fortran_order': False, 'shape': (2,)}", {}), "unsupported dtype");
   expect_error(hand_made(1, "{'descr' '<f8'}", {}), "expected ':'");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,)} junk", {}), "trailing");
@@ -183,8 +199,10 @@ template <class T>
 std::vector<T> random_values(std::mt19937_64& rng, std::size_t count) {
   std::vector<T> v(count);
   for (auto& x : v) {
-    if constexpr (std::is_floating_point_v<T>) x = static_cast<T>(std::ldexp(static_cast<double>(rng() >> 11), -30) - 4000.0);
-    else x = static_cast<T>(rng());
+    if constexpr (std::is_floating_point_v<T>)
+      x = static_cast<T>(std::ldexp(static_cast<double>(rng() >> 11), -30) - 4000.0);
+    else
+      x = static_cast<T>(rng());
   }
   return v;
 }
@@ -215,7 +233,8 @@ void big_endian_reads(const char* descr) {
     std::memcpy(b, &v[i], sizeof(T));
     for (std::size_t j = 0; j < sizeof(T); ++j) payload[i * sizeof(T) + j] = b[sizeof(T) - 1 - j];
   }
-  const auto a = npy::parse<T>(hand_made(1, std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (5,), }", payload));
+  const auto a = npy::parse<T>(
+      hand_made(1, std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (5,), }", payload));
   CHECK(a.data == v);
 }
 // The reference packbits: row-major 0/1 bytes -> bytes of each row, 8 columns per byte.
@@ -237,7 +256,7 @@ bool bits_error(F f, const std::string& fragment) {
   }
   return false;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("npy: round trip of every dtype in many shapes", "[io]") {
   round_trip_all_shapes<double>("<f8");
@@ -263,7 +282,8 @@ TEST_CASE("npy: big-endian and spelled-out dtypes are read", "[io]") {
   big_endian_reads<std::int32_t>(">i4");
   big_endian_reads<std::int64_t>(">i8");
   const bytes_t one = {1, 0, 0, 0};
-  CHECK(npy::parse<std::int32_t>(hand_made(1, "{'descr': 'int32', 'fortran_order': False, 'shape': (1,), }", one)).data[0] == 1);
+  CHECK(npy::parse<std::int32_t>(hand_made(1, "{'descr': 'int32', 'fortran_order': False, 'shape': (1,), }", one))
+            .data[0] == 1);
   CHECK(npy::parse<bool>(hand_made(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", {1, 0})).data ==
         std::vector<bool>{true, false});
 }

@@ -6,8 +6,8 @@
 #include "support/catch.hpp"
 #include "sutro/lab/experiment.hpp"
 #include "sutro/lab/mlp_method.hpp"
-#include "sutro/optim/optimizers.hpp"
 #include "sutro/lab/report.hpp"
+#include "sutro/optim/optimizers.hpp"
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
 #include "sutro/solvers/robust_gf2.hpp"
@@ -122,8 +122,9 @@ TEST_CASE("lab: table and JSON output, with the data-movement slot", "[lab]") {
   const std::string t = table.str();
   for (const char* want : {"challenge (20,3)", "robust_gf2", "3/3"}) CHECK(t.find(want) != std::string::npos);
   const std::string json = lab::to_json(rep);
-  for (const char* want : {"\"mean_test_accuracy\": 1", "\"data_movement\": {\"bytedmd\": 123.5, \"bytedmd_trace\": null}",
-                           "\"seed\": 456", "\"pass\": true"}) {
+  for (const char* want :
+       {"\"mean_test_accuracy\": 1", "\"data_movement\": {\"bytedmd\": 123.5, \"bytedmd_trace\": null}",
+        "\"seed\": 456", "\"pass\": true"}) {
     INFO(want);
     CHECK(json.find(want) != std::string::npos);
   }
@@ -148,5 +149,6 @@ TEST_CASE("lab: an MLP trained with sutro::nn answers through predict", "[lab][n
   auto d = lab::challenge();
   d.task.enc = tasks::encoding::zero_one;
   d.repeats = 1;
-  CHECK_THROWS_AS(lab::run(d, {lab::mlp_method("sgd_mlp", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), o)}), std::invalid_argument);
+  CHECK_THROWS_AS(lab::run(d, {lab::mlp_method("sgd_mlp", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), o)}),
+                  std::invalid_argument);
 }

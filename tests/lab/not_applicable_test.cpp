@@ -89,8 +89,9 @@ TEST_CASE("lab: from_solver declines what the solver itself refuses to solve", "
   const tasks::task_spec clean{tasks::task_kind::parity, 20, 3, 0.0};
   const auto train = tasks::sparse_task(noisy, 42).packed(tasks::split::train, 500);
   SECTION("the noise-free GF(2) solvers on noisy labels") {
-    for (const auto& [m, r] : {std::pair{lab::from_solver(solvers::gf2_elimination{}), solvers::gf2_elimination{}.solve(train)},
-                               std::pair{lab::from_solver(solvers::gf2_general{}), solvers::gf2_general{}.solve(train)}}) {
+    for (const auto& [m, r] :
+         {std::pair{lab::from_solver(solvers::gf2_elimination{}), solvers::gf2_elimination{}.solve(train)},
+          std::pair{lab::from_solver(solvers::gf2_general{}), solvers::gf2_general{}.solve(train)}}) {
       INFO(m.name);
       const auto why = m.declined(noisy);
       REQUIRE(why);
@@ -125,9 +126,9 @@ TEST_CASE("lab: from_solver declines what the solver itself refuses to solve", "
 }
 
 TEST_CASE("lab: the demo's noisy task shows does-not-apply rows, no numbers, no pass/fail", "[lab][not_applicable]") {
-  const auto rep = lab::run(noisy_demo_task(), {lab::from_solver(solvers::gf2_elimination{}),
-                                                lab::from_solver(solvers::gf2_general{}),
-                                                lab::from_solver(solvers::exhaustive{})});
+  const auto rep =
+      lab::run(noisy_demo_task(), {lab::from_solver(solvers::gf2_elimination{}),
+                                   lab::from_solver(solvers::gf2_general{}), lab::from_solver(solvers::exhaustive{})});
   REQUIRE(rep.summaries.size() == 3);
   CHECK_FALSE(rep.summaries[0].applies());
   CHECK_FALSE(rep.summaries[1].applies());
@@ -145,10 +146,10 @@ TEST_CASE("lab: the demo's noisy task shows does-not-apply rows, no numbers, no 
     CHECK(row.rfind("sparse_parity (20,3) p=10%", 0) == 0);
     CHECK(row.find("does not apply") != std::string::npos);
     CHECK(row.find('%', 28) == std::string::npos);  // no accuracy
-    CHECK(row.find(" us") == std::string::npos);     // no time
-    CHECK(row.find(" B") == std::string::npos);      // no allocation
-    CHECK(row.find("nJ") == std::string::npos);      // no energy
-    CHECK(row.find(" no ") == std::string::npos);    // not a failure
+    CHECK(row.find(" us") == std::string::npos);    // no time
+    CHECK(row.find(" B") == std::string::npos);     // no allocation
+    CHECK(row.find("nJ") == std::string::npos);     // no energy
+    CHECK(row.find(" no ") == std::string::npos);   // not a failure
     CHECK(row.find("yes") == std::string::npos);
   }
   CHECK(row_of(table, "exhaustive").find("yes") != std::string::npos);
@@ -159,8 +160,10 @@ TEST_CASE("lab: the demo's noisy task shows does-not-apply rows, no numbers, no 
   const std::string json = lab::to_json(rep);
   INFO(json);
   for (const char* want :
-       {"{\"task\": \"sparse_parity (20,3) p=10%\", \"method\": \"gf2_elimination\", \"runs\": 0, \"secret_found\": null, "
-        "\"mean_test_accuracy\": null, \"median_time_s\": null, \"median_samples\": null, \"max_bytes_allocated\": null, "
+       {"{\"task\": \"sparse_parity (20,3) p=10%\", \"method\": \"gf2_elimination\", \"runs\": 0, \"secret_found\": "
+        "null, "
+        "\"mean_test_accuracy\": null, \"median_time_s\": null, \"median_samples\": null, \"max_bytes_allocated\": "
+        "null, "
         "\"max_peak_bytes\": null, \"pass\": null, \"trace\": null, \"data_movement\": {}, \"applies\": false, "
         "\"not_applicable\": \"noise-free",
         "\"method\": \"gf2_general\", \"seed\": 456, \"status\": \"not_applicable\", \"secret_found\": null, "

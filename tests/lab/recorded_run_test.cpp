@@ -67,10 +67,12 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
   // A user method without a traced run: the table says so, never 0.
   const lab::method guess{"user_guess", [](const lab::problem&) { return lab::method_output{}; }};
   const std::vector<lab::method> methods = {
-      lab::from_solver(solvers::gf2_elimination{}), lab::from_solver(solvers::gf2_general{}),
+      lab::from_solver(solvers::gf2_elimination{}),
+      lab::from_solver(solvers::gf2_general{}),
       lab::from_solver(solvers::robust_gf2{}),
       lab::mlp_method("sgd_mlp", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), {.epochs = 2, .trace_bytedmd = true}),
-      lab::mlp_method("egd_mlp", optim::egd({.lr = 0.1, .weight_decay = 0.01}), {.epochs = 2, .trace_bytedmd = true}), guess};
+      lab::mlp_method("egd_mlp", optim::egd({.lr = 0.1, .weight_decay = 0.01}), {.epochs = 2, .trace_bytedmd = true}),
+      guess};
   for (std::size_t i = 0; i + 1 < methods.size(); ++i) CHECK(methods[i].recorded_run);
   CHECK(!guess.recorded_run);
   const auto rep = lab::run(c, methods);
@@ -83,8 +85,8 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
       continue;
     }
     CHECK(!r.trace.empty());
-    for (const char* key : {"accesses", "reads", "writes", "cold", "distinct", "mean_reuse_distance",
-                            "mean_reuse_time", "dmd", "energy_j", "bytedmd_trace"}) {
+    for (const char* key : {"accesses", "reads", "writes", "cold", "distinct", "mean_reuse_distance", "mean_reuse_time",
+                            "dmd", "energy_j", "bytedmd_trace"}) {
       INFO(key);
       CHECK(r.data_movement.count(key) == 1);
     }
@@ -106,9 +108,9 @@ TEST_CASE("lab: built-in methods report a traced run; others say they have none"
   std::ostringstream table;
   lab::print_table(table, rep);
   const std::string t = table.str();
-  for (const char* want : {"mean RD", "DMD", "ByteDMD-tr", "energy", "(no traced run)", "gf2_general:",
-                           "gf2_elimination's own solve, recorded", "robust_gf2: robust_gf2's own trials", "8-byte words",
-                           "4-byte float"}) {
+  for (const char* want : {"mean RD", "DMD", "ByteDMD-tr", "energy", "(no traced run)",
+                           "gf2_general:", "gf2_elimination's own solve, recorded",
+                           "robust_gf2: robust_gf2's own trials", "8-byte words", "4-byte float"}) {
     INFO(want);
     CHECK(t.find(want) != std::string::npos);
   }
@@ -177,7 +179,8 @@ TEST_CASE("lab: every method of the main demo has a traced run", "[lab][traced]"
       lab::from_solver(solvers::sum_correlation{}, "", {tasks::task_kind::sum}),
       lab::from_solver(solvers::sum_least_squares{}, "", {tasks::task_kind::sum}),
       lab::mlp_method("sgd_mlp", optim::sgd({.lr = 0.1, .weight_decay = 0.01})),
-      lab::mlp_method("adam_mlp", optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01})),
+      lab::mlp_method("adam_mlp",
+                      optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01})),
       lab::mlp_method("egd_mlp", optim::egd({.lr = 0.1, .weight_decay = 0.01})),
       lab::mlp_method("muon_mlp", optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}))};
   for (const auto& m : demo) {
@@ -217,10 +220,13 @@ TEST_CASE("lab: MLP traced runs are the whole training, per optimizer; a sample 
   c.seeds = {42};
   c.train = 200;
   const lab::mlp_method_options whole{.hidden = {32}, .epochs = 6, .stop_accuracy = 2.0};  // never stops early
-  const auto rep = lab::run(c, {lab::mlp_method("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), whole),
-                                lab::mlp_method("adam", optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01}), whole),
-                                lab::mlp_method("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}), whole),
-                                lab::mlp_method("muon", optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), whole)});
+  const auto rep = lab::run(
+      c,
+      {lab::mlp_method("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), whole),
+       lab::mlp_method(
+           "adam", optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01}), whole),
+       lab::mlp_method("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}), whole),
+       lab::mlp_method("muon", optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), whole)});
   REQUIRE(rep.summaries.size() == 4);
   // Same network, data and epochs: the four differ by what their optimizers move.
   for (std::size_t i = 0; i < 4; ++i)
@@ -238,7 +244,8 @@ TEST_CASE("lab: MLP traced runs are the whole training, per optimizer; a sample 
   // Every 2nd epoch of 6: epochs 1, 3, 5 recorded, additive metrics doubled, means not.
   auto sampled_opts = whole;
   sampled_opts.trace_every_epochs = 2;
-  const auto sampled = lab::run(c, {lab::mlp_method("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), sampled_opts)});
+  const auto sampled =
+      lab::run(c, {lab::mlp_method("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), sampled_opts)});
   const auto& s = sampled.summaries[0];
   CHECK(s.data_movement.at("sample_scale") == 2.0);
   CHECK(s.trace.find("SAMPLED: 1 epoch in 2 (3 of 6)") != std::string::npos);

@@ -12,9 +12,13 @@ using sutro::metrics::reuse_distance;
 namespace {
 
 template <class V>
-concept has_data = requires(V v) { v.data(); };
+concept has_data = requires(V v) {
+  v.data();
+};
 template <class R>
-concept addressable = requires(R r) { &r; };
+concept addressable = requires(R r) {
+  &r;
+};
 
 // Algorithm code written once against any view.
 template <class V>
@@ -86,8 +90,10 @@ TEST_CASE("word and line granularity group neighbouring elements", "[metrics]") 
     reuse_distance ref({.unit = g});
     for (int pass = 0; pass < 2; ++pass)
       for (auto& e : x)
-        if (g == granularity::element) ref.access(reinterpret_cast<std::uintptr_t>(&e));
-        else ref.access_bytes(&e, sizeof e);
+        if (g == granularity::element)
+          ref.access(reinterpret_cast<std::uintptr_t>(&e));
+        else
+          ref.access_bytes(&e, sizeof e);
     CHECK(t.distances().histogram() == ref.histogram());
     CHECK(t.distances().cold_accesses() == ref.cold_accesses());
   }

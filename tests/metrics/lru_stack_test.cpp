@@ -171,9 +171,10 @@ TEST_CASE("lru_stack: a full stack reports full() and compacts to 8x live", "[me
   lru_stack g(512);
   std::vector<std::uint32_t> gs;
   for (int k = 0; k < 600; ++k) {
-    if (g.full()) g.compact([&](auto renumber) {
-      for (auto& x : gs) x = renumber(x);
-    });
+    if (g.full())
+      g.compact([&](auto renumber) {
+        for (auto& x : gs) x = renumber(x);
+      });
     gs.push_back(g.push());
   }
   REQUIRE(g.window() == 8192);
@@ -187,8 +188,8 @@ TEST_CASE("reuse_distance batches equal one by one under every popcount kernel",
     if (!sutro::cpu::supports(l)) continue;
     sutro::cpu::scoped_level_limit cap(l);
     for (std::uint64_t distinct : {1u, 63u, 64u, 65u, 1000u, 6000u})
-      for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65},
-                            std::size_t{40000}}) {
+      for (std::size_t n :
+           {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{40000}}) {
         INFO("level " << sutro::cpu::name(l) << ", distinct " << distinct << ", n " << n);
         std::vector<std::uint64_t> keys(n);
         for (std::size_t i = 0; i < n; ++i)  // runs of a sweep among uniform draws

@@ -25,7 +25,8 @@ void scale_add(std::size_t n, float a, X x, Y y) {
 
 TEST_CASE("handles: raw pointer under the default accessor, counted accesses under the traced one", "[metrics]") {
   STATIC_REQUIRE(std::is_same_v<handle_t<float, default_accessor<float>>, float*>);
-  STATIC_REQUIRE(std::is_same_v<handle_t<float, recording_accessor<float>>, accessed_ptr<float, recording_accessor<float>>>);
+  STATIC_REQUIRE(
+      std::is_same_v<handle_t<float, recording_accessor<float>>, accessed_ptr<float, recording_accessor<float>>>);
   STATIC_REQUIRE(std::is_same_v<restrict_t<float*>, float* __restrict>);
   STATIC_REQUIRE(std::is_same_v<restrict_t<accessed_ptr<float, recording_accessor<float>>>,
                                 accessed_ptr<float, recording_accessor<float>>>);

@@ -76,8 +76,8 @@ TEST_CASE("accesses before the first phase belong to no phase", "[metrics][trace
   t.record(&a, 4, memory::access_kind::read);
   t.record(&b, 4, memory::access_kind::read);
   t.enter_phase("update");
-  t.record(&a, 4, memory::access_kind::read);  // distance 2
-  t.record(&a, 4, memory::access_kind::write); // distance 1
+  t.record(&a, 4, memory::access_kind::read);   // distance 2
+  t.record(&a, 4, memory::access_kind::write);  // distance 1
   t.enter_phase("evaluation");
   t.record(&b, 4, memory::access_kind::read);  // distance 2
   t.enter_phase("update");                     // re-entered: same totals grow

@@ -87,7 +87,8 @@ void check_backends_agree(const Rule& rule, const char* name) {
          CHECK(same_bits(t.params, ref.params));
        }()),
        ...);
-    }(all_levels{});
+    }
+    (all_levels{});
   }
 }
 
@@ -125,7 +126,8 @@ TEST_CASE("nn::mlp: a scalar network runs no simd kernel, a pinned one runs its 
         ((l == L ? void(loss = nn::mlp<float, pinned<L>>(config, 3).loss_and_gradient(x, y, batch, nn::loss::hinge))
                  : void()),
          ...);
-      }(all_levels{});
+      }
+      (all_levels{});
       CHECK(cpu::last_kernel_level() == l);
       CHECK(loss == ref_loss);
     }

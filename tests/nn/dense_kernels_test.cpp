@@ -38,7 +38,7 @@ void check_close(const std::vector<float>& a, const std::vector<float>& b, const
 
 const std::size_t sizes[] = {0, 1, 15, 16, 17, 63, 64, 65, 200};
 
-} // namespace
+}  // namespace
 
 #if SUTRO_SIMD_ENABLED
 TEST_CASE("simd dense_forward(_relu) and dense_dot_rows match the scalar reference", "[nn][kernels]") {
@@ -92,7 +92,8 @@ TEST_CASE("simd dense_weight_grad and relu_output_backward match the scalar refe
         for (std::size_t b : rows)
           for (std::size_t i = 0; i < fi; ++i)
             for (std::size_t c = 0; c < fo; ++c) scale[i * fo + c] += std::abs(in[b * fi + i] * delta[b * fo + c]);
-        const std::string what = std::to_string(rows.size()) + " rows, " + std::to_string(fi) + " x " + std::to_string(fo);
+        const std::string what =
+            std::to_string(rows.size()) + " rows, " + std::to_string(fi) + " x " + std::to_string(fo);
         std::vector<float> ref(fi * fo, -1.0f), got(fi * fo, -2.0f);
         k::dense_weight_grad(sutro::scalar{}, rows.data(), rows.size(), fi, fo, in.data(), delta.data(), ref.data());
         k::dense_weight_grad(sutro::simd{}, rows.data(), rows.size(), fi, fo, in.data(), delta.data(), got.data());
@@ -102,17 +103,17 @@ TEST_CASE("simd dense_weight_grad and relu_output_backward match the scalar refe
         auto a = random_floats(batch * fo, rng, true);
         for (auto& v : a) v = std::max(v, 0.0f);
         const auto w = random_floats(fo, rng), g = random_floats(batch, rng);
-        std::vector<float> dr(batch * fo, 9.0f), dg(batch * fo, 9.0f), gwr(fo, 3.0f), gwg(fo, 4.0f),
-            gbr(fo, 5.0f), gbg(fo, 6.0f), sw(fo, 0.0f), sb(fo, 0.0f);
+        std::vector<float> dr(batch * fo, 9.0f), dg(batch * fo, 9.0f), gwr(fo, 3.0f), gwg(fo, 4.0f), gbr(fo, 5.0f),
+            gbg(fo, 6.0f), sw(fo, 0.0f), sb(fo, 0.0f);
         for (std::size_t b : rows)
           for (std::size_t c = 0; c < fo; ++c) {
             sw[c] += std::abs(g[b] * a[b * fo + c]);
             sb[c] += std::abs(g[b] * w[c]);
           }
-        k::relu_output_backward(sutro::scalar{}, rows.data(), rows.size(), fo, g.data(), a.data(), w.data(),
-                                dr.data(), gwr.data(), gbr.data());
-        k::relu_output_backward(sutro::simd{}, rows.data(), rows.size(), fo, g.data(), a.data(), w.data(),
-                                dg.data(), gwg.data(), gbg.data());
+        k::relu_output_backward(sutro::scalar{}, rows.data(), rows.size(), fo, g.data(), a.data(), w.data(), dr.data(),
+                                gwr.data(), gbr.data());
+        k::relu_output_backward(sutro::simd{}, rows.data(), rows.size(), fo, g.data(), a.data(), w.data(), dg.data(),
+                                gwg.data(), gbg.data());
         CHECK(dr == dg);  // one product or a zero per entry: exact
         check_close(gwr, gwg, sw, "relu_output_backward gw " + what);
         check_close(gbr, gbg, sb, "relu_output_backward gb " + what);

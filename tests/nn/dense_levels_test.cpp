@@ -139,7 +139,7 @@ void check_kernels(Tag tag, cpu::level expected) {
   vector_ops(0.0);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("dense kernels: every level gives the reference's bits", "[nn][kernels][levels]") {
   for (cpu::level l : cpu::all_levels) {

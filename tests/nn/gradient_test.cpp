@@ -56,16 +56,16 @@ double reference_loss(nn::mlp<double>& net, const batch_data& d, std::size_t B, 
   return total / static_cast<double>(B);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("mlp forward matches the reference and backward matches finite differences", "[nn][grad]") {
   const auto act = GENERATE(nn::activation::relu, nn::activation::leaky_relu, nn::activation::tanh,
                             nn::activation::sigmoid, nn::activation::identity);
   const auto kind = GENERATE(nn::loss::hinge, nn::loss::mse, nn::loss::logistic);
   // Widths below, at and across the register blocks (8 doubles, 32 per 4 registers).
-  const auto hidden = GENERATE(std::vector<std::size_t>{7}, std::vector<std::size_t>{6, 5},
-                               std::vector<std::size_t>{1}, std::vector<std::size_t>{37},
-                               std::vector<std::size_t>{9, 17}, std::vector<std::size_t>{32, 8});
+  const auto hidden =
+      GENERATE(std::vector<std::size_t>{7}, std::vector<std::size_t>{6, 5}, std::vector<std::size_t>{1},
+               std::vector<std::size_t>{37}, std::vector<std::size_t>{9, 17}, std::vector<std::size_t>{32, 8});
   const std::size_t n = 5, B = 4;
   nn::mlp<double> net({.inputs = n, .hidden = hidden, .act = act}, 11);
   // Nonzero biases so that every parameter matters.
@@ -116,8 +116,8 @@ TEST_CASE("losses: values and derivatives at hand-computed points", "[nn][loss]"
 }
 
 TEST_CASE("activation derivatives match finite differences", "[nn][activation]") {
-  for (auto a : {nn::activation::relu, nn::activation::leaky_relu, nn::activation::tanh,
-                 nn::activation::sigmoid, nn::activation::identity})
+  for (auto a : {nn::activation::relu, nn::activation::leaky_relu, nn::activation::tanh, nn::activation::sigmoid,
+                 nn::activation::identity})
     for (double z : {-2.0, -0.5, 0.3, 1.7}) {
       const double h = 1e-6;
       std::vector<double> v{z + h, z - h, z};

@@ -47,7 +47,9 @@ struct budget_allocator {
     std::allocator<T>{}.deallocate(p, n);
   }
   template <class U>
-  bool operator==(const budget_allocator<U>& o) const noexcept { return left == o.left; }
+  bool operator==(const budget_allocator<U>& o) const noexcept {
+    return left == o.left;
+  }
 };
 
 template <class Net>
@@ -147,8 +149,9 @@ TEST_CASE("labels are checked against the loss", "[nn][misuse]") {
           (void)nn::train(net, optim::sgd({.lr = 0.1}), zero_one.view(), test.view(),
                           {.epochs = 2, .loss_kind = nn::loss::logistic});
         }).find("sutro::nn::train: training set: logistic loss needs labels -1 or +1") == 0);
-  CHECK(sutro::testing::thrown_message([&] { (void)net.loss_and_gradient(zero_one.x, zero_one.y, 100, nn::loss::hinge); })
-            .find("sutro::nn::mlp::loss_and_gradient: hinge loss needs labels -1 or +1, got 0") == 0);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)net.loss_and_gradient(zero_one.x, zero_one.y, 100, nn::loss::hinge);
+        }).find("sutro::nn::mlp::loss_and_gradient: hinge loss needs labels -1 or +1, got 0") == 0);
   // A classification test set must be +-1 too.
   CHECK(sutro::testing::thrown_message([&] {
           (void)nn::train(net, optim::sgd({.lr = 0.1}), train.view(), zero_one.view(), {.epochs = 1});
@@ -161,11 +164,13 @@ TEST_CASE("labels are checked against the loss", "[nn][misuse]") {
   const nn::train_options reg{.epochs = 1, .loss_kind = nn::loss::mse, .target = nn::target_kind::regression};
   CHECK_NOTHROW(nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg));
   sum.y[7] = std::numeric_limits<float>::quiet_NaN();
-  CHECK(sutro::testing::thrown_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg); })
-            .find("sutro::nn::train: training set: mse loss needs finite labels, got ") == 0);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg);
+        }).find("sutro::nn::train: training set: mse loss needs finite labels, got ") == 0);
   sum.y[7] = std::numeric_limits<float>::infinity();
-  CHECK(sutro::testing::thrown_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg); })
-            .find("at index 7") != std::string::npos);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)nn::train(net, optim::sgd({.lr = 0.01}), sum.view(), sum_test.view(), reg);
+        }).find("at index 7") != std::string::npos);
   CHECK_NOTHROW(nn::check_labels(nn::loss::hinge, std::span<const float>()));
 }
 
@@ -197,8 +202,9 @@ TEST_CASE("NaN is never swallowed: ReLU, losses, empty batches", "[nn][misuse]")
 
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 1);
   std::vector<float> x(20, 1.0f), y(1, 1.0f);
-  CHECK(sutro::testing::thrown_message([&] { (void)net.loss_and_gradient(x, y, 0, nn::loss::hinge); })
-            .find("sutro::nn::mlp::loss_and_gradient: batch 0") == 0);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)net.loss_and_gradient(x, y, 0, nn::loss::hinge);
+        }).find("sutro::nn::mlp::loss_and_gradient: batch 0") == 0);
 }
 
 TEST_CASE("NaN or inf in inputs or parameters ends training as diverged, for every rule", "[nn][misuse]") {

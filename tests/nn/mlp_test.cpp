@@ -116,8 +116,9 @@ TEST_CASE("divergence stops training with status diverged", "[nn][train]") {
   // NaN planted in a weight is caught too.
   nn::mlp<float> bad({.inputs = 20, .hidden = {32}}, 3);
   bad.flat_params()[5] = std::numeric_limits<float>::quiet_NaN();
-  CHECK(nn::train(bad, optim::sgd({.lr = 0.1}), train.view(), test.view(), {.epochs = 5, .loss_kind = nn::loss::mse, .target = nn::target_kind::regression}).status ==
-        nn::train_status::diverged);
+  CHECK(nn::train(bad, optim::sgd({.lr = 0.1}), train.view(), test.view(),
+                  {.epochs = 5, .loss_kind = nn::loss::mse, .target = nn::target_kind::regression})
+            .status == nn::train_status::diverged);
 }
 
 TEST_CASE("callbacks: early stop really stops, per-step stop, logging", "[nn][train]") {
@@ -141,7 +142,10 @@ TEST_CASE("callbacks: early stop really stops, per-step stop, logging", "[nn][tr
 
   std::size_t steps = 0;
   nn::callbacks by_step;
-  by_step.on_step = [&](const nn::step_info& s) { ++steps; return s.step == 4 ? nn::action::stop : nn::action::proceed; };
+  by_step.on_step = [&](const nn::step_info& s) {
+    ++steps;
+    return s.step == 4 ? nn::action::stop : nn::action::proceed;
+  };
   net.reinitialize(1);
   r = nn::train(net, optim::sgd({.lr = 0.1}), train.view(), test.view(), {.epochs = 50}, by_step);
   CHECK(steps == 5);
@@ -149,7 +153,8 @@ TEST_CASE("callbacks: early stop really stops, per-step stop, logging", "[nn][tr
 
   // Solving stops at the first epoch whose test accuracy reaches the target.
   net.reinitialize(1);
-  r = nn::train(net, optim::egd({.lr = 0.1, .weight_decay = 0.01}), train.view(), test.view(), {.epochs = 100, .seed = 1});
+  r = nn::train(net, optim::egd({.lr = 0.1, .weight_decay = 0.01}), train.view(), test.view(),
+                {.epochs = 100, .seed = 1});
   REQUIRE(r.status == nn::train_status::solved);
   CHECK(r.epochs == *r.epochs_to_solve);
   CHECK(r.test_accuracy >= 0.95);

@@ -19,11 +19,26 @@ namespace nn = sutro::nn;
 namespace mem = sutro::memory;
 
 namespace {
-template <class X> concept has_flat_params = requires(X& x) { x.flat_params(); };
-template <class X> concept has_param_refs = requires(X& x) { x.params()[0].data; };
-template <class X> concept has_data = requires(X& x) { x.data(); };
-template <class X> concept releasable_from_lvalue = requires(X& x) { x.release(); };
-template <class X> concept addressable = requires(X x) { &x; };
+template <class X>
+concept has_flat_params = requires(X& x) {
+  x.flat_params();
+};
+template <class X>
+concept has_param_refs = requires(X& x) {
+  x.params()[0].data;
+};
+template <class X>
+concept has_data = requires(X& x) {
+  x.data();
+};
+template <class X>
+concept releasable_from_lvalue = requires(X& x) {
+  x.release();
+};
+template <class X>
+concept addressable = requires(X x) {
+  &x;
+};
 
 struct batch_data {
   std::vector<float> x, y;
@@ -70,9 +85,9 @@ TEST_CASE("traced mlp: no raw pointer", "[nn][traced]") {
 
 TEST_CASE("traced mlp: loss, gradients and SGD step bit-identical to the untraced network", "[nn][traced]") {
   for (auto act : {nn::activation::relu, nn::activation::tanh, nn::activation::leaky_relu, nn::activation::sigmoid})
-    for (const std::vector<std::size_t>& hidden : {std::vector<std::size_t>{1}, std::vector<std::size_t>{17},
-                                                    std::vector<std::size_t>{64}, std::vector<std::size_t>{65, 33},
-                                                    std::vector<std::size_t>{200}})
+    for (const std::vector<std::size_t>& hidden :
+         {std::vector<std::size_t>{1}, std::vector<std::size_t>{17}, std::vector<std::size_t>{64},
+          std::vector<std::size_t>{65, 33}, std::vector<std::size_t>{200}})
       for (std::size_t batch : {1u, 7u, 32u})
         for (auto kind : {nn::loss::hinge, nn::loss::mse}) {
           INFO(nn::to_string(act) << " hidden " << hidden[0] << (hidden.size() > 1 ? "+" : "") << " batch " << batch);

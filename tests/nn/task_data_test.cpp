@@ -103,8 +103,8 @@ TEST_CASE("tasks data trains through the adapter; sparse AND's 0/1 labels need i
   const auto s_train = nn::to_dataset<float>(sum.packed(tasks::split::train, 200));
   const auto s_test = nn::to_dataset<float>(sum.packed(tasks::split::test, 100));
   REQUIRE(s_train.regression);
-  const auto rs = nn::train(net, sutro::optim::sgd({.lr = 0.01}), s_train.view(), s_test.view(),
-                            {.epochs = 2, .loss_kind = s_train.loss_kind, .target = nn::target_kind::regression,
-                             .stop_when_solved = false});
+  const auto rs = nn::train(
+      net, sutro::optim::sgd({.lr = 0.01}), s_train.view(), s_test.view(),
+      {.epochs = 2, .loss_kind = s_train.loss_kind, .target = nn::target_kind::regression, .stop_when_solved = false});
   CHECK(rs.epochs == 2);
 }

@@ -35,7 +35,8 @@ TEST_CASE("widen_inputs: layout, new rows and equal outputs on zero new columns"
   std::mt19937_64 rng(3);
   for (std::size_t hidden : {1u, 63u, 64u, 65u})
     for (std::size_t extra : {0u, 1u, 63u, 64u, 65u})
-      for (const std::vector<std::size_t>& layers : {std::vector<std::size_t>{hidden}, std::vector<std::size_t>{hidden, 7}})
+      for (const std::vector<std::size_t>& layers :
+           {std::vector<std::size_t>{hidden}, std::vector<std::size_t>{hidden, 7}})
         for (double scale : {0.1, 0.0}) {
           const std::size_t old_n = 10, new_n = old_n + extra;
           INFO("hidden " << hidden << ", layers " << layers.size() << ", extra " << extra << ", scale " << scale);

@@ -18,23 +18,74 @@ namespace optim = sutro::optim;
 
 // Each true when the expression compiles for doubles a, b, c (a concept, so
 // that an invalid call reads as false rather than a hard error).
-template <class D> concept momentum_positional = requires(D a, D b) { optim::momentum(a, b); };
-template <class D> concept adamw_positional = requires(D a, D b) { optim::adamw(a, b); };
-template <class D> concept sgd_positional = requires(D a, D b) { optim::sgd(a, b); };
-template <class D> concept sgd_lr_only = requires(D a) { optim::sgd(a); };
-template <class D> concept nesterov_positional = requires(D a, D b, D c) { optim::nesterov(a, b, c); };
-template <class D> concept adam_positional = requires(D a, D b, D c) { optim::adam(a, b, c); };
-template <class D> concept sign_sgd_positional = requires(D a, D b) { optim::sign_sgd(a, b); };
-template <class D> concept egd_positional = requires(D a, D b) { optim::egd(a, b); };
-template <class D> concept muon_positional = requires(D a, D b, D c) { optim::muon(a, b, c); };
-template <class D> concept momentum_braced = requires(D a, D b) { optim::momentum({a, b}); };
-template <class D> concept momentum_braced_skip = requires(D a, D b) { optim::momentum({{}, a, b}); };
-template <class D> concept momentum_options_positional = requires(D a, D b) { optim::momentum_options{a, b}; };
-template <class D> concept adam_options_positional = requires(D a, D b, D c) { optim::adam_options{a, b, c}; };
-template <class D> concept sgd_options_positional = requires(D a) { optim::sgd_options{a}; };
-template <class D> concept scale_by_adam_positional = requires(D a, D b, D c) { optim::scale_by_adam{a, b, c}; };
-template <class D> concept momentum_named = requires(D a, D b) { optim::momentum({.lr = a, .beta = b}); };
-template <class D> concept scale_by_adam_named = requires(D a, D b) { optim::scale_by_adam{.beta1 = a, .beta2 = b}; };
+template <class D>
+concept momentum_positional = requires(D a, D b) {
+  optim::momentum(a, b);
+};
+template <class D>
+concept adamw_positional = requires(D a, D b) {
+  optim::adamw(a, b);
+};
+template <class D>
+concept sgd_positional = requires(D a, D b) {
+  optim::sgd(a, b);
+};
+template <class D>
+concept sgd_lr_only = requires(D a) {
+  optim::sgd(a);
+};
+template <class D>
+concept nesterov_positional = requires(D a, D b, D c) {
+  optim::nesterov(a, b, c);
+};
+template <class D>
+concept adam_positional = requires(D a, D b, D c) {
+  optim::adam(a, b, c);
+};
+template <class D>
+concept sign_sgd_positional = requires(D a, D b) {
+  optim::sign_sgd(a, b);
+};
+template <class D>
+concept egd_positional = requires(D a, D b) {
+  optim::egd(a, b);
+};
+template <class D>
+concept muon_positional = requires(D a, D b, D c) {
+  optim::muon(a, b, c);
+};
+template <class D>
+concept momentum_braced = requires(D a, D b) {
+  optim::momentum({a, b});
+};
+template <class D>
+concept momentum_braced_skip = requires(D a, D b) {
+  optim::momentum({{}, a, b});
+};
+template <class D>
+concept momentum_options_positional = requires(D a, D b) {
+  optim::momentum_options{a, b};
+};
+template <class D>
+concept adam_options_positional = requires(D a, D b, D c) {
+  optim::adam_options{a, b, c};
+};
+template <class D>
+concept sgd_options_positional = requires(D a) {
+  optim::sgd_options{a};
+};
+template <class D>
+concept scale_by_adam_positional = requires(D a, D b, D c) {
+  optim::scale_by_adam{a, b, c};
+};
+template <class D>
+concept momentum_named = requires(D a, D b) {
+  optim::momentum({.lr = a, .beta = b});
+};
+template <class D>
+concept scale_by_adam_named = requires(D a, D b) {
+  optim::scale_by_adam{.beta1 = a, .beta2 = b};
+};
 
 TEST_CASE("optimizer factories take named options only", "[optim][misuse]") {
   // The old positional calls: momentum(0.05, 0.01) set beta = 0.01, adamw(0.01, 0.9) weight decay 0.9.
@@ -95,13 +146,16 @@ TEST_CASE("optimizer factories reject values out of range, naming them", "[optim
   CHECK(sutro::testing::thrown_message([] { (void)optim::sgd({.lr = -0.1}); }) ==
         "sutro::optim::sgd: lr must be positive and finite, got -0.1");
   CHECK(sutro::testing::thrown_message([&] { (void)optim::egd({.lr = nan}); }).find("sutro::optim::egd: lr") == 0);
-  CHECK(sutro::testing::thrown_message([&] { (void)optim::sign_sgd({.lr = inf}); }).find("sutro::optim::sign_sgd: lr") == 0);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)optim::sign_sgd({.lr = inf});
+        }).find("sutro::optim::sign_sgd: lr") == 0);
   CHECK(sutro::testing::thrown_message([] { (void)optim::momentum({.lr = 0.05, .beta = 1.0}); }) ==
         "sutro::optim::momentum: beta must be in [0, 1), got 1");
   CHECK(sutro::testing::thrown_message([] { (void)optim::nesterov({.lr = 0.05, .beta = -0.5}); }) ==
         "sutro::optim::nesterov: beta must be in [0, 1), got -0.5");
-  CHECK(sutro::testing::thrown_message([&] { (void)optim::muon({.lr = 0.02, .beta = nan}); })
-            .find("sutro::optim::muon: beta must be in [0, 1), got ") == 0);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)optim::muon({.lr = 0.02, .beta = nan});
+        }).find("sutro::optim::muon: beta must be in [0, 1), got ") == 0);
   CHECK(sutro::testing::thrown_message([] { (void)optim::adam({.lr = 0.01, .beta1 = 1.5}); }) ==
         "sutro::optim::adam: beta1 must be in [0, 1), got 1.5");
   CHECK(sutro::testing::thrown_message([] { (void)optim::adamw({.lr = 0.01, .beta2 = 1.0}); }) ==

@@ -36,13 +36,15 @@ std::vector<double> random_matrix(std::size_t rows, std::size_t cols, std::size_
       for (std::size_t j = 0; j < cols; ++j) a[i * cols + j] += l[i * rank + k] * r[k * cols + j];
   return a;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("polar_factor matches a float64 SVD, full rank and rank deficient", "[optim][polar]") {
-  struct shape { std::size_t rows, cols, rank; };
+  struct shape {
+    std::size_t rows, cols, rank;
+  };
   const auto s = GENERATE(shape{1, 1, 1}, shape{1, 5, 1}, shape{5, 1, 1}, shape{7, 7, 7}, shape{200, 20, 20},
-                          shape{20, 200, 20}, shape{63, 20, 20}, shape{64, 64, 64}, shape{65, 3, 3},
-                          shape{200, 20, 3}, shape{20, 200, 5}, shape{64, 64, 10}, shape{30, 12, 1});
+                          shape{20, 200, 20}, shape{63, 20, 20}, shape{64, 64, 64}, shape{65, 3, 3}, shape{200, 20, 3},
+                          shape{20, 200, 5}, shape{64, 64, 10}, shape{30, 12, 1});
   const auto a = random_matrix(s.rows, s.cols, s.rank, 1000 + s.rows * 7 + s.cols + s.rank);
   const double rcond = static_cast<double>(std::max(s.rows, s.cols)) * std::numeric_limits<float>::epsilon();
   const auto ref = sutro::testing::reference_polar(a, s.rows, s.cols, rcond);
@@ -59,8 +61,8 @@ TEST_CASE("polar_factor matches a float64 SVD, full rank and rank deficient", "[
 
   nn::tensor<float> gf(s.rows, s.cols);
   for (std::size_t i = 0; i < a.size(); ++i) gf.data()[i] = static_cast<float>(a[i]);
-  const auto reff = sutro::testing::reference_polar(std::vector<double>(gf.data(), gf.data() + gf.size()),
-                                                    s.rows, s.cols, rcond);
+  const auto reff =
+      sutro::testing::reference_polar(std::vector<double>(gf.data(), gf.data() + gf.size()), s.rows, s.cols, rcond);
   CHECK(optim::polar_factor(gf.ref(), ws) == s.rank);
   double errf = 0;
   for (std::size_t i = 0; i < a.size(); ++i) errf = std::max(errf, std::abs(gf.data()[i] - reff.q[i]));
@@ -118,7 +120,8 @@ TEST_CASE("Newton-Schulz equals the quintic iteration written out", "[optim][muo
   for (std::size_t i = 0; i < rows; ++i)
     for (std::size_t j = 0; j < cols; ++j) CHECK(g(i, j) == Approx(x[j * rows + i]).margin(1e-12));
   // Five steps land near the polar factor: singular values in about [0.7, 1.2].
-  const auto ref = sutro::testing::reference_polar(std::vector<double>(g.data(), g.data() + g.size()), rows, cols, 1e-12);
+  const auto ref =
+      sutro::testing::reference_polar(std::vector<double>(g.data(), g.data() + g.size()), rows, cols, 1e-12);
   for (double s : ref.sigma) CHECK((s > 0.6 && s < 1.25));
 }
 

@@ -68,14 +68,15 @@ TEST_CASE("recorded training equals the raw one for every optimizer", "[optim][r
     check_training("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}), every);
     check_training("momentum", optim::momentum({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), every);
     check_training("nesterov", optim::nesterov({.lr = 0.05, .beta = 0.9, .weight_decay = 0.01}), every);
-    check_training("adam", optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01}), every);
+    check_training("adam", optim::adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01}),
+                   every);
     check_training("adamw", optim::adamw({.lr = 0.01, .weight_decay = 0.01}), every);
     check_training("sign_sgd", optim::sign_sgd({.lr = 0.01, .weight_decay = 0.01}), every);
     check_training("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}), every);
     check_training("muon", optim::muon({.lr = 0.02, .beta = 0.95, .weight_decay = 0.01}), every);
-    check_training("clip + schedule", optim::chain(optim::clip_by_global_norm{1.0}, optim::clip{0.5},
-                                                   optim::scale_by_schedule(optim::linear_warmup(4)),
-                                                   optim::scale{-0.1}),
+    check_training("clip + schedule",
+                   optim::chain(optim::clip_by_global_norm{1.0}, optim::clip{0.5},
+                                optim::scale_by_schedule(optim::linear_warmup(4)), optim::scale{-0.1}),
                    every);
   }
 }
@@ -109,7 +110,8 @@ TEST_CASE("a recorded step holds the rule's own loops", "[optim][recorded]") {
   std::tie(r, w) = step_counts(optim::momentum({.lr = 0.1, .beta = 0.9, .weight_decay = 0.01}), P);
   CHECK(r == 6 * P);
   CHECK(w == 5 * P);
-  std::tie(r, w) = step_counts(optim::nesterov({.lr = 0.1, .beta = 0.9, .weight_decay = 0.0}), P);  // wd 0: no decay pass
+  std::tie(r, w) =
+      step_counts(optim::nesterov({.lr = 0.1, .beta = 0.9, .weight_decay = 0.0}), P);  // wd 0: no decay pass
   CHECK(r == 4 * P);
   CHECK(w == 4 * P);
   // adam (wd 0): moments (read m, v, u; write m, v, u), fused scale + apply.

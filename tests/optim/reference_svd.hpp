@@ -15,8 +15,7 @@ struct reference_polar_result {
 };
 
 // a: rows x cols row-major. rcond relative to the largest singular value.
-inline reference_polar_result reference_polar(std::vector<double> a, std::size_t rows, std::size_t cols,
-                                              double rcond) {
+inline reference_polar_result reference_polar(std::vector<double> a, std::size_t rows, std::size_t cols, double rcond) {
   const bool wide = rows < cols;
   std::size_t m = rows, n = cols;
   if (wide) {  // work on the transpose so that m >= n
@@ -82,4 +81,4 @@ inline reference_polar_result reference_polar(std::vector<double> a, std::size_t
   return out;
 }
 
-} // namespace sutro::testing
+}  // namespace sutro::testing

@@ -22,9 +22,11 @@ struct toy {
   std::vector<nn::tensor_ref<double>> G{{g.data(), 2, 2}, {g.data() + 4, 2, 1}, {g.data() + 6, 1, 1}};
   void set_grad(std::vector<double> v) { std::copy(v.begin(), v.end(), g.begin()); }
   template <class Opt, class State>
-  void step(const Opt& opt, State& s) { optim::step(opt, s, optim::tensors<double>(G), optim::tensors<double>(P)); }
+  void step(const Opt& opt, State& s) {
+    optim::step(opt, s, optim::tensors<double>(G), optim::tensors<double>(P));
+  }
 };
-} // namespace
+}  // namespace
 
 TEST_CASE("sgd with weight decay: W -= lr (g + wd W)", "[optim]") {
   toy t;
@@ -56,7 +58,8 @@ TEST_CASE("adam and adamw first steps", "[optim]") {
   auto opt = optim::adam({.lr = 0.01});
   auto s = opt.init(optim::tensors<double>(t.P));
   t.step(opt, s);  // bias-corrected first step = lr * g / (|g| + eps) = lr * sign(g)
-  for (std::size_t i = 0; i < t.p.size(); ++i) CHECK(t.p[i] == Approx(p0[i] - 0.01 * (g00[i] > 0 ? 1 : -1)).epsilon(1e-6));
+  for (std::size_t i = 0; i < t.p.size(); ++i)
+    CHECK(t.p[i] == Approx(p0[i] - 0.01 * (g00[i] > 0 ? 1 : -1)).epsilon(1e-6));
   toy w;
   auto optw = optim::adamw({.lr = 0.01, .weight_decay = 0.1});
   auto sw = optw.init(optim::tensors<double>(w.P));
@@ -98,7 +101,7 @@ TEST_CASE("sign-SGD, clipping, schedules", "[optim]") {
   w.set_grad({1, 1, 1, 1, 1, 1, 1});
   w.step(warm, sw);
   w.set_grad({1, 1, 1, 1, 1, 1, 1});  // update() turned the gradients into updates in place
-  w.step(warm, sw);  // factors 1/4 then 2/4
+  w.step(warm, sw);                   // factors 1/4 then 2/4
   CHECK(w.p[0] == Approx(x0 - 0.75));
   CHECK(optim::cosine_decay(10)(10) == Approx(0.0).margin(1e-12));
   CHECK(optim::cosine_decay(10)(0) == Approx(1.0));
@@ -112,10 +115,12 @@ TEST_CASE("EGD: polar factor on matrices, g / ||g|| on vectors, sign on scalars"
   // The matrix [[0.1, -0.2], [0.3, 0.4]]: U V^T = G (G^T G)^-1/2, checked by orthogonality below.
   t.step(opt, s);
   std::vector<double> q(4);
-  for (int i = 0; i < 4; ++i) q[static_cast<std::size_t>(i)] = -((t.p[static_cast<std::size_t>(i)] - p0[static_cast<std::size_t>(i)]) / 0.1 + 0.01 * p0[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < 4; ++i)
+    q[static_cast<std::size_t>(i)] = -((t.p[static_cast<std::size_t>(i)] - p0[static_cast<std::size_t>(i)]) / 0.1 +
+                                       0.01 * p0[static_cast<std::size_t>(i)]);
   CHECK(q[0] * q[0] + q[2] * q[2] == Approx(1.0));  // Q^T Q = I
   CHECK(q[0] * q[1] + q[2] * q[3] == Approx(0.0).margin(1e-12));
-  CHECK(q[0] * 0.1 + q[2] * 0.3 > 0);                          // same orientation as G
+  CHECK(q[0] * 0.1 + q[2] * 0.3 > 0);  // same orientation as G
   CHECK(t.p[4] == Approx(0.5 - 0.1 * (3.0 / 5 + 0.01 * 0.5)));
   CHECK(t.p[5] == Approx(-0.5 - 0.1 * (4.0 / 5 - 0.01 * 0.5)));
   CHECK(t.p[6] == Approx(2 - 0.1 * (-1 + 0.01 * 2)));
@@ -145,7 +150,8 @@ TEST_CASE("Muon: momentum, Newton-Schulz, scale by sqrt(max(1, fan_out / fan_in)
   for (std::size_t i = 0; i < p.size(); ++i) CHECK(p[i] == Approx(-2.0 * e.data()[i]).margin(1e-9));
   // The same matrix stored in_out (fan_out = cols = 2): no extra scale.
   std::vector<double> p2(16, 0.0), g2(g0);
-  std::vector<nn::tensor_ref<double>> P2{{p2.data(), 8, 2, nn::layout::in_out}}, G2{{g2.data(), 8, 2, nn::layout::in_out}};
+  std::vector<nn::tensor_ref<double>> P2{{p2.data(), 8, 2, nn::layout::in_out}},
+      G2{{g2.data(), 8, 2, nn::layout::in_out}};
   auto s2 = opt.init(optim::tensors<double>(P2));
   optim::step(opt, s2, optim::tensors<double>(G2), optim::tensors<double>(P2));
   for (std::size_t i = 0; i < p.size(); ++i) CHECK(p2[i] == Approx(-e.data()[i]).margin(1e-9));
@@ -164,7 +170,8 @@ TEST_CASE("shape mismatches throw with the shapes named", "[optim]") {
     CHECK(std::string(e.what()).find("(2 x 2)") != std::string::npos);
   }
   std::vector<nn::tensor_ref<double>> fewer{t.G[0]};
-  CHECK_THROWS_AS(optim::step(opt, s, optim::tensors<double>(fewer), optim::tensors<double>(t.P)), std::invalid_argument);
+  CHECK_THROWS_AS(optim::step(opt, s, optim::tensors<double>(fewer), optim::tensors<double>(t.P)),
+                  std::invalid_argument);
 }
 
 namespace {
@@ -176,7 +183,7 @@ struct halve {
       for (auto& v : t.span()) v *= 0.5;
   }
 };
-} // namespace
+}  // namespace
 
 TEST_CASE("a user-defined rule composes with the built-in ones", "[optim]") {
   STATIC_REQUIRE(optim::gradient_transformation<halve, double>);

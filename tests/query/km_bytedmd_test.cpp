@@ -24,11 +24,12 @@ const auto km_min_solve = [](const std::vector<tracked<int>>& labels, const trac
   }
   return pred;
 };
-} // namespace
+}  // namespace
 
 TEST_CASE("KM-min under ByteDMD: 268 on the group's (20, 3) seed-42 labels", "[query][km][bytedmd]") {
   // The group's 40 labels (random.Random(43) inputs, secret {5, 14, 19}).
-  const std::vector<int> labels{-1,-1,-1,-1,-1,-1,-1,-1,1,1,-1,1,1,1,1,1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,1,1,1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,1};
+  const std::vector<int> labels{-1, -1, -1, -1, -1, -1, -1, -1, 1, 1,  -1, 1,  1,  1,  1,  1,  -1, -1, -1, -1,
+                                -1, -1, -1, -1, -1, -1, 1,  1,  1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1};
   CHECK(sutro::metrics::dmd::bytedmd(km_min_solve, labels, 20, 3).cost == 268);
 }
 

@@ -53,7 +53,8 @@ TEST_CASE("KM-min stop_at_k asks up to the last secret bit only", "[query][km]")
   CHECK(r.queries == 2 * (std::uint64_t{task.secret().back()} + 1));
 }
 
-TEST_CASE("influence of a secret bit: 1/2 for majority (k = 3), 2^-(k-1) for AND and default threshold", "[query][km]") {
+TEST_CASE("influence of a secret bit: 1/2 for majority (k = 3), 2^-(k-1) for AND and default threshold",
+          "[query][km]") {
   // Majority of 3: flipping bit i changes the sign iff the other two disagree (1/2).
   // AND of k: iff the other k - 1 are all on (2^-(k-1)); threshold t = k - 1 is AND.
   struct c {
@@ -78,7 +79,8 @@ TEST_CASE("influence of a secret bit: 1/2 for majority (k = 3), 2^-(k-1) for AND
   }
 }
 
-TEST_CASE("sparse AND: 20 pairs per bit find it on ~99% of seeds, 5 pairs on ~44%; never a wrong found", "[query][km]") {
+TEST_CASE("sparse AND: 20 pairs per bit find it on ~99% of seeds, 5 pairs on ~44%; never a wrong found",
+          "[query][km]") {
   // A secret bit shows no witness in m pairs with probability (3/4)^m, so all
   // three show one with probability (1 - (3/4)^m)^3: 0.9905 at 20, 0.4443 at 5.
   const int seeds = 300;

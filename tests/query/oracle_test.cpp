@@ -45,9 +45,9 @@ TEST_CASE("oracle: hand-made queries on sparse parity", "[query]") {
 
 TEST_CASE("oracle: malformed queries and a spent budget throw", "[query]") {
   query_oracle oracle(sparse_parity(70, 3, 1), {.budget = 2});
-  CHECK_THROWS_AS(oracle.label(std::vector<std::uint64_t>(1, 0)), std::invalid_argument);      // 1 word for n = 70
+  CHECK_THROWS_AS(oracle.label(std::vector<std::uint64_t>(1, 0)), std::invalid_argument);  // 1 word for n = 70
   CHECK_THROWS_AS(oracle.label(std::vector<std::uint64_t>{0, std::uint64_t{1} << 6}), std::invalid_argument);  // bit 70
-  CHECK_THROWS_AS(oracle.label(std::vector<float>(70, 0.0f)), std::invalid_argument);          // 0 is not +-1
+  CHECK_THROWS_AS(oracle.label(std::vector<float>(70, 0.0f)), std::invalid_argument);  // 0 is not +-1
   CHECK_THROWS_AS(oracle.label(std::vector<float>(69, 1.0f)), std::invalid_argument);
   CHECK(oracle.queries() == 0);  // refused queries are not counted
   (void)oracle.label(std::vector<std::uint64_t>(2, 0));

@@ -21,8 +21,8 @@
 #include "sutro/tasks/sparse_task.hpp"
 
 using namespace sutro;
-using tasks::split;
 using solvers::solve_status;
+using tasks::split;
 
 static_assert(solvers::solver<solvers::bucket_search>);
 static_assert(solvers::solver<solvers::noisy_parity>);
@@ -59,7 +59,7 @@ long double reference_log_cdf(std::size_t m, std::size_t t) {
   }
   return std::log(sum) - static_cast<long double>(m) * std::log(2.0L);
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("certificate: the threshold is the largest count the union bound passes", "[solvers][certified]") {
   for (auto [n, k, m] : std::vector<std::tuple<std::size_t, std::size_t, std::size_t>>{
@@ -166,9 +166,9 @@ TEST_CASE("noisy probe: zero wrong found over hundreds of seeds per solver", "[s
     std::size_t m;
   };
   // The issue's table (first four), then settings around each method's edge.
-  const std::vector<row> rows = {{100, 3, 0.3, 60}, {50, 3, 0.2, 40},  {20, 3, 0.2, 20},  {20, 3, 0.2, 100},
-                                 {20, 3, 0.3, 150}, {50, 3, 0.2, 150}, {30, 4, 0.1, 80},  {20, 3, 0.0, 12}, {20, 3, 0.0, 40},
-                                 {20, 3, 0.1, 60},  {64, 2, 0.25, 90}};
+  const std::vector<row> rows = {{100, 3, 0.3, 60}, {50, 3, 0.2, 40},  {20, 3, 0.2, 20}, {20, 3, 0.2, 100},
+                                 {20, 3, 0.3, 150}, {50, 3, 0.2, 150}, {30, 4, 0.1, 80}, {20, 3, 0.0, 12},
+                                 {20, 3, 0.0, 40},  {20, 3, 0.1, 60},  {64, 2, 0.25, 90}};
   for (const auto& s : parity_solvers()) {
     const auto t0 = std::chrono::steady_clock::now();
     std::size_t found = 0, runs = 0;
@@ -179,7 +179,8 @@ TEST_CASE("noisy probe: zero wrong found over hundreds of seeds per solver", "[s
         auto task = tasks::sparse_parity(c.n, c.k, 7000 + static_cast<std::uint64_t>(seed), {.noise = c.p});
         const auto r = s.solve(task.packed(split::train, c.m));
         ++runs;
-        INFO(s.name << " (" << c.n << "," << c.k << ") p=" << c.p << " m=" << c.m << " seed=" << seed << ": " << r.reason);
+        INFO(s.name << " (" << c.n << "," << c.k << ") p=" << c.p << " m=" << c.m << " seed=" << seed << ": "
+                    << r.reason);
         CHECK_FALSE(r.reason.empty());
         if (r.status == solve_status::found) {
           ++found;

@@ -42,13 +42,16 @@ void same_as_incremental(const tasks::packed_samples& d, solvers::gf2_eliminatio
 }
 
 tasks::packed_samples parity(std::size_t n, std::size_t k, std::uint64_t seed, std::size_t m) {
-  return tasks::sparse_parity(n, k, seed, {.enc = seed % 2 ? tasks::encoding::plus_minus_one : tasks::encoding::zero_one})
+  return tasks::sparse_parity(n, k, seed,
+                              {.enc = seed % 2 ? tasks::encoding::plus_minus_one : tasks::encoding::zero_one})
       .packed(tasks::split::train, m);
 }
 
 void flip_label(tasks::packed_samples& d, std::size_t i) {
-  if (d.spec.enc == tasks::encoding::plus_minus_one) d.labels[i] = -d.labels[i];
-  else d.labels[i] = 1 - d.labels[i];
+  if (d.spec.enc == tasks::encoding::plus_minus_one)
+    d.labels[i] = -d.labels[i];
+  else
+    d.labels[i] = 1 - d.labels[i];
 }
 
 void same_as_incremental_at_every_width() {
@@ -58,8 +61,8 @@ void same_as_incremental_at_every_width() {
   // On tiles (GFNI) the blocks are whole words and the rows tiles of 8 x 8
   // bits: a last block of 1, 7, 8, 9 or 64 columns, row counts that are not
   // multiples of 8 (n + 10), rows of up to 16 words.
-  const std::size_t widths[] = {1,   63,  64,  65,  127, 128, 129, 130, 131, 133, 135, 136, 137, 159, 160, 161,
-                                191, 192, 200, 255, 256, 320, 449, 511, 512, 513, 703, 1000};
+  const std::size_t widths[] = {1,   63,  64,  65,  127, 128, 129, 130, 131, 133, 135, 136, 137, 159,
+                                160, 161, 191, 192, 200, 255, 256, 320, 449, 511, 512, 513, 703, 1000};
   for (std::size_t n : widths)
     for (std::size_t k : {1u, 3u, 5u}) {
       if (k > n) continue;
@@ -89,7 +92,8 @@ void same_as_incremental_at_every_width() {
             std::size_t j = 0;
             while (std::find(s.begin(), s.end(), j) != s.end()) ++j;
             if (j < n) {
-              for (std::size_t i = 0; i < d.count; ++i) d.words[i * d.row_words + j / 64] &= ~(std::uint64_t{1} << (j % 64));
+              for (std::size_t i = 0; i < d.count; ++i)
+                d.words[i * d.row_words + j / 64] &= ~(std::uint64_t{1} << (j % 64));
               same_as_incremental(d, o);
               CHECK(solvers::gf2_elimination(o).solve(d).status == solve_status::ambiguous);
             }
@@ -125,7 +129,7 @@ void same_as_incremental_at_every_width() {
       }
     }
 }
-} // namespace
+}  // namespace
 
 // The wide path runs on 8 x 8 bit tiles where the CPU level has GFNI and
 // VBMI, else on tables: both against the reference, the second under a cap.

@@ -11,14 +11,19 @@
 #include "sutro/tasks/sparse_task.hpp"
 
 using namespace sutro;
-using tasks::split;
 using solvers::parity_method;
 using solvers::solve_status;
+using tasks::split;
 
 TEST_CASE("bucket_search recovers the secret for k = 1..6, noiseless and noisy", "[solvers][noisy]") {
-  for (auto [n, k, p, m] : std::vector<std::tuple<std::size_t, std::size_t, double, std::size_t>>{
-           {40, 1, 0.0, 40}, {40, 2, 0.0, 40}, {40, 3, 0.1, 300}, {40, 4, 0.1, 300}, {30, 5, 0.05, 300},
-           {25, 6, 0.05, 300}, {64, 3, 0.2, 600}, {130, 2, 0.1, 400}}) {
+  for (auto [n, k, p, m] : std::vector<std::tuple<std::size_t, std::size_t, double, std::size_t>>{{40, 1, 0.0, 40},
+                                                                                                  {40, 2, 0.0, 40},
+                                                                                                  {40, 3, 0.1, 300},
+                                                                                                  {40, 4, 0.1, 300},
+                                                                                                  {30, 5, 0.05, 300},
+                                                                                                  {25, 6, 0.05, 300},
+                                                                                                  {64, 3, 0.2, 600},
+                                                                                                  {130, 2, 0.1, 400}}) {
     int found = 0;
     for (int seed = 0; seed < 20; ++seed) {
       auto task = tasks::sparse_parity(n, k, 300 + static_cast<std::uint64_t>(seed), {.noise = p});
@@ -75,7 +80,8 @@ TEST_CASE("plan_noisy_parity picks by predicted cost", "[solvers][noisy]") {
   CHECK(forced.method == parity_method::exhaustive);
   CHECK(forced.bucket_cost < forced.exhaustive_cost);
   // Each choice, run: the reason names the method.
-  for (auto [n, k, p, m, method] : std::vector<std::tuple<std::size_t, std::size_t, double, std::size_t, parity_method>>{
+  for (auto [n, k, p, m, method] :
+       std::vector<std::tuple<std::size_t, std::size_t, double, std::size_t, parity_method>>{
            {20, 3, 0.25, 500, parity_method::exhaustive},
            {120, 3, 0.1, 600, parity_method::bucket_search},
            {30, 10, 0.02, 300, parity_method::prange}})

@@ -57,7 +57,7 @@ tasks::packed_samples parity(std::size_t n, std::size_t k, std::uint64_t seed, s
                              tasks::encoding enc = tasks::encoding::plus_minus_one) {
   return tasks::sparse_parity(n, k, seed, {.noise = noise, .enc = enc}).packed(tasks::split::train, m);
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2_elimination recorded: same results, every row read", "[solvers][recorded]") {
   // n + 1 <= 64 and <= 128 run the Gauss-Jordan fast paths, larger n the wide
@@ -69,7 +69,8 @@ TEST_CASE("gf2_elimination recorded: same results, every row read", "[solvers][r
         if (n == 1000 && seed > 1) continue;
         const std::size_t k = std::min<std::size_t>(3, n);
         INFO("n = " << n << ", m = " << m << ", seed " << seed);
-        const auto d = parity(n, k, seed, m, 0.0, seed % 2 ? tasks::encoding::plus_minus_one : tasks::encoding::zero_one);
+        const auto d =
+            parity(n, k, seed, m, 0.0, seed % 2 ? tasks::encoding::plus_minus_one : tasks::encoding::zero_one);
         auto t = events_trace();
         const auto r = same_result(solvers::gf2_elimination{}, d, t);
         if (r.status == solvers::solve_status::found) CHECK(rows_not_read(t, d, m) == 0);
@@ -80,7 +81,8 @@ TEST_CASE("gf2_elimination recorded: same results, every row read", "[solvers][r
   d.labels[70] = -d.labels[70];
   auto t = events_trace();
   CHECK(same_result(solvers::gf2_elimination{}, d, t).status == solvers::solve_status::failed);
-  for (std::size_t at : {std::size_t{100}, std::size_t{310}, std::size_t{350}}) {  // the wide path: before rank n, in the block, after it
+  for (std::size_t at : {std::size_t{100}, std::size_t{310},
+                         std::size_t{350}}) {  // the wide path: before rank n, in the block, after it
     INFO("wide, flipped row " << at);
     auto wide = parity(300, 3, 5, 380);
     wide.labels[at] = -wide.labels[at];
@@ -114,13 +116,14 @@ TEST_CASE("exhaustive recorded: same results, every used row read", "[solvers][r
     double noise;
     solvers::exhaustive_options o;
   };
-  for (const auto& c : {config{20, 3, 40, 0.0, {}}, config{20, 3, 8, 0.0, {}}, config{20, 1, 64, 0.0, {}},
-                        config{20, 3, 65, 0.0, {.stop_at_first = true}}, config{20, 3, 200, 0.1, {}},
-                        config{16, 2, 300, 0.2, {}}, config{20, 3, 100, 0.0, {.max_samples = 19}},
-                        config{64, 2, 63, 0.0, {}}, config{65, 2, 1, 0.0, {}}})
+  for (const auto& c :
+       {config{20, 3, 40, 0.0, {}}, config{20, 3, 8, 0.0, {}}, config{20, 1, 64, 0.0, {}},
+        config{20, 3, 65, 0.0, {.stop_at_first = true}}, config{20, 3, 200, 0.1, {}}, config{16, 2, 300, 0.2, {}},
+        config{20, 3, 100, 0.0, {.max_samples = 19}}, config{64, 2, 63, 0.0, {}}, config{65, 2, 1, 0.0, {}}})
     for (std::uint64_t seed : {1u, 2u}) {
       INFO("n = " << c.n << ", k = " << c.k << ", m = " << c.m << ", noise = " << c.noise << ", seed " << seed);
-      const auto d = parity(c.n, c.k, seed, c.m, c.noise, seed % 2 ? tasks::encoding::plus_minus_one : tasks::encoding::zero_one);
+      const auto d =
+          parity(c.n, c.k, seed, c.m, c.noise, seed % 2 ? tasks::encoding::plus_minus_one : tasks::encoding::zero_one);
       auto t = events_trace();
       (void)same_result(solvers::exhaustive(c.o), d, t);
       const std::size_t used = c.o.max_samples ? std::min(c.o.max_samples, c.m) : c.m;
@@ -171,10 +174,11 @@ TEST_CASE("sparse-sum solvers recorded: same results, every row read", "[solvers
         for (std::uint64_t seed : {1u, 2u}) {
           const std::size_t k = std::min<std::size_t>(3, n);
           INFO("n = " << n << ", m = " << m << ", noise = " << noise << ", seed " << seed);
-          const auto d = tasks::sparse_sum(n, k, seed, {.noise = noise,
-                                                        .enc = seed % 2 ? tasks::encoding::plus_minus_one
-                                                                        : tasks::encoding::zero_one})
-                             .packed(tasks::split::train, m);
+          const auto d =
+              tasks::sparse_sum(
+                  n, k, seed,
+                  {.noise = noise, .enc = seed % 2 ? tasks::encoding::plus_minus_one : tasks::encoding::zero_one})
+                  .packed(tasks::split::train, m);
           auto tc = events_trace();
           (void)same_result(solvers::sum_correlation{}, d, tc);
           CHECK(rows_not_read(tc, d, m) == 0);  // the label-sum pass
@@ -191,7 +195,8 @@ TEST_CASE("sparse-sum solvers recorded: the final check reads every row again", 
   for (int which = 0; which < 2; ++which) {
     INFO((which ? "sum_least_squares" : "sum_correlation"));
     auto t = events_trace();
-    const auto r = which ? same_result(solvers::sum_least_squares{}, d, t) : same_result(solvers::sum_correlation{}, d, t);
+    const auto r =
+        which ? same_result(solvers::sum_least_squares{}, d, t) : same_result(solvers::sum_correlation{}, d, t);
     REQUIRE(r.status == solvers::solve_status::found);
     std::size_t label_reads = 0;
     for (const auto& e : t.events())

@@ -49,7 +49,7 @@ void same_result(const solvers::solve_result& a, const solvers::solve_result& b)
   CHECK(a.stats.candidates == b.stats.candidates);
   CHECK(a.stats.disagreements == b.stats.disagreements);
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2_basis over memory::recording_access: same ranks, reductions and solutions", "[solvers][traced]") {
   for (std::size_t n : {1u, 20u, 62u, 63u}) compare_bases<1>(n, n + 10, 7 + n);
@@ -87,14 +87,13 @@ TEST_CASE("robust_gf2 over memory::recording_access: the same result as the plai
     double noise;
     tasks::encoding enc;
   };
-  for (const auto& c : {config{20, 3, 500, 0.0, tasks::encoding::plus_minus_one},
-                        config{20, 3, 500, 0.1, tasks::encoding::plus_minus_one},
-                        config{20, 3, 300, 0.2, tasks::encoding::zero_one},
-                        config{20, 5, 60, 0.1, tasks::encoding::plus_minus_one},
-                        config{70, 3, 200, 0.0, tasks::encoding::zero_one},
-                        config{130, 3, 300, 0.0, tasks::encoding::plus_minus_one},
-                        config{20, 3, 15, 0.0, tasks::encoding::plus_minus_one},  // never full rank
-                        config{20, 3, 1, 0.0, tasks::encoding::plus_minus_one}}) {
+  for (const auto& c :
+       {config{20, 3, 500, 0.0, tasks::encoding::plus_minus_one},
+        config{20, 3, 500, 0.1, tasks::encoding::plus_minus_one}, config{20, 3, 300, 0.2, tasks::encoding::zero_one},
+        config{20, 5, 60, 0.1, tasks::encoding::plus_minus_one}, config{70, 3, 200, 0.0, tasks::encoding::zero_one},
+        config{130, 3, 300, 0.0, tasks::encoding::plus_minus_one},
+        config{20, 3, 15, 0.0, tasks::encoding::plus_minus_one},  // never full rank
+        config{20, 3, 1, 0.0, tasks::encoding::plus_minus_one}}) {
     for (std::uint64_t seed : {42u, 123u}) {
       INFO("n = " << c.n << ", k = " << c.k << ", m = " << c.m << ", noise = " << c.noise << ", seed " << seed);
       const auto train =

@@ -42,7 +42,7 @@ std::vector<std::uint64_t> seed_list(std::size_t count, std::uint64_t first) {
   std::iota(s.begin(), s.end(), first);
   return s;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("make_secret_mask is make_secret's subset (O(k) memory form)", "[tasks][batch]") {
   for (std::size_t n : {1u, 2u, 3u, 20u, 63u, 64u, 65u, 100u, 127u, 128u, 1000u, 70000u})
@@ -170,7 +170,8 @@ TEST_CASE("solve_batch: the same answers on scalar and simd, fused or from a sam
       REQUIRE(a == b);
       REQUIRE(a == c);
       for (std::size_t i = 0; i < seeds.size(); i += 37)
-        require_same(a[i], solvers::gf2_elimination{}.eliminate(tasks::sparse_task(spec, seeds[i]).packed(split::train, m)), n);
+        require_same(
+            a[i], solvers::gf2_elimination{}.eliminate(tasks::sparse_task(spec, seeds[i]).packed(split::train, m)), n);
     }
   const auto none = solvers::solve_batch(simd{}, tasks::task_spec{tasks::task_kind::parity, 64, 3},
                                          std::span<const std::uint64_t>{}, 80);
@@ -205,20 +206,24 @@ TEST_CASE("the device kernels' per-thread bodies, run on the host in any order, 
           std::vector<std::uint64_t> masks(systems * rw), words(systems * count * rw);
           std::vector<std::uint32_t> scratch(systems * 2 * spec.k);
           std::vector<std::int32_t> labels(systems * count);
-          for (std::size_t t = systems; t-- > 0;) tasks::detail::batch_secret(spec, seeds.data(), t, masks.data(), scratch.data());
+          for (std::size_t t = systems; t-- > 0;)
+            tasks::detail::batch_secret(spec, seeds.data(), t, masks.data(), scratch.data());
           std::vector<std::size_t> order(systems * count);
           std::iota(order.begin(), order.end(), std::size_t{0});
           std::shuffle(order.begin(), order.end(), rng);  // threads run in no particular order
           for (std::size_t i : order)
-            tasks::detail::batch_row(spec, s, 1000, seeds.data(), masks.data(), count, 11, i, words.data(), labels.data());
+            tasks::detail::batch_row(spec, s, 1000, seeds.data(), masks.data(), count, 11, i, words.data(),
+                                     labels.data());
           const auto want = tasks::generate_batch(scalar{}, spec, seeds, s, count, 11);
           REQUIRE(std::equal(words.begin(), words.end(), want.words.begin(), want.words.end()));
           REQUIRE(std::equal(labels.begin(), labels.end(), want.labels.begin(), want.labels.end()));
           if (kind != tasks::task_kind::parity || n > 128) continue;
           const auto solved = solvers::solve_batch(scalar{}, want);
           for (std::size_t t = 0; t < systems; ++t)
-            REQUIRE(solved[t] == (n <= 64 ? solvers::detail::solve_batch_system<64>(want.spec, words.data(), labels.data(), count, t)
-                                          : solvers::detail::solve_batch_system<128>(want.spec, words.data(), labels.data(), count, t)));
+            REQUIRE(solved[t] ==
+                    (n <= 64
+                         ? solvers::detail::solve_batch_system<64>(want.spec, words.data(), labels.data(), count, t)
+                         : solvers::detail::solve_batch_system<128>(want.spec, words.data(), labels.data(), count, t)));
         }
       }
 }

@@ -78,7 +78,7 @@ void check_basis(std::size_t n, std::size_t m, std::uint64_t seed) {
     REQUIRE(basis.insert(bad.data()) == -1);
   }
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("gf2_basis: rank and solution match a plain reference (fixed and run-time widths)", "[solvers]") {
   for (std::uint64_t seed = 0; seed < 6; ++seed) {
@@ -129,8 +129,7 @@ TEST_CASE("gf2_elimination: under-determined is ambiguous, noisy labels fail", "
     REQUIRE(r.status == solvers::solve_status::ambiguous);
     REQUIRE(r.subset.empty());
     auto noisy = tasks::sparse_parity(30, 3, static_cast<std::uint64_t>(seed), {.noise = 0.2});
-    REQUIRE(solvers::gf2_elimination{}.solve(noisy.packed(split::train, 300)).status ==
-            solvers::solve_status::failed);
+    REQUIRE(solvers::gf2_elimination{}.solve(noisy.packed(split::train, 300)).status == solvers::solve_status::failed);
   }
   CHECK_THROWS_AS(solvers::gf2_elimination{}.solve(tasks::sparse_sum(20, 3, 1).packed(split::train, 30)),
                   std::invalid_argument);
@@ -225,7 +224,8 @@ TEST_CASE("gf2_elimination: Gauss-Jordan fast path == incremental basis (1, 2 an
     for (std::size_t m : {n, n + 1, n + 5, n + 16, n + 40})
       for (double p : {0.0, 0.05})
         for (int seed = 0; seed < 10; ++seed) {
-          auto task = tasks::sparse_parity(n, std::min<std::size_t>(3, n), static_cast<std::uint64_t>(seed), {.noise = p});
+          auto task =
+              tasks::sparse_parity(n, std::min<std::size_t>(3, n), static_cast<std::uint64_t>(seed), {.noise = p});
           auto d = task.packed(split::train, m);
           auto fast = solvers::gf2_elimination{}.eliminate(d);
           auto slow = solvers::detail::eliminate<0>(d, m, true, memory::raw_access{});
@@ -242,7 +242,8 @@ TEST_CASE("gf2_general (sutro::gf2 path) agrees with gf2_elimination", "[solvers
     for (std::size_t m : {n / 2 + 1, n + 10, n + 30})
       for (double p : {0.0, 0.1})
         for (int seed = 0; seed < 5; ++seed) {
-          auto task = tasks::sparse_parity(n, std::min<std::size_t>(3, n), static_cast<std::uint64_t>(seed), {.noise = p});
+          auto task =
+              tasks::sparse_parity(n, std::min<std::size_t>(3, n), static_cast<std::uint64_t>(seed), {.noise = p});
           auto d = task.packed(split::train, m);
           auto a = solvers::gf2_general{}.solve(d);
           auto b = solvers::gf2_elimination{}.solve(d);

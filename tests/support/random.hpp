@@ -14,4 +14,4 @@ inline std::vector<std::uint64_t> random_words(std::size_t n, std::uint64_t seed
   return words;
 }
 
-} // namespace sutro::testing
+}  // namespace sutro::testing

@@ -28,7 +28,8 @@ TEST_CASE("correlation: disagreement of two k-subsets sharing j bits, by hand", 
           Approx(solvers::detail::overlap_disagreement(conj, j)));
 }
 
-TEST_CASE("correlation: finds majority, threshold and AND in both encodings, never a wrong subset", "[tasks][correlation]") {
+TEST_CASE("correlation: finds majority, threshold and AND in both encodings, never a wrong subset",
+          "[tasks][correlation]") {
   for (auto kind : {task_kind::majority, task_kind::threshold, task_kind::and_})
     for (auto enc : {tasks::encoding::plus_minus_one, tasks::encoding::zero_one})
       for (double p : {0.0, 0.1}) {
@@ -52,7 +53,8 @@ TEST_CASE("correlation: too few rows or a near-constant rule is ambiguous, not a
   CHECK(r.status == solvers::solve_status::ambiguous);
   CHECK(r.subset.empty());
   // t = -k labels every row +1: no subset can be told apart.
-  r = solvers::correlation{}.solve(tasks::sparse_threshold(20, 3, 1, {.threshold = -3}).packed(tasks::split::train, 5000));
+  r = solvers::correlation{}.solve(
+      tasks::sparse_threshold(20, 3, 1, {.threshold = -3}).packed(tasks::split::train, 5000));
   CHECK(r.status == solvers::solve_status::ambiguous);
 }
 

@@ -24,7 +24,8 @@ TEST_CASE("device bodies == host batch, every kind and encoding, both splits", "
           std::vector<std::uint64_t> masks(systems * rw), words(systems * count * rw);
           std::vector<std::uint32_t> scratch(systems * 2 * spec.k);
           std::vector<std::int32_t> labels(systems * count);
-          for (std::size_t s = 0; s < systems; ++s) detail::batch_secret(spec, seeds.data(), s, masks.data(), scratch.data());
+          for (std::size_t s = 0; s < systems; ++s)
+            detail::batch_secret(spec, seeds.data(), s, masks.data(), scratch.data());
           for (std::size_t i = systems * count; i-- > 0;)
             detail::batch_row(spec, which, 1000, seeds.data(), masks.data(), count, 5, i, words.data(), labels.data());
           const auto want = generate_batch(sutro::scalar{}, spec, seeds, which, count, 5);

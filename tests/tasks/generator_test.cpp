@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <set>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "support/catch.hpp"
@@ -15,14 +15,20 @@ using namespace sutro::tasks;
 
 TEST_CASE("philox4x32-10 matches the Random123 known-answer vectors", "[tasks][philox]") {
   auto r = philox4x32_10(philox_block{{0, 0, 0, 0}}, 0, 0);
-  CHECK(r.v[0] == 0x6627e8d5u); CHECK(r.v[1] == 0xe169c58du);
-  CHECK(r.v[2] == 0xbc57ac4cu); CHECK(r.v[3] == 0x9b00dbd8u);
+  CHECK(r.v[0] == 0x6627e8d5u);
+  CHECK(r.v[1] == 0xe169c58du);
+  CHECK(r.v[2] == 0xbc57ac4cu);
+  CHECK(r.v[3] == 0x9b00dbd8u);
   r = philox4x32_10(philox_block{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}}, 0xffffffffu, 0xffffffffu);
-  CHECK(r.v[0] == 0x408f276du); CHECK(r.v[1] == 0x41c83b0eu);
-  CHECK(r.v[2] == 0xa20bc7c6u); CHECK(r.v[3] == 0x6d5451fdu);
+  CHECK(r.v[0] == 0x408f276du);
+  CHECK(r.v[1] == 0x41c83b0eu);
+  CHECK(r.v[2] == 0xa20bc7c6u);
+  CHECK(r.v[3] == 0x6d5451fdu);
   r = philox4x32_10(philox_block{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}}, 0xa4093822u, 0x299f31d0u);
-  CHECK(r.v[0] == 0xd16cfe09u); CHECK(r.v[1] == 0x94fdccebu);
-  CHECK(r.v[2] == 0x5001e420u); CHECK(r.v[3] == 0x24126ea1u);
+  CHECK(r.v[0] == 0xd16cfe09u);
+  CHECK(r.v[1] == 0x94fdccebu);
+  CHECK(r.v[2] == 0x5001e420u);
+  CHECK(r.v[3] == 0x24126ea1u);
 }
 
 TEST_CASE("secret: k distinct sorted indices in [0, n), deterministic, roughly uniform", "[tasks]") {
@@ -75,7 +81,8 @@ double reference_label(task_kind kind, encoding enc, const std::vector<double>& 
   }
   const bool pm = enc == encoding::plus_minus_one;
   switch (kind) {
-    case task_kind::parity: return pm ? prod : (1 - prod) / 2;
+    case task_kind::parity:
+      return pm ? prod : (1 - prod) / 2;
     case task_kind::sum: {
       double s01 = 0;
       for (auto j : secret) s01 += (1 - x_pm[j]) / 2;
@@ -97,7 +104,7 @@ double reference_label(task_kind kind, encoding enc, const std::vector<double>& 
   }
   return 0;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("labels match the definition in both encodings, odd and even k, every n", "[tasks]") {
   for (auto kind : {task_kind::parity, task_kind::sum, task_kind::and_, task_kind::majority, task_kind::threshold})
@@ -123,7 +130,8 @@ TEST_CASE("labels match the definition in both encodings, odd and even k, every 
               INFO(to_string(kind) << " " << to_string(enc) << " n=" << n << " k=" << k);
               REQUIRE(double(p.labels[i]) == y);
               REQUIRE(double(d.y[i]) == y);
-              if (kind == task_kind::parity) REQUIRE(p.label_bit(i) == unsigned((1 - (enc == encoding::plus_minus_one ? y : 1 - 2 * y)) / 2));
+              if (kind == task_kind::parity)
+                REQUIRE(p.label_bit(i) == unsigned((1 - (enc == encoding::plus_minus_one ? y : 1 - 2 * y)) / 2));
             }
           }
         }

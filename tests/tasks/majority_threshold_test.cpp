@@ -24,7 +24,7 @@ std::int32_t label_with_ones(const sparse_task& task, std::size_t ones) {
   }
   return task.label_of(row.data());
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("majority: sign of the +-1 sum, zero to +1; 0/1 bits vote 2b - 1, ties to 1", "[tasks][majority]") {
   // k = 3: ones (bits b = 1, x = -1) 0..3 give sums 3, 1, -1, -3.
@@ -50,12 +50,10 @@ TEST_CASE("threshold: +1 iff the +-1 sum >= t, default t = k - 1", "[tasks][thre
     int pm[4];
     int zo[4];  // votes 2b - 1 sum to -3, -1, 1, 3
   };
-  for (const row r : {row{2, {1, -1, -1, -1}, {0, 0, 0, 1}},    // default: all x = +1 (0/1: all bits 1)
-                      row{3, {1, -1, -1, -1}, {0, 0, 0, 1}},    // t = k: AND
-                      row{1, {1, 1, -1, -1}, {0, 0, 1, 1}},
-                      row{0, {1, 1, -1, -1}, {0, 0, 1, 1}},     // majority
-                      row{-1, {1, 1, 1, -1}, {0, 1, 1, 1}},
-                      row{-3, {1, 1, 1, 1}, {1, 1, 1, 1}}}) {   // t = -k: always
+  for (const row r : {row{2, {1, -1, -1, -1}, {0, 0, 0, 1}},  // default: all x = +1 (0/1: all bits 1)
+                      row{3, {1, -1, -1, -1}, {0, 0, 0, 1}},  // t = k: AND
+                      row{1, {1, 1, -1, -1}, {0, 0, 1, 1}}, row{0, {1, 1, -1, -1}, {0, 0, 1, 1}},    // majority
+                      row{-1, {1, 1, 1, -1}, {0, 1, 1, 1}}, row{-3, {1, 1, 1, 1}, {1, 1, 1, 1}}}) {  // t = -k: always
     const auto pm = sparse_threshold(40, 3, 8, {.threshold = r.t});
     const auto zo = sparse_threshold(40, 3, 8, {.enc = encoding::zero_one, .threshold = r.t});
     for (std::size_t o = 0; o <= 3; ++o) {

@@ -19,7 +19,9 @@ namespace cpu = sutro::cpu;
 namespace {
 
 // Lane l of counter word w; lanes differ in every word.
-std::uint32_t counter_word(int w, int l) { return 0x9e3779b9u * static_cast<std::uint32_t>(l * 4 + w + 1) + 0x7f4a7c15u; }
+std::uint32_t counter_word(int w, int l) {
+  return 0x9e3779b9u * static_cast<std::uint32_t>(l * 4 + w + 1) + 0x7f4a7c15u;
+}
 
 template <int L, class Tag>
 void check_lanes(Tag tag, cpu::level expected) {
@@ -50,7 +52,7 @@ void check_all_widths(Tag tag, cpu::level expected) {
   check_lanes<65>(tag, expected);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("philox lanes: every level gives one block at a time's bits", "[tasks][philox][levels]") {
   for (cpu::level l : cpu::all_levels) {

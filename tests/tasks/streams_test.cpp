@@ -24,7 +24,7 @@ std::size_t overlap(const std::vector<std::uint32_t>& a, const std::vector<std::
 bool within(double observed, double mean, double variance) {
   return std::abs(observed - mean) <= 5 * std::sqrt(variance) + 1e-9;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("same seed, different k: secrets are not nested", "[tasks][streams]") {
   // |S3 ∩ S5| over [0, 20) is hypergeometric: mean 3 * 5 / 20, variance 3 (5/20)(15/20)(17/19).
@@ -70,9 +70,9 @@ TEST_CASE("same seed, different (n, k) or kind: inputs are not prefixes of each 
     task_kind kind;
     std::size_t n, k;
   };
-  for (const other o : {other{task_kind::parity, 50, 3}, other{task_kind::parity, 20, 5},
-                        other{task_kind::parity, 100, 3}, other{task_kind::sum, 20, 3},
-                        other{task_kind::majority, 20, 3}, other{task_kind::threshold, 20, 3}}) {
+  for (const other o :
+       {other{task_kind::parity, 50, 3}, other{task_kind::parity, 20, 5}, other{task_kind::parity, 100, 3},
+        other{task_kind::sum, 20, 3}, other{task_kind::majority, 20, 3}, other{task_kind::threshold, 20, 3}}) {
     for (auto which : {split::train, split::test}) {
       const auto p = make_task(o.kind, o.n, o.k, 42).packed(which, m);
       std::size_t agree = 0;

@@ -35,16 +35,20 @@ enum class level : int {
   avx512 = 3,       ///< x86-64-v4: AVX-512 F, CD, BW, DQ, VL (512-bit)
   avx512_gfni = 4,  ///< x86-64-v4 plus GFNI, AVX512-VBMI, AVX512-VPOPCNTDQ (Ice Lake, Zen 4 and later)
 };
-inline constexpr level all_levels[] = {level::generic, level::sse2, level::avx2, level::avx512,
-                                       level::avx512_gfni};
+inline constexpr level all_levels[] = {level::generic, level::sse2, level::avx2, level::avx512, level::avx512_gfni};
 
 [[nodiscard]] constexpr std::string_view name(level l) noexcept {
   switch (l) {
-    case level::generic: return "generic";
-    case level::sse2: return "sse2";
-    case level::avx2: return "avx2";
-    case level::avx512: return "avx512";
-    case level::avx512_gfni: return "avx512_gfni";
+    case level::generic:
+      return "generic";
+    case level::sse2:
+      return "sse2";
+    case level::avx2:
+      return "avx2";
+    case level::avx512:
+      return "avx512";
+    case level::avx512_gfni:
+      return "avx512_gfni";
   }
   return "unknown";
 }
@@ -90,12 +94,11 @@ namespace detail {
 #if SUTRO_CPU_DETECT
   __builtin_cpu_init();
   if (!__builtin_cpu_supports("sse2")) return level::generic;
-  if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
-        __builtin_cpu_supports("fma") && __builtin_cpu_supports("popcnt")))
+  if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("fma") &&
+        __builtin_cpu_supports("popcnt")))
     return level::sse2;
-  if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl")))
+  if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")))
     return level::avx2;
   if (!(__builtin_cpu_supports("gfni") && __builtin_cpu_supports("avx512vbmi") &&
         __builtin_cpu_supports("avx512vpopcntdq")))
@@ -117,7 +120,7 @@ inline std::atomic<int>& limit_slot() noexcept {
   }();
   return slot;
 }
-} // namespace detail
+}  // namespace detail
 
 /// The best level this CPU executes (queried once).
 [[nodiscard]] inline level detected_level() noexcept {
@@ -151,8 +154,8 @@ inline void check_environment_limit() {
 inline void require(level l, const char* who) {
   if (!supports(l))
     throw std::runtime_error(std::string(who) + ": the " + std::string(name(l)) +
-                             " kernels need a CPU this one is not (it runs " +
-                             std::string(name(detected_level())) + ")");
+                             " kernels need a CPU this one is not (it runs " + std::string(name(detected_level())) +
+                             ")");
 }
 
 /// The per-core L2 cache in bytes as the C library reports it (queried once),
@@ -172,7 +175,7 @@ inline void require(level l, const char* who) {
 namespace detail {
 inline thread_local level last_kernel = level::generic;
 inline void note_kernel(level l) noexcept { last_kernel = l; }
-} // namespace detail
+}  // namespace detail
 
 /// The level of the last multi-level kernel this thread entered: tests and
 /// logs check with it which path really ran.
@@ -197,4 +200,4 @@ class scoped_level_limit {
   int previous_;
 };
 
-} // namespace sutro::cpu
+}  // namespace sutro::cpu

@@ -59,7 +59,7 @@ constexpr cpu::level pinned_level() noexcept {
     return cpu::level::generic;
   }
 }
-} // namespace detail
+}  // namespace detail
 
 /// The level an architecture tag pins (generic for one sutro has no kernels of).
 template <class Arch>
@@ -80,18 +80,23 @@ template <class Arch>
 }
 SUTRO_DISPATCH_ENTRIES_END
 
-} // namespace sutro
+}  // namespace sutro
 
 /// `return level_<l>::call;` for the level l (an expression of cpu::level);
 /// used inside a namespace that included foreach_level.inl.
 #if SUTRO_CPU_DISPATCH
-#define SUTRO_DISPATCH_LEVEL(l, call)                                   \
-  switch (l) {                                                          \
-    case ::sutro::cpu::level::avx512_gfni: return level_avx512_gfni::call; \
-    case ::sutro::cpu::level::avx512: return level_avx512::call;       \
-    case ::sutro::cpu::level::avx2: return level_avx2::call;           \
-    case ::sutro::cpu::level::sse2: return level_sse2::call;           \
-    default: return level_generic::call;                               \
+#define SUTRO_DISPATCH_LEVEL(l, call)      \
+  switch (l) {                             \
+    case ::sutro::cpu::level::avx512_gfni: \
+      return level_avx512_gfni::call;      \
+    case ::sutro::cpu::level::avx512:      \
+      return level_avx512::call;           \
+    case ::sutro::cpu::level::avx2:        \
+      return level_avx2::call;             \
+    case ::sutro::cpu::level::sse2:        \
+      return level_sse2::call;             \
+    default:                               \
+      return level_generic::call;          \
   }
 #else
 #define SUTRO_DISPATCH_LEVEL(l, call) return ((void)(l), level_generic::call)

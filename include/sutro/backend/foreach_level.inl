@@ -23,7 +23,7 @@ namespace level_generic {
 inline constexpr ::sutro::cpu::level this_level = ::sutro::cpu::level::generic;
 inline constexpr std::size_t vector_bytes = 16;
 #include SUTRO_FOREACH_LEVEL_FILE
-} // namespace level_generic
+}  // namespace level_generic
 #undef SUTRO_KERNEL_LEVEL
 
 #if SUTRO_CPU_DISPATCH
@@ -34,7 +34,7 @@ namespace level_sse2 {
 inline constexpr ::sutro::cpu::level this_level = ::sutro::cpu::level::sse2;
 inline constexpr std::size_t vector_bytes = 16;
 #include SUTRO_FOREACH_LEVEL_FILE
-} // namespace level_sse2
+}  // namespace level_sse2
 #pragma clang attribute pop
 #undef SUTRO_KERNEL_LEVEL
 #define SUTRO_KERNEL_LEVEL 2
@@ -43,25 +43,30 @@ namespace level_avx2 {
 inline constexpr ::sutro::cpu::level this_level = ::sutro::cpu::level::avx2;
 inline constexpr std::size_t vector_bytes = 32;
 #include SUTRO_FOREACH_LEVEL_FILE
-} // namespace level_avx2
+}  // namespace level_avx2
 #pragma clang attribute pop
 #undef SUTRO_KERNEL_LEVEL
 #define SUTRO_KERNEL_LEVEL 3
-#pragma clang attribute push(__attribute__((target("avx2,bmi,bmi2,fma,popcnt,lzcnt,avx512f,avx512cd,avx512bw,avx512dq,avx512vl"))), apply_to = function)
+#pragma clang attribute push(                                                                              \
+    __attribute__((target("avx2,bmi,bmi2,fma,popcnt,lzcnt,avx512f,avx512cd,avx512bw,avx512dq,avx512vl"))), \
+    apply_to = function)
 namespace level_avx512 {
 inline constexpr ::sutro::cpu::level this_level = ::sutro::cpu::level::avx512;
 inline constexpr std::size_t vector_bytes = 64;
 #include SUTRO_FOREACH_LEVEL_FILE
-} // namespace level_avx512
+}  // namespace level_avx512
 #pragma clang attribute pop
 #undef SUTRO_KERNEL_LEVEL
 #define SUTRO_KERNEL_LEVEL 4
-#pragma clang attribute push(__attribute__((target("avx2,bmi,bmi2,fma,popcnt,lzcnt,avx512f,avx512cd,avx512bw,avx512dq,avx512vl,gfni,avx512vbmi,avx512vpopcntdq"))), apply_to = function)
+#pragma clang attribute push(                                                                                            \
+    __attribute__((target(                                                                                               \
+        "avx2,bmi,bmi2,fma,popcnt,lzcnt,avx512f,avx512cd,avx512bw,avx512dq,avx512vl,gfni,avx512vbmi,avx512vpopcntdq"))), \
+    apply_to = function)
 namespace level_avx512_gfni {
 inline constexpr ::sutro::cpu::level this_level = ::sutro::cpu::level::avx512_gfni;
 inline constexpr std::size_t vector_bytes = 64;
 #include SUTRO_FOREACH_LEVEL_FILE
-} // namespace level_avx512_gfni
+}  // namespace level_avx512_gfni
 #pragma clang attribute pop
 #undef SUTRO_KERNEL_LEVEL
 #else
@@ -72,7 +77,7 @@ namespace level_sse2 {
 inline constexpr ::sutro::cpu::level this_level = ::sutro::cpu::level::sse2;
 inline constexpr std::size_t vector_bytes = 16;
 #include SUTRO_FOREACH_LEVEL_FILE
-} // namespace level_sse2
+}  // namespace level_sse2
 #pragma GCC pop_options
 #undef SUTRO_KERNEL_LEVEL
 #define SUTRO_KERNEL_LEVEL 2
@@ -82,7 +87,7 @@ namespace level_avx2 {
 inline constexpr ::sutro::cpu::level this_level = ::sutro::cpu::level::avx2;
 inline constexpr std::size_t vector_bytes = 32;
 #include SUTRO_FOREACH_LEVEL_FILE
-} // namespace level_avx2
+}  // namespace level_avx2
 #pragma GCC pop_options
 #undef SUTRO_KERNEL_LEVEL
 #define SUTRO_KERNEL_LEVEL 3
@@ -92,17 +97,18 @@ namespace level_avx512 {
 inline constexpr ::sutro::cpu::level this_level = ::sutro::cpu::level::avx512;
 inline constexpr std::size_t vector_bytes = 64;
 #include SUTRO_FOREACH_LEVEL_FILE
-} // namespace level_avx512
+}  // namespace level_avx512
 #pragma GCC pop_options
 #undef SUTRO_KERNEL_LEVEL
 #define SUTRO_KERNEL_LEVEL 4
 #pragma GCC push_options
-#pragma GCC target("avx2,bmi,bmi2,fma,popcnt,lzcnt,avx512f,avx512cd,avx512bw,avx512dq,avx512vl,gfni,avx512vbmi,avx512vpopcntdq")
+#pragma GCC target( \
+    "avx2,bmi,bmi2,fma,popcnt,lzcnt,avx512f,avx512cd,avx512bw,avx512dq,avx512vl,gfni,avx512vbmi,avx512vpopcntdq")
 namespace level_avx512_gfni {
 inline constexpr ::sutro::cpu::level this_level = ::sutro::cpu::level::avx512_gfni;
 inline constexpr std::size_t vector_bytes = 64;
 #include SUTRO_FOREACH_LEVEL_FILE
-} // namespace level_avx512_gfni
+}  // namespace level_avx512_gfni
 #pragma GCC pop_options
 #undef SUTRO_KERNEL_LEVEL
 #endif

@@ -69,4 +69,4 @@ struct cuda {
 struct host_space {};
 struct device_space {};
 
-} // namespace sutro
+}  // namespace sutro

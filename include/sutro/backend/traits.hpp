@@ -28,7 +28,7 @@ template <class T, class Upstream>
 class accounting_allocator;
 template <class T>
 class device_allocator;
-} // namespace memory
+}  // namespace memory
 
 /// Primary template left undefined: an unknown tag is a compile error.
 template <class Backend>
@@ -38,8 +38,7 @@ template <>
 struct backend_traits<scalar> {
   using memory_space = host_space;
   template <class T>
-  using allocator =
-      memory::accounting_allocator<T, memory::aligned_allocator<T, simd_alignment>>;
+  using allocator = memory::accounting_allocator<T, memory::aligned_allocator<T, simd_alignment>>;
   static constexpr bool available = true;
 };
 
@@ -64,11 +63,12 @@ template <class Backend, class T>
 using backend_allocator_t = typename backend_traits<Backend>::template allocator<T>;
 
 template <class Backend>
-inline constexpr bool is_host_backend_v =
-    std::is_same_v<typename backend_traits<Backend>::memory_space, host_space>;
+inline constexpr bool is_host_backend_v = std::is_same_v<typename backend_traits<Backend>::memory_space, host_space>;
 
 /// A backend tag: anything with a backend_traits specialization.
 template <class B>
-concept backend = requires { typename backend_traits<B>::memory_space; };
+concept backend = requires {
+  typename backend_traits<B>::memory_space;
+};
 
-} // namespace sutro
+}  // namespace sutro

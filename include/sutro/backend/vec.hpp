@@ -37,7 +37,8 @@ namespace sutro::vec {
 
 template <class T, std::size_t Bytes>
 struct batch {
-  static_assert(Bytes % sizeof(T) == 0 && Bytes >= sizeof(T), "sutro::vec::batch: Bytes must be a multiple of sizeof(T)");
+  static_assert(Bytes % sizeof(T) == 0 && Bytes >= sizeof(T),
+                "sutro::vec::batch: Bytes must be a multiple of sizeof(T)");
   static constexpr std::size_t size = Bytes / sizeof(T);
 #if SUTRO_VEC_EXTENSIONS
   typedef T register_type __attribute__((vector_size(Bytes)));
@@ -91,12 +92,12 @@ struct batch {
   }
 
 #if SUTRO_VEC_EXTENSIONS
-#define SUTRO_VEC_BINARY(op)                                                          \
+#define SUTRO_VEC_BINARY(op)                                                           \
   SUTRO_VEC_INLINE friend batch operator op(const batch& a, const batch& b) noexcept { \
     return from_register(a.v op b.v);                                                  \
   }
 #else
-#define SUTRO_VEC_BINARY(op)                                                          \
+#define SUTRO_VEC_BINARY(op)                                                           \
   SUTRO_VEC_INLINE friend batch operator op(const batch& a, const batch& b) noexcept { \
     batch r;                                                                           \
     for (std::size_t l = 0; l < size; ++l) r.v.lane[l] = a.v.lane[l] op b.v.lane[l];   \
@@ -118,4 +119,4 @@ struct batch {
 #pragma GCC diagnostic pop
 #endif
 
-} // namespace sutro::vec
+}  // namespace sutro::vec

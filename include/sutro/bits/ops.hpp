@@ -21,4 +21,4 @@ struct and_op {
   }
 };
 
-} // namespace sutro::bits
+}  // namespace sutro::bits

@@ -33,32 +33,28 @@ namespace detail {
 template <class Backend, class Op>
 std::uint64_t checked_op_popcount(Backend tag, Op op, std::span<const std::uint64_t> a,
                                   std::span<const std::uint64_t> b, const char* what) {
-  static_assert(!std::is_same_v<typename backend_traits<Backend>::memory_space, device_space> ||
-                    SUTRO_COMPILING_CUDA,
+  static_assert(!std::is_same_v<typename backend_traits<Backend>::memory_space, device_space> || SUTRO_COMPILING_CUDA,
                 "the cuda backend needs this translation unit compiled by nvcc");
   if (a.size() != b.size())
     throw std::invalid_argument(std::string("sutro::bits::") + what + ": spans differ in length (" +
-                                std::to_string(a.size()) + " and " + std::to_string(b.size()) +
-                                " words)");
+                                std::to_string(a.size()) + " and " + std::to_string(b.size()) + " words)");
   return kernels::op_popcount(tag, op, a.data(), b.data(), a.size());
 }
 
-} // namespace detail
+}  // namespace detail
 
 /// Number of set bits of a XOR b (their Hamming distance).
 /// Throws std::invalid_argument when the spans differ in length.
 template <backend Backend>
-std::uint64_t xor_popcount(Backend tag, std::span<const std::uint64_t> a,
-                           std::span<const std::uint64_t> b) {
+std::uint64_t xor_popcount(Backend tag, std::span<const std::uint64_t> a, std::span<const std::uint64_t> b) {
   return detail::checked_op_popcount(tag, xor_op{}, a, b, "xor_popcount");
 }
 
 /// Number of set bits of a AND b; its low bit is the GF(2) dot product.
 /// Throws std::invalid_argument when the spans differ in length.
 template <backend Backend>
-std::uint64_t and_popcount(Backend tag, std::span<const std::uint64_t> a,
-                           std::span<const std::uint64_t> b) {
+std::uint64_t and_popcount(Backend tag, std::span<const std::uint64_t> a, std::span<const std::uint64_t> b) {
   return detail::checked_op_popcount(tag, and_op{}, a, b, "and_popcount");
 }
 
-} // namespace sutro::bits
+}  // namespace sutro::bits

@@ -35,11 +35,11 @@ namespace detail {
 struct nvml_device_st;
 using nvml_device = nvml_device_st*;
 struct nvml_api {
-  int (*init)() = nullptr;                                   // nvmlInit_v2
-  int (*shutdown)() = nullptr;                               // nvmlShutdown
-  int (*handle_by_index)(unsigned, nvml_device*) = nullptr;  // nvmlDeviceGetHandleByIndex_v2
+  int (*init)() = nullptr;                                          // nvmlInit_v2
+  int (*shutdown)() = nullptr;                                      // nvmlShutdown
+  int (*handle_by_index)(unsigned, nvml_device*) = nullptr;         // nvmlDeviceGetHandleByIndex_v2
   int (*total_energy)(nvml_device, unsigned long long*) = nullptr;  // nvmlDeviceGetTotalEnergyConsumption
-  const char* (*error_string)(int) = nullptr;                // nvmlErrorString
+  const char* (*error_string)(int) = nullptr;                       // nvmlErrorString
 };
 constexpr int nvml_success = 0;
 }  // namespace detail
@@ -103,8 +103,8 @@ class nvml_meter {
     int rc = detail::nvml_success;
     const long long end = read(rc);
     if (start_mj_ < 0 || end < 0) {
-      r.message = "nvmlDeviceGetTotalEnergyConsumption failed: " +
-                  error(start_mj_ < 0 ? start_rc_ : rc) + " (GPU older than Volta?)";
+      r.message = "nvmlDeviceGetTotalEnergyConsumption failed: " + error(start_mj_ < 0 ? start_rc_ : rc) +
+                  " (GPU older than Volta?)";
       return r;
     }
     r.available = true;

@@ -30,8 +30,8 @@
 namespace sutro::energy {
 
 struct zone_energy {
-  std::string name;  ///< directory name, e.g. intel-rapl:0
-  std::string label; ///< contents of its name file, e.g. package-0
+  std::string name;   ///< directory name, e.g. intel-rapl:0
+  std::string label;  ///< contents of its name file, e.g. package-0
   bool top_level = false;
   double joules = 0;
   bool wrapped = false;
@@ -43,7 +43,7 @@ struct energy_result {
   std::string source;   ///< "powercap/RAPL", "NVML", ...
   std::string message;  ///< why not available, or notes
   double seconds = 0;
-  double joules = 0;    ///< sum over top-level zones
+  double joules = 0;  ///< sum over top-level zones
   std::vector<zone_energy> zones;
 };
 
@@ -86,8 +86,8 @@ class rapl_meter {
     for (const auto& z : zones_) {
       const auto end = detail::read_u64(z.dir / "energy_uj");
       if (!z.start || !end) {
-        r.message = "cannot read " + (z.dir / "energy_uj").string() +
-                    " (permission? energy_uj is root-only on many kernels)";
+        r.message =
+            "cannot read " + (z.dir / "energy_uj").string() + " (permission? energy_uj is root-only on many kernels)";
         r.zones.clear();
         r.joules = 0;
         return r;
@@ -131,7 +131,8 @@ class rapl_meter {
       zones_.push_back({dir, detail::read_line(dir / "name"), colons == 1, max.value_or(0), std::nullopt});
     }
     std::sort(zones_.begin(), zones_.end(), [](const zone& a, const zone& b) { return a.dir < b.dir; });
-    if (zones_.empty()) reason_ = "no powercap zone with energy_uj under " + root_.string();
+    if (zones_.empty())
+      reason_ = "no powercap zone with energy_uj under " + root_.string();
     else if (std::none_of(zones_.begin(), zones_.end(), [](const zone& z) { return z.top_level; }))
       reason_ = "powercap zones under " + root_.string() + " have no top-level (package) zone";
   }

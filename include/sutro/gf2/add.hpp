@@ -24,13 +24,12 @@
 
 namespace sutro::gf2 {
 namespace detail {
-inline void check_same_shape(const char* what, std::size_t r1, std::size_t c1, std::size_t r2,
-                             std::size_t c2) {
+inline void check_same_shape(const char* what, std::size_t r1, std::size_t c1, std::size_t r2, std::size_t c2) {
   if (r1 != r2 || c1 != c2)
-    throw std::invalid_argument(std::string("sutro::gf2::") + what + ": shapes " + shape(r1, c1) +
-                                " and " + shape(r2, c2) + " differ");
+    throw std::invalid_argument(std::string("sutro::gf2::") + what + ": shapes " + shape(r1, c1) + " and " +
+                                shape(r2, c2) + " differ");
 }
-} // namespace detail
+}  // namespace detail
 
 /// dst += src (dst a matrix or a writable window).
 template <class Dst, matrix_like Src>
@@ -91,4 +90,4 @@ matrix<Backend, A1>& operator+=(matrix<Backend, A1>& a, const B& b) {
   return a;
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

@@ -20,4 +20,4 @@ SUTRO_HOST_DEVICE std::uint64_t bits_at(const std::uint64_t* row, std::size_t nw
   return v;
 }
 
-} // namespace sutro::gf2::detail
+}  // namespace sutro::gf2::detail

@@ -89,8 +89,8 @@ ple_result<detail::result_t<M>> ple(const M& a, unsigned threads = 1) {
   for (std::size_t i = 0; i < m; ++i) out.perm[i] = i;
   kernels::ple_sink sink{lfull.block(), out.perm.data()};
   const detail::scratch_scope scope(detail::scratch_counter_for(work));
-  echelon_info info = kernels::ple(typename detail::result_t<M>::backend_type{}, work.block(), sink,
-                                   cpu::worker_threads(threads));
+  echelon_info info =
+      kernels::ple(typename detail::result_t<M>::backend_type{}, work.block(), sink, cpu::worker_threads(threads));
   const std::size_t r = info.rank;
   out.rank = r;
   out.pivots = std::move(info.pivots);
@@ -107,17 +107,17 @@ ple_result<detail::result_t<M>> ple(const M& a, unsigned threads = 1) {
 template <matrix_like M>
 detail::result_t<M> permute_rows(const M& a, const std::vector<std::size_t>& perm) {
   if (perm.size() != a.rows())
-    throw std::invalid_argument("sutro::gf2::permute_rows: " + std::to_string(perm.size()) +
-                                " indices for a " + detail::shape(a.rows(), a.cols()) + " matrix");
+    throw std::invalid_argument("sutro::gf2::permute_rows: " + std::to_string(perm.size()) + " indices for a " +
+                                detail::shape(a.rows(), a.cols()) + " matrix");
   auto out = detail::make_result(a, a.rows(), a.cols());
   const detail::cblock b = a.block();
   for (std::size_t i = 0; i < perm.size(); ++i) {
     if (perm[i] >= a.rows())
-      throw std::out_of_range("sutro::gf2::permute_rows: index " + std::to_string(perm[i]) +
-                              " of a " + detail::shape(a.rows(), a.cols()) + " matrix");
+      throw std::out_of_range("sutro::gf2::permute_rows: index " + std::to_string(perm[i]) + " of a " +
+                              detail::shape(a.rows(), a.cols()) + " matrix");
     for (std::size_t w = 0; w < b.words(); ++w) out.row_ptr(i)[w] = b.row(perm[i])[w];
   }
   return out;
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

@@ -25,9 +25,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <concepts>
 #include <initializer_list>
 #include <limits>
 #include <ostream>
@@ -62,9 +62,7 @@ inline constexpr std::size_t padded_words(std::size_t bits) noexcept {
 inline constexpr word tail_mask(std::size_t bits) noexcept {
   return bits % 64 == 0 ? ~word{0} : (word{1} << (bits % 64)) - 1;
 }
-inline std::string shape(std::size_t r, std::size_t c) {
-  return std::to_string(r) + "x" + std::to_string(c);
-}
+inline std::string shape(std::size_t r, std::size_t c) { return std::to_string(r) + "x" + std::to_string(c); }
 
 /// The raw window every kernel works on.
 template <class Word>
@@ -76,7 +74,9 @@ struct block {
   // A template, so that block<const word> gets no conversion to its own type
   // (nvcc warns about such an operator, #554).
   template <class W = Word, std::enable_if_t<!std::is_const_v<W>, int> = 0>
-  operator block<const word>() const noexcept { return {data, rows, cols, stride}; }
+  operator block<const word>() const noexcept {
+    return {data, rows, cols, stride};
+  }
 };
 using mblock = block<word>;
 using cblock = block<const word>;
@@ -97,8 +97,7 @@ inline memory::stats*& scratch_stats_slot() noexcept {
 /// The allocator of kernel scratch: 64-byte aligned, counted into the
 /// scratch_stats() of the thread that created it (and freed into the same).
 template <class T>
-class scratch_allocator
-    : public memory::accounting_allocator<T, memory::aligned_allocator<T, simd_alignment>> {
+class scratch_allocator : public memory::accounting_allocator<T, memory::aligned_allocator<T, simd_alignment>> {
   using base = memory::accounting_allocator<T, memory::aligned_allocator<T, simd_alignment>>;
 
  public:
@@ -118,8 +117,7 @@ using scratch_vector = std::vector<T, scratch_allocator<T>>;
 /// Makes scratch_stats() `counter` for the scope's lifetime (nullptr: unchanged).
 class scratch_scope {
  public:
-  explicit scratch_scope(memory::stats* counter) noexcept
-      : saved_(scratch_stats_slot()), active_(counter != nullptr) {
+  explicit scratch_scope(memory::stats* counter) noexcept : saved_(scratch_stats_slot()), active_(counter != nullptr) {
     if (active_) scratch_stats_slot() = counter;
   }
   scratch_scope(const scratch_scope&) = delete;
@@ -136,7 +134,9 @@ class scratch_scope {
 /// The counter behind an accounting allocator, or nullptr for any other.
 template <class Alloc>
 memory::stats* counter_of(const Alloc& alloc) noexcept {
-  if constexpr (requires { { alloc.counter() } -> std::same_as<memory::stats&>; })
+  if constexpr (requires {
+                  { alloc.counter() } -> std::same_as<memory::stats&>;
+                })
     return &alloc.counter();
   else
     return nullptr;
@@ -187,7 +187,7 @@ template <class W1, class W2>
   const bool wrapped = dc + yw > s && dr + 1 < xr && dr + 1 + yr > 0;
   return same_row || wrapped;
 }
-} // namespace detail
+}  // namespace detail
 
 template <class Backend, class Word>
 class basic_matrix_view;
@@ -208,8 +208,7 @@ struct col_range {
   constexpr explicit col_range(std::size_t first, std::size_t last) noexcept : begin(first), end(last) {}
 };
 
-template <class Backend = sutro::default_backend,
-          class Alloc = sutro::backend_allocator_t<Backend, word>>
+template <class Backend = sutro::default_backend, class Alloc = sutro::backend_allocator_t<Backend, word>>
 class matrix {
   static_assert(std::is_same_v<typename std::allocator_traits<Alloc>::value_type, word>,
                 "gf2::matrix allocates std::uint64_t words");
@@ -225,8 +224,8 @@ class matrix {
   matrix(std::size_t rows, std::size_t cols, const Alloc& alloc = Alloc())
       : rows_(rows), cols_(cols), stride_(detail::padded_words(cols)), words_(alloc) {
     if (stride_ != 0 && rows > words_.max_size() / stride_)
-      throw std::length_error("sutro::gf2::matrix::matrix: " + detail::shape(rows, cols) +
-                              " needs more than " + std::to_string(words_.max_size()) + " words");
+      throw std::length_error("sutro::gf2::matrix::matrix: " + detail::shape(rows, cols) + " needs more than " +
+                              std::to_string(words_.max_size()) + " words");
     words_.assign(rows * stride_, 0);
   }
 
@@ -236,8 +235,7 @@ class matrix {
     return m;
   }
   /// Uniform random bits from std::mt19937_64(seed): the same on every platform.
-  static matrix random(std::size_t rows, std::size_t cols, std::uint64_t seed,
-                       const Alloc& alloc = Alloc()) {
+  static matrix random(std::size_t rows, std::size_t cols, std::uint64_t seed, const Alloc& alloc = Alloc()) {
     matrix m(rows, cols, alloc);
     m.fill_random(seed);
     return m;
@@ -255,15 +253,13 @@ class matrix {
     matrix m(rows.size(), cols, alloc);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (rows[i].size() != cols)
-        throw std::invalid_argument("sutro::gf2::matrix::from_rows: row " + std::to_string(i) +
-                                    " has " + std::to_string(rows[i].size()) +
-                                    " characters, row 0 has " + std::to_string(cols));
+        throw std::invalid_argument("sutro::gf2::matrix::from_rows: row " + std::to_string(i) + " has " +
+                                    std::to_string(rows[i].size()) + " characters, row 0 has " + std::to_string(cols));
       for (std::size_t j = 0; j < cols; ++j) {
         const char ch = rows[i][j];
         if (ch != '0' && ch != '1')
-          throw std::invalid_argument("sutro::gf2::matrix::from_rows: row " + std::to_string(i) +
-                                      " column " + std::to_string(j) + " is '" + std::string(1, ch) +
-                                      "', expected '0' or '1'");
+          throw std::invalid_argument("sutro::gf2::matrix::from_rows: row " + std::to_string(i) + " column " +
+                                      std::to_string(j) + " is '" + std::string(1, ch) + "', expected '0' or '1'");
         m.set_unchecked(i, j, ch == '1');
       }
     }
@@ -274,19 +270,18 @@ class matrix {
                            const Alloc& alloc = Alloc()) {
     if (cols != 0 && rows > std::numeric_limits<std::size_t>::max() / cols)
       throw std::invalid_argument("sutro::gf2::matrix::from_bytes: a " + detail::shape(rows, cols) +
-                                  " matrix has more entries than a size_t counts (" +
-                                  std::to_string(bytes.size()) + " bytes given)");
+                                  " matrix has more entries than a size_t counts (" + std::to_string(bytes.size()) +
+                                  " bytes given)");
     if (bytes.size() != rows * cols)
-      throw std::invalid_argument("sutro::gf2::matrix::from_bytes: " + std::to_string(bytes.size()) +
-                                  " bytes for a " + detail::shape(rows, cols) + " matrix");
+      throw std::invalid_argument("sutro::gf2::matrix::from_bytes: " + std::to_string(bytes.size()) + " bytes for a " +
+                                  detail::shape(rows, cols) + " matrix");
     matrix m(rows, cols, alloc);
     for (std::size_t i = 0; i < rows; ++i)
       for (std::size_t j = 0; j < cols; ++j) {
         const std::uint8_t b = bytes[i * cols + j];
         if (b > 1)
-          throw std::invalid_argument("sutro::gf2::matrix::from_bytes: byte " +
-                                      std::to_string(i * cols + j) + " is " + std::to_string(b) +
-                                      ", expected 0 or 1");
+          throw std::invalid_argument("sutro::gf2::matrix::from_bytes: byte " + std::to_string(i * cols + j) + " is " +
+                                      std::to_string(b) + ", expected 0 or 1");
         m.set_unchecked(i, j, b != 0);
       }
     return m;
@@ -339,9 +334,7 @@ class matrix {
     check(i, j, "flip");
     row_ptr(i)[j / 64] ^= word{1} << (j % 64);
   }
-  bool get_unchecked(std::size_t i, std::size_t j) const noexcept {
-    return (row_ptr(i)[j / 64] >> (j % 64)) & 1u;
-  }
+  bool get_unchecked(std::size_t i, std::size_t j) const noexcept { return (row_ptr(i)[j / 64] >> (j % 64)) & 1u; }
   void set_unchecked(std::size_t i, std::size_t j, bool value) noexcept {
     const word bit = word{1} << (j % 64);
     word& w = row_ptr(i)[j / 64];
@@ -415,14 +408,13 @@ class matrix {
  private:
   void check_row(std::size_t i, const char* what) const {
     if (i >= rows_)
-      throw std::out_of_range(std::string("sutro::gf2::matrix::") + what + ": row " +
-                              std::to_string(i) + " of a " + detail::shape(rows_, cols_) + " matrix");
+      throw std::out_of_range(std::string("sutro::gf2::matrix::") + what + ": row " + std::to_string(i) + " of a " +
+                              detail::shape(rows_, cols_) + " matrix");
   }
   void check(std::size_t i, std::size_t j, const char* what) const {
     if (i >= rows_ || j >= cols_)
-      throw std::out_of_range(std::string("sutro::gf2::matrix::") + what + ": (" + std::to_string(i) +
-                              ", " + std::to_string(j) + ") outside a " + detail::shape(rows_, cols_) +
-                              " matrix");
+      throw std::out_of_range(std::string("sutro::gf2::matrix::") + what + ": (" + std::to_string(i) + ", " +
+                              std::to_string(j) + ") outside a " + detail::shape(rows_, cols_) + " matrix");
   }
 
   std::size_t rows_ = 0, cols_ = 0, stride_ = 0;
@@ -441,7 +433,9 @@ class basic_matrix_view {
   /// A writable view converts to a read-only one (a template, so the read-only
   /// view has no conversion to its own type: nvcc warns about one, #554).
   template <class W = Word, std::enable_if_t<!std::is_const_v<W>, int> = 0>
-  operator basic_matrix_view<Backend, const word>() const noexcept { return {b_}; }
+  operator basic_matrix_view<Backend, const word>() const noexcept {
+    return {b_};
+  }
 
   std::size_t rows() const noexcept { return b_.rows; }
   std::size_t cols() const noexcept { return b_.cols; }
@@ -461,17 +455,13 @@ class basic_matrix_view {
     return (b_.row(i)[j / 64] >> (j % 64)) & 1u;
   }
   bool operator()(std::size_t i, std::size_t j) const { return get(i, j); }
-  void set(std::size_t i, std::size_t j, bool value) const
-    requires(!std::is_const_v<Word>)
-  {
+  void set(std::size_t i, std::size_t j, bool value) const requires(!std::is_const_v<Word>) {
     check(i, j, "set");
     const word bit = word{1} << (j % 64);
     word& w = b_.row(i)[j / 64];
     w = value ? (w | bit) : (w & ~bit);
   }
-  void flip(std::size_t i, std::size_t j) const
-    requires(!std::is_const_v<Word>)
-  {
+  void flip(std::size_t i, std::size_t j) const requires(!std::is_const_v<Word>) {
     check(i, j, "flip");
     b_.row(i)[j / 64] ^= word{1} << (j % 64);
   }
@@ -480,11 +470,10 @@ class basic_matrix_view {
 
   static basic_matrix_view make_window(detail::block<Word> p, row_range r, col_range c) {
     const std::size_t r0 = r.begin, r1 = r.end, c0 = c.begin, c1 = c.end;
-    if (r0 > r1 || r1 > p.rows || c0 > c1 || c1 > p.cols || c0 % 64 != 0 ||
-        (c1 % 64 != 0 && c1 != p.cols))
-      throw std::out_of_range("sutro::gf2::window: rows [" + std::to_string(r0) + ", " +
-                              std::to_string(r1) + ") columns [" + std::to_string(c0) + ", " +
-                              std::to_string(c1) + ") of a " + detail::shape(p.rows, p.cols) +
+    if (r0 > r1 || r1 > p.rows || c0 > c1 || c1 > p.cols || c0 % 64 != 0 || (c1 % 64 != 0 && c1 != p.cols))
+      throw std::out_of_range("sutro::gf2::window: rows [" + std::to_string(r0) + ", " + std::to_string(r1) +
+                              ") columns [" + std::to_string(c0) + ", " + std::to_string(c1) + ") of a " +
+                              detail::shape(p.rows, p.cols) +
                               " matrix (columns must start at a multiple of 64 and end at one "
                               "or at the last column)");
     return basic_matrix_view({p.data + r0 * p.stride + c0 / 64, r1 - r0, c1 - c0, p.stride});
@@ -499,21 +488,18 @@ class basic_matrix_view {
   }
   /// Overwrite this window with a matrix of the same shape.
   template <class Src>
-  void assign(const Src& src) const
-    requires(!std::is_const_v<Word>)
-  {
+  void assign(const Src& src) const requires(!std::is_const_v<Word>) {
     if (src.rows() != rows() || src.cols() != cols())
-      throw std::invalid_argument("sutro::gf2::window::assign: shapes " + detail::shape(rows(), cols()) +
-                                  " and " + detail::shape(src.rows(), src.cols()) + " differ");
+      throw std::invalid_argument("sutro::gf2::window::assign: shapes " + detail::shape(rows(), cols()) + " and " +
+                                  detail::shape(src.rows(), src.cols()) + " differ");
     for (std::size_t i = 0; i < b_.rows; ++i) std::copy_n(src.row_ptr(i), b_.words(), b_.row(i));
   }
 
  private:
   void check(std::size_t i, std::size_t j, const char* what, bool row_only = false) const {
     if (i >= b_.rows || (!row_only && j >= b_.cols))
-      throw std::out_of_range(std::string("sutro::gf2::window::") + what + ": (" + std::to_string(i) +
-                              ", " + std::to_string(j) + ") outside a " +
-                              detail::shape(b_.rows, b_.cols) + " window");
+      throw std::out_of_range(std::string("sutro::gf2::window::") + what + ": (" + std::to_string(i) + ", " +
+                              std::to_string(j) + ") outside a " + detail::shape(b_.rows, b_.cols) + " window");
   }
   detail::block<Word> b_;
 };
@@ -558,9 +544,7 @@ struct result_of {
 template <class B, class A>
 struct result_of<matrix<B, A>> {
   using type = matrix<B, A>;
-  static type make(const matrix<B, A>& m, std::size_t r, std::size_t c) {
-    return type(r, c, m.get_allocator());
-  }
+  static type make(const matrix<B, A>& m, std::size_t r, std::size_t c) { return type(r, c, m.get_allocator()); }
 };
 /// The matrix type an operation on M returns (a window's results use the default allocator).
 template <class M>
@@ -569,7 +553,7 @@ template <class M>
 result_t<M> make_result(const M& m, std::size_t r, std::size_t c) {
   return result_of<std::remove_cvref_t<M>>::make(m, r, c);
 }
-} // namespace detail
+}  // namespace detail
 
 /// A copy with its own storage (the allocator of a matrix, the default one for a window).
 template <matrix_like M>
@@ -581,4 +565,4 @@ detail::result_t<M> copy_of(const M& a) {
   return out;
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

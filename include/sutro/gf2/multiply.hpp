@@ -40,8 +40,8 @@ void mul_add(C&& c, const A& a, const B& b, unsigned threads = 1) {
   const detail::mblock cb = c.block();
   if (detail::overlaps(cb, a.block()) || detail::overlaps(cb, b.block()))
     throw std::invalid_argument("sutro::gf2::mul_add: the " + detail::shape(c.rows(), c.cols()) +
-                                " output shares words with an input (" + detail::shape(a.rows(), a.cols()) +
-                                " times " + detail::shape(b.rows(), b.cols()) + ")");
+                                " output shares words with an input (" + detail::shape(a.rows(), a.cols()) + " times " +
+                                detail::shape(b.rows(), b.cols()) + ")");
   const detail::scratch_scope scope(detail::scratch_counter_for(c));
   kernels::mul_add(Backend{}, cb, a.block(), b.block(), cpu::worker_threads(threads));
 }
@@ -49,8 +49,8 @@ void mul_add(C&& c, const A& a, const B& b, unsigned threads = 1) {
 template <matrix_like A, matrix_like B>
 detail::result_t<A> mul(const A& a, const B& b, unsigned threads = 1) {
   if (a.cols() != b.rows())
-    throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) +
-                                " by " + detail::shape(b.rows(), b.cols()));
+    throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) + " by " +
+                                detail::shape(b.rows(), b.cols()));
   auto c = detail::make_result(a, a.rows(), b.cols());
   sutro::gf2::mul_add(c, a, b, threads);
   return c;
@@ -88,8 +88,8 @@ vector<Backend, VA> mul(const A& a, const vector<Backend, VA>& x) {
 template <class Backend, class VA, matrix_like A>
 vector<Backend, VA> mul(const vector<Backend, VA>& x, const A& a) {
   if (a.rows() != x.size())
-    throw std::invalid_argument("sutro::gf2::mul: cannot multiply a vector of size " +
-                                std::to_string(x.size()) + " by " + detail::shape(a.rows(), a.cols()));
+    throw std::invalid_argument("sutro::gf2::mul: cannot multiply a vector of size " + std::to_string(x.size()) +
+                                " by " + detail::shape(a.rows(), a.cols()));
   vector<Backend, VA> y(a.cols(), x.get_allocator());
   kernels::vec_mul(Backend{}, y.data(), x.data(), a.block());
   return y;
@@ -103,4 +103,4 @@ vector<Backend, VA> operator*(const vector<Backend, VA>& x, const matrix<Backend
   return sutro::gf2::mul(x, a);
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

@@ -36,8 +36,8 @@ namespace sutro::gf2 {
 template <matrix_like M>
 detail::result_t<M> permute_columns(const M& a, const std::vector<std::size_t>& perm) {
   if (perm.size() != a.cols())
-    throw std::invalid_argument("sutro::gf2::permute_columns: " + std::to_string(perm.size()) +
-                                " indices for a " + detail::shape(a.rows(), a.cols()) + " matrix");
+    throw std::invalid_argument("sutro::gf2::permute_columns: " + std::to_string(perm.size()) + " indices for a " +
+                                detail::shape(a.rows(), a.cols()) + " matrix");
   // Rows of the transpose move as whole words.
   const auto t = sutro::gf2::transpose(a);
   return sutro::gf2::transpose(sutro::gf2::permute_rows(t, perm));
@@ -92,7 +92,7 @@ M left_kernel(const pluq_result<M>& f, unsigned threads = 1) {
   const auto l1t = sutro::gf2::transpose(f.l.window(row_range{0, r}, col_range{0, r}));
   const auto l2t = sutro::gf2::transpose(f.l.window(row_range{r, m}, col_range{0, r}));
   const auto xt = sutro::gf2::solve_upper_triangular(l1t, l2t, threads);  // r x (m - r)
-  M zt(m, m - r, f.l.get_allocator());  // the basis as columns, in A's row order
+  M zt(m, m - r, f.l.get_allocator());                                    // the basis as columns, in A's row order
   for (std::size_t k = 0; k < r; ++k) std::copy_n(xt.row_ptr(k), xt.words_used(), zt.row_ptr(f.row_perm[k]));
   for (std::size_t k = r; k < m; ++k) zt.set_unchecked(f.row_perm[k], k - r, true);
   return sutro::gf2::transpose(zt);
@@ -109,4 +109,4 @@ detail::result_t<M> left_kernel(const M& a, unsigned threads = 1) {
   return sutro::gf2::left_kernel(sutro::gf2::pluq(a, threads), threads);
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

@@ -38,8 +38,7 @@
 
 namespace sutro::gf2 {
 
-template <class Backend = sutro::default_backend,
-          class Alloc = sutro::backend_allocator_t<Backend, word>>
+template <class Backend = sutro::default_backend, class Alloc = sutro::backend_allocator_t<Backend, word>>
 class recorded_matrix {
  public:
   using backend_type = Backend;  // of the owned matrix; kernels run scalar
@@ -122,7 +121,7 @@ void check_same_trace(const char* what, const recorded_matrix<B, A>& a, const re
     throw std::invalid_argument(std::string("sutro::gf2::") + what +
                                 ": the traced matrices record into different traces");
 }
-} // namespace detail
+}  // namespace detail
 
 /// A traced copy (reads of a, writes of the copy).
 template <class B, class A>
@@ -171,8 +170,8 @@ void mul_add(recorded_matrix<B, A>& c, const recorded_matrix<B2, A2>& a, const r
 template <class B, class A, class B2, class A2>
 recorded_matrix<B, A> mul(const recorded_matrix<B, A>& a, const recorded_matrix<B2, A2>& b) {
   if (a.cols() != b.rows())
-    throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) +
-                                " by " + detail::shape(b.rows(), b.cols()));
+    throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) + " by " +
+                                detail::shape(b.rows(), b.cols()));
   auto c = a.zeros(a.rows(), b.cols());
   sutro::gf2::mul_add(c, a, b);
   return c;
@@ -208,4 +207,4 @@ echelon_result<recorded_matrix<B, A>> reduced_row_echelon(const recorded_matrix<
   return {std::move(form), std::move(info)};
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

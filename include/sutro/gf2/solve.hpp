@@ -30,16 +30,14 @@
 
 namespace sutro::gf2 {
 
-template <class Backend = sutro::default_backend,
-          class Alloc = sutro::backend_allocator_t<Backend, word>>
+template <class Backend = sutro::default_backend, class Alloc = sutro::backend_allocator_t<Backend, word>>
 struct solve_result {
   bool consistent = false;
   vector<Backend, Alloc> solution;   ///< one solution (zero vector when inconsistent)
   matrix<Backend, Alloc> nullspace;  ///< columns: a basis of {x : A x = 0}
 };
 
-template <class Backend = sutro::default_backend,
-          class Alloc = sutro::backend_allocator_t<Backend, word>>
+template <class Backend = sutro::default_backend, class Alloc = sutro::backend_allocator_t<Backend, word>>
 struct solve_matrix_result {
   bool consistent = false;
   matrix<Backend, Alloc> solution;   ///< cols(A) x cols(B); zero when inconsistent
@@ -49,8 +47,8 @@ struct solve_matrix_result {
 namespace detail {
 
 /// dst[dst_bit, dst_bit + nbits) |= src[src_bit, src_bit + nbits); dst bits there must be zero.
-inline void or_bits(word* dst, std::size_t dst_bit, const word* src, std::size_t src_words,
-                    std::size_t src_bit, std::size_t nbits) noexcept {
+inline void or_bits(word* dst, std::size_t dst_bit, const word* src, std::size_t src_words, std::size_t src_bit,
+                    std::size_t nbits) noexcept {
   for (std::size_t k = 0; k < nbits; k += 64) {
     word v = bits_at(src, src_words, src_bit + k);
     if (nbits - k < 64) v &= (word{1} << (nbits - k)) - 1;
@@ -76,8 +74,7 @@ result_t<A> hcat(const A& a, const B& b) {
 template <class M>
 M columns(const M& m, std::size_t rows, std::size_t c0, std::size_t c1) {
   M out(rows, c1 - c0, m.get_allocator());
-  for (std::size_t i = 0; i < rows; ++i)
-    or_bits(out.row_ptr(i), 0, m.row_ptr(i), m.words_used(), c0, c1 - c0);
+  for (std::size_t i = 0; i < rows; ++i) or_bits(out.row_ptr(i), 0, m.row_ptr(i), m.words_used(), c0, c1 - c0);
   return out;
 }
 
@@ -107,15 +104,14 @@ bool consistent_rows(const M& r, std::size_t rank) {
   return true;
 }
 
-} // namespace detail
+}  // namespace detail
 
 /// Solves A X = B. Throws std::invalid_argument when rows(A) != rows(B).
 template <class Backend, class A1, class A2>
 solve_matrix_result<Backend, A1> solve(const matrix<Backend, A1>& a, const matrix<Backend, A2>& b) {
   if (a.rows() != b.rows())
-    throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) +
-                                " and B is " + detail::shape(b.rows(), b.cols()) +
-                                " (their row counts must agree)");
+    throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) + " and B is " +
+                                detail::shape(b.rows(), b.cols()) + " (their row counts must agree)");
   const std::size_t n = a.cols(), k = b.cols();
   auto aug = detail::hcat(a, b);
   const detail::scratch_scope scope(detail::scratch_counter_for(aug));
@@ -133,14 +129,12 @@ solve_matrix_result<Backend, A1> solve(const matrix<Backend, A1>& a, const matri
 template <class Backend, class A1, class A2>
 solve_result<Backend, A1> solve(const matrix<Backend, A1>& a, const vector<Backend, A2>& b) {
   if (a.rows() != b.size())
-    throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) +
-                                " and b has size " + std::to_string(b.size()) +
-                                " (it must equal rows(A))");
+    throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) + " and b has size " +
+                                std::to_string(b.size()) + " (it must equal rows(A))");
   matrix<Backend, A1> bm(b.size(), 1, a.get_allocator());
   for (std::size_t i = 0; i < b.size(); ++i) bm.set_unchecked(i, 0, b.get_unchecked(i));
   auto s = sutro::gf2::solve(a, bm);
-  solve_result<Backend, A1> out{s.consistent, vector<Backend, A1>(a.cols(), a.get_allocator()),
-                                std::move(s.nullspace)};
+  solve_result<Backend, A1> out{s.consistent, vector<Backend, A1>(a.cols(), a.get_allocator()), std::move(s.nullspace)};
   for (std::size_t j = 0; j < a.cols(); ++j) out.solution.set_unchecked(j, s.solution.get_unchecked(j, 0));
   return out;
 }
@@ -162,8 +156,7 @@ template <matrix_like M>
 detail::result_t<M> inverse(const M& a, unsigned threads = 1) {
   const std::size_t n = a.rows();
   if (a.cols() != n)
-    throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) +
-                                ", not square");
+    throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) + ", not square");
   using B = typename detail::result_t<M>::backend_type;
   if constexpr (!std::is_same_v<B, sutro::scalar>) {
     // Large: P A = L U, so A^-1 = U^-1 (L^-1 P), two triangular solves on the
@@ -173,8 +166,8 @@ detail::result_t<M> inverse(const M& a, unsigned threads = 1) {
     if (n >= inverse_ple_min) {
       auto f = sutro::gf2::ple(a, threads);
       if (f.rank != n)
-        throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) +
-                                " matrix is singular (rank " + std::to_string(f.rank) + ")");
+        throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) + " matrix is singular (rank " +
+                                std::to_string(f.rank) + ")");
       auto p = detail::make_result(a, n, n);
       for (std::size_t i = 0; i < n; ++i) p.set_unchecked(i, f.perm[i], true);
       const auto x = sutro::gf2::solve_lower_triangular(f.l, p, threads);
@@ -188,9 +181,9 @@ detail::result_t<M> inverse(const M& a, unsigned threads = 1) {
   using B = typename detail::result_t<M>::backend_type;
   const echelon_info info = kernels::echelonize(B{}, aug.block(), true, n, cpu::worker_threads(threads));
   if (info.rank != n)
-    throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) +
-                            " matrix is singular (rank " + std::to_string(info.rank) + ")");
+    throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) + " matrix is singular (rank " +
+                            std::to_string(info.rank) + ")");
   return detail::columns(aug, n, n, 2 * n);
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

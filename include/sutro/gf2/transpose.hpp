@@ -22,4 +22,4 @@ detail::result_t<M> transpose(const M& a) {
   return out;
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

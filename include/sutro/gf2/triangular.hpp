@@ -32,16 +32,16 @@ namespace sutro::gf2 {
 namespace detail {
 
 template <class T>
-void check_triangular(const char* what, const char* name, const T& t, std::size_t b_rows,
-                      std::size_t b_cols, bool b_is_vector) {
+void check_triangular(const char* what, const char* name, const T& t, std::size_t b_rows, std::size_t b_cols,
+                      bool b_is_vector) {
   const std::string fn = std::string("sutro::gf2::") + what + ": ";
   if (t.rows() != t.cols())
     throw std::invalid_argument(fn + name + " is " + shape(t.rows(), t.cols()) + ", not square");
   if (b_rows != t.rows())
-    throw std::invalid_argument(fn + name + " is " + shape(t.rows(), t.cols()) +
-                                (b_is_vector ? " and b has size " + std::to_string(b_rows)
-                                             : " and B is " + shape(b_rows, b_cols)) +
-                                " (it must have " + std::to_string(t.rows()) + " rows)");
+    throw std::invalid_argument(
+        fn + name + " is " + shape(t.rows(), t.cols()) +
+        (b_is_vector ? " and b has size " + std::to_string(b_rows) : " and B is " + shape(b_rows, b_cols)) +
+        " (it must have " + std::to_string(t.rows()) + " rows)");
   const cblock tb = t.block();
   for (std::size_t i = 0; i < tb.rows; ++i)
     if (!((tb.row(i)[i / 64] >> (i % 64)) & 1u))
@@ -79,7 +79,7 @@ vector<Backend, VA> trsv(const char* what, const char* name, const T& t, const v
   return y;
 }
 
-} // namespace detail
+}  // namespace detail
 
 /// X with L X = B, L square and lower triangular (its upper triangle is ignored).
 template <matrix_like T, matrix_like B>
@@ -102,4 +102,4 @@ vector<Backend, VA> solve_upper_triangular(const T& u, const vector<Backend, VA>
   return detail::trsv<false>("solve_upper_triangular", "U", u, b);
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

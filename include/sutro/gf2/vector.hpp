@@ -26,8 +26,7 @@
 
 namespace sutro::gf2 {
 
-template <class Backend = sutro::default_backend,
-          class Alloc = sutro::backend_allocator_t<Backend, word>>
+template <class Backend = sutro::default_backend, class Alloc = sutro::backend_allocator_t<Backend, word>>
 class vector {
   static_assert(sutro::is_host_backend_v<Backend>,
                 "gf2::vector holds host memory: use a host backend (scalar or simd)");
@@ -49,8 +48,8 @@ class vector {
     vector v(bits.size(), alloc);
     for (std::size_t j = 0; j < bits.size(); ++j) {
       if (bits[j] != '0' && bits[j] != '1')
-        throw std::invalid_argument("sutro::gf2::vector::from_string: character " + std::to_string(j) +
-                                    " is '" + std::string(1, bits[j]) + "', expected '0' or '1'");
+        throw std::invalid_argument("sutro::gf2::vector::from_string: character " + std::to_string(j) + " is '" +
+                                    std::string(1, bits[j]) + "', expected '0' or '1'");
       v.set_unchecked(j, bits[j] == '1');
     }
     return v;
@@ -59,8 +58,8 @@ class vector {
     vector v(bytes.size(), alloc);
     for (std::size_t j = 0; j < bytes.size(); ++j) {
       if (bytes[j] > 1)
-        throw std::invalid_argument("sutro::gf2::vector::from_bytes: byte " + std::to_string(j) +
-                                    " is " + std::to_string(bytes[j]) + ", expected 0 or 1");
+        throw std::invalid_argument("sutro::gf2::vector::from_bytes: byte " + std::to_string(j) + " is " +
+                                    std::to_string(bytes[j]) + ", expected 0 or 1");
       v.set_unchecked(j, bytes[j] != 0);
     }
     return v;
@@ -137,11 +136,11 @@ class vector {
  private:
   void check(std::size_t j, const char* what) const {
     if (j >= size_)
-      throw std::out_of_range(std::string("sutro::gf2::vector::") + what + ": index " +
-                              std::to_string(j) + " of a vector of size " + std::to_string(size_));
+      throw std::out_of_range(std::string("sutro::gf2::vector::") + what + ": index " + std::to_string(j) +
+                              " of a vector of size " + std::to_string(size_));
   }
   std::size_t size_ = 0;
   std::vector<word, Alloc> words_;
 };
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

@@ -45,12 +45,18 @@ enum class dtype { float64, uint8, float32, int32, int64, bool_ };
 
 inline const char* to_string(dtype t) noexcept {
   switch (t) {
-    case dtype::float64: return "float64";
-    case dtype::uint8: return "uint8";
-    case dtype::float32: return "float32";
-    case dtype::int32: return "int32";
-    case dtype::int64: return "int64";
-    case dtype::bool_: return "bool";
+    case dtype::float64:
+      return "float64";
+    case dtype::uint8:
+      return "uint8";
+    case dtype::float32:
+      return "float32";
+    case dtype::int32:
+      return "int32";
+    case dtype::int64:
+      return "int64";
+    case dtype::bool_:
+      return "bool";
   }
   return "?";
 }
@@ -96,33 +102,48 @@ constexpr dtype dtype_of() {
   static_assert(std::is_same_v<T, double> || std::is_same_v<T, std::uint8_t> || std::is_same_v<T, float> ||
                     std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::int64_t> || std::is_same_v<T, bool>,
                 "npy: element types are double, float, std::int32_t, std::int64_t, std::uint8_t and bool");
-  if constexpr (std::is_same_v<T, double>) return dtype::float64;
-  else if constexpr (std::is_same_v<T, float>) return dtype::float32;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return dtype::int32;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return dtype::int64;
-  else if constexpr (std::is_same_v<T, bool>) return dtype::bool_;
-  else return dtype::uint8;
+  if constexpr (std::is_same_v<T, double>)
+    return dtype::float64;
+  else if constexpr (std::is_same_v<T, float>)
+    return dtype::float32;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return dtype::int32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return dtype::int64;
+  else if constexpr (std::is_same_v<T, bool>)
+    return dtype::bool_;
+  else
+    return dtype::uint8;
 }
 inline std::size_t item_size(dtype t) noexcept {
   switch (t) {
     case dtype::float64:
-    case dtype::int64: return 8;
+    case dtype::int64:
+      return 8;
     case dtype::float32:
-    case dtype::int32: return 4;
+    case dtype::int32:
+      return 4;
     case dtype::uint8:
-    case dtype::bool_: return 1;
+    case dtype::bool_:
+      return 1;
   }
   return 1;
 }
 /// The descr numpy writes for t on a little-endian machine.
 inline const char* descr_of(dtype t) noexcept {
   switch (t) {
-    case dtype::float64: return "<f8";
-    case dtype::float32: return "<f4";
-    case dtype::int32: return "<i4";
-    case dtype::int64: return "<i8";
-    case dtype::uint8: return "|u1";
-    case dtype::bool_: return "|b1";
+    case dtype::float64:
+      return "<f8";
+    case dtype::float32:
+      return "<f4";
+    case dtype::int32:
+      return "<i4";
+    case dtype::int64:
+      return "<i8";
+    case dtype::uint8:
+      return "|u1";
+    case dtype::bool_:
+      return "|b1";
   }
   return "?";
 }
@@ -174,10 +195,10 @@ class dict_parser {
     expect('}');
     while (pos_ < s_.size()) {
       const char c = s_[pos_++];
-      if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\0') fail("trailing characters after the header dict");
+      if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\0')
+        fail("trailing characters after the header dict");
     }
-    if (!have_descr || !have_order || !have_shape)
-      fail("header lacks one of 'descr', 'fortran_order', 'shape'");
+    if (!have_descr || !have_order || !have_shape) fail("header lacks one of 'descr', 'fortran_order', 'shape'");
   }
 
  private:
@@ -266,7 +287,7 @@ inline std::uint32_t le(const unsigned char* p, std::size_t n) noexcept {
   for (std::size_t i = n; i-- > 0;) v = v << 8 | p[i];
   return v;
 }
-} // namespace detail
+}  // namespace detail
 
 /// Parses and checks the header of a whole .npy file held in `bytes`.
 inline header parse_header(std::span<const unsigned char> bytes) {
@@ -297,7 +318,8 @@ inline header parse_header(std::span<const unsigned char> bytes) {
   if (count > std::numeric_limits<std::size_t>::max() / item) detail::fail("shape byte size overflows");
   const std::size_t need = count * item, have = bytes.size() - h.data_offset;
   if (have < need)
-    detail::fail("data truncated: the shape needs " + std::to_string(need) + " bytes, the file has " + std::to_string(have));
+    detail::fail("data truncated: the shape needs " + std::to_string(need) + " bytes, the file has " +
+                 std::to_string(have));
   if (have > need)
     detail::fail("file has " + std::to_string(have - need) + " bytes beyond the data the shape describes");
   h.count = count;
@@ -338,12 +360,18 @@ array<T> parse(std::span<const unsigned char> bytes) {
 
 inline any_array parse_any(std::span<const unsigned char> bytes) {
   switch (parse_header(bytes).type) {
-    case dtype::float64: return parse<double>(bytes);
-    case dtype::float32: return parse<float>(bytes);
-    case dtype::int32: return parse<std::int32_t>(bytes);
-    case dtype::int64: return parse<std::int64_t>(bytes);
-    case dtype::bool_: return parse<bool>(bytes);
-    case dtype::uint8: break;
+    case dtype::float64:
+      return parse<double>(bytes);
+    case dtype::float32:
+      return parse<float>(bytes);
+    case dtype::int32:
+      return parse<std::int32_t>(bytes);
+    case dtype::int64:
+      return parse<std::int64_t>(bytes);
+    case dtype::bool_:
+      return parse<bool>(bytes);
+    case dtype::uint8:
+      break;
   }
   return parse<std::uint8_t>(bytes);
 }
@@ -354,7 +382,7 @@ inline unsigned reverse_byte(unsigned v) noexcept {
   v = ((v & 0xCCu) >> 2) | ((v & 0x33u) << 2);
   return ((v & 0xAAu) >> 1) | ((v & 0x55u) << 1);
 }
-} // namespace detail
+}  // namespace detail
 
 /// One row of `cols` GF(2) columns from its ceil(cols / 8) packbits bytes into
 /// ceil(cols / 64) words (gf2 layout, overwritten). False when a padding bit
@@ -396,7 +424,8 @@ inline bit_rows parse_bits(std::span<const unsigned char> bytes, std::size_t col
   if (h.type != dtype::uint8)
     detail::fail(std::string("packed bits must be a uint8 array, the file holds ") + to_string(h.type));
   if (h.shape.empty() || h.shape.size() > 2)
-    detail::fail("packed bits must be a 1-D or 2-D array, the file has " + std::to_string(h.shape.size()) + " dimensions");
+    detail::fail("packed bits must be a 1-D or 2-D array, the file has " + std::to_string(h.shape.size()) +
+                 " dimensions");
   const std::size_t row_bytes = (cols + 7) / 8, last = h.shape.back();
   if (last != row_bytes)
     detail::fail("packed rows of " + std::to_string(cols) + " columns take " + std::to_string(row_bytes) +
@@ -456,7 +485,8 @@ namespace detail {
 inline std::vector<unsigned char> header_bytes(dtype t, std::span<const std::size_t> shape, std::size_t count) {
   std::size_t want = 1;
   for (auto d : shape) {
-    if (d != 0 && want > std::numeric_limits<std::size_t>::max() / d) throw std::invalid_argument("npy::write: shape size overflows");
+    if (d != 0 && want > std::numeric_limits<std::size_t>::max() / d)
+      throw std::invalid_argument("npy::write: shape size overflows");
     want *= d;
   }
   if (want != count)
@@ -476,7 +506,7 @@ inline std::vector<unsigned char> header_bytes(dtype t, std::span<const std::siz
   out.insert(out.end(), dict.begin(), dict.end());
   return out;
 }
-} // namespace detail
+}  // namespace detail
 
 /// The bytes of a .npy file (version 1.0, or 2.0 for a huge header) for `data` of `shape`.
 template <class T>
@@ -504,8 +534,9 @@ inline std::vector<unsigned char> serialize(std::span<const std::size_t> shape, 
 /// A uint8 .npy of shape (rows, ceil(cols / 8)) holding GF(2) rows as
 /// numpy.packbits(A, axis=1, bitorder=order) would: `words` holds rows rows of
 /// `stride` words (at least ceil(cols / 64)) in sutro::gf2's layout.
-inline std::vector<unsigned char> serialize_bits(std::size_t rows, std::size_t cols, std::span<const std::uint64_t> words,
-                                                 std::size_t stride, bit_order order = bit_order::big) {
+inline std::vector<unsigned char> serialize_bits(std::size_t rows, std::size_t cols,
+                                                 std::span<const std::uint64_t> words, std::size_t stride,
+                                                 bit_order order = bit_order::big) {
   const std::size_t wpr = (cols + 63) / 64, row_bytes = (cols + 7) / 8;
   if (stride < wpr)
     throw std::invalid_argument("sutro::io::npy::serialize_bits: stride " + std::to_string(stride) + " words for " +
@@ -517,7 +548,8 @@ inline std::vector<unsigned char> serialize_bits(std::size_t rows, std::size_t c
   std::vector<unsigned char> out = detail::header_bytes(dtype::uint8, shape, rows * row_bytes);
   const std::size_t off = out.size();
   out.resize(off + rows * row_bytes);
-  for (std::size_t i = 0; i < rows; ++i) pack_row(words.data() + i * stride, cols, out.data() + off + i * row_bytes, order);
+  for (std::size_t i = 0; i < rows; ++i)
+    pack_row(words.data() + i * stride, cols, out.data() + off + i * row_bytes, order);
   return out;
 }
 
@@ -538,9 +570,9 @@ void write(const std::string& path, std::initializer_list<std::size_t> shape, st
   write<T>(path, std::span<const std::size_t>(s), data);
 }
 /// np.load(path) gives numpy.packbits(A, axis=1, bitorder=order) of the rows (see serialize_bits).
-inline void write_bits(const std::string& path, std::size_t rows, std::size_t cols, std::span<const std::uint64_t> words,
-                       std::size_t stride, bit_order order = bit_order::big) {
+inline void write_bits(const std::string& path, std::size_t rows, std::size_t cols,
+                       std::span<const std::uint64_t> words, std::size_t stride, bit_order order = bit_order::big) {
   write_bytes(path, serialize_bits(rows, cols, words, stride, order));
 }
 
-} // namespace sutro::io::npy
+}  // namespace sutro::io::npy

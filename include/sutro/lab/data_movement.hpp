@@ -96,14 +96,10 @@ inline recorded_report measure(const memory::trace& t, std::string which, std::u
   const auto s = metrics::summarize(t, which, metrics::hierarchy::pebble_game(), element_bytes);
   recorded_report r;
   r.trace = std::move(which);
-  r.metrics = {{"accesses", double(s.accesses)},
-               {"reads", double(s.reads)},
-               {"writes", double(s.writes)},
-               {"cold", double(s.cold)},
-               {"distinct", double(s.distinct)},
-               {"mean_reuse_distance", s.mean_reuse_distance},
-               {"mean_reuse_time", s.mean_reuse_time},
-               {"dmd", s.dmd},
+  r.metrics = {{"accesses", double(s.accesses)},       {"reads", double(s.reads)},
+               {"writes", double(s.writes)},           {"cold", double(s.cold)},
+               {"distinct", double(s.distinct)},       {"mean_reuse_distance", s.mean_reuse_distance},
+               {"mean_reuse_time", s.mean_reuse_time}, {"dmd", s.dmd},
                {"energy_j", s.energy.total_joules}};
   for (const auto& ph : t.phases()) {
     const std::string key = "phase." + ph.name + ".";

@@ -117,16 +117,18 @@ inline bool correct(const tasks::task_spec& s, float pred, std::int32_t y) {
   switch (s.kind) {
     case tasks::task_kind::parity:
     case tasks::task_kind::majority:
-    case tasks::task_kind::threshold: return pm ? ((pred >= 0 ? 1 : -1) == y) : ((pred >= 0.5f ? 1 : 0) == y);
-    case tasks::task_kind::and_: return (pred >= 0.5f ? 1 : 0) == y;
-    case tasks::task_kind::sum: return std::lround(pred) == y;
+    case tasks::task_kind::threshold:
+      return pm ? ((pred >= 0 ? 1 : -1) == y) : ((pred >= 0.5f ? 1 : 0) == y);
+    case tasks::task_kind::and_:
+      return (pred >= 0.5f ? 1 : 0) == y;
+    case tasks::task_kind::sum:
+      return std::lround(pred) == y;
   }
   return false;
 }
 
-inline double accuracy(const tasks::sparse_task& task, const method_output& out,
-                       const tasks::packed_samples& train, const tasks::packed_samples& test,
-                       const tasks::dense_samples& test_dense) {
+inline double accuracy(const tasks::sparse_task& task, const method_output& out, const tasks::packed_samples& train,
+                       const tasks::packed_samples& test, const tasks::dense_samples& test_dense) {
   std::size_t ok = 0;
   if (!out.subset.empty()) {
     std::vector<std::uint64_t> mask(task.row_words(), 0);
@@ -138,7 +140,8 @@ inline double accuracy(const tasks::sparse_task& task, const method_output& out,
     }
     for (std::size_t i = 0; i < test.count; ++i) ok += task.label_with(test.row(i), mask) == test.labels[i];
   } else if (out.predict) {
-    for (std::size_t i = 0; i < test.count; ++i) ok += correct(task.spec(), out.predict(test_dense.row(i)), test.labels[i]);
+    for (std::size_t i = 0; i < test.count; ++i)
+      ok += correct(task.spec(), out.predict(test_dense.row(i)), test.labels[i]);
   } else {  // no answer: predict the most frequent training label
     std::map<std::int32_t, std::size_t> freq;
     for (std::size_t i = 0; i < train.count; ++i) ++freq[train.labels[i]];
@@ -150,7 +153,7 @@ inline double accuracy(const tasks::sparse_task& task, const method_output& out,
   }
   return static_cast<double>(ok) / static_cast<double>(test.count);
 }
-} // namespace detail
+}  // namespace detail
 
 /// Runs every applicable method on every seed of `cfg`: a method of another
 /// task kind is left out, one that declines the task is recorded as such.
@@ -221,8 +224,7 @@ inline report run(const config& cfg, const std::vector<method>& methods) {
         r.trace = std::move(tr.trace);
       }
       r.status = out.status;
-      r.secret_found = !out.subset.empty() &&
-                       std::vector<std::uint32_t>(out.subset) == task.secret();
+      r.secret_found = !out.subset.empty() && std::vector<std::uint32_t>(out.subset) == task.secret();
       r.samples_used = out.samples_used ? out.samples_used : cfg.train;
       r.test_accuracy = detail::accuracy(task, out, train, test, test_dense);
       ++s.runs;
@@ -261,4 +263,4 @@ inline void append(report& a, const report& b) {
   a.summaries.insert(a.summaries.end(), b.summaries.begin(), b.summaries.end());
 }
 
-} // namespace sutro::lab
+}  // namespace sutro::lab

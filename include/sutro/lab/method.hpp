@@ -135,7 +135,7 @@ method from_solver(S s, std::string name = {}, std::vector<tasks::task_kind> kin
   return m;
 }
 
-} // namespace sutro::lab
+}  // namespace sutro::lab
 
 #include "sutro/lab/solver_scope.hpp"   // the solver_scope specializations
 #include "sutro/lab/solver_traces.hpp"  // the solver_trace specializations

@@ -9,12 +9,12 @@
 //   // traced runs: the whole training recorded; {.trace_every_epochs = 4} records a declared sample
 
 #include <algorithm>
-#include <cstdio>
-#include <stdexcept>
 #include <cstddef>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,9 +30,9 @@ struct mlp_method_options {
   std::vector<std::size_t> hidden{200};
   std::size_t epochs = 100;
   std::size_t batch = 32;
-  std::uint64_t seed = 1;         ///< initialization and shuffling
+  std::uint64_t seed = 1;            ///< initialization and shuffling
   double validation_fraction = 0.2;  ///< last rows of the training set, for early stopping
-  double stop_accuracy = 0.95;    ///< stop once validation accuracy reaches it
+  double stop_accuracy = 0.95;       ///< stop once validation accuracy reaches it
   /// The traced run (lab::method::recorded_run) is the same training under
   /// nn::train_recorded: every epoch's batches, forward, backward, the rule's own
   /// update and the validation pass, recorded. 1 records the whole training; k > 1
@@ -96,24 +96,25 @@ template <class Rule>
 method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
   if (o.trace_every_epochs == 0)
     throw std::invalid_argument("sutro::lab::mlp_method: trace_every_epochs must be positive");
-  method out_method{
-      std::move(name),
-      [rule, o](const problem& p) {
-        const auto split = detail::split_for_mlp(p, o);
-        const std::size_t n = p.train_dense.spec.n;
-        auto net = std::make_shared<nn::mlp<float>>(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed);
-        (void)nn::train(*net, rule, split.fit, split.validation, detail::mlp_train_options(o), detail::mlp_callbacks(o));
-        method_output out;
-        out.status = solvers::solve_status::failed;  // names no subset
-        out.samples_used = p.train_dense.count;
-        out.predict = [net, n](const float* row) {
-          float f = 0;
-          net->forward(std::span<const float>(row, n), 1, std::span<float>(&f, 1));
-          return f;
-        };
-        return out;
-      },
-      {tasks::task_kind::parity}};
+  method out_method{std::move(name),
+                    [rule, o](const problem& p) {
+                      const auto split = detail::split_for_mlp(p, o);
+                      const std::size_t n = p.train_dense.spec.n;
+                      auto net =
+                          std::make_shared<nn::mlp<float>>(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed);
+                      (void)nn::train(*net, rule, split.fit, split.validation, detail::mlp_train_options(o),
+                                      detail::mlp_callbacks(o));
+                      method_output out;
+                      out.status = solvers::solve_status::failed;  // names no subset
+                      out.samples_used = p.train_dense.count;
+                      out.predict = [net, n](const float* row) {
+                        float f = 0;
+                        net->forward(std::span<const float>(row, n), 1, std::span<float>(&f, 1));
+                        return f;
+                      };
+                      return out;
+                    },
+                    {tasks::task_kind::parity}};
   out_method.allocations_accounted = true;  // nn and optim buffers use the accounting allocator
   out_method.recorded_run = [rule, o](const problem& p) {
     const auto split = detail::split_for_mlp(p, o);
@@ -121,16 +122,16 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
     nn::mlp<float> net(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed);
     auto t = lab_trace(memory::granularity::element, o.trace_bytedmd);
     const auto rec = nn::train_recorded(net, rule, split.fit, split.validation, detail::mlp_train_options(o), t,
-                                      o.trace_every_epochs, detail::mlp_callbacks(o));
+                                        o.trace_every_epochs, detail::mlp_callbacks(o));
     const std::size_t run = rec.result.epochs;
-    std::string what = "nn::train_recorded, the timed training under the recording policy (scalar kernels, one key "
-                       "per 4-byte float): " +
-                       std::to_string(run) + " epochs of batches of " + std::to_string(o.batch) +
-                       ", forward + backward + " +
-                       (rec.update_recorded ? std::string("the rule's own update")
-                                            : std::string("apply (the rule's update takes no access policy: "
-                                                          "not recorded)")) +
-                       " + validation";
+    std::string what =
+        "nn::train_recorded, the timed training under the recording policy (scalar kernels, one key "
+        "per 4-byte float): " +
+        std::to_string(run) + " epochs of batches of " + std::to_string(o.batch) + ", forward + backward + " +
+        (rec.update_recorded ? std::string("the rule's own update")
+                             : std::string("apply (the rule's update takes no access policy: "
+                                           "not recorded)")) +
+        " + validation";
     const double scale =
         rec.epochs_recorded == 0 ? 1.0 : static_cast<double>(run) / static_cast<double>(rec.epochs_recorded);
     if (rec.epochs_recorded < run) {
@@ -152,4 +153,4 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
   return out_method;
 }
 
-} // namespace sutro::lab
+}  // namespace sutro::lab

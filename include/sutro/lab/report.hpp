@@ -17,12 +17,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <map>
-#include <utility>
-#include <vector>
 #include <cstdio>
+#include <map>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sutro/lab/experiment.hpp"
 
@@ -30,33 +30,46 @@ namespace sutro::lab {
 
 inline std::string format_time(double s) {
   char buf[32];
-  if (s < 1e-3) std::snprintf(buf, sizeof buf, "%.2f us", s * 1e6);
-  else if (s < 1) std::snprintf(buf, sizeof buf, "%.2f ms", s * 1e3);
-  else std::snprintf(buf, sizeof buf, "%.2f s", s);
+  if (s < 1e-3)
+    std::snprintf(buf, sizeof buf, "%.2f us", s * 1e6);
+  else if (s < 1)
+    std::snprintf(buf, sizeof buf, "%.2f ms", s * 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.2f s", s);
   return buf;
 }
 inline std::string format_bytes(std::uint64_t b) {
   char buf[32];
-  if (b < 10000) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
-  else if (b < 10000000) std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / 1024);
-  else std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / 1048576);
+  if (b < 10000)
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+  else if (b < 10000000)
+    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / 1024);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / 1048576);
   return buf;
 }
 
 /// A count in 4 significant characters (k, M, G).
 inline std::string format_count(double v) {
   char buf[32];
-  if (v < 1e4) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else if (v < 1e7) std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
-  else if (v < 1e10) std::snprintf(buf, sizeof buf, "%.1fM", v / 1e6);
-  else std::snprintf(buf, sizeof buf, "%.1fG", v / 1e9);
+  if (v < 1e4)
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else if (v < 1e7)
+    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  else if (v < 1e10)
+    std::snprintf(buf, sizeof buf, "%.1fM", v / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.1fG", v / 1e9);
   return buf;
 }
 inline std::string format_energy(double j) {
   char buf[32];
-  if (j < 1e-6) std::snprintf(buf, sizeof buf, "%.1f nJ", j * 1e9);
-  else if (j < 1e-3) std::snprintf(buf, sizeof buf, "%.1f uJ", j * 1e6);
-  else std::snprintf(buf, sizeof buf, "%.2f mJ", j * 1e3);
+  if (j < 1e-6)
+    std::snprintf(buf, sizeof buf, "%.1f nJ", j * 1e9);
+  else if (j < 1e-3)
+    std::snprintf(buf, sizeof buf, "%.1f uJ", j * 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.2f mJ", j * 1e3);
   return buf;
 }
 
@@ -82,8 +95,10 @@ inline void print_table(std::ostream& os, const report& r) {
       os << line << "  does not apply: not run, nothing measured (reason below)\n";
       auto it = std::find_if(declined.begin(), declined.end(),
                              [&](const auto& d) { return d.task == s.task && d.reason == *s.not_applicable; });
-      if (it == declined.end()) declined.push_back({s.task, *s.not_applicable, s.method});
-      else it->methods += ", " + s.method;
+      if (it == declined.end())
+        declined.push_back({s.task, *s.not_applicable, s.method});
+      else
+        it->methods += ", " + s.method;
       continue;
     }
     const std::string found = std::to_string(s.found) + "/" + std::to_string(s.runs);
@@ -117,8 +132,10 @@ inline void print_table(std::ostream& os, const report& r) {
   for (const auto& s : r.summaries) {
     if (s.trace.empty()) continue;
     auto it = std::find_if(traces.begin(), traces.end(), [&](const auto& x) { return x.first == s.trace; });
-    if (it == traces.end()) traces.emplace_back(s.trace, s.method);
-    else if (it->second.find(s.method) == std::string::npos) it->second += ", " + s.method;
+    if (it == traces.end())
+      traces.emplace_back(s.trace, s.method);
+    else if (it->second.find(s.method) == std::string::npos)
+      it->second += ", " + s.method;
   }
   if (!declined.empty()) {
     os << "\nDoes not apply (lab::method::declines): not run on that task, so no accuracy, time, memory, data\n"
@@ -127,26 +144,30 @@ inline void print_table(std::ostream& os, const report& r) {
   }
   os << "\nsutro alloc / sutro peak: bytes allocated and peak through sutro's accounting allocators and resource\n"
         "only (memory/accounting_allocator.hpp, accounting_resource.hpp; method::allocations_accounted).\n";
-  if (unmeasured) os << "n/m = not measured (allocations outside sutro's allocators; ByteDMD-tr without the trace's events).\n";
+  if (unmeasured)
+    os << "n/m = not measured (allocations outside sutro's allocators; ByteDMD-tr without the trace's events).\n";
   if (traces.empty() && !untraced) return;
   os << "\nData movement: one traced run per seed (median shown), separate from the timed runs. mean RD = mean LRU\n"
         "reuse distance (inclusive; first accesses excluded); DMD = sum of sqrt(reuse distance) (ICS'22);\n"
         "ByteDMD-tr = ByteDMD's stack rules applied to the memory trace (docs/metrics.md; not the ByteDMD of a\n"
         "tracked<T> function); energy = LRU estimate on the pebble-game tiers. Traces:\n";
   for (const auto& [what, who] : traces) os << "  " << who << ": " << what << '\n';
-  if (untraced) os << "  (no traced run): the method has none (lab::method::recorded_run is empty); nothing is reported.\n";
+  if (untraced)
+    os << "  (no traced run): the method has none (lab::method::recorded_run is empty); nothing is reported.\n";
 }
 
 namespace detail {
 inline std::string json_string(const std::string& s) {
   std::string o = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\', o += c;
+    if (c == '"' || c == '\\')
+      o += '\\', o += c;
     else if (static_cast<unsigned char>(c) < 0x20) {
       char b[8];
       std::snprintf(b, sizeof b, "\\u%04x", c);
       o += b;
-    } else o += c;
+    } else
+      o += c;
   }
   return o + "\"";
 }
@@ -174,7 +195,7 @@ inline std::string json_movement(const std::map<std::string, double>& m) {
   if (!m.count("bytedmd_trace")) o.insert(o.size() - 1, ", \"bytedmd_trace\": null");
   return o;
 }
-} // namespace detail
+}  // namespace detail
 
 inline std::string to_json(const report& r) {
   using detail::json_number;
@@ -230,4 +251,4 @@ inline std::string to_json(const report& r) {
   return o + "]}\n";
 }
 
-} // namespace sutro::lab
+}  // namespace sutro::lab

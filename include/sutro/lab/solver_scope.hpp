@@ -24,7 +24,7 @@ namespace detail {
   return "noise-free (every label an exact GF(2) equation) and spec.noise = " +
          solvers::detail::format_double(spec.noise) + " (noisy_parity, exhaustive or robust_gf2 take noise)";
 }
-} // namespace detail
+}  // namespace detail
 
 template <>
 struct solver_scope<solvers::gf2_elimination> {
@@ -38,8 +38,7 @@ struct solver_scope<solvers::gf2_elimination> {
 template <>
 struct solver_scope<solvers::gf2_general> {
   static constexpr bool available = true;
-  [[nodiscard]] static std::optional<std::string> declines(const solvers::gf2_general&,
-                                                           const tasks::task_spec& spec) {
+  [[nodiscard]] static std::optional<std::string> declines(const solvers::gf2_general&, const tasks::task_spec& spec) {
     return detail::noise_free_scope(spec);
   }
 };
@@ -57,4 +56,4 @@ struct solver_scope<solvers::bucket_search> {
   }
 };
 
-} // namespace sutro::lab
+}  // namespace sutro::lab

@@ -29,7 +29,7 @@ struct recorded_solve_trace {
     return measure(t, solver_trace<S>::what, 8);
   }
 };
-} // namespace detail
+}  // namespace detail
 
 template <>
 struct solver_trace<solvers::gf2_elimination> : detail::recorded_solve_trace<solvers::gf2_elimination> {
@@ -80,4 +80,4 @@ struct solver_trace<solvers::robust_gf2> : detail::recorded_solve_trace<solvers:
       "untraced); 8-byte words (4-byte labels and row indices within their word)";
 };
 
-} // namespace sutro::lab
+}  // namespace sutro::lab

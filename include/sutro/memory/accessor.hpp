@@ -62,10 +62,10 @@ class recording_reference {
   const recording_reference& operator=(const recording_reference& o) const requires(!std::is_const_v<T>) {
     return *this = o.get();
   }
-#define SUTRO_TRACED_COMPOUND(OP)                                                               \
-  template <class U>                                                                            \
-  const recording_reference& operator OP##=(const U& v) const requires(!std::is_const_v<T>) {      \
-    return *this = static_cast<value_type>(get() OP v);                                         \
+#define SUTRO_TRACED_COMPOUND(OP)                                                             \
+  template <class U>                                                                          \
+  const recording_reference& operator OP##=(const U& v) const requires(!std::is_const_v<T>) { \
+    return *this = static_cast<value_type>(get() OP v);                                       \
   }
   SUTRO_TRACED_COMPOUND(+)
   SUTRO_TRACED_COMPOUND(-)
@@ -113,8 +113,8 @@ class accessed_ptr {
   accessed_ptr(typename Accessor::data_handle_type p, Accessor acc) noexcept : p_(p), acc_(acc) {}
   /// A handle to non-const elements converts to one to const elements.
   template <class U, class A2>
-    requires(std::is_same_v<const U, T> && !std::is_same_v<U, T>)
-  accessed_ptr(const accessed_ptr<U, A2>& o) noexcept : p_(o.p_), acc_{o.acc_.sink} {}
+  requires(std::is_same_v<const U, T> && !std::is_same_v<U, T>) accessed_ptr(const accessed_ptr<U, A2>& o)
+  noexcept : p_(o.p_), acc_{o.acc_.sink} {}
 
   reference operator[](std::size_t i) const { return acc_.access(p_, i); }
   reference operator*() const { return acc_.access(p_, 0); }
@@ -148,8 +148,10 @@ using handle_t = std::conditional_t<exposes_data_v<Accessor>, T*, accessed_ptr<T
 /// The handle a kernel indexes: the raw pointer itself under default_accessor.
 template <class Accessor, class T>
 handle_t<T, Accessor> make_handle(T* p, const Accessor& acc) noexcept {
-  if constexpr (exposes_data_v<Accessor>) return (void)acc, p;
-  else return accessed_ptr<T, Accessor>(p, acc);
+  if constexpr (exposes_data_v<Accessor>)
+    return (void)acc, p;
+  else
+    return accessed_ptr<T, Accessor>(p, acc);
 }
 
 /// A 1-D or row-major 2-D view (rows x cols, row stride >= cols) over a buffer.
@@ -164,8 +166,7 @@ class view {
   view(T* data, std::size_t rows, std::size_t cols, std::size_t stride, Accessor acc = {})
       : p_(data), rows_(rows), cols_(cols), stride_(stride), acc_(acc) {
     if (stride < cols)
-      throw std::invalid_argument("memory::view: stride " + std::to_string(stride) + " < cols " +
-                                  std::to_string(cols));
+      throw std::invalid_argument("memory::view: stride " + std::to_string(stride) + " < cols " + std::to_string(cols));
     if (p_ == nullptr && rows * cols != 0) throw std::invalid_argument("memory::view: null data");
   }
 
@@ -180,8 +181,8 @@ class view {
   /// Bounds-checked access.
   reference at(std::size_t r, std::size_t c) const {
     if (r >= rows_ || c >= cols_)
-      throw std::out_of_range("memory::view::at(" + std::to_string(r) + ", " + std::to_string(c) +
-                              ") outside " + std::to_string(rows_) + " x " + std::to_string(cols_));
+      throw std::out_of_range("memory::view::at(" + std::to_string(r) + ", " + std::to_string(c) + ") outside " +
+                              std::to_string(rows_) + " x " + std::to_string(cols_));
     return (*this)(r, c);
   }
   /// Row r as a 1-D view with the same accessor.

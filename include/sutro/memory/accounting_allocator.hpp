@@ -25,8 +25,7 @@ namespace sutro::memory {
 template <class T, class Upstream = std::allocator<T>>
 class accounting_allocator {
   using upstream_traits = std::allocator_traits<Upstream>;
-  static_assert(std::is_same_v<typename upstream_traits::value_type, T>,
-                "Upstream allocator must allocate T");
+  static_assert(std::is_same_v<typename upstream_traits::value_type, T>, "Upstream allocator must allocate T");
 
  public:
   using value_type = T;
@@ -44,11 +43,10 @@ class accounting_allocator {
   };
 
   /// Counts into memory::default_stats().
-  accounting_allocator() noexcept(std::is_nothrow_default_constructible_v<Upstream>)
-      : counter_(&default_stats()) {}
+  accounting_allocator() noexcept(std::is_nothrow_default_constructible_v<Upstream>) : counter_(&default_stats()) {}
 
-  explicit accounting_allocator(stats& counter, Upstream upstream = Upstream()) noexcept(
-      std::is_nothrow_move_constructible_v<Upstream>)
+  explicit accounting_allocator(stats& counter,
+                                Upstream upstream = Upstream()) noexcept(std::is_nothrow_move_constructible_v<Upstream>)
       : counter_(&counter), upstream_(std::move(upstream)) {}
 
   template <class U, class UpstreamU>
@@ -70,8 +68,7 @@ class accounting_allocator {
   [[nodiscard]] const Upstream& upstream() const noexcept { return upstream_; }
 
   template <class U, class UpstreamU>
-  friend bool operator==(const accounting_allocator& a,
-                         const accounting_allocator<U, UpstreamU>& b) noexcept {
+  friend bool operator==(const accounting_allocator& a, const accounting_allocator<U, UpstreamU>& b) noexcept {
     return &a.counter() == &b.counter() && a.upstream() == b.upstream();
   }
 
@@ -80,4 +77,4 @@ class accounting_allocator {
   [[no_unique_address]] Upstream upstream_{};
 };
 
-} // namespace sutro::memory
+}  // namespace sutro::memory

@@ -16,9 +16,8 @@ namespace sutro::memory {
 
 class accounting_resource final : public std::pmr::memory_resource {
  public:
-  explicit accounting_resource(
-      stats& counter = default_stats(),
-      std::pmr::memory_resource* upstream = std::pmr::get_default_resource()) noexcept
+  explicit accounting_resource(stats& counter = default_stats(),
+                               std::pmr::memory_resource* upstream = std::pmr::get_default_resource()) noexcept
       : counter_(&counter), upstream_(upstream) {}
 
   accounting_resource(const accounting_resource&) = delete;
@@ -37,12 +36,10 @@ class accounting_resource final : public std::pmr::memory_resource {
     upstream_->deallocate(p, bytes, alignment);
     counter_->record_deallocation(bytes);
   }
-  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override {
-    return this == &other;
-  }
+  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override { return this == &other; }
 
   stats* counter_;
   std::pmr::memory_resource* upstream_;
 };
 
-} // namespace sutro::memory
+}  // namespace sutro::memory

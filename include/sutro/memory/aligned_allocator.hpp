@@ -38,22 +38,21 @@ class aligned_allocator {
 
   [[nodiscard]] T* allocate(std::size_t n) {
     if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_array_new_length();
-    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{Alignment}));
+    return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{Alignment}));
   }
   void deallocate(T* p, std::size_t n) noexcept {
 #if defined(__cpp_sized_deallocation)
-    ::operator delete(p, n * sizeof(T), std::align_val_t{Alignment});
+    ::operator delete (p, n * sizeof(T), std::align_val_t{Alignment});
 #else  // clang enables sized deallocation only with -fsized-deallocation
     (void)n;
-    ::operator delete(p, std::align_val_t{Alignment});
+    ::operator delete (p, std::align_val_t{Alignment});
 #endif
   }
 
   template <class U>
-  friend constexpr bool operator==(const aligned_allocator&,
-                                   const aligned_allocator<U, Alignment>&) noexcept {
+  friend constexpr bool operator==(const aligned_allocator&, const aligned_allocator<U, Alignment>&) noexcept {
     return true;
   }
 };
 
-} // namespace sutro::memory
+}  // namespace sutro::memory

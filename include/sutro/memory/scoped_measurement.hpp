@@ -48,8 +48,7 @@ class scoped_measurement {
     u.deallocations = now.deallocations - start_.deallocations;
     u.bytes_allocated = now.total_bytes - start_.total_bytes;
     u.peak_bytes = now.peak_bytes > start_.bytes_in_use ? now.peak_bytes - start_.bytes_in_use : 0;
-    u.net_bytes = static_cast<std::int64_t>(now.bytes_in_use) -
-                  static_cast<std::int64_t>(start_.bytes_in_use);
+    u.net_bytes = static_cast<std::int64_t>(now.bytes_in_use) - static_cast<std::int64_t>(start_.bytes_in_use);
     return u;
   }
 
@@ -79,4 +78,4 @@ region_usage measure(F&& f, stats& counter = default_stats()) {
   return region.finish();
 }
 
-} // namespace sutro::memory
+}  // namespace sutro::memory

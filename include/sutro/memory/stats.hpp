@@ -41,8 +41,7 @@ class stats {
   }
 
   [[nodiscard]] stats_snapshot snapshot() const noexcept {
-    return {allocations_.load(std::memory_order_relaxed),
-            deallocations_.load(std::memory_order_relaxed),
+    return {allocations_.load(std::memory_order_relaxed), deallocations_.load(std::memory_order_relaxed),
             in_use_.load(std::memory_order_relaxed), peak_.load(std::memory_order_relaxed),
             total_bytes_.load(std::memory_order_relaxed)};
   }
@@ -58,13 +57,10 @@ class stats {
 
   /// Replaces the peak and returns the old one; used by scoped_measurement to
   /// observe the peak of a region and then restore the enclosing one.
-  std::uint64_t exchange_peak(std::uint64_t value) noexcept {
-    return peak_.exchange(value, std::memory_order_relaxed);
-  }
+  std::uint64_t exchange_peak(std::uint64_t value) noexcept { return peak_.exchange(value, std::memory_order_relaxed); }
   void raise_peak(std::uint64_t candidate) noexcept {
     std::uint64_t seen = peak_.load(std::memory_order_relaxed);
-    while (candidate > seen &&
-           !peak_.compare_exchange_weak(seen, candidate, std::memory_order_relaxed)) {
+    while (candidate > seen && !peak_.compare_exchange_weak(seen, candidate, std::memory_order_relaxed)) {
     }
   }
 
@@ -83,4 +79,4 @@ inline stats& default_stats() noexcept {
   return instance;
 }
 
-} // namespace sutro::memory
+}  // namespace sutro::memory

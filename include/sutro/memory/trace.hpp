@@ -19,8 +19,8 @@
 // phase's totals (reads, writes, accesses, DMD), until the next enter_phase.
 // The run's own metrics are unchanged; phases only split them.
 
-#include <cstddef>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -46,8 +46,8 @@ struct trace_event {
 struct trace_options {
   granularity unit = granularity::element;
   cold_policy cold = cold_policy::separate;
-  bool count_writes = true;   ///< writes enter the reuse-distance engine
-  bool keep_events = false;   ///< also keep every event (memory grows with the trace)
+  bool count_writes = true;  ///< writes enter the reuse-distance engine
+  bool keep_events = false;  ///< also keep every event (memory grows with the trace)
 };
 
 /// What one phase of a recorded run did (trace::enter_phase).
@@ -60,8 +60,7 @@ struct phase_totals {
 
 class trace {
  public:
-  explicit trace(trace_options options = {})
-      : opt_(options), rd_({.unit = options.unit, .cold = options.cold}) {}
+  explicit trace(trace_options options = {}) : opt_(options), rd_({.unit = options.unit, .cold = options.cold}) {}
   trace(const trace&) = delete;
   trace& operator=(const trace&) = delete;
 
@@ -71,8 +70,10 @@ class trace {
     if (opt_.keep_events)
       events_.push_back({reinterpret_cast<std::uintptr_t>(p), static_cast<std::uint32_t>(bytes), kind});
     if (kind == access_kind::write && !opt_.count_writes) return;
-    if (opt_.unit == granularity::element) rd_.access(reinterpret_cast<std::uintptr_t>(p));
-    else rd_.access_bytes(p, bytes);
+    if (opt_.unit == granularity::element)
+      rd_.access(reinterpret_cast<std::uintptr_t>(p));
+    else
+      rd_.access_bytes(p, bytes);
   }
   /// Marks a buffer as already in fast memory (cold_policy::preloaded).
   void preload(const void* p, std::size_t bytes, std::size_t element_bytes) {

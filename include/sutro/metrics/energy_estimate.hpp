@@ -50,8 +50,7 @@ class hierarchy {
     for (std::size_t i = 0; i < tiers_.size(); ++i) {
       if (i && tiers_[i].capacity_bytes <= tiers_[i - 1].capacity_bytes)
         throw std::invalid_argument("metrics::hierarchy: tier '" + tiers_[i].name + "' (" +
-                                    std::to_string(tiers_[i].capacity_bytes) +
-                                    " B) is not larger than the one before");
+                                    std::to_string(tiers_[i].capacity_bytes) + " B) is not larger than the one before");
       if (!(tiers_[i].picojoules_per_access >= 0))
         throw std::invalid_argument("metrics::hierarchy: tier '" + tiers_[i].name + "' has negative energy");
     }

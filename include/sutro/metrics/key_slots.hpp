@@ -320,11 +320,11 @@ class key_slots {
 
   bool paged_ = true;
   std::vector<page_ptr> pages_;
-  std::vector<dir_entry> directory_;  // open addressing, at most half full
+  std::vector<dir_entry> directory_;    // open addressing, at most half full
   std::vector<std::uint32_t*> direct_;  // while direct_on_: direct_[n - first_page_] = page n, or nullptr
   std::uint64_t first_page_ = 0;
   bool direct_on_ = true;
-  detail::line_array<entry> table_;   // the hash table once not paged
+  detail::line_array<entry> table_;  // the hash table once not paged
   std::size_t mask_ = 0, size_ = 0;
   std::uint64_t generation_ = 0;
 };

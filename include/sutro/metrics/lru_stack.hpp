@@ -97,10 +97,11 @@ inline constexpr lane_table lanes_after = make_lanes();
 #if SUTRO_LRU_VPOPCNT
 // Set bits in words 0 .. wi-1 of w: one masked VPOPCNTQ; the eight counts
 // (each at most 64) narrowed to bytes and summed by one PSADBW.
-[[nodiscard]] __attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) inline std::uint64_t sum_popcounts_before(
-    const std::uint64_t* w, std::uint64_t wi) noexcept {
+[[nodiscard]] __attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) inline std::uint64_t
+sum_popcounts_before(const std::uint64_t* w, std::uint64_t wi) noexcept {
   const __m512i c = _mm512_popcnt_epi64(_mm512_maskz_loadu_epi64(static_cast<__mmask8>((1u << wi) - 1), w));
-  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_sad_epu8(_mm512_maskz_cvtepi64_epi8(0xff, c), _mm_setzero_si128())));
+  return static_cast<std::uint64_t>(
+      _mm_cvtsi128_si64(_mm_sad_epu8(_mm512_maskz_cvtepi64_epi8(0xff, c), _mm_setzero_si128())));
 }
 #endif
 // Marks before bit `s % 512` of the 8-word block w: all words before its
@@ -111,7 +112,8 @@ template <class Pop>
   const std::uint64_t wi = (s >> 6) & 7, low = (std::uint64_t{1} << (s & 63)) - 1;
   std::uint64_t r = 0;
   for (std::uint64_t j = 0; j < 8; ++j) {
-    const std::uint64_t m = (std::uint64_t{0} - std::uint64_t(j < wi)) | (low & (std::uint64_t{0} - std::uint64_t(j == wi)));
+    const std::uint64_t m =
+        (std::uint64_t{0} - std::uint64_t(j < wi)) | (low & (std::uint64_t{0} - std::uint64_t(j == wi)));
     r += Pop{}(w[j] & m);
   }
   return r;
@@ -195,7 +197,7 @@ class line_array {
     const std::size_t want = n * sizeof(T);
     const std::size_t align = want >= huge ? huge : 64;
     const std::size_t bytes = round_up(want, align);
-    p_ = static_cast<T*>(::operator new(bytes, std::align_val_t{align}));
+    p_ = static_cast<T*>(::operator new (bytes, std::align_val_t{align}));
     n_ = n;
     align_ = align;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
@@ -203,7 +205,7 @@ class line_array {
 #endif
   }
   void release() noexcept {
-    if (p_) ::operator delete(static_cast<void*>(p_), std::align_val_t{align_});
+    if (p_) ::operator delete (static_cast<void*>(p_), std::align_val_t{align_});
     p_ = nullptr;
     n_ = 0;
   }
@@ -248,7 +250,8 @@ class lru_stack {
   template <popcount_kernel K = popcount_kernel::plain>
   std::uint64_t take(slot_type s) noexcept {
     const std::size_t b = s / block_bits;
-    const std::uint32_t delta = 0u - std::uint32_t(b < next_ / block_bits);  // the block being filled is not in the tree
+    const std::uint32_t delta =
+        0u - std::uint32_t(b < next_ / block_bits);  // the block being filled is not in the tree
     std::uint64_t r = 0;
     std::size_t i = b;
     for (std::size_t l = 0; l < levels_; ++l, i /= 16) {
@@ -258,11 +261,14 @@ class lru_stack {
     }
     const std::uint64_t* w = &bits_[(s >> 6) & ~std::size_t{7}];
 #if SUTRO_LRU_VPOPCNT
-    if constexpr (K == popcount_kernel::vpopcnt) r += detail::block_rank_vpopcnt(w, s);
+    if constexpr (K == popcount_kernel::vpopcnt)
+      r += detail::block_rank_vpopcnt(w, s);
     else
 #endif
-    if constexpr (K == popcount_kernel::popcnt) r += detail::block_rank_scalar<detail::builtin_popcount_op>(w, s);
-    else r += detail::block_rank_plain(w, s);
+        if constexpr (K == popcount_kernel::popcnt)
+      r += detail::block_rank_scalar<detail::builtin_popcount_op>(w, s);
+    else
+      r += detail::block_rank_plain(w, s);
     bits_[s >> 6] &= ~(std::uint64_t{1} << (s & 63));
     return live_-- - r;
   }
@@ -324,9 +330,7 @@ class lru_stack {
   }
 
   /// Bytes of bookkeeping held.
-  [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return tree_.bytes() + bits_.bytes();
-  }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept { return tree_.bytes() + bits_.bytes(); }
 
  private:
   struct alignas(64) node {  // c[j] = marks in children 0 .. j-1 (exclusive prefix)
@@ -396,8 +400,8 @@ class lru_stack {
   }
 
   detail::line_array<std::uint64_t> bits_;  // 1 at the slot of each live mark
-  detail::line_array<node> tree_;             // levels_ levels, level l from tree_[level_at_[l]]
-  std::size_t level_at_[8] = {};     // 16^7 blocks of 512 slots exceed any window
+  detail::line_array<node> tree_;           // levels_ levels, level l from tree_[level_at_[l]]
+  std::size_t level_at_[8] = {};            // 16^7 blocks of 512 slots exceed any window
   std::size_t levels_ = 0;
   std::size_t min_window_ = 0, window_ = 0, next_ = 0;
   std::uint64_t live_ = 0;

@@ -79,8 +79,7 @@ class reuse_distance {
   /// in address order. Requires byte/word/line granularity.
   void access_bytes(const void* p, std::size_t bytes) {
     const auto unit = static_cast<std::uint64_t>(opt_.unit);
-    if (unit == 0)
-      throw std::invalid_argument("reuse_distance::access_bytes needs byte, word or line granularity");
+    if (unit == 0) throw std::invalid_argument("reuse_distance::access_bytes needs byte, word or line granularity");
     if (bytes == 0) return;
     const auto a = reinterpret_cast<std::uintptr_t>(p);
     for (std::uint64_t k = a / unit, last = (a + bytes - 1) / unit; k <= last; ++k) access(k);
@@ -165,8 +164,7 @@ class reuse_distance {
     for (std::size_t i = 1; i < capacities.size(); ++i)
       if (capacities[i] <= capacities[i - 1])
         throw std::invalid_argument("reuse_distance::tier_counts: capacities must increase (" +
-                                    std::to_string(capacities[i - 1]) + " then " +
-                                    std::to_string(capacities[i]) + ")");
+                                    std::to_string(capacities[i - 1]) + " then " + std::to_string(capacities[i]) + ")");
     std::vector<std::uint64_t> out(capacities.size() + 1, 0);
     std::size_t t = 0;
     for (std::size_t d = 1; d < hist_.size(); ++d) {
@@ -178,7 +176,8 @@ class reuse_distance {
   }
   /// Bytes of bookkeeping currently held (grows with distinct keys + window).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return stack_.memory_bytes() + slots_.memory_bytes() + (hist_.capacity() + old_time_.capacity()) * sizeof(std::uint64_t) +
+    return stack_.memory_bytes() + slots_.memory_bytes() +
+           (hist_.capacity() + old_time_.capacity()) * sizeof(std::uint64_t) +
            bins_.capacity() * sizeof(std::uint32_t) + breaks_.capacity() * sizeof(time_break);
   }
   [[nodiscard]] const reuse_distance_options& options() const noexcept { return opt_; }
@@ -194,7 +193,7 @@ class reuse_distance {
   }
 #if SUTRO_LRU_VPOPCNT
   __attribute__((target("avx512f,avx512vpopcntdq,popcnt"), flatten)) void access_vpopcnt(const std::uint64_t* keys,
-                                                                                 std::size_t n) {
+                                                                                         std::size_t n) {
     access_batch<metrics::popcount_kernel::vpopcnt>(keys, n);
   }
   __attribute__((target("popcnt"), flatten)) void access_popcnt(const std::uint64_t* keys, std::size_t n) {
@@ -207,14 +206,16 @@ class reuse_distance {
 #if defined(__GNUC__)
   [[gnu::always_inline]]
 #endif
-  inline void access_batch(const std::uint64_t* keys, std::size_t n) {
+  inline void
+  access_batch(const std::uint64_t* keys, std::size_t n) {
     // Distances in accesses, measured at 10^5 and 10^7 distinct keys: the map
     // entry must arrive before the near stage reads it, the bitmap line before
     // the access. A paged map finds the entry's address once, in the far stage.
     constexpr std::size_t ahead = 64, near = 16, chunk = 512, ring = 128;
     static_assert(near < ahead && ahead < ring);
     std::uint64_t d[chunk];
-    std::uint32_t* spot[ring];  // paged: keys[i]'s entry in its page (nullptr: no page yet) from `ahead` before, at i % ring
+    std::uint32_t*
+        spot[ring];  // paged: keys[i]'s entry in its page (nullptr: no page yet) from `ahead` before, at i % ring
     std::uint32_t* hint[ring];  // keys[i]'s entry (nullptr: not in the map) from `near` before, at i % ring
     std::uint64_t generation = slots_.generation();
     // 32-bit bins pay off when folding them (a pass over the histogram) costs
@@ -311,7 +312,7 @@ class reuse_distance {
       if (!Batch && d) count(d);
     } else {
       d = stack_.template take<K>(*pos);  // marks from pos on, itself included
-      *pos = detached;  // not live while place() may compact
+      *pos = detached;                    // not live while place() may compact
       ++reuses_;
       if (!Batch) count(d);
     }
@@ -338,10 +339,12 @@ class reuse_distance {
   }
 
   void place(std::uint32_t* pos) {  // compact() keeps *pos (detached) where it is
-    if (stack_.full()) [[unlikely]] compact();
+    if (stack_.full()) [[unlikely]]
+      compact();
     const std::uint32_t t = stack_.push();
     *pos = t;
-    if (accesses_ != expect_) [[unlikely]] breaks_.push_back({t, accesses_});  // a preload or a failed access
+    if (accesses_ != expect_) [[unlikely]]
+      breaks_.push_back({t, accesses_});  // a preload or a failed access
     expect_ = accesses_ + 1;
   }
   // Access count at which slot s (live) was placed.

@@ -21,14 +21,14 @@
 namespace sutro::metrics {
 
 struct movement_summary {
-  std::string trace;              ///< which trace this is (caller's words)
-  std::uint64_t unit_bytes = 0;   ///< bytes per key (granularity, or element size)
+  std::string trace;             ///< which trace this is (caller's words)
+  std::uint64_t unit_bytes = 0;  ///< bytes per key (granularity, or element size)
   std::uint64_t accesses = 0, reads = 0, writes = 0, cold = 0, distinct = 0;
-  double dmd = 0;                 ///< sum of sqrt(reuse distance), cold accesses excluded
-  double mean_reuse_distance = 0; ///< mean distinct-address distance (inclusive)
-  double mean_reuse_time = 0;     ///< mean accesses between reuses: the group's old "ARD"
+  double dmd = 0;                  ///< sum of sqrt(reuse distance), cold accesses excluded
+  double mean_reuse_distance = 0;  ///< mean distinct-address distance (inclusive)
+  double mean_reuse_time = 0;      ///< mean accesses between reuses: the group's old "ARD"
   std::vector<std::uint64_t> histogram;
-  estimate energy;                ///< LRU estimate on the given hierarchy
+  estimate energy;  ///< LRU estimate on the given hierarchy
 };
 
 inline movement_summary summarize(const metrics::reuse_distance& rd, std::uint64_t unit_bytes,

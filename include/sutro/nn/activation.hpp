@@ -21,11 +21,16 @@ enum class activation { relu, leaky_relu, tanh, sigmoid, identity };
 
 inline constexpr std::string_view to_string(activation a) noexcept {
   switch (a) {
-    case activation::relu: return "relu";
-    case activation::leaky_relu: return "leaky_relu";
-    case activation::tanh: return "tanh";
-    case activation::sigmoid: return "sigmoid";
-    case activation::identity: return "identity";
+    case activation::relu:
+      return "relu";
+    case activation::leaky_relu:
+      return "leaky_relu";
+    case activation::tanh:
+      return "tanh";
+    case activation::sigmoid:
+      return "sigmoid";
+    case activation::identity:
+      return "identity";
   }
   return "?";
 }
@@ -57,11 +62,16 @@ void activate(activation a, std::span<T> z) noexcept {
 template <class T>
 T derivative_from_output(activation a, T y) noexcept {
   switch (a) {
-    case activation::relu: return y > T(0) ? T(1) : T(0);
-    case activation::leaky_relu: return y > T(0) ? T(1) : T(leaky_relu_slope);
-    case activation::tanh: return T(1) - y * y;
-    case activation::sigmoid: return y * (T(1) - y);
-    case activation::identity: return T(1);
+    case activation::relu:
+      return y > T(0) ? T(1) : T(0);
+    case activation::leaky_relu:
+      return y > T(0) ? T(1) : T(leaky_relu_slope);
+    case activation::tanh:
+      return T(1) - y * y;
+    case activation::sigmoid:
+      return y * (T(1) - y);
+    case activation::identity:
+      return T(1);
   }
   return T(0);
 }
@@ -109,11 +119,20 @@ void activate(activation a, std::size_t n, Z z) {
     const T v = z[i];
     T r = v;
     switch (a) {
-      case activation::relu: r = v <= T(0) ? T(0) : v; break;  // NaN propagates
-      case activation::leaky_relu: r = v > T(0) ? v : T(leaky_relu_slope) * v; break;
-      case activation::tanh: r = std::tanh(v); break;
-      case activation::sigmoid: r = T(1) / (T(1) + std::exp(-v)); break;
-      case activation::identity: break;
+      case activation::relu:
+        r = v <= T(0) ? T(0) : v;
+        break;  // NaN propagates
+      case activation::leaky_relu:
+        r = v > T(0) ? v : T(leaky_relu_slope) * v;
+        break;
+      case activation::tanh:
+        r = std::tanh(v);
+        break;
+      case activation::sigmoid:
+        r = T(1) / (T(1) + std::exp(-v));
+        break;
+      case activation::identity:
+        break;
     }
     z[i] = r;
   }
@@ -127,4 +146,4 @@ void multiply_by_derivative(activation a, std::size_t n, const T* __restrict y, 
   kernels::any::multiply_by_derivative<T, const T*, T*>(a, n, y, d);
 }
 
-} // namespace sutro::nn
+}  // namespace sutro::nn

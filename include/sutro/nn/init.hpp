@@ -24,8 +24,8 @@ namespace sutro::nn {
 struct init {
   enum class kind { he_normal, he_uniform, uniform, sparse, zeros };
   kind type = kind::he_normal;
-  double scale = 0.0;         // uniform: the bound a
-  std::size_t nonzeros = 0;   // sparse: nonzero weights per unit
+  double scale = 0.0;        // uniform: the bound a
+  std::size_t nonzeros = 0;  // sparse: nonzero weights per unit
 
   static constexpr init he_normal() { return {kind::he_normal, 0.0, 0}; }
   static constexpr init he_uniform() { return {kind::he_uniform, 0.0, 0}; }
@@ -53,9 +53,8 @@ void initialize(tensor_ref<T> w, const init& how, std::mt19937_64& rng) {
     }
     case init::kind::sparse: {
       if (how.nonzeros == 0 || how.nonzeros > fan_in)
-        throw std::invalid_argument("init::sparse(" + std::to_string(how.nonzeros) +
-                                    "): needs 1.." + std::to_string(fan_in) + " nonzeros for fan_in " +
-                                    std::to_string(fan_in));
+        throw std::invalid_argument("init::sparse(" + std::to_string(how.nonzeros) + "): needs 1.." +
+                                    std::to_string(fan_in) + " nonzeros for fan_in " + std::to_string(fan_in));
       const double sd = std::sqrt(2.0 / static_cast<double>(how.nonzeros));
       for (auto& v : w.span()) v = T(0);
       const std::size_t units = w.size() / (fan_in ? fan_in : 1);
@@ -66,7 +65,10 @@ void initialize(tensor_ref<T> w, const init& how, std::mt19937_64& rng) {
         for (std::size_t j = 0; j < how.nonzeros; ++j) {
           std::swap(idx[j], idx[j + uniform_index(rng, fan_in - j)]);
           const T v = static_cast<T>(sd * standard_normal(rng));
-          if (w.weight_layout == layout::in_out) w(idx[j], u) = v; else w(u, idx[j]) = v;
+          if (w.weight_layout == layout::in_out)
+            w(idx[j], u) = v;
+          else
+            w(u, idx[j]) = v;
         }
       }
       return;
@@ -77,4 +79,4 @@ void initialize(tensor_ref<T> w, const init& how, std::mt19937_64& rng) {
   }
 }
 
-} // namespace sutro::nn
+}  // namespace sutro::nn

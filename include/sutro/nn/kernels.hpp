@@ -41,8 +41,7 @@ inline T sum(std::size_t n, const T* __restrict x) noexcept {
 
 /// out (cols x rows) = in (rows x cols) transposed.
 template <class T>
-inline void transpose(std::size_t rows, std::size_t cols, const T* __restrict in,
-                      T* __restrict out) noexcept {
+inline void transpose(std::size_t rows, std::size_t cols, const T* __restrict in, T* __restrict out) noexcept {
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t c = 0; c < cols; ++c) out[c * rows + r] = in[r * cols + c];
 }
@@ -63,15 +62,15 @@ inline void dense_forward_relu(std::size_t rows, std::size_t fi, std::size_t fo,
 
 /// out[b] = bias + in[b, :] . w for b < rows (a layer with one output).
 template <class T>
-inline void dense_dot_rows(std::size_t rows, std::size_t n, const T* __restrict in, const T* __restrict w,
-                           T bias, T* __restrict out) noexcept {
+inline void dense_dot_rows(std::size_t rows, std::size_t n, const T* __restrict in, const T* __restrict w, T bias,
+                           T* __restrict out) noexcept {
   dense_dot_rows(default_backend{}, rows, n, in, w, bias, out);
 }
 
 /// Backward from a scalar output through a ReLU layer (see scalar/dense.hpp).
 template <class T>
-inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std::size_t n, const T* g,
-                                 const T* a, const T* w, T* delta, T* gw, T* gb) noexcept {
+inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std::size_t n, const T* g, const T* a,
+                                 const T* w, T* delta, T* gw, T* gb) noexcept {
   relu_output_backward(default_backend{}, rows, nrows, n, g, a, w, delta, gw, gb);
 }
 
@@ -82,4 +81,4 @@ inline void dense_weight_grad(const std::size_t* rows, std::size_t nrows, std::s
   dense_weight_grad(default_backend{}, rows, nrows, fi, fo, in, delta, gW);
 }
 
-} // namespace sutro::nn::kernels
+}  // namespace sutro::nn::kernels

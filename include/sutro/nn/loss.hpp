@@ -28,9 +28,12 @@ enum class loss { hinge, mse, logistic };
 
 inline constexpr std::string_view to_string(loss l) noexcept {
   switch (l) {
-    case loss::hinge: return "hinge";
-    case loss::mse: return "mse";
-    case loss::logistic: return "logistic";
+    case loss::hinge:
+      return "hinge";
+    case loss::mse:
+      return "mse";
+    case loss::logistic:
+      return "logistic";
   }
   return "?";
 }
@@ -42,7 +45,8 @@ T loss_value(loss l, T f, T y) noexcept {
       const T m = T(1) - f * y;
       return m <= T(0) ? T(0) : m;
     }
-    case loss::mse: return (f - y) * (f - y);
+    case loss::mse:
+      return (f - y) * (f - y);
     case loss::logistic: {
       const T z = -f * y;  // log(1 + e^z) without overflow
       return z > T(0) ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z));
@@ -58,7 +62,8 @@ T loss_gradient(loss l, T f, T y) noexcept {
       const T fy = f * y;
       return fy >= T(1) ? T(0) : fy < T(1) ? -y : fy;  // fy NaN: NaN
     }
-    case loss::mse: return T(2) * (f - y);
+    case loss::mse:
+      return T(2) * (f - y);
     case loss::logistic: {
       const T z = -f * y;
       const T s = z > T(0) ? T(1) / (T(1) + std::exp(-z)) : std::exp(z) / (T(1) + std::exp(z));
@@ -90,4 +95,4 @@ void check_labels(loss l, std::span<const T> y, const char* who = "sutro::nn::ch
   }
 }
 
-} // namespace sutro::nn
+}  // namespace sutro::nn

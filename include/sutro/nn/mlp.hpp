@@ -30,18 +30,18 @@
 #include <random>
 #include <span>
 #include <stdexcept>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "sutro/nn/ops.hpp"
+#include "sutro/memory/accessor.hpp"
+#include "sutro/memory/trace.hpp"
 #include "sutro/nn/activation.hpp"
 #include "sutro/nn/init.hpp"
 #include "sutro/nn/kernels.hpp"
 #include "sutro/nn/loss.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/tensor.hpp"
-#include "sutro/memory/accessor.hpp"
-#include "sutro/memory/trace.hpp"
 
 namespace sutro::nn {
 
@@ -88,13 +88,18 @@ class mlp {
       : mlp(std::move(config), seed, alloc) {}
 
   explicit mlp(mlp_config config, std::uint64_t seed = 0, const Alloc& alloc = Alloc())
-      : cfg_(std::move(config)), params_(alloc), grads_(alloc), delta_(alloc),
-        delta_prev_(alloc), f_(alloc), df_(alloc) {
+      : cfg_(std::move(config)),
+        params_(alloc),
+        grads_(alloc),
+        delta_(alloc),
+        delta_prev_(alloc),
+        f_(alloc),
+        df_(alloc) {
     if (cfg_.inputs == 0 || cfg_.hidden.empty() || cfg_.hidden.size() > 2 ||
         std::find(cfg_.hidden.begin(), cfg_.hidden.end(), std::size_t{0}) != cfg_.hidden.end())
       throw std::invalid_argument("mlp: needs inputs > 0 and 1 or 2 nonzero hidden layers, got " +
-                                  std::to_string(cfg_.inputs) + " inputs and " +
-                                  std::to_string(cfg_.hidden.size()) + " hidden layers");
+                                  std::to_string(cfg_.inputs) + " inputs and " + std::to_string(cfg_.hidden.size()) +
+                                  " hidden layers");
     std::size_t fan_in = cfg_.inputs, total = 0;
     std::vector<std::size_t> outs(cfg_.hidden);
     outs.push_back(1);
@@ -165,9 +170,7 @@ class mlp {
   }
 
   /// out[b] = network(x row b); x is (batch x inputs) row-major.
-  void forward(std::span<const T> x, std::size_t batch, std::span<T> out) {
-    forward_in(raw{}, x, batch, out);
-  }
+  void forward(std::span<const T> x, std::size_t batch, std::span<T> out) { forward_in(raw{}, x, batch, out); }
 
   /// Mean loss over the batch; grads() receive its gradient. Non-finite
   /// outputs give a non-finite loss (the trainer reports divergence).
@@ -205,12 +208,11 @@ class mlp {
 
   template <class Mode>
   T loss_and_gradient_in(const Mode& m, std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
-    if (batch == 0)
-      throw std::invalid_argument("sutro::nn::mlp::loss_and_gradient: batch 0 (a mean over no samples)");
+    if (batch == 0) throw std::invalid_argument("sutro::nn::mlp::loss_and_gradient: batch 0 (a mean over no samples)");
     check_batch(x, batch, "loss_and_gradient");
     if (y.size() < batch)
-      throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(y.size()) +
-                                  " labels for a batch of " + std::to_string(batch));
+      throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(y.size()) + " labels for a batch of " +
+                                  std::to_string(batch));
     forward_impl(m, x.data(), batch);
     const T inv = T(1) / static_cast<T>(batch);
     T total = T(0);
@@ -233,9 +235,8 @@ class mlp {
 
   void check_batch(std::span<const T> x, std::size_t batch, const char* what) {
     if (x.size() < batch * cfg_.inputs)
-      throw std::invalid_argument(std::string("mlp::") + what + ": input holds " +
-                                  std::to_string(x.size()) + " values, need batch " +
-                                  std::to_string(batch) + " x " + std::to_string(cfg_.inputs) +
+      throw std::invalid_argument(std::string("mlp::") + what + ": input holds " + std::to_string(x.size()) +
+                                  " values, need batch " + std::to_string(batch) + " x " + std::to_string(cfg_.inputs) +
                                   " inputs");
     reserve(batch);
   }
@@ -339,4 +340,4 @@ class mlp {
   std::size_t capacity_ = 0;
 };
 
-} // namespace sutro::nn
+}  // namespace sutro::nn

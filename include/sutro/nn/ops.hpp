@@ -88,19 +88,18 @@ void dense_dot_rows(raw_access_on<B>, std::size_t r, std::size_t n, const T* in,
   kernels::dense_dot_rows(B{}, r, n, in, w, bias, out);
 }
 template <class T>
-void dense_dot_rows(const recording_access& m, std::size_t r, std::size_t n, const T* in, const T* w, T bias,
-                    T* out) {
+void dense_dot_rows(const recording_access& m, std::size_t r, std::size_t n, const T* in, const T* w, T bias, T* out) {
   kernels::any::dense_dot_rows<T, recorded<const T>, recorded<const T>, recorded<T>>(r, n, m(in), m(w), bias, m(out));
 }
 
 template <class B, class T>
-void relu_output_backward(raw_access_on<B>, const std::size_t* rows, std::size_t nr, std::size_t n, const T* g, const T* a,
-                          const T* w, T* delta, T* gw, T* gb) {
+void relu_output_backward(raw_access_on<B>, const std::size_t* rows, std::size_t nr, std::size_t n, const T* g,
+                          const T* a, const T* w, T* delta, T* gw, T* gb) {
   kernels::relu_output_backward(B{}, rows, nr, n, g, a, w, delta, gw, gb);
 }
 template <class T>
-void relu_output_backward(const recording_access& m, const std::size_t* rows, std::size_t nr, std::size_t n,
-                          const T* g, const T* a, const T* w, T* delta, T* gw, T* gb) {
+void relu_output_backward(const recording_access& m, const std::size_t* rows, std::size_t nr, std::size_t n, const T* g,
+                          const T* a, const T* w, T* delta, T* gw, T* gb) {
   kernels::any::relu_output_backward<T, const std::size_t*, recorded<const T>, recorded<const T>, recorded<const T>,
                                      recorded<T>, recorded<T>, recorded<T>>(rows, nr, n, m(g), m(a), m(w), m(delta),
                                                                             m(gw), m(gb));

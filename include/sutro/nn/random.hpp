@@ -16,9 +16,7 @@
 
 namespace sutro::nn {
 
-inline double uniform01(std::mt19937_64& rng) {
-  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
-}
+inline double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
 inline double standard_normal(std::mt19937_64& rng) {
   double u1 = 0.0;
@@ -40,4 +38,4 @@ inline std::size_t uniform_index(std::mt19937_64& rng, std::size_t n) {
   }
 }
 
-} // namespace sutro::nn
+}  // namespace sutro::nn

@@ -31,8 +31,8 @@
 
 #include "sutro/memory/accessor.hpp"
 #include "sutro/memory/trace.hpp"
-#include "sutro/nn/ops.hpp"
 #include "sutro/nn/mlp.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/train.hpp"
 
 namespace sutro::nn {
@@ -61,9 +61,7 @@ class recorded_mlp {
   /// Sizes the work buffers (untraced zero fill); the passes call it too.
   void reserve(std::size_t batch) { net_->reserve(batch); }
 
-  void forward(std::span<const T> x, std::size_t batch, std::span<T> out) {
-    net_->forward_in(mode_, x, batch, out);
-  }
+  void forward(std::span<const T> x, std::size_t batch, std::span<T> out) { net_->forward_in(mode_, x, batch, out); }
   T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
     return net_->loss_and_gradient_in(mode_, x, y, batch, kind);
   }

@@ -72,7 +72,7 @@ void set_form(task_dataset<T>& d, const tasks::task_spec& spec, bool signed_form
   d.loss_kind = signed_form ? loss::hinge : loss::mse;
   d.regression = !signed_form && spec.kind == tasks::task_kind::sum;
 }
-} // namespace detail
+}  // namespace detail
 
 /// Decodes bit-packed samples (see the header comment).
 template <class T = float>
@@ -105,8 +105,8 @@ task_dataset<T> to_dataset(const tasks::dense_samples& s, label_form form = labe
   const std::size_t n = s.spec.n;
   if (s.y.size() < s.count || s.x.size() < s.count * n)
     throw std::invalid_argument("sutro::nn::to_dataset: dense samples hold " + std::to_string(s.x.size()) +
-                                " values and " + std::to_string(s.y.size()) + " labels for " +
-                                std::to_string(s.count) + " rows of " + std::to_string(n));
+                                " values and " + std::to_string(s.y.size()) + " labels for " + std::to_string(s.count) +
+                                " rows of " + std::to_string(n));
   task_dataset<T> d;
   detail::set_form(d, s.spec, sig);
   d.x.assign(s.x.begin(), s.x.begin() + static_cast<std::ptrdiff_t>(s.count * n));
@@ -128,4 +128,4 @@ task_dataset<T> to_dataset(const tasks::dense_samples& s, label_form form = labe
           s.spec.n};
 }
 
-} // namespace sutro::nn
+}  // namespace sutro::nn

@@ -40,9 +40,7 @@ struct tensor_ref {
   [[nodiscard]] std::size_t fan_out() const noexcept { return weight_layout == layout::out_in ? rows : cols; }
   [[nodiscard]] std::size_t size() const noexcept { return rows * cols; }
   [[nodiscard]] std::span<T> span() const noexcept { return {data, size()}; }
-  [[nodiscard]] T& operator()(std::size_t r, std::size_t c) const noexcept {
-    return data[r * cols + c];
-  }
+  [[nodiscard]] T& operator()(std::size_t r, std::size_t c) const noexcept { return data[r * cols + c]; }
   [[nodiscard]] param_kind kind() const noexcept {
     if (size() == 1) return param_kind::scalar;
     if (rows == 1 || cols == 1) return param_kind::vector;
@@ -64,8 +62,8 @@ inline std::string shape_string(std::size_t rows, std::size_t cols) {
 template <class A, class B>
 void require_same_shape(const tensor_ref<A>& a, const tensor_ref<B>& b, const char* what) {
   if (a.rows != b.rows || a.cols != b.cols)
-    throw std::invalid_argument(std::string(what) + ": shape " + shape_string(a.rows, a.cols) +
-                                " does not match " + shape_string(b.rows, b.cols));
+    throw std::invalid_argument(std::string(what) + ": shape " + shape_string(a.rows, a.cols) + " does not match " +
+                                shape_string(b.rows, b.cols));
 }
 
 template <class T, class Alloc = backend_allocator_t<default_backend, T>>
@@ -85,9 +83,7 @@ class tensor {
     return {data_.data(), rows_, cols_, l};
   }
   [[nodiscard]] T& operator()(std::size_t r, std::size_t c) noexcept { return data_[r * cols_ + c]; }
-  [[nodiscard]] const T& operator()(std::size_t r, std::size_t c) const noexcept {
-    return data_[r * cols_ + c];
-  }
+  [[nodiscard]] const T& operator()(std::size_t r, std::size_t c) const noexcept { return data_[r * cols_ + c]; }
 
  private:
   std::size_t rows_ = 0;
@@ -95,4 +91,4 @@ class tensor {
   std::vector<T, Alloc> data_;
 };
 
-} // namespace sutro::nn
+}  // namespace sutro::nn

@@ -47,10 +47,10 @@
 #include <vector>
 
 #include "sutro/memory/trace.hpp"
-#include "sutro/nn/ops.hpp"
 #include "sutro/nn/dataset.hpp"
 #include "sutro/nn/loss.hpp"
 #include "sutro/nn/mlp.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/random.hpp"
 
 namespace sutro::nn {
@@ -59,10 +59,14 @@ enum class train_status { trained, solved, diverged, stopped };
 
 inline constexpr std::string_view to_string(train_status s) noexcept {
   switch (s) {
-    case train_status::trained: return "trained";
-    case train_status::solved: return "solved";
-    case train_status::diverged: return "diverged";
-    case train_status::stopped: return "stopped";
+    case train_status::trained:
+      return "trained";
+    case train_status::solved:
+      return "solved";
+    case train_status::diverged:
+      return "diverged";
+    case train_status::stopped:
+      return "stopped";
   }
   return "?";
 }
@@ -72,25 +76,25 @@ enum class target_kind { classification, regression };
 struct train_options {
   std::size_t epochs = 100;
   std::size_t batch = 32;
-  std::uint64_t seed = 0;                 // shuffling
+  std::uint64_t seed = 0;  // shuffling
   loss loss_kind = loss::hinge;
   target_kind target = target_kind::classification;
-  double solve_accuracy = 0.95;           // "solved" threshold on test accuracy
-  double milestone_accuracy = 0.90;       // epochs_to_milestone records the first epoch above it
+  double solve_accuracy = 0.95;      // "solved" threshold on test accuracy
+  double milestone_accuracy = 0.90;  // epochs_to_milestone records the first epoch above it
   bool stop_when_solved = true;
 };
 
 struct step_info {
-  std::size_t epoch;   // 1-based
-  std::size_t step;    // 0-based over the whole run
-  double loss;         // mean batch loss before the update
+  std::size_t epoch;  // 1-based
+  std::size_t step;   // 0-based over the whole run
+  double loss;        // mean batch loss before the update
 };
 
 struct epoch_info {
-  std::size_t epoch;   // 1-based
-  double train_loss;   // mean of the epoch's batch losses
+  std::size_t epoch;  // 1-based
+  double train_loss;  // mean of the epoch's batch losses
   double test_accuracy;
-  double seconds;      // since training started
+  double seconds;  // since training started
 };
 
 enum class action { proceed, stop };
@@ -118,8 +122,8 @@ template <class T, class Backend, class Alloc, class Mode>
 double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target,
                    std::vector<T, Alloc>& out_buffer) {
   if (data.features != net.inputs())
-    throw std::invalid_argument("accuracy: data has " + std::to_string(data.features) +
-                                " features, network " + std::to_string(net.inputs()) + " inputs");
+    throw std::invalid_argument("accuracy: data has " + std::to_string(data.features) + " features, network " +
+                                std::to_string(net.inputs()) + " inputs");
   if (data.rows() == 0) return 0.0;
   const std::size_t chunk = 256;
   out_buffer.resize(std::max(out_buffer.size(), chunk));
@@ -128,12 +132,11 @@ double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> d
   const auto labels = m(data.y.data());
   for (std::size_t first = 0; first < data.rows(); first += chunk) {
     const std::size_t n = std::min(chunk, data.rows() - first);
-    net.forward_in(m, data.x.subspan(first * data.features, n * data.features), n,
-                   std::span<T>(out_buffer.data(), n));
+    net.forward_in(m, data.x.subspan(first * data.features, n * data.features), n, std::span<T>(out_buffer.data(), n));
     for (std::size_t i = 0; i < n; ++i) {
       const T f = out[i], y = labels[first + i];
-      const bool ok = target == target_kind::classification ? ((f >= T(0) ? T(1) : T(-1)) == y)
-                                                            : (std::nearbyint(f) == y);
+      const bool ok =
+          target == target_kind::classification ? ((f >= T(0) ? T(1) : T(-1)) == y) : (std::nearbyint(f) == y);
       right += ok ? 1 : 0;
     }
   }
@@ -166,7 +169,8 @@ void apply_rule(const Rule& rule, State& state, mlp<T, Backend, Alloc>& net, con
   if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params(), m); }) {
     rule.update_and_apply(net.grads(), state, net.params(), m);
     return;
-  } else if constexpr (!memory::records_v<Mode> && requires { rule.update_and_apply(net.grads(), state, net.params()); }) {
+  } else if constexpr (!memory::records_v<Mode> &&
+                       requires { rule.update_and_apply(net.grads(), state, net.params()); }) {
     rule.update_and_apply(net.grads(), state, net.params());
     return;
   } else if constexpr (requires { rule.update(net.grads(), state, net.params(), m); }) {
@@ -183,7 +187,9 @@ void apply_rule(const Rule& rule, State& state, mlp<T, Backend, Alloc>& net, con
 template <class Backend>
 struct run_raw {
   template <class F>
-  decltype(auto) operator()(std::size_t, F&& f) const { return f(memory::raw_access_on<Backend>{}); }
+  decltype(auto) operator()(std::size_t, F&& f) const {
+    return f(memory::raw_access_on<Backend>{});
+  }
 };
 
 // Runs the parts of epochs 1, 1 + every, 1 + 2 every, ... under
@@ -199,7 +205,7 @@ struct run_sampled {
     return f(memory::raw_access_on<Backend>{});
   }
 };
-} // namespace detail
+}  // namespace detail
 
 /// True when `rule`'s update records its own reads and writes under
 /// memory::recording_access (it takes the policy as a last argument, as sutro::optim's
@@ -209,7 +215,9 @@ template <class Rule, class T = float, backend Backend = default_backend,
 inline constexpr bool update_recorded_v =
     requires(const Rule& rule, mlp<T, Backend, Alloc>& net,
              decltype(std::declval<const Rule&>().init(std::declval<mlp<T, Backend, Alloc>&>().params()))& state,
-             const memory::recording_access& m) { rule.update(net.grads(), state, net.params(), m); };
+             const memory::recording_access& m) {
+  rule.update(net.grads(), state, net.params(), m);
+};
 
 namespace detail {
 template <class T, class Backend, class Alloc, class Rule, class Runner>
@@ -231,8 +239,9 @@ train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const R
       if (test_set.y[i] != T(1) && test_set.y[i] != T(-1)) {
         char value[32];
         std::snprintf(value, sizeof value, "%g", static_cast<double>(test_set.y[i]));
-        throw std::invalid_argument(std::string("sutro::nn::train: test set: classification needs labels -1 or +1, got ") +
-                                    value + " at index " + std::to_string(i));
+        throw std::invalid_argument(
+            std::string("sutro::nn::train: test set: classification needs labels -1 or +1, got ") + value +
+            " at index " + std::to_string(i));
       }
   } else {
     check_labels(loss::mse, test_set.y, "sutro::nn::train: test set");
@@ -316,10 +325,8 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
       res.status = train_status::diverged;
       break;
     }
-    res.test_accuracy =
-        run(epoch, [&](const auto& m) { return accuracy_in(m, net, test_set, opt.target, eval_out); });
-    if (!res.epochs_to_milestone && res.test_accuracy >= opt.milestone_accuracy)
-      res.epochs_to_milestone = epoch;
+    res.test_accuracy = run(epoch, [&](const auto& m) { return accuracy_in(m, net, test_set, opt.target, eval_out); });
+    if (!res.epochs_to_milestone && res.test_accuracy >= opt.milestone_accuracy) res.epochs_to_milestone = epoch;
     if (!res.epochs_to_solve && res.test_accuracy >= opt.solve_accuracy) {
       res.epochs_to_solve = epoch;
       res.status = train_status::solved;
@@ -327,8 +334,8 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
     }
     const double secs = std::chrono::duration<double>(clock::now() - start).count();
     if (cb.log)
-      *cb.log << "epoch " << epoch << " loss " << res.train_loss << " test_acc " << res.test_accuracy
-              << " t " << secs << " s\n";
+      *cb.log << "epoch " << epoch << " loss " << res.train_loss << " test_acc " << res.test_accuracy << " t " << secs
+              << " s\n";
     if (cb.on_epoch && cb.on_epoch({epoch, res.train_loss, res.test_accuracy, secs}) == action::stop) {
       if (res.status != train_status::solved) res.status = train_status::stopped;
       stop = true;
@@ -337,18 +344,18 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
   res.seconds = std::chrono::duration<double>(clock::now() - start).count();
   return res;
 }
-} // namespace detail
+}  // namespace detail
 
 template <class T, class Backend, class Alloc, class Rule>
-train_result train(mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
-                   dataset_view<T> test_set, const train_options& opt, const callbacks& cb = {}) {
+train_result train(mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set, dataset_view<T> test_set,
+                   const train_options& opt, const callbacks& cb = {}) {
   return detail::train_under(detail::run_raw<Backend>{}, net, rule, train_set, test_set, opt, cb);
 }
 
 struct recorded_training {
-  train_result result;               ///< as train() returns it for the same arguments
-  std::size_t epochs_recorded = 0;   ///< epochs whose accesses are in the trace
-  bool update_recorded = false;      ///< the rule's own update is in the trace (update_recorded_v)
+  train_result result;              ///< as train() returns it for the same arguments
+  std::size_t epochs_recorded = 0;  ///< epochs whose accesses are in the trace
+  bool update_recorded = false;     ///< the rule's own update is in the trace (update_recorded_v)
 };
 
 /// train() with the recording policy: the same code and the same result, bit
@@ -362,8 +369,8 @@ struct recorded_training {
 /// the active-sample lists (index bookkeeping), and setup (buffers, rule.init).
 template <class T, class Backend, class Alloc, class Rule>
 recorded_training train_recorded(mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
-                             dataset_view<T> test_set, const train_options& opt, memory::trace& t,
-                             std::size_t every_epochs = 1, const callbacks& cb = {}) {
+                                 dataset_view<T> test_set, const train_options& opt, memory::trace& t,
+                                 std::size_t every_epochs = 1, const callbacks& cb = {}) {
   if (every_epochs == 0) throw std::invalid_argument("sutro::nn::train_recorded: every_epochs must be positive");
   const detail::run_sampled<Backend> run{memory::recording_access{&t}, every_epochs};
   recorded_training out;
@@ -373,4 +380,4 @@ recorded_training train_recorded(mlp<T, Backend, Alloc>& net, const Rule& rule, 
   return out;
 }
 
-} // namespace sutro::nn
+}  // namespace sutro::nn

@@ -29,8 +29,8 @@
 namespace sutro::nn {
 
 struct widen_options {
-  double scale = 0.1;        ///< new rows ~ N(0, (scale sqrt(2 / new_n))^2); 0: zeros
-  std::uint64_t seed = 0;    ///< draws of the new rows
+  double scale = 0.1;      ///< new rows ~ N(0, (scale sqrt(2 / new_n))^2); 0: zeros
+  std::uint64_t seed = 0;  ///< draws of the new rows
 };
 
 /// `net`'s configuration with `new_n` inputs. Throws std::invalid_argument when new_n < net.inputs().
@@ -50,7 +50,8 @@ template <class T, class Backend, class Alloc>
 /// activation, or when scale is negative or not finite. Strong guarantee:
 /// everything is checked before `to` is written, and nothing after throws.
 template <class T, class Backend, class Alloc>
-void widen_inputs(const mlp<T, Backend, Alloc>& from, mlp<T, Backend, Alloc>& to, const widen_options& o = widen_options{}) {
+void widen_inputs(const mlp<T, Backend, Alloc>& from, mlp<T, Backend, Alloc>& to,
+                  const widen_options& o = widen_options{}) {
   const std::size_t old_n = from.inputs(), new_n = to.inputs();
   if (new_n < old_n)
     throw std::invalid_argument("sutro::nn::widen_inputs: new_n = " + std::to_string(new_n) +
@@ -59,8 +60,8 @@ void widen_inputs(const mlp<T, Backend, Alloc>& from, mlp<T, Backend, Alloc>& to
     std::string a, b;
     for (auto h : from.config().hidden) a += (a.empty() ? "" : ", ") + std::to_string(h);
     for (auto h : to.config().hidden) b += (b.empty() ? "" : ", ") + std::to_string(h);
-    throw std::invalid_argument("sutro::nn::widen_inputs: hidden layers [" + a + "] widened into [" + b +
-                                "]" + (to.config().act != from.config().act ? " with another activation" : ""));
+    throw std::invalid_argument("sutro::nn::widen_inputs: hidden layers [" + a + "] widened into [" + b + "]" +
+                                (to.config().act != from.config().act ? " with another activation" : ""));
   }
   if (!(o.scale >= 0.0) || !std::isfinite(o.scale))
     throw std::invalid_argument("sutro::nn::widen_inputs: scale must be >= 0 and finite, got " +
@@ -82,4 +83,4 @@ void widen_inputs(const mlp<T, Backend, Alloc>& from, mlp<T, Backend, Alloc>& to
   for (std::size_t i = old_w1; i < total; ++i) dst[new_rows + i] = src[i];
 }
 
-} // namespace sutro::nn
+}  // namespace sutro::nn

@@ -58,4 +58,4 @@ struct scale_by_egd {
   }
 };
 
-} // namespace sutro::optim
+}  // namespace sutro::optim

@@ -18,8 +18,8 @@
 // and write of the gradient and the EMA buffer).
 
 #include <cmath>
-#include <cstdio>
 #include <cstddef>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -37,13 +37,13 @@ inline std::string grokfast_value(double v) {
   std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
-} // namespace detail
+}  // namespace detail
 
 /// Options of grokfast(), by name only: `{.alpha = 0.98, .lambda = 2.0}`.
 struct grokfast_options {
   detail::names_required named_{};
-  double alpha = 0.98;   ///< EMA decay, in [0, 1)
-  double lambda = 2.0;   ///< amplification of the EMA, finite
+  double alpha = 0.98;  ///< EMA decay, in [0, 1)
+  double lambda = 2.0;  ///< amplification of the EMA, finite
 };
 
 /// The EMA buffers, one per parameter tensor, and the shapes they were built for.
@@ -59,9 +59,11 @@ class scale_by_grokfast {
   /// Throws std::invalid_argument unless 0 <= alpha < 1 and lambda is finite.
   explicit scale_by_grokfast(const grokfast_options& o = grokfast_options{}) : alpha_(o.alpha), lambda_(o.lambda) {
     if (!(alpha_ >= 0.0 && alpha_ < 1.0))
-      throw std::invalid_argument("sutro::optim::grokfast: alpha must be in [0, 1), got " + detail::grokfast_value(alpha_));
+      throw std::invalid_argument("sutro::optim::grokfast: alpha must be in [0, 1), got " +
+                                  detail::grokfast_value(alpha_));
     if (!std::isfinite(lambda_))
-      throw std::invalid_argument("sutro::optim::grokfast: lambda must be finite, got " + detail::grokfast_value(lambda_));
+      throw std::invalid_argument("sutro::optim::grokfast: lambda must be finite, got " +
+                                  detail::grokfast_value(lambda_));
   }
 
   [[nodiscard]] double alpha() const noexcept { return alpha_; }
@@ -100,4 +102,4 @@ class scale_by_grokfast {
   return scale_by_grokfast(o);
 }
 
-} // namespace sutro::optim
+}  // namespace sutro::optim

@@ -14,8 +14,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "sutro/nn/ops.hpp"
 #include "sutro/nn/kernels.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
 #include "sutro/optim/polar.hpp"
 #include "sutro/optim/transform.hpp"
@@ -71,11 +71,13 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
     for (std::size_t i = 0; i < r; ++i) {
       double* bi = B + i * r;
       for (std::size_t j = 0; j < r; ++j) Bh[i * r + j] = muon_b * double(Ah[i * r + j]);
-      for (std::size_t k = 0; k < r; ++k) nn::ops::axpy(m, r, muon_c * double(Ah[i * r + k]), static_cast<const double*>(A + k * r), bi);
+      for (std::size_t k = 0; k < r; ++k)
+        nn::ops::axpy(m, r, muon_c * double(Ah[i * r + k]), static_cast<const double*>(A + k * r), bi);
     }
     // X = a X + B X: B X register-blocked, then a X added.
     ws.zeros.assign(c, 0.0);
-    nn::ops::dense_forward(m, r, r, c, static_cast<const double*>(B), x, static_cast<const double*>(ws.zeros.data()), y);
+    nn::ops::dense_forward(m, r, r, c, static_cast<const double*>(B), x, static_cast<const double*>(ws.zeros.data()),
+                           y);
     {
       const memory::handle_of<Mode, const double> xh = m(x);
       const memory::handle_of<Mode, double> yh = m(y);
@@ -88,23 +90,28 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   }
   const memory::handle_of<Mode, const double> x = m(static_cast<const double*>(ws.x.data()));
   for (std::size_t i = 0; i < g.rows; ++i)
-    for (std::size_t j = 0; j < g.cols; ++j) gd[i * g.cols + j] = static_cast<T>(double(x[tall ? j * c + i : i * c + j]));
+    for (std::size_t j = 0; j < g.cols; ++j)
+      gd[i * g.cols + j] = static_cast<T>(double(x[tall ? j * c + i : i * c + j]));
 }
 
 /// Newton-Schulz on matrices, scaled by sqrt(max(1, fan_out / fan_in)); others pass through.
 struct scale_by_newton_schulz {
   std::size_t steps = 5;
-  template <class T> newton_schulz_workspace init(tensors<T>) const { return {}; }
+  template <class T>
+  newton_schulz_workspace init(tensors<T>) const {
+    return {};
+  }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, newton_schulz_workspace& ws, tensors<T>, const Mode& m = Mode{}) const {
     for (const auto& t : u) {
       if (t.kind() != param_kind::matrix) continue;
       newton_schulz(t, ws, steps, m);
-      const T f = static_cast<T>(std::sqrt(std::max(1.0, static_cast<double>(t.fan_out()) / static_cast<double>(t.fan_in()))));
+      const T f =
+          static_cast<T>(std::sqrt(std::max(1.0, static_cast<double>(t.fan_out()) / static_cast<double>(t.fan_in()))));
       const memory::handle_of<Mode, T> v = m(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
     }
   }
 };
 
-} // namespace sutro::optim
+}  // namespace sutro::optim

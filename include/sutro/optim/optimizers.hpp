@@ -53,15 +53,15 @@ inline void check_eps(const char* who, double eps) {
 }
 inline void check_weight_decay(const char* who, double wd) {
   if (!(wd >= 0.0) || !std::isfinite(wd))
-    throw std::invalid_argument(std::string("sutro::optim::") + who +
-                                ": weight_decay must be >= 0 and finite, got " + option_value(wd));
+    throw std::invalid_argument(std::string("sutro::optim::") + who + ": weight_decay must be >= 0 and finite, got " +
+                                option_value(wd));
 }
-} // namespace detail
+}  // namespace detail
 
 /// sgd, sign_sgd and egd: a step size and weight decay.
 struct sgd_options {
   detail::names_required named_{};
-  double lr = 0.0;            ///< required: > 0
+  double lr = 0.0;  ///< required: > 0
   double weight_decay = 0.0;
 };
 using sign_sgd_options = sgd_options;
@@ -70,7 +70,7 @@ using egd_options = sgd_options;
 /// momentum, nesterov and muon: plus the momentum coefficient.
 struct momentum_options {
   detail::names_required named_{};
-  double lr = 0.0;            ///< required: > 0
+  double lr = 0.0;  ///< required: > 0
   double beta = 0.9;
   double weight_decay = 0.0;
 };
@@ -79,7 +79,7 @@ using nesterov_options = momentum_options;
 /// muon: momentum 0.95 by default (Keller Jordan's setting).
 struct muon_options {
   detail::names_required named_{};
-  double lr = 0.0;            ///< required: > 0
+  double lr = 0.0;  ///< required: > 0
   double beta = 0.95;
   double weight_decay = 0.0;
 };
@@ -87,7 +87,7 @@ struct muon_options {
 /// adam: the two moment decays and eps.
 struct adam_options {
   detail::names_required named_{};
-  double lr = 0.0;            ///< required: > 0
+  double lr = 0.0;  ///< required: > 0
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1e-8;
@@ -97,7 +97,7 @@ struct adam_options {
 /// adamw: as adam, with weight decay 0.01 by default (PyTorch's).
 struct adamw_options {
   detail::names_required named_{};
-  double lr = 0.0;            ///< required: > 0
+  double lr = 0.0;  ///< required: > 0
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1e-8;
@@ -136,7 +136,7 @@ inline scale_by_adam adam_rule(const char* who, double lr, double beta1, double 
   check_weight_decay(who, wd);
   return scale_by_adam{.beta1 = beta1, .beta2 = beta2, .eps = eps};
 }
-} // namespace detail
+}  // namespace detail
 
 /// Adam with L2 regularization folded into the gradient (weight decay before the moments).
 inline auto adam(const adam_options& o) {
@@ -173,4 +173,4 @@ inline auto muon(const muon_options& o) {
                scale{-o.lr});
 }
 
-} // namespace sutro::optim
+}  // namespace sutro::optim

@@ -29,8 +29,8 @@
 #include "sutro/backend/traits.hpp"
 #include "sutro/memory/accounting_allocator.hpp"
 #include "sutro/memory/aligned_allocator.hpp"
-#include "sutro/nn/ops.hpp"
 #include "sutro/nn/kernels.hpp"
+#include "sutro/nn/ops.hpp"
 #include "sutro/nn/tensor.hpp"
 
 namespace sutro::optim {
@@ -59,8 +59,7 @@ struct polar_workspace {
 /// use the round-robin (tournament) order: each round rotates n/2 disjoint
 /// pairs, whose angles are independent, so their divisions and square roots
 /// overlap instead of forming one long dependency chain. Returns the sweeps.
-inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w,
-                                std::size_t max_sweeps = 64) {
+inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w, std::size_t max_sweeps = 64) {
   std::fill_n(vt, n * n, 0.0);
   for (std::size_t i = 0; i < n; ++i) vt[i * n + i] = 1.0;
   if (n < 2) {
@@ -447,4 +446,4 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
   return rank;
 }
 
-} // namespace sutro::optim
+}  // namespace sutro::optim

@@ -36,7 +36,10 @@ std::vector<state_buffer<T>> zeros_like(tensors<T> params) {
 /// u *= factor.
 struct scale {
   double factor = 1.0;
-  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  empty_state init(tensors<T>) const {
+    return {};
+  }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     const T f = static_cast<T>(factor);
@@ -46,13 +49,18 @@ struct scale {
     }
   }
   template <class T>
-  T map(T u, T) const noexcept { return u * static_cast<T>(factor); }
+  T map(T u, T) const noexcept {
+    return u * static_cast<T>(factor);
+  }
 };
 
 /// u += decay * params (decoupled weight decay when placed after the rule).
 struct add_decayed_weights {
   double decay = 0.0;
-  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  empty_state init(tensors<T>) const {
+    return {};
+  }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T> p, const Mode& m = Mode{}) const {
     if (decay == 0.0) return;
@@ -77,7 +85,10 @@ struct add_decayed_weights {
 /// Each element clipped to [-max_abs, max_abs].
 struct clip {
   double max_abs = 1.0;
-  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  empty_state init(tensors<T>) const {
+    return {};
+  }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& mode = Mode{}) const {
     const T m = static_cast<T>(max_abs);
@@ -90,13 +101,18 @@ struct clip {
     }
   }
   template <class T>
-  T map(T u, T) const noexcept { return std::clamp(u, static_cast<T>(-max_abs), static_cast<T>(max_abs)); }
+  T map(T u, T) const noexcept {
+    return std::clamp(u, static_cast<T>(-max_abs), static_cast<T>(max_abs));
+  }
 };
 
 /// All updates scaled down together so that their joint L2 norm is <= max_norm.
 struct clip_by_global_norm {
   double max_norm = 1.0;
-  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  empty_state init(tensors<T>) const {
+    return {};
+  }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     double sq = 0.0;
@@ -126,7 +142,10 @@ template <class Schedule>
 struct scale_by_schedule {
   Schedule schedule;
   explicit scale_by_schedule(Schedule s) : schedule(std::move(s)) {}
-  template <class T> step_count init(tensors<T>) const { return {}; }
+  template <class T>
+  step_count init(tensors<T>) const {
+    return {};
+  }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, step_count& s, tensors<T>, const Mode& m = Mode{}) const {
     const T f = static_cast<T>(schedule(s.count++));
@@ -164,7 +183,10 @@ struct momentum_state {
 struct accumulate_momentum {
   double beta = 0.9;
   bool nesterov = false;
-  template <class T> momentum_state<T> init(tensors<T> p) const { return {shape_record(p), zeros_like(p)}; }
+  template <class T>
+  momentum_state<T> init(tensors<T> p) const {
+    return {shape_record(p), zeros_like(p)};
+  }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, momentum_state<T>& s, tensors<T>, const Mode& mode = Mode{}) const {
     using nn::kernels::any::fmadd;
@@ -195,7 +217,10 @@ struct adam_state {
 struct scale_by_adam {
   detail::names_required named_{};
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-  template <class T> adam_state<T> init(tensors<T> p) const { return {shape_record(p), zeros_like(p), zeros_like(p), 0}; }
+  template <class T>
+  adam_state<T> init(tensors<T> p) const {
+    return {shape_record(p), zeros_like(p), zeros_like(p), 0};
+  }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, adam_state<T>& s, tensors<T>, const Mode& mode = Mode{}) const {
     using nn::kernels::any::fmadd;
@@ -222,7 +247,10 @@ struct scale_by_adam {
 
 /// u = sign(u) (0 stays 0; NaN stays NaN, so that training sees a divergence).
 struct scale_by_sign {
-  template <class T> empty_state init(tensors<T>) const { return {}; }
+  template <class T>
+  empty_state init(tensors<T>) const {
+    return {};
+  }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     for (const auto& t : u) {
@@ -234,7 +262,9 @@ struct scale_by_sign {
     }
   }
   template <class T>
-  T map(T u, T) const noexcept { return std::isnan(u) ? u : static_cast<T>((u > T(0)) - (u < T(0))); }
+  T map(T u, T) const noexcept {
+    return std::isnan(u) ? u : static_cast<T>((u > T(0)) - (u < T(0)));
+  }
 };
 
-} // namespace sutro::optim
+}  // namespace sutro::optim

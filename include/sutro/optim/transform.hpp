@@ -51,34 +51,35 @@ struct names_required {
 
 template <class R, class T>
 using state_of = decltype(std::declval<const R&>().init(std::declval<tensors<T>>()));
-}
+}  // namespace detail
 
 // Written with declval rather than a nested requires on the parameters: nvcc's
 // front end aborts on the latter (internal error in get_param_for_param_ref).
 template <class R, class T>
-concept gradient_transformation =
-    requires(const R& rule, tensors<T> t) { rule.init(t); } &&
-    requires(const R& rule, tensors<T> t, detail::state_of<R, T>& state) { rule.update(t, state, t); };
+concept gradient_transformation = requires(const R& rule, tensors<T> t) {
+  rule.init(t);
+}
+&&requires(const R& rule, tensors<T> t, detail::state_of<R, T>& state) { rule.update(t, state, t); };
 
 /// A rule whose update runs under memory-access policy Mode (nn/ops.hpp):
 /// `rule.update(updates, state, params, mode)`.
 template <class R, class T, class Mode>
 concept runs_under = gradient_transformation<R, T> &&
     requires(const R& rule, tensors<T> t, detail::state_of<R, T>& state, const Mode& m) {
-      rule.update(t, state, t, m);
-    };
+  rule.update(t, state, t, m);
+};
 
 /// Throws std::invalid_argument naming the first layer whose shapes differ.
 template <class T>
 void check_shapes(tensors<T> updates, tensors<T> params, const char* what = "optim") {
   if (updates.size() != params.size())
-    throw std::invalid_argument(std::string(what) + ": " + std::to_string(updates.size()) +
-                                " update tensors for " + std::to_string(params.size()) + " parameters");
+    throw std::invalid_argument(std::string(what) + ": " + std::to_string(updates.size()) + " update tensors for " +
+                                std::to_string(params.size()) + " parameters");
   for (std::size_t i = 0; i < params.size(); ++i)
     if (updates[i].rows != params[i].rows || updates[i].cols != params[i].cols)
       throw std::invalid_argument(std::string(what) + ": layer " + std::to_string(i) + " update " +
-                                  nn::shape_string(updates[i].rows, updates[i].cols) +
-                                  " vs parameter " + nn::shape_string(params[i].rows, params[i].cols));
+                                  nn::shape_string(updates[i].rows, updates[i].cols) + " vs parameter " +
+                                  nn::shape_string(params[i].rows, params[i].cols));
 }
 
 /// The per-layer shapes an optimizer state was built for. Rules whose state
@@ -106,8 +107,8 @@ class shape_record {
     if (same) return;
     std::string got;
     for (const auto& u : updates) got += (got.empty() ? "" : ", ") + nn::shape_string(u.rows, u.cols);
-    throw std::invalid_argument(std::string("sutro::") + who + ": optimizer state built for shapes [" +
-                                to_string() + "], updates have shapes [" + got + "]");
+    throw std::invalid_argument(std::string("sutro::") + who + ": optimizer state built for shapes [" + to_string() +
+                                "], updates have shapes [" + got + "]");
   }
 
   /// "(20 x 200), (1 x 200), ...".
@@ -168,8 +169,10 @@ struct chain_t {
 
   template <class R, class T, class S, class Mode>
   static void update_one(const R& r, tensors<T> u, S& s, tensors<T> p, const Mode& m) {
-    if constexpr (requires { r.update(u, s, p, m); }) r.update(u, s, p, m);
-    else r.update(u, s, p);
+    if constexpr (requires { r.update(u, s, p, m); })
+      r.update(u, s, p, m);
+    else
+      r.update(u, s, p);
   }
 
   template <class T>
@@ -181,36 +184,39 @@ struct chain_t {
   // A member rule written without a policy argument runs raw: a chain holding
   // one runs under a raw policy only (runs_under says so).
   template <class T, class State, class Mode = memory::raw_access>
-    requires(!memory::records_v<Mode> || (runs_under<Rules, T, Mode> && ...))
-  void update(tensors<T> updates, State& state, tensors<T> params, const Mode& m = Mode{}) const {
+  requires(!memory::records_v<Mode> || (runs_under<Rules, T, Mode> && ...)) void update(tensors<T> updates,
+                                                                                        State& state, tensors<T> params,
+                                                                                        const Mode& m = Mode{}) const {
     state.shapes.check(updates, "optim::chain::update");
     check_shapes(updates, params, "sutro::optim::chain::update");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (update_one(std::get<I>(rules), updates, std::get<I>(state.rules), params, m), ...);
-    }(std::index_sequence_for<Rules...>{});
+    }
+    (std::index_sequence_for<Rules...>{});
   }
 
   /// update() then params += updates, with the trailing pointwise rules and
   /// the addition done in one pass (the same operations in the same order per
   /// element, so the same results; `updates` ends up holding the updates).
   template <class T, class State, class Mode = memory::raw_access>
-    requires(!memory::records_v<Mode> || (runs_under<Rules, T, Mode> && ...))
-  void update_and_apply(tensors<T> updates, State& state, tensors<T> params, const Mode& m = Mode{}) const {
+  requires(!memory::records_v<Mode> ||
+           (runs_under<Rules, T, Mode> && ...)) void update_and_apply(tensors<T> updates, State& state,
+                                                                      tensors<T> params, const Mode& m = Mode{}) const {
     constexpr std::size_t first = first_fused<T>();
     state.shapes.check(updates, "optim::chain::update_and_apply");
     check_shapes(updates, params, "sutro::optim::chain::update_and_apply");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (update_one(std::get<I>(rules), updates, std::get<I>(state.rules), params, m), ...);
-    }(std::make_index_sequence<first>{});
+    }
+    (std::make_index_sequence<first>{});
     for (std::size_t l = 0; l < params.size(); ++l) {
       const memory::handle_of<Mode, T> p = m(params[l].data);
       const memory::handle_of<Mode, T> u = m(updates[l].data);
       for (std::size_t i = 0, n = params[l].size(); i < n; ++i) {
         T v = u[i];
         const T w = p[i];
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-          ((v = std::get<first + I>(rules).map(v, w)), ...);
-        }(std::make_index_sequence<sizeof...(Rules) - first>{});
+        [&]<std::size_t... I>(std::index_sequence<I...>) { ((v = std::get<first + I>(rules).map(v, w)), ...); }
+        (std::make_index_sequence<sizeof...(Rules) - first>{});
         u[i] = v;
         p[i] = w + v;
       }
@@ -237,4 +243,4 @@ chain_t<Rules...> chain(Rules... rules) {
 /// State of rules that keep none.
 struct empty_state {};
 
-} // namespace sutro::optim
+}  // namespace sutro::optim

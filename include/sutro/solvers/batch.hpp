@@ -37,8 +37,8 @@ inline void check_batch_spec(const tasks::task_spec& spec, const char* who) {
   if (spec.kind != tasks::task_kind::parity)
     throw std::invalid_argument(std::string(who) + ": needs sparse parity, got " + tasks::to_string(spec.kind));
   if (spec.n > 128)
-    throw std::invalid_argument(std::string(who) + ": small systems have n <= 128 unknowns, got n = " +
-                                std::to_string(spec.n));
+    throw std::invalid_argument(std::string(who) +
+                                ": small systems have n <= 128 unknowns, got n = " + std::to_string(spec.n));
 }
 
 /// Everything one system needs to make its own rows: host and device code.
@@ -66,7 +66,8 @@ struct fused_system {
 /// rank and no contradiction already make the solution unique and exact);
 /// the mask is kept for inspection.
 SUTRO_HOST_DEVICE small_result certify_small(const tasks::task_spec& spec, small_result r) {
-  if (spec.noise > 0.0) r.status = solve_status::failed;  // does not apply: a noise-free method
+  if (spec.noise > 0.0)
+    r.status = solve_status::failed;  // does not apply: a noise-free method
   else if (r.status == solve_status::found &&
            tasks::detail::popcount64(r.mask[0]) + tasks::detail::popcount64(r.mask[1]) != spec.k)
     r.status = solve_status::failed;
@@ -95,13 +96,14 @@ SUTRO_HOST_DEVICE small_result solve_batch_system(const tasks::task_spec& spec, 
                                                   const std::int32_t* labels, std::size_t m, std::size_t s) {
   return solve_stored<MaxN>(spec, words + s * m * ((spec.n + 63) / 64), labels + s * m, m);
 }
-} // namespace detail
+}  // namespace detail
 
 /// One system per seed, each generating its own samples [0, m) of the train split.
 template <class Backend>
-  requires is_host_backend_v<Backend>
-std::vector<small_result> solve_batch(Backend tag, const tasks::task_spec& spec, std::span<const std::uint64_t> seeds,
-                                      std::size_t samples_per_system, tasks::batch_options o = {}) {
+requires is_host_backend_v<Backend> std::vector<small_result> solve_batch(Backend tag, const tasks::task_spec& spec,
+                                                                          std::span<const std::uint64_t> seeds,
+                                                                          std::size_t samples_per_system,
+                                                                          tasks::batch_options o = {}) {
   detail::check_batch_spec(spec, "sutro::solvers::solve_batch");
   std::vector<small_result> out(seeds.size());
   const std::size_t m = samples_per_system, rw = (spec.n + 63) / 64;
@@ -109,7 +111,8 @@ std::vector<small_result> solve_batch(Backend tag, const tasks::task_spec& spec,
     if constexpr (std::is_same_v<Backend, scalar>) {  // the device's code path, row by row
       for (std::size_t i = lo; i < hi; ++i)
         out[i] = spec.n <= 64 ? detail::solve_seed<64>(spec, seeds[i], m) : detail::solve_seed<128>(spec, seeds[i], m);
-    } else {  // rows made 16 at a time in Philox lanes (the level of `tag`, AVX-512 where the CPU has it): same bits, ~2x faster
+    } else {  // rows made 16 at a time in Philox lanes (the level of `tag`, AVX-512 where the CPU has it): same bits,
+              // ~2x faster
       std::vector<std::uint64_t> words(m * rw);
       std::vector<std::int32_t> labels(m);
       for (std::size_t i = lo; i < hi; ++i) {
@@ -124,8 +127,9 @@ std::vector<small_result> solve_batch(Backend tag, const tasks::task_spec& spec,
 
 /// One system per system of `b` (samples from tasks::generate_batch on the same backend).
 template <class Backend>
-  requires is_host_backend_v<Backend>
-std::vector<small_result> solve_batch(Backend, const tasks::sample_batch<Backend>& b, tasks::batch_options o = {}) {
+requires is_host_backend_v<Backend> std::vector<small_result> solve_batch(Backend,
+                                                                          const tasks::sample_batch<Backend>& b,
+                                                                          tasks::batch_options o = {}) {
   detail::check_batch_spec(b.spec, "sutro::solvers::solve_batch");
   std::vector<small_result> out(b.systems);
   tasks::detail::parallel_ranges(b.systems, o.threads, [&](std::size_t lo, std::size_t hi) {
@@ -136,7 +140,7 @@ std::vector<small_result> solve_batch(Backend, const tasks::sample_batch<Backend
   return out;
 }
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers
 
 #if defined(__CUDACC__)
 #include "sutro/solvers/cuda/batch.cuh"

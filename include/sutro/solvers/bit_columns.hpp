@@ -37,7 +37,7 @@ template <class X, class Memory>
     p ^= static_cast<unsigned>(std::popcount(std::uint64_t(r[w]) & std::uint64_t(x[w])));
   return p & 1u;
 }
-} // namespace detail
+}  // namespace detail
 
 struct bit_columns {
   std::size_t n = 0, m = 0, words = 0;
@@ -69,4 +69,4 @@ struct bit_columns {
   }
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

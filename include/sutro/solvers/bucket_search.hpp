@@ -21,7 +21,6 @@
 // with p' the high end of the flip rate, and C(m - t, r) / C(m, r), which
 // holds whenever the secret could pass the certificate (<= t flipped rows).
 
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -72,7 +71,7 @@ namespace detail {
   const auto md = double(m), rd = double(r), td = double(c.threshold);
   return std::exp(log_choose(md - td, rd) - log_choose(md, rd));
 }
-} // namespace detail
+}  // namespace detail
 
 [[nodiscard]] inline bucket_plan plan_bucket_search(std::size_t n, std::size_t k, std::size_t m, double p,
                                                     const bucket_search_options& o = {}) {
@@ -93,8 +92,8 @@ namespace detail {
     const double q = std::pow(1.0 - p, double(r));  // all r rows clean
     const double round = (a + b) * lookup + a * b * std::ldexp(1.0, -int(r)) * verify + double(r * n) / 8.0;
     pl.expected_cost = round / q;
-    const double q_low = std::max(std::pow(1.0 - detail::noise_high(p, m), double(r)),
-                                  detail::clean_draw_if_certifiable(m, r, cert));
+    const double q_low =
+        std::max(std::pow(1.0 - detail::noise_high(p, m), double(r)), detail::clean_draw_if_certifiable(m, r, cert));
     const double rounds = q_low >= 1.0 ? 1.0 : std::ceil(std::log(o.miss) / std::log1p(-q_low));
     pl.max_rounds = rounds > 1e9 ? std::size_t{1000000000} : std::max<std::size_t>(1, std::size_t(rounds));
     return pl;
@@ -146,9 +145,9 @@ class bucket_search {
       res.subset = s.best;
       res.reason = "certified: " + std::to_string(s.best_count) + " rows wrong (" + how + "), " + cert.describe();
     } else {
-      res.reason = "no candidate certified after " + how + " (best: " +
-                   (s.best.empty() ? std::string("none") : std::to_string(s.best_count) + " rows wrong") + "); " +
-                   cert.describe();
+      res.reason = "no candidate certified after " + how +
+                   " (best: " + (s.best.empty() ? std::string("none") : std::to_string(s.best_count) + " rows wrong") +
+                   "); " + cert.describe();
     }
     return res;
   }
@@ -158,10 +157,10 @@ class bucket_search {
     const tasks::packed_samples& d;
     bit_columns cols;
     std::size_t r, h1, h2, threshold;
-    std::vector<std::uint64_t> key{};         // per column: its bits on this round's rows
-    std::vector<std::uint32_t> rows{};        // a permutation of [0, m); the first r are this round's
+    std::vector<std::uint64_t> key{};   // per column: its bits on this round's rows
+    std::vector<std::uint32_t> rows{};  // a permutation of [0, m); the first r are this round's
     std::vector<std::pair<std::uint64_t, std::uint32_t>> table{};  // (key, A's rank)
-    std::vector<std::uint32_t> a_sets{};      // A's indices, h1 per rank
+    std::vector<std::uint32_t> a_sets{};                           // A's indices, h1 per rank
     std::vector<std::uint32_t> idx{}, cand{}, best{};
     std::uint64_t checked = 0;
     std::size_t best_count = std::numeric_limits<std::size_t>::max();
@@ -194,7 +193,8 @@ class bucket_search {
         const std::uint64_t bit = std::uint64_t{1} << t;
         const std::uint64_t* row = d.row(rows[t]);
         for (std::size_t w = 0; w < d.row_words; ++w)
-          for (std::uint64_t v = row[w]; v; v &= v - 1) key[w * 64 + static_cast<std::size_t>(std::countr_zero(v))] |= bit;
+          for (std::uint64_t v = row[w]; v; v &= v - 1)
+            key[w * 64 + static_cast<std::size_t>(std::countr_zero(v))] |= bit;
         if (d.label_bit(rows[t])) label_key |= bit;
       }
       table.clear();
@@ -237,4 +237,4 @@ class bucket_search {
   bucket_search_options opt_{};
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

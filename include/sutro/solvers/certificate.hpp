@@ -58,7 +58,7 @@ namespace detail {
   }
   return top + std::log1p(sum) - md * std::log(2.0);
 }
-} // namespace detail
+}  // namespace detail
 
 inline double certificate::false_positive(std::size_t t) const {
   return std::exp(std::fmin(0.0, log_candidates + detail::log_half_binomial_cdf(rows, t)));
@@ -73,8 +73,7 @@ inline std::string certificate::describe() const {
 
 /// The certificate for a weight-k subset of n bits checked on m rows. With
 /// n = k there is one candidate, which is the secret: every count passes.
-[[nodiscard]] inline certificate union_bound_certificate(std::size_t n, std::size_t k, std::size_t m,
-                                                         double alpha) {
+[[nodiscard]] inline certificate union_bound_certificate(std::size_t n, std::size_t k, std::size_t m, double alpha) {
   certificate c;
   c.rows = m;
   c.alpha = alpha;
@@ -97,4 +96,4 @@ inline std::string certificate::describe() const {
   return c;
 }
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

@@ -62,7 +62,7 @@ inline double log_binomial_cdf(std::size_t m, double q, std::size_t t) {
   for (double l : terms) sum += std::exp(l - best);
   return best + std::log(sum);
 }
-} // namespace detail
+}  // namespace detail
 
 struct correlation {
   double alpha = 1e-6;  ///< bound on P(found names a wrong subset)
@@ -115,8 +115,7 @@ struct correlation {
     }
     const auto bound = [&](std::size_t t) {
       double b = 0;
-      for (std::size_t i = 0; i < dj.size(); ++i)
-        b += std::exp(log_count[i] + detail::log_binomial_cdf(m, dj[i], t));
+      for (std::size_t i = 0; i < dj.size(); ++i) b += std::exp(log_count[i] + detail::log_binomial_cdf(m, dj[i], t));
       return b;
     };
     const std::string at = "alpha = " + std::to_string(alpha) + ", m = " + std::to_string(m);
@@ -126,16 +125,18 @@ struct correlation {
       r.reason = "n = k: the only subset";
     } else if (bound(0) > alpha) {
       r.status = solve_status::ambiguous;
-      r.reason = at + ": too few rows to tell subsets apart (a wrong subset may agree with every row); top-k by "
-                      "correlation is " + subset_text(pick);
+      r.reason = at +
+                 ": too few rows to tell subsets apart (a wrong subset may agree with every row); top-k by "
+                 "correlation is " +
+                 subset_text(pick);
     } else {
       std::size_t t = 0, hi = m;  // bound(t) <= alpha; the bound grows with t
       while (hi - t > 1) {
         const std::size_t mid = t + (hi - t) / 2;
         (bound(mid) <= alpha ? t : hi) = mid;
       }
-      r.reason = at + ": certifies <= " + std::to_string(t) + " rows wrong; the top-k subset has " +
-                 std::to_string(wrong);
+      r.reason =
+          at + ": certifies <= " + std::to_string(t) + " rows wrong; the top-k subset has " + std::to_string(wrong);
       if (wrong <= t) {
         r.status = solve_status::found;
         r.subset = pick;
@@ -163,21 +164,21 @@ struct correlation {
     }
     const std::size_t n = d.spec.n, rw = (n + 63) / 64;
     if (d.row_words != rw || d.count == 0 || d.count > d.words.size() / rw || d.count > d.labels.size())
-      throw std::invalid_argument(at + "count = " + std::to_string(d.count) + " rows of " + std::to_string(d.row_words) +
-                                  " words (n = " + std::to_string(n) + " needs " + std::to_string(rw) + ") but " +
-                                  std::to_string(d.words.size()) + " words and " + std::to_string(d.labels.size()) +
-                                  " labels");
+      throw std::invalid_argument(at + "count = " + std::to_string(d.count) + " rows of " +
+                                  std::to_string(d.row_words) + " words (n = " + std::to_string(n) + " needs " +
+                                  std::to_string(rw) + ") but " + std::to_string(d.words.size()) + " words and " +
+                                  std::to_string(d.labels.size()) + " labels");
     const bool pm = d.spec.enc == tasks::encoding::plus_minus_one && d.spec.kind != tasks::task_kind::and_;
     for (std::size_t i = 0; i < d.count; ++i) {
       if (n % 64 && (d.row(i)[rw - 1] >> (n % 64)) != 0)
-        throw std::invalid_argument(at + "row " + std::to_string(i) + " has bits set at or above n = " +
-                                    std::to_string(n));
+        throw std::invalid_argument(at + "row " + std::to_string(i) +
+                                    " has bits set at or above n = " + std::to_string(n));
       const auto y = d.labels[i];
       if (pm ? (y != 1 && y != -1) : (y != 0 && y != 1))
-        throw std::invalid_argument(at + "label " + std::to_string(y) + " of row " + std::to_string(i) +
-                                    " is not a " + tasks::to_string(d.spec.kind) + " label");
+        throw std::invalid_argument(at + "label " + std::to_string(y) + " of row " + std::to_string(i) + " is not a " +
+                                    tasks::to_string(d.spec.kind) + " label");
     }
   }
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

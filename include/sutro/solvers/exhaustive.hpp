@@ -104,8 +104,7 @@ class exhaustive {
       res.subset = s.best_idx;
       res.reason = "certified: " + std::to_string(s.best) + " rows wrong, " + cert.describe();
     } else {
-      res.reason = "no subset certified: the best has " + std::to_string(s.best) + " rows wrong; " +
-                   cert.describe();
+      res.reason = "no subset certified: the best has " + std::to_string(s.best) + " rows wrong; " + cert.describe();
     }
     return res;
   }
@@ -121,7 +120,7 @@ class exhaustive {
     std::size_t k = 0;
     bool exact = true, stop_at_first = false, stop = false;
     std::vector<std::uint32_t> idx, best_idx;  // best_idx: the answer, read off untraced
-    work_vector<std::uint64_t> prefix;  // level d: labels ^ columns idx[0..d)
+    work_vector<std::uint64_t> prefix;         // level d: labels ^ columns idx[0..d)
     std::uint64_t visited = 0;
     std::size_t matches = 0;
     std::size_t best = std::numeric_limits<std::size_t>::max(), second = best;
@@ -179,4 +178,4 @@ class exhaustive {
   exhaustive_options opt_{};
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

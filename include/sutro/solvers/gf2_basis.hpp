@@ -62,7 +62,7 @@ void copy_words(S src, D dst, std::size_t n) {
     for (std::size_t w = 0; w < n; ++w) dst[w] = std::uint64_t(src[w]);
   }
 }
-} // namespace detail
+}  // namespace detail
 
 template <std::size_t W, class Memory = memory::raw_access>
 class gf2_basis {
@@ -95,7 +95,7 @@ class gf2_basis {
   /// words) and adds it. Returns 1 when the rank grew, 0 when it was implied,
   /// -1 when it contradicts the basis (0 = 1).
   template <class P>
-  int insert(P eq) noexcept(nothrow && std::is_pointer_v<P>) {
+  int insert(P eq) noexcept(nothrow&& std::is_pointer_v<P>) {
     std::size_t w = 0;
     for (;;) {
       std::uint64_t v = 0;
@@ -122,7 +122,7 @@ class gf2_basis {
 
   /// The solution (requires full()): x (a pointer or a handle) gets `words()` words, bits [0, n).
   template <class P>
-  void solve(P x) const noexcept(nothrow && std::is_pointer_v<P>) {
+  void solve(P x) const noexcept(nothrow&& std::is_pointer_v<P>) {
     for (std::size_t w = 0; w < nw(); ++w) x[w] = 0;
     for (std::size_t c = n_; c-- > 0;) {
       const auto r = mem_(row(c));
@@ -145,16 +145,17 @@ class gf2_basis {
   // has_[w] itself under memory::raw_access: indexing the member array (not through
   // data()) is what the optimizer was always given, and it schedules it better.
   decltype(auto) has(std::size_t w) noexcept(nothrow) {
-    if constexpr (Memory::records) return mem_(has_.data())[w];
-    else return (has_[w]);
+    if constexpr (Memory::records)
+      return mem_(has_.data())[w];
+    else
+      return (has_[w]);
   }
   std::uint64_t* row(std::size_t c) noexcept { return rows_.data() + c * nw(); }
   const std::uint64_t* row(std::size_t c) const noexcept { return rows_.data() + c * nw(); }
 
-  using row_storage = std::conditional_t<(W > 0), std::array<std::uint64_t, 64 * W * (W ? W : 1)>,
-                                         work_vector<std::uint64_t>>;
-  using mask_storage = std::conditional_t<(W > 0), std::array<std::uint64_t, (W ? W : 1)>,
-                                          work_vector<std::uint64_t>>;
+  using row_storage =
+      std::conditional_t<(W > 0), std::array<std::uint64_t, 64 * W*(W ? W : 1)>, work_vector<std::uint64_t>>;
+  using mask_storage = std::conditional_t<(W > 0), std::array<std::uint64_t, (W ? W : 1)>, work_vector<std::uint64_t>>;
   std::size_t n_;
   std::size_t nw_;
   std::size_t rank_ = 0;
@@ -163,4 +164,4 @@ class gf2_basis {
   mask_storage has_;  // bit c: row c is present
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

@@ -63,23 +63,22 @@ inline void require_parity(const tasks::packed_samples& d, const char* who) {
 /// row is the secret: no false positive to bound.
 inline solve_result noise_free_only(const tasks::packed_samples& d, const char* who) {
   solve_result r;
-  r.reason = std::string(who) + " does not apply: it is noise-free and spec.noise = " +
-             format_double(d.spec.noise) + " (use noisy_parity, exhaustive or robust_gf2)";
+  r.reason = std::string(who) + " does not apply: it is noise-free and spec.noise = " + format_double(d.spec.noise) +
+             " (use noisy_parity, exhaustive or robust_gf2)";
   return r;
 }
 inline void explain_exact(const tasks::packed_samples& d, solve_result& r) {
   const std::size_t n = d.spec.n, k = d.spec.k;
   if (r.status == solve_status::found && r.subset.size() != k) {
     r.status = solve_status::failed;
-    r.reason = "the unique solution has " + std::to_string(r.subset.size()) + " indices, spec.k = " +
-               std::to_string(k) + ": the labels are not a k-sparse parity of the inputs";
+    r.reason = "the unique solution has " + std::to_string(r.subset.size()) +
+               " indices, spec.k = " + std::to_string(k) + ": the labels are not a k-sparse parity of the inputs";
     r.subset.clear();
   } else if (r.status == solve_status::found) {  // the numbers are in stats; this path stays cheap
     r.reason = "unique solution at rank n, weight k, every row agrees (exact under the noise-free model)";
   } else if (r.status == solve_status::ambiguous) {
     r.reason = "rank " + std::to_string(r.stats.rank) + " < n = " + std::to_string(n) + " after " +
-               std::to_string(r.stats.samples_used) + " rows: 2^" + std::to_string(n - r.stats.rank) +
-               " solutions fit";
+               std::to_string(r.stats.samples_used) + " rows: 2^" + std::to_string(n - r.stats.rank) + " solutions fit";
   } else {
     r.reason = std::to_string(r.stats.disagreements) +
                " rows contradict the others: the labels are not a parity of the inputs";
@@ -127,8 +126,7 @@ solve_result eliminate(const tasks::packed_samples& d, std::size_t m, bool verif
   basis.solve(mem(x.data()));
   if (verify_all) {
     const auto labels = mem(d.labels.data());
-    for (; i < m; ++i)
-      res.stats.disagreements += row_parity(d, i, mem(x.data()), mem) != label_bit_value(d, labels[i]);
+    for (; i < m; ++i) res.stats.disagreements += row_parity(d, i, mem(x.data()), mem) != label_bit_value(d, labels[i]);
     if (res.stats.disagreements) return res;
   }
   res.subset = mask_to_subset(x.data(), nw);  // the answer read off (not through mem)
@@ -149,7 +147,7 @@ bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all
   const std::size_t n = d.spec.n, rows = std::min(m, n + 16);
   if (rows < n) return false;
   alignas(64) std::uint64_t w[W][cap];
-  std::uint64_t pivot_flags[cap];    // all ones: the row is a pivot
+  std::uint64_t pivot_flags[cap];  // all ones: the row is a pivot
   std::uint8_t pivot_row[64 * W];  // of each column
   for (std::size_t i = 0; i < rows; ++i) {
     std::uint64_t eq[2] = {0, 0};  // registers
@@ -199,7 +197,8 @@ bool gauss_jordan(const tasks::packed_samples& d, std::size_t m, bool verify_all
     for (std::size_t i = rows; i < m; ++i) {
       const auto r = mem(d.row(i));
       unsigned p = static_cast<unsigned>(std::popcount(std::uint64_t(r[0]) & x[0]));
-      if constexpr (W == 2) p += d.row_words > 1 ? static_cast<unsigned>(std::popcount(std::uint64_t(r[1]) & x[1])) : 0u;
+      if constexpr (W == 2)
+        p += d.row_words > 1 ? static_cast<unsigned>(std::popcount(std::uint64_t(r[1]) & x[1])) : 0u;
       res.stats.disagreements += (p & 1u) != label_bit_value(d, labels[i]);
     }
     if (res.stats.disagreements) return true;
@@ -231,8 +230,8 @@ inline void xor_entries(std::uint64_t* __restrict row, const std::uint64_t* __re
 /// entries len words apart): every such row ends with its block bits 0. NT as
 /// a constant unrolls the tables, so each 4-word chunk is one vector chain.
 template <std::size_t NT, class A, class U, class T>
-void apply_tables(A a, U used, T t, std::size_t from, std::size_t rows, std::size_t nw, std::size_t k0,
-                  std::size_t ka, std::size_t len, unsigned sh, std::uint64_t mask) {
+void apply_tables(A a, U used, T t, std::size_t from, std::size_t rows, std::size_t nw, std::size_t k0, std::size_t ka,
+                  std::size_t len, unsigned sh, std::uint64_t mask) {
   std::size_t entry[16 * NT];  // the offset of each entry: a load instead of a multiply per row and table
   for (std::size_t e = 0; e < 16 * NT; ++e) entry[e] = e * len;
   for (std::size_t i = from; i < rows; ++i) {
@@ -372,7 +371,8 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
       for (std::size_t w = 0; w < len; ++w) tp[base + w] = 0;
       for (std::size_t e = 0; e < 4; ++e) {
         const std::size_t hi = std::size_t{1} << e, j = 4 * q + e;
-        for (std::size_t w = 0; w < len; ++w) tp[base + hi * len + w] = j < J ? std::uint64_t(a[piv[j] * nw + ka + w]) : 0;
+        for (std::size_t w = 0; w < len; ++w)
+          tp[base + hi * len + w] = j < J ? std::uint64_t(a[piv[j] * nw + ka + w]) : 0;
         add_combinations(tp, base, len, hi);
       }
     }
@@ -426,7 +426,7 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
   res.status = solve_status::found;
   return true;
 }
-} // namespace detail
+}  // namespace detail
 
 class gf2_elimination {
  public:
@@ -463,9 +463,11 @@ class gf2_elimination {
     const std::size_t n = d.spec.n;
     solve_result r;
     if (n + 1 <= 64)
-      return detail::gauss_jordan<1>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<1>(d, m, opt_.verify_all, mem);
+      return detail::gauss_jordan<1>(d, m, opt_.verify_all, r, mem) ? r
+                                                                    : detail::eliminate<1>(d, m, opt_.verify_all, mem);
     if (n + 1 <= 128)
-      return detail::gauss_jordan<2>(d, m, opt_.verify_all, r, mem) ? r : detail::eliminate<2>(d, m, opt_.verify_all, mem);
+      return detail::gauss_jordan<2>(d, m, opt_.verify_all, r, mem) ? r
+                                                                    : detail::eliminate<2>(d, m, opt_.verify_all, mem);
     const bool tiles = detail::tiles_run();
     cpu::detail::note_kernel(tiles ? cpu::level::avx512_gfni : cpu::level::generic);
     const bool solved = tiles ? detail::gauss_jordan_tiles(d, m, opt_.verify_all, r, mem)
@@ -476,4 +478,4 @@ class gf2_elimination {
   gf2_elimination_options opt_{};
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

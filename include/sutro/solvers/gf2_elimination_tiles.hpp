@@ -183,7 +183,7 @@ SUTRO_GF2_TILES_TARGET inline void update_group(std::uint64_t* row, const std::u
     }
   }
 }
-} // namespace gfni_tiles
+}  // namespace gfni_tiles
 #endif
 
 /// Gauss-Jordan on the tiles of the first min(m, n + 16) rows; the contract
@@ -420,4 +420,4 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
   return true;
 }
 
-} // namespace sutro::solvers::detail
+}  // namespace sutro::solvers::detail

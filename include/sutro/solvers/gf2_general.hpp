@@ -56,8 +56,9 @@ class gf2_general {
         for (std::size_t j = 0; j < d.spec.n; ++j)
           if (s.solution.get_unchecked(j)) res.subset.push_back(static_cast<std::uint32_t>(j));
       }
-      res.status = !s.consistent ? solve_status::failed
-                   : s.nullspace.cols() != 0 ? solve_status::ambiguous : solve_status::found;
+      res.status = !s.consistent             ? solve_status::failed
+                   : s.nullspace.cols() != 0 ? solve_status::ambiguous
+                                             : solve_status::found;
     }
     if (res.status == solve_status::failed) {
       res.reason = "the system [A | y] is inconsistent: the labels are not a parity of the inputs";
@@ -96,4 +97,4 @@ class gf2_general {
   }
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

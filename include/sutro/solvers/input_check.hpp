@@ -46,32 +46,33 @@ inline void check_samples(const tasks::packed_samples& d, tasks::task_kind kind,
     fail(std::string("needs ") + tasks::to_string(kind) + " samples, got " + tasks::to_string(d.spec.kind));
   const std::size_t n = d.spec.n, rw = (n + 63) / 64;
   if (d.row_words != rw)
-    fail("row_words = " + std::to_string(d.row_words) + " but n = " + std::to_string(n) +
-                                " needs " + std::to_string(rw));
+    fail("row_words = " + std::to_string(d.row_words) + " but n = " + std::to_string(n) + " needs " +
+         std::to_string(rw));
   if (d.count > d.words.size() / rw || d.count > d.labels.size())
-    fail("count = " + std::to_string(d.count) + " rows but " +
-                                std::to_string(d.words.size()) + " words (" + std::to_string(rw) + " a row) and " +
-                                std::to_string(d.labels.size()) + " labels");
+    fail("count = " + std::to_string(d.count) + " rows but " + std::to_string(d.words.size()) + " words (" +
+         std::to_string(rw) + " a row) and " + std::to_string(d.labels.size()) + " labels");
   if (n % 64) {
     const std::uint64_t pad = ~std::uint64_t{0} << (n % 64);
     for (std::size_t i = 0; i < d.count; ++i)
       if (d.row(i)[rw - 1] & pad)
-        fail("row " + std::to_string(i) + " has bits set at or above n = " +
-                                    std::to_string(n));
+        fail("row " + std::to_string(i) + " has bits set at or above n = " + std::to_string(n));
   }
   const bool pm = d.spec.enc == tasks::encoding::plus_minus_one;
   const auto k = static_cast<long>(d.spec.k);
   for (std::size_t i = 0; i < d.count; ++i) {
     const long y = d.labels[i];
     bool ok = false;
-    if (kind == tasks::task_kind::parity) ok = pm ? (y == 1 || y == -1) : (y == 0 || y == 1);
-    else if (kind == tasks::task_kind::sum) ok = pm ? (y >= -k && y <= k && (k - y) % 2 == 0) : (y >= 0 && y <= k);
-    else ok = y == 0 || y == 1;
+    if (kind == tasks::task_kind::parity)
+      ok = pm ? (y == 1 || y == -1) : (y == 0 || y == 1);
+    else if (kind == tasks::task_kind::sum)
+      ok = pm ? (y >= -k && y <= k && (k - y) % 2 == 0) : (y >= 0 && y <= k);
+    else
+      ok = y == 0 || y == 1;
     if (!ok)
-      fail(std::string("label ") + std::to_string(y) + " of row " + std::to_string(i) +
-                                  " is not a " + tasks::to_string(kind) + " label in the " +
-                                  tasks::to_string(d.spec.enc) + " encoding (k = " + std::to_string(k) + ")");
+      fail(std::string("label ") + std::to_string(y) + " of row " + std::to_string(i) + " is not a " +
+           tasks::to_string(kind) + " label in the " + tasks::to_string(d.spec.enc) +
+           " encoding (k = " + std::to_string(k) + ")");
   }
 }
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

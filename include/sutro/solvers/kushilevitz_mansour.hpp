@@ -40,10 +40,10 @@
 namespace sutro::solvers {
 
 struct km_options {
-  std::size_t pairs_per_bit = 1;   ///< m: KM-min 1; the group's sparse AND setting 20
-  std::uint64_t seed = 0;          ///< the learner's own randomness (the query inputs)
-  double false_positive = 1e-6;    ///< bound on a wrong `found` under label noise
-  bool stop_at_k = false;          ///< stop asking once k bits are relevant (the rest cannot be)
+  std::size_t pairs_per_bit = 1;  ///< m: KM-min 1; the group's sparse AND setting 20
+  std::uint64_t seed = 0;         ///< the learner's own randomness (the query inputs)
+  double false_positive = 1e-6;   ///< bound on a wrong `found` under label noise
+  bool stop_at_k = false;         ///< stop asking once k bits are relevant (the rest cannot be)
 };
 
 struct km_result {
@@ -76,7 +76,7 @@ inline double pair_noise(const tasks::task_spec& s) {
   const double p = s.noise;
   return s.kind == tasks::task_kind::sum ? 2 * p - p * p : 2 * p * (1 - p);
 }
-} // namespace detail
+}  // namespace detail
 
 inline km_result kushilevitz_mansour(tasks::query_oracle& oracle, km_options o = {}) {
   const tasks::task_spec spec = oracle.spec();
@@ -150,4 +150,4 @@ inline km_result km_min(tasks::query_oracle& oracle, km_options o = {}) {
   return kushilevitz_mansour(oracle, o);
 }
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

@@ -37,17 +37,21 @@ enum class parity_method { automatic, exhaustive, bucket_search, prange };
 
 inline const char* to_string(parity_method m) noexcept {
   switch (m) {
-    case parity_method::exhaustive: return "exhaustive";
-    case parity_method::bucket_search: return "bucket_search";
-    case parity_method::prange: return "prange";
-    default: return "automatic";
+    case parity_method::exhaustive:
+      return "exhaustive";
+    case parity_method::bucket_search:
+      return "bucket_search";
+    case parity_method::prange:
+      return "prange";
+    default:
+      return "automatic";
   }
 }
 
 struct noisy_parity_options {
   parity_method method = parity_method::automatic;  ///< force one method (tests, comparisons)
-  double alpha = 1e-6;         ///< bound on P(found names a wrong subset)
-  double miss = 1e-4;          ///< randomized methods: chance of missing a clean draw
+  double alpha = 1e-6;                              ///< bound on P(found names a wrong subset)
+  double miss = 1e-4;                               ///< randomized methods: chance of missing a clean draw
   std::uint64_t seed = 0x5eed;
   std::size_t max_trials = 10'000'000;  ///< prange: cap on the trials its budget may ask for
 };
@@ -70,9 +74,9 @@ struct parity_plan {
   pl.bucket = plan_bucket_search(spec.n, spec.k, m, p, {.seed = o.seed, .alpha = o.alpha, .miss = o.miss});
   pl.bucket_cost = pl.bucket.expected_cost;
   const double q = std::pow(1.0 - p, n + 2.0);  // a random system of ~n + 2 rows has no flip
-  const double q_low = std::max(std::pow(1.0 - detail::noise_high(p, m), n + 2.0),
-                                detail::clean_draw_if_certifiable(
-                                    m, spec.n + 2, union_bound_certificate(spec.n, spec.k, m, o.alpha)));
+  const double q_low =
+      std::max(std::pow(1.0 - detail::noise_high(p, m), n + 2.0),
+               detail::clean_draw_if_certifiable(m, spec.n + 2, union_bound_certificate(spec.n, spec.k, m, o.alpha)));
   const double trials = q_low >= 1.0 ? 1.0 : std::ceil(std::log(o.miss) / std::log1p(-q_low));
   pl.prange_trials = trials > double(o.max_trials) ? o.max_trials : std::size_t(trials);
   pl.prange_cost = m > spec.n ? (n + 2.0) * n * std::ceil((n + 1.0) / 64.0) / q : inf;
@@ -103,7 +107,9 @@ class noisy_parity {
       case parity_method::prange:
         r = robust_gf2({.trials = pl.prange_trials, .seed = opt_.seed, .alpha = opt_.alpha}).solve(d);
         break;
-      default: r = noisy_exhaustive(d); break;
+      default:
+        r = noisy_exhaustive(d);
+        break;
     }
     r.reason = std::string(to_string(pl.method)) + ": " + r.reason;
     // A randomized method that certifies nothing has not shown that no subset
@@ -132,4 +138,4 @@ class noisy_parity {
   noisy_parity_options opt_{};
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

@@ -61,6 +61,6 @@ inline std::vector<std::uint32_t> mask_to_subset(const std::uint64_t* mask, std:
       out.push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(m))));
   return out;
 }
-} // namespace detail
+}  // namespace detail
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

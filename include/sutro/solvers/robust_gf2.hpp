@@ -39,11 +39,11 @@
 namespace sutro::solvers {
 
 struct robust_gf2_options {
-  std::size_t trials = 4000;      ///< random systems to solve at most
-  std::uint64_t seed = 0x5eed;    ///< of the subset choice (the result is deterministic)
-  bool require_weight_k = true;   ///< only score candidates with k ones
-  double exit_z = 8.0;            ///< stop when agreement is this many sigma above m/2
-  double alpha = 1e-6;            ///< bound on P(found names a wrong subset)
+  std::size_t trials = 4000;     ///< random systems to solve at most
+  std::uint64_t seed = 0x5eed;   ///< of the subset choice (the result is deterministic)
+  bool require_weight_k = true;  ///< only score candidates with k ones
+  double exit_z = 8.0;           ///< stop when agreement is this many sigma above m/2
+  double alpha = 1e-6;           ///< bound on P(found names a wrong subset)
 };
 
 namespace detail {
@@ -55,7 +55,7 @@ struct splitmix64 {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
   }
-  std::size_t below(std::uint64_t bound) noexcept {  // tiny bias is irrelevant for row choice
+  std::size_t below(std::uint64_t bound) noexcept {                    // tiny bias is irrelevant for row choice
     return static_cast<std::size_t>(((*this)() >> 32) * bound >> 32);  // bound < 2^32
   }
 };
@@ -141,8 +141,8 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
     if (held == 0) continue;
     long agree = 0;
     for (std::size_t i = used; i < m; ++i) agree += agrees(d, mem(idx.data())[i], mem(x.data()), mem);
-    const double z = (2.0 * static_cast<double>(agree) - static_cast<double>(held)) /
-                     std::sqrt(static_cast<double>(held));
+    const double z =
+        (2.0 * static_cast<double>(agree) - static_cast<double>(held)) / std::sqrt(static_cast<double>(held));
     if (z > best_z) {
       best_z = z;
       copy_words(mem(x.data()), mem(best.data()), nw);
@@ -160,16 +160,16 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
   if (best_z == -1e300) {
     res.status = any_full ? solve_status::failed : solve_status::ambiguous;
     res.reason = any_full ? "no full-rank trial gave a solution of weight k with rows left to score (" + trials + ")"
-                          : "no trial reached rank n = " + std::to_string(n) + " (" + trials + ", m = " +
-                                std::to_string(m) + ")";
+                          : "no trial reached rank n = " + std::to_string(n) + " (" + trials +
+                                ", m = " + std::to_string(m) + ")";
     return res;
   }
   for (std::size_t i = 0; i < m; ++i) res.stats.disagreements += !agrees(d, i, mem(best.data()), mem);
   auto subset = mask_to_subset(best.data(), nw);  // the answer read off (not through mem)
   const auto wrong = std::to_string(res.stats.disagreements) + " rows wrong";
   if (subset.size() != d.spec.k) {
-    res.reason = "the best candidate has " + std::to_string(subset.size()) + " indices, spec.k = " +
-                 std::to_string(d.spec.k) + " (" + trials + ")";
+    res.reason = "the best candidate has " + std::to_string(subset.size()) +
+                 " indices, spec.k = " + std::to_string(d.spec.k) + " (" + trials + ")";
   } else if (!cert.valid || res.stats.disagreements > cert.threshold) {
     res.reason = "no candidate certified: the best has " + wrong + " after " + trials + "; " + cert.describe();
   } else {
@@ -179,7 +179,7 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
   }
   return res;
 }
-} // namespace detail
+}  // namespace detail
 
 class robust_gf2 {
  public:
@@ -204,4 +204,4 @@ class robust_gf2 {
   robust_gf2_options opt_{};
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

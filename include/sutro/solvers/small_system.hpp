@@ -29,18 +29,18 @@ namespace sutro::solvers {
 /// One system's answer in a fixed-size form (device friendly); subset() gives
 /// the sorted indices a solve_result holds.
 struct small_result {
-  std::uint64_t mask[2] = {0, 0};       ///< bit j: j is in the secret (found only)
+  std::uint64_t mask[2] = {0, 0};  ///< bit j: j is in the secret (found only)
   solve_status status = solve_status::failed;
-  std::uint32_t rank = 0;               ///< rank of the rows inserted (the system's rank)
-  std::uint32_t samples_used = 0;       ///< rows inserted before full rank (or all)
-  std::uint32_t disagreements = 0;      ///< rows contradicting the basis or the solution
+  std::uint32_t rank = 0;           ///< rank of the rows inserted (the system's rank)
+  std::uint32_t samples_used = 0;   ///< rows inserted before full rank (or all)
+  std::uint32_t disagreements = 0;  ///< rows contradicting the basis or the solution
 
   [[nodiscard]] std::vector<std::uint32_t> subset() const {
     return status == solve_status::found ? detail::mask_to_subset(mask, 2) : std::vector<std::uint32_t>{};
   }
   friend bool operator==(const small_result& a, const small_result& b) noexcept {
-    return a.mask[0] == b.mask[0] && a.mask[1] == b.mask[1] && a.status == b.status &&
-           a.rank == b.rank && a.samples_used == b.samples_used && a.disagreements == b.disagreements;
+    return a.mask[0] == b.mask[0] && a.mask[1] == b.mask[1] && a.status == b.status && a.rank == b.rank &&
+           a.samples_used == b.samples_used && a.disagreements == b.disagreements;
   }
 };
 
@@ -149,4 +149,4 @@ SUTRO_HOST_DEVICE small_result solve_small(std::size_t n, std::size_t m, RowOf&&
 /// The smallest MaxN this library instantiates for n unknowns: 64 or 128.
 SUTRO_HOST_DEVICE constexpr std::size_t small_capacity(std::size_t n) { return n <= 64 ? 64 : 128; }
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

@@ -48,8 +48,7 @@ inline constexpr double sum_alpha = 1e-6;
 /// Sets status/subset from a candidate mask after checking it on every row
 /// (mask, sample words and labels read through mem).
 template <class Memory>
-void verify_sum(const tasks::packed_samples& d, const work_vector<std::uint64_t>& mask, solve_result& res,
-                Memory mem) {
+void verify_sum(const tasks::packed_samples& d, const work_vector<std::uint64_t>& mask, solve_result& res, Memory mem) {
   const auto mk = mem(mask.data());
   long ones = 0;
   for (std::size_t w = 0; w < mask.size(); ++w) ones += std::popcount(std::uint64_t(mk[w]));
@@ -76,7 +75,7 @@ void verify_sum(const tasks::packed_samples& d, const work_vector<std::uint64_t>
     res.reason = "certified: " + wrong + ", " + cert.describe();
   }
 }
-} // namespace detail
+}  // namespace detail
 
 // Both solvers index every array (sample words, labels, columns, sums, the
 // Gram matrix, the mask) through mem(pointer): the pointer itself under
@@ -207,4 +206,4 @@ class sum_least_squares {
   }
 };
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

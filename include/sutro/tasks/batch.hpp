@@ -32,10 +32,10 @@ struct batch_buffer<T, cuda>;  // a device array: tasks/cuda/batch.cuh
 
 template <class Backend>
 struct sample_batch {
-  task_spec spec{};            ///< noise: of the split that made it (0 for test)
-  std::size_t systems = 0;     ///< seeds
-  std::size_t count = 0;       ///< samples per system
-  std::size_t row_words = 0;   ///< (n + 63) / 64
+  task_spec spec{};                                           ///< noise: of the split that made it (0 for test)
+  std::size_t systems = 0;                                    ///< seeds
+  std::size_t count = 0;                                      ///< samples per system
+  std::size_t row_words = 0;                                  ///< (n + 63) / 64
   typename batch_buffer<std::uint64_t, Backend>::type words;  ///< systems x count x row_words
   typename batch_buffer<std::int32_t, Backend>::type labels;  ///< systems x count
 
@@ -43,9 +43,7 @@ struct sample_batch {
   [[nodiscard]] const std::uint64_t* row(std::size_t s, std::size_t r) const noexcept {
     return words.data() + (s * count + r) * row_words;
   }
-  [[nodiscard]] std::int32_t label(std::size_t s, std::size_t r) const noexcept {
-    return labels[s * count + r];
-  }
+  [[nodiscard]] std::int32_t label(std::size_t s, std::size_t r) const noexcept { return labels[s * count + r]; }
 };
 
 struct batch_options {
@@ -69,7 +67,7 @@ sample_batch<Backend> batch_header(const task_spec& spec, std::size_t systems, s
   b.row_words = (spec.n + 63) / 64;
   return b;
 }
-} // namespace detail
+}  // namespace detail
 
 namespace detail {
 /// The device kernels' per-thread bodies (tasks/cuda/batch.cuh), here so the
@@ -99,20 +97,19 @@ void parallel_ranges(std::size_t items, unsigned threads, F&& f) {
     return;
   }
   std::vector<std::thread> pool;
-  for (std::size_t p = 1; p < parts; ++p)
-    pool.emplace_back([&, p] { f(items * p / parts, items * (p + 1) / parts); });
+  for (std::size_t p = 1; p < parts; ++p) pool.emplace_back([&, p] { f(items * p / parts, items * (p + 1) / parts); });
   f(std::size_t{0}, items / parts);
   for (auto& t : pool) t.join();
 }
-} // namespace detail
+}  // namespace detail
 
 /// Samples [first, first + count) of `s` for each seed, on a host backend
 /// (which also picks the Philox kernel: sparse_task::generate).
 template <class Backend>
-  requires is_host_backend_v<Backend>
-sample_batch<Backend> generate_batch(Backend tag, const task_spec& spec, std::span<const std::uint64_t> seeds,
-                                     split s, std::size_t count, std::uint64_t first = 0,
-                                     batch_options o = {}) {
+requires is_host_backend_v<Backend> sample_batch<Backend> generate_batch(Backend tag, const task_spec& spec,
+                                                                         std::span<const std::uint64_t> seeds, split s,
+                                                                         std::size_t count, std::uint64_t first = 0,
+                                                                         batch_options o = {}) {
   auto b = detail::batch_header<Backend>(spec, seeds.size(), s, count, o.test_seed_offset);
   b.words.assign(b.systems * count * b.row_words, 0);
   b.labels.assign(b.systems * count, 0);
@@ -124,7 +121,7 @@ sample_batch<Backend> generate_batch(Backend tag, const task_spec& spec, std::sp
   return b;
 }
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks
 
 #if defined(__CUDACC__)
 #include "sutro/tasks/cuda/batch.cuh"

@@ -33,4 +33,4 @@ gf2_samples<Backend> to_gf2(const packed_samples& p) {
   return out;
 }
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks

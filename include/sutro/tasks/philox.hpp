@@ -32,8 +32,7 @@ struct philox_block {
   std::uint32_t v[4];
 };
 
-SUTRO_HOST_DEVICE philox_block philox4x32_10(philox_block ctr, std::uint32_t k0,
-                                              std::uint32_t k1) {
+SUTRO_HOST_DEVICE philox_block philox4x32_10(philox_block ctr, std::uint32_t k0, std::uint32_t k1) {
   constexpr std::uint32_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;
   constexpr std::uint32_t w0 = 0x9E3779B9u, w1 = 0xBB67AE85u;
   for (int round = 0; round < 10; ++round) {
@@ -72,7 +71,7 @@ SUTRO_HOST_DEVICE void philox4x32_10_lanes(std::uint32_t (&c)[4][L], std::uint32
 namespace philox_kernels {
 #define SUTRO_FOREACH_LEVEL_FILE "sutro/tasks/philox.inl"
 #include "sutro/backend/foreach_level.inl"
-} // namespace philox_kernels
+}  // namespace philox_kernels
 
 /// The same lanes on the host, by backend: scalar runs the portable loop
 /// above; simd_on<Arch> the kernel of its level (sutro::simd: the CPU's best),
@@ -95,18 +94,16 @@ struct philox4x32 {
   std::uint64_t seed = 0;
 
   SUTRO_HOST_DEVICE philox_block operator()(philox_block counter) const {
-    return philox4x32_10(counter, static_cast<std::uint32_t>(seed),
-                         static_cast<std::uint32_t>(seed >> 32));
+    return philox4x32_10(counter, static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
   }
   /// Two 64-bit words for (index, purpose, block): the layout every generator uses.
-  SUTRO_HOST_DEVICE void words(std::uint64_t index, std::uint32_t purpose, std::uint32_t block,
-                               std::uint64_t& w0, std::uint64_t& w1) const {
-    const philox_block r = (*this)(philox_block{{static_cast<std::uint32_t>(index),
-                                                 static_cast<std::uint32_t>(index >> 32), purpose,
-                                                 block}});
+  SUTRO_HOST_DEVICE void words(std::uint64_t index, std::uint32_t purpose, std::uint32_t block, std::uint64_t& w0,
+                               std::uint64_t& w1) const {
+    const philox_block r = (*this)(
+        philox_block{{static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32), purpose, block}});
     w0 = r.v[0] | static_cast<std::uint64_t>(r.v[1]) << 32;
     w1 = r.v[2] | static_cast<std::uint64_t>(r.v[3]) << 32;
   }
 };
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks

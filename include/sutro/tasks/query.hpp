@@ -37,7 +37,8 @@ struct query_options {
 class query_oracle {
  public:
   explicit query_oracle(sparse_task task, query_options o = {})
-      : task_(std::move(task)), budget_(o.budget),
+      : task_(std::move(task)),
+        budget_(o.budget),
         noise_key_(stream_key(task_.seed(), task_.spec().kind, task_.spec().n, task_.spec().k, stream::queries)),
         noise_threshold_(task_.source(split::train).noise_threshold),
         noisy_(task_.spec().noise > 0.0) {}
@@ -51,9 +52,9 @@ class query_oracle {
   /// The label of input bits `row` (row_words() words, bit j = b_j, padding zero).
   [[nodiscard]] std::int32_t label(std::span<const std::uint64_t> row) {
     if (row.size() != task_.row_words())
-      throw std::invalid_argument("sutro::tasks::query_oracle::label: a query has " +
-                                  std::to_string(task_.row_words()) + " words for n = " +
-                                  std::to_string(task_.spec().n) + ", got " + std::to_string(row.size()));
+      throw std::invalid_argument(
+          "sutro::tasks::query_oracle::label: a query has " + std::to_string(task_.row_words()) +
+          " words for n = " + std::to_string(task_.spec().n) + ", got " + std::to_string(row.size()));
     const std::size_t tail = task_.spec().n % 64;
     if (tail && (row.back() >> tail) != 0)
       throw std::invalid_argument("sutro::tasks::query_oracle::label: bits at or above n = " +
@@ -105,4 +106,4 @@ class query_oracle {
   std::vector<std::uint64_t> scratch_;
 };
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks

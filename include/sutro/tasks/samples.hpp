@@ -26,7 +26,7 @@ template <class T>
 using sample_vector = std::vector<T, backend_allocator_t<scalar, T>>;
 
 struct packed_samples {
-  task_spec spec{};          ///< n, k, kind, encoding (noise: of the split that made it)
+  task_spec spec{};           ///< n, k, kind, encoding (noise: of the split that made it)
   std::size_t count = 0;      ///< rows
   std::size_t row_words = 0;  ///< (n + 63) / 64
   sample_vector<std::uint64_t> words;
@@ -34,9 +34,7 @@ struct packed_samples {
 
   [[nodiscard]] const std::uint64_t* row(std::size_t i) const noexcept { return words.data() + i * row_words; }
   [[nodiscard]] std::uint64_t* row(std::size_t i) noexcept { return words.data() + i * row_words; }
-  [[nodiscard]] bool bit(std::size_t i, std::size_t j) const noexcept {
-    return (row(i)[j / 64] >> (j % 64)) & 1u;
-  }
+  [[nodiscard]] bool bit(std::size_t i, std::size_t j) const noexcept { return (row(i)[j / 64] >> (j % 64)) & 1u; }
   /// The label as a GF(2) bit: 1 when y = -1 (+-1 encoding) or y = 1 (0/1 encoding).
   [[nodiscard]] unsigned label_bit(std::size_t i) const noexcept {
     return spec.enc == encoding::plus_minus_one ? (labels[i] < 0 ? 1u : 0u) : (labels[i] & 1u);
@@ -55,4 +53,4 @@ struct dense_samples {
   [[nodiscard]] const float* row(std::size_t i) const noexcept { return x.data() + i * spec.n; }
 };
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks

@@ -38,7 +38,7 @@ SUTRO_HOST_DEVICE std::uint64_t uniform_below(const philox4x32& rng, std::uint64
     }
   }
 }
-} // namespace detail
+}  // namespace detail
 
 /// make_secret's subset as a bit mask (bit j of word j / 64), in O(k^2) time
 /// and O(k) memory so that device code can draw secrets: the partial
@@ -91,4 +91,4 @@ inline std::vector<std::uint32_t> make_secret(std::uint64_t seed, std::size_t n,
   return make_secret(task_spec{task_kind::parity, n, k}, seed);
 }
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks

@@ -47,13 +47,13 @@ inline void check_test_offset(std::uint64_t test_seed_offset, const char* functi
 struct task_options {
   double noise = 0.0;
   encoding enc = encoding::plus_minus_one;
-  std::uint64_t test_seed_offset = 1000;  ///< test data: the data stream of seed + offset; not 0
+  std::uint64_t test_seed_offset = 1000;         ///< test data: the data stream of seed + offset; not 0
   std::int32_t threshold = threshold_k_minus_1;  ///< sparse_threshold's t
 };
 
 /// Stateless description of where sample i's bits come from; usable in device code.
 struct sample_source {
-  std::uint64_t data_key = 0;  ///< Philox key of the split's data stream
+  std::uint64_t data_key = 0;         ///< Philox key of the split's data stream
   std::uint32_t noise_threshold = 0;  ///< label corrupted when a uniform 32-bit draw is below it
   bool noisy = false;
 
@@ -66,8 +66,14 @@ struct sample_source {
     for (std::size_t w = 0; w <= row_words; w += 2) {
       std::uint64_t a, b;
       rng.words(i, detail::purpose_sample, static_cast<std::uint32_t>(w / 2), a, b);
-      if (w < row_words) out[w] = a; else aux = a;
-      if (w + 1 < row_words) out[w + 1] = b; else if (w + 1 == row_words) aux = b;
+      if (w < row_words)
+        out[w] = a;
+      else
+        aux = a;
+      if (w + 1 < row_words)
+        out[w + 1] = b;
+      else if (w + 1 == row_words)
+        aux = b;
     }
     if (n % 64) out[row_words - 1] &= (~std::uint64_t{0}) >> (64 - n % 64);
     return aux;
@@ -82,7 +88,7 @@ SUTRO_HOST_DEVICE unsigned popcount64(std::uint64_t w) {
   return static_cast<unsigned>(std::popcount(w));
 #endif
 }
-} // namespace detail
+}  // namespace detail
 
 // The label rules as free functions of the spec, shared by the host generator
 // and the device kernels (tasks/cuda), so both give the same labels.
@@ -94,11 +100,15 @@ SUTRO_HOST_DEVICE std::int32_t label_from_count(task_kind kind, encoding enc, st
   const bool pm = enc == encoding::plus_minus_one;
   const auto o = static_cast<std::int32_t>(ones), kk = static_cast<std::int32_t>(k);
   switch (kind) {
-    case task_kind::parity: return pm ? ((o & 1) ? -1 : 1) : (o & 1);
-    case task_kind::sum: return pm ? kk - 2 * o : o;
-    case task_kind::and_: return pm ? (o == 0 ? 1 : 0) : (o == kk ? 1 : 0);
+    case task_kind::parity:
+      return pm ? ((o & 1) ? -1 : 1) : (o & 1);
+    case task_kind::sum:
+      return pm ? kk - 2 * o : o;
+    case task_kind::and_:
+      return pm ? (o == 0 ? 1 : 0) : (o == kk ? 1 : 0);
     case task_kind::majority:
-    case task_kind::threshold: return pm ? (kk - 2 * o >= t ? 1 : -1) : (2 * o - kk >= t ? 1 : 0);
+    case task_kind::threshold:
+      return pm ? (kk - 2 * o >= t ? 1 : -1) : (2 * o - kk >= t ? 1 : 0);
   }
   return 0;
 }
@@ -110,8 +120,10 @@ SUTRO_HOST_DEVICE std::int32_t corrupt_label(task_kind kind, encoding enc, std::
   switch (kind) {
     case task_kind::parity:
     case task_kind::majority:
-    case task_kind::threshold: return pm ? -y : 1 - y;
-    case task_kind::and_: return 1 - y;
+    case task_kind::threshold:
+      return pm ? -y : 1 - y;
+    case task_kind::and_:
+      return 1 - y;
     case task_kind::sum: {
       const std::int32_t step = pm ? 2 : 1;
       const auto lo = pm ? -static_cast<std::int32_t>(k) : 0;
@@ -127,9 +139,8 @@ SUTRO_HOST_DEVICE std::int32_t corrupt_label(task_kind kind, encoding enc, std::
 
 /// The label of generated row `row` (row_words words) under secret `mask`,
 /// with the noise decided by `aux` (what sample_source::bits returned).
-SUTRO_HOST_DEVICE std::int32_t sample_label(const task_spec& spec, const sample_source& src,
-                                            const std::uint64_t* row, const std::uint64_t* mask,
-                                            std::size_t row_words, std::uint64_t aux) {
+SUTRO_HOST_DEVICE std::int32_t sample_label(const task_spec& spec, const sample_source& src, const std::uint64_t* row,
+                                            const std::uint64_t* mask, std::size_t row_words, std::uint64_t aux) {
   std::size_t ones = 0;
   for (std::size_t w = 0; w < row_words; ++w) ones += detail::popcount64(row[w] & mask[w]);
   std::int32_t y = label_from_count(spec.kind, spec.enc, ones, spec.k, threshold_of(spec));
@@ -149,8 +160,8 @@ SUTRO_HOST_DEVICE unsigned label_bit(encoding enc, std::int32_t y) {
 SUTRO_HOST_DEVICE sample_source make_source(const task_spec& spec, split s, std::uint64_t seed,
                                             std::uint64_t test_seed_offset) {
   sample_source src;
-  src.data_key = stream_key(s == split::train ? seed : seed + test_seed_offset, spec.kind, spec.n, spec.k,
-                            stream::data);
+  src.data_key =
+      stream_key(s == split::train ? seed : seed + test_seed_offset, spec.kind, spec.n, spec.k, stream::data);
   src.noisy = s == split::train && spec.noise > 0.0;
   const double t = spec.noise * 4294967296.0;
   src.noise_threshold = src.noisy ? static_cast<std::uint32_t>(t) : 0u;
@@ -175,15 +186,11 @@ class sparse_task {
   [[nodiscard]] const std::vector<std::uint64_t>& secret_mask() const noexcept { return mask_; }
   [[nodiscard]] std::size_t row_words() const noexcept { return row_words_; }
 
-  [[nodiscard]] sample_source source(split s) const noexcept {
-    return make_source(spec_, s, seed_, test_offset_);
-  }
+  [[nodiscard]] sample_source source(split s) const noexcept { return make_source(spec_, s, seed_, test_offset_); }
   [[nodiscard]] std::uint64_t test_seed_offset() const noexcept { return test_offset_; }
 
   /// The clean label of input bits `row` under the task's definition and encoding.
-  [[nodiscard]] std::int32_t label_of(const std::uint64_t* row) const noexcept {
-    return clean_label(row);
-  }
+  [[nodiscard]] std::int32_t label_of(const std::uint64_t* row) const noexcept { return clean_label(row); }
   /// The clean label of subset `subset` applied to `row` (for scoring a prediction).
   [[nodiscard]] std::int32_t label_with(const std::uint64_t* row,
                                         const std::vector<std::uint64_t>& subset_mask) const noexcept {
@@ -208,8 +215,7 @@ class sparse_task {
       labels[r] = sample_label(spec_, src, row, mask_.data(), row_words_, aux);
     }
   }
-  void generate(split s, std::uint64_t first, std::size_t count, std::uint64_t* words,
-                std::int32_t* labels) const {
+  void generate(split s, std::uint64_t first, std::size_t count, std::uint64_t* words, std::int32_t* labels) const {
     generate(simd{}, s, first, count, words, labels);
   }
 
@@ -297,15 +303,22 @@ class sparse_task {
           std::uint64_t* row = words + (r + static_cast<std::size_t>(l)) * rw;
           const std::uint64_t w0 = c[0][l] | static_cast<std::uint64_t>(c[1][l]) << 32;
           const std::uint64_t w1 = c[2][l] | static_cast<std::uint64_t>(c[3][l]) << 32;
-          if (2 * b < rw) row[2 * b] = w0; else aux[l] = w0;
-          if (2 * b + 1 < rw) row[2 * b + 1] = w1; else if (2 * b + 1 == rw) aux[l] = w1;
+          if (2 * b < rw)
+            row[2 * b] = w0;
+          else
+            aux[l] = w0;
+          if (2 * b + 1 < rw)
+            row[2 * b + 1] = w1;
+          else if (2 * b + 1 == rw)
+            aux[l] = w1;
         }
       }
       for (int l = 0; l < L; ++l) {
         std::uint64_t* row = words + (r + static_cast<std::size_t>(l)) * rw;
         row[rw - 1] &= pad;
         std::int32_t y = clean_label(row);
-        if (src.noisy && static_cast<std::uint32_t>(aux[l]) < src.noise_threshold) y = corrupt_label(spec_.kind, spec_.enc, spec_.k, y, aux[l]);
+        if (src.noisy && static_cast<std::uint32_t>(aux[l]) < src.noise_threshold)
+          y = corrupt_label(spec_.kind, spec_.enc, spec_.k, y, aux[l]);
         labels[r + static_cast<std::size_t>(l)] = y;
       }
     }
@@ -329,8 +342,7 @@ class sparse_task {
     return c;
   }
   [[nodiscard]] std::int32_t clean_label(const std::uint64_t* row) const noexcept {
-    if (row_words_ == 1)
-      return label_from_count(static_cast<std::size_t>(std::popcount(row[0] & mask_[0])), spec_.k);
+    if (row_words_ == 1) return label_from_count(static_cast<std::size_t>(std::popcount(row[0] & mask_[0])), spec_.k);
     return label_from_count(masked_count(row, mask_.data()), spec_.k);
   }
   [[nodiscard]] std::int32_t label_from_count(std::size_t ones, std::size_t k) const noexcept {
@@ -345,8 +357,7 @@ class sparse_task {
   std::size_t row_words_ = 0;
 };
 
-inline sparse_task make_task(task_kind kind, std::size_t n, std::size_t k, std::uint64_t seed,
-                             task_options o = {}) {
+inline sparse_task make_task(task_kind kind, std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
   return sparse_task(task_spec{kind, n, k, o.noise, o.enc, o.threshold}, seed, o.test_seed_offset);
 }
 inline sparse_task sparse_parity(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
@@ -367,4 +378,4 @@ inline sparse_task sparse_threshold(std::size_t n, std::size_t k, std::uint64_t 
   return make_task(task_kind::threshold, n, k, seed, o);
 }
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks

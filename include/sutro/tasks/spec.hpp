@@ -30,17 +30,20 @@ enum class encoding { plus_minus_one, zero_one };
 
 inline const char* to_string(task_kind k) noexcept {
   switch (k) {
-    case task_kind::parity: return "sparse_parity";
-    case task_kind::sum: return "sparse_sum";
-    case task_kind::and_: return "sparse_and";
-    case task_kind::majority: return "sparse_majority";
-    case task_kind::threshold: return "sparse_threshold";
+    case task_kind::parity:
+      return "sparse_parity";
+    case task_kind::sum:
+      return "sparse_sum";
+    case task_kind::and_:
+      return "sparse_and";
+    case task_kind::majority:
+      return "sparse_majority";
+    case task_kind::threshold:
+      return "sparse_threshold";
   }
   return "?";
 }
-inline const char* to_string(encoding e) noexcept {
-  return e == encoding::plus_minus_one ? "pm1" : "01";
-}
+inline const char* to_string(encoding e) noexcept { return e == encoding::plus_minus_one ? "pm1" : "01"; }
 
 /// task_spec::threshold's default: t = k - 1.
 inline constexpr std::int32_t threshold_k_minus_1 = INT32_MIN;
@@ -80,4 +83,4 @@ inline void validate(const task_spec& s) {
   }
 }
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks

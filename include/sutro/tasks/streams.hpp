@@ -30,11 +30,11 @@ SUTRO_HOST_DEVICE std::uint64_t stream_key(std::uint64_t seed, task_kind kind, s
                                            stream which) {
   // The last word tags the block as a key derivation, apart from any sample counter.
   constexpr std::uint32_t tag = 0x6b657973u;  // "keys"
-  const philox_block r = philox4x32_10(
-      philox_block{{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(k),
-                    static_cast<std::uint32_t>(kind) | static_cast<std::uint32_t>(which) << 8, tag}},
-      static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
+  const philox_block r =
+      philox4x32_10(philox_block{{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(k),
+                                  static_cast<std::uint32_t>(kind) | static_cast<std::uint32_t>(which) << 8, tag}},
+                    static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
   return r.v[0] | static_cast<std::uint64_t>(r.v[1]) << 32;
 }
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks

@@ -10,8 +10,7 @@ int main() {
   std::vector<std::uint64_t, alloc> a(64, ~std::uint64_t{0}, alloc{counter});
   std::vector<std::uint64_t, alloc> b(64, 0, alloc{counter});
   const auto d = sutro::bits::xor_popcount(sutro::default_backend{}, a, b);
-  std::printf("sutro test_package: hamming distance %llu, %llu bytes accounted\n",
-              static_cast<unsigned long long>(d),
+  std::printf("sutro test_package: hamming distance %llu, %llu bytes accounted\n", static_cast<unsigned long long>(d),
               static_cast<unsigned long long>(counter.snapshot().bytes_in_use));
   return d == 64 * 64 ? 0 : 1;
 }

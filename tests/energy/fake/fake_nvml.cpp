@@ -35,11 +35,16 @@ __attribute__((visibility("default"))) int nvmlDeviceGetTotalEnergyConsumption(d
 #endif
 __attribute__((visibility("default"))) const char* nvmlErrorString(int rc) {
   switch (rc) {
-    case 0: return "Success";
-    case 2: return "Invalid Argument";
-    case 3: return "Not Supported";
-    case 9: return "Driver Not Loaded";
-    default: return "Unknown Error";
+    case 0:
+      return "Success";
+    case 2:
+      return "Invalid Argument";
+    case 3:
+      return "Not Supported";
+    case 9:
+      return "Driver Not Loaded";
+    default:
+      return "Unknown Error";
   }
 }
 

@@ -16,8 +16,8 @@ namespace sutro {
 class cuda_error : public std::runtime_error {
  public:
   cuda_error(cudaError_t code, const char* call, const char* file, int line)
-      : std::runtime_error(std::string(call) + " failed at " + file + ":" + std::to_string(line) +
-                           ": " + cudaGetErrorName(code) + ": " + cudaGetErrorString(code)),
+      : std::runtime_error(std::string(call) + " failed at " + file + ":" + std::to_string(line) + ": " +
+                           cudaGetErrorName(code) + ": " + cudaGetErrorString(code)),
         code_(code) {}
   [[nodiscard]] cudaError_t code() const noexcept { return code_; }
 
@@ -34,7 +34,7 @@ inline void cuda_check(cudaError_t code, const char* call, const char* file, int
   (void)cudaGetLastError();
   throw cuda_error(code, call, file, line);
 }
-} // namespace detail
+}  // namespace detail
 
 /// Number of CUDA devices visible to this process; 0 (not an exception) when
 /// there is no driver or no device, so tests can skip cleanly.
@@ -47,6 +47,6 @@ inline int cuda_device_count() noexcept {
   return count;
 }
 
-} // namespace sutro
+}  // namespace sutro
 
 #define SUTRO_CUDA_CHECK(call) ::sutro::detail::cuda_check((call), #call, __FILE__, __LINE__)

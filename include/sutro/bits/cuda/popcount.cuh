@@ -22,18 +22,16 @@ __global__ void op_popcount(Op op, const std::uint64_t* a, const std::uint64_t* 
                             unsigned long long* result) {
   unsigned long long local = 0;
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
-  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
-       i += stride)
+  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
     local += static_cast<unsigned long long>(__popcll(op(a[i], b[i])));
   for (int offset = 16; offset > 0; offset /= 2) local += __shfl_down_sync(0xffffffffu, local, offset);
   if ((threadIdx.x & 31u) == 0) atomicAdd(result, local);
 }
 
-} // namespace device
+}  // namespace device
 
 template <class Op>
-std::uint64_t op_popcount(cuda, Op op, const std::uint64_t* a, const std::uint64_t* b,
-                          std::size_t n) {
+std::uint64_t op_popcount(cuda, Op op, const std::uint64_t* a, const std::uint64_t* b, std::size_t n) {
   if (n == 0) return 0;
   unsigned long long* result = nullptr;
   SUTRO_CUDA_CHECK(cudaMalloc(&result, sizeof(unsigned long long)));
@@ -54,4 +52,4 @@ std::uint64_t op_popcount(cuda, Op op, const std::uint64_t* a, const std::uint64
   return host;
 }
 
-} // namespace sutro::bits::kernels
+}  // namespace sutro::bits::kernels

@@ -22,12 +22,11 @@ namespace sutro::bits::kernels {
 namespace levels {
 #define SUTRO_FOREACH_LEVEL_FILE "sutro/bits/simd/popcount.inl"
 #include "sutro/backend/foreach_level.inl"
-} // namespace levels
+}  // namespace levels
 
 SUTRO_DISPATCH_ENTRIES_BEGIN
 template <class Arch, class Op>
-std::uint64_t op_popcount(simd_on<Arch> tag, Op op, const std::uint64_t* a, const std::uint64_t* b,
-                          std::size_t n) {
+std::uint64_t op_popcount(simd_on<Arch> tag, Op op, const std::uint64_t* a, const std::uint64_t* b, std::size_t n) {
   if constexpr (!std::is_same_v<Op, xor_op> && !std::is_same_v<Op, and_op>) {
     return op_popcount(scalar{}, op, a, b, n);
   } else {
@@ -38,4 +37,4 @@ std::uint64_t op_popcount(simd_on<Arch> tag, Op op, const std::uint64_t* a, cons
 }
 SUTRO_DISPATCH_ENTRIES_END
 
-} // namespace sutro::bits::kernels
+}  // namespace sutro::bits::kernels

@@ -22,7 +22,7 @@ __global__ void xor_words(word* dst, const word* src, std::size_t n) {
   for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
     dst[i] ^= src[i];
 }
-} // namespace device
+}  // namespace device
 
 /// dst += src.
 template <class A1, class A2>
@@ -52,4 +52,4 @@ matrix<sutro::cuda, A1>& operator+=(matrix<sutro::cuda, A1>& a, const matrix<sut
   return a;
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

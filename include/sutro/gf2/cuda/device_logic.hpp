@@ -89,8 +89,8 @@ SUTRO_HOST_DEVICE word hcat_word(const word* a, std::size_t acols, const word* b
 }
 
 /// Word w of columns [c0, c0 + ncols) of a row of nwords words.
-SUTRO_HOST_DEVICE word columns_word(const word* row, std::size_t nwords, std::size_t c0,
-                                    std::size_t ncols, std::size_t w) noexcept {
+SUTRO_HOST_DEVICE word columns_word(const word* row, std::size_t nwords, std::size_t c0, std::size_t ncols,
+                                    std::size_t w) noexcept {
   word v = bits_at(row, nwords, c0 + w * 64);
   if (ncols - w * 64 < 64) v &= (word{1} << (ncols - w * 64)) - 1;
   return v;
@@ -158,8 +158,7 @@ SUTRO_HOST_DEVICE void elim_swap_word(view a, const elim_state& s, std::size_t p
   y[j] = t;
 }
 /// Whether row i is eliminated by the pivot row in column c (read before any write to row i).
-SUTRO_HOST_DEVICE bool elim_needs(cview a, const elim_state& s, std::size_t c, std::size_t i,
-                                  bool reduced) noexcept {
+SUTRO_HOST_DEVICE bool elim_needs(cview a, const elim_state& s, std::size_t c, std::size_t i, bool reduced) noexcept {
   if (!s.found || i == s.r || (!reduced && i < s.r)) return false;
   return (a.row(i)[c / 64] >> (c % 64)) & 1u;
 }
@@ -188,14 +187,14 @@ inline constexpr std::size_t m4rm_half_words = 8 * 2 * 16 * m4rm_tile_words;
 inline constexpr std::size_t m4rm_shared_words = m4rm_table_words + m4rm_half_words;
 
 /// Phase 1: the half tables of slab kw (B rows [64 kw, 64 kw + 64), rows >= k read as zero).
-SUTRO_HOST_DEVICE void m4rm_build_halves(word* half, cview b, std::size_t kw, std::size_t w0,
-                                         unsigned tid, unsigned nthreads) noexcept {
+SUTRO_HOST_DEVICE void m4rm_build_halves(word* half, cview b, std::size_t kw, std::size_t w0, unsigned tid,
+                                         unsigned nthreads) noexcept {
   const std::size_t bwords = b.words();
   for (std::size_t item = tid; item < m4rm_half_words; item += nthreads) {
     const std::size_t w = item % m4rm_tile_words;
     const std::size_t x = (item / m4rm_tile_words) % 16;
     const std::size_t hc = item / (m4rm_tile_words * 16);  // 2 c + (high half)
-    const std::size_t first = kw * 64 + hc * 4;           // 8 c + 4 h
+    const std::size_t first = kw * 64 + hc * 4;            // 8 c + 4 h
     word v = 0;
     if (w0 + w < bwords)
       for (std::size_t bit = 0; bit < 4; ++bit)
@@ -204,8 +203,7 @@ SUTRO_HOST_DEVICE void m4rm_build_halves(word* half, cview b, std::size_t kw, st
   }
 }
 /// Phase 2: the full tables from the halves.
-SUTRO_HOST_DEVICE void m4rm_build_tables(word* table, const word* half, unsigned tid,
-                                         unsigned nthreads) noexcept {
+SUTRO_HOST_DEVICE void m4rm_build_tables(word* table, const word* half, unsigned tid, unsigned nthreads) noexcept {
   for (std::size_t item = tid; item < m4rm_table_words; item += nthreads) {
     const std::size_t w = item % m4rm_tile_words;
     const std::size_t x = (item / m4rm_tile_words) % 256;
@@ -216,8 +214,8 @@ SUTRO_HOST_DEVICE void m4rm_build_tables(word* table, const word* half, unsigned
   }
 }
 /// Phase 3 (this thread): acc[rr] ^= sum over the 8 bytes of A[row][kw] of table entries.
-SUTRO_HOST_DEVICE void m4rm_accumulate(word* acc, const word* table, cview a, std::size_t i0,
-                                       std::size_t kw, unsigned tid) noexcept {
+SUTRO_HOST_DEVICE void m4rm_accumulate(word* acc, const word* table, cview a, std::size_t i0, std::size_t kw,
+                                       unsigned tid) noexcept {
   const std::size_t w = tid % m4rm_tile_words, lane = tid / m4rm_tile_words;
   // Unrolled on the device so that acc stays in registers.
   SUTRO_GF2_UNROLL
@@ -227,15 +225,13 @@ SUTRO_HOST_DEVICE void m4rm_accumulate(word* acc, const word* table, cview a, st
       const word x = a.row(i)[kw];
       word v = acc[rr];
       SUTRO_GF2_UNROLL
-      for (std::size_t c = 0; c < 8; ++c)
-        v ^= table[(c * 256 + ((x >> (8 * c)) & 255u)) * m4rm_tile_words + w];
+      for (std::size_t c = 0; c < 8; ++c) v ^= table[(c * 256 + ((x >> (8 * c)) & 255u)) * m4rm_tile_words + w];
       acc[rr] = v;
     }
   }
 }
 /// Last step (this thread): C ^= acc on the tile (words past C's used words untouched).
-SUTRO_HOST_DEVICE void m4rm_store(view c, const word* acc, std::size_t i0, std::size_t w0,
-                                  unsigned tid) noexcept {
+SUTRO_HOST_DEVICE void m4rm_store(view c, const word* acc, std::size_t i0, std::size_t w0, unsigned tid) noexcept {
   const std::size_t w = tid % m4rm_tile_words, lane = tid / m4rm_tile_words;
   if (w0 + w >= c.words()) return;
   SUTRO_GF2_UNROLL
@@ -291,4 +287,4 @@ SUTRO_HOST_DEVICE void bmma_c_position(unsigned lane, unsigned r, std::size_t& r
 /// stride of 8 words holds two steps).
 SUTRO_HOST_DEVICE std::size_t bmma_steps(std::size_t k) noexcept { return ((k + 63) / 64 + 3) / 4; }
 
-} // namespace sutro::gf2::device
+}  // namespace sutro::gf2::device

@@ -31,8 +31,8 @@ namespace sutro::gf2 {
 namespace device {
 inline constexpr unsigned pivot_threads = 1024;
 
-__global__ void __launch_bounds__(pivot_threads) elim_pivot(view a, std::size_t c, elim_state* st,
-                                                            std::size_t* pivots) {
+__global__ void __launch_bounds__(pivot_threads)
+    elim_pivot(view a, std::size_t c, elim_state* st, std::size_t* pivots) {
   __shared__ unsigned long long best;
   if (threadIdx.x == 0) {
     elim_begin(*st);
@@ -70,7 +70,7 @@ __global__ void elim_rows(view a, std::size_t c, const elim_state* st, bool redu
       for (std::size_t j = c / 64 + lane; j < a.words(); j += 32) elim_xor_word(a, s, i, j);
   }
 }
-} // namespace device
+}  // namespace device
 
 namespace detail {
 /// Eliminates columns [0, col_limit) of a; the pivots are returned to the host.
@@ -100,7 +100,7 @@ inline echelon_info echelonize_device(device::view a, bool reduced, std::size_t 
   pivots.download(info.pivots.data(), info.rank);
   return info;
 }
-} // namespace detail
+}  // namespace detail
 
 /// Eliminates in place; reduced = true gives the reduced row echelon form.
 /// `threads` is accepted for the host signature and ignored.
@@ -129,4 +129,4 @@ std::size_t rank(const matrix<sutro::cuda, Alloc>& a, unsigned /*threads*/ = 1) 
   return sutro::gf2::echelonize(form, false).rank;
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

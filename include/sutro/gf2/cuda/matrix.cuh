@@ -20,8 +20,8 @@
 
 #include <cstddef>
 #include <memory>
-#include <type_traits>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 #include "sutro/backend/cuda/error.cuh"
@@ -63,7 +63,7 @@ inline unsigned grid_for(std::size_t n, unsigned threads, std::size_t cap = 6553
   const std::size_t blocks = (n + threads - 1) / threads;
   return static_cast<unsigned>(blocks == 0 ? 1 : (blocks < cap ? blocks : cap));
 }
-} // namespace detail
+}  // namespace detail
 
 template <class Alloc>
 class matrix<sutro::cuda, Alloc> {
@@ -91,13 +91,15 @@ class matrix<sutro::cuda, Alloc> {
     }
   }
   matrix(const matrix& other) : matrix(other.rows_, other.cols_, other.alloc_) {
-    if (size_)
-      SUTRO_CUDA_CHECK(cudaMemcpy(data_, other.data_, size_ * sizeof(word), cudaMemcpyDeviceToDevice));
+    if (size_) SUTRO_CUDA_CHECK(cudaMemcpy(data_, other.data_, size_ * sizeof(word), cudaMemcpyDeviceToDevice));
   }
   matrix(matrix&& other) noexcept
-      : rows_(std::exchange(other.rows_, 0)), cols_(std::exchange(other.cols_, 0)),
-        stride_(std::exchange(other.stride_, 0)), size_(std::exchange(other.size_, 0)),
-        alloc_(other.alloc_), data_(std::exchange(other.data_, nullptr)) {}
+      : rows_(std::exchange(other.rows_, 0)),
+        cols_(std::exchange(other.cols_, 0)),
+        stride_(std::exchange(other.stride_, 0)),
+        size_(std::exchange(other.size_, 0)),
+        alloc_(other.alloc_),
+        data_(std::exchange(other.data_, nullptr)) {}
   matrix& operator=(matrix other) noexcept {
     swap(other);
     return *this;
@@ -153,8 +155,7 @@ class matrix<sutro::cuda, Alloc> {
     swap(tmp);
   }
   /// A host copy (backend and allocator of your choice).
-  template <class HostBackend = sutro::default_backend,
-            class HostAlloc = sutro::backend_allocator_t<HostBackend, word>>
+  template <class HostBackend = sutro::default_backend, class HostAlloc = sutro::backend_allocator_t<HostBackend, word>>
   gf2::matrix<HostBackend, HostAlloc> to_host(const HostAlloc& alloc = HostAlloc()) const {
     gf2::matrix<HostBackend, HostAlloc> h(rows_, cols_, alloc);
     if (size_)
@@ -192,6 +193,6 @@ memory::device_allocator<T> device_scratch_allocator(const matrix<sutro::cuda, A
   else
     return memory::device_allocator<T>();
 }
-} // namespace detail
+}  // namespace detail
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

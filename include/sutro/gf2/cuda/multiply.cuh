@@ -99,7 +99,7 @@ __global__ void __launch_bounds__(bmma_warps * 32) bmma_mul_add(view c, cview a,
   const std::size_t i = row0 + lane;
   if (i < c.rows && col0 / 64 < c.words()) c.row(i)[col0 / 64] ^= bits[warp][lane];
 }
-} // namespace device
+}  // namespace device
 
 /// Which kernel multiplies device matrices (results are identical).
 enum class mul_method { m4rm, tensor_core };
@@ -108,12 +108,11 @@ namespace detail {
 inline void m4rm_mul_add(device::view c, device::cview a, device::cview b) {
   if (c.rows == 0 || c.words() == 0 || a.words() == 0) return;
   constexpr std::size_t bytes = device::m4rm_shared_words * sizeof(word);
-  SUTRO_CUDA_CHECK(cudaFuncSetAttribute(device::m4rm_mul_add, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                        static_cast<int>(bytes)));
+  SUTRO_CUDA_CHECK(
+      cudaFuncSetAttribute(device::m4rm_mul_add, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
   const dim3 grid(static_cast<unsigned>((c.words() + device::m4rm_tile_words - 1) / device::m4rm_tile_words),
                   static_cast<unsigned>((c.rows + device::m4rm_rows - 1) / device::m4rm_rows));
-  if (grid.y > 65535)
-    throw std::length_error("sutro::gf2::mul<cuda>: " + shape(c.rows, c.cols) + " has too many rows");
+  if (grid.y > 65535) throw std::length_error("sutro::gf2::mul<cuda>: " + shape(c.rows, c.cols) + " has too many rows");
   device::m4rm_mul_add<<<grid, device::m4rm_threads, bytes>>>(c, a, b);
   SUTRO_CUDA_CHECK(cudaGetLastError());
 }
@@ -125,17 +124,18 @@ inline void bmma_mul_add(device::view c, device::cview a, device::cview bt) {
   SUTRO_CUDA_CHECK(cudaGetDevice(&dev));
   SUTRO_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev));
   if (major < 8)
-    throw std::invalid_argument("sutro::gf2::mul: mul_method::tensor_core needs compute capability 8.0 "
-                                "or later (this device has " + std::to_string(major) + ".x)");
+    throw std::invalid_argument(
+        "sutro::gf2::mul: mul_method::tensor_core needs compute capability 8.0 "
+        "or later (this device has " +
+        std::to_string(major) + ".x)");
   const std::size_t rows_per_block = device::bmma_warps * device::bmma_warp_rows;
   const dim3 grid(static_cast<unsigned>(c.words()),
                   static_cast<unsigned>((c.rows + rows_per_block - 1) / rows_per_block));
-  if (grid.y > 65535)
-    throw std::length_error("sutro::gf2::mul<cuda>: " + shape(c.rows, c.cols) + " has too many rows");
+  if (grid.y > 65535) throw std::length_error("sutro::gf2::mul<cuda>: " + shape(c.rows, c.cols) + " has too many rows");
   device::bmma_mul_add<<<grid, device::bmma_warps * 32>>>(c, a, bt);
   SUTRO_CUDA_CHECK(cudaGetLastError());
 }
-} // namespace detail
+}  // namespace detail
 
 /// c += a b. Throws std::invalid_argument on mismatched shapes or when c is a or b.
 template <class AC, class AA, class AB>
@@ -159,8 +159,8 @@ template <class AA, class AB>
 matrix<sutro::cuda, AA> mul(const matrix<sutro::cuda, AA>& a, const matrix<sutro::cuda, AB>& b,
                             mul_method method = mul_method::m4rm) {
   if (a.cols() != b.rows())
-    throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) +
-                                " by " + detail::shape(b.rows(), b.cols()));
+    throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) + " by " +
+                                detail::shape(b.rows(), b.cols()));
   matrix<sutro::cuda, AA> c(a.rows(), b.cols(), a.get_allocator());
   sutro::gf2::mul_add(c, a, b, method);
   return c;
@@ -171,4 +171,4 @@ matrix<sutro::cuda, AA> operator*(const matrix<sutro::cuda, AA>& a, const matrix
   return sutro::gf2::mul(a, b);
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

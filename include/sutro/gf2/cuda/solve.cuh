@@ -71,15 +71,14 @@ __global__ void nullspace_rows(view basis, cview r, const std::int64_t* role, co
   for (; t < basis.rows * bw; t += step)
     basis.row(t / bw)[t % bw] = nullspace_word(r, role, free_cols, basis.cols, t / bw, t % bw);
 }
-} // namespace device
+}  // namespace device
 
 /// Solves A X = B on the device.
 template <class A1, class A2>
 solve_matrix_result<sutro::cuda, A1> solve(const matrix<sutro::cuda, A1>& a, const matrix<sutro::cuda, A2>& b) {
   if (a.rows() != b.rows())
-    throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) +
-                                " and B is " + detail::shape(b.rows(), b.cols()) +
-                                " (their row counts must agree)");
+    throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) + " and B is " +
+                                detail::shape(b.rows(), b.cols()) + " (their row counts must agree)");
   using M = matrix<sutro::cuda, A1>;
   const std::size_t m = a.rows(), n = a.cols(), k = b.cols();
   const auto counter = detail::device_scratch_allocator<word>(a);
@@ -87,8 +86,8 @@ solve_matrix_result<sutro::cuda, A1> solve(const matrix<sutro::cuda, A1>& a, con
 
   M aug(m, n + k, a.get_allocator());
   if (m != 0 && aug.words_used() != 0) {
-    device::hcat_rows<<<detail::grid_for(m * aug.words_used(), threads), threads>>>(
-        aug.device_view(), a.device_view(), b.device_view());
+    device::hcat_rows<<<detail::grid_for(m * aug.words_used(), threads), threads>>>(aug.device_view(), a.device_view(),
+                                                                                    b.device_view());
     SUTRO_CUDA_CHECK(cudaGetLastError());
   }
   const echelon_info info = detail::echelonize_device(aug.device_view(), true, n, counter);
@@ -140,14 +139,13 @@ template <class Alloc>
 matrix<sutro::cuda, Alloc> inverse(const matrix<sutro::cuda, Alloc>& a) {
   const std::size_t n = a.rows();
   if (a.cols() != n)
-    throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) +
-                                ", not square");
+    throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) + ", not square");
   auto s = sutro::gf2::solve(a, matrix<sutro::cuda, Alloc>::identity(n, a.get_allocator()));
   const std::size_t rank = n - s.nullspace.cols();
   if (rank != n)
-    throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) +
-                            " matrix is singular (rank " + std::to_string(rank) + ")");
+    throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) + " matrix is singular (rank " +
+                            std::to_string(rank) + ")");
   return std::move(s.solution);
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

@@ -20,7 +20,7 @@ __global__ void transpose_tiles(view out, cview in, std::size_t tile_rows, std::
   for (std::size_t t = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; t < n; t += stride)
     transpose_tile(out, in, t / tile_cols, t % tile_cols);
 }
-} // namespace device
+}  // namespace device
 
 template <class Alloc>
 matrix<sutro::cuda, Alloc> transpose(const matrix<sutro::cuda, Alloc>& a) {
@@ -32,4 +32,4 @@ matrix<sutro::cuda, Alloc> transpose(const matrix<sutro::cuda, Alloc>& a) {
   return out;
 }
 
-} // namespace sutro::gf2
+}  // namespace sutro::gf2

@@ -71,10 +71,8 @@ inline void swap_words(R x, R y, std::size_t n) {
 
 /// Row XOR on accessed rows (the raw-pointer overload is in scalar/add.hpp).
 template <class D, class S>
-  requires detail::is_accessed_row_v<D>
-inline void xor_row(scalar, D dst, S src, std::size_t n) {
-  xor_words(dst, src, n);
-}
+requires detail::is_accessed_row_v<D>
+inline void xor_row(scalar, D dst, S src, std::size_t n) { xor_words(dst, src, n); }
 
 }  // namespace kernels
 }  // namespace sutro::gf2

@@ -11,4 +11,4 @@ namespace sutro::gf2::kernels {
 
 inline void xor_row(scalar, word* dst, const word* src, std::size_t n) noexcept { xor_words(dst, src, n); }
 
-} // namespace sutro::gf2::kernels
+}  // namespace sutro::gf2::kernels

@@ -109,5 +109,5 @@ inline echelon_info echelonize(scalar tag, detail::mblock a, bool reduced, std::
   return echelonize_rowwise(tag, a, reduced, col_limit);
 }
 
-} // namespace kernels
-} // namespace sutro::gf2
+}  // namespace kernels
+}  // namespace sutro::gf2

@@ -25,8 +25,7 @@ void mul_add_rowwise(Tag tag, CB c, AB a, BB b) {
   }
 }
 
-inline void mul_add(scalar tag, detail::mblock c, detail::cblock a, detail::cblock b,
-                    unsigned /*threads*/) {
+inline void mul_add(scalar tag, detail::mblock c, detail::cblock a, detail::cblock b, unsigned /*threads*/) {
   mul_add_rowwise(tag, c, a, b);
 }
 
@@ -45,4 +44,4 @@ inline void vec_mul(scalar tag, word* y, const word* x, detail::cblock a) noexce
     if ((x[k / 64] >> (k % 64)) & 1u) xor_row(tag, y, a.row(k), a.words());
 }
 
-} // namespace sutro::gf2::kernels
+}  // namespace sutro::gf2::kernels

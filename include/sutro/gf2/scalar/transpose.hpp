@@ -46,4 +46,4 @@ inline void transpose(scalar, detail::mblock out, detail::cblock in) noexcept {
   transpose_tiles(out, in, tile + 0);
 }
 
-} // namespace sutro::gf2::kernels
+}  // namespace sutro::gf2::kernels

@@ -44,4 +44,4 @@ inline void trsm_upper(scalar tag, detail::mblock x, detail::cblock u, unsigned 
   trsm_upper_rowwise(tag, x, u);
 }
 
-} // namespace sutro::gf2::kernels
+}  // namespace sutro::gf2::kernels

@@ -14,6 +14,4 @@ inline void xor_row(level_tag, word* dst, const word* src, std::size_t n) noexce
   for (; w < n; ++w) dst[w] ^= src[w];
 }
 
-inline void xor_row(word* dst, const word* src, std::size_t n) noexcept {
-  xor_row(level_tag{}, dst, src, n);
-}
+inline void xor_row(word* dst, const word* src, std::size_t n) noexcept { xor_row(level_tag{}, dst, src, n); }

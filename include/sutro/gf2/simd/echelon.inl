@@ -93,8 +93,9 @@ void apply_tables_of(detail::mblock a, const word* piv, std::size_t pstride, std
         if (rest != 0) {
           const __mmask8 mask = static_cast<__mmask8>((1u << rest) - 1);
           word* tail = row + full * batch::size;
-          _mm512_mask_storeu_epi64(tail, mask, _mm512_xor_si512(_mm512_maskz_loadu_epi64(mask, tail),
-                                                                 reinterpret_cast<const __m512i&>(acc[full].v)));
+          _mm512_mask_storeu_epi64(
+              tail, mask,
+              _mm512_xor_si512(_mm512_maskz_loadu_epi64(mask, tail), reinterpret_cast<const __m512i&>(acc[full].v)));
         }
 #else
         alignas(64) word tmp[sw];
@@ -122,14 +123,14 @@ inline void apply_tables(detail::mblock a, const word* piv, std::size_t pstride,
     apply_tables_of<slab_words>(a, piv, pstride, k, w0, targets, idx, first_slab, slab_step);
 }
 
-} // namespace m4ri_elim
+}  // namespace m4ri_elim
 
 // With `rec`, also records the PLE factors (non-reduced form only): the row
 // swaps, and as L the multiple of each pivot row XORed into each row, which
 // for a table pass is x T when the row took x (its bits at the pivot columns)
 // times the back-substituted pivot rows piv = T E.
-inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t col_limit,
-                             unsigned threads, ple_sink* rec) {
+inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads,
+                                    ple_sink* rec) {
   ::sutro::cpu::detail::note_kernel(this_level);
   const level_tag tag;
   echelon_info info;
@@ -274,10 +275,12 @@ inline bool prefer_rowwise(detail::cblock a, bool reduced, std::size_t col_limit
     for (std::size_t w = 0; w < a.words(); ++w) ones += static_cast<std::size_t>(std::popcount(a.row(i)[w]));
   const double density = static_cast<double>(ones) / (static_cast<double>(a.rows) * static_cast<double>(a.cols));
   const std::size_t limit = reduced ? (density < 0.035 ? 192 : 128)
-                                    : (density < 0.015 ? 512 : density < 0.035 ? 320 : 256);
+                                    : (density < 0.015   ? 512
+                                       : density < 0.035 ? 320
+                                                         : 256);
   return big <= limit;
 }
-} // namespace m4ri_elim
+}  // namespace m4ri_elim
 
 inline echelon_info echelonize_flat(detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads) {
   ::sutro::cpu::detail::note_kernel(this_level);
@@ -291,4 +294,3 @@ inline echelon_info ple_flat(detail::mblock a, ple_sink& out, unsigned threads) 
   if (m4ri_elim::prefer_rowwise(a, false, a.cols)) return ple_rowwise(level_tag{}, a, out);
   return echelonize_m4ri(a, false, a.cols, threads, &out);
 }
-

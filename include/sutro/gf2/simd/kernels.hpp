@@ -40,7 +40,7 @@ template <class Arch>
 void xor_row(simd_on<Arch> tag, word* dst, const word* src, std::size_t n);
 SUTRO_DISPATCH_ENTRIES_END
 
-} // namespace sutro::gf2::kernels
+}  // namespace sutro::gf2::kernels
 
 #include "sutro/gf2/simd/strassen.hpp"
 
@@ -60,7 +60,7 @@ namespace sutro::gf2::kernels {
 namespace levels {
 #define SUTRO_FOREACH_LEVEL_FILE "sutro/gf2/simd/kernels.inl"
 #include "sutro/backend/foreach_level.inl"
-} // namespace levels
+}  // namespace levels
 
 SUTRO_DISPATCH_ENTRIES_BEGIN
 template <class Arch>
@@ -99,8 +99,7 @@ void transpose(simd_on<Arch> tag, detail::mblock out, detail::cblock in) {
 }
 
 template <class Arch>
-echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
-                        unsigned threads) {
+echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads) {
   using namespace levels;
   SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::echelonize"), echelonize(a, reduced, col_limit, threads));
 }
@@ -108,8 +107,8 @@ echelon_info echelonize(simd_on<Arch> tag, detail::mblock a, bool reduced, std::
 /// The M4RI elimination whatever the shape (echelonize picks row operations
 /// where they are faster); `rec` also records the PLE factors.
 template <class Arch>
-echelon_info echelonize_m4ri(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit,
-                             unsigned threads, ple_sink* rec) {
+echelon_info echelonize_m4ri(simd_on<Arch> tag, detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads,
+                             ple_sink* rec) {
   using namespace levels;
   SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::echelonize"),
                        echelonize_m4ri(a, reduced, col_limit, threads, rec));
@@ -144,4 +143,4 @@ inline void release_gfni_workspace() {
 }
 SUTRO_DISPATCH_ENTRIES_END
 
-} // namespace sutro::gf2::kernels
+}  // namespace sutro::gf2::kernels

@@ -4,8 +4,7 @@
 inline void base_mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
   ::sutro::cpu::detail::note_kernel(this_level);
 #if SUTRO_KERNEL_LEVEL >= 4
-  if (a.rows >= gfni::min_rows && c.words() != 0 && a.words() != 0)
-    return gfni::mul_add(c, a, b, threads);
+  if (a.rows >= gfni::min_rows && c.words() != 0 && a.words() != 0) return gfni::mul_add(c, a, b, threads);
 #endif
   m4rm_mul_add(c, a, b, threads);
 }
@@ -18,8 +17,5 @@ inline constexpr std::size_t strassen_cutoff = 12288;
 inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
   ::sutro::cpu::detail::note_kernel(this_level);
   strassen_mul_add(level_tag{}, c, a, b, strassen_cutoff,
-                   [&](detail::mblock cc, detail::cblock aa, detail::cblock bb) {
-                     base_mul_add(cc, aa, bb, threads);
-                   });
+                   [&](detail::mblock cc, detail::cblock aa, detail::cblock bb) { base_mul_add(cc, aa, bb, threads); });
 }
-

@@ -29,8 +29,7 @@ inline constexpr std::size_t min_dim = 2048;
 inline constexpr std::size_t min_dim_echelon = 5120;
 
 template <class W>
-detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0,
-                     std::size_t cols) noexcept {
+detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0, std::size_t cols) noexcept {
   return {m.data + r0 * m.stride + c0 / 64, rows, cols, m.stride};
 }
 
@@ -79,8 +78,8 @@ struct l_block {
 
 /// PLE of a, recording into out (its l rows and perm entries are a's rows,
 /// out.col0 the rank found above a); appends the pivots plus c_abs.
-inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size_t>& pivots,
-                           std::size_t c_abs, unsigned threads, detail::scratch_vector<word>& flat_rows) {
+inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size_t>& pivots, std::size_t c_abs,
+                           unsigned threads, detail::scratch_vector<word>& flat_rows) {
   const std::size_t m = a.rows, n = a.cols;
   if (n <= base_cols || m <= 64) {
     const echelon_info info = flat_compact(a, out, threads, flat_rows);
@@ -121,7 +120,7 @@ inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size
   return r1 + recurse(sub(a2, r1, m - r1, 0, n - n1), rest, pivots, c_abs + n1, threads, flat_rows);
 }
 
-} // namespace ple_rec
+}  // namespace ple_rec
 
 /// PLE: the recursion where the matrix is large, else the flat elimination.
 inline echelon_info ple(detail::mblock a, ple_sink& out, unsigned threads) {

@@ -22,8 +22,7 @@ namespace sutro::gf2::kernels {
 namespace sw {
 
 template <class W>
-detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0,
-                     std::size_t cols) noexcept {
+detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0, std::size_t cols) noexcept {
   return {m.data + r0 * m.stride + c0 / 64, rows, cols, m.stride};
 }
 
@@ -42,13 +41,13 @@ inline void clear(detail::mblock m) noexcept {
   for (std::size_t i = 0; i < m.rows; ++i) std::fill_n(m.row(i), m.words(), word{0});
 }
 
-} // namespace sw
+}  // namespace sw
 
 /// C += A B, Strassen-Winograd while every dimension is at least `cutoff`,
 /// then `base(c, a, b)`.
 template <class Tag, class Base>
-void strassen_mul_add(Tag tag, detail::mblock c, detail::cblock a, detail::cblock b,
-                      std::size_t cutoff, const Base& base) {
+void strassen_mul_add(Tag tag, detail::mblock c, detail::cblock a, detail::cblock b, std::size_t cutoff,
+                      const Base& base) {
   const std::size_t m = a.rows, k = a.cols, n = b.cols;
   if (std::min({m, k, n}) < std::max<std::size_t>(cutoff, 128)) return base(c, a, b);
   const std::size_t hm = m / 128 * 64, hk = k / 128 * 64, hn = n / 128 * 64;
@@ -79,10 +78,10 @@ void strassen_mul_add(Tag tag, detail::mblock c, detail::cblock a, detail::cbloc
   sw::add_to(tag, c12, q);
   sw::add_to(tag, c21, q);
   sw::add_to(tag, c22, q);
-  sw::add_to(tag, s, a12);  // S4 = S2 + A12
-  rec(c12, s, b22);         // P3
-  sw::add_to(tag, t, b21);  // T4 = T2 + B21
-  rec(c21, a22, t);         // P4
+  sw::add_to(tag, s, a12);    // S4 = S2 + A12
+  rec(c12, s, b22);           // P3
+  sw::add_to(tag, t, b21);    // T4 = T2 + B21
+  rec(c21, a22, t);           // P4
   sw::sum(tag, s, a11, a21);  // S3
   sw::sum(tag, t, b22, b12);  // T3
   sw::clear(r);
@@ -91,9 +90,11 @@ void strassen_mul_add(Tag tag, detail::mblock c, detail::cblock a, detail::cbloc
   sw::add_to(tag, c22, r);
   rec(c11, a12, b21);  // P2
   // Fringes: the odd k columns, the odd n columns, the odd m rows.
-  if (k > 2 * hk) base(sub(c, 0, 2 * hm, 0, 2 * hn), sub(a, 0, 2 * hm, 2 * hk, k - 2 * hk), sub(b, 2 * hk, k - 2 * hk, 0, 2 * hn));
-  if (n > 2 * hn) base(sub(c, 0, 2 * hm, 2 * hn, n - 2 * hn), sub(a, 0, 2 * hm, 0, k), sub(b, 0, k, 2 * hn, n - 2 * hn));
+  if (k > 2 * hk)
+    base(sub(c, 0, 2 * hm, 0, 2 * hn), sub(a, 0, 2 * hm, 2 * hk, k - 2 * hk), sub(b, 2 * hk, k - 2 * hk, 0, 2 * hn));
+  if (n > 2 * hn)
+    base(sub(c, 0, 2 * hm, 2 * hn, n - 2 * hn), sub(a, 0, 2 * hm, 0, k), sub(b, 0, k, 2 * hn, n - 2 * hn));
   if (m > 2 * hm) base(sub(c, 2 * hm, m - 2 * hm, 0, n), sub(a, 2 * hm, m - 2 * hm, 0, k), b);
 }
 
-} // namespace sutro::gf2::kernels
+}  // namespace sutro::gf2::kernels

@@ -55,14 +55,14 @@ inline void qword_transpose(__m512i* r) noexcept {
 /// Qword q, byte b -> qword b, byte q (rev: to byte 7 - q).
 template <bool rev>
 inline __m512i byte_transpose(__m512i x) noexcept {
-  alignas(64) static constexpr unsigned char plain[64] = {
-      0, 8,  16, 24, 32, 40, 48, 56, 1, 9,  17, 25, 33, 41, 49, 57, 2, 10, 18, 26, 34, 42,
-      50, 58, 3, 11, 19, 27, 35, 43, 51, 59, 4, 12, 20, 28, 36, 44, 52, 60, 5, 13, 21, 29,
-      37, 45, 53, 61, 6, 14, 22, 30, 38, 46, 54, 62, 7, 15, 23, 31, 39, 47, 55, 63};
+  alignas(64) static constexpr unsigned char plain[64] = {0, 8,  16, 24, 32, 40, 48, 56, 1, 9,  17, 25, 33, 41, 49, 57,
+                                                          2, 10, 18, 26, 34, 42, 50, 58, 3, 11, 19, 27, 35, 43, 51, 59,
+                                                          4, 12, 20, 28, 36, 44, 52, 60, 5, 13, 21, 29, 37, 45, 53, 61,
+                                                          6, 14, 22, 30, 38, 46, 54, 62, 7, 15, 23, 31, 39, 47, 55, 63};
   alignas(64) static constexpr unsigned char reversed[64] = {
-      56, 48, 40, 32, 24, 16, 8, 0, 57, 49, 41, 33, 25, 17, 9, 1, 58, 50, 42, 34, 26, 18,
-      10, 2, 59, 51, 43, 35, 27, 19, 11, 3, 60, 52, 44, 36, 28, 20, 12, 4, 61, 53, 45, 37,
-      29, 21, 13, 5, 62, 54, 46, 38, 30, 22, 14, 6, 63, 55, 47, 39, 31, 23, 15, 7};
+      56, 48, 40, 32, 24, 16, 8,  0,  57, 49, 41, 33, 25, 17, 9,  1,  58, 50, 42, 34, 26, 18,
+      10, 2,  59, 51, 43, 35, 27, 19, 11, 3,  60, 52, 44, 36, 28, 20, 12, 4,  61, 53, 45, 37,
+      29, 21, 13, 5,  62, 54, 46, 38, 30, 22, 14, 6,  63, 55, 47, 39, 31, 23, 15, 7};
   // maskz: GCC 12 warns on the unmasked form
   return _mm512_maskz_permutexvar_epi8(~__mmask64{0}, _mm512_load_si512(rev ? reversed : plain), x);
 }
@@ -72,21 +72,20 @@ inline void unit(source in, word* out) noexcept {
   // GF2P8AFFINEQB(eye, A) maps byte k to bits A[7 - j] bit k: with A the
   // byte-reversed block, the transposed block.
   const __m512i eye = _mm512_set1_epi64(static_cast<long long>(0x8040201008040201ull));
-  alignas(64) word blocks[8 * 8 * 8];   // [tile W][row group R]: 8x8 blocks, transposed
+  alignas(64) word blocks[8 * 8 * 8];      // [tile W][row group R]: 8x8 blocks, transposed
   alignas(64) word groups[8 * 8 * 8 * 8];  // [W][C][s]: output rows 64W + 8C + 0..7, word s
   for (std::size_t s = 0; s < 8; ++s) {
     for (std::size_t R = 0; R < 8; ++R) {
       __m512i v[8];  // rows 64 s + 8 R + r: [r][W][C][bit c]
       for (std::size_t r = 0; r < 8; ++r) v[r] = _mm512_loadu_si512(in.row(64 * s + 8 * R + r));
-      qword_transpose(v);  // v[W]: [r][C][c]
+      qword_transpose(v);                  // v[W]: [r][C][c]
       for (std::size_t W = 0; W < 8; ++W)  // -> [C][c][bit r]
-        _mm512_store_si512(blocks + (W * 8 + R) * 8,
-                           _mm512_gf2p8affine_epi64_epi8(eye, byte_transpose<true>(v[W]), 0));
+        _mm512_store_si512(blocks + (W * 8 + R) * 8, _mm512_gf2p8affine_epi64_epi8(eye, byte_transpose<true>(v[W]), 0));
     }
     for (std::size_t W = 0; W < 8; ++W) {
       __m512i v[8];  // [R][C][c][r]
       for (std::size_t R = 0; R < 8; ++R) v[R] = _mm512_load_si512(blocks + (W * 8 + R) * 8);
-      qword_transpose(v);  // v[C]: [R][c][r]
+      qword_transpose(v);                  // v[C]: [R][c][r]
       for (std::size_t C = 0; C < 8; ++C)  // -> [c][R][r]: qword c is output row 64W + 8C + c
         _mm512_store_si512(groups + ((W * 8 + C) * 8 + s) * 8, byte_transpose<false>(v[C]));
     }
@@ -154,7 +153,7 @@ inline void fence() noexcept {
 #endif
 }
 
-} // namespace transpose_unit
+}  // namespace transpose_unit
 
 /// out = in^T (out is cols(in) x rows(in)); every output word is written once.
 /// Units past the last row or word read zeros; nearly empty ones (a few
@@ -163,7 +162,7 @@ inline void transpose(detail::mblock out, detail::cblock in) noexcept {
   ::sutro::cpu::detail::note_kernel(this_level);
   namespace tu = transpose_unit;
   if (in.rows == 0 || in.cols == 0) return;
-  alignas(64) static thread_local word lines[tu::words * 64 * 8];  // the unit's output
+  alignas(64) static thread_local word lines[tu::words * 64 * 8];     // the unit's output
   alignas(64) static thread_local word padded[tu::rows * tu::words];  // a unit short of words
   const bool stream = out.rows * out.words() * sizeof(word) >= tu::stream_bytes;
   word tile[64];

@@ -6,11 +6,10 @@
 namespace trsm {
 inline constexpr std::size_t base_rows = 256;
 template <class W>
-detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0,
-                     std::size_t cols) noexcept {
+detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0, std::size_t cols) noexcept {
   return {m.data + r0 * m.stride + c0 / 64, rows, cols, m.stride};
 }
-} // namespace trsm
+}  // namespace trsm
 
 inline void trsm_lower(detail::mblock x, detail::cblock l, unsigned threads) {
   const std::size_t n = l.rows, k = x.cols;

@@ -64,4 +64,4 @@ class device_allocator {
   stats* counter_;
 };
 
-} // namespace sutro::memory
+}  // namespace sutro::memory

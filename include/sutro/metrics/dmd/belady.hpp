@@ -163,7 +163,9 @@ class belady_ranks {
     return static_cast<std::uint32_t>(s - at_[t].born);
   }
   /// The first alive position at or after t (t < now; the newest is alive).
-  [[nodiscard]] std::uint32_t find(std::uint32_t t) const noexcept { return static_cast<std::uint32_t>(alive_.next(t)); }
+  [[nodiscard]] std::uint32_t find(std::uint32_t t) const noexcept {
+    return static_cast<std::uint32_t>(alive_.next(t));
+  }
   /// Removes the alive position just before alive position r (dominated by r).
   void remove_before(std::uint32_t r) noexcept {
     const std::uint32_t l = at_[r].prev;

@@ -80,7 +80,8 @@ namespace sutro::metrics::dmd {
 
   metrics::id_lru_stack stack(pos);
   auto store = [&](std::uint32_t v) {
-    if (stored[v]) throw std::invalid_argument("sutro::metrics::dmd::price: value v" + std::to_string(v) + " stored twice");
+    if (stored[v])
+      throw std::invalid_argument("sutro::metrics::dmd::price: value v" + std::to_string(v) + " stored twice");
     stored[v] = 1;
     if (keep_events) label[v] = labels++;
     if (last_read[v] != never) stack.push(v);  // never read: removed at once
@@ -91,7 +92,8 @@ namespace sutro::metrics::dmd {
   if (two_stack) {
     std::uint32_t d = 0;
     for (std::uint32_t v : ctx.preload()) {
-      if (stored[v]) throw std::invalid_argument("sutro::metrics::dmd::price: value v" + std::to_string(v) + " stored twice");
+      if (stored[v])
+        throw std::invalid_argument("sutro::metrics::dmd::price: value v" + std::to_string(v) + " stored twice");
       stored[v] = 1;
       if (keep_events) label[v] = labels++;
       arg_depth[v] = ++d;
@@ -127,8 +129,10 @@ namespace sutro::metrics::dmd {
       const std::uint32_t v = in[I.first + k];
       if (seen[v] == t) continue;
       seen[v] = t;
-      if (two_stack && arg_depth[v] != 0) arg_depth[v] = 0;  // promoted onto the LRU stack
-      else stack.drop(v);
+      if (two_stack && arg_depth[v] != 0)
+        arg_depth[v] = 0;  // promoted onto the LRU stack
+      else
+        stack.drop(v);
       if (last_read[v] != t) stack.push(v);  // else: its last read, removed
       if (stack.live() > r.max_live) r.max_live = static_cast<std::uint32_t>(stack.live());
     }
@@ -141,9 +145,12 @@ namespace sutro::metrics::dmd {
     for (std::uint32_t v : ctx.results()) {
       if (v >= V || done[v]) continue;
       done[v] = 1;
-      if (arg_depth[v] != 0) charge(v, arg_depth[v]);
-      else if (pos[v] != never) charge(v, stack.depth(v));
-      else throw std::logic_error("sutro::metrics::dmd::price: result v" + std::to_string(v) + " was never defined");
+      if (arg_depth[v] != 0)
+        charge(v, arg_depth[v]);
+      else if (pos[v] != never)
+        charge(v, stack.depth(v));
+      else
+        throw std::logic_error("sutro::metrics::dmd::price: result v" + std::to_string(v) + " was never defined");
     }
   }
   return r;
@@ -152,7 +159,7 @@ namespace sutro::metrics::dmd {
 // --- arguments: plain values and containers become tracked, in preload order
 namespace detail {
 struct arg_state {
-  std::vector<std::uint32_t> order;                                       // preload, bottom first
+  std::vector<std::uint32_t> order;                                     // preload, bottom first
   std::map<std::pair<const void*, std::type_index>, const void*> memo;  // container -> its tracked copy
   bool by_identity = true;  // false: every occurrence of a container is new values (bytedmd_ir.py's trace)
 };
@@ -161,7 +168,7 @@ struct tracer {
   using type = X;  // unsupported argument type: no make()
 };
 template <class T>
-  requires std::is_arithmetic_v<T>
+requires std::is_arithmetic_v<T>
 struct tracer<T> {
   using type = tracked<T>;
   static void make(const T& x, type& out, arg_state& st) {
@@ -216,9 +223,8 @@ struct tracer<std::tuple<X...>> {
   using type = std::tuple<typename tracer<X>::type...>;
   static void make(const std::tuple<X...>& x, type& out, arg_state& st) {
     once(x, out, st, [&] {
-      [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (tracer<X>::make(std::get<I>(x), std::get<I>(out), st), ...);
-      }(std::index_sequence_for<X...>{});
+      [&]<std::size_t... I>(std::index_sequence<I...>) { (tracer<X>::make(std::get<I>(x), std::get<I>(out), st), ...); }
+      (std::index_sequence_for<X...>{});
     });
   }
 };
@@ -235,7 +241,9 @@ struct tracer<std::pair<X, Y>> {
 
 // --- results: every tracked value in what f returned stays live to the end
 template <class X>
-concept tuple_like = requires { std::tuple_size<X>::value; };
+concept tuple_like = requires {
+  std::tuple_size<X>::value;
+};
 template <class X>
 void keep_results(const X& x, context& ctx) {
   if constexpr (tracked_value<X>) {
@@ -268,9 +276,10 @@ bytedmd_result run(bytedmd_options opt, F&& f, const Args&... args) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       constexpr std::size_t N = sizeof...(Args);
       (tracer<std::tuple_element_t<N - 1 - I, std::tuple<Args...>>>::make(std::get<N - 1 - I>(refs),
-                                                                        std::get<N - 1 - I>(tracked_args), st),
+                                                                          std::get<N - 1 - I>(tracked_args), st),
        ...);
-    }(std::index_sequence_for<Args...>{});
+    }
+    (std::index_sequence_for<Args...>{});
   } else {
     // The dev branch wraps the first argument first (static depths 1, 2, ...);
     // bytedmd_ir.py's trace wraps every occurrence of a container anew.
@@ -278,7 +287,8 @@ bytedmd_result run(bytedmd_options opt, F&& f, const Args&... args) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (tracer<std::tuple_element_t<I, std::tuple<Args...>>>::make(std::get<I>(refs), std::get<I>(tracked_args), st),
        ...);
-    }(std::index_sequence_for<Args...>{});
+    }
+    (std::index_sequence_for<Args...>{});
   }
   ctx.set_preload(std::move(st.order));
   auto call = [&](auto&... xs) -> decltype(auto) { return std::forward<F>(f)(xs...); };
@@ -301,8 +311,7 @@ bytedmd_result bytedmd(bytedmd_options opt, F&& f, const Args&... args) {
   return detail::run(opt, std::forward<F>(f), args...);
 }
 template <class F, class... Args>
-  requires(!std::same_as<std::remove_cvref_t<F>, bytedmd_options>)
-bytedmd_result bytedmd(F&& f, const Args&... args) {
+requires(!std::same_as<std::remove_cvref_t<F>, bytedmd_options>) bytedmd_result bytedmd(F&& f, const Args&... args) {
   return bytedmd(bytedmd_options{}, std::forward<F>(f), args...);
 }
 

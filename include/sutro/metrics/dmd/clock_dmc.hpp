@@ -19,8 +19,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -35,7 +35,7 @@ struct clock_dmc_buffer_stats {
   std::uint64_t size = 0;        // the size of the buffer's first priced read
   std::uint64_t read_count = 0;  // priced reads
   std::uint64_t min_dist = 0, max_dist = 0;
-  std::uint64_t sum_dist = 0;    // avg_dist = sum_dist / read_count
+  std::uint64_t sum_dist = 0;  // avg_dist = sum_dist / read_count
 };
 
 class clock_dmc {
@@ -93,19 +93,17 @@ class clock_dmc {
   std::int64_t read(std::string_view name) { return read(buffer(name)); }
 
   /// summary()['dmc'] under Python 3.12+ (compensated sum); 0 with no priced reads.
-  [[nodiscard]] double dmc() const noexcept {
-    return (comp_ != 0.0 && std::isfinite(comp_)) ? sum_ + comp_ : sum_;
-  }
+  [[nodiscard]] double dmc() const noexcept { return (comp_ != 0.0 && std::isfinite(comp_)) ? sum_ + comp_ : sum_; }
   /// summary()['dmc'] under Python 3.11 and older (left-to-right sum).
   [[nodiscard]] double dmc_plain() const noexcept { return plain_; }
   /// summary()['weighted_ard']: sum(size * dist) / sum(size) over priced reads.
   [[nodiscard]] double weighted_ard() const noexcept {
     return floats_read_ == 0 ? 0.0 : static_cast<double>(static_cast<long double>(float_dist_) / floats_read_);
   }
-  [[nodiscard]] std::uint64_t clock() const noexcept { return clock_; }                 // total_floats_accessed
-  [[nodiscard]] std::uint64_t reads() const noexcept { return reads_; }                 // priced reads only
+  [[nodiscard]] std::uint64_t clock() const noexcept { return clock_; }  // total_floats_accessed
+  [[nodiscard]] std::uint64_t reads() const noexcept { return reads_; }  // priced reads only
   [[nodiscard]] std::uint64_t writes() const noexcept { return writes_; }
-  [[nodiscard]] std::uint64_t floats_read() const noexcept { return floats_read_; }     // total_floats_read
+  [[nodiscard]] std::uint64_t floats_read() const noexcept { return floats_read_; }  // total_floats_read
   [[nodiscard]] std::size_t buffers() const noexcept { return bufs_.size(); }
   [[nodiscard]] const clock_dmc_buffer_stats& stats(buffer_id b) const { return bufs_.at(b).stats; }
 
@@ -117,7 +115,8 @@ class clock_dmc {
   };
   state& at(buffer_id b, const char* fn) {
     if (b >= bufs_.size())
-      throw std::out_of_range(std::string("sutro::metrics::dmd::clock_dmc::") + fn + ": unknown buffer id " + std::to_string(b));
+      throw std::out_of_range(std::string("sutro::metrics::dmd::clock_dmc::") + fn + ": unknown buffer id " +
+                              std::to_string(b));
     return bufs_[b];
   }
   void advance(std::uint64_t size, const char* fn) {

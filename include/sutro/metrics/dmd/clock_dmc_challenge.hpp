@@ -118,7 +118,8 @@ template <class Solve>
     r.found = solve(t, challenge_data{n_bits, k_sparse, n_train, train.x, train.y, xb, yb});
     std::sort(r.found.begin(), r.found.end());
     for (int c : r.found)
-      if (c < 0 || c >= n_bits) throw std::out_of_range("sutro::metrics::dmd::evaluate_sparse_parity_challenge: index out of range");
+      if (c < 0 || c >= n_bits)
+        throw std::out_of_range("sutro::metrics::dmd::evaluate_sparse_parity_challenge: index out of range");
     if (!r.found.empty()) {
       const auto pred = challenge_labels(test.x, n_bits, r.found);
       const auto want = challenge_labels(test.x, n_bits, train.secret);

@@ -72,8 +72,10 @@ class context {
   /// (contexts may be destroyed out of order), so no pointer to it remains.
   /// Destroy a context on the thread that made it.
   ~context() {
-    if (above_ != nullptr) above_->below_ = below_;
-    else *slot_ = below_;
+    if (above_ != nullptr)
+      above_->below_ = below_;
+    else
+      *slot_ = below_;
     if (below_ != nullptr) below_->above_ = above_;
     leave_spare();
   }
@@ -101,10 +103,9 @@ class context {
   void read(std::uint32_t id) { (void)record("read", &id, 1, false); }
 
   /// Records `op` reading ids[0..n) and defining `outputs` new values as a
-  /// pending node (op == nullptr: a no-op node that only groups its children) (see the file comment); returns the node (its first output
-  /// is output(node)). args[0..nargs): the operands in the order Python
-  /// evaluates them, each with the pending node its value waits for and
-  /// whether it is a temporary the operator consumes (then its node becomes a
+  /// pending node (op == nullptr: a no-op node that only groups its children) (see the file comment); returns the node
+  /// (its first output is output(node)). args[0..nargs): the operands in the order Python evaluates them, each with the
+  /// pending node its value waits for and whether it is a temporary the operator consumes (then its node becomes a
   /// child, appended before this one, children in args order).
   std::uint32_t operation(const char* op, const std::uint32_t* ids, std::uint32_t n, std::uint32_t outputs,
                           const operand* args, std::uint32_t nargs) {
@@ -178,7 +179,8 @@ class context {
   std::uint32_t make_node(const char* op, const std::uint32_t* ids, std::uint32_t n, std::uint32_t outputs) {
     if (nodes_.size() >= no_node - 2) throw std::length_error("sutro::metrics::dmd::context: too many instructions");
     if (operands_.size() + n >= no_value) throw std::length_error("sutro::metrics::dmd::context: too many reads");
-    if (values_ + outputs >= no_value - 2) throw std::length_error("sutro::metrics::dmd::context: too many values (2^32 - 3)");
+    if (values_ + outputs >= no_value - 2)
+      throw std::length_error("sutro::metrics::dmd::context: too many values (2^32 - 3)");
     for (std::uint32_t k = 0; k < n; ++k)
       if (ids[k] >= values_)
         throw std::invalid_argument("sutro::metrics::dmd::context: operand v" + std::to_string(ids[k]) +
@@ -214,16 +216,19 @@ class context {
       }
     }
     if (nkids == 0) {
-      if (all) flush();
-      else if (through != no_node) commit_through(through);
+      if (all)
+        flush();
+      else if (through != no_node)
+        commit_through(through);
       return 0;
     }
-    if (all) flush();
-    else if (through != no_node) commit_through(through);
+    if (all)
+      flush();
+    else if (through != no_node)
+      commit_through(through);
     // (appending may have committed some of them)
-    nkids = static_cast<std::uint32_t>(std::remove_if(kids, kids + nkids, [&](std::uint32_t d) {
-                                         return nodes_[d].state != root;
-                                       }) - kids);
+    nkids = static_cast<std::uint32_t>(
+        std::remove_if(kids, kids + nkids, [&](std::uint32_t d) { return nodes_[d].state != root; }) - kids);
     if (nkids == 0) return 0;
     // adopted only if they are the youngest pending trees
     while (roots_.size() > head_ && nodes_[roots_.back()].state != root) roots_.pop_back();

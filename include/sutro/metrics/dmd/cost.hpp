@@ -61,10 +61,11 @@ namespace detail {
   return ceil_sqrt_prefix(depth * bytes) - ceil_sqrt_prefix((depth - 1) * bytes);
 }
 inline void check_bytes(std::uint64_t bytes, const char* who) {
-  if (bytes == 0) throw std::invalid_argument(std::string("sutro::metrics::dmd::") + who + ": bytes_per_element must be >= 1");
+  if (bytes == 0)
+    throw std::invalid_argument(std::string("sutro::metrics::dmd::") + who + ": bytes_per_element must be >= 1");
   if (bytes > max_byte_depth)
-    throw std::overflow_error(std::string("sutro::metrics::dmd::") + who + ": bytes_per_element = " + std::to_string(bytes) +
-                              " overflows the 64-bit cost (depth x bytes must stay <= 2^40)");
+    throw std::overflow_error(std::string("sutro::metrics::dmd::") + who + ": bytes_per_element = " +
+                              std::to_string(bytes) + " overflows the 64-bit cost (depth x bytes must stay <= 2^40)");
 }
 }  // namespace detail
 
@@ -74,7 +75,8 @@ inline void check_bytes(std::uint64_t bytes, const char* who) {
   detail::check_bytes(bytes, "read_cost");
   if (depth == 0) throw std::invalid_argument("sutro::metrics::dmd::read_cost: depth must be >= 1");
   if (depth > max_byte_depth / bytes)
-    throw std::overflow_error("sutro::metrics::dmd::read_cost: depth x bytes_per_element exceeds 2^40 (the cost would overflow)");
+    throw std::overflow_error(
+        "sutro::metrics::dmd::read_cost: depth x bytes_per_element exceeds 2^40 (the cost would overflow)");
   return detail::read_cost_unchecked(depth, bytes);
 }
 /// The tool's trace_to_bytedmd: the cost of a depth trace at `bytes` bytes per element.
@@ -104,9 +106,9 @@ struct priced_instruction {
 struct bytedmd_result {
   std::uint64_t cost = 0;
   std::uint64_t bytes_per_element = 1;
-  std::uint32_t inputs = 0;   ///< preloaded values
-  std::uint32_t results = 0;  ///< values kept live to the end (what f returned)
-  std::uint32_t max_live = 0; ///< the largest stack depth reached
+  std::uint32_t inputs = 0;    ///< preloaded values
+  std::uint32_t results = 0;   ///< values kept live to the end (what f returned)
+  std::uint32_t max_live = 0;  ///< the largest stack depth reached
   std::vector<priced_instruction> events;
   [[nodiscard]] std::vector<std::uint64_t> depths() const {
     std::vector<std::uint64_t> d;

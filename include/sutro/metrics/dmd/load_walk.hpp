@@ -40,16 +40,17 @@ namespace sutro::metrics::dmd::detail {
   // Every per-value field in one record: a load touches one cache line.
   struct value_state {
     std::uint64_t last_load = std::uint64_t{never};  // live, belady: walk index of the value's last load
-    std::uint32_t arg_position = 0;  // 1-based while an argument's first load is pending
-    std::uint32_t last_event = never;  // belady: position of the value's latest event
-    std::uint32_t waiting_at = never;  // belady: index in `waiting`
+    std::uint32_t arg_position = 0;                  // 1-based while an argument's first load is pending
+    std::uint32_t last_event = never;                // belady: position of the value's latest event
+    std::uint32_t waiting_at = never;                // belady: index in `waiting`
     std::uint32_t label = never;
   };
   std::vector<value_state> val(V);
   std::uint32_t labels = 0;
   for (std::uint32_t v : ctx.preload()) {
     if (v >= V || val[v].arg_position != 0)
-      throw std::invalid_argument("sutro::metrics::dmd::price: preloaded value v" + std::to_string(v) + " twice or unknown");
+      throw std::invalid_argument("sutro::metrics::dmd::price: preloaded value v" + std::to_string(v) +
+                                  " twice or unknown");
     val[v].arg_position = ++labels;
     val[v].label = labels - 1;
   }
@@ -64,7 +65,8 @@ namespace sutro::metrics::dmd::detail {
       events += I.count + (I.output != no_value ? I.outputs : 1);
     }
     for (std::uint32_t v : results) {
-      if (v >= V) throw std::invalid_argument("sutro::metrics::dmd::price: result v" + std::to_string(v) + " is not a value");
+      if (v >= V)
+        throw std::invalid_argument("sutro::metrics::dmd::price: result v" + std::to_string(v) + " is not a value");
       val[v].last_load = load++;
     }
     events += results.size();

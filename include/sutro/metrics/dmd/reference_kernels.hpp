@@ -41,4 +41,4 @@ inline matrix matmul(const matrix& A, const matrix& B) {
   return C;
 }
 
-} // namespace sutro::metrics::dmd::reference
+}  // namespace sutro::metrics::dmd::reference

@@ -43,9 +43,9 @@ struct static_instruction {
   static_op op{};
   static_predicate pred{};
   std::uint8_t n_reads = 0;
-  std::uint32_t dest = 0;        // dense slot of the destination address
-  std::uint32_t src[3] = {};     // dense slots read, in operand order
-  std::int64_t literal = 0;      // set's value, already wrapped to 8 bits
+  std::uint32_t dest = 0;     // dense slot of the destination address
+  std::uint32_t src[3] = {};  // dense slots read, in operand order
+  std::int64_t literal = 0;   // set's value, already wrapped to 8 bits
 };
 
 struct static_program {
@@ -53,9 +53,9 @@ struct static_program {
   std::vector<std::uint64_t> input_addresses, output_addresses;
   std::vector<static_instruction> code;
   std::vector<std::uint32_t> input_slots, output_slots;
-  std::size_t slots = 0;       // distinct addresses the program touches
-  std::uint64_t cost = 0;      // sum of ceil(sqrt(a)) over every read, outputs included
-  std::uint64_t reads = 0;     // number of priced reads, outputs included
+  std::size_t slots = 0;    // distinct addresses the program touches
+  std::uint64_t cost = 0;   // sum of ceil(sqrt(a)) over every read, outputs included
+  std::uint64_t reads = 0;  // number of priced reads, outputs included
 };
 
 /// ceil(sqrt(a)) for an address a >= 1 (the challenge's isqrt(a - 1) + 1).
@@ -90,11 +90,19 @@ constexpr std::string_view strip(std::string_view s, bool (*space)(char) = is_sp
 
 // Python's int(token) in base 10: optional sign, digits with single '_'
 // between them. Values past 64 bits are refused (Python would go on).
-struct integer { bool negative = false; std::uint64_t magnitude = 0; bool ok = false; bool too_big = false; };
+struct integer {
+  bool negative = false;
+  std::uint64_t magnitude = 0;
+  bool ok = false;
+  bool too_big = false;
+};
 constexpr integer parse_int(std::string_view t) noexcept {
   integer r;
   t = strip(t, is_int_space);
-  if (!t.empty() && (t.front() == '+' || t.front() == '-')) { r.negative = t.front() == '-'; t.remove_prefix(1); }
+  if (!t.empty() && (t.front() == '+' || t.front() == '-')) {
+    r.negative = t.front() == '-';
+    t.remove_prefix(1);
+  }
   if (t.empty() || t.front() == '_' || t.back() == '_') return r;
   char prev = 0;
   for (char c : t) {
@@ -102,8 +110,10 @@ constexpr integer parse_int(std::string_view t) noexcept {
       if (prev == '_') return r;
     } else if (c >= '0' && c <= '9') {
       const std::uint64_t d = static_cast<std::uint64_t>(c - '0');
-      if (r.magnitude > (UINT64_MAX - d) / 10) r.too_big = true;
-      else r.magnitude = r.magnitude * 10 + d;
+      if (r.magnitude > (UINT64_MAX - d) / 10)
+        r.too_big = true;
+      else
+        r.magnitude = r.magnitude * 10 + d;
     } else {
       return r;
     }
@@ -113,7 +123,10 @@ constexpr integer parse_int(std::string_view t) noexcept {
   return r;
 }
 
-struct statement { std::string_view text; std::size_t line; };
+struct statement {
+  std::string_view text;
+  std::size_t line;
+};
 
 // An op name of up to 7 bytes as one integer (longer or empty names: 0).
 constexpr std::uint64_t pack(std::string_view s) noexcept {
@@ -127,7 +140,10 @@ constexpr std::uint64_t pack(std::string_view s) noexcept {
 struct operands {
   std::array<std::string_view, 4> v{};
   std::size_t n = 0;
-  void push(std::string_view t) noexcept { if (n < v.size()) v[n] = t; ++n; }
+  void push(std::string_view t) noexcept {
+    if (n < v.size()) v[n] = t;
+    ++n;
+  }
   [[nodiscard]] std::string_view operator[](std::size_t k) const noexcept { return v[k]; }
   [[nodiscard]] std::size_t size() const noexcept { return n; }
 };
@@ -201,7 +217,8 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
   const bool v3 = dialect == ir_dialect::v3;
   const auto stmts = statements(text, fn);
   if (v3 && stmts.size() > 100'000) fail(fn, stmts[100'000].line, {}, "more than 100,000 lines (the v3 limit)");
-  if (stmts.size() < 2) fail(fn, stmts.empty() ? 1 : stmts[0].line, {}, "a program needs an input line and an output line");
+  if (stmts.size() < 2)
+    fail(fn, stmts.empty() ? 1 : stmts[0].line, {}, "a program needs an input line and an output line");
 
   static_program p;
   p.dialect = dialect;
@@ -266,8 +283,9 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
     std::uint64_t dest = 0;
     auto need = [&](std::size_t lo, std::size_t hi) {
       if (ops.size() < lo || ops.size() > hi)
-        fail(fn, st.line, head, lo == hi ? "needs " + std::to_string(lo) + " operands, got " + std::to_string(ops.size())
-                                         : "needs 2 or 3 operands, got " + std::to_string(ops.size()));
+        fail(fn, st.line, head,
+             lo == hi ? "needs " + std::to_string(lo) + " operands, got " + std::to_string(ops.size())
+                      : "needs 2 or 3 operands, got " + std::to_string(ops.size()));
     };
     // A source must have been written before; nothing else reaches the table.
     auto source = [&](std::string_view tok) -> std::uint64_t {
@@ -280,12 +298,13 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
     auto dest_of = [&](std::string_view tok) {
       const auto v = parse_int(tok);
       if (!v.ok) fail(fn, st.line, tok, "operand is not an integer");
-      if (v.negative || v.magnitude == 0 || v.too_big) fail(fn, st.line, tok, "destination must be an address from 1 to 2^64 - 1");
+      if (v.negative || v.magnitude == 0 || v.too_big)
+        fail(fn, st.line, tok, "destination must be an address from 1 to 2^64 - 1");
       return v.magnitude;
     };
     const auto h = pack(head);  // one integer compare per name, not a memcmp
     static constexpr std::pair<std::uint64_t, static_op> binary[] = {
-        {pack("add"), static_op::add}, {pack("sub"), static_op::sub}, {pack("mul"), static_op::mul},
+        {pack("add"), static_op::add}, {pack("sub"), static_op::sub},  {pack("mul"), static_op::mul},
         {pack("div"), static_op::div}, {pack("and"), static_op::and_}, {pack("or"), static_op::or_},
         {pack("xor"), static_op::xor_}};
     static constexpr std::pair<std::uint64_t, static_op> unary[] = {
@@ -298,7 +317,8 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
       need(2, 3);
       dest = dest_of(ops[0]);
       const bool short_form = ops.size() == 2;
-      if (short_form && written_slot(dest) == address_table::none) fail(fn, st.line, ops[0], "reads an address never written");
+      if (short_form && written_slot(dest) == address_table::none)
+        fail(fn, st.line, ops[0], "reads an address never written");
       reads[0] = short_form ? dest : source(ops[1]);
       reads[1] = source(ops[short_form ? 1 : 2]);
       ins.n_reads = 2;
@@ -317,7 +337,8 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
       dest = dest_of(ops[0]);
       const auto v = parse_int(ops[1]);
       if (!v.ok) fail(fn, st.line, ops[1], "literal is not an integer");
-      if (v.too_big || (v.negative ? v.magnitude > 128 : v.magnitude > 255)) fail(fn, st.line, ops[1], "literal out of bounds [-128, 255]");
+      if (v.too_big || (v.negative ? v.magnitude > 128 : v.magnitude > 255))
+        fail(fn, st.line, ops[1], "literal out of bounds [-128, 255]");
       const auto raw = v.negative ? -static_cast<std::int64_t>(v.magnitude) : static_cast<std::int64_t>(v.magnitude);
       ins.literal = static_cast<std::int8_t>(static_cast<std::uint8_t>(raw & 0xFF));
     }
@@ -369,7 +390,8 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
 /// v3 wraps every result to signed 8 bits as the challenge does (inputs are
 /// stored as given); v0 computes in 64 bits and throws where Python's ints
 /// would grow past them. Division by zero throws std::domain_error.
-[[nodiscard]] inline std::vector<std::int64_t> run_static(const static_program& p, std::span<const std::int64_t> inputs) {
+[[nodiscard]] inline std::vector<std::int64_t> run_static(const static_program& p,
+                                                          std::span<const std::int64_t> inputs) {
   constexpr const char* fn = "sutro::metrics::dmd::run_static: ";
   if (inputs.size() != p.input_slots.size())
     throw std::invalid_argument(std::string(fn) + "the program declares " + std::to_string(p.input_slots.size()) +
@@ -377,38 +399,69 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
   std::vector<std::int64_t> mem(p.slots, 0);
   for (std::size_t i = 0; i < inputs.size(); ++i) mem[p.input_slots[i]] = inputs[i];
   const bool v3 = p.dialect == ir_dialect::v3;
-  auto wrap = [](std::uint64_t v) { return static_cast<std::int64_t>(static_cast<std::int8_t>(static_cast<std::uint8_t>(v & 0xFF))); };
+  auto wrap = [](std::uint64_t v) {
+    return static_cast<std::int64_t>(static_cast<std::int8_t>(static_cast<std::uint8_t>(v & 0xFF)));
+  };
   for (const auto& ins : p.code) {
     const std::int64_t a = mem[ins.src[0]], b = mem[ins.src[1]];
     const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
     std::int64_t r = 0;
     bool overflow = false;
     switch (ins.op) {
-      case static_op::add: overflow = __builtin_add_overflow(a, b, &r); if (v3) r = wrap(ua + ub); break;
-      case static_op::sub: overflow = __builtin_sub_overflow(a, b, &r); if (v3) r = wrap(ua - ub); break;
-      case static_op::mul: overflow = __builtin_mul_overflow(a, b, &r); if (v3) r = wrap(ua * ub); break;
+      case static_op::add:
+        overflow = __builtin_add_overflow(a, b, &r);
+        if (v3) r = wrap(ua + ub);
+        break;
+      case static_op::sub:
+        overflow = __builtin_sub_overflow(a, b, &r);
+        if (v3) r = wrap(ua - ub);
+        break;
+      case static_op::mul:
+        overflow = __builtin_mul_overflow(a, b, &r);
+        if (v3) r = wrap(ua * ub);
+        break;
       case static_op::div: {
         if (b == 0) throw std::domain_error(std::string(fn) + "integer division by zero");
-        if (b == -1) { r = wrap(0 - ua); break; }  // also INT64_MIN / -1, whose low byte is 0
+        if (b == -1) {
+          r = wrap(0 - ua);
+          break;
+        }  // also INT64_MIN / -1, whose low byte is 0
         const std::int64_t q = a / b, m = a % b;
         r = wrap(static_cast<std::uint64_t>(m != 0 && ((m < 0) != (b < 0)) ? q - 1 : q));  // Python's floor division
         break;
       }
-      case static_op::and_: r = wrap(ua & ub); break;
-      case static_op::or_: r = wrap(ua | ub); break;
-      case static_op::xor_: r = wrap(ua ^ ub); break;
-      case static_op::copy: r = v3 ? wrap(ua) : a; break;
-      case static_op::not_: r = wrap(~ua); break;
-      case static_op::abs: r = wrap(a < 0 ? 0 - ua : ua); break;
-      case static_op::set: r = ins.literal; break;
+      case static_op::and_:
+        r = wrap(ua & ub);
+        break;
+      case static_op::or_:
+        r = wrap(ua | ub);
+        break;
+      case static_op::xor_:
+        r = wrap(ua ^ ub);
+        break;
+      case static_op::copy:
+        r = v3 ? wrap(ua) : a;
+        break;
+      case static_op::not_:
+        r = wrap(~ua);
+        break;
+      case static_op::abs:
+        r = wrap(a < 0 ? 0 - ua : ua);
+        break;
+      case static_op::set:
+        r = ins.literal;
+        break;
       case static_op::cmp: {
-        const bool t[] = {a == b, a != b, a < b, a <= b, a > b, a >= b};
+        const bool t[] = {a == b, a != b, a<b, a <= b, a> b, a >= b};
         r = t[static_cast<int>(ins.pred)];
         break;
       }
-      case static_op::select: r = a ? b : mem[ins.src[2]]; break;
+      case static_op::select:
+        r = a ? b : mem[ins.src[2]];
+        break;
     }
-    if (!v3 && overflow) throw std::overflow_error(std::string(fn) + "a value outgrows 64 bits (Python's ints would not)");
+    if (!v3 && overflow)
+      throw std::overflow_error(std::string(fn) + "a value outgrows 64 bits (Python's ints would not)");
     mem[ins.dest] = r;
   }
   std::vector<std::int64_t> out;
@@ -426,7 +479,8 @@ class static_address_meter {
     for (auto a : inputs) write(a);
   }
   void write(std::uint64_t a) {
-    if (a == 0) throw std::invalid_argument("sutro::metrics::dmd::static_address_meter::write: address 0 (addresses start at 1)");
+    if (a == 0)
+      throw std::invalid_argument("sutro::metrics::dmd::static_address_meter::write: address 0 (addresses start at 1)");
     (void)written_.insert(a);
   }
   void read(std::uint64_t a) { charge(a, "read"); }

@@ -29,7 +29,9 @@ namespace sutro::metrics::dmd {
 
 /// C = A B on the challenge's data: A[i][j] = i n + j + 1, B[i][j] = i + 2 j + 3;
 /// inputs are A then B, row-major; outputs C row-major.
-struct static_instance { std::vector<std::int64_t> inputs, expected; };
+struct static_instance {
+  std::vector<std::int64_t> inputs, expected;
+};
 
 [[nodiscard]] inline static_instance matmul_instance(std::size_t n) {
   static_instance t;
@@ -88,7 +90,9 @@ inline void check_outputs(const char* fn, const std::vector<std::int64_t>& got, 
 }
 
 /// The challenge's sparse-parity shapes: n bits, k secret, train and test rows.
-struct sparse_parity_spec { std::size_t n_bits, k_secret, m_train, m_test; };
+struct sparse_parity_spec {
+  std::size_t n_bits, k_secret, m_train, m_test;
+};
 inline constexpr sparse_parity_spec sparse_parity_small{3, 2, 4, 32};
 inline constexpr sparse_parity_spec sparse_parity_medium{8, 3, 8, 64};
 
@@ -99,7 +103,9 @@ inline constexpr sparse_parity_spec sparse_parity_medium{8, 3, 8, 64};
                                                             std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   auto row = [&] { return rng() & ((std::uint64_t{1} << s.n_bits) - 1); };
-  auto parity = [](std::uint64_t r, std::uint64_t m) { return static_cast<std::int64_t>(__builtin_popcountll(r & m) & 1); };
+  auto parity = [](std::uint64_t r, std::uint64_t m) {
+    return static_cast<std::int64_t>(__builtin_popcountll(r & m) & 1);
+  };
   std::vector<std::uint64_t> train(s.m_train);
   for (;;) {
     for (auto& r : train) r = row();
@@ -113,7 +119,9 @@ inline constexpr sparse_parity_spec sparse_parity_medium{8, 3, 8, 64};
     if (matches == 1) break;
   }
   static_instance t;
-  auto bits = [&](std::uint64_t r) { for (std::size_t c = 0; c < s.n_bits; ++c) t.inputs.push_back(static_cast<std::int64_t>((r >> c) & 1)); };
+  auto bits = [&](std::uint64_t r) {
+    for (std::size_t c = 0; c < s.n_bits; ++c) t.inputs.push_back(static_cast<std::int64_t>((r >> c) & 1));
+  };
   for (auto r : train) bits(r);
   for (auto r : train) t.inputs.push_back(parity(r, secret_mask));
   for (std::size_t j = 0; j < s.m_test; ++j) {
@@ -133,7 +141,8 @@ inline constexpr sparse_parity_spec sparse_parity_medium{8, 3, 8, 64};
                                                        double threshold = 1.0) {
   constexpr const char* fn = "score_sparse_parity";
   if (s.n_bits == 0 || s.n_bits > 16 || s.k_secret == 0 || s.k_secret > s.n_bits)
-    throw std::invalid_argument("sutro::metrics::dmd::score_sparse_parity: n_bits must be 1..16 and k_secret 1..n_bits");
+    throw std::invalid_argument(
+        "sutro::metrics::dmd::score_sparse_parity: n_bits must be 1..16 and k_secret 1..n_bits");
   const auto p = parse_static(text, ir_dialect::v3);
   const std::size_t n_inputs = s.n_bits * s.m_train + s.m_train + s.n_bits * s.m_test;
   if (p.input_slots.size() != n_inputs)

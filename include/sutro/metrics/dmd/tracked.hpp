@@ -100,10 +100,8 @@ class tracked {
   }
   /// Conversion (and contextual conversion to bool in if, ?:, !, &&, ||): a read.
   template <class U>
-    requires std::is_arithmetic_v<U>
-  explicit operator U() const {
-    return static_cast<U>(get());
-  }
+  requires std::is_arithmetic_v<U>
+  explicit operator U() const { return static_cast<U>(get()); }
 
   /// The value without logging: for printing results after a run only.
   [[nodiscard]] T untracked_value() const noexcept { return v_; }
@@ -115,14 +113,14 @@ class tracked {
   /// One instruction `op` on two operands, result f(a, b) (an rvalue operand
   /// is a temporary, as in a compound expression).
   template <class U, class A, class B, class F>
-    requires std::same_as<std::remove_cvref_t<A>, tracked> && std::same_as<std::remove_cvref_t<B>, tracked>
+  requires std::same_as<std::remove_cvref_t<A>, tracked> && std::same_as<std::remove_cvref_t<B>, tracked>
   static tracked<U> apply(const char* op, A&& a, B&& b, F f) {
     const U value = static_cast<U>(f(a.v_, b.v_));
     return record<U>(op, value, {{&a, !std::is_lvalue_reference_v<A>}, {&b, !std::is_lvalue_reference_v<B>}});
   }
   /// One instruction `op` on one operand, result f(a).
   template <class U, class A, class F>
-    requires std::same_as<std::remove_cvref_t<A>, tracked>
+  requires std::same_as<std::remove_cvref_t<A>, tracked>
   static tracked<U> apply1(const char* op, A&& a, F f) {
     const U value = static_cast<U>(f(a.v_));
     return record<U>(op, value, {{&a, !std::is_lvalue_reference_v<A>}});
@@ -176,7 +174,10 @@ class tracked {
 };
 
 template <class T>
-concept tracked_value = requires { typename T::value_type; } && std::same_as<T, tracked<typename T::value_type>>;
+concept tracked_value = requires {
+  typename T::value_type;
+}
+&&std::same_as<T, tracked<typename T::value_type>>;
 
 namespace detail {
 template <class X>
@@ -193,31 +194,33 @@ struct with_constant {
   using type = T;
 };
 template <class U>
-  requires std::is_arithmetic_v<U>
+requires std::is_arithmetic_v<U>
 struct with_constant<bool, U> {
   using type = std::common_type_t<bool, U>;
 };
 template <class A, class B>
 struct operand_pair {};
 template <class A, class B>
-  requires is_tracked<A> && is_tracked<B>
+requires is_tracked<A> && is_tracked<B>
 struct operand_pair<A, B> {
   using type = std::common_type_t<typename bare<A>::value_type, typename bare<B>::value_type>;
 };
 template <class A, class B>
-  requires is_tracked<A> && (!is_tracked<B>) && std::convertible_to<B, typename bare<A>::value_type>
-struct operand_pair<A, B> {
+requires is_tracked<A> &&
+    (!is_tracked<B>)&&std::convertible_to<B, typename bare<A>::value_type> struct operand_pair<A, B> {
   using type = typename with_constant<typename bare<A>::value_type, bare<B>>::type;
 };
 template <class A, class B>
-  requires(!is_tracked<A>) && is_tracked<B> && std::convertible_to<A, typename bare<B>::value_type>
-struct operand_pair<A, B> {
+requires(!is_tracked<A>) &&
+    is_tracked<B>&& std::convertible_to<A, typename bare<B>::value_type> struct operand_pair<A, B> {
   using type = typename with_constant<typename bare<B>::value_type, bare<A>>::type;
 };
 template <class A, class B>
 using element_t = typename operand_pair<A, B>::type;
 template <class A, class B>
-concept tracked_operands = requires { typename operand_pair<A, B>::type; };
+concept tracked_operands = requires {
+  typename operand_pair<A, B>::type;
+};
 
 /// The operand as a tracked<T>: a reference to itself, the same value seen
 /// as a T (another element type: the same handle, converted value), or a
@@ -238,7 +241,8 @@ tracked<R> binary(const char* op, A&& a, B&& b, F f) {
   const tracked<T>& x = as_tracked<T>(a);
   const tracked<T>& y = as_tracked<T>(b);
   const R value = static_cast<R>(f(x.untracked_value(), y.untracked_value()));
-  const auto r = tracked<T>::record_op(op, {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 1);
+  const auto r =
+      tracked<T>::record_op(op, {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 1);
   return tracked<R>::bound(value, r.output, r.serial, r.node);
 }
 template <class R, class A, class F>
@@ -250,11 +254,10 @@ tracked<R> unary(const char* op, A&& a, F f) {
 }
 }  // namespace detail
 
-#define SUTRO_DMD_BINARY(OP, NAME, RESULT)                                                                \
-  template <class A, class B, class T = detail::element_t<A, B>>                                        \
-  tracked<RESULT> operator OP(A&& a, B&& b) {                                                             \
-    return detail::binary<RESULT, T>(NAME, std::forward<A>(a), std::forward<B>(b),                       \
-                                     [](T x, T y) { return x OP y; });                                   \
+#define SUTRO_DMD_BINARY(OP, NAME, RESULT)                                                                           \
+  template <class A, class B, class T = detail::element_t<A, B>>                                                     \
+  tracked<RESULT> operator OP(A&& a, B&& b) {                                                                        \
+    return detail::binary<RESULT, T>(NAME, std::forward<A>(a), std::forward<B>(b), [](T x, T y) { return x OP y; }); \
   }
 
 SUTRO_DMD_BINARY(+, "add", T)
@@ -289,12 +292,12 @@ tracked<T> operator%(A&& a, B&& b) {
   });
 }
 
-#define SUTRO_DMD_COMPOUND(OP)                                 \
-  template <class T, class U>                                  \
-    requires std::same_as<detail::element_t<tracked<T>&, U>, T> \
-  tracked<T>& operator OP##=(tracked<T>& a, U&& b) {             \
-    a = a OP std::forward<U>(b);                               \
-    return a;                                                  \
+#define SUTRO_DMD_COMPOUND(OP)                                   \
+  template <class T, class U>                                    \
+  requires std::same_as < detail::element_t < tracked<T>         \
+  &, U >, T > tracked<T>& operator OP##=(tracked<T>& a, U&& b) { \
+    a = a OP std::forward<U>(b);                                 \
+    return a;                                                    \
   }
 SUTRO_DMD_COMPOUND(+)
 SUTRO_DMD_COMPOUND(-)
@@ -309,20 +312,20 @@ SUTRO_DMD_COMPOUND(>>)
 #undef SUTRO_DMD_COMPOUND
 
 template <class A>
-  requires detail::is_tracked<A>
-detail::bare<A> operator-(A&& a) {
+requires detail::is_tracked<A> detail::bare<A>
+operator-(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("neg", std::forward<A>(a), [](T x) { return -x; });
 }
 template <class A>
-  requires detail::is_tracked<A>
-detail::bare<A> operator+(A&& a) {
+requires detail::is_tracked<A> detail::bare<A>
+operator+(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("pos", std::forward<A>(a), [](T x) { return +x; });
 }
 template <class A>
-  requires detail::is_tracked<A> && std::integral<typename detail::bare<A>::value_type>
-detail::bare<A> operator~(A&& a) {
+requires detail::is_tracked<A> && std::integral<typename detail::bare<A>::value_type> detail::bare<A>
+operator~(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("not", std::forward<A>(a), [](T x) { return static_cast<T>(~x); });
 }
@@ -334,33 +337,28 @@ bool operator!(const tracked<T>& a) {
 
 /// Python's built-ins on a tracked value: one instruction each.
 template <class A>
-  requires detail::is_tracked<A>
-detail::bare<A> abs(A&& a) {
+requires detail::is_tracked<A> detail::bare<A> abs(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("abs", std::forward<A>(a), [](T x) { return x < T{} ? static_cast<T>(-x) : x; });
 }
 template <class A>
-  requires detail::is_tracked<A>
-detail::bare<A> floor(A&& a) {
+requires detail::is_tracked<A> detail::bare<A> floor(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("floor", std::forward<A>(a), [](T x) { return static_cast<T>(std::floor(x)); });
 }
 template <class A>
-  requires detail::is_tracked<A>
-detail::bare<A> ceil(A&& a) {
+requires detail::is_tracked<A> detail::bare<A> ceil(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("ceil", std::forward<A>(a), [](T x) { return static_cast<T>(std::ceil(x)); });
 }
 template <class A>
-  requires detail::is_tracked<A>
-detail::bare<A> trunc(A&& a) {
+requires detail::is_tracked<A> detail::bare<A> trunc(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("trunc", std::forward<A>(a), [](T x) { return static_cast<T>(std::trunc(x)); });
 }
 /// Python's round(x): to nearest, ties to even.
 template <class A>
-  requires detail::is_tracked<A>
-detail::bare<A> round(A&& a) {
+requires detail::is_tracked<A> detail::bare<A> round(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<T>("round", std::forward<A>(a), [](T x) {
     if constexpr (std::is_floating_point_v<T>) {
@@ -373,16 +371,14 @@ detail::bare<A> round(A&& a) {
 }
 /// x ** y.
 template <class A, class B>
-  requires detail::tracked_operands<A, B>
-tracked<detail::element_t<A, B>> pow(A&& a, B&& b) {
+requires detail::tracked_operands<A, B> tracked<detail::element_t<A, B>> pow(A&& a, B&& b) {
   using T = detail::element_t<A, B>;
   return detail::binary<T, T>("pow", std::forward<A>(a), std::forward<B>(b),
                               [](T x, T y) { return static_cast<T>(std::pow(x, y)); });
 }
 /// Python's a // b: the floor quotient, one instruction.
 template <class A, class B>
-  requires detail::tracked_operands<A, B>
-tracked<detail::element_t<A, B>> floordiv(A&& a, B&& b) {
+requires detail::tracked_operands<A, B> tracked<detail::element_t<A, B>> floordiv(A&& a, B&& b) {
   using T = detail::element_t<A, B>;
   return detail::binary<T, T>("floordiv", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
     if constexpr (std::is_floating_point_v<T>) {
@@ -396,8 +392,8 @@ tracked<detail::element_t<A, B>> floordiv(A&& a, B&& b) {
 }
 /// Python's divmod(a, b): one instruction with two outputs (floor quotient, remainder with b's sign).
 template <class A, class B>
-  requires detail::tracked_operands<A, B>
-std::pair<tracked<detail::element_t<A, B>>, tracked<detail::element_t<A, B>>> divmod(A&& a, B&& b) {
+requires detail::tracked_operands<A, B> std::pair<tracked<detail::element_t<A, B>>, tracked<detail::element_t<A, B>>>
+divmod(A&& a, B&& b) {
   using T = detail::element_t<A, B>;
   const tracked<T>& x = detail::as_tracked<T>(a);
   const tracked<T>& y = detail::as_tracked<T>(b);
@@ -413,8 +409,10 @@ std::pair<tracked<detail::element_t<A, B>>, tracked<detail::element_t<A, B>>> di
   }
   const auto rec =
       tracked<T>::record_op("divmod", {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 2);
-  if (rec.output == no_value) return {tracked<T>::bound(q, no_value, rec.serial, rec.node), tracked<T>::bound(r, no_value, rec.serial, rec.node)};
-  return {tracked<T>::bound(q, rec.output, rec.serial, rec.node), tracked<T>::bound(r, rec.output + 1, rec.serial, rec.node)};
+  if (rec.output == no_value)
+    return {tracked<T>::bound(q, no_value, rec.serial, rec.node), tracked<T>::bound(r, no_value, rec.serial, rec.node)};
+  return {tracked<T>::bound(q, rec.output, rec.serial, rec.node),
+          tracked<T>::bound(r, rec.output + 1, rec.serial, rec.node)};
 }
 
 namespace detail {
@@ -437,7 +435,8 @@ tracked<element_t<A, B>> pick(A&& a, B&& b) {
   if (y.has_id()) ids[n++] = y.id();
   if (x.has_id()) ids[n++] = x.id();
   if (n == 0) {  // plain values: a plain comparison, no read
-    const auto r = tracked<T>::record_op(Max ? "max" : "min", {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 0);
+    const auto r = tracked<T>::record_op(
+        Max ? "max" : "min", {{&x, !std::is_lvalue_reference_v<A>}, {&y, !std::is_lvalue_reference_v<B>}}, 0);
     return tracked<T>::bound(chosen.untracked_value(), no_value, r.serial, r.node);
   }
   const std::uint64_t serial = y.has_id() ? y.serial() : x.serial();
@@ -457,20 +456,17 @@ tracked<element_t<A, B>> pick(A&& a, B&& b) {
 }
 }  // namespace detail
 template <class A, class B>
-  requires detail::tracked_operands<A, B>
-tracked<detail::element_t<A, B>> min(A&& a, B&& b) {
+requires detail::tracked_operands<A, B> tracked<detail::element_t<A, B>> min(A&& a, B&& b) {
   return detail::pick<false>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A, class B>
-  requires detail::tracked_operands<A, B>
-tracked<detail::element_t<A, B>> max(A&& a, B&& b) {
+requires detail::tracked_operands<A, B> tracked<detail::element_t<A, B>> max(A&& a, B&& b) {
   return detail::pick<true>(std::forward<A>(a), std::forward<B>(b));
 }
 
 /// Conversion to another element type: one instruction (a read and a new value).
 template <class U, class A>
-  requires detail::is_tracked<A>
-tracked<U> convert(A&& a) {
+requires detail::is_tracked<A> tracked<U> convert(A&& a) {
   using T = typename detail::bare<A>::value_type;
   return detail::unary<U>("convert", std::forward<A>(a), [](T x) { return static_cast<U>(x); });
 }

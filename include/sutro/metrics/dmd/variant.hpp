@@ -50,11 +50,16 @@ enum class bytedmd_variant : std::uint8_t {
 
 [[nodiscard]] constexpr std::string_view to_string(bytedmd_variant v) noexcept {
   switch (v) {
-    case bytedmd_variant::main: return "main";
-    case bytedmd_variant::two_stack: return "two_stack";
-    case bytedmd_variant::classic: return "classic";
-    case bytedmd_variant::live: return "live";
-    case bytedmd_variant::belady: return "belady";
+    case bytedmd_variant::main:
+      return "main";
+    case bytedmd_variant::two_stack:
+      return "two_stack";
+    case bytedmd_variant::classic:
+      return "classic";
+    case bytedmd_variant::live:
+      return "live";
+    case bytedmd_variant::belady:
+      return "belady";
   }
   return "unknown";
 }

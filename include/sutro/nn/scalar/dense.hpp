@@ -121,8 +121,8 @@ inline T dot(std::size_t n, memory::restrict_t<X> x, memory::restrict_t<Y> y) {
 }
 
 template <class T, class In, class Wp, class Out>
-inline void dense_dot_rows(std::size_t rows, std::size_t n, memory::restrict_t<In> in, memory::restrict_t<Wp> w,
-                           T bias, memory::restrict_t<Out> out) {
+inline void dense_dot_rows(std::size_t rows, std::size_t n, memory::restrict_t<In> in, memory::restrict_t<Wp> w, T bias,
+                           memory::restrict_t<Out> out) {
   for (std::size_t b = 0; b < rows; ++b) out[b] = bias + dot<T, In, Wp>(n, in + b * n, w);
 }
 
@@ -152,8 +152,8 @@ inline void relu_output_backward(Rows rows, std::size_t nrows, std::size_t n, me
 }
 
 template <class T, class Rows, class In, class D, class GW>
-inline void dense_weight_grad(Rows rows, std::size_t nrows, std::size_t fi, std::size_t fo,
-                              memory::restrict_t<In> in, memory::restrict_t<D> delta, memory::restrict_t<GW> gW) {
+inline void dense_weight_grad(Rows rows, std::size_t nrows, std::size_t fi, std::size_t fo, memory::restrict_t<In> in,
+                              memory::restrict_t<D> delta, memory::restrict_t<GW> gW) {
   for (std::size_t i = 0; i < fi; ++i) {
     const auto gi = gW + i * fo;
     for_each_block<T>(
@@ -212,17 +212,15 @@ inline T dot(scalar, std::size_t n, const T* __restrict x, const T* __restrict y
 /// out[b, :] = bias + sum_i in[b, i] W[i, :] for b < rows; W is (fi x fo)
 /// row-major. Zero inputs (ReLU outputs) are skipped.
 template <class T>
-inline void dense_forward(scalar, std::size_t rows, std::size_t fi, std::size_t fo,
-                          const T* __restrict in, const T* __restrict W, const T* __restrict bias,
-                          T* __restrict out) noexcept {
+inline void dense_forward(scalar, std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in,
+                          const T* __restrict W, const T* __restrict bias, T* __restrict out) noexcept {
   any::dense_forward<T, const T*, const T*, const T*, T*>(rows, fi, fo, in, W, bias, out);
 }
 
 /// dense_forward followed by ReLU (v > 0 ? v : 0).
 template <class T>
-inline void dense_forward_relu(scalar, std::size_t rows, std::size_t fi, std::size_t fo,
-                               const T* __restrict in, const T* __restrict W, const T* __restrict bias,
-                               T* __restrict out) noexcept {
+inline void dense_forward_relu(scalar, std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in,
+                               const T* __restrict W, const T* __restrict bias, T* __restrict out) noexcept {
   any::dense_forward_relu<T, const T*, const T*, const T*, T*>(rows, fi, fo, in, W, bias, out);
 }
 
@@ -230,8 +228,8 @@ inline void dense_forward_relu(scalar, std::size_t rows, std::size_t fi, std::si
 /// row (lane l takes i = l, l + 16, ...), added up lane by lane, then the
 /// ragged tail: the order the simd kernel repeats.
 template <class T>
-inline void dense_dot_rows(scalar, std::size_t rows, std::size_t n, const T* __restrict in,
-                           const T* __restrict w, T bias, T* __restrict out) noexcept {
+inline void dense_dot_rows(scalar, std::size_t rows, std::size_t n, const T* __restrict in, const T* __restrict w,
+                           T bias, T* __restrict out) noexcept {
   any::dense_dot_rows<T, const T*, const T*, T*>(rows, n, in, w, bias, out);
 }
 
@@ -252,15 +250,14 @@ inline void relu_output_backward(scalar, const std::size_t* rows, std::size_t nr
                                  const T* __restrict g, const T* __restrict a, const T* __restrict w,
                                  T* __restrict delta, T* __restrict gw, T* __restrict gb) noexcept {
   any::relu_output_backward<T, const std::size_t*, const T*, const T*, const T*, T*, T*, T*>(rows, nrows, n, g, a, w,
-                                                                                           delta, gw, gb);
+                                                                                             delta, gw, gb);
 }
 
 /// gW[i, :] = sum over the listed rows b of in[b, i] delta[b, :] (overwrites gW).
 template <class T>
-inline void dense_weight_grad(scalar, const std::size_t* rows, std::size_t nrows, std::size_t fi,
-                              std::size_t fo, const T* __restrict in, const T* __restrict delta,
-                              T* __restrict gW) noexcept {
+inline void dense_weight_grad(scalar, const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t fo,
+                              const T* __restrict in, const T* __restrict delta, T* __restrict gW) noexcept {
   any::dense_weight_grad<T, const std::size_t*, const T*, const T*, T*>(rows, nrows, fi, fo, in, delta, gW);
 }
 
-} // namespace sutro::nn::kernels
+}  // namespace sutro::nn::kernels

@@ -36,12 +36,12 @@ namespace sutro::nn::kernels {
 namespace levels {
 #define SUTRO_FOREACH_LEVEL_FILE "sutro/nn/simd/dense.inl"
 #include "sutro/backend/foreach_level.inl"
-} // namespace levels
+}  // namespace levels
 
 SUTRO_DISPATCH_ENTRIES_BEGIN
 /// y += a x, one fused multiply-add per element as the reference.
 template <class Arch, class T>
-  requires std::is_same_v<T, float> || std::is_same_v<T, double>
+requires std::is_same_v<T, float> || std::is_same_v<T, double>
 inline void axpy(simd_on<Arch> tag, std::size_t n, T a, const T* __restrict x, T* __restrict y) {
   using namespace levels;
   SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::nn::kernels::axpy"), axpy<T>(n, a, x, y));
@@ -49,7 +49,7 @@ inline void axpy(simd_on<Arch> tag, std::size_t n, T a, const T* __restrict x, T
 
 /// x . y in the reference's order (16 lane sums, then the tail).
 template <class Arch, class T>
-  requires std::is_same_v<T, float> || std::is_same_v<T, double>
+requires std::is_same_v<T, float> || std::is_same_v<T, double>
 inline T dot(simd_on<Arch> tag, std::size_t n, const T* __restrict x, const T* __restrict y) {
   using namespace levels;
   SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::nn::kernels::dot"), dot<T>(n, x, y));
@@ -58,10 +58,9 @@ inline T dot(simd_on<Arch> tag, std::size_t n, const T* __restrict x, const T* _
 /// As the scalar dense_forward, without skipping zero inputs; float, and
 /// double for the polar factor's products.
 template <class Arch, class T>
-  requires std::is_same_v<T, float> || std::is_same_v<T, double>
-inline void dense_forward(simd_on<Arch> tag, std::size_t rows, std::size_t fi, std::size_t fo,
-                          const T* __restrict in, const T* __restrict W, const T* __restrict bias,
-                          T* __restrict out) {
+requires std::is_same_v<T, float> || std::is_same_v<T, double>
+inline void dense_forward(simd_on<Arch> tag, std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in,
+                          const T* __restrict W, const T* __restrict bias, T* __restrict out) {
   using namespace levels;
   const cpu::level l = kernel_level(tag, "sutro::nn::kernels::dense_forward");
   SUTRO_DISPATCH_LEVEL(l, dense_forward<T>(rows, fi, fo, in, W, bias, out));
@@ -70,8 +69,8 @@ inline void dense_forward(simd_on<Arch> tag, std::size_t rows, std::size_t fi, s
 /// As the scalar dense_forward_relu (ReLU applied in registers).
 template <class Arch>
 inline void dense_forward_relu(simd_on<Arch> tag, std::size_t rows, std::size_t fi, std::size_t fo,
-                               const float* __restrict in, const float* __restrict W,
-                               const float* __restrict bias, float* __restrict out) {
+                               const float* __restrict in, const float* __restrict W, const float* __restrict bias,
+                               float* __restrict out) {
   using namespace levels;
   const cpu::level l = kernel_level(tag, "sutro::nn::kernels::dense_forward_relu");
   SUTRO_DISPATCH_LEVEL(l, dense_forward_relu<float>(rows, fi, fo, in, W, bias, out));
@@ -100,9 +99,8 @@ inline void gram_rows(simd_on<Arch> tag, std::size_t k, std::size_t n, const dou
 /// samples.
 template <class Arch>
 inline void relu_output_backward(simd_on<Arch> tag, const std::size_t* rows, std::size_t nrows, std::size_t n,
-                                 const float* __restrict g, const float* __restrict a,
-                                 const float* __restrict w, float* __restrict delta, float* __restrict gw,
-                                 float* __restrict gb) {
+                                 const float* __restrict g, const float* __restrict a, const float* __restrict w,
+                                 float* __restrict delta, float* __restrict gw, float* __restrict gb) {
   using namespace levels;
   const cpu::level l = kernel_level(tag, "sutro::nn::kernels::relu_output_backward");
   SUTRO_DISPATCH_LEVEL(l, relu_output_backward<float>(rows, nrows, n, g, a, w, delta, gw, gb));
@@ -120,6 +118,6 @@ inline void dense_weight_grad(simd_on<Arch> tag, const std::size_t* rows, std::s
 
 SUTRO_DISPATCH_ENTRIES_END
 
-} // namespace sutro::nn::kernels
+}  // namespace sutro::nn::kernels
 
 #undef SUTRO_NN_UNROLL

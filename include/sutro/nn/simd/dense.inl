@@ -175,16 +175,14 @@ inline void with_constant(std::size_t n, F&& f) {
 // f(integral_constant<NB>, integral_constant<NR>) for runtime nb in [1, max_tile_rows], nr in [1, max_tile_regs].
 template <class F>
 inline void with_tile(std::size_t nb, std::size_t nr, F&& f) {
-  with_constant<max_tile_rows>(nb, [&](auto NB) {
-    with_constant<max_tile_regs>(nr, [&](auto NR) { f(NB, NR); });
-  });
+  with_constant<max_tile_rows>(nb, [&](auto NB) { with_constant<max_tile_regs>(nr, [&](auto NR) { f(NB, NR); }); });
 }
 
 // out[b, c] = init[c] + sum_i A[b * a_stride + i] W[i, c] for NB rows b and
 // NR registers of columns c from c0, one fused multiply-add per term in i order.
 template <class T, std::size_t NB, std::size_t NR, bool Relu>
-inline void tile_forward(std::size_t fi, std::size_t fo, std::size_t c0, const T* A, std::size_t a_stride,
-                         const T* W, const T* init, T* out, std::size_t out_stride) noexcept {
+inline void tile_forward(std::size_t fi, std::size_t fo, std::size_t c0, const T* A, std::size_t a_stride, const T* W,
+                         const T* init, T* out, std::size_t out_stride) noexcept {
   using V = vreg<T>;
   constexpr std::size_t L = V::lanes;
   typename V::reg acc[NB][NR];
@@ -202,23 +200,22 @@ inline void tile_forward(std::size_t fi, std::size_t fo, std::size_t c0, const T
       SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) acc[b][r] = V::fmadd(x, w[r], acc[b][r]);
     }
   }
-  SUTRO_NN_UNROLL for (std::size_t b = 0; b < NB; ++b)
-    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r)
+  SUTRO_NN_UNROLL for (std::size_t b = 0; b < NB; ++b) SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r)
       V::store(out + b * out_stride + c0 + L * r, mask[r], Relu ? V::relu(acc[b][r]) : acc[b][r]);
 }
 
 // gW[i, c] = sum_k in[rows[k] * fi + i] delta[rows[k], c] for NI inputs i and
 // NR registers of columns c from c0, in k order.
 template <class T, std::size_t NI, std::size_t NR>
-inline void tile_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t fo,
-                             std::size_t c0, const T* in, const T* delta, T* gW) noexcept {
+inline void tile_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t fo, std::size_t c0,
+                             const T* in, const T* delta, T* gW) noexcept {
   using V = vreg<T>;
   constexpr std::size_t L = V::lanes;
   typename V::reg acc[NI][NR];
   typename V::mask_type mask[NR];
   SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) mask[r] = V::mask(c0 + L * r, fo);
-  SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i)
-    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) acc[i][r] = V::zero();
+  SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i) SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) acc[i][r] =
+      V::zero();
   for (std::size_t k = 0; k < nrows; ++k) {
     const std::size_t b = rows[k];
     typename V::reg d[NR];
@@ -228,8 +225,8 @@ inline void tile_weight_grad(const std::size_t* rows, std::size_t nrows, std::si
       SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) acc[i][r] = V::fmadd(x, d[r], acc[i][r]);
     }
   }
-  SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i)
-    SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r) V::store(gW + i * fo + c0 + L * r, mask[r], acc[i][r]);
+  SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i) SUTRO_NN_UNROLL for (std::size_t r = 0; r < NR; ++r)
+      V::store(gW + i * fo + c0 + L * r, mask[r], acc[i][r]);
 }
 
 template <class T, bool Relu>
@@ -249,8 +246,8 @@ inline void dense_forward(std::size_t rows, std::size_t fi, std::size_t fo, cons
 }
 
 template <class T>
-inline void dense_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t fo,
-                              const T* in, const T* delta, T* gW) noexcept {
+inline void dense_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t fo, const T* in,
+                              const T* delta, T* gW) noexcept {
   constexpr std::size_t L = vreg<T>::lanes;
   const std::size_t nreg = (fo + L - 1) / L;
   for (std::size_t i0 = 0; i0 < fi; i0 += max_tile_rows) {
@@ -274,8 +271,8 @@ inline T dot16(std::size_t n, const T* x, const T* y) noexcept {
   SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[r] = V::zero();
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16)
-    SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r)
-      acc[r] = V::fmadd(V::loadu(x + i + L * r), V::loadu(y + i + L * r), acc[r]);
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[r] =
+        V::fmadd(V::loadu(x + i + L * r), V::loadu(y + i + L * r), acc[r]);
   T lane[16];
   SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) V::storeu(lane + L * r, acc[r]);
   T tail = T(0);
@@ -297,15 +294,16 @@ inline void gram_rows(std::size_t k, std::size_t n, const T* W, T* A) noexcept {
     for (std::size_t j0 = 0; j0 <= i; j0 += G) {
       const std::size_t nj = std::min<std::size_t>(G, i + 1 - j0);
       typename V::reg acc[G][R];
-      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q)
-        SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] = V::zero();
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r)
+          acc[q][r] = V::zero();
       for (std::size_t t = 0; t < full; t += 16) {
         typename V::reg xv[R];
         SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) xv[r] = V::loadu(x + t + L * r);
         SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) {
           if (q >= nj) break;
           const T* y = W + (j0 + q) * n + t;
-          SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] = V::fmadd(xv[r], V::loadu(y + L * r), acc[q][r]);
+          SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] =
+              V::fmadd(xv[r], V::loadu(y + L * r), acc[q][r]);
         }
       }
       SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) {
@@ -357,7 +355,7 @@ inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std
   }
 }
 
-} // namespace tiles
+}  // namespace tiles
 #endif
 
 // The entry points: one per kernel, each recording its level.
@@ -390,8 +388,8 @@ void dense_forward(std::size_t rows, std::size_t fi, std::size_t fo, const T* __
 }
 
 template <class T>
-void dense_forward_relu(std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in,
-                        const T* __restrict W, const T* __restrict bias, T* __restrict out) noexcept {
+void dense_forward_relu(std::size_t rows, std::size_t fi, std::size_t fo, const T* __restrict in, const T* __restrict W,
+                        const T* __restrict bias, T* __restrict out) noexcept {
   ::sutro::cpu::detail::note_kernel(this_level);
 #if SUTRO_KERNEL_LEVEL >= 2
   tiles::dense_forward<T, true>(rows, fi, fo, in, W, bias, out);

@@ -42,17 +42,16 @@ namespace kernels {
 inline constexpr unsigned batch_threads = 128;
 
 template <std::size_t MaxN>
-__global__ void __launch_bounds__(batch_threads)
-    solve_seeds(tasks::task_spec spec, const std::uint64_t* seeds, std::size_t systems, std::size_t m,
-                small_result* out) {
+__global__ void __launch_bounds__(batch_threads) solve_seeds(tasks::task_spec spec, const std::uint64_t* seeds,
+                                                             std::size_t systems, std::size_t m, small_result* out) {
   const std::size_t s = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (s < systems) out[s] = detail::solve_seed<MaxN>(spec, seeds[s], m);
 }
 
 template <std::size_t MaxN>
 __global__ void __launch_bounds__(batch_threads)
-    solve_samples(tasks::task_spec spec, const std::uint64_t* words, const std::int32_t* labels,
-                  std::size_t systems, std::size_t m, small_result* out) {
+    solve_samples(tasks::task_spec spec, const std::uint64_t* words, const std::int32_t* labels, std::size_t systems,
+                  std::size_t m, small_result* out) {
   const std::size_t s = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (s < systems) out[s] = detail::solve_batch_system<MaxN>(spec, words, labels, m, s);
 }
@@ -61,7 +60,7 @@ inline unsigned batch_blocks(std::size_t systems) {
   return static_cast<unsigned>((systems + batch_threads - 1) / batch_threads);
 }
 
-} // namespace kernels
+}  // namespace kernels
 
 /// The fused solve with everything on the device: d_seeds and d_out are device
 /// pointers (systems entries each). Asynchronous on `stream`; checks the spec.
@@ -106,4 +105,4 @@ inline std::vector<small_result> solve_batch(cuda, const tasks::sample_batch<cud
   return d_out.to_host();
 }
 
-} // namespace sutro::solvers
+}  // namespace sutro::solvers

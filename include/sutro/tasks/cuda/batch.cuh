@@ -95,14 +95,14 @@ __global__ void batch_secrets(task_spec spec, const std::uint64_t* seeds, std::s
 
 template <int = 0>
 __global__ void batch_samples(task_spec spec, split which, std::uint64_t test_offset, const std::uint64_t* seeds,
-                              const std::uint64_t* masks, std::size_t systems, std::size_t count,
-                              std::uint64_t first, std::uint64_t* words, std::int32_t* labels) {
+                              const std::uint64_t* masks, std::size_t systems, std::size_t count, std::uint64_t first,
+                              std::uint64_t* words, std::int32_t* labels) {
   const std::size_t rows = systems * count, stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
   for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows; i += stride)
     detail::batch_row(spec, which, test_offset, seeds, masks, count, first, i, words, labels);
 }
 
-} // namespace kernels
+}  // namespace kernels
 
 /// Samples [first, first + count) of split `s` for each seed (a host span), in device memory.
 inline sample_batch<cuda> generate_batch(cuda, const task_spec& spec, std::span<const std::uint64_t> seeds, split s,
@@ -127,4 +127,4 @@ inline sample_batch<cuda> generate_batch(cuda, const task_spec& spec, std::span<
   return b;
 }
 
-} // namespace sutro::tasks
+}  // namespace sutro::tasks
