@@ -4,7 +4,7 @@
 set -euo pipefail
 
 sutro_apt_packages=(g++ cmake make pkg-config libxsimd-dev xtl-dev catch2 libbenchmark-dev
-                    libm4ri-dev libcli11-dev clang libclang-rt-14-dev python3-pip)
+                    libm4ri-dev libcli11-dev clang clang-format libclang-rt-14-dev python3-pip)
 missing=()
 for package in "${sutro_apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
