@@ -393,10 +393,6 @@ struct lab_plan {
   }
   for (const auto& n : names) {
     const auto& info = find_lab_method(n);
-    if (info.trains && enc != tasks::encoding::plus_minus_one) {
-      if (named) detail::fail("translate", "method " + detail::in_quotes(n) + " needs the pm1 encoding, not 01");
-      continue;
-    }
     lab::method m = make_lab_method(n, t);
     const bool applies = std::any_of(plan.configs.begin(), plan.configs.end(),
                                      [&](const lab::config& c) { return m.applies_to(c.task.kind); });

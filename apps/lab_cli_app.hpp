@@ -3,9 +3,11 @@
 // the terminal test passed in, so that tests run it in-process.
 //
 //   int rc = sutro::apps::lab_main(argc, argv, std::cout, std::cerr, isatty(fileno(stderr)) != 0);
-//   // 0: ran (or --help / --list-methods); 2: bad input, one line naming the value; 1: a run failed
+//   // 0: ran (or --help / --list-methods); 2: bad input, one line naming the value; 1: a run failed;
+//   // 3: nothing ran (every method declined every task; the report is still written)
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -29,7 +31,7 @@ inline constexpr const char* lab_example =
     "  report (JSON: summaries + runs; CSV: one row a run).\n"
     "\n"
     "Exit codes: 0 ran; 2 bad input (unknown method, malformed task, n < k, empty seeds, bad count);\n"
-    "1 a method failed while running.";
+    "1 a method failed while running; 3 nothing ran: every method declined every task (the table says why).";
 
 /// Declares sutro-lab's options on `app`, writing into `o`.
 inline void add_lab_options(CLI::App& app, lab_options& o) {
@@ -41,7 +43,7 @@ inline void add_lab_options(CLI::App& app, lab_options& o) {
       ->type_name("KIND:N:K[:NOISE[:T]]");
   app.add_option("-m,--method", o.methods,
                  "method names (--list-methods), repeatable or comma-separated. Default: every method that\n"
-                 "applies to a task (training methods only in the pm1 encoding)")
+                 "applies to a task")
       ->delimiter(',')
       ->type_name("NAME");
   app.add_flag("--list-methods", o.list_methods, "print every method with a one-line description and exit");
@@ -146,6 +148,11 @@ inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::o
     if ((json_file && !json_file->flush()) || (csv_file && !csv_file->flush())) {
       err << "sutro-lab: writing the output failed\n";
       return 1;
+    }
+    if (std::none_of(rep.summaries.begin(), rep.summaries.end(), [](const auto& s) { return s.applies(); })) {
+      err << "sutro-lab: nothing ran: every method declined every task (reasons under the table / in "
+             "\"not_applicable\"); nothing was measured\n";
+      return 3;
     }
   } catch (const std::exception& e) {
     if (progress) progress->end();

@@ -87,6 +87,27 @@ TEST_CASE("apps cli: options land in lab_options", "[apps]") {
   CHECK(d.train == parse({"--train", "-5"}).train + 505);  // a negative count is kept, to be reported
 }
 
+TEST_CASE("apps cli: exit 3 when every method declines every task, 0 when one of them ran", "[apps]") {
+  const std::vector<std::string> declined = {"--task", "parity:20:3:0.1", "--method", "gf2_elimination", "--seeds",
+                                             "42",     "--repeats",       "1"};
+  const auto none = run_lab(declined);
+  CHECK(none.rc == 3);
+  CHECK(none.out.find("does not apply") != std::string::npos);  // the table and its reason are still written
+  CHECK(none.err.rfind("sutro-lab: nothing ran: every method declined every task", 0) == 0);
+
+  auto with_json = declined;
+  with_json.insert(with_json.end(), {"--json", "-"});
+  const auto json = run_lab(with_json);
+  CHECK(json.rc == 3);
+  CHECK(json.out.find("\"applies\": false") != std::string::npos);
+
+  auto one_ran = declined;
+  one_ran[1] = "parity:20:3:0.1,parity:20:3";
+  const auto some = run_lab(one_ran);
+  CHECK(some.rc == 0);
+  CHECK(some.err.empty());
+}
+
 TEST_CASE("apps cli: bad input exits 2 with one line naming the value", "[apps]") {
   const auto check = [](std::vector<std::string> args, const std::string& message) {
     const auto r = run_lab(args);

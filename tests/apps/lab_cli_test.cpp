@@ -146,8 +146,8 @@ TEST_CASE("apps: translate builds one config per task and splits solvers from tr
   CHECK(parity_plan.configs.at(0).task.n == 20);
   CHECK(parity_plan.solvers.size() == 6);
   CHECK(parity_plan.trained.size() == 8);
-  all.encoding = "01";  // the MLPs need +-1
-  CHECK(apps::translate(all).trained.empty());
+  all.encoding = "01";  // the MLPs train 0/1 labels as -1/+1
+  CHECK(apps::translate(all).trained.size() == 8);
 }
 
 TEST_CASE("apps: translate rejects bad input naming the value", "[apps]") {
@@ -183,10 +183,6 @@ TEST_CASE("apps: translate rejects bad input naming the value", "[apps]") {
   o = {};
   o.encoding = "binary";
   CHECK(msg(o) == "sutro::apps::translate: encoding 'binary' is neither pm1 nor 01");
-  o = {};
-  o.encoding = "01";
-  o.methods = {"egd_mlp"};
-  CHECK(msg(o) == "sutro::apps::translate: method 'egd_mlp' needs the pm1 encoding, not 01");
   o = {};
   o.methods = {"sgd_mlp"};
   o.train = 4;

@@ -67,8 +67,9 @@ check(x["status"] == "not_applicable" and x["test_accuracy"] is None and x["time
 check(noisy["summaries"][1]["applies"] is True and noisy["summaries"][1]["pass"] is True, "exhaustive applies")
 r = run(["--task", "parity:20:3:0.1", "--method", "gf2_elimination", "--seeds", "42", "--repeats", "1"])
 rows = [line for line in r.stdout.splitlines() if line.startswith("sparse_parity (20,3) p=10%")]
-check(r.returncode == 0 and len(rows) == 1 and "does not apply" in rows[0] and rows[0].count("%") == 1,
-      f"one declined row in the table, no accuracy: {r.stdout}")
+check(r.returncode == 3 and len(rows) == 1 and "does not apply" in rows[0] and rows[0].count("%") == 1,
+      f"one declined row in the table, no accuracy, exit 3: {r.returncode} {r.stdout}")
+check(r.stderr.startswith("sutro-lab: nothing ran:"), f"nothing ran is said on stderr: {r.stderr}")
 
 # JSON to a file, the table on stdout.
 path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"sutro_lab_test_{os.getpid()}.json")

@@ -56,13 +56,15 @@ inline bool additive_metric(const std::string& key) {
          key == "bytedmd_trace" || key.starts_with("phase.");
 }
 
+// The hinge loss needs +-1 labels. In the 0/1 encoding the network trains on
+// the same rows with labels mapped 0 -> -1, 1 -> +1 (`signed_labels` owns
+// them); inputs stay 0/1, so the network sees the task as it is posed.
 struct mlp_split {
+  std::shared_ptr<const std::vector<float>> signed_labels;
   nn::dataset_view<float> fit, validation;
 };
 
 inline mlp_split split_for_mlp(const problem& p, const mlp_method_options& o) {
-  if (p.spec.enc != tasks::encoding::plus_minus_one)
-    throw std::invalid_argument("sutro::lab::mlp_method: needs the +-1 encoding (hinge loss on +-1 labels)");
   const auto& d = p.train_dense;
   const std::size_t n = d.spec.n, m = d.count;
   const auto held = static_cast<std::size_t>(static_cast<double>(m) * o.validation_fraction);
@@ -70,8 +72,24 @@ inline mlp_split split_for_mlp(const problem& p, const mlp_method_options& o) {
   if (fit == 0 || held == 0)
     throw std::invalid_argument("sutro::lab::mlp_method: " + std::to_string(m) +
                                 " training rows leave no fit or validation rows");
-  return {{std::span<const float>(d.x.data(), fit * n), std::span<const float>(d.y.data(), fit), n},
-          {std::span<const float>(d.x.data() + fit * n, held * n), std::span<const float>(d.y.data() + fit, held), n}};
+  mlp_split out;
+  const float* labels = d.y.data();
+  if (p.spec.enc == tasks::encoding::zero_one) {
+    auto mapped = std::make_shared<std::vector<float>>(m);
+    for (std::size_t i = 0; i < m; ++i) (*mapped)[i] = d.y[i] != 0.0f ? 1.0f : -1.0f;
+    labels = mapped->data();
+    out.signed_labels = std::move(mapped);
+  }
+  out.fit = {std::span<const float>(d.x.data(), fit * n), std::span<const float>(labels, fit), n};
+  out.validation = {std::span<const float>(d.x.data() + fit * n, held * n), std::span<const float>(labels + fit, held),
+                    n};
+  return out;
+}
+
+// The lab scores a 0/1 parity prediction as 1 when it is >= 0.5; the network's
+// hinge output f separates at 0, so 0.5 + f / 2 keeps both the sign and the margin.
+[[nodiscard]] inline float prediction_in_encoding(float f, tasks::encoding enc) noexcept {
+  return enc == tasks::encoding::zero_one ? 0.5f + 0.5f * f : f;
 }
 
 inline nn::callbacks mlp_callbacks(const mlp_method_options& o) {
@@ -91,7 +109,8 @@ inline nn::train_options mlp_train_options(const mlp_method_options& o) {
 }
 }  // namespace detail
 
-/// Sparse parity (+-1 encoding) with hinge loss, as in the group's harness.
+/// Sparse parity with hinge loss, as in the group's harness. In the 0/1
+/// encoding the labels are trained as -1/+1 and `predict` answers 0.5 + f / 2.
 template <class Rule>
 method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
   if (o.trace_every_epochs == 0)
@@ -107,10 +126,10 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
                       method_output out;
                       out.status = solvers::solve_status::failed;  // names no subset
                       out.samples_used = p.train_dense.count;
-                      out.predict = [net, n](const float* row) {
+                      out.predict = [net, n, enc = p.spec.enc](const float* row) {
                         float f = 0;
                         net->forward(std::span<const float>(row, n), 1, std::span<float>(&f, 1));
-                        return f;
+                        return detail::prediction_in_encoding(f, enc);
                       };
                       return out;
                     },
