@@ -46,14 +46,19 @@ SUTRO_DISPATCH_ENTRIES_END
 
 namespace sutro::gf2::kernels {
 
+/// The Four-Russians product's tables per pass (one per byte of a word of A)
+/// and entries per table (every XOR combination of 8 rows of B).
+inline constexpr std::size_t m4rm_tables = 8;
+inline constexpr std::size_t m4rm_table_entries = 256;
+
 /// Words of columns per Four-Russians slab for an L2 of `l2_bytes`: the widest
-/// of 32, 16 and 8 whose 8 tables of 256 entries fill at most half of it, so
+/// of 32, 16 and 8 whose m4rm_tables tables fill at most half of it, so
 /// that the rows of A and C the tables are applied to stay in L2 too.
 /// Measured at n = 4096 and 8192 (docs/performance.md): on a Zen 4 (1 MiB L2)
 /// 32 words beat 16 or 64 by 1.2x to 2x; on a Zen 3 (512 KiB L2) 16 beat 32.
 [[nodiscard]] constexpr std::size_t m4rm_slab_words(std::size_t l2_bytes) noexcept {
   std::size_t sw = 32;
-  while (sw > 8 && 8 * 256 * sw * sizeof(word) > l2_bytes / 2) sw /= 2;
+  while (sw > 8 && m4rm_tables * m4rm_table_entries * sw * sizeof(word) > l2_bytes / 2) sw /= 2;
   return sw;
 }
 

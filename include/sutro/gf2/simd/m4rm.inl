@@ -7,9 +7,11 @@
 
 namespace m4rm {
 
-inline constexpr std::size_t kwords = 1;        // 8 tables of 256 entries
+inline constexpr std::size_t kwords = 1;        // one word of A: m4rm_tables tables
 inline constexpr std::size_t row_block = 8192;  // rows of C per table build
-inline constexpr std::size_t tables = 8 * kwords;
+inline constexpr std::size_t tables = ::sutro::gf2::kernels::m4rm_tables * kwords;
+inline constexpr std::size_t entries = ::sutro::gf2::kernels::m4rm_table_entries;
+static_assert(entries == 256, "one table per byte of A");
 /// Below this many rows of A a table costs more than it saves.
 inline constexpr std::size_t min_rows = 128;
 
@@ -56,7 +58,7 @@ void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, 
           rp[j] = b.row(k) + s0;
         }
       }
-      build_table<slab_words>(tab + t * 256 * slab_words, rp);
+      build_table<slab_words>(tab + t * entries * slab_words, rp);
     }
     const std::size_t kn = std::min(kwords, a.words() - k0);
     for (std::size_t i = 0; i < a.rows; ++i) {
@@ -66,7 +68,7 @@ void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, 
       for (std::size_t v = 0; v < nb; ++v) acc[v] = batch(word{0});
       for (std::size_t q = 0; q < kn; ++q)
         for (std::size_t t = 0; t < 8; ++t) {
-          const word* e = tab + ((q * 8 + t) * 256 + ((aw[q] >> (8 * t)) & 0xff)) * slab_words;
+          const word* e = tab + ((q * 8 + t) * entries + ((aw[q] >> (8 * t)) & 0xff)) * slab_words;
           for (std::size_t v = 0; v < nb; ++v) acc[v] = acc[v] ^ batch::load_aligned(e + v * batch::size);
         }
       word* cr = c.row(i) + s0;
@@ -89,7 +91,7 @@ void slab(detail::mblock c, detail::cblock a, detail::cblock b, std::size_t s0, 
 template <std::size_t slab_words>
 void mul_add_slabs(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
   const std::size_t nslabs = (c.words() + slab_words - 1) / slab_words;
-  const std::size_t table_words = tables * 256 * slab_words;
+  const std::size_t table_words = tables * entries * slab_words;
   memory::stats& counter = detail::scratch_stats();  // passed on to the threads
   auto run = [&](std::size_t first, std::size_t step) {
     const detail::scratch_scope scope(&counter);
