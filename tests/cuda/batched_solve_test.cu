@@ -34,6 +34,7 @@ int main() {
     for (std::size_t k : {std::size_t{1}, std::size_t{3}, std::min<std::size_t>(n, 7)})
       for (std::size_t m : {n / 2 + 1, n + 16, 2 * n + 8})
         for (double noise : {0.0, 0.02}) {
+          if (k > n) continue;  // not a task: sparse_parity refuses k > n
           const tasks::task_spec spec{tasks::task_kind::parity, n, k, noise,
                                       k == 3 ? tasks::encoding::zero_one : tasks::encoding::plus_minus_one};
           std::vector<std::uint64_t> seeds(3000);
