@@ -28,41 +28,13 @@
 #include "sutro/gf2/cuda/device_logic.hpp"
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/memory/cuda/device_allocator.cuh"
+#include "sutro/memory/cuda/device_buffer.cuh"
 
 namespace sutro::gf2 {
 
 namespace detail {
-/// A counted device array of n T (scratch of the device kernels), freed on scope exit.
-template <class T>
-class device_buffer {
- public:
-  device_buffer(std::size_t n, const memory::device_allocator<T>& alloc) : alloc_(alloc), n_(n) {
-    if (n_) p_ = alloc_.allocate(n_);
-  }
-  device_buffer(const device_buffer&) = delete;
-  device_buffer& operator=(const device_buffer&) = delete;
-  ~device_buffer() {
-    if (p_) alloc_.deallocate(p_, n_);
-  }
-  T* get() const noexcept { return p_; }
-  void upload(const T* host, std::size_t n) {
-    if (n) SUTRO_CUDA_CHECK(cudaMemcpy(p_, host, n * sizeof(T), cudaMemcpyHostToDevice));
-  }
-  void download(T* host, std::size_t n) const {
-    if (n) SUTRO_CUDA_CHECK(cudaMemcpy(host, p_, n * sizeof(T), cudaMemcpyDeviceToHost));
-  }
-
- private:
-  memory::device_allocator<T> alloc_;
-  std::size_t n_ = 0;
-  T* p_ = nullptr;
-};
-
-/// Grid size for n items at `threads` per block, capped (kernels loop over the rest).
-inline unsigned grid_for(std::size_t n, unsigned threads, std::size_t cap = 65535) {
-  const std::size_t blocks = (n + threads - 1) / threads;
-  return static_cast<unsigned>(blocks == 0 ? 1 : (blocks < cap ? blocks : cap));
-}
+using memory::device_buffer;
+using memory::grid_for;
 }  // namespace detail
 
 template <class Alloc>
