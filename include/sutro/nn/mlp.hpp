@@ -74,7 +74,7 @@ template <class T = float, backend Backend = default_backend,
           class Alloc = typename detail::network_allocator<Backend, T>::type>
 class mlp {
   static_assert(is_host_backend_v<Backend>,
-                "sutro::nn::mlp: the network's buffers and passes live on the host; no device (cuda) network yet");
+                "sutro::nn::mlp<T, cuda> is defined in sutro/nn/cuda/mlp.cuh: include it and compile with nvcc");
   using buffer = std::vector<T, Alloc>;
   using raw = memory::raw_access_on<Backend>;
 
@@ -82,6 +82,10 @@ class mlp {
   using value_type = T;
   using backend_type = Backend;
   using allocator_type = Alloc;
+  /// The allocator of nn::train's host buffers (the device network's differs).
+  using host_allocator_type = Alloc;
+  /// The access policy nn::train's raw runs use with this network.
+  using host_access = raw;
 
   /// The same network with its backend named by a tag (deduces mlp<float, Backend>).
   mlp(Backend, mlp_config config, std::uint64_t seed = 0, const Alloc& alloc = Alloc())

@@ -118,9 +118,14 @@ struct train_result {
 
 /// Fraction of rows predicted right (see the header comment), in chunks,
 /// under access policy m (nn/ops.hpp).
+/// The host-side buffer type of net's training and evaluation (host memory
+/// for every backend, the device network's included).
+template <class Net>
+using host_buffer_t = std::vector<typename Net::value_type, typename Net::host_allocator_type>;
+
 template <class T, class Backend, class Alloc, class Mode>
 double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target,
-                   std::vector<T, Alloc>& out_buffer) {
+                   host_buffer_t<mlp<T, Backend, Alloc>>& out_buffer) {
   if (data.features != net.inputs())
     throw std::invalid_argument("accuracy: data has " + std::to_string(data.features) + " features, network " +
                                 std::to_string(net.inputs()) + " inputs");
@@ -146,13 +151,13 @@ double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> d
 /// Fraction of rows predicted right (see the header comment), in chunks.
 template <class T, class Backend, class Alloc>
 double accuracy(mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target,
-                std::vector<T, Alloc>& out_buffer) {
-  return accuracy_in(memory::raw_access_on<Backend>{}, net, data, target, out_buffer);
+                host_buffer_t<mlp<T, Backend, Alloc>>& out_buffer) {
+  return accuracy_in(typename mlp<T, Backend, Alloc>::host_access{}, net, data, target, out_buffer);
 }
 
 template <class T, class Backend, class Alloc>
 double accuracy(mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target) {
-  std::vector<T, Alloc> out;
+  host_buffer_t<mlp<T, Backend, Alloc>> out;
   return accuracy(net, data, target, out);
 }
 
@@ -164,7 +169,8 @@ namespace detail {
 // Under a recording policy the rule's own loops record when it takes the
 // policy as a last argument (sutro::optim's rules do); a rule that does not
 // runs raw, and update_recorded_v says so.
-template <class Rule, class State, class T, class Backend, class Alloc, class Mode = memory::raw_access_on<Backend>>
+template <class Rule, class State, class T, class Backend, class Alloc,
+          class Mode = typename mlp<T, Backend, Alloc>::host_access>
 void apply_rule(const Rule& rule, State& state, mlp<T, Backend, Alloc>& net, const Mode& m = Mode{}) {
   if constexpr (requires { rule.update_and_apply(net.grads(), state, net.params(), m); }) {
     rule.update_and_apply(net.grads(), state, net.params(), m);
@@ -183,18 +189,19 @@ void apply_rule(const Rule& rule, State& state, mlp<T, Backend, Alloc>& net, con
   for (std::size_t i = 0, n = net.parameter_count(); i < n; ++i) p[i] += g[i];
 }
 
-// Runs every part of the training raw, on Backend's kernels.
-template <class Backend>
+// Runs every part of the training raw, under Raw (the network's host_access:
+// its backend's kernels).
+template <class Raw>
 struct run_raw {
   template <class F>
   decltype(auto) operator()(std::size_t, F&& f) const {
-    return f(memory::raw_access_on<Backend>{});
+    return f(Raw{});
   }
 };
 
 // Runs the parts of epochs 1, 1 + every, 1 + 2 every, ... under
-// memory::recording_access, the others raw on Backend's kernels.
-template <class Backend>
+// memory::recording_access, the others raw under Raw.
+template <class Raw>
 struct run_sampled {
   memory::recording_access rec;
   std::size_t every = 1;
@@ -202,7 +209,7 @@ struct run_sampled {
   template <class F>
   decltype(auto) operator()(std::size_t epoch, F&& f) const {
     if (recorded(epoch)) return f(rec);
-    return f(memory::raw_access_on<Backend>{});
+    return f(Raw{});
   }
 };
 }  // namespace detail
@@ -248,8 +255,8 @@ train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const R
   }
 
   // Kept to restore on an exception (a throwing callback or rule): the strong guarantee.
-  const std::vector<T, Alloc> params_before(net.flat_params().begin(), net.flat_params().end());
-  const std::vector<T, Alloc> grads_before(net.flat_grads().begin(), net.flat_grads().end());
+  const host_buffer_t<mlp<T, Backend, Alloc>> params_before(net.flat_params().begin(), net.flat_params().end());
+  const host_buffer_t<mlp<T, Backend, Alloc>> grads_before(net.flat_grads().begin(), net.flat_grads().end());
   try {
     return train_steps(run, net, rule, train_set, test_set, opt, cb);
   } catch (...) {
@@ -268,7 +275,7 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
   const std::size_t batch = std::min(opt.batch, rows);
   net.reserve(std::max<std::size_t>(batch, 256));
   auto state = rule.init(net.params());
-  std::vector<T, Alloc> xb(batch * n), yb(batch), eval_out(256);
+  host_buffer_t<mlp<T, Backend, Alloc>> xb(batch * n), yb(batch), eval_out(256);
   std::vector<std::size_t> order(rows);
   for (std::size_t i = 0; i < rows; ++i) order[i] = i;
   std::mt19937_64 rng(opt.seed);
@@ -349,7 +356,8 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
 template <class T, class Backend, class Alloc, class Rule>
 train_result train(mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set, dataset_view<T> test_set,
                    const train_options& opt, const callbacks& cb = {}) {
-  return detail::train_under(detail::run_raw<Backend>{}, net, rule, train_set, test_set, opt, cb);
+  return detail::train_under(detail::run_raw<typename mlp<T, Backend, Alloc>::host_access>{}, net, rule, train_set,
+                             test_set, opt, cb);
 }
 
 struct recorded_training {
@@ -372,7 +380,8 @@ recorded_training train_recorded(mlp<T, Backend, Alloc>& net, const Rule& rule, 
                                  dataset_view<T> test_set, const train_options& opt, memory::trace& t,
                                  std::size_t every_epochs = 1, const callbacks& cb = {}) {
   if (every_epochs == 0) throw std::invalid_argument("sutro::nn::train_recorded: every_epochs must be positive");
-  const detail::run_sampled<Backend> run{memory::recording_access{&t}, every_epochs};
+  const detail::run_sampled<typename mlp<T, Backend, Alloc>::host_access> run{memory::recording_access{&t},
+                                                                              every_epochs};
   recorded_training out;
   out.result = detail::train_under(run, net, rule, train_set, test_set, opt, cb);
   for (std::size_t e = 1; e <= out.result.epochs; ++e) out.epochs_recorded += run.recorded(e) ? 1 : 0;
