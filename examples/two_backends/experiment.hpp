@@ -11,8 +11,16 @@
 #include <utility>
 #include <vector>
 
+#include "sutro/nn/mlp.hpp"
+#include "sutro/nn/task_data.hpp"
+#include "sutro/nn/train.hpp"
+#include "sutro/optim/optimizers.hpp"
 #include "sutro/solvers/batch.hpp"
 #include "sutro/tasks/batch.hpp"
+#include "sutro/tasks/sparse_task.hpp"
+#if defined(__CUDACC__)
+#include "sutro/nn/cuda/mlp.cuh"  // mlp<float, sutro::cuda>
+#endif
 
 namespace two_backends {
 
@@ -46,9 +54,31 @@ std::vector<outcome> samples_needed(Backend tag, const config& c) {
 }
 // [experiment]
 
+struct training {
+  std::size_t epochs = 0;
+  double test_accuracy = 0;
+};
+
+// A network trained on (20,3) with SGD: the same code on the host's simd
+// kernels or on the device (passes on the GPU, the rule on host mirrors).
+// [network]
+template <sutro::backend Backend>
+training train_parity(Backend tag) {
+  const auto task = sutro::tasks::sparse_parity(20, 3, /*seed*/ 42);
+  const auto fit = sutro::nn::to_dataset<float>(task.packed(sutro::tasks::split::train, 1000));
+  const auto held = sutro::nn::to_dataset<float>(task.packed(sutro::tasks::split::test, 500));
+  sutro::nn::mlp net(tag, {.inputs = 20, .hidden = {200}}, /*seed*/ 1);  // mlp<float, Backend>
+  const auto r =
+      sutro::nn::train(net, sutro::optim::sgd({.lr = 0.1, .weight_decay = 0.01}), fit.view(), held.view(), {.seed = 1});
+  return {r.epochs, r.test_accuracy};
+}
+// [network]
+
 // The two instantiations, compiled by different compilers.
 std::vector<outcome> run_simd(const config& c);
 std::vector<outcome> run_cuda(const config& c);
+training train_simd();
+training train_cuda();
 bool cuda_device_visible();
 
 }  // namespace two_backends
