@@ -68,15 +68,118 @@ template <backend B, class T>
 struct network_allocator<B, T> {
   using type = backend_allocator_t<B, T>;
 };
+
+using shape_list = std::vector<std::pair<std::size_t, std::size_t>>;
+
+// The (rows, cols) of W1, b1, [W2, b2], w_out, b_out, for every backend's
+// network; throws std::invalid_argument for a config no network takes.
+inline shape_list parameter_shapes(const mlp_config& cfg) {
+  if (cfg.inputs == 0 || cfg.hidden.empty() || cfg.hidden.size() > 2 ||
+      std::find(cfg.hidden.begin(), cfg.hidden.end(), std::size_t{0}) != cfg.hidden.end())
+    throw std::invalid_argument("mlp: needs inputs > 0 and 1 or 2 nonzero hidden layers, got " +
+                                std::to_string(cfg.inputs) + " inputs and " + std::to_string(cfg.hidden.size()) +
+                                " hidden layers");
+  shape_list shapes;
+  std::size_t fan_in = cfg.inputs;
+  std::vector<std::size_t> outs(cfg.hidden);
+  outs.push_back(1);
+  for (std::size_t fo : outs) {
+    shapes.push_back({fan_in, fo});
+    shapes.push_back({1, fo});
+    fan_in = fo;
+  }
+  return shapes;
+}
+
+[[nodiscard]] inline std::size_t parameter_total(const shape_list& shapes) noexcept {
+  std::size_t total = 0;
+  for (auto [r, c] : shapes) total += r * c;
+  return total;
+}
+
+// One view per tensor of `shapes`, laid out one after another from `flat`.
+template <class T>
+std::vector<tensor_ref<T>> tensor_views(T* flat, const shape_list& shapes) {
+  std::vector<tensor_ref<T>> views;
+  for (auto [r, c] : shapes) {
+    views.push_back({flat, r, c, layout::in_out});
+    flat += r * c;
+  }
+  return views;
+}
+
+// What every backend's network holds on the host: the config, the parameter
+// shapes, the flat parameters and gradients and a view per tensor, with the
+// accessors of the public interface. Networks derive from it.
+template <class T, class Alloc>
+class network_parameters {
+ public:
+  [[nodiscard]] const mlp_config& config() const noexcept { return cfg_; }
+  [[nodiscard]] std::size_t inputs() const noexcept { return cfg_.inputs; }
+  [[nodiscard]] std::span<const tensor_ref<T>> params() const noexcept { return param_refs_; }
+  [[nodiscard]] std::span<const tensor_ref<T>> grads() const noexcept { return grad_refs_; }
+  [[nodiscard]] std::span<T> flat_params() noexcept { return params_; }
+  [[nodiscard]] std::span<T> flat_grads() noexcept { return grads_; }
+  [[nodiscard]] std::size_t parameter_count() const noexcept { return params_.size(); }
+
+  /// Draws fresh weights from `seed` (biases zero): the same draw for every backend.
+  void reinitialize(std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::fill(params_.begin(), params_.end(), T(0));
+    const std::size_t layers = cfg_.hidden.size() + 1;
+    for (std::size_t l = 0; l < layers; ++l)
+      initialize(param_refs_[2 * l], l + 1 < layers ? cfg_.hidden_init : cfg_.output_init, rng);
+  }
+
+ protected:
+  network_parameters(mlp_config config, std::uint64_t seed, const Alloc& alloc)
+      : cfg_(std::move(config)),
+        shapes_(parameter_shapes(cfg_)),
+        params_(parameter_total(shapes_), T(0), alloc),
+        grads_(params_.size(), T(0), alloc),
+        param_refs_(tensor_views(params_.data(), shapes_)),
+        grad_refs_(tensor_views(grads_.data(), shapes_)) {
+    reinitialize(seed);
+  }
+  network_parameters(const network_parameters&) = delete;  // views point into the buffers
+  network_parameters& operator=(const network_parameters&) = delete;
+  ~network_parameters() = default;
+
+  mlp_config cfg_;
+  shape_list shapes_;
+  std::vector<T, Alloc> params_, grads_;
+  std::vector<tensor_ref<T>> param_refs_, grad_refs_;
+};
+
+// The argument checks of the passes, with one wording for every backend.
+inline void check_input_size(std::size_t values, std::size_t batch, std::size_t inputs, const char* what) {
+  if (values < batch * inputs)
+    throw std::invalid_argument(std::string("mlp::") + what + ": input holds " + std::to_string(values) +
+                                " values, need batch " + std::to_string(batch) + " x " + std::to_string(inputs) +
+                                " inputs");
+}
+inline void check_output_size(std::size_t values, std::size_t batch) {
+  if (values < batch)
+    throw std::invalid_argument("mlp::forward: output span holds " + std::to_string(values) + " values, batch is " +
+                                std::to_string(batch));
+}
+inline void check_loss_batch(std::size_t batch, std::size_t labels) {
+  if (batch == 0) throw std::invalid_argument("sutro::nn::mlp::loss_and_gradient: batch 0 (a mean over no samples)");
+  if (labels < batch)
+    throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(labels) + " labels for a batch of " +
+                                std::to_string(batch));
+}
 }  // namespace detail
 
 template <class T = float, backend Backend = default_backend,
           class Alloc = typename detail::network_allocator<Backend, T>::type>
-class mlp {
+class mlp : public detail::network_parameters<T, Alloc> {
   static_assert(is_host_backend_v<Backend>,
                 "sutro::nn::mlp<T, cuda> is defined in sutro/nn/cuda/mlp.cuh: include it and compile with nvcc");
   using buffer = std::vector<T, Alloc>;
   using raw = memory::raw_access_on<Backend>;
+  using base = detail::network_parameters<T, Alloc>;
+  using base::cfg_, base::shapes_, base::params_, base::grads_, base::param_refs_, base::grad_refs_;
 
  public:
   using value_type = T;
@@ -92,58 +195,9 @@ class mlp {
       : mlp(std::move(config), seed, alloc) {}
 
   explicit mlp(mlp_config config, std::uint64_t seed = 0, const Alloc& alloc = Alloc())
-      : cfg_(std::move(config)),
-        params_(alloc),
-        grads_(alloc),
-        delta_(alloc),
-        delta_prev_(alloc),
-        f_(alloc),
-        df_(alloc) {
-    if (cfg_.inputs == 0 || cfg_.hidden.empty() || cfg_.hidden.size() > 2 ||
-        std::find(cfg_.hidden.begin(), cfg_.hidden.end(), std::size_t{0}) != cfg_.hidden.end())
-      throw std::invalid_argument("mlp: needs inputs > 0 and 1 or 2 nonzero hidden layers, got " +
-                                  std::to_string(cfg_.inputs) + " inputs and " + std::to_string(cfg_.hidden.size()) +
-                                  " hidden layers");
-    std::size_t fan_in = cfg_.inputs, total = 0;
-    std::vector<std::size_t> outs(cfg_.hidden);
-    outs.push_back(1);
-    for (std::size_t fo : outs) {
-      shapes_.push_back({fan_in, fo});
-      shapes_.push_back({1, fo});
-      total += fo * fan_in + fo;
-      fan_in = fo;
-    }
-    params_.assign(total, T(0));
-    grads_.assign(total, T(0));
-    std::size_t off = 0;
-    for (auto [r, c] : shapes_) {
-      param_refs_.push_back({params_.data() + off, r, c, layout::in_out});
-      grad_refs_.push_back({grads_.data() + off, r, c, layout::in_out});
-      off += r * c;
-    }
+      : base(std::move(config), seed, alloc), delta_(alloc), delta_prev_(alloc), f_(alloc), df_(alloc) {
     for (std::size_t l = 0; l < cfg_.hidden.size(); ++l) acts_.emplace_back(alloc);
-    reinitialize(seed);
   }
-
-  mlp(const mlp&) = delete;  // views point into the buffers
-  mlp& operator=(const mlp&) = delete;
-
-  /// Draws fresh weights from `seed` (biases zero).
-  void reinitialize(std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::fill(params_.begin(), params_.end(), T(0));
-    const std::size_t layers = cfg_.hidden.size() + 1;
-    for (std::size_t l = 0; l < layers; ++l)
-      initialize(param_refs_[2 * l], l + 1 < layers ? cfg_.hidden_init : cfg_.output_init, rng);
-  }
-
-  [[nodiscard]] const mlp_config& config() const noexcept { return cfg_; }
-  [[nodiscard]] std::size_t inputs() const noexcept { return cfg_.inputs; }
-  [[nodiscard]] std::span<const tensor_ref<T>> params() const noexcept { return param_refs_; }
-  [[nodiscard]] std::span<const tensor_ref<T>> grads() const noexcept { return grad_refs_; }
-  [[nodiscard]] std::span<T> flat_params() noexcept { return params_; }
-  [[nodiscard]] std::span<T> flat_grads() noexcept { return grads_; }
-  [[nodiscard]] std::size_t parameter_count() const noexcept { return params_.size(); }
 
   /// Sizes the work buffers for batches up to `batch` (call once before a
   /// loop). Strong guarantee: when it throws (std::length_error for a batch
@@ -203,20 +257,15 @@ class mlp {
   template <class Mode>
   void forward_in(const Mode& m, std::span<const T> x, std::size_t batch, std::span<T> out) {
     check_batch(x, batch, "forward");
-    if (out.size() < batch)
-      throw std::invalid_argument("mlp::forward: output span holds " + std::to_string(out.size()) +
-                                  " values, batch is " + std::to_string(batch));
+    detail::check_output_size(out.size(), batch);
     forward_impl(m, x.data(), batch);
     ops::copy(m, static_cast<const T*>(f_.data()), batch, out.data());
   }
 
   template <class Mode>
   T loss_and_gradient_in(const Mode& m, std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
-    if (batch == 0) throw std::invalid_argument("sutro::nn::mlp::loss_and_gradient: batch 0 (a mean over no samples)");
     check_batch(x, batch, "loss_and_gradient");
-    if (y.size() < batch)
-      throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(y.size()) + " labels for a batch of " +
-                                  std::to_string(batch));
+    detail::check_loss_batch(batch, y.size());
     forward_impl(m, x.data(), batch);
     const T inv = T(1) / static_cast<T>(batch);
     T total = T(0);
@@ -238,10 +287,7 @@ class mlp {
   friend class recorded_mlp;
 
   void check_batch(std::span<const T> x, std::size_t batch, const char* what) {
-    if (x.size() < batch * cfg_.inputs)
-      throw std::invalid_argument(std::string("mlp::") + what + ": input holds " + std::to_string(x.size()) +
-                                  " values, need batch " + std::to_string(batch) + " x " + std::to_string(cfg_.inputs) +
-                                  " inputs");
+    detail::check_input_size(x.size(), batch, cfg_.inputs, what);
     reserve(batch);
   }
 
@@ -334,10 +380,6 @@ class mlp {
     }
   }
 
-  mlp_config cfg_;
-  std::vector<std::pair<std::size_t, std::size_t>> shapes_;
-  buffer params_, grads_;
-  std::vector<tensor_ref<T>> param_refs_, grad_refs_;
   std::vector<buffer> acts_;
   buffer delta_, delta_prev_, f_, df_;
   std::vector<std::size_t> active_;

@@ -29,7 +29,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <random>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -177,7 +176,7 @@ inline constexpr unsigned threads = 256;
 }  // namespace cuda_kernels
 
 template <class T, class Alloc>
-class mlp<T, sutro::cuda, Alloc> {
+class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_allocator_t<default_backend, T>> {
   static_assert(std::is_floating_point_v<T>, "sutro::nn::mlp<T, cuda>: T is float or double");
   static_assert(std::is_same_v<Alloc, memory::device_allocator<T>>,
                 "sutro::nn::mlp<T, cuda>: Alloc is memory::device_allocator<T> (it may carry its own stats)");
@@ -185,6 +184,8 @@ class mlp<T, sutro::cuda, Alloc> {
   using host_buffer = std::vector<T, host_alloc>;
   using device_alloc = memory::device_allocator<T>;
   using device_buffer = memory::device_buffer<T>;
+  using base = detail::network_parameters<T, host_alloc>;
+  using base::cfg_, base::shapes_, base::params_, base::grads_, base::param_refs_, base::grad_refs_;
 
  public:
   using value_type = T;
@@ -199,55 +200,10 @@ class mlp<T, sutro::cuda, Alloc> {
       : mlp(std::move(config), seed, alloc) {}
 
   explicit mlp(mlp_config config, std::uint64_t seed = 0, const Alloc& alloc = Alloc())
-      : cfg_(std::move(config)), alloc_(alloc) {
-    if (cfg_.inputs == 0 || cfg_.hidden.empty() || cfg_.hidden.size() > 2 ||
-        std::find(cfg_.hidden.begin(), cfg_.hidden.end(), std::size_t{0}) != cfg_.hidden.end())
-      throw std::invalid_argument("mlp: needs inputs > 0 and 1 or 2 nonzero hidden layers, got " +
-                                  std::to_string(cfg_.inputs) + " inputs and " + std::to_string(cfg_.hidden.size()) +
-                                  " hidden layers");
-    std::size_t fan_in = cfg_.inputs, total = 0;
-    std::vector<std::size_t> outs(cfg_.hidden);
-    outs.push_back(1);
-    for (std::size_t fo : outs) {
-      shapes_.push_back({fan_in, fo});
-      shapes_.push_back({1, fo});
-      total += fo * fan_in + fo;
-      fan_in = fo;
-    }
-    params_.assign(total, T(0));
-    grads_.assign(total, T(0));
-    std::size_t off = 0;
-    for (auto [r, c] : shapes_) {
-      param_refs_.push_back({params_.data() + off, r, c, layout::in_out});
-      grad_refs_.push_back({grads_.data() + off, r, c, layout::in_out});
-      offsets_.push_back(off);
-      off += r * c;
-    }
-    dparams_ = device_buffer(total, device_alloc(alloc_));
-    dgrads_ = device_buffer(total, device_alloc(alloc_));
-    reinitialize(seed);
-  }
-
-  mlp(const mlp&) = delete;
-  mlp& operator=(const mlp&) = delete;
-
-  /// Draws fresh weights from `seed` (biases zero): the host network's draw.
-  void reinitialize(std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::fill(params_.begin(), params_.end(), T(0));
-    const std::size_t layers = cfg_.hidden.size() + 1;
-    for (std::size_t l = 0; l < layers; ++l)
-      initialize(param_refs_[2 * l], l + 1 < layers ? cfg_.hidden_init : cfg_.output_init, rng);
-  }
-
-  [[nodiscard]] const mlp_config& config() const noexcept { return cfg_; }
-  [[nodiscard]] std::size_t inputs() const noexcept { return cfg_.inputs; }
-  /// Host mirrors: rules read and write these; the next pass uploads them.
-  [[nodiscard]] std::span<const tensor_ref<T>> params() const noexcept { return param_refs_; }
-  [[nodiscard]] std::span<const tensor_ref<T>> grads() const noexcept { return grad_refs_; }
-  [[nodiscard]] std::span<T> flat_params() noexcept { return params_; }
-  [[nodiscard]] std::span<T> flat_grads() noexcept { return grads_; }
-  [[nodiscard]] std::size_t parameter_count() const noexcept { return params_.size(); }
+      : base(std::move(config), seed, host_alloc()),
+        alloc_(alloc),
+        dparams_(params_.size(), device_alloc(alloc_)),
+        dgrads_(params_.size(), device_alloc(alloc_)) {}
 
   /// Sizes the device work buffers for batches up to `batch`. Strong
   /// guarantee: when it throws (std::length_error, sutro::cuda_error for
@@ -292,9 +248,7 @@ class mlp<T, sutro::cuda, Alloc> {
   void forward_in(const Mode&, std::span<const T> x, std::size_t batch, std::span<T> out) {
     static_assert(!memory::records_v<Mode>, "sutro::nn::mlp<cuda>: recorded runs need a host network");
     check_batch(x, batch, "forward");
-    if (out.size() < batch)
-      throw std::invalid_argument("mlp::forward: output span holds " + std::to_string(out.size()) +
-                                  " values, batch is " + std::to_string(batch));
+    detail::check_output_size(out.size(), batch);
     forward_device(x.data(), batch);
     f_.download(out.data(), batch);
   }
@@ -302,11 +256,8 @@ class mlp<T, sutro::cuda, Alloc> {
   template <class Mode>
   T loss_and_gradient_in(const Mode&, std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
     static_assert(!memory::records_v<Mode>, "sutro::nn::mlp<cuda>: recorded runs need a host network");
-    if (batch == 0) throw std::invalid_argument("sutro::nn::mlp::loss_and_gradient: batch 0 (a mean over no samples)");
     check_batch(x, batch, "loss_and_gradient");
-    if (y.size() < batch)
-      throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(y.size()) + " labels for a batch of " +
-                                  std::to_string(batch));
+    detail::check_loss_batch(batch, y.size());
     forward_device(x.data(), batch);
     f_.download(fh_.data(), batch);
     const T inv = T(1) / static_cast<T>(batch);
@@ -322,15 +273,17 @@ class mlp<T, sutro::cuda, Alloc> {
 
  private:
   void check_batch(std::span<const T> x, std::size_t batch, const char* what) {
-    if (x.size() < batch * cfg_.inputs)
-      throw std::invalid_argument(std::string("mlp::") + what + ": input holds " + std::to_string(x.size()) +
-                                  " values, need batch " + std::to_string(batch) + " x " + std::to_string(cfg_.inputs) +
-                                  " inputs");
+    detail::check_input_size(x.size(), batch, cfg_.inputs, what);
     reserve(batch);
   }
 
-  [[nodiscard]] T* dparam(std::size_t i) const noexcept { return dparams_.data() + offsets_[i]; }
-  [[nodiscard]] T* dgrad(std::size_t i) const noexcept { return dgrads_.data() + offsets_[i]; }
+  // The device copy of parameter tensor i, and of its gradient (the host views' offsets).
+  [[nodiscard]] T* dparam(std::size_t i) const noexcept {
+    return dparams_.data() + (param_refs_[i].data - params_.data());
+  }
+  [[nodiscard]] T* dgrad(std::size_t i) const noexcept {
+    return dgrads_.data() + (param_refs_[i].data - params_.data());
+  }
 
   void forward_device(const T* x, std::size_t B) {
     namespace k = cuda_kernels;
@@ -381,13 +334,9 @@ class mlp<T, sutro::cuda, Alloc> {
     grads_.back() = gbo;
   }
 
-  mlp_config cfg_;
   Alloc alloc_;
-  std::vector<std::pair<std::size_t, std::size_t>> shapes_;
-  std::vector<std::size_t> offsets_;
-  host_buffer params_, grads_, fh_, dfh_;
-  std::vector<tensor_ref<T>> param_refs_, grad_refs_;
   device_buffer dparams_, dgrads_, x_, delta_, prev_, f_, df_;
+  host_buffer fh_, dfh_;
   std::vector<device_buffer> acts_;
   std::size_t capacity_ = 0;
 };
