@@ -1,7 +1,8 @@
 // nn::mlp<float, sutro::cuda> against mlp<float, scalar>: the same initial
 // weights bit for bit; forward outputs, losses and gradients within float
 // rounding for every activation, one and two hidden layers, batches 1, 32 and
-// 65 and each loss; host-side parameter changes seen by the next pass;
+// 65 and each loss, and backward() from given output gradients; host-side
+// parameter changes seen by the next pass;
 // nn::train with SGD and EGD solving sparse parity (20,3); errors; the device
 // memory counted and returned.
 #include <algorithm>
@@ -90,6 +91,14 @@ void passes_match_host(const DeviceAlloc& alloc) {
         SUTRO_CUDA_EXPECT(close_all(std::span<const float>(&ld, 1), std::span<const float>(&lh, 1)));
         SUTRO_CUDA_EXPECT(close_all(d.flat_grads(), h.flat_grads()));
       }
+      // backward() with given output gradients, some zero (skipped samples), after a forward.
+      std::vector<float> g(B);
+      for (std::size_t b = 0; b < B; ++b) g[b] = b % 3 == 1 ? 0.0f : normal(rng);
+      d.forward(x, B, fd);
+      h.forward(x, B, fh);
+      d.backward(x, g, B);
+      h.backward(x, g, B);
+      SUTRO_CUDA_EXPECT(close_all(d.flat_grads(), h.flat_grads()));
     }
     // A change through the host mirror (what a rule does) reaches the next pass.
     for (std::size_t i = 0; i < d.parameter_count(); ++i) {
@@ -164,6 +173,9 @@ void errors(const DeviceAlloc& alloc) {
   SUTRO_CUDA_EXPECT(invalid_argument_of([&] {
                       d.forward(x, 2, std::span<float>(out.data(), 1));
                     }).find("output span holds 1 values, batch is 2") != std::string::npos);
+  SUTRO_CUDA_EXPECT(invalid_argument_of([&] {
+                      d.backward(x, std::span<const float>(y.data(), 1), 2);
+                    }).find("1 output gradients for a batch of 2") != std::string::npos);
   SUTRO_CUDA_EXPECT(invalid_argument_of([] { D bad({.inputs = 3, .hidden = {}}); }).find("1 or 2 nonzero hidden") !=
                     std::string::npos);
 }

@@ -242,6 +242,19 @@ class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_
     return loss_and_gradient_in(host_access{}, x, y, batch, kind);
   }
 
+  /// Gradient of sum_b dloss_df[b] * f[b] for the batch of the last forward(), whose
+  /// activations stay on the device; x is uploaded again for the first layer.
+  void backward(std::span<const T> x, std::span<const T> dloss_df, std::size_t batch) {
+    check_batch(x, batch, "backward");
+    if (dloss_df.size() < batch || batch > capacity_)
+      throw std::invalid_argument("mlp::backward: " + std::to_string(dloss_df.size()) +
+                                  " output gradients for a batch of " + std::to_string(batch));
+    std::copy_n(dloss_df.data(), batch, dfh_.data());
+    df_.upload(dfh_.data(), batch);
+    x_.upload(x.data(), batch * cfg_.inputs);
+    backward_device(batch);
+  }
+
   // The entry points nn::train calls, with the host side's access policy. A
   // recording policy cannot see device memory: record a host network instead.
   template <class Mode>
