@@ -22,6 +22,7 @@
 #include "sutro/lab/data_movement.hpp"
 #include "sutro/lab/method.hpp"
 #include "sutro/nn/mlp.hpp"
+#include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 
 namespace sutro::lab {
@@ -56,33 +57,27 @@ inline bool additive_metric(const std::string& key) {
          key == "bytedmd_trace" || key.starts_with("phase.");
 }
 
-// The hinge loss needs +-1 labels. In the 0/1 encoding the network trains on
-// the same rows with labels mapped 0 -> -1, 1 -> +1 (`signed_labels` owns
-// them); inputs stay 0/1, so the network sees the task as it is posed.
+// The training rows as nn::to_dataset gives them: inputs in the task's
+// encoding, labels -1/+1 for the hinge loss (a 0/1 label y as 2 y - 1), so the
+// network sees the task as it is posed in either encoding. `data` owns them.
 struct mlp_split {
-  std::shared_ptr<const std::vector<float>> signed_labels;
+  std::shared_ptr<const nn::task_dataset<float>> data;
   nn::dataset_view<float> fit, validation;
 };
 
 inline mlp_split split_for_mlp(const problem& p, const mlp_method_options& o) {
-  const auto& d = p.train_dense;
-  const std::size_t n = d.spec.n, m = d.count;
+  const std::size_t n = p.train_dense.spec.n, m = p.train_dense.count;
   const auto held = static_cast<std::size_t>(static_cast<double>(m) * o.validation_fraction);
   const std::size_t fit = m - held;
   if (fit == 0 || held == 0)
     throw std::invalid_argument("sutro::lab::mlp_method: " + std::to_string(m) +
                                 " training rows leave no fit or validation rows");
   mlp_split out;
-  const float* labels = d.y.data();
-  if (p.spec.enc == tasks::encoding::zero_one) {
-    auto mapped = std::make_shared<std::vector<float>>(m);
-    for (std::size_t i = 0; i < m; ++i) (*mapped)[i] = d.y[i] != 0.0f ? 1.0f : -1.0f;
-    labels = mapped->data();
-    out.signed_labels = std::move(mapped);
-  }
-  out.fit = {std::span<const float>(d.x.data(), fit * n), std::span<const float>(labels, fit), n};
-  out.validation = {std::span<const float>(d.x.data() + fit * n, held * n), std::span<const float>(labels + fit, held),
-                    n};
+  out.data = std::make_shared<const nn::task_dataset<float>>(nn::to_dataset<float>(p.train_dense));
+  const float* x = out.data->x.data();
+  const float* y = out.data->y.data();
+  out.fit = {std::span<const float>(x, fit * n), std::span<const float>(y, fit), n};
+  out.validation = {std::span<const float>(x + fit * n, held * n), std::span<const float>(y + fit, held), n};
   return out;
 }
 
