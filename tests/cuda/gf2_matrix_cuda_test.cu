@@ -11,6 +11,7 @@
 #include "sutro/gf2/cuda/all.cuh"  // first: it includes the host gf2 headers for nvcc
 
 #include "cuda/cuda_check.hpp"
+#include "support/thrown.hpp"
 
 namespace {
 using H = sutro::gf2::matrix<sutro::scalar>;
@@ -23,12 +24,7 @@ bool same(const D& d, const H& h) { return d.to_host<sutro::scalar>() == h; }
 
 template <class F>
 std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no exception)";
+  return sutro::testing::thrown_message(std::forward<F>(f), "(no exception)");
 }
 
 void copies(const Alloc& alloc) {

@@ -13,11 +13,13 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sutro/nn/cuda/mlp.cuh"  // first: it includes the host nn headers for nvcc
 
 #include "cuda/cuda_check.hpp"
+#include "support/thrown.hpp"
 #include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
@@ -45,12 +47,7 @@ bool close_all(std::span<const float> dev, std::span<const float> host, float to
 
 template <class F>
 std::string invalid_argument_of(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no std::invalid_argument)";
+  return testing::thrown_message(std::forward<F>(f), "(no std::invalid_argument)");
 }
 
 void passes_match_host(const DeviceAlloc& alloc) {

@@ -73,6 +73,21 @@ T loss_gradient(loss l, T f, T y) noexcept {
   return T(0);
 }
 
+/// Mean loss of a batch's outputs f against labels y, with df[b] = the loss's
+/// gradient at sample b / batch. F, Y, D: pointers or access-policy handles
+/// (nn/ops.hpp); each f[b] and y[b] is read once and df[b] written once.
+template <class T, class F, class Y, class D>
+T batch_loss(loss kind, std::size_t batch, F f, Y y, D df) {
+  const T inv = T(1) / static_cast<T>(batch);
+  T total = T(0);
+  for (std::size_t b = 0; b < batch; ++b) {
+    const T fb = f[b], yb = y[b];
+    total += loss_value(kind, fb, yb);
+    df[b] = loss_gradient(kind, fb, yb) * inv;
+  }
+  return total * inv;
+}
+
 /// True when the loss takes only the labels -1 and +1.
 [[nodiscard]] inline constexpr bool needs_sign_labels(loss l) noexcept { return l != loss::mse; }
 

@@ -267,19 +267,10 @@ class mlp : public detail::network_parameters<T, Alloc> {
     check_batch(x, batch, "loss_and_gradient");
     detail::check_loss_batch(batch, y.size());
     forward_impl(m, x.data(), batch);
-    const T inv = T(1) / static_cast<T>(batch);
-    T total = T(0);
-    const auto f = m(static_cast<const T*>(f_.data()));
-    const auto yy = m(y.data());
-    const auto df = m(df_.data());
-    for (std::size_t b = 0; b < batch; ++b) {
-      const T fb = f[b], yb = yy[b];
-      total += loss_value(kind, fb, yb);
-      df[b] = loss_gradient(kind, fb, yb) * inv;
-    }
+    const T mean = batch_loss<T>(kind, batch, m(static_cast<const T*>(f_.data())), m(y.data()), m(df_.data()));
     memory::enter_phase(m, "backward");
     backward_impl(m, x.data(), batch);
-    return total * inv;
+    return mean;
   }
 
  private:

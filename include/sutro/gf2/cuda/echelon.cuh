@@ -81,13 +81,13 @@ inline echelon_info echelonize_device(device::view a, bool reduced, std::size_t 
   if (max_rank == 0) return info;
   device_buffer<device::elim_state> st(1, memory::device_allocator<device::elim_state>(counter));
   device_buffer<std::size_t> pivots(max_rank, memory::device_allocator<std::size_t>(counter));
-  SUTRO_CUDA_CHECK(cudaMemset(st.get(), 0, sizeof(device::elim_state)));
+  SUTRO_CUDA_CHECK(cudaMemset(st.data(), 0, sizeof(device::elim_state)));
   const unsigned row_blocks = grid_for(a.rows * 32, 256, 2048);
   device::elim_state host_state;
   for (std::size_t c = 0; c < col_limit; ++c) {
-    device::elim_pivot<<<1, device::pivot_threads>>>(a, c, st.get(), pivots.get());
+    device::elim_pivot<<<1, device::pivot_threads>>>(a, c, st.data(), pivots.data());
     SUTRO_CUDA_CHECK(cudaGetLastError());
-    device::elim_rows<<<row_blocks, 256>>>(a, c, st.get(), reduced);
+    device::elim_rows<<<row_blocks, 256>>>(a, c, st.data(), reduced);
     SUTRO_CUDA_CHECK(cudaGetLastError());
     if (c % 256 == 255) {
       st.download(&host_state, 1);

@@ -97,9 +97,9 @@ solve_matrix_result<sutro::cuda, A1> solve(const matrix<sutro::cuda, A1>& a, con
   unsigned bad = 0;
   if (m > rank && aug.words_used()) {
     detail::device_buffer<unsigned> flag(1, memory::device_allocator<unsigned>(counter));
-    SUTRO_CUDA_CHECK(cudaMemset(flag.get(), 0, sizeof(unsigned)));
+    SUTRO_CUDA_CHECK(cudaMemset(flag.data(), 0, sizeof(unsigned)));
     device::any_bits<<<detail::grid_for((m - rank) * aug.words_used(), threads), threads>>>(
-        device::as_const(aug.device_view()), rank, flag.get());
+        device::as_const(aug.device_view()), rank, flag.data());
     SUTRO_CUDA_CHECK(cudaGetLastError());
     flag.download(&bad, 1);
   }
@@ -109,7 +109,7 @@ solve_matrix_result<sutro::cuda, A1> solve(const matrix<sutro::cuda, A1>& a, con
   pivots.upload(info.pivots.data(), rank);
   if (out.consistent && rank != 0 && out.solution.words_used() != 0) {
     device::solution_rows<<<detail::grid_for(rank * out.solution.words_used(), threads), threads>>>(
-        out.solution.device_view(), device::as_const(aug.device_view()), pivots.get(), rank, n);
+        out.solution.device_view(), device::as_const(aug.device_view()), pivots.data(), rank, n);
     SUTRO_CUDA_CHECK(cudaGetLastError());
   }
   if (n != 0 && out.nullspace.words_used() != 0) {
@@ -121,7 +121,7 @@ solve_matrix_result<sutro::cuda, A1> solve(const matrix<sutro::cuda, A1>& a, con
     drole.upload(role.data(), n);
     dfree.upload(free_cols.data(), nfree);
     device::nullspace_rows<<<detail::grid_for(n * out.nullspace.words_used(), threads), threads>>>(
-        out.nullspace.device_view(), device::as_const(aug.device_view()), drole.get(), dfree.get());
+        out.nullspace.device_view(), device::as_const(aug.device_view()), drole.data(), dfree.data());
     SUTRO_CUDA_CHECK(cudaGetLastError());
   }
   return out;

@@ -48,7 +48,6 @@ class device_buffer {
     std::swap(p_, other.p_);
   }
 
-  [[nodiscard]] T* get() const noexcept { return p_; }
   [[nodiscard]] T* data() const noexcept { return p_; }
   [[nodiscard]] std::size_t size() const noexcept { return n_; }
 

@@ -273,15 +273,10 @@ class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_
     detail::check_loss_batch(batch, y.size());
     forward_device(x.data(), batch);
     f_.download(fh_.data(), batch);
-    const T inv = T(1) / static_cast<T>(batch);
-    T total = T(0);
-    for (std::size_t b = 0; b < batch; ++b) {
-      total += loss_value(kind, fh_[b], y[b]);
-      dfh_[b] = loss_gradient(kind, fh_[b], y[b]) * inv;
-    }
+    const T mean = batch_loss<T>(kind, batch, static_cast<const T*>(fh_.data()), y.data(), dfh_.data());
     df_.upload(dfh_.data(), batch);
     backward_device(batch);
-    return total * inv;
+    return mean;
   }
 
  private:
