@@ -1,11 +1,14 @@
 // The gf2 device kernels (multiply with both methods, echelon forms, rank, solve) against the
 // scalar host backend, bit for bit, on random inputs of sizes 0, 1, 63, 64,
 // 65, 1000, 4097 and non-square shapes; device memory back to zero.
+// --small keeps the shapes whose dimensions are all at most 130 (for racecheck).
 #include "sutro/gf2/cuda/all.cuh"  // first: it includes the host gf2 headers for nvcc
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
+#include <initializer_list>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -17,6 +20,12 @@ namespace {
 using H = sutro::gf2::matrix<sutro::scalar>;
 using Alloc = sutro::memory::device_allocator<sutro::gf2::word>;
 using D = sutro::gf2::matrix<sutro::cuda, Alloc>;
+
+std::size_t cap = std::numeric_limits<std::size_t>::max();  // testing::size_cap
+
+bool fits(std::initializer_list<std::size_t> dims) {
+  return std::all_of(dims.begin(), dims.end(), [](std::size_t d) { return d <= cap; });
+}
 
 bool same(const D& d, const H& h) { return d.to_host<sutro::scalar>() == h; }
 
@@ -39,6 +48,7 @@ void multiply(const Alloc& alloc) {
                                {0, 5, 3}});
   std::uint64_t seed = 1;
   for (auto [m, k, n] : shapes) {
+    if (!fits({m, k, n})) continue;
     std::printf("multiply %zux%zu by %zux%zu\n", m, k, k, n);
     const H a = H::random(m, k, seed), b = H::random(k, n, seed + 1), c0 = H::random(m, n, seed + 2);
     seed += 3;
@@ -60,14 +70,16 @@ void echelon(const Alloc& alloc) {
   std::uint64_t seed = 100;
   for (std::size_t r : sizes)
     for (std::size_t c : sizes) {
-      if (r * c > 1000 * 4097) continue;  // 4097 x 4097 below, once
+      if (r * c > 1000 * 4097 || !fits({r, c})) continue;  // 4097 x 4097 below, once
       inputs.push_back(H::random(r, c, seed++));
       inputs.push_back(low_rank(r, c, std::min<std::size_t>(r, 40), seed++));
     }
-  inputs.push_back(H::random(4097, 4097, seed++));
-  inputs.push_back(low_rank(4097, 4097, 3000, seed++));
-  inputs.push_back(H::identity(300));
-  inputs.push_back(H(200, 100));
+  if (fits({4097})) {
+    inputs.push_back(H::random(4097, 4097, seed++));
+    inputs.push_back(low_rank(4097, 4097, 3000, seed++));
+  }
+  inputs.push_back(H::identity(fits({300}) ? 300 : cap));
+  inputs.push_back(fits({200}) ? H(200, 100) : H(cap, cap / 2));
   for (const H& in : inputs) {
     std::printf("echelon %zux%zu\n", in.rows(), in.cols());
     const D d = sutro::gf2::to_device(in, alloc);
@@ -93,7 +105,8 @@ void solve(const Alloc& alloc) {
   std::uint64_t seed = 5000;
   const std::size_t sizes[] = {0, 1, 63, 64, 65, 1000};
   for (std::size_t m : sizes)
-    for (std::size_t n : sizes)
+    for (std::size_t n : sizes) {
+      if (!fits({m, n})) continue;
       for (std::size_t k : {1, 65})
         for (int kind = 0; kind < 3; ++kind) {
           const H a = kind == 0 ? H::random(m, n, seed) : low_rank(m, n, std::min(m, n) / 2, seed);
@@ -105,7 +118,9 @@ void solve(const Alloc& alloc) {
           SUTRO_CUDA_EXPECT(same(got.solution, want.solution));
           SUTRO_CUDA_EXPECT(same(got.nullspace, want.nullspace));
         }
+    }
   for (std::size_t n : {0, 1, 63, 64, 65, 300}) {
+    if (!fits({n + 1})) continue;
     const H full = H::random(n, n, seed++), singular = low_rank(n + 1, n + 1, n, seed++);
     const D dfull = sutro::gf2::to_device(full, alloc), dsing = sutro::gf2::to_device(singular, alloc);
     SUTRO_CUDA_EXPECT(same(sutro::gf2::kernel(dfull), sutro::gf2::kernel(full)));
@@ -135,6 +150,7 @@ void solve(const Alloc& alloc) {
       }
     }
   }
+  if (!fits({4097})) return;
   std::printf("solve 4097x4097\n");
   const H a = low_rank(4097, 4097, 4000, seed), b = a * H::random(4097, 1, seed + 2);
   const auto want = sutro::gf2::solve(a, b);
@@ -145,7 +161,8 @@ void solve(const Alloc& alloc) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  cap = sutro::testing::size_cap(argc, argv);
   if (sutro::cuda_device_count() == 0) {
     std::printf("SKIPPED: no CUDA device visible; the gf2 device kernels compiled but did not run\n");
     return 77;
