@@ -73,7 +73,7 @@ void add_into(Dst&& dst, const Src& src) {
 }
 
 template <matrix_like A, matrix_like B>
-detail::result_t<A> add(const A& a, const B& b) {
+[[nodiscard]] detail::result_t<A> add(const A& a, const B& b) {
   detail::check_same_shape("add", a.rows(), a.cols(), b.rows(), b.cols());
   auto out = sutro::gf2::copy_of(a);
   sutro::gf2::add_into(out, b);

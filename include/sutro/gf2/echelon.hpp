@@ -49,21 +49,21 @@ struct echelon_result {
 };
 
 template <matrix_like M>
-echelon_result<detail::result_t<M>> row_echelon(const M& a) {
+[[nodiscard]] echelon_result<detail::result_t<M>> row_echelon(const M& a) {
   auto form = sutro::gf2::copy_of(a);
   auto info = sutro::gf2::echelonize(form, false);
   return {std::move(form), std::move(info)};
 }
 
 template <matrix_like M>
-echelon_result<detail::result_t<M>> reduced_row_echelon(const M& a) {
+[[nodiscard]] echelon_result<detail::result_t<M>> reduced_row_echelon(const M& a) {
   auto form = sutro::gf2::copy_of(a);
   auto info = sutro::gf2::echelonize(form, true);
   return {std::move(form), std::move(info)};
 }
 
 template <matrix_like M>
-std::size_t rank(const M& a, unsigned threads = 1) {
+[[nodiscard]] std::size_t rank(const M& a, unsigned threads = 1) {
   auto form = sutro::gf2::copy_of(a);
   return sutro::gf2::echelonize(form, false, threads).rank;
 }
@@ -80,7 +80,7 @@ struct ple_result {
 };
 
 template <matrix_like M>
-ple_result<detail::result_t<M>> ple(const M& a, unsigned threads = 1) {
+[[nodiscard]] ple_result<detail::result_t<M>> ple(const M& a, unsigned threads = 1) {
   auto work = sutro::gf2::copy_of(a);
   const std::size_t m = a.rows();
   auto lfull = detail::make_result(a, m, m);
@@ -105,7 +105,7 @@ ple_result<detail::result_t<M>> ple(const M& a, unsigned threads = 1) {
 
 /// Rows of a reordered: row i of the result is row perm[i] of a.
 template <matrix_like M>
-detail::result_t<M> permute_rows(const M& a, const std::vector<std::size_t>& perm) {
+[[nodiscard]] detail::result_t<M> permute_rows(const M& a, const std::vector<std::size_t>& perm) {
   if (perm.size() != a.rows())
     throw std::invalid_argument("sutro::gf2::permute_rows: " + std::to_string(perm.size()) + " indices for a " +
                                 detail::shape(a.rows(), a.cols()) + " matrix");

@@ -229,26 +229,27 @@ class matrix {
     words_.assign(rows * stride_, 0);
   }
 
-  static matrix identity(std::size_t n, const Alloc& alloc = Alloc()) {
+  [[nodiscard]] static matrix identity(std::size_t n, const Alloc& alloc = Alloc()) {
     matrix m(n, n, alloc);
     for (std::size_t i = 0; i < n; ++i) m.set_unchecked(i, i, true);
     return m;
   }
   /// Uniform random bits from std::mt19937_64(seed): the same on every platform.
-  static matrix random(std::size_t rows, std::size_t cols, std::uint64_t seed, const Alloc& alloc = Alloc()) {
+  [[nodiscard]] static matrix random(std::size_t rows, std::size_t cols, std::uint64_t seed,
+                                     const Alloc& alloc = Alloc()) {
     matrix m(rows, cols, alloc);
     m.fill_random(seed);
     return m;
   }
   /// One string of '0'/'1' per row, all of equal length.
-  static matrix from_rows(std::initializer_list<std::string_view> rows, const Alloc& alloc = Alloc()) {
+  [[nodiscard]] static matrix from_rows(std::initializer_list<std::string_view> rows, const Alloc& alloc = Alloc()) {
     return from_rows(std::span<const std::string_view>(rows.begin(), rows.size()), alloc);
   }
-  static matrix from_rows(const std::vector<std::string>& rows, const Alloc& alloc = Alloc()) {
+  [[nodiscard]] static matrix from_rows(const std::vector<std::string>& rows, const Alloc& alloc = Alloc()) {
     std::vector<std::string_view> views(rows.begin(), rows.end());
     return from_rows(std::span<const std::string_view>(views), alloc);
   }
-  static matrix from_rows(std::span<const std::string_view> rows, const Alloc& alloc = Alloc()) {
+  [[nodiscard]] static matrix from_rows(std::span<const std::string_view> rows, const Alloc& alloc = Alloc()) {
     const std::size_t cols = rows.empty() ? 0 : rows[0].size();
     matrix m(rows.size(), cols, alloc);
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -266,8 +267,8 @@ class matrix {
     return m;
   }
   /// rows*cols bytes, row-major, each 0 or 1 (anything else is rejected).
-  static matrix from_bytes(std::size_t rows, std::size_t cols, std::span<const std::uint8_t> bytes,
-                           const Alloc& alloc = Alloc()) {
+  [[nodiscard]] static matrix from_bytes(std::size_t rows, std::size_t cols, std::span<const std::uint8_t> bytes,
+                                         const Alloc& alloc = Alloc()) {
     if (cols != 0 && rows > std::numeric_limits<std::size_t>::max() / cols)
       throw std::invalid_argument("sutro::gf2::matrix::from_bytes: a " + detail::shape(rows, cols) +
                                   " matrix has more entries than a size_t counts (" + std::to_string(bytes.size()) +
@@ -297,31 +298,31 @@ class matrix {
     }
   }
 
-  std::size_t rows() const noexcept { return rows_; }
-  std::size_t cols() const noexcept { return cols_; }
+  [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+  [[nodiscard]] std::size_t cols() const noexcept { return cols_; }
   /// Words per row including padding (a multiple of 8); the distance between rows.
-  std::size_t words_per_row() const noexcept { return stride_; }
-  std::size_t stride() const noexcept { return stride_; }
+  [[nodiscard]] std::size_t words_per_row() const noexcept { return stride_; }
+  [[nodiscard]] std::size_t stride() const noexcept { return stride_; }
   /// Words that hold columns: ceil(cols / 64).
-  std::size_t words_used() const noexcept { return detail::words_for(cols_); }
-  bool empty() const noexcept { return rows_ == 0 || cols_ == 0; }
-  allocator_type get_allocator() const { return words_.get_allocator(); }
+  [[nodiscard]] std::size_t words_used() const noexcept { return detail::words_for(cols_); }
+  [[nodiscard]] bool empty() const noexcept { return rows_ == 0 || cols_ == 0; }
+  [[nodiscard]] allocator_type get_allocator() const { return words_.get_allocator(); }
 
   word* data() noexcept { return words_.data(); }
-  const word* data() const noexcept { return words_.data(); }
+  [[nodiscard]] const word* data() const noexcept { return words_.data(); }
   word* row_ptr(std::size_t i) noexcept { return words_.data() + i * stride_; }
-  const word* row_ptr(std::size_t i) const noexcept { return words_.data() + i * stride_; }
+  [[nodiscard]] const word* row_ptr(std::size_t i) const noexcept { return words_.data() + i * stride_; }
   /// The words_per_row() words of row i, padding included (keep padding bits zero).
   std::span<word> row_words(std::size_t i) {
     check_row(i, "row_words");
     return {row_ptr(i), stride_};
   }
-  std::span<const word> row_words(std::size_t i) const {
+  [[nodiscard]] std::span<const word> row_words(std::size_t i) const {
     check_row(i, "row_words");
     return {row_ptr(i), stride_};
   }
 
-  bool get(std::size_t i, std::size_t j) const {
+  [[nodiscard]] bool get(std::size_t i, std::size_t j) const {
     check(i, j, "get");
     return get_unchecked(i, j);
   }
@@ -334,7 +335,9 @@ class matrix {
     check(i, j, "flip");
     row_ptr(i)[j / 64] ^= word{1} << (j % 64);
   }
-  bool get_unchecked(std::size_t i, std::size_t j) const noexcept { return (row_ptr(i)[j / 64] >> (j % 64)) & 1u; }
+  [[nodiscard]] bool get_unchecked(std::size_t i, std::size_t j) const noexcept {
+    return (row_ptr(i)[j / 64] >> (j % 64)) & 1u;
+  }
   void set_unchecked(std::size_t i, std::size_t j, bool value) noexcept {
     const word bit = word{1} << (j % 64);
     word& w = row_ptr(i)[j / 64];
@@ -355,12 +358,12 @@ class matrix {
     for (std::size_t w = 0; w < stride_; ++w) d[w] ^= s[w];
   }
   /// Number of ones in the matrix.
-  std::size_t weight() const noexcept {
+  [[nodiscard]] std::size_t weight() const noexcept {
     std::size_t n = 0;
     for (word w : words_) n += static_cast<std::size_t>(std::popcount(w));
     return n;
   }
-  std::size_t row_weight(std::size_t i) const {
+  [[nodiscard]] std::size_t row_weight(std::size_t i) const {
     check_row(i, "row_weight");
     std::size_t n = 0;
     for (std::size_t w = 0; w < stride_; ++w) n += static_cast<std::size_t>(std::popcount(row_ptr(i)[w]));
@@ -368,14 +371,14 @@ class matrix {
   }
 
   /// rows*cols bytes of 0/1, row-major.
-  std::vector<std::uint8_t> to_bytes() const {
+  [[nodiscard]] std::vector<std::uint8_t> to_bytes() const {
     std::vector<std::uint8_t> out(rows_ * cols_);
     for (std::size_t i = 0; i < rows_; ++i)
       for (std::size_t j = 0; j < cols_; ++j) out[i * cols_ + j] = get_unchecked(i, j) ? 1 : 0;
     return out;
   }
   /// One line of '0'/'1' per row, each ended by '\n'.
-  std::string to_string() const {
+  [[nodiscard]] std::string to_string() const {
     std::string s;
     s.reserve(rows_ * (cols_ + 1));
     for (std::size_t i = 0; i < rows_; ++i) {
@@ -387,12 +390,14 @@ class matrix {
 
   /// A view of rows r and columns c, no copy (see col_range for the alignment).
   basic_matrix_view<Backend, word> window(row_range r, col_range c);
-  basic_matrix_view<Backend, const word> window(row_range r, col_range c) const;
+  [[nodiscard]] basic_matrix_view<Backend, const word> window(row_range r, col_range c) const;
   basic_matrix_view<Backend, word> view() { return window(row_range{0, rows_}, col_range{0, cols_}); }
-  basic_matrix_view<Backend, const word> view() const { return window(row_range{0, rows_}, col_range{0, cols_}); }
+  [[nodiscard]] basic_matrix_view<Backend, const word> view() const {
+    return window(row_range{0, rows_}, col_range{0, cols_});
+  }
 
   detail::mblock block() noexcept { return {data(), rows_, cols_, stride_}; }
-  detail::cblock block() const noexcept { return {data(), rows_, cols_, stride_}; }
+  [[nodiscard]] detail::cblock block() const noexcept { return {data(), rows_, cols_, stride_}; }
 
   template <class A2>
   bool operator==(const matrix<Backend, A2>& other) const noexcept {
@@ -437,20 +442,20 @@ class basic_matrix_view {
     return {b_};
   }
 
-  std::size_t rows() const noexcept { return b_.rows; }
-  std::size_t cols() const noexcept { return b_.cols; }
-  std::size_t stride() const noexcept { return b_.stride; }
-  std::size_t words_used() const noexcept { return b_.words(); }
-  Word* data() const noexcept { return b_.data; }
-  Word* row_ptr(std::size_t i) const noexcept { return b_.row(i); }
+  [[nodiscard]] std::size_t rows() const noexcept { return b_.rows; }
+  [[nodiscard]] std::size_t cols() const noexcept { return b_.cols; }
+  [[nodiscard]] std::size_t stride() const noexcept { return b_.stride; }
+  [[nodiscard]] std::size_t words_used() const noexcept { return b_.words(); }
+  [[nodiscard]] Word* data() const noexcept { return b_.data; }
+  [[nodiscard]] Word* row_ptr(std::size_t i) const noexcept { return b_.row(i); }
   /// The words_used() words of row i (words past it belong to other columns).
-  std::span<Word> row_words(std::size_t i) const {
+  [[nodiscard]] std::span<Word> row_words(std::size_t i) const {
     check(i, 0, "row_words", true);
     return {b_.row(i), b_.words()};
   }
-  detail::block<Word> block() const noexcept { return b_; }
+  [[nodiscard]] detail::block<Word> block() const noexcept { return b_; }
 
-  bool get(std::size_t i, std::size_t j) const {
+  [[nodiscard]] bool get(std::size_t i, std::size_t j) const {
     check(i, j, "get");
     return (b_.row(i)[j / 64] >> (j % 64)) & 1u;
   }
@@ -466,7 +471,7 @@ class basic_matrix_view {
     b_.row(i)[j / 64] ^= word{1} << (j % 64);
   }
   /// A window of this window (same alignment rule, relative coordinates).
-  basic_matrix_view window(row_range r, col_range c) const { return make_window(b_, r, c); }
+  [[nodiscard]] basic_matrix_view window(row_range r, col_range c) const { return make_window(b_, r, c); }
 
   static basic_matrix_view make_window(detail::block<Word> p, row_range r, col_range c) {
     const std::size_t r0 = r.begin, r1 = r.end, c0 = c.begin, c1 = c.end;
@@ -481,7 +486,7 @@ class basic_matrix_view {
 
   /// A copy with its own storage.
   template <class Alloc = sutro::backend_allocator_t<Backend, word>>
-  matrix<Backend, Alloc> to_matrix(const Alloc& alloc = Alloc()) const {
+  [[nodiscard]] matrix<Backend, Alloc> to_matrix(const Alloc& alloc = Alloc()) const {
     matrix<Backend, Alloc> m(b_.rows, b_.cols, alloc);
     for (std::size_t i = 0; i < b_.rows; ++i) std::copy_n(b_.row(i), b_.words(), m.row_ptr(i));
     return m;
@@ -557,7 +562,7 @@ result_t<M> make_result(const M& m, std::size_t r, std::size_t c) {
 
 /// A copy with its own storage (the allocator of a matrix, the default one for a window).
 template <matrix_like M>
-detail::result_t<M> copy_of(const M& a) {
+[[nodiscard]] detail::result_t<M> copy_of(const M& a) {
   auto out = detail::make_result(a, a.rows(), a.cols());
   const detail::cblock b = a.block();
   for (std::size_t i = 0; i < b.rows; ++i)

@@ -47,7 +47,7 @@ void mul_add(C&& c, const A& a, const B& b, unsigned threads = 1) {
 }
 
 template <matrix_like A, matrix_like B>
-detail::result_t<A> mul(const A& a, const B& b, unsigned threads = 1) {
+[[nodiscard]] detail::result_t<A> mul(const A& a, const B& b, unsigned threads = 1) {
   if (a.cols() != b.rows())
     throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) + " by " +
                                 detail::shape(b.rows(), b.cols()));
@@ -76,7 +76,7 @@ matrix<Backend, A1> operator*(const matrix<Backend, A1>& a, const B& b) {
 
 /// y = A x.
 template <matrix_like A, class Backend, class VA>
-vector<Backend, VA> mul(const A& a, const vector<Backend, VA>& x) {
+[[nodiscard]] vector<Backend, VA> mul(const A& a, const vector<Backend, VA>& x) {
   if (a.cols() != x.size())
     throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) +
                                 " by a vector of size " + std::to_string(x.size()));
@@ -86,7 +86,7 @@ vector<Backend, VA> mul(const A& a, const vector<Backend, VA>& x) {
 }
 /// y = x A.
 template <class Backend, class VA, matrix_like A>
-vector<Backend, VA> mul(const vector<Backend, VA>& x, const A& a) {
+[[nodiscard]] vector<Backend, VA> mul(const vector<Backend, VA>& x, const A& a) {
   if (a.rows() != x.size())
     throw std::invalid_argument("sutro::gf2::mul: cannot multiply a vector of size " + std::to_string(x.size()) +
                                 " by " + detail::shape(a.rows(), a.cols()));

@@ -15,7 +15,7 @@
 namespace sutro::gf2 {
 
 template <matrix_like M>
-detail::result_t<M> transpose(const M& a) {
+[[nodiscard]] detail::result_t<M> transpose(const M& a) {
   auto out = detail::make_result(a, a.cols(), a.rows());
   const detail::scratch_scope scope(detail::scratch_counter_for(out));
   kernels::transpose(typename M::backend_type{}, out.block(), a.block());

@@ -83,22 +83,22 @@ vector<Backend, VA> trsv(const char* what, const char* name, const T& t, const v
 
 /// X with L X = B, L square and lower triangular (its upper triangle is ignored).
 template <matrix_like T, matrix_like B>
-detail::result_t<B> solve_lower_triangular(const T& l, const B& b, unsigned threads = 1) {
+[[nodiscard]] detail::result_t<B> solve_lower_triangular(const T& l, const B& b, unsigned threads = 1) {
   return detail::trsm<true>("solve_lower_triangular", "L", l, b, threads);
 }
 /// X with U X = B, U square and upper triangular (its lower triangle is ignored).
 template <matrix_like T, matrix_like B>
-detail::result_t<B> solve_upper_triangular(const T& u, const B& b, unsigned threads = 1) {
+[[nodiscard]] detail::result_t<B> solve_upper_triangular(const T& u, const B& b, unsigned threads = 1) {
   return detail::trsm<false>("solve_upper_triangular", "U", u, b, threads);
 }
 /// x with L x = b.
 template <matrix_like T, class Backend, class VA>
-vector<Backend, VA> solve_lower_triangular(const T& l, const vector<Backend, VA>& b) {
+[[nodiscard]] vector<Backend, VA> solve_lower_triangular(const T& l, const vector<Backend, VA>& b) {
   return detail::trsv<true>("solve_lower_triangular", "L", l, b);
 }
 /// x with U x = b.
 template <matrix_like T, class Backend, class VA>
-vector<Backend, VA> solve_upper_triangular(const T& u, const vector<Backend, VA>& b) {
+[[nodiscard]] vector<Backend, VA> solve_upper_triangular(const T& u, const vector<Backend, VA>& b) {
   return detail::trsv<false>("solve_upper_triangular", "U", u, b);
 }
 

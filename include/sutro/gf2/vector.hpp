@@ -44,7 +44,7 @@ class vector {
     words_.assign(detail::padded_words(n), 0);
   }
 
-  static vector from_string(std::string_view bits, const Alloc& alloc = Alloc()) {
+  [[nodiscard]] static vector from_string(std::string_view bits, const Alloc& alloc = Alloc()) {
     vector v(bits.size(), alloc);
     for (std::size_t j = 0; j < bits.size(); ++j) {
       if (bits[j] != '0' && bits[j] != '1')
@@ -54,7 +54,7 @@ class vector {
     }
     return v;
   }
-  static vector from_bytes(std::span<const std::uint8_t> bytes, const Alloc& alloc = Alloc()) {
+  [[nodiscard]] static vector from_bytes(std::span<const std::uint8_t> bytes, const Alloc& alloc = Alloc()) {
     vector v(bytes.size(), alloc);
     for (std::size_t j = 0; j < bytes.size(); ++j) {
       if (bytes[j] > 1)
@@ -64,7 +64,7 @@ class vector {
     }
     return v;
   }
-  static vector random(std::size_t n, std::uint64_t seed, const Alloc& alloc = Alloc()) {
+  [[nodiscard]] static vector random(std::size_t n, std::uint64_t seed, const Alloc& alloc = Alloc()) {
     vector v(n, alloc);
     std::mt19937_64 rng(seed);
     const std::size_t used = detail::words_for(n);
@@ -73,17 +73,17 @@ class vector {
     return v;
   }
 
-  std::size_t size() const noexcept { return size_; }
-  bool empty() const noexcept { return size_ == 0; }
-  std::size_t words_used() const noexcept { return detail::words_for(size_); }
-  allocator_type get_allocator() const { return words_.get_allocator(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] std::size_t words_used() const noexcept { return detail::words_for(size_); }
+  [[nodiscard]] allocator_type get_allocator() const { return words_.get_allocator(); }
   word* data() noexcept { return words_.data(); }
-  const word* data() const noexcept { return words_.data(); }
+  [[nodiscard]] const word* data() const noexcept { return words_.data(); }
   /// All words, padding included (keep bits beyond size() zero).
   std::span<word> words() noexcept { return {words_.data(), words_.size()}; }
-  std::span<const word> words() const noexcept { return {words_.data(), words_.size()}; }
+  [[nodiscard]] std::span<const word> words() const noexcept { return {words_.data(), words_.size()}; }
 
-  bool get(std::size_t j) const {
+  [[nodiscard]] bool get(std::size_t j) const {
     check(j, "get");
     return get_unchecked(j);
   }
@@ -96,12 +96,12 @@ class vector {
     check(j, "flip");
     words_[j / 64] ^= word{1} << (j % 64);
   }
-  bool get_unchecked(std::size_t j) const noexcept { return (words_[j / 64] >> (j % 64)) & 1u; }
+  [[nodiscard]] bool get_unchecked(std::size_t j) const noexcept { return (words_[j / 64] >> (j % 64)) & 1u; }
   void set_unchecked(std::size_t j, bool value) noexcept {
     const word bit = word{1} << (j % 64);
     words_[j / 64] = value ? (words_[j / 64] | bit) : (words_[j / 64] & ~bit);
   }
-  std::size_t weight() const noexcept {
+  [[nodiscard]] std::size_t weight() const noexcept {
     std::size_t n = 0;
     for (word w : words_) n += static_cast<std::size_t>(std::popcount(w));
     return n;
@@ -109,19 +109,19 @@ class vector {
   /// this ^= other.
   vector& operator+=(const vector& other) {
     if (other.size_ != size_)
-      throw std::invalid_argument("sutro::gf2::vector +=: sizes " + std::to_string(size_) + " and " +
+      throw std::invalid_argument("sutro::gf2::vector::operator+=: sizes " + std::to_string(size_) + " and " +
                                   std::to_string(other.size_) + " differ");
     for (std::size_t w = 0; w < words_.size(); ++w) words_[w] ^= other.words_[w];
     return *this;
   }
   friend vector operator+(vector a, const vector& b) { return a += b; }
 
-  std::vector<std::uint8_t> to_bytes() const {
+  [[nodiscard]] std::vector<std::uint8_t> to_bytes() const {
     std::vector<std::uint8_t> out(size_);
     for (std::size_t j = 0; j < size_; ++j) out[j] = get_unchecked(j) ? 1 : 0;
     return out;
   }
-  std::string to_string() const {
+  [[nodiscard]] std::string to_string() const {
     std::string s(size_, '0');
     for (std::size_t j = 0; j < size_; ++j) s[j] = get_unchecked(j) ? '1' : '0';
     return s;

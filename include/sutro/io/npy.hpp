@@ -148,7 +148,7 @@ inline const char* descr_of(dtype t) noexcept {
   return "?";
 }
 
-[[noreturn]] inline void fail(const std::string& what) { throw format_error("npy: " + what); }
+[[noreturn]] inline void fail(const std::string& what) { throw format_error("sutro::io::npy::parse: " + what); }
 
 /// Recursive-descent parser of the header dict (a Python literal).
 class dict_parser {
@@ -448,7 +448,7 @@ inline bit_rows parse_bits(std::span<const unsigned char> bytes, std::size_t col
 
 inline std::vector<unsigned char> read_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("npy: cannot open '" + path + "'");
+  if (!f) throw std::runtime_error("sutro::io::npy::read: cannot open '" + path + "'");
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 
@@ -486,11 +486,11 @@ inline std::vector<unsigned char> header_bytes(dtype t, std::span<const std::siz
   std::size_t want = 1;
   for (auto d : shape) {
     if (d != 0 && want > std::numeric_limits<std::size_t>::max() / d)
-      throw std::invalid_argument("npy::write: shape size overflows");
+      throw std::invalid_argument("sutro::io::npy::write: shape size overflows");
     want *= d;
   }
   if (want != count)
-    throw std::invalid_argument("npy::write: shape holds " + std::to_string(want) + " elements, data has " +
+    throw std::invalid_argument("sutro::io::npy::write: shape holds " + std::to_string(want) + " elements, data has " +
                                 std::to_string(count));
   std::string dict = std::string("{'descr': '") + descr_of(t) + "', 'fortran_order': False, 'shape': (";
   for (std::size_t i = 0; i < shape.size(); ++i) dict += (i ? ", " : "") + std::to_string(shape[i]);
@@ -555,9 +555,9 @@ inline std::vector<unsigned char> serialize_bits(std::size_t rows, std::size_t c
 
 inline void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
   std::ofstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("npy: cannot create '" + path + "'");
+  if (!f) throw std::runtime_error("sutro::io::npy::write: cannot create '" + path + "'");
   f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!f) throw std::runtime_error("npy: writing '" + path + "' failed");
+  if (!f) throw std::runtime_error("sutro::io::npy::write: writing '" + path + "' failed");
 }
 
 template <class T>

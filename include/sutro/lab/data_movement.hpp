@@ -46,7 +46,7 @@ struct recorded_report {
 /// separate, writes counted, events kept for ByteDMD-tr unless told not to
 /// (16 bytes an access: a whole training's trace would not fit; its
 /// ByteDMD-tr is then not measured, and reported as such).
-inline memory::trace lab_trace(memory::granularity unit, bool keep_events = true) {
+[[nodiscard]] inline memory::trace lab_trace(memory::granularity unit, bool keep_events = true) {
   return memory::trace(
       {.unit = unit, .cold = metrics::cold_policy::separate, .count_writes = true, .keep_events = keep_events});
 }
@@ -59,7 +59,8 @@ inline memory::trace lab_trace(memory::granularity unit, bool keep_events = true
 /// liveness rule says). Priced by metrics::dmd::price with `bytes_per_element` bytes per
 /// value. Keys: the trace's granularity (element: the start address; byte,
 /// word, line: every unit the access overlaps). Needs trace_options::keep_events.
-inline metrics::dmd::bytedmd_result trace_bytedmd(const memory::trace& t, std::uint64_t bytes_per_element) {
+[[nodiscard]] inline metrics::dmd::bytedmd_result trace_bytedmd(const memory::trace& t,
+                                                                std::uint64_t bytes_per_element) {
   if (!t.options().keep_events)
     throw std::invalid_argument("sutro::lab::trace_bytedmd: the trace kept no events (trace_options::keep_events)");
   const auto unit = static_cast<std::uint64_t>(t.options().unit);
@@ -92,7 +93,7 @@ inline metrics::dmd::bytedmd_result trace_bytedmd(const memory::trace& t, std::u
 
 /// The lab's numbers for one trace. element_bytes: the size of one key's
 /// value (8 for GF(2) words, 4 for floats at element granularity).
-inline recorded_report measure(const memory::trace& t, std::string which, std::uint64_t element_bytes) {
+[[nodiscard]] inline recorded_report measure(const memory::trace& t, std::string which, std::uint64_t element_bytes) {
   const auto s = metrics::summarize(t, which, metrics::hierarchy::pebble_game(), element_bytes);
   recorded_report r;
   r.trace = std::move(which);

@@ -42,14 +42,14 @@ struct config {
 
 /// The group's public challenge: sparse parity (20, 3), seeds 42, 123, 456,
 /// 500 train and 500 test samples (test from seed + 1000), pass = mean test accuracy >= 0.95.
-inline config challenge() {
+[[nodiscard]] inline config challenge() {
   config c;
   c.label = "challenge (20,3)";
   c.task = tasks::task_spec{tasks::task_kind::parity, 20, 3, 0.0, tasks::encoding::plus_minus_one};
   return c;
 }
 
-inline std::string describe(const config& c) {
+[[nodiscard]] inline std::string describe(const config& c) {
   if (!c.label.empty()) return c.label;
   std::string s = std::string(tasks::to_string(c.task.kind)) + " (" + std::to_string(c.task.n) + "," +
                   std::to_string(c.task.k) + ")";

@@ -28,7 +28,7 @@
 
 namespace sutro::lab {
 
-inline std::string format_time(double s) {
+[[nodiscard]] inline std::string format_time(double s) {
   char buf[32];
   if (s < 1e-3)
     std::snprintf(buf, sizeof buf, "%.2f us", s * 1e6);
@@ -38,7 +38,7 @@ inline std::string format_time(double s) {
     std::snprintf(buf, sizeof buf, "%.2f s", s);
   return buf;
 }
-inline std::string format_bytes(std::uint64_t b) {
+[[nodiscard]] inline std::string format_bytes(std::uint64_t b) {
   char buf[32];
   if (b < 10000)
     std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
@@ -50,7 +50,7 @@ inline std::string format_bytes(std::uint64_t b) {
 }
 
 /// A count in 4 significant characters (k, M, G).
-inline std::string format_count(double v) {
+[[nodiscard]] inline std::string format_count(double v) {
   char buf[32];
   if (v < 1e4)
     std::snprintf(buf, sizeof buf, "%.0f", v);
@@ -62,7 +62,7 @@ inline std::string format_count(double v) {
     std::snprintf(buf, sizeof buf, "%.1fG", v / 1e9);
   return buf;
 }
-inline std::string format_energy(double j) {
+[[nodiscard]] inline std::string format_energy(double j) {
   char buf[32];
   if (j < 1e-6)
     std::snprintf(buf, sizeof buf, "%.1f nJ", j * 1e9);
@@ -197,7 +197,7 @@ inline std::string json_movement(const std::map<std::string, double>& m) {
 }
 }  // namespace detail
 
-inline std::string to_json(const report& r) {
+[[nodiscard]] inline std::string to_json(const report& r) {
   using detail::json_number;
   using detail::json_string;
   std::string o = "{\"summaries\": [";

@@ -91,7 +91,7 @@ struct recording_accessor {
   using offset_policy = recording_accessor;
   trace* sink = nullptr;
   reference access(data_handle_type p, std::size_t i) const {
-    if (sink == nullptr) throw std::logic_error("memory::recording_accessor: no trace attached");
+    if (sink == nullptr) throw std::logic_error("sutro::memory::recording_accessor: no trace attached");
     return reference(p + i, sink);
   }
   constexpr data_handle_type offset(data_handle_type p, std::size_t i) const noexcept { return p + i; }
@@ -166,8 +166,9 @@ class view {
   view(T* data, std::size_t rows, std::size_t cols, std::size_t stride, Accessor acc = {})
       : p_(data), rows_(rows), cols_(cols), stride_(stride), acc_(acc) {
     if (stride < cols)
-      throw std::invalid_argument("memory::view: stride " + std::to_string(stride) + " < cols " + std::to_string(cols));
-    if (p_ == nullptr && rows * cols != 0) throw std::invalid_argument("memory::view: null data");
+      throw std::invalid_argument("sutro::memory::view: stride " + std::to_string(stride) + " < cols " +
+                                  std::to_string(cols));
+    if (p_ == nullptr && rows * cols != 0) throw std::invalid_argument("sutro::memory::view: null data");
   }
 
   [[nodiscard]] std::size_t size() const noexcept { return rows_ * cols_; }
@@ -179,10 +180,10 @@ class view {
   reference operator[](std::size_t i) const { return acc_.access(p_, i); }
   reference operator()(std::size_t r, std::size_t c) const { return acc_.access(p_, r * stride_ + c); }
   /// Bounds-checked access.
-  reference at(std::size_t r, std::size_t c) const {
+  [[nodiscard]] reference at(std::size_t r, std::size_t c) const {
     if (r >= rows_ || c >= cols_)
-      throw std::out_of_range("memory::view::at(" + std::to_string(r) + ", " + std::to_string(c) + ") outside " +
-                              std::to_string(rows_) + " x " + std::to_string(cols_));
+      throw std::out_of_range("sutro::memory::view::at: (" + std::to_string(r) + ", " + std::to_string(c) +
+                              ") outside " + std::to_string(rows_) + " x " + std::to_string(cols_));
     return (*this)(r, c);
   }
   /// Row r as a 1-D view with the same accessor.

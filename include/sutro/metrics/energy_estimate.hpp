@@ -45,24 +45,24 @@ class hierarchy {
   /// Tiers by increasing capacity, the last one unbounded; one access moves
   /// unit_bytes (the histogram's unit: 4 for a float at element granularity).
   hierarchy(std::vector<tier> tiers, std::uint64_t unit_bytes) : tiers_(std::move(tiers)), unit_(unit_bytes) {
-    if (tiers_.empty()) throw std::invalid_argument("metrics::hierarchy: no tiers");
-    if (unit_ == 0) throw std::invalid_argument("metrics::hierarchy: unit_bytes must be >= 1");
+    if (tiers_.empty()) throw std::invalid_argument("sutro::metrics::hierarchy: no tiers");
+    if (unit_ == 0) throw std::invalid_argument("sutro::metrics::hierarchy: unit_bytes must be >= 1");
     for (std::size_t i = 0; i < tiers_.size(); ++i) {
       if (i && tiers_[i].capacity_bytes <= tiers_[i - 1].capacity_bytes)
-        throw std::invalid_argument("metrics::hierarchy: tier '" + tiers_[i].name + "' (" +
+        throw std::invalid_argument("sutro::metrics::hierarchy: tier '" + tiers_[i].name + "' (" +
                                     std::to_string(tiers_[i].capacity_bytes) + " B) is not larger than the one before");
       if (!(tiers_[i].picojoules_per_access >= 0))
-        throw std::invalid_argument("metrics::hierarchy: tier '" + tiers_[i].name + "' has negative energy");
+        throw std::invalid_argument("sutro::metrics::hierarchy: tier '" + tiers_[i].name + "' has negative energy");
     }
     if (tiers_.back().capacity_bytes != unbounded)
-      throw std::invalid_argument("metrics::hierarchy: the last tier ('" + tiers_.back().name +
+      throw std::invalid_argument("sutro::metrics::hierarchy: the last tier ('" + tiers_.back().name +
                                   "') must be unbounded (hierarchy::unbounded)");
   }
 
   /// The group's pebble-game tiers, per float (4-byte) access: registers
   /// 5 pJ, L1 64 KiB 20 pJ, L2 256 KiB 100 pJ, HBM 640 pJ. The register file's
   /// size is not in the group's model; 64 floats (256 B) is sutro's default.
-  static hierarchy pebble_game(std::uint64_t register_bytes = 256) {
+  [[nodiscard]] static hierarchy pebble_game(std::uint64_t register_bytes = 256) {
     return hierarchy({{"register", register_bytes, 5.0},
                       {"L1", 64 * 1024, 20.0},
                       {"L2", 256 * 1024, 100.0},

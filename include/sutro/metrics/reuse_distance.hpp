@@ -79,7 +79,8 @@ class reuse_distance {
   /// in address order. Requires byte/word/line granularity.
   void access_bytes(const void* p, std::size_t bytes) {
     const auto unit = static_cast<std::uint64_t>(opt_.unit);
-    if (unit == 0) throw std::invalid_argument("reuse_distance::access_bytes needs byte, word or line granularity");
+    if (unit == 0)
+      throw std::invalid_argument("sutro::metrics::reuse_distance::access_bytes: needs byte, word or line granularity");
     if (bytes == 0) return;
     const auto a = reinterpret_cast<std::uintptr_t>(p);
     for (std::uint64_t k = a / unit, last = (a + bytes - 1) / unit; k <= last; ++k) access(k);
@@ -163,7 +164,7 @@ class reuse_distance {
   [[nodiscard]] std::vector<std::uint64_t> tier_counts(const std::vector<std::uint64_t>& capacities) const {
     for (std::size_t i = 1; i < capacities.size(); ++i)
       if (capacities[i] <= capacities[i - 1])
-        throw std::invalid_argument("reuse_distance::tier_counts: capacities must increase (" +
+        throw std::invalid_argument("sutro::metrics::reuse_distance::tier_counts: capacities must increase (" +
                                     std::to_string(capacities[i - 1]) + " then " + std::to_string(capacities[i]) + ")");
     std::vector<std::uint64_t> out(capacities.size() + 1, 0);
     std::size_t t = 0;
@@ -322,7 +323,7 @@ class reuse_distance {
   std::uint64_t cold(std::uint64_t key) {
     if (opt_.cold == cold_policy::preloaded) {
       slots_.erase(key);  // leave the map as it was
-      throw std::invalid_argument("reuse_distance: cold access to key " + std::to_string(key) +
+      throw std::invalid_argument("sutro::metrics::reuse_distance::access: cold access to key " + std::to_string(key) +
                                   " under cold_policy::preloaded (preload every input first)");
     }
     ++distinct_;

@@ -31,8 +31,8 @@ struct movement_summary {
   estimate energy;  ///< LRU estimate on the given hierarchy
 };
 
-inline movement_summary summarize(const metrics::reuse_distance& rd, std::uint64_t unit_bytes,
-                                  const hierarchy& h = hierarchy::pebble_game(), std::string what = {}) {
+[[nodiscard]] inline movement_summary summarize(const metrics::reuse_distance& rd, std::uint64_t unit_bytes,
+                                                const hierarchy& h = hierarchy::pebble_game(), std::string what = {}) {
   movement_summary m;
   m.trace = std::move(what);
   m.unit_bytes = unit_bytes;
@@ -59,8 +59,9 @@ concept summarizable_trace = requires(const T& t) {
 
 /// element_bytes is the unit at element granularity (4 for float).
 template <summarizable_trace Trace>
-movement_summary summarize(const Trace& t, std::string what = {}, const hierarchy& h = hierarchy::pebble_game(),
-                           std::uint64_t element_bytes = 4) {
+[[nodiscard]] movement_summary summarize(const Trace& t, std::string what = {},
+                                         const hierarchy& h = hierarchy::pebble_game(),
+                                         std::uint64_t element_bytes = 4) {
   const auto g = static_cast<std::uint64_t>(t.options().unit);
   movement_summary m = summarize(t.distances(), g ? g : element_bytes, h, std::move(what));
   m.reads = t.reads();

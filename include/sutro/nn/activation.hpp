@@ -19,7 +19,7 @@ namespace sutro::nn {
 
 enum class activation { relu, leaky_relu, tanh, sigmoid, identity };
 
-inline constexpr std::string_view to_string(activation a) noexcept {
+[[nodiscard]] inline constexpr std::string_view to_string(activation a) noexcept {
   switch (a) {
     case activation::relu:
       return "relu";
@@ -60,7 +60,7 @@ void activate(activation a, std::span<T> z) noexcept {
 /// d activation / d z at the point whose output is y. For ReLU at z = 0 the
 /// subgradient 0 is used (y = 0 there).
 template <class T>
-T derivative_from_output(activation a, T y) noexcept {
+[[nodiscard]] T derivative_from_output(activation a, T y) noexcept {
   switch (a) {
     case activation::relu:
       return y > T(0) ? T(1) : T(0);

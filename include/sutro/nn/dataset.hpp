@@ -22,8 +22,9 @@ struct dataset_view {
   dataset_view(std::span<const T> inputs, std::span<const T> labels, std::size_t n_features)
       : x(inputs), y(labels), features(n_features) {
     if (x.size() != y.size() * features)
-      throw std::invalid_argument("dataset_view: " + std::to_string(x.size()) + " input values do not form " +
-                                  std::to_string(y.size()) + " rows x " + std::to_string(features) + " features");
+      throw std::invalid_argument("sutro::nn::dataset_view: " + std::to_string(x.size()) +
+                                  " input values do not form " + std::to_string(y.size()) + " rows x " +
+                                  std::to_string(features) + " features");
   }
   [[nodiscard]] std::size_t rows() const noexcept { return y.size(); }
   [[nodiscard]] std::span<const T> row(std::size_t i) const noexcept { return x.subspan(i * features, features); }

@@ -53,7 +53,7 @@ void initialize(tensor_ref<T> w, const init& how, std::mt19937_64& rng) {
     }
     case init::kind::sparse: {
       if (how.nonzeros == 0 || how.nonzeros > fan_in)
-        throw std::invalid_argument("init::sparse(" + std::to_string(how.nonzeros) + "): needs 1.." +
+        throw std::invalid_argument("sutro::nn::initialize: sparse(" + std::to_string(how.nonzeros) + ") needs 1.." +
                                     std::to_string(fan_in) + " nonzeros for fan_in " + std::to_string(fan_in));
       const double sd = std::sqrt(2.0 / static_cast<double>(how.nonzeros));
       for (auto& v : w.span()) v = T(0);

@@ -26,7 +26,7 @@ namespace sutro::nn {
 
 enum class loss { hinge, mse, logistic };
 
-inline constexpr std::string_view to_string(loss l) noexcept {
+[[nodiscard]] inline constexpr std::string_view to_string(loss l) noexcept {
   switch (l) {
     case loss::hinge:
       return "hinge";
@@ -39,7 +39,7 @@ inline constexpr std::string_view to_string(loss l) noexcept {
 }
 
 template <class T>
-T loss_value(loss l, T f, T y) noexcept {
+[[nodiscard]] T loss_value(loss l, T f, T y) noexcept {
   switch (l) {
     case loss::hinge: {
       const T m = T(1) - f * y;
@@ -56,7 +56,7 @@ T loss_value(loss l, T f, T y) noexcept {
 }
 
 template <class T>
-T loss_gradient(loss l, T f, T y) noexcept {
+[[nodiscard]] T loss_gradient(loss l, T f, T y) noexcept {
   switch (l) {
     case loss::hinge: {
       const T fy = f * y;

@@ -76,7 +76,7 @@ using shape_list = std::vector<std::pair<std::size_t, std::size_t>>;
 inline shape_list parameter_shapes(const mlp_config& cfg) {
   if (cfg.inputs == 0 || cfg.hidden.empty() || cfg.hidden.size() > 2 ||
       std::find(cfg.hidden.begin(), cfg.hidden.end(), std::size_t{0}) != cfg.hidden.end())
-    throw std::invalid_argument("mlp: needs inputs > 0 and 1 or 2 nonzero hidden layers, got " +
+    throw std::invalid_argument("sutro::nn::mlp::mlp: needs inputs > 0 and 1 or 2 nonzero hidden layers, got " +
                                 std::to_string(cfg.inputs) + " inputs and " + std::to_string(cfg.hidden.size()) +
                                 " hidden layers");
   shape_list shapes;
@@ -154,20 +154,20 @@ class network_parameters {
 // The argument checks of the passes, with one wording for every backend.
 inline void check_input_size(std::size_t values, std::size_t batch, std::size_t inputs, const char* what) {
   if (values < batch * inputs)
-    throw std::invalid_argument(std::string("mlp::") + what + ": input holds " + std::to_string(values) +
+    throw std::invalid_argument(std::string("sutro::nn::mlp::") + what + ": input holds " + std::to_string(values) +
                                 " values, need batch " + std::to_string(batch) + " x " + std::to_string(inputs) +
                                 " inputs");
 }
 inline void check_output_size(std::size_t values, std::size_t batch) {
   if (values < batch)
-    throw std::invalid_argument("mlp::forward: output span holds " + std::to_string(values) + " values, batch is " +
-                                std::to_string(batch));
+    throw std::invalid_argument("sutro::nn::mlp::forward: output span holds " + std::to_string(values) +
+                                " values, batch is " + std::to_string(batch));
 }
 inline void check_loss_batch(std::size_t batch, std::size_t labels) {
   if (batch == 0) throw std::invalid_argument("sutro::nn::mlp::loss_and_gradient: batch 0 (a mean over no samples)");
   if (labels < batch)
-    throw std::invalid_argument("mlp::loss_and_gradient: " + std::to_string(labels) + " labels for a batch of " +
-                                std::to_string(batch));
+    throw std::invalid_argument("sutro::nn::mlp::loss_and_gradient: " + std::to_string(labels) +
+                                " labels for a batch of " + std::to_string(batch));
 }
 }  // namespace detail
 
@@ -243,7 +243,7 @@ class mlp : public detail::network_parameters<T, Alloc> {
   void backward(std::span<const T> x, std::span<const T> dloss_df, std::size_t batch) {
     check_batch(x, batch, "backward");
     if (dloss_df.size() < batch || batch > capacity_)
-      throw std::invalid_argument("mlp::backward: " + std::to_string(dloss_df.size()) +
+      throw std::invalid_argument("sutro::nn::mlp::backward: " + std::to_string(dloss_df.size()) +
                                   " output gradients for a batch of " + std::to_string(batch));
     std::copy_n(dloss_df.data(), batch, df_.data());
     backward_impl(raw{}, x.data(), batch);

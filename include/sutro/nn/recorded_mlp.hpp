@@ -48,7 +48,7 @@ class recorded_mlp {
       : net_(std::make_unique<network>(std::move(config), seed, alloc)), mode_{&t} {}
   /// Takes a network (trained or not) over.
   recorded_mlp(std::unique_ptr<network> net, memory::trace& t) : net_(std::move(net)), mode_{&t} {
-    if (!net_) throw std::invalid_argument("nn::recorded_mlp: null network");
+    if (!net_) throw std::invalid_argument("sutro::nn::recorded_mlp: null network");
   }
 
   [[nodiscard]] const mlp_config& config() const noexcept { return net_->config(); }

@@ -76,7 +76,7 @@ void set_form(task_dataset<T>& d, const tasks::task_spec& spec, bool signed_form
 
 /// Decodes bit-packed samples (see the header comment).
 template <class T = float>
-task_dataset<T> to_dataset(const tasks::packed_samples& p, label_form form = label_form::automatic) {
+[[nodiscard]] task_dataset<T> to_dataset(const tasks::packed_samples& p, label_form form = label_form::automatic) {
   const bool sig = detail::signed_labels(p.spec, form);
   const std::size_t n = p.spec.n;
   if (p.labels.size() < p.count || p.words.size() < p.count * p.row_words || p.row_words * 64 < n)
@@ -100,7 +100,7 @@ task_dataset<T> to_dataset(const tasks::packed_samples& p, label_form form = lab
 
 /// Copies dense samples (converting to T), labels as the header comment says.
 template <class T = float>
-task_dataset<T> to_dataset(const tasks::dense_samples& s, label_form form = label_form::automatic) {
+[[nodiscard]] task_dataset<T> to_dataset(const tasks::dense_samples& s, label_form form = label_form::automatic) {
   const bool sig = detail::signed_labels(s.spec, form);
   const std::size_t n = s.spec.n;
   if (s.y.size() < s.count || s.x.size() < s.count * n)

@@ -48,7 +48,7 @@ struct tensor_ref {
   }
 };
 
-inline std::string shape_string(std::size_t rows, std::size_t cols) {
+[[nodiscard]] inline std::string shape_string(std::size_t rows, std::size_t cols) {
   // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "(" + to_string(...).
   std::string s(1, '(');
   s += std::to_string(rows);

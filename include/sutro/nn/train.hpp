@@ -57,7 +57,7 @@ namespace sutro::nn {
 
 enum class train_status { trained, solved, diverged, stopped };
 
-inline constexpr std::string_view to_string(train_status s) noexcept {
+[[nodiscard]] inline constexpr std::string_view to_string(train_status s) noexcept {
   switch (s) {
     case train_status::trained:
       return "trained";
@@ -127,8 +127,8 @@ template <class T, class Backend, class Alloc, class Mode>
 double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target,
                    host_buffer_t<mlp<T, Backend, Alloc>>& out_buffer) {
   if (data.features != net.inputs())
-    throw std::invalid_argument("accuracy: data has " + std::to_string(data.features) + " features, network " +
-                                std::to_string(net.inputs()) + " inputs");
+    throw std::invalid_argument("sutro::nn::accuracy: data has " + std::to_string(data.features) +
+                                " features, network " + std::to_string(net.inputs()) + " inputs");
   if (data.rows() == 0) return 0.0;
   const std::size_t chunk = 256;
   out_buffer.resize(std::max(out_buffer.size(), chunk));
@@ -236,10 +236,10 @@ train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const R
                          dataset_view<T> test_set, const train_options& opt, const callbacks& cb) {
   for (const auto* d : {&train_set, &test_set})
     if (d->features != net.inputs())
-      throw std::invalid_argument("train: dataset rows have " + std::to_string(d->features) +
+      throw std::invalid_argument("sutro::nn::train: dataset rows have " + std::to_string(d->features) +
                                   " features, network expects " + std::to_string(net.inputs()));
-  if (opt.batch == 0) throw std::invalid_argument("train: batch size 0");
-  if (train_set.rows() == 0) throw std::invalid_argument("train: empty training set");
+  if (opt.batch == 0) throw std::invalid_argument("sutro::nn::train: batch size 0");
+  if (train_set.rows() == 0) throw std::invalid_argument("sutro::nn::train: empty training set");
   check_labels(opt.loss_kind, train_set.y, "sutro::nn::train: training set");
   if (opt.target == target_kind::classification) {
     for (std::size_t i = 0; i < test_set.rows(); ++i)

@@ -105,14 +105,14 @@ struct adamw_options {
 };
 
 /// W -= lr (g + weight_decay W).  `sgd({.lr = 0.1})`
-inline auto sgd(const sgd_options& o) {
+[[nodiscard]] inline auto sgd(const sgd_options& o) {
   detail::check_lr("sgd", o.lr);
   detail::check_weight_decay("sgd", o.weight_decay);
   return chain(add_decayed_weights{o.weight_decay}, scale{-o.lr});
 }
 
 /// Heavy ball: m = beta m + g + weight_decay W; W -= lr m.  `momentum({.lr = 0.05, .beta = 0.9})`
-inline auto momentum(const momentum_options& o) {
+[[nodiscard]] inline auto momentum(const momentum_options& o) {
   detail::check_lr("momentum", o.lr);
   detail::check_beta("momentum", "beta", o.beta);
   detail::check_weight_decay("momentum", o.weight_decay);
@@ -120,7 +120,7 @@ inline auto momentum(const momentum_options& o) {
 }
 
 /// Nesterov: m = beta m + g'; W -= lr (g' + beta m), g' = g + weight_decay W.
-inline auto nesterov(const nesterov_options& o) {
+[[nodiscard]] inline auto nesterov(const nesterov_options& o) {
   detail::check_lr("nesterov", o.lr);
   detail::check_beta("nesterov", "beta", o.beta);
   detail::check_weight_decay("nesterov", o.weight_decay);
@@ -139,33 +139,33 @@ inline scale_by_adam adam_rule(const char* who, double lr, double beta1, double 
 }  // namespace detail
 
 /// Adam with L2 regularization folded into the gradient (weight decay before the moments).
-inline auto adam(const adam_options& o) {
+[[nodiscard]] inline auto adam(const adam_options& o) {
   const auto rule = detail::adam_rule("adam", o.lr, o.beta1, o.beta2, o.eps, o.weight_decay);
   return chain(add_decayed_weights{o.weight_decay}, rule, scale{-o.lr});
 }
 
 /// AdamW: decoupled weight decay, W -= lr (adam_direction + weight_decay W).
-inline auto adamw(const adamw_options& o) {
+[[nodiscard]] inline auto adamw(const adamw_options& o) {
   const auto rule = detail::adam_rule("adamw", o.lr, o.beta1, o.beta2, o.eps, o.weight_decay);
   return chain(rule, add_decayed_weights{o.weight_decay}, scale{-o.lr});
 }
 
 /// W -= lr (sign(g) + weight_decay W)
-inline auto sign_sgd(const sign_sgd_options& o) {
+[[nodiscard]] inline auto sign_sgd(const sign_sgd_options& o) {
   detail::check_lr("sign_sgd", o.lr);
   detail::check_weight_decay("sign_sgd", o.weight_decay);
   return chain(scale_by_sign{}, add_decayed_weights{o.weight_decay}, scale{-o.lr});
 }
 
 /// The group's EGD: W -= lr (G~ + weight_decay W), see egd.hpp.
-inline auto egd(const egd_options& o) {
+[[nodiscard]] inline auto egd(const egd_options& o) {
   detail::check_lr("egd", o.lr);
   detail::check_weight_decay("egd", o.weight_decay);
   return chain(scale_by_egd{}, add_decayed_weights{o.weight_decay}, scale{-o.lr});
 }
 
 /// Muon: Nesterov momentum, Newton-Schulz on matrices, W -= lr (O + weight_decay W).
-inline auto muon(const muon_options& o) {
+[[nodiscard]] inline auto muon(const muon_options& o) {
   detail::check_lr("muon", o.lr);
   detail::check_beta("muon", "beta", o.beta);
   detail::check_weight_decay("muon", o.weight_decay);

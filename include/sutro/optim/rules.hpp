@@ -26,7 +26,7 @@ using state_buffer = std::vector<T, backend_allocator_t<default_backend, T>>;
 
 /// One zeroed buffer per parameter tensor.
 template <class T>
-std::vector<state_buffer<T>> zeros_like(tensors<T> params) {
+[[nodiscard]] std::vector<state_buffer<T>> zeros_like(tensors<T> params) {
   std::vector<state_buffer<T>> out;
   out.reserve(params.size());
   for (const auto& p : params) out.emplace_back(p.size(), T(0));
@@ -157,14 +157,14 @@ struct scale_by_schedule {
 };
 
 /// Factor rising linearly from 1/steps to 1 over `steps` updates.
-inline auto linear_warmup(std::size_t steps) {
+[[nodiscard]] inline auto linear_warmup(std::size_t steps) {
   return [steps](std::size_t t) {
     return steps == 0 ? 1.0 : std::min(1.0, static_cast<double>(t + 1) / static_cast<double>(steps));
   };
 }
 
 /// Factor 0.5 (1 + cos(pi t / steps)) down to `floor` after `steps` updates.
-inline auto cosine_decay(std::size_t steps, double floor = 0.0) {
+[[nodiscard]] inline auto cosine_decay(std::size_t steps, double floor = 0.0) {
   return [steps, floor](std::size_t t) {
     const double x = std::min(1.0, static_cast<double>(t) / static_cast<double>(steps ? steps : 1));
     return floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * x));

@@ -71,7 +71,7 @@ concept runs_under = gradient_transformation<R, T> &&
 
 /// Throws std::invalid_argument naming the first layer whose shapes differ.
 template <class T>
-void check_shapes(tensors<T> updates, tensors<T> params, const char* what = "optim") {
+void check_shapes(tensors<T> updates, tensors<T> params, const char* what = "sutro::optim::check_shapes") {
   if (updates.size() != params.size())
     throw std::invalid_argument(std::string(what) + ": " + std::to_string(updates.size()) + " update tensors for " +
                                 std::to_string(params.size()) + " parameters");
@@ -236,7 +236,7 @@ struct chain_t {
 
 /// Applies the rules in order (each sees the previous one's output).
 template <class... Rules>
-chain_t<Rules...> chain(Rules... rules) {
+[[nodiscard]] chain_t<Rules...> chain(Rules... rules) {
   return {std::tuple<Rules...>(std::move(rules)...)};
 }
 

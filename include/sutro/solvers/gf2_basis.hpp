@@ -71,7 +71,7 @@ class gf2_basis {
  public:
   explicit gf2_basis(std::size_t n, Memory mem = {}) : n_(n), nw_(W ? W : (n + 64) / 64), mem_(mem) {
     if (W && n + 1 > 64 * W)
-      throw std::invalid_argument("gf2_basis<" + std::to_string(W) + ">: n = " + std::to_string(n) +
+      throw std::invalid_argument("sutro::solvers::gf2_basis<" + std::to_string(W) + ">: n = " + std::to_string(n) +
                                   " needs more than " + std::to_string(W) + " words per equation");
     if constexpr (W == 0) {
       rows_.assign(n_ * nw_, 0);

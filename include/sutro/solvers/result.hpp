@@ -27,7 +27,7 @@ namespace sutro::solvers {
 
 enum class solve_status { found, ambiguous, failed };
 
-inline const char* to_string(solve_status s) noexcept {
+[[nodiscard]] inline const char* to_string(solve_status s) noexcept {
   return s == solve_status::found ? "found" : s == solve_status::ambiguous ? "ambiguous" : "failed";
 }
 

@@ -73,7 +73,7 @@ SUTRO_HOST_DEVICE void make_secret_mask(std::uint64_t seed, std::size_t n, std::
 }
 
 /// The task's k distinct indices of [0, n), sorted.
-inline std::vector<std::uint32_t> make_secret(const task_spec& spec, std::uint64_t seed) {
+[[nodiscard]] inline std::vector<std::uint32_t> make_secret(const task_spec& spec, std::uint64_t seed) {
   validate(spec);
   const philox4x32 rng{stream_key(seed, spec.kind, spec.n, spec.k, stream::secret)};
   std::vector<std::uint32_t> perm(spec.n);
@@ -87,7 +87,7 @@ inline std::vector<std::uint32_t> make_secret(const task_spec& spec, std::uint64
   return perm;
 }
 /// The secret of sparse parity (n, k) with `seed`.
-inline std::vector<std::uint32_t> make_secret(std::uint64_t seed, std::size_t n, std::size_t k) {
+[[nodiscard]] inline std::vector<std::uint32_t> make_secret(std::uint64_t seed, std::size_t n, std::size_t k) {
   return make_secret(task_spec{task_kind::parity, n, k}, seed);
 }
 

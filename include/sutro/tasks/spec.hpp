@@ -28,7 +28,7 @@ namespace sutro::tasks {
 enum class task_kind { parity, sum, and_, majority, threshold };
 enum class encoding { plus_minus_one, zero_one };
 
-inline const char* to_string(task_kind k) noexcept {
+[[nodiscard]] inline const char* to_string(task_kind k) noexcept {
   switch (k) {
     case task_kind::parity:
       return "sparse_parity";
@@ -43,7 +43,7 @@ inline const char* to_string(task_kind k) noexcept {
   }
   return "?";
 }
-inline const char* to_string(encoding e) noexcept { return e == encoding::plus_minus_one ? "pm1" : "01"; }
+[[nodiscard]] inline const char* to_string(encoding e) noexcept { return e == encoding::plus_minus_one ? "pm1" : "01"; }
 
 /// task_spec::threshold's default: t = k - 1.
 inline constexpr std::int32_t threshold_k_minus_1 = INT32_MIN;
@@ -59,7 +59,7 @@ struct task_spec {
 
 /// The t a threshold label compares against: spec.threshold, k - 1 by
 /// default, 0 for majority (unused by the other kinds).
-SUTRO_HOST_DEVICE std::int32_t threshold_of(const task_spec& s) {
+[[nodiscard]] SUTRO_HOST_DEVICE std::int32_t threshold_of(const task_spec& s) {
   if (s.kind == task_kind::majority) return 0;
   return s.threshold == threshold_k_minus_1 ? static_cast<std::int32_t>(s.k) - 1 : s.threshold;
 }

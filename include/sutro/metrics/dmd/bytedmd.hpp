@@ -316,7 +316,7 @@ requires(!std::same_as<std::remove_cvref_t<F>, bytedmd_options>) bytedmd_result 
 }
 
 /// The inspection listing: one line per instruction, each read with its depth and cost.
-inline std::string listing(const bytedmd_result& r) {
+[[nodiscard]] inline std::string listing(const bytedmd_result& r) {
   std::ostringstream os;
   os << "; ByteDMD " << r.cost << " (" << r.bytes_per_element << " byte(s) per element, " << r.inputs
      << " preloaded inputs v0.., " << r.results << " result value(s) live to the end)\n";

@@ -247,7 +247,7 @@ class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_
   void backward(std::span<const T> x, std::span<const T> dloss_df, std::size_t batch) {
     check_batch(x, batch, "backward");
     if (dloss_df.size() < batch || batch > capacity_)
-      throw std::invalid_argument("mlp::backward: " + std::to_string(dloss_df.size()) +
+      throw std::invalid_argument("sutro::nn::mlp<cuda>::backward: " + std::to_string(dloss_df.size()) +
                                   " output gradients for a batch of " + std::to_string(batch));
     std::copy_n(dloss_df.data(), batch, dfh_.data());
     df_.upload(dfh_.data(), batch);
