@@ -34,10 +34,14 @@ namespace sutro::gf2 {
 
 /// Columns of a reordered: column j of the result is column perm[j] of a.
 template <matrix_like M>
-detail::result_t<M> permute_columns(const M& a, const std::vector<std::size_t>& perm) {
+[[nodiscard]] detail::result_t<M> permute_columns(const M& a, const std::vector<std::size_t>& perm) {
   if (perm.size() != a.cols())
     throw std::invalid_argument("sutro::gf2::permute_columns: " + std::to_string(perm.size()) + " indices for a " +
                                 detail::shape(a.rows(), a.cols()) + " matrix");
+  for (std::size_t j : perm)
+    if (j >= a.cols())
+      throw std::out_of_range("sutro::gf2::permute_columns: column index " + std::to_string(j) + " of a " +
+                              detail::shape(a.rows(), a.cols()) + " matrix");
   // Rows of the transpose move as whole words.
   const auto t = sutro::gf2::transpose(a);
   return sutro::gf2::transpose(sutro::gf2::permute_rows(t, perm));
@@ -56,7 +60,7 @@ struct pluq_result {
 
 /// The PLUQ decomposition of a (any shape; threads as in ple()).
 template <matrix_like M>
-pluq_result<detail::result_t<M>> pluq(const M& a, unsigned threads = 1) {
+[[nodiscard]] pluq_result<detail::result_t<M>> pluq(const M& a, unsigned threads = 1) {
   auto f = sutro::gf2::ple(a, threads);
   const std::size_t n = a.cols();
   std::vector<std::size_t> cols;
@@ -73,7 +77,7 @@ pluq_result<detail::result_t<M>> pluq(const M& a, unsigned threads = 1) {
 /// A basis of {x : A x = 0} as the columns of an n x (n - rank) matrix, from
 /// A's PLUQ: x = Q [U1^-1 U2; I] with U = [U1 U2], U1 the first rank columns.
 template <class M>
-M right_kernel(const pluq_result<M>& f, unsigned threads = 1) {
+[[nodiscard]] M right_kernel(const pluq_result<M>& f, unsigned threads = 1) {
   const std::size_t r = f.rank, n = f.u.cols();
   const M u1 = detail::columns(f.u, r, 0, r), u2 = detail::columns(f.u, r, r, n);
   const M y = sutro::gf2::solve_upper_triangular(u1, u2, threads);
@@ -86,7 +90,7 @@ M right_kernel(const pluq_result<M>& f, unsigned threads = 1) {
 /// A basis of {y : y A = 0} as the rows of an (m - rank) x m matrix, from A's
 /// PLUQ: y = [L2 L1^-1 | I] P with L = [L1; L2], L1 the first rank rows.
 template <class M>
-M left_kernel(const pluq_result<M>& f, unsigned threads = 1) {
+[[nodiscard]] M left_kernel(const pluq_result<M>& f, unsigned threads = 1) {
   const std::size_t r = f.rank, m = f.l.rows();
   // X L1 = L2 is L1^T X^T = L2^T: an upper triangular solve.
   const auto l1t = sutro::gf2::transpose(f.l.window(row_range{0, r}, col_range{0, r}));
@@ -100,12 +104,12 @@ M left_kernel(const pluq_result<M>& f, unsigned threads = 1) {
 
 /// right_kernel(pluq(a)): columns spanning {x : A x = 0}.
 template <matrix_like M>
-detail::result_t<M> right_kernel(const M& a, unsigned threads = 1) {
+[[nodiscard]] detail::result_t<M> right_kernel(const M& a, unsigned threads = 1) {
   return sutro::gf2::right_kernel(sutro::gf2::pluq(a, threads), threads);
 }
 /// left_kernel(pluq(a)): rows spanning {y : y A = 0}.
 template <matrix_like M>
-detail::result_t<M> left_kernel(const M& a, unsigned threads = 1) {
+[[nodiscard]] detail::result_t<M> left_kernel(const M& a, unsigned threads = 1) {
   return sutro::gf2::left_kernel(sutro::gf2::pluq(a, threads), threads);
 }
 

@@ -108,7 +108,7 @@ bool consistent_rows(const M& r, std::size_t rank) {
 
 /// Solves A X = B. Throws std::invalid_argument when rows(A) != rows(B).
 template <class Backend, class A1, class A2>
-solve_matrix_result<Backend, A1> solve(const matrix<Backend, A1>& a, const matrix<Backend, A2>& b) {
+[[nodiscard]] solve_matrix_result<Backend, A1> solve(const matrix<Backend, A1>& a, const matrix<Backend, A2>& b) {
   if (a.rows() != b.rows())
     throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) + " and B is " +
                                 detail::shape(b.rows(), b.cols()) + " (their row counts must agree)");
@@ -127,7 +127,7 @@ solve_matrix_result<Backend, A1> solve(const matrix<Backend, A1>& a, const matri
 
 /// Solves A x = b. Throws std::invalid_argument when b.size() != rows(A).
 template <class Backend, class A1, class A2>
-solve_result<Backend, A1> solve(const matrix<Backend, A1>& a, const vector<Backend, A2>& b) {
+[[nodiscard]] solve_result<Backend, A1> solve(const matrix<Backend, A1>& a, const vector<Backend, A2>& b) {
   if (a.rows() != b.size())
     throw std::invalid_argument("sutro::gf2::solve: A is " + detail::shape(a.rows(), a.cols()) + " and b has size " +
                                 std::to_string(b.size()) + " (it must equal rows(A))");
@@ -139,9 +139,28 @@ solve_result<Backend, A1> solve(const matrix<Backend, A1>& a, const vector<Backe
   return out;
 }
 
+namespace detail {
+template <class M>
+inline constexpr bool is_window_v = !std::is_same_v<result_t<M>, std::remove_cvref_t<M>>;
+}  // namespace detail
+
+/// A X = B where A or B is a window: solved on copies (the elimination runs
+/// on an augmented copy in any case); the results use the default allocator.
+template <matrix_like MA, matrix_like MB>
+requires(detail::is_window_v<MA> || detail::is_window_v<MB>) [[nodiscard]] auto solve(const MA& a, const MB& b) {
+  return sutro::gf2::solve(sutro::gf2::copy_of(a), sutro::gf2::copy_of(b));
+}
+
+/// A x = b where A is a window: solved on a copy of A.
+template <matrix_like MA, class Backend, class A2>
+requires detail::is_window_v<MA>
+[[nodiscard]] auto solve(const MA& a, const vector<Backend, A2>& b) {
+  return sutro::gf2::solve(sutro::gf2::copy_of(a), b);
+}
+
 /// Basis of {x : A x = 0} as the columns of a cols(A) x (cols(A) - rank(A)) matrix.
 template <matrix_like M>
-detail::result_t<M> kernel(const M& a) {
+[[nodiscard]] detail::result_t<M> kernel(const M& a) {
   auto r = sutro::gf2::copy_of(a);
   const echelon_info info = sutro::gf2::echelonize(r, true);
   return detail::nullspace_from_rref(r, info, a.cols());
@@ -153,7 +172,7 @@ inline constexpr std::size_t inverse_ple_min = 4096;
 /// The inverse of a square matrix. Throws std::invalid_argument when A is not
 /// square and std::domain_error when it is singular.
 template <matrix_like M>
-detail::result_t<M> inverse(const M& a, unsigned threads = 1) {
+[[nodiscard]] detail::result_t<M> inverse(const M& a, unsigned threads = 1) {
   const std::size_t n = a.rows();
   if (a.cols() != n)
     throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) + ", not square");

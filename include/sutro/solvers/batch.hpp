@@ -130,7 +130,28 @@ template <class Backend>
 requires is_host_backend_v<Backend> std::vector<small_result> solve_batch(Backend,
                                                                           const tasks::sample_batch<Backend>& b,
                                                                           tasks::batch_options o = {}) {
-  detail::check_batch_spec(b.spec, "sutro::solvers::solve_batch");
+  const char* who = "sutro::solvers::solve_batch";
+  detail::check_batch_spec(b.spec, who);
+  // The buffers as generate_batch fills them: a hand-built batch that holds
+  // fewer rows, or bits at or above n, would be read outside its words.
+  const std::size_t rw = (b.spec.n + 63) / 64;
+  const auto fail = [who](const std::string& what) { throw std::invalid_argument(std::string(who) + ": " + what); };
+  if (b.row_words != rw)
+    fail("row_words = " + std::to_string(b.row_words) + " but n = " + std::to_string(b.spec.n) + " needs " +
+         std::to_string(rw));
+  if (b.count != 0 && b.systems > b.labels.size() / b.count)
+    fail(std::to_string(b.systems) + " systems of " + std::to_string(b.count) + " rows but " +
+         std::to_string(b.labels.size()) + " labels");
+  if (b.systems * b.count > b.words.size() / rw)
+    fail(std::to_string(b.systems) + " systems of " + std::to_string(b.count) + " rows of " + std::to_string(rw) +
+         " words but " + std::to_string(b.words.size()) + " words");
+  if (b.spec.n % 64) {
+    const std::uint64_t pad = ~std::uint64_t{0} << (b.spec.n % 64);
+    for (std::size_t r = 0; r < b.systems * b.count; ++r)
+      if (b.words[r * rw + rw - 1] & pad)
+        fail("row " + std::to_string(r % b.count) + " of system " + std::to_string(r / b.count) +
+             " has bits set at or above n = " + std::to_string(b.spec.n));
+  }
   std::vector<small_result> out(b.systems);
   tasks::detail::parallel_ranges(b.systems, o.threads, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t s = lo; s < hi; ++s)

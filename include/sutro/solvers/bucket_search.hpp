@@ -75,6 +75,8 @@ namespace detail {
 
 [[nodiscard]] inline bucket_plan plan_bucket_search(std::size_t n, std::size_t k, std::size_t m, double p,
                                                     const bucket_search_options& o = {}) {
+  detail::check_probability(o.alpha, "sutro::solvers::plan_bucket_search", "alpha");
+  detail::check_probability(o.miss, "sutro::solvers::plan_bucket_search", "miss");
   bucket_plan best;
   const std::size_t h1 = k / 2, h2 = k - h1;
   const double a = std::exp(detail::log_choose(double(n), double(h1)));
@@ -110,7 +112,11 @@ namespace detail {
 class bucket_search {
  public:
   bucket_search() = default;
-  explicit bucket_search(bucket_search_options o) : opt_(o) {}
+  /// Throws std::invalid_argument unless 0 < alpha < 1 and 0 < miss < 1.
+  explicit bucket_search(bucket_search_options o) : opt_(o) {
+    detail::check_probability(o.alpha, "sutro::solvers::bucket_search", "alpha");
+    detail::check_probability(o.miss, "sutro::solvers::bucket_search", "miss");
+  }
   [[nodiscard]] std::string_view name() const noexcept { return "bucket_search"; }
   [[nodiscard]] const bucket_search_options& options() const noexcept { return opt_; }
 

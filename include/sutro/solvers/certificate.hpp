@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 namespace sutro::solvers {
@@ -45,6 +46,13 @@ namespace detail {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", v);
   return buf;
+}
+/// Throws std::invalid_argument ("<who>: <name> must be in (0, 1), got nan")
+/// unless 0 < v < 1: a NaN, negative or huge bound would make every count
+/// pass the certificate and a wrong subset come back as found.
+inline void check_probability(double v, const char* who, const char* name) {
+  if (!(v > 0.0 && v < 1.0))
+    throw std::invalid_argument(std::string(who) + ": " + name + " must be in (0, 1), got " + format_double(v));
 }
 /// ln P(Bin(m, 1/2) <= t), summed from the largest term down (no underflow).
 [[nodiscard]] inline double log_half_binomial_cdf(std::size_t m, std::size_t t) {
@@ -73,7 +81,9 @@ inline std::string certificate::describe() const {
 
 /// The certificate for a weight-k subset of n bits checked on m rows. With
 /// n = k there is one candidate, which is the secret: every count passes.
+/// Throws std::invalid_argument unless 0 < alpha < 1.
 [[nodiscard]] inline certificate union_bound_certificate(std::size_t n, std::size_t k, std::size_t m, double alpha) {
+  detail::check_probability(alpha, "sutro::solvers::union_bound_certificate", "alpha");
   certificate c;
   c.rows = m;
   c.alpha = alpha;

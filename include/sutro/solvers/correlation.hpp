@@ -71,6 +71,7 @@ struct correlation {
 
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const {
     const char* who = "sutro::solvers::correlation";
+    detail::check_probability(alpha, who, "alpha");
     const auto kind = d.spec.kind;
     if (kind != tasks::task_kind::majority && kind != tasks::task_kind::threshold && kind != tasks::task_kind::and_)
       throw std::invalid_argument(std::string(who) + ": needs sparse majority, threshold or AND samples, got " +
@@ -118,7 +119,7 @@ struct correlation {
       for (std::size_t i = 0; i < dj.size(); ++i) b += std::exp(log_count[i] + detail::log_binomial_cdf(m, dj[i], t));
       return b;
     };
-    const std::string at = "alpha = " + std::to_string(alpha) + ", m = " + std::to_string(m);
+    const std::string at = "alpha = " + detail::format_double(alpha) + ", m = " + std::to_string(m);
     if (dj.empty()) {  // n == k: one subset, the secret
       r.status = solve_status::found;
       r.subset = pick;

@@ -44,7 +44,10 @@ struct exhaustive_options {
 class exhaustive {
  public:
   exhaustive() = default;
-  explicit exhaustive(exhaustive_options o) : opt_(o) {}
+  /// Throws std::invalid_argument unless 0 < alpha < 1.
+  explicit exhaustive(exhaustive_options o) : opt_(o) {
+    detail::check_probability(o.alpha, "sutro::solvers::exhaustive", "alpha");
+  }
   [[nodiscard]] std::string_view name() const noexcept { return "exhaustive"; }
   [[nodiscard]] const exhaustive_options& options() const noexcept { return opt_; }
 

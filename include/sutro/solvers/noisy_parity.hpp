@@ -35,7 +35,7 @@ namespace sutro::solvers {
 
 enum class parity_method { automatic, exhaustive, bucket_search, prange };
 
-inline const char* to_string(parity_method m) noexcept {
+[[nodiscard]] inline const char* to_string(parity_method m) noexcept {
   switch (m) {
     case parity_method::exhaustive:
       return "exhaustive";
@@ -66,6 +66,8 @@ struct parity_plan {
 
 [[nodiscard]] inline parity_plan plan_noisy_parity(const tasks::task_spec& spec, std::size_t m,
                                                    const noisy_parity_options& o = {}) {
+  detail::check_probability(o.alpha, "sutro::solvers::plan_noisy_parity", "alpha");
+  detail::check_probability(o.miss, "sutro::solvers::plan_noisy_parity", "miss");
   constexpr double inf = std::numeric_limits<double>::infinity();
   parity_plan pl;
   const auto n = double(spec.n), k = double(spec.k), p = spec.noise;
@@ -91,7 +93,11 @@ struct parity_plan {
 class noisy_parity {
  public:
   noisy_parity() = default;
-  explicit noisy_parity(noisy_parity_options o) : opt_(o) {}
+  /// Throws std::invalid_argument unless 0 < alpha < 1 and 0 < miss < 1.
+  explicit noisy_parity(noisy_parity_options o) : opt_(o) {
+    detail::check_probability(o.alpha, "sutro::solvers::noisy_parity", "alpha");
+    detail::check_probability(o.miss, "sutro::solvers::noisy_parity", "miss");
+  }
   [[nodiscard]] std::string_view name() const noexcept { return "noisy_parity"; }
   [[nodiscard]] const noisy_parity_options& options() const noexcept { return opt_; }
 

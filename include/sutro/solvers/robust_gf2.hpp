@@ -184,7 +184,10 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
 class robust_gf2 {
  public:
   robust_gf2() = default;
-  explicit robust_gf2(robust_gf2_options o) : opt_(o) {}
+  /// Throws std::invalid_argument unless 0 < alpha < 1.
+  explicit robust_gf2(robust_gf2_options o) : opt_(o) {
+    detail::check_probability(o.alpha, "sutro::solvers::robust_gf2", "alpha");
+  }
   [[nodiscard]] std::string_view name() const noexcept { return "robust_gf2"; }
 
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d) const { return solve(d, memory::raw_access{}); }

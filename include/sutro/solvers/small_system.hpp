@@ -18,6 +18,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sutro/config/macros.hpp"
@@ -111,8 +113,18 @@ class small_system {
 /// Solves the m equations given by row_of(i, row) -> label bit (row: words
 /// words, zeroed before each call) for n <= MaxN unknowns, with gf2_elimination's
 /// rules: rows go into the basis until full rank, the rest verify the solution.
+/// More than MaxN unknowns throws std::invalid_argument on the host; device
+/// code (whose callers pick MaxN from n) gets `failed` with rank 0.
 template <std::size_t MaxN, class RowOf>
-SUTRO_HOST_DEVICE small_result solve_small(std::size_t n, std::size_t m, RowOf&& row_of) {
+[[nodiscard]] SUTRO_HOST_DEVICE small_result solve_small(std::size_t n, std::size_t m, RowOf&& row_of) {
+  if (n > MaxN) {
+#if defined(__CUDA_ARCH__)
+    return small_result{};
+#else
+    throw std::invalid_argument("sutro::solvers::solve_small: n = " + std::to_string(n) +
+                                " unknowns, but MaxN = " + std::to_string(MaxN));
+#endif
+  }
   constexpr std::size_t W = small_system<MaxN>::words;
   small_system<MaxN> sys(n);
   small_result r;
@@ -147,6 +159,6 @@ SUTRO_HOST_DEVICE small_result solve_small(std::size_t n, std::size_t m, RowOf&&
 }
 
 /// The smallest MaxN this library instantiates for n unknowns: 64 or 128.
-SUTRO_HOST_DEVICE constexpr std::size_t small_capacity(std::size_t n) { return n <= 64 ? 64 : 128; }
+[[nodiscard]] SUTRO_HOST_DEVICE constexpr std::size_t small_capacity(std::size_t n) { return n <= 64 ? 64 : 128; }
 
 }  // namespace sutro::solvers

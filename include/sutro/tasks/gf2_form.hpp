@@ -23,7 +23,8 @@ struct gf2_samples {
 };
 
 template <class Backend = sutro::default_backend>
-gf2_samples<Backend> to_gf2(const packed_samples& p) {
+[[nodiscard]] gf2_samples<Backend> to_gf2(const packed_samples& p) {
+  check_layout(p, "sutro::tasks::to_gf2");
   gf2_samples<Backend> out{gf2::matrix<Backend>(p.count, p.spec.n), gf2::vector<Backend>(p.count)};
   for (std::size_t i = 0; i < p.count; ++i) {
     auto dst = out.x.row_words(i);

@@ -95,8 +95,8 @@ SUTRO_HOST_DEVICE unsigned popcount64(std::uint64_t w) {
 
 /// The clean label when `ones` of the k subset bits are 1 (x_i = -1); `t`
 /// is threshold_of(spec), read by majority and threshold only.
-SUTRO_HOST_DEVICE std::int32_t label_from_count(task_kind kind, encoding enc, std::size_t ones, std::size_t k,
-                                                std::int32_t t = 0) {
+[[nodiscard]] SUTRO_HOST_DEVICE std::int32_t label_from_count(task_kind kind, encoding enc, std::size_t ones,
+                                                              std::size_t k, std::int32_t t = 0) {
   const bool pm = enc == encoding::plus_minus_one;
   const auto o = static_cast<std::int32_t>(ones), kk = static_cast<std::int32_t>(k);
   switch (kind) {
@@ -114,8 +114,8 @@ SUTRO_HOST_DEVICE std::int32_t label_from_count(task_kind kind, encoding enc, st
 }
 
 /// The noisy label: binary labels flip; sum steps up or down (bit 32 of aux).
-SUTRO_HOST_DEVICE std::int32_t corrupt_label(task_kind kind, encoding enc, std::size_t k, std::int32_t y,
-                                             std::uint64_t aux) {
+[[nodiscard]] SUTRO_HOST_DEVICE std::int32_t corrupt_label(task_kind kind, encoding enc, std::size_t k, std::int32_t y,
+                                                           std::uint64_t aux) {
   const bool pm = enc == encoding::plus_minus_one;
   switch (kind) {
     case task_kind::parity:
@@ -139,8 +139,9 @@ SUTRO_HOST_DEVICE std::int32_t corrupt_label(task_kind kind, encoding enc, std::
 
 /// The label of generated row `row` (row_words words) under secret `mask`,
 /// with the noise decided by `aux` (what sample_source::bits returned).
-SUTRO_HOST_DEVICE std::int32_t sample_label(const task_spec& spec, const sample_source& src, const std::uint64_t* row,
-                                            const std::uint64_t* mask, std::size_t row_words, std::uint64_t aux) {
+[[nodiscard]] SUTRO_HOST_DEVICE std::int32_t sample_label(const task_spec& spec, const sample_source& src,
+                                                          const std::uint64_t* row, const std::uint64_t* mask,
+                                                          std::size_t row_words, std::uint64_t aux) {
   std::size_t ones = 0;
   for (std::size_t w = 0; w < row_words; ++w) ones += detail::popcount64(row[w] & mask[w]);
   std::int32_t y = label_from_count(spec.kind, spec.enc, ones, spec.k, threshold_of(spec));
@@ -150,15 +151,15 @@ SUTRO_HOST_DEVICE std::int32_t sample_label(const task_spec& spec, const sample_
 }
 
 /// The label as a GF(2) bit (packed_samples::label_bit).
-SUTRO_HOST_DEVICE unsigned label_bit(encoding enc, std::int32_t y) {
+[[nodiscard]] SUTRO_HOST_DEVICE unsigned label_bit(encoding enc, std::int32_t y) {
   return enc == encoding::plus_minus_one ? (y < 0 ? 1u : 0u) : static_cast<unsigned>(y & 1);
 }
 
 /// Where the rows of a split of the task with `seed` come from: the data
 /// stream of (seed, kind, n, k) for train, of (seed + test_seed_offset, kind,
 /// n, k) for test. Callers check the offset (an offset of 0 makes test = train).
-SUTRO_HOST_DEVICE sample_source make_source(const task_spec& spec, split s, std::uint64_t seed,
-                                            std::uint64_t test_seed_offset) {
+[[nodiscard]] SUTRO_HOST_DEVICE sample_source make_source(const task_spec& spec, split s, std::uint64_t seed,
+                                                          std::uint64_t test_seed_offset) {
   sample_source src;
   src.data_key =
       stream_key(s == split::train ? seed : seed + test_seed_offset, spec.kind, spec.n, spec.k, stream::data);
@@ -192,8 +193,12 @@ class sparse_task {
   /// The clean label of input bits `row` under the task's definition and encoding.
   [[nodiscard]] std::int32_t label_of(const std::uint64_t* row) const noexcept { return clean_label(row); }
   /// The clean label of subset `subset` applied to `row` (for scoring a prediction).
-  [[nodiscard]] std::int32_t label_with(const std::uint64_t* row,
-                                        const std::vector<std::uint64_t>& subset_mask) const noexcept {
+  /// Throws std::invalid_argument when the mask has fewer than row_words() words.
+  [[nodiscard]] std::int32_t label_with(const std::uint64_t* row, const std::vector<std::uint64_t>& subset_mask) const {
+    if (subset_mask.size() < row_words())
+      throw std::invalid_argument("sutro::tasks::sparse_task::label_with: the mask has " +
+                                  std::to_string(subset_mask.size()) + " words, rows have " +
+                                  std::to_string(row_words()));
     return label_from_count(masked_count(row, subset_mask.data()),
                             static_cast<std::size_t>(popcount_words(subset_mask.data())));
   }
@@ -258,6 +263,7 @@ class sparse_task {
 
   /// The dense float form of packed samples (same rows, same labels).
   [[nodiscard]] static dense_samples to_dense(const packed_samples& p) {
+    check_layout(p, "sutro::tasks::sparse_task::to_dense");
     dense_samples d;
     d.spec = p.spec;
     d.count = p.count;
@@ -326,7 +332,7 @@ class sparse_task {
   }
 
   static void check_count(std::size_t count) {
-    if (count == 0) throw std::invalid_argument("sutro::tasks: sample count must be positive (got 0)");
+    if (count == 0) throw std::invalid_argument("sutro::tasks::sparse_task: sample count must be positive (got 0)");
   }
   static std::uint64_t popcount_words(const std::uint64_t* w, std::size_t nw) noexcept {
     std::uint64_t c = 0;
@@ -357,24 +363,27 @@ class sparse_task {
   std::size_t row_words_ = 0;
 };
 
-inline sparse_task make_task(task_kind kind, std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+[[nodiscard]] inline sparse_task make_task(task_kind kind, std::size_t n, std::size_t k, std::uint64_t seed,
+                                           task_options o = {}) {
   return sparse_task(task_spec{kind, n, k, o.noise, o.enc, o.threshold}, seed, o.test_seed_offset);
 }
-inline sparse_task sparse_parity(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+[[nodiscard]] inline sparse_task sparse_parity(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
   return make_task(task_kind::parity, n, k, seed, o);
 }
-inline sparse_task sparse_sum(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+[[nodiscard]] inline sparse_task sparse_sum(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
   return make_task(task_kind::sum, n, k, seed, o);
 }
-inline sparse_task sparse_and(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+[[nodiscard]] inline sparse_task sparse_and(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
   return make_task(task_kind::and_, n, k, seed, o);
 }
 /// y = sign(sum of x_i over S), a zero sum giving +1.
-inline sparse_task sparse_majority(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+[[nodiscard]] inline sparse_task sparse_majority(std::size_t n, std::size_t k, std::uint64_t seed,
+                                                 task_options o = {}) {
   return make_task(task_kind::majority, n, k, seed, o);
 }
 /// y = +1 iff the sum of x_i over S is at least t (o.threshold; k - 1 by default).
-inline sparse_task sparse_threshold(std::size_t n, std::size_t k, std::uint64_t seed, task_options o = {}) {
+[[nodiscard]] inline sparse_task sparse_threshold(std::size_t n, std::size_t k, std::uint64_t seed,
+                                                  task_options o = {}) {
   return make_task(task_kind::threshold, n, k, seed, o);
 }
 
