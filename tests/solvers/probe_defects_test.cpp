@@ -60,6 +60,10 @@ TEST_CASE("noisy solvers refuse an alpha or miss outside (0, 1) instead of certi
   // In range, the bound appears in the reason as a number, not as 0.000000.
   const auto maj = tasks::sparse_majority(20, 3, 2).packed(split::train, 400);
   CHECK(solvers::correlation{1e-9}.solve(maj).reason.find("alpha = 1e-09") != std::string::npos);
+  auto none = maj;
+  none.count = 0;
+  CHECK(thrown_message([&] { (void)solvers::correlation{}.solve(none); }) ==
+        "sutro::solvers::correlation: no rows (count = 0): the correlations need samples");
 }
 
 TEST_CASE("hand-built sample sets are checked before their words are read", "[tasks][misuse]") {

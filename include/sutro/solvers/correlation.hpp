@@ -158,22 +158,10 @@ struct correlation {
   /// spec, widths, row count, zero padding, labels the kind can produce.
   static void check_labels(const tasks::packed_samples& d, const char* who) {
     const std::string at = std::string(who) + ": ";
-    try {
-      tasks::validate(d.spec);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(at + e.what());
-    }
-    const std::size_t n = d.spec.n, rw = (n + 63) / 64;
-    if (d.row_words != rw || d.count == 0 || d.count > d.words.size() / rw || d.count > d.labels.size())
-      throw std::invalid_argument(at + "count = " + std::to_string(d.count) + " rows of " +
-                                  std::to_string(d.row_words) + " words (n = " + std::to_string(n) + " needs " +
-                                  std::to_string(rw) + ") but " + std::to_string(d.words.size()) + " words and " +
-                                  std::to_string(d.labels.size()) + " labels");
+    tasks::check_layout(d, who);
+    if (d.count == 0) throw std::invalid_argument(at + "no rows (count = 0): the correlations need samples");
     const bool pm = d.spec.enc == tasks::encoding::plus_minus_one && d.spec.kind != tasks::task_kind::and_;
     for (std::size_t i = 0; i < d.count; ++i) {
-      if (n % 64 && (d.row(i)[rw - 1] >> (n % 64)) != 0)
-        throw std::invalid_argument(at + "row " + std::to_string(i) +
-                                    " has bits set at or above n = " + std::to_string(n));
       const auto y = d.labels[i];
       if (pm ? (y != 1 && y != -1) : (y != 0 && y != 1))
         throw std::invalid_argument(at + "label " + std::to_string(y) + " of row " + std::to_string(i) + " is not a " +
