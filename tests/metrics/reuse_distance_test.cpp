@@ -334,3 +334,14 @@ TEST_CASE("reuse time stays exact with preloads and failed accesses across compa
     }
   }
 }
+
+TEST_CASE("misses at the largest capacity count the cold accesses only", "[metrics]") {
+  reuse_distance rd;
+  for (int round = 0; round < 3; ++round)
+    for (std::uint64_t k : {0, 1, 2}) (void)rd.access(k);
+  (void)rd.access(0);
+  CHECK(rd.misses(~std::uint64_t{0}) == 3);  // capacity + 1 used to wrap to 0 and count all 10
+  CHECK(rd.misses(~std::uint64_t{0} - 1) == 3);
+  CHECK(rd.misses(2) == 10);
+  CHECK(rd.miss_ratio(~std::uint64_t{0}) == Approx(0.3));
+}

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
 #include "sutro/memory/access_policy.hpp"
 #include "sutro/memory/trace.hpp"
 
@@ -106,4 +107,15 @@ TEST_CASE("enter_phase is free under raw_access and marks the trace when recordi
   x = h[0];
   REQUIRE(t.phases().size() == 1);
   CHECK(t.phases()[0].reads == 1);
+}
+
+TEST_CASE("trace::preload refuses a zero element size instead of looping forever", "[metrics]") {
+  memory::trace t({.unit = memory::granularity::element});
+  int x[4] = {};
+  CHECK(testing::thrown_message([&] {
+          t.preload(x, sizeof x, 0);
+        }).find("sutro::memory::trace::preload: element_bytes 0 for 16 bytes") == 0);
+  CHECK(testing::thrown_message([&] { t.preload(x, 0, 0); }).find("element_bytes 0 for 0 bytes") != std::string::npos);
+  t.preload(x, sizeof x, sizeof(int));
+  CHECK(t.reads() == 0);
 }

@@ -233,3 +233,18 @@ TEST_CASE("NaN or inf in inputs or parameters ends training as diverged, for eve
   check("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}));
   check("muon", optim::muon({.lr = 0.02}));
 }
+
+TEST_CASE("backward refuses a batch other than the last forward's; a NaN prediction is never right", "[nn][misuse]") {
+  nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
+  std::vector<float> x(12, 0.5f), out(4), df(4, 1.0f);
+  net.forward(x, 4, out);
+  net.forward(std::span<const float>(x.data(), 6), 2, out);
+  CHECK(sutro::testing::thrown_message([&] { net.backward(x, df, 4); }) ==
+        "sutro::nn::mlp::backward: a batch of 4, but the last forward() ran 2 rows (backward uses its activations)");
+  net.forward(x, 4, out);
+  net.backward(x, df, 4);
+  // Test inputs that are all NaN give NaN outputs: accuracy 0, not 1 (f >= 0 is false for NaN).
+  std::vector<float> nan_x(12, std::numeric_limits<float>::quiet_NaN()), minus(4, -1.0f);
+  const nn::dataset_view<float> bad(nan_x, minus, 3);
+  CHECK(nn::accuracy(net, bad, nn::target_kind::classification) == 0.0);
+}

@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +80,9 @@ class trace {
   void preload(const void* p, std::size_t bytes, std::size_t element_bytes) {
     const auto a = reinterpret_cast<std::uintptr_t>(p);
     if (opt_.unit == granularity::element) {
+      if (element_bytes == 0)
+        throw std::invalid_argument("sutro::memory::trace::preload: element_bytes 0 for " + std::to_string(bytes) +
+                                    " bytes (element granularity needs the element size)");
       for (std::size_t off = 0; off + element_bytes <= bytes; off += element_bytes) rd_.preload(a + off);
     } else if (bytes) {
       const auto u = static_cast<std::uint64_t>(opt_.unit);

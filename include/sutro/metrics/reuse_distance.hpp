@@ -141,6 +141,7 @@ class reuse_distance {
   /// access with distance > capacity, plus every cold access.
   [[nodiscard]] std::uint64_t misses(std::uint64_t capacity) const noexcept {
     std::uint64_t m = cold_;
+    if (capacity >= hist_.size()) return m;  // capacity + 1 would wrap at the largest capacity
     for (std::size_t d = capacity + 1; d < hist_.size(); ++d) m += hist_[d];
     return m;
   }

@@ -240,11 +240,16 @@ class mlp : public detail::network_parameters<T, Alloc> {
   }
 
   /// Gradient of sum_b dloss_df[b] * f[b] for the batch of the last forward().
+  /// Throws std::invalid_argument when `batch` is not that forward pass's batch.
   void backward(std::span<const T> x, std::span<const T> dloss_df, std::size_t batch) {
     check_batch(x, batch, "backward");
     if (dloss_df.size() < batch || batch > capacity_)
       throw std::invalid_argument("sutro::nn::mlp::backward: " + std::to_string(dloss_df.size()) +
                                   " output gradients for a batch of " + std::to_string(batch));
+    if (batch != forward_rows_)
+      throw std::invalid_argument("sutro::nn::mlp::backward: a batch of " + std::to_string(batch) +
+                                  ", but the last forward() ran " + std::to_string(forward_rows_) +
+                                  " rows (backward uses its activations)");
     std::copy_n(dloss_df.data(), batch, df_.data());
     backward_impl(raw{}, x.data(), batch);
   }
@@ -286,6 +291,7 @@ class mlp : public detail::network_parameters<T, Alloc> {
   // Zero inputs (ReLU outputs) are skipped.
   template <class Mode>
   void forward_impl(const Mode& m, const T* x, std::size_t B) {
+    forward_rows_ = B;
     const T* in = x;
     std::size_t fan_in = cfg_.inputs;
     for (std::size_t l = 0; l < cfg_.hidden.size(); ++l) {
@@ -375,6 +381,7 @@ class mlp : public detail::network_parameters<T, Alloc> {
   buffer delta_, delta_prev_, f_, df_;
   std::vector<std::size_t> active_;
   std::size_t capacity_ = 0;
+  std::size_t forward_rows_ = 0;  // the batch of the last forward pass: backward() reads its activations
 };
 
 }  // namespace sutro::nn

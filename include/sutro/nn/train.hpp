@@ -140,8 +140,10 @@ double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> d
     net.forward_in(m, data.x.subspan(first * data.features, n * data.features), n, std::span<T>(out_buffer.data(), n));
     for (std::size_t i = 0; i < n; ++i) {
       const T f = out[i], y = labels[first + i];
-      const bool ok =
-          target == target_kind::classification ? ((f >= T(0) ? T(1) : T(-1)) == y) : (std::nearbyint(f) == y);
+      // A NaN or infinite output is never a right prediction (f >= 0 would
+      // otherwise score a NaN as the class -1).
+      const bool ok = std::isfinite(f) && (target == target_kind::classification ? ((f >= T(0) ? T(1) : T(-1)) == y)
+                                                                                 : (std::nearbyint(f) == y));
       right += ok ? 1 : 0;
     }
   }

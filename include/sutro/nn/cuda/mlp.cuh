@@ -249,6 +249,10 @@ class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_
     if (dloss_df.size() < batch || batch > capacity_)
       throw std::invalid_argument("sutro::nn::mlp<cuda>::backward: " + std::to_string(dloss_df.size()) +
                                   " output gradients for a batch of " + std::to_string(batch));
+    if (batch != forward_rows_)
+      throw std::invalid_argument("sutro::nn::mlp<cuda>::backward: a batch of " + std::to_string(batch) +
+                                  ", but the last forward() ran " + std::to_string(forward_rows_) +
+                                  " rows (backward uses its activations)");
     std::copy_n(dloss_df.data(), batch, dfh_.data());
     df_.upload(dfh_.data(), batch);
     x_.upload(x.data(), batch * cfg_.inputs);
@@ -294,6 +298,7 @@ class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_
   }
 
   void forward_device(const T* x, std::size_t B) {
+    forward_rows_ = B;
     namespace k = cuda_kernels;
     dparams_.upload(params_.data(), params_.size());
     x_.upload(x, B * cfg_.inputs);
@@ -347,6 +352,7 @@ class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_
   host_buffer fh_, dfh_;
   std::vector<device_buffer> acts_;
   std::size_t capacity_ = 0;
+  std::size_t forward_rows_ = 0;  // the batch of the last forward pass: backward() reads its activations
 };
 
 }  // namespace sutro::nn
