@@ -1,8 +1,10 @@
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -335,7 +337,15 @@ TEST_CASE("npy: packed bits are checked", "[io]") {
   CHECK(empty.rows == (std::size_t{1} << 62));
   CHECK(empty.cols == 0);
   CHECK(empty.words.empty());
+  // The writer too: 2^62 rows of no columns serialize at once.
+  CHECK(npy::serialize_bits(std::size_t{1} << 62, 0, std::span<const std::uint64_t>{}, 0) ==
+        npy::serialize<std::uint8_t>(many_empty, bytes_t{}));
+  // A column count near SIZE_MAX: (cols + 7) / 8 would wrap to 0 bytes a row and match a (5, 0) array.
+  const std::vector<std::size_t> five_empty = {5, 0};
+  CHECK(bits_error([&] { (void)npy::parse_bits(npy::serialize<std::uint8_t>(five_empty, bytes_t{}), SIZE_MAX); },
+                   "the file's rows have 0"));
   std::vector<std::uint64_t> w(1);
+  CHECK_THROWS_AS(npy::serialize_bits(1, SIZE_MAX, w, 1), std::invalid_argument);
   CHECK_THROWS_AS(npy::serialize_bits(2, 64, w, 1), std::invalid_argument);
   CHECK_THROWS_AS(npy::serialize_bits(1, 65, w, 1), std::invalid_argument);
 }

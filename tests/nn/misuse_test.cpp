@@ -248,3 +248,23 @@ TEST_CASE("backward refuses a batch other than the last forward's; a NaN predict
   const nn::dataset_view<float> bad(nan_x, minus, 3);
   CHECK(nn::accuracy(net, bad, nn::target_kind::classification) == 0.0);
 }
+
+TEST_CASE("sizes that overflow are refused: tensor, dataset_view, view_of", "[nn][misuse]") {
+  const std::size_t big = std::size_t{1} << 32;
+  CHECK(sutro::testing::thrown_message<std::length_error>([&] {
+          nn::tensor<float> t(big, big);
+        }).find("sutro::nn::tensor::tensor: ") == 0);
+  const std::vector<float> none, two(2, 1.0f);
+  CHECK(sutro::testing::thrown_message([&] {
+          nn::dataset_view<float> v(none, two, std::size_t{1} << 63);
+        }).find("sutro::nn::dataset_view: 0 input values do not form 2 rows") == 0);
+  tasks::dense_samples s;
+  s.spec.n = 10;
+  s.count = 100;
+  s.x.assign(10, 0.0f);
+  s.y.assign(100, 1.0f);
+  CHECK(sutro::testing::thrown_message([&] { (void)nn::view_of(s); }) ==
+        "sutro::nn::view_of: dense samples hold 10 values and 100 labels for 100 rows of 10");
+  s.x.assign(1000, 0.0f);
+  CHECK(nn::view_of(s).rows() == 100);
+}

@@ -76,7 +76,7 @@ using any_array = std::variant<array<double>, array<std::uint8_t>, array<float>,
 struct bit_rows {
   std::size_t rows = 0, cols = 0;
   std::vector<std::uint64_t> words;
-  [[nodiscard]] std::size_t words_per_row() const noexcept { return (cols + 63) / 64; }
+  [[nodiscard]] std::size_t words_per_row() const noexcept { return cols / 64 + (cols % 64 != 0); }
   [[nodiscard]] const std::uint64_t* row(std::size_t i) const noexcept { return words.data() + i * words_per_row(); }
   [[nodiscard]] bool get(std::size_t i, std::size_t j) const noexcept { return (row(i)[j / 64] >> (j % 64)) & 1u; }
 };
@@ -426,7 +426,7 @@ inline bit_rows parse_bits(std::span<const unsigned char> bytes, std::size_t col
   if (h.shape.empty() || h.shape.size() > 2)
     detail::fail("packed bits must be a 1-D or 2-D array, the file has " + std::to_string(h.shape.size()) +
                  " dimensions");
-  const std::size_t row_bytes = (cols + 7) / 8, last = h.shape.back();
+  const std::size_t row_bytes = cols / 8 + (cols % 8 != 0), last = h.shape.back();  // (cols + 7) / 8 wraps
   if (last != row_bytes)
     detail::fail("packed rows of " + std::to_string(cols) + " columns take " + std::to_string(row_bytes) +
                  " bytes, the file's rows have " + std::to_string(last));
@@ -537,7 +537,7 @@ inline std::vector<unsigned char> serialize(std::span<const std::size_t> shape, 
 inline std::vector<unsigned char> serialize_bits(std::size_t rows, std::size_t cols,
                                                  std::span<const std::uint64_t> words, std::size_t stride,
                                                  bit_order order = bit_order::big) {
-  const std::size_t wpr = (cols + 63) / 64, row_bytes = (cols + 7) / 8;
+  const std::size_t wpr = cols / 64 + (cols % 64 != 0), row_bytes = cols / 8 + (cols % 8 != 0);
   if (stride < wpr)
     throw std::invalid_argument("sutro::io::npy::serialize_bits: stride " + std::to_string(stride) + " words for " +
                                 std::to_string(cols) + " columns (need " + std::to_string(wpr) + ")");
@@ -548,6 +548,7 @@ inline std::vector<unsigned char> serialize_bits(std::size_t rows, std::size_t c
   std::vector<unsigned char> out = detail::header_bytes(dtype::uint8, shape, rows * row_bytes);
   const std::size_t off = out.size();
   out.resize(off + rows * row_bytes);
+  if (row_bytes == 0) return out;  // rows of no columns: nothing to pack, however many rows
   for (std::size_t i = 0; i < rows; ++i)
     pack_row(words.data() + i * stride, cols, out.data() + off + i * row_bytes, order);
   return out;

@@ -21,7 +21,9 @@ struct dataset_view {
   dataset_view() = default;
   dataset_view(std::span<const T> inputs, std::span<const T> labels, std::size_t n_features)
       : x(inputs), y(labels), features(n_features) {
-    if (x.size() != y.size() * features)
+    // y.size() * features can wrap (features near 2^63): compare by division.
+    const bool fits = features == 0 ? x.empty() : x.size() % features == 0 && x.size() / features == y.size();
+    if (!fits)
       throw std::invalid_argument("sutro::nn::dataset_view: " + std::to_string(x.size()) +
                                   " input values do not form " + std::to_string(y.size()) + " rows x " +
                                   std::to_string(features) + " features");

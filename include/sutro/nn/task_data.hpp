@@ -103,7 +103,7 @@ template <class T = float>
 [[nodiscard]] task_dataset<T> to_dataset(const tasks::dense_samples& s, label_form form = label_form::automatic) {
   const bool sig = detail::signed_labels(s.spec, form);
   const std::size_t n = s.spec.n;
-  if (s.y.size() < s.count || s.x.size() < s.count * n)
+  if (s.y.size() < s.count || (n != 0 && s.x.size() / n < s.count))
     throw std::invalid_argument("sutro::nn::to_dataset: dense samples hold " + std::to_string(s.x.size()) +
                                 " values and " + std::to_string(s.y.size()) + " labels for " + std::to_string(s.count) +
                                 " rows of " + std::to_string(n));
@@ -123,7 +123,13 @@ template <class T = float>
 
 /// A view of dense float samples without a copy, labels as they are (check
 /// them against the loss with check_labels, or use to_dataset).
+/// Throws std::invalid_argument when the samples hold fewer values than count rows.
 [[nodiscard]] inline dataset_view<float> view_of(const tasks::dense_samples& s) {
+  const std::size_t n = s.spec.n;
+  if (s.y.size() < s.count || (n != 0 && s.x.size() / n < s.count))
+    throw std::invalid_argument("sutro::nn::view_of: dense samples hold " + std::to_string(s.x.size()) +
+                                " values and " + std::to_string(s.y.size()) + " labels for " + std::to_string(s.count) +
+                                " rows of " + std::to_string(n));
   return {std::span<const float>(s.x.data(), s.count * s.spec.n), std::span<const float>(s.y.data(), s.count),
           s.spec.n};
 }

@@ -70,8 +70,12 @@ template <class T, class Alloc = backend_allocator_t<default_backend, T>>
 class tensor {
  public:
   tensor() = default;
-  tensor(std::size_t rows, std::size_t cols, const Alloc& alloc = Alloc())
-      : rows_(rows), cols_(cols), data_(rows * cols, T(0), alloc) {}
+  /// Throws std::length_error when rows x cols does not fit in a buffer.
+  tensor(std::size_t rows, std::size_t cols, const Alloc& alloc = Alloc()) : rows_(rows), cols_(cols), data_(alloc) {
+    if (cols != 0 && rows > data_.max_size() / cols)
+      throw std::length_error("sutro::nn::tensor::tensor: " + shape_string(rows, cols) + " does not fit in a buffer");
+    data_.assign(rows * cols, T(0));
+  }
 
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
   [[nodiscard]] std::size_t cols() const noexcept { return cols_; }
