@@ -3,10 +3,13 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <stdexcept>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "support/catch.hpp"
+#include "sutro/metrics/energy_estimate.hpp"
 #include "sutro/metrics/reuse_distance.hpp"
 
 #if defined(SUTRO_CATCH2_V3)
@@ -344,4 +347,18 @@ TEST_CASE("misses at the largest capacity count the cold accesses only", "[metri
   CHECK(rd.misses(~std::uint64_t{0} - 1) == 3);
   CHECK(rd.misses(2) == 10);
   CHECK(rd.miss_ratio(~std::uint64_t{0}) == Approx(0.3));
+}
+
+TEST_CASE("hierarchy tiers need a finite energy, named in the message", "[metrics]") {
+  using sutro::metrics::hierarchy;
+  for (double bad : {-1.0, std::nan(""), HUGE_VAL}) {
+    INFO("energy " << bad);
+    try {
+      hierarchy h({{"a", hierarchy::unbounded, bad}}, 4);
+      FAIL("accepted");
+    } catch (const std::invalid_argument& e) {
+      CHECK(std::string(e.what()).find("sutro::metrics::hierarchy: tier 'a' has energy ") == 0);
+    }
+  }
+  CHECK_NOTHROW(hierarchy({{"a", hierarchy::unbounded, 0.0}}, 4));
 }

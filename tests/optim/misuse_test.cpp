@@ -238,3 +238,19 @@ TEST_CASE("sign-like rules keep NaN so that divergence shows", "[optim][misuse]"
   CHECK(!std::isfinite(b[0] + b[1] + b[2]));
   CHECK(std::isnan(c[0]));
 }
+
+TEST_CASE("clip and clip_by_global_norm refuse bounds that are not positive and finite", "[optim][misuse]") {
+  nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
+  for (double bad : {-1.0, 0.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    INFO("bound " << bad);
+    CHECK(sutro::testing::thrown_message([&] {
+            (void)optim::clip{bad}.init(net.params());
+          }).find("sutro::optim::clip: max_abs must be finite and > 0, got ") == 0);
+    CHECK(sutro::testing::thrown_message([&] {
+            (void)optim::clip_by_global_norm{bad}.init(net.params());
+          }).find("sutro::optim::clip_by_global_norm: max_norm must be finite and > 0, got ") == 0);
+    CHECK_THROWS_AS(optim::chain(optim::clip_by_global_norm{bad}, optim::scale{-0.1}).init(net.params()),
+                    std::invalid_argument);
+  }
+  (void)optim::clip{0.5}.init(net.params());
+}

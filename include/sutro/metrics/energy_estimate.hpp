@@ -12,6 +12,7 @@
 //
 // This is a proxy: the ground truth is measured energy (energy/rapl.hpp).
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -51,8 +52,10 @@ class hierarchy {
       if (i && tiers_[i].capacity_bytes <= tiers_[i - 1].capacity_bytes)
         throw std::invalid_argument("sutro::metrics::hierarchy: tier '" + tiers_[i].name + "' (" +
                                     std::to_string(tiers_[i].capacity_bytes) + " B) is not larger than the one before");
-      if (!(tiers_[i].picojoules_per_access >= 0))
-        throw std::invalid_argument("sutro::metrics::hierarchy: tier '" + tiers_[i].name + "' has negative energy");
+      if (!(std::isfinite(tiers_[i].picojoules_per_access) && tiers_[i].picojoules_per_access >= 0))
+        throw std::invalid_argument("sutro::metrics::hierarchy: tier '" + tiers_[i].name + "' has energy " +
+                                    std::to_string(tiers_[i].picojoules_per_access) +
+                                    " pJ per access (needs a finite value >= 0)");
     }
     if (tiers_.back().capacity_bytes != unbounded)
       throw std::invalid_argument("sutro::metrics::hierarchy: the last tier ('" + tiers_.back().name +

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sutro/backend/traits.hpp"
@@ -85,8 +87,11 @@ struct add_decayed_weights {
 /// Each element clipped to [-max_abs, max_abs].
 struct clip {
   double max_abs = 1.0;
+  /// Throws std::invalid_argument unless max_abs is finite and > 0.
   template <class T>
   empty_state init(tensors<T>) const {
+    if (!(std::isfinite(max_abs) && max_abs > 0))
+      throw std::invalid_argument("sutro::optim::clip: max_abs must be finite and > 0, got " + std::to_string(max_abs));
     return {};
   }
   template <class T, class Mode = memory::raw_access>
@@ -109,8 +114,13 @@ struct clip {
 /// All updates scaled down together so that their joint L2 norm is <= max_norm.
 struct clip_by_global_norm {
   double max_norm = 1.0;
+  /// Throws std::invalid_argument unless max_norm is finite and > 0 (a
+  /// negative one would flip the update into gradient ascent).
   template <class T>
   empty_state init(tensors<T>) const {
+    if (!(std::isfinite(max_norm) && max_norm > 0))
+      throw std::invalid_argument("sutro::optim::clip_by_global_norm: max_norm must be finite and > 0, got " +
+                                  std::to_string(max_norm));
     return {};
   }
   template <class T, class Mode = memory::raw_access>
