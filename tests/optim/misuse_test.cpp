@@ -12,6 +12,7 @@
 #include "support/thrown.hpp"
 #include "sutro/nn/mlp.hpp"
 #include "sutro/optim/optimizers.hpp"
+#include "sutro/optim/polar.hpp"
 
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
@@ -253,4 +254,17 @@ TEST_CASE("clip and clip_by_global_norm refuse bounds that are not positive and 
                     std::invalid_argument);
   }
   (void)optim::clip{0.5}.init(net.params());
+}
+
+TEST_CASE("polar_factor refuses an rcond that would cut every singular value", "[optim][misuse]") {
+  nn::tensor<float> g(4, 3);
+  for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] = static_cast<float>(i % 5) - 2.0f;
+  sutro::optim::polar_workspace ws;
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(), 1.0, 2.0, std::numeric_limits<double>::infinity()}) {
+    INFO("rcond " << bad);
+    CHECK(sutro::testing::thrown_message([&] {
+            (void)sutro::optim::polar_factor(g.ref(), ws, bad);
+          }).find("sutro::optim::polar_factor: rcond must be < 1") == 0);
+  }
+  CHECK(sutro::optim::polar_factor(g.ref(), ws, -1.0) == 3);  // rows (-2 -1 0) (1 2 -2) (-1 0 1) (2 -2 -1): full rank
 }

@@ -355,10 +355,14 @@ inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w
 }
 
 /// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the
-/// default. A G holding NaN or inf becomes all NaN (rank 0). m: the access policy (nn/ops.hpp), raw unless given.
+/// default; NaN or rcond >= 1 throws std::invalid_argument. A G holding NaN or inf becomes all NaN (rank 0). m: the
+/// access policy (nn/ops.hpp), raw unless given.
 template <class T, class Mode = memory::raw_access>
 std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0, const Mode& mode = Mode{}) {
   const std::size_t m = g.rows, n = g.cols, k = std::min(m, n);
+  if (!(rcond < 1.0))  // NaN or >= 1: the cut would drop every singular value
+    throw std::invalid_argument("sutro::optim::polar_factor: rcond must be < 1 (negative for the default), got " +
+                                std::to_string(rcond));
   if (k == 0) return 0;
   if (rcond < 0) rcond = static_cast<double>(std::max(m, n)) * std::numeric_limits<float>::epsilon();
   ws.reserve(m, n);
