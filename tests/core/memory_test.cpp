@@ -175,3 +175,27 @@ TEST_CASE("scoped_measurement reports a region's allocations and peak, and nests
   CHECK(lambda_usage.bytes_allocated == 77);
   CHECK(lambda_usage.net_bytes == 0);
 }
+
+TEST_CASE("stats::reset inside a measured region changes neither the region's counts nor its peak", "[memory]") {
+  stats counter;
+  using alloc = accounting_allocator<char>;
+  std::vector<char, alloc> before(1000, 0, alloc{counter});
+  sutro::memory::scoped_measurement region{counter};
+  { std::vector<char, alloc> big(700, 0, alloc{counter}); }
+  std::vector<char, alloc> kept(50, 0, alloc{counter});
+  counter.reset();  // the public counters restart here
+  CHECK(counter.snapshot().allocations == 0);
+  CHECK(counter.snapshot().peak_bytes == 1050);
+  { std::vector<char, alloc> small(20, 0, alloc{counter}); }
+  const auto used = region.finish();
+  CHECK(used.allocations == 3);  // not 2^64 - something
+  CHECK(used.deallocations == 2);
+  CHECK(used.bytes_allocated == 770);
+  CHECK(used.peak_bytes == 700);  // the region's own peak, from before the reset
+  CHECK(used.net_bytes == 50);
+  const auto after = counter.snapshot();
+  CHECK(after.allocations == 1);
+  CHECK(after.deallocations == 1);
+  CHECK(after.total_bytes == 20);
+  CHECK(after.peak_bytes == 1070);  // regions leave the public peak alone
+}

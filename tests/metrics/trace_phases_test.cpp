@@ -119,3 +119,12 @@ TEST_CASE("trace::preload refuses a zero element size instead of looping forever
   t.preload(x, sizeof x, sizeof(int));
   CHECK(t.reads() == 0);
 }
+
+TEST_CASE("trace events keep sizes of 4 GiB and more", "[metrics][trace]") {
+  memory::trace t({.unit = memory::granularity::element, .keep_events = true});
+  const std::size_t huge = (std::size_t{1} << 32) + 5;  // element granularity: one key, no loop over the range
+  static char x = 0;
+  t.record(&x, huge, memory::access_kind::read);
+  REQUIRE(t.events().size() == 1);
+  CHECK(t.events()[0].bytes == huge);
+}

@@ -8,9 +8,10 @@
 //
 //   auto used2 = sutro::memory::measure([&] { run_experiment(); });
 //
-// The region's peak is measured by lowering the counter's peak to the bytes in
-// use at the start and restoring the larger of the two at the end, so regions
-// nest. Allocations by other threads into the same stats during the region are
+// The region's peak is measured by lowering the counter's region peak to the
+// bytes in use at the start and restoring the larger of the two at the end, so
+// regions nest; stats::reset() inside a region changes neither its counts nor
+// its peak. Allocations by other threads into the same stats during the region are
 // counted too: give a measured computation its own stats to isolate it.
 
 #include <cstdint>
@@ -31,8 +32,8 @@ struct region_usage {
 class scoped_measurement {
  public:
   explicit scoped_measurement(stats& counter = default_stats()) noexcept
-      : counter_(&counter), start_(counter.snapshot()) {
-    outer_peak_ = counter.exchange_peak(start_.bytes_in_use);
+      : counter_(&counter), start_(counter.lifetime()) {
+    outer_peak_ = counter.exchange_region_peak(start_.bytes_in_use);
   }
   scoped_measurement(const scoped_measurement&) = delete;
   scoped_measurement& operator=(const scoped_measurement&) = delete;
@@ -42,7 +43,7 @@ class scoped_measurement {
 
   /// Usage so far, without ending the region.
   [[nodiscard]] region_usage current() const noexcept {
-    const stats_snapshot now = counter_->snapshot();
+    const stats_snapshot now = counter_->lifetime();
     region_usage u;
     u.allocations = now.allocations - start_.allocations;
     u.deallocations = now.deallocations - start_.deallocations;
@@ -56,7 +57,7 @@ class scoped_measurement {
   region_usage finish() noexcept {
     if (!finished_) {
       result_ = current();
-      counter_->raise_peak(outer_peak_);
+      counter_->raise_region_peak(outer_peak_);
       finished_ = true;
     }
     return result_;

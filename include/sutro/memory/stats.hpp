@@ -32,7 +32,8 @@ class stats {
     allocations_.fetch_add(1, std::memory_order_relaxed);
     total_bytes_.fetch_add(bytes, std::memory_order_relaxed);
     const std::uint64_t now = in_use_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
-    raise_peak(now);
+    raise(peak_, now);
+    raise(region_peak_, now);
   }
 
   void record_deallocation(std::size_t bytes) noexcept {
@@ -40,36 +41,54 @@ class stats {
     in_use_.fetch_sub(bytes, std::memory_order_relaxed);
   }
 
+  /// The counters since construction or the last reset().
   [[nodiscard]] stats_snapshot snapshot() const noexcept {
-    return {allocations_.load(std::memory_order_relaxed), deallocations_.load(std::memory_order_relaxed),
+    return {allocations_.load(std::memory_order_relaxed) - reset_allocations_.load(std::memory_order_relaxed),
+            deallocations_.load(std::memory_order_relaxed) - reset_deallocations_.load(std::memory_order_relaxed),
             in_use_.load(std::memory_order_relaxed), peak_.load(std::memory_order_relaxed),
-            total_bytes_.load(std::memory_order_relaxed)};
+            total_bytes_.load(std::memory_order_relaxed) - reset_total_bytes_.load(std::memory_order_relaxed)};
   }
 
   /// Zeroes every counter except bytes_in_use (live blocks stay live); the
-  /// peak restarts from the bytes in use.
+  /// peak restarts from the bytes in use. A scoped_measurement open across the
+  /// reset still reports its whole region.
   void reset() noexcept {
-    allocations_.store(0, std::memory_order_relaxed);
-    deallocations_.store(0, std::memory_order_relaxed);
-    total_bytes_.store(0, std::memory_order_relaxed);
+    reset_allocations_.store(allocations_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    reset_deallocations_.store(deallocations_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    reset_total_bytes_.store(total_bytes_.load(std::memory_order_relaxed), std::memory_order_relaxed);
     peak_.store(in_use_.load(std::memory_order_relaxed), std::memory_order_relaxed);
   }
 
-  /// Replaces the peak and returns the old one; used by scoped_measurement to
-  /// observe the peak of a region and then restore the enclosing one.
-  std::uint64_t exchange_peak(std::uint64_t value) noexcept { return peak_.exchange(value, std::memory_order_relaxed); }
-  void raise_peak(std::uint64_t candidate) noexcept {
-    std::uint64_t seen = peak_.load(std::memory_order_relaxed);
-    while (candidate > seen && !peak_.compare_exchange_weak(seen, candidate, std::memory_order_relaxed)) {
+ private:
+  friend class scoped_measurement;
+
+  // Regions count from these, which reset() leaves alone: monotonic counts
+  // and a peak of their own that a region lowers on entry and raises back on
+  // exit.
+  [[nodiscard]] stats_snapshot lifetime() const noexcept {
+    return {allocations_.load(std::memory_order_relaxed), deallocations_.load(std::memory_order_relaxed),
+            in_use_.load(std::memory_order_relaxed), region_peak_.load(std::memory_order_relaxed),
+            total_bytes_.load(std::memory_order_relaxed)};
+  }
+  std::uint64_t exchange_region_peak(std::uint64_t value) noexcept {
+    return region_peak_.exchange(value, std::memory_order_relaxed);
+  }
+  void raise_region_peak(std::uint64_t candidate) noexcept { raise(region_peak_, candidate); }
+  static void raise(std::atomic<std::uint64_t>& peak, std::uint64_t candidate) noexcept {
+    std::uint64_t seen = peak.load(std::memory_order_relaxed);
+    while (candidate > seen && !peak.compare_exchange_weak(seen, candidate, std::memory_order_relaxed)) {
     }
   }
 
- private:
   std::atomic<std::uint64_t> allocations_{0};
   std::atomic<std::uint64_t> deallocations_{0};
   std::atomic<std::uint64_t> in_use_{0};
   std::atomic<std::uint64_t> peak_{0};
+  std::atomic<std::uint64_t> region_peak_{0};
   std::atomic<std::uint64_t> total_bytes_{0};
+  std::atomic<std::uint64_t> reset_allocations_{0};
+  std::atomic<std::uint64_t> reset_deallocations_{0};
+  std::atomic<std::uint64_t> reset_total_bytes_{0};
 };
 
 /// The process-wide counter used by default-constructed accounting allocators,

@@ -40,7 +40,7 @@ enum class access_kind : std::uint8_t { read, write };
 
 struct trace_event {
   std::uintptr_t address;
-  std::uint32_t bytes;
+  std::size_t bytes;
   access_kind kind;
 };
 
@@ -68,8 +68,7 @@ class trace {
   void record(const void* p, std::size_t bytes, access_kind kind) {
     if (phase_ != no_phase) return record_in_phase(p, bytes, kind);
     (kind == access_kind::read ? reads_ : writes_) += 1;
-    if (opt_.keep_events)
-      events_.push_back({reinterpret_cast<std::uintptr_t>(p), static_cast<std::uint32_t>(bytes), kind});
+    if (opt_.keep_events) events_.push_back({reinterpret_cast<std::uintptr_t>(p), bytes, kind});
     if (kind == access_kind::write && !opt_.count_writes) return;
     if (opt_.unit == granularity::element)
       rd_.access(reinterpret_cast<std::uintptr_t>(p));
@@ -116,8 +115,7 @@ class trace {
     phase_totals& ph = phases_[phase_];
     (kind == access_kind::read ? reads_ : writes_) += 1;
     (kind == access_kind::read ? ph.reads : ph.writes) += 1;
-    if (opt_.keep_events)
-      events_.push_back({reinterpret_cast<std::uintptr_t>(p), static_cast<std::uint32_t>(bytes), kind});
+    if (opt_.keep_events) events_.push_back({reinterpret_cast<std::uintptr_t>(p), bytes, kind});
     if (kind == access_kind::write && !opt_.count_writes) return;
     auto count = [&](std::uint64_t key) {
       const std::uint64_t d = rd_.access(key);
