@@ -246,10 +246,10 @@ TEST_CASE("clip and clip_by_global_norm refuse bounds that are not positive and 
     INFO("bound " << bad);
     CHECK(sutro::testing::thrown_message([&] {
             (void)optim::clip{bad}.init(net.params());
-          }).find("sutro::optim::clip: max_abs must be finite and > 0, got ") == 0);
+          }).find("sutro::optim::clip: max_abs must be positive and finite, got ") == 0);
     CHECK(sutro::testing::thrown_message([&] {
             (void)optim::clip_by_global_norm{bad}.init(net.params());
-          }).find("sutro::optim::clip_by_global_norm: max_norm must be finite and > 0, got ") == 0);
+          }).find("sutro::optim::clip_by_global_norm: max_norm must be positive and finite, got ") == 0);
     CHECK_THROWS_AS(optim::chain(optim::clip_by_global_norm{bad}, optim::scale{-0.1}).init(net.params()),
                     std::invalid_argument);
   }
@@ -267,4 +267,30 @@ TEST_CASE("polar_factor refuses an rcond that would cut every singular value", "
           }).find("sutro::optim::polar_factor: rcond must be < 1") == 0);
   }
   CHECK(sutro::optim::polar_factor(g.ref(), ws, -1.0) == 3);  // rows (-2 -1 0) (1 2 -2) (-1 0 1) (2 -2 -1): full rank
+}
+
+TEST_CASE("the building blocks refuse options their factories refuse, with the same words", "[optim][misuse]") {
+  nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  auto message = [&](const auto& rule) {
+    return sutro::testing::thrown_message([&] { (void)rule.init(net.params()); });
+  };
+  CHECK(message(optim::scale_by_adam{.beta1 = 1.0}) == "sutro::optim::scale_by_adam: beta1 must be in [0, 1), got 1");
+  CHECK(message(optim::scale_by_adam{.beta2 = -0.5}) ==
+        "sutro::optim::scale_by_adam: beta2 must be in [0, 1), got -0.5");
+  CHECK(message(optim::scale_by_adam{.eps = 0.0}) ==
+        "sutro::optim::scale_by_adam: eps must be positive and finite, got 0");
+  CHECK(message(optim::accumulate_momentum{nan}) ==
+        "sutro::optim::accumulate_momentum: beta must be in [0, 1), got nan");
+  CHECK(message(optim::add_decayed_weights{nan}) ==
+        "sutro::optim::add_decayed_weights: decay must be >= 0 and finite, got nan");
+  CHECK(message(optim::add_decayed_weights{-0.1}) ==
+        "sutro::optim::add_decayed_weights: decay must be >= 0 and finite, got -0.1");
+  CHECK(message(optim::scale{inf}) == "sutro::optim::scale: factor must be finite, got inf");
+  CHECK_THROWS_AS(optim::chain(optim::scale_by_adam{.beta1 = 1.0}, optim::scale{-0.1}).init(net.params()),
+                  std::invalid_argument);
+  // The factories say the same: one set of rules.
+  CHECK(sutro::testing::thrown_message([] { (void)optim::adam({.lr = 0.1, .beta1 = 1.0}); }) ==
+        "sutro::optim::adam: beta1 must be in [0, 1), got 1");
+  (void)optim::chain(optim::scale_by_adam{}, optim::add_decayed_weights{0.01}, optim::scale{-1e-3}).init(net.params());
 }

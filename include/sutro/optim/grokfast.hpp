@@ -26,18 +26,11 @@
 
 #include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
+#include "sutro/optim/option_check.hpp"
 #include "sutro/optim/rules.hpp"
 #include "sutro/optim/transform.hpp"
 
 namespace sutro::optim {
-
-namespace detail {
-inline std::string grokfast_value(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-}  // namespace detail
 
 /// Options of grokfast(), by name only: `{.alpha = 0.98, .lambda = 2.0}`.
 struct grokfast_options {
@@ -58,12 +51,8 @@ class scale_by_grokfast {
  public:
   /// Throws std::invalid_argument unless 0 <= alpha < 1 and lambda is finite.
   explicit scale_by_grokfast(const grokfast_options& o = grokfast_options{}) : alpha_(o.alpha), lambda_(o.lambda) {
-    if (!(alpha_ >= 0.0 && alpha_ < 1.0))
-      throw std::invalid_argument("sutro::optim::grokfast: alpha must be in [0, 1), got " +
-                                  detail::grokfast_value(alpha_));
-    if (!std::isfinite(lambda_))
-      throw std::invalid_argument("sutro::optim::grokfast: lambda must be finite, got " +
-                                  detail::grokfast_value(lambda_));
+    detail::check_beta("grokfast", "alpha", alpha_);
+    detail::check_finite("grokfast", "lambda", lambda_);
   }
 
   [[nodiscard]] double alpha() const noexcept { return alpha_; }

@@ -24,39 +24,11 @@
 
 #include "sutro/optim/egd.hpp"
 #include "sutro/optim/muon.hpp"
+#include "sutro/optim/option_check.hpp"
 #include "sutro/optim/rules.hpp"
 #include "sutro/optim/transform.hpp"
 
 namespace sutro::optim {
-
-namespace detail {
-inline std::string option_value(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-inline void check_lr(const char* who, double lr) {
-  if (!(lr > 0.0) || !std::isfinite(lr))
-    throw std::invalid_argument(std::string("sutro::optim::") + who + ": lr must be positive and finite, got " +
-                                option_value(lr));
-}
-inline void check_beta(const char* who, const char* name, double beta) {
-  if (!(beta >= 0.0 && beta < 1.0))
-    throw std::invalid_argument(std::string("sutro::optim::") + who + ": " + name + " must be in [0, 1), got " +
-                                option_value(beta));
-}
-inline void check_eps(const char* who, double eps) {
-  if (!(eps > 0.0) || !std::isfinite(eps))
-    throw std::invalid_argument(std::string("sutro::optim::") + who + ": eps must be positive and finite, got " +
-                                option_value(eps));
-}
-inline void check_weight_decay(const char* who, double wd) {
-  if (!(wd >= 0.0) || !std::isfinite(wd))
-    throw std::invalid_argument(std::string("sutro::optim::") + who + ": weight_decay must be >= 0 and finite, got " +
-                                option_value(wd));
-}
-}  // namespace detail
 
 /// sgd, sign_sgd and egd: a step size and weight decay.
 struct sgd_options {

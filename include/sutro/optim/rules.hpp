@@ -19,6 +19,7 @@
 #include "sutro/memory/aligned_allocator.hpp"
 #include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
+#include "sutro/optim/option_check.hpp"
 #include "sutro/optim/transform.hpp"
 
 namespace sutro::optim {
@@ -38,8 +39,10 @@ template <class T>
 /// u *= factor.
 struct scale {
   double factor = 1.0;
+  /// Throws std::invalid_argument unless factor is finite.
   template <class T>
   empty_state init(tensors<T>) const {
+    detail::check_finite("scale", "factor", factor);
     return {};
   }
   template <class T, class Mode = memory::raw_access>
@@ -59,8 +62,10 @@ struct scale {
 /// u += decay * params (decoupled weight decay when placed after the rule).
 struct add_decayed_weights {
   double decay = 0.0;
+  /// Throws std::invalid_argument unless decay is finite and >= 0.
   template <class T>
   empty_state init(tensors<T>) const {
+    detail::check_nonnegative("add_decayed_weights", "decay", decay);
     return {};
   }
   template <class T, class Mode = memory::raw_access>
@@ -90,8 +95,7 @@ struct clip {
   /// Throws std::invalid_argument unless max_abs is finite and > 0.
   template <class T>
   empty_state init(tensors<T>) const {
-    if (!(std::isfinite(max_abs) && max_abs > 0))
-      throw std::invalid_argument("sutro::optim::clip: max_abs must be finite and > 0, got " + std::to_string(max_abs));
+    detail::check_positive("clip", "max_abs", max_abs);
     return {};
   }
   template <class T, class Mode = memory::raw_access>
@@ -118,9 +122,7 @@ struct clip_by_global_norm {
   /// negative one would flip the update into gradient ascent).
   template <class T>
   empty_state init(tensors<T>) const {
-    if (!(std::isfinite(max_norm) && max_norm > 0))
-      throw std::invalid_argument("sutro::optim::clip_by_global_norm: max_norm must be finite and > 0, got " +
-                                  std::to_string(max_norm));
+    detail::check_positive("clip_by_global_norm", "max_norm", max_norm);
     return {};
   }
   template <class T, class Mode = memory::raw_access>
@@ -193,8 +195,10 @@ struct momentum_state {
 struct accumulate_momentum {
   double beta = 0.9;
   bool nesterov = false;
+  /// Throws std::invalid_argument unless beta is in [0, 1).
   template <class T>
   momentum_state<T> init(tensors<T> p) const {
+    detail::check_beta("accumulate_momentum", "beta", beta);
     return {shape_record(p), zeros_like(p)};
   }
   template <class T, class Mode = memory::raw_access>
@@ -227,8 +231,13 @@ struct adam_state {
 struct scale_by_adam {
   detail::names_required named_{};
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  /// Throws std::invalid_argument unless beta1 and beta2 are in [0, 1) and eps is positive and finite
+  /// (beta1 = 1 divides by 1 - beta1^t = 0).
   template <class T>
   adam_state<T> init(tensors<T> p) const {
+    detail::check_beta("scale_by_adam", "beta1", beta1);
+    detail::check_beta("scale_by_adam", "beta2", beta2);
+    detail::check_eps("scale_by_adam", eps);
     return {shape_record(p), zeros_like(p), zeros_like(p), 0};
   }
   template <class T, class Mode = memory::raw_access>

@@ -1,0 +1,39 @@
+#pragma once
+// The range checks every optimizer option goes through, so that a factory
+// and the building block it chains refuse a value with the same words:
+//   sutro::optim::scale_by_adam: beta1 must be in [0, 1), got 1
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+namespace sutro::optim::detail {
+
+[[nodiscard]] inline std::string option_value(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+[[noreturn]] inline void refuse_option(const char* who, const char* name, const char* rule, double v) {
+  throw std::invalid_argument(std::string("sutro::optim::") + who + ": " + name + " must be " + rule + ", got " +
+                              option_value(v));
+}
+
+inline void check_positive(const char* who, const char* name, double v) {
+  if (!(v > 0.0) || !std::isfinite(v)) refuse_option(who, name, "positive and finite", v);
+}
+inline void check_nonnegative(const char* who, const char* name, double v) {
+  if (!(v >= 0.0) || !std::isfinite(v)) refuse_option(who, name, ">= 0 and finite", v);
+}
+inline void check_finite(const char* who, const char* name, double v) {
+  if (!std::isfinite(v)) refuse_option(who, name, "finite", v);
+}
+inline void check_beta(const char* who, const char* name, double beta) {
+  if (!(beta >= 0.0 && beta < 1.0)) refuse_option(who, name, "in [0, 1)", beta);
+}
+inline void check_lr(const char* who, double lr) { check_positive(who, "lr", lr); }
+inline void check_eps(const char* who, double eps) { check_positive(who, "eps", eps); }
+inline void check_weight_decay(const char* who, double wd) { check_nonnegative(who, "weight_decay", wd); }
+
+}  // namespace sutro::optim::detail
