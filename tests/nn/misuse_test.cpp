@@ -268,3 +268,37 @@ TEST_CASE("sizes that overflow are refused: tensor, dataset_view, view_of", "[nn
   s.x.assign(1000, 0.0f);
   CHECK(nn::view_of(s).rows() == 100);
 }
+
+TEST_CASE("train refuses an empty test set and accuracy thresholds outside (0, 1]; uniform(a) needs a finite a >= 0",
+          "[nn][misuse]") {
+  const auto task = tasks::sparse_parity(20, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 64));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 32));
+  const auto opt = optim::sgd({.lr = 0.1});
+  nn::mlp<float> net({.inputs = 20, .hidden = {8}}, 3);
+  const std::vector<float> p0(net.flat_params().begin(), net.flat_params().end());
+  const nn::dataset_view<float> empty({}, {}, 20);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)nn::train(net, opt, train.view(), empty, {.epochs = 2});
+        }).find("sutro::nn::train: empty test set") == 0);
+  for (double bad : {0.0, -0.5, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
+    INFO("threshold " << bad);
+    CHECK(sutro::testing::thrown_message([&] {
+            (void)nn::train(net, opt, train.view(), test.view(), {.epochs = 2, .solve_accuracy = bad});
+          }).find("sutro::nn::train: solve_accuracy must be in (0, 1], got ") == 0);
+    CHECK(sutro::testing::thrown_message([&] {
+            (void)nn::train(net, opt, train.view(), test.view(), {.epochs = 2, .milestone_accuracy = bad});
+          }).find("sutro::nn::train: milestone_accuracy must be in (0, 1], got ") == 0);
+  }
+  CHECK(std::equal(p0.begin(), p0.end(), net.flat_params().begin()));  // nothing trained
+  (void)nn::train(net, opt, train.view(), test.view(), {.epochs = 1, .solve_accuracy = 1.0});
+
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(), -1.0}) {
+    INFO("bound " << bad);
+    CHECK(sutro::testing::thrown_message([&] {
+            nn::mlp<float> u({.inputs = 4, .hidden = {3}, .hidden_init = nn::init::uniform(bad)}, 1);
+          }).find("sutro::nn::initialize: uniform(a) needs a finite a >= 0, got ") == 0);
+  }
+  nn::mlp<float> zero_bound({.inputs = 4, .hidden = {3}, .hidden_init = nn::init::uniform(0.0)}, 1);
+  CHECK(zero_bound.flat_params()[0] == 0.0f);
+}

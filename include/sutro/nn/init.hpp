@@ -48,6 +48,9 @@ void initialize(tensor_ref<T> w, const init& how, std::mt19937_64& rng) {
     case init::kind::he_uniform:
     case init::kind::uniform: {
       const double a = how.type == init::kind::uniform ? how.scale : std::sqrt(6.0 / fan);
+      if (!(a >= 0.0) || !std::isfinite(a))
+        throw std::invalid_argument("sutro::nn::initialize: uniform(a) needs a finite a >= 0, got " +
+                                    std::to_string(a));
       for (auto& v : w.span()) v = static_cast<T>(a * (2.0 * uniform01(rng) - 1.0));
       return;
     }

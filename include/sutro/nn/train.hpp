@@ -242,6 +242,17 @@ train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const R
                                   " features, network expects " + std::to_string(net.inputs()));
   if (opt.batch == 0) throw std::invalid_argument("sutro::nn::train: batch size 0");
   if (train_set.rows() == 0) throw std::invalid_argument("sutro::nn::train: empty training set");
+  if (test_set.rows() == 0)
+    throw std::invalid_argument(
+        "sutro::nn::train: empty test set (its accuracy decides solved and stops training; pass the training set to "
+        "evaluate on it)");
+  for (const auto& [name, v] :
+       {std::pair{"solve_accuracy", opt.solve_accuracy}, std::pair{"milestone_accuracy", opt.milestone_accuracy}})
+    if (!(v > 0.0 && v <= 1.0)) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%g", v);
+      throw std::invalid_argument(std::string("sutro::nn::train: ") + name + " must be in (0, 1], got " + value);
+    }
   check_labels(opt.loss_kind, train_set.y, "sutro::nn::train: training set");
   if (opt.target == target_kind::classification) {
     for (std::size_t i = 0; i < test_set.rows(); ++i)
