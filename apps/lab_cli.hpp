@@ -358,6 +358,9 @@ struct lab_plan {
     c.test = test;
     c.repeats = repeats;
     c.pass_accuracy = o.pass_accuracy;
+    for (const auto& earlier : plan.configs)
+      if (lab::describe(earlier) == lab::describe(c))
+        detail::fail("translate", "task " + detail::in_quotes(text) + " is given twice (" + lab::describe(c) + ")");
     plan.configs.push_back(std::move(c));
   }
 
@@ -412,6 +415,12 @@ struct lab_plan {
       plan.solvers.push_back(std::move(m));
     }
   }
+  for (const auto& c : plan.configs) {
+    auto runs = [&](const lab::method& m) { return m.applies_to(c.task.kind); };
+    if (std::none_of(plan.solvers.begin(), plan.solvers.end(), runs) &&
+        std::none_of(plan.trained.begin(), plan.trained.end(), runs))
+      detail::fail("translate", "none of the methods given applies to the task " + lab::describe(c));
+  }
   return plan;
 }
 
@@ -443,12 +452,18 @@ struct seed_finder {
 /// training announces itself to `progress` (may be null) with its seed.
 [[nodiscard]] inline lab::report run(const lab_plan& plan, progress_line* progress = nullptr) {
   lab::report all;
+  auto applicable = [](const std::vector<lab::method>& methods, const lab::config& cfg) {
+    std::vector<lab::method> out;
+    for (const auto& m : methods)
+      if (m.applies_to(cfg.task.kind)) out.push_back(m);
+    return out;
+  };
   for (const auto& cfg : plan.configs) {
-    if (!plan.solvers.empty()) lab::append(all, lab::run(cfg, plan.solvers));
-    if (plan.trained.empty()) continue;
+    if (const auto solvers = applicable(plan.solvers, cfg); !solvers.empty()) lab::append(all, lab::run(cfg, solvers));
+    std::vector<lab::method> trained = applicable(plan.trained, cfg);
+    if (trained.empty()) continue;
     lab::config c = cfg;
     c.repeats = plan.train_repeats;
-    std::vector<lab::method> trained = plan.trained;
     if (progress) {
       const auto finder = std::make_shared<detail::seed_finder>(c);
       const std::string task = lab::describe(c);

@@ -10,11 +10,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <memory>
+#include <new>
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "lab_cli.hpp"
 
@@ -71,7 +74,10 @@ inline void add_lab_options(CLI::App& app, lab_options& o) {
   app.add_option("--batch", o.batch, "batch size")->capture_default_str()->group(mlp);
   app.add_option("--lr", o.lr, "step size for every rule (default: each rule's own, see --list-methods)")->group(mlp);
   app.add_option("--weight-decay", o.weight_decay, "weight decay")->capture_default_str()->group(mlp);
-  app.add_option("--mlp-seed", o.mlp_seed, "initialization and shuffling seed")->capture_default_str()->group(mlp);
+  app.add_option("--mlp-seed", o.mlp_seed, "initialization and shuffling seed")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(mlp);
   app.add_option("--trace-every", o.trace_every,
                  "traced run: record 1 epoch in this many, scale the additive metrics (the footer says so)")
       ->capture_default_str()
@@ -91,6 +97,17 @@ inline void print_methods(std::ostream& out) {
     std::snprintf(line, sizeof line, "%-18s %-25s %s\n", m.name.c_str(), m.tasks.c_str(), m.description.c_str());
     out << line;
   }
+}
+
+/// Whether two output paths (not "-") name one file, existing or not.
+inline bool same_file(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty() || a == "-" || b == "-") return false;
+  std::error_code ec;
+  if (std::filesystem::equivalent(a, b, ec)) return true;  // existing files, links included
+  const auto ca = std::filesystem::absolute(a, ec).lexically_normal();
+  if (ec) return a == b;
+  const auto cb = std::filesystem::absolute(b, ec).lexically_normal();
+  return ec ? a == b : ca == cb;
 }
 
 /// An output target: stdout for "-", else the file, opened before the run so
@@ -127,6 +144,9 @@ inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::o
   std::unique_ptr<std::ofstream> json_file, csv_file;
   try {
     if (o.json == "-" && o.csv == "-") detail::fail("lab_main", "--json - and --csv - both ask for stdout");
+    if (detail::same_file(o.json, o.csv))
+      detail::fail("lab_main",
+                   "--json and --csv both name " + detail::in_quotes(o.json) + ": one would overwrite the other");
     if (o.progress && err_is_terminal) progress = std::make_unique<progress_line>(&err, o.progress_after);
     plan = translate(o, progress.get());
     json_file = detail::open_output(o.json, "--json");
@@ -154,6 +174,11 @@ inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::o
              "\"not_applicable\"); nothing was measured\n";
       return 3;
     }
+  } catch (const std::bad_alloc&) {
+    if (progress) progress->end();
+    err << "sutro-lab: out of memory: --train " << o.train << " and --test " << o.test
+        << " samples per run do not fit; choose fewer (or a smaller n)\n";
+    return 1;
   } catch (const std::exception& e) {
     if (progress) progress->end();
     err << "sutro-lab: a run failed: " << e.what() << "\n";

@@ -129,6 +129,13 @@ TEST_CASE("apps cli: bad input exits 2 with one line naming the value", "[apps]"
   check({"--bogus"}, "--bogus");
   check({"--json", "-", "--csv", "-"}, "both ask for stdout");
   check({"--json", "/nonexistent-dir/x.json"}, "'/nonexistent-dir/x.json': cannot open");
+  // One file for both reports would hold the CSV header and the JSON's tail.
+  check({"--json", "same-report.txt", "--csv", "same-report.txt"}, "--json and --csv both name 'same-report.txt'");
+  check({"--json", "same-report.txt", "--csv", "./same-report.txt"}, "one would overwrite the other");
+  check({"--task", "parity:20:3", "--task", "parity:20:3:0"}, "is given twice (sparse_parity (20,3))");
+  check({"--mlp-seed", "-1"}, "--mlp-seed");
+  check({"--task", "sum:20:3", "--task", "parity:20:3", "--method", "gf2_elimination"},
+        "none of the methods given applies to the task sparse_sum (20,3)");
 }
 
 TEST_CASE("apps cli: --help and --list-methods", "[apps]") {

@@ -92,8 +92,15 @@ TEST_CASE("lab: methods apply only to their task kinds; bad configs throw", "[la
   auto c = lab::challenge();
   c.task.kind = tasks::task_kind::sum;
   c.repeats = 1;
-  auto rep = lab::run(c, {lab::from_solver(solvers::gf2_elimination{})});
-  CHECK(rep.summaries.empty());
+  // Among several methods the ones of other kinds are left out; if none applies, nothing would run: an error.
+  CHECK_THROWS_WITH(lab::run(c, {lab::from_solver(solvers::gf2_elimination{})}),
+                    "sutro::lab::run: none of the 1 methods applies to sparse_sum tasks (first: gf2_elimination)");
+  c.task.kind = tasks::task_kind::parity;
+  c.seeds = {42};
+  const auto mixed = lab::run(
+      c, {lab::from_solver(solvers::gf2_elimination{}), lab::method{"sum only", nullptr, {tasks::task_kind::sum}}});
+  REQUIRE(mixed.summaries.size() == 1);
+  CHECK(mixed.summaries[0].method == "gf2_elimination");
   c.seeds.clear();
   CHECK_THROWS_AS(lab::run(c, {}), std::invalid_argument);
   auto d = lab::challenge();
@@ -191,4 +198,61 @@ TEST_CASE("lab: an MLP in the 0/1 encoding trains on -1/+1 labels and answers in
   REQUIRE(rep.summaries.size() == 1);
   INFO(rep.summaries[0].mean_accuracy);
   CHECK(rep.summaries[0].mean_accuracy >= 0.9);
+}
+
+TEST_CASE("lab: configs that would mislead are refused, and distinct tasks get distinct names", "[lab]") {
+  const std::vector<lab::method> one = {lab::from_solver(solvers::gf2_elimination{})};
+  auto c = lab::challenge();
+  c.repeats = 1;
+  c.seeds = {1, 2, 1};
+  CHECK_THROWS_WITH(lab::run(c, one), "sutro::lab::run: seed 1 appears twice (each seed is one run of the mean)");
+  c.seeds = {1};
+  c.test = 0;
+  CHECK_THROWS_WITH(lab::run(c, one), "sutro::lab::run: test must be positive (the accuracy is measured on it)");
+  c.test = 10;
+  for (double bad : {-1.0, 2.0, std::nan("")}) {
+    c.pass_accuracy = bad;
+    CHECK_THROWS_AS(lab::run(c, one), std::invalid_argument);
+  }
+  c.pass_accuracy = std::nan("");
+  CHECK_THROWS_WITH(lab::run(c, one), "sutro::lab::run: pass_accuracy must be in [0, 1], got nan");
+
+  lab::config t;
+  t.task = {tasks::task_kind::threshold, 20, 5, 0.0, tasks::encoding::plus_minus_one, 1};
+  CHECK(lab::describe(t) == "sparse_threshold (20,5) t=1");
+  t.task.threshold = 4;  // k - 1: the default, said by the plain name
+  CHECK(lab::describe(t) == "sparse_threshold (20,5)");
+  t.task.threshold = tasks::threshold_k_minus_1;
+  CHECK(lab::describe(t) == "sparse_threshold (20,5)");
+  lab::config p;
+  p.task.noise = 0.1;
+  CHECK(lab::describe(p) == "sparse_parity (20,3) p=10%");
+  p.task.noise = 0.049;
+  CHECK(lab::describe(p) == "sparse_parity (20,3) p=4.9%");
+  p.task.noise = 0.004;
+  CHECK(lab::describe(p) == "sparse_parity (20,3) p=0.4%");
+  p.task.noise = 0.051;
+  CHECK(lab::describe(p) == "sparse_parity (20,3) p=5.1%");
+}
+
+TEST_CASE("lab: mlp_method refuses options that would wrap or train nothing", "[lab][nn]") {
+  const auto rule = optim::sgd({.lr = 0.1});
+  const auto msg = [&](lab::mlp_method_options o) {
+    try {
+      (void)lab::mlp_method("sgd_mlp", rule, o);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no exception");
+  };
+  CHECK(msg({.validation_fraction = -0.5}) ==
+        "sutro::lab::mlp_method: validation_fraction must be in (0, 1), got -0.5");
+  CHECK(msg({.validation_fraction = std::nan("")}) ==
+        "sutro::lab::mlp_method: validation_fraction must be in (0, 1), got nan");
+  CHECK(msg({.validation_fraction = 1.0}).find("validation_fraction must be in (0, 1)") != std::string::npos);
+  CHECK(msg({.epochs = 0}) == "sutro::lab::mlp_method: epochs must be positive");
+  CHECK(msg({.batch = 0}) == "sutro::lab::mlp_method: batch must be positive");
+  CHECK(msg({.hidden = {16, 0}}) == "sutro::lab::mlp_method: hidden needs one or more layer sizes, each positive");
+  CHECK(msg({.stop_accuracy = 0.0}).find("stop_accuracy must be positive") != std::string::npos);
+  CHECK(msg({.stop_accuracy = 2.0}) == "no exception");  // above 1: never stops early
 }

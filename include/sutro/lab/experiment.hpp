@@ -17,6 +17,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -53,7 +55,18 @@ struct config {
   if (!c.label.empty()) return c.label;
   std::string s = std::string(tasks::to_string(c.task.kind)) + " (" + std::to_string(c.task.n) + "," +
                   std::to_string(c.task.k) + ")";
-  if (c.task.noise > 0) s += " p=" + std::to_string(static_cast<int>(std::lround(c.task.noise * 100))) + "%";
+  if (c.task.kind == tasks::task_kind::threshold &&
+      tasks::threshold_of(c.task) != static_cast<std::int32_t>(c.task.k) - 1)
+    s += " t=" + std::to_string(tasks::threshold_of(c.task));
+  if (c.task.noise > 0) {
+    // The fewest digits that give the noise back: two tasks never share a name.
+    char pct[40];
+    for (int digits = 3; digits <= 17; ++digits) {
+      std::snprintf(pct, sizeof pct, "%.*g", digits, c.task.noise * 100);
+      if (std::strtod(pct, nullptr) / 100 == c.task.noise) break;
+    }
+    s += std::string(" p=") + pct + "%";
+  }
   return s;
 }
 
@@ -112,6 +125,22 @@ inline double median(std::vector<double> v) {
   return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
+inline void check_config(const config& cfg) {
+  auto fail = [](const std::string& what) { throw std::invalid_argument("sutro::lab::run: " + what); };
+  if (cfg.seeds.empty()) fail("no seeds");
+  for (std::size_t i = 1; i < cfg.seeds.size(); ++i)
+    if (std::find(cfg.seeds.begin(), cfg.seeds.begin() + static_cast<std::ptrdiff_t>(i), cfg.seeds[i]) !=
+        cfg.seeds.begin() + static_cast<std::ptrdiff_t>(i))
+      fail("seed " + std::to_string(cfg.seeds[i]) + " appears twice (each seed is one run of the mean)");
+  if (cfg.repeats == 0) fail("repeats must be positive");
+  if (cfg.test == 0) fail("test must be positive (the accuracy is measured on it)");
+  if (!(cfg.pass_accuracy >= 0.0 && cfg.pass_accuracy <= 1.0)) {
+    char v[32];
+    std::snprintf(v, sizeof v, "%g", cfg.pass_accuracy);
+    fail(std::string("pass_accuracy must be in [0, 1], got ") + v);
+  }
+}
+
 inline bool correct(const tasks::task_spec& s, float pred, std::int32_t y) {
   const bool pm = s.enc == tasks::encoding::plus_minus_one;
   switch (s.kind) {
@@ -159,9 +188,13 @@ inline double accuracy(const tasks::sparse_task& task, const method_output& out,
 /// task kind is left out, one that declines the task is recorded as such.
 inline report run(const config& cfg, const std::vector<method>& methods) {
   using clock = std::chrono::steady_clock;
-  if (cfg.seeds.empty()) throw std::invalid_argument("sutro::lab::run: no seeds");
-  if (cfg.repeats == 0) throw std::invalid_argument("sutro::lab::run: repeats must be positive");
+  detail::check_config(cfg);
   tasks::validate(cfg.task);  // before any method declines a task that cannot exist
+  if (!methods.empty() &&
+      std::none_of(methods.begin(), methods.end(), [&](const method& m) { return m.applies_to(cfg.task.kind); }))
+    throw std::invalid_argument("sutro::lab::run: none of the " + std::to_string(methods.size()) +
+                                " methods applies to " + std::string(tasks::to_string(cfg.task.kind)) +
+                                " tasks (first: " + methods.front().name + ")");
   report rep;
   const std::string name = describe(cfg);
   for (const auto& m : methods) {

@@ -33,7 +33,7 @@ struct mlp_method_options {
   std::size_t batch = 32;
   std::uint64_t seed = 1;            ///< initialization and shuffling
   double validation_fraction = 0.2;  ///< last rows of the training set, for early stopping
-  double stop_accuracy = 0.95;       ///< stop once validation accuracy reaches it
+  double stop_accuracy = 0.95;       ///< stop once validation accuracy reaches it (above 1: never)
   /// The traced run (lab::method::recorded_run) is the same training under
   /// nn::train_recorded: every epoch's batches, forward, backward, the rule's own
   /// update and the validation pass, recorded. 1 records the whole training; k > 1
@@ -87,6 +87,26 @@ inline mlp_split split_for_mlp(const problem& p, const mlp_method_options& o) {
   return enc == tasks::encoding::zero_one ? 0.5f + 0.5f * f : f;
 }
 
+// Refused when the method is built, not at its first run: a negative or NaN
+// validation_fraction would wrap when the rows are split.
+inline void check_mlp_options(const mlp_method_options& o) {
+  auto fail = [](const std::string& what) { throw std::invalid_argument("sutro::lab::mlp_method: " + what); };
+  auto value = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
+  if (o.epochs == 0) fail("epochs must be positive");
+  if (o.batch == 0) fail("batch must be positive");
+  if (o.trace_every_epochs == 0) fail("trace_every_epochs must be positive");
+  if (o.hidden.empty() || std::find(o.hidden.begin(), o.hidden.end(), std::size_t{0}) != o.hidden.end())
+    fail("hidden needs one or more layer sizes, each positive");
+  if (!(o.validation_fraction > 0.0 && o.validation_fraction < 1.0))
+    fail("validation_fraction must be in (0, 1), got " + value(o.validation_fraction));
+  if (!(o.stop_accuracy > 0.0))
+    fail("stop_accuracy must be positive (above 1: never stop), got " + value(o.stop_accuracy));
+}
+
 inline nn::callbacks mlp_callbacks(const mlp_method_options& o) {
   nn::callbacks cb;
   cb.on_epoch = o.on_epoch;
@@ -99,7 +119,8 @@ inline nn::train_options mlp_train_options(const mlp_method_options& o) {
   t.batch = o.batch;
   t.seed = o.seed;
   t.loss_kind = nn::loss::hinge;
-  t.solve_accuracy = o.stop_accuracy;
+  t.solve_accuracy = std::min(o.stop_accuracy, 1.0);
+  t.stop_when_solved = o.stop_accuracy <= 1.0;
   return t;
 }
 }  // namespace detail
@@ -108,8 +129,7 @@ inline nn::train_options mlp_train_options(const mlp_method_options& o) {
 /// encoding the labels are trained as -1/+1 and `predict` answers 0.5 + f / 2.
 template <class Rule>
 method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
-  if (o.trace_every_epochs == 0)
-    throw std::invalid_argument("sutro::lab::mlp_method: trace_every_epochs must be positive");
+  detail::check_mlp_options(o);
   method out_method{std::move(name),
                     [rule, o](const problem& p) {
                       const auto split = detail::split_for_mlp(p, o);

@@ -241,6 +241,7 @@ train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const R
       throw std::invalid_argument("sutro::nn::train: dataset rows have " + std::to_string(d->features) +
                                   " features, network expects " + std::to_string(net.inputs()));
   if (opt.batch == 0) throw std::invalid_argument("sutro::nn::train: batch size 0");
+  if (opt.epochs == 0) throw std::invalid_argument("sutro::nn::train: epochs 0 (nothing would be trained)");
   if (train_set.rows() == 0) throw std::invalid_argument("sutro::nn::train: empty training set");
   if (test_set.rows() == 0)
     throw std::invalid_argument(
