@@ -159,7 +159,12 @@ std::string lab_run(nb::dict config, nb::list methods) {
   c.pass_accuracy = o.get<double>("pass_accuracy", c.pass_accuracy);
   o.finish();
   std::vector<lab::method> ms;
-  for (auto m : methods) ms.push_back(make_method(nb::cast<nb::dict>(m)));
+  for (auto m : methods) {
+    nb::dict spec;
+    if (!nb::try_cast<nb::dict>(m, spec))
+      throw nb::type_error(("sutro::lab::run: a method must be a dict, got " + describe(m)).c_str());
+    ms.push_back(make_method(spec));
+  }
   nb::gil_scoped_release release;
   return lab::to_json(lab::run(c, ms));
 }

@@ -28,8 +28,8 @@ metrics::cold_policy parse_cold(const std::string& s) {
                               "' (separate, stack_depth)");
 }
 
-nb::dict reuse(const in_array<std::uint64_t, 1>& addresses, const std::string& unit, const std::string& cold,
-               bool distances) {
+nb::dict reuse(nb::handle addresses_in, const std::string& unit, const std::string& cold, bool distances) {
+  const auto addresses = integer_array<std::uint64_t>(addresses_in, "sutro::metrics::reuse_distance", "addresses");
   const auto g = parse_unit(unit);
   metrics::reuse_distance rd({.unit = g, .cold = parse_cold(cold)});
   const std::uint64_t div = g == metrics::granularity::element ? 1 : static_cast<std::uint64_t>(g);
@@ -96,8 +96,9 @@ nb::dict tiers_dict(const metrics::hierarchy& h) {
   return r;
 }
 
-nb::dict estimate(const in_array<std::uint64_t, 1>& hist, std::uint64_t cold, std::optional<nb::list> tiers,
-                  std::uint64_t unit_bytes, std::uint64_t register_bytes) {
+nb::dict estimate(nb::handle hist_in, std::uint64_t cold, std::optional<nb::list> tiers, std::uint64_t unit_bytes,
+                  std::uint64_t register_bytes) {
+  const auto hist = integer_array<std::uint64_t>(hist_in, "sutro::metrics::energy_estimate", "histogram");
   const auto h = make_hierarchy(tiers, unit_bytes, register_bytes);
   const std::vector<std::uint64_t> hv(hist.data(), hist.data() + hist.shape(0));
   const auto e = h.apply(hv, cold);

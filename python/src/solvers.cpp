@@ -25,10 +25,12 @@ nb::dict result_dict(solvers::solve_result r) {
   return d;
 }
 
-nb::dict solve_packed(const std::string& method, const in_array<std::uint64_t, 2>& words,
-                      const in_array<std::int32_t, 1>& labels, const std::string& kind, std::size_t n, std::size_t k,
-                      double noise, const std::string& encoding, std::optional<std::int32_t> threshold,
-                      nb::dict kwargs) {
+nb::dict solve_packed(const std::string& method, nb::handle words_in, nb::handle labels_in, const std::string& kind,
+                      std::size_t n, std::size_t k, double noise, const std::string& encoding,
+                      std::optional<std::int32_t> threshold, nb::dict kwargs) {
+  const std::string who = "sutro::solvers::" + method;
+  const auto words = integer_array<std::uint64_t, 2>(words_in, who, "words");
+  const auto labels = integer_array<std::int32_t, 1>(labels_in, who, "labels");
   tasks::packed_samples d;
   d.spec = make_spec(kind, n, k, noise, encoding, threshold ? *threshold : tasks::threshold_k_minus_1);
   d.count = words.shape(0);

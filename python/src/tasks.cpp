@@ -131,7 +131,8 @@ void bind_tasks(nb::module_& m) {
            "(b uint8 0/1 [count, n], labels int32 [count]); the +-1 form is x = 1 - 2 b.")
       .def(
           "query",
-          [](const tasks::sparse_task& t, const in_array<std::uint64_t, 2>& rows) {
+          [](const tasks::sparse_task& t, nb::handle rows_in) {
+            const auto rows = integer_array<std::uint64_t, 2>(rows_in, "sutro::tasks::query", "rows");
             if (rows.shape(1) != t.row_words())
               throw std::invalid_argument("sutro::tasks::query: rows of " + std::to_string(rows.shape(1)) +
                                           " words for n = " + std::to_string(t.spec().n) + " (need " +

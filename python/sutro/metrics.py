@@ -17,7 +17,9 @@ def _addresses(a) -> np.ndarray:
     a = np.asarray(a)
     if a.ndim != 1:
         a = a.reshape(-1)
-    if a.dtype.kind == "i" and a.size and a.min() < 0:
+    if a.size == 0:
+        return np.zeros(0, dtype=np.uint64)  # an empty trace (np.asarray([]) is float64)
+    if a.dtype.kind == "i" and a.min() < 0:
         raise ValueError("sutro.reuse_distance: addresses must be non-negative")
     if a.dtype.kind not in "iu":
         raise ValueError(f"sutro.reuse_distance: addresses must be integers, got {a.dtype}")
@@ -55,7 +57,8 @@ def energy_estimate(histogram, cold: Optional[int] = None, tiers: Optional[Seque
     if isinstance(histogram, dict):
         cold = histogram["cold"] if cold is None else cold
         histogram = histogram["histogram"]
-    h = np.ascontiguousarray(histogram, dtype=np.uint64)
+    # Checked in C++: integers >= 0 only (a float histogram is refused, not truncated).
+    h = np.asarray(histogram)
     return _sutro.energy_estimate(h, int(cold or 0), None if tiers is None else list(tiers), unit_bytes,
                                   register_bytes)
 

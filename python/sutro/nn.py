@@ -30,14 +30,19 @@ def train_mlp(x_train, y_train, x_test, y_test, optimizer: str = "sgd", *, hidde
     for classification (hinge or logistic loss), values for regression (mse).
     Returns status (trained, solved, diverged, stopped), epochs, steps,
     epochs_to_solve, test_accuracy, train_loss, seconds, and per epoch
-    loss_history, accuracy_history, seconds_history.
+    loss_history, accuracy_history, seconds_history. epochs must be at least
+    1; an empty test set or solve_accuracy outside (0, 1] raises ValueError.
 
     >>> task = sutro.make_task("parity", 20, 3, 42)
     >>> x, y = task.dense("train", 1000); xt, yt = task.dense("test", 200)
     >>> r = train_mlp(x, y, xt, yt, "egd", lr=0.1, wd=0.01)
     """
+    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, (int, np.integer)):
+        raise TypeError(f"sutro.train_mlp: epochs must be an integer, got {epochs!r}")
+    if epochs < 1:
+        raise ValueError(f"sutro.train_mlp: epochs must be at least 1, got {epochs} (nothing would be trained)")
     x_train, x_test = _f32(x_train, "x_train", 2), _f32(x_test, "x_test", 2)
     y_train, y_test = _f32(y_train, "y_train", 1), _f32(y_test, "y_test", 1)
     return _sutro.train_mlp(x_train, y_train, x_test, y_test, [int(h) for h in hidden], optimizer,
-                            dict(optimizer_options), epochs, batch, seed, init_seed, loss, regression,
+                            dict(optimizer_options), int(epochs), batch, seed, init_seed, loss, regression,
                             solve_accuracy, stop_when_solved)

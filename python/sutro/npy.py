@@ -12,9 +12,18 @@ from ._sutro import GF2Matrix
 __all__ = ["load", "save", "load_bits", "save_bits"]
 
 
+def _readable(path: "os.PathLike[str] | str") -> str:
+    """The path as a str, after opening it: a missing file raises FileNotFoundError
+    (an OSError, as numpy.load does), not the C++ reader's RuntimeError."""
+    p = os.fspath(path)
+    with open(p, "rb"):
+        pass
+    return p
+
+
 def load(path: "os.PathLike[str] | str") -> np.ndarray:
     """The array in a .npy file, read by sutro (same result as numpy.load)."""
-    return _sutro.npy_read(os.fspath(path))
+    return _sutro.npy_read(_readable(path))
 
 
 def save(path: "os.PathLike[str] | str", array: np.ndarray) -> None:
@@ -25,7 +34,7 @@ def save(path: "os.PathLike[str] | str", array: np.ndarray) -> None:
 
 def load_bits(path: "os.PathLike[str] | str", cols: int, bitorder: str = "big") -> GF2Matrix:
     """A GF2Matrix from a file holding numpy.packbits(A, axis=1, bitorder=bitorder)."""
-    words = _sutro.npy_read_bits(os.fspath(path), cols, bitorder)
+    words = _sutro.npy_read_bits(_readable(path), cols, bitorder)
     return GF2Matrix.from_words(words, cols)
 
 
