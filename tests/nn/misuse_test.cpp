@@ -290,6 +290,8 @@ TEST_CASE("train refuses an empty test set and accuracy thresholds outside (0, 1
             (void)nn::train(net, opt, train.view(), test.view(), {.epochs = 2, .milestone_accuracy = bad});
           }).find("sutro::nn::train: milestone_accuracy must be in (0, 1], got ") == 0);
   }
+  CHECK(sutro::testing::thrown_message([&] { (void)nn::train(net, opt, train.view(), test.view(), {.epochs = 0}); }) ==
+        "sutro::nn::train: epochs 0 (nothing would be trained)");
   CHECK(std::equal(p0.begin(), p0.end(), net.flat_params().begin()));  // nothing trained
   (void)nn::train(net, opt, train.view(), test.view(), {.epochs = 1, .solve_accuracy = 1.0});
 
