@@ -1,6 +1,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,45 @@ TEST_CASE("ceil_sqrt is exact around every square, up to 2^62", "[dmd]") {
       while (want * want < n) ++want;
       REQUIRE(ceil_sqrt(n) == want);
     }
+}
+
+TEST_CASE("ceil_sqrt is exact for every 64-bit n, 2^62 and up included", "[dmd]") {
+  using sutro::metrics::dmd::ceil_sqrt;
+  __extension__ typedef unsigned __int128 u128;
+  // The smallest r with r^2 >= n, by bisection in 128 bits.
+  const auto exact = [](std::uint64_t n) {
+    std::uint64_t lo = 0, hi = std::uint64_t{1} << 32;  // hi^2 >= n always
+    while (lo < hi) {
+      const std::uint64_t mid = lo + (hi - lo) / 2;
+      if (static_cast<u128>(mid) * mid >= n)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    return lo;
+  };
+  constexpr std::uint64_t two62 = std::uint64_t{1} << 62, root = 0xFFFF'FFFF, max = ~std::uint64_t{0};
+  CHECK(ceil_sqrt(0) == 0);
+  CHECK(ceil_sqrt(1) == 1);
+  CHECK(ceil_sqrt(2) == 2);
+  CHECK(ceil_sqrt(3) == 2);
+  CHECK(ceil_sqrt(4) == 2);
+  CHECK(ceil_sqrt(two62 - 1) == std::uint64_t{1} << 31);
+  CHECK(ceil_sqrt(two62) == std::uint64_t{1} << 31);
+  CHECK(ceil_sqrt(two62 + 1) == (std::uint64_t{1} << 31) + 1);
+  CHECK(ceil_sqrt(root * root) == root);  // 18446744065119617025
+  CHECK(ceil_sqrt(root * root - 1) == root);
+  CHECK(ceil_sqrt(root * root + 1) == std::uint64_t{1} << 32);
+  CHECK(ceil_sqrt(max) == std::uint64_t{1} << 32);
+  CHECK(ceil_sqrt(max - 1) == std::uint64_t{1} << 32);
+  // Around the squares of the largest roots, and at random in every range.
+  for (std::uint64_t r = root; r > root - 2000; --r)
+    for (std::uint64_t n : {r * r - 1, r * r, r * r + 1}) REQUIRE(ceil_sqrt(n) == exact(n));
+  std::mt19937_64 rng(62);
+  for (int i = 0; i < 200000; ++i) {
+    const std::uint64_t n = rng() >> (rng() % 64);
+    REQUIRE(ceil_sqrt(n) == exact(n));
+  }
 }
 
 TEST_CASE("published: (a + b) + c costs 6, trace 1 2 1 2; 14 at 2 bytes", "[dmd]") {

@@ -4,6 +4,7 @@
 // containers, the instruction set. Expected numbers are the tool's (each
 // comment gives the Python that produced them).
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -155,6 +156,52 @@ TEST_CASE("instruction set: mixed element types, floor division and % as Python'
   num m;
   (void)bytedmd([&m](num a) { m = a % 3.0; }, -7.0);
   CHECK(m.untracked_value() == 2.0);
+}
+
+TEST_CASE("floating floordiv, % and divmod are Python's, and agree", "[dmd][ops]") {
+  // Python 3: a // b, a % b for each pair (divmod(a, b) is the two of them).
+  struct py_case {
+    double a, b, q, r;
+  };
+  const py_case cases[] = {
+      {1.0, 0.1, 9.0, 0.09999999999999995},     // floor(1.0 / 0.1) would be 10
+      {-1.0, -0.1, 9.0, -0.09999999999999995},  //
+      {2.0, 0.2, 9.0, 0.1999999999999999},      //
+      {-2.0, -0.2, 9.0, -0.1999999999999999},   //
+      {-1.1, 0.1, -12.0, 0.09999999999999998},  // floor(-1.1 / 0.1) would be -11
+      {-1.0, 0.1, -10.0, 5.551115123125783e-17},
+      {1.0, -0.1, -10.0, -5.551115123125783e-17},
+      {-0.7, 0.1, -7.0, 8.326672684688674e-17},
+      {-7.5, 2.0, -4.0, 0.5},
+      {7.5, -2.0, -4.0, -0.5},
+      {-1e-300, 1.0, -1.0, 1.0},
+      {-4.0, 2.0, -2.0, 0.0},
+      {0.0, -1.0, -0.0, -0.0},
+      {-0.0, 1.0, -0.0, 0.0},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.a, c.b);
+    num q, r, dq, dr;
+    (void)bytedmd(
+        [&](num a, num b) {
+          q = floordiv(a, b);
+          r = a % b;
+          std::tie(dq, dr) = divmod(a, b);
+        },
+        c.a, c.b);
+    CHECK(q.untracked_value() == c.q);
+    CHECK(r.untracked_value() == c.r);
+    CHECK(std::signbit(q.untracked_value()) == std::signbit(c.q));
+    CHECK(std::signbit(r.untracked_value()) == std::signbit(c.r));
+    CHECK(dq.untracked_value() == q.untracked_value());
+    CHECK(std::signbit(dq.untracked_value()) == std::signbit(q.untracked_value()));
+    CHECK(dr.untracked_value() == r.untracked_value());
+    CHECK(std::signbit(dr.untracked_value()) == std::signbit(r.untracked_value()));
+  }
+  // 1e300 // 1e-10 is inf in Python, as is divmod's quotient.
+  tracked<double> inf;
+  (void)bytedmd([&](num a, num b) { inf = floordiv(a, b); }, 1e300, 1e-10);
+  CHECK(std::isinf(inf.untracked_value()));
 }
 
 TEST_CASE("identity: a container passed twice is one set of values, as the tool's lists", "[dmd][identity]") {

@@ -1,9 +1,13 @@
 #include <cstdint>
+#include <limits>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
 #include "sutro/memory/accessor.hpp"
 
 using namespace sutro::memory;
@@ -120,4 +124,24 @@ TEST_CASE("a kernel traced through views reproduces the ICS'22 B distances", "[m
   }
   CHECK(at_n2_2n == n * n * n - 2 * n * n + n);
   CHECK(rd.histogram() == t.distances().histogram());
+}
+
+TEST_CASE("a view whose extent overflows the size type is refused, naming its shape", "[metrics]") {
+  using sutro::testing::thrown_message;
+  constexpr std::size_t big = std::size_t{1} << 32, max = std::numeric_limits<std::size_t>::max();
+  // rows x cols wraps to 0: once accepted as an empty view.
+  const std::string m = thrown_message([] { view<float> v(nullptr, big, big, big); });
+  CHECK(m.find("sutro::memory::view: ") == 0);
+  CHECK(m.find("rows 4294967296") != std::string::npos);
+  CHECK(m.find("cols 4294967296") != std::string::npos);
+  CHECK(m.find("stride 4294967296") != std::string::npos);
+  // rows x cols fits, rows x stride does not.
+  float x[4] = {};
+  CHECK(thrown_message([&] { view<float> v(x, 3, 1, max / 2); }).find("sutro::memory::view: rows 3") == 0);
+  CHECK_THROWS_AS((view<float>(x, max, 2, 2)), std::invalid_argument);
+  // The largest shapes that fit are still views.
+  CHECK(view<float>(x, 1, max, max).size() == max);
+  CHECK(view<float>(x, max, 1, 1).size() == max);
+  CHECK(view<float>(x, 0, max, max).size() == 0);
+  CHECK(view<float>(x, 2, 2, 2).size() == 4);
 }

@@ -168,6 +168,13 @@ class view {
     if (stride < cols)
       throw std::invalid_argument("sutro::memory::view: stride " + std::to_string(stride) + " < cols " +
                                   std::to_string(cols));
+    // rows x stride bounds every offset r * stride + c and, as cols <= stride,
+    // the size rows x cols: neither may wrap.
+    std::size_t extent;
+    if (__builtin_mul_overflow(rows, stride, &extent))
+      throw std::invalid_argument("sutro::memory::view: rows " + std::to_string(rows) + " x stride " +
+                                  std::to_string(stride) + " (cols " + std::to_string(cols) +
+                                  ") overflows the size type");
     if (p_ == nullptr && rows * cols != 0) throw std::invalid_argument("sutro::memory::view: null data");
   }
 

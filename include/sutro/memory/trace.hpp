@@ -65,27 +65,40 @@ class trace {
   trace(const trace&) = delete;
   trace& operator=(const trace&) = delete;
 
+  /// Records one access to [p, p + bytes). A range passing the top of the
+  /// address space is refused (std::invalid_argument) before it is counted.
   void record(const void* p, std::size_t bytes, access_kind kind) {
+    const auto a = reinterpret_cast<std::uintptr_t>(p);
+    if (bytes != 0) (void)metrics::detail::last_byte(a, bytes, "sutro::memory::trace::record");
     if (phase_ != no_phase) return record_in_phase(p, bytes, kind);
     (kind == access_kind::read ? reads_ : writes_) += 1;
-    if (opt_.keep_events) events_.push_back({reinterpret_cast<std::uintptr_t>(p), bytes, kind});
+    if (opt_.keep_events) events_.push_back({a, bytes, kind});
     if (kind == access_kind::write && !opt_.count_writes) return;
     if (opt_.unit == granularity::element)
-      rd_.access(reinterpret_cast<std::uintptr_t>(p));
+      rd_.access(a);
     else
       rd_.access_bytes(p, bytes);
   }
-  /// Marks a buffer as already in fast memory (cold_policy::preloaded).
+  /// Marks a buffer as already in fast memory (cold_policy::preloaded). A
+  /// buffer passing the top of the address space is refused.
   void preload(const void* p, std::size_t bytes, std::size_t element_bytes) {
     const auto a = reinterpret_cast<std::uintptr_t>(p);
+    if (opt_.unit == granularity::element && element_bytes == 0)
+      throw std::invalid_argument("sutro::memory::trace::preload: element_bytes 0 for " + std::to_string(bytes) +
+                                  " bytes (element granularity needs the element size)");
+    if (bytes == 0) return;
+    const std::uintptr_t end = metrics::detail::last_byte(a, bytes, "sutro::memory::trace::preload");
     if (opt_.unit == granularity::element) {
-      if (element_bytes == 0)
-        throw std::invalid_argument("sutro::memory::trace::preload: element_bytes 0 for " + std::to_string(bytes) +
-                                    " bytes (element granularity needs the element size)");
-      for (std::size_t off = 0; off + element_bytes <= bytes; off += element_bytes) rd_.preload(a + off);
-    } else if (bytes) {
+      // Counted, not compared with an end offset, which could wrap.
+      for (std::size_t i = 0, off = 0, n = bytes / element_bytes; i < n; ++i, off += element_bytes)
+        rd_.preload(a + off);
+    } else {
       const auto u = static_cast<std::uint64_t>(opt_.unit);
-      for (std::uint64_t k = a / u; k <= (a + bytes - 1) / u; ++k) rd_.preload(k);
+      // Stops on reaching the last unit, which may be the largest key.
+      for (std::uint64_t k = a / u, last = end / u;; ++k) {
+        rd_.preload(k);
+        if (k == last) break;
+      }
     }
   }
 
@@ -127,7 +140,12 @@ class trace {
       count(a);
     } else if (bytes != 0) {
       const auto u = static_cast<std::uint64_t>(opt_.unit);
-      for (std::uint64_t k = a / u, last = (a + bytes - 1) / u; k <= last; ++k) count(k);
+      // record() checked the range; stops on reaching the last unit, which
+      // may be the largest key.
+      for (std::uint64_t k = a / u, last = (a + (bytes - 1)) / u;; ++k) {
+        count(k);
+        if (k == last) break;
+      }
     }
   }
 

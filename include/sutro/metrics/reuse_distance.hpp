@@ -31,6 +31,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -42,6 +43,21 @@
 #include "sutro/metrics/lru_stack.hpp"
 
 namespace sutro::metrics {
+
+namespace detail {
+/// The last byte of the range [a, a + bytes), bytes >= 1; a range that would
+/// pass the top of the address space is refused (its units would wrap to
+/// address 0). `who` names the caller in the message.
+[[nodiscard]] inline std::uintptr_t last_byte(std::uintptr_t a, std::size_t bytes, const char* who) {
+  if (bytes - 1 > std::numeric_limits<std::uintptr_t>::max() - a) {
+    char at[2 + 2 * sizeof(std::uintptr_t) + 1];
+    std::snprintf(at, sizeof at, "0x%jx", static_cast<std::uintmax_t>(a));
+    throw std::invalid_argument(std::string(who) + ": the byte range at address " + at + " of " +
+                                std::to_string(bytes) + " bytes passes the top of the address space");
+  }
+  return a + (bytes - 1);
+}
+}  // namespace detail
 
 /// Unit of an address key: element = the caller's key as given (access()),
 /// otherwise the byte address divided by 1, 8 or 64 (access_bytes()).
@@ -60,7 +76,8 @@ class reuse_distance {
   explicit reuse_distance(reuse_distance_options options = {}) : opt_(options), stack_(options.initial_window) {}
 
   /// Records one access to `key` (a unit index) and returns its distance,
-  /// 0 for a cold access under cold_policy::separate.
+  /// 0 for a cold access under cold_policy::separate. A cold access under
+  /// cold_policy::preloaded throws std::invalid_argument and records nothing.
   std::uint64_t access(std::uint64_t key) { return step<false>(key, nullptr); }
 
   /// Records a batch of accesses; same result as one by one, faster: the
@@ -68,6 +85,9 @@ class reuse_distance {
   /// nearer, histogram updates are batched so that their cache misses
   /// overlap; the in-block counts use POPCNT or AVX-512 VPOPCNTDQ where the
   /// CPU has them (asked at run time, capped by cpu::scoped_level_limit).
+  /// A refused access (a cold key under cold_policy::preloaded) throws; the
+  /// keys before it stay recorded, it and those after it are not, so the
+  /// counts stay consistent (accesses() == histogram total + cold_accesses()).
   void access(const std::uint64_t* keys, std::size_t n) {
     // Counts of a long batch go to 32-bit bins (half the cache lines of the
     // histogram), folded into it at the end: at most 2^31 accesses a piece.
@@ -76,14 +96,22 @@ class reuse_distance {
     access_piece(keys, n);
   }
   /// Every unit overlapped by the byte range [p, p + bytes) is accessed once,
-  /// in address order. Requires byte/word/line granularity.
+  /// in address order. Requires byte/word/line granularity; a range passing
+  /// the top of the address space is refused (std::invalid_argument) before
+  /// any access. The range may end at the last address.
   void access_bytes(const void* p, std::size_t bytes) {
     const auto unit = static_cast<std::uint64_t>(opt_.unit);
     if (unit == 0)
       throw std::invalid_argument("sutro::metrics::reuse_distance::access_bytes: needs byte, word or line granularity");
     if (bytes == 0) return;
     const auto a = reinterpret_cast<std::uintptr_t>(p);
-    for (std::uint64_t k = a / unit, last = (a + bytes - 1) / unit; k <= last; ++k) access(k);
+    const std::uint64_t last = detail::last_byte(a, bytes, "sutro::metrics::reuse_distance::access_bytes") / unit;
+    // Stops on reaching `last` rather than passing it: the last unit may be
+    // the largest key, past which k would wrap.
+    for (std::uint64_t k = a / unit;; ++k) {
+      access(k);
+      if (k == last) break;
+    }
   }
 
   /// Puts `key` on top of the stack as if just accessed, without counting an
@@ -306,11 +334,15 @@ class reuse_distance {
 
   template <bool Batch, metrics::popcount_kernel K = metrics::popcount_kernel::plain>
   std::uint64_t step(std::uint64_t key, std::uint32_t* hint) {  // hint: find(key) in this generation, or nullptr
-    ++accesses_;
     std::uint32_t* pos = hint ? hint : slots_.insert(key);
+    // Refused before anything is counted, so that accesses() stays the
+    // histogram's total plus cold_accesses().
+    if (*pos == detached && opt_.cold == cold_policy::preloaded) [[unlikely]]
+      refuse_cold(key);
+    ++accesses_;
     std::uint64_t d;
     if (*pos == detached) [[unlikely]] {
-      d = cold(key);
+      d = cold();
       if (!Batch && d) count(d);
     } else {
       d = stack_.template take<K>(*pos);  // marks from pos on, itself included
@@ -321,12 +353,12 @@ class reuse_distance {
     place(pos);
     return d;
   }
-  std::uint64_t cold(std::uint64_t key) {
-    if (opt_.cold == cold_policy::preloaded) {
-      slots_.erase(key);  // leave the map as it was
-      throw std::invalid_argument("sutro::metrics::reuse_distance::access: cold access to key " + std::to_string(key) +
-                                  " under cold_policy::preloaded (preload every input first)");
-    }
+  [[noreturn]] void refuse_cold(std::uint64_t key) {
+    slots_.erase(key);  // leave the map as it was
+    throw std::invalid_argument("sutro::metrics::reuse_distance::access: cold access to key " + std::to_string(key) +
+                                " under cold_policy::preloaded (preload every input first)");
+  }
+  std::uint64_t cold() noexcept {
     ++distinct_;
     time_sum_ -= accesses_;
     if (opt_.cold == cold_policy::separate) {
@@ -346,7 +378,7 @@ class reuse_distance {
     const std::uint32_t t = stack_.push();
     *pos = t;
     if (accesses_ != expect_) [[unlikely]]
-      breaks_.push_back({t, accesses_});  // a preload or a failed access
+      breaks_.push_back({t, accesses_});  // a preload
     expect_ = accesses_ + 1;
   }
   // Access count at which slot s (live) was placed.
@@ -393,7 +425,7 @@ class reuse_distance {
   std::vector<std::uint32_t> bins_;  // a long batch's counts before they join hist_ (empty between calls)
   // Access count of each live mark's placement (for mean_reuse_time):
   // slots < fresh_begin_ (renumbered by the last compaction) in old_time_,
-  // later ones from breaks_ (one entry per preload or failed access).
+  // later ones from breaks_ (one entry per preload).
   std::vector<std::uint64_t> old_time_;
   std::vector<time_break> breaks_;
   std::size_t fresh_begin_ = 0;

@@ -56,40 +56,58 @@ class clock_dmc {
   }
   [[nodiscard]] const std::string& name(buffer_id b) const { return names_.at(b); }
 
+  // A call that throws (an unknown id, a clock or total past 64 bits) leaves
+  // the tracker as it was: every check comes before the first change, and a
+  // name is not interned for a call that fails.
+
   /// MemTracker.write(name, size).
   void write(buffer_id b, std::uint64_t size) {
     auto& s = at(b, "write");
+    const std::uint64_t next = advanced(size, "write");
     s.written = true;
     s.write_time = clock_;
     s.write_size = size;
     ++writes_;
-    advance(size, "write");
+    clock_ = next;
   }
-  void write(std::string_view name, std::uint64_t size) { write(buffer(name), size); }
+  void write(std::string_view name, std::uint64_t size) {
+    (void)advanced(size, "write");
+    write(buffer(name), size);
+  }
 
   /// MemTracker.read(name, size): returns the distance, -1 if never written.
   std::int64_t read(buffer_id b, std::uint64_t size) {
     auto& s = at(b, "read");
+    const std::uint64_t next = advanced(size, "read");
     std::int64_t dist = -1;
     if (s.written) {
       const std::uint64_t d = clock_ - s.write_time;
+      auto& st = s.stats;
+      std::uint64_t sum_dist;
+      if (__builtin_add_overflow(st.sum_dist, d, &sum_dist))
+        throw std::overflow_error("sutro::metrics::dmd::clock_dmc::read: the distance sum of buffer '" + names_[b] +
+                                  "' (" + std::to_string(st.sum_dist) + " + " + std::to_string(d) +
+                                  ") overflows 64 bits");
       dist = static_cast<std::int64_t>(d);
       add(static_cast<double>(size) * std::sqrt(static_cast<double>(d)));
       ++reads_;
-      floats_read_ += size;
+      floats_read_ += size;  // at most the clock, which did not overflow
       float_dist_ += static_cast<u128>(size) * d;
-      auto& st = s.stats;
       if (st.read_count++ == 0) st.size = size, st.min_dist = st.max_dist = d;
       st.min_dist = std::min(st.min_dist, d);
       st.max_dist = std::max(st.max_dist, d);
-      st.sum_dist += d;
+      st.sum_dist = sum_dist;
     }
-    advance(size, "read");
+    clock_ = next;
     return dist;
   }
   /// MemTracker.read(name): the size of the buffer's last write (0 if none).
   std::int64_t read(buffer_id b) { return read(b, at(b, "read").write_size); }
-  std::int64_t read(std::string_view name, std::uint64_t size) { return read(buffer(name), size); }
+  std::int64_t read(std::string_view name, std::uint64_t size) {
+    (void)advanced(size, "read");
+    return read(buffer(name), size);
+  }
+  // A new name has no write, so its read has size 0 and cannot fail.
   std::int64_t read(std::string_view name) { return read(buffer(name)); }
 
   /// summary()['dmc'] under Python 3.12+ (compensated sum); 0 with no priced reads.
@@ -119,9 +137,13 @@ class clock_dmc {
                               std::to_string(b));
     return bufs_[b];
   }
-  void advance(std::uint64_t size, const char* fn) {
-    if (__builtin_add_overflow(clock_, size, &clock_))
-      throw std::overflow_error(std::string("sutro::metrics::dmd::clock_dmc::") + fn + ": the clock overflows 64 bits");
+  // The clock after an event of `size`; throws, changing nothing, past 64 bits.
+  [[nodiscard]] std::uint64_t advanced(std::uint64_t size, const char* fn) const {
+    std::uint64_t next;
+    if (__builtin_add_overflow(clock_, size, &next))
+      throw std::overflow_error(std::string("sutro::metrics::dmd::clock_dmc::") + fn + ": the clock " +
+                                std::to_string(clock_) + " + size " + std::to_string(size) + " overflows 64 bits");
+    return next;
   }
   // CPython 3.12's sum(): Neumaier's compensated summation from the first term.
   void add(double x) noexcept {

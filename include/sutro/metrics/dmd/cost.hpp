@@ -6,6 +6,7 @@
 //   sutro::metrics::dmd::read_cost(5, 1);                  // 3
 //   sutro::metrics::dmd::trace_cost({1, 2, 3}, 4);          // the tool's trace_to_bytedmd
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -32,16 +33,22 @@ inline constexpr auto shallow_ceil_sqrt = [] {
 }();
 }  // namespace detail
 
-/// ceil(sqrt(n)), exact for every 64-bit n below 2^62.
+/// ceil(sqrt(n)), exact for every 64-bit n.
 [[nodiscard]] inline std::uint64_t ceil_sqrt(std::uint64_t n) noexcept {
   if (n <= detail::shallow_depths) return detail::shallow_ceil_sqrt[n];
+  // ceil(sqrt(n)) = floor(sqrt(n - 1)) + 1 for n >= 1.
+  const std::uint64_t m = n - 1;
   // Below 2^52 the correctly rounded square root of an exact double never
-  // crosses an integer, so floor(sqrt(n - 1)) + 1 needs no correction.
-  if (n - 1 < (std::uint64_t{1} << 52)) return static_cast<std::uint64_t>(std::sqrt(static_cast<double>(n - 1))) + 1;
-  auto r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(n)));
-  while (r * r > n) --r;  // fix the double's rounding either way
-  while ((r + 1) * (r + 1) <= n) ++r;
-  return r * r == n ? r : r + 1;
+  // crosses an integer, so floor(sqrt(m)) needs no correction.
+  if (m < (std::uint64_t{1} << 52)) return static_cast<std::uint64_t>(std::sqrt(static_cast<double>(m))) + 1;
+  // Above, double(m) is rounded (up to 2^64 itself, whose root 2^32 squares
+  // to 0 in 64 bits): clamp to the largest root whose square fits, then fix
+  // the rounding, which is off by a few at most.
+  constexpr std::uint64_t top = 0xFFFF'FFFF;  // floor(sqrt(2^64 - 1))
+  std::uint64_t r = std::min(static_cast<std::uint64_t>(std::sqrt(static_cast<double>(m))), top);
+  while (r * r > m) --r;
+  while (r < top && (r + 1) * (r + 1) <= m) ++r;
+  return r + 1;
 }
 /// sum_{j=1}^{n} ceil(sqrt(j)), exact for n <= 2^40 (max_byte_depth).
 [[nodiscard]] inline std::uint64_t ceil_sqrt_prefix(std::uint64_t n) noexcept {

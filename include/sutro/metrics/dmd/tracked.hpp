@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -52,6 +53,31 @@ inline void note_copy(std::uint32_t node, std::uint64_t serial) noexcept {
   if (node == no_value) return;
   context* c = context::active();
   if (c != nullptr && c->serial() == serial) c->mark_named(node);
+}
+/// Python's divmod on floats (CPython's _float_div_mod): {x // y, x % y},
+/// the remainder with y's sign. The quotient comes from the exact fmod
+/// remainder, not from floor(x / y), whose rounded division can land on the
+/// next integer: 1.0 // 0.1 is 9.0 (1.0 / 0.1 rounds to 10.0).
+template <std::floating_point T>
+[[nodiscard]] std::pair<T, T> float_divmod(T x, T y) noexcept {
+  T mod = std::fmod(x, y);
+  T div = (x - mod) / y;  // close to an integer, not always one
+  if (mod != 0) {
+    if ((y < 0) != (mod < 0)) {
+      mod += y;
+      div -= 1;
+    }
+  } else {
+    mod = std::copysign(T(0), y);  // fmod's zero takes x's sign
+  }
+  T floordiv;
+  if (div != 0) {
+    floordiv = std::floor(div);  // snap to the nearest integer
+    if (div - floordiv > T(0.5)) floordiv += 1;
+  } else {
+    floordiv = std::copysign(T(0), x / y);  // the true quotient's sign
+  }
+  return {floordiv, mod};
 }
 }  // namespace detail
 
@@ -283,9 +309,7 @@ template <class A, class B, class T = detail::element_t<A, B>>
 tracked<T> operator%(A&& a, B&& b) {
   return detail::binary<T, T>("mod", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
     if constexpr (std::is_floating_point_v<T>) {
-      T r = std::fmod(x, y);
-      if (r != 0 && ((r < 0) != (y < 0))) r += y;
-      return r;
+      return detail::float_divmod(x, y).second;
     } else {
       return static_cast<T>(x % y);
     }
@@ -376,13 +400,14 @@ requires detail::tracked_operands<A, B> tracked<detail::element_t<A, B>> pow(A&&
   return detail::binary<T, T>("pow", std::forward<A>(a), std::forward<B>(b),
                               [](T x, T y) { return static_cast<T>(std::pow(x, y)); });
 }
-/// Python's a // b: the floor quotient, one instruction.
+/// Python's a // b: the floor quotient, one instruction; on floating types
+/// the quotient of divmod (1.0 // 0.1 is 9.0, as in Python).
 template <class A, class B>
 requires detail::tracked_operands<A, B> tracked<detail::element_t<A, B>> floordiv(A&& a, B&& b) {
   using T = detail::element_t<A, B>;
   return detail::binary<T, T>("floordiv", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
     if constexpr (std::is_floating_point_v<T>) {
-      return std::floor(x / y);
+      return detail::float_divmod(x, y).first;
     } else {
       T q = static_cast<T>(x / y);
       if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
@@ -400,9 +425,7 @@ divmod(A&& a, B&& b) {
   const T u = x.untracked_value(), v = y.untracked_value();
   T q, r;
   if constexpr (std::is_floating_point_v<T>) {
-    r = std::fmod(u, v);
-    if (r != 0 && ((r < 0) != (v < 0))) r += v;
-    q = std::round((u - r) / v);
+    std::tie(q, r) = detail::float_divmod(u, v);
   } else {
     q = static_cast<T>(u / v), r = static_cast<T>(u % v);
     if (r != 0 && ((r < 0) != (v < 0))) r = static_cast<T>(r + v), q = static_cast<T>(q - 1);
