@@ -364,24 +364,6 @@ struct lab_plan {
     plan.configs.push_back(std::move(c));
   }
 
-  training_settings t;
-  t.mlp.epochs = positive_count("epochs", o.epochs);
-  t.mlp.batch = positive_count("batch", o.batch);
-  t.mlp.trace_every_epochs = positive_count("trace-every", o.trace_every);
-  if (!(o.stop_accuracy > 0.0))
-    detail::fail("translate", "stop accuracy = " + std::to_string(o.stop_accuracy) + " must be positive");
-  t.mlp.stop_accuracy = o.stop_accuracy;
-  if (o.hidden.empty()) detail::fail("translate", "hidden: no layer sizes given");
-  t.mlp.hidden.clear();
-  for (long long h : o.hidden) t.mlp.hidden.push_back(positive_count("hidden", h));
-  t.mlp.seed = o.mlp_seed;
-  if (o.lr && !(*o.lr > 0.0)) detail::fail("translate", "lr = " + std::to_string(*o.lr) + " must be positive");
-  t.lr = o.lr;
-  if (!(o.weight_decay >= 0.0))
-    detail::fail("translate", "weight decay = " + std::to_string(o.weight_decay) + " must be >= 0");
-  t.weight_decay = o.weight_decay;
-  if (progress) t.mlp.on_epoch = [progress](const nn::epoch_info& e) { return progress->epoch(e); };
-
   const bool named = !o.methods.empty();
   std::vector<std::string> names;
   if (named) {
@@ -394,6 +376,30 @@ struct lab_plan {
   } else {
     for (const auto& m : lab_method_catalog()) names.push_back(m.name);
   }
+  // The training options are checked only when a training method runs:
+  // `--method exhaustive --epochs 0` trains nothing and is not refused.
+  training_settings t;
+  const bool trains =
+      std::any_of(names.begin(), names.end(), [](const std::string& n) { return find_lab_method(n).trains; });
+  if (trains) {
+    t.mlp.epochs = positive_count("epochs", o.epochs);
+    t.mlp.batch = positive_count("batch", o.batch);
+    t.mlp.trace_every_epochs = positive_count("trace-every", o.trace_every);
+    if (!(o.stop_accuracy > 0.0))
+      detail::fail("translate", "stop accuracy = " + std::to_string(o.stop_accuracy) + " must be positive");
+    t.mlp.stop_accuracy = o.stop_accuracy;
+    if (o.hidden.empty()) detail::fail("translate", "hidden: no layer sizes given");
+    t.mlp.hidden.clear();
+    for (long long h : o.hidden) t.mlp.hidden.push_back(positive_count("hidden", h));
+    t.mlp.seed = o.mlp_seed;
+    if (o.lr && !(*o.lr > 0.0)) detail::fail("translate", "lr = " + std::to_string(*o.lr) + " must be positive");
+    t.lr = o.lr;
+    if (!(o.weight_decay >= 0.0))
+      detail::fail("translate", "weight decay = " + std::to_string(o.weight_decay) + " must be >= 0");
+    t.weight_decay = o.weight_decay;
+    if (progress) t.mlp.on_epoch = [progress](const nn::epoch_info& e) { return progress->epoch(e); };
+  }
+
   for (const auto& n : names) {
     const auto& info = find_lab_method(n);
     lab::method m = make_lab_method(n, t);

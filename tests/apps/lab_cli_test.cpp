@@ -183,6 +183,14 @@ TEST_CASE("apps: translate rejects bad input naming the value", "[apps]") {
   o = {};
   o.encoding = "binary";
   CHECK(msg(o) == "sutro::apps::translate: encoding 'binary' is neither pm1 nor 01");
+  // Training options matter only to training methods.
+  o = {};
+  o.methods = {"exhaustive"};
+  o.epochs = 0;
+  o.hidden = {0};
+  CHECK(apps::translate(o).solvers.size() == 1);
+  o.methods = {"exhaustive", "sgd_mlp"};
+  CHECK(msg(o) == "sutro::apps::positive_count: epochs = 0 must be positive");
   o = {};
   o.methods = {"sgd_mlp"};
   o.train = 4;

@@ -161,7 +161,8 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
     std::string what =
         "nn::train_recorded, the timed training under the recording policy (scalar kernels, one key "
         "per 4-byte float): " +
-        std::to_string(run) + " epochs of batches of " + std::to_string(o.batch) + ", forward + backward + " +
+        std::to_string(run) + (run == 1 ? " epoch" : " epochs") + " of batches of " + std::to_string(o.batch) +
+        ", forward + backward + " +
         (rec.update_recorded ? std::string("the rule's own update")
                              : std::string("apply (the rule's update takes no access policy: "
                                            "not recorded)")) +
