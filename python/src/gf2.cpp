@@ -45,7 +45,9 @@ M from_packbits(const in_array<std::uint8_t, 2>& a, std::size_t cols, const std:
   return m;
 }
 
-M from_words(const in_array<std::uint64_t, 2>& a, std::size_t cols) {
+M from_words(nb::handle words, std::size_t cols) {
+  // Checked, not converted: float words would be truncated.
+  const auto a = integer_array<std::uint64_t, 2>(words, "sutro::gf2::matrix::from_words", "words");
   const std::size_t r = a.shape(0), w = (cols + 63) / 64;
   if (a.shape(1) != w)
     throw std::invalid_argument("sutro::gf2::matrix::from_words: rows of " + std::to_string(cols) + " columns take " +

@@ -183,3 +183,22 @@ def test_unpack_rows_refuses_more_columns_than_the_words_hold():
         sutro.unpack_rows(np.full((1, 1), 3.5), 4)
     assert sutro.unpack_rows(np.array([[5]], np.uint64), 64).shape == (1, 64)
     assert sutro.unpack_rows(np.array([[5]], np.uint64), 3).tolist() == [[1, 0, 1]]
+
+
+def test_price_events_refuses_ids_that_would_wrap():
+    with pytest.raises(ValueError, match=r"sutro.price_events: reads must hold integers in \[0, 2\^32\), got -1 at index 1"):
+        sutro.price_events(2, [0, -1], [2])
+    with pytest.raises(TypeError, match="reads must hold integers, got dtype float64"):
+        sutro.price_events(2, [0.0, 1.5], [2])
+    with pytest.raises(ValueError, match="counts must hold integers"):
+        sutro.price_events(2, [0, 1], [2**32 + 2])
+    # A tool key 0 (keys start at 1) becomes id -1: refused, not wrapped to 2^32 - 1.
+    with pytest.raises(ValueError, match="reads must hold integers"):
+        sutro.dmd.price_tool_events([("STORE", 1), ("READ_BATCH", [0])])
+    assert sutro.price_events(2, [0, 1], [2])["cost"] == sutro.price_events(2, np.array([0, 1], np.uint32), [2])["cost"]
+
+
+def test_gf2_matrix_from_words_refuses_floats():
+    with pytest.raises(TypeError, match="from_words: words must hold integers, got dtype float64"):
+        sutro.GF2Matrix.from_words(np.full((1, 1), 1.5), 8)
+    assert sutro.GF2Matrix.from_words(np.array([[5]], np.uint64), 8).to_bits().tolist() == [[1, 0, 1, 0, 0, 0, 0, 0]]
