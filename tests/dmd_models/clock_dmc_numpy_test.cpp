@@ -2,14 +2,18 @@
 // comparing with the challenge's evaluator run on the Python original.
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
 #include "sutro/metrics/dmd/clock_dmc_challenge.hpp"
 #include "sutro/metrics/dmd/clock_dmc_numpy.hpp"
 
 using namespace sutro::metrics::dmd;
+using sutro::testing::thrown_message;
 
 namespace {
 
@@ -104,4 +108,63 @@ TEST_CASE("clock dmc: numpy event rules", "[dmd][clock]") {
   CHECK(t.clock() == 10 + 4 + 4 + 1 + 10 + 1 + (2 + 2 + 2) + (4 + 4) + 4 + 10);
   CHECK(t.reads() == 6);
   CHECK(t.writes() == 7);
+}
+
+TEST_CASE("clock dmc: a numpy event that throws records nothing", "[dmd][clock]") {
+  constexpr std::uint64_t max = ~std::uint64_t{0};
+  clock_dmc t;
+  numpy_events np(t);
+  const auto x = np.input("x", 10);  // clock 10
+  const auto z = np.input("z", 0);   // written at 10 with nothing in it
+  const numpy_events::array big{t.buffer("big"), 0};
+  t.write(big.id, max - 40);  // clock max - 30
+  struct state {
+    std::uint64_t clock, reads, writes, x_sum, z_sum;
+    std::size_t buffers;
+    bool operator==(const state&) const = default;
+  };
+  const auto now = [&] {
+    return state{t.clock(), t.reads(), t.writes(), t.stats(x.id).sum_dist, t.stats(z.id).sum_dist, t.buffers()};
+  };
+  const auto before = now();
+  const std::string at = "sutro::metrics::dmd::numpy_events::";
+
+  // the clock: x would be read and priced, a result name interned, before the write overflowed
+  CHECK(thrown_message<std::overflow_error>([&] { (void)np.ufunc("add", {x}, 100); }) ==
+        at + "ufunc: the clock 18446744073709551595 + size 100 overflows 64 bits");
+  CHECK(thrown_message<std::overflow_error>([&] { (void)np.input("y", 100); }).find(at + "input: the clock") == 0);
+  CHECK(thrown_message<std::overflow_error>([&] { (void)np.slice(x, 20); }).find(at + "slice: the clock") == 0);
+  CHECK(thrown_message<std::overflow_error>([&] {
+          np.setitem(x, numpy_events::index::view, 25);
+        }).find(at + "setitem: the clock") == 0);
+  CHECK(thrown_message<std::overflow_error>([&] {
+          np.ufunc_out({x}, numpy_events::array{x.id, 25});
+        }).find(at + "ufunc_out: the clock") == 0);
+  // an unknown id after a good one
+  CHECK(thrown_message<std::out_of_range>([&] {
+          np.ufunc_scalar({x, numpy_events::array{99, 1}});
+        }) == at + "ufunc_scalar: unknown buffer id 99");
+  CHECK(now() == before);
+
+  // a buffer's distance sum: z read twice at distance max - 40, the second past 64 bits
+  const numpy_events::array z0{z.id, 0};
+  CHECK(thrown_message<std::overflow_error>([&] {
+          np.ufunc_scalar({z0, z0});
+        }).find(at + "ufunc_scalar: the distance sum of buffer 'z'") == 0);
+  CHECK(now() == before);
+  np.ufunc_scalar({z0});  // once is fine
+  CHECK(t.reads() == before.reads + 1);
+  // big would be priced before z's sum overflowed
+  CHECK(thrown_message<std::overflow_error>([&] {
+          np.ufunc_scalar({big, z0});
+        }) ==
+        at + "ufunc_scalar: the distance sum of buffer 'z' (18446744073709551575 + 18446744073709551575) overflows 64 "
+             "bits");
+  CHECK(t.reads() == before.reads + 1);
+  CHECK(t.stats(big.id).read_count == 0);
+
+  // no name was used up: the next result is the first
+  CHECK(t.name(np.fresh("zeros", 0).id) == "_zeros_1");
+  CHECK(t.last_write(x.id) == std::uint64_t{0});
+  CHECK_FALSE(t.last_write(t.buffer("never")).has_value());
 }

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
 #include "sutro/metrics/dmd/clock_dmc_challenge.hpp"
 
 using namespace sutro::metrics::dmd;
+using sutro::testing::thrown_message;
 
 TEST_CASE("clock dmc: MemTracker's rules", "[dmd][clock]") {
   clock_dmc t;
@@ -200,4 +202,53 @@ TEST_CASE("clock dmc: python_round1 rounds as Python's round(x, 1)", "[dmd][cloc
   CHECK(python_round1(0.25) == 0.2);  // exact tie: half to even
   CHECK(python_round1(0.35) == 0.3);  // 0.35 is below the tie in binary
   CHECK(python_round1(2.675) == 2.7);
+  CHECK(python_round1(1234.56) == 1234.6);
+  CHECK(python_round1(-0.05) == -0.1);                      // -0.05 is just past the tie in binary
+  CHECK(python_round1(1e15 + 0.25) == 1000000000000000.2);  // an exact tie: half to even
+  CHECK(std::signbit(python_round1(-0.04)));                // round(-0.04, 1) is -0.0
+  CHECK(python_round1(1e70) == 1e70);                       // %.1f has 73 characters here
+  CHECK(python_round1(-1e300) == -1e300);
+  CHECK(python_round1(1.7976931348623157e308) == 1.7976931348623157e308);  // the longest %.1f
+  CHECK(std::isinf(python_round1(INFINITY)));
+  CHECK(std::isnan(python_round1(NAN)));
+}
+
+TEST_CASE("clock dmc: the challenge's helpers refuse what they cannot compute", "[dmd][clock]") {
+  const std::vector<double> x(10, 1.0);
+  const std::string labels = "sutro::metrics::dmd::challenge_labels: ";
+  CHECK(thrown_message([&] { (void)challenge_labels(x, 0, {}); }) == labels + "n_bits 0 is below 1");
+  CHECK(thrown_message([&] { (void)challenge_labels(x, 3, {0}); }) ==
+        labels + "10 values are not whole rows of n_bits 3");
+  CHECK(thrown_message([&] { (void)challenge_labels(x, 2, {5}); }) == labels + "index 5 is out of range for n_bits 2");
+  CHECK(thrown_message([&] { (void)challenge_labels(x, 2, {-1}); }) ==
+        labels + "index -1 is out of range for n_bits 2");
+  CHECK(challenge_labels(x, 2, {0, 1}) == std::vector<double>(5, 1.0));
+  CHECK(challenge_labels({}, 4, {3}).empty());
+
+  CHECK(thrown_message([] { (void)challenge_generate(1, 5, 7, 10); }) ==
+        "sutro::metrics::dmd::challenge_generate: need 1 <= k <= n_bits and n_samples >= 0, got k 7, n_bits 5, "
+        "n_samples 10");
+
+  const std::string eval = "sutro::metrics::dmd::evaluate_sparse_parity_challenge: ";
+  const auto first3 = [](clock_dmc&, const challenge_data&) { return std::vector<int>{0, 1, 2}; };
+  CHECK(thrown_message<std::out_of_range>([] {
+          (void)evaluate_sparse_parity_challenge([](clock_dmc&, const challenge_data&) {
+            return std::vector<int>{0, 1, 25};
+          });
+        }) == eval + "index 25 is out of range for n_bits 20");
+  CHECK(thrown_message([&] { (void)evaluate_sparse_parity_challenge(first3, 20, 3, {}); }) ==
+        eval + "no seeds (the means would be NaN)");
+  // numpy's RandomState takes seeds below 2^32: seed + 1000 must not wrap to another seed's data
+  int calls = 0;
+  const auto counted = [&](clock_dmc& t, const challenge_data& d) { return ++calls, first3(t, d); };
+  CHECK(thrown_message([&] {
+          (void)evaluate_sparse_parity_challenge(counted, 20, 3, {42, 4294967295u});
+        }) == eval + "seed 4294967295: its test seed, seed + 1000, does not fit in 32 bits");
+  CHECK(thrown_message([&] { (void)evaluate_sparse_parity_challenge(counted, 20, 3, {4294966296u}); }) ==
+        eval + "seed 4294966296: its test seed, seed + 1000, does not fit in 32 bits");
+  CHECK(calls == 0);  // refused before any solver ran
+  const auto last = evaluate_sparse_parity_challenge(counted, 20, 3, {4294966295u});
+  CHECK(calls == 1);
+  REQUIRE(last.seeds.size() == 1);
+  CHECK(last.seeds[0].seed == 4294966295u);
 }

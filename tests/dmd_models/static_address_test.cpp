@@ -1,6 +1,7 @@
 // The sutro-problems static-address model: the README's baseline scores from
 // programs written here in the challenge's format, the parser's rules, and
 // malformed or random text refused with exceptions.
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
@@ -8,9 +9,11 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
 #include "sutro/metrics/dmd/static_address_problems.hpp"
 
 using namespace sutro::metrics::dmd;
+using sutro::testing::thrown_message;
 
 namespace {
 
@@ -313,4 +316,54 @@ TEST_CASE("static address: the meter prices C++ code the same way", "[dmd][stati
   CHECK(m.reads() == 3);
   CHECK_THROWS_WITH(m.read(4), "sutro::metrics::dmd::static_address_meter::read: address 4 was never written");
   CHECK_THROWS_AS(m.write(0), std::invalid_argument);
+}
+
+TEST_CASE("static address: the meter's total is checked before it changes", "[dmd][static]") {
+  // The meter's own wrap takes 2^32 reads of the top address; its checked add is the same helper.
+  constexpr std::uint64_t top = UINT64_MAX, top_cost = std::uint64_t{1} << 32;
+  std::uint64_t total = UINT64_MAX - top_cost;
+  CHECK(detail::static_ir::add_address_cost(total, top));
+  CHECK(total == UINT64_MAX);
+  total = UINT64_MAX - top_cost + 1;
+  CHECK_FALSE(detail::static_ir::add_address_cost(total, top));
+  CHECK(total == UINT64_MAX - top_cost + 1);  // unchanged
+  total = UINT64_MAX - 1;
+  CHECK_FALSE(detail::static_ir::add_address_cost(total, 5));  // + 3
+  CHECK(total == UINT64_MAX - 1);
+  total = 5;
+  CHECK(detail::static_ir::add_address_cost(total, 5));
+  CHECK(total == 8);
+}
+
+TEST_CASE("static address: sparse parity refuses shapes and settings that check nothing", "[dmd][static]") {
+  const std::string any = "1;1";  // arguments are checked before the text
+  auto refused = [&](sparse_parity_spec s, std::size_t instances = 64, double threshold = 1.0) {
+    return thrown_message([&] { (void)score_sparse_parity(any, s, instances, 1, threshold); });
+  };
+  const std::string at = "sutro::metrics::dmd::score_sparse_parity: ";
+  // no train rows: every subset fits, and the draw would never end
+  CHECK(refused({3, 2, 0, 4}) == at + "m_train 0 is below n_bits 3: the train rows may never single out the secret");
+  CHECK(refused({8, 3, 7, 64}) == at + "m_train 7 is below n_bits 8: the train rows may never single out the secret");
+  CHECK(refused({3, 2, 4, 0}) == at + "m_test 0 leaves no labels to check");
+  CHECK(refused(sparse_parity_small, 0) == at + "instances 0 leaves no labels to check");
+  CHECK(refused(sparse_parity_small, 64, std::nan("")) == at + "threshold nan is outside (0, 1]");
+  CHECK(refused(sparse_parity_small, 64, 0.0) == at + "threshold 0 is outside (0, 1]");
+  CHECK(refused(sparse_parity_small, 64, -0.5) == at + "threshold -0.5 is outside (0, 1]");
+  CHECK(refused(sparse_parity_small, 64, 1.5) == at + "threshold 1.5 is outside (0, 1]");
+  CHECK(refused({17, 3, 20, 4}) == at + "n_bits must be 1..16 and k_secret 1..n_bits, got n_bits 17, k_secret 3");
+  CHECK(refused({3, 4, 4, 4}) == at + "n_bits must be 1..16 and k_secret 1..n_bits, got n_bits 3, k_secret 4");
+
+  // k = n has one subset, so no train rows are needed: each label is the parity of its whole row
+  std::string all = "1,2,3,4,5,6,7,8,9,10,11,12";
+  for (int r = 0; r < 4; ++r) {
+    const auto b = std::to_string(3 * r + 1), c = std::to_string(3 * r + 2), d = std::to_string(3 * r + 3);
+    const auto o = std::to_string(13 + r);
+    all += ";xor " + o + "," + b + "," + c + ";xor " + o + "," + d;
+  }
+  all += ";13,14,15,16";
+  CHECK(score_sparse_parity(all, {3, 3, 0, 4}, 4) == static_cost(all, ir_dialect::v3));
+  // a wrong program is still refused under a threshold: all-zero labels are right about half the time
+  CHECK(thrown_message([&] {
+          (void)score_sparse_parity("1,2,3,4,5,6,7,8,9,10,11,12;set 13,0;13,13,13,13", {3, 3, 0, 4}, 8, 1, 0.9);
+        }).find(at) == 0);
 }

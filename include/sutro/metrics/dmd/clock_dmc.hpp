@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -124,6 +125,12 @@ class clock_dmc {
   [[nodiscard]] std::uint64_t floats_read() const noexcept { return floats_read_; }  // total_floats_read
   [[nodiscard]] std::size_t buffers() const noexcept { return bufs_.size(); }
   [[nodiscard]] const clock_dmc_buffer_stats& stats(buffer_id b) const { return bufs_.at(b).stats; }
+  /// The clock at the buffer's last write; none if it was never written
+  /// (a read now has distance clock() - last_write(b)).
+  [[nodiscard]] std::optional<std::uint64_t> last_write(buffer_id b) const {
+    const auto& s = bufs_.at(b);
+    return s.written ? std::optional<std::uint64_t>(s.write_time) : std::nullopt;
+  }
 
  private:
   struct state {

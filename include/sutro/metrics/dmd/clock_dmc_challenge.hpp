@@ -18,8 +18,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <random>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sutro/metrics/dmd/clock_dmc.hpp"
@@ -33,9 +35,19 @@ struct challenge_split {
   std::vector<int> secret;
 };
 
-/// np.prod(x[:, secret], axis=1).
+/// np.prod(x[:, secret], axis=1). x holds whole rows of n_bits >= 1 values
+/// and every index is a column (0 <= c < n_bits), or std::invalid_argument.
 [[nodiscard]] inline std::vector<double> challenge_labels(const std::vector<double>& x, int n_bits,
                                                           const std::vector<int>& secret) {
+  constexpr const char* fn = "sutro::metrics::dmd::challenge_labels: ";
+  if (n_bits < 1) throw std::invalid_argument(std::string(fn) + "n_bits " + std::to_string(n_bits) + " is below 1");
+  if (x.size() % static_cast<std::size_t>(n_bits) != 0)
+    throw std::invalid_argument(std::string(fn) + std::to_string(x.size()) + " values are not whole rows of n_bits " +
+                                std::to_string(n_bits));
+  for (int c : secret)
+    if (c < 0 || c >= n_bits)
+      throw std::invalid_argument(std::string(fn) + "index " + std::to_string(c) + " is out of range for n_bits " +
+                                  std::to_string(n_bits));
   std::vector<double> y(x.size() / static_cast<std::size_t>(n_bits), 1.0);
   for (std::size_t r = 0; r < y.size(); ++r)
     for (int c : secret) y[r] *= x[r * static_cast<std::size_t>(n_bits) + static_cast<std::size_t>(c)];
@@ -46,7 +58,9 @@ struct challenge_split {
 /// then x = choice([-1.0, 1.0], size=(n_samples, n)).
 [[nodiscard]] inline challenge_split challenge_generate(std::uint32_t seed, int n_bits, int k, int n_samples) {
   if (n_bits < 1 || k < 1 || k > n_bits || n_samples < 0)
-    throw std::invalid_argument("sutro::metrics::dmd::challenge_generate: need 1 <= k <= n_bits and n_samples >= 0");
+    throw std::invalid_argument(std::string("sutro::metrics::dmd::challenge_generate: need 1 <= k <= n_bits and ") +
+                                "n_samples >= 0, got k " + std::to_string(k) + ", n_bits " + std::to_string(n_bits) +
+                                ", n_samples " + std::to_string(n_samples));
   std::mt19937 mt(seed);  // init_genrand(seed), as RandomState seeds from an int
   std::vector<int> perm(static_cast<std::size_t>(n_bits));
   for (int i = 0; i < n_bits; ++i) perm[static_cast<std::size_t>(i)] = i;
@@ -91,7 +105,8 @@ struct challenge_result {
 
 /// Python's round(x, 1): correctly rounded to one decimal.
 [[nodiscard]] inline double python_round1(double x) {
-  char buf[64];
+  // %.1f of the largest double: sign, 309 digits, ".0" and the terminator.
+  char buf[std::numeric_limits<double>::max_exponent10 + 6];
   std::snprintf(buf, sizeof buf, "%.1f", x);
   return std::strtod(buf, nullptr);
 }
@@ -103,6 +118,14 @@ template <class Solve>
 [[nodiscard]] challenge_result evaluate_sparse_parity_challenge(Solve&& solve, int n_bits = 20, int k_sparse = 3,
                                                                 std::vector<std::uint32_t> seeds = {42, 123, 456}) {
   constexpr int n_train = 500, n_test = 500;
+  constexpr const char* fn = "sutro::metrics::dmd::evaluate_sparse_parity_challenge: ";
+  // Checked before any solver runs. numpy's RandomState refuses seeds of
+  // 2^32 or more, so a test seed that would wrap is refused, not reused.
+  if (seeds.empty()) throw std::invalid_argument(std::string(fn) + "no seeds (the means would be NaN)");
+  for (const auto seed : seeds)
+    if (seed > std::numeric_limits<std::uint32_t>::max() - 1000)
+      throw std::invalid_argument(std::string(fn) + "seed " + std::to_string(seed) +
+                                  ": its test seed, seed + 1000, does not fit in 32 bits");
   challenge_result out;
   for (const auto seed : seeds) {
     const auto train = challenge_generate(seed, n_bits, k_sparse, n_train);
@@ -119,7 +142,8 @@ template <class Solve>
     std::sort(r.found.begin(), r.found.end());
     for (int c : r.found)
       if (c < 0 || c >= n_bits)
-        throw std::out_of_range("sutro::metrics::dmd::evaluate_sparse_parity_challenge: index out of range");
+        throw std::out_of_range(std::string(fn) + "index " + std::to_string(c) + " is out of range for n_bits " +
+                                std::to_string(n_bits));
     if (!r.found.empty()) {
       const auto pred = challenge_labels(test.x, n_bits, r.found);
       const auto want = challenge_labels(test.x, n_bits, train.secret);

@@ -70,6 +70,14 @@ struct static_program {
 
 namespace detail::static_ir {
 
+// total += address_cost(a); false, leaving total as it was, past 64 bits.
+[[nodiscard]] inline bool add_address_cost(std::uint64_t& total, std::uint64_t a) noexcept {
+  std::uint64_t next;
+  if (__builtin_add_overflow(total, address_cost(a), &next)) return false;
+  total = next;
+  return true;
+}
+
 [[noreturn]] inline void fail(const char* fn, std::size_t line, std::string_view token, const std::string& why) {
   std::string m = std::string("sutro::metrics::dmd::") + fn + ": line " + std::to_string(line);
   if (!token.empty()) m += ", token '" + std::string(token.substr(0, 40)) + (token.size() > 40 ? "...'" : "'");
@@ -234,7 +242,7 @@ inline std::vector<statement> statements(std::string_view text, const char* fn) 
     return s != address_table::none && written[s] ? s : address_table::none;
   };
   auto add_cost = [&](std::uint64_t a, std::size_t line, std::string_view tok) {
-    if (__builtin_add_overflow(p.cost, address_cost(a), &p.cost)) fail(fn, line, tok, "total cost overflows 64 bits");
+    if (!add_address_cost(p.cost, a)) fail(fn, line, tok, "total cost overflows 64 bits");
     ++p.reads;
   };
   // An address token: a positive integer below 2^64 (v0 has no upper limit; sutro stops at 2^64 - 1).
@@ -493,7 +501,11 @@ class static_address_meter {
     if (written_.find(a) == detail::static_ir::address_table::none)
       throw std::invalid_argument(std::string("sutro::metrics::dmd::static_address_meter::") + what + ": address " +
                                   std::to_string(a) + " was never written");
-    cost_ += address_cost(a);
+    // Checked as parse_static checks: a wrapped total would rank a program as cheap.
+    if (!detail::static_ir::add_address_cost(cost_, a))
+      throw std::overflow_error(std::string("sutro::metrics::dmd::static_address_meter::") + what + ": the cost " +
+                                std::to_string(cost_) + " + " + std::to_string(address_cost(a)) + " (address " +
+                                std::to_string(a) + ") overflows 64 bits");
     ++reads_;
   }
   detail::static_ir::address_table written_;

@@ -15,6 +15,7 @@
 // when there are enough instances. The cost does not depend on the data.
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <random>
@@ -90,6 +91,11 @@ inline void check_outputs(const char* fn, const std::vector<std::int64_t>& got, 
 }
 
 /// The challenge's sparse-parity shapes: n bits, k secret, train and test rows.
+/// score_sparse_parity needs m_train >= n_bits (unless k_secret = n_bits,
+/// one subset, which needs no rows) and m_test >= 1: with fewer train rows
+/// the draw may never single out the secret (with none it never does),
+/// while n_bits rows span every bit with probability above 0.28, so each
+/// instance takes a few draws.
 struct sparse_parity_spec {
   std::size_t n_bits, k_secret, m_train, m_test;
 };
@@ -135,14 +141,31 @@ inline constexpr sparse_parity_spec sparse_parity_medium{8, 3, 8, 64};
 /// sparse_parity.score_{small,medium,medium_approx50}: a v3 program that
 /// labels the test rows; at least `threshold` of them right on each of
 /// `instances` instances (secret subsets in a seeded random order, each
-/// used once before any repeats). Returns the static cost.
+/// used once before any repeats). instances >= 1 and 0 < threshold <= 1, so
+/// that a program is scored only after its labels are checked. Returns the
+/// static cost.
 [[nodiscard]] inline std::uint64_t score_sparse_parity(std::string_view text, const sparse_parity_spec& s,
                                                        std::size_t instances = 64, std::uint64_t seed = 1,
                                                        double threshold = 1.0) {
   constexpr const char* fn = "score_sparse_parity";
   if (s.n_bits == 0 || s.n_bits > 16 || s.k_secret == 0 || s.k_secret > s.n_bits)
-    throw std::invalid_argument(
-        "sutro::metrics::dmd::score_sparse_parity: n_bits must be 1..16 and k_secret 1..n_bits");
+    throw std::invalid_argument(std::string("sutro::metrics::dmd::score_sparse_parity: n_bits must be 1..16 and ") +
+                                "k_secret 1..n_bits, got n_bits " + std::to_string(s.n_bits) + ", k_secret " +
+                                std::to_string(s.k_secret));
+  if (s.m_train < s.n_bits && s.k_secret < s.n_bits)
+    throw std::invalid_argument("sutro::metrics::dmd::score_sparse_parity: m_train " + std::to_string(s.m_train) +
+                                " is below n_bits " + std::to_string(s.n_bits) +
+                                ": the train rows may never single out the secret");
+  if (s.m_test == 0)
+    throw std::invalid_argument("sutro::metrics::dmd::score_sparse_parity: m_test 0 leaves no labels to check");
+  if (instances == 0)
+    throw std::invalid_argument("sutro::metrics::dmd::score_sparse_parity: instances 0 leaves no labels to check");
+  if (!(threshold > 0.0 && threshold <= 1.0)) {  // also NaN
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, threshold).ptr;
+    throw std::invalid_argument("sutro::metrics::dmd::score_sparse_parity: threshold " + std::string(buf, end) +
+                                " is outside (0, 1]");
+  }
   const auto p = parse_static(text, ir_dialect::v3);
   const std::size_t n_inputs = s.n_bits * s.m_train + s.m_train + s.n_bits * s.m_test;
   if (p.input_slots.size() != n_inputs)
