@@ -43,19 +43,26 @@ class stats {
 
   /// The counters since construction or the last reset().
   [[nodiscard]] stats_snapshot snapshot() const noexcept {
-    return {allocations_.load(std::memory_order_relaxed) - reset_allocations_.load(std::memory_order_relaxed),
-            deallocations_.load(std::memory_order_relaxed) - reset_deallocations_.load(std::memory_order_relaxed),
+    // Each base is read before its counter (acquire, paired with reset()'s
+    // release), so a reset() racing with this call cannot make the difference
+    // wrap; the counters only grow.
+    const auto since = [](const std::atomic<std::uint64_t>& base, const std::atomic<std::uint64_t>& counter) {
+      const std::uint64_t b = base.load(std::memory_order_acquire);
+      const std::uint64_t c = counter.load(std::memory_order_relaxed);
+      return c >= b ? c - b : 0;
+    };
+    return {since(reset_allocations_, allocations_), since(reset_deallocations_, deallocations_),
             in_use_.load(std::memory_order_relaxed), peak_.load(std::memory_order_relaxed),
-            total_bytes_.load(std::memory_order_relaxed) - reset_total_bytes_.load(std::memory_order_relaxed)};
+            since(reset_total_bytes_, total_bytes_)};
   }
 
   /// Zeroes every counter except bytes_in_use (live blocks stay live); the
   /// peak restarts from the bytes in use. A scoped_measurement open across the
   /// reset still reports its whole region.
   void reset() noexcept {
-    reset_allocations_.store(allocations_.load(std::memory_order_relaxed), std::memory_order_relaxed);
-    reset_deallocations_.store(deallocations_.load(std::memory_order_relaxed), std::memory_order_relaxed);
-    reset_total_bytes_.store(total_bytes_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    reset_allocations_.store(allocations_.load(std::memory_order_relaxed), std::memory_order_release);
+    reset_deallocations_.store(deallocations_.load(std::memory_order_relaxed), std::memory_order_release);
+    reset_total_bytes_.store(total_bytes_.load(std::memory_order_relaxed), std::memory_order_release);
     peak_.store(in_use_.load(std::memory_order_relaxed), std::memory_order_relaxed);
   }
 
