@@ -27,6 +27,7 @@
 
 #include "sutro/lab/method.hpp"
 #include "sutro/memory/scoped_measurement.hpp"
+#include "sutro/optim/option_check.hpp"
 #include "sutro/tasks/sparse_task.hpp"
 
 namespace sutro::lab {
@@ -134,11 +135,8 @@ inline void check_config(const config& cfg) {
       fail("seed " + std::to_string(cfg.seeds[i]) + " appears twice (each seed is one run of the mean)");
   if (cfg.repeats == 0) fail("repeats must be positive");
   if (cfg.test == 0) fail("test must be positive (the accuracy is measured on it)");
-  if (!(cfg.pass_accuracy >= 0.0 && cfg.pass_accuracy <= 1.0)) {
-    char v[32];
-    std::snprintf(v, sizeof v, "%g", cfg.pass_accuracy);
-    fail(std::string("pass_accuracy must be in [0, 1], got ") + v);
-  }
+  if (!(cfg.pass_accuracy >= 0.0 && cfg.pass_accuracy <= 1.0))
+    fail("pass_accuracy must be in [0, 1], got " + optim::detail::option_value(cfg.pass_accuracy));
 }
 
 inline bool correct(const tasks::task_spec& s, float pred, std::int32_t y) {

@@ -24,6 +24,7 @@
 #include "sutro/nn/mlp.hpp"
 #include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
+#include "sutro/optim/option_check.hpp"
 
 namespace sutro::lab {
 
@@ -91,20 +92,15 @@ inline mlp_split split_for_mlp(const problem& p, const mlp_method_options& o) {
 // validation_fraction would wrap when the rows are split.
 inline void check_mlp_options(const mlp_method_options& o) {
   auto fail = [](const std::string& what) { throw std::invalid_argument("sutro::lab::mlp_method: " + what); };
-  auto value = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return std::string(buf);
-  };
   if (o.epochs == 0) fail("epochs must be positive");
   if (o.batch == 0) fail("batch must be positive");
   if (o.trace_every_epochs == 0) fail("trace_every_epochs must be positive");
   if (o.hidden.empty() || std::find(o.hidden.begin(), o.hidden.end(), std::size_t{0}) != o.hidden.end())
     fail("hidden needs one or more layer sizes, each positive");
   if (!(o.validation_fraction > 0.0 && o.validation_fraction < 1.0))
-    fail("validation_fraction must be in (0, 1), got " + value(o.validation_fraction));
+    fail("validation_fraction must be in (0, 1), got " + optim::detail::option_value(o.validation_fraction));
   if (!(o.stop_accuracy > 0.0))
-    fail("stop_accuracy must be positive (above 1: never stop), got " + value(o.stop_accuracy));
+    fail("stop_accuracy must be positive (above 1: never stop), got " + optim::detail::option_value(o.stop_accuracy));
 }
 
 inline nn::callbacks mlp_callbacks(const mlp_method_options& o) {
