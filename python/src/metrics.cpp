@@ -119,10 +119,16 @@ nb::dict estimate(nb::handle hist_in, std::uint64_t cold, std::optional<nb::list
 // The event list of a recorded program: value ids 0..n_inputs-1 are the
 // inputs; instruction t reads reads[offset_t .. offset_t + counts[t]) and
 // defines outputs[t] new values, numbered in order after the inputs.
-nb::dict price_events(std::uint32_t n_inputs, const in_array<std::uint32_t, 1>& reads,
-                      const in_array<std::uint32_t, 1>& counts, const in_array<std::uint32_t, 1>& outputs,
-                      const in_array<std::uint32_t, 1>& results, const in_array<std::uint32_t, 1>& preload,
-                      const std::string& variant, std::uint64_t bytes_per_element, bool keep_events) {
+nb::dict price_events(std::uint32_t n_inputs, nb::handle reads_in, nb::handle counts_in, nb::handle outputs_in,
+                      nb::handle results_in, nb::handle preload_in, const std::string& variant,
+                      std::uint64_t bytes_per_element, bool keep_events) {
+  // Checked, not converted: a float id would be truncated, a negative one wrap.
+  constexpr const char* who = "sutro::metrics::dmd::price";
+  const auto reads = integer_array<std::uint32_t>(reads_in, who, "reads");
+  const auto counts = integer_array<std::uint32_t>(counts_in, who, "counts");
+  const auto outputs = integer_array<std::uint32_t>(outputs_in, who, "outputs");
+  const auto results = integer_array<std::uint32_t>(results_in, who, "results");
+  const auto preload = integer_array<std::uint32_t>(preload_in, who, "preload");
   const std::size_t T = counts.shape(0);
   if (outputs.shape(0) != T)
     throw std::invalid_argument("sutro::metrics::dmd::price: " + std::to_string(T) + " instructions but " +

@@ -37,27 +37,12 @@ def price_events(n_inputs: int, reads: Sequence[int], counts: Sequence[int], out
     the main variant the first one pushed ends deepest).
     Returns cost, max_live, and with keep_events the depth, cost and value of every read.
     """
-    counts_a = _ids(counts, "counts")
-    outs = np.ones_like(counts_a) if outputs is None else _ids(outputs, "outputs")
-    pre = np.arange(n_inputs, dtype=np.uint32) if preload is None else _ids(preload, "preload")
-    return _sutro.price_events(int(n_inputs), _ids(reads, "reads"), counts_a, outs, _ids(results, "results"), pre,
-                               variant, bytes_per_element, keep_events)
-
-
-def _ids(values, name: str) -> np.ndarray:
-    """Value ids or counts as uint32, checked rather than converted: a float,
-    a negative id (a tool key 0) or one of 2^32 or more would wrap."""
-    a = np.asarray(values)
-    if a.size == 0:
-        return np.zeros(0, dtype=np.uint32)
-    if a.dtype.kind not in "iu":
-        raise TypeError(f"sutro.price_events: {name} must hold integers, got dtype {a.dtype}")
-    bad = (a < 0) | (a > 0xFFFFFFFF)
-    if bad.any():
-        i = int(np.argmax(bad.reshape(-1)))
-        raise ValueError(f"sutro.price_events: {name} must hold integers in [0, 2^32), got {a.reshape(-1)[i].item()} "
-                         f"at index {i}")
-    return np.ascontiguousarray(a, dtype=np.uint32)
+    # The ids and counts are checked in C++ (integers in [0, 2^32), never converted).
+    counts_a = np.asarray(counts)
+    outs = np.ones(counts_a.shape, dtype=np.uint32) if outputs is None else outputs
+    pre = np.arange(n_inputs, dtype=np.uint32) if preload is None else preload
+    return _sutro.price_events(int(n_inputs), reads, counts_a, outs, results, pre, variant, bytes_per_element,
+                               keep_events)
 
 
 def price_tool_events(events: Sequence[tuple], results: Sequence[int] = (), variant: str = "main",
