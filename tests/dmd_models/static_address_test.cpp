@@ -176,6 +176,9 @@ TEST_CASE("static address: costs, reads and the output epilogue", "[dmd][static]
   CHECK(address_cost(5) == 3);
   CHECK(address_cost(UINT64_MAX) == (std::uint64_t{1} << 32));
   CHECK(address_cost((std::uint64_t{1} << 62) + 1) == (std::uint64_t{1} << 31) + 1);
+  CHECK(address_cost(0) == 0);  // not an address; ceil(sqrt(0)), not 2^32
+  CHECK(address_cost(0xFFFF'FFFE'0000'0001ULL) == 0xFFFF'FFFFULL);  // (2^32 - 1)^2
+  CHECK(address_cost(0xFFFF'FFFE'0000'0002ULL) == (std::uint64_t{1} << 32));
   const auto p = parse_static("1,2\nmul 3,1,2\n3,3", ir_dialect::v0);
   CHECK(p.cost == 1 + 2 + 2 + 2);  // outputs listed twice are read twice
   CHECK(p.reads == 4);
@@ -204,6 +207,7 @@ TEST_CASE("static address: v3 values wrap to signed 8 bits as the challenge's do
   CHECK(run1("set 4,7;select 3,1,2,4", {0, 9}) == 7);
   CHECK(run1("set 4,7;select 3,1,2,4", {5, 9}) == 9);
   CHECK(run1("copy 3,1", {300, 0}) == 44);
+  CHECK(run1("select 3,1,1,2", {300, 0}) == 300);  // the scorer's select copies as is: no wrap
   CHECK_THROWS_AS(run1("div 3,1,2", {1, 0}), std::domain_error);
   // empty pieces are dropped in v3 and refused in v0
   CHECK(parse_static("1,,2,;add 3,,1,2;3,", ir_dialect::v3).cost == 1 + 2 + 2);

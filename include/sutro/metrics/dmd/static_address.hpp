@@ -22,7 +22,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -31,6 +30,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "sutro/metrics/dmd/cost.hpp"
 
 namespace sutro::metrics::dmd {
 
@@ -58,15 +59,9 @@ struct static_program {
   std::uint64_t reads = 0;  // number of priced reads, outputs included
 };
 
-/// ceil(sqrt(a)) for an address a >= 1 (the challenge's isqrt(a - 1) + 1).
-[[nodiscard]] inline std::uint64_t address_cost(std::uint64_t a) noexcept {
-  const std::uint64_t n = a - 1;
-  if (n >= 0xFFFF'FFFE'0000'0001ULL) return std::uint64_t{1} << 32;  // isqrt(n) = 2^32 - 1 up to 2^64 - 1
-  auto r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(n)));
-  while (r * r > n) --r;  // the double's rounding, either way
-  while ((r + 1) * (r + 1) <= n) ++r;
-  return r + 1;
-}
+/// ceil(sqrt(a)): the challenge's isqrt(a - 1) + 1 for an address a >= 1,
+/// and 0 for a = 0, which no meter accepts as an address.
+[[nodiscard]] inline std::uint64_t address_cost(std::uint64_t a) noexcept { return ceil_sqrt(a); }
 
 namespace detail::static_ir {
 
