@@ -6,13 +6,16 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
 #include "sutro/metrics/dmd/bytedmd.hpp"
 #include "sutro/metrics/dmd/reference_kernels.hpp"
 
@@ -235,4 +238,41 @@ TEST_CASE("call shapes: arguments by value, by reference, std::array, tracked ar
   // a[0] is never read, so it is gone: a[1] on top, b below it
   auto arr = [](const std::array<num, 2>& a, num b) { return a[1] * b; };
   CHECK(bytedmd(arr, std::array{1.0, 2.0}, num(3.0)).depths() == depths{1, 2});
+}
+
+TEST_CASE("instruction set: division by zero, overflowing quotients and wide shifts throw, recording nothing",
+          "[dmd][ops]") {
+  using sutro::testing::thrown_message;
+  // What a throwing instruction leaves behind: nothing, so the function
+  // prices as if it had only added.
+  const auto plain = bytedmd([](tracked<int> a, tracked<int> b) { return a + b; }, 7, 2).depths();
+  auto after = [](auto bad) {
+    return bytedmd(
+               [&bad](tracked<int> a, tracked<int> b) {
+                 CHECK_THROWS(bad(a));
+                 return a + b;
+               },
+               7, 2)
+        .depths();
+  };
+  CHECK(after([](tracked<int> a) { return floordiv(a, 0); }) == plain);
+  CHECK(after([](tracked<int> a) { return a / 0; }) == plain);
+  CHECK(after([](tracked<int> a) { return a % 0; }) == plain);
+  CHECK(after([](tracked<int> a) { return divmod(a, 0).first; }) == plain);
+  CHECK(after([](tracked<int> a) { return a << 32; }) == plain);
+  CHECK(after([](tracked<int> a) { return a >> -1; }) == plain);
+  tracked<double> x(1.0);
+  CHECK(thrown_message<std::domain_error>([&] { (void)floordiv(x, 0.0); }) ==
+        "sutro::metrics::dmd::floordiv: division by zero (Python raises ZeroDivisionError)");
+  CHECK_THROWS_AS((void)(x % 0.0), std::domain_error);
+  CHECK_THROWS_AS((void)divmod(x, -0.0), std::domain_error);
+  CHECK(std::isinf((x / 0.0).untracked_value()));  // IEEE, as C++'s double
+  tracked<int> lo(std::numeric_limits<int>::min());
+  CHECK(thrown_message<std::overflow_error>([&] { (void)(lo / -1); }) ==
+        "sutro::metrics::dmd::operator/: -2147483648 / -1 does not fit the element type");
+  CHECK_THROWS_AS((void)floordiv(lo, -1), std::overflow_error);
+  CHECK(thrown_message<std::domain_error>([&] { (void)(tracked<long long>(1) << 64); }) ==
+        "sutro::metrics::dmd::operator<<: shift count 64 is not below the width 64");
+  CHECK((tracked<long long>(1) << 63).untracked_value() == std::numeric_limits<long long>::min());
+  CHECK((tracked<unsigned>(7) % 4u).untracked_value() == 3u);
 }

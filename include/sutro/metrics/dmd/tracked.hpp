@@ -23,9 +23,11 @@
 // a Python name binding does); a tracked<T> built from a plain T is a constant
 // and free.
 
+#include <algorithm>
 #include <cmath>
 #include <concepts>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -78,6 +80,44 @@ template <std::floating_point T>
     floordiv = std::copysign(T(0), x / y);  // the true quotient's sign
   }
   return {floordiv, mod};
+}
+/// The divisor checks of an instruction that divides: Python raises
+/// ZeroDivisionError for // % and divmod on any type, and C++'s integer / and
+/// % by zero or of the minimum by -1 are undefined; the check throws before
+/// anything is recorded. Floating / keeps IEEE's inf and NaN, as C++ does.
+template <class T>
+void check_divisor(const char* op, T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    (void)x;
+    if (y == T(0))
+      throw std::domain_error(std::string("sutro::metrics::dmd::") + op +
+                              ": division by zero (Python raises ZeroDivisionError)");
+  } else {
+    if (y == T(0)) throw std::domain_error(std::string("sutro::metrics::dmd::") + op + ": integer division by zero");
+    if constexpr (std::is_signed_v<T>)
+      if (x == std::numeric_limits<T>::min() && y == T(-1))
+        throw std::overflow_error(std::string("sutro::metrics::dmd::") + op + ": " + std::to_string(x) +
+                                  " / -1 does not fit the element type");
+  }
+}
+/// C++'s shifts are undefined past the operand's width and for negative
+/// counts (Python raises ValueError for those).
+template <class T>
+void check_shift(const char* op, T y) {
+  if constexpr (std::is_integral_v<T>) {
+    constexpr auto bits = std::numeric_limits<
+        std::make_unsigned_t<std::conditional_t<std::is_same_v<T, bool>, unsigned char, T>>>::digits;
+    // The count after integral promotion: narrow types shift as int.
+    constexpr int width = std::max(bits, std::numeric_limits<unsigned int>::digits);
+    if constexpr (std::is_signed_v<T>)
+      if (y < T(0))
+        throw std::domain_error(std::string("sutro::metrics::dmd::") + op + ": negative shift count " +
+                                std::to_string(y));
+    if (static_cast<std::uintmax_t>(y) >= static_cast<std::uintmax_t>(width))
+      throw std::domain_error(std::string("sutro::metrics::dmd::") + op + ": shift count " +
+                              std::to_string(static_cast<std::uintmax_t>(y)) + " is not below the width " +
+                              std::to_string(width));
+  }
 }
 }  // namespace detail
 
@@ -289,12 +329,9 @@ tracked<R> unary(const char* op, A&& a, F f) {
 SUTRO_DMD_BINARY(+, "add", T)
 SUTRO_DMD_BINARY(-, "sub", T)
 SUTRO_DMD_BINARY(*, "mul", T)
-SUTRO_DMD_BINARY(/, "div", T)
 SUTRO_DMD_BINARY(&, "and", T)
 SUTRO_DMD_BINARY(|, "or", T)
 SUTRO_DMD_BINARY(^, "xor", T)
-SUTRO_DMD_BINARY(<<, "shl", T)
-SUTRO_DMD_BINARY(>>, "shr", T)
 SUTRO_DMD_BINARY(==, "eq", bool)
 SUTRO_DMD_BINARY(!=, "ne", bool)
 SUTRO_DMD_BINARY(<, "lt", bool)
@@ -303,11 +340,37 @@ SUTRO_DMD_BINARY(>, "gt", bool)
 SUTRO_DMD_BINARY(>=, "ge", bool)
 #undef SUTRO_DMD_BINARY
 
+/// a / b: C++'s quotient; an integer divisor of 0 (or the minimum over -1)
+/// throws instead of being undefined.
+template <class A, class B, class T = detail::element_t<A, B>>
+tracked<T> operator/(A&& a, B&& b) {
+  return detail::binary<T, T>("div", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
+    if constexpr (std::is_integral_v<T>) detail::check_divisor("operator/", x, y);
+    return static_cast<T>(x / y);
+  });
+}
+/// a << b and a >> b: C++'s shifts; a count outside [0, width) throws.
+template <class A, class B, class T = detail::element_t<A, B>>
+tracked<T> operator<<(A&& a, B&& b) {
+  return detail::binary<T, T>("shl", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
+    detail::check_shift("operator<<", y);
+    return static_cast<T>(x << y);
+  });
+}
+template <class A, class B, class T = detail::element_t<A, B>>
+tracked<T> operator>>(A&& a, B&& b) {
+  return detail::binary<T, T>("shr", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
+    detail::check_shift("operator>>", y);
+    return static_cast<T>(x >> y);
+  });
+}
+
 /// a % b: C++'s remainder for integers; for floating types (which C++ lacks)
-/// Python's, with the sign of b.
+/// Python's, with the sign of b. A divisor of 0 throws std::domain_error.
 template <class A, class B, class T = detail::element_t<A, B>>
 tracked<T> operator%(A&& a, B&& b) {
   return detail::binary<T, T>("mod", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
+    detail::check_divisor("operator%", x, y);
     if constexpr (std::is_floating_point_v<T>) {
       return detail::float_divmod(x, y).second;
     } else {
@@ -406,6 +469,7 @@ template <class A, class B>
 requires detail::tracked_operands<A, B> tracked<detail::element_t<A, B>> floordiv(A&& a, B&& b) {
   using T = detail::element_t<A, B>;
   return detail::binary<T, T>("floordiv", std::forward<A>(a), std::forward<B>(b), [](T x, T y) {
+    detail::check_divisor("floordiv", x, y);
     if constexpr (std::is_floating_point_v<T>) {
       return detail::float_divmod(x, y).first;
     } else {
@@ -423,6 +487,7 @@ divmod(A&& a, B&& b) {
   const tracked<T>& x = detail::as_tracked<T>(a);
   const tracked<T>& y = detail::as_tracked<T>(b);
   const T u = x.untracked_value(), v = y.untracked_value();
+  detail::check_divisor("divmod", u, v);
   T q, r;
   if constexpr (std::is_floating_point_v<T>) {
     std::tie(q, r) = detail::float_divmod(u, v);
