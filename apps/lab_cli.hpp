@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "sutro/config/number_text.hpp"
 #include "sutro/lab/experiment.hpp"
 #include "sutro/lab/method.hpp"
 #include "sutro/lab/mlp_method.hpp"
@@ -345,7 +346,7 @@ struct lab_plan {
   const std::size_t train = positive_count("train", o.train), test = positive_count("test", o.test);
   const std::size_t repeats = positive_count("repeats", o.repeats);
   if (!(o.pass_accuracy >= 0.0 && o.pass_accuracy <= 1.0))
-    detail::fail("translate", "pass accuracy " + std::to_string(o.pass_accuracy) + " is not in [0, 1]");
+    detail::fail("translate", "pass accuracy " + sutro::detail::number_text(o.pass_accuracy) + " is not in [0, 1]");
 
   lab_plan plan;
   plan.train_repeats = positive_count("train-repeats", o.train_repeats);
@@ -386,16 +387,17 @@ struct lab_plan {
     t.mlp.batch = positive_count("batch", o.batch);
     t.mlp.trace_every_epochs = positive_count("trace-every", o.trace_every);
     if (!(o.stop_accuracy > 0.0))
-      detail::fail("translate", "stop accuracy = " + std::to_string(o.stop_accuracy) + " must be positive");
+      detail::fail("translate", "stop accuracy = " + sutro::detail::number_text(o.stop_accuracy) + " must be positive");
     t.mlp.stop_accuracy = o.stop_accuracy;
     if (o.hidden.empty()) detail::fail("translate", "hidden: no layer sizes given");
     t.mlp.hidden.clear();
     for (long long h : o.hidden) t.mlp.hidden.push_back(positive_count("hidden", h));
     t.mlp.seed = o.mlp_seed;
-    if (o.lr && !(*o.lr > 0.0)) detail::fail("translate", "lr = " + std::to_string(*o.lr) + " must be positive");
+    if (o.lr && !(*o.lr > 0.0))
+      detail::fail("translate", "lr = " + sutro::detail::number_text(*o.lr) + " must be positive");
     t.lr = o.lr;
     if (!(o.weight_decay >= 0.0))
-      detail::fail("translate", "weight decay = " + std::to_string(o.weight_decay) + " must be >= 0");
+      detail::fail("translate", "weight decay = " + sutro::detail::number_text(o.weight_decay) + " must be >= 0");
     t.weight_decay = o.weight_decay;
     if (progress) t.mlp.on_epoch = [progress](const nn::epoch_info& e) { return progress->epoch(e); };
   }

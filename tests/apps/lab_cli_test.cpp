@@ -173,7 +173,7 @@ TEST_CASE("apps: translate rejects bad input naming the value", "[apps]") {
   CHECK(msg(o) == "sutro::apps::positive_count: epochs = -1 must be positive");
   o = {};
   o.stop_accuracy = 0.0;
-  CHECK(msg(o) == "sutro::apps::translate: stop accuracy = 0.000000 must be positive");
+  CHECK(msg(o) == "sutro::apps::translate: stop accuracy = 0 must be positive");
   o = {};
   o.stop_accuracy = std::numeric_limits<double>::quiet_NaN();
   CHECK(msg(o) == "sutro::apps::translate: stop accuracy = nan must be positive");

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "sutro/config/number_text.hpp"
 #include "sutro/metrics/reuse_distance.hpp"
 
 namespace sutro::metrics {
@@ -54,7 +55,7 @@ class hierarchy {
                                     std::to_string(tiers_[i].capacity_bytes) + " B) is not larger than the one before");
       if (!(std::isfinite(tiers_[i].picojoules_per_access) && tiers_[i].picojoules_per_access >= 0))
         throw std::invalid_argument("sutro::metrics::hierarchy: tier '" + tiers_[i].name + "' has energy " +
-                                    std::to_string(tiers_[i].picojoules_per_access) +
+                                    sutro::detail::number_text(tiers_[i].picojoules_per_access) +
                                     " pJ per access (needs a finite value >= 0)");
     }
     if (tiers_.back().capacity_bytes != unbounded)

@@ -4,17 +4,13 @@
 //   sutro::optim::scale_by_adam: beta1 must be in [0, 1), got 1
 
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
+#include "sutro/config/number_text.hpp"
 
 namespace sutro::optim::detail {
 
-[[nodiscard]] inline std::string option_value(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+[[nodiscard]] inline std::string option_value(double v) { return sutro::detail::number_text(v); }
 [[noreturn]] inline void refuse_option(const char* who, const char* name, const char* rule, double v) {
   throw std::invalid_argument(std::string("sutro::optim::") + who + ": " + name + " must be " + rule + ", got " +
                               option_value(v));

@@ -23,6 +23,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sutro/config/number_text.hpp"
+
 namespace sutro::solvers {
 
 struct certificate {
@@ -52,7 +54,8 @@ namespace detail {
 /// pass the certificate and a wrong subset come back as found.
 inline void check_probability(double v, const char* who, const char* name) {
   if (!(v > 0.0 && v < 1.0))
-    throw std::invalid_argument(std::string(who) + ": " + name + " must be in (0, 1), got " + format_double(v));
+    throw std::invalid_argument(std::string(who) + ": " + name + " must be in (0, 1), got " +
+                                sutro::detail::number_text(v));
 }
 /// ln P(Bin(m, 1/2) <= t), summed from the largest term down (no underflow).
 [[nodiscard]] inline double log_half_binomial_cdf(std::size_t m, std::size_t t) {

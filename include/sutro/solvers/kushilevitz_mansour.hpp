@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "sutro/config/number_text.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/tasks/philox.hpp"
 #include "sutro/tasks/query.hpp"
@@ -125,14 +126,14 @@ inline km_result kushilevitz_mansour(tasks::query_oracle& oracle, km_options o =
   const std::string pairs = std::to_string(m) + " pair" + (m == 1 ? "" : "s") + " per bit";
   if (r.cut > m) {
     r.status = solve_status::failed;
-    r.reason = pairs + " cannot tell influence from label noise p = " + std::to_string(spec.noise) +
-               " at false-positive bound " + std::to_string(o.false_positive);
+    r.reason = pairs + " cannot tell influence from label noise p = " + sutro::detail::number_text(spec.noise) +
+               " at false-positive bound " + sutro::detail::number_text(o.false_positive);
   } else if (relevant.size() == k) {
     r.status = solve_status::found;
     r.subset = relevant;
     r.reason = q0 == 0.0 ? "each of the k bits changed the label on a flip (proof of relevance)"
                          : "each of the k bits differed on >= " + std::to_string(r.cut) + " of " + pairs +
-                               " (false-positive probability <= " + std::to_string(o.false_positive) + ")";
+                               " (false-positive probability <= " + sutro::detail::number_text(o.false_positive) + ")";
   } else if (relevant.size() < k) {
     r.status = solve_status::ambiguous;
     r.reason = "only " + std::to_string(relevant.size()) + " of k = " + std::to_string(k) +
