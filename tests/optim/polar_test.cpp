@@ -58,6 +58,16 @@ TEST_CASE("polar_factor matches a float64 SVD, full rank and rank deficient", "[
   double err = 0;
   for (std::size_t i = 0; i < a.size(); ++i) err = std::max(err, std::abs(g.data()[i] - ref.q[i]));
   CHECK(err < 1e-8);
+  // Scale invariant over the whole double range: the Gram matrix of 1e200 G
+  // would be inf and that of 1e-160 G subnormal.
+  for (double scale : {1e200, 1e-160, 1e300, 1e-300}) {
+    INFO("scale " << scale);
+    for (std::size_t i = 0; i < a.size(); ++i) g.data()[i] = a[i] * scale;
+    CHECK(optim::polar_factor(g.ref(), ws) == s.rank);
+    double e = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) e = std::max(e, std::abs(g.data()[i] - ref.q[i]));
+    CHECK(e < 1e-8);
+  }
 
   nn::tensor<float> gf(s.rows, s.cols);
   for (std::size_t i = 0; i < a.size(); ++i) gf.data()[i] = static_cast<float>(a[i]);

@@ -195,3 +195,35 @@ TEST_CASE("a user-defined rule composes with the built-in ones", "[optim]") {
   t.step(opt, s);
   for (std::size_t i = 0; i < t.p.size(); ++i) CHECK(t.p[i] == Approx(p0[i] - 0.5 * g0[i]));
 }
+
+TEST_CASE("norm-based directions hold for double gradients whose squares leave the range", "[optim]") {
+  // EGD's vector direction, clip_by_global_norm and Muon's normalization
+  // are scale invariant; 1e200 squares to inf and 1e-160 to 0 in double.
+  auto run = [](auto opt, double scale) {
+    toy t;
+    for (double& v : t.g) v *= scale;
+    t.p.assign(t.p.size(), 0.0);
+    auto s = opt.init(optim::tensors<double>(t.P));
+    t.step(opt, s);
+    return t.p;
+  };
+  auto same = [](const std::vector<double>& a, const std::vector<double>& b, double tol = 1e-12) {
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i] == Approx(b[i]).epsilon(tol).margin(1e-300));
+  };
+  const auto egd1 = run(optim::egd({.lr = 1.0}), 1.0);
+  CHECK(egd1[4] == Approx(-0.6));  // (3, 4) / 5
+  same(run(optim::egd({.lr = 1.0}), 1e200), egd1);
+  same(run(optim::egd({.lr = 1.0}), 1e-160), egd1);
+  same(run(optim::egd({.lr = 1.0}), 1e-170), egd1);  // every square is 0
+  same(run(optim::egd({.lr = 1.0}), 1e-310), egd1);  // subnormal: 1 / norm is past the range
+  auto matrix_part = [](std::vector<double> p) { return std::vector<double>(p.begin(), p.begin() + 4); };
+  const auto muon1 = matrix_part(run(optim::muon({.lr = 1.0}), 1.0));    // biases take momentum as it is
+  same(matrix_part(run(optim::muon({.lr = 1.0}), 1e200)), muon1, 1e-6);  // G / (|G| + 1e-7): nearly invariant
+  // Clipping to norm 1: the clipped update is g / |g| at any scale above 1.
+  auto clip = [] { return optim::chain(optim::clip_by_global_norm{1.0}, optim::scale{-1.0}); };
+  const auto clip1 = run(clip(), 10.0);
+  same(run(clip(), 1e200), clip1);
+  same(run(clip(), 1e300), clip1);
+  CHECK(run(clip(), 1e-160)[0] == Approx(-0.1e-160));  // under the bound: unchanged
+}

@@ -13,6 +13,7 @@
 
 #include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
+#include "sutro/optim/norm.hpp"
 #include "sutro/optim/polar.hpp"
 #include "sutro/optim/transform.hpp"
 
@@ -42,9 +43,18 @@ struct scale_by_egd {
             const auto x = static_cast<double>(T(v[i]));
             sq = nn::kernels::any::fmadd(x, x, sq);
           }
-          if (sq > 0.0) {
-            const T f = static_cast<T>(1.0 / std::sqrt(sq));
-            for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
+          const double norm = detail::norm_from_sum(sq, [&](auto visit) {
+            for (std::size_t i = 0, n = t.size(); i < n; ++i) visit(static_cast<double>(T(v[i])));
+          });
+          if (norm > 0.0) {
+            const double inv = 1.0 / norm;
+            if (std::isfinite(inv)) {
+              const T f = static_cast<T>(inv);
+              for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
+            } else {  // a subnormal norm: 1 / norm is past the range
+              for (std::size_t i = 0, n = t.size(); i < n; ++i)
+                v[i] = static_cast<T>(static_cast<double>(T(v[i])) / norm);
+            }
           }
           break;
         }

@@ -17,6 +17,7 @@
 #include "sutro/nn/kernels.hpp"
 #include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
+#include "sutro/optim/norm.hpp"
 #include "sutro/optim/polar.hpp"
 #include "sutro/optim/transform.hpp"
 
@@ -50,7 +51,10 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
         norm2 += v * v;  // not fmadd(): std::fma in this loop made the whole step 1.4% slower
         x[tall ? j * c + i : i * c + j] = v;
       }
-    const double inv = 1.0 / (std::sqrt(norm2) + 1e-7);
+    const double norm = detail::norm_from_sum(norm2, [&](auto visit) {
+      for (std::size_t i = 0; i < g.rows * g.cols; ++i) visit(static_cast<double>(T(gd[i])));
+    });
+    const double inv = 1.0 / (norm + 1e-7);
     for (std::size_t i = 0; i < r * c; ++i) x[i] *= inv;
   }
   double* A = ws.a.data();

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "sutro/backend/traits.hpp"
+#include "sutro/config/number_text.hpp"
 #include "sutro/memory/accounting_allocator.hpp"
 #include "sutro/memory/aligned_allocator.hpp"
 #include "sutro/nn/kernels.hpp"
@@ -355,14 +356,15 @@ inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w
 }
 
 /// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the
-/// default; NaN or rcond >= 1 throws std::invalid_argument. A G holding NaN or inf becomes all NaN (rank 0). m: the
+/// default; NaN or rcond >= 1 throws std::invalid_argument. A G holding NaN or inf becomes all NaN (rank 0).
+/// Any finite double G is in range (1e300 or 1e-300 scales give U V^T). m: the
 /// access policy (nn/ops.hpp), raw unless given.
 template <class T, class Mode = memory::raw_access>
 std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0, const Mode& mode = Mode{}) {
   const std::size_t m = g.rows, n = g.cols, k = std::min(m, n);
   if (!(rcond < 1.0))  // NaN or >= 1: the cut would drop every singular value
     throw std::invalid_argument("sutro::optim::polar_factor: rcond must be < 1 (negative for the default), got " +
-                                std::to_string(rcond));
+                                sutro::detail::number_text(rcond));
   if (k == 0) return 0;
   if (rcond < 0) rcond = static_cast<double>(std::max(m, n)) * std::numeric_limits<float>::epsilon();
   ws.reserve(m, n);
@@ -390,10 +392,30 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
   const auto ah = mode(a);
   const auto wh = mode(w);
   double amax = 0.0, trace = 0.0;
-  for (std::size_t i = 0; i < k; ++i) {
-    const double d = ah[i * k + i];
-    amax = std::max(amax, d);
-    trace += d;
+  const auto diagonal = [&] {
+    amax = 0.0, trace = 0.0;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double d = ah[i * k + i];
+      amax = std::max(amax, d);
+      trace += d;
+    }
+  };
+  diagonal();
+  // U V^T is scale invariant, but the Gram matrix of a double G is not in
+  // range: entries past about 1e154 square to inf, below about 1e-300 the
+  // squares lose bits. Then W is scaled by the power of 2 that brings its
+  // largest entry to [1, 2) (exact) and the Gram matrix formed again. Float
+  // G never needs it (but a zero G reads W once more to tell).
+  if (!std::isfinite(trace) || amax < 0x1p-900) {
+    const memory::handle_of<Mode, double> wh2 = mode(wd);
+    double big = 0.0;
+    for (std::size_t i = 0; i < k * l; ++i) big = std::max(big, std::abs(double(wh2[i])));  // skips NaN
+    if (std::isfinite(big) && big > 0.0) {  // NaN or inf stay for the check below, 0 is G == 0
+      const int e = std::ilogb(big);        // 2^-e may not be a double: scalbn
+      for (std::size_t i = 0; i < k * l; ++i) wh2[i] = std::scalbn(double(wh2[i]), -e);
+      nn::ops::gram_rows(mode, k, l, static_cast<const double*>(wd), a);
+      diagonal();
+    }
   }
   if (!std::isfinite(trace)) {  // NaN or inf in G: NaN out, so that training sees the divergence
     for (std::size_t i = 0; i < m * n; ++i) gd[i] = std::numeric_limits<T>::quiet_NaN();

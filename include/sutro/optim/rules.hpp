@@ -19,6 +19,7 @@
 #include "sutro/memory/aligned_allocator.hpp"
 #include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
+#include "sutro/optim/norm.hpp"
 #include "sutro/optim/option_check.hpp"
 #include "sutro/optim/transform.hpp"
 
@@ -135,7 +136,12 @@ struct clip_by_global_norm {
         sq = nn::kernels::any::fmadd(x, x, sq);
       }
     }
-    const double norm = std::sqrt(sq);
+    const double norm = detail::norm_from_sum(sq, [&](auto visit) {
+      for (const auto& t : u) {
+        const memory::handle_of<Mode, const T> v = m(static_cast<const T*>(t.data));
+        for (std::size_t i = 0, n = t.size(); i < n; ++i) visit(static_cast<double>(T(v[i])));
+      }
+    });
     if (!(norm > max_norm)) return;
     const T f = static_cast<T>(max_norm / norm);
     for (const auto& t : u) {
