@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
+#include "sutro/tasks/batch.hpp"
 #include "sutro/tasks/philox.hpp"
 #include "sutro/tasks/sparse_task.hpp"
 
@@ -261,4 +263,48 @@ TEST_CASE("philox lanes (the portable loop) == one block at a time", "[tasks][ph
       if (l < 5) REQUIRE(c5[w][l] == r.v[w]);
     }
   }
+}
+
+TEST_CASE("specs cast from integers, buffer sizes that wrap and masks past n are refused", "[tasks]") {
+  using sutro::testing::thrown_message;
+  task_spec bad_kind{};
+  bad_kind.kind = static_cast<task_kind>(9);
+  CHECK(thrown_message([&] { validate(bad_kind); }) ==
+        "sutro::tasks::validate: task_kind 9 is not one of parity, sum, and_, majority, threshold");
+  task_spec bad_enc{};
+  bad_enc.enc = static_cast<encoding>(2);
+  CHECK(thrown_message([&] { validate(bad_enc); }).find("sutro::tasks::validate: encoding 2 ") == 0);
+  task_spec tiny_noise{};
+  tiny_noise.noise = -1e-9;  // printed as it reads back, not as -0.000000
+  CHECK(thrown_message([&] { validate(tiny_noise); }).find("p=-1e-09)") != std::string::npos);
+  tiny_noise.noise = 0.1 + 0.4;
+  CHECK(thrown_message([&] { validate(tiny_noise); }).find("p=0.5)") != std::string::npos);
+
+  // Rows x words past size_t: refused before any buffer is sized (it wrapped to 0 and was written past).
+  CHECK(thrown_message<std::length_error>([] {
+          (void)sparse_parity(200, 3, 1).packed(split::train, std::size_t{1} << 62);
+        }) == "sutro::tasks::sparse_task::packed: 4611686018427387904 samples x 4 words overflow size_t");
+  const std::vector<std::uint64_t> seeds{1, 2, 3, 4};
+  CHECK(thrown_message<std::length_error>([&] {
+          (void)generate_batch(sutro::scalar{}, task_spec{}, seeds, split::train, std::size_t{1} << 62);
+        }) == "sutro::tasks::generate_batch: 4 systems x 4611686018427387904 samples x 1 words overflow size_t");
+  CHECK(generate_batch(sutro::scalar{}, task_spec{}, seeds, split::train, 0).labels.empty());  // 0 rows: allowed
+
+  // A subset mask with a bit at or above n counted toward k and read no input.
+  const auto sum = sparse_sum(20, 3, 7);
+  const auto rows = sum.packed(split::train, 4);
+  auto mask = sum.secret_mask();
+  CHECK(sum.label_with(rows.row(0), mask) == sum.label_of(rows.row(0)));
+  mask[0] |= std::uint64_t{1} << 40;
+  CHECK(thrown_message([&] { (void)sum.label_with(rows.row(0), mask); }) ==
+        "sutro::tasks::sparse_task::label_with: the mask has bit 40 set, at or above n = 20");
+  auto two_words = sum.secret_mask();
+  two_words.push_back(1);  // a second word, past the row's one
+  CHECK(thrown_message([&] { (void)sum.label_with(rows.row(0), two_words); }).find("bit 64 set") != std::string::npos);
+  two_words.back() = 0;
+  CHECK(sum.label_with(rows.row(0), two_words) == sum.label_of(rows.row(0)));
+  const auto wide = sparse_parity(64, 3, 7);  // n a multiple of 64: the last word is all inputs
+  const auto wide_rows = wide.packed(split::train, 1);
+  auto full = wide.secret_mask();
+  CHECK(wide.label_with(wide_rows.row(0), full) == wide.label_of(wide_rows.row(0)));
 }

@@ -11,7 +11,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -65,6 +68,13 @@ sample_batch<Backend> batch_header(const task_spec& spec, std::size_t systems, s
   b.systems = systems;
   b.count = count;
   b.row_words = (spec.n + 63) / 64;
+  // The buffers hold systems x count rows: a product that wraps would size
+  // them small and the generators would write past them.
+  constexpr std::size_t most = std::numeric_limits<std::size_t>::max();
+  if (count != 0 && (systems > most / count || systems * count > most / b.row_words))
+    throw std::length_error("sutro::tasks::generate_batch: " + std::to_string(systems) + " systems x " +
+                            std::to_string(count) + " samples x " + std::to_string(b.row_words) +
+                            " words overflow size_t");
   return b;
 }
 }  // namespace detail

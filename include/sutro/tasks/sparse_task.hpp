@@ -20,6 +20,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -193,12 +194,23 @@ class sparse_task {
   /// The clean label of input bits `row` under the task's definition and encoding.
   [[nodiscard]] std::int32_t label_of(const std::uint64_t* row) const noexcept { return clean_label(row); }
   /// The clean label of subset `subset` applied to `row` (for scoring a prediction).
-  /// Throws std::invalid_argument when the mask has fewer than row_words() words.
+  /// Throws std::invalid_argument when the mask has fewer than row_words() words
+  /// or a bit set at or above n (it would count toward k and read no input).
   [[nodiscard]] std::int32_t label_with(const std::uint64_t* row, const std::vector<std::uint64_t>& subset_mask) const {
     if (subset_mask.size() < row_words())
       throw std::invalid_argument("sutro::tasks::sparse_task::label_with: the mask has " +
                                   std::to_string(subset_mask.size()) + " words, rows have " +
                                   std::to_string(row_words()));
+    const std::size_t last = row_words() - 1;
+    const unsigned used = static_cast<unsigned>(spec_.n % 64);  // bits of the last word below n; 0: all
+    for (std::size_t w = last; w < subset_mask.size(); ++w) {
+      std::uint64_t past = subset_mask[w];
+      if (w == last) past = used ? past & (~std::uint64_t{0} << used) : 0;
+      if (past)
+        throw std::invalid_argument("sutro::tasks::sparse_task::label_with: the mask has bit " +
+                                    std::to_string(64 * w + static_cast<std::size_t>(std::countr_zero(past))) +
+                                    " set, at or above n = " + std::to_string(spec_.n));
+    }
     return label_from_count(masked_count(row, subset_mask.data()),
                             static_cast<std::size_t>(popcount_words(subset_mask.data())));
   }
@@ -226,6 +238,9 @@ class sparse_task {
 
   [[nodiscard]] packed_samples packed(split s, std::size_t count, std::uint64_t first = 0) const {
     check_count(count);
+    if (count > std::numeric_limits<std::size_t>::max() / row_words_)
+      throw std::length_error("sutro::tasks::sparse_task::packed: " + std::to_string(count) + " samples x " +
+                              std::to_string(row_words_) + " words overflow size_t");
     packed_samples out;
     out.spec = spec_;
     if (s == split::test) out.spec.noise = 0.0;

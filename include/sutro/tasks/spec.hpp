@@ -22,6 +22,7 @@
 #include <string>
 
 #include "sutro/config/macros.hpp"
+#include "sutro/config/number_text.hpp"
 
 namespace sutro::tasks {
 
@@ -66,10 +67,18 @@ struct task_spec {
 
 /// Throws std::invalid_argument naming the offending values.
 inline void validate(const task_spec& s) {
+  // Enums cast from integers (bindings, files) reach here unchecked.
+  if (static_cast<unsigned>(s.kind) > static_cast<unsigned>(task_kind::threshold))
+    throw std::invalid_argument("sutro::tasks::validate: task_kind " + std::to_string(static_cast<int>(s.kind)) +
+                                " is not one of parity, sum, and_, majority, threshold");
+  if (static_cast<unsigned>(s.enc) > static_cast<unsigned>(encoding::zero_one))
+    throw std::invalid_argument("sutro::tasks::validate: encoding " + std::to_string(static_cast<int>(s.enc)) +
+                                " is not one of plus_minus_one, zero_one");
   // The message is built only on the throwing path: solvers and generators call this per call.
   const auto fail = [&s](const std::string& why) {
     throw std::invalid_argument(std::string("sutro::tasks::") + to_string(s.kind) + "(n=" + std::to_string(s.n) +
-                                ", k=" + std::to_string(s.k) + ", p=" + std::to_string(s.noise) + "): " + why);
+                                ", k=" + std::to_string(s.k) + ", p=" + sutro::detail::number_text(s.noise) +
+                                "): " + why);
   };
   if (s.n == 0) fail("n must be positive");
   if (s.k == 0) fail("k must be positive");
