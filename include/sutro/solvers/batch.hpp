@@ -100,10 +100,10 @@ SUTRO_HOST_DEVICE small_result solve_batch_system(const tasks::task_spec& spec, 
 
 /// One system per seed, each generating its own samples [0, m) of the train split.
 template <class Backend>
-requires is_host_backend_v<Backend> std::vector<small_result> solve_batch(Backend tag, const tasks::task_spec& spec,
-                                                                          std::span<const std::uint64_t> seeds,
-                                                                          std::size_t samples_per_system,
-                                                                          tasks::batch_options o = {}) {
+requires is_host_backend_v<Backend>
+[[nodiscard]] std::vector<small_result> solve_batch(Backend tag, const tasks::task_spec& spec,
+                                                    std::span<const std::uint64_t> seeds,
+                                                    std::size_t samples_per_system, tasks::batch_options o = {}) {
   detail::check_batch_spec(spec, "sutro::solvers::solve_batch");
   std::vector<small_result> out(seeds.size());
   const std::size_t m = samples_per_system, rw = (spec.n + 63) / 64;
@@ -127,9 +127,9 @@ requires is_host_backend_v<Backend> std::vector<small_result> solve_batch(Backen
 
 /// One system per system of `b` (samples from tasks::generate_batch on the same backend).
 template <class Backend>
-requires is_host_backend_v<Backend> std::vector<small_result> solve_batch(Backend,
-                                                                          const tasks::sample_batch<Backend>& b,
-                                                                          tasks::batch_options o = {}) {
+requires is_host_backend_v<Backend>
+[[nodiscard]] std::vector<small_result> solve_batch(Backend, const tasks::sample_batch<Backend>& b,
+                                                    tasks::batch_options o = {}) {
   const char* who = "sutro::solvers::solve_batch";
   detail::check_batch_spec(b.spec, who);
   // The buffers as generate_batch fills them: a hand-built batch that holds
