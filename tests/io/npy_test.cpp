@@ -349,3 +349,40 @@ TEST_CASE("npy: packed bits are checked", "[io]") {
   CHECK_THROWS_AS(npy::serialize_bits(2, 64, w, 1), std::invalid_argument);
   CHECK_THROWS_AS(npy::serialize_bits(1, 65, w, 1), std::invalid_argument);
 }
+
+TEST_CASE("npy: the writer keeps to the limits of the reader and numpy; bad paths are named", "[io]") {
+  const auto message = [](auto f) -> std::string {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return {};
+  };
+  // (rows - 1) stride + words per row wrapped to 1 and the rows were read past the span.
+  const std::vector<std::uint64_t> w = {1};
+  CHECK(message([&] { (void)npy::serialize_bits(17, 1, w, std::size_t{1} << 60); }) ==
+        "sutro::io::npy::serialize_bits: 1 words for 17 rows of stride 1152921504606846976");
+  CHECK(npy::serialize_bits(1, 1, w, std::size_t{1} << 60).size() == 129);  // one row: the stride is never used
+  // 65 dimensions and a header over 1 MiB were written and then refused by parse (and numpy).
+  const std::vector<std::size_t> dims65(65, 1);
+  const std::vector<double> one = {1.0};
+  CHECK(message([&] { (void)npy::serialize<double>(dims65, one); }) ==
+        "sutro::io::npy::write: 65 dimensions (numpy and the reader take at most 64)");
+  const std::vector<std::size_t> dims64(64, 1);
+  CHECK(npy::parse<double>(npy::serialize<double>(dims64, one)).shape == dims64);
+  const std::vector<std::size_t> huge_dim = {0, SIZE_MAX};
+  CHECK(message([&] { (void)npy::serialize<double>(huge_dim, std::vector<double>{}); }) ==
+        "sutro::io::npy::write: dimension 18446744073709551615 exceeds numpy's maximum 2^63 - 1");
+  // The reader refuses the same dimension in a hand-made header.
+  std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 18446744073709551615), }";
+  dict.append(118 - dict.size() - 1, ' ');
+  dict += '\n';
+  bytes_t file = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<unsigned char>(dict.size()), 0};
+  file.insert(file.end(), dict.begin(), dict.end());
+  CHECK(message([&] { (void)npy::parse<double>(file); }).find("exceeds numpy's maximum 2^63 - 1") != std::string::npos);
+  // A directory: a clear error, not the stream's own exception.
+  const auto dir = std::filesystem::temp_directory_path();
+  CHECK(message([&] { (void)npy::read<double>(dir.string()); }) ==
+        "sutro::io::npy::read: '" + dir.string() + "' is a directory, not a file");
+}

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -95,6 +96,8 @@ struct header {
 
 inline constexpr std::size_t max_header_bytes = std::size_t{1} << 20;
 inline constexpr std::size_t max_dims = 64;
+/// numpy's largest dimension (npy_intp).
+inline constexpr std::size_t max_dim = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
 
 namespace detail {
 template <class T>
@@ -241,6 +244,7 @@ class dict_parser {
       }
       skip_ws();
       if (peek() == 'L') ++pos_;  // Python 2 long suffix
+      if (v > max_dim) fail("shape entry " + std::to_string(v) + " exceeds numpy's maximum 2^63 - 1");
       dims.push_back(v);
       if (dims.size() > max_dims) fail("more than " + std::to_string(max_dims) + " dimensions");
       skip_ws();
@@ -447,9 +451,16 @@ inline bit_rows parse_bits(std::span<const unsigned char> bytes, std::size_t col
 }
 
 inline std::vector<unsigned char> read_bytes(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw std::runtime_error("sutro::io::npy::read: '" + path + "' is a directory, not a file");
   std::ifstream f(path, std::ios::binary);
   if (!f) throw std::runtime_error("sutro::io::npy::read: cannot open '" + path + "'");
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+  try {
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+  } catch (const std::ios_base::failure& e) {  // a read error the stream reports by throwing
+    throw std::runtime_error("sutro::io::npy::read: reading '" + path + "' failed: " + e.what());
+  }
 }
 
 template <class T>
@@ -483,8 +494,15 @@ inline bit_rows read_bits(const std::string& path, std::size_t cols, bit_order o
 namespace detail {
 /// The header of a version 1.0 file (2.0 for a huge header), data 64-byte aligned; checks count.
 inline std::vector<unsigned char> header_bytes(dtype t, std::span<const std::size_t> shape, std::size_t count) {
+  // The limits parse() and numpy apply, so that every file written reads back.
+  if (shape.size() > max_dims)
+    throw std::invalid_argument("sutro::io::npy::write: " + std::to_string(shape.size()) +
+                                " dimensions (numpy and the reader take at most " + std::to_string(max_dims) + ")");
   std::size_t want = 1;
   for (auto d : shape) {
+    if (d > max_dim)
+      throw std::invalid_argument("sutro::io::npy::write: dimension " + std::to_string(d) +
+                                  " exceeds numpy's maximum 2^63 - 1");
     if (d != 0 && want > std::numeric_limits<std::size_t>::max() / d)
       throw std::invalid_argument("sutro::io::npy::write: shape size overflows");
     want *= d;
@@ -541,7 +559,8 @@ inline std::vector<unsigned char> serialize_bits(std::size_t rows, std::size_t c
   if (stride < wpr)
     throw std::invalid_argument("sutro::io::npy::serialize_bits: stride " + std::to_string(stride) + " words for " +
                                 std::to_string(cols) + " columns (need " + std::to_string(wpr) + ")");
-  if (rows && (words.size() < (rows - 1) * stride + wpr))
+  // (rows - 1) stride + wpr <= size, without the product wrapping.
+  if (rows && (words.size() < wpr || (stride && rows - 1 > (words.size() - wpr) / stride)))
     throw std::invalid_argument("sutro::io::npy::serialize_bits: " + std::to_string(words.size()) + " words for " +
                                 std::to_string(rows) + " rows of stride " + std::to_string(stride));
   const std::size_t shape[2] = {rows, row_bytes};
