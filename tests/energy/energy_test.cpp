@@ -99,6 +99,69 @@ TEST_CASE("RAPL meter says clearly when there is nothing to read", "[energy]") {
   CHECK(!scoped.message.empty());
 }
 
+TEST_CASE("RAPL meter counts each package once: no -mmio twin, no psys beside packages", "[energy]") {
+  fake_sysfs sys;
+  sys.zone("intel-rapl:0", "package-0", 1000, 100000);
+  sys.zone("intel-rapl:1", "psys", 1000, 100000);            // the platform: contains package-0
+  sys.zone("intel-rapl-mmio:0", "package-0", 1000, 100000);  // the same counter, another interface
+  rapl_meter meter(sys.root);
+  REQUIRE(meter.available());
+  meter.start();
+  sys.write("intel-rapl:0", "energy_uj", "2000");
+  sys.write("intel-rapl:1", "energy_uj", "3500");
+  sys.write("intel-rapl-mmio:0", "energy_uj", "2000");
+  const auto r = meter.stop();
+  REQUIRE(r.available);
+  REQUIRE(r.zones.size() == 3);
+  CHECK(r.joules == Approx(1000e-6));  // 3500e-6 before: package + psys + its twin
+  for (const auto& z : r.zones) CHECK(z.counted == (z.name == "intel-rapl:0"));
+
+  fake_sysfs only_mmio;  // the twin alone is the package
+  only_mmio.zone("intel-rapl-mmio:0", "package-0", 10, 100000);
+  rapl_meter m2(only_mmio.root);
+  m2.start();
+  only_mmio.write("intel-rapl-mmio:0", "energy_uj", "30");
+  CHECK(m2.stop().joules == Approx(20e-6));
+
+  fake_sysfs only_psys;  // psys alone is counted
+  only_psys.zone("intel-rapl:1", "psys", 10, 100000);
+  rapl_meter m3(only_psys.root);
+  m3.start();
+  only_psys.write("intel-rapl:1", "energy_uj", "50");
+  CHECK(m3.stop().joules == Approx(40e-6));
+}
+
+TEST_CASE("RAPL meter refuses a wrap it cannot undo and counts that are not counts", "[energy]") {
+  fake_sysfs sys;
+  sys.zone("intel-rapl:0", "package-0", 1000, 100000);
+  std::filesystem::remove(sys.root / "intel-rapl:0" / "max_energy_range_uj");
+  rapl_meter meter(sys.root);
+  CHECK(meter.stop().message == "stop() before start(): nothing was measured");
+  meter.start();
+  sys.write("intel-rapl:0", "energy_uj", "500");  // went down, no range known: 1.8e13 J before
+  auto r = meter.stop();
+  CHECK(!r.available);
+  CHECK(r.joules == 0);
+  CHECK(r.message.find("went down (1000 to 500 uJ) and max_energy_range_uj is unreadable") != std::string::npos);
+
+  sys.write("intel-rapl:0", "max_energy_range_uj", "800");  // below the start
+  rapl_meter below(sys.root);
+  sys.write("intel-rapl:0", "energy_uj", "1000");
+  below.start();
+  sys.write("intel-rapl:0", "energy_uj", "500");
+  r = below.stop();
+  CHECK(!r.available);
+  CHECK(r.message.find("max_energy_range_uj is 800, below the start") != std::string::npos);
+
+  sys.write("intel-rapl:0", "energy_uj", "-5");  // read as 2^64 - 5 before
+  below.start();
+  CHECK(below.stop().message.find("cannot read a count") != std::string::npos);
+
+  std::ofstream(sys.root / "plain-file") << "x";
+  rapl_meter file_root(sys.root / "plain-file");
+  CHECK(file_root.reason().find("is not a directory") != std::string::npos);
+}
+
 TEST_CASE("cost model maps a histogram onto tiers", "[energy]") {
   const auto h = hierarchy::pebble_game();
   CHECK(h.capacities_in_units() == std::vector<std::uint64_t>{64, 16384, 65536});

@@ -1,6 +1,7 @@
 #include <dlfcn.h>
 
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "support/catch.hpp"
@@ -105,6 +106,24 @@ TEST_CASE("NVML meter loads the five functions and reads the counter (fake libra
     }
     CHECK(fake.count(1) == before);
   }
+  SECTION("the counter goes down (driver reload) or is past LLONG_MAX") {
+    fake.set(1000);
+    nvml_meter gpu(0, SUTRO_FAKE_NVML);
+    REQUIRE(gpu.available());
+    CHECK(gpu.stop().message == "stop() before start(): nothing was measured");
+    gpu.start();
+    fake.set(400);
+    const auto r = gpu.stop();
+    CHECK(!r.available);
+    CHECK(r.message ==
+          "the NVML energy counter went down (1000 to 400 mJ): the driver restarted between start() and stop()");
+    fake.set(~0ULL - 5000);  // a 64-bit count above LLONG_MAX is a count, not a failure
+    gpu.start();
+    fake.set(~0ULL - 1000);
+    const auto big = gpu.stop();
+    REQUIRE(big.available);
+    CHECK(big.joules == Approx(4.0));
+  }
   SECTION("the counter cannot be read") {
     fake.set(0, 0, 3);
     nvml_meter gpu(0, SUTRO_FAKE_NVML);
@@ -114,6 +133,10 @@ TEST_CASE("NVML meter loads the five functions and reads the counter (fake libra
     CHECK(!r.available);
     CHECK(contains(r.message, "nvmlDeviceGetTotalEnergyConsumption failed: Not Supported (code 3)"));
   }
+}
+
+TEST_CASE("NVML meter refuses an empty library name (dlopen would open the program)", "[energy]") {
+  CHECK_THROWS_AS(nvml_meter(0, ""), std::invalid_argument);
 }
 
 TEST_CASE("NVML meter names a missing function", "[energy]") {

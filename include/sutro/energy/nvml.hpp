@@ -16,6 +16,8 @@
 
 #include <chrono>
 #include <cstring>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -49,7 +51,12 @@ class nvml_meter {
   static constexpr const char* default_library = "libnvidia-ml.so.1";
 
   explicit nvml_meter(unsigned device = 0) : nvml_meter(device, default_library) {}
+  /// Throws std::invalid_argument for an empty library name (dlopen("")
+  /// would open the program itself).
   nvml_meter(unsigned device, const std::string& library) {
+    if (library.empty())
+      throw std::invalid_argument(
+          "sutro::energy::nvml_meter: the library name is empty (default: " + std::string(default_library) + ")");
 #if defined(SUTRO_HAS_DLOPEN)
     lib_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!lib_) {
@@ -90,6 +97,7 @@ class nvml_meter {
 
   void start() {
     t0_ = std::chrono::steady_clock::now();
+    started_ = true;
     start_mj_ = read(start_rc_);
   }
   [[nodiscard]] energy_result stop() const {
@@ -100,26 +108,36 @@ class nvml_meter {
       r.message = reason_;
       return r;
     }
+    if (!started_) {
+      r.message = "stop() before start(): nothing was measured";
+      return r;
+    }
     int rc = detail::nvml_success;
-    const long long end = read(rc);
-    if (start_mj_ < 0 || end < 0) {
-      r.message = "nvmlDeviceGetTotalEnergyConsumption failed: " + error(start_mj_ < 0 ? start_rc_ : rc) +
+    const auto end = read(rc);
+    if (!start_mj_ || !end) {
+      r.message = "nvmlDeviceGetTotalEnergyConsumption failed: " + error(!start_mj_ ? start_rc_ : rc) +
                   " (GPU older than Volta?)";
       return r;
     }
+    if (*end < *start_mj_) {  // the counter restarts at 0 when the driver reloads
+      r.message = "the NVML energy counter went down (" + std::to_string(*start_mj_) + " to " + std::to_string(*end) +
+                  " mJ): the driver restarted between start() and stop()";
+      return r;
+    }
     r.available = true;
-    r.joules = double(end - start_mj_) * 1e-3;
-    r.zones.push_back({"gpu", "nvml total energy", true, r.joules, false});
+    r.joules = double(*end - *start_mj_) * 1e-3;
+    r.zones.push_back({"gpu", "nvml total energy", true, r.joules, false, true});
     return r;
   }
 
  private:
-  // -1 (and rc) when unavailable or the read fails.
-  [[nodiscard]] long long read(int& rc) const {
-    if (!available()) return -1;
+  // mJ, or none (and rc) when unavailable or the read fails.
+  [[nodiscard]] std::optional<unsigned long long> read(int& rc) const {
+    if (!available()) return std::nullopt;
     unsigned long long mj = 0;
     rc = api_.total_energy(handle_, &mj);
-    return rc == detail::nvml_success ? static_cast<long long>(mj) : -1;
+    if (rc != detail::nvml_success) return std::nullopt;
+    return mj;
   }
   [[nodiscard]] std::string error(int rc) const {
     const char* s = api_.error_string ? api_.error_string(rc) : nullptr;
@@ -144,7 +162,8 @@ class nvml_meter {
   detail::nvml_api api_;
   bool initialized_ = false;
   detail::nvml_device handle_ = nullptr;
-  long long start_mj_ = -1;
+  bool started_ = false;
+  std::optional<unsigned long long> start_mj_;
   int start_rc_ = detail::nvml_success;
   std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
 };

@@ -10,13 +10,17 @@
 //   if (r.available) std::printf("%.3f J in %.3f s\n", r.joules, r.seconds);
 //   else std::printf("no energy measurement: %s\n", r.message.c_str());
 //
-// Zones: every directory under root with an energy_uj file. Top-level zones
-// (one ':' in the name, e.g. intel-rapl:0 = a package) are summed into
-// joules; subzones (intel-rapl:0:0 = cores of package 0) are listed but not
-// added, since their energy is already inside their parent's. A counter that
-// went down between start and stop wrapped once at max_energy_range_uj:
-// delta = (max - start) + stop. More than one wrap between two reads cannot
-// be seen; the range is hundreds of kJ on current parts.
+// Zones: every directory under root with an energy_uj file, all listed.
+// joules sums the top-level zones (one ':' in the name, e.g. intel-rapl:0 = a
+// package) once per label: intel-rapl-mmio:0 reads the same package-0
+// counter as intel-rapl:0 and is counted only where that one is missing, and
+// psys (the platform, which contains the packages) only where it is the one
+// top-level zone. Subzones (intel-rapl:0:0 = cores of package 0) are inside
+// their parent's energy. A counter that went down between start and stop
+// wrapped once at max_energy_range_uj: delta = (max - start) + stop; where
+// that range is unknown or below the start the result is unavailable. More
+// than one wrap between two reads cannot be seen; the range is hundreds of kJ
+// on current parts.
 
 #include <algorithm>
 #include <chrono>
@@ -35,6 +39,7 @@ struct zone_energy {
   bool top_level = false;
   double joules = 0;
   bool wrapped = false;
+  bool counted = false;  ///< part of energy_result::joules
 };
 
 /// A measurement, or the reason there is none (available == false).
@@ -43,15 +48,24 @@ struct energy_result {
   std::string source;   ///< "powercap/RAPL", "NVML", ...
   std::string message;  ///< why not available, or notes
   double seconds = 0;
-  double joules = 0;  ///< sum over top-level zones
+  double joules = 0;  ///< sum over the counted zones (zone_energy::counted)
   std::vector<zone_energy> zones;
 };
 
 namespace detail {
+/// The unsigned decimal a sysfs file holds; none for anything else ("-5"
+/// would read as 2^64 - 5 through operator>>).
 inline std::optional<std::uint64_t> read_u64(const std::filesystem::path& p) {
   std::ifstream in(p);
+  std::string text;
+  if (!(in >> text) || text.size() > 20) return std::nullopt;
   std::uint64_t v = 0;
-  if (!(in >> v)) return std::nullopt;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
+    v = v * 10 + digit;
+  }
   return v;
 }
 inline std::string read_line(const std::filesystem::path& p) {
@@ -72,6 +86,7 @@ class rapl_meter {
 
   void start() {
     t0_ = std::chrono::steady_clock::now();
+    started_ = true;
     for (auto& z : zones_) z.start = detail::read_u64(z.dir / "energy_uj");
   }
 
@@ -83,25 +98,36 @@ class rapl_meter {
       r.message = reason_;
       return r;
     }
+    if (!started_) {
+      r.message = "stop() before start(): nothing was measured";
+      return r;
+    }
+    const auto fail = [&r](std::string why) {
+      r.message = std::move(why);
+      r.zones.clear();
+      r.joules = 0;
+      return r;
+    };
     for (const auto& z : zones_) {
       const auto end = detail::read_u64(z.dir / "energy_uj");
-      if (!z.start || !end) {
-        r.message =
-            "cannot read " + (z.dir / "energy_uj").string() + " (permission? energy_uj is root-only on many kernels)";
-        r.zones.clear();
-        r.joules = 0;
-        return r;
-      }
-      zone_energy e{z.dir.filename().string(), z.label, z.top_level, 0.0, false};
+      if (!z.start || !end)
+        return fail("cannot read a count from " + (z.dir / "energy_uj").string() +
+                    " (permission? energy_uj is root-only on many kernels)");
+      zone_energy e{z.dir.filename().string(), z.label, z.top_level, 0.0, false, z.counted};
       std::uint64_t delta;
       if (*end >= *z.start) {
         delta = *end - *z.start;
       } else {
-        delta = (z.max_range - *z.start) + *end;
+        if (!z.max_range || *z.start > *z.max_range)
+          return fail("the counter " + (z.dir / "energy_uj").string() + " went down (" + std::to_string(*z.start) +
+                      " to " + std::to_string(*end) + " uJ) and max_energy_range_uj is " +
+                      (z.max_range ? std::to_string(*z.max_range) + ", below the start" : std::string("unreadable")) +
+                      ": the wrap cannot be undone");
+        delta = (*z.max_range - *z.start) + *end;
         e.wrapped = true;
       }
       e.joules = double(delta) * 1e-6;
-      if (e.top_level) r.joules += e.joules;
+      if (e.counted) r.joules += e.joules;
       r.zones.push_back(e);
     }
     r.available = true;
@@ -113,13 +139,15 @@ class rapl_meter {
     std::filesystem::path dir;
     std::string label;
     bool top_level;
-    std::uint64_t max_range;
+    std::optional<std::uint64_t> max_range;
     std::optional<std::uint64_t> start;
+    bool counted = false;
   };
   void discover() {
     std::error_code ec;
     if (!std::filesystem::is_directory(root_, ec)) {
-      reason_ = "no powercap/RAPL on this machine (" + root_.string() + " does not exist)";
+      reason_ = "no powercap/RAPL on this machine (" + root_.string() +
+                (std::filesystem::exists(root_, ec) ? " is not a directory)" : " does not exist)");
       return;
     }
     for (const auto& entry : std::filesystem::directory_iterator(root_, ec)) {
@@ -128,18 +156,40 @@ class rapl_meter {
       const std::string name = dir.filename().string();
       const auto colons = std::count(name.begin(), name.end(), ':');
       const auto max = detail::read_u64(dir / "max_energy_range_uj");
-      zones_.push_back({dir, detail::read_line(dir / "name"), colons == 1, max.value_or(0), std::nullopt});
+      zones_.push_back({dir, detail::read_line(dir / "name"), colons == 1, max, std::nullopt});
     }
     std::sort(zones_.begin(), zones_.end(), [](const zone& a, const zone& b) { return a.dir < b.dir; });
+    choose_counted();
     if (zones_.empty())
       reason_ = "no powercap zone with energy_uj under " + root_.string();
     else if (std::none_of(zones_.begin(), zones_.end(), [](const zone& z) { return z.top_level; }))
       reason_ = "powercap zones under " + root_.string() + " have no top-level (package) zone";
   }
 
+  // Each top-level label once, intel-rapl:N before its -mmio twin; psys
+  // only alone (it contains the packages).
+  void choose_counted() {
+    std::vector<std::string> seen;
+    const auto mmio = [](const zone& z) { return z.dir.filename().string().find("-mmio") != std::string::npos; };
+    for (const bool pass_mmio : {false, true})
+      for (auto& z : zones_)
+        if (z.top_level && z.label != "psys" && mmio(z) == pass_mmio &&
+            std::find(seen.begin(), seen.end(), z.label) == seen.end()) {
+          z.counted = true;
+          seen.push_back(z.label);
+        }
+    if (seen.empty())
+      for (auto& z : zones_)
+        if (z.top_level && z.label == "psys") {
+          z.counted = true;
+          break;
+        }
+  }
+
   std::filesystem::path root_;
   std::string reason_;
   std::vector<zone> zones_;
+  bool started_ = false;
   std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
 };
 
