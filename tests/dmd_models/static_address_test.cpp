@@ -176,7 +176,7 @@ TEST_CASE("static address: costs, reads and the output epilogue", "[dmd][static]
   CHECK(address_cost(5) == 3);
   CHECK(address_cost(UINT64_MAX) == (std::uint64_t{1} << 32));
   CHECK(address_cost((std::uint64_t{1} << 62) + 1) == (std::uint64_t{1} << 31) + 1);
-  CHECK(address_cost(0) == 0);  // not an address; ceil(sqrt(0)), not 2^32
+  CHECK(address_cost(0) == 0);                                      // not an address; ceil(sqrt(0)), not 2^32
   CHECK(address_cost(0xFFFF'FFFE'0000'0001ULL) == 0xFFFF'FFFFULL);  // (2^32 - 1)^2
   CHECK(address_cost(0xFFFF'FFFE'0000'0002ULL) == (std::uint64_t{1} << 32));
   const auto p = parse_static("1,2\nmul 3,1,2\n3,3", ir_dialect::v0);
