@@ -99,7 +99,12 @@ template <matrix_like M>
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t w2 = 0; w2 < l.words_used(); ++w2) l.row_ptr(i)[w2] = lfull.row_ptr(i)[w2];
   out.l = std::move(l);
-  out.e = sutro::gf2::copy_of(work.window(row_range{0, r}, col_range{0, a.cols()}));
+  // e as a's own type (allocator and counter): copy_of on a window of work
+  // would give the default allocator's matrix.
+  auto e = detail::make_result(a, r, a.cols());
+  for (std::size_t i = 0; i < r; ++i)
+    for (std::size_t w2 = 0; w2 < e.words_used(); ++w2) e.row_ptr(i)[w2] = work.row_ptr(i)[w2];
+  out.e = std::move(e);
   return out;
 }
 

@@ -28,6 +28,8 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <ostream>
@@ -55,6 +57,11 @@ inline constexpr std::size_t row_alignment_words = 8;
 namespace detail {
 // Written so that no size_t, however large, wraps (bits + 63 would).
 inline constexpr std::size_t words_for(std::size_t bits) noexcept { return bits / 64 + (bits % 64 != 0); }
+/// The most words (and rows) one matrix or vector may hold: 2^44 words is
+/// 128 TiB, x86-64's whole user address space, so a larger request can only
+/// fail; refusing it names the shape (an allocator's bad_alloc would not),
+/// and a matrix of 2^64 rows of no words never gets loops over its rows.
+inline constexpr std::size_t max_words = std::size_t{1} << 44;
 inline constexpr std::size_t padded_words(std::size_t bits) noexcept {
   return (words_for(bits) + row_alignment_words - 1) / row_alignment_words * row_alignment_words;
 }
@@ -223,9 +230,10 @@ class matrix {
   /// A zero matrix of rows x cols.
   matrix(std::size_t rows, std::size_t cols, const Alloc& alloc = Alloc())
       : rows_(rows), cols_(cols), stride_(detail::padded_words(cols)), words_(alloc) {
-    if (stride_ != 0 && rows > words_.max_size() / stride_)
-      throw std::length_error("sutro::gf2::matrix::matrix: " + detail::shape(rows, cols) + " needs more than " +
-                              std::to_string(words_.max_size()) + " words");
+    const std::size_t most = std::min(detail::max_words, words_.max_size());
+    if (rows > most || (stride_ != 0 && rows > most / stride_))
+      throw std::length_error("sutro::gf2::matrix::matrix: " + detail::shape(rows, cols) + " is over the limit of " +
+                              std::to_string(most) + " words and rows");
     words_.assign(rows * stride_, 0);
   }
 
@@ -491,13 +499,22 @@ class basic_matrix_view {
     for (std::size_t i = 0; i < b_.rows; ++i) std::copy_n(b_.row(i), b_.words(), m.row_ptr(i));
     return m;
   }
-  /// Overwrite this window with a matrix of the same shape.
+  /// Overwrite this window with a matrix of the same shape. src may be a
+  /// window of the same matrix overlapping this one: the result is src as it
+  /// was before the call (rows go last to first when this one lies after src,
+  /// as memmove does).
   template <class Src>
   void assign(const Src& src) const requires(!std::is_const_v<Word>) {
     if (src.rows() != rows() || src.cols() != cols())
       throw std::invalid_argument("sutro::gf2::window::assign: shapes " + detail::shape(rows(), cols()) + " and " +
                                   detail::shape(src.rows(), src.cols()) + " differ");
-    for (std::size_t i = 0; i < b_.rows; ++i) std::copy_n(src.row_ptr(i), b_.words(), b_.row(i));
+    if (b_.rows == 0 || b_.words() == 0) return;
+    const auto copy_row = [&](std::size_t i) { std::memmove(b_.row(i), src.row_ptr(i), b_.words() * sizeof(word)); };
+    if (std::less<const word*>{}(src.row_ptr(0), b_.row(0))) {
+      for (std::size_t i = b_.rows; i-- > 0;) copy_row(i);
+    } else {
+      for (std::size_t i = 0; i < b_.rows; ++i) copy_row(i);
+    }
   }
 
  private:

@@ -38,9 +38,10 @@ class vector {
   explicit vector(const Alloc& alloc = Alloc()) : words_(alloc) {}
   /// n zero bits.
   explicit vector(std::size_t n, const Alloc& alloc = Alloc()) : size_(n), words_(alloc) {
-    if (detail::padded_words(n) > words_.max_size())
+    const std::size_t most = std::min(detail::max_words, words_.max_size());
+    if (detail::padded_words(n) > most)
       throw std::length_error("sutro::gf2::vector::vector: " + std::to_string(n) + " bits need more than " +
-                              std::to_string(words_.max_size()) + " words");
+                              std::to_string(most) + " words");
     words_.assign(detail::padded_words(n), 0);
   }
 
