@@ -25,7 +25,6 @@
 #include "sutro/backend/cpu.hpp"
 #include "sutro/config/macros.hpp"
 #include "sutro/solvers/bit_columns.hpp"
-#include "sutro/solvers/block_pivots.hpp"
 #include "sutro/solvers/gf2_basis.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/tasks/samples.hpp"
@@ -265,9 +264,45 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
       }
       return bw[i];
     };
-    if (!find_block_pivots(
-            J, rows, lo, last, used, w0, code, block_word, [](std::size_t, std::size_t) {}, piv, rw, inv))
-      return false;
+    // The search of gauss_jordan_wide on the block's word, which starts at bit 0.
+    std::size_t f = first;
+    for (std::size_t j = 0; j < J; ++j) {
+      const unsigned sh = static_cast<unsigned>(j);
+      while (lo < rows && std::uint64_t(used[lo])) ++lo;
+      std::size_t p = lo;
+      while (p < f && (std::uint64_t(used[p]) || !((std::uint64_t(w0[p]) >> sh) & 1u))) ++p;
+      bool found = p < f;
+      while (!found && f < rows) {
+        const std::size_t i = f++;
+        if (std::uint64_t(used[i])) continue;
+        std::uint64_t w = block_word(i), cd = 0;
+        for (std::uint64_t take = w & ((std::uint64_t{1} << j) - 1); take; take &= take - 1) {
+          const unsigned l = static_cast<unsigned>(std::countr_zero(take));
+          w ^= rw[l];
+          cd ^= inv[l];
+        }
+        w0[i] = w;
+        code[i] = cd;
+        p = i;
+        found = (w >> sh) & 1u;
+      }
+      if (!found) return false;
+      used[p] = ~std::uint64_t{0};
+      piv[j] = p;
+      last = std::max(last, p);
+      rw[j] = w0[p];
+      inv[j] = std::uint64_t(code[p]) | std::uint64_t{1} << j;
+      for (std::size_t l = 0; l < j; ++l) {
+        const std::uint64_t mk = std::uint64_t{0} - ((rw[l] >> sh) & 1u);
+        rw[l] ^= rw[j] & mk;
+        inv[l] ^= inv[j] & mk;
+      }
+      for (std::size_t i = p + 1; i < f; ++i) {
+        const std::uint64_t mk = (std::uint64_t{0} - ((std::uint64_t(w0[i]) >> sh) & 1u)) & ~std::uint64_t(used[i]);
+        w0[i] ^= rw[j] & mk;
+        code[i] ^= inv[j] & mk;
+      }
+    }
     // The pivot rows, words [k0, nw) (the words below are 0 in every row not yet a pivot).
     for (std::size_t j = 0; j < J; ++j) {
       const std::size_t g = piv[j] / 8;
