@@ -381,6 +381,21 @@ TEST_CASE("npy: the writer keeps to the limits of the reader and numpy; bad path
   bytes_t file = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<unsigned char>(dict.size()), 0};
   file.insert(file.end(), dict.begin(), dict.end());
   CHECK(message([&] { (void)npy::parse<double>(file); }).find("exceeds numpy's maximum 2^63 - 1") != std::string::npos);
+  // Headers numpy's literal_eval refuses: an int where a tuple goes, a
+  // leading zero, a NUL in the padding.
+  const auto payload = doubles({1, 2, 3});
+  CHECK(message([&] {
+          (void)npy::parse<double>(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3), }", payload));
+        }).find("shape (3) is not a tuple; write (3,)") != std::string::npos);
+  CHECK(message([&] {
+          (void)npy::parse<double>(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (03,), }", payload));
+        }).find("shape entry 03 has a leading zero") != std::string::npos);
+  CHECK(npy::parse<double>(hand_made(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 00), }", {})).shape ==
+        std::vector<std::size_t>{0, 0});  // 00 is a Python integer
+  CHECK(message([&] {
+          (void)npy::parse<double>(
+              hand_made(1, std::string("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }") + '\0', payload));
+        }).find("trailing characters after the header dict") != std::string::npos);
   // A directory: a clear error, not the stream's own exception.
   const auto dir = std::filesystem::temp_directory_path();
   CHECK(message([&] { (void)npy::read<double>(dir.string()); }) ==

@@ -198,7 +198,7 @@ class dict_parser {
     expect('}');
     while (pos_ < s_.size()) {
       const char c = s_[pos_++];
-      if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\0')
+      if (c != ' ' && c != '\n' && c != '\t' && c != '\r')  // numpy's eval refuses NUL too
         fail("trailing characters after the header dict");
     }
     if (!have_descr || !have_order || !have_shape) fail("header lacks one of 'descr', 'fortran_order', 'shape'");
@@ -228,13 +228,17 @@ class dict_parser {
     if (pos_ >= s_.size()) fail("unterminated string in the header");
     return std::string(s_.substr(start, pos_++ - start));
   }
+  // A Python tuple literal, as numpy's literal_eval reads it: (3) is the
+  // int 3, not a shape, and 03 is not a Python 3 integer.
   std::vector<std::size_t> tuple() {
     expect('(');
     std::vector<std::size_t> dims;
+    bool comma = false;
     for (;;) {
       skip_ws();
       if (peek() == ')') break;
       if (peek() < '0' || peek() > '9') fail("shape entries must be non-negative integers");
+      const std::size_t start = pos_;
       std::size_t v = 0;
       while (peek() >= '0' && peek() <= '9') {
         const auto digit = static_cast<std::size_t>(peek() - '0');
@@ -242,6 +246,9 @@ class dict_parser {
         v = v * 10 + digit;
         ++pos_;
       }
+      if (s_[start] == '0' && v != 0)
+        fail("shape entry " + std::string(s_.substr(start, pos_ - start)) +
+             " has a leading zero (not a Python integer)");
       skip_ws();
       if (peek() == 'L') ++pos_;  // Python 2 long suffix
       if (v > max_dim) fail("shape entry " + std::to_string(v) + " exceeds numpy's maximum 2^63 - 1");
@@ -250,11 +257,14 @@ class dict_parser {
       skip_ws();
       if (peek() == ',') {
         ++pos_;
+        comma = true;
         continue;
       }
       if (peek() != ')') fail("expected ',' or ')' in the shape");
     }
     ++pos_;
+    if (dims.size() == 1 && !comma)
+      fail("shape (" + std::to_string(dims[0]) + ") is not a tuple; write (" + std::to_string(dims[0]) + ",)");
     return dims;
   }
   static void set_dtype(header& h, const std::string& d) {
