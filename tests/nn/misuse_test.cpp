@@ -21,6 +21,10 @@
 #include "sutro/optim/optimizers.hpp"
 #include "sutro/tasks/sparse_task.hpp"
 
+#if defined(SUTRO_CATCH2_V3)
+using Catch::Approx;
+#endif
+
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
 namespace tasks = sutro::tasks;
@@ -303,4 +307,99 @@ TEST_CASE("train refuses an empty test set and accuracy thresholds outside (0, 1
   }
   nn::mlp<float> zero_bound({.inputs = 4, .hidden = {3}, .hidden_init = nn::init::uniform(0.0)}, 1);
   CHECK(zero_bound.flat_params()[0] == 0.0f);
+}
+
+TEST_CASE("reserve and a refused backward never leave backward reading zeroed activations", "[nn][misuse]") {
+  // Growing the buffers zeroed the activations of the last forward pass;
+  // backward then ran on them (gradients 10x off) with no error.
+  std::vector<float> x(6), df{0.7f, -1.3f};
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.25f * static_cast<float>(i) - 0.5f;
+  auto gradients = [&](auto between) {
+    nn::mlp<float, sutro::scalar> net({.inputs = 3, .hidden = {4}}, 1);
+    std::vector<float> out(2);
+    net.forward(x, 2, out);
+    between(net);
+    net.backward(x, df, 2);
+    return std::vector<float>(net.flat_grads().begin(), net.flat_grads().end());
+  };
+  const auto plain = gradients([](auto&) {});
+  CHECK(gradients([&](auto& net) {  // refused: a batch other than the forward's, checked before any change
+          std::vector<float> big_x(300 * 3), big_df(300);
+          CHECK_THROWS_AS(net.backward(big_x, big_df, 300), std::invalid_argument);
+        }) == plain);
+  nn::mlp<float, sutro::scalar> net({.inputs = 3, .hidden = {4}}, 1);
+  std::vector<float> out(2);
+  net.forward(x, 2, out);
+  net.reserve(1000);
+  CHECK(sutro::testing::thrown_message([&] { net.backward(x, df, 2); }) ==
+        "sutro::nn::mlp::backward: a batch of 2, but the last forward() ran 0 rows (backward uses its activations)");
+}
+
+TEST_CASE("configs, data and rules that would read past their buffers are refused", "[nn][misuse]") {
+  using sutro::testing::thrown_message;
+  // 4 x 2^62 parameters wrapped to 9 and forward read a null input.
+  CHECK_THROWS_AS(nn::mlp<float>({.inputs = std::size_t{1} << 62, .hidden = {4}}, 1), std::length_error);
+  CHECK(thrown_message<std::length_error>([] {
+          nn::mlp<float> net({.inputs = 20, .hidden = {std::size_t{1} << 62}}, 1);
+        }).find("sutro::nn::mlp::mlp: ") == 0);
+  nn::mlp_config odd{.inputs = 3, .hidden = {4}};
+  odd.act = static_cast<nn::activation>(17);
+  CHECK(thrown_message([&] { nn::mlp<float> net(odd, 1); }) ==
+        "sutro::nn::mlp::mlp: activation 17 is not relu, leaky_relu, tanh, sigmoid or identity");
+
+  // A dataset_view built field by field: 10 values are not 5 rows of 5.
+  nn::mlp<float> net({.inputs = 5, .hidden = {8}}, 1);
+  std::vector<float> x(10, 0.5f), y(5, 1.0f);
+  nn::dataset_view<float> d;
+  d.x = x;
+  d.y = y;
+  d.features = 5;
+  CHECK(thrown_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.1}), d, d, {.epochs = 1}); }) ==
+        "sutro::nn::train: training set: 10 input values do not form 5 rows x 5 features");
+  CHECK(thrown_message([&] {
+          (void)nn::accuracy(net, d, nn::target_kind::classification);
+        }).find("sutro::nn::accuracy: 10 input values") == 0);
+  const auto loss9 = static_cast<nn::loss>(9);
+  CHECK(thrown_message([&] { nn::check_labels(loss9, std::span<const float>(y)); }) ==
+        "sutro::nn::check_labels: loss 9 is not hinge, mse or logistic");
+  CHECK(std::isnan(nn::loss_value(loss9, 0.5f, 1.0f)));
+
+  // add_decayed_weights read the parameters by the updates' shapes.
+  std::vector<float> u(8, 1.0f), p(3, 1.0f);
+  std::vector<nn::tensor_ref<float>> U{{u.data(), 2, 2}, {u.data() + 4, 2, 2}}, P{{p.data(), 3, 1}};
+  optim::empty_state es;
+  CHECK_THROWS_AS(optim::add_decayed_weights{0.5}.update(optim::tensors<float>(U), es, optim::tensors<float>(P)),
+                  std::invalid_argument);
+}
+
+TEST_CASE("an infinite output is a divergence for every loss, whatever its sign", "[nn][misuse]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  for (auto kind : {nn::loss::hinge, nn::loss::logistic, nn::loss::mse}) {
+    INFO(nn::to_string(kind));
+    CHECK(std::isnan(nn::loss_value(kind, inf, 1.0f)));
+    CHECK(std::isnan(nn::loss_value(kind, -inf, -1.0f)));
+    CHECK(std::isnan(nn::loss_gradient(kind, inf, 1.0f)));
+  }
+  // One input of inf, with weights that send it to +inf on a +1 row: hinge
+  // gave loss 0 there and training reported "trained".
+  nn::mlp<float> net({.inputs = 1, .hidden = {1}}, 1);
+  for (float& w : net.flat_params()) w = 0.0f;
+  net.params()[0].data[0] = 1.0f;  // W1
+  net.params()[2].data[0] = 1.0f;  // w_out
+  std::vector<float> x{std::numeric_limits<float>::infinity(), 1.0f, 2.0f, -1.0f}, y{1, 1, 1, -1};
+  const nn::dataset_view<float> d(x, y, 1);
+  CHECK(nn::train(net, optim::sgd({.lr = 0.1}), d, d, {.epochs = 2, .batch = 4}).status == nn::train_status::diverged);
+}
+
+TEST_CASE("EGD keeps a tiny float bias gradient a unit vector (1 / norm overflowed float)", "[nn][misuse]") {
+  nn::tensor<float> v(1, 3);
+  v(0, 0) = 1e-45f;
+  v(0, 2) = -1e-45f;
+  std::vector<nn::tensor_ref<float>> U{v.ref()};
+  optim::scale_by_egd egd;
+  auto ws = egd.init(optim::tensors<float>(U));
+  egd.update(optim::tensors<float>(U), ws, optim::tensors<float>(U));
+  CHECK(v(0, 0) == Approx(0.70710678f));
+  CHECK(v(0, 1) == 0.0f);
+  CHECK(v(0, 2) == Approx(-0.70710678f));
 }

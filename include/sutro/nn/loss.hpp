@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -38,8 +39,12 @@ enum class loss { hinge, mse, logistic };
   return "?";
 }
 
+/// An output that is not finite gives NaN for every loss (hinge and logistic
+/// would saturate an inf of the right sign to 0), so training reports it
+/// as diverged; so does a loss value outside the enum.
 template <class T>
 [[nodiscard]] T loss_value(loss l, T f, T y) noexcept {
+  if (!std::isfinite(f)) return std::numeric_limits<T>::quiet_NaN();
   switch (l) {
     case loss::hinge: {
       const T m = T(1) - f * y;
@@ -52,11 +57,12 @@ template <class T>
       return z > T(0) ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z));
     }
   }
-  return T(0);
+  return std::numeric_limits<T>::quiet_NaN();
 }
 
 template <class T>
 [[nodiscard]] T loss_gradient(loss l, T f, T y) noexcept {
+  if (!std::isfinite(f)) return std::numeric_limits<T>::quiet_NaN();
   switch (l) {
     case loss::hinge: {
       const T fy = f * y;
@@ -70,7 +76,7 @@ template <class T>
       return -y * s;
     }
   }
-  return T(0);
+  return std::numeric_limits<T>::quiet_NaN();
 }
 
 /// Mean loss of a batch's outputs f against labels y, with df[b] = the loss's
@@ -96,6 +102,9 @@ T batch_loss(loss kind, std::size_t batch, F f, Y y, D df) {
 /// (0/1 labels: use 2 y - 1), finite for mse. `who` prefixes the message.
 template <class T>
 void check_labels(loss l, std::span<const T> y, const char* who = "sutro::nn::check_labels") {
+  if (to_string(l) == "?")
+    throw std::invalid_argument(std::string(who) + ": loss " + std::to_string(static_cast<int>(l)) +
+                                " is not hinge, mse or logistic");
   for (std::size_t i = 0; i < y.size(); ++i) {
     const T v = y[i];
     const bool ok = needs_sign_labels(l) ? (v == T(1) || v == T(-1)) : std::isfinite(v);

@@ -27,6 +27,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <span>
 #include <stdexcept>
@@ -79,6 +80,9 @@ inline shape_list parameter_shapes(const mlp_config& cfg) {
     throw std::invalid_argument("sutro::nn::mlp::mlp: needs inputs > 0 and 1 or 2 nonzero hidden layers, got " +
                                 std::to_string(cfg.inputs) + " inputs and " + std::to_string(cfg.hidden.size()) +
                                 " hidden layers");
+  if (to_string(cfg.act) == "?")  // an enum cast from an integer: every pass would compute nothing
+    throw std::invalid_argument("sutro::nn::mlp::mlp: activation " + std::to_string(static_cast<int>(cfg.act)) +
+                                " is not relu, leaky_relu, tanh, sigmoid or identity");
   shape_list shapes;
   std::size_t fan_in = cfg.inputs;
   std::vector<std::size_t> outs(cfg.hidden);
@@ -91,9 +95,16 @@ inline shape_list parameter_shapes(const mlp_config& cfg) {
   return shapes;
 }
 
-[[nodiscard]] inline std::size_t parameter_total(const shape_list& shapes) noexcept {
+/// The number of parameters; std::length_error when it passes `most` (the
+/// buffer's max_size), before a product that wraps could size them small.
+[[nodiscard]] inline std::size_t parameter_total(const shape_list& shapes, std::size_t most) {
   std::size_t total = 0;
-  for (auto [r, c] : shapes) total += r * c;
+  for (auto [r, c] : shapes) {
+    if (c != 0 && r > (most - total) / c)
+      throw std::length_error("sutro::nn::mlp::mlp: a " + std::to_string(r) + " x " + std::to_string(c) +
+                              " tensor takes the parameters past " + std::to_string(most));
+    total += r * c;
+  }
   return total;
 }
 
@@ -135,7 +146,7 @@ class network_parameters {
   network_parameters(mlp_config config, std::uint64_t seed, const Alloc& alloc)
       : cfg_(std::move(config)),
         shapes_(parameter_shapes(cfg_)),
-        params_(parameter_total(shapes_), T(0), alloc),
+        params_(parameter_total(shapes_, std::allocator_traits<Alloc>::max_size(alloc)), T(0), alloc),
         grads_(params_.size(), T(0), alloc),
         param_refs_(tensor_views(params_.data(), shapes_)),
         grad_refs_(tensor_views(grads_.data(), shapes_)) {
@@ -153,7 +164,7 @@ class network_parameters {
 
 // The argument checks of the passes, with one wording for every backend.
 inline void check_input_size(std::size_t values, std::size_t batch, std::size_t inputs, const char* what) {
-  if (values < batch * inputs)
+  if (inputs != 0 && batch > values / inputs)  // values < batch x inputs, with no product to wrap
     throw std::invalid_argument(std::string("sutro::nn::mlp::") + what + ": input holds " + std::to_string(values) +
                                 " values, need batch " + std::to_string(batch) + " x " + std::to_string(inputs) +
                                 " inputs");
@@ -200,8 +211,10 @@ class mlp : public detail::network_parameters<T, Alloc> {
   }
 
   /// Sizes the work buffers for batches up to `batch` (call once before a
-  /// loop). Strong guarantee: when it throws (std::length_error for a batch
-  /// whose buffers cannot be sized, std::bad_alloc), the network is as before.
+  /// loop). Growing them discards the last forward pass (a backward() after
+  /// it throws instead of reading zeroed activations). Strong guarantee: when
+  /// it throws (std::length_error for a batch whose buffers cannot be sized,
+  /// std::bad_alloc), the network is as before.
   void reserve(std::size_t batch) {
     if (batch <= capacity_) return;
     std::size_t widest = 0;
@@ -225,6 +238,7 @@ class mlp : public detail::network_parameters<T, Alloc> {
     f_.swap(f);
     df_.swap(df);
     capacity_ = batch;
+    forward_rows_ = 0;
   }
 
   /// out[b] = network(x row b); x is (batch x inputs) row-major.
@@ -242,14 +256,16 @@ class mlp : public detail::network_parameters<T, Alloc> {
   /// Gradient of sum_b dloss_df[b] * f[b] for the batch of the last forward().
   /// Throws std::invalid_argument when `batch` is not that forward pass's batch.
   void backward(std::span<const T> x, std::span<const T> dloss_df, std::size_t batch) {
-    check_batch(x, batch, "backward");
-    if (dloss_df.size() < batch || batch > capacity_)
-      throw std::invalid_argument("sutro::nn::mlp::backward: " + std::to_string(dloss_df.size()) +
-                                  " output gradients for a batch of " + std::to_string(batch));
+    // Checked before anything changes: the activations of the last forward
+    // pass are what backward reads (forward sized the buffers for them).
+    detail::check_input_size(x.size(), batch, cfg_.inputs, "backward");
     if (batch != forward_rows_)
       throw std::invalid_argument("sutro::nn::mlp::backward: a batch of " + std::to_string(batch) +
                                   ", but the last forward() ran " + std::to_string(forward_rows_) +
                                   " rows (backward uses its activations)");
+    if (dloss_df.size() < batch)
+      throw std::invalid_argument("sutro::nn::mlp::backward: " + std::to_string(dloss_df.size()) +
+                                  " output gradients for a batch of " + std::to_string(batch));
     std::copy_n(dloss_df.data(), batch, df_.data());
     backward_impl(raw{}, x.data(), batch);
   }

@@ -126,6 +126,7 @@ using host_buffer_t = std::vector<typename Net::value_type, typename Net::host_a
 template <class T, class Backend, class Alloc, class Mode>
 double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target,
                    host_buffer_t<mlp<T, Backend, Alloc>>& out_buffer) {
+  data.check("sutro::nn::accuracy");
   if (data.features != net.inputs())
     throw std::invalid_argument("sutro::nn::accuracy: data has " + std::to_string(data.features) +
                                 " features, network " + std::to_string(net.inputs()) + " inputs");
@@ -236,6 +237,8 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
 template <class T, class Backend, class Alloc, class Rule, class Runner>
 train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
                          dataset_view<T> test_set, const train_options& opt, const callbacks& cb) {
+  train_set.check("sutro::nn::train: training set");
+  test_set.check("sutro::nn::train: test set");
   for (const auto* d : {&train_set, &test_set})
     if (d->features != net.inputs())
       throw std::invalid_argument("sutro::nn::train: dataset rows have " + std::to_string(d->features) +

@@ -205,9 +205,10 @@ class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_
         dparams_(params_.size(), device_alloc(alloc_)),
         dgrads_(params_.size(), device_alloc(alloc_)) {}
 
-  /// Sizes the device work buffers for batches up to `batch`. Strong
-  /// guarantee: when it throws (std::length_error, sutro::cuda_error for
-  /// device memory), the network is as before.
+  /// Sizes the device work buffers for batches up to `batch`; growing them
+  /// discards the last forward pass, as on the host. Strong guarantee: when
+  /// it throws (std::length_error, sutro::cuda_error for device memory), the
+  /// network is as before.
   void reserve(std::size_t batch) {
     if (batch <= capacity_) return;
     std::size_t widest = cfg_.inputs;
@@ -230,6 +231,7 @@ class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_
     fh_.swap(fh);
     dfh_.swap(dfh);
     capacity_ = batch;
+    forward_rows_ = 0;  // the activations are gone with the old buffers
   }
 
   /// out[b] = network(x row b); x is (batch x inputs) row-major, on the host.
@@ -245,14 +247,15 @@ class mlp<T, sutro::cuda, Alloc> : public detail::network_parameters<T, backend_
   /// Gradient of sum_b dloss_df[b] * f[b] for the batch of the last forward(), whose
   /// activations stay on the device; x is uploaded again for the first layer.
   void backward(std::span<const T> x, std::span<const T> dloss_df, std::size_t batch) {
-    check_batch(x, batch, "backward");
-    if (dloss_df.size() < batch || batch > capacity_)
-      throw std::invalid_argument("sutro::nn::mlp<cuda>::backward: " + std::to_string(dloss_df.size()) +
-                                  " output gradients for a batch of " + std::to_string(batch));
+    // Checked before anything changes (reserve would drop the activations backward reads).
+    detail::check_input_size(x.size(), batch, cfg_.inputs, "backward");
     if (batch != forward_rows_)
       throw std::invalid_argument("sutro::nn::mlp<cuda>::backward: a batch of " + std::to_string(batch) +
                                   ", but the last forward() ran " + std::to_string(forward_rows_) +
                                   " rows (backward uses its activations)");
+    if (dloss_df.size() < batch)
+      throw std::invalid_argument("sutro::nn::mlp<cuda>::backward: " + std::to_string(dloss_df.size()) +
+                                  " output gradients for a batch of " + std::to_string(batch));
     std::copy_n(dloss_df.data(), batch, dfh_.data());
     df_.upload(dfh_.data(), batch);
     x_.upload(x.data(), batch * cfg_.inputs);
