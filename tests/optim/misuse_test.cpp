@@ -14,6 +14,10 @@
 #include "sutro/optim/optimizers.hpp"
 #include "sutro/optim/polar.hpp"
 
+#if defined(SUTRO_CATCH2_V3)
+using Catch::Approx;
+#endif
+
 namespace nn = sutro::nn;
 namespace optim = sutro::optim;
 
@@ -293,4 +297,20 @@ TEST_CASE("the building blocks refuse options their factories refuse, with the s
   CHECK(sutro::testing::thrown_message([] { (void)optim::adam({.lr = 0.1, .beta1 = 1.0}); }) ==
         "sutro::optim::adam: beta1 must be in [0, 1), got 1");
   (void)optim::chain(optim::scale_by_adam{}, optim::add_decayed_weights{0.01}, optim::scale{-1e-3}).init(net.params());
+}
+
+TEST_CASE("options finite as doubles but past float's range, and cosine floors outside [0, 1], are refused",
+          "[optim][misuse]") {
+  nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
+  // lr = 1e39 passed "positive and finite" and became -inf as a float scale.
+  CHECK(sutro::testing::thrown_message([&] { (void)optim::sgd({.lr = 1e39}).init(net.params()); }) ==
+        "sutro::optim::scale: factor must be within the parameters' floating type's range, got -1e+39");
+  CHECK_THROWS_AS(optim::sgd({.lr = 0.1, .weight_decay = 1e39}).init(net.params()), std::invalid_argument);
+  nn::mlp<double> wide({.inputs = 3, .hidden = {4}}, 1);
+  (void)optim::sgd({.lr = 1e39}).init(wide.params());  // a double fits
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(), -0.1, 1.5})
+    CHECK(sutro::testing::thrown_message([&] {
+            (void)optim::cosine_decay(10, bad);
+          }).find("sutro::optim::cosine_decay: floor must be in [0, 1], got ") == 0);
+  CHECK(optim::cosine_decay(10, 0.25)(10) == Approx(0.25));
 }

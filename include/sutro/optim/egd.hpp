@@ -47,11 +47,10 @@ struct scale_by_egd {
             for (std::size_t i = 0, n = t.size(); i < n; ++i) visit(static_cast<double>(T(v[i])));
           });
           if (norm > 0.0) {
-            const double inv = 1.0 / norm;
-            if (std::isfinite(inv)) {
-              const T f = static_cast<T>(inv);
+            const T f = static_cast<T>(1.0 / norm);
+            if (std::isfinite(f)) {
               for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
-            } else {  // a subnormal norm: 1 / norm is past the range
+            } else {  // a norm so small that 1 / norm is past T's range (float below 3e-39)
               for (std::size_t i = 0, n = t.size(); i < n; ++i)
                 v[i] = static_cast<T>(static_cast<double>(T(v[i])) / norm);
             }

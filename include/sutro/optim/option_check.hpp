@@ -25,6 +25,13 @@ inline void check_nonnegative(const char* who, const char* name, double v) {
 inline void check_finite(const char* who, const char* name, double v) {
   if (!std::isfinite(v)) refuse_option(who, name, "finite", v);
 }
+/// A double option applied as a T: finite as a double but past T's range
+/// (lr = 1e39 for float) it would turn every parameter into inf.
+template <class T>
+void check_fits(const char* who, const char* name, double v) {
+  if (std::isfinite(v) && !std::isfinite(static_cast<T>(v)))
+    refuse_option(who, name, "within the parameters' floating type's range", v);
+}
 inline void check_beta(const char* who, const char* name, double beta) {
   if (!(beta >= 0.0 && beta < 1.0)) refuse_option(who, name, "in [0, 1)", beta);
 }

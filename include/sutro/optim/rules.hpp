@@ -44,6 +44,7 @@ struct scale {
   template <class T>
   empty_state init(tensors<T>) const {
     detail::check_finite("scale", "factor", factor);
+    detail::check_fits<T>("scale", "factor", factor);
     return {};
   }
   template <class T, class Mode = memory::raw_access>
@@ -67,11 +68,13 @@ struct add_decayed_weights {
   template <class T>
   empty_state init(tensors<T>) const {
     detail::check_nonnegative("add_decayed_weights", "decay", decay);
+    detail::check_fits<T>("add_decayed_weights", "decay", decay);
     return {};
   }
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T> p, const Mode& m = Mode{}) const {
     if (decay == 0.0) return;
+    check_shapes(u, p, "sutro::optim::add_decayed_weights::update");  // it reads p by u's shapes
     const T d = static_cast<T>(decay);
     for (std::size_t l = 0; l < u.size(); ++l) {
       const memory::handle_of<Mode, T> ul = m(u[l].data);
@@ -183,6 +186,8 @@ struct scale_by_schedule {
 
 /// Factor 0.5 (1 + cos(pi t / steps)) down to `floor` after `steps` updates.
 [[nodiscard]] inline auto cosine_decay(std::size_t steps, double floor = 0.0) {
+  // NaN would poison every parameter, and a floor above 1 makes the factor rise.
+  if (!(floor >= 0.0 && floor <= 1.0)) detail::refuse_option("cosine_decay", "floor", "in [0, 1]", floor);
   return [steps, floor](std::size_t t) {
     const double x = std::min(1.0, static_cast<double>(t) / static_cast<double>(steps ? steps : 1));
     return floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * x));
