@@ -2,8 +2,10 @@
 // with cpu::scoped_level_limit, against the scalar reference, bit for bit; and
 // cpu::last_kernel_level() shows that the forced level's kernel really ran.
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -213,4 +215,22 @@ TEST_CASE("level limits and names are checked", "[dispatch][cpu]") {
     CHECK_THROWS_AS(cpu::scoped_level_limit(cpu::level::avx512_gfni), std::invalid_argument);
     CHECK_THROWS_AS(cpu::require(cpu::level::avx512_gfni, "test"), std::runtime_error);
   }
+}
+
+TEST_CASE("check_environment_limit reports a misspelt SUTRO_CPU_LEVEL as runtime_error naming it", "[dispatch]") {
+  (void)cpu::active_level();  // the cap is read once, before the variable changes here
+  const char* old = std::getenv("SUTRO_CPU_LEVEL");
+  const std::string saved = old ? old : "";
+  ::setenv("SUTRO_CPU_LEVEL", "AVX2", 1);
+  try {
+    cpu::check_environment_limit();
+    FAIL("AVX2 (upper case) was accepted");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).find("sutro::cpu::check_environment_limit: SUTRO_CPU_LEVEL='AVX2' is not a level") ==
+          0);
+  }
+  if (old)
+    ::setenv("SUTRO_CPU_LEVEL", saved.c_str(), 1);
+  else
+    ::unsetenv("SUTRO_CPU_LEVEL");
 }

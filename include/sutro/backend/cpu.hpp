@@ -144,7 +144,13 @@ inline std::atomic<int>& limit_slot() noexcept {
 inline void check_environment_limit() {
   const char* text = std::getenv("SUTRO_CPU_LEVEL");
   if (text == nullptr || *text == '\0') return;
-  const level l = parse_level(text);
+  level l;
+  try {
+    l = parse_level(text);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error("sutro::cpu::check_environment_limit: SUTRO_CPU_LEVEL='" + std::string(text) +
+                             "' is not a level (" + e.what() + ")");
+  }
   if (!supports(l))
     throw std::runtime_error("sutro::cpu::check_environment_limit: SUTRO_CPU_LEVEL=" + std::string(text) +
                              " exceeds this CPU's level " + std::string(name(detected_level())));
@@ -181,9 +187,13 @@ inline void note_kernel(level l) noexcept { last_kernel = l; }
 /// logs check with it which path really ran.
 [[nodiscard]] inline level last_kernel_level() noexcept { return detail::last_kernel; }
 
-/// Caps active_level() while it lives (tests force each kernel path with it).
-/// Process-wide: other threads see the cap too. Throws std::invalid_argument
-/// for a level above the CPU's (those kernels would fault).
+/// Sets the cap of active_level() to `cap` while it lives, in place of
+/// SUTRO_CPU_LEVEL's or an enclosing one's, even above them: tests force each
+/// kernel path with it, also in a run capped by the environment. To only
+/// lower the level, pass std::min(cap, cpu::active_level()) (levels order
+/// as their enum). Process-wide: other threads see the cap too. Throws
+/// std::invalid_argument for a level above the CPU's (those kernels would
+/// fault).
 class scoped_level_limit {
  public:
   explicit scoped_level_limit(level cap) : previous_(detail::limit_slot().load()) {
