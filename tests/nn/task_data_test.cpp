@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "support/catch.hpp"
@@ -82,6 +83,19 @@ TEST_CASE("to_dataset decodes packed and dense samples, every kind and encoding"
   auto broken = tasks::sparse_parity(20, 3, 1).packed(tasks::split::train, 10);
   broken.labels.pop_back();
   CHECK_THROWS_AS(nn::to_dataset<float>(broken), std::invalid_argument);
+  // A row_words whose product with count wraps, and a bit at or above n,
+  // were accepted (the second silently dropped).
+  auto wrapping = tasks::sparse_parity(20, 3, 1).packed(tasks::split::train, 2);
+  wrapping.row_words = (std::size_t{1} << 63) + 1;
+  CHECK_THROWS_AS(nn::to_dataset<float>(wrapping), std::invalid_argument);
+  auto past_n = tasks::sparse_parity(20, 3, 1).packed(tasks::split::train, 2);
+  past_n.words[1] |= std::uint64_t{1} << 40;
+  try {
+    (void)nn::to_dataset<float>(past_n);
+    FAIL("a bit at column 40 of a 20-bit row was accepted");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()) == "sutro::nn::to_dataset: row 1 has bits set at or above n = 20");
+  }
 }
 
 TEST_CASE("tasks data trains through the adapter; sparse AND's 0/1 labels need it", "[nn][tasks]") {

@@ -77,12 +77,12 @@ void set_form(task_dataset<T>& d, const tasks::task_spec& spec, bool signed_form
 /// Decodes bit-packed samples (see the header comment).
 template <class T = float>
 [[nodiscard]] task_dataset<T> to_dataset(const tasks::packed_samples& p, label_form form = label_form::automatic) {
+  // The layout every word loop relies on: a valid spec, row_words = ceil(n /
+  // 64), count rows of words and labels (compared without a product that
+  // could wrap), no bit at or above n.
+  tasks::check_layout(p, "sutro::nn::to_dataset");
   const bool sig = detail::signed_labels(p.spec, form);
   const std::size_t n = p.spec.n;
-  if (p.labels.size() < p.count || p.words.size() < p.count * p.row_words || p.row_words * 64 < n)
-    throw std::invalid_argument("sutro::nn::to_dataset: packed samples hold " + std::to_string(p.labels.size()) +
-                                " labels and " + std::to_string(p.words.size()) + " words for " +
-                                std::to_string(p.count) + " rows of " + std::to_string(n) + " bits");
   task_dataset<T> d;
   detail::set_form(d, p.spec, sig);
   d.x.resize(p.count * n);
