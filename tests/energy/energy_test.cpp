@@ -113,7 +113,7 @@ TEST_CASE("RAPL meter counts each package once: no -mmio twin, no psys beside pa
   const auto r = meter.stop();
   REQUIRE(r.available);
   REQUIRE(r.zones.size() == 3);
-  CHECK(r.joules == Approx(1000e-6));  // 3500e-6 before: package + psys + its twin
+  CHECK(r.joules == Approx(1000e-6));  // package-0 alone, not + psys + its twin
   for (const auto& z : r.zones) CHECK(z.counted == (z.name == "intel-rapl:0"));
 
   fake_sysfs only_mmio;  // the twin alone is the package
@@ -138,7 +138,7 @@ TEST_CASE("RAPL meter refuses a wrap it cannot undo and counts that are not coun
   rapl_meter meter(sys.root);
   CHECK(meter.stop().message == "stop() before start(): nothing was measured");
   meter.start();
-  sys.write("intel-rapl:0", "energy_uj", "500");  // went down, no range known: 1.8e13 J before
+  sys.write("intel-rapl:0", "energy_uj", "500");  // went down, no range known: no delta to report
   auto r = meter.stop();
   CHECK(!r.available);
   CHECK(r.joules == 0);
@@ -153,7 +153,7 @@ TEST_CASE("RAPL meter refuses a wrap it cannot undo and counts that are not coun
   CHECK(!r.available);
   CHECK(r.message.find("max_energy_range_uj is 800, below the start") != std::string::npos);
 
-  sys.write("intel-rapl:0", "energy_uj", "-5");  // read as 2^64 - 5 before
+  sys.write("intel-rapl:0", "energy_uj", "-5");  // not a count (operator>> would read 2^64 - 5)
   below.start();
   CHECK(below.stop().message.find("cannot read a count") != std::string::npos);
 

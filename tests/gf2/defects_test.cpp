@@ -236,9 +236,8 @@ TEST_CASE("gf2 kernel scratch is counted by the output matrix's allocator", "[gf
 }
 
 TEST_CASE("gf2 ple and pluq results take the operand's allocator, whatever its type", "[gf2]") {
-  // ple's e was a copy of a window, so it took the default allocator: the
-  // results were counted in default_stats() and an operand with another
-  // allocator type did not compile.
+  // Every factor is counted by the operand's allocator, and an operand with
+  // another allocator type compiles.
   using alloc = sutro::memory::accounting_allocator<gf2::word, sutro::memory::aligned_allocator<gf2::word>>;
   using M = gf2::matrix<sutro::simd, alloc>;
   sutro::memory::stats counter;
@@ -261,7 +260,7 @@ TEST_CASE("gf2 ple and pluq results take the operand's allocator, whatever its t
 }
 
 TEST_CASE("gf2 window assign from an overlapping window of the same matrix copies the old values", "[gf2]") {
-  // Rows copied first to last overwrote source rows before they were read.
+  // Source rows must be read before the copy overwrites them, in either direction.
   for (std::size_t shift : {1u, 2u, 5u}) {
     const auto before = gf2::matrix<>::random(9, 200, 4 + shift);
     auto down = before, up = before;

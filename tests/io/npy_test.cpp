@@ -359,12 +359,12 @@ TEST_CASE("npy: the writer keeps to the limits of the reader and numpy; bad path
     }
     return {};
   };
-  // (rows - 1) stride + words per row wrapped to 1 and the rows were read past the span.
+  // (rows - 1) stride + words per row past size_t: refused, never read past the span.
   const std::vector<std::uint64_t> w = {1};
   CHECK(message([&] { (void)npy::serialize_bits(17, 1, w, std::size_t{1} << 60); }) ==
         "sutro::io::npy::serialize_bits: 1 words for 17 rows of stride 1152921504606846976");
   CHECK(npy::serialize_bits(1, 1, w, std::size_t{1} << 60).size() == 129);  // one row: the stride is never used
-  // 65 dimensions and a header over 1 MiB were written and then refused by parse (and numpy).
+  // The writer refuses what parse (and numpy) refuse: more than 64 dimensions.
   const std::vector<std::size_t> dims65(65, 1);
   const std::vector<double> one = {1.0};
   CHECK(message([&] { (void)npy::serialize<double>(dims65, one); }) ==

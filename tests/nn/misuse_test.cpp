@@ -337,7 +337,7 @@ TEST_CASE("reserve and a refused backward never leave backward reading zeroed ac
 
 TEST_CASE("configs, data and rules that would read past their buffers are refused", "[nn][misuse]") {
   using sutro::testing::thrown_message;
-  // 4 x 2^62 parameters wrapped to 9 and forward read a null input.
+  // 4 x 2^62 parameters overflow size_t: refused, not sized to the wrapped count.
   CHECK_THROWS_AS(nn::mlp<float>({.inputs = std::size_t{1} << 62, .hidden = {4}}, 1), std::length_error);
   CHECK(thrown_message<std::length_error>([] {
           nn::mlp<float> net({.inputs = 20, .hidden = {std::size_t{1} << 62}}, 1);
@@ -380,8 +380,8 @@ TEST_CASE("an infinite output is a divergence for every loss, whatever its sign"
     CHECK(std::isnan(nn::loss_value(kind, -inf, -1.0f)));
     CHECK(std::isnan(nn::loss_gradient(kind, inf, 1.0f)));
   }
-  // One input of inf, with weights that send it to +inf on a +1 row: hinge
-  // gave loss 0 there and training reported "trained".
+  // One input of inf, with weights that send it to +inf on a +1 row, where
+  // hinge would saturate to 0: the run must end as diverged.
   nn::mlp<float> net({.inputs = 1, .hidden = {1}}, 1);
   for (float& w : net.flat_params()) w = 0.0f;
   net.params()[0].data[0] = 1.0f;  // W1

@@ -83,8 +83,8 @@ TEST_CASE("to_dataset decodes packed and dense samples, every kind and encoding"
   auto broken = tasks::sparse_parity(20, 3, 1).packed(tasks::split::train, 10);
   broken.labels.pop_back();
   CHECK_THROWS_AS(nn::to_dataset<float>(broken), std::invalid_argument);
-  // A row_words whose product with count wraps, and a bit at or above n,
-  // were accepted (the second silently dropped).
+  // A row_words whose product with count wraps, and a bit at or above n
+  // (which decoding would drop), are refused.
   auto wrapping = tasks::sparse_parity(20, 3, 1).packed(tasks::split::train, 2);
   wrapping.row_words = (std::size_t{1} << 63) + 1;
   CHECK_THROWS_AS(nn::to_dataset<float>(wrapping), std::invalid_argument);

@@ -280,7 +280,7 @@ TEST_CASE("specs cast from integers, buffer sizes that wrap and masks past n are
   tiny_noise.noise = 0.1 + 0.4;
   CHECK(thrown_message([&] { validate(tiny_noise); }).find("p=0.5)") != std::string::npos);
 
-  // Rows x words past size_t: refused before any buffer is sized (it wrapped to 0 and was written past).
+  // Rows x words past size_t: refused before any buffer is sized from a wrapped product.
   CHECK(thrown_message<std::length_error>([] {
           (void)sparse_parity(200, 3, 1).packed(split::train, std::size_t{1} << 62);
         }) == "sutro::tasks::sparse_task::packed: 4611686018427387904 samples x 4 words overflow size_t");
