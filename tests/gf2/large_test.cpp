@@ -75,6 +75,13 @@ TEST_CASE("gf2 simd products equal the scalar ones on large shapes", "[gf2][simd
           sutro::simd{}, cd6.block(), ad.block(), bd.block(), cutoff,
           [](auto cc, auto aa, auto bb) { sutro::gf2::kernels::m4rm_mul_add(sutro::simd{}, cc, aa, bb, 1); });
       REQUIRE(same(c, cd6));
+      // The entry point with this cutoff: on GFNI levels the recursion runs on
+      // the packed operands (halves of row blocks, bytes of k, words of columns).
+      for (unsigned threads : {1u, 2u}) {
+        D cd8 = to_simd(c0);
+        sutro::gf2::kernels::mul_add(sutro::simd{}, cd8.block(), ad.block(), bd.block(), threads, cutoff);
+        REQUIRE(same(c, cd8));
+      }
     }
 #endif
   }

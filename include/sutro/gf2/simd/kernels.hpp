@@ -74,11 +74,13 @@ void xor_row(simd_on<Arch> tag, word* dst, const word* src, std::size_t n) {
   SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::xor_row"), xor_row(dst, src, n));
 }
 
-/// C += A B: Strassen-Winograd above strassen_cutoff over the level's base product.
+/// C += A B: Strassen-Winograd over the level's base product while every
+/// dimension reaches `strassen_cutoff` bits (0: the level's measured cutoff).
 template <class Arch>
-void mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
+void mul_add(simd_on<Arch> tag, detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads,
+             std::size_t strassen_cutoff = 0) {
   using namespace levels;
-  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::mul_add"), mul_add(c, a, b, threads));
+  SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::mul_add"), mul_add(c, a, b, threads, strassen_cutoff));
 }
 
 /// The product without Strassen: GFNI at the levels that have it, else Four Russians.
