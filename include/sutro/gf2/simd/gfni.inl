@@ -143,9 +143,15 @@ inline void micro_any(std::size_t n, pblock c, const pblock& a, const pblock& b,
   }
 }
 
-inline void multiply_range(pblock c, pblock a, pblock b, bool accumulate, std::size_t j_first, std::size_t j_step) {
+/// Packed C (+)= A B: the first pass over k overwrites C unless `accumulate`.
+inline void packed_product(pblock c, pblock a, pblock b, bool accumulate) {
   const std::size_t mi = a.rows, kb = a.words, cw = b.rows;
-  for (std::size_t j0 = j_first * nj; j0 < cw; j0 += j_step * nj) {
+  if (kb == 0) {  // an empty k: the product is zero
+    if (!accumulate)
+      for (std::size_t i = 0; i < c.rows; ++i) std::fill_n(c.row(i), c.words, word{0});
+    return;
+  }
+  for (std::size_t j0 = 0; j0 < cw; j0 += nj) {
     const std::size_t n = std::min(nj, cw - j0);
     for (std::size_t q0 = 0; q0 < kb; q0 += kc) {
       const std::size_t qn = std::min(kc, kb - q0);
@@ -155,22 +161,6 @@ inline void multiply_range(pblock c, pblock a, pblock b, bool accumulate, std::s
       if (I < mi) micro_any<1>(n, c, a, b, I, j0, q0, qn, accumulate);
     }
   }
-}
-
-/// Packed C (+)= A B, the columns of C split between up to `threads` threads.
-inline void packed_product(pblock c, pblock a, pblock b, bool accumulate, unsigned threads) {
-  if (a.rows == 0 || b.rows == 0) return;
-  if (a.words == 0) {  // an empty k: the product is zero
-    if (!accumulate)
-      for (std::size_t i = 0; i < c.rows; ++i) std::fill_n(c.row(i), c.words, word{0});
-    return;
-  }
-  const std::size_t nt = std::min<std::size_t>(threads, (b.rows + nj - 1) / nj);
-  if (nt <= 1) return multiply_range(c, a, b, accumulate, 0, 1);
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(multiply_range, c, a, b, accumulate, t, nt);
-  multiply_range(c, a, b, accumulate, 0, nt);
-  for (auto& th : pool) th.join();
 }
 
 namespace packed_sw {
@@ -208,9 +198,9 @@ inline std::size_t strassen_scratch(std::size_t mi, std::size_t kb, std::size_t 
   return strassen_temps(hm, hk, hn) + strassen_scratch(hm, hk, hn, cutoff);
 }
 
-inline void packed_strassen(pblock c, pblock a, pblock b, std::size_t cutoff, unsigned threads, word* scratch) {
+inline void packed_strassen(pblock c, pblock a, pblock b, std::size_t cutoff, word* scratch) {
   const std::size_t mi = a.rows, kb = a.words, cw = b.rows;
-  if (!strassen_applies(mi, kb, cw, cutoff)) return packed_product(c, a, b, true, threads);
+  if (!strassen_applies(mi, kb, cw, cutoff)) return packed_product(c, a, b, true);
   const std::size_t hm = mi / 2, hk = kb / 4 * 2, hn = cw / 2;
   const pblock a11 = a.sub(0, hm, 0, hk), a12 = a.sub(0, hm, hk, hk), a21 = a.sub(hm, hm, 0, hk),
                a22 = a.sub(hm, hm, hk, hk);
@@ -226,7 +216,7 @@ inline void packed_strassen(pblock c, pblock a, pblock b, std::size_t cutoff, un
   const pblock s{r.p + hm * 8 * hn, hm, hk, hk};
   word* deeper = scratch + strassen_temps(hm, hk, hn);
   std::fill_n(q.p, 2 * hm * 8 * hn, word{0});  // q and r accumulate products
-  auto rec = [&](pblock cc, pblock aa, pblock bb) { packed_strassen(cc, aa, bb, cutoff, threads, deeper); };
+  auto rec = [&](pblock cc, pblock aa, pblock bb) { packed_strassen(cc, aa, bb, cutoff, deeper); };
   using packed_sw::add_to;
   using packed_sw::sum;
   sum(s, a21, a22);  // S1
@@ -256,12 +246,11 @@ inline void packed_strassen(pblock c, pblock a, pblock b, std::size_t cutoff, un
   // Fringes: the odd bytes of k, the odd words of columns, the odd row block.
   if (kb > 2 * hk)
     packed_product(c.sub(0, 2 * hm, 0, 16 * hn), a.sub(0, 2 * hm, 2 * hk, kb - 2 * hk),
-                   b.sub(0, 2 * hn, 16 * hk, 8 * (kb - 2 * hk)), true, threads);
+                   b.sub(0, 2 * hn, 16 * hk, 8 * (kb - 2 * hk)), true);
   if (cw > 2 * hn)
     packed_product(c.sub(0, 2 * hm, 16 * hn, 8 * (cw - 2 * hn)), a.sub(0, 2 * hm, 0, kb),
-                   b.sub(2 * hn, cw - 2 * hn, 0, 8 * kb), true, threads);
-  if (mi > 2 * hm)
-    packed_product(c.sub(2 * hm, mi - 2 * hm, 0, 8 * cw), a.sub(2 * hm, mi - 2 * hm, 0, kb), b, true, threads);
+                   b.sub(2 * hn, cw - 2 * hn, 0, 8 * kb), true);
+  if (mi > 2 * hm) packed_product(c.sub(2 * hm, mi - 2 * hm, 0, 8 * cw), a.sub(2 * hm, mi - 2 * hm, 0, kb), b, true);
 }
 
 /// Strassen-Winograd over the packed operands while every dimension reaches
@@ -278,41 +267,74 @@ inline zbuf& workspace() {
   return buffer;
 }
 
-/// C += A B (shapes checked by the caller), Strassen-Winograd on the packed
-/// operands while every dimension reaches `cutoff` bits (0: never).
-inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads, std::size_t cutoff) {
-  // kb is a multiple of 8 (bytes per word of k), so every pass of the kernel
-  // and every Strassen half of k has an even number of bytes.
-  const std::size_t mi = (a.rows + 7) / 8, kb = 8 * a.words(), cw = c.words();
-  // Output counted elsewhere (scratch_stats() is not the default): a buffer
-  // for this call only, counted there.
-  zbuf local;
-  zbuf& ws = &detail::scratch_stats() == &memory::default_stats() ? workspace() : local;
-  const bool strassen = strassen_applies(mi, kb, cw, cutoff);
-  const std::size_t need = mi * kb + cw * kb * 8 + mi * cw * 8 + strassen_scratch(mi, kb, cw, cutoff);
-  if (ws.size() < need) {
-    ws.clear();
-    ws.shrink_to_fit();
-    ws.resize(need);
-  }
-  word* ap = ws.data();
-  word* bz = ap + mi * kb;
+// Words of one column share's buffer: its packed B, its packed product and
+// the Strassen scratch (each a whole number of 64-byte lines).
+inline std::size_t share_words(std::size_t mi, std::size_t kb, std::size_t cw, std::size_t cutoff) noexcept {
+  return cw * kb * 8 + mi * cw * 8 + strassen_scratch(mi, kb, cw, cutoff);
+}
+
+// Columns [w0, w0 + cw) of C += A B, A packed already: packs this share of B,
+// multiplies (Strassen-Winograd while it applies), adds the product into C.
+inline void column_share(detail::mblock c, const pblock& pa, detail::cblock b, std::size_t w0, std::size_t cw,
+                         std::size_t cutoff, word* buf) {
+  const std::size_t mi = pa.rows, kb = pa.words;
+  const std::size_t cols = std::min(c.cols - 64 * w0, 64 * cw);
+  const detail::cblock bs{b.data + w0, b.rows, cols, b.stride};
+  const detail::mblock cs{c.data + w0, c.rows, cols, c.stride};
+  word* bz = buf;
   word* cz = bz + cw * kb * 8;
-  pack_a(a, kb, ap);
-  pack_b(b, kb, cw, bz);
-  const pblock pa{ap, mi, kb, kb}, pb{bz, cw, 8 * kb, 8 * kb}, pc{cz, mi, 8 * cw, 8 * cw};
-  if (strassen) {
+  pack_b(bs, kb, cw, bz);
+  const pblock pb{bz, cw, 8 * kb, 8 * kb}, pc{cz, mi, 8 * cw, 8 * cw};
+  if (strassen_applies(mi, kb, cw, cutoff)) {
     std::fill_n(cz, mi * cw * 8, word{0});
-    packed_strassen(pc, pa, pb, cutoff, threads, cz + mi * cw * 8);
+    packed_strassen(pc, pa, pb, cutoff, cz + mi * cw * 8);
   } else {
-    packed_product(pc, pa, pb, false, threads);
+    packed_product(pc, pa, pb, false);
   }
   alignas(64) word rows[8];
   for (std::size_t I = 0; I < mi; ++I)
     for (std::size_t j = 0; j < cw; ++j) {
       _mm512_store_si512(rows, byte_transpose(_mm512_load_si512(cz + (I * cw + j) * 8)));
-      for (std::size_t r = 0; r < 8 && 8 * I + r < c.rows; ++r) c.row(8 * I + r)[j] ^= rows[r];
+      for (std::size_t r = 0; r < 8 && 8 * I + r < cs.rows; ++r) cs.row(8 * I + r)[j] ^= rows[r];
     }
+}
+
+/// C += A B (shapes checked by the caller), Strassen-Winograd on the packed
+/// operands while every dimension reaches `cutoff` bits (0: never). Threads
+/// take contiguous shares of C's columns, each with its own packed B, product
+/// and Strassen recursion in the caller's buffer (A is packed once, shared).
+inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads, std::size_t cutoff) {
+  // kb is a multiple of 8 (bytes per word of k), so every pass of the kernel
+  // and every Strassen half of k has an even number of bytes.
+  const std::size_t mi = (a.rows + 7) / 8, kb = 8 * a.words(), cw = c.words();
+  const std::size_t nt = std::max<std::size_t>(1, std::min<std::size_t>(threads, (cw + nj - 1) / nj));
+  std::vector<std::size_t> first(nt + 1);
+  for (std::size_t t = 0; t <= nt; ++t) first[t] = cw * t / nt;
+  std::vector<std::size_t> offset(nt + 1, mi * kb);
+  for (std::size_t t = 0; t < nt; ++t) offset[t + 1] = offset[t] + share_words(mi, kb, first[t + 1] - first[t], cutoff);
+  // Output counted elsewhere (scratch_stats() is not the default): a buffer
+  // for this call only, counted there.
+  zbuf local;
+  zbuf& ws = &detail::scratch_stats() == &memory::default_stats() ? workspace() : local;
+  if (ws.size() < offset[nt]) {
+    ws.clear();
+    ws.shrink_to_fit();
+    ws.resize(offset[nt]);
+  }
+  pack_a(a, kb, ws.data());
+  const pblock pa{ws.data(), mi, kb, kb};
+  auto share = [&](std::size_t t) {
+    column_share(c, pa, b, first[t], first[t + 1] - first[t], cutoff, ws.data() + offset[t]);
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(share, t);
+  } catch (...) {  // a thread that could not start: join the others, then report it
+    for (auto& th : pool) th.join();
+    throw;
+  }
+  share(0);
+  for (auto& th : pool) th.join();
 }
 
 }  // namespace gfni
