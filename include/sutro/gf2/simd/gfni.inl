@@ -29,20 +29,48 @@ inline __m512i byte_transpose(__m512i x) noexcept {
                                        x);  // maskz: GCC 12 warns on the unmasked form
 }
 
-inline word at(detail::cblock m, std::size_t i, std::size_t w) noexcept { return i < m.rows ? m.row(i)[w] : 0; }
+// r[i] qword j -> r[j] qword i: an 8x8 transpose of qwords across registers.
+inline void qword_transpose(__m512i r[8]) noexcept {
+  __m512i s[8], u[8];
+  // maskz forms: GCC 12 warns on the unmasked ones.
+  for (int k = 0; k < 4; ++k) {
+    s[2 * k] = _mm512_maskz_unpacklo_epi64(0xff, r[2 * k], r[2 * k + 1]);  // qwords 0 2 4 6 of both, interleaved
+    s[2 * k + 1] = _mm512_maskz_unpackhi_epi64(0xff, r[2 * k], r[2 * k + 1]);
+  }
+  const __m512i lo2 = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0), hi2 = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+  for (int h = 0; h < 2; ++h)
+    for (int k = 0; k < 2; ++k) {
+      u[4 * h + k] = _mm512_permutex2var_epi64(s[4 * h + k], lo2, s[4 * h + k + 2]);
+      u[4 * h + k + 2] = _mm512_permutex2var_epi64(s[4 * h + k], hi2, s[4 * h + k + 2]);
+    }
+  const __m512i lo4 = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), hi4 = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+  for (int k = 0; k < 4; ++k) {
+    r[k] = _mm512_permutex2var_epi64(u[k], lo4, u[k + 4]);
+    r[k + 4] = _mm512_permutex2var_epi64(u[k], hi4, u[k + 4]);
+  }
+}
 
-// ap[I * kb + q]: byte r = byte q of row 8I + r of a.
+inline __mmask8 first_words(std::size_t n) noexcept {
+  return n >= 8 ? __mmask8(0xff) : static_cast<__mmask8>((1u << n) - 1u);
+}
+
+// Row i of m, words [w, w + 8) as far as `words` reach; 0 past m's rows.
+inline __m512i row_words(detail::cblock m, std::size_t i, std::size_t w, std::size_t words) noexcept {
+  return i < m.rows ? _mm512_maskz_loadu_epi64(first_words(words - w), m.row(i) + w) : _mm512_setzero_si512();
+}
+
+// ap[I * kb + q]: byte r = byte q of row 8I + r of a. Eight words of eight
+// rows at a time: r[t] = row 8I + t, transposed so that r[t] holds word w + t
+// of the eight rows.
 inline void pack_a(detail::cblock a, std::size_t kb, word* ap) {
-  const std::size_t mi = (a.rows + 7) / 8;
+  const std::size_t mi = (a.rows + 7) / 8, nw = a.words();
   for (std::size_t I = 0; I < mi; ++I)
-    for (std::size_t w = 0; w < a.words(); ++w) {
-      const std::size_t i = 8 * I;
-      const __m512i rows =
-          _mm512_set_epi64(static_cast<long long>(at(a, i + 7, w)), static_cast<long long>(at(a, i + 6, w)),
-                           static_cast<long long>(at(a, i + 5, w)), static_cast<long long>(at(a, i + 4, w)),
-                           static_cast<long long>(at(a, i + 3, w)), static_cast<long long>(at(a, i + 2, w)),
-                           static_cast<long long>(at(a, i + 1, w)), static_cast<long long>(at(a, i + 0, w)));
-      _mm512_store_si512(ap + I * kb + 8 * w, byte_transpose(rows));
+    for (std::size_t w = 0; w < nw; w += 8) {
+      __m512i r[8];
+      for (std::size_t t = 0; t < 8; ++t) r[t] = row_words(a, 8 * I + t, w, nw);
+      qword_transpose(r);
+      for (std::size_t t = 0; t < 8 && w + t < nw; ++t)
+        _mm512_store_si512(ap + I * kb + 8 * (w + t), byte_transpose(r[t]));
     }
 }
 
@@ -51,16 +79,32 @@ inline void pack_a(detail::cblock a, std::size_t kb, word* ap) {
 inline void pack_b(detail::cblock b, std::size_t kb, std::size_t cw, word* bz) {
   const __m512i flip = _mm512_set1_epi64(0x0102040810204080LL);
   for (std::size_t q = 0; q < kb; ++q)
-    for (std::size_t j = 0; j < cw; ++j) {
-      const std::size_t k = 8 * q;
-      // Rows in reverse order: after the byte transpose, qword l holds byte
-      // 7 - r = row r of block l; the affine step with `flip` transposes bits.
-      const __m512i rows =
-          _mm512_set_epi64(static_cast<long long>(at(b, k + 0, j)), static_cast<long long>(at(b, k + 1, j)),
-                           static_cast<long long>(at(b, k + 2, j)), static_cast<long long>(at(b, k + 3, j)),
-                           static_cast<long long>(at(b, k + 4, j)), static_cast<long long>(at(b, k + 5, j)),
-                           static_cast<long long>(at(b, k + 6, j)), static_cast<long long>(at(b, k + 7, j)));
-      _mm512_store_si512(bz + (j * kb + q) * 8, _mm512_gf2p8affine_epi64_epi8(flip, byte_transpose(rows), 0));
+    for (std::size_t j = 0; j < cw; j += 8) {
+      // Rows in reverse order (r[l] = row 8q + 7 - l): after the transposes,
+      // qword l of block j holds byte 7 - r = row r; the affine step with
+      // `flip` transposes bits.
+      __m512i r[8];
+      for (std::size_t l = 0; l < 8; ++l) r[l] = row_words(b, 8 * q + 7 - l, j, cw);
+      qword_transpose(r);
+      for (std::size_t t = 0; t < 8 && j + t < cw; ++t)
+        _mm512_store_si512(bz + ((j + t) * kb + q) * 8, _mm512_gf2p8affine_epi64_epi8(flip, byte_transpose(r[t]), 0));
+    }
+}
+
+// C += the packed product cz (mi x cw blocks, see micro): eight blocks of a
+// row block at a time, transposed into eight rows of eight words.
+inline void unpack_add(detail::mblock c, const word* cz, std::size_t mi, std::size_t cw) {
+  for (std::size_t I = 0; I < mi; ++I)
+    for (std::size_t j = 0; j < cw; j += 8) {
+      __m512i r[8];
+      for (std::size_t t = 0; t < 8; ++t)
+        r[t] = j + t < cw ? byte_transpose(_mm512_load_si512(cz + (I * cw + j + t) * 8)) : _mm512_setzero_si512();
+      qword_transpose(r);
+      const __mmask8 m = first_words(cw - j);
+      for (std::size_t t = 0; t < 8 && 8 * I + t < c.rows; ++t) {
+        word* row = c.row(8 * I + t) + j;
+        _mm512_mask_storeu_epi64(row, m, _mm512_xor_si512(_mm512_maskz_loadu_epi64(m, row), r[t]));
+      }
     }
 }
 
@@ -291,12 +335,7 @@ inline void column_share(detail::mblock c, const pblock& pa, detail::cblock b, s
   } else {
     packed_product(pc, pa, pb, false);
   }
-  alignas(64) word rows[8];
-  for (std::size_t I = 0; I < mi; ++I)
-    for (std::size_t j = 0; j < cw; ++j) {
-      _mm512_store_si512(rows, byte_transpose(_mm512_load_si512(cz + (I * cw + j) * 8)));
-      for (std::size_t r = 0; r < 8 && 8 * I + r < cs.rows; ++r) cs.row(8 * I + r)[j] ^= rows[r];
-    }
+  unpack_add(cs, cz, mi, cw);
 }
 
 /// C += A B (shapes checked by the caller), Strassen-Winograd on the packed
