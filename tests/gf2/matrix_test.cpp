@@ -201,3 +201,35 @@ TEST_CASE("gf2 kernel scratch memory shows up in memory::scoped_measurement", "[
   CHECK(elim.net_bytes == 0);
 #endif
 }
+
+TEST_CASE("gf2 elimination keeps its L per thread until release_workspace, and a kept one gives the same forms",
+          "[gf2]") {
+  // 5120 x 5120: the plain form runs the recursive PLE there (simd levels),
+  // whose L (5120 x 5120 bits) is the kept buffer.
+  constexpr std::size_t n = 5120;
+  const M full = M::random(n, n, 4);
+  const M low = M::random(n, 700, 5) * M::random(700, n, 6);  // rank 700: L mostly zero columns
+  gf2::release_workspace();
+  M fresh_full = full, fresh_low = low;
+  const auto info_full = gf2::echelonize(fresh_full, false);
+  gf2::release_workspace();
+  const auto info_low = gf2::echelonize(fresh_low, false);
+  // Reused (and written by the full-rank run) before each of these:
+  M kept_full = full, kept_low = low;
+  CHECK(gf2::echelonize(kept_full, false).pivots == info_full.pivots);
+  CHECK(kept_full == fresh_full);
+  CHECK(gf2::echelonize(kept_low, false).pivots == info_low.pivots);
+  CHECK(kept_low == fresh_low);
+  CHECK(info_low.rank == 700);
+#if SUTRO_SIMD_ENABLED
+  if (std::is_same_v<sutro::default_backend, sutro::simd>) {
+    gf2::release_workspace();
+    sutro::memory::scoped_measurement region;
+    M a = full;
+    (void)gf2::echelonize(a, false);
+    CHECK(region.current().net_bytes >= std::int64_t{n * n / 8 + n * n / 8});  // a and the kept L
+    gf2::release_workspace();
+    CHECK(region.current().net_bytes <= std::int64_t{n * (n / 8 + 64)});  // a only
+  }
+#endif
+}

@@ -56,16 +56,17 @@ template <matrix_like A, matrix_like B>
   return c;
 }
 
-/// Frees the calling thread's packing buffers of the GFNI product. They are
-/// kept between calls (about three operands' worth) and counted in
-/// memory::default_stats() when the product's output counts there, so a region
-/// measuring default_stats() that runs its thread's first (or largest) product
-/// sees them in bytes in use until this is called. Products into a matrix
-/// counted elsewhere pack into buffers freed on return. A no-op in builds
-/// without that kernel.
+/// Frees the calling thread's kept kernel buffers: the GFNI product's packing
+/// buffers (about three operands' worth) and the plain elimination's L of a
+/// large matrix (rows x min(rows, cols) bits). Both are kept between calls
+/// and counted in memory::default_stats() when the output counts there, so a
+/// region measuring default_stats() that runs its thread's first (or largest)
+/// such call sees them in bytes in use until this is called. Calls on a
+/// matrix counted elsewhere use buffers freed on return. A no-op in builds
+/// without the simd kernels.
 inline void release_workspace() {
 #if SUTRO_SIMD_ENABLED
-  kernels::release_gfni_workspace();
+  kernels::release_workspace();
 #endif
 }
 

@@ -46,6 +46,15 @@ SUTRO_DISPATCH_ENTRIES_END
 
 namespace sutro::gf2::kernels {
 
+/// The recorded L of the plain elimination of a large matrix, kept per thread
+/// between calls and counted in memory::default_stats(), as the GFNI product's
+/// packing buffers: its fresh pages cost the 8192^2 elimination an eighth of
+/// its time on a Zen 4 (0.044 s against 0.038 s). Shared by every level.
+inline detail::scratch_vector<word>& elimination_workspace() {
+  thread_local detail::scratch_vector<word> buffer{detail::scratch_allocator<word>(memory::default_stats())};
+  return buffer;
+}
+
 /// The Four-Russians product's tables per pass (one per byte of a word of A)
 /// and entries per table (every XOR combination of 8 rows of B).
 inline constexpr std::size_t m4rm_tables = 8;
@@ -139,14 +148,17 @@ void trsm_upper(simd_on<Arch> tag, detail::mblock x, detail::cblock u, unsigned 
   SUTRO_DISPATCH_LEVEL(kernel_level(tag, "sutro::gf2::trsm_upper"), trsm_upper(x, u, threads));
 }
 
-/// Frees the calling thread's packing buffers of the GFNI product (a no-op
-/// where that kernel is not compiled).
-inline void release_gfni_workspace() {
+/// Frees the calling thread's kept buffers: the GFNI product's packing
+/// buffers (where that kernel is compiled) and the elimination's L.
+inline void release_workspace() {
 #if SUTRO_CPU_DISPATCH
   auto& ws = levels::level_avx512_gfni::gfni::workspace();
   ws.clear();
   ws.shrink_to_fit();
 #endif
+  auto& l = elimination_workspace();
+  l.clear();
+  l.shrink_to_fit();
 }
 SUTRO_DISPATCH_ENTRIES_END
 

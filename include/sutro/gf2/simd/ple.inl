@@ -138,10 +138,22 @@ inline echelon_info echelonize(detail::mblock a, bool reduced, std::size_t col_l
   ::sutro::cpu::detail::note_kernel(this_level);
   if (reduced || col_limit != a.cols || std::min(a.rows, a.cols) < ple_rec::min_dim_echelon)
     return echelonize_flat(a, reduced, col_limit, threads);
-  ple_rec::temp l(a.rows, std::min(a.rows, a.cols));
+  // L: the thread's kept buffer (see elimination_workspace), or one of this
+  // call's when its scratch is counted elsewhere. Zeroed: the recursion reads
+  // L's columns right of those recorded so far as zero.
+  detail::scratch_vector<word> local;
+  auto& lbuf = &detail::scratch_stats() == &memory::default_stats() ? elimination_workspace() : local;
+  const std::size_t lcols = std::min(a.rows, a.cols), lstride = detail::padded_words(lcols);
+  if (lbuf.size() < a.rows * lstride) {
+    lbuf.clear();
+    lbuf.shrink_to_fit();
+    lbuf.resize(a.rows * lstride);
+  } else {
+    std::fill_n(lbuf.data(), a.rows * lstride, word{0});
+  }
   detail::scratch_vector<std::size_t> perm(a.rows);
   for (std::size_t i = 0; i < a.rows; ++i) perm[i] = i;
-  ple_sink sink{l.block(), perm.data()};
+  ple_sink sink{{lbuf.data(), a.rows, lcols, lstride}, perm.data()};
   echelon_info info;
   detail::scratch_vector<word> flat_rows;
   info.rank = ple_rec::recurse(a, sink, info.pivots, 0, threads, flat_rows);
