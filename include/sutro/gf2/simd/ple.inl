@@ -97,14 +97,24 @@ inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size
     const std::size_t lo = *lo_it;
     detail::scratch_vector<std::size_t> index(*hi_it - lo + 1, 0);
     for (std::size_t j = 0; j < m; ++j) index[before[j] - lo] = j;
-    detail::scratch_vector<std::size_t> moved;
-    for (std::size_t i = 0; i < m; ++i)
-      if (index[out.perm[i] - lo] != i) moved.push_back(i);
+    // Row i of A2 takes the row src(i) held: one cycle of that permutation
+    // at a time, through one spare row (each moved row copied once, no
+    // buffer of all of them).
+    const auto src = [&](std::size_t i) { return index[out.perm[i] - lo]; };
     const std::size_t w2 = a2.words();
-    detail::scratch_vector<word> rows(moved.size() * w2);
-    for (std::size_t t = 0; t < moved.size(); ++t)
-      std::copy_n(a2.row(index[out.perm[moved[t]] - lo]), w2, rows.data() + t * w2);
-    for (std::size_t t = 0; t < moved.size(); ++t) std::copy_n(rows.data() + t * w2, w2, a2.row(moved[t]));
+    detail::scratch_vector<word> spare(w2);
+    detail::scratch_vector<unsigned char> done(m, 0);
+    for (std::size_t i = 0; i < m; ++i) {
+      if (done[i] || src(i) == i) continue;
+      std::copy_n(a2.row(i), w2, spare.data());
+      std::size_t j = i;
+      for (std::size_t k = src(j); k != i; j = k, k = src(k)) {
+        std::copy_n(a2.row(k), w2, a2.row(j));
+        done[j] = 1;
+      }
+      std::copy_n(spare.data(), w2, a2.row(j));
+      done[j] = 1;
+    }
   }
   if (r1 != 0) {
     const l_block l11(out.l, 0, r1, out.col0, r1);
