@@ -346,7 +346,13 @@ inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsign
   // kb is a multiple of 8 (bytes per word of k), so every pass of the kernel
   // and every Strassen half of k has an even number of bytes.
   const std::size_t mi = (a.rows + 7) / 8, kb = 8 * a.words(), cw = c.words();
-  const std::size_t nt = std::max<std::size_t>(1, std::min<std::size_t>(threads, (cw + nj - 1) / nj));
+  // A thread costs tens of microseconds to start: products under about half
+  // a millisecond of work (the triangular solves' many small ones) run on one.
+  constexpr double min_work_per_thread = 0x1p32;  // bit operations m k n
+  const double work = static_cast<double>(a.rows) * static_cast<double>(a.cols) * static_cast<double>(c.cols);
+  const std::size_t by_work = static_cast<std::size_t>(std::max(1.0, work / min_work_per_thread));
+  const std::size_t nt =
+      std::max<std::size_t>(1, std::min<std::size_t>({std::size_t{threads}, (cw + nj - 1) / nj, by_work}));
   std::vector<std::size_t> first(nt + 1);
   for (std::size_t t = 0; t <= nt; ++t) first[t] = cw * t / nt;
   std::vector<std::size_t> offset(nt + 1, mi * kb);
