@@ -228,9 +228,8 @@ inline bool strassen_applies(std::size_t mi, std::size_t kb, std::size_t cw, std
   return cutoff != 0 && std::min({8 * mi, 8 * kb, 64 * cw}) >= std::max<std::size_t>(cutoff, 128);
 }
 
-// Halves: row blocks, an even number of bytes of k (the kernel takes k two
-// bytes at a time), words of columns.
-// Rounded to whole 64-byte lines: the next level's blocks start aligned.
+// Words of one level's temporaries for halves (hm, hk, hn), rounded to whole
+// 64-byte lines so that the next level's blocks start aligned.
 inline std::size_t strassen_temps(std::size_t hm, std::size_t hk, std::size_t hn) noexcept {
   return hn * 8 * hk + 2 * hm * 8 * hn + (hm * hk + 7) / 8 * 8;
 }
@@ -245,6 +244,8 @@ inline std::size_t strassen_scratch(std::size_t mi, std::size_t kb, std::size_t 
 inline void packed_strassen(pblock c, pblock a, pblock b, std::size_t cutoff, word* scratch) {
   const std::size_t mi = a.rows, kb = a.words, cw = b.rows;
   if (!strassen_applies(mi, kb, cw, cutoff)) return packed_product(c, a, b, true);
+  // Halves: row blocks, an even number of bytes of k (the kernel takes k two
+  // bytes at a time), words of columns.
   const std::size_t hm = mi / 2, hk = kb / 4 * 2, hn = cw / 2;
   const pblock a11 = a.sub(0, hm, 0, hk), a12 = a.sub(0, hm, hk, hk), a21 = a.sub(hm, hm, 0, hk),
                a22 = a.sub(hm, hm, hk, hk);
