@@ -190,11 +190,6 @@ inline void micro_any(std::size_t n, pblock c, const pblock& a, const pblock& b,
 /// Packed C (+)= A B: the first pass over k overwrites C unless `accumulate`.
 inline void packed_product(pblock c, pblock a, pblock b, bool accumulate) {
   const std::size_t mi = a.rows, kb = a.words, cw = b.rows;
-  if (kb == 0) {  // an empty k: the product is zero
-    if (!accumulate)
-      for (std::size_t i = 0; i < c.rows; ++i) std::fill_n(c.row(i), c.words, word{0});
-    return;
-  }
   for (std::size_t j0 = 0; j0 < cw; j0 += nj) {
     const std::size_t n = std::min(nj, cw - j0);
     for (std::size_t q0 = 0; q0 < kb; q0 += kc) {
@@ -361,12 +356,7 @@ inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsign
   // Output counted elsewhere (scratch_stats() is not the default): a buffer
   // for this call only, counted there.
   zbuf local;
-  zbuf& ws = &detail::scratch_stats() == &memory::default_stats() ? workspace() : local;
-  if (ws.size() < offset[nt]) {
-    ws.clear();
-    ws.shrink_to_fit();
-    ws.resize(offset[nt]);
-  }
+  zbuf& ws = kept_or_local(workspace(), local, offset[nt]);
   pack_a(a, kb, ws.data());
   const pblock pa{ws.data(), mi, kb, kb};
   auto share = [&](std::size_t t) {

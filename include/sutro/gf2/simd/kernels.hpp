@@ -46,6 +46,21 @@ SUTRO_DISPATCH_ENTRIES_END
 
 namespace sutro::gf2::kernels {
 
+/// Scratch of at least `words` words (contents unspecified): `kept`, a
+/// thread's buffer kept between calls, when kernel scratch counts into
+/// memory::default_stats(); else `local`, this call's own, since the counter
+/// it would count into may not outlive a kept one.
+inline detail::scratch_vector<word>& kept_or_local(detail::scratch_vector<word>& kept,
+                                                   detail::scratch_vector<word>& local, std::size_t words) {
+  auto& buf = &detail::scratch_stats() == &memory::default_stats() ? kept : local;
+  if (buf.size() < words) {
+    buf.clear();  // no copy of the old contents on growing
+    buf.shrink_to_fit();
+    buf.resize(words);
+  }
+  return buf;
+}
+
 /// The recorded L of the plain elimination of a large matrix, kept per thread
 /// between calls and counted in memory::default_stats(), as the GFNI product's
 /// packing buffers: its fresh pages cost the 8192^2 elimination an eighth of

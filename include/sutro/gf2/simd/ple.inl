@@ -153,16 +153,10 @@ inline echelon_info echelonize(detail::mblock a, bool reduced, std::size_t col_l
   // L: the thread's kept buffer (see elimination_workspace), or one of this
   // call's when its scratch is counted elsewhere. Zeroed: the recursion reads
   // L's columns right of those recorded so far as zero.
-  detail::scratch_vector<word> local;
-  auto& lbuf = &detail::scratch_stats() == &memory::default_stats() ? elimination_workspace() : local;
   const std::size_t lcols = std::min(a.rows, a.cols), lstride = detail::padded_words(lcols);
-  if (lbuf.size() < a.rows * lstride) {
-    lbuf.clear();
-    lbuf.shrink_to_fit();
-    lbuf.resize(a.rows * lstride);
-  } else {
-    std::fill_n(lbuf.data(), a.rows * lstride, word{0});
-  }
+  detail::scratch_vector<word> local;
+  auto& lbuf = kept_or_local(elimination_workspace(), local, a.rows * lstride);
+  std::fill_n(lbuf.data(), a.rows * lstride, word{0});
   detail::scratch_vector<std::size_t> perm(a.rows);
   for (std::size_t i = 0; i < a.rows; ++i) perm[i] = i;
   ple_sink sink{{lbuf.data(), a.rows, lcols, lstride}, perm.data()};
