@@ -97,6 +97,26 @@ TEST_CASE("accounting over an aligned upstream stays aligned", "[memory]") {
   CHECK(counter.snapshot().bytes_in_use == 33 * 8);
 }
 
+TEST_CASE("aligned_allocator puts blocks from huge_page_bytes on huge-page boundaries", "[memory]") {
+  using sutro::memory::huge_page_bytes;
+  using words = sutro::memory::aligned_allocator<std::uint64_t>;
+  STATIC_REQUIRE(words::alignment_for(huge_page_bytes - 1) == 64);
+  STATIC_REQUIRE(words::alignment_for(huge_page_bytes) == huge_page_bytes);
+  STATIC_REQUIRE(sutro::memory::aligned_allocator<char, std::size_t{1} << 22>::alignment_for(huge_page_bytes) ==
+                 std::size_t{1} << 22);
+  words a;
+  for (const std::size_t n :
+       {huge_page_bytes / 8 - 1, huge_page_bytes / 8, huge_page_bytes / 8 + 1, std::size_t{3} << 20}) {
+    std::uint64_t* p = a.allocate(n);
+    const std::size_t want = n * 8 >= huge_page_bytes ? huge_page_bytes : 64;
+    CHECK(reinterpret_cast<std::uintptr_t>(p) % want == 0);
+    p[0] = 1;  // the whole block is usable
+    p[n - 1] = 2;
+    CHECK(p[0] + p[n - 1] == 3);
+    a.deallocate(p, n);  // with the alignment it was allocated with (ASan checks the pairing)
+  }
+}
+
 TEST_CASE("aligned_allocator rejects impossible sizes", "[memory]") {
   sutro::memory::aligned_allocator<std::uint64_t> a;
   CHECK_THROWS_AS((void)a.allocate(std::size_t(-1) / 4), std::bad_array_new_length);
