@@ -46,8 +46,8 @@ echelon_info echelonize_rowwise(Tag tag, Block a, bool reduced, std::size_t col_
 
 /// Where a PLE elimination records its factors: l is m x m, zero on entry
 /// (only columns left of the current pivot row are ever set, so swapping
-/// whole rows moves exactly the multipliers found so far); perm starts as
-/// the identity.
+/// rows left of it moves exactly the multipliers found so far); perm starts
+/// as the identity.
 struct ple_sink {
   detail::mblock l;
   std::size_t* perm;
@@ -65,8 +65,12 @@ struct ple_sink {
     row[j / 64] |= bits << (j % 64);
     if (j % 64 != 0 && (bits >> (64 - j % 64)) != 0) row[j / 64 + 1] |= bits >> (64 - j % 64);
   }
+  /// Swaps rows i and k, one of them the next pivot row: both hold
+  /// multipliers only left of column col0 + min(i, k), so only those words
+  /// move (a whole row is a kilobyte at 8192 columns).
   void swap(std::size_t i, std::size_t k) noexcept {
-    std::swap_ranges(l.row(i), l.row(i) + l.words(), l.row(k));
+    const std::size_t words = std::min(l.words(), (col0 + std::min(i, k) + 63) / 64);
+    std::swap_ranges(l.row(i), l.row(i) + words, l.row(k));
     std::swap(perm[i], perm[k]);
   }
 };

@@ -190,8 +190,11 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
       constexpr std::size_t pw_ = m4ri_elim::panel_words;
       word mask[pw_] = {};
       for (std::size_t p : pc) mask[(p - c) / 64] |= word{1} << ((p - c) % 64);
-      targets.clear();
-      idx.clear();
+      // Sized for every candidate row up front: growing them row by row (a
+      // range insert per row) took 2% of an 8192^2 elimination.
+      targets.resize((reduced ? r : 0) + (a.rows - r - k));
+      idx.resize(targets.size() * pw_);
+      std::size_t found = 0;
       // Bits at the pivot columns, concatenated window by window: bit p is pivot p.
       auto consider = [&](std::size_t i) {
         word x[pw_] = {};
@@ -206,12 +209,15 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
         word any = 0;
         for (word v : x) any |= v;
         if (any == 0) return;
-        targets.push_back(i);
-        idx.insert(idx.end(), x, x + pw_);
+        targets[found] = i;
+        std::copy_n(x, pw_, idx.data() + found * pw_);
+        ++found;
       };
       if (reduced)
         for (std::size_t i = 0; i < r; ++i) consider(i);
       for (std::size_t i = r + k; i < a.rows; ++i) consider(i);
+      targets.resize(found);
+      idx.resize(found * pw_);
       if (rec) {
         static_assert(m4ri_elim::panel_words == 1, "PLE recording reads one index word per row");
         for (std::size_t p = 0; p < k; ++p) rec->set(r + p, r + p);
