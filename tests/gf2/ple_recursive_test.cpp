@@ -82,3 +82,37 @@ TEST_CASE("gf2 plain elimination through the recursive PLE equals the reference"
   REQUIRE(info.pivots == ref.pivots);
   REQUIRE(same(a, as));
 }
+
+TEST_CASE("gf2 recursive PLE and elimination on several threads equal one thread's", "[gf2][threads]") {
+  // The base blocks' passes split their rows between a team's members, and
+  // the products take column shares on the same team: the factors must not
+  // depend on how many members there are.
+  DM deficient = DM::random(2300, 2400, 77);
+  for (std::size_t i = 1500; i < deficient.rows(); ++i)
+    for (std::size_t j = 0; j < deficient.cols(); ++j) deficient.set(i, j, deficient(i - 1500, j));
+  const DM inputs[] = {DM::random(2600, 2049, 11), DM::random(2200, 700, 12) * DM::random(700, 2200, 13), deficient};
+  for (const DM& a : inputs) {
+    INFO(a.rows() << "x" << a.cols());
+    const auto one = gf2::ple(a, 1);
+    for (unsigned threads : {2u, 3u}) {
+      INFO("threads " << threads);
+      const auto many = gf2::ple(a, threads);
+      REQUIRE(many.rank == one.rank);
+      REQUIRE(many.pivots == one.pivots);
+      REQUIRE(many.perm == one.perm);
+      REQUIRE(many.l == one.l);
+      REQUIRE(many.e == one.e);
+    }
+  }
+  // Past min_dim_echelon at full rank: the plain form's recursion.
+  const DM a = DM::random(5200, 5300, 14);
+  DM e1 = a;
+  const auto i1 = gf2::echelonize(e1, false, 1);
+  for (unsigned threads : {2u, 3u}) {
+    DM e2 = a;
+    const auto i2 = gf2::echelonize(e2, false, threads);
+    REQUIRE(i2.rank == i1.rank);
+    REQUIRE(i2.pivots == i1.pivots);
+    REQUIRE(e2 == e1);
+  }
+}

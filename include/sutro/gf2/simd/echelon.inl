@@ -45,14 +45,13 @@ inline word gather(word x, word mask) noexcept {
 // sw words wide.
 template <std::size_t sw>
 void apply_tables_of(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
-                     const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx,
-                     std::size_t first_slab, std::size_t slab_step) {
+                     const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx) {
   using batch = word_batch;
   constexpr std::size_t nb = sw / batch::size;
   const std::size_t used = a.words(), ntab = (k + 7) / 8;
   detail::scratch_vector<word> tab(ntab * 256 * sw);
   detail::scratch_vector<word> padded(max_pivots * sw);
-  for (std::size_t s0 = w0 + first_slab * sw; s0 < used; s0 += slab_step * sw) {
+  for (std::size_t s0 = w0; s0 < used; s0 += sw) {
     const std::size_t width = std::min(sw, used - s0);
     for (std::size_t g = 0; g < ntab; ++g) {
       const word* rp[8];
@@ -112,16 +111,22 @@ void apply_tables_of(detail::mblock a, const word* piv, std::size_t pstride, std
 /// slab_words. The passes near the right end of a matrix (and all of the
 /// recursive PLE's base blocks, 16 words wide) are that narrow.
 inline void apply_tables(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
-                         const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx,
-                         std::size_t first_slab, std::size_t slab_step) {
+                         const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx) {
   const std::size_t width = a.words() - w0;
   if (width <= 8)
-    apply_tables_of<8>(a, piv, pstride, k, w0, targets, idx, first_slab, slab_step);
+    apply_tables_of<8>(a, piv, pstride, k, w0, targets, idx);
   else if (width <= 16)
-    apply_tables_of<16>(a, piv, pstride, k, w0, targets, idx, first_slab, slab_step);
+    apply_tables_of<16>(a, piv, pstride, k, w0, targets, idx);
   else
-    apply_tables_of<slab_words>(a, piv, pstride, k, w0, targets, idx, first_slab, slab_step);
+    apply_tables_of<slab_words>(a, piv, pstride, k, w0, targets, idx);
 }
+
+// Threads share an elimination whose matrix has this many words (rows times
+// words per row) and, within it, the passes over this many words of rows.
+// A pass handed to a started team costs about a microsecond of
+// synchronization.
+inline constexpr std::size_t min_team_words = std::size_t{1} << 16;
+inline constexpr std::size_t min_team_pass_words = std::size_t{1} << 13;
 
 }  // namespace m4ri_elim
 
@@ -137,8 +142,21 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
   const std::size_t used = a.words();
   detail::scratch_vector<std::uint16_t> applied(a.rows, 0);  // panel pivots already applied to each row
   detail::scratch_vector<std::size_t> pc;
-  detail::scratch_vector<std::size_t> targets;
-  detail::scratch_vector<word> idx, piv;
+  detail::scratch_vector<word> piv;
+  word ltab[8][256];  // the PLE's tables of L bits, built per panel (see rec below)
+  // Members beside the caller: the current team (a recursive elimination's),
+  // else started once for this one where its passes are long enough to share
+  // (m4ri_elim::min_team_words).
+  std::optional<cpu::thread_team> own;
+  cpu::thread_team* current = cpu::thread_team::current(threads);
+  cpu::thread_team& team =
+      current != nullptr ? *current : own.emplace(a.rows * used >= m4ri_elim::min_team_words ? threads : 1);
+  memory::stats& counter = detail::scratch_stats();
+  struct lane {
+    detail::scratch_vector<std::size_t> targets;  // the share's rows to clear
+    detail::scratch_vector<word> idx;             // and their bits at the pivot columns
+  };
+  std::vector<lane> lanes(team.size());
   std::size_t r = 0, c = 0;
   while (c < col_limit && r < a.rows) {
     const std::size_t w0 = c / 64;
@@ -190,70 +208,68 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
       constexpr std::size_t pw_ = m4ri_elim::panel_words;
       word mask[pw_] = {};
       for (std::size_t p : pc) mask[(p - c) / 64] |= word{1} << ((p - c) % 64);
-      // Sized for every candidate row up front: growing them row by row (a
-      // range insert per row) took 2% of an 8192^2 elimination.
-      targets.resize((reduced ? r : 0) + (a.rows - r - k));
-      idx.resize(targets.size() * pw_);
-      std::size_t found = 0;
-      // Bits at the pivot columns, concatenated window by window: bit p is pivot p.
-      auto consider = [&](std::size_t i) {
-        word x[pw_] = {};
-        std::size_t at = 0;
-        for (std::size_t q = 0; q < pw_; ++q) {
-          if (mask[q] == 0) continue;
-          const word g = m4ri_elim::gather(m4ri_elim::bits_at(a.row(i), used, c + 64 * q), mask[q]);
-          x[at / 64] |= g << (at % 64);
-          if (at % 64 != 0 && at / 64 + 1 < pw_) x[at / 64 + 1] |= g >> (64 - at % 64);
-          at += static_cast<std::size_t>(std::popcount(mask[q]));
-        }
-        word any = 0;
-        for (word v : x) any |= v;
-        if (any == 0) return;
-        targets[found] = i;
-        std::copy_n(x, pw_, idx.data() + found * pw_);
-        ++found;
-      };
-      if (reduced)
-        for (std::size_t i = 0; i < r; ++i) consider(i);
-      for (std::size_t i = r + k; i < a.rows; ++i) consider(i);
-      targets.resize(found);
-      idx.resize(found * pw_);
       if (rec) {
         static_assert(m4ri_elim::panel_words == 1, "PLE recording reads one index word per row");
         for (std::size_t p = 0; p < k; ++p) rec->set(r + p, r + p);
         // lbits = x T, bit p of x selecting tm[p]: eight 256-entry tables of
         // T's rows (Four Russians), 8 lookups per row instead of one XOR per set bit.
-        word tt[8][256];
         for (std::size_t g = 0; g < 8; ++g) {
-          tt[g][0] = 0;
+          ltab[g][0] = 0;
           for (std::size_t v = 1; v < 256; ++v) {
             const std::size_t low = static_cast<std::size_t>(std::countr_zero(v));
             const std::size_t p = 8 * g + low;
-            tt[g][v] = tt[g][v & (v - 1)] ^ (p < k ? tm[p] : word{0});
+            ltab[g][v] = ltab[g][v & (v - 1)] ^ (p < k ? tm[p] : word{0});
           }
         }
-        for (std::size_t t = 0; t < targets.size(); ++t) {
-          const word x = idx[t];
-          word lbits = 0;
-          for (std::size_t g = 0; g < 8; ++g) lbits ^= tt[g][(x >> (8 * g)) & 0xff];
-          rec->set_bits(targets[t], r, lbits);
-        }
       }
-      const std::size_t nslabs = (used - w0 + m4ri_elim::slab_words - 1) / m4ri_elim::slab_words;
-      const std::size_t nt = std::min<std::size_t>(threads, nslabs);
-      // A thread per pass costs tens of microseconds: only worth it on big passes.
-      if (nt <= 1 || targets.size() * (used - w0) < (std::size_t{1} << 19)) {
-        m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, 0, 1);
+      // The rows to clear: those above the pivots (reduced form only), then those below.
+      const std::size_t above = reduced ? r : 0, candidates = above + (a.rows - r - k);
+      // Each member takes a contiguous share of the rows: reads their bits at
+      // the pivot columns, records L, and applies the tables to them.
+      auto clear_rows = [&](unsigned member, unsigned members) {
+        const std::size_t q0 = candidates * member / members, q1 = candidates * (member + 1) / members;
+        auto& [targets, idx] = lanes[member];
+        // Sized for every row of the share up front: growing them row by row
+        // (a range insert per row) took 2% of an 8192^2 elimination.
+        targets.resize(q1 - q0);
+        idx.resize((q1 - q0) * pw_);
+        std::size_t found = 0;
+        for (std::size_t q = q0; q < q1; ++q) {
+          const std::size_t i = q < above ? q : r + k + (q - above);
+          // Bits at the pivot columns, concatenated window by window: bit p is pivot p.
+          word x[pw_] = {};
+          std::size_t at = 0;
+          for (std::size_t v = 0; v < pw_; ++v) {
+            if (mask[v] == 0) continue;
+            const word g = m4ri_elim::gather(m4ri_elim::bits_at(a.row(i), used, c + 64 * v), mask[v]);
+            x[at / 64] |= g << (at % 64);
+            if (at % 64 != 0 && at / 64 + 1 < pw_) x[at / 64 + 1] |= g >> (64 - at % 64);
+            at += static_cast<std::size_t>(std::popcount(mask[v]));
+          }
+          word any = 0;
+          for (word v : x) any |= v;
+          if (any == 0) continue;
+          targets[found] = i;
+          std::copy_n(x, pw_, idx.data() + found * pw_);
+          ++found;
+        }
+        targets.resize(found);
+        idx.resize(found * pw_);
+        if (rec)
+          for (std::size_t t = 0; t < found; ++t) {
+            word lbits = 0;
+            for (std::size_t g = 0; g < 8; ++g) lbits ^= ltab[g][(idx[t] >> (8 * g)) & 0xff];
+            rec->set_bits(targets[t], r, lbits);
+          }
+        m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx);
+      };
+      if (team.size() > 1 && candidates * (used - w0) >= m4ri_elim::min_team_pass_words) {
+        team.run([&](unsigned member, unsigned members) {
+          const detail::scratch_scope scope(&counter);  // the members' tables count with the caller's scratch
+          clear_rows(member, members);
+        });
       } else {
-        std::vector<std::thread> pool;
-        memory::stats& counter = detail::scratch_stats();  // the threads' tables count there too
-        for (std::size_t t = 1; t < nt; ++t)
-          pool.emplace_back([&, t] {
-            const detail::scratch_scope scope(&counter);
-            m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, t, nt);
-          });
-        m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx, 0, nt);
-        for (auto& th : pool) th.join();
+        clear_rows(0, 1);
       }
       info.pivots.insert(info.pivots.end(), pc.begin(), pc.end());
       r += k;

@@ -343,8 +343,11 @@ inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsign
   // and every Strassen half of k has an even number of bytes.
   const std::size_t mi = (a.rows + 7) / 8, kb = 8 * a.words(), cw = c.words();
   // A thread costs tens of microseconds to start: products under about half
-  // a millisecond of work (the triangular solves' many small ones) run on one.
-  constexpr double min_work_per_thread = 0x1p32;  // bit operations m k n
+  // a millisecond of work (the triangular solves' many small ones) run on
+  // one. A started team (thread_team::current, an elimination's) costs about
+  // a microsecond per product, so it takes products 16 times smaller.
+  cpu::thread_team* team = cpu::thread_team::current(threads);
+  const double min_work_per_thread = team != nullptr ? 0x1p28 : 0x1p32;  // bit operations m k n
   const double work = static_cast<double>(a.rows) * static_cast<double>(a.cols) * static_cast<double>(c.cols);
   const std::size_t by_work = static_cast<std::size_t>(std::max(1.0, work / min_work_per_thread));
   const std::size_t nt =
@@ -357,11 +360,23 @@ inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsign
   // for this call only, counted there.
   zbuf local;
   zbuf& ws = kept_or_local(workspace(), local, offset[nt]);
-  pack_a(a, kb, ws.data());
   const pblock pa{ws.data(), mi, kb, kb};
   auto share = [&](std::size_t t) {
     column_share(c, pa, b, first[t], first[t + 1] - first[t], cutoff, ws.data() + offset[t]);
   };
+  if (team != nullptr && nt > 1) {
+    // The team packs A too, each member a share of its row blocks.
+    team->run([&](unsigned member, unsigned members) {
+      const std::size_t i0 = mi * member / members, i1 = mi * (member + 1) / members;
+      const std::size_t r0 = std::min(a.rows, 8 * i0), r1 = std::min(a.rows, 8 * i1);
+      if (r1 > r0) pack_a({a.row(r0), r1 - r0, a.cols, a.stride}, kb, ws.data() + i0 * kb);
+    });
+    team->run([&](unsigned member, unsigned) {
+      if (member < nt) share(member);
+    });
+    return;
+  }
+  pack_a(a, kb, ws.data());
   std::vector<std::thread> pool;
   try {
     for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(share, t);

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -23,6 +24,7 @@
 #include "sutro/backend/cpu.hpp"
 #include "sutro/backend/dispatch.hpp"
 #include "sutro/backend/tags.hpp"
+#include "sutro/backend/thread_team.hpp"
 #include "sutro/backend/vec.hpp"
 #include "sutro/config/macros.hpp"
 #include "sutro/gf2/matrix.hpp"

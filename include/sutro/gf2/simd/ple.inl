@@ -28,6 +28,20 @@ inline constexpr std::size_t min_dim = 2048;
 // 6144^2 31-35 ms against 24-25.
 inline constexpr std::size_t min_dim_echelon = 5120;
 
+// Row-wise copies of at least this many words are shared by a team.
+inline constexpr std::size_t min_team_copy_words = std::size_t{1} << 15;
+
+/// f(i0, i1) over [0, rows): in contiguous shares on the current team
+/// (thread_team::current) where `words` of work are enough to share, else at once.
+template <class F>
+void on_rows(std::size_t words, std::size_t rows, unsigned threads, F&& f) {
+  cpu::thread_team* team = words >= min_team_copy_words ? cpu::thread_team::current(threads) : nullptr;
+  if (team != nullptr)
+    cpu::share_range(*team, rows, f);
+  else
+    f(std::size_t{0}, rows);
+}
+
 template <class W>
 detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0, std::size_t cols) noexcept {
   return {m.data + r0 * m.stride + c0 / 64, rows, cols, m.stride};
@@ -59,9 +73,14 @@ inline echelon_info flat_compact(detail::mblock a, ple_sink& out, unsigned threa
   if (a.stride <= stride) return ple_flat(a, out, threads);
   if (rows.size() < a.rows * stride) rows.resize(a.rows * stride);
   const detail::mblock c{rows.data(), a.rows, a.cols, stride};
-  for (std::size_t i = 0; i < a.rows; ++i) std::copy_n(a.row(i), nw, c.row(i));
+  const auto copy = [&](detail::mblock from, detail::mblock to) {
+    on_rows(a.rows * nw, a.rows, threads, [&](std::size_t i0, std::size_t i1) {
+      for (std::size_t i = i0; i < i1; ++i) std::copy_n(from.row(i), nw, to.row(i));
+    });
+  };
+  copy(a, c);
   const echelon_info info = ple_flat(c, out, threads);
-  for (std::size_t i = 0; i < a.rows; ++i) std::copy_n(c.row(i), nw, a.row(i));
+  copy(c, a);
   return info;
 }
 
@@ -82,9 +101,7 @@ inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size
                            unsigned threads, detail::scratch_vector<word>& flat_rows) {
   const std::size_t m = a.rows, n = a.cols;
   if (n <= base_cols || m <= 64) {
-    // One thread: a pass over a base block is too short to share (8192^2 on
-    // two threads took 0.048 s with the passes split, 0.040 s without).
-    const echelon_info info = flat_compact(a, out, 1, flat_rows);
+    const echelon_info info = flat_compact(a, out, threads, flat_rows);
     for (std::size_t p : info.pivots) pivots.push_back(c_abs + p);
     return info.rank;
   }
@@ -102,21 +119,26 @@ inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size
     // Row i of A2 takes the row src(i) held: one cycle of that permutation
     // at a time, through one spare row (each moved row copied once, no
     // buffer of all of them).
+    // On a team, each member moves its own share of A2's words.
     const auto src = [&](std::size_t i) { return index[out.perm[i] - lo]; };
-    const std::size_t w2 = a2.words();
-    detail::scratch_vector<word> spare(w2);
-    detail::scratch_vector<unsigned char> done(m, 0);
-    for (std::size_t i = 0; i < m; ++i) {
-      if (done[i] || src(i) == i) continue;
-      std::copy_n(a2.row(i), w2, spare.data());
-      std::size_t j = i;
-      for (std::size_t k = src(j); k != i; j = k, k = src(k)) {
-        std::copy_n(a2.row(k), w2, a2.row(j));
+    memory::stats& counter = detail::scratch_stats();
+    on_rows(m * a2.words(), a2.words(), threads, [&](std::size_t w0, std::size_t w1) {
+      const detail::scratch_scope scope(&counter);
+      const std::size_t w = w1 - w0;
+      detail::scratch_vector<word> spare(w);
+      detail::scratch_vector<unsigned char> done(m, 0);
+      for (std::size_t i = 0; i < m; ++i) {
+        if (done[i] || src(i) == i) continue;
+        std::copy_n(a2.row(i) + w0, w, spare.data());
+        std::size_t j = i;
+        for (std::size_t k = src(j); k != i; j = k, k = src(k)) {
+          std::copy_n(a2.row(k) + w0, w, a2.row(j) + w0);
+          done[j] = 1;
+        }
+        std::copy_n(spare.data(), w, a2.row(j) + w0);
         done[j] = 1;
       }
-      std::copy_n(spare.data(), w2, a2.row(j));
-      done[j] = 1;
-    }
+    });
   }
   if (r1 != 0) {
     const l_block l11(out.l, 0, r1, out.col0, r1);
@@ -140,6 +162,8 @@ inline echelon_info ple(detail::mblock a, ple_sink& out, unsigned threads) {
   if (std::min(a.rows, a.cols) < ple_rec::min_dim) return ple_flat(a, out, threads);
   echelon_info info;
   detail::scratch_vector<word> flat_rows;
+  cpu::thread_team team(threads);  // for the base blocks' passes, the products and the copies
+  const cpu::team_scope scope(team);
   info.rank = ple_rec::recurse(a, out, info.pivots, 0, threads, flat_rows);
   return info;
 }
@@ -156,7 +180,11 @@ inline echelon_info echelonize(detail::mblock a, bool reduced, std::size_t col_l
   const std::size_t lcols = std::min(a.rows, a.cols), lstride = detail::padded_words(lcols);
   detail::scratch_vector<word> local;
   auto& lbuf = kept_or_local(elimination_workspace(), local, a.rows * lstride);
-  std::fill_n(lbuf.data(), a.rows * lstride, word{0});
+  cpu::thread_team team(threads);  // for the base blocks' passes, the products and the copies
+  const cpu::team_scope scope(team);
+  ple_rec::on_rows(a.rows * lstride, a.rows, threads, [&](std::size_t i0, std::size_t i1) {
+    std::fill(lbuf.data() + i0 * lstride, lbuf.data() + i1 * lstride, word{0});
+  });
   detail::scratch_vector<std::size_t> perm(a.rows);
   for (std::size_t i = 0; i < a.rows; ++i) perm[i] = i;
   ple_sink sink{{lbuf.data(), a.rows, lcols, lstride}, perm.data()};

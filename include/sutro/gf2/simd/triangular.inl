@@ -9,13 +9,39 @@ namespace trsm {
 // 64, 135-136 with 256. Diagonal blocks of at most 64 rows leave the
 // products k >= 64, which the GFNI kernel takes.
 inline constexpr std::size_t base_rows = 64;
+// Solves of at least this many bits of L's rows times X's columns are shared
+// by a team (1024 x 512 and up: a hundred microseconds and more).
+inline constexpr std::size_t min_team_bits = std::size_t{1} << 19;
+// Without a current team, solves from this size start one (a thread costs
+// tens of microseconds to start; a 2048 x 2048 solve takes milliseconds).
+inline constexpr std::size_t min_own_team_bits = std::size_t{1} << 22;
 template <class W>
 detail::block<W> sub(detail::block<W> m, std::size_t r0, std::size_t rows, std::size_t c0, std::size_t cols) noexcept {
   return {m.data + r0 * m.stride + c0 / 64, rows, cols, m.stride};
 }
 }  // namespace trsm
 
+// X's columns are independent: the members of a team each solve a
+// contiguous share of them, whole 512-bit groups, on their own thread. The
+// current team (thread_team::current, an elimination's), else one started
+// for a large solve (an inverse's). False where there is too little to share.
+template <class Solve>
+bool trsm_on_team(detail::mblock x, std::size_t n, unsigned threads, Solve&& solve) {
+  const std::size_t groups = (x.words() + 7) / 8, bits = n * x.cols;
+  cpu::thread_team* team = cpu::thread_team::current(threads);
+  std::optional<cpu::thread_team> own;
+  if (team == nullptr && bits >= trsm::min_own_team_bits) team = &own.emplace(threads);
+  if (team == nullptr || groups < 2 || bits < trsm::min_team_bits) return false;
+  team->run([&](unsigned member, unsigned members) {
+    const std::size_t c0 = std::min(x.cols, 512 * (groups * member / members)),
+                      c1 = std::min(x.cols, 512 * (groups * (member + 1) / members));
+    if (c1 > c0) solve(detail::mblock{x.data + c0 / 64, x.rows, c1 - c0, x.stride});
+  });
+  return true;
+}
+
 inline void trsm_lower(detail::mblock x, detail::cblock l, unsigned threads) {
+  if (threads > 1 && trsm_on_team(x, l.rows, threads, [&](detail::mblock share) { trsm_lower(share, l, 1); })) return;
   const std::size_t n = l.rows, k = x.cols;
   if (n <= trsm::base_rows || k == 0) return trsm_lower_rowwise(level_tag{}, x, l);
   const std::size_t h = (n / 2 + 63) / 64 * 64;
@@ -26,6 +52,7 @@ inline void trsm_lower(detail::mblock x, detail::cblock l, unsigned threads) {
 }
 
 inline void trsm_upper(detail::mblock x, detail::cblock u, unsigned threads) {
+  if (threads > 1 && trsm_on_team(x, u.rows, threads, [&](detail::mblock share) { trsm_upper(share, u, 1); })) return;
   const std::size_t n = u.rows, k = x.cols;
   if (n <= trsm::base_rows || k == 0) return trsm_upper_rowwise(level_tag{}, x, u);
   const std::size_t h = (n / 2 + 63) / 64 * 64;
