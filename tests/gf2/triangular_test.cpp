@@ -57,6 +57,23 @@ TEST_CASE("gf2 triangular solves: L X == B and U X == B, both backends", "[gf2][
   check_against_product<sutro::simd>(2);
 }
 
+TEST_CASE("gf2 triangular solves on several threads equal one thread's", "[gf2][triangular][threads]") {
+  // Large enough for a team of its own: X's columns split into 512-bit
+  // groups, the last share ragged.
+  using M = gf2::matrix<sutro::simd>;
+  const std::size_t n = 2100, k = 2050;
+  const M l = triangular<sutro::simd>(n, true, 5), u = triangular<sutro::simd>(n, false, 6);
+  const M b = M::random(n, k, 7);
+  const M x = gf2::solve_lower_triangular(l, b, 1), y = gf2::solve_upper_triangular(u, b, 1);
+  REQUIRE(l * x == b);
+  REQUIRE(u * y == b);
+  for (unsigned threads : {2u, 3u}) {
+    INFO("threads " << threads);
+    REQUIRE(gf2::solve_lower_triangular(l, b, threads) == x);
+    REQUIRE(gf2::solve_upper_triangular(u, b, threads) == y);
+  }
+}
+
 TEST_CASE("gf2 triangular solves read only their triangle and accept windows", "[gf2][triangular]") {
   using M = gf2::matrix<>;
   const M full = M::random(200, 200, 9);
