@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -141,6 +142,13 @@ class thread_team {
   std::mutex error_mutex_;
   std::exception_ptr error_;
 };
+
+/// The current team of `threads` members (thread_team::current); else, where
+/// `start` holds and threads > 1, a team started in `own`; else null.
+[[nodiscard]] inline thread_team* current_or_own(unsigned threads, bool start, std::optional<thread_team>& own) {
+  if (thread_team* team = thread_team::current(threads)) return team;
+  return start && threads > 1 ? &own.emplace(threads) : nullptr;
+}
 
 /// Splits [0, count) into team.size() contiguous shares and calls
 /// f(begin, end) on each share's member (none for an empty share).

@@ -148,15 +148,13 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
   // else started once for this one where its passes are long enough to share
   // (m4ri_elim::min_team_words).
   std::optional<cpu::thread_team> own;
-  cpu::thread_team* current = cpu::thread_team::current(threads);
-  cpu::thread_team& team =
-      current != nullptr ? *current : own.emplace(a.rows * used >= m4ri_elim::min_team_words ? threads : 1);
+  cpu::thread_team* team = cpu::current_or_own(threads, a.rows * used >= m4ri_elim::min_team_words, own);
   memory::stats& counter = detail::scratch_stats();
   struct lane {
     detail::scratch_vector<std::size_t> targets;  // the share's rows to clear
     detail::scratch_vector<word> idx;             // and their bits at the pivot columns
   };
-  std::vector<lane> lanes(team.size());
+  std::vector<lane> lanes(team != nullptr ? team->size() : 1);
   std::size_t r = 0, c = 0;
   while (c < col_limit && r < a.rows) {
     const std::size_t w0 = c / 64;
@@ -229,8 +227,8 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
       auto clear_rows = [&](unsigned member, unsigned members) {
         const std::size_t q0 = candidates * member / members, q1 = candidates * (member + 1) / members;
         auto& [targets, idx] = lanes[member];
-        // Sized for every row of the share up front: growing them row by row
-        // (a range insert per row) took 2% of an 8192^2 elimination.
+        // Sized for every row of the share up front: a range insert per row
+        // costs 2% of an 8192^2 elimination.
         targets.resize(q1 - q0);
         idx.resize((q1 - q0) * pw_);
         std::size_t found = 0;
@@ -263,8 +261,8 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
           }
         m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx);
       };
-      if (team.size() > 1 && candidates * (used - w0) >= m4ri_elim::min_team_pass_words) {
-        team.run([&](unsigned member, unsigned members) {
+      if (team != nullptr && candidates * (used - w0) >= m4ri_elim::min_team_pass_words) {
+        team->run([&](unsigned member, unsigned members) {
           const detail::scratch_scope scope(&counter);  // the members' tables count with the caller's scratch
           clear_rows(member, members);
         });

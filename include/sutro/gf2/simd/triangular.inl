@@ -29,9 +29,8 @@ template <class Solve>
 bool trsm_on_team(detail::mblock x, std::size_t n, unsigned threads, Solve&& solve) {
   const std::size_t groups = (x.words() + 7) / 8, bits = n * x.cols;
   if (groups < 2 || bits < trsm::min_team_bits) return false;
-  cpu::thread_team* team = cpu::thread_team::current(threads);
   std::optional<cpu::thread_team> own;
-  if (team == nullptr && bits >= trsm::min_own_team_bits) team = &own.emplace(threads);
+  cpu::thread_team* team = cpu::current_or_own(threads, bits >= trsm::min_own_team_bits, own);
   if (team == nullptr) return false;
   team->run([&](unsigned member, unsigned members) {
     const std::size_t c0 = std::min(x.cols, 512 * (groups * member / members)),
