@@ -16,8 +16,8 @@ inline constexpr std::size_t slab_words = 32;
 /// Words of columns per panel: up to 64 * panel_words pivots per pass over the
 /// matrix. Measured at 8192 and 16384: 2 (16 tables, slabs of 16 or 32 words)
 /// and 4 were 1.0x to 1.5x slower than 1: the lookups, not the passes over
-/// memory, bound this kernel. (The code is general; built with 2 it passed
-/// the gf2 tests, which run with 1.)
+/// memory, bound this kernel. The pivot search and the tables' row indices
+/// hold a panel's pivot columns in one word.
 inline constexpr std::size_t panel_words = 1;
 inline constexpr std::size_t max_pivots = 64 * panel_words;
 
@@ -39,10 +39,9 @@ inline word gather(word x, word mask) noexcept {
 #endif
 }
 
-// Clears the pivot columns of rows `targets` using k pivot rows that are an
-// identity on the pivot columns (piv: words [w0, used) of each, pstride apart);
-// idx[t * panel_words ...] holds target t's bits at the pivot columns. Tables
-// sw words wide.
+// XORs into each row of `targets` the pivot rows that bit p of its index
+// idx[t] selects (piv: words [w0, used) of each, pstride apart), through
+// eight tables of every combination of 8 of them, sw words wide.
 template <std::size_t sw>
 void apply_tables_of(detail::mblock a, const word* piv, std::size_t pstride, std::size_t k, std::size_t w0,
                      const detail::scratch_vector<std::size_t>& targets, const detail::scratch_vector<word>& idx) {
@@ -132,8 +131,8 @@ inline constexpr std::size_t min_team_pass_words = std::size_t{1} << 13;
 
 // With `rec`, also records the PLE factors (non-reduced form only): the row
 // swaps, and as L the multiple of each pivot row XORed into each row, which
-// for a table pass is x T when the row took x (its bits at the pivot columns)
-// times the back-substituted pivot rows piv = T E.
+// for a table pass is x tm when the row has x at the pivot columns: the
+// pivot rows that are an identity there are tm times the pivot rows.
 inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads,
                                     ple_sink* rec) {
   ::sutro::cpu::detail::note_kernel(this_level);
@@ -160,26 +159,43 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
     const std::size_t w0 = c / 64;
     const std::size_t c_end = std::min(c + 64 * m4ri_elim::panel_words, col_limit);
     pc.clear();
+    // u[p]: pivot row p's bits at the panel's pivot columns (bit q: pc[q]).
+    // Pivot row p is zero at pc[q] for q < p and one at pc[p], so the pivots
+    // a scanned row takes follow from its bits there by a forward
+    // substitution on words, without a branch per pivot on random bits.
+    word u[m4ri_elim::max_pivots];
+    word pmask = 0;  // the pivot columns found so far, relative to c
     std::size_t j = c;
     std::size_t scanned_to = r;  // rows [r + kbar, scanned_to) have applied[] valid
     for (; j < c_end && pc.size() < m4ri_elim::max_pivots && r + pc.size() < a.rows; ++j) {
       const std::size_t w = j / 64;
       const word bit = word{1} << (j % 64);
-      for (std::size_t i = r + pc.size(); i < a.rows; ++i) {
+      const std::size_t kbar = pc.size();
+      for (std::size_t i = r + kbar; i < a.rows; ++i) {
         if (i >= scanned_to) applied[i] = 0, scanned_to = i + 1;
-        for (std::size_t p = applied[i]; p < pc.size(); ++p)
-          if (a.row(i)[pc[p] / 64] & (word{1} << (pc[p] % 64))) {
-            xor_row(tag, a.row(i) + w0, a.row(r + p) + w0, used - w0);
-            if (rec) rec->set(i, r + p);
+        if (applied[i] < kbar) {
+          word y = m4ri_elim::gather(m4ri_elim::bits_at(a.row(i), used, c), pmask);
+          word take = 0;  // the pending pivots row i takes
+          for (std::size_t p = applied[i]; p < kbar; ++p) {
+            const word f = (y >> p) & 1;
+            y ^= u[p] & (word{0} - f);
+            take |= f << p;
           }
-        applied[i] = static_cast<std::uint16_t>(pc.size());
+          for (word t = take; t != 0; t &= t - 1)
+            xor_row(tag, a.row(i) + w0, a.row(r + static_cast<std::size_t>(std::countr_zero(t))) + w0, used - w0);
+          if (rec && take != 0) rec->set_bits(i, r, take);
+        }
+        applied[i] = static_cast<std::uint16_t>(kbar);
         if (a.row(i)[w] & bit) {
-          const std::size_t dst = r + pc.size();
+          const std::size_t dst = r + kbar;
           if (i != dst) {
             std::swap_ranges(a.row(i) + w0, a.row(i) + used, a.row(dst) + w0);
             std::swap(applied[i], applied[dst]);
             if (rec) rec->swap(i, dst);
           }
+          for (std::size_t p = 0; p < kbar; ++p) u[p] |= ((a.row(r + p)[w] >> (j % 64)) & 1) << kbar;
+          u[kbar] = word{1} << kbar;
+          pmask |= word{1} << (j - c);
           pc.push_back(j);
           break;
         }
@@ -187,30 +203,36 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
     }
     const std::size_t k = pc.size();
     if (k != 0) {
-      // Back-substitute a copy of the pivot rows into an identity on pc: the
-      // tables need it; the matrix keeps it only for the reduced form (the
-      // plain form keeps the reference's unreduced pivot rows).
-      const std::size_t pw = used - w0;
-      piv.resize(k * pw);
-      for (std::size_t p = 0; p < k; ++p) std::copy_n(a.row(r + p) + w0, pw, piv.data() + p * pw);
-      word tm[m4ri_elim::max_pivots];  // piv row q = sum over set bits p of tm[q] of pivot row p
+      // tm = U^-1: row q of it says which pivot rows make the one that is an
+      // identity on pc (bit pc[p] of that sum is bit p of tm[q] times u).
+      word tm[m4ri_elim::max_pivots];
       for (std::size_t p = 0; p < k; ++p) tm[p] = word{1} << p;
       for (std::size_t p = k; p-- > 1;)
-        for (std::size_t q = 0; q < p; ++q)
-          if (piv[q * pw + (pc[p] / 64 - w0)] & (word{1} << (pc[p] % 64))) {
-            xor_row(tag, piv.data() + q * pw, piv.data() + p * pw, pw);
-            tm[q] ^= tm[p];
-          }
-      if (reduced)
+        for (std::size_t q = 0; q < p; ++q) tm[q] ^= tm[p] & (word{0} - ((u[q] >> p) & 1));
+      // The tables combine pivot rows that are an identity on pc. The reduced
+      // form keeps those in the matrix, so it forms them (piv); the plain form
+      // keeps the reference's unreduced pivot rows, and its tables combine
+      // those rows with a target's bits times tm instead.
+      const std::size_t pw = used - w0;
+      const word* tab_rows = a.row(r) + w0;
+      std::size_t tab_stride = a.stride;
+      if (reduced) {
+        piv.resize(k * pw);
+        for (std::size_t p = 0; p < k; ++p) std::copy_n(a.row(r + p) + w0, pw, piv.data() + p * pw);
+        for (std::size_t q = 0; q < k; ++q)
+          for (word t = tm[q] & ~(word{1} << q); t != 0; t &= t - 1)
+            xor_row(tag, piv.data() + q * pw, a.row(r + static_cast<std::size_t>(std::countr_zero(t))) + w0, pw);
         for (std::size_t p = 0; p < k; ++p) std::copy_n(piv.data() + p * pw, pw, a.row(r + p) + w0);
-      constexpr std::size_t pw_ = m4ri_elim::panel_words;
-      word mask[pw_] = {};
-      for (std::size_t p : pc) mask[(p - c) / 64] |= word{1} << ((p - c) % 64);
-      if (rec) {
-        static_assert(m4ri_elim::panel_words == 1, "PLE recording reads one index word per row");
+        tab_rows = piv.data();
+        tab_stride = pw;
+      }
+      if (rec)
         for (std::size_t p = 0; p < k; ++p) rec->set(r + p, r + p);
-        // lbits = x T, bit p of x selecting tm[p]: eight 256-entry tables of
-        // T's rows (Four Russians), 8 lookups per row instead of one XOR per set bit.
+      // x tm, bit p of x selecting tm[p]: eight 256-entry tables of tm's rows
+      // (Four Russians), 8 lookups per row instead of one XOR per set bit. It
+      // is the row's index into the plain form's tables and, with rec, its
+      // multipliers of the pivot rows, L.
+      if (!reduced)
         for (std::size_t g = 0; g < 8; ++g) {
           ltab[g][0] = 0;
           for (std::size_t v = 1; v < 256; ++v) {
@@ -219,7 +241,6 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
             ltab[g][v] = ltab[g][v & (v - 1)] ^ (p < k ? tm[p] : word{0});
           }
         }
-      }
       // The rows to clear: those above the pivots (reduced form only), then those below.
       const std::size_t above = reduced ? r : 0, candidates = above + (a.rows - r - k);
       // Each member takes a contiguous share of the rows: reads their bits at
@@ -230,36 +251,26 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
         // Sized for every row of the share up front: a range insert per row
         // costs 2% of an 8192^2 elimination.
         targets.resize(q1 - q0);
-        idx.resize((q1 - q0) * pw_);
+        idx.resize(q1 - q0);
         std::size_t found = 0;
         for (std::size_t q = q0; q < q1; ++q) {
           const std::size_t i = q < above ? q : r + k + (q - above);
-          // Bits at the pivot columns, concatenated window by window: bit p is pivot p.
-          word x[pw_] = {};
-          std::size_t at = 0;
-          for (std::size_t v = 0; v < pw_; ++v) {
-            if (mask[v] == 0) continue;
-            const word g = m4ri_elim::gather(m4ri_elim::bits_at(a.row(i), used, c + 64 * v), mask[v]);
-            x[at / 64] |= g << (at % 64);
-            if (at % 64 != 0 && at / 64 + 1 < pw_) x[at / 64 + 1] |= g >> (64 - at % 64);
-            at += static_cast<std::size_t>(std::popcount(mask[v]));
+          // Bits at the pivot columns: bit p is pivot p.
+          word x = m4ri_elim::gather(m4ri_elim::bits_at(a.row(i), used, c), pmask);
+          if (x == 0) continue;
+          if (!reduced) {
+            word xt = 0;
+            for (std::size_t g = 0; g < 8; ++g) xt ^= ltab[g][(x >> (8 * g)) & 0xff];
+            x = xt;
+            if (rec) rec->set_bits(i, r, x);
           }
-          word any = 0;
-          for (word v : x) any |= v;
-          if (any == 0) continue;
           targets[found] = i;
-          std::copy_n(x, pw_, idx.data() + found * pw_);
+          idx[found] = x;
           ++found;
         }
         targets.resize(found);
-        idx.resize(found * pw_);
-        if (rec)
-          for (std::size_t t = 0; t < found; ++t) {
-            word lbits = 0;
-            for (std::size_t g = 0; g < 8; ++g) lbits ^= ltab[g][(idx[t] >> (8 * g)) & 0xff];
-            rec->set_bits(targets[t], r, lbits);
-          }
-        m4ri_elim::apply_tables(a, piv.data(), pw, k, w0, targets, idx);
+        idx.resize(found);
+        m4ri_elim::apply_tables(a, tab_rows, tab_stride, k, w0, targets, idx);
       };
       if (team != nullptr && candidates * (used - w0) >= m4ri_elim::min_team_pass_words) {
         team->run([&](unsigned member, unsigned members) {
