@@ -57,8 +57,9 @@ template <matrix_like A, matrix_like B>
 }
 
 /// Frees the calling thread's kept kernel buffers: the GFNI product's packing
-/// buffers (about three operands' worth) and the plain elimination's L of a
-/// large matrix (rows x min(rows, cols) bits). Both are kept between calls
+/// buffers (about three operands' worth), the plain elimination's L of a
+/// large matrix (rows x min(rows, cols) bits) and the elimination's
+/// Four-Russians tables (up to half a MiB). They are kept between calls
 /// and counted in memory::default_stats() when the output counts there, so a
 /// region measuring default_stats() that runs its thread's first (or largest)
 /// such call sees them in bytes in use until this is called. Calls on a

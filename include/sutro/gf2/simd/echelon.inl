@@ -48,8 +48,10 @@ void apply_tables_of(detail::mblock a, const word* piv, std::size_t pstride, std
   using batch = word_batch;
   constexpr std::size_t nb = sw / batch::size;
   const std::size_t used = a.words(), ntab = (k + 7) / 8;
-  detail::scratch_vector<word> tab(ntab * 256 * sw);
-  detail::scratch_vector<word> padded(max_pivots * sw);
+  detail::scratch_vector<word> local;
+  auto& kept = kept_or_local(elimination_table_workspace(), local, (ntab * 256 + max_pivots) * sw);
+  word* const tab = kept.data();
+  word* const padded = tab + ntab * 256 * sw;
   for (std::size_t s0 = w0; s0 < used; s0 += sw) {
     const std::size_t width = std::min(sw, used - s0);
     for (std::size_t g = 0; g < ntab; ++g) {
@@ -59,7 +61,7 @@ void apply_tables_of(detail::mblock a, const word* piv, std::size_t pstride, std
         if (p >= k) {
           rp[j] = nullptr;
         } else if (width < sw) {
-          word* q = padded.data() + p * sw;
+          word* q = padded + p * sw;
           std::memset(q, 0, sw * sizeof(word));
           std::memcpy(q, piv + p * pstride + (s0 - w0), width * sizeof(word));
           rp[j] = q;
@@ -67,14 +69,14 @@ void apply_tables_of(detail::mblock a, const word* piv, std::size_t pstride, std
           rp[j] = piv + p * pstride + (s0 - w0);
         }
       }
-      m4rm::build_table<sw>(tab.data() + g * 256 * sw, rp);
+      m4rm::build_table<sw>(tab + g * 256 * sw, rp);
     }
     for (std::size_t t = 0; t < targets.size(); ++t) {
       const word* x = idx.data() + t * panel_words;
       batch acc[nb];
       for (std::size_t v = 0; v < nb; ++v) acc[v] = batch(word{0});
       for (std::size_t g = 0; g < ntab; ++g) {
-        const word* e = tab.data() + (g * 256 + ((x[g / 8] >> (8 * (g % 8))) & 0xff)) * sw;
+        const word* e = tab + (g * 256 + ((x[g / 8] >> (8 * (g % 8))) & 0xff)) * sw;
         for (std::size_t v = 0; v < nb; ++v) acc[v] = acc[v] ^ batch::load_aligned(e + v * batch::size);
       }
       word* row = a.row(targets[t]) + s0;
