@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "support/catch.hpp"
 #include "sutro/gf2/all.hpp"
@@ -116,3 +117,51 @@ TEST_CASE("gf2 recursive PLE and elimination on several threads equal one thread
     REQUIRE(e2 == e1);
   }
 }
+
+#if SUTRO_SIMD_ENABLED
+TEST_CASE("gf2 M4RI elimination with the next pivot search beside each pass equals one thread's", "[gf2][threads]") {
+  // On a team, member 0 searches the next panel's pivots in the rows it has
+  // cleared while the others clear theirs; where the search runs past those
+  // rows it waits for the pass. Rows 64..1999 of `waits` are zero right of
+  // column 64 (zero everywhere once the first panel is applied), so the second
+  // panel's pivots lie past member 0's share.
+  DM waits = DM::random(3000, 2048, 21);
+  for (std::size_t i = 64; i < 2000; ++i)
+    for (std::size_t j = 64; j < waits.cols(); ++j) waits.set(i, j, false);
+  const DM inputs[] = {DM::random(3000, 2048, 22), waits, DM::random(3000, 300, 23) * DM::random(300, 2048, 24)};
+  for (const DM& a : inputs) {
+    for (bool reduced : {false, true}) {
+      INFO(a.rows() << "x" << a.cols() << (reduced ? " reduced" : " plain"));
+      DM one = a;
+      const auto i1 = gf2::kernels::echelonize_m4ri(sutro::simd{}, one.block(), reduced, a.cols(), 1, nullptr);
+      for (unsigned threads : {2u, 3u}) {
+        INFO("threads " << threads);
+        DM many = a;
+        const auto i2 = gf2::kernels::echelonize_m4ri(sutro::simd{}, many.block(), reduced, a.cols(), threads, nullptr);
+        REQUIRE(i2.pivots == i1.pivots);
+        REQUIRE(many == one);
+      }
+    }
+    // With the PLE factors recorded.
+    const std::size_t m = a.rows();
+    const auto factor = [&](unsigned threads, DM& e, DM& l, std::vector<std::size_t>& perm) {
+      perm.resize(m);
+      for (std::size_t i = 0; i < m; ++i) perm[i] = i;
+      gf2::kernels::ple_sink sink{l.block(), perm.data()};
+      return gf2::kernels::echelonize_m4ri(sutro::simd{}, e.block(), false, a.cols(), threads, &sink);
+    };
+    DM e1 = a, l1(m, m);
+    std::vector<std::size_t> p1;
+    const auto i1 = factor(1, e1, l1, p1);
+    for (unsigned threads : {2u, 3u}) {
+      DM e2 = a, l2(m, m);
+      std::vector<std::size_t> p2;
+      const auto i2 = factor(threads, e2, l2, p2);
+      REQUIRE(i2.pivots == i1.pivots);
+      REQUIRE(p2 == p1);
+      REQUIRE(e2 == e1);
+      REQUIRE(l2 == l1);
+    }
+  }
+}
+#endif

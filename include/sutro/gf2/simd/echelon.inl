@@ -129,6 +129,100 @@ inline void apply_tables(detail::mblock a, const word* piv, std::size_t pstride,
 inline constexpr std::size_t min_team_words = std::size_t{1} << 16;
 inline constexpr std::size_t min_team_pass_words = std::size_t{1} << 13;
 
+/// The pivot search of one panel, columns [c, c_end) from row r: the leftmost
+/// column first, the first row at or below with a one there, the panel's
+/// earlier pivots applied to each scanned row when it is scanned. advance()
+/// stops before row `limit` (rows a pass on another member still owns) and a
+/// later call goes on from there, so the next panel's search can run beside
+/// the current pass.
+struct pivot_search {
+  std::size_t r = 0, c = 0, c_end = 0;
+  std::size_t j = 0;           // the column being searched
+  std::size_t resume = 0;      // where column j's scan goes on, 0: at r + k
+  std::size_t scanned_to = 0;  // rows [r + k, scanned_to) have applied[] valid
+  std::size_t k = 0;           // pivots found
+  std::size_t pc[max_pivots];  // their columns
+  // u[p]: pivot row p's bits at the pivot columns (bit q: pc[q]). Pivot row
+  // p is zero at pc[q] for q < p and one at pc[p], so the pivots a scanned
+  // row takes follow from its bits there by a forward substitution on words,
+  // without a branch per pivot on random bits.
+  word u[max_pivots];
+  word pmask = 0;  // the pivot columns, relative to c
+  // tm = U^-1: row q says which pivot rows make the one that is an identity
+  // on pc. xtm: x tm for every byte of x (eight 256-entry tables of tm's rows,
+  // Four Russians), the plain form's table index of a row with x at pc.
+  word tm[max_pivots];
+  word xtm[8][256];
+  bool factored = false;
+
+  void start(std::size_t row, std::size_t col, std::size_t col_end) noexcept {
+    r = row, c = col, c_end = col_end, j = col, resume = 0, scanned_to = row, k = 0, pmask = 0;
+    factored = false;
+  }
+
+  /// tm, and xtm where the plain form needs it, once the search is complete.
+  void factor(bool with_xtm) noexcept {
+    for (std::size_t p = 0; p < k; ++p) tm[p] = word{1} << p;
+    for (std::size_t p = k; p-- > 1;)
+      for (std::size_t q = 0; q < p; ++q) tm[q] ^= tm[p] & (word{0} - ((u[q] >> p) & 1));
+    if (with_xtm)
+      for (std::size_t g = 0; g < 8; ++g) {
+        xtm[g][0] = 0;
+        for (std::size_t v = 1; v < 256; ++v) {
+          const std::size_t p = 8 * g + static_cast<std::size_t>(std::countr_zero(v));
+          xtm[g][v] = xtm[g][v & (v - 1)] ^ (p < k ? tm[p] : word{0});
+        }
+      }
+    factored = true;
+  }
+
+  /// Whether the panel's search is complete; false: it needs row `limit`.
+  bool advance(detail::mblock a, std::uint16_t* applied, ple_sink* rec, std::size_t limit) {
+    const std::size_t used = a.words(), w0 = c / 64;
+    for (; j < c_end && k < max_pivots && r + k < a.rows; ++j) {
+      const std::size_t w = j / 64;
+      const word bit = word{1} << (j % 64);
+      std::size_t i = std::max(resume, r + k);
+      resume = 0;
+      for (; i < a.rows; ++i) {
+        if (i >= limit) {
+          resume = i;
+          return false;
+        }
+        if (i >= scanned_to) applied[i] = 0, scanned_to = i + 1;
+        if (applied[i] < k) {
+          word y = gather(bits_at(a.row(i), used, c), pmask);
+          word take = 0;  // the pending pivots row i takes
+          for (std::size_t p = applied[i]; p < k; ++p) {
+            const word f = (y >> p) & 1;
+            y ^= u[p] & (word{0} - f);
+            take |= f << p;
+          }
+          for (word t = take; t != 0; t &= t - 1)
+            xor_row(level_tag{}, a.row(i) + w0, a.row(r + static_cast<std::size_t>(std::countr_zero(t))) + w0,
+                    used - w0);
+          if (rec && take != 0) rec->set_bits(i, r, take);
+        }
+        applied[i] = static_cast<std::uint16_t>(k);
+        if (a.row(i)[w] & bit) {
+          const std::size_t dst = r + k;
+          if (i != dst) {
+            std::swap_ranges(a.row(i) + w0, a.row(i) + used, a.row(dst) + w0);
+            std::swap(applied[i], applied[dst]);
+            if (rec) rec->swap(i, dst);
+          }
+          for (std::size_t p = 0; p < k; ++p) u[p] |= ((a.row(r + p)[w] >> (j % 64)) & 1) << k;
+          u[k] = word{1} << k;
+          pmask |= word{1} << (j - c);
+          pc[k++] = j;
+          break;
+        }
+      }
+    }
+    return true;
+  }
+};
+
 }  // namespace m4ri_elim
 
 // With `rec`, also records the PLE factors (non-reduced form only): the row
@@ -142,9 +236,7 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
   echelon_info info;
   const std::size_t used = a.words();
   detail::scratch_vector<std::uint16_t> applied(a.rows, 0);  // panel pivots already applied to each row
-  detail::scratch_vector<std::size_t> pc;
   detail::scratch_vector<word> piv;
-  word ltab[8][256];  // the PLE's tables of L bits, built per panel (see rec below)
   // Members beside the caller: the current team (a recursive elimination's),
   // else started once for this one where its passes are long enough to share
   // (m4ri_elim::min_team_words).
@@ -156,61 +248,30 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
     detail::scratch_vector<word> idx;             // and their bits at the pivot columns
   };
   std::vector<lane> lanes(team != nullptr ? team->size() : 1);
+  // The next panel's search runs on member 0 beside the current pass where a
+  // team shares it: member 0 takes the pass's first rows (where the search
+  // looks), fewer than the others by what the last search took, at the others'
+  // last time per row.
+  const std::unique_ptr<m4ri_elim::pivot_search[]> searches(
+      new m4ri_elim::pivot_search[2]);  // 33 KiB: not on the stack
+  m4ri_elim::pivot_search* cur = &searches[0];
+  m4ri_elim::pivot_search* next = &searches[1];
+  bool ahead = false;          // *cur was started beside the last pass
+  double search_seconds = -1;  // the last search beside a pass, < 0: none yet
+  double row_seconds = -1;     // a member's time per row of the last such pass
   std::size_t r = 0, c = 0;
   while (c < col_limit && r < a.rows) {
     const std::size_t w0 = c / 64;
-    const std::size_t c_end = std::min(c + 64 * m4ri_elim::panel_words, col_limit);
-    pc.clear();
-    // u[p]: pivot row p's bits at the panel's pivot columns (bit q: pc[q]).
-    // Pivot row p is zero at pc[q] for q < p and one at pc[p], so the pivots
-    // a scanned row takes follow from its bits there by a forward
-    // substitution on words, without a branch per pivot on random bits.
-    word u[m4ri_elim::max_pivots];
-    word pmask = 0;  // the pivot columns found so far, relative to c
-    std::size_t j = c;
-    std::size_t scanned_to = r;  // rows [r + kbar, scanned_to) have applied[] valid
-    for (; j < c_end && pc.size() < m4ri_elim::max_pivots && r + pc.size() < a.rows; ++j) {
-      const std::size_t w = j / 64;
-      const word bit = word{1} << (j % 64);
-      const std::size_t kbar = pc.size();
-      for (std::size_t i = r + kbar; i < a.rows; ++i) {
-        if (i >= scanned_to) applied[i] = 0, scanned_to = i + 1;
-        if (applied[i] < kbar) {
-          word y = m4ri_elim::gather(m4ri_elim::bits_at(a.row(i), used, c), pmask);
-          word take = 0;  // the pending pivots row i takes
-          for (std::size_t p = applied[i]; p < kbar; ++p) {
-            const word f = (y >> p) & 1;
-            y ^= u[p] & (word{0} - f);
-            take |= f << p;
-          }
-          for (word t = take; t != 0; t &= t - 1)
-            xor_row(tag, a.row(i) + w0, a.row(r + static_cast<std::size_t>(std::countr_zero(t))) + w0, used - w0);
-          if (rec && take != 0) rec->set_bits(i, r, take);
-        }
-        applied[i] = static_cast<std::uint16_t>(kbar);
-        if (a.row(i)[w] & bit) {
-          const std::size_t dst = r + kbar;
-          if (i != dst) {
-            std::swap_ranges(a.row(i) + w0, a.row(i) + used, a.row(dst) + w0);
-            std::swap(applied[i], applied[dst]);
-            if (rec) rec->swap(i, dst);
-          }
-          for (std::size_t p = 0; p < kbar; ++p) u[p] |= ((a.row(r + p)[w] >> (j % 64)) & 1) << kbar;
-          u[kbar] = word{1} << kbar;
-          pmask |= word{1} << (j - c);
-          pc.push_back(j);
-          break;
-        }
-      }
-    }
-    const std::size_t k = pc.size();
+    if (!ahead) cur->start(r, c, std::min(c + 64 * m4ri_elim::panel_words, col_limit));
+    ahead = false;
+    (void)cur->advance(a, applied.data(), rec, a.rows);
+    const std::size_t j = cur->j;
+    const std::size_t* const pc = cur->pc;
+    const word pmask = cur->pmask;
+    const std::size_t k = cur->k;
     if (k != 0) {
-      // tm = U^-1: row q of it says which pivot rows make the one that is an
-      // identity on pc (bit pc[p] of that sum is bit p of tm[q] times u).
-      word tm[m4ri_elim::max_pivots];
-      for (std::size_t p = 0; p < k; ++p) tm[p] = word{1} << p;
-      for (std::size_t p = k; p-- > 1;)
-        for (std::size_t q = 0; q < p; ++q) tm[q] ^= tm[p] & (word{0} - ((u[q] >> p) & 1));
+      if (!cur->factored) cur->factor(!reduced);
+      const word* const tm = cur->tm;
       // The tables combine pivot rows that are an identity on pc. The reduced
       // form keeps those in the matrix, so it forms them (piv); the plain form
       // keeps the reference's unreduced pivot rows, and its tables combine
@@ -230,25 +291,11 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
       }
       if (rec)
         for (std::size_t p = 0; p < k; ++p) rec->set(r + p, r + p);
-      // x tm, bit p of x selecting tm[p]: eight 256-entry tables of tm's rows
-      // (Four Russians), 8 lookups per row instead of one XOR per set bit. It
-      // is the row's index into the plain form's tables and, with rec, its
-      // multipliers of the pivot rows, L.
-      if (!reduced)
-        for (std::size_t g = 0; g < 8; ++g) {
-          ltab[g][0] = 0;
-          for (std::size_t v = 1; v < 256; ++v) {
-            const std::size_t low = static_cast<std::size_t>(std::countr_zero(v));
-            const std::size_t p = 8 * g + low;
-            ltab[g][v] = ltab[g][v & (v - 1)] ^ (p < k ? tm[p] : word{0});
-          }
-        }
       // The rows to clear: those above the pivots (reduced form only), then those below.
       const std::size_t above = reduced ? r : 0, candidates = above + (a.rows - r - k);
       // Each member takes a contiguous share of the rows: reads their bits at
       // the pivot columns, records L, and applies the tables to them.
-      auto clear_rows = [&](unsigned member, unsigned members) {
-        const std::size_t q0 = candidates * member / members, q1 = candidates * (member + 1) / members;
+      auto clear_rows = [&](unsigned member, std::size_t q0, std::size_t q1) {
         auto& [targets, idx] = lanes[member];
         // Sized for every row of the share up front: a range insert per row
         // costs 2% of an 8192^2 elimination.
@@ -262,7 +309,7 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
           if (x == 0) continue;
           if (!reduced) {
             word xt = 0;
-            for (std::size_t g = 0; g < 8; ++g) xt ^= ltab[g][(x >> (8 * g)) & 0xff];
+            for (std::size_t g = 0; g < 8; ++g) xt ^= cur->xtm[g][(x >> (8 * g)) & 0xff];
             x = xt;
             if (rec) rec->set_bits(i, r, x);
           }
@@ -274,18 +321,47 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
         idx.resize(found);
         m4ri_elim::apply_tables(a, tab_rows, tab_stride, k, w0, targets, idx);
       };
-      if (team != nullptr && candidates * (used - w0) >= m4ri_elim::min_team_pass_words) {
-        team->run([&](unsigned member, unsigned members) {
+      const bool shared = team != nullptr && candidates * (used - w0) >= m4ri_elim::min_team_pass_words;
+      const bool look = shared && team->size() > 1 && !reduced && j < col_limit && r + k < a.rows;
+      if (shared) {
+        const unsigned members = team->size();
+        std::size_t first = candidates / members;
+        if (look && search_seconds >= 0 && row_seconds > 0) {
+          const double lighter = search_seconds / row_seconds * (members - 1) / members;  // rows
+          first -= std::min(first - first / 8, static_cast<std::size_t>(lighter));
+        }
+        if (look) next->start(r + k, j, std::min(j + 64 * m4ri_elim::panel_words, col_limit));
+        double member0_search = 0, member1_clear = 0;
+        team->run([&](unsigned member, unsigned) {
+          using clock = std::chrono::steady_clock;
           const detail::scratch_scope scope(&counter);  // the members' tables count with the caller's scratch
-          clear_rows(member, members);
+          const std::size_t rest = candidates - first;
+          const auto t0 = clock::now();
+          if (member == 0) {
+            clear_rows(0, 0, first);
+            if (!look) return;
+            const auto t1 = clock::now();
+            if (next->advance(a, applied.data(), rec, r + k + first)) next->factor(true);  // else after the pass
+            member0_search = std::chrono::duration<double>(clock::now() - t1).count();
+          } else {
+            clear_rows(member, first + rest * (member - 1) / (members - 1), first + rest * member / (members - 1));
+            if (member == 1 && look) member1_clear = std::chrono::duration<double>(clock::now() - t0).count();
+          }
         });
+        if (look) {
+          search_seconds = member0_search;
+          const std::size_t rows1 = (candidates - first) / (members - 1);
+          if (rows1 != 0) row_seconds = member1_clear / static_cast<double>(rows1);
+          ahead = true;
+        }
       } else {
-        clear_rows(0, 1);
+        clear_rows(0, 0, candidates);
       }
-      info.pivots.insert(info.pivots.end(), pc.begin(), pc.end());
+      info.pivots.insert(info.pivots.end(), pc, pc + k);
       r += k;
     }
     c = j;
+    if (ahead) std::swap(cur, next);
   }
   info.rank = r;
   return info;
