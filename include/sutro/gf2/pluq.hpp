@@ -70,7 +70,11 @@ template <matrix_like M>
   for (std::size_t p : f.pivots) is_pivot[p] = true;
   for (std::size_t j = 0; j < n; ++j)
     if (!is_pivot[j]) cols.push_back(j);
-  auto u = sutro::gf2::permute_columns(f.e, cols);
+  // Pivots in the first columns, in order (any matrix of full column rank):
+  // Q is the identity, and E is U as it stands.
+  bool identity = true;
+  for (std::size_t j = 0; j < n && identity; ++j) identity = cols[j] == j;
+  auto u = identity ? std::move(f.e) : sutro::gf2::permute_columns(f.e, cols);
   return {std::move(f.perm), std::move(cols), std::move(f.l), std::move(u), f.rank};
 }
 
