@@ -138,6 +138,7 @@ inline constexpr std::size_t min_team_pass_words = std::size_t{1} << 12;
 /// later call goes on from there, so the next panel's search can run beside
 /// the current pass.
 struct pivot_search {
+  static_assert(max_pivots == 64, "a panel's pivot columns are one word");
   std::size_t r = 0, c = 0, c_end = 0;
   std::size_t j = 0;           // the column being searched
   std::size_t resume = 0;      // where column j's scan goes on, 0: at r + k
@@ -247,7 +248,7 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
   memory::stats& counter = detail::scratch_stats();
   struct lane {
     detail::scratch_vector<std::size_t> targets;  // the share's rows to clear
-    detail::scratch_vector<word> idx;             // and their bits at the pivot columns
+    detail::scratch_vector<word> idx;             // and their indices into the tables
   };
   std::vector<lane> lanes(team != nullptr ? team->size() : 1);
   // The next panel's search runs on member 0 beside the current pass where a
@@ -330,7 +331,7 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
         std::size_t first = candidates / members;
         if (look && search_seconds >= 0 && row_seconds > 0) {
           const double lighter = search_seconds / row_seconds * (members - 1) / members;  // rows
-          first -= std::min(first - first / 8, static_cast<std::size_t>(lighter));
+          first -= static_cast<std::size_t>(std::min(static_cast<double>(first - first / 8), lighter));
         }
         if (look) next->start(r + k, j, std::min(j + 64 * m4ri_elim::panel_words, col_limit));
         double member0_search = 0, member1_clear = 0;
