@@ -239,7 +239,6 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
   echelon_info info;
   const std::size_t used = a.words();
   detail::scratch_vector<std::uint16_t> applied(a.rows, 0);  // panel pivots already applied to each row
-  detail::scratch_vector<word> piv;
   // Members beside the caller: the current team (a recursive elimination's),
   // else started once for this one where its passes are long enough to share
   // (m4ri_elim::min_team_words).
@@ -262,10 +261,11 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
   bool ahead = false;          // *cur was started beside the last pass
   double search_seconds = -1;  // the last search beside a pass, < 0: none yet
   double row_seconds = -1;     // a member's time per row of the last such pass
+  const auto panel_end = [&](std::size_t col) { return std::min(col + 64 * m4ri_elim::panel_words, col_limit); };
   std::size_t r = 0, c = 0;
   while (c < col_limit && r < a.rows) {
     const std::size_t w0 = c / 64;
-    if (!ahead) cur->start(r, c, std::min(c + 64 * m4ri_elim::panel_words, col_limit));
+    if (!ahead) cur->start(r, c, panel_end(c));
     ahead = false;
     (void)cur->advance(a, applied.data(), rec, a.rows);
     const std::size_t j = cur->j;
@@ -276,22 +276,16 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
       if (!cur->factored) cur->factor(!reduced);
       const word* const tm = cur->tm;
       // The tables combine pivot rows that are an identity on pc. The reduced
-      // form keeps those in the matrix, so it forms them (piv); the plain form
-      // keeps the reference's unreduced pivot rows, and its tables combine
-      // those rows with a target's bits times tm instead.
+      // form keeps those in the matrix, so it forms them in place: tm is upper
+      // triangular, so row q takes only rows below it, which are still the
+      // unreduced ones when q runs upwards from the first. The plain form keeps
+      // the reference's unreduced pivot rows, and its tables combine those rows
+      // with a target's bits times tm instead.
       const std::size_t pw = used - w0;
-      const word* tab_rows = a.row(r) + w0;
-      std::size_t tab_stride = a.stride;
-      if (reduced) {
-        piv.resize(k * pw);
-        for (std::size_t p = 0; p < k; ++p) std::copy_n(a.row(r + p) + w0, pw, piv.data() + p * pw);
+      if (reduced)
         for (std::size_t q = 0; q < k; ++q)
           for (word t = tm[q] & ~(word{1} << q); t != 0; t &= t - 1)
-            xor_row(tag, piv.data() + q * pw, a.row(r + static_cast<std::size_t>(std::countr_zero(t))) + w0, pw);
-        for (std::size_t p = 0; p < k; ++p) std::copy_n(piv.data() + p * pw, pw, a.row(r + p) + w0);
-        tab_rows = piv.data();
-        tab_stride = pw;
-      }
+            xor_row(tag, a.row(r + q) + w0, a.row(r + static_cast<std::size_t>(std::countr_zero(t))) + w0, pw);
       if (rec)
         for (std::size_t p = 0; p < k; ++p) rec->set(r + p, r + p);
       // The rows to clear: those above the pivots (reduced form only), then those below.
@@ -322,7 +316,7 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
         }
         targets.resize(found);
         idx.resize(found);
-        m4ri_elim::apply_tables(a, tab_rows, tab_stride, k, w0, targets, idx);
+        m4ri_elim::apply_tables(a, a.row(r) + w0, a.stride, k, w0, targets, idx);
       };
       const bool shared = team != nullptr && candidates * (used - w0) >= m4ri_elim::min_team_pass_words;
       const bool look = shared && team->size() > 1 && !reduced && j < col_limit && r + k < a.rows;
@@ -333,7 +327,7 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
           const double lighter = search_seconds / row_seconds * (members - 1) / members;  // rows
           first -= static_cast<std::size_t>(std::min(static_cast<double>(first - first / 8), lighter));
         }
-        if (look) next->start(r + k, j, std::min(j + 64 * m4ri_elim::panel_words, col_limit));
+        if (look) next->start(r + k, j, panel_end(j));
         double member0_search = 0, member1_clear = 0;
         team->run([&](unsigned member, unsigned) {
           using clock = std::chrono::steady_clock;

@@ -75,8 +75,9 @@ inline detail::scratch_vector<word>& elimination_workspace() {
 }
 
 /// The M4RI elimination's Four-Russians tables, a quarter or half a MiB per
-/// pass, kept per thread as elimination_workspace: a fresh, zeroed block per
-/// pass cost the 8192^2 elimination 3% of its time in memset.
+/// pass, kept per thread as elimination_workspace: every entry is written
+/// before it is read, and zeroing a fresh block for each pass would spend 3%
+/// of an 8192^2 elimination in memset.
 inline detail::scratch_vector<word>& elimination_table_workspace() {
   thread_local detail::scratch_vector<word> buffer{detail::scratch_allocator<word>(memory::default_stats())};
   return buffer;
