@@ -2,7 +2,9 @@
 #include <cstdint>
 #include <list>
 #include <map>
+#include <memory>
 #include <memory_resource>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -218,4 +220,62 @@ TEST_CASE("stats::reset inside a measured region changes neither the region's co
   CHECK(after.deallocations == 1);
   CHECK(after.total_bytes == 20);
   CHECK(after.peak_bytes == 1070);  // regions leave the public peak alone
+}
+
+TEST_CASE("scoped_measurement regions that overlap and end in any order each report their own peak", "[memory]") {
+  // Against a model that raises every open region's peak on each allocation.
+  struct model_region {
+    std::unique_ptr<sutro::memory::scoped_measurement> region;
+    std::uint64_t start = 0, highest = 0;
+  };
+  std::mt19937_64 rng(7);
+  for (int trial = 0; trial < 200; ++trial) {
+    stats counter;
+    std::vector<std::uint64_t> live;
+    std::vector<model_region> open;
+    std::uint64_t in_use = 0;
+    for (int step = 0; step < 60; ++step) {
+      const unsigned op = static_cast<unsigned>(rng() % 6);
+      if (op <= 1) {
+        const std::uint64_t bytes = 1 + rng() % 1000;
+        counter.record_allocation(bytes);
+        live.push_back(bytes);
+        in_use += bytes;
+        for (auto& r : open) r.highest = std::max(r.highest, in_use);
+      } else if (op == 2 && !live.empty()) {
+        const std::size_t k = rng() % live.size();
+        counter.record_deallocation(live[k]);
+        in_use -= live[k];
+        live.erase(live.begin() + static_cast<std::ptrdiff_t>(k));
+      } else if (op == 3 && open.size() < 5) {
+        open.push_back({std::make_unique<sutro::memory::scoped_measurement>(counter), in_use, in_use});
+      } else if (op == 4 && !open.empty()) {
+        const std::size_t k = rng() % open.size();
+        CHECK(open[k].region->current().peak_bytes == open[k].highest - open[k].start);
+      } else if (op == 5 && !open.empty()) {
+        const std::size_t k = rng() % open.size();  // any of them, not only the newest
+        const auto used = open[k].region->finish();
+        CHECK(used.peak_bytes == open[k].highest - open[k].start);
+        CHECK(used.net_bytes == static_cast<std::int64_t>(in_use) - static_cast<std::int64_t>(open[k].start));
+        open.erase(open.begin() + static_cast<std::ptrdiff_t>(k));
+      }
+    }
+  }
+}
+
+TEST_CASE("two threads' regions on one counter, ended out of order, keep their own peaks", "[memory][threads]") {
+  stats counter;
+  counter.record_allocation(1 << 20);
+  counter.record_deallocation(1 << 20);
+  sutro::memory::region_usage b_usage;
+  sutro::memory::scoped_measurement a{counter};
+  std::thread other([&] {
+    sutro::memory::scoped_measurement b{counter};
+    const auto a_usage = a.finish();  // a ends while b is open
+    CHECK(a_usage.peak_bytes == 0);
+    counter.record_allocation(8);
+    b_usage = b.finish();
+  });
+  other.join();
+  CHECK(b_usage.peak_bytes == 8);
 }

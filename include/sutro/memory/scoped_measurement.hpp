@@ -8,9 +8,8 @@
 //
 //   auto used2 = sutro::memory::measure([&] { run_experiment(); });
 //
-// The region's peak is measured by lowering the counter's region peak to the
-// bytes in use at the start and restoring the larger of the two at the end, so
-// regions nest; stats::reset() inside a region changes neither its counts nor
+// Regions nest, overlap and may end in any order (the counter keeps each open
+// region's peak); stats::reset() inside a region changes neither its counts nor
 // its peak. Allocations by other threads into the same stats during the region are
 // counted too: give a measured computation its own stats to isolate it.
 
@@ -32,18 +31,17 @@ struct region_usage {
 class scoped_measurement {
  public:
   explicit scoped_measurement(stats& counter = default_stats()) noexcept
-      : counter_(&counter), start_(counter.lifetime()) {
-    outer_peak_ = counter.exchange_region_peak(start_.bytes_in_use);
-  }
+      : counter_(&counter), start_(counter.open_region(link_)) {}
   scoped_measurement(const scoped_measurement&) = delete;
   scoped_measurement& operator=(const scoped_measurement&) = delete;
   ~scoped_measurement() {
     if (!finished_) finish();
   }
 
-  /// Usage so far, without ending the region.
+  /// Usage so far, without ending the region (after finish(): its usage).
   [[nodiscard]] region_usage current() const noexcept {
-    const stats_snapshot now = counter_->lifetime();
+    if (finished_) return result_;
+    const stats_snapshot now = counter_->region_now(link_);
     region_usage u;
     u.allocations = now.allocations - start_.allocations;
     u.deallocations = now.deallocations - start_.deallocations;
@@ -57,7 +55,7 @@ class scoped_measurement {
   region_usage finish() noexcept {
     if (!finished_) {
       result_ = current();
-      counter_->raise_region_peak(outer_peak_);
+      counter_->close_region(link_);
       finished_ = true;
     }
     return result_;
@@ -65,8 +63,8 @@ class scoped_measurement {
 
  private:
   stats* counter_;
+  stats::region_link link_;
   stats_snapshot start_;
-  std::uint64_t outer_peak_ = 0;
   region_usage result_{};
   bool finished_ = false;
 };

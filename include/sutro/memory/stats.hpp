@@ -7,6 +7,7 @@
 //   v.resize(1000);
 //   counter.snapshot().bytes_in_use;   // 4000
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -69,18 +70,70 @@ class stats {
  private:
   friend class scoped_measurement;
 
-  // Regions count from these, which reset() leaves alone: monotonic counts
-  // and a peak of their own that a region lowers on entry and raises back on
-  // exit.
+  // Regions count from these, which reset() leaves alone: monotonic counts,
+  // and region_peak_, the peak since the newest open region began. Each older
+  // open region keeps the peak of its own stretch, from its start to the next
+  // region's start, so a region's peak is the largest of its stretch, every
+  // newer one's and region_peak_. Regions may end in any order (two threads
+  // sharing a counter): an ending region's stretch joins the next older one.
+  struct region_link {
+    region_link* older = nullptr;
+    region_link* newer = nullptr;
+    std::uint64_t stretch_peak = 0;
+  };
   [[nodiscard]] stats_snapshot lifetime() const noexcept {
     return {allocations_.load(std::memory_order_relaxed), deallocations_.load(std::memory_order_relaxed),
             in_use_.load(std::memory_order_relaxed), region_peak_.load(std::memory_order_relaxed),
             total_bytes_.load(std::memory_order_relaxed)};
   }
-  std::uint64_t exchange_region_peak(std::uint64_t value) noexcept {
-    return region_peak_.exchange(value, std::memory_order_relaxed);
+  /// Opens `r` and returns the counters at its start.
+  stats_snapshot open_region(region_link& r) noexcept {
+    const region_guard g(*this);
+    stats_snapshot start = lifetime();
+    const std::uint64_t before = region_peak_.exchange(start.bytes_in_use, std::memory_order_relaxed);
+    if (newest_ != nullptr) newest_->stretch_peak = before;
+    r.older = newest_;
+    r.newer = nullptr;
+    if (newest_ != nullptr) newest_->newer = &r;
+    newest_ = &r;
+    return start;
   }
-  void raise_region_peak(std::uint64_t candidate) noexcept { raise(region_peak_, candidate); }
+  /// The counters now, with the peak since `r`, open, began.
+  [[nodiscard]] stats_snapshot region_now(const region_link& r) const noexcept {
+    const region_guard g(*this);
+    stats_snapshot now = lifetime();
+    for (const region_link* n = &r; n != newest_; n = n->newer)
+      now.peak_bytes = std::max(now.peak_bytes, n->stretch_peak);
+    return now;
+  }
+  void close_region(region_link& r) noexcept {
+    const region_guard g(*this);
+    if (&r == newest_) {
+      if (r.older != nullptr) raise(region_peak_, r.older->stretch_peak);
+      newest_ = r.older;
+    } else {
+      if (r.older != nullptr) r.older->stretch_peak = std::max(r.older->stretch_peak, r.stretch_peak);
+      r.newer->older = r.older;
+    }
+    if (r.older != nullptr) r.older->newer = r.newer;
+    r.older = r.newer = nullptr;
+  }
+  // Regions open and close rarely: a spin lock, which cannot throw.
+  class region_guard {
+   public:
+    explicit region_guard(const stats& s) noexcept : lock_(s.region_lock_) {
+      while (lock_.test_and_set(std::memory_order_acquire)) lock_.wait(true, std::memory_order_relaxed);
+    }
+    region_guard(const region_guard&) = delete;
+    region_guard& operator=(const region_guard&) = delete;
+    ~region_guard() {
+      lock_.clear(std::memory_order_release);
+      lock_.notify_one();
+    }
+
+   private:
+    std::atomic_flag& lock_;
+  };
   static void raise(std::atomic<std::uint64_t>& peak, std::uint64_t candidate) noexcept {
     std::uint64_t seen = peak.load(std::memory_order_relaxed);
     while (candidate > seen && !peak.compare_exchange_weak(seen, candidate, std::memory_order_relaxed)) {
@@ -96,6 +149,8 @@ class stats {
   std::atomic<std::uint64_t> reset_allocations_{0};
   std::atomic<std::uint64_t> reset_deallocations_{0};
   std::atomic<std::uint64_t> reset_total_bytes_{0};
+  mutable std::atomic_flag region_lock_ = ATOMIC_FLAG_INIT;
+  region_link* newest_ = nullptr;
 };
 
 /// The process-wide counter used by default-constructed accounting allocators,
