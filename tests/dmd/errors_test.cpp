@@ -110,3 +110,29 @@ TEST_CASE("errors: pricing a context with pending instructions asks for flush()"
   CHECK(sutro::metrics::dmd::price(ctx).cost == 2);
   (void)b;
 }
+
+TEST_CASE("errors: a preload of an unknown value or of one value twice is refused and changes nothing",
+          "[dmd][errors]") {
+  context ctx;
+  const auto a = tracked<double>::input(1.0);
+  const auto b = tracked<double>::input(2.0);
+  ctx.set_preload({a.id(), b.id()});
+  const auto c = a * b;
+  ctx.flush();
+  // Far past the values, and just past them (ids made: a, b, c).
+  CHECK(message_of([&] {
+          ctx.set_preload({a.id(), 1000000});
+        }) == "sutro::metrics::dmd::context::set_preload: v1000000 is not a value of this context (3 made)");
+  CHECK(message_of([&] { ctx.set_preload({3}); }) ==
+        "sutro::metrics::dmd::context::set_preload: v3 is not a value of this context (3 made)");
+  CHECK(message_of([&] {
+          ctx.set_preload({b.id(), a.id(), b.id()});
+        }) == "sutro::metrics::dmd::context::set_preload: v1 is preloaded twice");
+  REQUIRE(ctx.preload() == std::vector<std::uint32_t>{a.id(), b.id()});
+  for (const auto variant :
+       {sutro::metrics::dmd::bytedmd_variant::main, sutro::metrics::dmd::bytedmd_variant::two_stack})
+    CHECK(sutro::metrics::dmd::price(ctx, 1, true, variant).cost ==
+          sutro::metrics::dmd::price(ctx, 1, false, variant).cost);
+  CHECK(sutro::metrics::dmd::price(ctx).cost == 3);  // a at depth 2, b at depth 1
+  (void)c;
+}

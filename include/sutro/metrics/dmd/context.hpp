@@ -137,8 +137,20 @@ class context {
     return false;
   }
 
-  /// Preloaded values, bottom of the stack first.
-  void set_preload(std::vector<std::uint32_t> order) { preload_ = std::move(order); }
+  /// Preloaded values, bottom of the stack first: each a value of this
+  /// context, once (std::invalid_argument otherwise; the old order is kept).
+  void set_preload(std::vector<std::uint32_t> order) {
+    std::vector<std::uint8_t> seen(values_, 0);
+    for (std::uint32_t id : order) {
+      if (id >= values_)
+        throw std::invalid_argument("sutro::metrics::dmd::context::set_preload: v" + std::to_string(id) +
+                                    " is not a value of this context (" + std::to_string(values_) + " made)");
+      if (seen[id]++)
+        throw std::invalid_argument("sutro::metrics::dmd::context::set_preload: v" + std::to_string(id) +
+                                    " is preloaded twice");
+    }
+    preload_ = std::move(order);
+  }
   /// Values that stay live to the end (the function's results).
   void keep_live(std::uint32_t id) {
     if (id >= values_)
