@@ -128,3 +128,39 @@ TEST_CASE("trace events keep sizes of 4 GiB and more", "[metrics][trace]") {
   REQUIRE(t.events().size() == 1);
   CHECK(t.events()[0].bytes == huge);
 }
+
+TEST_CASE("a record refused under cold_policy::preloaded is counted nowhere", "[metrics][trace]") {
+  using memory::access_kind;
+  using memory::granularity;
+  alignas(64) float x[32] = {};
+  for (granularity unit : {granularity::element, granularity::byte, granularity::word, granularity::line})
+    for (bool in_phase : {false, true}) {
+      memory::trace t({.unit = unit, .cold = memory::cold_policy::preloaded, .keep_events = true});
+      t.preload(x, 8 * sizeof(float), sizeof(float));  // x[0..7]
+      if (in_phase) t.enter_phase("p");
+      t.record(&x[0], sizeof(float), access_kind::read);
+      // Its first units are preloaded, the later ones are not (a line holds
+      // x[0..15]; an element is keyed by its start alone).
+      float* const from = unit == granularity::element ? &x[8] : unit == granularity::line ? &x[12] : &x[4];
+      const std::uint64_t units = unit == granularity::byte ? 4 : 1;  // of the accepted record
+      const std::string m = testing::thrown_message([&] { t.record(from, 8 * sizeof(float), access_kind::read); });
+      CHECK(m.rfind("sutro::memory::trace::record: read of 32 bytes at 0x", 0) == 0);
+      CHECK(m.find("never preloaded") != std::string::npos);
+      CHECK(testing::thrown_message([&] {
+              t.record(&x[20], sizeof(float), access_kind::write);
+            }).find("never preloaded") != std::string::npos);
+      CHECK(t.reads() == 1);
+      CHECK(t.writes() == 0);
+      CHECK(t.events().size() == 1);
+      CHECK(t.distances().accesses() == units);
+      CHECK(t.distances().cold_accesses() == 0);
+      if (in_phase) {
+        CHECK(t.phases().at(0).reads == 1);
+        CHECK(t.phases().at(0).accesses == units);
+      }
+      // Uncounted writes never reach the engine, so nothing refuses them.
+      memory::trace w({.unit = unit, .cold = memory::cold_policy::preloaded, .count_writes = false});
+      w.record(&x[20], sizeof(float), access_kind::write);
+      CHECK(w.writes() == 1);
+    }
+}

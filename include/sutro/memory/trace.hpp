@@ -19,6 +19,7 @@
 // phase's totals (reads, writes, accesses, DMD), until the next enter_phase.
 // The run's own metrics are unchanged; phases only split them.
 
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -66,13 +67,16 @@ class trace {
   trace& operator=(const trace&) = delete;
 
   /// Records one access to [p, p + bytes). A range passing the top of the
-  /// address space is refused (std::invalid_argument) before it is counted.
+  /// address space, or touching a unit never preloaded under
+  /// cold_policy::preloaded, is refused (std::invalid_argument) before any
+  /// of it is counted.
   void record(const void* p, std::size_t bytes, access_kind kind) {
     const auto a = reinterpret_cast<std::uintptr_t>(p);
     if (bytes != 0) (void)metrics::detail::last_byte(a, bytes, "sutro::memory::trace::record");
+    refuse_unpreloaded(a, bytes, kind);
     if (phase_ != no_phase) return record_in_phase(p, bytes, kind);
-    (kind == access_kind::read ? reads_ : writes_) += 1;
     if (opt_.keep_events) events_.push_back({a, bytes, kind});
+    (kind == access_kind::read ? reads_ : writes_) += 1;
     if (kind == access_kind::write && !opt_.count_writes) return;
     if (opt_.unit == granularity::element)
       rd_.access(a);
@@ -124,11 +128,38 @@ class trace {
  private:
   static constexpr std::size_t no_phase = ~std::size_t{0};
 
+  // The engine would refuse such a unit only on reaching it, after the
+  // range's earlier units were counted.
+  void refuse_unpreloaded(std::uintptr_t a, std::size_t bytes, access_kind kind) {
+    if (opt_.cold != cold_policy::preloaded || (kind == access_kind::write && !opt_.count_writes)) return;
+    const auto refuse = [&](std::uint64_t key) {
+      char hex[2 * sizeof a + 1];
+      const auto end = std::to_chars(hex, hex + sizeof hex, a, 16).ptr;
+      throw std::invalid_argument(
+          "sutro::memory::trace::record: " + std::string(kind == access_kind::read ? "read" : "write") + " of " +
+          std::to_string(bytes) + " bytes at 0x" + std::string(hex, end) +
+          (opt_.unit == granularity::element ? std::string(", an element")
+                                             : ", unit " + std::to_string(key) + " of " +
+                                                   std::to_string(static_cast<std::uint64_t>(opt_.unit)) + " bytes,") +
+          " never preloaded (cold_policy::preloaded: preload every input first)");
+    };
+    if (opt_.unit == granularity::element) {
+      if (!rd_.known(a)) refuse(a);
+      return;
+    }
+    if (bytes == 0) return;
+    const auto u = static_cast<std::uint64_t>(opt_.unit);
+    for (std::uint64_t k = a / u, last = (a + (bytes - 1)) / u;; ++k) {
+      if (!rd_.known(k)) refuse(k);
+      if (k == last) break;
+    }
+  }
+
   void record_in_phase(const void* p, std::size_t bytes, access_kind kind) {
     phase_totals& ph = phases_[phase_];
+    if (opt_.keep_events) events_.push_back({reinterpret_cast<std::uintptr_t>(p), bytes, kind});
     (kind == access_kind::read ? reads_ : writes_) += 1;
     (kind == access_kind::read ? ph.reads : ph.writes) += 1;
-    if (opt_.keep_events) events_.push_back({reinterpret_cast<std::uintptr_t>(p), bytes, kind});
     if (kind == access_kind::write && !opt_.count_writes) return;
     auto count = [&](std::uint64_t key) {
       const std::uint64_t d = rd_.access(key);

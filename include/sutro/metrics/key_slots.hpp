@@ -98,6 +98,12 @@ class key_slots {
     return v == absent ? nullptr : &v;
   }
 
+  [[nodiscard]] bool contains(std::uint64_t key) const noexcept {
+    if (!paged_) return table_[probe(key)].value != absent;
+    const std::uint32_t* p = page_of(key >> page_bits);
+    return p != nullptr && p[key & (page_keys - 1)] != absent;
+  }
+
   /// The key's value; a key not in the map is added with value `fresh`.
   std::uint32_t* insert(std::uint64_t key) {
     if (paged_) {

@@ -114,6 +114,10 @@ class reuse_distance {
     }
   }
 
+  /// Whether `key` was accessed or preloaded (under cold_policy::preloaded,
+  /// whether an access to it is taken).
+  [[nodiscard]] bool known(std::uint64_t key) const noexcept { return slots_.contains(key); }
+
   /// Puts `key` on top of the stack as if just accessed, without counting an
   /// access (an input that is already in fast memory).
   void preload(std::uint64_t key) {
@@ -176,7 +180,8 @@ class reuse_distance {
   [[nodiscard]] double miss_ratio(std::uint64_t capacity) const noexcept {
     return accesses_ ? double(misses(capacity)) / double(accesses_) : 0.0;
   }
-  /// curve[c] = miss ratio at capacity c, for c = 0 .. max distance.
+  /// curve[c] = miss ratio at capacity c, for c = 0 .. histogram().size() - 1
+  /// (from the largest distance on, every entry is the cold accesses' share).
   [[nodiscard]] std::vector<double> miss_ratio_curve() const {
     std::vector<double> curve(std::max<std::size_t>(hist_.size(), 1));
     std::uint64_t m = cold_;

@@ -4,8 +4,9 @@
 // s = s + A[i][j] x[j]): the published costs are matvec 26 / 157 / 896 at
 // N = 2 / 4 / 8 and matmul 57 / 720 / 8867 / 109783 at N = 2 / 4 / 8 / 16.
 //
-//   std::vector<std::vector<double>> A(4, std::vector<double>(4, 1.0));
-//   auto r = sutro::metrics::dmd::bytedmd(sutro::metrics::dmd::reference::matmul, A, A);   // r.cost == 720
+//   std::vector<std::vector<double>> A(4, std::vector<double>(4, 1.0)), B = A;
+//   auto r = sutro::metrics::dmd::bytedmd(sutro::metrics::dmd::reference::matmul, A, B);   // r.cost == 720
+//   // bytedmd(matmul, A, A) costs 612: one object passed twice is one set of values.
 
 #include <cstddef>
 #include <vector>
