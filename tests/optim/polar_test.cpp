@@ -171,3 +171,62 @@ TEST_CASE("polar_factor and Newton-Schulz terminate on non-finite input", "[opti
   optim::newton_schulz(g.ref(), nws);
   SUCCEED();
 }
+
+TEST_CASE("polar_factor of finite matrices whose columns differ by up to 1e300 in scale", "[optim][polar]") {
+  optim::polar_workspace ws;
+  {  // one column 1e155 times the others: U V^T = e0 e0^T (rank 1)
+    for (const double big : {1e100, 1e155, 1e160, 1e300}) {
+      std::vector<double> g(4 * 3);
+      for (std::size_t i = 0; i < g.size(); ++i) g[i] = 0.1 * double(i + 1);
+      g[0] = big;
+      const std::size_t rank = optim::polar_factor(nn::tensor_ref<double>{g.data(), 4, 3}, ws);
+      CHECK(rank == 1);
+      for (std::size_t i = 0; i < g.size(); ++i) CHECK(g[i] == Approx(i == 0 ? 1.0 : 0.0).margin(1e-12));
+    }
+  }
+  // Random shapes and column scales 10^u, u in [-300, 300]: the result is a
+  // finite partial isometry Q (Q Q^T Q = Q) with Q^T G symmetric.
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0), exponent(-300.0, 300.0);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t rows = 1 + rng() % 12, cols = 1 + rng() % 12;
+    std::vector<double> scale(cols), g(rows * cols);
+    for (auto& s : scale) s = std::pow(10.0, exponent(rng));
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; j < cols; ++j) g[i * cols + j] = unit(rng) * scale[j];
+    std::vector<double> q = g;
+    const std::size_t rank = optim::polar_factor(nn::tensor_ref<double>{q.data(), rows, cols}, ws);
+    INFO("trial " << trial << ": " << rows << " x " << cols << ", rank " << rank);
+    CHECK(rank >= 1);
+    CHECK(std::all_of(q.begin(), q.end(), [](double x) { return std::isfinite(x); }));
+    // Q^T Q is a projector: (Q^T Q) (Q^T Q) = Q^T Q, and its trace is the
+    // rank. Loosely: a singular value just above the cut (ratio near 1e-6)
+    // comes from a Gram eigenvalue near 1e-12 of the largest, known to about
+    // eps / 1e-12, so its direction's norm may be off by 1e-4.
+    constexpr double loose = 1e-3;
+    std::vector<double> p(cols * cols, 0.0);
+    for (std::size_t a = 0; a < cols; ++a)
+      for (std::size_t b = 0; b < cols; ++b)
+        for (std::size_t i = 0; i < rows; ++i) p[a * cols + b] += q[i * cols + a] * q[i * cols + b];
+    double trace = 0;
+    for (std::size_t a = 0; a < cols; ++a) {
+      trace += p[a * cols + a];
+      for (std::size_t b = 0; b < cols; ++b) {
+        double pp = 0;
+        for (std::size_t c = 0; c < cols; ++c) pp += p[a * cols + c] * p[c * cols + b];
+        CHECK(pp == Approx(p[a * cols + b]).margin(loose));
+      }
+    }
+    CHECK(trace == Approx(double(rank)).margin(loose));
+    // Q^T G symmetric, column pair by column pair at their own scale.
+    for (std::size_t a = 0; a < cols; ++a)
+      for (std::size_t b = a + 1; b < cols; ++b) {
+        double ab = 0, ba = 0;
+        for (std::size_t i = 0; i < rows; ++i) {
+          ab += q[i * cols + a] * g[i * cols + b];
+          ba += q[i * cols + b] * g[i * cols + a];
+        }
+        CHECK(std::abs(ab - ba) <= 1e-9 * (scale[a] + scale[b]) * double(rows));
+      }
+  }
+}
