@@ -244,6 +244,52 @@ TEST_CASE("sign-like rules keep NaN so that divergence shows", "[optim][misuse]"
   CHECK(std::isnan(c[0]));
 }
 
+TEST_CASE("sign, clip and EGD turn an infinite gradient into NaN, not a finite step", "[optim][misuse]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> g{inf, -inf, 1.0f}, p(3, 0.0f);
+  const std::vector<optim::tensor_ref<float>> gv{{g.data(), 1, 3}}, pv{{p.data(), 1, 3}};
+  const optim::scale_by_sign sign;
+  auto s = sign.init(optim::tensors<float>(pv));
+  sign.update(optim::tensors<float>(gv), s, optim::tensors<float>(pv));
+  CHECK((std::isnan(g[0]) && std::isnan(g[1]) && g[2] == 1.0f));
+  CHECK(std::isnan(sign.map(-inf, 0.0f)));
+
+  std::vector<float> h{inf, -inf, 2.0f, -0.25f};
+  const std::vector<optim::tensor_ref<float>> hv{{h.data(), 1, 4}}, qv{{p.data(), 1, 3}};
+  const optim::clip clip{0.5};
+  auto cs = clip.init(optim::tensors<float>(hv));
+  clip.update(optim::tensors<float>(hv), cs, optim::tensors<float>(hv));
+  CHECK((std::isnan(h[0]) && std::isnan(h[1]) && h[2] == 0.5f && h[3] == -0.25f));
+  CHECK(std::isnan(clip.map(inf, 0.0f)));
+
+  for (const float bad : {inf, -inf}) {  // EGD's scalar bias: sign(g)
+    std::vector<float> c{bad}, pc{0.0f};
+    const std::vector<optim::tensor_ref<float>> cv{{c.data(), 1, 1}}, pcv{{pc.data(), 1, 1}};
+    const optim::scale_by_egd egd;
+    auto ws = egd.init(optim::tensors<float>(pcv));
+    egd.update(optim::tensors<float>(cv), ws, optim::tensors<float>(pcv));
+    CHECK(std::isnan(c[0]));
+  }
+}
+
+TEST_CASE("polar_factor and scale_by_egd refuse an rcond below what the Gram route resolves", "[optim][misuse]") {
+  nn::tensor<float> g(4, 3);
+  for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] = static_cast<float>(i % 5) - 2.0f;
+  sutro::optim::polar_workspace ws;
+  for (double bad : {0.0, 1e-10, 9.9e-8}) {
+    INFO("rcond " << bad);
+    CHECK(sutro::testing::thrown_message([&] { (void)sutro::optim::polar_factor(g.ref(), ws, bad); })
+              .find("sutro::optim::polar_factor: rcond must be in [1e-7, 1) (negative for the default), got ") == 0);
+  }
+  CHECK(sutro::optim::polar_factor(g.ref(), ws, 1e-7) == 3);
+  // scale_by_egd says so when it is built into a state, before any update.
+  nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
+  for (double bad : {2.0, 0.0, std::numeric_limits<double>::quiet_NaN()})
+    CHECK(sutro::testing::thrown_message([&] { (void)optim::scale_by_egd{.rcond = bad}.init(net.params()); })
+              .find("sutro::optim::scale_by_egd: rcond must be in [1e-7, 1)") == 0);
+  (void)optim::scale_by_egd{.rcond = 1e-6}.init(net.params());
+}
+
 TEST_CASE("clip and clip_by_global_norm refuse bounds that are not positive and finite", "[optim][misuse]") {
   nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
   for (double bad : {-1.0, 0.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
@@ -268,7 +314,7 @@ TEST_CASE("polar_factor refuses an rcond that would cut every singular value", "
     INFO("rcond " << bad);
     CHECK(sutro::testing::thrown_message([&] {
             (void)sutro::optim::polar_factor(g.ref(), ws, bad);
-          }).find("sutro::optim::polar_factor: rcond must be < 1") == 0);
+          }).find("sutro::optim::polar_factor: rcond must be in [1e-7, 1)") == 0);
   }
   CHECK(sutro::optim::polar_factor(g.ref(), ws, -1.0) == 3);  // rows (-2 -1 0) (1 2 -2) (-1 0 1) (2 -2 -1): full rank
 }
@@ -313,4 +359,19 @@ TEST_CASE("options finite as doubles but past float's range, and cosine floors o
             (void)optim::cosine_decay(10, bad);
           }).find("sutro::optim::cosine_decay: floor must be in [0, 1], got ") == 0);
   CHECK(optim::cosine_decay(10, 0.25)(10) == Approx(0.25));
+}
+
+TEST_CASE("options that would round to 0 in the parameters' type are refused", "[optim][misuse]") {
+  nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
+  // eps = 1e-50 became 0 as a float: a parameter with a zero gradient got 0 / 0.
+  CHECK(sutro::testing::thrown_message([&] { (void)optim::adam({.lr = 0.01, .eps = 1e-50}).init(net.params()); }) ==
+        "sutro::optim::scale_by_adam: eps must be nonzero in the parameters' floating type (it rounds to 0), got "
+        "1e-50");
+  // lr = 1e-50 became a scale of -0: training "trained" and changed nothing.
+  CHECK(sutro::testing::thrown_message([&] { (void)optim::sgd({.lr = 1e-50}).init(net.params()); })
+            .find("sutro::optim::scale: factor must be nonzero in the parameters' floating type") == 0);
+  CHECK_THROWS_AS(optim::sgd({.lr = 0.1, .weight_decay = 1e-50}).init(net.params()), std::invalid_argument);
+  nn::mlp<double> wide({.inputs = 3, .hidden = {4}}, 1);
+  (void)optim::adam({.lr = 0.01, .eps = 1e-50}).init(wide.params());  // a double holds it
+  (void)optim::sgd({.lr = 1e-40}).init(net.params());                  // a float subnormal is not 0
 }

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 
 #include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
@@ -22,8 +23,10 @@ namespace sutro::optim {
 /// Replaces each update by its "egalitarian" direction (see above).
 struct scale_by_egd {
   double rcond = -1.0;  // polar_factor's cut; < 0: default
+  /// Throws std::invalid_argument for an rcond polar_factor refuses.
   template <class T>
   polar_workspace init(tensors<T> params) const {
+    detail::check_rcond("scale_by_egd", rcond);
     polar_workspace ws;
     for (const auto& p : params)
       if (p.kind() == param_kind::matrix) ws.reserve(p.rows, p.cols);  // capacity only grows
@@ -59,7 +62,7 @@ struct scale_by_egd {
         }
         case param_kind::scalar: {
           const T x = v[0];
-          v[0] = std::isnan(x) ? x : static_cast<T>((x > T(0)) - (x < T(0)));  // NaN stays NaN
+          v[0] = std::isfinite(x) ? static_cast<T>((x > T(0)) - (x < T(0))) : std::numeric_limits<T>::quiet_NaN();
           break;
         }
       }

@@ -26,11 +26,15 @@ inline void check_finite(const char* who, const char* name, double v) {
   if (!std::isfinite(v)) refuse_option(who, name, "finite", v);
 }
 /// A double option applied as a T: finite as a double but past T's range
-/// (lr = 1e39 for float) it would turn every parameter into inf.
+/// (lr = 1e39 for float) it would turn every parameter into inf; nonzero but
+/// below it (lr = 1e-50, eps = 1e-50 for float) it would round to 0, and
+/// training would do nothing or divide 0 by 0.
 template <class T>
 void check_fits(const char* who, const char* name, double v) {
   if (std::isfinite(v) && !std::isfinite(static_cast<T>(v)))
     refuse_option(who, name, "within the parameters' floating type's range", v);
+  if (v != 0.0 && static_cast<T>(v) == T(0))
+    refuse_option(who, name, "nonzero in the parameters' floating type (it rounds to 0)", v);
 }
 inline void check_beta(const char* who, const char* name, double beta) {
   if (!(beta >= 0.0 && beta < 1.0)) refuse_option(who, name, "in [0, 1)", beta);

@@ -15,7 +15,7 @@
 // instead of an SVD of the full matrix. Singular values below rcond * s_max
 // count as zero (default rcond: max(rows, cols) * float epsilon, numpy's
 // matrix_rank rule for float32 data; the Gram route resolves singular values
-// down to about 1e-7 s_max in double, so rcond must stay above that).
+// down to about 1e-7 s_max in double, so a smaller rcond is refused).
 
 #include <algorithm>
 #include <cmath>
@@ -365,16 +365,27 @@ inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w
   tridiagonal_ql_eigen(n, a, vt, w, e, memory::raw_access{});
 }
 
+namespace detail {
+/// The Gram route resolves singular values down to about 1e-7 s_max: below
+/// that cut, eigenvalues of rounding noise would be taken as directions.
+inline constexpr double min_rcond = 1e-7;
+inline void check_rcond(const char* who, double rcond) {
+  if (!(rcond < 1.0) || (rcond >= 0.0 && rcond < min_rcond))
+    throw std::invalid_argument(std::string("sutro::optim::") + who +
+                                ": rcond must be in [1e-7, 1) (negative for the default), got " +
+                                sutro::detail::number_text(rcond));
+}
+}  // namespace detail
+
 /// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the
-/// default; NaN or rcond >= 1 throws std::invalid_argument. A G holding NaN or inf becomes all NaN (rank 0).
+/// default; NaN, rcond >= 1 and 0 <= rcond < 1e-7 throw std::invalid_argument.
+/// A G holding NaN or inf becomes all NaN (rank 0).
 /// Any finite double G is in range (1e300 or 1e-300 scales give U V^T). m: the
 /// access policy (nn/ops.hpp), raw unless given.
 template <class T, class Mode = memory::raw_access>
 std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0, const Mode& mode = Mode{}) {
   const std::size_t m = g.rows, n = g.cols, k = std::min(m, n);
-  if (!(rcond < 1.0))  // NaN or >= 1: the cut would drop every singular value
-    throw std::invalid_argument("sutro::optim::polar_factor: rcond must be < 1 (negative for the default), got " +
-                                sutro::detail::number_text(rcond));
+  detail::check_rcond("polar_factor", rcond);
   if (k == 0) return 0;
   if (rcond < 0) rcond = static_cast<double>(std::max(m, n)) * std::numeric_limits<float>::epsilon();
   ws.reserve(m, n);

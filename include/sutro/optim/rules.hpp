@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -93,7 +94,8 @@ struct add_decayed_weights {
   }
 };
 
-/// Each element clipped to [-max_abs, max_abs].
+/// Each element clipped to [-max_abs, max_abs]; NaN or inf becomes NaN
+/// (a divergence is reported, not clipped away).
 struct clip {
   double max_abs = 1.0;
   /// Throws std::invalid_argument unless max_abs is finite and > 0.
@@ -109,13 +111,14 @@ struct clip {
       const memory::handle_of<Mode, T> v = mode(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) {
         const T x = v[i];
-        v[i] = std::clamp(x, -m, m);
+        v[i] = std::isfinite(x) ? std::clamp(x, -m, m) : std::numeric_limits<T>::quiet_NaN();
       }
     }
   }
   template <class T>
   T map(T u, T) const noexcept {
-    return std::clamp(u, static_cast<T>(-max_abs), static_cast<T>(max_abs));
+    return std::isfinite(u) ? std::clamp(u, static_cast<T>(-max_abs), static_cast<T>(max_abs))
+                            : std::numeric_limits<T>::quiet_NaN();
   }
 };
 
@@ -249,6 +252,7 @@ struct scale_by_adam {
     detail::check_beta("scale_by_adam", "beta1", beta1);
     detail::check_beta("scale_by_adam", "beta2", beta2);
     detail::check_eps("scale_by_adam", eps);
+    detail::check_fits<T>("scale_by_adam", "eps", eps);
     return {shape_record(p), zeros_like(p), zeros_like(p), 0};
   }
   template <class T, class Mode = memory::raw_access>
@@ -275,7 +279,7 @@ struct scale_by_adam {
   }
 };
 
-/// u = sign(u) (0 stays 0; NaN stays NaN, so that training sees a divergence).
+/// u = sign(u) (0 stays 0; NaN or inf becomes NaN, so that training sees a divergence).
 struct scale_by_sign {
   template <class T>
   empty_state init(tensors<T>) const {
@@ -287,13 +291,13 @@ struct scale_by_sign {
       const memory::handle_of<Mode, T> v = m(t.data);
       for (std::size_t i = 0, n = t.size(); i < n; ++i) {
         const T x = v[i];
-        v[i] = std::isnan(x) ? x : static_cast<T>((x > T(0)) - (x < T(0)));
+        v[i] = std::isfinite(x) ? static_cast<T>((x > T(0)) - (x < T(0))) : std::numeric_limits<T>::quiet_NaN();
       }
     }
   }
   template <class T>
   T map(T u, T) const noexcept {
-    return std::isnan(u) ? u : static_cast<T>((u > T(0)) - (u < T(0)));
+    return std::isfinite(u) ? static_cast<T>((u > T(0)) - (u < T(0))) : std::numeric_limits<T>::quiet_NaN();
   }
 };
 
