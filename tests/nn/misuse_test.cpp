@@ -16,8 +16,10 @@
 #include "sutro/nn/activation.hpp"
 #include "sutro/nn/loss.hpp"
 #include "sutro/nn/mlp.hpp"
+#include "sutro/nn/recorded_mlp.hpp"
 #include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
+#include "sutro/nn/widen.hpp"
 #include "sutro/optim/optimizers.hpp"
 #include "sutro/tasks/sparse_task.hpp"
 
@@ -402,4 +404,59 @@ TEST_CASE("EGD keeps a tiny float bias gradient a unit vector (1 / norm overflow
   CHECK(v(0, 0) == Approx(0.70710678f));
   CHECK(v(0, 1) == 0.0f);
   CHECK(v(0, 2) == Approx(-0.70710678f));
+}
+
+TEST_CASE("recorded_mlp checks labels; check_labels takes a vector; bad enums and ranges are refused", "[nn][misuse]") {
+  sutro::memory::trace t;
+  nn::recorded_mlp<float> rec({.inputs = 3, .hidden = {4}}, 1, t);
+  const std::vector<float> x(6, 1.0f), y01{0.0f, 1.0f};
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)rec.loss_and_gradient(x, y01, 2, nn::loss::hinge);
+        }).find("sutro::nn::recorded_mlp::loss_and_gradient: hinge loss needs labels -1 or +1, got 0") == 0);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)rec.loss_and_gradient(x, std::vector<float>{1.0f, -1.0f}, 2, static_cast<nn::loss>(9));
+        }).find("sutro::nn::recorded_mlp::loss_and_gradient: loss 9 is not") == 0);
+  CHECK(t.reads() == 0);  // refused before anything was recorded
+
+  CHECK_THROWS_AS(nn::check_labels(nn::loss::hinge, y01), std::invalid_argument);
+  CHECK_NOTHROW(nn::check_labels(nn::loss::mse, y01));
+  std::vector<double> yd{1.0, -1.0};
+  CHECK_NOTHROW(nn::check_labels(nn::loss::hinge, std::span<double>(yd)));
+
+  CHECK(sutro::testing::thrown_message([] {
+          nn::mlp<float> bad({.inputs = 4, .hidden = {3}, .hidden_init = {static_cast<nn::init::kind>(9), 0.0, 0}}, 1);
+        }) == "sutro::nn::initialize: init kind 9 is not he_normal, he_uniform, uniform, sparse or zeros");
+  CHECK(sutro::testing::thrown_message([] {
+          nn::mlp<float> big({.inputs = 4, .hidden = {3}, .hidden_init = nn::init::uniform(1e300)}, 1);
+        }).find("sutro::nn::initialize: uniform(a) needs a within the weights' type's range, got 1e+300") == 0);
+  nn::mlp<double> fits({.inputs = 4, .hidden = {3}, .hidden_init = nn::init::uniform(1e300)}, 1);
+
+  nn::mlp<float> small({.inputs = 3, .hidden = {4}}, 1), wide({.inputs = 5, .hidden = {4}}, 1);
+  const std::vector<float> before(wide.flat_params().begin(), wide.flat_params().end());
+  CHECK(sutro::testing::thrown_message([&] {
+          nn::widen_inputs(small, wide, {.scale = 1e300});
+        }).find("sutro::nn::widen_inputs: scale ") == 0);
+  CHECK(std::equal(before.begin(), before.end(), wide.flat_params().begin()));
+
+  const auto task = tasks::sparse_parity(20, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 64));
+  const auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 32));
+  nn::mlp<float> net({.inputs = 20, .hidden = {8}}, 3);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)nn::train(net, optim::sgd({.lr = 0.1}), train.view(), test.view(),
+                          {.epochs = 1, .target = static_cast<nn::target_kind>(5)});
+        }) == "sutro::nn::train: target 5 is not classification or regression");
+}
+
+TEST_CASE("a non-finite test input ends training as diverged, not trained", "[nn][misuse]") {
+  const auto task = tasks::sparse_parity(20, 3, 7);
+  const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 64));
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+    auto test = nn::to_dataset<float>(task.packed(tasks::split::test, 32));
+    test.x[5 * 20 + 3] = bad;
+    nn::mlp<float> net({.inputs = 20, .hidden = {8}}, 3);
+    const auto r = nn::train(net, optim::sgd({.lr = 0.1}), train.view(), test.view(), {.epochs = 3});
+    CHECK(r.status == nn::train_status::diverged);
+    CHECK(r.epochs == 1);
+  }
 }

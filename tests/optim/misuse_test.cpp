@@ -278,15 +278,17 @@ TEST_CASE("polar_factor and scale_by_egd refuse an rcond below what the Gram rou
   sutro::optim::polar_workspace ws;
   for (double bad : {0.0, 1e-10, 9.9e-8}) {
     INFO("rcond " << bad);
-    CHECK(sutro::testing::thrown_message([&] { (void)sutro::optim::polar_factor(g.ref(), ws, bad); })
-              .find("sutro::optim::polar_factor: rcond must be in [1e-7, 1) (negative for the default), got ") == 0);
+    CHECK(sutro::testing::thrown_message([&] {
+            (void)sutro::optim::polar_factor(g.ref(), ws, bad);
+          }).find("sutro::optim::polar_factor: rcond must be in [1e-7, 1) (negative for the default), got ") == 0);
   }
   CHECK(sutro::optim::polar_factor(g.ref(), ws, 1e-7) == 3);
   // scale_by_egd says so when it is built into a state, before any update.
   nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
   for (double bad : {2.0, 0.0, std::numeric_limits<double>::quiet_NaN()})
-    CHECK(sutro::testing::thrown_message([&] { (void)optim::scale_by_egd{.rcond = bad}.init(net.params()); })
-              .find("sutro::optim::scale_by_egd: rcond must be in [1e-7, 1)") == 0);
+    CHECK(sutro::testing::thrown_message([&] {
+            (void)optim::scale_by_egd{.rcond = bad}.init(net.params());
+          }).find("sutro::optim::scale_by_egd: rcond must be in [1e-7, 1)") == 0);
   (void)optim::scale_by_egd{.rcond = 1e-6}.init(net.params());
 }
 
@@ -368,10 +370,11 @@ TEST_CASE("options that would round to 0 in the parameters' type are refused", "
         "sutro::optim::scale_by_adam: eps must be nonzero in the parameters' floating type (it rounds to 0), got "
         "1e-50");
   // lr = 1e-50 became a scale of -0: training "trained" and changed nothing.
-  CHECK(sutro::testing::thrown_message([&] { (void)optim::sgd({.lr = 1e-50}).init(net.params()); })
-            .find("sutro::optim::scale: factor must be nonzero in the parameters' floating type") == 0);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)optim::sgd({.lr = 1e-50}).init(net.params());
+        }).find("sutro::optim::scale: factor must be nonzero in the parameters' floating type") == 0);
   CHECK_THROWS_AS(optim::sgd({.lr = 0.1, .weight_decay = 1e-50}).init(net.params()), std::invalid_argument);
   nn::mlp<double> wide({.inputs = 3, .hidden = {4}}, 1);
   (void)optim::adam({.lr = 0.01, .eps = 1e-50}).init(wide.params());  // a double holds it
-  (void)optim::sgd({.lr = 1e-40}).init(net.params());                  // a float subnormal is not 0
+  (void)optim::sgd({.lr = 1e-40}).init(net.params());                 // a float subnormal is not 0
 }

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sutro/config/number_text.hpp"
 #include "sutro/nn/random.hpp"
 #include "sutro/nn/tensor.hpp"
 
@@ -51,6 +52,9 @@ void initialize(tensor_ref<T> w, const init& how, std::mt19937_64& rng) {
       if (!(a >= 0.0) || !std::isfinite(a))
         throw std::invalid_argument("sutro::nn::initialize: uniform(a) needs a finite a >= 0, got " +
                                     std::to_string(a));
+      if (!std::isfinite(static_cast<T>(a)))
+        throw std::invalid_argument("sutro::nn::initialize: uniform(a) needs a within the weights' type's range, got " +
+                                    sutro::detail::number_text(a));
       for (auto& v : w.span()) v = static_cast<T>(a * (2.0 * uniform01(rng) - 1.0));
       return;
     }
@@ -80,6 +84,8 @@ void initialize(tensor_ref<T> w, const init& how, std::mt19937_64& rng) {
       for (auto& v : w.span()) v = T(0);
       return;
   }
+  throw std::invalid_argument("sutro::nn::initialize: init kind " + std::to_string(static_cast<int>(how.type)) +
+                              " is not he_normal, he_uniform, uniform, sparse or zeros");
 }
 
 }  // namespace sutro::nn

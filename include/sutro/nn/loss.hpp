@@ -5,7 +5,7 @@
 //   using sutro::nn::loss;
 //   double l = sutro::nn::loss_value(loss::hinge, 0.5, 1.0);      // max(0, 1 - f y) = 0.5
 //   double g = sutro::nn::loss_gradient(loss::hinge, 0.5, 1.0);   // -y = -1
-//   sutro::nn::check_labels(loss::hinge, std::span(y));           // throws unless every y is -1 or +1
+//   sutro::nn::check_labels(loss::hinge, y);                      // throws unless every y is -1 or +1
 //
 // hinge: max(0, 1 - f y), subgradient -y where f y < 1, else 0 (y in {-1, +1}).
 // mse: (f - y)^2 with gradient 2 (f - y) (numpy's mean((f - y)**2) per sample);
@@ -15,9 +15,11 @@
 // network shows in the loss.
 
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdio>
 #include <limits>
+#include <ranges>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -117,6 +119,13 @@ void check_labels(loss l, std::span<const T> y, const char* who = "sutro::nn::ch
     if (needs_sign_labels(l) && v == T(0)) msg += " (0/1 labels: map y to 2 y - 1)";
     throw std::invalid_argument(msg);
   }
+}
+/// The same for any contiguous range of labels (std::vector, std::array, std::span<T>).
+template <std::ranges::contiguous_range R>
+requires std::floating_point<std::ranges::range_value_t<R>>
+void check_labels(loss l, const R& y, const char* who = "sutro::nn::check_labels") {
+  using T = std::ranges::range_value_t<R>;
+  check_labels(l, std::span<const T>(std::ranges::data(y), std::ranges::size(y)), who);
 }
 
 }  // namespace sutro::nn

@@ -62,7 +62,9 @@ class recorded_mlp {
   void reserve(std::size_t batch) { net_->reserve(batch); }
 
   void forward(std::span<const T> x, std::size_t batch, std::span<T> out) { net_->forward_in(mode_, x, batch, out); }
+  /// As mlp::loss_and_gradient, labels checked the same way (not recorded).
   T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
+    if (y.size() >= batch) check_labels(kind, y.first(batch), "sutro::nn::recorded_mlp::loss_and_gradient");
     return net_->loss_and_gradient_in(mode_, x, y, batch, kind);
   }
 

@@ -24,8 +24,9 @@
 // against the loss (check_labels: hinge and logistic need -1 or +1, mse finite
 // values) and, for classification, test labels -1 or +1. Divergence: a
 // non-finite batch loss (NaN inputs and NaN parameters reach it: ReLU and
-// the losses propagate NaN) or non-finite parameters after an epoch end the
-// run with train_status::diverged; every sutro::optim rule turns a non-finite
+// the losses propagate NaN), non-finite parameters after an epoch, or a
+// non-finite output on the test set (a NaN or inf test input, an overflow)
+// end the run with train_status::diverged; every sutro::optim rule turns a non-finite
 // gradient into non-finite parameters. Strong guarantee: if train throws, the
 // network's parameters and gradients are as they were before the call.
 
@@ -125,7 +126,7 @@ using host_buffer_t = std::vector<typename Net::value_type, typename Net::host_a
 
 template <class T, class Backend, class Alloc, class Mode>
 double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target,
-                   host_buffer_t<mlp<T, Backend, Alloc>>& out_buffer) {
+                   host_buffer_t<mlp<T, Backend, Alloc>>& out_buffer, bool* saw_non_finite = nullptr) {
   data.check("sutro::nn::accuracy");
   if (data.features != net.inputs())
     throw std::invalid_argument("sutro::nn::accuracy: data has " + std::to_string(data.features) +
@@ -146,6 +147,7 @@ double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> d
       const bool ok = std::isfinite(f) && (target == target_kind::classification ? ((f >= T(0) ? T(1) : T(-1)) == y)
                                                                                  : (std::nearbyint(f) == y));
       right += ok ? 1 : 0;
+      if (saw_non_finite != nullptr && !std::isfinite(f)) *saw_non_finite = true;
     }
   }
   return static_cast<double>(right) / static_cast<double>(data.rows());
@@ -257,6 +259,9 @@ train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const R
       std::snprintf(value, sizeof value, "%g", v);
       throw std::invalid_argument(std::string("sutro::nn::train: ") + name + " must be in (0, 1], got " + value);
     }
+  if (opt.target != target_kind::classification && opt.target != target_kind::regression)
+    throw std::invalid_argument("sutro::nn::train: target " + std::to_string(static_cast<int>(opt.target)) +
+                                " is not classification or regression");
   check_labels(opt.loss_kind, train_set.y, "sutro::nn::train: training set");
   if (opt.target == target_kind::classification) {
     for (std::size_t i = 0; i < test_set.rows(); ++i)
@@ -349,7 +354,13 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
       res.status = train_status::diverged;
       break;
     }
-    res.test_accuracy = run(epoch, [&](const auto& m) { return accuracy_in(m, net, test_set, opt.target, eval_out); });
+    bool non_finite_output = false;
+    res.test_accuracy = run(
+        epoch, [&](const auto& m) { return accuracy_in(m, net, test_set, opt.target, eval_out, &non_finite_output); });
+    if (non_finite_output) {
+      res.status = train_status::diverged;
+      break;
+    }
     if (!res.epochs_to_milestone && res.test_accuracy >= opt.milestone_accuracy) res.epochs_to_milestone = epoch;
     if (!res.epochs_to_solve && res.test_accuracy >= opt.solve_accuracy) {
       res.epochs_to_solve = epoch;
