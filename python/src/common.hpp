@@ -161,6 +161,28 @@ inline bool negative_integer(nb::handle v) {
   return overflow < 0 || (overflow == 0 && x < 0);
 }
 
+/// An unsigned integer argument (a count, a size, a seed): a Python int or numpy
+/// integer, held as given so that a negative or too large value is a ValueError
+/// naming the argument (nanobind's caster for T would refuse it with "incompatible
+/// function arguments", a TypeError). Typed `int` in signatures and stubs; a
+/// float or a string is still refused by nanobind (a TypeError).
+template <class T>
+struct unsigned_arg {
+  static_assert(is_unsigned_int<T>);
+  T value = 0;
+  int state = 0;      // 0: value holds it; -1: negative; 1: above T's maximum
+  std::string given;  // its repr where state != 0
+
+  /// The value, or the ValueError "who: name must be non-negative, got -1".
+  T get(const std::string& who, const char* name) const {
+    if (state < 0) throw std::invalid_argument(who + ": " + name + " must be non-negative, got " + given);
+    if (state > 0)
+      throw std::invalid_argument(who + ": " + name + " = " + given + " is out of range (at most " +
+                                  std::to_string(std::numeric_limits<T>::max()) + ")");
+    return value;
+  }
+};
+
 /// The repr of v and its type's name: "'20' (str)".
 inline std::string describe(nb::handle v) {
   return std::string(nb::repr(v).c_str()) + " (" + py_str(v.type().attr("__name__")) + ")";
@@ -243,3 +265,58 @@ void bind_metrics(nb::module_& m);
 void bind_lab(nb::module_& m);
 
 }  // namespace sutro::python
+
+namespace nanobind::detail {
+template <class T>
+struct type_caster<sutro::python::unsigned_arg<T>> {
+  NB_TYPE_CASTER(sutro::python::unsigned_arg<T>, const_name("int"))
+
+  bool from_python(handle src, uint8_t, cleanup_list*) noexcept {
+    PyObject* o = src.ptr();
+    if (PyFloat_Check(o) || !PyIndex_Check(o)) return false;
+    PyObject* i = PyNumber_Index(o);
+    if (!i) {
+      PyErr_Clear();
+      return false;
+    }
+    value = {};
+    int overflow = 0;
+    const long long s = PyLong_AsLongLongAndOverflow(i, &overflow);
+    bool ok = true;
+    if (s == -1 && PyErr_Occurred()) {
+      PyErr_Clear();
+      ok = false;
+    } else if (overflow < 0 || (overflow == 0 && s < 0)) {
+      value.state = -1;
+    } else {
+      unsigned long long u = static_cast<unsigned long long>(s);
+      if (overflow > 0) {
+        u = PyLong_AsUnsignedLongLong(i);
+        if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+          PyErr_Clear();
+          value.state = 1;
+        }
+      }
+      if (value.state == 0 && u > static_cast<unsigned long long>(std::numeric_limits<T>::max())) value.state = 1;
+      if (value.state == 0) value.value = static_cast<T>(u);
+    }
+    if (ok && value.state != 0) {
+      PyObject* r = PyObject_Repr(i);
+      const char* text = r ? PyUnicode_AsUTF8(r) : nullptr;
+      try {
+        value.given = text ? text : "?";
+      } catch (...) {
+        ok = false;
+      }
+      if (!text) PyErr_Clear();
+      Py_XDECREF(r);
+    }
+    Py_DECREF(i);
+    return ok;
+  }
+
+  static handle from_cpp(const sutro::python::unsigned_arg<T>& v, rv_policy, cleanup_list*) noexcept {
+    return PyLong_FromUnsignedLongLong(v.value);
+  }
+};
+}  // namespace nanobind::detail

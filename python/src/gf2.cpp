@@ -30,7 +30,8 @@ M from_bits(const in_array<std::uint8_t, 2>& a) {
   return m;
 }
 
-M from_packbits(const in_array<std::uint8_t, 2>& a, std::size_t cols, const std::string& order) {
+M from_packbits(const in_array<std::uint8_t, 2>& a, unsigned_arg<std::size_t> cols_in, const std::string& order) {
+  const std::size_t cols = cols_in.get("sutro::gf2::matrix::from_packbits", "cols");
   const auto o = parse_order(order);
   const std::size_t r = a.shape(0), rb = (cols + 7) / 8;
   if (a.shape(1) != rb)
@@ -45,7 +46,8 @@ M from_packbits(const in_array<std::uint8_t, 2>& a, std::size_t cols, const std:
   return m;
 }
 
-M from_words(nb::handle words, std::size_t cols) {
+M from_words(nb::handle words, unsigned_arg<std::size_t> cols_in) {
+  const std::size_t cols = cols_in.get("sutro::gf2::matrix::from_words", "cols");
   // Checked, not converted: float words would be truncated.
   const auto a = integer_array<std::uint64_t, 2>(words, "sutro::gf2::matrix::from_words", "words");
   const std::size_t r = a.shape(0), w = (cols + 63) / 64;
@@ -79,16 +81,31 @@ void bind_gf2(nb::module_& m) {
   nb::class_<M>(m, "GF2Matrix",
                 "A dense bit matrix over GF(2) (sutro::gf2::matrix): row-major, column j of a row is bit j % 64 "
                 "of word j / 64, rows padded to 8 words.")
-      .def(nb::init<std::size_t, std::size_t>(), nb::arg("rows"), nb::arg("cols"), "The zero matrix.")
+      .def(
+          "__init__",
+          [](M* self, unsigned_arg<std::size_t> rows, unsigned_arg<std::size_t> cols) {
+            constexpr const char* who = "sutro::gf2::matrix";
+            const std::size_t r = rows.get(who, "rows"), c = cols.get(who, "cols");
+            new (self) M(r, c);
+          },
+          nb::arg("rows"), nb::arg("cols"), "The zero matrix.")
       .def_static("from_bits", &from_bits, nb::arg("bits"), "From a 2-D uint8 array of 0/1 (bool viewed as uint8).")
       .def_static("from_packbits", &from_packbits, nb::arg("packed"), nb::arg("cols"), nb::arg("bitorder") = "big",
                   "From numpy.packbits(A, axis=1, bitorder=...) of a matrix with `cols` columns.")
       .def_static("from_words", &from_words, nb::arg("words"), nb::arg("cols"),
+                  nb::sig("def from_words(words: numpy.typing.ArrayLike, cols: int) -> GF2Matrix"),
                   "From uint64 words [rows, ceil(cols/64)] in sutro's layout (a task's packed rows).")
       .def_static(
-          "identity", [](std::size_t n) { return M::identity(n); }, nb::arg("n"))
+          "identity",
+          [](unsigned_arg<std::size_t> n) { return M::identity(n.get("sutro::gf2::matrix::identity", "n")); },
+          nb::arg("n"))
       .def_static(
-          "random", [](std::size_t r, std::size_t c, std::uint64_t seed) { return M::random(r, c, seed); },
+          "random",
+          [](unsigned_arg<std::size_t> r, unsigned_arg<std::size_t> c, unsigned_arg<std::uint64_t> seed) {
+            constexpr const char* who = "sutro::gf2::matrix::random";
+            const std::size_t rows = r.get(who, "rows"), cols = c.get(who, "cols");
+            return M::random(rows, cols, seed.get(who, "seed"));
+          },
           nb::arg("rows"), nb::arg("cols"), nb::arg("seed"))
       .def_prop_ro("rows", &M::rows)
       .def_prop_ro("cols", &M::cols)
@@ -109,7 +126,15 @@ void bind_gf2(nb::module_& m) {
       .def("get", &M::get, nb::arg("i"), nb::arg("j"))
       .def("set", &M::set, nb::arg("i"), nb::arg("j"), nb::arg("value"))
       .def("weight", &M::weight, "Number of ones.")
-      .def("__eq__", [](const M& a, const M& b) { return a == b; })
+      // Any object compares (False, not a TypeError, for another type), and the stub
+      // says so: __eq__(self, other: object) overrides object.__eq__ soundly.
+      .def(
+          "__eq__",
+          [](const M& a, nb::handle b) {
+            const M* other = nullptr;
+            return nb::try_cast<const M*>(b, other, false) && other && a == *other;
+          },
+          nb::arg("other"), nb::sig("def __eq__(self, other: object, /) -> bool"))
       .def("__repr__",
            [](const M& a) { return "GF2Matrix(" + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) + ")"; })
       .def("__str__", &M::to_string)

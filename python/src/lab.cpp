@@ -59,9 +59,13 @@ nn::loss parse_loss(const std::string& s) {
 
 nb::dict train_mlp(const in_array<float, 2>& x_train, const in_array<float, 1>& y_train,
                    const in_array<float, 2>& x_test, const in_array<float, 1>& y_test, std::vector<std::size_t> hidden,
-                   const std::string& optimizer, nb::dict optimizer_options, std::size_t epochs, std::size_t batch,
-                   std::uint64_t seed, std::uint64_t init_seed, const std::string& loss, bool regression,
+                   const std::string& optimizer, nb::dict optimizer_options, unsigned_arg<std::size_t> epochs_in,
+                   unsigned_arg<std::size_t> batch_in, unsigned_arg<std::uint64_t> seed_in,
+                   unsigned_arg<std::uint64_t> init_seed_in, const std::string& loss, bool regression,
                    double solve_accuracy, bool stop_when_solved) {
+  constexpr const char* who = "sutro::nn::train";
+  const std::size_t epochs = epochs_in.get(who, "epochs"), batch = batch_in.get(who, "batch");
+  const std::uint64_t seed = seed_in.get(who, "seed"), init_seed = init_seed_in.get(who, "init_seed");
   const std::size_t n = x_train.shape(1);
   if (x_test.shape(1) != n)
     throw std::invalid_argument("sutro::nn::train: train rows have " + std::to_string(n) + " features, test rows " +

@@ -66,17 +66,50 @@ nb::dict reuse(nb::handle addresses_in, const std::string& unit, const std::stri
   return d;
 }
 
+constexpr const char* tier_form = "(name, capacity_bytes or None, picojoules)";
+
+/// tiers[i] = (name, capacity_bytes or None, picojoules), each part checked: a
+/// wrong type is a TypeError, a negative or too large capacity a ValueError,
+/// both naming the tier and the value (never std::bad_cast).
+metrics::tier parse_tier(nb::handle item, std::size_t i) {
+  const std::string at = "sutro::metrics::hierarchy: tiers[" + std::to_string(i) + "]";
+  if (!PyTuple_Check(item.ptr()))
+    throw nb::type_error((at + " must be a tuple " + tier_form + ", got " + describe(item)).c_str());
+  nb::tuple tup = nb::borrow<nb::tuple>(item);
+  if (tup.size() != 3)
+    throw std::invalid_argument(at + " must be a tuple " + tier_form + ", got " + std::to_string(tup.size()) +
+                                " items: " + nb::repr(item).c_str());
+  nb::handle name = tup[0], cap = tup[1], pj = tup[2];
+  if (!PyUnicode_Check(name.ptr()))
+    throw nb::type_error((at + ": the name must be a string, got " + describe(name)).c_str());
+  std::uint64_t capacity = metrics::hierarchy::unbounded;
+  if (!cap.is_none()) {
+    if (PyBool_Check(cap.ptr()) || PyFloat_Check(cap.ptr()) || !PyIndex_Check(cap.ptr()))
+      throw nb::type_error(
+          (at + ": the capacity must be a non-negative integer (bytes) or None, got " + describe(cap)).c_str());
+    if (negative_integer(cap))
+      throw std::invalid_argument(at + ": the capacity must be non-negative, got " + nb::repr(cap).c_str());
+    if (!nb::try_cast<std::uint64_t>(cap, capacity))
+      throw std::invalid_argument(at + ": the capacity " + std::string(nb::repr(cap).c_str()) +
+                                  " is out of range (at most 2^64 - 1 bytes; None for an unbounded tier)");
+  }
+  // A number: int, float or a numpy scalar (anything float() takes but a string or bool).
+  double e = -1.0;
+  if (!PyBool_Check(pj.ptr()) && !PyUnicode_Check(pj.ptr()) && !PyBytes_Check(pj.ptr())) e = PyFloat_AsDouble(pj.ptr());
+  if (PyBool_Check(pj.ptr()) || PyUnicode_Check(pj.ptr()) || PyBytes_Check(pj.ptr()) ||
+      (e == -1.0 && PyErr_Occurred())) {
+    PyErr_Clear();
+    throw nb::type_error((at + ": the energy must be a number (picojoules), got " + describe(pj)).c_str());
+  }
+  return {nb::cast<std::string>(name), capacity, e};
+}
+
 metrics::hierarchy make_hierarchy(std::optional<nb::list> tiers, std::uint64_t unit_bytes,
                                   std::uint64_t register_bytes) {
   if (!tiers) return metrics::hierarchy::pebble_game(register_bytes).with_unit(unit_bytes);
   std::vector<metrics::tier> t;
-  for (auto item : *tiers) {
-    auto tup = nb::cast<nb::tuple>(item);
-    if (tup.size() != 3)
-      throw std::invalid_argument("sutro::metrics::hierarchy: a tier is (name, capacity_bytes or None, picojoules)");
-    const std::uint64_t cap = tup[1].is_none() ? metrics::hierarchy::unbounded : nb::cast<std::uint64_t>(tup[1]);
-    t.push_back({nb::cast<std::string>(tup[0]), cap, nb::cast<double>(tup[2])});
-  }
+  std::size_t i = 0;
+  for (auto item : *tiers) t.push_back(parse_tier(item, i++));
   return metrics::hierarchy(std::move(t), unit_bytes);
 }
 
@@ -96,10 +129,12 @@ nb::dict tiers_dict(const metrics::hierarchy& h) {
   return r;
 }
 
-nb::dict estimate(nb::handle hist_in, std::uint64_t cold, std::optional<nb::list> tiers, std::uint64_t unit_bytes,
-                  std::uint64_t register_bytes) {
-  const auto hist = integer_array<std::uint64_t>(hist_in, "sutro::metrics::energy_estimate", "histogram");
-  const auto h = make_hierarchy(tiers, unit_bytes, register_bytes);
+nb::dict estimate(nb::handle hist_in, unsigned_arg<std::uint64_t> cold_in, std::optional<nb::list> tiers,
+                  unsigned_arg<std::uint64_t> unit_bytes, unsigned_arg<std::uint64_t> register_bytes) {
+  constexpr const char* who = "sutro::metrics::energy_estimate";
+  const auto hist = integer_array<std::uint64_t>(hist_in, who, "histogram");
+  const std::uint64_t cold = cold_in.get(who, "cold");
+  const auto h = make_hierarchy(tiers, unit_bytes.get(who, "unit_bytes"), register_bytes.get(who, "register_bytes"));
   const std::vector<std::uint64_t> hv(hist.data(), hist.data() + hist.shape(0));
   const auto e = h.apply(hv, cold);
   nb::list out;
@@ -119,11 +154,13 @@ nb::dict estimate(nb::handle hist_in, std::uint64_t cold, std::optional<nb::list
 // The event list of a recorded program: value ids 0..n_inputs-1 are the
 // inputs; instruction t reads reads[offset_t .. offset_t + counts[t]) and
 // defines outputs[t] new values, numbered in order after the inputs.
-nb::dict price_events(std::uint32_t n_inputs, nb::handle reads_in, nb::handle counts_in, nb::handle outputs_in,
-                      nb::handle results_in, nb::handle preload_in, const std::string& variant,
-                      std::uint64_t bytes_per_element, bool keep_events) {
+nb::dict price_events(unsigned_arg<std::uint32_t> n_inputs_in, nb::handle reads_in, nb::handle counts_in,
+                      nb::handle outputs_in, nb::handle results_in, nb::handle preload_in, const std::string& variant,
+                      unsigned_arg<std::uint64_t> bytes_per_element_in, bool keep_events) {
   // Checked, not converted: a float id would be truncated, a negative one wrap.
   constexpr const char* who = "sutro::metrics::dmd::price";
+  const std::uint32_t n_inputs = n_inputs_in.get(who, "n_inputs");
+  const std::uint64_t bytes_per_element = bytes_per_element_in.get(who, "bytes_per_element");
   const auto reads = integer_array<std::uint32_t>(reads_in, who, "reads");
   const auto counts = integer_array<std::uint32_t>(counts_in, who, "counts");
   const auto outputs = integer_array<std::uint32_t>(outputs_in, who, "outputs");
@@ -222,7 +259,8 @@ void npy_write(const std::string& path, const nb::ndarray<nb::c_contig, nb::devi
       "sutro::io::npy::write: dtype not supported (float32, float64, int32, int64, uint8, bool)");
 }
 
-nb::object npy_read_bits(const std::string& path, std::size_t cols, const std::string& order) {
+nb::object npy_read_bits(const std::string& path, unsigned_arg<std::size_t> cols_in, const std::string& order) {
+  const std::size_t cols = cols_in.get("sutro::io::npy::read_bits", "cols");
   if (order != "big" && order != "little")
     throw std::invalid_argument("sutro::io::npy::read_bits: bitorder must be 'big' or 'little', got '" + order + "'");
   auto b = io::npy::read_bits(path, cols, order == "big" ? io::npy::bit_order::big : io::npy::bit_order::little);
@@ -230,8 +268,9 @@ nb::object npy_read_bits(const std::string& path, std::size_t cols, const std::s
   return nb::cast(adopt(std::move(b.words), {rows, w}));
 }
 
-void npy_write_bits(const std::string& path, const in_array<std::uint64_t, 2>& words, std::size_t cols,
-                    const std::string& order) {
+void npy_write_bits(const std::string& path, const in_array<std::uint64_t, 2>& words,
+                    unsigned_arg<std::size_t> cols_in, const std::string& order) {
+  const std::size_t cols = cols_in.get("sutro::io::npy::write_bits", "cols");
   if (order != "big" && order != "little")
     throw std::invalid_argument("sutro::io::npy::write_bits: bitorder must be 'big' or 'little', got '" + order + "'");
   io::npy::write_bits(path, words.shape(0), cols, std::span<const std::uint64_t>(words.data(), words.size()),
@@ -243,25 +282,41 @@ void npy_write_bits(const std::string& path, const in_array<std::uint64_t, 2>& w
 void bind_metrics(nb::module_& m) {
   m.def("reuse_distance", &reuse, nb::arg("addresses"), nb::arg("unit") = "element", nb::arg("cold") = "separate",
         nb::arg("distances") = false,
+        nb::sig("def reuse_distance(addresses: numpy.typing.ArrayLike, unit: str = 'element', "
+                "cold: str = 'separate', distances: bool = False) -> dict[str, typing.Any]"),
         "LRU stack distances of a uint64 address trace (sutro::metrics::reuse_distance): histogram, DMD, "
         "miss-ratio curve, counts; distances=True adds each access's distance (0: cold).");
   m.def("energy_estimate", &estimate, nb::arg("histogram"), nb::arg("cold"), nb::arg("tiers") = nb::none(),
         nb::arg("unit_bytes") = 4, nb::arg("register_bytes") = 256,
+        nb::sig("def energy_estimate(histogram: numpy.typing.ArrayLike, cold: int, "
+                "tiers: list[tuple[str, int | None, float]] | None = None, unit_bytes: int = 4, "
+                "register_bytes: int = 256) -> dict[str, typing.Any]"),
         "Energy of a reuse-distance histogram on a tier hierarchy (default: the pebble game's).");
   m.def(
       "hierarchy",
-      [](std::optional<nb::list> tiers, std::uint64_t unit_bytes, std::uint64_t register_bytes) {
-        return tiers_dict(make_hierarchy(tiers, unit_bytes, register_bytes));
+      [](std::optional<nb::list> tiers, unsigned_arg<std::uint64_t> unit_bytes,
+         unsigned_arg<std::uint64_t> register_bytes) {
+        constexpr const char* who = "sutro::metrics::hierarchy";
+        return tiers_dict(
+            make_hierarchy(tiers, unit_bytes.get(who, "unit_bytes"), register_bytes.get(who, "register_bytes")));
       },
       nb::arg("tiers") = nb::none(), nb::arg("unit_bytes") = 4, nb::arg("register_bytes") = 256,
       "The tiers of a hierarchy (checked), with their capacities in histogram units.");
   m.def("price_events", &price_events, nb::arg("n_inputs"), nb::arg("reads"), nb::arg("counts"), nb::arg("outputs"),
         nb::arg("results"), nb::arg("preload"), nb::arg("variant") = "main", nb::arg("bytes_per_element") = 1,
-        nb::arg("keep_events") = true, "ByteDMD price of a recorded event list (sutro::metrics::dmd::price).");
-  m.def("npy_read", &npy_read, nb::arg("path"), "Reads a .npy file with sutro::io::npy.");
+        nb::arg("keep_events") = true,
+        nb::sig("def price_events(n_inputs: int, reads: numpy.typing.ArrayLike, counts: numpy.typing.ArrayLike, "
+                "outputs: numpy.typing.ArrayLike, results: numpy.typing.ArrayLike, "
+                "preload: numpy.typing.ArrayLike, variant: str = 'main', bytes_per_element: int = 1, "
+                "keep_events: bool = True) -> dict[str, typing.Any]"), "ByteDMD price of a recorded event list (sutro::metrics::dmd::price).");
+  m.def("npy_read", &npy_read, nb::arg("path"),
+        nb::sig("def npy_read(path: str) -> numpy.typing.NDArray[typing.Any]"),
+        "Reads a .npy file with sutro::io::npy.");
   m.def("npy_write", &npy_write, nb::arg("path"), nb::arg("array"), nb::arg("shape"),
         "Writes a .npy file with sutro::io::npy.");
   m.def("npy_read_bits", &npy_read_bits, nb::arg("path"), nb::arg("cols"), nb::arg("bitorder") = "big",
+        nb::sig("def npy_read_bits(path: str, cols: int, bitorder: str = 'big') -> "
+                "numpy.typing.NDArray[numpy.uint64]"),
         "Packed GF(2) rows (numpy.packbits layout) as uint64 words [rows, ceil(cols/64)].");
   m.def("npy_write_bits", &npy_write_bits, nb::arg("path"), nb::arg("words"), nb::arg("cols"),
         nb::arg("bitorder") = "big", "Writes uint64 word rows as a numpy.packbits .npy file.");

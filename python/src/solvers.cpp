@@ -26,9 +26,10 @@ nb::dict result_dict(solvers::solve_result r) {
 }
 
 nb::dict solve_packed(const std::string& method, nb::handle words_in, nb::handle labels_in, const std::string& kind,
-                      std::size_t n, std::size_t k, double noise, const std::string& encoding,
-                      std::optional<std::int32_t> threshold, nb::dict kwargs) {
+                      unsigned_arg<std::size_t> n_in, unsigned_arg<std::size_t> k_in, double noise,
+                      const std::string& encoding, std::optional<std::int32_t> threshold, nb::dict kwargs) {
   const std::string who = "sutro::solvers::" + method;
+  const std::size_t n = n_in.get(who, "n"), k = k_in.get(who, "k");
   const auto words = integer_array<std::uint64_t, 2>(words_in, who, "words");
   const auto labels = integer_array<std::int32_t, 1>(labels_in, who, "labels");
   tasks::packed_samples d;
@@ -55,8 +56,12 @@ nb::dict solve_packed(const std::string& method, nb::handle words_in, nb::handle
   return result_dict(std::move(r));
 }
 
-nb::dict km(const tasks::sparse_task& task, std::size_t pairs_per_bit, std::uint64_t seed, double false_positive,
-            bool stop_at_k, std::uint64_t budget) {
+nb::dict km(const tasks::sparse_task& task, unsigned_arg<std::size_t> pairs_per_bit_in,
+            unsigned_arg<std::uint64_t> seed_in, double false_positive, bool stop_at_k,
+            unsigned_arg<std::uint64_t> budget_in) {
+  constexpr const char* who = "sutro::solvers::kushilevitz_mansour";
+  const std::size_t pairs_per_bit = pairs_per_bit_in.get(who, "pairs_per_bit");
+  const std::uint64_t seed = seed_in.get(who, "seed"), budget = budget_in.get(who, "budget");
   solvers::km_result r;
   {
     nb::gil_scoped_release release;

@@ -58,7 +58,10 @@ tasks::split parse_split(const std::string& s) {
 
 std::int32_t threshold_arg(std::optional<std::int32_t> t) { return t ? *t : tasks::threshold_k_minus_1; }
 
-nb::tuple packed(const tasks::sparse_task& t, const std::string& s, std::size_t count, std::uint64_t first) {
+nb::tuple packed(const tasks::sparse_task& t, const std::string& s, unsigned_arg<std::size_t> count_in,
+                 unsigned_arg<std::uint64_t> first_in) {
+  const std::size_t count = count_in.get("sutro::tasks::packed", "count");
+  const std::uint64_t first = first_in.get("sutro::tasks::packed", "first");
   const auto sp = parse_split(s);
   tasks::packed_samples p;
   {
@@ -69,7 +72,10 @@ nb::tuple packed(const tasks::sparse_task& t, const std::string& s, std::size_t 
   return nb::make_tuple(adopt(std::move(p.words), {count, rw}), adopt(std::move(p.labels)));
 }
 
-nb::tuple dense(const tasks::sparse_task& t, const std::string& s, std::size_t count, std::uint64_t first) {
+nb::tuple dense(const tasks::sparse_task& t, const std::string& s, unsigned_arg<std::size_t> count_in,
+                unsigned_arg<std::uint64_t> first_in) {
+  const std::size_t count = count_in.get("sutro::tasks::dense", "count");
+  const std::uint64_t first = first_in.get("sutro::tasks::dense", "first");
   const auto sp = parse_split(s);
   tasks::dense_samples d;
   {
@@ -81,7 +87,10 @@ nb::tuple dense(const tasks::sparse_task& t, const std::string& s, std::size_t c
 }
 
 /// Input bits b (0/1 bytes, one per column) and the labels in the task's encoding.
-nb::tuple bits(const tasks::sparse_task& t, const std::string& s, std::size_t count, std::uint64_t first) {
+nb::tuple bits(const tasks::sparse_task& t, const std::string& s, unsigned_arg<std::size_t> count_in,
+               unsigned_arg<std::uint64_t> first_in) {
+  const std::size_t count = count_in.get("sutro::tasks::bits", "count");
+  const std::uint64_t first = first_in.get("sutro::tasks::bits", "first");
   const auto sp = parse_split(s);
   const std::size_t n = t.spec().n;
   std::vector<std::uint8_t> b(count * n);
@@ -103,11 +112,14 @@ void bind_tasks(nb::module_& m) {
       "function of (seed, kind, n, k, i); the test split comes from seed + test_seed_offset.")
       .def(
           "__init__",
-          [](tasks::sparse_task* self, const std::string& kind, std::size_t n, std::size_t k, std::uint64_t seed,
-             double noise, const std::string& encoding, std::uint64_t test_seed_offset,
-             std::optional<std::int32_t> threshold) {
-            new (self) tasks::sparse_task(make_spec(kind, n, k, noise, encoding, threshold_arg(threshold)), seed,
-                                          test_seed_offset);
+          [](tasks::sparse_task* self, const std::string& kind, unsigned_arg<std::size_t> n,
+             unsigned_arg<std::size_t> k, unsigned_arg<std::uint64_t> seed, double noise, const std::string& encoding,
+             unsigned_arg<std::uint64_t> test_seed_offset, std::optional<std::int32_t> threshold) {
+            constexpr const char* who = "sutro::tasks::sparse_task";
+            const auto spec = make_spec(kind, n.get(who, "n"), k.get(who, "k"), noise, encoding,
+                                        threshold_arg(threshold));
+            const std::uint64_t s = seed.get(who, "seed"), off = test_seed_offset.get(who, "test_seed_offset");
+            new (self) tasks::sparse_task(spec, s, off);
           },
           nb::arg("kind"), nb::arg("n"), nb::arg("k"), nb::arg("seed"), nb::arg("noise") = 0.0,
           nb::arg("encoding") = "pm1", nb::arg("test_seed_offset") = 1000, nb::arg("threshold") = nb::none())
@@ -143,7 +155,9 @@ void bind_tasks(nb::module_& m) {
               y[i] = oracle.label(std::span<const std::uint64_t>(rows.data() + i * t.row_words(), t.row_words()));
             return adopt(std::move(y));
           },
-          nb::arg("rows"), "Labels of chosen packed inputs through the query oracle (noisy when the task is).");
+          nb::arg("rows"),
+          nb::sig("def query(self, rows: numpy.typing.ArrayLike) -> numpy.typing.NDArray[numpy.int32]"),
+          "Labels of chosen packed inputs through the query oracle (noisy when the task is).");
 }
 
 }  // namespace sutro::python

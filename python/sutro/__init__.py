@@ -17,7 +17,7 @@ from .nn import train_mlp, OPTIMIZERS
 from .lab import lab_run, challenge
 from .npy import load, save, load_bits, save_bits
 
-__version__ = _sutro.__version__
+__version__: str = getattr(_sutro, "__version__")  # set by module.cpp; not in the generated stub
 
 __all__ = [
     "Task", "make_task", "pack_rows", "unpack_rows",

@@ -13,10 +13,13 @@ in order. The second pass (liveness, the LRU stack, the price) is sutro's:
 """
 from __future__ import annotations
 
+import math
 import numbers
-from typing import Any, Callable, Dict, List, Optional, Sequence
+import operator
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _sutro
 
@@ -24,9 +27,12 @@ __all__ = ["Recorder", "Traced", "price_events", "price_tool_events", "bytedmd",
 
 VARIANTS = ("main", "two_stack", "classic", "live", "belady")
 
+#: Value ids or counts: a sequence of ints or an integer numpy array.
+IntArray = Union[Sequence[int], "npt.NDArray[np.integer[Any]]"]
 
-def price_events(n_inputs: int, reads: Sequence[int], counts: Sequence[int], outputs: Optional[Sequence[int]] = None,
-                 results: Sequence[int] = (), preload: Optional[Sequence[int]] = None, variant: str = "main",
+
+def price_events(n_inputs: int, reads: IntArray, counts: IntArray, outputs: Optional[IntArray] = None,
+                 results: IntArray = (), preload: Optional[IntArray] = None, variant: str = "main",
                  bytes_per_element: int = 1, keep_events: bool = True) -> Dict[str, Any]:
     """The ByteDMD price of an event list.
 
@@ -45,7 +51,7 @@ def price_events(n_inputs: int, reads: Sequence[int], counts: Sequence[int], out
                                keep_events)
 
 
-def price_tool_events(events: Sequence[tuple], results: Sequence[int] = (), variant: str = "main",
+def price_tool_events(events: Sequence[Tuple[Any, ...]], results: IntArray = (), variant: str = "main",
                       bytes_per_element: int = 1, keep_events: bool = True) -> Dict[str, Any]:
     """Prices the group's tool's first pass (bytedmd.py's ctx.events) as its _pass2 does.
 
@@ -57,7 +63,10 @@ def price_tool_events(events: Sequence[tuple], results: Sequence[int] = (), vari
     the values stored after a READ_BATCH are what that instruction defines.
     Use variant="main" for the main branch, "two_stack" for the dev branch.
     """
-    n_inputs, reads, counts, outputs = 0, [], [], []
+    n_inputs = 0
+    reads: List[int] = []
+    counts: List[int] = []
+    outputs: List[int] = []
     stored = 0
     for ev in events:
         tag = ev[0]
@@ -82,8 +91,9 @@ class Recorder:
     """Records a program's event list as it runs on Traced values.
 
     Create every input first (input()), then compute with Traced values
-    (+ - * / // % ** neg abs, comparisons, min/max via Recorder.op); keep()
-    the results; price() is sutro's second pass.
+    (arithmetic, comparisons, == and !=, bool(), int(), float(), hash() and
+    the other operators the group's tool traces; min/max via Recorder.op);
+    keep() the results; price() is sutro's second pass.
     """
 
     def __init__(self) -> None:
@@ -103,89 +113,203 @@ class Recorder:
 
     def op(self, fn: Callable[..., Any], *operands: Any) -> "Traced":
         """An instruction reading the Traced operands (plain numbers are free) and defining one value."""
-        ids = [o.id for o in operands if isinstance(o, Traced)]
-        for o in operands:
-            if isinstance(o, Traced) and o.recorder is not self:
-                raise ValueError("sutro.dmd.Recorder: a value of another recorder")
+        ids = self._ids(operands)
+        value = fn(*[o.value if isinstance(o, Traced) else o for o in operands])
         self.reads.extend(ids)
         self.counts.append(len(ids))
         self.outputs.append(1)
         self._values += 1
-        return Traced(self, self._values - 1, fn(*[o.value if isinstance(o, Traced) else o for o in operands]))
+        return Traced(self, self._values - 1, value)
 
     def read(self, x: "Traced") -> None:
         """A read without an output (a branch on x)."""
+        if x.recorder is not self:
+            raise ValueError("sutro.dmd.Recorder: a value of another recorder")
         self.reads.append(x.id)
         self.counts.append(1)
         self.outputs.append(0)
 
     def keep(self, *values: Any) -> None:
-        """Keeps the Traced values among `values` (nested lists, tuples) live to the end, in order."""
+        """Keeps the Traced values among `values` (nested lists, tuples, object arrays) live to the end, in order."""
         for v in values:
             if isinstance(v, Traced):
                 self.results.append(v.id)
             elif isinstance(v, (list, tuple)):
                 self.keep(*v)
+            elif isinstance(v, np.ndarray) and v.dtype == object:
+                self.keep(*v.flat)
 
     def price(self, variant: str = "main", bytes_per_element: int = 1, keep_events: bool = True,
-              preload: Optional[Sequence[int]] = None) -> Dict[str, Any]:
+              preload: Optional[IntArray] = None) -> Dict[str, Any]:
         return price_events(self.n_inputs, self.reads, self.counts, self.outputs, self.results, preload, variant,
                             bytes_per_element, keep_events)
 
+    def _ids(self, operands: Sequence[Any]) -> List[int]:
+        ids = []
+        for o in operands:
+            if isinstance(o, Traced):
+                if o.recorder is not self:
+                    raise ValueError("sutro.dmd.Recorder: a value of another recorder")
+                ids.append(o.id)
+        return ids
+
+    def _traced_op(self, fn: Callable[..., Any], operands: Sequence[Any]) -> Any:
+        """An operator of a Traced value, as the group's tool records it: the
+        Traced operands are read in order, then the result defines its values
+        (one, or one per number in a tuple, list or array such as divmod's;
+        a Traced value already recorded defines nothing)."""
+        ids = self._ids(operands)
+        value = fn(*[o.value if isinstance(o, Traced) else o for o in operands])
+        self.reads.extend(ids)
+        self.counts.append(len(ids))
+        if value is NotImplemented:  # as the tool: the read is recorded, nothing is defined
+            self.outputs.append(0)
+            return value
+        if not isinstance(value, (Traced, tuple, list, np.ndarray)):
+            self.outputs.append(1)
+            self._values += 1
+            return Traced(self, self._values - 1, value)
+        first = self._values
+        out = self._define(value)
+        self.outputs.append(self._values - first)
+        return out
+
+    def _define(self, value: Any) -> Any:
+        if isinstance(value, Traced):
+            return value
+        if isinstance(value, (tuple, list)):
+            return type(value)([self._define(v) for v in value])
+        if isinstance(value, np.ndarray):
+            out = np.empty(value.shape, dtype=object)
+            for i in np.ndindex(value.shape):
+                v = value[i]
+                out[i] = self._define(v.item() if isinstance(v, np.generic) else v)
+            return out
+        self._values += 1
+        return Traced(self, self._values - 1, value)
+
+
+def _binary(fn: Callable[[Any, Any], Any]) -> Callable[["Traced", Any], Any]:
+    def method(self: "Traced", o: Any) -> Any:
+        return self.recorder._traced_op(fn, (self, o))
+    return method
+
+
+def _reflected(fn: Callable[[Any, Any], Any]) -> Callable[["Traced", Any], Any]:
+    # `3 - x` calls x.__rsub__(3): the left operand is read first (a plain number is free).
+    def method(self: "Traced", o: Any) -> Any:
+        return self.recorder._traced_op(fn, (o, self))
+    return method
+
+
+def _unary(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def method(self: "Traced", *args: Any) -> Any:  # round(x, n), pow(x, y, m): the extra operands are read too
+        return self.recorder._traced_op(fn, (self, *args))
+    return method
+
+
+def _conversion(fn: Callable[[Any], Any]) -> Callable[["Traced"], Any]:
+    def method(self: "Traced") -> Any:
+        self.recorder.read(self)
+        return fn(self.value)
+    return method
+
 
 class Traced:
-    """A value recorded by a Recorder; arithmetic records instructions."""
+    """A value recorded by a Recorder; its operators record instructions as the
+    group's tool (bytedmd.py) does: each operator (arithmetic, bitwise,
+    comparisons, == and !=, divmod, round, math.trunc/floor/ceil) reads its
+    Traced operands and defines its result; bool(), int(), float(),
+    complex(), operator.index() and hash() read the value and define nothing;
+    str() reads nothing."""
 
     __slots__ = ("recorder", "id", "value")
 
     def __init__(self, recorder: Recorder, id: int, value: Any) -> None:
         self.recorder, self.id, self.value = recorder, id, value
 
-    def _op(self, fn, *xs):
-        return self.recorder.op(fn, *xs)
-
-    # Python evaluates `a op b` reading a, then b; `3 - x` reads only x.
-    def __add__(self, o): return self._op(lambda a, b: a + b, self, o)
-    def __radd__(self, o): return self._op(lambda b, a: a + b, self, o)
-    def __sub__(self, o): return self._op(lambda a, b: a - b, self, o)
-    def __rsub__(self, o): return self._op(lambda b, a: a - b, self, o)
-    def __mul__(self, o): return self._op(lambda a, b: a * b, self, o)
-    def __rmul__(self, o): return self._op(lambda b, a: a * b, self, o)
-    def __truediv__(self, o): return self._op(lambda a, b: a / b, self, o)
-    def __rtruediv__(self, o): return self._op(lambda b, a: a / b, self, o)
-    def __floordiv__(self, o): return self._op(lambda a, b: a // b, self, o)
-    def __mod__(self, o): return self._op(lambda a, b: a % b, self, o)
-    def __pow__(self, o): return self._op(lambda a, b: a ** b, self, o)
-    def __neg__(self): return self._op(lambda a: -a, self)
-    def __abs__(self): return self._op(abs, self)
-    def __lt__(self, o): return self._op(lambda a, b: a < b, self, o)
-    def __le__(self, o): return self._op(lambda a, b: a <= b, self, o)
-    def __gt__(self, o): return self._op(lambda a, b: a > b, self, o)
-    def __ge__(self, o): return self._op(lambda a, b: a >= b, self, o)
-
-    def __bool__(self) -> bool:
-        self.recorder.read(self)
-        return bool(self.value)
-
     def __repr__(self) -> str:
         return f"Traced(v{self.id}={self.value!r})"
 
+    def __str__(self) -> str:
+        return str(self.value)
 
-def _wrap(rec: Recorder, x: Any, memo: Optional[dict]):
+    # The operators the group's tool traces (its _OPS), with the same operand order.
+    __add__ = _binary(operator.add)
+    __radd__ = _reflected(operator.add)
+    __sub__ = _binary(operator.sub)
+    __rsub__ = _reflected(operator.sub)
+    __mul__ = _binary(operator.mul)
+    __rmul__ = _reflected(operator.mul)
+    __truediv__ = _binary(operator.truediv)
+    __rtruediv__ = _reflected(operator.truediv)
+    __floordiv__ = _binary(operator.floordiv)
+    __rfloordiv__ = _reflected(operator.floordiv)
+    __mod__ = _binary(operator.mod)
+    __rmod__ = _reflected(operator.mod)
+    __divmod__ = _binary(divmod)
+    __rdivmod__ = _reflected(divmod)
+    __pow__ = _unary(pow)
+    __rpow__ = _reflected(pow)
+    __lshift__ = _binary(operator.lshift)
+    __rlshift__ = _reflected(operator.lshift)
+    __rshift__ = _binary(operator.rshift)
+    __rrshift__ = _reflected(operator.rshift)
+    __and__ = _binary(operator.and_)
+    __rand__ = _reflected(operator.and_)
+    __xor__ = _binary(operator.xor)
+    __rxor__ = _reflected(operator.xor)
+    __or__ = _binary(operator.or_)
+    __ror__ = _reflected(operator.or_)
+    __matmul__ = _binary(operator.matmul)
+    __rmatmul__ = _reflected(operator.matmul)
+    __neg__ = _unary(operator.neg)
+    __pos__ = _unary(operator.pos)
+    __abs__ = _unary(operator.abs)
+    __invert__ = _unary(operator.invert)
+    __trunc__ = _unary(math.trunc)
+    __floor__ = _unary(math.floor)
+    __ceil__ = _unary(math.ceil)
+    __round__ = _unary(round)
+    __eq__ = _binary(operator.eq)
+    __ne__ = _binary(operator.ne)
+    __lt__ = _binary(operator.lt)
+    __le__ = _binary(operator.le)
+    __gt__ = _binary(operator.gt)
+    __ge__ = _binary(operator.ge)
+
+    # Conversions read the value and define nothing (a branch on it, a dict key).
+    __bool__ = _conversion(bool)
+    __int__ = _conversion(int)
+    __float__ = _conversion(float)
+    __complex__ = _conversion(complex)
+    __index__ = _conversion(operator.index)
+    __hash__ = _conversion(hash)
+
+
+def _wrap(rec: Recorder, x: Any, memo: Optional[Dict[int, Any]]) -> Any:
     if isinstance(x, Traced):
         return x
-    if isinstance(x, (list, tuple, np.ndarray)):
-        if memo is not None and id(x) in memo:
-            return memo[id(x)][1]
+    if memo is not None and id(x) in memo:
+        return memo[id(x)][1]
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        # One value, in a 0-d object array as the group's tool wraps it (tolist() of a
+        # 0-d array is a number, not a list).
+        out: Any = np.empty((), dtype=object)
+        out[()] = rec.input(x.item())
+    elif isinstance(x, (list, tuple, np.ndarray)):
         out = [_wrap(rec, e, memo) for e in (x.tolist() if isinstance(x, np.ndarray) else x)]
-        if memo is not None:
-            # The memo holds x too: an id is unique only while its object lives,
-            # and the rows of an array's tolist() are temporaries.
-            memo[id(x)] = (x, out)
-        return out
-    if isinstance(x, numbers.Number):
-        return rec.input(x)
-    raise TypeError(f"sutro.dmd.bytedmd: cannot trace an argument of type {type(x).__name__}")
+    elif isinstance(x, (numbers.Number, np.generic)):
+        out = rec.input(x)  # a numpy scalar keeps its type (int8 arithmetic wraps as it would untraced)
+        if not isinstance(x, np.generic):
+            return out  # one Python number passed twice is two values, as in the tool
+    else:
+        raise TypeError(f"sutro.dmd.bytedmd: cannot trace an argument of type {type(x).__name__}")
+    if memo is not None:
+        # The memo holds x too: an id is unique only while its object lives,
+        # and the rows of an array's tolist() are temporaries.
+        memo[id(x)] = (x, out)
+    return out
 
 
 def bytedmd(f: Callable[..., Any], *args: Any, variant: str = "main", bytes_per_element: int = 1,
@@ -200,7 +324,7 @@ def bytedmd(f: Callable[..., Any], *args: Any, variant: str = "main", bytes_per_
     if variant not in VARIANTS:
         raise ValueError(f"sutro.dmd.bytedmd: unknown variant {variant!r} ({', '.join(VARIANTS)})")
     rec = Recorder()
-    memo = None if variant in ("classic", "live", "belady") else {}
+    memo: Optional[Dict[int, Any]] = None if variant in ("classic", "live", "belady") else {}
     wrapped: List[Any] = [None] * len(args)
     order = range(len(args) - 1, -1, -1) if variant == "main" else range(len(args))
     for i in order:

@@ -1,9 +1,10 @@
 """GF(2) matrices from and to numpy: bool or uint8 0/1 arrays, numpy.packbits rows, raw words."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional, Tuple, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from ._sutro import GF2Matrix
 
@@ -43,13 +44,13 @@ def gf2_matrix(a: np.ndarray, *, cols: Optional[int] = None, bitorder: str = "bi
     raise ValueError(f"sutro.gf2_matrix: unsupported dtype {a.dtype}")
 
 
-def to_numpy(m: GF2Matrix, dtype=np.bool_) -> np.ndarray:
+def to_numpy(m: GF2Matrix, dtype: "npt.DTypeLike" = np.bool_) -> "npt.NDArray[Any]":
     """The matrix as a [rows, cols] array of dtype (bool by default, or uint8 0/1)."""
     bits = m.to_bits()
     return bits.view(np.bool_) if np.dtype(dtype) == np.bool_ else bits.astype(dtype, copy=False)
 
 
-def solve(a: GF2Matrix, b: np.ndarray):
+def solve(a: GF2Matrix, b: "Union[npt.ArrayLike, GF2Matrix]") -> Tuple[bool, Any, GF2Matrix]:
     """A x = b over GF(2) for a 1-D 0/1 b (or A X = B for a GF2Matrix B).
 
     Returns (consistent, solution, nullspace): solution as a 1-D bool array

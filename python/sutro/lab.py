@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Sequence, Union
+from typing import Any, Dict, List, Literal, Optional, Sequence, Union, overload
 
 from . import _sutro
 
@@ -31,7 +31,22 @@ def method(spec: Method) -> Dict[str, Any]:
     return {"solver": spec}
 
 
-def lab_run(config: Dict[str, Any] = None, methods: Sequence[Method] = ("gf2_elimination",), *,
+@overload
+def lab_run(config: Optional[Dict[str, Any]] = None, methods: Sequence[Method] = ("gf2_elimination",), *,
+            as_json: Literal[False] = False) -> Dict[str, Any]: ...
+
+
+@overload
+def lab_run(config: Optional[Dict[str, Any]] = None, methods: Sequence[Method] = ("gf2_elimination",), *,
+            as_json: Literal[True]) -> str: ...
+
+
+@overload
+def lab_run(config: Optional[Dict[str, Any]] = None, methods: Sequence[Method] = ("gf2_elimination",), *,
+            as_json: bool = False) -> Union[Dict[str, Any], str]: ...
+
+
+def lab_run(config: Optional[Dict[str, Any]] = None, methods: Sequence[Method] = ("gf2_elimination",), *,
             as_json: bool = False) -> Union[Dict[str, Any], str]:
     """Runs methods on the task of `config` (challenge() by default) over its seeds.
 
@@ -45,4 +60,7 @@ def lab_run(config: Dict[str, Any] = None, methods: Sequence[Method] = ("gf2_eli
     """
     cfg = challenge() if config is None else dict(config)
     text = _sutro.lab_run(cfg, [method(m) for m in methods])
-    return text if as_json else json.loads(text)
+    if as_json:
+        return text
+    report: Dict[str, Any] = json.loads(text)
+    return report

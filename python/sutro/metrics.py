@@ -2,9 +2,10 @@
 the miss-ratio curve and the energy estimate (docs/metrics.md)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _sutro
 
@@ -13,20 +14,22 @@ __all__ = ["reuse_distance", "energy_estimate", "hierarchy", "movement_summary"]
 Tier = Tuple[str, Optional[int], float]
 
 
-def _addresses(a) -> np.ndarray:
+def _addresses(a: "npt.ArrayLike") -> "npt.NDArray[np.uint64]":
     a = np.asarray(a)
     if a.ndim != 1:
         a = a.reshape(-1)
     if a.size == 0:
         return np.zeros(0, dtype=np.uint64)  # an empty trace (np.asarray([]) is float64)
     if a.dtype.kind == "i" and a.min() < 0:
-        raise ValueError("sutro.reuse_distance: addresses must be non-negative")
+        i = int(np.argmax(a < 0))
+        raise ValueError(f"sutro.reuse_distance: addresses must be non-negative, got {a[i]} at index {i}")
     if a.dtype.kind not in "iu":
-        raise ValueError(f"sutro.reuse_distance: addresses must be integers, got {a.dtype}")
+        raise TypeError(f"sutro.reuse_distance: addresses must be integers, got dtype {a.dtype}")
     return np.ascontiguousarray(a, dtype=np.uint64)
 
 
-def reuse_distance(addresses, unit: str = "element", cold: str = "separate", distances: bool = False) -> Dict[str, Any]:
+def reuse_distance(addresses: "npt.ArrayLike", unit: str = "element", cold: str = "separate",
+                   distances: bool = False) -> Dict[str, Any]:
     """LRU stack distances of an address trace (inclusive: an immediate re-access is 1).
 
     unit: element (the keys as given), byte, word (8 bytes) or line (64 bytes).
@@ -49,8 +52,9 @@ def hierarchy(tiers: Optional[Sequence[Tier]] = None, unit_bytes: int = 4, regis
     return _sutro.hierarchy(None if tiers is None else list(tiers), unit_bytes, register_bytes)
 
 
-def energy_estimate(histogram, cold: Optional[int] = None, tiers: Optional[Sequence[Tier]] = None,
-                    unit_bytes: int = 4, register_bytes: int = 256) -> Dict[str, Any]:
+def energy_estimate(histogram: "Union[npt.ArrayLike, Dict[str, Any]]", cold: Optional[int] = None,
+                    tiers: Optional[Sequence[Tier]] = None, unit_bytes: int = 4,
+                    register_bytes: int = 256) -> Dict[str, Any]:
     """Energy of a reuse-distance histogram (or a reuse_distance() result) on a
     tier hierarchy: an access at distance d is served by the first tier holding
     d units; cold accesses by the last tier."""
@@ -59,11 +63,12 @@ def energy_estimate(histogram, cold: Optional[int] = None, tiers: Optional[Seque
         histogram = histogram["histogram"]
     # Checked in C++: integers >= 0 only (a float histogram is refused, not truncated).
     h = np.asarray(histogram)
-    return _sutro.energy_estimate(h, int(cold or 0), None if tiers is None else list(tiers), unit_bytes,
+    # cold, unit_bytes and register_bytes too: a negative one is a ValueError naming it.
+    return _sutro.energy_estimate(h, 0 if cold is None else cold, None if tiers is None else list(tiers), unit_bytes,
                                   register_bytes)
 
 
-def movement_summary(addresses, unit: str = "element", element_bytes: int = 4,
+def movement_summary(addresses: "npt.ArrayLike", unit: str = "element", element_bytes: int = 4,
                      tiers: Optional[Sequence[Tier]] = None) -> Dict[str, Any]:
     """reuse_distance() plus the energy estimate, in one dict (energy under 'energy')."""
     r = reuse_distance(addresses, unit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _sutro
 
@@ -12,14 +13,15 @@ __all__ = ["train_mlp", "OPTIMIZERS"]
 OPTIMIZERS = tuple(_sutro.optimizers)
 
 
-def _f32(a, name: str, ndim: int) -> np.ndarray:
+def _f32(a: "npt.ArrayLike", name: str, ndim: int) -> "npt.NDArray[np.float32]":
     a = np.ascontiguousarray(a, dtype=np.float32)
     if a.ndim != ndim:
         raise ValueError(f"sutro.train_mlp: {name} must be {ndim}-D, got shape {a.shape}")
     return a
 
 
-def train_mlp(x_train, y_train, x_test, y_test, optimizer: str = "sgd", *, hidden: Sequence[int] = (200,),
+def train_mlp(x_train: "npt.ArrayLike", y_train: "npt.ArrayLike", x_test: "npt.ArrayLike",
+              y_test: "npt.ArrayLike", optimizer: str = "sgd", *, hidden: Sequence[int] = (200,),
               epochs: int = 100, batch: int = 32, seed: int = 0, init_seed: int = 1, loss: str = "hinge",
               regression: bool = False, solve_accuracy: float = 0.95, stop_when_solved: bool = True,
               **optimizer_options: Any) -> Dict[str, Any]:
@@ -41,6 +43,9 @@ def train_mlp(x_train, y_train, x_test, y_test, optimizer: str = "sgd", *, hidde
         raise TypeError(f"sutro.train_mlp: epochs must be an integer, got {epochs!r}")
     if epochs < 1:
         raise ValueError(f"sutro.train_mlp: epochs must be at least 1, got {epochs} (nothing would be trained)")
+    for i, h in enumerate(hidden):
+        if h < 0:
+            raise ValueError(f"sutro.train_mlp: hidden layer sizes must be non-negative, got {h!r} at index {i}")
     x_train, x_test = _f32(x_train, "x_train", 2), _f32(x_test, "x_test", 2)
     y_train, y_test = _f32(y_train, "y_train", 1), _f32(y_test, "y_test", 1)
     return _sutro.train_mlp(x_train, y_train, x_test, y_test, [int(h) for h in hidden], optimizer,

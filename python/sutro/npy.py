@@ -3,8 +3,10 @@ i4, i8, u1 and bool, and GF(2) rows in numpy.packbits order."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _sutro
 from ._sutro import GF2Matrix
@@ -21,14 +23,27 @@ def _readable(path: "os.PathLike[str] | str") -> str:
     return p
 
 
-def load(path: "os.PathLike[str] | str") -> np.ndarray:
+def load(path: "os.PathLike[str] | str") -> "npt.NDArray[Any]":
     """The array in a .npy file, read by sutro (same result as numpy.load)."""
-    return _sutro.npy_read(_readable(path))
+    a: "npt.NDArray[Any]" = _sutro.npy_read(_readable(path))
+    return a
 
 
-def save(path: "os.PathLike[str] | str", array: np.ndarray) -> None:
-    """Writes a C-order array of dtype f4, f8, i4, i8, u1 or bool (numpy.load reads it back)."""
+_SAVED = tuple(np.dtype(t) for t in ("<f4", "<f8", "<i4", "<i8", "u1", "?"))
+
+
+def save(path: "os.PathLike[str] | str", array: "npt.ArrayLike") -> None:
+    """Writes an array of dtype f4, f8, i4, i8, u1 or bool (numpy.load reads it back).
+
+    A big-endian array is written in the machine's byte order, the file numpy
+    writes for a.astype(a.dtype.newbyteorder("=")): the values are the same.
+    Another dtype (float16, object, strings, ...) is a ValueError.
+    """
     a = np.asarray(array)  # ascontiguousarray would make a 0-d array 1-d
+    if not a.dtype.isnative:
+        a = a.astype(a.dtype.newbyteorder("="))
+    if a.dtype not in _SAVED:
+        raise ValueError(f"sutro.save: dtype not supported: {a.dtype} (float32, float64, int32, int64, uint8, bool)")
     _sutro.npy_write(os.fspath(path), np.ascontiguousarray(a).reshape(-1), list(a.shape))
 
 

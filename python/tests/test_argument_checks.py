@@ -202,3 +202,81 @@ def test_gf2_matrix_from_words_refuses_floats():
     with pytest.raises(TypeError, match="from_words: words must hold integers, got dtype float64"):
         sutro.GF2Matrix.from_words(np.full((1, 1), 1.5), 8)
     assert sutro.GF2Matrix.from_words(np.array([[5]], np.uint64), 8).to_bits().tolist() == [[1, 0, 1, 0, 0, 0, 0, 0]]
+
+
+# --- tiers of a hierarchy: each part checked, never std::bad_cast
+
+
+@pytest.mark.parametrize("tier,error,match", [
+    (["fast", 8, 1.0], TypeError, r"hierarchy: tiers\[0\] must be a tuple \(name, capacity_bytes or None, "
+                                  r"picojoules\), got \['fast', 8, 1.0\] \(list\)"),
+    (("fast", 8), ValueError, r"tiers\[0\] must be a tuple .*got 2 items"),
+    (("fast", "x", 1.0), TypeError, r"tiers\[0\]: the capacity must be a non-negative integer \(bytes\) or None, "
+                                    r"got 'x' \(str\)"),
+    (("fast", 8.0, 1.0), TypeError, r"the capacity must be a non-negative integer .*got 8.0 \(float\)"),
+    (("fast", -5, 1.0), ValueError, r"tiers\[0\]: the capacity must be non-negative, got -5"),
+    (("fast", 2**64, 1.0), ValueError, r"the capacity 18446744073709551616 is out of range"),
+    ((7, 8, 1.0), TypeError, r"tiers\[0\]: the name must be a string, got 7 \(int\)"),
+    (("fast", 8, "1.0"), TypeError, r"tiers\[0\]: the energy must be a number \(picojoules\), got '1.0' \(str\)"),
+])
+def test_mistyped_tiers_name_the_tier_and_value(tier, error, match):
+    tiers = [tier, ("slow", None, 100.0)]
+    with pytest.raises(error, match=match):
+        sutro.hierarchy(tiers)
+    with pytest.raises(error, match=r"^sutro::metrics::hierarchy: tiers\[0\]"):
+        sutro.energy_estimate([0, 1], tiers=tiers)
+    # numpy numbers are numbers.
+    h = sutro.hierarchy([("fast", np.int64(8), np.float32(1.0)), ("slow", None, 100)])
+    assert h["tiers"][0]["capacity_bytes"] == 8 and h["tiers"][1]["picojoules_per_access"] == 100.0
+
+
+# --- docs/python.md: a float array where integers are expected is a TypeError, a negative count a ValueError
+
+
+def test_float_addresses_are_a_type_error():
+    with pytest.raises(TypeError, match=r"sutro.reuse_distance: addresses must be integers, got dtype float64"):
+        sutro.reuse_distance(np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"addresses must be non-negative, got -1 at index 1"):
+        sutro.reuse_distance([2, -1])
+
+
+def test_negative_counts_are_value_errors(tmp_path):
+    p = tmp_path / "p.npy"
+    sutro.save_bits(p, sutro.gf2_matrix(np.array([[1, 0, 1]], np.uint8)))
+    task = sutro.make_task("parity", 20, 3, 42)
+    cases = [
+        (lambda: sutro.load_bits(p, -1), r"sutro::io::npy::read_bits: cols must be non-negative, got -1"),
+        (lambda: sutro.energy_estimate([0, 1], cold=-1), r"energy_estimate: cold must be non-negative, got -1"),
+        (lambda: sutro.energy_estimate([0, 1], unit_bytes=-4), r"energy_estimate: unit_bytes must be non-negative"),
+        (lambda: sutro.energy_estimate([0, 1], register_bytes=-1), r"register_bytes must be non-negative, got -1"),
+        (lambda: sutro.hierarchy(unit_bytes=-4), r"sutro::metrics::hierarchy: unit_bytes must be non-negative"),
+        (lambda: sutro.price_events(-1, [0], [1]), r"dmd::price: n_inputs must be non-negative, got -1"),
+        (lambda: sutro.price_events(1, [0], [1], bytes_per_element=-2), r"bytes_per_element must be non-negative"),
+        (lambda: sutro.make_task("parity", -20, 3), r"sutro::tasks::sparse_task: n must be non-negative, got -20"),
+        (lambda: sutro.make_task("parity", 20, 3, seed=-1), r"sparse_task: seed must be non-negative, got -1"),
+        (lambda: sutro.Task("parity", 20, 3, 42, test_seed_offset=-1), r"test_seed_offset must be non-negative"),
+        (lambda: task.dense("train", -1), r"sutro::tasks::dense: count must be non-negative, got -1"),
+        (lambda: task.packed("train", 5, -1), r"sutro::tasks::packed: first must be non-negative, got -1"),
+        (lambda: task.bits("train", -3), r"sutro::tasks::bits: count must be non-negative, got -3"),
+        (lambda: sutro.GF2Matrix(-1, 3), r"sutro::gf2::matrix: rows must be non-negative, got -1"),
+        (lambda: sutro.GF2Matrix.identity(-2), r"matrix::identity: n must be non-negative, got -2"),
+        (lambda: sutro.GF2Matrix.random(2, -3, 1), r"matrix::random: cols must be non-negative, got -3"),
+        (lambda: sutro.GF2Matrix.from_words(np.zeros((1, 1), np.uint64), -8), r"from_words: cols must be non-neg"),
+        (lambda: sutro.GF2Matrix.from_packbits(np.zeros((1, 1), np.uint8), -8), r"from_packbits: cols must be non"),
+        (lambda: sutro.kushilevitz_mansour(task, -1), r"kushilevitz_mansour: pairs_per_bit must be non-negative"),
+        (lambda: sutro.kushilevitz_mansour(task, seed=-1), r"kushilevitz_mansour: seed must be non-negative"),
+        (lambda: sutro.train_mlp(*task.dense("train", 8), *task.dense("test", 8), batch=-1, epochs=1),
+         r"sutro::nn::train: batch must be non-negative, got -1"),
+        (lambda: sutro.train_mlp(*task.dense("train", 8), *task.dense("test", 8), hidden=(-3,), epochs=1),
+         r"sutro.train_mlp: hidden layer sizes must be non-negative, got -3 at index 0"),
+        (lambda: _sutro.solve_packed("gf2_elimination", *task.packed("train", 30), "parity", -20, 3, 0.0, "pm1",
+                                     None, {}), r"gf2_elimination: n must be non-negative, got -20"),
+        (lambda: sutro.energy_estimate([0, 1], cold=2**64), r"cold = 18446744073709551616 is out of range"),
+    ]
+    for call, match in cases:
+        with pytest.raises(ValueError, match=match):
+            call()
+    # numpy integers are integers; floats are still a TypeError.
+    assert sutro.energy_estimate([0, 1], cold=np.uint64(1), unit_bytes=np.int32(4))["total_joules"] > 0
+    with pytest.raises(TypeError):
+        sutro.GF2Matrix(1.5, 2)

@@ -100,3 +100,58 @@ def test_the_group_tools_event_list():
     assert r["depths"].tolist() == [2, 4, 2, 3, 1, 2, 1] and r["cost"] == 12
     with pytest.raises(ValueError, match="key 3 stored as value 2"):
         sutro.dmd.price_tool_events([("STORE", 1), ("STORE", 3)])
+
+
+# The group's tool (bytedmd.py, main branch) on programs beyond arithmetic: == and !=
+# record an operation, hash() (a dict key) and float()/int() a read, reflected
+# // % ** and unary + are operations too. Costs computed by the tool itself.
+TOOL_COSTS = [
+    ("lambda a, b: a == b", (1.0, 1.0), 3),
+    ("lambda a, b: a != b", (1.0, 2.0), 3),
+    ("lambda a, b: a + b if a == b else a - b", (1.0, 1.0), 7),
+    ("lambda a, b: a + b if a != b else a - b", (1.0, 1.0), 7),
+    ("lambda a: {a: 1} and a", (2.0,), 1),
+    ("lambda a, b: len({a, b}) and a", (2.0, 3.0), 3),
+    ("lambda a, b: a in [b, 3.0]", (2.0, 3.0), 6),
+    ("lambda a: 2 ** a", (1.0,), 1),
+    ("lambda a: 7 // a", (2.0,), 1),
+    ("lambda a: 7 % a", (2.0,), 1),
+    ("lambda a: +a", (2.0,), 1),
+    ("lambda a: float(a) + a", (2.0,), 2),
+    ("lambda a: int(a) * a", (2.0,), 2),
+    ("lambda a, b: divmod(a, b)", (7.0, 2.0), 3),
+    ("lambda a, b: divmod(a, b)[1] * a", (7.0, 2.0), 6),
+    ("lambda a: round(a, 1) + round(a)", (2.25,), 6),
+    ("lambda a, b: (a * b == b * a) + a", (2.0, 3.0), 13),
+    ("lambda a, b, c: [x for x in (a, b, c) if x != b]", (1.0, 2.0, 3.0), 11),
+]
+
+
+@pytest.mark.parametrize("src,args,cost", TOOL_COSTS)
+def test_comparisons_hash_and_conversions_as_the_group_tool(src, args, cost):
+    assert bytedmd(eval(src), *args)["cost"] == cost
+
+
+def test_traced_equality_is_recorded():
+    rec = sutro.Recorder()
+    a, b = rec.input(1.0), rec.input(1.0)
+    eq = a == b
+    assert isinstance(eq, sutro.dmd.Traced) and eq.value is True
+    assert (a != b).value is False
+    assert rec.counts == [2, 2] and rec.outputs == [1, 1]
+    assert hash(a) == hash(1.0) and rec.outputs[-1] == 0  # a read, nothing defined
+    q, r = divmod(a + 6.0, 2.0)  # divmod defines two values
+    assert (q.value, r.value) == (3.0, 1.0) and rec.outputs[-1] == 2
+
+
+def test_numpy_scalars_and_0d_arrays_are_numbers():
+    # The tool: 2 for each (one value read twice).
+    x = np.array(3.0)
+    assert bytedmd(lambda a: a * a, x)["cost"] == 2
+    assert bytedmd(lambda a: a * a, np.float64(3.0))["cost"] == 2
+    assert bytedmd(lambda a, b: a * b, x, x)["inputs"] == 1  # one array passed twice is one value
+    assert bytedmd(lambda a, b: a * b + a, np.int64(3), np.array(2))["cost"] == 7
+    assert bytedmd(lambda a, b: a[0] * b, [np.float32(1.0), 2.0], np.array(5))["cost"] == 4
+    assert bytedmd(lambda a: float(a) * a, x)["cost"] == 2
+    with pytest.raises(TypeError, match="cannot trace an argument of type str"):
+        bytedmd(lambda a: a, "x")

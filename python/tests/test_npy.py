@@ -76,3 +76,21 @@ def test_packbits_padding_bits_are_refused(tmp_path):
     np.save(tmp_path / "p.npy", np.array([[0xFF, 0xC0]], dtype=np.uint8))  # column 9 set, 9 columns
     with pytest.raises(ValueError, match="beyond column 9"):
         sutro.load_bits(tmp_path / "p.npy", 9)
+
+
+@pytest.mark.parametrize("dtype", [">f8", ">f4", ">i4", ">i8"])
+def test_big_endian_is_saved_in_native_order(tmp_path, dtype):
+    # The values are kept; the file is numpy's for the array in native byte order.
+    a = np.arange(-3, 3).astype(dtype).reshape(2, 3)
+    sutro.save(tmp_path / "a.npy", a)
+    b = np.load(tmp_path / "a.npy")
+    assert np.array_equal(a, b) and b.dtype == a.dtype.newbyteorder("=")
+    np.save(tmp_path / "n.npy", a.astype(a.dtype.newbyteorder("=")))
+    assert (tmp_path / "a.npy").read_bytes() == (tmp_path / "n.npy").read_bytes()
+
+
+@pytest.mark.parametrize("array", [np.zeros(3, np.float16), np.array([1, "x"], dtype=object),
+                                   np.array(["abc", "de"]), np.zeros(2, np.complex64), np.zeros(2, np.uint16)])
+def test_unsupported_dtypes_are_a_value_error_naming_the_dtype(tmp_path, array):
+    with pytest.raises(ValueError, match=rf"sutro.save: dtype not supported: {array.dtype} \(float32, float64"):
+        sutro.save(tmp_path / "x.npy", array)
