@@ -196,7 +196,12 @@ TEST_CASE("gf2 shapes whose sizes overflow throw instead of allocating nothing",
   const std::size_t big = std::size_t{1} << 32;
   REQUIRE_THROWS_AS(gf2::matrix<>::from_bytes(big, big, {}), std::invalid_argument);
   REQUIRE_THROWS_AS(gf2::matrix<>::from_bytes(huge, 2, {}), std::invalid_argument);
-  REQUIRE(gf2::matrix<>::from_bytes(0, huge, {}).rows() == 0);
+  // 0 x 2^64 columns: refused like 2^64 x 0 (its transpose), not a matrix
+  // whose column loops and permutations never end.
+  REQUIRE(refused([&] { gf2::matrix<> m(0, huge); }));
+  REQUIRE(refused([&] { (void)gf2::matrix<>::from_bytes(0, huge, {}); }));
+  REQUIRE(gf2::matrix<>(0, 1000).cols() == 1000);
+  REQUIRE(gf2::transpose(gf2::matrix<>(0, 1000)).rows() == 1000);
 }
 
 TEST_CASE("gf2 kernel scratch is counted by the output matrix's allocator", "[gf2]") {
@@ -233,6 +238,43 @@ TEST_CASE("gf2 kernel scratch is counted by the output matrix's allocator", "[gf
   }
   REQUIRE(sutro::memory::default_stats().snapshot().total_bytes == global_before);
   REQUIRE(counter.snapshot().bytes_in_use == 0);
+}
+
+TEST_CASE("gf2 scratch of threaded solves, kernels and vector solves is counted by the operand's allocator", "[gf2]") {
+  using alloc = sutro::memory::accounting_allocator<gf2::word, sutro::memory::aligned_allocator<gf2::word>>;
+  using M = gf2::matrix<sutro::simd, alloc>;
+  using V = gf2::vector<sutro::simd, alloc>;
+  sutro::memory::stats counter;
+  const auto global = [] { return sutro::memory::default_stats().snapshot().total_bytes; };
+  {
+    // Large enough for a triangular solve to share its columns among 2 threads.
+    const std::size_t n = 4096;
+    M l = M::random(n, n, 1, alloc(counter));
+    for (std::size_t i = 0; i < n; ++i) l.set(i, i, true);
+    const M b = M::random(n, n, 2, alloc(counter));
+    const auto before = global();
+    const M x = gf2::solve_lower_triangular(l, b, 2);
+    CHECK(global() == before);
+    CHECK(x.rows() == n);
+  }
+  {
+    const M a = M::random(600, 500, 3, alloc(counter));
+    const auto before = global();
+    const M y = gf2::left_kernel(a);
+    CHECK(global() == before);
+    CHECK(y.rows() == 600 - gf2::rank(a));
+    const auto ya = y * a;
+    CHECK(gf2::rank(ya) == 0);
+    M l = M::random(300, 300, 4, alloc(counter));
+    for (std::size_t i = 0; i < 300; ++i) l.set(i, i, true);
+    V v(300, alloc(counter));
+    for (std::size_t i = 0; i < 300; i += 3) v.set(i, true);
+    const auto before_vector = global();
+    const V z = gf2::solve_lower_triangular(l, v);
+    CHECK(global() == before_vector);
+    CHECK(z.size() == 300);
+  }
+  CHECK(counter.snapshot().bytes_in_use == 0);
 }
 
 TEST_CASE("gf2 ple and pluq results take the operand's allocator, whatever its type", "[gf2]") {

@@ -30,7 +30,8 @@ namespace sutro::gf2 {
 
 /// Eliminates in place (a matrix or a writable window). With reduced = true the
 /// result is the reduced row echelon form, else a row echelon form.
-/// `threads` > 1 splits each pass over the matrix by column slabs (0: one per
+/// `threads` > 1 shares the work among that many threads: the Four Russians
+/// passes by rows, the recursion's products and solves by columns (0: one per
 /// core, cpu::worker_threads).
 template <class Backend, class Alloc>
 echelon_info echelonize(matrix<Backend, Alloc>& a, bool reduced = true, unsigned threads = 1) {

@@ -230,8 +230,10 @@ class matrix {
   /// A zero matrix of rows x cols.
   matrix(std::size_t rows, std::size_t cols, const Alloc& alloc = Alloc())
       : rows_(rows), cols_(cols), stride_(detail::padded_words(cols)), words_(alloc) {
+    // Rows and columns alike (a transpose turns one into the other; loops
+    // run over both), and the words.
     const std::size_t most = std::min(detail::max_words, words_.max_size());
-    if (rows > most || (stride_ != 0 && rows > most / stride_))
+    if (rows > most || cols > most || (stride_ != 0 && rows > most / stride_))
       throw std::length_error("sutro::gf2::matrix::matrix: " + detail::shape(rows, cols) + " is over the limit of " +
                               std::to_string(most) + " words and rows");
     words_.assign(rows * stride_, 0);

@@ -96,9 +96,12 @@ template <class M>
 template <class M>
 [[nodiscard]] M left_kernel(const pluq_result<M>& f, unsigned threads = 1) {
   const std::size_t r = f.rank, m = f.l.rows();
-  // X L1 = L2 is L1^T X^T = L2^T: an upper triangular solve.
-  const auto l1t = sutro::gf2::transpose(f.l.window(row_range{0, r}, col_range{0, r}));
-  const auto l2t = sutro::gf2::transpose(f.l.window(row_range{r, m}, col_range{0, r}));
+  // X L1 = L2 is L1^T X^T = L2^T: an upper triangular solve. Every
+  // intermediate is counted with L (a window's transpose would not be).
+  const detail::scratch_scope scope(detail::counter_of(f.l.get_allocator()));
+  M l1t(r, r, f.l.get_allocator()), l2t(r, m - r, f.l.get_allocator());
+  kernels::transpose(typename M::backend_type{}, l1t.block(), f.l.window(row_range{0, r}, col_range{0, r}).block());
+  kernels::transpose(typename M::backend_type{}, l2t.block(), f.l.window(row_range{r, m}, col_range{0, r}).block());
   const auto xt = sutro::gf2::solve_upper_triangular(l1t, l2t, threads);  // r x (m - r)
   M zt(m, m - r, f.l.get_allocator());                                    // the basis as columns, in A's row order
   for (std::size_t k = 0; k < r; ++k) std::copy_n(xt.row_ptr(k), xt.words_used(), zt.row_ptr(f.row_perm[k]));

@@ -67,8 +67,8 @@ template <bool Lower, matrix_like T, class Backend, class VA>
 vector<Backend, VA> trsv(const char* what, const char* name, const T& t, const vector<Backend, VA>& b) {
   check_triangular(what, name, t, b.size(), 1, true);
   // A vector is one row of bits; as a column it is an n x 1 matrix.
-  matrix<Backend> x(b.size(), 1);
   const scratch_scope scope(counter_of(b.get_allocator()));
+  matrix<Backend, VA> x(b.size(), 1, b.get_allocator());
   for (std::size_t i = 0; i < b.size(); ++i) x.set_unchecked(i, 0, b.get_unchecked(i));
   if constexpr (Lower)
     kernels::trsm_lower(Backend{}, x.block(), t.block(), 1);

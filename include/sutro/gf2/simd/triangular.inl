@@ -32,7 +32,9 @@ bool trsm_on_team(detail::mblock x, std::size_t n, unsigned threads, Solve&& sol
   std::optional<cpu::thread_team> own;
   cpu::thread_team* team = cpu::current_or_own(threads, bits >= trsm::min_own_team_bits, own);
   if (team == nullptr) return false;
+  memory::stats& counter = detail::scratch_stats();
   team->run([&](unsigned member, unsigned members) {
+    const detail::scratch_scope scope(&counter);  // the members' products count with the caller's scratch
     const std::size_t c0 = std::min(x.cols, 512 * (groups * member / members)),
                       c1 = std::min(x.cols, 512 * (groups * (member + 1) / members));
     if (c1 > c0) solve(detail::mblock{x.data + c0 / 64, x.rows, c1 - c0, x.stride});
