@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <span>
 #include <stdexcept>
@@ -97,7 +98,10 @@ SUTRO_HOST_DEVICE void batch_row(const task_spec& spec, split which, std::uint64
   labels[i] = sample_label(spec, src, row, masks + s * rw, rw, aux);
 }
 
-/// Runs f(first, last) over [0, items) in contiguous pieces on up to `threads` threads.
+/// Runs f(first, last) over [0, items) in contiguous pieces on up to `threads`
+/// threads. An exception from any piece (bad_alloc in a worker) reaches the
+/// caller after every thread has joined, as it would on one thread; a thread
+/// that cannot start leaves its piece to the caller's thread.
 template <class F>
 void parallel_ranges(std::size_t items, unsigned threads, F&& f) {
   threads = cpu::worker_threads(threads);
@@ -106,10 +110,26 @@ void parallel_ranges(std::size_t items, unsigned threads, F&& f) {
     f(std::size_t{0}, items);
     return;
   }
+  std::vector<std::exception_ptr> failed(parts);
+  const auto piece = [&](std::size_t p) noexcept {
+    try {
+      f(items * p / parts, items * (p + 1) / parts);
+    } catch (...) {
+      failed[p] = std::current_exception();
+    }
+  };
   std::vector<std::thread> pool;
-  for (std::size_t p = 1; p < parts; ++p) pool.emplace_back([&, p] { f(items * p / parts, items * (p + 1) / parts); });
-  f(std::size_t{0}, items / parts);
+  pool.reserve(parts - 1);
+  std::size_t started = 1;
+  try {
+    for (; started < parts; ++started) pool.emplace_back(piece, started);
+  } catch (...) {  // no thread for pieces [started, parts): run them here
+  }
+  piece(0);
+  for (std::size_t p = started; p < parts; ++p) piece(p);
   for (auto& t : pool) t.join();
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
 }
 }  // namespace detail
 
