@@ -23,7 +23,7 @@ namespace {
 solvers::solve_result incremental(const tasks::packed_samples& d, solvers::gf2_elimination_options o) {
   const std::size_t m = o.max_samples ? std::min(o.max_samples, d.count) : d.count;
   auto r = solvers::detail::eliminate<0>(d, m, o.verify_all, memory::raw_access{});
-  solvers::detail::explain_exact(d, r);
+  solvers::detail::explain_exact(d, r, o.verify_all ? m : std::min<std::size_t>(r.stats.samples_used, m));
   return r;
 }
 

@@ -135,7 +135,10 @@ class bucket_search {
       res.reason = "no subset can be certified: " + cert.describe();
       return res;
     }
-    search s{d, bit_columns::from(d), plan.key_bits, k / 2, k - k / 2, cert.threshold};
+    // A noise-free spec leaves no room for a wrong row: the bound's budget
+    // would pass labels that are no parity at all (an AND, another draw's).
+    const bool exact = d.spec.noise == 0.0;
+    search s{d, bit_columns::from(d), plan.key_bits, k / 2, k - k / 2, exact ? 0 : cert.threshold};
     detail::splitmix64 rng{opt_.seed};
     std::size_t rounds = 0;
     while (rounds < plan.max_rounds && !s.done) {
@@ -150,6 +153,10 @@ class bucket_search {
       res.status = solve_status::found;
       res.subset = s.best;
       res.reason = "certified: " + std::to_string(s.best_count) + " rows wrong (" + how + "), " + cert.describe();
+    } else if (exact && !s.best.empty()) {
+      res.reason = "spec.noise = 0, yet no candidate agrees with every row after " + how +
+                   " (best: " + std::to_string(s.best_count) +
+                   " rows wrong): the labels are not a k-sparse parity of the inputs";
     } else {
       res.reason = "no candidate certified after " + how +
                    " (best: " + (s.best.empty() ? std::string("none") : std::to_string(s.best_count) + " rows wrong") +

@@ -67,7 +67,9 @@ inline solve_result noise_free_only(const tasks::packed_samples& d, const char* 
              " (use noisy_parity, exhaustive or robust_gf2)";
   return r;
 }
-inline void explain_exact(const tasks::packed_samples& d, solve_result& r) {
+/// `checked`: how many of d's rows the solution was checked against (fewer
+/// with verify_all = false or max_samples), so the reason never claims more.
+inline void explain_exact(const tasks::packed_samples& d, solve_result& r, std::size_t checked) {
   const std::size_t n = d.spec.n, k = d.spec.k;
   if (r.status == solve_status::found && r.subset.size() != k) {
     r.status = solve_status::failed;
@@ -75,7 +77,12 @@ inline void explain_exact(const tasks::packed_samples& d, solve_result& r) {
                " indices, spec.k = " + std::to_string(k) + ": the labels are not a k-sparse parity of the inputs";
     r.subset.clear();
   } else if (r.status == solve_status::found) {  // the numbers are in stats; this path stays cheap
-    r.reason = "unique solution at rank n, weight k, every row agrees (exact under the noise-free model)";
+    r.reason = checked >= d.count
+                   ? "unique solution at rank n, weight k, every row agrees (exact under the noise-free model)"
+                   : "unique solution at rank n, weight k, the " + std::to_string(checked) + " rows checked agree; " +
+                         std::to_string(d.count - checked) +
+                         " rows not checked (verify_all = false or max_samples): exact only if they follow the "
+                         "noise-free model";
   } else if (r.status == solve_status::ambiguous) {
     r.reason = "rank " + std::to_string(r.stats.rank) + " < n = " + std::to_string(n) + " after " +
                std::to_string(r.stats.samples_used) + " rows: 2^" + std::to_string(n - r.stats.rank) + " solutions fit";
@@ -396,7 +403,8 @@ class gf2_elimination {
     detail::require_parity(d, who);
     if (d.spec.noise > 0) return detail::noise_free_only(d, who);
     solve_result r = run(d, mem);
-    detail::explain_exact(d, r);
+    const std::size_t used = opt_.max_samples ? std::min(opt_.max_samples, d.count) : d.count;
+    detail::explain_exact(d, r, opt_.verify_all ? used : std::min<std::size_t>(r.stats.samples_used, used));
     return r;
   }
   /// The linear algebra alone, uncertified: the unique solution of the rows

@@ -64,7 +64,7 @@ class gf2_general {
       res.reason = "the system [A | y] is inconsistent: the labels are not a parity of the inputs";
       return res;
     }
-    detail::explain_exact(d, res);
+    detail::explain_exact(d, res, d.count);
     return res;
   }
 

@@ -117,6 +117,10 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
   splitmix64 rng{o.seed};
   solve_result res;
   const auto cert = union_bound_certificate(n, d.spec.k, m, o.alpha);
+  // A noise-free spec leaves no room for a wrong row: the bound's budget
+  // would pass labels that are no parity at all (an AND, another draw's).
+  const bool exact = d.spec.noise == 0.0;
+  const std::size_t allowed = exact ? 0 : cert.threshold;
   bool any_full = false;
   double best_z = -1e300;
   for (std::size_t t = 0; t < o.trials; ++t) {
@@ -148,9 +152,8 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
       copy_words(mem(x.data()), mem(best.data()), nw);
       // Certified on all rows already: no later trial can change the answer's correctness.
       std::size_t wrong = 0;
-      for (std::size_t i = 0; i < m && cert.valid && wrong <= cert.threshold; ++i)
-        wrong += !agrees(d, i, mem(x.data()), mem);
-      if (cert.valid && wrong <= cert.threshold && weight == d.spec.k) break;
+      for (std::size_t i = 0; i < m && cert.valid && wrong <= allowed; ++i) wrong += !agrees(d, i, mem(x.data()), mem);
+      if (cert.valid && wrong <= allowed && weight == d.spec.k) break;
     }
     if (z >= o.exit_z) break;
   }
@@ -170,6 +173,9 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
   if (subset.size() != d.spec.k) {
     res.reason = "the best candidate has " + std::to_string(subset.size()) +
                  " indices, spec.k = " + std::to_string(d.spec.k) + " (" + trials + ")";
+  } else if (exact && res.stats.disagreements > 0) {
+    res.reason = "spec.noise = 0, yet the best candidate has " + wrong + " after " + trials +
+                 ": the labels are not a k-sparse parity of the inputs";
   } else if (!cert.valid || res.stats.disagreements > cert.threshold) {
     res.reason = "no candidate certified: the best has " + wrong + " after " + trials + "; " + cert.describe();
   } else {
