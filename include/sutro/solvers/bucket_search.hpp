@@ -151,7 +151,7 @@ class bucket_search {
                             std::to_string(s.checked) + " candidates checked";
     if (s.done) {
       res.status = solve_status::found;
-      res.subset = s.best;
+      res.subset.assign(s.best.begin(), s.best.end());
       res.reason = "certified: " + std::to_string(s.best_count) + " rows wrong (" + how + "), " + cert.describe();
     } else if (exact && !s.best.empty()) {
       res.reason = "spec.noise = 0, yet no candidate agrees with every row after " + how +
@@ -170,11 +170,13 @@ class bucket_search {
     const tasks::packed_samples& d;
     bit_columns cols;
     std::size_t r, h1, h2, threshold;
-    std::vector<std::uint64_t> key{};   // per column: its bits on this round's rows
-    std::vector<std::uint32_t> rows{};  // a permutation of [0, m); the first r are this round's
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> table{};  // (key, A's rank)
-    std::vector<std::uint32_t> a_sets{};                           // A's indices, h1 per rank
-    std::vector<std::uint32_t> idx{}, cand{}, best{};
+    // Counted by the accounting allocator (work_vector), as every solver's
+    // buffers are, so the lab's memory columns include them.
+    work_vector<std::uint64_t> key{};   // per column: its bits on this round's rows
+    work_vector<std::uint32_t> rows{};  // a permutation of [0, m); the first r are this round's
+    work_vector<std::pair<std::uint64_t, std::uint32_t>> table{};  // (key, A's rank)
+    work_vector<std::uint32_t> a_sets{};                           // A's indices, h1 per rank
+    work_vector<std::uint32_t> idx{}, cand{}, best{};
     std::uint64_t checked = 0;
     std::size_t best_count = std::numeric_limits<std::size_t>::max();
     bool done = false;
