@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -323,4 +324,37 @@ TEST_CASE("gf2 window assign from an overlapping window of the same matrix copie
       .assign(right.window(gf2::row_range{0, 5}, gf2::col_range{0, 192}));
   for (std::size_t i = 0; i < 5; ++i)
     for (std::size_t j = 0; j < 192; ++j) REQUIRE(right.get(i, j + 64) == before.get(i, j));
+}
+
+TEST_CASE("gf2 operators, printing and comparison take a window on either side", "[gf2]") {
+  using M = gf2::matrix<>;
+  const M a = M::random(130, 200, 11), b = M::random(136, 70, 12), c = M::random(70, 136, 13);
+  const auto w = a.window(gf2::row_range{2, 130}, gf2::col_range{64, 200});  // 128 x 136
+  const M wm = w.to_matrix();
+  CHECK(w * b == wm * b);  // window on the left
+  CHECK(wm * b == w * b);
+  CHECK(w.to_matrix() == w);  // matrix == window, window == matrix
+  CHECK(w == wm);
+  CHECK_FALSE(w == a.window(gf2::row_range{0, 128}, gf2::col_range{64, 200}));
+  const M d = M::random(128, 136, 14);
+  CHECK(w + d == wm + d);
+  CHECK(d + w == wm + d);
+  const auto cw = c.window(gf2::row_range{0, 70}, gf2::col_range{0, 136});
+  CHECK(cw * b == c * b);  // windows on both sides
+  CHECK(cw * b.window(gf2::row_range{0, 136}, gf2::col_range{64, 70}) ==
+        c * b.window(gf2::row_range{0, 136}, gf2::col_range{64, 70}).to_matrix());
+  gf2::vector<> x(136);
+  for (std::size_t j = 0; j < 136; j += 5) x.set(j, true);
+  CHECK((w * x) == (wm * x));
+  gf2::vector<> y(128);
+  for (std::size_t i = 0; i < 128; i += 3) y.set(i, true);
+  CHECK((y * w) == (y * wm));
+  CHECK(x(5) == x[5]);
+  CHECK(w.to_string() == wm.to_string());
+  CHECK(w.to_bytes() == wm.to_bytes());
+  std::ostringstream os, om;
+  os << w;
+  om << wm;
+  CHECK(os.str() == om.str());
+  CHECK(os.str().size() == 128 * 137);
 }

@@ -80,8 +80,9 @@ template <matrix_like A, matrix_like B>
   return out;
 }
 
-template <class Backend, class A1, matrix_like B>
-matrix<Backend, A1> operator+(const matrix<Backend, A1>& a, const B& b) {
+/// add(a, b) for matrices and windows on either side.
+template <matrix_like A, matrix_like B>
+detail::result_t<A> operator+(const A& a, const B& b) {
   return sutro::gf2::add(a, b);
 }
 template <class Backend, class A1, matrix_like B>

@@ -88,6 +88,25 @@ struct block {
 using mblock = block<word>;
 using cblock = block<const word>;
 
+[[nodiscard]] inline bool bit_of(cblock b, std::size_t i, std::size_t j) noexcept {
+  return (b.row(i)[j / 64] >> (j % 64)) & 1u;
+}
+[[nodiscard]] inline std::vector<std::uint8_t> to_bytes(cblock b) {
+  std::vector<std::uint8_t> out(b.rows * b.cols);
+  for (std::size_t i = 0; i < b.rows; ++i)
+    for (std::size_t j = 0; j < b.cols; ++j) out[i * b.cols + j] = bit_of(b, i, j) ? 1 : 0;
+  return out;
+}
+[[nodiscard]] inline std::string to_string(cblock b) {
+  std::string s;
+  s.reserve(b.rows * (b.cols + 1));
+  for (std::size_t i = 0; i < b.rows; ++i) {
+    for (std::size_t j = 0; j < b.cols; ++j) s += bit_of(b, i, j) ? '1' : '0';
+    s += '\n';
+  }
+  return s;
+}
+
 /// Where kernel scratch (tables, packing buffers, index lists, Strassen
 /// temporaries) is counted: the counter of the output's accounting allocator
 /// while an operation on such a matrix runs (see scratch_scope), else
@@ -381,22 +400,9 @@ class matrix {
   }
 
   /// rows*cols bytes of 0/1, row-major.
-  [[nodiscard]] std::vector<std::uint8_t> to_bytes() const {
-    std::vector<std::uint8_t> out(rows_ * cols_);
-    for (std::size_t i = 0; i < rows_; ++i)
-      for (std::size_t j = 0; j < cols_; ++j) out[i * cols_ + j] = get_unchecked(i, j) ? 1 : 0;
-    return out;
-  }
+  [[nodiscard]] std::vector<std::uint8_t> to_bytes() const { return detail::to_bytes(block()); }
   /// One line of '0'/'1' per row, each ended by '\n'.
-  [[nodiscard]] std::string to_string() const {
-    std::string s;
-    s.reserve(rows_ * (cols_ + 1));
-    for (std::size_t i = 0; i < rows_; ++i) {
-      for (std::size_t j = 0; j < cols_; ++j) s += get_unchecked(i, j) ? '1' : '0';
-      s += '\n';
-    }
-    return s;
-  }
+  [[nodiscard]] std::string to_string() const { return detail::to_string(block()); }
 
   /// A view of rows r and columns c, no copy (see col_range for the alignment).
   basic_matrix_view<Backend, word> window(row_range r, col_range c);
@@ -408,15 +414,6 @@ class matrix {
 
   detail::mblock block() noexcept { return {data(), rows_, cols_, stride_}; }
   [[nodiscard]] detail::cblock block() const noexcept { return {data(), rows_, cols_, stride_}; }
-
-  template <class A2>
-  bool operator==(const matrix<Backend, A2>& other) const noexcept {
-    if (rows_ != other.rows() || cols_ != other.cols()) return false;
-    const std::size_t used = words_used();
-    for (std::size_t i = 0; i < rows_; ++i)
-      if (!std::equal(row_ptr(i), row_ptr(i) + used, other.row_ptr(i))) return false;
-    return true;
-  }
 
   friend std::ostream& operator<<(std::ostream& os, const matrix& m) { return os << m.to_string(); }
 
@@ -480,6 +477,11 @@ class basic_matrix_view {
     check(i, j, "flip");
     b_.row(i)[j / 64] ^= word{1} << (j % 64);
   }
+  /// As matrix's: rows*cols bytes of 0/1, and one line of '0'/'1' per row.
+  [[nodiscard]] std::vector<std::uint8_t> to_bytes() const { return detail::to_bytes(detail::cblock(b_)); }
+  [[nodiscard]] std::string to_string() const { return detail::to_string(detail::cblock(b_)); }
+  friend std::ostream& operator<<(std::ostream& os, const basic_matrix_view& m) { return os << m.to_string(); }
+
   /// A window of this window (same alignment rule, relative coordinates).
   [[nodiscard]] basic_matrix_view window(row_range r, col_range c) const { return make_window(b_, r, c); }
 
@@ -542,14 +544,6 @@ basic_matrix_view<Backend, const word> matrix<Backend, Alloc>::window(row_range 
   return basic_matrix_view<Backend, const word>::make_window(block(), r, c);
 }
 
-template <class B, class W1, class W2>
-bool operator==(const basic_matrix_view<B, W1>& a, const basic_matrix_view<B, W2>& b) noexcept {
-  if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
-  for (std::size_t i = 0; i < a.rows(); ++i)
-    if (!std::equal(a.row_ptr(i), a.row_ptr(i) + a.words_used(), b.row_ptr(i))) return false;
-  return true;
-}
-
 /// Anything with the matrix layout: a matrix or a window of one.
 template <class M>
 concept matrix_like = requires(const M& m) {
@@ -558,6 +552,16 @@ concept matrix_like = requires(const M& m) {
   { m.cols() } -> std::convertible_to<std::size_t>;
   { m.block() } -> std::convertible_to<detail::cblock>;
 };
+
+/// Same shape and bits, for matrices and windows alike (any allocators).
+template <matrix_like A, matrix_like B>
+[[nodiscard]] bool operator==(const A& a, const B& b) noexcept {
+  const detail::cblock x = a.block(), y = b.block();
+  if (x.rows != y.rows || x.cols != y.cols) return false;
+  for (std::size_t i = 0; i < x.rows; ++i)
+    if (!std::equal(x.row(i), x.row(i) + x.words(), y.row(i))) return false;
+  return true;
+}
 
 namespace detail {
 template <class M>

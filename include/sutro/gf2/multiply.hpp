@@ -71,8 +71,10 @@ inline void release_workspace() {
 #endif
 }
 
-template <class Backend, class A1, matrix_like B>
-matrix<Backend, A1> operator*(const matrix<Backend, A1>& a, const B& b) {
+/// mul(a, b) for matrices and windows on either side (a window's product
+/// uses the default allocator, as mul's does).
+template <matrix_like A, matrix_like B>
+detail::result_t<A> operator*(const A& a, const B& b) {
   return sutro::gf2::mul(a, b);
 }
 
@@ -96,12 +98,12 @@ template <class Backend, class VA, matrix_like A>
   kernels::vec_mul(Backend{}, y.data(), x.data(), a.block());
   return y;
 }
-template <class Backend, class A1, class VA>
-vector<Backend, VA> operator*(const matrix<Backend, A1>& a, const vector<Backend, VA>& x) {
+template <matrix_like A, class Backend, class VA>
+vector<Backend, VA> operator*(const A& a, const vector<Backend, VA>& x) {
   return sutro::gf2::mul(a, x);
 }
-template <class Backend, class A1, class VA>
-vector<Backend, VA> operator*(const vector<Backend, VA>& x, const matrix<Backend, A1>& a) {
+template <class Backend, class VA, matrix_like A>
+vector<Backend, VA> operator*(const vector<Backend, VA>& x, const A& a) {
   return sutro::gf2::mul(x, a);
 }
 
