@@ -115,8 +115,8 @@ inline std::optional<double> to_double(std::string_view s) {
   return v;
 }
 
-inline std::optional<std::int32_t> to_int(std::string_view s) {
-  std::int32_t v = 0;
+inline std::optional<long long> to_int(std::string_view s) {
+  long long v = 0;
   if (s.empty()) return std::nullopt;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
@@ -170,7 +170,13 @@ inline std::string in_quotes(std::string_view s) { return "'" + std::string(s) +
       detail::fail("parse_task", where + ": a fifth field (t) applies to threshold tasks only");
     const auto t = detail::to_int(f[4]);
     if (!t) detail::fail("parse_task", where + ": t = " + detail::in_quotes(f[4]) + " is not an integer");
-    s.threshold = *t;
+    // Checked here, not left to tasks::validate: task_spec's "t = k - 1"
+    // default is the value INT32_MIN, which a typed t must not reach.
+    const auto kk = static_cast<long long>(s.k);
+    if (*t < -kk || *t > kk)
+      detail::fail("parse_task", where + ": threshold t=" + std::to_string(*t) + " must be in [-k, k] = [" +
+                                     std::to_string(-kk) + ", " + std::to_string(kk) + "]");
+    s.threshold = static_cast<std::int32_t>(*t);
   }
   try {
     tasks::validate(s);
@@ -219,14 +225,14 @@ inline std::string in_quotes(std::string_view s) { return "'" + std::string(s) +
        false},
       {"sum_correlation", "sum", "c_i = sum_j x_ij y_j, the k largest, certified", false},
       {"sum_least_squares", "sum", "least squares on the +-1 rows, the k largest weights, certified", false},
-      {"sgd_mlp", "parity (+-1)", "MLP n-hidden-1, hinge, SGD lr 0.1 wd 0.01 (the group's harness)", true},
-      {"momentum_mlp", "parity (+-1)", "MLP, heavy-ball momentum lr 0.05 beta 0.9 wd 0.01", true},
-      {"nesterov_mlp", "parity (+-1)", "MLP, Nesterov momentum lr 0.05 beta 0.9 wd 0.01", true},
-      {"adam_mlp", "parity (+-1)", "MLP, Adam lr 0.01 wd 0.01 (L2 in the gradient)", true},
-      {"adamw_mlp", "parity (+-1)", "MLP, AdamW lr 0.01 wd 0.01 (decoupled decay)", true},
-      {"sign_sgd_mlp", "parity (+-1)", "MLP, sign-SGD lr 0.01 wd 0.01", true},
-      {"egd_mlp", "parity (+-1)", "MLP, egalitarian GD: matrix steps along U V^T, lr 0.1 wd 0.01", true},
-      {"muon_mlp", "parity (+-1)", "MLP, Muon: Nesterov momentum 0.95 + Newton-Schulz, lr 0.02 wd 0.01", true},
+      {"sgd_mlp", "parity (pm1 or 01)", "MLP n-hidden-1, hinge, SGD lr 0.1 wd 0.01 (the group's harness)", true},
+      {"momentum_mlp", "parity (pm1 or 01)", "MLP, heavy-ball momentum lr 0.05 beta 0.9 wd 0.01", true},
+      {"nesterov_mlp", "parity (pm1 or 01)", "MLP, Nesterov momentum lr 0.05 beta 0.9 wd 0.01", true},
+      {"adam_mlp", "parity (pm1 or 01)", "MLP, Adam lr 0.01 wd 0.01 (L2 in the gradient)", true},
+      {"adamw_mlp", "parity (pm1 or 01)", "MLP, AdamW lr 0.01 wd 0.01 (decoupled decay)", true},
+      {"sign_sgd_mlp", "parity (pm1 or 01)", "MLP, sign-SGD lr 0.01 wd 0.01", true},
+      {"egd_mlp", "parity (pm1 or 01)", "MLP, egalitarian GD: matrix steps along U V^T, lr 0.1 wd 0.01", true},
+      {"muon_mlp", "parity (pm1 or 01)", "MLP, Muon: Nesterov momentum 0.95 + Newton-Schulz, lr 0.02 wd 0.01", true},
   };
   return catalog;
 }
@@ -359,6 +365,16 @@ struct lab_plan {
     c.test = test;
     c.repeats = repeats;
     c.pass_accuracy = o.pass_accuracy;
+    // The lab makes each split packed and dense: a count past either form's
+    // limit is a bad argument, said now, not a run that fails halfway.
+    const std::size_t limit =
+        std::min(tasks::sparse_task::max_packed_count(c.task.n), tasks::sparse_task::max_dense_count(c.task.n));
+    for (const auto& [what, count] : {std::pair<const char*, std::size_t>{"train", train}, {"test", test}})
+      if (count > limit)
+        detail::fail("translate", std::string(what) + " = " + std::to_string(count) + " samples exceeds the limit of " +
+                                      std::to_string(limit) + " for task " + detail::in_quotes(text) +
+                                      " (n = " + std::to_string(c.task.n) +
+                                      ": the packed rows and their n floats a row within std::vector's max_size)");
     for (const auto& earlier : plan.configs)
       if (lab::describe(earlier) == lab::describe(c))
         detail::fail("translate", "task " + detail::in_quotes(text) + " is given twice (" + lab::describe(c) + ")");

@@ -92,11 +92,12 @@ inline void add_lab_options(CLI::App& app, lab_options& o) {
 
 namespace detail {
 inline void print_methods(std::ostream& out) {
-  for (const auto& m : lab_method_catalog()) {
-    char line[256];
-    std::snprintf(line, sizeof line, "%-18s %-25s %s\n", m.name.c_str(), m.tasks.c_str(), m.description.c_str());
-    out << line;
-  }
+  // Padded by hand, not through a fixed buffer: a longer entry is never cut.
+  const auto padded = [](const std::string& v, std::size_t width) {
+    return v.size() < width ? v + std::string(width - v.size(), ' ') : v;
+  };
+  for (const auto& m : lab_method_catalog())
+    out << padded(m.name, 18) << ' ' << padded(m.tasks, 25) << ' ' << m.description << '\n';
 }
 
 /// Whether two output paths (not "-") name one file, existing or not.

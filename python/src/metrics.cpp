@@ -268,8 +268,8 @@ nb::object npy_read_bits(const std::string& path, unsigned_arg<std::size_t> cols
   return nb::cast(adopt(std::move(b.words), {rows, w}));
 }
 
-void npy_write_bits(const std::string& path, const in_array<std::uint64_t, 2>& words,
-                    unsigned_arg<std::size_t> cols_in, const std::string& order) {
+void npy_write_bits(const std::string& path, const in_array<std::uint64_t, 2>& words, unsigned_arg<std::size_t> cols_in,
+                    const std::string& order) {
   const std::size_t cols = cols_in.get("sutro::io::npy::write_bits", "cols");
   if (order != "big" && order != "little")
     throw std::invalid_argument("sutro::io::npy::write_bits: bitorder must be 'big' or 'little', got '" + order + "'");
@@ -308,9 +308,9 @@ void bind_metrics(nb::module_& m) {
         nb::sig("def price_events(n_inputs: int, reads: numpy.typing.ArrayLike, counts: numpy.typing.ArrayLike, "
                 "outputs: numpy.typing.ArrayLike, results: numpy.typing.ArrayLike, "
                 "preload: numpy.typing.ArrayLike, variant: str = 'main', bytes_per_element: int = 1, "
-                "keep_events: bool = True) -> dict[str, typing.Any]"), "ByteDMD price of a recorded event list (sutro::metrics::dmd::price).");
-  m.def("npy_read", &npy_read, nb::arg("path"),
-        nb::sig("def npy_read(path: str) -> numpy.typing.NDArray[typing.Any]"),
+                "keep_events: bool = True) -> dict[str, typing.Any]"),
+        "ByteDMD price of a recorded event list (sutro::metrics::dmd::price).");
+  m.def("npy_read", &npy_read, nb::arg("path"), nb::sig("def npy_read(path: str) -> numpy.typing.NDArray[typing.Any]"),
         "Reads a .npy file with sutro::io::npy.");
   m.def("npy_write", &npy_write, nb::arg("path"), nb::arg("array"), nb::arg("shape"),
         "Writes a .npy file with sutro::io::npy.");

@@ -116,8 +116,8 @@ void bind_tasks(nb::module_& m) {
              unsigned_arg<std::size_t> k, unsigned_arg<std::uint64_t> seed, double noise, const std::string& encoding,
              unsigned_arg<std::uint64_t> test_seed_offset, std::optional<std::int32_t> threshold) {
             constexpr const char* who = "sutro::tasks::sparse_task";
-            const auto spec = make_spec(kind, n.get(who, "n"), k.get(who, "k"), noise, encoding,
-                                        threshold_arg(threshold));
+            const auto spec =
+                make_spec(kind, n.get(who, "n"), k.get(who, "k"), noise, encoding, threshold_arg(threshold));
             const std::uint64_t s = seed.get(who, "seed"), off = test_seed_offset.get(who, "test_seed_offset");
             new (self) tasks::sparse_task(spec, s, off);
           },

@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -28,59 +30,62 @@
 
 namespace sutro::lab {
 
+namespace detail {
+/// printf into a string of the length the text needs: a long task or method
+/// name widens its row instead of losing the numbers and the newline to a
+/// fixed buffer.
+inline std::string formatted(const char* format, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+inline std::string formatted(const char* format, ...) {
+  std::va_list args, again;
+  va_start(args, format);
+  va_copy(again, args);
+  const int size = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string out;
+  if (size > 0) {
+    out.resize(static_cast<std::size_t>(size));
+    std::vsnprintf(out.data(), out.size() + 1, format, again);  // the terminator lands on out[size()]
+  }
+  va_end(again);
+  return out;
+}
+}  // namespace detail
+
 [[nodiscard]] inline std::string format_time(double s) {
-  char buf[32];
-  if (s < 1e-3)
-    std::snprintf(buf, sizeof buf, "%.2f us", s * 1e6);
-  else if (s < 1)
-    std::snprintf(buf, sizeof buf, "%.2f ms", s * 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%.2f s", s);
-  return buf;
+  if (s < 1e-3) return detail::formatted("%.2f us", s * 1e6);
+  if (s < 1) return detail::formatted("%.2f ms", s * 1e3);
+  return detail::formatted("%.2f s", s);
 }
 [[nodiscard]] inline std::string format_bytes(std::uint64_t b) {
-  char buf[32];
-  if (b < 10000)
-    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
-  else if (b < 10000000)
-    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / 1024);
-  else
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / 1048576);
-  return buf;
+  if (b < 10000) return detail::formatted("%llu B", static_cast<unsigned long long>(b));
+  if (b < 10000000) return detail::formatted("%.1f KiB", static_cast<double>(b) / 1024);
+  return detail::formatted("%.1f MiB", static_cast<double>(b) / 1048576);
 }
 
 /// A count in 4 significant characters (k, M, G).
 [[nodiscard]] inline std::string format_count(double v) {
-  char buf[32];
-  if (v < 1e4)
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else if (v < 1e7)
-    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
-  else if (v < 1e10)
-    std::snprintf(buf, sizeof buf, "%.1fM", v / 1e6);
-  else
-    std::snprintf(buf, sizeof buf, "%.1fG", v / 1e9);
-  return buf;
+  if (v < 1e4) return detail::formatted("%.0f", v);
+  if (v < 1e7) return detail::formatted("%.1fk", v / 1e3);
+  if (v < 1e10) return detail::formatted("%.1fM", v / 1e6);
+  return detail::formatted("%.1fG", v / 1e9);
 }
 [[nodiscard]] inline std::string format_energy(double j) {
-  char buf[32];
-  if (j < 1e-6)
-    std::snprintf(buf, sizeof buf, "%.1f nJ", j * 1e9);
-  else if (j < 1e-3)
-    std::snprintf(buf, sizeof buf, "%.1f uJ", j * 1e6);
-  else
-    std::snprintf(buf, sizeof buf, "%.2f mJ", j * 1e3);
-  return buf;
+  if (j < 1e-6) return detail::formatted("%.1f nJ", j * 1e9);
+  if (j < 1e-3) return detail::formatted("%.1f uJ", j * 1e6);
+  return detail::formatted("%.2f mJ", j * 1e3);
 }
 
 /// One row per (task, method); the data-movement columns come from each
 /// method's traced run (median over seeds), and the footer names each trace.
+/// Columns are padded to their widths; a longer value widens its row, never cut.
 inline void print_table(std::ostream& os, const report& r) {
-  char line[320];
-  std::snprintf(line, sizeof line, "%-28s %-18s %8s %9s %11s %8s %12s %11s %5s %8s %9s %10s %9s\n", "task", "method",
-                "secret", "test acc", "time (med)", "samples", "sutro alloc", "sutro peak", "pass", "mean RD", "DMD",
-                "ByteDMD-tr", "energy");
-  os << line;
+  os << detail::formatted("%-28s %-18s %8s %9s %11s %8s %12s %11s %5s %8s %9s %10s %9s\n", "task", "method", "secret",
+                          "test acc", "time (med)", "samples", "sutro alloc", "sutro peak", "pass", "mean RD", "DMD",
+                          "ByteDMD-tr", "energy");
   os << std::string(158, '-') << '\n';
   bool unmeasured = false;
   bool untraced = false;
@@ -91,8 +96,8 @@ inline void print_table(std::ostream& os, const report& r) {
   std::vector<declined_line> declined;
   for (const auto& s : r.summaries) {
     if (!s.applies()) {
-      std::snprintf(line, sizeof line, "%-28s %-18s ", s.task.c_str(), s.method.c_str());
-      os << line << "  does not apply: not run, nothing measured (reason below)\n";
+      os << detail::formatted("%-28s %-18s ", s.task.c_str(), s.method.c_str())
+         << "  does not apply: not run, nothing measured (reason below)\n";
       auto it = std::find_if(declined.begin(), declined.end(),
                              [&](const auto& d) { return d.task == s.task && d.reason == *s.not_applicable; });
       if (it == declined.end())
@@ -111,21 +116,19 @@ inline void print_table(std::ostream& os, const report& r) {
         const auto it = s.data_movement.find(k);
         return it == s.data_movement.end() ? 0.0 : it->second;
       };
-      char m[96];
       const bool has_bytedmd = s.data_movement.count("bytedmd_trace") != 0;
       unmeasured = unmeasured || !has_bytedmd;
-      std::snprintf(m, sizeof m, " %8.1f %9s %10s %9s", get("mean_reuse_distance"), format_count(get("dmd")).c_str(),
-                    has_bytedmd ? format_count(get("bytedmd_trace")).c_str() : "n/m",
-                    format_energy(get("energy_j")).c_str());
-      movement = m;
+      movement = detail::formatted(" %8.1f %9s %10s %9s", get("mean_reuse_distance"), format_count(get("dmd")).c_str(),
+                                   has_bytedmd ? format_count(get("bytedmd_trace")).c_str() : "n/m",
+                                   format_energy(get("energy_j")).c_str());
     }
     unmeasured = unmeasured || !s.allocations_measured;
-    std::snprintf(line, sizeof line, "%-28s %-18s %8s %8.1f%% %11s %8.0f %12s %11s %5s%s\n", s.task.c_str(),
-                  s.method.c_str(), found.c_str(), 100 * s.mean_accuracy, format_time(s.median_time_s).c_str(),
-                  s.median_samples, s.allocations_measured ? format_bytes(s.max_bytes_allocated).c_str() : "n/m",
-                  s.allocations_measured ? format_bytes(s.max_peak_bytes).c_str() : "n/m", s.pass ? "yes" : "no",
-                  movement.c_str());
-    os << line;
+    os << detail::formatted("%-28s %-18s %8s %8.1f%% %11s %8.0f %12s %11s %5s%s\n", s.task.c_str(), s.method.c_str(),
+                            found.c_str(), 100 * s.mean_accuracy, format_time(s.median_time_s).c_str(),
+                            s.median_samples,
+                            s.allocations_measured ? format_bytes(s.max_bytes_allocated).c_str() : "n/m",
+                            s.allocations_measured ? format_bytes(s.max_peak_bytes).c_str() : "n/m",
+                            s.pass ? "yes" : "no", movement.c_str());
   }
   // Which trace each number is: one line per distinct description.
   std::vector<std::pair<std::string, std::string>> traces;  // description, methods

@@ -15,19 +15,34 @@
 // subsets at overlap j,
 //   P(some wrong T has <= t disagreements) <= sum_j C(k, j) C(n - k, k - j) P(Bin(m, q_j) <= t),
 // and the answer is found when its disagreements are at most the largest t
-// with that bound <= alpha (1e-6), whatever way the subset was picked. A rule
-// that hardly depends on the inputs (t near -k) has small d_j: then no count
-// certifies and the answer is ambiguous, with the reason.
+// with that bound <= alpha (1e-6), whatever way the subset was picked.
+//
+// A constant rule (threshold t = -k: every row +1, or 1 in 0/1) has d_j = 0
+// for every j: every subset labels every row alike, noise or not, so the data
+// cannot tell the secret from any other subset and the answer is ambiguous.
+// Label noise does not change that: it makes every subset, the secret too,
+// disagree with about m p rows, and a certificate calibrated on those counts
+// would only reject the secret (`failed`) for no fault of the data. A rule
+// that hardly depends on the inputs (t near -k) has small d_j: without noise
+// too few rows certify nothing (ambiguous); with noise the secret's own count
+// may lie above what certifies (failed, with both counts).
+//
+// The work buffers are solvers::work_vector (the accounting allocator), so
+// the lab's allocation columns count them; the answer and its reason are the
+// solve_result's own std::vector and std::string, as every solver's.
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sutro/solvers/certificate.hpp"
+#include "sutro/solvers/gf2_basis.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/tasks/sparse_task.hpp"
 
@@ -49,17 +64,19 @@ inline double overlap_disagreement(const tasks::task_spec& s, std::size_t j) {
 }
 
 /// ln P(Bin(m, q) <= t).
-inline double log_binomial_cdf(std::size_t m, double q, std::size_t t) {
+[[nodiscard]] inline double log_binomial_cdf(std::size_t m, double q, std::size_t t) {
   if (t >= m || q <= 0.0) return 0.0;
   if (q >= 1.0) return -INFINITY;
-  double best = -INFINITY;
-  std::vector<double> terms;
-  for (std::size_t i = 0; i <= t; ++i) {
-    terms.push_back(log_choose(double(m), double(i)) + double(i) * std::log(q) + double(m - i) * std::log1p(-q));
-    best = std::max(best, terms.back());
-  }
+  const auto term = [&](std::size_t i) {
+    return log_choose(double(m), double(i)) + double(i) * std::log(q) + double(m - i) * std::log1p(-q);
+  };
+  // The terms rise up to the mode floor((m + 1) q) and fall after it, so the
+  // largest of terms 0..t is known without storing them (no allocation per
+  // call; the solve's bisection makes O(k log m) calls).
+  const auto mode = static_cast<std::size_t>(std::floor(double(m + 1) * q));
+  const double best = term(std::min(t, mode));
   double sum = 0;
-  for (double l : terms) sum += std::exp(l - best);
+  for (std::size_t i = 0; i <= t; ++i) sum += std::exp(term(i) - best);
   return best + std::log(sum);
 }
 }  // namespace detail
@@ -83,35 +100,50 @@ struct correlation {
     double mean = 0;
     for (std::size_t i = 0; i < m; ++i) mean += d.labels[i];
     mean /= double(m);
-    std::vector<double> corr(n, 0.0);
+    work_vector<double> corr(n, 0.0);
     for (std::size_t i = 0; i < m; ++i) {
       const double y = d.labels[i] - mean;
       for (std::size_t j = 0; j < n; ++j) corr[j] += d.bit(i, j) ? -y : y;
     }
-    std::vector<std::uint32_t> order(n);
+    work_vector<std::uint32_t> order(n);
     for (std::size_t j = 0; j < n; ++j) order[j] = static_cast<std::uint32_t>(j);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return std::abs(corr[a]) > std::abs(corr[b]); });
+    // Ties broken by index, the order a stable sort gives, without the
+    // temporary buffer std::stable_sort takes from plain operator new.
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
+                      [&](std::uint32_t a, std::uint32_t b) {
+                        const double ca = std::abs(corr[a]), cb = std::abs(corr[b]);
+                        return ca > cb || (ca == cb && a < b);
+                      });
     std::vector<std::uint32_t> pick(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k));
     std::sort(pick.begin(), pick.end());
 
-    // Disagreements of the picked subset with the labels.
-    const tasks::sparse_task rule(tasks::task_spec{kind, n, k, 0.0, d.spec.enc, d.spec.threshold}, 0);
-    std::vector<std::uint64_t> mask(d.row_words, 0);
+    // Disagreements of the picked subset with the labels (the task's label
+    // rule on the picked bits, as sparse_task::label_with computes it).
+    const std::int32_t t_rule = tasks::threshold_of(d.spec);
+    work_vector<std::uint64_t> mask(d.row_words, 0);
     for (auto j : pick) mask[j / 64] |= std::uint64_t{1} << (j % 64);
     std::size_t wrong = 0;
-    for (std::size_t i = 0; i < m; ++i) wrong += rule.label_with(d.row(i), mask) != d.labels[i];
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::uint64_t* row = d.row(i);
+      std::size_t ones = 0;
+      for (std::size_t w = 0; w < d.row_words; ++w) ones += static_cast<std::size_t>(std::popcount(row[w] & mask[w]));
+      wrong += tasks::label_from_count(kind, d.spec.enc, ones, k, t_rule) != d.labels[i];
+    }
 
     solve_result r;
     r.stats.samples_used = m;
     r.stats.candidates = 1;
     r.stats.disagreements = wrong;
     // The largest t whose union bound over every wrong subset is <= alpha.
-    std::vector<double> log_count, dj;
+    work_vector<double> log_count, dj;
+    log_count.reserve(k);
+    dj.reserve(k);
+    bool constant_rule = true;  // d_j = 0 at every overlap: every subset labels every row alike
     for (std::size_t j = 0; j < k; ++j) {
       if (k - j > n - k) continue;  // no subset at this overlap
       log_count.push_back(detail::log_choose(double(k), double(j)) + detail::log_choose(double(n - k), double(k - j)));
       const double dd = detail::overlap_disagreement(d.spec, j);
+      constant_rule = constant_rule && dd == 0.0;
       dj.push_back(dd + d.spec.noise * (1 - 2 * dd));
     }
     const auto bound = [&](std::size_t t) {
@@ -124,6 +156,13 @@ struct correlation {
       r.status = solve_status::found;
       r.subset = pick;
       r.reason = "n = k: the only subset";
+    } else if (constant_rule) {
+      r.status = solve_status::ambiguous;
+      r.reason = "the label rule is constant (" + std::string(tasks::to_string(kind)) +
+                 ", t = " + std::to_string(tasks::threshold_of(d.spec)) + ", k = " + std::to_string(k) +
+                 "): every subset labels every row alike, so no number of rows, noisy or not, tells the secret "
+                 "apart; top-k by correlation is " +
+                 subset_text(pick);
     } else if (bound(0) > alpha) {
       r.status = solve_status::ambiguous;
       r.reason = at +

@@ -20,8 +20,10 @@
 // pair proves the label depends on the bit. So a found answer (exactly k
 // relevant bits) is wrong with probability at most false_positive (0 without
 // noise); fewer than k relevant bits is `ambiguous` (more pairs per bit help),
-// more than k is `failed`. `ranked` always holds the group's answer (the k
-// most influential bits), found or not.
+// more than k is `failed`. `ranked` holds the group's answer (the k most
+// influential bits), found or not. Pairs too few to beat the noise at all
+// (cut > m: KM-min under any noise) are `failed` at once, before any query:
+// queries = 0, `ranked` empty, every influence -1 (not asked).
 //
 // This is the influence form the group runs, not the original recursive
 // search for heavy Fourier coefficients; for a k-junta the two find the same bits.
@@ -50,11 +52,12 @@ struct km_options {
 struct km_result {
   std::vector<std::uint32_t> subset;  ///< sorted; empty unless found
   solve_status status = solve_status::failed;
-  std::string reason;                 ///< the certificate, or what was missing
-  std::vector<std::uint32_t> ranked;  ///< the k bits of highest influence, sorted (the group's answer)
-  std::vector<double> influence;      ///< per bit: fraction of its pairs whose labels differ (-1: not asked)
-  std::uint64_t queries = 0;          ///< oracle queries this run made
-  std::size_t cut = 1;                ///< differing pairs (of m) that mark a bit relevant
+  std::string reason;  ///< the certificate, or what was missing
+  /// The k bits of highest influence, sorted (the group's answer); empty when nothing was asked.
+  std::vector<std::uint32_t> ranked;
+  std::vector<double> influence;  ///< per bit: fraction of its pairs whose labels differ (-1: not asked)
+  std::uint64_t queries = 0;      ///< oracle queries this run made
+  std::size_t cut = 1;            ///< differing pairs (of m) that mark a bit relevant
 };
 
 namespace detail {
@@ -91,6 +94,16 @@ inline km_result kushilevitz_mansour(tasks::query_oracle& oracle, km_options o =
   r.cut = 1;
   while (r.cut <= m && double(n) * detail::binomial_tail(m, q0, r.cut) > o.false_positive) ++r.cut;
   r.influence.assign(n, -1.0);
+  const std::string pairs = std::to_string(m) + " pair" + (m == 1 ? "" : "s") + " per bit";
+  if (r.cut > m) {
+    // Decided by (m, p, false_positive) alone: no answer could be certified,
+    // so none of the budget is spent (KM-min under noise asks nothing).
+    r.status = solve_status::failed;
+    r.reason = pairs + " cannot tell influence from label noise p = " + sutro::detail::number_text(spec.noise) +
+               " at false-positive bound " + sutro::detail::number_text(o.false_positive) + ": even all " +
+               std::to_string(m) + " differing is within the noise; no queries asked";
+    return r;
+  }
 
   const std::uint64_t before = oracle.queries();
   const tasks::philox4x32 rng{o.seed};
@@ -123,12 +136,7 @@ inline km_result kushilevitz_mansour(tasks::query_oracle& oracle, km_options o =
   r.ranked.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k));
   std::sort(r.ranked.begin(), r.ranked.end());
 
-  const std::string pairs = std::to_string(m) + " pair" + (m == 1 ? "" : "s") + " per bit";
-  if (r.cut > m) {
-    r.status = solve_status::failed;
-    r.reason = pairs + " cannot tell influence from label noise p = " + sutro::detail::number_text(spec.noise) +
-               " at false-positive bound " + sutro::detail::number_text(o.false_positive);
-  } else if (relevant.size() == k) {
+  if (relevant.size() == k) {
     r.status = solve_status::found;
     r.subset = relevant;
     r.reason = q0 == 0.0 ? "each of the k bits changed the label on a flip (proof of relevance)"

@@ -17,6 +17,7 @@
 // task drawn with seed + 1000; an offset of 0 is refused). Noise is applied to
 // train labels only.
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -236,11 +237,25 @@ class sparse_task {
     generate(simd{}, s, first, count, words, labels);
   }
 
+  /// The most samples of n-bit rows one packed_samples holds: its words
+  /// (ceil(n / 64) a row) and labels within std::vector's max_size. packed()
+  /// and for_each_chunk() throw std::length_error naming a larger count.
+  [[nodiscard]] static std::size_t max_packed_count(std::size_t n) noexcept {
+    const std::size_t rw = n == 0 ? 1 : (n + 63) / 64;
+    return std::min(sample_vector<std::uint64_t>().max_size() / rw, sample_vector<std::int32_t>().max_size());
+  }
+  /// The most samples of n values one dense_samples holds (n floats a row);
+  /// dense() and to_dense() throw std::length_error naming a larger count.
+  [[nodiscard]] static std::size_t max_dense_count(std::size_t n) noexcept {
+    return sample_vector<float>().max_size() / (n == 0 ? 1 : n);  // the labels, one float a row, fit then too
+  }
+
   [[nodiscard]] packed_samples packed(split s, std::size_t count, std::uint64_t first = 0) const {
     check_count(count);
     if (count > std::numeric_limits<std::size_t>::max() / row_words_)
       throw std::length_error("sutro::tasks::sparse_task::packed: " + std::to_string(count) + " samples x " +
                               std::to_string(row_words_) + " words overflow size_t");
+    check_limit("packed", "count", count, max_packed_count(spec_.n), spec_.n, "packed");
     packed_samples out;
     out.spec = spec_;
     if (s == split::test) out.spec.noise = 0.0;
@@ -253,6 +268,8 @@ class sparse_task {
   }
 
   [[nodiscard]] dense_samples dense(split s, std::size_t count, std::uint64_t first = 0) const {
+    // Before the packed rows are made: those may fit where their floats do not.
+    check_limit("dense", "count", count, max_dense_count(spec_.n), spec_.n, "dense");
     return to_dense(packed(s, count, first));
   }
 
@@ -262,6 +279,8 @@ class sparse_task {
   void for_each_chunk(split s, std::uint64_t count, std::size_t chunk, F&& f) const {
     if (count == 0) check_count(0);
     if (chunk == 0) throw std::invalid_argument("sutro::tasks::for_each_chunk: chunk size must be positive");
+    check_limit("for_each_chunk", "chunk", static_cast<std::size_t>(std::min<std::uint64_t>(chunk, count)),
+                max_packed_count(spec_.n), spec_.n, "packed");
     packed_samples buf;
     buf.spec = spec_;
     if (s == split::test) buf.spec.noise = 0.0;
@@ -279,6 +298,7 @@ class sparse_task {
   /// The dense float form of packed samples (same rows, same labels).
   [[nodiscard]] static dense_samples to_dense(const packed_samples& p) {
     check_layout(p, "sutro::tasks::sparse_task::to_dense");
+    check_limit("to_dense", "count", p.count, max_dense_count(p.spec.n), p.spec.n, "dense");
     dense_samples d;
     d.spec = p.spec;
     d.count = p.count;
@@ -348,6 +368,14 @@ class sparse_task {
 
   static void check_count(std::size_t count) {
     if (count == 0) throw std::invalid_argument("sutro::tasks::sparse_task: sample count must be positive (got 0)");
+  }
+  // std::vector's own length_error would name neither the count nor the limit.
+  static void check_limit(const char* function, const char* what, std::size_t count, std::size_t limit, std::size_t n,
+                          const char* form) {
+    if (count <= limit) return;
+    throw std::length_error(std::string("sutro::tasks::sparse_task::") + function + ": " + what + " = " +
+                            std::to_string(count) + " samples exceeds the limit of " + std::to_string(limit) +
+                            " for n = " + std::to_string(n) + " (" + form + " rows within std::vector's max_size)");
   }
   static std::uint64_t popcount_words(const std::uint64_t* w, std::size_t nw) noexcept {
     std::uint64_t c = 0;

@@ -46,7 +46,11 @@ enum class encoding { plus_minus_one, zero_one };
 }
 [[nodiscard]] inline const char* to_string(encoding e) noexcept { return e == encoding::plus_minus_one ? "pm1" : "01"; }
 
-/// task_spec::threshold's default: t = k - 1.
+/// task_spec::threshold's default: t = k - 1. INT32_MIN lies outside [-k, k]
+/// for every k, so no caller means it as a t; but validate() cannot tell it
+/// from the default, so code that reads a t from text or data range-checks it
+/// before storing it (sutro-lab's parse_task does), else a typed INT32_MIN
+/// would quietly become k - 1.
 inline constexpr std::int32_t threshold_k_minus_1 = INT32_MIN;
 
 struct task_spec {
