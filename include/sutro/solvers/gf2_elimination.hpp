@@ -77,12 +77,13 @@ inline void explain_exact(const tasks::packed_samples& d, solve_result& r, std::
                " indices, spec.k = " + std::to_string(k) + ": the labels are not a k-sparse parity of the inputs";
     r.subset.clear();
   } else if (r.status == solve_status::found) {  // the numbers are in stats; this path stays cheap
-    r.reason = checked >= d.count
-                   ? "unique solution at rank n, weight k, every row agrees (exact under the noise-free model)"
-                   : "unique solution at rank n, weight k, the " + std::to_string(checked) + " rows checked agree; " +
-                         std::to_string(d.count - checked) +
-                         " rows not checked (verify_all = false or max_samples): exact only if they follow the "
-                         "noise-free model";
+    if (checked >= d.count)
+      r.reason = "unique solution at rank n, weight k, every row agrees (exact under the noise-free model)";
+    else
+      r.reason = "unique solution at rank n, weight k, the " + std::to_string(checked) + " rows checked agree; " +
+                 std::to_string(d.count - checked) +
+                 " rows not checked (verify_all = false or max_samples): exact only if they follow the noise-free "
+                 "model";
   } else if (r.status == solve_status::ambiguous) {
     r.reason = "rank " + std::to_string(r.stats.rank) + " < n = " + std::to_string(n) + " after " +
                std::to_string(r.stats.samples_used) + " rows: 2^" + std::to_string(n - r.stats.rank) + " solutions fit";

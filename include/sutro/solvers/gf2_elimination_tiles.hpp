@@ -71,19 +71,27 @@ void add_combinations(T t, std::size_t base, std::size_t len, std::size_t hi) {
 }
 
 /// The pivots of one block of J <= 64 columns, at bits [sh0, sh0 + J) of
-/// each row's block word (word_of(i)), each the earliest row left; lo is the
-/// first row that is not a pivot. Rows [lo, f) hold their block word reduced by the block's pivots so far (w0: no
-/// bit left in their columns) and which pivot rows they took (code); the
-/// search widens f row by row. The pivots so far are kept reduced against each
-/// other (rw: a unit vector on the block's columns found so far), so a new row
-/// takes each of them by its own bit, not one after another. On success
-/// piv[j] is column j's pivot row and inv[j] the sum of the block's pivot rows
-/// (bit l: pivot l) whose block bits are the unit vector j. False: a column
-/// has no pivot.
+/// each row's block word (word_of(i)), each the earliest row left; first_free is the
+/// first row that is not a pivot (last_pivot: the latest pivot row). Rows [lo, f) hold their block word reduced by the
+/// block's pivots so far (w0: no bit left in their columns) and which pivot rows they took (code); the search widens f
+/// row by row. The pivots so far are kept reduced against each other (rw: a unit vector on the block's columns found so
+/// far), so a new row takes each of them by its own bit, not one after another. On success piv[j] is column j's pivot
+/// row and inv[j] the sum of the block's pivot rows (bit l: pivot l) whose block bits are the unit vector j. False: a
+/// column has no pivot.
 template <class Flags, class Words, class WordOf>
-[[nodiscard]] bool find_block_pivots(std::size_t J, unsigned sh0, std::size_t rows, std::size_t& lo, std::size_t& last,
-                                     Flags used, Words w0, Words code, WordOf&& word_of, std::size_t* piv,
-                                     std::uint64_t* rw, std::uint64_t* inv) {
+[[nodiscard]] bool find_block_pivots(std::size_t J, unsigned sh0, std::size_t rows, std::size_t& first_free,
+                                     std::size_t& last_pivot, Flags used, Words w0, Words code, WordOf&& word_of,
+                                     std::size_t* __restrict piv, std::uint64_t* __restrict rw,
+                                     std::uint64_t* __restrict inv) {
+  // Locals, not the references, and restrict on the block's own arrays:
+  // stores through w0 and code (64-bit words, as size_t is) could otherwise
+  // alias them, and every store would reload them.
+  std::size_t lo = first_free, last = last_pivot;
+  const auto done = [&](bool found_all) {
+    first_free = lo;
+    last_pivot = last;
+    return found_all;
+  };
   std::size_t f = lo;
   for (std::size_t j = 0; j < J; ++j) {
     const unsigned sh = sh0 + static_cast<unsigned>(j);
@@ -105,7 +113,7 @@ template <class Flags, class Words, class WordOf>
       p = i;
       found = (w >> sh) & 1u;
     }
-    if (!found) return false;
+    if (!found) return done(false);
     used[p] = ~std::uint64_t{0};
     piv[j] = p;
     last = std::max(last, p);
@@ -122,7 +130,7 @@ template <class Flags, class Words, class WordOf>
       code[i] ^= inv[j] & mk;
     }
   }
-  return true;
+  return done(true);
 }
 
 /// Tables [0, (J + 3) / 4) at t, stride words an entry: entry s of table q
