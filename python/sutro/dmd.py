@@ -210,8 +210,9 @@ def _unary(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _conversion(fn: Callable[[Any], Any]) -> Callable[["Traced"], Any]:
     def method(self: "Traced") -> Any:
+        result = fn(self.value)  # first: a conversion that raises records nothing
         self.recorder.read(self)
-        return fn(self.value)
+        return result
     return method
 
 

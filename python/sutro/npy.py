@@ -29,7 +29,7 @@ def load(path: "os.PathLike[str] | str") -> "npt.NDArray[Any]":
     return a
 
 
-_SAVED = tuple(np.dtype(t) for t in ("<f4", "<f8", "<i4", "<i8", "u1", "?"))
+_SAVED = tuple(np.dtype(t) for t in ("f4", "f8", "i4", "i8", "u1", "?"))  # native byte order
 
 
 def save(path: "os.PathLike[str] | str", array: "npt.ArrayLike") -> None:

@@ -82,9 +82,8 @@ template <matrix_like A, matrix_like B>
 
 /// add(a, b) for matrices and windows on either side.
 template <matrix_like A, matrix_like B>
-detail::result_t<A> operator+(const A& a, const B& b) {
-  return sutro::gf2::add(a, b);
-}
+requires std::same_as<typename A::backend_type, typename B::backend_type>
+[[nodiscard]] detail::result_t<A> operator+(const A& a, const B& b) { return sutro::gf2::add(a, b); }
 template <class Backend, class A1, matrix_like B>
 matrix<Backend, A1>& operator+=(matrix<Backend, A1>& a, const B& b) {
   sutro::gf2::add_into(a, b);

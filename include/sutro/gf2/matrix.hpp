@@ -254,7 +254,7 @@ class matrix {
     const std::size_t most = std::min(detail::max_words, words_.max_size());
     if (rows > most || cols > most || (stride_ != 0 && rows > most / stride_))
       throw std::length_error("sutro::gf2::matrix::matrix: " + detail::shape(rows, cols) + " is over the limit of " +
-                              std::to_string(most) + " words and rows");
+                              std::to_string(most) + " words, rows and columns");
     words_.assign(rows * stride_, 0);
   }
 
@@ -554,7 +554,10 @@ concept matrix_like = requires(const M& m) {
 };
 
 /// Same shape and bits, for matrices and windows alike (any allocators).
+/// Whole words compare: a window ends at a multiple of 64 or at its matrix's
+/// last column, so its tail bits are the matrix's zero padding.
 template <matrix_like A, matrix_like B>
+requires std::same_as<typename A::backend_type, typename B::backend_type>
 [[nodiscard]] bool operator==(const A& a, const B& b) noexcept {
   const detail::cblock x = a.block(), y = b.block();
   if (x.rows != y.rows || x.cols != y.cols) return false;

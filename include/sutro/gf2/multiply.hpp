@@ -74,9 +74,8 @@ inline void release_workspace() {
 /// mul(a, b) for matrices and windows on either side (a window's product
 /// uses the default allocator, as mul's does).
 template <matrix_like A, matrix_like B>
-detail::result_t<A> operator*(const A& a, const B& b) {
-  return sutro::gf2::mul(a, b);
-}
+requires std::same_as<typename A::backend_type, typename B::backend_type>
+[[nodiscard]] detail::result_t<A> operator*(const A& a, const B& b) { return sutro::gf2::mul(a, b); }
 
 /// y = A x.
 template <matrix_like A, class Backend, class VA>
@@ -99,12 +98,10 @@ template <class Backend, class VA, matrix_like A>
   return y;
 }
 template <matrix_like A, class Backend, class VA>
-vector<Backend, VA> operator*(const A& a, const vector<Backend, VA>& x) {
-  return sutro::gf2::mul(a, x);
-}
+requires std::same_as<typename A::backend_type, Backend>
+[[nodiscard]] vector<Backend, VA> operator*(const A& a, const vector<Backend, VA>& x) { return sutro::gf2::mul(a, x); }
 template <class Backend, class VA, matrix_like A>
-vector<Backend, VA> operator*(const vector<Backend, VA>& x, const A& a) {
-  return sutro::gf2::mul(x, a);
-}
+requires std::same_as<typename A::backend_type, Backend>
+[[nodiscard]] vector<Backend, VA> operator*(const vector<Backend, VA>& x, const A& a) { return sutro::gf2::mul(x, a); }
 
 }  // namespace sutro::gf2

@@ -89,7 +89,7 @@ class vector {
     return get_unchecked(j);
   }
   bool operator[](std::size_t j) const { return get(j); }
-  bool operator()(std::size_t j) const { return get(j); }
+  [[nodiscard]] bool operator()(std::size_t j) const { return get(j); }
   void set(std::size_t j, bool value) {
     check(j, "set");
     set_unchecked(j, value);

@@ -11,7 +11,9 @@
 // Regions nest, overlap and may end in any order (the counter keeps each open
 // region's peak); stats::reset() inside a region changes neither its counts nor
 // its peak. Allocations by other threads into the same stats during the region are
-// counted too: give a measured computation its own stats to isolate it.
+// counted too (one racing with the region's start may land on either side): give
+// a measured computation its own stats to isolate it. A region must end (be
+// destroyed) before its stats, and stays where it was made: the counter links it.
 
 #include <cstdint>
 #include <utility>
@@ -34,6 +36,8 @@ class scoped_measurement {
       : counter_(&counter), start_(counter.open_region(link_)) {}
   scoped_measurement(const scoped_measurement&) = delete;
   scoped_measurement& operator=(const scoped_measurement&) = delete;
+  scoped_measurement(scoped_measurement&&) = delete;  // the counter holds link_'s address
+  scoped_measurement& operator=(scoped_measurement&&) = delete;
   ~scoped_measurement() {
     if (!finished_) finish();
   }

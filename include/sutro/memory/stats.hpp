@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 
@@ -28,6 +29,9 @@ class stats {
   stats() = default;
   stats(const stats&) = delete;
   stats& operator=(const stats&) = delete;
+  /// Every scoped_measurement on this counter must end before it: the counter
+  /// links the open ones.
+  ~stats() { assert(newest_ == nullptr && "sutro::memory::stats destroyed while a scoped_measurement is open"); }
 
   void record_allocation(std::size_t bytes) noexcept {
     allocations_.fetch_add(1, std::memory_order_relaxed);

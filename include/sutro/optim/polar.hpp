@@ -184,7 +184,8 @@ namespace detail {
 /// `a` (n x n row-major, destroyed) holds V during the reduction; eigenvalues
 /// go to w, eigenvectors to the rows of vt; e is scratch of n doubles.
 /// Scale `a` to entries of order 1 first (polar_factor divides by its largest
-/// diagonal entry): the rotations use sqrt(x^2 + y^2), not hypot.
+/// diagonal entry): the rotations take sqrt(x^2 + y^2) (detail::radius), and
+/// hypot only where the squares leave double's normal range.
 ///
 /// Written over an access policy (nn/ops.hpp) so that EGD's recorded run
 /// is this code: every element is read into a local before the arithmetic

@@ -34,6 +34,7 @@
 
 #include "sutro/solvers/bit_columns.hpp"
 #include "sutro/solvers/certificate.hpp"
+#include "sutro/solvers/gf2_basis.hpp"
 #include "sutro/solvers/input_check.hpp"
 #include "sutro/solvers/result.hpp"
 #include "sutro/solvers/robust_gf2.hpp"

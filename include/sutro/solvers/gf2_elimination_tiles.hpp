@@ -71,8 +71,8 @@ void add_combinations(T t, std::size_t base, std::size_t len, std::size_t hi) {
 }
 
 /// The pivots of one block of J <= 64 columns, at bits [sh0, sh0 + J) of
-/// each row's block word (word_of(i)), each the earliest row left; first_free is the
-/// first row that is not a pivot (last_pivot: the latest pivot row). Rows [lo, f) hold their block word reduced by the
+/// each row's block word (word_of(i)), each the earliest row left; rows below
+/// first_free are all pivots (last_pivot: the latest pivot row). Rows [lo, f) hold their block word reduced by the
 /// block's pivots so far (w0: no bit left in their columns) and which pivot rows they took (code); the search widens f
 /// row by row. The pivots so far are kept reduced against each other (rw: a unit vector on the block's columns found so
 /// far), so a new row takes each of them by its own bit, not one after another. On success piv[j] is column j's pivot

@@ -110,10 +110,13 @@ void parallel_ranges(std::size_t items, unsigned threads, F&& f) {
     f(std::size_t{0}, items);
     return;
   }
+  const auto piece_start = [&](std::size_t p) {  // items * p / parts without the product's wrap
+    return items / parts * p + items % parts * p / parts;
+  };
   std::vector<std::exception_ptr> failed(parts);
   const auto piece = [&](std::size_t p) noexcept {
     try {
-      f(items * p / parts, items * (p + 1) / parts);
+      f(piece_start(p), piece_start(p + 1));
     } catch (...) {
       failed[p] = std::current_exception();
     }
