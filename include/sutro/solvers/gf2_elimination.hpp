@@ -325,16 +325,65 @@ bool gauss_jordan_wide(const tasks::packed_samples& d, std::size_t m, bool verif
     const std::uint64_t bmask = (std::uint64_t{1} << J) - 1;
     while (lo < rows && std::uint64_t(used[lo])) ++lo;
     const std::size_t first = lo;
-    if (!find_block_pivots(
-            J, sh0, rows, lo, last, used, w0, code, [&](std::size_t i) { return std::uint64_t(a[i * nw + k0]); }, piv,
-            rw, inv))
-      return false;
-    for (std::size_t j = 0; j < J; ++j) prow[c0 + j] = piv[j];
+    // Rows [first, f) hold their block word reduced by the block's pivots so
+    // far (w0: no bit left in their columns) and which pivot rows they took
+    // (code); the search for the earliest pivot widens f row by row. The
+    // pivots so far are kept reduced against each other (rw: a unit vector on
+    // the block's columns found so far), so a new row takes each of them by
+    // its own bit, not one after another.
+    std::size_t f = first;
+    for (std::size_t j = 0; j < J; ++j) {
+      const std::size_t c = c0 + j;
+      const unsigned sh = sh0 + static_cast<unsigned>(j);
+      while (lo < rows && std::uint64_t(used[lo])) ++lo;
+      std::size_t p = lo;
+      while (p < f && (std::uint64_t(used[p]) || !((std::uint64_t(w0[p]) >> sh) & 1u))) ++p;
+      bool found = p < f;
+      while (!found && f < rows) {
+        const std::size_t i = f++;
+        if (std::uint64_t(used[i])) continue;
+        std::uint64_t w = std::uint64_t(a[i * nw + k0]), cd = 0;
+        for (std::uint64_t take = (w >> sh0) & ((std::uint64_t{1} << j) - 1); take; take &= take - 1) {
+          const unsigned l = static_cast<unsigned>(std::countr_zero(take));
+          w ^= rw[l];
+          cd ^= inv[l];
+        }
+        w0[i] = w;
+        code[i] = cd;
+        p = i;
+        found = (w >> sh) & 1u;
+      }
+      if (!found) return false;
+      used[p] = ~std::uint64_t{0};
+      prow[c] = p;
+      piv[j] = p;
+      last = std::max(last, p);
+      rw[j] = w0[p];
+      inv[j] = std::uint64_t(code[p]) | std::uint64_t{1} << j;
+      for (std::size_t l = 0; l < j; ++l) {  // keep the pivots so far reduced
+        const std::uint64_t mk = std::uint64_t{0} - ((rw[l] >> sh) & 1u);
+        rw[l] ^= rw[j] & mk;
+        inv[l] ^= inv[j] & mk;
+      }
+      for (std::size_t i = p + 1; i < f; ++i) {  // the few rows already reduced past p
+        const std::uint64_t mk = (std::uint64_t{0} - ((std::uint64_t(w0[i]) >> sh) & 1u)) & ~std::uint64_t(used[i]);
+        w0[i] ^= rw[j] & mk;
+        code[i] ^= inv[j] & mk;
+      }
+    }
     // inv[j] is now the sum of the block's pivot rows with block bits the unit vector j.
     // Entry s of table q: the sum of the pivot rows q 4 + (s's bits), words [ka, nw).
     const std::size_t tn = (J + 3) / 4;  // tables holding pivots
-    pivot_sum_tables(tp, J, len, len,
-                     [&](std::size_t j, std::size_t w) { return std::uint64_t(a[piv[j] * nw + ka + w]); });
+    for (std::size_t q = 0; q < tn; ++q) {
+      const std::size_t base = 16 * q * len;
+      for (std::size_t w = 0; w < len; ++w) tp[base + w] = 0;
+      for (std::size_t e = 0; e < 4; ++e) {
+        const std::size_t hi = std::size_t{1} << e, j = 4 * q + e;
+        for (std::size_t w = 0; w < len; ++w)
+          tp[base + hi * len + w] = j < J ? std::uint64_t(a[piv[j] * nw + ka + w]) : 0;
+        add_combinations(tp, base, len, hi);
+      }
+    }
     // The reduced pivot rows, from those tables: the pivot rows from now on
     // (back substitution needs only no bits below their column) and the
     // single-bit entries of the tables the other rows use.

@@ -70,85 +70,6 @@ void add_combinations(T t, std::size_t base, std::size_t len, std::size_t hi) {
       t[base + (hi | s) * len + w] = std::uint64_t(t[base + s * len + w]) ^ std::uint64_t(t[base + hi * len + w]);
 }
 
-/// The pivots of one block of J <= 64 columns, at bits [sh0, sh0 + J) of
-/// each row's block word (word_of(i)), each the earliest row left; rows below
-/// first_free are all pivots (last_pivot: the latest pivot row). Rows [lo, f) hold their block word reduced by the
-/// block's pivots so far (w0: no bit left in their columns) and which pivot rows they took (code); the search widens f
-/// row by row. The pivots so far are kept reduced against each other (rw: a unit vector on the block's columns found so
-/// far), so a new row takes each of them by its own bit, not one after another. On success piv[j] is column j's pivot
-/// row and inv[j] the sum of the block's pivot rows (bit l: pivot l) whose block bits are the unit vector j. False: a
-/// column has no pivot.
-template <class Flags, class Words, class WordOf>
-[[nodiscard]] bool find_block_pivots(std::size_t J, unsigned sh0, std::size_t rows, std::size_t& first_free,
-                                     std::size_t& last_pivot, Flags used, Words w0, Words code, WordOf&& word_of,
-                                     std::size_t* __restrict piv, std::uint64_t* __restrict rw,
-                                     std::uint64_t* __restrict inv) {
-  // Locals, not the references, and restrict on the block's own arrays:
-  // stores through w0 and code (64-bit words, as size_t is) could otherwise
-  // alias them, and every store would reload them.
-  std::size_t lo = first_free, last = last_pivot;
-  const auto done = [&](bool found_all) {
-    first_free = lo;
-    last_pivot = last;
-    return found_all;
-  };
-  std::size_t f = lo;
-  for (std::size_t j = 0; j < J; ++j) {
-    const unsigned sh = sh0 + static_cast<unsigned>(j);
-    while (lo < rows && std::uint64_t(used[lo])) ++lo;
-    std::size_t p = lo;
-    while (p < f && (std::uint64_t(used[p]) || !((std::uint64_t(w0[p]) >> sh) & 1u))) ++p;
-    bool found = p < f;
-    while (!found && f < rows) {
-      const std::size_t i = f++;
-      if (std::uint64_t(used[i])) continue;
-      std::uint64_t w = word_of(i), cd = 0;
-      for (std::uint64_t take = (w >> sh0) & ((std::uint64_t{1} << j) - 1); take; take &= take - 1) {
-        const unsigned l = static_cast<unsigned>(std::countr_zero(take));
-        w ^= rw[l];
-        cd ^= inv[l];
-      }
-      w0[i] = w;
-      code[i] = cd;
-      p = i;
-      found = (w >> sh) & 1u;
-    }
-    if (!found) return done(false);
-    used[p] = ~std::uint64_t{0};
-    piv[j] = p;
-    last = std::max(last, p);
-    rw[j] = w0[p];
-    inv[j] = std::uint64_t(code[p]) | std::uint64_t{1} << j;
-    for (std::size_t l = 0; l < j; ++l) {  // keep the pivots so far reduced
-      const std::uint64_t mk = std::uint64_t{0} - ((rw[l] >> sh) & 1u);
-      rw[l] ^= rw[j] & mk;
-      inv[l] ^= inv[j] & mk;
-    }
-    for (std::size_t i = p + 1; i < f; ++i) {  // the few rows already reduced past p
-      const std::uint64_t mk = (std::uint64_t{0} - ((std::uint64_t(w0[i]) >> sh) & 1u)) & ~std::uint64_t(used[i]);
-      w0[i] ^= rw[j] & mk;
-      code[i] ^= inv[j] & mk;
-    }
-  }
-  return done(true);
-}
-
-/// Tables [0, (J + 3) / 4) at t, stride words an entry: entry s of table q
-/// is the sum of the pivot rows 4 q + (s's bits), row j's word w being
-/// row_word(j, w) for j < J and w < len, else 0.
-template <class T, class RowWord>
-void pivot_sum_tables(T t, std::size_t J, std::size_t len, std::size_t stride, RowWord&& row_word) {
-  for (std::size_t q = 0; q < (J + 3) / 4; ++q) {
-    const std::size_t base = 16 * q * stride;
-    for (std::size_t w = 0; w < stride; ++w) t[base + w] = 0;
-    for (std::size_t e = 0; e < 4; ++e) {
-      const std::size_t hi = std::size_t{1} << e, j = 4 * q + e;
-      for (std::size_t w = 0; w < stride; ++w) t[base + hi * stride + w] = j < J && w < len ? row_word(j, w) : 0;
-      add_combinations(t, base, stride, hi);
-    }
-  }
-}
-
 /// Whether the wide path runs on tiles: the level sutro::simd runs (the CPU's,
 /// capped by SUTRO_CPU_LEVEL) has GFNI and VBMI. Else gauss_jordan_wide's tables.
 [[nodiscard]] inline bool tiles_run() noexcept {
@@ -343,7 +264,45 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
       }
       return bw[i];
     };
-    if (!find_block_pivots(J, 0, rows, lo, last, used, w0, code, block_word, piv, rw, inv)) return false;
+    // The search of gauss_jordan_wide on the block's word, which starts at bit 0.
+    std::size_t f = first;
+    for (std::size_t j = 0; j < J; ++j) {
+      const unsigned sh = static_cast<unsigned>(j);
+      while (lo < rows && std::uint64_t(used[lo])) ++lo;
+      std::size_t p = lo;
+      while (p < f && (std::uint64_t(used[p]) || !((std::uint64_t(w0[p]) >> sh) & 1u))) ++p;
+      bool found = p < f;
+      while (!found && f < rows) {
+        const std::size_t i = f++;
+        if (std::uint64_t(used[i])) continue;
+        std::uint64_t w = block_word(i), cd = 0;
+        for (std::uint64_t take = w & ((std::uint64_t{1} << j) - 1); take; take &= take - 1) {
+          const unsigned l = static_cast<unsigned>(std::countr_zero(take));
+          w ^= rw[l];
+          cd ^= inv[l];
+        }
+        w0[i] = w;
+        code[i] = cd;
+        p = i;
+        found = (w >> sh) & 1u;
+      }
+      if (!found) return false;
+      used[p] = ~std::uint64_t{0};
+      piv[j] = p;
+      last = std::max(last, p);
+      rw[j] = w0[p];
+      inv[j] = std::uint64_t(code[p]) | std::uint64_t{1} << j;
+      for (std::size_t l = 0; l < j; ++l) {
+        const std::uint64_t mk = std::uint64_t{0} - ((rw[l] >> sh) & 1u);
+        rw[l] ^= rw[j] & mk;
+        inv[l] ^= inv[j] & mk;
+      }
+      for (std::size_t i = p + 1; i < f; ++i) {
+        const std::uint64_t mk = (std::uint64_t{0} - ((std::uint64_t(w0[i]) >> sh) & 1u)) & ~std::uint64_t(used[i]);
+        w0[i] ^= rw[j] & mk;
+        code[i] ^= inv[j] & mk;
+      }
+    }
     // The pivot rows, words [k0, nw) (the words below are 0 in every row not yet a pivot).
     for (std::size_t j = 0; j < J; ++j) {
       const std::size_t g = piv[j] / 8;
@@ -363,7 +322,16 @@ bool gauss_jordan_tiles(const tasks::packed_samples& d, std::size_t m, bool veri
     // Reduced pivot row j = the sum of the pivot rows in inv[j], from 16
     // tables of 16 sums; stored by column for back substitution.
     const std::size_t tn = (J + 3) / 4;
-    pivot_sum_tables(tp, J, len, lenp, [&](std::size_t j, std::size_t w) { return std::uint64_t(P[j * lenp + w]); });
+    for (std::size_t q = 0; q < tn; ++q) {
+      const std::size_t base = 16 * q * lenp;
+      for (std::size_t w = 0; w < lenp; ++w) tp[base + w] = 0;
+      for (std::size_t e = 0; e < 4; ++e) {
+        const std::size_t hi = std::size_t{1} << e, j = 4 * q + e;
+        for (std::size_t w = 0; w < lenp; ++w)
+          tp[base + hi * lenp + w] = j < J && w < len ? std::uint64_t(P[j * lenp + w]) : 0;
+        add_combinations(tp, base, lenp, hi);
+      }
+    }
     for (std::size_t j = 0; j < J; ++j) {
       std::size_t at[16];
       for (std::size_t q = 0; q < tn; ++q) at[q] = (16 * q + ((inv[j] >> (4 * q)) & 15u)) * lenp;
