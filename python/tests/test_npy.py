@@ -94,3 +94,16 @@ def test_big_endian_is_saved_in_native_order(tmp_path, dtype):
 def test_unsupported_dtypes_are_a_value_error_naming_the_dtype(tmp_path, array):
     with pytest.raises(ValueError, match=rf"sutro.save: dtype not supported: {array.dtype} \(float32, float64"):
         sutro.save(tmp_path / "x.npy", array)
+
+
+def test_a_corrupt_header_byte_is_quoted_in_the_message(tmp_path):
+    # A byte outside printable ASCII in the header is quoted as \xHH, so the
+    # message stays valid text: raw, it made Python raise UnicodeDecodeError
+    # instead of the C++ message.
+    np.save(tmp_path / "a.npy", np.arange(3.0))
+    data = bytearray((tmp_path / "a.npy").read_bytes())
+    data[data.index(b"descr") + 4] = 0xF5
+    (tmp_path / "a.npy").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"unexpected header key 'desc\\xf5'") as e:
+        sutro.load(tmp_path / "a.npy")
+    assert not isinstance(e.value, UnicodeDecodeError)

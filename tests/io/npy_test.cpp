@@ -401,3 +401,29 @@ TEST_CASE("npy: the writer keeps to the limits of the reader and numpy; bad path
   CHECK(message([&] { (void)npy::read<double>(dir.string()); }) ==
         "sutro::io::npy::read: '" + dir.string() + "' is a directory, not a file");
 }
+
+TEST_CASE("npy: header bytes quoted in a message are printable ASCII", "[io]") {
+  // A corrupt header key or descr is echoed as \xHH, so the message stays
+  // valid text (Python decodes it as UTF-8: a raw 0xf5 made it fail).
+  const auto message = [](const bytes_t& f) {
+    try {
+      (void)npy::parse_any(f);
+    } catch (const npy::format_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const auto printable = [](const std::string& s) {
+    for (const char c : s)
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) return false;
+    return true;
+  };
+  const std::string key =
+      message(hand_made(1, "{'desc\xf5': '<f8', 'fortran_order': False, 'shape': (1,), }", doubles({1})));
+  CHECK(key.find("unexpected header key 'desc\\xf5'") != std::string::npos);
+  CHECK(printable(key));
+  const std::string descr =
+      message(hand_made(1, "{'descr': '<f\n\\\x80', 'fortran_order': False, 'shape': (1,), }", doubles({1})));
+  CHECK(descr.find("unsupported dtype '<f\\x0a\\x5c\\x80'") != std::string::npos);
+  CHECK(printable(descr));
+}

@@ -153,6 +153,25 @@ inline const char* descr_of(dtype t) noexcept {
 
 [[noreturn]] inline void fail(const std::string& what) { throw format_error("sutro::io::npy::parse: " + what); }
 
+/// Header text quoted in a message, bytes outside printable ASCII written
+/// \xHH: a corrupt header must not make the message itself invalid text
+/// (Python cannot decode such a message, and raises UnicodeDecodeError instead).
+inline std::string quoted_text(std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out = "'";
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7f && b != '\\') {
+      out += c;
+    } else {
+      out += "\\x";
+      out += hex[b >> 4];
+      out += hex[b & 15];
+    }
+  }
+  return out + "'";
+}
+
 /// Recursive-descent parser of the header dict (a Python literal).
 class dict_parser {
  public:
@@ -185,7 +204,7 @@ class dict_parser {
         have_shape = true;
         h.shape = tuple();
       } else {
-        fail("unexpected header key '" + key + "'");
+        fail("unexpected header key " + quoted_text(key));
       }
       skip_ws();
       if (peek() == ',') {
@@ -289,7 +308,7 @@ class dict_parser {
       h.big_endian = order == '>' && item_size(k.type) > 1;
       return;
     }
-    fail("unsupported dtype '" + d + "' (f4, f8, i4, i8, u1 and b1 are supported)");
+    fail("unsupported dtype " + quoted_text(d) + " (f4, f8, i4, i8, u1 and b1 are supported)");
   }
 
   std::string_view s_;
