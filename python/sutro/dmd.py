@@ -46,9 +46,13 @@ def price_events(n_inputs: int, reads: IntArray, counts: IntArray, outputs: Opti
     # The ids and counts are checked in C++ (integers in [0, 2^32), never converted).
     counts_a = np.asarray(counts)
     outs = np.ones(counts_a.shape, dtype=np.uint32) if outputs is None else outputs
-    pre = np.arange(n_inputs, dtype=np.uint32) if preload is None else preload
-    return _sutro.price_events(int(n_inputs), reads, counts_a, outs, results, pre, variant, bytes_per_element,
-                               keep_events)
+    pre = preload
+    if pre is None:
+        # The default order only for a count C++ takes: C++ names a float, a
+        # negative or one above 2^32 - 1 (neither int() nor a huge arange first).
+        valid = isinstance(n_inputs, (int, np.integer)) and 0 <= n_inputs <= 0xFFFFFFFF
+        pre = np.arange(n_inputs if valid else 0, dtype=np.uint32)
+    return _sutro.price_events(n_inputs, reads, counts_a, outs, results, pre, variant, bytes_per_element, keep_events)
 
 
 def price_tool_events(events: Sequence[Tuple[Any, ...]], results: IntArray = (), variant: str = "main",
@@ -210,9 +214,10 @@ def _unary(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _conversion(fn: Callable[[Any], Any]) -> Callable[["Traced"], Any]:
     def method(self: "Traced") -> Any:
-        result = fn(self.value)  # first: a conversion that raises records nothing
+        # The read comes first, as in the tool (its _rd()): a conversion that
+        # raises (int(inf), an index that is a float) has still read the value.
         self.recorder.read(self)
-        return result
+        return fn(self.value)
     return method
 
 
@@ -293,13 +298,19 @@ def _wrap(rec: Recorder, x: Any, memo: Optional[Dict[int, Any]]) -> Any:
         return x
     if memo is not None and id(x) in memo:
         return memo[id(x)][1]
-    if isinstance(x, np.ndarray) and x.ndim == 0:
-        # One value, in a 0-d object array as the group's tool wraps it (tolist() of a
-        # 0-d array is a number, not a list).
-        out: Any = np.empty((), dtype=object)
-        out[()] = rec.input(x.item())
-    elif isinstance(x, (list, tuple, np.ndarray)):
-        out = [_wrap(rec, e, memo) for e in (x.tolist() if isinstance(x, np.ndarray) else x)]
+    if isinstance(x, np.ndarray):
+        # An object array of the same shape, elements in row-major order, as the
+        # group's tool wraps it: f indexes it (A[i, j]) and computes on whole
+        # arrays (A * 2, A @ B, A.sum()) elementwise on the traced values; a
+        # list would make A * 2 a repetition and A + B a concatenation.
+        out: Any = np.empty(x.shape, dtype=object)
+        for i in np.ndindex(x.shape):
+            e = x[i]
+            out[i] = _wrap(rec, e.item() if isinstance(e, np.generic) else e, memo)
+    elif isinstance(x, (list, tuple)):
+        out = [_wrap(rec, e, memo) for e in x]
+        if isinstance(x, tuple):
+            out = tuple(out)  # t + (1,) and t * 2 stay tuple operations, as in the tool
     elif isinstance(x, (numbers.Number, np.generic)):
         out = rec.input(x)  # a numpy scalar keeps its type (int8 arithmetic wraps as it would untraced)
         if not isinstance(x, np.generic):
@@ -307,8 +318,7 @@ def _wrap(rec: Recorder, x: Any, memo: Optional[Dict[int, Any]]) -> Any:
     else:
         raise TypeError(f"sutro.dmd.bytedmd: cannot trace an argument of type {type(x).__name__}")
     if memo is not None:
-        # The memo holds x too: an id is unique only while its object lives,
-        # and the rows of an array's tolist() are temporaries.
+        # The memo holds x too: an id is unique only while its object lives.
         memo[id(x)] = (x, out)
     return out
 
@@ -320,7 +330,9 @@ def bytedmd(f: Callable[..., Any], *args: Any, variant: str = "main", bytes_per_
     Arguments are numbers or (nested) lists, tuples or arrays of them. The
     main variant preloads the last argument first (the first ends on top) and
     one container passed twice is one set of values; the others wrap the
-    first argument first. The values f returns stay live to the end.
+    first argument first. The values f returns stay live to the end (with
+    classic, live and belady also the values of a dict it returns, which
+    bytedmd_ir.py's epilogue loads).
     """
     if variant not in VARIANTS:
         raise ValueError(f"sutro.dmd.bytedmd: unknown variant {variant!r} ({', '.join(VARIANTS)})")
@@ -330,5 +342,18 @@ def bytedmd(f: Callable[..., Any], *args: Any, variant: str = "main", bytes_per_
     order = range(len(args) - 1, -1, -1) if variant == "main" else range(len(args))
     for i in order:
         wrapped[i] = _wrap(rec, args[i], memo)
-    rec.keep(f(*wrapped))
+    result = f(*wrapped)
+    if memo is None:
+        result = _with_dict_values(result)
+    rec.keep(result)
     return rec.price(variant, bytes_per_element, keep_events)
+
+
+def _with_dict_values(x: Any) -> Any:
+    """The result as bytedmd_ir.py's output epilogue walks it: a dict's values
+    are returned values too (the main and two_stack tools ignore a dict)."""
+    if isinstance(x, dict):
+        return [_with_dict_values(v) for v in x.values()]
+    if isinstance(x, (list, tuple)):
+        return [_with_dict_values(v) for v in x]
+    return x

@@ -70,8 +70,8 @@ def test_errors():
 
 
 def test_array_arguments_are_their_own_values():
-    # Two 2-D arrays: the rows of each one's tolist() are temporaries, so a
-    # memo keyed by id() alone could take one array's rows for the other's.
+    # Two 2-D arrays, each its own values (a memo keyed by id() alone could
+    # take a temporary of one for the other), indexed as nested lists.
     def matmul(A, B):
         n = len(A)
         return [[sum(A[i][k] * B[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
@@ -155,3 +155,65 @@ def test_numpy_scalars_and_0d_arrays_are_numbers():
     assert bytedmd(lambda a: float(a) * a, x)["cost"] == 2
     with pytest.raises(TypeError, match="cannot trace an argument of type str"):
         bytedmd(lambda a: a, "x")
+
+
+# The tool wraps an array argument as an object array of traced values of the
+# same shape, so f indexes it (A[i, j]) and whole-array operations run
+# elementwise (as a list, x * 2 would be a repetition and x + y a
+# concatenation, reading nothing). Depth traces computed by the tool itself.
+TOOL_ARRAY_TRACES = [
+    ("lambda x: x * 2", ([1.0, 2.0, 3.0],), [3, 3, 3]),
+    ("lambda x, y: x + y", ([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]), [3, 6, 3, 5, 3, 4]),
+    ("lambda x, y: x @ y", ([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]), [3, 6, 3, 5, 2, 1, 2, 3, 2, 1]),
+    ("lambda A: A[0, 1] * A[1, 0]", ([[0.0, 1.0], [2.0, 3.0]],), [2, 1]),
+    ("lambda A: A.sum()", ([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]],), [6, 5, 1, 5, 1, 4, 1, 3, 1, 2]),
+]
+
+
+@pytest.mark.parametrize("src,args,trace", TOOL_ARRAY_TRACES)
+def test_array_arguments_are_object_arrays_as_in_the_group_tool(src, args, trace):
+    r = bytedmd(eval(src), *[np.array(a) for a in args])
+    assert r["depths"].tolist() == trace
+
+
+def test_a_conversion_that_raises_has_read_its_value():
+    # The tool's conversions read first (its _rd()), then convert: int(inf)
+    # and a float used as an index raise after the read. The tool: 4, depths 1, 2, 1.
+    def overflow(a, b):
+        try:
+            int(a)
+        except OverflowError:
+            pass
+        return b + a
+
+    def index(a, b):
+        try:
+            [1, 2][a]
+        except TypeError:
+            pass
+        return b + a
+
+    for f in (overflow, index):
+        r = bytedmd(f, 1.5 if f is index else float("inf"), 1.0)
+        assert r["cost"] == 4 and r["depths"].tolist() == [1, 2, 1]
+
+
+def test_load_walk_variants_load_a_returned_dicts_values():
+    # bytedmd_ir.py's epilogue loads a dict's values (classic, live, belady);
+    # the main tool ignores a dict. Costs computed by bytedmd_ir.py itself.
+    f = lambda a, b: {"s": a * b, "a": a}  # noqa: E731
+    g = lambda a, b: [a * b, {"x": b, "y": [a]}]  # noqa: E731
+    for fn, costs in ((f, [6, 5, 6]), (g, [8, 6, 8])):
+        assert [bytedmd(fn, 1.0, 2.0, variant=v)["cost"] for v in ("classic", "live", "belady")] == costs
+    assert bytedmd(f, 1.0, 2.0, variant="belady")["depths"].tolist() == [1, 2, 1, 2]
+    assert bytedmd(f, 1.0, 2.0)["cost"] == 3  # main: the dict's values are not results
+
+
+def test_price_events_checks_n_inputs_before_making_the_default_order():
+    # A float count is refused, not truncated by int(); one past 2^32 - 1 is
+    # named by C++ before the default order (an arange of that many ids) is made.
+    with pytest.raises(TypeError):
+        price_events(2.0, [0, 1], [2])
+    with pytest.raises(ValueError, match="n_inputs = 8589934592 is out of range"):
+        price_events(2**33, [0], [1])
+    assert price_events(np.int64(2), [0, 1], [2])["cost"] == 3

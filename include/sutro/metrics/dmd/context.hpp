@@ -26,8 +26,11 @@
 // A copy of a pending value (a name binding) is never adopted by a later node.
 // What this cannot see (docs/metrics.md): when C++ evaluates a call to a user
 // function that computes (its body, its argument expressions) relative to the
-// other operands of the expression around it (GCC: right to left), and a
-// branch (?:, a conversion) inside an expression; give such calls names first.
+// other operands of the expression around it (GCC: right to left), a
+// branch (?:, a conversion) inside an expression, and an operation that
+// throws inside an expression (in `a*b + floordiv(c, 0)` GCC throws before
+// computing a*b, which Python records; in `floordiv(c, 0) + a*b` after,
+// which Python does not); give such calls names first.
 
 #include <algorithm>
 #include <atomic>
