@@ -257,6 +257,27 @@ class matrix {
                               std::to_string(most) + " words, rows and columns");
     words_.assign(rows * stride_, 0);
   }
+  matrix(const matrix&) = default;
+  matrix& operator=(const matrix&) = default;
+  /// The moved-from matrix is 0 x 0: its shape leaves with its words, so that
+  /// get(), to_string() or a kernel on it cannot reach rows it no longer has.
+  matrix(matrix&& other) noexcept
+      : rows_(std::exchange(other.rows_, 0)),
+        cols_(std::exchange(other.cols_, 0)),
+        stride_(std::exchange(other.stride_, 0)),
+        words_(std::move(other.words_)) {
+    other.words_.clear();
+  }
+  matrix& operator=(matrix&& other) noexcept(std::is_nothrow_move_assignable_v<std::vector<word, Alloc>>) {
+    if (this != &other) {
+      words_ = std::move(other.words_);
+      other.words_.clear();
+      rows_ = std::exchange(other.rows_, 0);
+      cols_ = std::exchange(other.cols_, 0);
+      stride_ = std::exchange(other.stride_, 0);
+    }
+    return *this;
+  }
 
   [[nodiscard]] static matrix identity(std::size_t n, const Alloc& alloc = Alloc()) {
     matrix m(n, n, alloc);

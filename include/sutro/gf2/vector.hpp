@@ -20,6 +20,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sutro/gf2/matrix.hpp"
@@ -43,6 +45,20 @@ class vector {
       throw std::length_error("sutro::gf2::vector::vector: " + std::to_string(n) + " bits need more than " +
                               std::to_string(most) + " words");
     words_.assign(detail::padded_words(n), 0);
+  }
+  vector(const vector&) = default;
+  vector& operator=(const vector&) = default;
+  /// The moved-from vector has size 0: its size leaves with its words.
+  vector(vector&& other) noexcept : size_(std::exchange(other.size_, 0)), words_(std::move(other.words_)) {
+    other.words_.clear();
+  }
+  vector& operator=(vector&& other) noexcept(std::is_nothrow_move_assignable_v<std::vector<word, Alloc>>) {
+    if (this != &other) {
+      words_ = std::move(other.words_);
+      other.words_.clear();
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
   }
 
   [[nodiscard]] static vector from_string(std::string_view bits, const Alloc& alloc = Alloc()) {
