@@ -97,10 +97,32 @@ void errors(const Alloc& alloc) {
   (void)cudaGetLastError();  // the failed cudaMalloc is also the runtime's "last error": clear it
 }
 
+// The host matrix's limits, before any device call: these need no GPU.
+void shape_limits() {
+  const std::size_t huge = static_cast<std::size_t>(-1);
+  for (const auto& [r, c] : {std::pair{huge, std::size_t{0}}, std::pair{std::size_t{1} << 50, std::size_t{0}},
+                             std::pair{std::size_t{0}, huge}, std::pair{std::size_t{2}, huge}}) {
+    bool host = false, device = false;
+    try {
+      H h(r, c);
+    } catch (const std::length_error&) {
+      host = true;
+    }
+    try {
+      D d(r, c);
+    } catch (const std::length_error&) {
+      device = true;
+    }
+    SUTRO_CUDA_EXPECT(host && device);
+  }
+}
+
 }  // namespace
 
 int main() {
+  shape_limits();
   if (sutro::cuda_device_count() == 0) {
+    if (sutro::testing::cuda_tally().failed != 0) return sutro::testing::cuda_summary();
     std::printf("SKIPPED: no CUDA device visible; the gf2 device kernels compiled but did not run\n");
     return 77;
   }

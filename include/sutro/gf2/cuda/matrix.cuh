@@ -50,8 +50,11 @@ class matrix<sutro::cuda, Alloc> {
   /// A zero matrix of rows x cols in device memory.
   matrix(std::size_t rows, std::size_t cols, const Alloc& alloc = Alloc())
       : rows_(rows), cols_(cols), stride_(detail::padded_words(cols)), alloc_(alloc) {
-    if (stride_ != 0 && rows > (std::size_t{1} << 58) / stride_)
-      throw std::length_error("sutro::gf2::matrix<cuda>: " + detail::shape(rows, cols) + " is too large");
+    // The host matrix's limit on rows, columns and words alike (docs/gf2.md).
+    constexpr std::size_t most = detail::max_words;
+    if (rows > most || cols > most || (stride_ != 0 && rows > most / stride_))
+      throw std::length_error("sutro::gf2::matrix<cuda>: " + detail::shape(rows, cols) + " is over the limit of " +
+                              std::to_string(most) + " words, rows and columns");
     size_ = rows_ * stride_;
     if (size_) {
       data_ = std::allocator_traits<Alloc>::allocate(alloc_, size_);
