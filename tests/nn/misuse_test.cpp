@@ -460,3 +460,44 @@ TEST_CASE("a non-finite test input ends training as diverged, not trained", "[nn
     CHECK(r.epochs == 1);
   }
 }
+
+TEST_CASE("an infinite input that leaves the output finite still ends training as diverged", "[nn][misuse]") {
+  // tanh saturates: an input of +-inf gives a finite output. On the training
+  // row below the hinge margin is met (f y = 2), so backward skips the row and
+  // neither the loss nor the parameters would ever show the inf.
+  const float inf = std::numeric_limits<float>::infinity();
+  const auto make_net = [] {
+    auto net =
+        std::make_unique<nn::mlp<float>>(nn::mlp_config{.inputs = 2, .hidden = {1}, .act = nn::activation::tanh}, 1);
+    for (float& w : net->flat_params()) w = 0.0f;
+    net->params()[0].data[0] = 1.0f;  // W1: the first input drives the hidden unit
+    net->params()[2].data[0] = 2.0f;  // w_out
+    return net;
+  };
+  const std::vector<float> finite_x{1.0f, 0.5f, -1.0f, 0.5f, 0.5f, -1.0f, -0.5f, 1.0f}, y{1, -1, 1, -1};
+  auto check = [&](const char* name, const auto& rule) {
+    INFO(name);
+    for (const float bad : {inf, -inf}) {
+      std::vector<float> x = finite_x, yb = y;
+      x[2] = bad;                // row 1: tanh(+-inf) = +-1, f = +-2
+      yb[1] = bad > 0 ? 1 : -1;  // the margin is met
+      auto net = make_net();
+      const nn::dataset_view<float> poisoned(x, yb, 2), clean(finite_x, y, 2);
+      const auto r = nn::train(*net, rule, poisoned, clean, {.epochs = 3, .batch = 2, .stop_when_solved = false});
+      CHECK(r.status == nn::train_status::diverged);
+      CHECK(std::isnan(r.train_loss));
+      auto held = make_net();  // a test input of +-inf: its output is finite too
+      const auto t = nn::train(*held, rule, clean, poisoned, {.epochs = 3, .batch = 2, .stop_when_solved = false});
+      CHECK(t.status == nn::train_status::diverged);
+      CHECK(t.epochs == 1);
+    }
+  };
+  check("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}));
+  check("momentum", optim::momentum({.lr = 0.05}));
+  check("nesterov", optim::nesterov({.lr = 0.05}));
+  check("adam", optim::adam({.lr = 0.01}));
+  check("adamw", optim::adamw({.lr = 0.01}));
+  check("sign_sgd", optim::sign_sgd({.lr = 0.01}));
+  check("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}));
+  check("muon", optim::muon({.lr = 0.02}));
+}

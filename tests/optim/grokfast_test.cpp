@@ -188,6 +188,24 @@ TEST_CASE("grokfast: options out of range and foreign states throw with the pref
   CHECK(rule.lambda() == 2.0);
 
   layers<float> a({{3, 2}}), b({{2, 3}});
+  // Finite as doubles, but inf or 0 as floats: refused for float parameters, as scale's factor is.
+  const auto init_message = [&](double lambda) {
+    try {
+      (void)optim::grokfast({.lambda = lambda}).init(a.params());
+    } catch (const std::invalid_argument& e) {
+      return message_of(e);
+    }
+    return std::string();
+  };
+  CHECK(init_message(1e39) ==
+        "sutro::optim::grokfast: lambda must be within the parameters' floating type's range, "
+        "got 1e+39");
+  CHECK(init_message(-1e39).rfind("sutro::optim::grokfast: lambda must be within", 0) == 0);
+  CHECK(init_message(1e-50).rfind("sutro::optim::grokfast: lambda must be nonzero in the parameters' floating type",
+                                  0) == 0);
+  CHECK(init_message(0.0).empty());
+  layers<double> wide({{3, 2}});
+  CHECK_NOTHROW(optim::grokfast({.lambda = 1e39}).init(wide.params()));
   auto s = rule.init(a.params());
   CHECK_THROWS_AS(rule.update(b.grads(), s, b.params()), std::invalid_argument);
   try {

@@ -11,6 +11,7 @@
 #include "support/catch.hpp"
 #include "support/thrown.hpp"
 #include "sutro/nn/mlp.hpp"
+#include "sutro/optim/grokfast.hpp"
 #include "sutro/optim/optimizers.hpp"
 #include "sutro/optim/polar.hpp"
 
@@ -377,4 +378,34 @@ TEST_CASE("options that would round to 0 in the parameters' type are refused", "
   nn::mlp<double> wide({.inputs = 3, .hidden = {4}}, 1);
   (void)optim::adam({.lr = 0.01, .eps = 1e-50}).init(wide.params());  // a double holds it
   (void)optim::sgd({.lr = 1e-40}).init(net.params());                 // a float subnormal is not 0
+}
+
+TEST_CASE("betas below 1 as doubles that round to 1 in the parameters' type are refused", "[optim][misuse]") {
+  nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
+  const double near_one = 0.99999999;  // in [0, 1), but 1.0f as a float
+  // Adam's 1 - beta2 was 0 in float: v stayed 0 and every step was m / eps
+  // (three steps of lr 1e-3 moved a weight by 1.5e5; PyTorch moves it by 3e-3).
+  CHECK(
+      sutro::testing::thrown_message([&] { (void)optim::adam({.lr = 1e-3, .beta2 = near_one}).init(net.params()); }) ==
+      "sutro::optim::scale_by_adam: beta2 must be below 1 in the parameters' floating type (it rounds to 1), "
+      "got 0.99999999");
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)optim::adamw({.lr = 1e-3, .beta1 = near_one}).init(net.params());
+        }).find("sutro::optim::scale_by_adam: beta1 must be below 1") == 0);
+  // Momentum with beta 1.0f never decays: the refused beta = 1.
+  for (const auto& message :
+       {sutro::testing::thrown_message(
+            [&] { (void)optim::momentum({.lr = 0.1, .beta = near_one}).init(net.params()); }),
+        sutro::testing::thrown_message(
+            [&] { (void)optim::nesterov({.lr = 0.1, .beta = near_one}).init(net.params()); }),
+        sutro::testing::thrown_message([&] { (void)optim::muon({.lr = 0.1, .beta = near_one}).init(net.params()); })})
+    CHECK(message.find("sutro::optim::accumulate_momentum: beta must be below 1 in the parameters' floating type") ==
+          0);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)optim::chain(optim::grokfast({.alpha = near_one}), optim::scale{-0.1}).init(net.params());
+        }).find("sutro::optim::grokfast: alpha must be below 1 in the parameters' floating type") == 0);
+  nn::mlp<double> wide({.inputs = 3, .hidden = {4}}, 1);
+  (void)optim::adam({.lr = 1e-3, .beta1 = near_one, .beta2 = near_one}).init(wide.params());  // a double holds it
+  (void)optim::momentum({.lr = 0.1, .beta = near_one}).init(wide.params());
+  (void)optim::adam({.lr = 1e-3, .beta2 = 0.9999999}).init(net.params());  // 0.99999988f: below 1
 }

@@ -24,8 +24,9 @@
 // against the loss (check_labels: hinge and logistic need -1 or +1, mse finite
 // values) and, for classification, test labels -1 or +1. Divergence: a
 // non-finite batch loss (NaN inputs and NaN parameters reach it: ReLU and
-// the losses propagate NaN), non-finite parameters after an epoch, or a
-// non-finite output on the test set (a NaN or inf test input, an overflow)
+// the losses propagate NaN), a batch holding a NaN or inf input (even where
+// the output stays finite), non-finite parameters after an epoch, or a NaN or
+// inf test input or output (an overflow) after the first epoch
 // end the run with train_status::diverged; every sutro::optim rule turns a non-finite
 // gradient into non-finite parameters. Strong guarantee: if train throws, the
 // network's parameters and gradients are as they were before the call.
@@ -37,6 +38,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <ostream>
 #include <random>
@@ -232,6 +234,22 @@ inline constexpr bool update_recorded_v =
 };
 
 namespace detail {
+/// Per row of `d`, whether an input is NaN or inf; empty when all are finite.
+/// An infinite input can leave the output finite (tanh and sigmoid saturate,
+/// ReLU sends -inf to 0) and a met hinge margin skips the sample in backward,
+/// so neither the loss nor the parameters would show it: train reads the
+/// inputs themselves, once, before the epochs (raw: setup is not recorded).
+template <class T>
+[[nodiscard]] std::vector<char> non_finite_rows(const dataset_view<T>& d) {
+  std::vector<char> bad;
+  for (std::size_t i = 0, n = d.x.size(); i < n; ++i)
+    if (!std::isfinite(d.x[i])) {
+      if (bad.empty()) bad.assign(d.rows(), 0);
+      bad[i / d.features] = 1;
+    }
+  return bad;
+}
+
 template <class T, class Backend, class Alloc, class Rule, class Runner>
 train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const Rule& rule, dataset_view<T> train_set,
                          dataset_view<T> test_set, const train_options& opt, const callbacks& cb);
@@ -301,6 +319,8 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
   std::vector<std::size_t> order(rows);
   for (std::size_t i = 0; i < rows; ++i) order[i] = i;
   std::mt19937_64 rng(opt.seed);
+  const std::vector<char> bad_rows = non_finite_rows(train_set);
+  const bool bad_test_input = !non_finite_rows(test_set).empty();
 
   train_result res;
   auto finite = [&](const auto& m) {
@@ -328,9 +348,12 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
         return net.loss_and_gradient_in(m, std::span<const T>(xb.data(), B * n), std::span<const T>(yb.data(), B), B,
                                         opt.loss_kind);
       });
-      if (!std::isfinite(l)) {
+      bool bad_input = false;
+      if (!bad_rows.empty())
+        for (std::size_t b = 0; b < B; ++b) bad_input = bad_input || bad_rows[order[first + b]] != 0;
+      if (!std::isfinite(l) || bad_input) {  // a non-finite input has no finite loss, whatever l came out as
         res.status = train_status::diverged;
-        res.train_loss = static_cast<double>(l);
+        res.train_loss = bad_input ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(l);
         res.epochs = epoch;
         stop = true;
         break;
@@ -357,7 +380,7 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
     bool non_finite_output = false;
     res.test_accuracy = run(
         epoch, [&](const auto& m) { return accuracy_in(m, net, test_set, opt.target, eval_out, &non_finite_output); });
-    if (non_finite_output) {
+    if (non_finite_output || bad_test_input) {
       res.status = train_status::diverged;
       break;
     }

@@ -58,8 +58,13 @@ class scale_by_grokfast {
   [[nodiscard]] double alpha() const noexcept { return alpha_; }
   [[nodiscard]] double lambda() const noexcept { return lambda_; }
 
+  /// Throws std::invalid_argument for a lambda T cannot hold (1e39 is inf
+  /// as a float: every update inf; 1e-50 rounds to 0: the filter off) and an
+  /// alpha that rounds to 1 in T (the EMA would never decay).
   template <class T>
   [[nodiscard]] grokfast_state<T> init(tensors<T> p) const {
+    detail::check_fits<T>("grokfast", "lambda", lambda_);
+    detail::check_beta_fits<T>("grokfast", "alpha", alpha_);
     return {shape_record(p), zeros_like(p)};
   }
 

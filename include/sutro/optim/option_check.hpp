@@ -39,6 +39,14 @@ void check_fits(const char* who, const char* name, double v) {
 inline void check_beta(const char* who, const char* name, double beta) {
   if (!(beta >= 0.0 && beta < 1.0)) refuse_option(who, name, "in [0, 1)", beta);
 }
+/// A beta below 1 as a double that rounds to 1 as a T (float: above
+/// 1 - 2^-25): momentum would keep every past gradient undecayed, and Adam's
+/// 1 - beta2 would be 0, so v stays 0 and each step is m / eps.
+template <class T>
+void check_beta_fits(const char* who, const char* name, double beta) {
+  if (static_cast<T>(beta) == T(1))
+    refuse_option(who, name, "below 1 in the parameters' floating type (it rounds to 1)", beta);
+}
 inline void check_lr(const char* who, double lr) { check_positive(who, "lr", lr); }
 inline void check_eps(const char* who, double eps) { check_positive(who, "eps", eps); }
 inline void check_weight_decay(const char* who, double wd) { check_nonnegative(who, "weight_decay", wd); }

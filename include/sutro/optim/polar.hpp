@@ -1,7 +1,10 @@
 #pragma once
 // polar_factor: replaces a small matrix G = U S V^T by U V^T (all nonzero
 // singular values set to 1, zero ones kept at 0: the pseudo-inverse
-// convention), exactly up to rounding.
+// convention), up to rounding amplified by the Gram matrix's squared
+// condition: a kept singular value s adds an error of about
+// 1e-16 (s_max / s)^2 (measured against a double SVD, largest entry error:
+// 1e-12 at s = 1e-3 s_max, 3e-9 at 1e-4, up to 4e-5 at 1e-6, 4e-3 at 2e-7).
 //
 //   sutro::nn::tensor<float> g(200, 20);           // a layer's gradient
 //   sutro::optim::polar_workspace ws;

@@ -209,10 +209,11 @@ struct momentum_state {
 struct accumulate_momentum {
   double beta = 0.9;
   bool nesterov = false;
-  /// Throws std::invalid_argument unless beta is in [0, 1).
+  /// Throws std::invalid_argument unless beta is in [0, 1), and below 1 as a T.
   template <class T>
   momentum_state<T> init(tensors<T> p) const {
     detail::check_beta("accumulate_momentum", "beta", beta);
+    detail::check_beta_fits<T>("accumulate_momentum", "beta", beta);
     return {shape_record(p), zeros_like(p)};
   }
   template <class T, class Mode = memory::raw_access>
@@ -245,12 +246,14 @@ struct adam_state {
 struct scale_by_adam {
   detail::names_required named_{};
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-  /// Throws std::invalid_argument unless beta1 and beta2 are in [0, 1) and eps is positive and finite
-  /// (beta1 = 1 divides by 1 - beta1^t = 0).
+  /// Throws std::invalid_argument unless beta1 and beta2 are in [0, 1) (and below 1 as a T) and eps is
+  /// positive and finite (beta1 = 1 divides by 1 - beta1^t = 0).
   template <class T>
   adam_state<T> init(tensors<T> p) const {
     detail::check_beta("scale_by_adam", "beta1", beta1);
     detail::check_beta("scale_by_adam", "beta2", beta2);
+    detail::check_beta_fits<T>("scale_by_adam", "beta1", beta1);
+    detail::check_beta_fits<T>("scale_by_adam", "beta2", beta2);
     detail::check_eps("scale_by_adam", eps);
     detail::check_fits<T>("scale_by_adam", "eps", eps);
     return {shape_record(p), zeros_like(p), zeros_like(p), 0};
