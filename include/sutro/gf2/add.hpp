@@ -34,7 +34,7 @@ inline void check_same_shape(const char* what, std::size_t r1, std::size_t c1, s
 /// dst += src (dst a matrix or a writable window).
 template <class Dst, matrix_like Src>
 void add_into(Dst&& dst, const Src& src) {
-  detail::check_same_shape("add", dst.rows(), dst.cols(), src.rows(), src.cols());
+  detail::check_same_shape("add_into", dst.rows(), dst.cols(), src.rows(), src.cols());
   using B = typename std::remove_cvref_t<Dst>::backend_type;
   const detail::mblock d = dst.block();
   const detail::cblock s = src.block();

@@ -50,9 +50,9 @@ class recorded_matrix {
   recorded_matrix(recorded_matrix&&) noexcept = default;
   recorded_matrix& operator=(recorded_matrix&&) noexcept = default;
 
-  std::size_t rows() const noexcept { return m_.rows(); }
-  std::size_t cols() const noexcept { return m_.cols(); }
-  std::size_t words_used() const noexcept { return m_.words_used(); }
+  [[nodiscard]] std::size_t rows() const noexcept { return m_.rows(); }
+  [[nodiscard]] std::size_t cols() const noexcept { return m_.cols(); }
+  [[nodiscard]] std::size_t words_used() const noexcept { return m_.words_used(); }
   memory::trace& recorder() const noexcept { return *t_; }
 
   /// The words_used() words of row i, traced (keep bits past cols() zero).
@@ -65,7 +65,7 @@ class recorded_matrix {
     return const_row_view(m_.row_ptr(i), m_.words_used(), memory::recording_accessor<const word>{t_});
   }
   /// One traced word read.
-  bool get(std::size_t i, std::size_t j) const {
+  [[nodiscard]] bool get(std::size_t i, std::size_t j) const {
     check(i, j);
     return (word(row(i)[j / 64]) >> (j % 64)) & 1u;
   }
@@ -125,7 +125,7 @@ void check_same_trace(const char* what, const recorded_matrix<B, A>& a, const re
 
 /// A traced copy (reads of a, writes of the copy).
 template <class B, class A>
-recorded_matrix<B, A> copy_of(const recorded_matrix<B, A>& a) {
+[[nodiscard]] recorded_matrix<B, A> copy_of(const recorded_matrix<B, A>& a) {
   auto out = a.zeros(a.rows(), a.cols());
   const auto s = a.recording_rows();
   const auto d = out.recording_rows();
@@ -137,8 +137,8 @@ recorded_matrix<B, A> copy_of(const recorded_matrix<B, A>& a) {
 /// dst += src: per row, words_used reads of src, reads and writes of dst.
 template <class B, class A, class B2, class A2>
 void add_into(recorded_matrix<B, A>& dst, const recorded_matrix<B2, A2>& src) {
-  detail::check_same_shape("add", dst.rows(), dst.cols(), src.rows(), src.cols());
-  detail::check_same_trace("add", dst, src);
+  detail::check_same_shape("add_into", dst.rows(), dst.cols(), src.rows(), src.cols());
+  detail::check_same_trace("add_into", dst, src);
   const auto d = dst.recording_rows();
   const auto s = src.recording_rows();
   for (std::size_t i = 0; i < d.rows; ++i) kernels::xor_row(scalar{}, d.row(i), s.row(i), d.words());
@@ -146,7 +146,7 @@ void add_into(recorded_matrix<B, A>& dst, const recorded_matrix<B2, A2>& src) {
 
 /// a + b as gf2::add computes it: a traced copy of a, then add_into.
 template <class B, class A, class B2, class A2>
-recorded_matrix<B, A> add(const recorded_matrix<B, A>& a, const recorded_matrix<B2, A2>& b) {
+[[nodiscard]] recorded_matrix<B, A> add(const recorded_matrix<B, A>& a, const recorded_matrix<B2, A2>& b) {
   detail::check_same_shape("add", a.rows(), a.cols(), b.rows(), b.cols());
   detail::check_same_trace("add", a, b);
   auto out = sutro::gf2::copy_of(a);
@@ -160,15 +160,15 @@ void mul_add(recorded_matrix<B, A>& c, const recorded_matrix<B2, A2>& a, const r
   if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols())
     throw std::invalid_argument("sutro::gf2::mul_add: cannot multiply " + detail::shape(a.rows(), a.cols()) + " by " +
                                 detail::shape(b.rows(), b.cols()) + " into " + detail::shape(c.rows(), c.cols()));
-  detail::check_same_trace("mul", c, a);
-  detail::check_same_trace("mul", c, b);
+  detail::check_same_trace("mul_add", c, a);
+  detail::check_same_trace("mul_add", c, b);
   if (static_cast<const void*>(&c) == &a || static_cast<const void*>(&c) == &b)
     throw std::invalid_argument("sutro::gf2::mul_add: the output is an input");
   kernels::mul_add_rowwise(scalar{}, c.recording_rows(), a.recording_rows(), b.recording_rows());
 }
 
 template <class B, class A, class B2, class A2>
-recorded_matrix<B, A> mul(const recorded_matrix<B, A>& a, const recorded_matrix<B2, A2>& b) {
+[[nodiscard]] recorded_matrix<B, A> mul(const recorded_matrix<B, A>& a, const recorded_matrix<B2, A2>& b) {
   if (a.cols() != b.rows())
     throw std::invalid_argument("sutro::gf2::mul: cannot multiply " + detail::shape(a.rows(), a.cols()) + " by " +
                                 detail::shape(b.rows(), b.cols()));
@@ -179,7 +179,7 @@ recorded_matrix<B, A> mul(const recorded_matrix<B, A>& a, const recorded_matrix<
 
 /// The transpose by 64x64 tiles; the tile lives on the stack and is traced too.
 template <class B, class A>
-recorded_matrix<B, A> transpose(const recorded_matrix<B, A>& a) {
+[[nodiscard]] recorded_matrix<B, A> transpose(const recorded_matrix<B, A>& a) {
   auto out = a.zeros(a.cols(), a.rows());
   word tile[64];
   const memory::recording_accessor<word> acc{&a.recorder()};
@@ -195,13 +195,13 @@ echelon_info echelonize(recorded_matrix<B, A>& a, bool reduced = true) {
 
 /// As gf2::rank: a traced copy, then a (not reduced) elimination of it.
 template <class B, class A>
-std::size_t rank(const recorded_matrix<B, A>& a) {
+[[nodiscard]] std::size_t rank(const recorded_matrix<B, A>& a) {
   auto form = sutro::gf2::copy_of(a);
   return sutro::gf2::echelonize(form, false).rank;
 }
 
 template <class B, class A>
-echelon_result<recorded_matrix<B, A>> reduced_row_echelon(const recorded_matrix<B, A>& a) {
+[[nodiscard]] echelon_result<recorded_matrix<B, A>> reduced_row_echelon(const recorded_matrix<B, A>& a) {
   auto form = sutro::gf2::copy_of(a);
   auto info = sutro::gf2::echelonize(form, true);
   return {std::move(form), std::move(info)};

@@ -27,7 +27,7 @@ __global__ void xor_words(word* dst, const word* src, std::size_t n) {
 /// dst += src.
 template <class A1, class A2>
 void add_into(matrix<sutro::cuda, A1>& dst, const matrix<sutro::cuda, A2>& src) {
-  detail::check_same_shape("add", dst.rows(), dst.cols(), src.rows(), src.cols());
+  detail::check_same_shape("add_into", dst.rows(), dst.cols(), src.rows(), src.cols());
   const std::size_t n = dst.rows() * dst.stride();
   if (n == 0) return;
   device::xor_words<<<detail::grid_for(n, 256, 4096), 256>>>(dst.data(), src.data(), n);
