@@ -181,7 +181,8 @@ TEST_CASE("the detected level is what /proc/cpuinfo reports, whatever -march bui
   }
   auto has = [&](const char* f) { return flags.find(std::string(" ") + f + " ") != std::string::npos; };
   cpu::level expected = cpu::level::sse2;
-  if (has("avx2") && has("bmi2") && has("fma") && has("popcnt")) expected = cpu::level::avx2;
+  if (has("avx2") && has("bmi1") && has("bmi2") && has("fma") && has("popcnt") && has("abm"))  // abm: LZCNT
+    expected = cpu::level::avx2;
   if (expected == cpu::level::avx2 && has("avx512f") && has("avx512cd") && has("avx512bw") && has("avx512dq") &&
       has("avx512vl"))
     expected = cpu::level::avx512;

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -31,7 +32,7 @@ namespace sutro::cpu {
 enum class level : int {
   generic = 0,      ///< portable C++ (GCC vector extensions where the compiler has them)
   sse2 = 1,         ///< x86-64 baseline: 128-bit registers
-  avx2 = 2,         ///< x86-64-v3: AVX2, BMI2, FMA, POPCNT (256-bit)
+  avx2 = 2,         ///< x86-64-v3: AVX2, BMI1, BMI2, FMA, LZCNT, POPCNT (256-bit)
   avx512 = 3,       ///< x86-64-v4: AVX-512 F, CD, BW, DQ, VL (512-bit)
   avx512_gfni = 4,  ///< x86-64-v4 plus GFNI, AVX512-VBMI, AVX512-VPOPCNTDQ (Ice Lake, Zen 4 and later)
 };
@@ -70,6 +71,9 @@ inline constexpr level all_levels[] = {level::generic, level::sse2, level::avx2,
 #else
 #define SUTRO_CPU_DETECT 0
 #endif
+#if SUTRO_CPU_DETECT
+#include <cpuid.h>
+#endif
 #if SUTRO_CPU_DETECT && !defined(__CUDACC__)
 #define SUTRO_CPU_DISPATCH 1
 #else
@@ -90,20 +94,68 @@ constexpr bool dispatch_compiled = SUTRO_CPU_DISPATCH != 0;
 }
 
 namespace detail {
+/// The CPUID words and XCR0 that decide the level (the registers as read, or
+/// synthetic ones in tests). xcr0 is 0 where the OS does not set OSXSAVE.
+struct cpuid_words {
+  std::uint32_t leaf1_ecx = 0, leaf1_edx = 0;  // CPUID 1
+  std::uint32_t leaf7_ebx = 0, leaf7_ecx = 0;  // CPUID 7, subleaf 0 (0 where the CPU has no leaf 7)
+  std::uint32_t ext1_ecx = 0;                  // CPUID 0x80000001 (LZCNT)
+  std::uint64_t xcr0 = 0;                      // XGETBV 0: the register state the OS saves
+};
+
+/// The best level whose kernels the CPU described by `w` executes: every
+/// feature that foreach_level.inl's target list for that level lets the
+/// compiler use (it emits BLSR, TZCNT and LZCNT on its own, not only where
+/// the kernels ask), and the OS saving the YMM (AVX) or opmask/ZMM (AVX-512)
+/// state. Pure, so that tests can feed it feature sets no CPU at hand has.
+[[nodiscard]] constexpr level level_from_cpuid(const cpuid_words& w) noexcept {
+  auto all = [](std::uint64_t word, std::uint64_t bits) { return (word & bits) == bits; };
+  // CPUID 1 EDX and ECX
+  constexpr std::uint32_t sse2 = 1u << 26;
+  constexpr std::uint32_t sse3 = 1u << 0, ssse3 = 1u << 9, fma = 1u << 12, sse41 = 1u << 19, sse42 = 1u << 20;
+  constexpr std::uint32_t popcnt = 1u << 23, osxsave = 1u << 27, avx = 1u << 28;
+  // CPUID 7 EBX and ECX
+  constexpr std::uint32_t bmi1 = 1u << 3, avx2 = 1u << 5, bmi2 = 1u << 8;
+  constexpr std::uint32_t avx512f = 1u << 16, avx512dq = 1u << 17, avx512cd = 1u << 28;
+  constexpr std::uint32_t avx512bw = 1u << 30, avx512vl = 1u << 31;
+  constexpr std::uint32_t avx512vbmi = 1u << 1, gfni = 1u << 8, avx512vpopcntdq = 1u << 14;
+  // CPUID 0x80000001 ECX
+  constexpr std::uint32_t lzcnt = 1u << 5;
+  // XCR0: SSE and AVX state; plus opmask, upper halves of ZMM0-15, ZMM16-31
+  constexpr std::uint64_t ymm_state = 0x6, zmm_state = 0xe6;
+  if (!all(w.leaf1_edx, sse2)) return level::generic;
+  const bool os_ymm = all(w.leaf1_ecx, osxsave) && all(w.xcr0, ymm_state);
+  if (!(os_ymm && all(w.leaf1_ecx, sse3 | ssse3 | sse41 | sse42 | popcnt | avx | fma) &&
+        all(w.leaf7_ebx, bmi1 | avx2 | bmi2) && all(w.ext1_ecx, lzcnt)))
+    return level::sse2;
+  if (!(all(w.xcr0, zmm_state) && all(w.leaf7_ebx, avx512f | avx512dq | avx512cd | avx512bw | avx512vl)))
+    return level::avx2;
+  if (!all(w.leaf7_ecx, avx512vbmi | gfni | avx512vpopcntdq)) return level::avx512;
+  return level::avx512_gfni;
+}
+
 [[nodiscard]] inline level query_cpu() noexcept {
 #if SUTRO_CPU_DETECT
-  __builtin_cpu_init();
-  if (!__builtin_cpu_supports("sse2")) return level::generic;
-  if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("fma") &&
-        __builtin_cpu_supports("popcnt")))
-    return level::sse2;
-  if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")))
-    return level::avx2;
-  if (!(__builtin_cpu_supports("gfni") && __builtin_cpu_supports("avx512vbmi") &&
-        __builtin_cpu_supports("avx512vpopcntdq")))
-    return level::avx512;
-  return level::avx512_gfni;
+  cpuid_words w;
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d) == 0) return level::generic;
+  w.leaf1_ecx = c;
+  w.leaf1_edx = d;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) != 0) {
+    w.leaf7_ebx = b;
+    w.leaf7_ecx = c;
+  }
+  if (__get_cpuid(0x80000001u, &a, &b, &c, &d) != 0) w.ext1_ecx = c;
+  if ((w.leaf1_ecx & (1u << 27)) != 0) {  // OSXSAVE: XGETBV exists and is enabled
+    unsigned lo = 0, hi = 0;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));  // no -mxsave needed, unlike _xgetbv
+    w.xcr0 = (std::uint64_t{hi} << 32) | lo;
+#if defined(__APPLE__)
+    // Darwin enables the AVX-512 state at a thread's first AVX-512 instruction.
+    if ((w.leaf7_ebx & (1u << 16)) != 0) w.xcr0 |= 0xe0;
+#endif
+  }
+  return level_from_cpuid(w);
 #else
   return level::generic;
 #endif
