@@ -122,6 +122,7 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
   const bool exact = d.spec.noise == 0.0;
   const std::size_t allowed = exact ? 0 : cert.threshold;
   bool any_full = false;
+  std::size_t short_rank = n;  // below n: the rank of all m rows, found by a trial that used them all
   double best_z = -1e300;
   for (std::size_t t = 0; t < o.trials; ++t) {
     ++res.stats.candidates;
@@ -132,7 +133,15 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
       load_equation(d, mem(idx.data())[used], mem(eq.data()), nw, mem);
       (void)basis.insert(mem(eq.data()));  // contradictions: some label in this subset is flipped
     }
-    if (!basis.full()) continue;
+    if (!basis.full()) {
+      // Every row went in: all m rows together have rank < n, so no later
+      // trial (a reordering of the same rows) can reach rank n either.
+      if (used == m) {
+        short_rank = basis.rank();
+        break;
+      }
+      continue;
+    }
     any_full = true;
     basis.solve(mem(x.data()));
     std::size_t weight = 0;
@@ -158,13 +167,16 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
     if (z >= o.exit_z) break;
   }
   res.stats.samples_used = m;
-  res.stats.rank = any_full ? n : 0;
+  res.stats.rank = any_full ? n : short_rank < n ? short_rank : 0;
   const auto trials = std::to_string(res.stats.candidates) + " trials";
   if (best_z == -1e300) {
     res.status = any_full ? solve_status::failed : solve_status::ambiguous;
-    res.reason = any_full ? "no full-rank trial gave a solution of weight k with rows left to score (" + trials + ")"
-                          : "no trial reached rank n = " + std::to_string(n) + " (" + trials +
-                                ", m = " + std::to_string(m) + ")";
+    res.reason =
+        any_full ? "no full-rank trial gave a solution of weight k with rows left to score (" + trials + ")"
+        : short_rank < n
+            ? "all m = " + std::to_string(m) + " rows have rank " + std::to_string(short_rank) +
+                  " < n = " + std::to_string(n) + ": no subset of them reaches rank n (" + trials + ")"
+            : "no trial reached rank n = " + std::to_string(n) + " (" + trials + ", m = " + std::to_string(m) + ")";
     return res;
   }
   for (std::size_t i = 0; i < m; ++i) res.stats.disagreements += !agrees(d, i, mem(best.data()), mem);
