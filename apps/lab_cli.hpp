@@ -353,6 +353,10 @@ struct lab_plan {
   const std::size_t repeats = positive_count("repeats", o.repeats);
   if (!(o.pass_accuracy >= 0.0 && o.pass_accuracy <= 1.0))
     detail::fail("translate", "pass accuracy " + sutro::detail::number_text(o.pass_accuracy) + " is not in [0, 1]");
+  // A NaN would compare false against every elapsed time: no line, silently.
+  if (!(o.progress_after >= 0.0))
+    detail::fail("translate",
+                 "progress-after = " + sutro::detail::number_text(o.progress_after) + " seconds must be >= 0");
 
   lab_plan plan;
   plan.train_repeats = positive_count("train-repeats", o.train_repeats);
