@@ -37,7 +37,7 @@ int main() {
   // [streams]
   // Same seed, other (n, k) or kind: unrelated secret, inputs and noise.
   auto a = sparse_parity(20, 3, 42), b = sparse_parity(20, 5, 42), c = sparse_parity(50, 3, 42);
-  // The challenge's convention: the test split is the train split of the same task drawn with seed + 1000.
+  // The challenge's convention: the test inputs are the train inputs of the same task drawn with seed + 1000.
   bool same = a.packed(split::test, 500).words == sparse_parity(20, 3, 1042).packed(split::train, 500).words;
   // [streams]
   std::printf(

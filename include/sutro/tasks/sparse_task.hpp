@@ -13,9 +13,9 @@
 // any order, chunking, thread or backend gives the same data. Every key is
 // derived from (seed, kind, n, k) (streams.hpp): the secret's and the train
 // data's from `seed`, the test data's from `seed + test_seed_offset` (1000, the
-// group's challenge protocol: the test split is the train split of the same
-// task drawn with seed + 1000; an offset of 0 is refused). Noise is applied to
-// train labels only.
+// group's challenge protocol: the test inputs are the train inputs of the same
+// task drawn with seed + 1000, labelled by this task's secret; an offset of 0
+// is refused). Noise is applied to train labels only.
 
 #include <algorithm>
 #include <bit>
