@@ -64,6 +64,19 @@ std::vector<float> outputs(Net& net, const std::vector<float>& x, std::size_t ba
   net.forward(x, batch, f);
   return f;
 }
+
+// Every factory rule, each with a learning rate that trains (20, 3).
+template <class Check>
+void for_each_rule(const Check& check) {
+  check("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}));
+  check("momentum", optim::momentum({.lr = 0.05}));
+  check("nesterov", optim::nesterov({.lr = 0.05}));
+  check("adam", optim::adam({.lr = 0.01}));
+  check("adamw", optim::adamw({.lr = 0.01}));
+  check("sign_sgd", optim::sign_sgd({.lr = 0.01}));
+  check("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}));
+  check("muon", optim::muon({.lr = 0.02}));
+}
 }  // namespace
 
 TEST_CASE("a failed reserve leaves the network as it was", "[nn][misuse]") {
@@ -230,14 +243,7 @@ TEST_CASE("NaN or inf in inputs or parameters ends training as diverged, for eve
       CHECK(nn::train(weights, rule, train.view(), test.view(), o).status == nn::train_status::diverged);
     }
   };
-  check("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}));
-  check("momentum", optim::momentum({.lr = 0.05}));
-  check("nesterov", optim::nesterov({.lr = 0.05}));
-  check("adam", optim::adam({.lr = 0.01}));
-  check("adamw", optim::adamw({.lr = 0.01}));
-  check("sign_sgd", optim::sign_sgd({.lr = 0.01}));
-  check("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}));
-  check("muon", optim::muon({.lr = 0.02}));
+  for_each_rule(check);
 }
 
 TEST_CASE("backward refuses a batch other than the last forward's; a NaN prediction is never right", "[nn][misuse]") {
@@ -492,12 +498,5 @@ TEST_CASE("an infinite input that leaves the output finite still ends training a
       CHECK(t.epochs == 1);
     }
   };
-  check("sgd", optim::sgd({.lr = 0.1, .weight_decay = 0.01}));
-  check("momentum", optim::momentum({.lr = 0.05}));
-  check("nesterov", optim::nesterov({.lr = 0.05}));
-  check("adam", optim::adam({.lr = 0.01}));
-  check("adamw", optim::adamw({.lr = 0.01}));
-  check("sign_sgd", optim::sign_sgd({.lr = 0.01}));
-  check("egd", optim::egd({.lr = 0.1, .weight_decay = 0.01}));
-  check("muon", optim::muon({.lr = 0.02}));
+  for_each_rule(check);
 }
