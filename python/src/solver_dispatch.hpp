@@ -64,6 +64,7 @@ decltype(auto) with_solver(const std::string& method, nb::dict kwargs, F&& f) {
     x.miss = o.get<double>("miss", x.miss);
     x.seed = o.get<std::uint64_t>("seed", x.seed);
     x.max_trials = o.get<std::size_t>("max_trials", x.max_trials);
+    x.max_cost = o.get<double>("max_cost", x.max_cost);
     o.finish();
     return f(solvers::noisy_parity(x));
   } else if (method == "bucket_search") {
@@ -72,6 +73,7 @@ decltype(auto) with_solver(const std::string& method, nb::dict kwargs, F&& f) {
     x.alpha = o.get<double>("alpha", x.alpha);
     x.miss = o.get<double>("miss", x.miss);
     x.key_bits = o.get<std::size_t>("key_bits", x.key_bits);
+    x.max_cost = o.get<double>("max_cost", x.max_cost);
     o.finish();
     return f(solvers::bucket_search(x));
   } else if (method == "correlation") {

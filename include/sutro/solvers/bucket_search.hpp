@@ -46,6 +46,9 @@ struct bucket_search_options {
   double alpha = 1e-6;          ///< bound on P(found names a wrong subset)
   double miss = 1e-4;           ///< rounds: enough that no clean round happens with at most this probability
   std::size_t key_bits = 0;     ///< rows per key, 1..64 (0: the cheapest by the cost model)
+  /// Above this expected cost (word operations, about a nanosecond each) the
+  /// search fails up front instead of running for hours; infinity: no cap.
+  double max_cost = 1e12;
 };
 
 /// What a bucket search will do on (n, k, m, p): its key width, round budget
@@ -113,10 +116,11 @@ namespace detail {
 class bucket_search {
  public:
   bucket_search() = default;
-  /// Throws std::invalid_argument unless 0 < alpha < 1 and 0 < miss < 1.
+  /// Throws std::invalid_argument unless 0 < alpha < 1, 0 < miss < 1 and max_cost > 0.
   explicit bucket_search(bucket_search_options o) : opt_(o) {
     detail::check_probability(o.alpha, "sutro::solvers::bucket_search", "alpha");
     detail::check_probability(o.miss, "sutro::solvers::bucket_search", "miss");
+    detail::check_max_cost(o.max_cost, "sutro::solvers::bucket_search");
   }
   [[nodiscard]] std::string_view name() const noexcept { return "bucket_search"; }
   [[nodiscard]] const bucket_search_options& options() const noexcept { return opt_; }
@@ -134,6 +138,11 @@ class bucket_search {
     }
     if (!cert.valid) {
       res.reason = "no subset can be certified: " + cert.describe();
+      return res;
+    }
+    if (plan.expected_cost > opt_.max_cost) {
+      res.reason = "not run: its expected cost, " + detail::format_double(plan.expected_cost) +
+                   " word operations, is over max_cost = " + detail::format_double(opt_.max_cost);
       return res;
     }
     // A noise-free spec leaves no room for a wrong row: the bound's budget

@@ -57,6 +57,13 @@ inline void check_probability(double v, const char* who, const char* name) {
     throw std::invalid_argument(std::string(who) + ": " + name + " must be in (0, 1), got " +
                                 sutro::detail::number_text(v));
 }
+/// Throws std::invalid_argument unless max_cost > 0 (infinity: no cap); a
+/// NaN would let every plan past the cap.
+inline void check_max_cost(double v, const char* who) {
+  if (!(v > 0.0))
+    throw std::invalid_argument(std::string(who) + ": max_cost must be > 0 (infinity for no cap), got " +
+                                sutro::detail::number_text(v));
+}
 /// ln P(Bin(m, 1/2) <= t), summed from the largest term down (no underflow).
 [[nodiscard]] inline double log_half_binomial_cdf(std::size_t m, std::size_t t) {
   if (t >= m) return 0.0;

@@ -54,6 +54,9 @@ struct noisy_parity_options {
   double miss = 1e-4;                               ///< randomized methods: chance of missing a clean draw
   std::uint64_t seed = 0x5eed;
   std::size_t max_trials = 10'000'000;  ///< prange: cap on the trials its budget may ask for
+  /// Above this predicted cost (word operations, about a nanosecond each) for
+  /// the method chosen, fail up front instead of running for hours; infinity: no cap.
+  double max_cost = 1e12;
 };
 
 /// The predicted cost (word operations) of each method and the choice.
@@ -93,10 +96,11 @@ struct parity_plan {
 class noisy_parity {
  public:
   noisy_parity() = default;
-  /// Throws std::invalid_argument unless 0 < alpha < 1 and 0 < miss < 1.
+  /// Throws std::invalid_argument unless 0 < alpha < 1, 0 < miss < 1 and max_cost > 0.
   explicit noisy_parity(noisy_parity_options o) : opt_(o) {
     detail::check_probability(o.alpha, "sutro::solvers::noisy_parity", "alpha");
     detail::check_probability(o.miss, "sutro::solvers::noisy_parity", "miss");
+    detail::check_max_cost(o.max_cost, "sutro::solvers::noisy_parity");
   }
   [[nodiscard]] std::string_view name() const noexcept { return "noisy_parity"; }
   [[nodiscard]] const noisy_parity_options& options() const noexcept { return opt_; }
@@ -105,9 +109,26 @@ class noisy_parity {
     check_samples(d, tasks::task_kind::parity, "sutro::solvers::noisy_parity");
     const auto pl = plan_noisy_parity(d.spec, d.count, opt_);
     solve_result r;
+    const double cost = pl.method == parity_method::bucket_search ? pl.bucket_cost
+                        : pl.method == parity_method::prange      ? pl.prange_cost
+                                                                  : pl.exhaustive_cost;
+    // An infinite cost is the model's "cannot work" (Prange with m <= n),
+    // which the method itself reports at once.
+    if (std::isfinite(cost) && cost > opt_.max_cost) {
+      r.stats.samples_used = d.count;
+      r.reason = std::string(to_string(pl.method)) + ": not run: its predicted cost, " + detail::format_double(cost) +
+                 " word operations, is over max_cost = " + detail::format_double(opt_.max_cost) + " (exhaustive " +
+                 detail::format_double(pl.exhaustive_cost) + ", bucket_search " +
+                 detail::format_double(pl.bucket_cost) + ", prange " + detail::format_double(pl.prange_cost) + ")";
+      return r;
+    }
     switch (pl.method) {
       case parity_method::bucket_search:
-        r = bucket_search({.seed = opt_.seed, .alpha = opt_.alpha, .miss = opt_.miss, .key_bits = pl.bucket.key_bits})
+        r = bucket_search({.seed = opt_.seed,
+                           .alpha = opt_.alpha,
+                           .miss = opt_.miss,
+                           .key_bits = pl.bucket.key_bits,
+                           .max_cost = opt_.max_cost})
                 .solve(d);
         break;
       case parity_method::prange:
