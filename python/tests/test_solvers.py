@@ -69,3 +69,14 @@ def test_kushilevitz_mansour_on_the_oracle():
     task = sutro.make_task("parity", 20, 3, 42)
     r = sutro.kushilevitz_mansour(task)
     assert r["status"] == "found" and r["subset"].tolist() == task.secret.tolist() and r["queries"] == 40
+
+
+@pytest.mark.parametrize("method", ["noisy_parity", "bucket_search"])
+def test_max_cost_refuses_a_plan_over_it(method):
+    task = sutro.make_task("parity", 64, 3, 42, noise=0.1)
+    x, y = task.dense("train", 1000)
+    r = sutro.solve_samples(x, y, 3, method, noise=0.1, max_cost=1e3)
+    assert r.status == "failed" and "is over max_cost = 1e+03" in r.reason
+    assert sutro.solve_samples(x, y, 3, method, noise=0.1, max_cost=float("inf")).found
+    with pytest.raises(ValueError, match="max_cost must be > 0"):
+        sutro.solve_samples(x, y, 3, method, noise=0.1, max_cost=0.0)
