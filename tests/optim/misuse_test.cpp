@@ -383,7 +383,7 @@ TEST_CASE("options that would round to 0 in the parameters' type are refused", "
 TEST_CASE("betas below 1 as doubles that round to 1 in the parameters' type are refused", "[optim][misuse]") {
   nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
   const double near_one = 0.99999999;  // in [0, 1), but 1.0f as a float
-  // Adam's 1 - beta2 was 0 in float: v stayed 0 and every step was m / eps
+  // 1 - beta2 = 0 in float leaves v at 0, so every step would be m / eps
   // (three steps of lr 1e-3 moved a weight by 1.5e5; PyTorch moves it by 3e-3).
   CHECK(
       sutro::testing::thrown_message([&] { (void)optim::adam({.lr = 1e-3, .beta2 = near_one}).init(net.params()); }) ==

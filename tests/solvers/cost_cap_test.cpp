@@ -1,5 +1,5 @@
 // noisy_parity and bucket_search fail up front where the plan's predicted
-// cost is over max_cost: (200, 7) at 30% noise with 210 rows predicts about
+// cost is over max_cost: (200, 7) at 30% noise with 210 rows expects about
 // 1.1e13 word operations (hours), and the lab's default methods would hang.
 #include <cmath>
 #include <limits>
@@ -36,6 +36,14 @@ TEST_CASE("noisy_parity and bucket_search refuse a plan over max_cost before run
   const auto p = solvers::noisy_parity({.method = solvers::parity_method::prange}).solve(d);
   CHECK(p.status == solvers::solve_status::failed);
   CHECK(p.stats.candidates == 0);
+
+  // (1 - p)^(n + 2) underflows at n = 2000: an infinite cost is refused too.
+  const auto wide = tasks::sparse_parity(2000, 3, 3, {.noise = 0.3}).packed(split::train, 2100);
+  REQUIRE(std::isinf(solvers::plan_noisy_parity(wide.spec, wide.count).prange_cost));
+  const auto w = solvers::noisy_parity({.method = solvers::parity_method::prange}).solve(wide);
+  CHECK(w.status == solvers::solve_status::failed);
+  CHECK(w.stats.candidates == 0);
+  CHECK(w.reason.find("not run: its expected cost, inf") != std::string::npos);
 }
 
 TEST_CASE("max_cost leaves affordable plans alone and is checked", "[solvers][noisy]") {

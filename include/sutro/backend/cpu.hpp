@@ -25,6 +25,9 @@
 #if defined(__unix__)
 #include <unistd.h>
 #endif
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#include <cpuid.h>  // at file scope: inside a namespace it would hide __get_cpuid from the includer
+#endif
 
 namespace sutro::cpu {
 
@@ -70,9 +73,6 @@ inline constexpr level all_levels[] = {level::generic, level::sse2, level::avx2,
 #define SUTRO_CPU_DETECT 1
 #else
 #define SUTRO_CPU_DETECT 0
-#endif
-#if SUTRO_CPU_DETECT
-#include <cpuid.h>
 #endif
 #if SUTRO_CPU_DETECT && !defined(__CUDACC__)
 #define SUTRO_CPU_DISPATCH 1

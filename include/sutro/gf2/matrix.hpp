@@ -258,7 +258,16 @@ class matrix {
     words_.assign(rows * stride_, 0);
   }
   matrix(const matrix&) = default;
-  matrix& operator=(const matrix&) = default;
+  /// The words first: if copying them throws, the shape still matches them.
+  matrix& operator=(const matrix& other) {
+    if (this != &other) {
+      words_ = other.words_;
+      rows_ = other.rows_;
+      cols_ = other.cols_;
+      stride_ = other.stride_;
+    }
+    return *this;
+  }
   /// The moved-from matrix is 0 x 0: its shape leaves with its words, so that
   /// get(), to_string() or a kernel on it cannot reach rows it no longer has.
   matrix(matrix&& other) noexcept

@@ -48,7 +48,7 @@ class recorded_matrix {
 
   recorded_matrix(matrix_type m, memory::trace& t) : m_(std::move(m)), t_(&t) {}
   recorded_matrix(recorded_matrix&&) noexcept = default;
-  recorded_matrix& operator=(recorded_matrix&&) noexcept = default;
+  recorded_matrix& operator=(recorded_matrix&&) = default;  // noexcept as the matrix's
 
   [[nodiscard]] std::size_t rows() const noexcept { return m_.rows(); }
   [[nodiscard]] std::size_t cols() const noexcept { return m_.cols(); }
@@ -79,7 +79,7 @@ class recorded_matrix {
   }
 
   /// Ends tracing and returns the matrix (the traced object is left empty).
-  matrix_type release() && { return std::move(m_); }
+  [[nodiscard]] matrix_type release() && { return std::move(m_); }
 
   // For the operations below: the rows through the traced accessor.
   detail::recorded_block<word> recording_rows() noexcept {
@@ -89,7 +89,7 @@ class recorded_matrix {
     return {m_.data(), m_.rows(), m_.cols(), m_.stride(), memory::recording_accessor<const word>{t_}};
   }
   /// A zero matrix of the same backend and allocator, traced into the same trace.
-  recorded_matrix zeros(std::size_t r, std::size_t c) const {
+  [[nodiscard]] recorded_matrix zeros(std::size_t r, std::size_t c) const {
     return recorded_matrix(matrix_type(r, c, m_.get_allocator()), *t_);
   }
 
@@ -110,7 +110,7 @@ class recorded_matrix {
 
 /// Wraps a matrix (moved in, or copied untraced) so its accesses are recorded in t.
 template <class Backend, class Alloc>
-recorded_matrix<Backend, Alloc> recorded(matrix<Backend, Alloc> m, memory::trace& t) {
+[[nodiscard]] recorded_matrix<Backend, Alloc> recorded(matrix<Backend, Alloc> m, memory::trace& t) {
   return recorded_matrix<Backend, Alloc>(std::move(m), t);
 }
 

@@ -47,7 +47,14 @@ class vector {
     words_.assign(detail::padded_words(n), 0);
   }
   vector(const vector&) = default;
-  vector& operator=(const vector&) = default;
+  /// The words first: if copying them throws, the size still matches them.
+  vector& operator=(const vector& other) {
+    if (this != &other) {
+      words_ = other.words_;
+      size_ = other.size_;
+    }
+    return *this;
+  }
   /// The moved-from vector has size 0: its size leaves with its words.
   vector(vector&& other) noexcept : size_(std::exchange(other.size_, 0)), words_(std::move(other.words_)) {
     other.words_.clear();

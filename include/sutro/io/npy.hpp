@@ -156,7 +156,7 @@ inline const char* descr_of(dtype t) noexcept {
 /// Header text quoted in a message, bytes outside printable ASCII written
 /// \xHH: a corrupt header must not make the message itself invalid text
 /// (Python cannot decode such a message, and raises UnicodeDecodeError instead).
-inline std::string quoted_text(std::string_view s) {
+[[nodiscard]] inline std::string quoted_text(std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out = "'";
   for (const char c : s) {

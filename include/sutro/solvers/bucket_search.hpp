@@ -47,7 +47,8 @@ struct bucket_search_options {
   double miss = 1e-4;           ///< rounds: enough that no clean round happens with at most this probability
   std::size_t key_bits = 0;     ///< rows per key, 1..64 (0: the cheapest by the cost model)
   /// Above this expected cost (word operations, about a nanosecond each) the
-  /// search fails up front instead of running for hours; infinity: no cap.
+  /// search fails up front; infinity: no cap. A search that certifies nothing
+  /// spends its whole round budget, about ln(1 / miss) = 9 times as much.
   double max_cost = 1e12;
 };
 
@@ -140,7 +141,7 @@ class bucket_search {
       res.reason = "no subset can be certified: " + cert.describe();
       return res;
     }
-    if (plan.expected_cost > opt_.max_cost) {
+    if (!(plan.expected_cost <= opt_.max_cost)) {
       res.reason = "not run: its expected cost, " + detail::format_double(plan.expected_cost) +
                    " word operations, is over max_cost = " + detail::format_double(opt_.max_cost);
       return res;

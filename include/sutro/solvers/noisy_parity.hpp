@@ -54,8 +54,10 @@ struct noisy_parity_options {
   double miss = 1e-4;                               ///< randomized methods: chance of missing a clean draw
   std::uint64_t seed = 0x5eed;
   std::size_t max_trials = 10'000'000;  ///< prange: cap on the trials its budget may ask for
-  /// Above this predicted cost (word operations, about a nanosecond each) for
-  /// the method chosen, fail up front instead of running for hours; infinity: no cap.
+  /// Above this expected cost (word operations, about a nanosecond each) of
+  /// the method chosen, fail up front; infinity: no cap. It caps the expected
+  /// time to a certified answer: a run that certifies nothing spends its whole
+  /// budget, about ln(1 / miss) = 9 times as much.
   double max_cost = 1e12;
 };
 
@@ -112,11 +114,13 @@ class noisy_parity {
     const double cost = pl.method == parity_method::bucket_search ? pl.bucket_cost
                         : pl.method == parity_method::prange      ? pl.prange_cost
                                                                   : pl.exhaustive_cost;
-    // An infinite cost is the model's "cannot work" (Prange with m <= n),
-    // which the method itself reports at once.
-    if (std::isfinite(cost) && cost > opt_.max_cost) {
+    // Prange on m <= n rows is priced at infinity ("cannot reach rank n"),
+    // which robust_gf2 reports after one trial; every other infinity or NaN is
+    // an overflowing plan, refused with the rest.
+    const bool reports_at_once = pl.method == parity_method::prange && d.count <= d.spec.n;
+    if (!reports_at_once && !(cost <= opt_.max_cost)) {
       r.stats.samples_used = d.count;
-      r.reason = std::string(to_string(pl.method)) + ": not run: its predicted cost, " + detail::format_double(cost) +
+      r.reason = std::string(to_string(pl.method)) + ": not run: its expected cost, " + detail::format_double(cost) +
                  " word operations, is over max_cost = " + detail::format_double(opt_.max_cost) + " (exhaustive " +
                  detail::format_double(pl.exhaustive_cost) + ", bucket_search " +
                  detail::format_double(pl.bucket_cost) + ", prange " + detail::format_double(pl.prange_cost) + ")";
@@ -143,7 +147,8 @@ class noisy_parity {
     // fits (its draws can all be unlucky, or leave too few rows to score):
     // when the exhaustive search is affordable, its answer is definitive.
     if (r.status != solve_status::found && pl.method != parity_method::exhaustive &&
-        opt_.method == parity_method::automatic && pl.exhaustive_cost <= exhaustive_fallback_cost) {
+        opt_.method == parity_method::automatic &&
+        pl.exhaustive_cost <= std::min(exhaustive_fallback_cost, opt_.max_cost)) {
       solve_result e = noisy_exhaustive(d);
       e.stats.candidates += r.stats.candidates;
       e.reason = "exhaustive (after " + r.reason + "): " + e.reason;
