@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "support/budget_allocator.hpp"
 #include "support/catch.hpp"
 #include "sutro/gf2/all.hpp"
 #include "sutro/gf2/recorded.hpp"
@@ -74,41 +75,16 @@ TEST_CASE("gf2 recorded_matrix::release leaves the traced object empty", "[gf2][
   CHECK_THROWS_AS(a.get(1, 1), std::out_of_range);
 }
 
-namespace {
-// std::allocator with a byte budget shared by its copies: bad_alloc once spent.
-template <class T>
-struct budget_allocator {
-  using value_type = T;
-  std::size_t* left;
-  explicit budget_allocator(std::size_t* budget) noexcept : left(budget) {}
-  template <class U>
-  budget_allocator(const budget_allocator<U>& o) noexcept : left(o.left) {}  // NOLINT: rebinding
-  T* allocate(std::size_t n) {
-    if (n > *left / sizeof(T)) throw std::bad_alloc();
-    *left -= n * sizeof(T);
-    return std::allocator<T>{}.allocate(n);
-  }
-  void deallocate(T* p, std::size_t n) noexcept {
-    *left += n * sizeof(T);
-    std::allocator<T>{}.deallocate(p, n);
-  }
-  template <class U>
-  bool operator==(const budget_allocator<U>& o) const noexcept {
-    return left == o.left;
-  }
-};
-}  // namespace
-
 TEST_CASE("gf2 a copy assignment that throws leaves the shape matching the words", "[gf2][misuse]") {
-  std::size_t budget = std::size_t{1} << 20;
-  using A = budget_allocator<gf2::word>;
+  const auto budget = std::make_shared<std::size_t>(std::size_t{1} << 20);
+  using A = sutro::testing::budget_allocator<gf2::word>;
   using M = gf2::matrix<sutro::scalar, A>;
   using V = gf2::vector<sutro::scalar, A>;
-  M small(2, 64, A(&budget)), big(100, 6400, A(&budget));
-  V short_v(10, A(&budget)), long_v(64000, A(&budget));
+  M small(2, 64, A(budget)), big(100, 6400, A(budget));
+  V short_v(10, A(budget)), long_v(64000, A(budget));
   small.set(1, 1, true);
   short_v.set(3, true);
-  budget = 0;  // the copies below need new storage
+  *budget = 0;  // the copies below need new storage
   CHECK_THROWS_AS(small = big, std::bad_alloc);
   CHECK(small.rows() == 2);
   CHECK(small.cols() == 64);
@@ -116,7 +92,7 @@ TEST_CASE("gf2 a copy assignment that throws leaves the shape matching the words
   CHECK_THROWS_AS(short_v = long_v, std::bad_alloc);
   CHECK(short_v.size() == 10);
   CHECK(short_v.get(3));
-  budget = std::size_t{1} << 22;
+  *budget = std::size_t{1} << 22;
   small = big;
   CHECK(small == big);
 }
