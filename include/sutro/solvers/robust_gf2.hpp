@@ -134,13 +134,10 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
       (void)basis.insert(mem(eq.data()));  // contradictions: some label in this subset is flipped
     }
     if (!basis.full()) {
-      // Every row went in: all m rows together have rank < n, so no later
-      // trial (a reordering of the same rows) can reach rank n either.
-      if (used == m) {
-        short_rank = basis.rank();
-        break;
-      }
-      continue;
+      // The loop stopped short of rank n only because every row went in: all
+      // m rows have rank < n, and no later trial (a reordering) reaches n.
+      short_rank = basis.rank();
+      break;
     }
     any_full = true;
     basis.solve(mem(x.data()));
