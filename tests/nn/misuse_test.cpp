@@ -478,3 +478,32 @@ TEST_CASE("an infinite input that leaves the output finite still ends training a
   };
   for_each_rule(check);
 }
+
+TEST_CASE("the input and parameter scan finds every NaN and inf that std::isfinite finds", "[nn][misuse]") {
+  auto check = [](auto zero) {
+    using T = decltype(zero);
+    using lim = std::numeric_limits<T>;
+    const T specials[] = {lim::quiet_NaN(), -lim::quiet_NaN(), lim::signaling_NaN(), lim::infinity(), -lim::infinity(),
+                          lim::max(),       -lim::max(),       lim::denorm_min(),    -T(0),           lim::min()};
+    for (std::size_t n : {0, 1, 15, 16, 17, 63, 64, 65, 200}) {
+      std::vector<T> x(n);
+      for (std::size_t i = 0; i < n; ++i) x[i] = T(i) - T(31.5);
+      INFO((sizeof(T) == 4 ? "float" : "double") << ", n " << n);
+      CHECK_FALSE(nn::detail::any_non_finite(x.data(), n));
+      for (std::size_t at = 0; at < n; ++at)
+        for (const T v : specials) {
+          std::vector<T> y = x;
+          y[at] = v;
+          CHECK(nn::detail::any_non_finite(y.data(), n) == !std::isfinite(v));
+        }
+    }
+    // Rows: the flags name exactly the rows holding a non-finite input.
+    std::vector<T> x(7 * 3, T(1)), y(7, T(1));
+    x[3 * 3 + 2] = lim::infinity();
+    x[5 * 3] = lim::quiet_NaN();
+    const auto bad = nn::detail::non_finite_rows(nn::dataset_view<T>(x, y, 3));
+    CHECK(bad == std::vector<char>{0, 0, 0, 1, 0, 1, 0});
+  };
+  check(0.0f);
+  check(0.0);
+}

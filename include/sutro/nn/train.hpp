@@ -32,6 +32,7 @@
 // network's parameters and gradients are as they were before the call.
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -234,6 +235,21 @@ inline constexpr bool update_recorded_v =
 };
 
 namespace detail {
+/// Whether any of x[0, n) is NaN or inf. A value is either exactly when its
+/// exponent bits are all set; the branch-free OR over integers vectorizes
+/// (std::isfinite in a loop does not), so a check of every input or every
+/// parameter stays a small share of a short epoch.
+template <class T>
+[[nodiscard]] bool any_non_finite(const T* x, std::size_t n) noexcept {
+  static_assert(std::numeric_limits<T>::is_iec559, "the exponent-mask test assumes IEEE 754");
+  using bits_t = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  static_assert(sizeof(bits_t) == sizeof(T));
+  constexpr bits_t exponent = std::bit_cast<bits_t>(std::numeric_limits<T>::infinity());
+  bits_t any = 0;
+  for (std::size_t i = 0; i < n; ++i) any |= static_cast<bits_t>((std::bit_cast<bits_t>(x[i]) & exponent) == exponent);
+  return any != 0;
+}
+
 /// Per row of `d`, whether an input is NaN or inf; empty when all are finite.
 /// An infinite input can leave the output finite (tanh and sigmoid saturate,
 /// ReLU sends -inf to 0) and a met hinge margin skips the sample in backward,
@@ -242,11 +258,10 @@ namespace detail {
 template <class T>
 [[nodiscard]] std::vector<char> non_finite_rows(const dataset_view<T>& d) {
   std::vector<char> bad;
+  if (!any_non_finite(d.x.data(), d.x.size())) return bad;
+  bad.assign(d.rows(), 0);
   for (std::size_t i = 0, n = d.x.size(); i < n; ++i)
-    if (!std::isfinite(d.x[i])) {
-      if (bad.empty()) bad.assign(d.rows(), 0);
-      bad[i / d.features] = 1;
-    }
+    if (!std::isfinite(d.x[i])) bad[i / d.features] = 1;
   return bad;
 }
 
@@ -326,9 +341,14 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
   auto finite = [&](const auto& m) {
     memory::enter_phase(m, "evaluation");
     const auto p = m(static_cast<const T*>(net.flat_params().data()));
-    for (std::size_t i = 0, count = net.parameter_count(); i < count; ++i)
-      if (!std::isfinite(T(p[i]))) return false;
-    return true;
+    const std::size_t count = net.parameter_count();
+    if constexpr (std::is_pointer_v<decltype(p)>) {
+      return !any_non_finite(p, count);
+    } else {  // recorded: each parameter read once, in order
+      for (std::size_t i = 0; i < count; ++i)
+        if (!std::isfinite(T(p[i]))) return false;
+      return true;
+    }
   };
   bool stop = false;
   for (std::size_t epoch = 1; epoch <= opt.epochs && !stop; ++epoch) {
