@@ -282,6 +282,38 @@ inline T dot16(std::size_t n, const T* x, const T* y) noexcept {
   return s + tail;
 }
 
+// dot16 of Q rows against one y, each row summed in dot16's order (same
+// bits): the rows' lane sums and tails are independent chains, so their
+// latencies overlap where one row at a time would wait on each addition.
+template <class T>
+inline void dot16_rows(std::size_t rows, std::size_t n, const T* in, const T* y, T bias, T* out) noexcept {
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes, R = 16 / L, Q = 4;
+  std::size_t b = 0;
+  for (; b + Q <= rows; b += Q) {
+    const T* x = in + b * n;
+    typename V::reg acc[Q][R];
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < Q; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r)
+        acc[q][r] = V::zero();
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+      SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) {
+        const auto yv = V::loadu(y + i + L * r);
+        SUTRO_NN_UNROLL for (std::size_t q = 0; q < Q; ++q) acc[q][r] =
+            V::fmadd(V::loadu(x + q * n + i + L * r), yv, acc[q][r]);
+      }
+    T lane[Q][16];
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < Q; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r)
+        V::storeu(lane[q] + L * r, acc[q][r]);
+    T tail[Q] = {}, s[Q] = {};
+    for (std::size_t t = i; t < n; ++t)
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < Q; ++q) tail[q] = std::fma(x[q * n + t], y[t], tail[q]);
+    for (std::size_t l = 0; l < 16; ++l) SUTRO_NN_UNROLL for (std::size_t q = 0; q < Q; ++q) s[q] += lane[q][l];
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < Q; ++q) out[b + q] = bias + (s[q] + tail[q]);
+  }
+  for (; b < rows; ++b) out[b] = bias + dot16(n, in + b * n, y);
+}
+
 // Gram rows: row i against G rows j at a time (the x registers loaded once
 // for all G), G * 16 / lanes = 8 accumulators.
 template <class T>
@@ -403,7 +435,7 @@ void dense_dot_rows(std::size_t rows, std::size_t n, const T* __restrict in, con
                     T* __restrict out) noexcept {
   ::sutro::cpu::detail::note_kernel(this_level);
 #if SUTRO_KERNEL_LEVEL >= 2
-  for (std::size_t b = 0; b < rows; ++b) out[b] = bias + tiles::dot16(n, in + b * n, w);
+  tiles::dot16_rows(rows, n, in, w, bias, out);
 #else
   ::sutro::nn::kernels::dense_dot_rows(::sutro::scalar{}, rows, n, in, w, bias, out);
 #endif
