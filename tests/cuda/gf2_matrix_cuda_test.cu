@@ -103,17 +103,21 @@ void shape_limits() {
   for (const auto& [r, c] : {std::pair{huge, std::size_t{0}}, std::pair{std::size_t{1} << 50, std::size_t{0}},
                              std::pair{std::size_t{0}, huge}, std::pair{std::size_t{2}, huge}}) {
     bool host = false, device = false;
+    std::string host_what, device_what;
     try {
       H h(r, c);
-    } catch (const std::length_error&) {
+    } catch (const std::length_error& e) {
       host = true;
+      host_what = e.what();
     }
     try {
       D d(r, c);
-    } catch (const std::length_error&) {
+    } catch (const std::length_error& e) {
       device = true;
+      device_what = e.what();
     }
     SUTRO_CUDA_EXPECT(host && device);
+    SUTRO_CUDA_EXPECT(host_what == device_what);  // one message, whichever backend
   }
 }
 

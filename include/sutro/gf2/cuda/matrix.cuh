@@ -53,7 +53,7 @@ class matrix<sutro::cuda, Alloc> {
     // The host matrix's limit on rows, columns and words alike (docs/gf2.md).
     constexpr std::size_t most = detail::max_words;
     if (rows > most || cols > most || (stride_ != 0 && rows > most / stride_))
-      throw std::length_error("sutro::gf2::matrix<cuda>: " + detail::shape(rows, cols) + " is over the limit of " +
+      throw std::length_error("sutro::gf2::matrix::matrix: " + detail::shape(rows, cols) + " is over the limit of " +
                               std::to_string(most) + " words, rows and columns");
     size_ = rows_ * stride_;
     if (size_) {

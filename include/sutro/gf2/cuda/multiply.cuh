@@ -112,7 +112,7 @@ inline void m4rm_mul_add(device::view c, device::cview a, device::cview b) {
       cudaFuncSetAttribute(device::m4rm_mul_add, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
   const dim3 grid(static_cast<unsigned>((c.words() + device::m4rm_tile_words - 1) / device::m4rm_tile_words),
                   static_cast<unsigned>((c.rows + device::m4rm_rows - 1) / device::m4rm_rows));
-  if (grid.y > 65535) throw std::length_error("sutro::gf2::mul<cuda>: " + shape(c.rows, c.cols) + " has too many rows");
+  if (grid.y > 65535) throw std::length_error("sutro::gf2::mul: " + shape(c.rows, c.cols) + " has too many rows");
   device::m4rm_mul_add<<<grid, device::m4rm_threads, bytes>>>(c, a, b);
   SUTRO_CUDA_CHECK(cudaGetLastError());
 }
@@ -131,7 +131,7 @@ inline void bmma_mul_add(device::view c, device::cview a, device::cview bt) {
   const std::size_t rows_per_block = device::bmma_warps * device::bmma_warp_rows;
   const dim3 grid(static_cast<unsigned>(c.words()),
                   static_cast<unsigned>((c.rows + rows_per_block - 1) / rows_per_block));
-  if (grid.y > 65535) throw std::length_error("sutro::gf2::mul<cuda>: " + shape(c.rows, c.cols) + " has too many rows");
+  if (grid.y > 65535) throw std::length_error("sutro::gf2::mul: " + shape(c.rows, c.cols) + " has too many rows");
   device::bmma_mul_add<<<grid, device::bmma_warps * 32>>>(c, a, bt);
   SUTRO_CUDA_CHECK(cudaGetLastError());
 }
