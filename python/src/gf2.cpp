@@ -109,7 +109,9 @@ void bind_gf2(nb::module_& m) {
           nb::arg("rows"), nb::arg("cols"), nb::arg("seed"))
       .def_prop_ro("rows", &M::rows)
       .def_prop_ro("cols", &M::cols)
-      .def_prop_ro("shape", [](const M& a) { return nb::make_tuple(a.rows(), a.cols()); })
+      .def_prop_ro(
+          "shape", [](const M& a) { return nb::make_tuple(a.rows(), a.cols()); },
+          nb::for_getter(nb::sig("def shape(self, /) -> tuple[int, int]")))
       .def_prop_ro("stride", &M::stride, "Words per row in storage (a multiple of 8).")
       .def_prop_ro(
           "words",
@@ -163,7 +165,10 @@ void bind_gf2(nb::module_& m) {
             }
             return nb::make_tuple(std::move(e.form), adopt(std::vector<std::size_t>(e.info.pivots)), e.info.rank);
           },
-          nb::arg("reduced") = true, "(form, pivot columns, rank).")
+          nb::arg("reduced") = true,
+          nb::sig("def echelon(self, reduced: bool = True) -> "
+                  "tuple[GF2Matrix, numpy.typing.NDArray[numpy.uint64], int]"),
+          "(form, pivot columns, rank).")
       .def(
           "ple",
           [](const M& a) {
@@ -180,6 +185,7 @@ void bind_gf2(nb::module_& m) {
             d["rank"] = f.rank;
             return d;
           },
+          nb::sig("def ple(self) -> dict[str, typing.Any]"),
           "P A = L E: {perm (row perm[i] of A is row i of P A), l (m x r), e (r x n echelon), pivots, rank}.")
       .def(
           "pluq",
@@ -198,6 +204,7 @@ void bind_gf2(nb::module_& m) {
             d["rank"] = f.rank;
             return d;
           },
+          nb::sig("def pluq(self) -> dict[str, typing.Any]"),
           "P A Q = L U: {row_perm (row row_perm[i] of A is row i of P A), col_perm (column col_perm[j] of A is "
           "column j of A Q), l (m x r unit lower trapezoidal), u (r x n unit upper trapezoidal), pivots (the column "
           "rank profile), rank}.")
@@ -232,7 +239,8 @@ void bind_gf2(nb::module_& m) {
             }
             return nb::make_tuple(s.consistent, std::move(s.solution), std::move(s.nullspace));
           },
-          nb::arg("b"), "A X = B: (consistent, one solution X, nullspace basis as columns).")
+          nb::arg("b"), nb::sig("def solve(self, b: GF2Matrix) -> tuple[bool, GF2Matrix, GF2Matrix]"),
+          "A X = B: (consistent, one solution X, nullspace basis as columns).")
       .def("kernel",
            [](const M& a) {
              nb::gil_scoped_release r;

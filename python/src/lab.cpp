@@ -179,8 +179,22 @@ void bind_lab(nb::module_& m) {
   m.def("train_mlp", &train_mlp, nb::arg("x_train"), nb::arg("y_train"), nb::arg("x_test"), nb::arg("y_test"),
         nb::arg("hidden"), nb::arg("optimizer"), nb::arg("optimizer_options"), nb::arg("epochs"), nb::arg("batch"),
         nb::arg("seed"), nb::arg("init_seed"), nb::arg("loss"), nb::arg("regression"), nb::arg("solve_accuracy"),
-        nb::arg("stop_when_solved"), "Trains an MLP (sutro::nn::train) and returns the result with per-epoch history.");
+        nb::arg("stop_when_solved"),
+        nb::sig("def train_mlp("
+                "x_train: typing.Annotated[numpy.typing.NDArray[numpy.float32], "
+                "dict(shape=(None, None), order='C', device='cpu', writable=False)], "
+                "y_train: typing.Annotated[numpy.typing.NDArray[numpy.float32], "
+                "dict(shape=(None,), order='C', device='cpu', writable=False)], "
+                "x_test: typing.Annotated[numpy.typing.NDArray[numpy.float32], "
+                "dict(shape=(None, None), order='C', device='cpu', writable=False)], "
+                "y_test: typing.Annotated[numpy.typing.NDArray[numpy.float32], "
+                "dict(shape=(None,), order='C', device='cpu', writable=False)], "
+                "hidden: collections.abc.Sequence[int], optimizer: str, optimizer_options: dict[str, typing.Any], "
+                "epochs: int, batch: int, seed: int, init_seed: int, loss: str, regression: bool, "
+                "solve_accuracy: float, stop_when_solved: bool) -> dict[str, typing.Any]"),
+        "Trains an MLP (sutro::nn::train) and returns the result with per-epoch history.");
   m.def("lab_run", &lab_run, nb::arg("config"), nb::arg("methods"),
+        nb::sig("def lab_run(config: dict[str, typing.Any], methods: list[dict[str, typing.Any]]) -> str"),
         "Runs the lab (sutro::lab::run) and returns its JSON report (sutro::lab::to_json).");
   m.attr("optimizers") = nb::make_tuple("sgd", "momentum", "nesterov", "adam", "adamw", "sign_sgd", "egd", "muon");
   m.attr("solvers") = nb::make_tuple("gf2_elimination", "gf2_general", "exhaustive", "robust_gf2", "noisy_parity",

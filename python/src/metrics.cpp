@@ -5,6 +5,8 @@
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/variant.h>
 
+#include <numeric>
+
 #include "sutro/io/npy.hpp"
 #include "sutro/metrics/dmd/bytedmd.hpp"
 #include "sutro/metrics/energy_estimate.hpp"
@@ -154,6 +156,9 @@ nb::dict estimate(nb::handle hist_in, unsigned_arg<std::uint64_t> cold_in, std::
 // The event list of a recorded program: value ids 0..n_inputs-1 are the
 // inputs; instruction t reads reads[offset_t .. offset_t + counts[t]) and
 // defines outputs[t] new values, numbered in order after the inputs.
+// preload None is the inputs in id order, built only after every other
+// argument has been checked: for n_inputs near 2^32 that order alone takes
+// 16 GiB, which a call that fails on a cheap argument must not allocate.
 nb::dict price_events(unsigned_arg<std::uint32_t> n_inputs_in, nb::handle reads_in, nb::handle counts_in,
                       nb::handle outputs_in, nb::handle results_in, nb::handle preload_in, const std::string& variant,
                       unsigned_arg<std::uint64_t> bytes_per_element_in, bool keep_events) {
@@ -165,7 +170,8 @@ nb::dict price_events(unsigned_arg<std::uint32_t> n_inputs_in, nb::handle reads_
   const auto counts = integer_array<std::uint32_t>(counts_in, who, "counts");
   const auto outputs = integer_array<std::uint32_t>(outputs_in, who, "outputs");
   const auto results = integer_array<std::uint32_t>(results_in, who, "results");
-  const auto preload = integer_array<std::uint32_t>(preload_in, who, "preload");
+  std::optional<in_array<std::uint32_t>> preload;
+  if (!preload_in.is_none()) preload = integer_array<std::uint32_t>(preload_in, who, "preload");
   const std::size_t T = counts.shape(0);
   if (outputs.shape(0) != T)
     throw std::invalid_argument("sutro::metrics::dmd::price: " + std::to_string(T) + " instructions but " +
@@ -192,8 +198,15 @@ nb::dict price_events(unsigned_arg<std::uint32_t> n_inputs_in, nb::handle reads_
       at += c;
     }
     ctx.flush();
-    ctx.set_preload(std::vector<std::uint32_t>(preload.data(), preload.data() + preload.shape(0)));
     for (std::size_t i = 0; i < results.shape(0); ++i) ctx.keep_live(results.data()[i]);
+    std::vector<std::uint32_t> order;
+    if (preload) {
+      order.assign(preload->data(), preload->data() + preload->shape(0));
+    } else {
+      order.resize(n_inputs);
+      std::iota(order.begin(), order.end(), std::uint32_t{0});
+    }
+    ctx.set_preload(std::move(order));
     r = metrics::dmd::price(ctx, bytes_per_element, keep_events, v);
   }
   nb::dict d;
@@ -301,18 +314,22 @@ void bind_metrics(nb::module_& m) {
             make_hierarchy(tiers, unit_bytes.get(who, "unit_bytes"), register_bytes.get(who, "register_bytes")));
       },
       nb::arg("tiers") = nb::none(), nb::arg("unit_bytes") = 4, nb::arg("register_bytes") = 256,
+      nb::sig("def hierarchy(tiers: list[tuple[str, int | None, float]] | None = None, unit_bytes: int = 4, "
+              "register_bytes: int = 256) -> dict[str, typing.Any]"),
       "The tiers of a hierarchy (checked), with their capacities in histogram units.");
   m.def("price_events", &price_events, nb::arg("n_inputs"), nb::arg("reads"), nb::arg("counts"), nb::arg("outputs"),
-        nb::arg("results"), nb::arg("preload"), nb::arg("variant") = "main", nb::arg("bytes_per_element") = 1,
+        nb::arg("results"), nb::arg("preload").none(), nb::arg("variant") = "main", nb::arg("bytes_per_element") = 1,
         nb::arg("keep_events") = true,
         nb::sig("def price_events(n_inputs: int, reads: numpy.typing.ArrayLike, counts: numpy.typing.ArrayLike, "
                 "outputs: numpy.typing.ArrayLike, results: numpy.typing.ArrayLike, "
-                "preload: numpy.typing.ArrayLike, variant: str = 'main', bytes_per_element: int = 1, "
+                "preload: numpy.typing.ArrayLike | None, variant: str = 'main', bytes_per_element: int = 1, "
                 "keep_events: bool = True) -> dict[str, typing.Any]"),
         "ByteDMD price of a recorded event list (sutro::metrics::dmd::price).");
   m.def("npy_read", &npy_read, nb::arg("path"), nb::sig("def npy_read(path: str) -> numpy.typing.NDArray[typing.Any]"),
         "Reads a .npy file with sutro::io::npy.");
   m.def("npy_write", &npy_write, nb::arg("path"), nb::arg("array"), nb::arg("shape"),
+        nb::sig("def npy_write(path: str, array: typing.Annotated[numpy.typing.NDArray[typing.Any], "
+                "dict(order='C', device='cpu')], shape: collections.abc.Sequence[int]) -> None"),
         "Writes a .npy file with sutro::io::npy.");
   m.def("npy_read_bits", &npy_read_bits, nb::arg("path"), nb::arg("cols"), nb::arg("bitorder") = "big",
         nb::sig("def npy_read_bits(path: str, cols: int, bitorder: str = 'big') -> "

@@ -89,10 +89,15 @@ void bind_solvers(nb::module_& m) {
   m.def("solve_packed", &solve_packed, nb::arg("method"), nb::arg("words"), nb::arg("labels"), nb::arg("kind"),
         nb::arg("n"), nb::arg("k"), nb::arg("noise"), nb::arg("encoding"), nb::arg("threshold").none(),
         nb::arg("options"),
+        nb::sig("def solve_packed(method: str, words: object, labels: object, kind: str, n: int, k: int, "
+                "noise: float, encoding: str, threshold: int | None, options: dict[str, typing.Any]) -> "
+                "dict[str, typing.Any]"),
         "Runs solver `method` on packed samples (uint64 [m, ceil(n/64)], int32 labels); returns "
         "{subset, status, reason, stats}.");
   m.def("kushilevitz_mansour", &km, nb::arg("task"), nb::arg("pairs_per_bit") = 1, nb::arg("seed") = 0,
         nb::arg("false_positive") = 1e-6, nb::arg("stop_at_k") = false, nb::arg("budget") = 0,
+        nb::sig("def kushilevitz_mansour(task: Task, pairs_per_bit: int = 1, seed: int = 0, "
+                "false_positive: float = 1e-06, stop_at_k: bool = False, budget: int = 0) -> dict[str, typing.Any]"),
         "Kushilevitz-Mansour on the task's query oracle (pairs_per_bit = 1: KM-min).");
 }
 

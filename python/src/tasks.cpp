@@ -136,10 +136,16 @@ void bind_tasks(nb::module_& m) {
           "secret", [](const tasks::sparse_task& t) { return adopt(std::vector<std::uint32_t>(t.secret())); },
           nb::rv_policy::reference, "The hidden subset, sorted (uint32).")
       .def("packed", &packed, nb::arg("split"), nb::arg("count"), nb::arg("first") = 0,
+           nb::sig("def packed(self, split: str, count: int, first: int = 0) -> "
+                   "tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.int32]]"),
            "(words uint64 [count, row_words], labels int32 [count]): bit j of a row is b_j (gf2 layout).")
       .def("dense", &dense, nb::arg("split"), nb::arg("count"), nb::arg("first") = 0,
+           nb::sig("def dense(self, split: str, count: int, first: int = 0) -> "
+                   "tuple[numpy.typing.NDArray[numpy.float32], numpy.typing.NDArray[numpy.float32]]"),
            "(x float32 [count, n], y float32 [count]) in the task's encoding.")
       .def("bits", &bits, nb::arg("split"), nb::arg("count"), nb::arg("first") = 0,
+           nb::sig("def bits(self, split: str, count: int, first: int = 0) -> "
+                   "tuple[numpy.typing.NDArray[numpy.uint8], numpy.typing.NDArray[numpy.int32]]"),
            "(b uint8 0/1 [count, n], labels int32 [count]); the +-1 form is x = 1 - 2 b.")
       .def(
           "query",

@@ -44,15 +44,12 @@ def price_events(n_inputs: int, reads: IntArray, counts: IntArray, outputs: Opti
     Returns cost, max_live, and with keep_events the depth, cost and value of every read.
     """
     # The ids and counts are checked in C++ (integers in [0, 2^32), never converted).
+    # preload None goes through: C++ makes the default order after checking the
+    # rest, so a bad call with n_inputs near 2^32 fails without 16 GiB of ids.
     counts_a = np.asarray(counts)
     outs = np.ones(counts_a.shape, dtype=np.uint32) if outputs is None else outputs
-    pre = preload
-    if pre is None:
-        # The default order only for a count C++ takes: C++ names a float, a
-        # negative or one above 2^32 - 1 (neither int() nor a huge arange first).
-        valid = isinstance(n_inputs, (int, np.integer)) and 0 <= n_inputs <= 0xFFFFFFFF
-        pre = np.arange(n_inputs if valid else 0, dtype=np.uint32)
-    return _sutro.price_events(n_inputs, reads, counts_a, outs, results, pre, variant, bytes_per_element, keep_events)
+    return _sutro.price_events(n_inputs, reads, counts_a, outs, results, preload, variant, bytes_per_element,
+                               keep_events)
 
 
 def price_tool_events(events: Sequence[Tuple[Any, ...]], results: IntArray = (), variant: str = "main",

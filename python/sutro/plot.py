@@ -10,25 +10,29 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
 from . import metrics as _metrics
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = ["reuse_histogram", "miss_ratio_curve", "training_curves", "lab_chart"]
 
+# Where a plot is written: a str or a pathlib.Path; the suffix picks PNG or SVG.
+_Path = Union[str, "os.PathLike[str]"]
 
-def _plt():
+
+def _agg() -> None:
+    # Plots are written to files, never shown: no display is needed.
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
-def _save(fig, path) -> str:
+def _save(fig: Figure, path: _Path) -> str:
     path = os.fspath(path)
     fig.tight_layout()
     # Without the matplotlib version (PNG, SVG) and the date (SVG), the file
@@ -38,13 +42,17 @@ def _save(fig, path) -> str:
 
     with matplotlib.rc_context({"svg.hashsalt": "sutro"} if svg else {}):
         fig.savefig(path, dpi=110, metadata={"Creator": None, "Date": None} if svg else {"Software": None})
-    _plt().close(fig)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
     return path
 
 
-def reuse_histogram(result: Mapping[str, Any], path, title: str = "Reuse-distance histogram") -> str:
+def reuse_histogram(result: Mapping[str, Any], path: _Path, title: str = "Reuse-distance histogram") -> str:
     """Accesses per reuse distance (log-log; cold accesses noted in the legend)."""
-    plt = _plt()
+    _agg()
+    import matplotlib.pyplot as plt
+
     h = np.asarray(result["histogram"], dtype=np.float64)
     d = np.nonzero(h)[0]
     d = d[d > 0]
@@ -60,11 +68,13 @@ def reuse_histogram(result: Mapping[str, Any], path, title: str = "Reuse-distanc
     return _save(fig, path)
 
 
-def miss_ratio_curve(result: Mapping[str, Any], path, tiers: Optional[Sequence] = None, unit_bytes: int = 4,
-                     title: str = "Miss-ratio curve") -> str:
+def miss_ratio_curve(result: Mapping[str, Any], path: _Path, tiers: Optional[Sequence[_metrics.Tier]] = None,
+                     unit_bytes: int = 4, title: str = "Miss-ratio curve") -> str:
     """Miss ratio of a fully associative LRU cache against its size, with the
     cost model's tier capacities (pebble game by default) marked."""
-    plt = _plt()
+    _agg()
+    import matplotlib.pyplot as plt
+
     mrc = np.asarray(result["miss_ratio_curve"], dtype=np.float64)
     sizes = np.arange(len(mrc))
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
@@ -84,9 +94,11 @@ def miss_ratio_curve(result: Mapping[str, Any], path, tiers: Optional[Sequence] 
     return _save(fig, path)
 
 
-def training_curves(runs: Mapping[str, Mapping[str, Any]], path, title: str = "Training") -> str:
+def training_curves(runs: Mapping[str, Mapping[str, Any]], path: _Path, title: str = "Training") -> str:
     """Test accuracy and training loss per epoch, one line per run (e.g. per optimizer)."""
-    plt = _plt()
+    _agg()
+    import matplotlib.pyplot as plt
+
     fig, (acc, loss) = plt.subplots(1, 2, figsize=(9, 3.6))
     for name, r in runs.items():
         e = np.arange(1, len(r["accuracy_history"]) + 1)
@@ -103,12 +115,14 @@ def training_curves(runs: Mapping[str, Mapping[str, Any]], path, title: str = "T
     return _save(fig, path)
 
 
-def lab_chart(report: Mapping[str, Any], path, movement: str = "energy_j",
+def lab_chart(report: Mapping[str, Any], path: _Path, movement: str = "energy_j",
               title: str = "Accuracy against data movement") -> str:
     """One point per method: mean test accuracy against the mean of a data-movement
     metric over its traced runs (a key of the runs' data_movement; runs without it are left out)."""
-    plt = _plt()
-    points: Dict[str, list] = {}
+    _agg()
+    import matplotlib.pyplot as plt
+
+    points: Dict[str, List[List[float]]] = {}
     for r in report["runs"]:
         v = (r.get("data_movement") or {}).get(movement)
         if v is None:

@@ -19,9 +19,12 @@ import json
 import os
 import time
 import traceback
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
 
 from . import lab as _lab
+
+if TYPE_CHECKING:
+    from dask.distributed import Client
 
 __all__ = ["grid", "run", "run_cell", "cell_key", "deterministic", "TIMING_KEYS"]
 
@@ -102,7 +105,8 @@ def _load_checkpoint(path: Optional[str]) -> Dict[str, Dict[str, Any]]:
 
 
 def run(cells: Sequence[Dict[str, Any]], scheduler: Optional[str] = None, *, n_workers: int = 2,
-        threads_per_worker: int = 1, checkpoint: Optional[str] = None, client: Any = None) -> List[Dict[str, Any]]:
+        threads_per_worker: int = 1, checkpoint: Optional[str] = None,
+        client: Optional[Client] = None) -> List[Dict[str, Any]]:
     """Runs the cells and returns one result per cell, sorted by cell key.
 
     scheduler: None runs them here, one after another; "local" starts a Dask
@@ -136,21 +140,26 @@ def run(cells: Sequence[Dict[str, Any]], scheduler: Optional[str] = None, *, n_w
     return [results[k] for k in sorted(wanted)]
 
 
-def _run_dask(cells, scheduler, n_workers, threads_per_worker, client, keep) -> None:
+def _run_dask(cells: Sequence[Dict[str, Any]], scheduler: Optional[str], n_workers: int, threads_per_worker: int,
+              client: Optional[Client], keep: Callable[[Dict[str, Any]], None]) -> None:
     from dask.distributed import Client, LocalCluster, as_completed
 
-    own_cluster = own_client = None
+    # The ignores below: distributed leaves Client, LocalCluster, as_completed
+    # and Client.close unannotated (mypy --strict rejects calling them), and
+    # unused-ignore keeps a release that annotates them from failing the check.
+    own_cluster: Optional[LocalCluster] = None
+    own_client: Optional[Client] = None
     if client is None:
         if scheduler == "local":
-            own_cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
-                                       dashboard_address=None)
-            own_client = client = Client(own_cluster)
+            own_cluster = LocalCluster(  # type: ignore[no-untyped-call, unused-ignore]
+                n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True, dashboard_address=None)
+            own_client = client = Client(own_cluster)  # type: ignore[no-untyped-call, unused-ignore]
         else:
-            own_client = client = Client(scheduler)
+            own_client = client = Client(scheduler)  # type: ignore[no-untyped-call, unused-ignore]
     try:
         futures = {client.submit(run_cell, c, key="sutro-cell-" + str(abs(hash(cell_key(c)))), pure=False): c
                    for c in cells}
-        for fut in as_completed(futures):
+        for fut in as_completed(futures):  # type: ignore[no-untyped-call, unused-ignore]
             c = futures[fut]
             try:
                 keep(fut.result())
@@ -159,6 +168,6 @@ def _run_dask(cells, scheduler, n_workers, threads_per_worker, client, keep) -> 
                       "seconds": 0.0})
     finally:
         if own_client is not None:
-            own_client.close()
+            own_client.close()  # type: ignore[no-untyped-call, unused-ignore]
         if own_cluster is not None:
             own_cluster.close()

@@ -1,5 +1,10 @@
 """ByteDMD pricing of recorded event lists equals the C++ result and the group's tool."""
+import json
+import os
 import pathlib
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -211,9 +216,53 @@ def test_load_walk_variants_load_a_returned_dicts_values():
 
 def test_price_events_checks_n_inputs_before_making_the_default_order():
     # A float count is refused, not truncated by int(); one past 2^32 - 1 is
-    # named by C++ before the default order (an arange of that many ids) is made.
+    # named by C++ before the default order (that many ids) is made.
     with pytest.raises(TypeError):
         price_events(2.0, [0, 1], [2])
     with pytest.raises(ValueError, match="n_inputs = 8589934592 is out of range"):
         price_events(2**33, [0], [1])
     assert price_events(np.int64(2), [0, 1], [2])["cost"] == 3
+
+
+# Run in a child process whose address space is capped: making the default
+# order there is a MemoryError the parent reads back, not an OOM kill.
+BAD_CALLS_WITH_HUGE_N_INPUTS = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), resource.getrlimit(resource.RLIMIT_AS)[1]))
+from sutro.dmd import price_events
+n = 2**32 - 1
+calls = [
+    lambda: price_events(n, [0], [2]),
+    lambda: price_events(n, [0], [1], variant="nope"),
+    lambda: price_events(n, [0], [1], outputs=[1, 1]),
+    lambda: price_events(n - 9, [0], [1], results=[n]),
+]
+for call in calls:
+    try:
+        call()
+        print(json.dumps(["no error", ""]))
+    except Exception as e:
+        print(json.dumps([type(e).__name__, str(e)]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS caps the address space on Linux")
+def test_price_events_refuses_a_bad_call_without_making_a_huge_default_order():
+    # n_inputs up to 2^32 - 1 is a count C++ takes, and its default order (ids
+    # 0..n_inputs-1) takes up to 16 GiB: a call wrong in a cheap argument must
+    # fail on it before making that order, here with 2 GiB of address space.
+    limit = 2 << 30
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(BAD_CALLS_WITH_HUGE_N_INPUTS), str(limit)],
+                       capture_output=True, text=True, timeout=300,
+                       env=dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"))
+    assert r.returncode == 0, r.stderr
+    got = [tuple(json.loads(line)) for line in r.stdout.splitlines()]
+    want = [
+        ("ValueError", "the read counts sum to 2, reads has 1"),
+        ("ValueError", "unknown ByteDMD variant 'nope'"),
+        ("ValueError", "1 instructions but 2 output counts"),
+        ("ValueError", "keep_live: v4294967295 is not a value of this context"),
+    ]
+    assert len(got) == len(want), r.stdout
+    for (kind, message), (want_kind, want_message) in zip(got, want):
+        assert kind == want_kind and want_message in message, (kind, message)
