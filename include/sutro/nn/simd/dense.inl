@@ -293,11 +293,10 @@ inline void dot16_rows(std::size_t rows, std::size_t n, const T* in, const T* y,
   for (; b + Q <= rows; b += Q) {
     const T* x = in + b * n;
     typename V::reg acc[Q][R];
-    SUTRO_NN_UNROLL for (std::size_t q = 0; q < Q; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r)
-        acc[q][r] = V::zero();
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < Q; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] =
+        V::zero();
     std::size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-      SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) {
+    for (; i + 16 <= n; i += 16) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) {
         const auto yv = V::loadu(y + i + L * r);
         SUTRO_NN_UNROLL for (std::size_t q = 0; q < Q; ++q) acc[q][r] =
             V::fmadd(V::loadu(x + q * n + i + L * r), yv, acc[q][r]);
