@@ -46,6 +46,7 @@ decltype(auto) with_solver(const std::string& method, nb::dict kwargs, F&& f) {
     x.max_samples = o.get<std::size_t>("max_samples", x.max_samples);
     x.stop_at_first = o.get<bool>("stop_at_first", x.stop_at_first);
     x.alpha = o.get<double>("alpha", x.alpha);
+    x.max_cost = o.get<double>("max_cost", x.max_cost);
     o.finish();
     return f(solvers::exhaustive(x));
   } else if (method == "robust_gf2") {

@@ -71,7 +71,7 @@ def test_kushilevitz_mansour_on_the_oracle():
     assert r["status"] == "found" and r["subset"].tolist() == task.secret.tolist() and r["queries"] == 40
 
 
-@pytest.mark.parametrize("method", ["noisy_parity", "bucket_search"])
+@pytest.mark.parametrize("method", ["noisy_parity", "bucket_search", "exhaustive"])
 def test_max_cost_refuses_a_plan_over_it(method):
     task = sutro.make_task("parity", 64, 3, 42, noise=0.1)
     x, y = task.dense("train", 1000)

@@ -20,6 +20,15 @@
 // The budget takes the larger of two clean-round probabilities: (1 - p')^r
 // with p' the high end of the flip rate, and C(m - t, r) / C(m, r), which
 // holds whenever the secret could pass the certificate (<= t flipped rows).
+// A search that can certify nothing would spend that whole budget, so three
+// rules end it sooner, each missing a certifiable answer with probability
+// <= miss or only past max_cost:
+//  - not run when the secret's own flips, Bin(m, p), are <= t with
+//    probability below miss (too few rows for the noise);
+//  - stopped when the best candidate is over t but at most the count that
+//    some wrong subset reaches with probability <= miss (the certificate at
+//    miss in place of alpha): it is the secret, which cannot be certified;
+//  - no more rounds than max_cost pays for at the predicted cost of a round.
 
 #include <algorithm>
 #include <bit>
@@ -47,8 +56,10 @@ struct bucket_search_options {
   double miss = 1e-4;           ///< rounds: enough that no clean round happens with at most this probability
   std::size_t key_bits = 0;     ///< rows per key, 1..64 (0: the cheapest by the cost model)
   /// Above this expected cost (word operations, about a nanosecond each) the
-  /// search fails up front; infinity: no cap. A search that certifies nothing
-  /// spends its whole round budget, about ln(1 / miss) = 9 times as much.
+  /// search fails up front; infinity: no cap. The rounds also stop once their
+  /// predicted cost reaches it, so a search that certifies nothing costs at
+  /// most max_cost too (uncapped, its whole round budget is up to
+  /// ln(1 / miss) = 9 times the expected cost).
   double max_cost = 1e12;
 };
 
@@ -56,8 +67,15 @@ struct bucket_search_options {
 /// and expected cost in word operations (the unit noisy_parity compares).
 struct bucket_plan {
   std::size_t key_bits = 0;
+  /// Rounds at most: enough to miss a clean round with probability <= miss,
+  /// or fewer where max_cost pays for fewer (capped).
   std::size_t max_rounds = 0;
   double expected_cost = std::numeric_limits<double>::infinity();
+  double round_cost = std::numeric_limits<double>::infinity();  ///< predicted word operations of one round
+  bool capped = false;  ///< max_rounds is max_cost / round_cost, below the miss budget
+  /// P(Bin(m, p) <= t): the chance that the secret's own flips leave it
+  /// certifiable. Below miss the search is not run.
+  double secret_passes = 0;
 };
 
 namespace detail {
@@ -76,12 +94,37 @@ namespace detail {
   const auto md = double(m), rd = double(r), td = double(c.threshold);
   return std::exp(log_choose(md - td, rd) - log_choose(md, rd));
 }
+/// P(Bin(m, p) <= t). The tail away from the mode is summed from its largest
+/// term outward, relative to it (no underflow, stops once the terms vanish).
+[[nodiscard]] inline double binomial_cdf(std::size_t m, double p, std::size_t t) {
+  if (t >= m || p <= 0.0) return 1.0;
+  if (p >= 1.0) return 0.0;
+  const double md = double(m), odds = p / (1.0 - p);
+  const auto log_term = [&](double i) { return log_choose(md, i) + i * std::log(p) + (md - i) * std::log1p(-p); };
+  const bool lower = double(t) < std::floor((md + 1.0) * p);  // t below the mode
+  const std::size_t top = lower ? t : t + 1;
+  double sum = 1, term = 1;
+  if (lower) {
+    for (std::size_t i = top; i > 0 && term > 1e-17 * sum; --i) {
+      term *= double(i) / ((md - double(i) + 1.0) * odds);  // P(i - 1) / P(i)
+      sum += term;
+    }
+  } else {
+    for (std::size_t i = top; i < m && term > 1e-17 * sum; ++i) {
+      term *= (md - double(i)) / (double(i) + 1.0) * odds;  // P(i + 1) / P(i)
+      sum += term;
+    }
+  }
+  const double tail = std::fmin(1.0, std::exp(log_term(double(top))) * sum);
+  return lower ? tail : 1.0 - tail;
+}
 }  // namespace detail
 
 [[nodiscard]] inline bucket_plan plan_bucket_search(std::size_t n, std::size_t k, std::size_t m, double p,
                                                     const bucket_search_options& o = {}) {
   detail::check_probability(o.alpha, "sutro::solvers::plan_bucket_search", "alpha");
   detail::check_probability(o.miss, "sutro::solvers::plan_bucket_search", "miss");
+  detail::check_max_cost(o.max_cost, "sutro::solvers::plan_bucket_search");
   bucket_plan best;
   const std::size_t h1 = k / 2, h2 = k - h1;
   const double a = std::exp(detail::log_choose(double(n), double(h1)));
@@ -93,16 +136,24 @@ namespace detail {
   constexpr double probe_weight = 5.0;
   const auto cert = union_bound_certificate(n, k, m, o.alpha);
   const double lookup = probe_weight * (1.0 + std::log2(a + 1.0)), verify = double(k) * double((m + 63) / 64 + 1);
+  const double secret_passes = cert.valid ? detail::binomial_cdf(m, p, cert.threshold) : 0.0;
   const auto plan_for = [&](std::size_t r) {
     bucket_plan pl;
     pl.key_bits = r;
+    pl.secret_passes = secret_passes;
     const double q = std::pow(1.0 - p, double(r));  // all r rows clean
-    const double round = (a + b) * lookup + a * b * std::ldexp(1.0, -int(r)) * verify + double(r * n) / 8.0;
-    pl.expected_cost = round / q;
+    pl.round_cost = (a + b) * lookup + a * b * std::ldexp(1.0, -int(r)) * verify + double(r * n) / 8.0;
+    pl.expected_cost = pl.round_cost / q;
     const double q_low =
         std::max(std::pow(1.0 - detail::noise_high(p, m), double(r)), detail::clean_draw_if_certifiable(m, r, cert));
     const double rounds = q_low >= 1.0 ? 1.0 : std::ceil(std::log(o.miss) / std::log1p(-q_low));
     pl.max_rounds = rounds > 1e9 ? std::size_t{1000000000} : std::max<std::size_t>(1, std::size_t(rounds));
+    // Comparing in double: max_cost may be infinite, the quotient past size_t.
+    const double affordable = std::fmax(1.0, std::floor(o.max_cost / pl.round_cost));
+    if (affordable < double(pl.max_rounds)) {
+      pl.max_rounds = std::size_t(affordable);
+      pl.capped = true;
+    }
     return pl;
   };
   const std::size_t top = std::min<std::size_t>(64, m);
@@ -149,7 +200,20 @@ class bucket_search {
     // A noise-free spec leaves no room for a wrong row: the bound's budget
     // would pass labels that are no parity at all (an AND, another draw's).
     const bool exact = d.spec.noise == 0.0;
-    search s{d, bit_columns::from(d), plan.key_bits, k / 2, k - k / 2, exact ? 0 : cert.threshold};
+    if (!exact && plan.secret_passes < opt_.miss) {
+      res.reason = "not run: the secret's own flips, Bin(m = " + std::to_string(m) +
+                   ", p = " + detail::format_double(d.spec.noise) + "), are <= " + std::to_string(cert.threshold) +
+                   " with probability " + detail::format_double(plan.secret_passes) +
+                   ", below miss = " + detail::format_double(opt_.miss) + ": too few rows for this noise; " +
+                   cert.describe();
+      return res;
+    }
+    // Past `secret` rows wrong, a wrong subset shows up with probability
+    // <= miss; a candidate at or under it but over t is the secret, which
+    // then cannot be certified.
+    const auto seen = union_bound_certificate(n, k, m, opt_.miss);
+    const std::size_t secret = !exact && seen.valid && seen.threshold > cert.threshold ? seen.threshold : 0;
+    search s{d, bit_columns::from(d), plan.key_bits, k / 2, k - k / 2, exact ? 0 : cert.threshold, secret};
     detail::splitmix64 rng{opt_.seed};
     std::size_t rounds = 0;
     while (rounds < plan.max_rounds && !s.done) {
@@ -160,18 +224,26 @@ class bucket_search {
     res.stats.disagreements = s.best_count;
     const std::string how = std::to_string(rounds) + " rounds of " + std::to_string(plan.key_bits) + "-row keys, " +
                             std::to_string(s.checked) + " candidates checked";
-    if (s.done) {
+    const std::string best = s.best.empty() ? std::string("none") : std::to_string(s.best_count) + " rows wrong";
+    if (s.certified) {
       res.status = solve_status::found;
       res.subset.assign(s.best.begin(), s.best.end());
       res.reason = "certified: " + std::to_string(s.best_count) + " rows wrong (" + how + "), " + cert.describe();
+    } else if (s.done) {
+      res.reason =
+          "stopped after " + how + ": the best candidate, " + best + ", is over the certificate's " +
+          std::to_string(cert.threshold) + " but at most " + std::to_string(secret) +
+          ", a count some wrong subset reaches with probability <= miss = " + detail::format_double(opt_.miss) +
+          ": it is the secret, and these rows cannot certify it; " + cert.describe();
     } else if (exact && !s.best.empty()) {
-      res.reason = "spec.noise = 0, yet no candidate agrees with every row after " + how +
-                   " (best: " + std::to_string(s.best_count) +
-                   " rows wrong): the labels are not a k-sparse parity of the inputs";
+      res.reason = "spec.noise = 0, yet no candidate agrees with every row after " + how + " (best: " + best +
+                   "): the labels are not a k-sparse parity of the inputs";
+    } else if (plan.capped) {
+      res.reason = "no candidate certified after " + how + " (best: " + best +
+                   "): max_cost = " + detail::format_double(opt_.max_cost) + " pays for no more rounds at " +
+                   detail::format_double(plan.round_cost) + " word operations each; " + cert.describe();
     } else {
-      res.reason = "no candidate certified after " + how +
-                   " (best: " + (s.best.empty() ? std::string("none") : std::to_string(s.best_count) + " rows wrong") +
-                   "); " + cert.describe();
+      res.reason = "no candidate certified after " + how + " (best: " + best + "); " + cert.describe();
     }
     return res;
   }
@@ -181,6 +253,7 @@ class bucket_search {
     const tasks::packed_samples& d;
     bit_columns cols;
     std::size_t r, h1, h2, threshold;
+    std::size_t secret;  // a best count in (threshold, secret] ends the search uncertified
     // Counted by the accounting allocator (work_vector), as every solver's
     // buffers are, so the lab's memory columns include them.
     work_vector<std::uint64_t> key{};   // per column: its bits on this round's rows
@@ -190,7 +263,7 @@ class bucket_search {
     work_vector<std::uint32_t> idx{}, cand{}, best{};
     std::uint64_t checked = 0;
     std::size_t best_count = std::numeric_limits<std::size_t>::max();
-    bool done = false;
+    bool done = false, certified = false;
 
     /// Calls f(key, indices) for every h-subset of [0, n) in lexicographic order.
     template <class F>
@@ -256,7 +329,8 @@ class bucket_search {
         best_count = count;
         best = cand;
       }
-      done = best_count <= threshold;
+      certified = best_count <= threshold;
+      done = certified || best_count <= secret;
     }
   };
 

@@ -16,7 +16,11 @@
 // Noisy data: the subset with fewest mistakes is `found` when it passes the
 // union-bound certificate (certificate.hpp: a wrong answer has probability
 // <= alpha) and the runner-up does not; both passing is `ambiguous`.
+// A search whose predicted cost, C(n, k) (ceil(m / 64) + 1) word operations,
+// is over max_cost fails up front, and so does one whose C(n, k) overflows a
+// double, cap or none.
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
@@ -39,14 +43,26 @@ struct exhaustive_options {
   std::size_t max_samples = 0;  ///< use at most this many rows (0: all)
   bool stop_at_first = false;   ///< noiseless: return the first exact match unchecked for uniqueness
   double alpha = 1e-6;          ///< bound on P(found names a wrong subset), noisy or stop_at_first
+  /// Above this expected cost (word operations, about a nanosecond each:
+  /// exhaustive_cost) the search fails up front; infinity: no cap.
+  double max_cost = 1e12;
 };
+
+/// The predicted cost of an exhaustive search on m rows, in word operations
+/// (the unit of the other solvers' max_cost): C(n, k) subsets, each a
+/// popcount over ceil(m / 64) words plus its prefix step. Infinite where
+/// C(n, k) overflows a double.
+[[nodiscard]] inline double exhaustive_cost(std::size_t n, std::size_t k, std::size_t m) {
+  return std::exp(detail::log_choose(double(n), double(k))) * double((m + 63) / 64 + 1);
+}
 
 class exhaustive {
  public:
   exhaustive() = default;
-  /// Throws std::invalid_argument unless 0 < alpha < 1.
+  /// Throws std::invalid_argument unless 0 < alpha < 1 and max_cost > 0.
   explicit exhaustive(exhaustive_options o) : opt_(o) {
     detail::check_probability(o.alpha, "sutro::solvers::exhaustive", "alpha");
+    detail::check_max_cost(o.max_cost, "sutro::solvers::exhaustive");
   }
   [[nodiscard]] std::string_view name() const noexcept { return "exhaustive"; }
   [[nodiscard]] const exhaustive_options& options() const noexcept { return opt_; }
@@ -59,6 +75,17 @@ class exhaustive {
   template <class Memory>
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d, Memory mem) const {
     check_samples(d, tasks::task_kind::parity, "sutro::solvers::exhaustive");
+    const std::size_t used = opt_.max_samples ? std::min(opt_.max_samples, d.count) : d.count;
+    const double cost = exhaustive_cost(d.spec.n, d.spec.k, used);
+    if (!(std::isfinite(cost) && cost <= opt_.max_cost)) {
+      solve_result res;
+      res.stats.samples_used = used;
+      res.reason = "not run: its expected cost, " + detail::format_double(cost) + " word operations (C(" +
+                   std::to_string(d.spec.n) + ", " + std::to_string(d.spec.k) + ") subsets), is " +
+                   (std::isfinite(cost) ? "over" : "past a double's range, whatever") +
+                   " max_cost = " + detail::format_double(opt_.max_cost);
+      return res;
+    }
     state<Memory> s;
     s.mem = mem;
     s.cols = bit_columns::from(d, opt_.max_samples, mem);

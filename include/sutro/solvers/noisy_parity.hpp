@@ -55,9 +55,11 @@ struct noisy_parity_options {
   std::uint64_t seed = 0x5eed;
   std::size_t max_trials = 10'000'000;  ///< prange: cap on the trials its budget may ask for
   /// Above this expected cost (word operations, about a nanosecond each) of
-  /// the method chosen, fail up front; infinity: no cap. It caps the expected
-  /// time to a certified answer: a run that certifies nothing spends its whole
-  /// budget, about ln(1 / miss) = 9 times as much.
+  /// the method chosen, fail up front; infinity: no cap. The randomized
+  /// methods also stop once their rounds or trials have cost about this much
+  /// (by the plan's cost per round or trial), so a run that certifies nothing
+  /// is capped too (uncapped it would spend up to ln(1 / miss) = 9 times the
+  /// expected cost).
   double max_cost = 1e12;
 };
 
@@ -65,7 +67,9 @@ struct noisy_parity_options {
 struct parity_plan {
   parity_method method = parity_method::exhaustive;
   double exhaustive_cost = 0, bucket_cost = 0, prange_cost = 0;
-  std::size_t prange_trials = 0;  ///< trials for a clean system with probability 1 - miss
+  /// Prange's trials: enough for a clean system with probability 1 - miss,
+  /// or fewer where max_cost or max_trials allow fewer.
+  std::size_t prange_trials = 0;
   bucket_plan bucket{};
 };
 
@@ -73,20 +77,26 @@ struct parity_plan {
                                                    const noisy_parity_options& o = {}) {
   detail::check_probability(o.alpha, "sutro::solvers::plan_noisy_parity", "alpha");
   detail::check_probability(o.miss, "sutro::solvers::plan_noisy_parity", "miss");
+  detail::check_max_cost(o.max_cost, "sutro::solvers::plan_noisy_parity");
   constexpr double inf = std::numeric_limits<double>::infinity();
   parity_plan pl;
-  const auto n = double(spec.n), k = double(spec.k), p = spec.noise;
-  const double subsets = std::exp(detail::log_choose(n, k));
-  pl.exhaustive_cost = subsets * double((m + 63) / 64 + 1);
-  pl.bucket = plan_bucket_search(spec.n, spec.k, m, p, {.seed = o.seed, .alpha = o.alpha, .miss = o.miss});
+  const auto n = double(spec.n), p = spec.noise;
+  pl.exhaustive_cost = exhaustive_cost(spec.n, spec.k, m);
+  pl.bucket = plan_bucket_search(spec.n, spec.k, m, p,
+                                 {.seed = o.seed, .alpha = o.alpha, .miss = o.miss, .max_cost = o.max_cost});
   pl.bucket_cost = pl.bucket.expected_cost;
   const double q = std::pow(1.0 - p, n + 2.0);  // a random system of ~n + 2 rows has no flip
   const double q_low =
       std::max(std::pow(1.0 - detail::noise_high(p, m), n + 2.0),
                detail::clean_draw_if_certifiable(m, spec.n + 2, union_bound_certificate(spec.n, spec.k, m, o.alpha)));
   const double trials = q_low >= 1.0 ? 1.0 : std::ceil(std::log(o.miss) / std::log1p(-q_low));
-  pl.prange_trials = trials > double(o.max_trials) ? o.max_trials : std::size_t(trials);
-  pl.prange_cost = m > spec.n ? (n + 2.0) * n * std::ceil((n + 1.0) / 64.0) / q : inf;
+  // No more trials than max_cost pays for: a run that certifies nothing
+  // spends them all, up to ln(1 / miss) = 9 times the expected cost.
+  const double trial_cost = (n + 2.0) * n * std::ceil((n + 1.0) / 64.0);
+  const double affordable = std::fmax(1.0, std::floor(o.max_cost / trial_cost));
+  const double allowed = std::fmin(std::fmin(trials, affordable), double(o.max_trials));
+  pl.prange_trials = std::size_t(allowed);
+  pl.prange_cost = m > spec.n ? trial_cost / q : inf;
   pl.method = parity_method::exhaustive;
   double best = pl.exhaustive_cost;
   if (pl.bucket_cost < best) best = pl.bucket_cost, pl.method = parity_method::bucket_search;
@@ -164,7 +174,7 @@ class noisy_parity {
   // exhaustive's certificate is the noisy one only when spec.noise > 0; at
   // p = 0 its exact-match rule is stronger still.
   [[nodiscard]] solve_result noisy_exhaustive(const tasks::packed_samples& d) const {
-    return exhaustive({.alpha = opt_.alpha}).solve(d);
+    return exhaustive({.alpha = opt_.alpha, .max_cost = opt_.max_cost}).solve(d);
   }
 
   noisy_parity_options opt_{};
