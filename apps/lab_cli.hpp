@@ -58,6 +58,7 @@ struct lab_options {
   long long train_repeats = 1;   ///< timed runs per (method, seed) of the training methods
   std::string encoding = "pm1";  ///< pm1 (+-1) or 01
   double pass_accuracy = 0.95;
+  double max_trace_gb = 4;  ///< lab::config::max_trace_bytes, in GB (10^9 bytes)
   // Training methods (the group's harness by default).
   long long epochs = 100;
   double stop_accuracy = 0.95;  ///< early stop once validation accuracy reaches it (above 1: never)
@@ -353,6 +354,10 @@ struct lab_plan {
   const std::size_t repeats = positive_count("repeats", o.repeats);
   if (!(o.pass_accuracy >= 0.0 && o.pass_accuracy <= 1.0))
     detail::fail("translate", "pass accuracy " + sutro::detail::number_text(o.pass_accuracy) + " is not in [0, 1]");
+  // NaN, 0 and negative would refuse every estimated trace; past 2^64 bytes no cast is defined.
+  if (!(o.max_trace_gb > 0.0 && o.max_trace_gb < 1.8e10))
+    detail::fail("translate", "max-trace-gb = " + sutro::detail::number_text(o.max_trace_gb) +
+                                  " must be positive (and below 1.8e10)");
   // A NaN would compare false against every elapsed time: no line, silently.
   if (!(o.progress_after >= 0.0))
     detail::fail("translate",
@@ -369,6 +374,7 @@ struct lab_plan {
     c.test = test;
     c.repeats = repeats;
     c.pass_accuracy = o.pass_accuracy;
+    c.max_trace_bytes = static_cast<std::uint64_t>(o.max_trace_gb * 1e9);
     // The lab makes each split packed and dense: a count past either form's
     // limit is a bad argument, said now, not a run that fails halfway.
     const std::size_t limit =
@@ -448,6 +454,13 @@ struct lab_plan {
     if (std::none_of(plan.solvers.begin(), plan.solvers.end(), runs) &&
         std::none_of(plan.trained.begin(), plan.trained.end(), runs))
       detail::fail("translate", "none of the methods given applies to the task " + lab::describe(c));
+    // Every task's traces before the first run: a refusal is bad input, not a failure after hours.
+    try {
+      lab::check_trace_sizes(c, plan.solvers);
+      lab::check_trace_sizes(c, plan.trained);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string(e.what()) + " (sutro-lab: --max-trace-gb)");
+    }
   }
   return plan;
 }

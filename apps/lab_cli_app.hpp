@@ -56,6 +56,10 @@ inline void add_lab_options(CLI::App& app, lab_options& o) {
   app.add_option("--repeats", o.repeats, "timed runs per (solver, seed); the median is shown")->capture_default_str();
   app.add_option("--train-repeats", o.train_repeats, "timed runs per (training method, seed)")->capture_default_str();
   app.add_option("--encoding", o.encoding, "pm1 (+-1 inputs and labels) or 01")->capture_default_str();
+  app.add_option("--max-trace-gb", o.max_trace_gb,
+                 "refuse, before anything runs, a traced run estimated to keep more GB (exhaustive's grows with "
+                 "C(n, k))")
+      ->capture_default_str();
   app.add_option("--pass", o.pass_accuracy, "a method passes when its mean test accuracy reaches this")
       ->capture_default_str();
   auto* mlp = "training methods (*_mlp)";

@@ -41,6 +41,9 @@ struct config {
   std::uint64_t test_seed_offset = 1000;  ///< test data from seed + offset, clean labels
   std::size_t repeats = 5;                ///< timed runs per (method, seed); the median is reported
   double pass_accuracy = 0.95;            ///< a method passes when its mean test accuracy reaches this
+  /// A method whose traced run is estimated to hold more (method::trace_size)
+  /// is refused before anything runs (check_trace_sizes).
+  std::uint64_t max_trace_bytes = 4'000'000'000;  // 4 GB
 };
 
 /// The group's public challenge: sparse parity (20, 3), seeds 42, 123, 456,
@@ -182,12 +185,31 @@ inline double accuracy(const tasks::sparse_task& task, const method_output& out,
 }
 }  // namespace detail
 
+/// Throws std::invalid_argument, naming the method, the task, the estimate
+/// and what to change, when a method of cfg.task's kind that does not decline
+/// it estimates its traced run (method::trace_size) past cfg.max_trace_bytes:
+/// refused before any run, not an out-of-memory failure after the timed runs.
+inline void check_trace_sizes(const config& cfg, const std::vector<method>& methods) {
+  for (const auto& m : methods) {
+    if (!m.trace_size || !m.recorded_run || !m.applies_to(cfg.task.kind) || m.declined(cfg.task)) continue;
+    const trace_estimate e = m.trace_size(cfg.task, cfg.train);
+    if (e.bytes <= cfg.max_trace_bytes) continue;
+    throw std::invalid_argument(
+        "sutro::lab::check_trace_sizes: " + m.name + "'s traced run at (n, k) = (" + std::to_string(cfg.task.n) + ", " +
+        std::to_string(cfg.task.k) + ") would record at least " + std::to_string(e.accesses) + " accesses in " +
+        e.source + ", about " + detail::bytes_text(double(e.bytes)) +
+        " kept for ByteDMD-tr, over max_trace_bytes = " + detail::bytes_text(double(cfg.max_trace_bytes)) +
+        ": choose a smaller n or k, leave " + m.name + " out, or raise max_trace_bytes");
+  }
+}
+
 /// Runs every applicable method on every seed of `cfg`: a method of another
 /// task kind is left out, one that declines the task is recorded as such.
 inline report run(const config& cfg, const std::vector<method>& methods) {
   using clock = std::chrono::steady_clock;
   detail::check_config(cfg);
   tasks::validate(cfg.task);  // before any method declines a task that cannot exist
+  check_trace_sizes(cfg, methods);
   if (!methods.empty() &&
       std::none_of(methods.begin(), methods.end(), [&](const method& m) { return m.applies_to(cfg.task.kind); }))
     throw std::invalid_argument("sutro::lab::run: none of the " + std::to_string(methods.size()) +

@@ -81,6 +81,11 @@ struct method {
   /// allocators or resource, counting into memory::default_stats(), so the
   /// lab's allocation columns measure it. False: they show "n/m".
   bool allocations_accounted = false;
+  /// What recorded_run will hold, estimated from the task and the training
+  /// row count before anything runs, for a run whose trace grows with the
+  /// search (empty: it grows only with the data). run() refuses a method
+  /// estimated past config::max_trace_bytes (check_trace_sizes).
+  std::function<trace_estimate(const tasks::task_spec&, std::size_t train)> trace_size{};
   /// Why the method does not apply to a task of its kinds, or nullopt where it
   /// does (empty function: it applies to every task of its kinds).
   std::function<std::optional<std::string>(const tasks::task_spec&)> declines{};
@@ -99,7 +104,9 @@ struct method {
 };
 
 /// The lab's traced run for solver type S, when it has one: specializations
-/// (lab/solver_traces.hpp) define `static recorded_report run(const S&, const problem&)`.
+/// (lab/solver_traces.hpp) define `static recorded_report run(const S&, const problem&)`,
+/// and, where the trace grows with the search, `static trace_estimate
+/// estimate(const S&, const tasks::task_spec&, std::size_t train)`.
 template <class S>
 struct solver_trace {
   static constexpr bool available = false;
@@ -129,6 +136,8 @@ method from_solver(S s, std::string name = {}, std::vector<tasks::task_kind> kin
            std::move(kinds)};
   if constexpr (solver_trace<S>::available)
     m.recorded_run = [s](const problem& p) { return solver_trace<S>::run(s, p); };
+  if constexpr (requires(const tasks::task_spec& t) { solver_trace<S>::estimate(s, t, std::size_t{}); })
+    m.trace_size = [s](const tasks::task_spec& t, std::size_t train) { return solver_trace<S>::estimate(s, t, train); };
   if constexpr (solver_scope<S>::available)
     m.declines = [s](const tasks::task_spec& spec) { return solver_scope<S>::declines(s, spec); };
   m.allocations_accounted = true;  // the solvers' buffers use the library's accounting allocator
