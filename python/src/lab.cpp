@@ -161,6 +161,7 @@ std::string lab_run(nb::dict config, nb::list methods) {
   c.test_seed_offset = o.get<std::uint64_t>("test_seed_offset", c.test_seed_offset);
   c.repeats = o.get<std::size_t>("repeats", c.repeats);
   c.pass_accuracy = o.get<double>("pass_accuracy", c.pass_accuracy);
+  c.max_trace_bytes = o.get<std::uint64_t>("max_trace_bytes", c.max_trace_bytes);
   o.finish();
   std::vector<lab::method> ms;
   for (auto m : methods) {

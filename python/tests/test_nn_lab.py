@@ -47,3 +47,11 @@ def test_lab_report_is_plain_data():
     assert json.loads(text)["summaries"][0]["method"] == "gf2_elimination"
     with pytest.raises(ValueError, match="unknown option 'sedes'"):
         sutro.lab_run({"sedes": [1]})
+
+
+def test_lab_takes_max_trace_bytes():
+    # gf2_general's traced solve at (20, 3) on 500 rows records far more than 100 accesses.
+    with pytest.raises(RuntimeError, match="reached max_trace_bytes"):
+        sutro.lab_run(sutro.challenge(repeats=1, seeds=[42], max_trace_bytes=64 * 100), ["gf2_general"])
+    rep = sutro.lab_run(sutro.challenge(repeats=1, seeds=[42], max_trace_bytes=10**9), ["gf2_general"])
+    assert len(rep["runs"]) == 1

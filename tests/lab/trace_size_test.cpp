@@ -21,6 +21,7 @@
 #include "sutro/memory/access_policy.hpp"
 #include "sutro/solvers/exhaustive.hpp"
 #include "sutro/solvers/gf2_elimination.hpp"
+#include "sutro/solvers/gf2_general.hpp"
 #include "sutro/tasks/sparse_task.hpp"
 
 using namespace sutro;
@@ -63,7 +64,7 @@ TEST_CASE("lab: exhaustive's trace estimate is its recorded search, from below",
     if (n == 40) CHECK(double(e.accesses) >= 0.9 * recorded);
     CHECK(contains(e.source, "C(" + std::to_string(n) + ", " + std::to_string(k) + ")"));
   }
-  // The sizes the review measured: (80, 4) fits the default, (100, 5) does not.
+  // (80, 4) fits the default, (100, 5) does not.
   const tasks::task_spec big{tasks::task_kind::parity, 100, 5};
   const auto e = lab::solver_trace<solvers::exhaustive>::estimate(solvers::exhaustive{}, big, 500);
   CHECK(e.accesses == 2 * 75'287'520ull + (96 + 4'656 + 152'096 + 3'764'376ull) * 25);
@@ -71,10 +72,10 @@ TEST_CASE("lab: exhaustive's trace estimate is its recorded search, from below",
   const tasks::task_spec mid{tasks::task_kind::parity, 80, 4};
   CHECK(lab::solver_trace<solvers::exhaustive>::estimate(solvers::exhaustive{}, mid, 500).bytes <
         lab::config{}.max_trace_bytes);
-  // stop_at_first may stop anywhere: nothing to refuse on.
+  // stop_at_first may stop anywhere, and on noisy rows never: the whole search.
   CHECK(
       lab::solver_trace<solvers::exhaustive>::estimate(solvers::exhaustive{{.stop_at_first = true}}, big, 500).bytes ==
-      0);
+      e.bytes);
   // Past max_cost the solve refuses up front and records nothing; with no
   // cap the estimate saturates instead of wrapping.
   const tasks::task_spec huge{tasks::task_kind::parity, 100'000, 40};
@@ -109,8 +110,9 @@ TEST_CASE("lab: a trace estimated past max_trace_bytes is refused before anythin
                  }),
                  "over max_trace_bytes = 0.1 MB"));
   CHECK(runs == 0);
-  // Within the limit it runs, ByteDMD-tr measured.
-  cfg.max_trace_bytes = 1'000'000;
+  // Within the limit it runs, ByteDMD-tr measured (the whole trace, columns
+  // included, is about 20,000 accesses: under 10 MB at 64 bytes each).
+  cfg.max_trace_bytes = 10'000'000;
   const auto rep = lab::run(cfg, {lab::from_solver(solvers::exhaustive{})});
   REQUIRE(rep.runs.size() == 1);
   CHECK(rep.runs[0].data_movement.count("bytedmd_trace") == 1);
@@ -135,4 +137,24 @@ TEST_CASE("lab: out of memory while recording blames the trace, not the samples"
                  "with 100 train rows, after 0 recorded accesses") == 0);
   CHECK(contains(msg, "the trace ran out, not the samples"));
   CHECK(!contains(msg, "--train"));
+}
+
+TEST_CASE("lab: a traced run stops at max_trace_bytes, whichever method, with a message naming it", "[lab][traced]") {
+  // gf2_general has no estimate: its trace is capped while it records.
+  lab::config cfg;
+  cfg.task = {tasks::task_kind::parity, 20, 3};
+  cfg.seeds = {42};
+  cfg.repeats = 1;
+  cfg.train = 200;
+  cfg.max_trace_bytes = 100 * lab::trace_bytes_per_access;
+  const auto msg = testing::thrown_message<std::runtime_error>(
+      [&] { (void)lab::run(cfg, {lab::from_solver(solvers::gf2_general{})}); });
+  CHECK(msg ==
+        "sutro::lab::solver_trace::run: gf2_general's traced run on (n, k) = (20, 3) with 200 train rows reached "
+        "max_trace_bytes = 0.0064 MB (100 accesses kept as events for ByteDMD-tr, 64 bytes each): choose a smaller "
+        "n or k or fewer rows, leave gf2_general out, or raise max_trace_bytes");
+  // Under the default the same run completes, its trace measured.
+  cfg.max_trace_bytes = lab::config{}.max_trace_bytes;
+  const auto rep = lab::run(cfg, {lab::from_solver(solvers::gf2_general{})});
+  REQUIRE(rep.runs.size() == 1);
 }

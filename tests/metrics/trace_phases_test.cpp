@@ -164,3 +164,30 @@ TEST_CASE("a record refused under cold_policy::preloaded is counted nowhere", "[
       CHECK(w.writes() == 1);
     }
 }
+
+TEST_CASE("trace: max_events refuses the access past the limit before counting any of it", "[metrics][trace]") {
+  std::vector<std::uint64_t> buffer(16);
+  for (bool phased : {false, true}) {
+    INFO("phased " << phased);
+    memory::trace t({.unit = memory::granularity::word, .keep_events = true, .max_events = 5});
+    if (phased) t.enter_phase("search");
+    for (std::size_t i = 0; i < 5; ++i) t.record(&buffer[i], 8, memory::access_kind::read);
+    const auto reads = t.reads();
+    const auto msg = testing::thrown_message<memory::trace_limit_error>(
+        [&] { t.record(&buffer[5], 8, memory::access_kind::write); });
+    CHECK(msg == "sutro::memory::trace::record: 5 events kept, the limit (trace_options::max_events = 5)");
+    CHECK(t.events().size() == 5);
+    CHECK(t.reads() == reads);
+    CHECK(t.writes() == 0);
+    CHECK(t.distances().accesses() == 5);
+  }
+  // No limit without kept events, and 0 is no limit.
+  memory::trace counts_only({.unit = memory::granularity::word, .keep_events = false, .max_events = 1});
+  memory::trace unlimited({.unit = memory::granularity::word, .keep_events = true, .max_events = 0});
+  for (std::size_t i = 0; i < 16; ++i) {
+    counts_only.record(&buffer[i], 8, memory::access_kind::read);
+    unlimited.record(&buffer[i], 8, memory::access_kind::read);
+  }
+  CHECK(counts_only.reads() == 16);
+  CHECK(unlimited.events().size() == 16);
+}

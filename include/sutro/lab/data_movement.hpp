@@ -27,6 +27,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -74,11 +75,32 @@ namespace detail {
 /// A trace as the lab wants it: the given granularity, cold accesses
 /// separate, writes counted, events kept for ByteDMD-tr unless told not to
 /// (24 bytes an access on 64-bit targets: a whole training's trace would not fit; its
-/// ByteDMD-tr is then not measured, and reported as such).
-[[nodiscard]] inline memory::trace lab_trace(memory::granularity unit, bool keep_events = true) {
-  return memory::trace(
-      {.unit = unit, .cold = metrics::cold_policy::separate, .count_writes = true, .keep_events = keep_events});
+/// ByteDMD-tr is then not measured, and reported as such). With max_bytes,
+/// recording past max_bytes / trace_bytes_per_access kept events throws
+/// memory::trace_limit_error: the whole peak stays near max_bytes, whatever
+/// the program, where an estimate made before the run can miss.
+[[nodiscard]] inline memory::trace lab_trace(memory::granularity unit, bool keep_events = true,
+                                             std::uint64_t max_bytes = 0) {
+  const std::uint64_t max_events = max_bytes == 0 ? 0 : std::max<std::uint64_t>(1, max_bytes / trace_bytes_per_access);
+  return memory::trace({.unit = unit,
+                        .cold = metrics::cold_policy::separate,
+                        .count_writes = true,
+                        .keep_events = keep_events,
+                        .max_events = max_events});
 }
+
+namespace detail {
+/// The message of a traced run stopped at its event limit (lab_trace's max_bytes).
+[[nodiscard]] inline std::string trace_limit_message(std::string_view who, std::string_view method, std::size_t n,
+                                                     std::size_t k, std::size_t train, std::uint64_t max_bytes) {
+  return std::string(who) + ": " + std::string(method) + "'s traced run on (n, k) = (" + std::to_string(n) + ", " +
+         std::to_string(k) + ") with " + std::to_string(train) +
+         " train rows reached max_trace_bytes = " + bytes_text(double(max_bytes)) + " (" +
+         std::to_string(max_bytes / trace_bytes_per_access) + " accesses kept as events for ByteDMD-tr, " +
+         std::to_string(trace_bytes_per_access) + " bytes each): choose a smaller n or k or fewer rows, leave " +
+         std::string(method) + " out, or raise max_trace_bytes";
+}
+}  // namespace detail
 
 /// ByteDMD's stack rules on a recorded memory trace: every recorded access is
 /// one instruction; a read reads the value its address holds (a read of an

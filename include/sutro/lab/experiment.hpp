@@ -254,7 +254,7 @@ inline report run(const config& cfg, const std::vector<method>& methods) {
       const auto test = task.packed(tasks::split::test, cfg.test);
       const auto test_dense = tasks::sparse_task::to_dense(test);
       r.gen_time_s = std::chrono::duration<double>(clock::now() - g0).count();
-      const problem p{task.spec(), train, train_dense};
+      const problem p{task.spec(), train, train_dense, cfg.max_trace_bytes};
       method_output out;
       std::vector<double> t;
       for (std::size_t rep_i = 0; rep_i < cfg.repeats; ++rep_i) {

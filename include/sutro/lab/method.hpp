@@ -57,6 +57,9 @@ struct problem {
   const tasks::task_spec& spec;  ///< kind, n, k, encoding, train noise rate
   const tasks::packed_samples& train;
   const tasks::dense_samples& train_dense;
+  /// A traced run keeps at most this many bytes of events for ByteDMD-tr, at
+  /// trace_bytes_per_access each (config::max_trace_bytes); 0: no limit.
+  std::uint64_t max_trace_bytes = 0;
 };
 
 struct method_output {

@@ -146,13 +146,20 @@ method mlp_method(std::string name, Rule rule, mlp_method_options o = {}) {
                     },
                     {tasks::task_kind::parity}};
   out_method.allocations_accounted = true;  // nn and optim buffers use the accounting allocator
-  out_method.recorded_run = [rule, o](const problem& p) {
+  out_method.recorded_run = [rule, o, name = out_method.name](const problem& p) {
     const auto split = detail::split_for_mlp(p, o);
     const std::size_t n = p.train_dense.spec.n;
     nn::mlp<float> net(nn::mlp_config{.inputs = n, .hidden = o.hidden}, o.seed);
-    auto t = lab_trace(memory::granularity::element, o.trace_bytedmd);
-    const auto rec = nn::train_recorded(net, rule, split.fit, split.validation, detail::mlp_train_options(o), t,
-                                        o.trace_every_epochs, detail::mlp_callbacks(o));
+    auto t = lab_trace(memory::granularity::element, o.trace_bytedmd, p.max_trace_bytes);
+    const auto rec = [&] {
+      try {
+        return nn::train_recorded(net, rule, split.fit, split.validation, detail::mlp_train_options(o), t,
+                                  o.trace_every_epochs, detail::mlp_callbacks(o));
+      } catch (const memory::trace_limit_error&) {
+        throw std::runtime_error(detail::trace_limit_message("sutro::lab::mlp_method", name, p.spec.n, p.spec.k,
+                                                             p.train.count, p.max_trace_bytes));
+      }
+    }();
     const std::size_t run = rec.result.epochs;
     std::string what =
         "nn::train_recorded, the timed training under the recording policy (scalar kernels, one key "

@@ -38,10 +38,13 @@ struct recorded_solve_trace {
   static recorded_report run(const S& s, const problem& p) {
     std::uint64_t recorded = 0;
     try {
-      auto t = lab_trace(memory::granularity::word);
+      auto t = lab_trace(memory::granularity::word, true, p.max_trace_bytes);
       try {
         (void)s.solve(p.train, memory::recording_access{&t});
         return measure(t, solver_trace<S>::what, 8);
+      } catch (const memory::trace_limit_error&) {
+        throw std::runtime_error(detail::trace_limit_message("sutro::lab::solver_trace::run", s.name(), p.spec.n,
+                                                             p.spec.k, p.train.count, p.max_trace_bytes));
       } catch (const std::bad_alloc&) {
         recorded = t.reads() + t.writes();
         throw;
@@ -121,14 +124,14 @@ struct solver_trace<solvers::exhaustive> : detail::recorded_solve_trace<solvers:
       "then the subset search (prefix XORs, early-exit popcounts, index words); "
       "8-byte words (4-byte labels and indices within their word)";
   /// Its trace grows with the C(n, k) subsets it searches, not with the data
-  /// (detail::exhaustive_search_accesses). stop_at_first may end the search
-  /// at any subset, and a search over max_cost is refused before it records
-  /// anything: nothing to estimate, 0.
+  /// (detail::exhaustive_search_accesses): the whole search, also under
+  /// stop_at_first, which ends early only on noise-free rows and then at the
+  /// secret's place, anywhere. A search over max_cost is refused before it
+  /// records anything: nothing to estimate, 0.
   [[nodiscard]] static trace_estimate estimate(const solvers::exhaustive& s, const tasks::task_spec& spec,
                                                std::size_t train) {
-    if (s.options().stop_at_first) return {};
     const std::size_t m = s.options().max_samples ? std::min(train, s.options().max_samples) : train;
-    const double cost = solvers::exhaustive_cost(spec.n, spec.k, m);
+    const double cost = solvers::exhaustive_cost(spec.n, spec.k, m, spec.noise == 0.0);
     if (!(std::isfinite(cost) && cost <= s.options().max_cost)) return {};
     trace_estimate e;
     e.accesses = detail::exhaustive_search_accesses(spec.n, spec.k, m);

@@ -50,6 +50,16 @@ struct trace_options {
   cold_policy cold = cold_policy::separate;
   bool count_writes = true;  ///< writes enter the reuse-distance engine
   bool keep_events = false;  ///< also keep every event (memory grows with the trace)
+  /// With keep_events: an access that would keep more events than this is
+  /// refused (trace_limit_error) before any of it is counted; 0: no limit.
+  std::uint64_t max_events = 0;
+};
+
+/// A kept-events limit (trace_options::max_events) reached: a length_error of
+/// its own, so that a caller can tell the trace's limit from its program's.
+class trace_limit_error : public std::length_error {
+ public:
+  using std::length_error::length_error;
 };
 
 /// What one phase of a recorded run did (trace::enter_phase).
@@ -74,6 +84,7 @@ class trace {
     const auto a = reinterpret_cast<std::uintptr_t>(p);
     if (bytes != 0) (void)metrics::detail::last_byte(a, bytes, "sutro::memory::trace::record");
     refuse_unpreloaded(a, bytes, kind);
+    refuse_past_event_limit();
     if (phase_ != no_phase) return record_in_phase(p, bytes, kind);
     if (opt_.keep_events) events_.push_back({a, bytes, kind});
     (kind == access_kind::read ? reads_ : writes_) += 1;
@@ -127,6 +138,13 @@ class trace {
 
  private:
   static constexpr std::size_t no_phase = ~std::size_t{0};
+
+  void refuse_past_event_limit() const {
+    if (opt_.keep_events && opt_.max_events != 0 && events_.size() >= opt_.max_events)
+      throw trace_limit_error(
+          "sutro::memory::trace::record: " + std::to_string(events_.size()) +
+          " events kept, the limit (trace_options::max_events = " + std::to_string(opt_.max_events) + ")");
+  }
 
   // The engine would refuse such a unit only on reaching it, after the
   // range's earlier units were counted.
