@@ -46,25 +46,39 @@ std::size_t flips(const tasks::sparse_task& task, const tasks::packed_samples& d
 
 TEST_CASE("bucket_search does not run where the secret itself passes with probability below miss",
           "[solvers][noisy][futile]") {
-  // (64, 7) at 30% noise on 110 rows: the certificate allows 15 flips,
-  // the secret has Bin(110, 0.3) ~ 33; the round budget (66 rounds of
-  // C(64, 3) + C(64, 4) lookups) would take seconds for nothing. (30, 4) on
-  // 60 rows is the same situation at a size whose budget is cheap.
-  for (auto [n, k, m] : {std::tuple<std::size_t, std::size_t, std::size_t>{64, 7, 110}, {30, 4, 60}}) {
+  // (64, 7) at 45% noise on 110 and 150 rows: the certificate allows 15
+  // (27) flips, the secret has Bin(m, 0.45), about 50 (68), and even at the
+  // rate's low end (0.45 less three standard deviations) it passes with
+  // probability under 1e-4; the round budget (46 and 85 rounds of C(64, 3) +
+  // C(64, 4) lookups) would take minutes for nothing.
+  for (auto [n, k, m] : {std::tuple<std::size_t, std::size_t, std::size_t>{64, 7, 110}, {64, 7, 150}}) {
     INFO("(" << n << ", " << k << "), m = " << m);
-    const auto plan = solvers::plan_bucket_search(n, k, m, 0.3);
+    const auto plan = solvers::plan_bucket_search(n, k, m, 0.45);
     CHECK(plan.secret_passes < 1e-4);
     CHECK(plan.expected_cost <= 1e12);  // under the cap: max_cost alone would run it
     for (std::uint64_t seed : {1u, 2u, 3u}) {
-      const auto d = tasks::sparse_parity(n, k, seed, {.noise = 0.3}).packed(split::train, m);
+      const auto d = tasks::sparse_parity(n, k, seed, {.noise = 0.45}).packed(split::train, m);
       const auto r = solvers::bucket_search{}.solve(d);
       INFO(r.reason);
       CHECK(r.status == solve_status::failed);
       CHECK(r.stats.candidates == 0);
       CHECK(r.stats.samples_used == m);
-      CHECK(r.reason.find("not run: the secret's own flips, Bin(m = " + std::to_string(m) + ", p = 0.3)") == 0);
+      CHECK(r.reason.find("not run: the secret's own flips, Bin(m = " + std::to_string(m) + ", p = ") == 0);
+      CHECK(r.reason.find("the low end of spec.noise = 0.45") != std::string::npos);
       CHECK(r.reason.find("below miss = 0.0001") != std::string::npos);
     }
+  }
+  // Rows cleaner than declared: 5% noise declared as 30% on (30, 4) with 60
+  // rows. At the declared rate itself the secret would pass with probability
+  // 5e-5; at its low end it may, so the search runs and finds it.
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    const auto task = tasks::sparse_parity(30, 4, seed, {.noise = 0.05});
+    auto d = task.packed(split::train, 60);
+    d.spec.noise = 0.3;
+    const auto r = solvers::bucket_search{}.solve(d);
+    INFO(r.reason);
+    CHECK(r.status == solve_status::found);
+    CHECK(r.subset == task.secret());
   }
   // Where the secret passes often enough, the search runs (and succeeds).
   const auto d = tasks::sparse_parity(20, 3, 1, {.noise = 0.3}).packed(split::train, 150);
@@ -167,6 +181,18 @@ TEST_CASE("exhaustive refuses C(n, k) subsets past max_cost before running", "[s
     CHECK(h.stats.candidates == 0);
     CHECK(h.reason.find("not run: its expected cost, inf word operations") == 0);
   }
+
+  // Noise-free rows are priced at 2 word operations a subset (a wrong
+  // subset's popcount stops at its first word): (40, 4) on 1000 rows costs
+  // 1.8e5 there and 1.6e6 under a noisy spec.
+  const auto exact_rows = tasks::sparse_parity(40, 4, 5).packed(split::train, 1000);
+  CHECK(std::fabs(solvers::exhaustive_cost(40, 4, 1000, true) / (2.0 * 91390.0) - 1.0) < 1e-9);
+  CHECK(std::fabs(solvers::exhaustive_cost(40, 4, 1000) / (91390.0 * 17.0) - 1.0) < 1e-9);
+  CHECK(solvers::exhaustive({.max_cost = 1e6}).solve(exact_rows).status == solve_status::found);
+  auto declared_noisy = exact_rows;
+  declared_noisy.spec.noise = 0.1;
+  CHECK(solvers::exhaustive({.max_cost = 1e6}).solve(declared_noisy).reason.find("is over max_cost = 1e+06") !=
+        std::string::npos);
 
   // Affordable searches are untouched, capped or not.
   const auto small = tasks::sparse_parity(20, 3, 42).packed(split::train, 40);

@@ -23,7 +23,8 @@
 // A search that can certify nothing would spend that whole budget, so three
 // rules end it sooner, each missing a certifiable answer with probability
 // <= miss or only past max_cost:
-//  - not run when the secret's own flips, Bin(m, p), are <= t with
+//  - not run when the secret's own flips, Bin(m, p_low) with p_low the
+//    declared rate less three standard deviations, are <= t with
 //    probability below miss (too few rows for the noise);
 //  - stopped when the best candidate is over t but at most the count that
 //    some wrong subset reaches with probability <= miss (the certificate at
@@ -73,8 +74,9 @@ struct bucket_plan {
   double expected_cost = std::numeric_limits<double>::infinity();
   double round_cost = std::numeric_limits<double>::infinity();  ///< predicted word operations of one round
   bool capped = false;  ///< max_rounds is max_cost / round_cost, below the miss budget
-  /// P(Bin(m, p) <= t): the chance that the secret's own flips leave it
-  /// certifiable. Below miss the search is not run.
+  /// P(Bin(m, p_low) <= t), p_low = p - 3 sqrt(p (1 - p) / m): the chance
+  /// that the secret's own flips leave it certifiable, at the low end of the
+  /// declared rate. Below miss the search is not run.
   double secret_passes = 0;
 };
 
@@ -84,6 +86,12 @@ namespace detail {
 /// clean draw rarer than (1 - p)^r.
 [[nodiscard]] inline double noise_high(double p, std::size_t m) {
   return p == 0.0 ? 0.0 : std::fmin(0.5, p + 3.0 * std::sqrt(p * (1.0 - p) / double(m)));
+}
+/// The low end, three standard deviations down: the declared rate is often
+/// an assumption (sutro.solve assumes 10%), and cleaner rows than declared
+/// must not make a search look hopeless.
+[[nodiscard]] inline double noise_low(double p, std::size_t m) {
+  return p == 0.0 ? 0.0 : std::fmax(0.0, p - 3.0 * std::sqrt(p * (1.0 - p) / double(m)));
 }
 /// A lower bound on P(r random rows of m are clean) given that the secret
 /// can pass the certificate at all (it then mislabels at most t rows):
@@ -136,7 +144,7 @@ namespace detail {
   constexpr double probe_weight = 5.0;
   const auto cert = union_bound_certificate(n, k, m, o.alpha);
   const double lookup = probe_weight * (1.0 + std::log2(a + 1.0)), verify = double(k) * double((m + 63) / 64 + 1);
-  const double secret_passes = cert.valid ? detail::binomial_cdf(m, p, cert.threshold) : 0.0;
+  const double secret_passes = cert.valid ? detail::binomial_cdf(m, detail::noise_low(p, m), cert.threshold) : 0.0;
   const auto plan_for = [&](std::size_t r) {
     bucket_plan pl;
     pl.key_bits = r;
@@ -202,10 +210,11 @@ class bucket_search {
     const bool exact = d.spec.noise == 0.0;
     if (!exact && plan.secret_passes < opt_.miss) {
       res.reason = "not run: the secret's own flips, Bin(m = " + std::to_string(m) +
-                   ", p = " + detail::format_double(d.spec.noise) + "), are <= " + std::to_string(cert.threshold) +
-                   " with probability " + detail::format_double(plan.secret_passes) +
-                   ", below miss = " + detail::format_double(opt_.miss) + ": too few rows for this noise; " +
-                   cert.describe();
+                   ", p = " + detail::format_double(detail::noise_low(d.spec.noise, m)) +
+                   ", the low end of spec.noise = " + detail::format_double(d.spec.noise) +
+                   "), are <= " + std::to_string(cert.threshold) + " with probability " +
+                   detail::format_double(plan.secret_passes) + ", below miss = " + detail::format_double(opt_.miss) +
+                   ": too few rows for this noise; " + cert.describe();
       return res;
     }
     // Past `secret` rows wrong, a wrong subset shows up with probability

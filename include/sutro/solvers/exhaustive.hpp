@@ -16,8 +16,8 @@
 // Noisy data: the subset with fewest mistakes is `found` when it passes the
 // union-bound certificate (certificate.hpp: a wrong answer has probability
 // <= alpha) and the runner-up does not; both passing is `ambiguous`.
-// A search whose predicted cost, C(n, k) (ceil(m / 64) + 1) word operations,
-// is over max_cost fails up front, and so does one whose C(n, k) overflows a
+// A search whose predicted cost, C(n, k) (ceil(m / 64) + 1) word operations
+// (2 a subset on noise-free rows), is over max_cost fails up front, and so does one whose C(n, k) overflows a
 // double, cap or none.
 
 #include <algorithm>
@@ -50,10 +50,11 @@ struct exhaustive_options {
 
 /// The predicted cost of an exhaustive search on m rows, in word operations
 /// (the unit of the other solvers' max_cost): C(n, k) subsets, each a
-/// popcount over ceil(m / 64) words plus its prefix step. Infinite where
-/// C(n, k) overflows a double.
-[[nodiscard]] inline double exhaustive_cost(std::size_t n, std::size_t k, std::size_t m) {
-  return std::exp(detail::log_choose(double(n), double(k))) * double((m + 63) / 64 + 1);
+/// popcount over ceil(m / 64) words plus its prefix step; on noise-free rows
+/// (exact) a wrong subset's popcount stops at its first word, so 2 a subset.
+/// Infinite where C(n, k) overflows a double.
+[[nodiscard]] inline double exhaustive_cost(std::size_t n, std::size_t k, std::size_t m, bool exact = false) {
+  return std::exp(detail::log_choose(double(n), double(k))) * (exact ? 2.0 : double((m + 63) / 64 + 1));
 }
 
 class exhaustive {
@@ -76,7 +77,7 @@ class exhaustive {
   [[nodiscard]] solve_result solve(const tasks::packed_samples& d, Memory mem) const {
     check_samples(d, tasks::task_kind::parity, "sutro::solvers::exhaustive");
     const std::size_t used = opt_.max_samples ? std::min(opt_.max_samples, d.count) : d.count;
-    const double cost = exhaustive_cost(d.spec.n, d.spec.k, used);
+    const double cost = exhaustive_cost(d.spec.n, d.spec.k, used, d.spec.noise == 0.0);
     if (!(std::isfinite(cost) && cost <= opt_.max_cost)) {
       solve_result res;
       res.stats.samples_used = used;

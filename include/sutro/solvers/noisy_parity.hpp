@@ -95,7 +95,8 @@ struct parity_plan {
   const double trial_cost = (n + 2.0) * n * std::ceil((n + 1.0) / 64.0);
   const double affordable = std::fmax(1.0, std::floor(o.max_cost / trial_cost));
   const double allowed = std::fmin(std::fmin(trials, affordable), double(o.max_trials));
-  pl.prange_trials = std::size_t(allowed);
+  // double(max_trials) may round up to 2^64, which size_t cannot hold.
+  pl.prange_trials = allowed >= double(o.max_trials) ? o.max_trials : std::size_t(allowed);
   pl.prange_cost = m > spec.n ? trial_cost / q : inf;
   pl.method = parity_method::exhaustive;
   double best = pl.exhaustive_cost;
