@@ -6,7 +6,9 @@
 // Blocks of huge_page_bytes (2 MiB) or more start on a 2 MiB boundary and, on
 // Linux, are advised to be backed by transparent huge pages: a fresh 8 MiB
 // matrix otherwise takes 2048 page faults on first touch, which on a virtual
-// machine cost about as much as transposing it.
+// machine cost about as much as transposing it. Such blocks are rounded up to
+// whole huge pages, and a freed one is kept for the next request of its size
+// (block_cache.hpp), so repeated operations skip the faults altogether.
 //
 //   std::vector<std::uint64_t, sutro::memory::aligned_allocator<std::uint64_t>> words(n);
 //   assert(reinterpret_cast<std::uintptr_t>(words.data()) % 64 == 0);
@@ -20,6 +22,7 @@
 #endif
 
 #include "sutro/backend/traits.hpp"
+#include "sutro/memory/block_cache.hpp"
 
 namespace sutro::memory {
 
@@ -53,20 +56,30 @@ class aligned_allocator {
     return bytes >= huge_page_bytes && Alignment < huge_page_bytes ? huge_page_bytes : Alignment;
   }
 
+  /// The bytes actually reserved for `bytes`: whole huge pages from huge_page_bytes on.
+  [[nodiscard]] static constexpr std::size_t block_bytes(std::size_t bytes) noexcept {
+    if (bytes < huge_page_bytes || bytes > std::numeric_limits<std::size_t>::max() - huge_page_bytes) return bytes;
+    return (bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
+  }
+
   [[nodiscard]] T* allocate(std::size_t n) {
     if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_array_new_length();
-    const std::size_t bytes = n * sizeof(T);
-    const std::size_t align = alignment_for(bytes);
+    const std::size_t align = alignment_for(n * sizeof(T));
+    const std::size_t bytes = block_bytes(n * sizeof(T));
+    if (align >= huge_page_bytes)
+      if (void* kept = detail::block_cache::instance().take(bytes, align)) return static_cast<T*>(kept);
     void* p = ::operator new (bytes, std::align_val_t{align});
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (align == huge_page_bytes) (void)::madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
+    if (align >= huge_page_bytes) (void)::madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
 #endif
     return static_cast<T*>(p);
   }
   void deallocate(T* p, std::size_t n) noexcept {
     const std::size_t align = alignment_for(n * sizeof(T));
+    const std::size_t bytes = block_bytes(n * sizeof(T));
+    if (align >= huge_page_bytes && detail::block_cache::instance().keep(p, bytes, align)) return;
 #if defined(__cpp_sized_deallocation)
-    ::operator delete (p, n * sizeof(T), std::align_val_t{align});
+    ::operator delete (p, bytes, std::align_val_t{align});
 #else  // clang enables sized deallocation only with -fsized-deallocation
     ::operator delete (p, std::align_val_t{align});
 #endif
