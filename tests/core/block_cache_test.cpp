@@ -1,5 +1,6 @@
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <thread>
 #include <vector>
@@ -38,7 +39,11 @@ TEST_CASE("aligned_allocator rounds large blocks up to whole huge pages", "[memo
   STATIC_REQUIRE(words::block_bytes(huge_page_bytes) == huge_page_bytes);
   STATIC_REQUIRE(words::block_bytes(huge_page_bytes + 8) == 2 * huge_page_bytes);
   STATIC_REQUIRE(words::block_bytes(3 * mib) == 4 * mib);
-  STATIC_REQUIRE(words::block_bytes(std::size_t(-1) - 8) == std::size_t(-1) - 8);  // no wrap-around
+  // Never past the largest object size (GCC's -Walloc-size-larger-than), and no wrap-around.
+  constexpr auto largest = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max());
+  STATIC_REQUIRE(words::block_bytes(largest - 8) == largest - 8);
+  STATIC_REQUIRE(words::block_bytes(largest - huge_page_bytes - 8) <= largest);
+  STATIC_REQUIRE(words::block_bytes(std::size_t(-1) - 8) == std::size_t(-1) - 8);
 }
 
 TEST_CASE("a freed large block is handed to the next request of its rounded size", "[memory][block_cache]") {

@@ -56,9 +56,11 @@ class aligned_allocator {
     return bytes >= huge_page_bytes && Alignment < huge_page_bytes ? huge_page_bytes : Alignment;
   }
 
-  /// The bytes actually reserved for `bytes`: whole huge pages from huge_page_bytes on.
+  /// The bytes actually reserved for `bytes`: whole huge pages from huge_page_bytes on
+  /// (left as they are where rounding would pass the largest object size).
   [[nodiscard]] static constexpr std::size_t block_bytes(std::size_t bytes) noexcept {
-    if (bytes < huge_page_bytes || bytes > std::numeric_limits<std::size_t>::max() - huge_page_bytes) return bytes;
+    constexpr auto largest = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max());
+    if (bytes < huge_page_bytes || bytes > largest - huge_page_bytes) return bytes;
     return (bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
   }
 
