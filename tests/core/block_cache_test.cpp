@@ -5,6 +5,14 @@
 #include <thread>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#endif
+
 #include "support/catch.hpp"
 #include "sutro/memory/accounting_allocator.hpp"
 #include "sutro/memory/aligned_allocator.hpp"
@@ -61,7 +69,7 @@ TEST_CASE("a freed large block is handed to the next request of its rounded size
   std::uint64_t* q = a.allocate(words_of(4 * mib) - 1);  // rounds to the same 4 MiB
   CHECK(q == p);
   CHECK(reinterpret_cast<std::uintptr_t>(q) % huge_page_bytes == 0);
-  q[words_of(4 * mib) - 2] = 1;  // the whole rounded block is there
+  q[words_of(4 * mib) - 1] = 1;  // the whole rounded block is there, past the request
   state = sutro::memory::block_cache_state();
   CHECK(state.hits == hits + 1);
   CHECK(state.blocks == 0);
@@ -182,3 +190,45 @@ TEST_CASE("threads allocating and freeing large blocks share the cache safely", 
   CHECK(state.bytes <= 24 * mib);
   CHECK(state.blocks <= sutro::memory::detail::block_cache::max_blocks);
 }
+
+#if defined(__linux__) && !defined(SUTRO_DETAIL_ASAN)
+namespace {
+std::size_t address_space_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0;
+  statm >> pages;
+  return pages * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+}  // namespace
+
+TEST_CASE("a large allocation that fails hands the kept blocks back and tries again", "[memory][block_cache]") {
+  // In a child process whose address space is capped 32 MiB above what it
+  // uses with 256 MiB of freed blocks kept: a 64 MiB block fits only once
+  // they are handed back. (AddressSanitizer's shadow memory rules out RLIMIT_AS.)
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    sutro::memory::set_block_cache_limit(std::size_t{1} << 30);
+    words a;
+    std::vector<std::uint64_t*> blocks;
+    for (int i = 0; i < 8; ++i) blocks.push_back(a.allocate(words_of(32 * mib)));
+    for (std::uint64_t* p : blocks) a.deallocate(p, words_of(32 * mib));
+    if (sutro::memory::block_cache_state().bytes != 256 * mib) _exit(3);
+    rlimit cap{};
+    cap.rlim_cur = cap.rlim_max = address_space_bytes() + 32 * mib;
+    if (setrlimit(RLIMIT_AS, &cap) != 0) _exit(4);
+    try {
+      std::uint64_t* p = a.allocate(words_of(64 * mib));
+      p[words_of(64 * mib) - 1] = 1;
+      a.deallocate(p, words_of(64 * mib));
+    } catch (const std::bad_alloc&) {
+      _exit(1);
+    }
+    _exit(sutro::memory::block_cache_state().bytes <= 64 * mib ? 0 : 5);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);  // 1: bad_alloc although the kept blocks would have made room
+}
+#endif

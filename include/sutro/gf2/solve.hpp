@@ -181,13 +181,15 @@ template <matrix_like M>
     throw std::invalid_argument("sutro::gf2::inverse: A is " + detail::shape(a.rows(), a.cols()) + ", not square");
   using B = typename detail::result_t<M>::backend_type;
   if constexpr (!std::is_same_v<B, sutro::scalar>) {
-    // Large: P A = L U, so A^-1 = U^-1 L^-1 P: L^-1 by recursion on the
-    // fast product (detail::lower_inverse), U^-1 by a triangular solve on it,
-    // P as a column permutation. On an Intel Xeon, 8192: 90-94 ms against
-    // 98-101 with the solve L X = P in place of L^-1 P (which takes 29 ms
-    // to lower_inverse's 17 and the permutation's 8); against [A | I] on
-    // Zen 5 (loaded), 110-120 ms then against 215-230 ms.
+    // Large: P A = L U, so A^-1 = U^-1 L^-1 P. L^-1 by recursion on the fast
+    // product (a third of a product; the solve L X = P does half of one),
+    // U^-1 applied in place by a triangular solve, P as a column
+    // permutation. Each factor is freed once used, so at most three n x n
+    // matrices are alive. On an Intel Xeon at 8192 the four steps take about
+    // 38 (PLE), 17, 29 and 8 ms; the reduced form of [A | I] takes twice the
+    // whole.
     if (n >= inverse_ple_min) {
+      using R = detail::result_t<M>;
       auto f = sutro::gf2::ple(a, threads);
       if (f.rank != n)
         throw std::domain_error("sutro::gf2::inverse: the " + detail::shape(n, n) + " matrix is singular (rank " +
@@ -195,13 +197,20 @@ template <matrix_like M>
       auto y = detail::make_result(a, n, n);
       {
         const detail::scratch_scope scope(detail::scratch_counter_for(y));
-        detail::lower_inverse(B{}, y.block(), f.l.block(), cpu::worker_threads(threads));
+        const unsigned workers = cpu::worker_threads(threads);
+        detail::lower_inverse(B{}, y.block(), f.l.block(), workers);
+        f.l = R(f.l.get_allocator());
+        // E is unit upper triangular: the PLE of a matrix of full rank has its pivots on the diagonal.
+        kernels::trsm_upper(B{}, y.block(), f.e.block(), workers);
+        f.e = R(f.e.get_allocator());
       }
-      const auto z = sutro::gf2::solve_upper_triangular(f.e, y, threads);
-      // A^-1 = Z P: column perm[i] of A^-1 is column i of Z.
+      // A^-1 = Y P: column perm[i] of A^-1 is column i of Y.
       std::vector<std::size_t> from(n);
       for (std::size_t i = 0; i < n; ++i) from[f.perm[i]] = i;
-      return sutro::gf2::transpose(sutro::gf2::permute_rows(sutro::gf2::transpose(z), from));
+      auto t = sutro::gf2::transpose(y);
+      y = R(y.get_allocator());
+      t = sutro::gf2::permute_rows(t, from);
+      return sutro::gf2::transpose(t);
     }
   }
   auto id = detail::make_result(a, n, n);  // a's allocator, like the result

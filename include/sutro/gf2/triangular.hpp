@@ -84,7 +84,7 @@ vector<Backend, VA> trsv(const char* what, const char* name, const T& t, const v
 inline constexpr std::size_t lower_inverse_base = 1024;
 
 /// y = L^-1, L unit lower triangular (its upper triangle is ignored), y
-/// zero on entry. Over GF(2), [L11 0; L21 L22]^-1 = [Y11 0; Y22 L21 Y11 Y22]
+/// zero on entry. Over GF(2), [L11 0; L21 L22]^-1 = [Y11 0; Y22 L21 Y11, Y22]
 /// with Yii = Lii^-1: two half-size products a level, a third of one
 /// product's work in all, where the solve L Y = I does half of one.
 template <class Backend>

@@ -70,7 +70,15 @@ class aligned_allocator {
     const std::size_t bytes = block_bytes(n * sizeof(T));
     if (align >= huge_page_bytes)
       if (void* kept = detail::block_cache::instance().take(bytes, align)) return static_cast<T*>(kept);
-    void* p = ::operator new (bytes, std::align_val_t{align});
+    void* p = nullptr;
+    try {
+      p = ::operator new (bytes, std::align_val_t{align});
+    } catch (const std::bad_alloc&) {
+      // The kept blocks may be what stands in the way (an address-space or cgroup limit).
+      if (align < huge_page_bytes || detail::block_cache::instance().info().blocks == 0) throw;
+      detail::block_cache::instance().release();
+      p = ::operator new (bytes, std::align_val_t{align});
+    }
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (align >= huge_page_bytes) (void)::madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
 #endif

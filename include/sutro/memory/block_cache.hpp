@@ -14,8 +14,9 @@
 //
 // Accounting is unaffected: accounting_allocator counts above this layer, so a
 // kept block counts as freed. Process memory (RSS) stays up to the limit
-// higher. Under AddressSanitizer the default limit is 0, so use after free is
-// still caught; a test may turn the cache on there explicitly.
+// higher; a large allocation that fails hands the kept blocks back and tries
+// once more. Under AddressSanitizer the default limit is 0, so use after free
+// is still caught; a test may turn the cache on there explicitly.
 
 #include <cstddef>
 #include <mutex>
@@ -58,7 +59,7 @@ class block_cache {
   }
 
   /// A held block of exactly `bytes` at `align`, or null.
-  void* take(std::size_t bytes, std::size_t align) noexcept {
+  [[nodiscard]] void* take(std::size_t bytes, std::size_t align) noexcept {
     const std::lock_guard<std::mutex> lock(mutex_);
     for (std::size_t i = count_; i-- > 0;)
       if (kept_[i].bytes == bytes && kept_[i].align == align) {
