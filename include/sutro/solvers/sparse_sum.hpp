@@ -170,11 +170,15 @@ class sum_least_squares {
     res.stats.samples_used = d.count;
     res.stats.candidates = 1;
     // Cholesky G = L L^T in place (lower triangle); a tiny pivot: rank deficient.
+    // Every multiply-subtract is an explicit fma: GCC otherwise fuses some of
+    // them where the code inlines (the plain solve) and not where it calls
+    // (the recorded one), and an Intel Xeon's tuning fuses where a Zen's does
+    // not, so the rounded subset differed between the two solves there.
     for (std::size_t j = 0; j < n; ++j) {
       double s = g[j * n + j];
       for (std::size_t t = 0; t < j; ++t) {
         const double l = g[j * n + t];
-        s -= l * l;
+        s = std::fma(-l, l, s);
       }
       if (s <= 1e-9 * m) {
         res.status = solve_status::ambiguous;
@@ -185,16 +189,25 @@ class sum_least_squares {
       g[j * n + j] = l;
       for (std::size_t i = j + 1; i < n; ++i) {
         double v = g[i * n + j];
-        for (std::size_t t = 0; t < j; ++t) v -= double(g[i * n + t]) * double(g[j * n + t]);
+        for (std::size_t t = 0; t < j; ++t) {
+          const double a = g[i * n + t], b = g[j * n + t];
+          v = std::fma(-a, b, v);
+        }
         g[i * n + j] = v / l;
       }
     }
     for (std::size_t i = 0; i < n; ++i) {  // L z = rhs
-      for (std::size_t t = 0; t < i; ++t) rhs[i] -= double(g[i * n + t]) * double(rhs[t]);
+      for (std::size_t t = 0; t < i; ++t) {
+        const double a = g[i * n + t], b = rhs[t];
+        rhs[i] = std::fma(-a, b, double(rhs[i]));
+      }
       rhs[i] /= double(g[i * n + i]);
     }
     for (std::size_t i = n; i-- > 0;) {  // L^T w = z
-      for (std::size_t t = i + 1; t < n; ++t) rhs[i] -= double(g[t * n + i]) * double(rhs[t]);
+      for (std::size_t t = i + 1; t < n; ++t) {
+        const double a = g[t * n + i], b = rhs[t];
+        rhs[i] = std::fma(-a, b, double(rhs[i]));
+      }
       rhs[i] /= double(g[i * n + i]);
     }
     work_vector<std::uint64_t> mask(d.row_words, 0);
