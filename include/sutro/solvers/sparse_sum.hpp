@@ -170,10 +170,10 @@ class sum_least_squares {
     res.stats.samples_used = d.count;
     res.stats.candidates = 1;
     // Cholesky G = L L^T in place (lower triangle); a tiny pivot: rank deficient.
-    // Every multiply-subtract is an explicit fma: GCC otherwise fuses some of
-    // them where the code inlines (the plain solve) and not where it calls
-    // (the recorded one), and an Intel Xeon's tuning fuses where a Zen's does
-    // not, so the rounded subset differed between the two solves there.
+    // Every multiply-subtract is an explicit fma, so the plain and recorded
+    // solves round alike on every CPU: left to itself, GCC fuses some of them
+    // where the code inlines (the plain solve) and not where it calls (the
+    // recorded one), depending on the tuning (Intel's fuses, Zen's does not).
     for (std::size_t j = 0; j < n; ++j) {
       double s = g[j * n + j];
       for (std::size_t t = 0; t < j; ++t) {
