@@ -72,9 +72,45 @@ TEST_CASE("gf2 recursive PLE equals the reference PLE bit for bit", "[gf2]") {
   REQUIRE(same(f.e, g.e));
 }
 
+TEST_CASE("gf2 recursive PLE: tall base blocks, taken or given up, equal the reference", "[gf2]") {
+  // A base block with at least twice as many rows as columns eliminates its
+  // first cols + 64 rows; where they have full rank, the rows below get their
+  // multipliers from one product. Where they do not, the flat elimination runs.
+  const auto check = [](const DM& a) {
+    const auto g = gf2::ple(convert<SM>(a));
+    for (unsigned threads : {1u, 2u, 3u}) {
+      INFO("threads " << threads);
+      const auto f = gf2::ple(a, threads);
+      REQUIRE(f.rank == g.rank);
+      REQUIRE(f.pivots == g.pivots);
+      REQUIRE(f.perm == g.perm);
+      REQUIRE(same(f.l, g.l));
+      REQUIRE(same(f.e, g.e));
+    }
+  };
+  SECTION("random: every base block is taken") { check(DM::random(4100, 2100, 31)); }
+  SECTION("the first block has rank 300: later blocks record L from a column that is not a multiple of 64") {
+    DM a = DM::random(4300, 2400, 32);
+    for (std::size_t i = 0; i < a.rows(); ++i)
+      for (std::size_t j = 300; j < 1100; ++j) a.set(i, j, a(i, j % 300));
+    check(a);
+  }
+  SECTION("a column is zero in the top rows only: full rank, but the pivot lies below them") {
+    DM a = DM::random(4200, 2100, 33);
+    for (std::size_t i = 0; i < 1500; ++i) a.set(i, 700, false);
+    check(a);
+  }
+  SECTION("the top rows are zero") {
+    DM a = DM::random(5000, 2200, 34);
+    for (std::size_t i = 0; i < 1200; ++i)
+      for (std::size_t j = 0; j < a.cols(); ++j) a.set(i, j, false);
+    check(a);
+  }
+  SECTION("rank 900") { check(DM::random(4200, 900, 35) * DM::random(900, 2300, 36)); }
+}
+
 TEST_CASE("gf2 plain elimination through the recursive PLE equals the reference", "[gf2]") {
-  // 5120 is min_dim_echelon; the reference takes seconds at full rank, so one
-  // low-rank case (its row-by-row elimination stops at the rank).
+  // Past min_dim_echelon (2048 at the GFNI levels, 5120 below), low rank and tall random.
   DM a = DM::random(5130, 200, 5) * DM::random(200, 5120, 6);
   SM as = convert<SM>(a);
   const auto info = gf2::echelonize(a, false);
@@ -82,6 +118,13 @@ TEST_CASE("gf2 plain elimination through the recursive PLE equals the reference"
   REQUIRE(info.rank == ref.rank);
   REQUIRE(info.pivots == ref.pivots);
   REQUIRE(same(a, as));
+  DM b = DM::random(6000, 2600, 7);
+  SM bs = convert<SM>(b);
+  const auto info_b = gf2::echelonize(b, false);
+  const auto ref_b = gf2::echelonize(bs, false);
+  REQUIRE(info_b.rank == ref_b.rank);
+  REQUIRE(info_b.pivots == ref_b.pivots);
+  REQUIRE(same(b, bs));
 }
 
 TEST_CASE("gf2 recursive PLE and elimination on several threads equal one thread's", "[gf2][threads]") {

@@ -239,8 +239,11 @@ struct pivot_search {
 // swaps, and as L the multiple of each pivot row XORed into each row, which
 // for a table pass is x tm when the row has x at the pivot columns: the
 // pivot rows that are an identity there are tm times the pivot rows.
+// With `stop_at_gap`, returns as soon as a column has no pivot, a partly
+// eliminated a and the rank found so far (for callers that need every
+// column to be a pivot column and discard the rest).
 inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads,
-                                    ple_sink* rec) {
+                                    ple_sink* rec, bool stop_at_gap = false) {
   ::sutro::cpu::detail::note_kernel(this_level);
   const level_tag tag;
   echelon_info info;
@@ -275,6 +278,7 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
     if (!ahead) cur->start(r, c, panel_end(c));
     ahead = false;
     (void)cur->advance(a, applied.data(), rec, a.rows);
+    if (stop_at_gap && cur->k < cur->j - c) break;
     const std::size_t j = cur->j;
     const std::size_t* const pc = cur->pc;
     const word pmask = cur->pmask;

@@ -19,14 +19,18 @@ inline constexpr std::size_t base_cols = 1024;
 // (8192^2: 50-65 ms recursive, 65 ms flat; 16384^2: 230-350 ms, 460 ms).
 inline constexpr std::size_t min_dim = 2048;
 // The plain echelon form is the PLE's E, but the recursion must record L
-// (m x min(m, n) bits of scratch) and the flat elimination need not. Zen 5:
-// 8192^2 a tie (57-60 ms), 16384^2 1.2-1.7x faster. Zen 4: the flat form's
-// time per bit doubles between 6144^2 (55 ms; recursive 58-62 ms) and 7168^2
-// (121-128 ms; recursive 70-75 ms), and 8192^2 takes 152-221 ms (87-106 ms).
-// With the base blocks on compact copies (Zen 4, best of 5, two runs): 4096^2
-// flat 9.9-10.2 ms, recursive 10.8-11.0; 5120^2 18-24 ms against 15-16;
-// 6144^2 31-35 ms against 24-25.
+// (m x min(m, n) bits of scratch) and the flat elimination need not. With
+// tall_block (GFNI levels), Intel Xeon, medians of 9 and 15: the recursion
+// takes 2.3 ms at 2560^2 (flat 2.7), 5.6 ms at 4096^2 (8.3), 8.7 at 5000^2
+// (14.4-15.3); at 2048^2 both take 1.5 ms.
+// Below the GFNI levels the value from before tall_block, measured on Zen 4
+// at the GFNI level then (best of 5): 4096^2 flat 9.9-10.2 ms, recursive
+// 10.8-11.0; 5120^2 18-24 ms against 15-16.
+#if SUTRO_KERNEL_LEVEL >= 4
+inline constexpr std::size_t min_dim_echelon = 2048;
+#else
 inline constexpr std::size_t min_dim_echelon = 5120;
+#endif
 
 // Row-wise copies of at least this many words are shared by a team.
 inline constexpr std::size_t min_team_copy_words = std::size_t{1} << 15;
@@ -84,6 +88,102 @@ inline echelon_info flat_compact(detail::mblock a, ple_sink& out, unsigned threa
   return info;
 }
 
+/// Whether base blocks try tall_block: the GFNI product makes its product
+/// several times cheaper than the table passes it replaces; over Four
+/// Russians (Intel Xeon, 8192^2, levels avx2 and avx512, medians of 5) the
+/// elimination took 91 and 85 ms with it against 79 and 70 without.
+inline constexpr bool tall_blocks = SUTRO_KERNEL_LEVEL >= 4;
+/// A base block tries tall_block where it has at least tall_rows_per_col
+/// times as many rows as columns and at least tall_min_cols columns; the PLE
+/// of its first cols + tall_extra_rows rows has full rank but for a chance
+/// of about 2^-64 on random rows.
+inline constexpr std::size_t tall_rows_per_col = 2;
+inline constexpr std::size_t tall_min_cols = 128;
+inline constexpr std::size_t tall_extra_rows = 64;
+
+/// The base block of a tall a (m x n, m >= 2 n): the PLE of its first
+/// t = n + 64 rows. Where that has rank n, the pivot search of the whole
+/// block would have taken the same rows (it takes the first row with a one,
+/// and every column has one in those rows), so P, the pivot rows and their
+/// multipliers are those of the top rows' PLE, the rows below are neither
+/// swapped nor pivots, and their multipliers X satisfy X U = B (U: the n x n
+/// unit upper triangular pivot rows, B: the rows below): X = B U^-1, one
+/// product where the table passes would sweep every row below 16 times.
+/// Those rows then become zero, as the elimination leaves them. Returns false,
+/// with a, out and info untouched, where the top rows have rank below n.
+inline bool tall_block(detail::mblock a, ple_sink& out, detail::scratch_vector<word>& rows, unsigned threads,
+                       echelon_info& info) {
+  const std::size_t m = a.rows, n = a.cols, t = n + tall_extra_rows, nw = a.words();
+  const std::size_t stride = detail::padded_words(n);
+  if (rows.size() < t * stride) rows.resize(t * stride);
+  const detail::mblock top{rows.data(), t, n, stride};
+  on_rows(t * nw, t, threads, [&](std::size_t i0, std::size_t i1) {
+    for (std::size_t i = i0; i < i1; ++i) std::copy_n(a.row(i), nw, top.row(i));
+  });
+  // The top rows' PLE records into a sink of their own: where it falls
+  // short of rank n, out has not changed.
+  detail::scratch_vector<word> top_l(t * stride, 0);
+  detail::scratch_vector<std::size_t> top_perm(t);
+  for (std::size_t i = 0; i < t; ++i) top_perm[i] = i;
+  ple_sink top_sink{{top_l.data(), t, n, stride}, top_perm.data(), 0};
+  echelon_info top_info = echelonize_m4ri(top, false, n, threads, &top_sink, /*stop_at_gap=*/true);
+  if (top_info.rank < n) return false;
+  // Rows [0, t) of out move as the top rows' PLE swapped them: perm, and the
+  // words of L holding the earlier blocks' multipliers (the bits from col0
+  // on are zero in every row yet); then the new multipliers, at col0.
+  const std::size_t left = std::min(out.l.words(), (out.col0 + 63) / 64);
+  detail::scratch_vector<std::size_t> moved, old_perm;
+  for (std::size_t i = 0; i < t; ++i)
+    if (top_perm[i] != i) moved.push_back(i);
+  detail::scratch_vector<word> saved(moved.size() * left);
+  for (std::size_t q = 0; q < moved.size(); ++q) {
+    std::copy_n(out.l.row(moved[q]), left, saved.data() + q * left);
+    old_perm.push_back(out.perm[moved[q]]);
+  }
+  for (std::size_t q = 0; q < moved.size(); ++q) {
+    const std::size_t i = moved[q], from = top_perm[i];
+    const std::size_t slot =
+        static_cast<std::size_t>(std::lower_bound(moved.begin(), moved.end(), from) - moved.begin());
+    std::copy_n(saved.data() + slot * left, left, out.l.row(i));
+    out.perm[i] = old_perm[slot];
+  }
+  for (std::size_t i = 0; i < t; ++i)
+    for (std::size_t w = 0; w < stride; ++w)
+      if (const word bits = top_l[i * stride + w]; bits != 0) out.set_bits(i, 64 * w, bits);
+  on_rows(t * nw, t, threads, [&](std::size_t i0, std::size_t i1) {
+    for (std::size_t i = i0; i < i1; ++i) std::copy_n(top.row(i), nw, a.row(i));
+  });
+  // X = B U^-1 into L's rows [t, m), columns [col0, col0 + n), zero so far.
+  temp u_inv(n, n);
+  for (std::size_t i = 0; i < n; ++i) u_inv.row_ptr(i)[i / 64] = word{1} << (i % 64);
+  trsm_upper(u_inv.block(), detail::cblock(sub(top, 0, n, 0, n)), threads);
+  const detail::cblock below = sub(a, t, m - t, 0, n);
+  if (out.col0 % 64 == 0) {
+    mul_add(sub(out.l, t, m - t, out.col0, n), below, u_inv.block(), threads);
+  } else {
+    temp x(m - t, n);
+    mul_add(x.block(), below, u_inv.block(), threads);
+    for (std::size_t i = 0; i < m - t; ++i)
+      for (std::size_t w = 0; w < stride; ++w)
+        if (const word bits = x.row_ptr(i)[w]; bits != 0) out.set_bits(t + i, 64 * w, bits);
+  }
+  on_rows((m - t) * nw, m - t, threads, [&](std::size_t i0, std::size_t i1) {
+    for (std::size_t i = t + i0; i < t + i1; ++i) std::fill_n(a.row(i), nw, word{0});
+  });
+  info = std::move(top_info);
+  return true;
+}
+
+/// A base block: tall_block where it applies and succeeds, else the flat
+/// elimination on a compact copy (`rows`: their scratch, reused).
+inline echelon_info base_block(detail::mblock a, ple_sink& out, unsigned threads, detail::scratch_vector<word>& rows) {
+  echelon_info info;
+  if (tall_blocks && a.cols >= tall_min_cols && a.rows >= tall_rows_per_col * a.cols &&
+      tall_block(a, out, rows, threads, info))
+    return info;
+  return flat_compact(a, out, threads, rows);
+}
+
 /// Rows [r0, r0 + rows) and columns [c0, c0 + cols) of the recorded L, as a
 /// window where c0 is whole words (the columns right of c0 + cols are not
 /// recorded yet, so they are zero), else as a copy.
@@ -101,7 +201,7 @@ inline std::size_t recurse(detail::mblock a, ple_sink out, std::vector<std::size
                            unsigned threads, detail::scratch_vector<word>& flat_rows) {
   const std::size_t m = a.rows, n = a.cols;
   if (n <= base_cols || m <= 64) {
-    const echelon_info info = flat_compact(a, out, threads, flat_rows);
+    const echelon_info info = base_block(a, out, threads, flat_rows);
     for (std::size_t p : info.pivots) pivots.push_back(c_abs + p);
     return info.rank;
   }
