@@ -131,32 +131,51 @@ inline bool tall_block(detail::mblock a, ple_sink& out, detail::scratch_vector<w
   // Rows [0, t) of out move as the top rows' PLE swapped them: perm, and the
   // words of L holding the earlier blocks' multipliers (the bits from col0
   // on are zero in every row yet); then the new multipliers, at col0.
-  const std::size_t left = std::min(out.l.words(), (out.col0 + 63) / 64);
-  detail::scratch_vector<std::size_t> moved, old_perm;
-  for (std::size_t i = 0; i < t; ++i)
-    if (top_perm[i] != i) moved.push_back(i);
-  detail::scratch_vector<word> saved(moved.size() * left);
-  for (std::size_t q = 0; q < moved.size(); ++q) {
-    std::copy_n(out.l.row(moved[q]), left, saved.data() + q * left);
-    old_perm.push_back(out.perm[moved[q]]);
-  }
-  for (std::size_t q = 0; q < moved.size(); ++q) {
-    const std::size_t i = moved[q], from = top_perm[i];
-    const std::size_t slot =
-        static_cast<std::size_t>(std::lower_bound(moved.begin(), moved.end(), from) - moved.begin());
-    std::copy_n(saved.data() + slot * left, left, out.l.row(i));
-    out.perm[i] = old_perm[slot];
-  }
-  for (std::size_t i = 0; i < t; ++i)
-    for (std::size_t w = 0; w < stride; ++w)
-      if (const word bits = top_l[i * stride + w]; bits != 0) out.set_bits(i, 64 * w, bits);
-  on_rows(t * nw, t, threads, [&](std::size_t i0, std::size_t i1) {
-    for (std::size_t i = i0; i < i1; ++i) std::copy_n(top.row(i), nw, a.row(i));
-  });
-  // X = B U^-1 into L's rows [t, m), columns [col0, col0 + n), zero so far.
+  const auto record = [&] {
+    const std::size_t left = std::min(out.l.words(), (out.col0 + 63) / 64);
+    detail::scratch_vector<std::size_t> moved, old_perm;
+    for (std::size_t i = 0; i < t; ++i)
+      if (top_perm[i] != i) moved.push_back(i);
+    detail::scratch_vector<word> saved(moved.size() * left);
+    for (std::size_t q = 0; q < moved.size(); ++q) {
+      std::copy_n(out.l.row(moved[q]), left, saved.data() + q * left);
+      old_perm.push_back(out.perm[moved[q]]);
+    }
+    for (std::size_t q = 0; q < moved.size(); ++q) {
+      const std::size_t i = moved[q], from = top_perm[i];  // a moved row's source moved too
+      const std::size_t slot =
+          static_cast<std::size_t>(std::lower_bound(moved.begin(), moved.end(), from) - moved.begin());
+      std::copy_n(saved.data() + slot * left, left, out.l.row(i));
+      out.perm[i] = old_perm[slot];
+    }
+    for (std::size_t i = 0; i < t; ++i)
+      for (std::size_t w = 0; w < stride; ++w)
+        if (const word bits = top_l[i * stride + w]; bits != 0) out.set_bits(i, 64 * w, bits);
+    for (std::size_t i = 0; i < t; ++i) std::copy_n(top.row(i), nw, a.row(i));
+  };
+  // U^-1, for X = B U^-1 below.
   temp u_inv(n, n);
-  for (std::size_t i = 0; i < n; ++i) u_inv.row_ptr(i)[i / 64] = word{1} << (i % 64);
-  trsm_upper(u_inv.block(), detail::cblock(sub(top, 0, n, 0, n)), threads);
+  const auto invert = [&](unsigned solve_threads) {
+    for (std::size_t i = 0; i < n; ++i) u_inv.row_ptr(i)[i / 64] = word{1} << (i % 64);
+    trsm_upper(u_inv.block(), detail::cblock(sub(top, 0, n, 0, n)), solve_threads);
+  };
+  // On a team the two are independent: one member records while another
+  // inverts (on two threads, sharing each of them took longer than this).
+  cpu::thread_team* team = cpu::thread_team::current(threads);
+  if (team != nullptr && team->size() > 1) {
+    memory::stats& counter = detail::scratch_stats();
+    team->run([&](unsigned member, unsigned) {
+      const detail::scratch_scope scope(&counter);
+      if (member == 0)
+        record();
+      else if (member == 1)
+        invert(1);
+    });
+  } else {
+    record();
+    invert(threads);
+  }
+  // X into L's rows [t, m), columns [col0, col0 + n), zero so far.
   const detail::cblock below = sub(a, t, m - t, 0, n);
   if (out.col0 % 64 == 0) {
     mul_add(sub(out.l, t, m - t, out.col0, n), below, u_inv.block(), threads);
