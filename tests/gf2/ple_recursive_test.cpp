@@ -75,38 +75,53 @@ TEST_CASE("gf2 recursive PLE equals the reference PLE bit for bit", "[gf2]") {
 TEST_CASE("gf2 recursive PLE: tall base blocks, taken or given up, equal the reference", "[gf2]") {
   // A base block with at least twice as many rows as columns eliminates its
   // first cols + 64 rows; where they have full rank, the rows below get their
-  // multipliers from one product. Where they do not, the flat elimination runs.
-  const auto check = [](const DM& a) {
+  // multipliers from one product. Where they do not, the flat elimination
+  // runs. Both give the same factors, so the kernel's counters say which ran
+  // (on the GFNI level, the only one that takes tall blocks).
+  struct paths {
+    bool taken, given_up;
+  };
+  const auto check = [](const DM& a, paths expected) {
     const auto g = gf2::ple(convert<SM>(a));
     for (unsigned threads : {1u, 2u, 3u}) {
       INFO("threads " << threads);
+#if SUTRO_SIMD_ENABLED
+      const auto before = gf2::kernels::tall_block_stats();
+#endif
       const auto f = gf2::ple(a, threads);
       REQUIRE(f.rank == g.rank);
       REQUIRE(f.pivots == g.pivots);
       REQUIRE(f.perm == g.perm);
       REQUIRE(same(f.l, g.l));
       REQUIRE(same(f.e, g.e));
+#if SUTRO_SIMD_ENABLED
+      if (sutro::cpu::active_level() == sutro::cpu::level::avx512_gfni) {
+        const auto after = gf2::kernels::tall_block_stats();
+        CHECK((after.taken > before.taken) == expected.taken);
+        CHECK((after.given_up > before.given_up) == expected.given_up);
+      }
+#endif
     }
   };
-  SECTION("random: every base block is taken") { check(DM::random(4100, 2100, 31)); }
+  SECTION("random: every base block is taken") { check(DM::random(4100, 2100, 31), {true, false}); }
   SECTION("the first block has rank 300: later blocks record L from a column that is not a multiple of 64") {
     DM a = DM::random(4300, 2400, 32);
     for (std::size_t i = 0; i < a.rows(); ++i)
       for (std::size_t j = 300; j < 1100; ++j) a.set(i, j, a(i, j % 300));
-    check(a);
+    check(a, {true, true});
   }
   SECTION("a column is zero in the top rows only: full rank, but the pivot lies below them") {
     DM a = DM::random(4200, 2100, 33);
     for (std::size_t i = 0; i < 1500; ++i) a.set(i, 700, false);
-    check(a);
+    check(a, {true, true});
   }
   SECTION("the top rows are zero") {
     DM a = DM::random(5000, 2200, 34);
     for (std::size_t i = 0; i < 1200; ++i)
       for (std::size_t j = 0; j < a.cols(); ++j) a.set(i, j, false);
-    check(a);
+    check(a, {false, true});
   }
-  SECTION("rank 900") { check(DM::random(4200, 900, 35) * DM::random(900, 2300, 36)); }
+  SECTION("rank 900") { check(DM::random(4200, 900, 35) * DM::random(900, 2300, 36), {true, true}); }
 }
 
 TEST_CASE("gf2 plain elimination through the recursive PLE equals the reference", "[gf2]") {

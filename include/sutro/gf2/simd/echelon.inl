@@ -239,9 +239,10 @@ struct pivot_search {
 // swaps, and as L the multiple of each pivot row XORed into each row, which
 // for a table pass is x tm when the row has x at the pivot columns: the
 // pivot rows that are an identity there are tm times the pivot rows.
-// With `stop_at_gap`, returns as soon as a column has no pivot, a partly
-// eliminated a and the rank found so far (for callers that need every
-// column to be a pivot column and discard the rest).
+// With `stop_at_gap`, returns once a panel's pivot search has met a column
+// without a pivot: a partly eliminated a, and the rank of the panels before
+// (for callers that need every column to be a pivot column and discard the
+// rest otherwise).
 inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t col_limit, unsigned threads,
                                     ple_sink* rec, bool stop_at_gap = false) {
   ::sutro::cpu::detail::note_kernel(this_level);

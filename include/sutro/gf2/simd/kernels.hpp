@@ -74,6 +74,17 @@ inline detail::scratch_vector<word>& elimination_workspace() {
   return buffer;
 }
 
+/// How the recursive PLE's tall base blocks (ple.inl, GFNI levels) went on
+/// this thread: tests and logs check with it which path really ran.
+struct tall_block_counts {
+  std::size_t taken = 0;     // the top rows' elimination and one product
+  std::size_t given_up = 0;  // the top rows lacked full rank: the flat elimination
+};
+inline tall_block_counts& tall_block_stats() noexcept {
+  thread_local tall_block_counts counts;
+  return counts;
+}
+
 /// The M4RI elimination's Four-Russians tables, a quarter or half a MiB per
 /// pass, kept per thread as elimination_workspace: every entry is written
 /// before it is read, and zeroing a fresh block for each pass would spend 3%

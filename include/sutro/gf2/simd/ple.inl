@@ -4,7 +4,9 @@
 // recurse on A2bot. The trailing updates, nearly all of the work on large
 // matrices, run on the GFNI / Strassen product instead of Four Russians
 // table passes; blocks of at most ple_rec::base_cols columns take the flat
-// M4RI elimination. Pivot choice and row swaps are those of the flat
+// M4RI elimination, or at the GFNI levels, where they have at least twice as
+// many rows as columns, that of their first rows and one product for the
+// rest (ple_rec::tall_block). Pivot choice and row swaps are those of the flat
 // elimination (leftmost column, first row at or below), so P, L and E are
 // the reference's bit for bit: the rows of A1 below its rank are zero after
 // its elimination, so swapping them later changes nothing there, and the
@@ -23,9 +25,9 @@ inline constexpr std::size_t min_dim = 2048;
 // tall_block (GFNI levels), Intel Xeon, medians of 9 and 15: the recursion
 // takes 2.3 ms at 2560^2 (flat 2.7), 5.6 ms at 4096^2 (8.3), 8.7 at 5000^2
 // (14.4-15.3); at 2048^2 both take 1.5 ms.
-// Below the GFNI levels the value from before tall_block, measured on Zen 4
-// at the GFNI level then (best of 5): 4096^2 flat 9.9-10.2 ms, recursive
-// 10.8-11.0; 5120^2 18-24 ms against 15-16.
+// Below the GFNI levels: the value from before tall_block, measured at the
+// GFNI level then (Zen 4, best of 5: 4096^2 flat 9.9-10.2 ms, recursive
+// 10.8-11.0; 5120^2 18-24 ms against 15-16), not at the lower levels.
 #if SUTRO_KERNEL_LEVEL >= 4
 inline constexpr std::size_t min_dim_echelon = 2048;
 #else
@@ -88,15 +90,15 @@ inline echelon_info flat_compact(detail::mblock a, ple_sink& out, unsigned threa
   return info;
 }
 
-/// Whether base blocks try tall_block: the GFNI product makes its product
-/// several times cheaper than the table passes it replaces; over Four
-/// Russians (Intel Xeon, 8192^2, levels avx2 and avx512, medians of 5) the
-/// elimination took 91 and 85 ms with it against 79 and 70 without.
+// Whether base blocks try tall_block: the product it runs is several times
+// cheaper than the table passes it replaces on the GFNI kernel only; over
+// Four Russians (Intel Xeon, 8192^2, levels avx2 and avx512, medians of 5)
+// the elimination took 91 and 85 ms with it against 79 and 70 without.
 inline constexpr bool tall_blocks = SUTRO_KERNEL_LEVEL >= 4;
-/// A base block tries tall_block where it has at least tall_rows_per_col
-/// times as many rows as columns and at least tall_min_cols columns; the PLE
-/// of its first cols + tall_extra_rows rows has full rank but for a chance
-/// of about 2^-64 on random rows.
+// A base block tries tall_block where it has at least tall_rows_per_col
+// times as many rows as columns and at least tall_min_cols columns; the PLE
+// of its first cols + tall_extra_rows rows has full rank but for a chance
+// of about 2^-64 on random rows.
 inline constexpr std::size_t tall_rows_per_col = 2;
 inline constexpr std::size_t tall_min_cols = 128;
 inline constexpr std::size_t tall_extra_rows = 64;
@@ -111,8 +113,8 @@ inline constexpr std::size_t tall_extra_rows = 64;
 /// product where the table passes would sweep every row below 16 times.
 /// Those rows then become zero, as the elimination leaves them. Returns false,
 /// with a, out and info untouched, where the top rows have rank below n.
-inline bool tall_block(detail::mblock a, ple_sink& out, detail::scratch_vector<word>& rows, unsigned threads,
-                       echelon_info& info) {
+[[nodiscard]] inline bool tall_block(detail::mblock a, ple_sink& out, detail::scratch_vector<word>& rows,
+                                     unsigned threads, echelon_info& info) {
   const std::size_t m = a.rows, n = a.cols, t = n + tall_extra_rows, nw = a.words();
   const std::size_t stride = detail::padded_words(n);
   if (rows.size() < t * stride) rows.resize(t * stride);
@@ -154,9 +156,8 @@ inline bool tall_block(detail::mblock a, ple_sink& out, detail::scratch_vector<w
     for (std::size_t i = 0; i < t; ++i) std::copy_n(top.row(i), nw, a.row(i));
   };
   // U^-1, for X = B U^-1 below.
-  temp u_inv(n, n);
+  temp u_inv = temp::identity(n);
   const auto invert = [&](unsigned solve_threads) {
-    for (std::size_t i = 0; i < n; ++i) u_inv.row_ptr(i)[i / 64] = word{1} << (i % 64);
     trsm_upper(u_inv.block(), detail::cblock(sub(top, 0, n, 0, n)), solve_threads);
   };
   // On a team the two are independent: one member records while another
@@ -195,11 +196,14 @@ inline bool tall_block(detail::mblock a, ple_sink& out, detail::scratch_vector<w
 
 /// A base block: tall_block where it applies and succeeds, else the flat
 /// elimination on a compact copy (`rows`: their scratch, reused).
-inline echelon_info base_block(detail::mblock a, ple_sink& out, unsigned threads, detail::scratch_vector<word>& rows) {
+[[nodiscard]] inline echelon_info base_block(detail::mblock a, ple_sink& out, unsigned threads,
+                                             detail::scratch_vector<word>& rows) {
   echelon_info info;
-  if (tall_blocks && a.cols >= tall_min_cols && a.rows >= tall_rows_per_col * a.cols &&
-      tall_block(a, out, rows, threads, info))
-    return info;
+  if (tall_blocks && a.cols >= tall_min_cols && a.rows >= tall_rows_per_col * a.cols) {
+    const bool taken = tall_block(a, out, rows, threads, info);
+    ++(taken ? tall_block_stats().taken : tall_block_stats().given_up);
+    if (taken) return info;
+  }
   return flat_compact(a, out, threads, rows);
 }
 
