@@ -191,7 +191,7 @@ TEST_CASE("threads allocating and freeing large blocks share the cache safely", 
   CHECK(state.blocks <= sutro::memory::detail::block_cache::max_blocks);
 }
 
-#if defined(__linux__) && !defined(SUTRO_DETAIL_ASAN)
+#if defined(__linux__) && !SUTRO_ADDRESS_SANITIZER
 namespace {
 std::size_t address_space_bytes() {
   std::ifstream statm("/proc/self/statm");

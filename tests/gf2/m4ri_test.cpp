@@ -1,4 +1,5 @@
 // Cross-check against M4RI (Debian's libm4ri-dev) when pkg-config found it.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -94,6 +95,36 @@ TEST_CASE("gf2 PLUQ agrees with M4RI's mzd_pluq: rank, column profile, reduced f
         mzp_free(q);
         mzd_free(ma);
       }
+}
+TEST_CASE("gf2 recursive PLE and plain elimination (tall base blocks) agree with M4RI", "[gf2][m4ri]") {
+  // From 2048 rows and columns the PLE recurses over base blocks of up to 1024
+  // columns, and on the GFNI level a block with twice as many rows as columns
+  // eliminates its top rows only and takes the rest from one product.
+  std::uint64_t seed = 90;
+  for (const auto [m, n, k] : {std::array<std::size_t, 3>{2600, 2100, 0}, {4100, 2100, 0}, {4200, 2300, 900}}) {
+    INFO(m << "x" << n << ", rank bound " << k);
+    ++seed;
+    const M a = k == 0 ? M::random(m, n, seed) : M::random(m, k, seed) * M::random(k, n, seed + 1000);
+    mzd_t* ma = to_m4ri(a);
+    mzp_t* p = mzp_init(static_cast<rci_t>(m));
+    mzp_t* q = mzp_init(static_cast<rci_t>(n));
+    const rci_t mrank = mzd_pluq(ma, p, q, 0);
+    const auto f = gf2::ple(a, 2);
+    REQUIRE(static_cast<std::size_t>(mrank) == f.rank);
+    for (std::size_t j = 0; j < f.rank; ++j) CHECK(static_cast<std::size_t>(q->values[j]) == f.pivots[j]);
+    CHECK(gf2::permute_rows(a, f.perm) == f.l * f.e);
+    M plain = a;
+    const auto info = gf2::echelonize(plain, false);
+    CHECK(info.rank == f.rank);
+    (void)gf2::echelonize(plain, true);
+    mzd_t* me = to_m4ri(a);
+    mzd_echelonize(me, 1);
+    CHECK(from_m4ri(me) == plain);
+    mzd_free(me);
+    mzp_free(p);
+    mzp_free(q);
+    mzd_free(ma);
+  }
 }
 #else
 TEST_CASE("gf2 agrees with M4RI", "[gf2][m4ri]") {

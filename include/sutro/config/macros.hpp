@@ -32,3 +32,17 @@
 #else
 #define SUTRO_UNROLL(n)
 #endif
+
+// SUTRO_ADDRESS_SANITIZER: 1 in a build under AddressSanitizer (GCC's
+// __SANITIZE_ADDRESS__, clang's __has_feature), else 0. Caches of freed
+// memory turn themselves off there, so that use after free is still caught.
+#if defined(__SANITIZE_ADDRESS__)
+#define SUTRO_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SUTRO_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if !defined(SUTRO_ADDRESS_SANITIZER)
+#define SUTRO_ADDRESS_SANITIZER 0
+#endif

@@ -16,12 +16,15 @@
 // so PLE costs about what echelonize does plus the m x m bits of L).
 
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "sutro/backend/cpu.hpp"
 #include "sutro/gf2/matrix.hpp"
 #include "sutro/gf2/scalar/echelon.hpp"
+#include "sutro/gf2/transpose.hpp"
 #if SUTRO_SIMD_ENABLED
 #include "sutro/gf2/simd/kernels.hpp"
 #endif
@@ -124,6 +127,38 @@ template <matrix_like M>
     for (std::size_t w = 0; w < b.words(); ++w) out.row_ptr(i)[w] = b.row(perm[i])[w];
   }
   return out;
+}
+
+namespace detail {
+template <class M>
+void check_column_perm(const M& a, const std::vector<std::size_t>& perm) {
+  if (perm.size() != a.cols())
+    throw std::invalid_argument("sutro::gf2::permute_columns: " + std::to_string(perm.size()) + " indices for a " +
+                                shape(a.rows(), a.cols()) + " matrix");
+  for (std::size_t j : perm)
+    if (j >= a.cols())
+      throw std::out_of_range("sutro::gf2::permute_columns: column index " + std::to_string(j) + " of a " +
+                              shape(a.rows(), a.cols()) + " matrix");
+}
+}  // namespace detail
+
+/// Columns of a reordered: column j of the result is column perm[j] of a.
+template <matrix_like M>
+[[nodiscard]] detail::result_t<M> permute_columns(const M& a, const std::vector<std::size_t>& perm) {
+  detail::check_column_perm(a, perm);
+  // Rows of the transpose move as whole words.
+  const auto t = sutro::gf2::transpose(a);
+  return sutro::gf2::transpose(sutro::gf2::permute_rows(t, perm));
+}
+/// As above, for a matrix given up (std::move(a)): it is freed once
+/// transposed, so one matrix of its size fewer is alive at the peak.
+template <class Backend, class Alloc>
+[[nodiscard]] matrix<Backend, Alloc> permute_columns(matrix<Backend, Alloc>&& a, const std::vector<std::size_t>& perm) {
+  detail::check_column_perm(a, perm);
+  auto t = sutro::gf2::transpose(a);
+  a = matrix<Backend, Alloc>(a.get_allocator());
+  t = sutro::gf2::permute_rows(t, perm);
+  return sutro::gf2::transpose(t);
 }
 
 }  // namespace sutro::gf2

@@ -32,21 +32,6 @@
 
 namespace sutro::gf2 {
 
-/// Columns of a reordered: column j of the result is column perm[j] of a.
-template <matrix_like M>
-[[nodiscard]] detail::result_t<M> permute_columns(const M& a, const std::vector<std::size_t>& perm) {
-  if (perm.size() != a.cols())
-    throw std::invalid_argument("sutro::gf2::permute_columns: " + std::to_string(perm.size()) + " indices for a " +
-                                detail::shape(a.rows(), a.cols()) + " matrix");
-  for (std::size_t j : perm)
-    if (j >= a.cols())
-      throw std::out_of_range("sutro::gf2::permute_columns: column index " + std::to_string(j) + " of a " +
-                              detail::shape(a.rows(), a.cols()) + " matrix");
-  // Rows of the transpose move as whole words.
-  const auto t = sutro::gf2::transpose(a);
-  return sutro::gf2::transpose(sutro::gf2::permute_rows(t, perm));
-}
-
 /// P A Q = L U. Row i of P A is row row_perm[i] of A; column j of A Q is
 /// column col_perm[j] of A.
 template <class M>

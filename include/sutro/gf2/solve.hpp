@@ -207,10 +207,7 @@ template <matrix_like M>
       // A^-1 = Y P: column perm[i] of A^-1 is column i of Y.
       std::vector<std::size_t> from(n);
       for (std::size_t i = 0; i < n; ++i) from[f.perm[i]] = i;
-      auto t = sutro::gf2::transpose(y);
-      y = R(y.get_allocator());
-      t = sutro::gf2::permute_rows(t, from);
-      return sutro::gf2::transpose(t);
+      return sutro::gf2::permute_columns(std::move(y), from);
     }
   }
   auto id = detail::make_result(a, n, n);  // a's allocator, like the result

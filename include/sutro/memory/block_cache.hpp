@@ -22,6 +22,8 @@
 #include <mutex>
 #include <new>
 
+#include "sutro/config/macros.hpp"
+
 namespace sutro::memory {
 
 /// What the cache holds now, and how often it has answered.
@@ -35,18 +37,10 @@ struct block_cache_info {
 
 namespace detail {
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SUTRO_DETAIL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SUTRO_DETAIL_ASAN 1
-#endif
-#endif
-
 class block_cache {
  public:
   static constexpr std::size_t max_blocks = 16;
-#if defined(SUTRO_DETAIL_ASAN)
+#if SUTRO_ADDRESS_SANITIZER
   static constexpr std::size_t default_limit = 0;
 #else
   static constexpr std::size_t default_limit = std::size_t{256} << 20;
@@ -82,16 +76,11 @@ class block_cache {
     {
       const std::lock_guard<std::mutex> lock(mutex_);
       if (bytes > limit_) return false;
-      while (count_ > 0 && (count_ == max_blocks || held_ + bytes > limit_)) {
-        evicted[n_evicted++] = kept_[0];
-        held_ -= kept_[0].bytes;
-        for (std::size_t j = 1; j < count_; ++j) kept_[j - 1] = kept_[j];
-        --count_;
-      }
+      n_evicted = evict_oldest(evicted, [&] { return count_ == max_blocks || held_ + bytes > limit_; });
       kept_[count_++] = entry{p, bytes, align};
       held_ += bytes;
     }
-    for (std::size_t i = 0; i < n_evicted; ++i) free_block(evicted[i]);
+    free_blocks(evicted, n_evicted);
     return true;
   }
 
@@ -108,11 +97,9 @@ class block_cache {
     std::size_t n = 0;
     {
       const std::lock_guard<std::mutex> lock(mutex_);
-      for (std::size_t i = 0; i < count_; ++i) all[n++] = kept_[i];
-      count_ = 0;
-      held_ = 0;
+      n = evict_oldest(all, [] { return true; });
     }
-    for (std::size_t i = 0; i < n; ++i) free_block(all[i]);
+    free_blocks(all, n);
   }
 
   [[nodiscard]] block_cache_info info() const {
@@ -127,12 +114,29 @@ class block_cache {
     std::size_t align = 0;
   };
 
-  static void free_block(const entry& e) noexcept {
+  // Outside the lock: the system's free may take a while for a large block.
+  static void free_blocks(const entry* blocks, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
 #if defined(__cpp_sized_deallocation)
-    ::operator delete (e.p, e.bytes, std::align_val_t{e.align});
+      ::operator delete (blocks[i].p, blocks[i].bytes, std::align_val_t{blocks[i].align});
 #else
-    ::operator delete (e.p, std::align_val_t{e.align});
+      ::operator delete (blocks[i].p, std::align_val_t{blocks[i].align});
 #endif
+    }
+  }
+
+  /// With the lock held: moves the oldest blocks into `out` while `over()`
+  /// says the cache holds too much; returns how many.
+  template <class Over>
+  std::size_t evict_oldest(entry (&out)[max_blocks], Over over) noexcept {
+    std::size_t n = 0;
+    while (count_ > 0 && over()) {
+      out[n++] = kept_[0];
+      held_ -= kept_[0].bytes;
+      for (std::size_t j = 1; j < count_; ++j) kept_[j - 1] = kept_[j];
+      --count_;
+    }
+    return n;
   }
 
   void trim_to_limit() noexcept {
@@ -140,14 +144,9 @@ class block_cache {
     std::size_t n = 0;
     {
       const std::lock_guard<std::mutex> lock(mutex_);
-      while (count_ > 0 && held_ > limit_) {
-        evicted[n++] = kept_[0];
-        held_ -= kept_[0].bytes;
-        for (std::size_t j = 1; j < count_; ++j) kept_[j - 1] = kept_[j];
-        --count_;
-      }
+      n = evict_oldest(evicted, [&] { return held_ > limit_; });
     }
-    for (std::size_t i = 0; i < n; ++i) free_block(evicted[i]);
+    free_blocks(evicted, n);
   }
 
   mutable std::mutex mutex_;
