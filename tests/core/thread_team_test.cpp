@@ -1,5 +1,6 @@
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -72,3 +73,52 @@ TEST_CASE("thread_team rethrows a member's exception after the job and stays usa
   CHECK(ran == 1);
   CHECK(ran_workers == 1);
 }
+
+TEST_CASE("kept_team: one started team per thread and size, another one while it runs a job", "[backend][threads]") {
+  thread_team& two = sutro::cpu::kept_team(2);
+  CHECK(two.size() == 2);
+  CHECK(&sutro::cpu::kept_team(2) == &two);
+  CHECK(&sutro::cpu::kept_team(3) != &two);
+  CHECK(sutro::cpu::kept_team(1).size() == 1);
+  thread_team* other_threads = nullptr;
+  std::thread([&] { other_threads = &sutro::cpu::kept_team(2); }).join();
+  CHECK(other_threads != &two);
+  // Inside a job of the kept team, current_or_own starts a team of its own.
+  std::optional<thread_team> own;
+  thread_team* nested = nullptr;
+  std::atomic<unsigned> inner_calls{0};
+  two.run([&](unsigned member, unsigned) {
+    if (member != 0) return;
+    nested = sutro::cpu::current_or_own(2, true, own);
+    nested->run([&](unsigned, unsigned) { ++inner_calls; });
+  });
+  CHECK(nested == &*own);
+  CHECK(inner_calls == 2);
+  // Outside a job the kept team is the answer.
+  std::optional<thread_team> unused;
+  CHECK(sutro::cpu::current_or_own(2, true, unused) == &two);
+  CHECK(!unused.has_value());
+}
+
+#if defined(__unix__)
+#include <sys/wait.h>
+#include <unistd.h>
+#include <csignal>
+TEST_CASE("kept_team: a child of fork starts its own workers", "[backend][threads]") {
+  thread_team& parent_team = sutro::cpu::kept_team(2);
+  parent_team.run([](unsigned, unsigned) {});
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    alarm(10);  // the parent's team has no workers here: waiting on it would hang
+    std::atomic<unsigned> calls{0};
+    thread_team& mine = sutro::cpu::kept_team(2);
+    mine.run([&](unsigned, unsigned) { ++calls; });
+    _exit(&mine != &parent_team && calls == 2 ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+#endif

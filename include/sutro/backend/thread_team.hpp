@@ -25,12 +25,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <unistd.h>
+#endif
 
 namespace sutro::cpu {
 
@@ -54,6 +59,9 @@ class thread_team {
   /// Members, the caller included.
   [[nodiscard]] unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()) + 1; }
 
+  /// Whether a job runs on the team now (its caller is inside run()).
+  [[nodiscard]] bool running() const noexcept { return running_; }
+
   /// This thread's current team (see team_scope) if it has `members` members
   /// and is not running a job; else null.
   [[nodiscard]] static thread_team* current(unsigned members) noexcept {
@@ -76,7 +84,7 @@ class thread_team {
     for (unsigned left = pending_.load(std::memory_order_acquire), spins = 0; left != 0;
          left = pending_.load(std::memory_order_acquire))
       if (++spins < spin_limit)
-        relax();
+        relax(spins);
       else
         pending_.wait(left, std::memory_order_acquire);
     running_ = false;
@@ -90,14 +98,25 @@ class thread_team {
     return team;
   }
 
-  // PAUSEs before a waiting member sleeps: about 0.1 ms on a Zen 4 (25 ns
-  // each). Waking a sleeping member took 30 to 50 us on a virtual machine.
-  static constexpr unsigned spin_limit = 1u << 12;
+  // A waiter checks pause_limit times with a PAUSE between, then up to
+  // spin_limit with a yield of its CPU between, then sleeps. The yields
+  // matter when a member shares its CPU with the one it waits for: a new
+  // thread often starts on its creator's CPU and stays there for the first
+  // 15 to 25 ms (Intel Xeon VM), and with pauses alone each job of a team then
+  // cost a whole spin, about 100 us, before the other could run. On an
+  // otherwise idle CPU a yield returns at once. Waking a sleeping member took
+  // 30 to 50 us on a virtual machine.
+  static constexpr unsigned pause_limit = 1u << 8;
+  static constexpr unsigned spin_limit = pause_limit + (1u << 8);
 
-  static void relax() noexcept {
+  static void relax(unsigned spins) noexcept {
+    if (spins < pause_limit) {
 #if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
+      __builtin_ia32_pause();
 #endif
+    } else {
+      std::this_thread::yield();
+    }
   }
 
   void guarded(unsigned member) noexcept {
@@ -114,7 +133,7 @@ class thread_team {
       unsigned now = generation_.load(std::memory_order_acquire);
       for (unsigned spins = 0; now == seen; now = generation_.load(std::memory_order_acquire))
         if (++spins < spin_limit)
-          relax();
+          relax(spins);
         else
           generation_.wait(seen, std::memory_order_acquire);
       seen = now;
@@ -143,11 +162,56 @@ class thread_team {
   std::exception_ptr error_;
 };
 
+namespace detail {
+[[nodiscard]] inline long process_id() noexcept {
+#if defined(__unix__) || defined(__APPLE__)
+  return static_cast<long>(::getpid());
+#else
+  return 0;
+#endif
+}
+
+/// A thread's kept teams, and the process they were started in: a child of
+/// fork() has none of their workers, so there they are given up unjoined.
+struct kept_teams {
+  std::vector<std::unique_ptr<thread_team>> teams;
+  long pid = process_id();
+  void forget_if_forked() noexcept {
+    if (pid == process_id()) return;
+    for (auto& t : teams) (void)t.release();  // leaked: their workers live in the parent only
+    teams.clear();
+    pid = process_id();
+  }
+  kept_teams() = default;
+  kept_teams(const kept_teams&) = delete;
+  kept_teams& operator=(const kept_teams&) = delete;
+  ~kept_teams() { forget_if_forked(); }
+};
+}  // namespace detail
+
+/// This thread's kept team of `threads` members: started on first use and
+/// joined when the thread exits. Reusing it spares each parallel call the
+/// start of its workers (tens of microseconds) and their first 15 to 25 ms,
+/// in which a new thread often shares its creator's CPU (Intel Xeon VM: a
+/// two-thread 4096^2 elimination took 11.8 ms on a team started per call
+/// with workers that only paused while waiting, and 5.6 ms on one thread).
+[[nodiscard]] inline thread_team& kept_team(unsigned threads) {
+  thread_local detail::kept_teams kept;
+  kept.forget_if_forked();
+  for (const auto& t : kept.teams)
+    if (t->size() == (threads > 1 ? threads : 1)) return *t;
+  kept.teams.push_back(std::make_unique<thread_team>(threads));
+  return *kept.teams.back();
+}
+
 /// The current team of `threads` members (thread_team::current); else, where
-/// `start` holds and threads > 1, a team started in `own`; else null.
+/// `start` holds and threads > 1, this thread's kept team (kept_team), or a
+/// team started in `own` while that one runs a job; else null.
 [[nodiscard]] inline thread_team* current_or_own(unsigned threads, bool start, std::optional<thread_team>& own) {
   if (thread_team* team = thread_team::current(threads)) return team;
-  return start && threads > 1 ? &own.emplace(threads) : nullptr;
+  if (!start || threads <= 1) return nullptr;
+  thread_team& kept = kept_team(threads);
+  return kept.running() ? &own.emplace(threads) : &kept;
 }
 
 /// Splits [0, count) into team.size() contiguous shares and calls

@@ -285,8 +285,9 @@ inline echelon_info ple(detail::mblock a, ple_sink& out, unsigned threads) {
   if (std::min(a.rows, a.cols) < ple_rec::min_dim) return ple_flat(a, out, threads);
   echelon_info info;
   detail::scratch_vector<word> flat_rows;
-  cpu::thread_team team(threads);  // for the base blocks' passes, the products and the copies
-  const cpu::team_scope scope(team);
+  // For the base blocks' passes, the products and the copies.
+  std::optional<cpu::thread_team> own;
+  const cpu::team_scope scope(threads > 1 ? *cpu::current_or_own(threads, true, own) : own.emplace(1));
   info.rank = ple_rec::recurse(a, out, info.pivots, 0, threads, flat_rows);
   return info;
 }
@@ -303,8 +304,9 @@ inline echelon_info echelonize(detail::mblock a, bool reduced, std::size_t col_l
   const std::size_t lcols = std::min(a.rows, a.cols), lstride = detail::padded_words(lcols);
   detail::scratch_vector<word> local;
   auto& lbuf = kept_or_local(elimination_workspace(), local, a.rows * lstride);
-  cpu::thread_team team(threads);  // for the base blocks' passes, the products and the copies
-  const cpu::team_scope scope(team);
+  // For the base blocks' passes, the products and the copies.
+  std::optional<cpu::thread_team> own;
+  const cpu::team_scope scope(threads > 1 ? *cpu::current_or_own(threads, true, own) : own.emplace(1));
   ple_rec::on_rows(a.rows * lstride, a.rows, threads, [&](std::size_t i0, std::size_t i1) {
     std::fill(lbuf.data() + i0 * lstride, lbuf.data() + i1 * lstride, word{0});
   });
