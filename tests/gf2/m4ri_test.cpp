@@ -116,6 +116,13 @@ TEST_CASE("gf2 recursive PLE and plain elimination (tall base blocks) agree with
     M plain = a;
     const auto info = gf2::echelonize(plain, false);
     CHECK(info.rank == f.rank);
+    CHECK(info.pivots == f.pivots);
+    // The plain form is the PLE's E above zero rows.
+    bool e_above_zeros = true;
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t w = 0; w < plain.words_used(); ++w)
+        e_above_zeros = e_above_zeros && plain.row_ptr(i)[w] == (i < f.rank ? f.e.row_ptr(i)[w] : 0);
+    CHECK(e_above_zeros);
     (void)gf2::echelonize(plain, true);
     mzd_t* me = to_m4ri(a);
     mzd_echelonize(me, 1);

@@ -34,13 +34,17 @@
 #endif
 
 // SUTRO_ADDRESS_SANITIZER: 1 in a build under AddressSanitizer (GCC's
-// __SANITIZE_ADDRESS__, clang's __has_feature), else 0. Caches of freed
-// memory turn themselves off there, so that use after free is still caught.
+// __SANITIZE_ADDRESS__, clang's __has_feature), else 0; a build may set it
+// itself (every translation unit alike). The block cache of freed memory
+// (memory/block_cache.hpp) is off by default there, so that use after free
+// is still caught.
+#if !defined(SUTRO_ADDRESS_SANITIZER)
 #if defined(__SANITIZE_ADDRESS__)
 #define SUTRO_ADDRESS_SANITIZER 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define SUTRO_ADDRESS_SANITIZER 1
+#endif
 #endif
 #endif
 #if !defined(SUTRO_ADDRESS_SANITIZER)

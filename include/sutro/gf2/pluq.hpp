@@ -19,8 +19,6 @@
 
 #include <cstddef>
 #include <span>
-#include <stdexcept>
-#include <string>
 #include <utility>
 #include <vector>
 
@@ -59,7 +57,7 @@ template <matrix_like M>
   // Q is the identity, and E is U as it stands.
   bool identity = true;
   for (std::size_t j = 0; j < n && identity; ++j) identity = cols[j] == j;
-  auto u = identity ? std::move(f.e) : sutro::gf2::permute_columns(f.e, cols);
+  auto u = identity ? std::move(f.e) : sutro::gf2::permute_columns(std::move(f.e), cols);
   return {std::move(f.perm), std::move(cols), std::move(f.l), std::move(u), f.rank};
 }
 

@@ -27,7 +27,6 @@
 #include "sutro/gf2/bit_range.hpp"
 #include "sutro/gf2/echelon.hpp"
 #include "sutro/gf2/matrix.hpp"
-#include "sutro/gf2/transpose.hpp"
 #include "sutro/gf2/triangular.hpp"
 #include "sutro/gf2/vector.hpp"
 
