@@ -59,7 +59,8 @@ class thread_team {
   /// Members, the caller included.
   [[nodiscard]] unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()) + 1; }
 
-  /// Whether a job runs on the team now (its caller is inside run()).
+  /// Whether a job runs on the team now (its caller is inside run()); for
+  /// the thread that owns the team (runs its jobs as member 0).
   [[nodiscard]] bool running() const noexcept { return running_; }
 
   /// This thread's current team (see team_scope) if it has `members` members

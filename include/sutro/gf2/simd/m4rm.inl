@@ -106,7 +106,12 @@ void mul_add_slabs(detail::mblock c, detail::cblock a, detail::cblock b, unsigne
   const std::size_t nt = std::min<std::size_t>(threads, nslabs);
   if (nt <= 1) return run(0, 1);
   std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(run, t, nt);
+  try {
+    for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(run, t, nt);
+  } catch (...) {  // a thread that could not start: join the others, then report it
+    for (auto& th : pool) th.join();
+    throw;
+  }
   run(0, nt);
   for (auto& th : pool) th.join();
 }
