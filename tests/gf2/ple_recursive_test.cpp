@@ -30,6 +30,26 @@ bool same(const DM& a, const SM& b) {
     if (!std::equal(a.row_ptr(i), a.row_ptr(i) + a.words_used(), b.row_ptr(i))) return false;
   return true;
 }
+
+/// The simd PLE's factors are the reference's bit for bit.
+template <class F, class G>
+void require_same_factors(const F& f, const G& g) {
+  REQUIRE(f.rank == g.rank);
+  REQUIRE(f.pivots == g.pivots);
+  REQUIRE(f.perm == g.perm);
+  REQUIRE(same(f.l, g.l));
+  REQUIRE(same(f.e, g.e));
+}
+
+/// The plain form through the recursion equals the reference's.
+void require_plain_form_as_reference(DM a) {
+  SM as = convert<SM>(a);
+  const auto info = gf2::echelonize(a, false);
+  const auto ref = gf2::echelonize(as, false);
+  REQUIRE(info.rank == ref.rank);
+  REQUIRE(info.pivots == ref.pivots);
+  REQUIRE(same(a, as));
+}
 }  // namespace
 
 TEST_CASE("gf2 recursive PLE equals the reference PLE bit for bit", "[gf2]") {
@@ -50,11 +70,7 @@ TEST_CASE("gf2 recursive PLE equals the reference PLE bit for bit", "[gf2]") {
     const SM as = convert<SM>(a);
     const auto f = gf2::ple(a);
     const auto g = gf2::ple(as);
-    REQUIRE(f.rank == g.rank);
-    REQUIRE(f.pivots == g.pivots);
-    REQUIRE(f.perm == g.perm);
-    REQUIRE(same(f.l, g.l));
-    REQUIRE(same(f.e, g.e));
+    require_same_factors(f, g);
   }
   // Rank-deficient blocks: the first 1100 columns copy 300 columns, a band of
   // rows repeats, the rest is random.
@@ -65,11 +81,7 @@ TEST_CASE("gf2 recursive PLE equals the reference PLE bit for bit", "[gf2]") {
     for (std::size_t j = 0; j < b.cols(); ++j) b.set(i, j, b(i - 1500, j));
   const auto f = gf2::ple(b);
   const auto g = gf2::ple(convert<SM>(b));
-  REQUIRE(f.rank == g.rank);
-  REQUIRE(f.pivots == g.pivots);
-  REQUIRE(f.perm == g.perm);
-  REQUIRE(same(f.l, g.l));
-  REQUIRE(same(f.e, g.e));
+  require_same_factors(f, g);
 }
 
 TEST_CASE("gf2 recursive PLE: tall base blocks, taken or given up, equal the reference", "[gf2]") {
@@ -89,11 +101,7 @@ TEST_CASE("gf2 recursive PLE: tall base blocks, taken or given up, equal the ref
       const auto before = gf2::kernels::tall_block_stats();
 #endif
       const auto f = gf2::ple(a, threads);
-      REQUIRE(f.rank == g.rank);
-      REQUIRE(f.pivots == g.pivots);
-      REQUIRE(f.perm == g.perm);
-      REQUIRE(same(f.l, g.l));
-      REQUIRE(same(f.e, g.e));
+      require_same_factors(f, g);
 #if SUTRO_SIMD_ENABLED
       if (sutro::cpu::active_level() == sutro::cpu::level::avx512_gfni) {
         const auto after = gf2::kernels::tall_block_stats();
@@ -126,20 +134,8 @@ TEST_CASE("gf2 recursive PLE: tall base blocks, taken or given up, equal the ref
 
 TEST_CASE("gf2 plain elimination through the recursive PLE equals the reference", "[gf2]") {
   // Past min_dim_echelon (2048 at the GFNI levels, 5120 below), low rank and tall random.
-  DM a = DM::random(5130, 200, 5) * DM::random(200, 5120, 6);
-  SM as = convert<SM>(a);
-  const auto info = gf2::echelonize(a, false);
-  const auto ref = gf2::echelonize(as, false);
-  REQUIRE(info.rank == ref.rank);
-  REQUIRE(info.pivots == ref.pivots);
-  REQUIRE(same(a, as));
-  DM b = DM::random(6000, 2600, 7);
-  SM bs = convert<SM>(b);
-  const auto info_b = gf2::echelonize(b, false);
-  const auto ref_b = gf2::echelonize(bs, false);
-  REQUIRE(info_b.rank == ref_b.rank);
-  REQUIRE(info_b.pivots == ref_b.pivots);
-  REQUIRE(same(b, bs));
+  require_plain_form_as_reference(DM::random(5130, 200, 5) * DM::random(200, 5120, 6));
+  require_plain_form_as_reference(DM::random(6000, 2600, 7));
 }
 
 TEST_CASE("gf2 recursive PLE and elimination on several threads equal one thread's", "[gf2][threads]") {

@@ -25,9 +25,10 @@ inline constexpr std::size_t min_dim = 2048;
 // tall_block (GFNI levels), Intel Xeon, medians of 9 and 15: the recursion
 // takes 2.3 ms at 2560^2 (flat 2.7), 5.6 ms at 4096^2 (8.3), 8.7 at 5000^2
 // (14.4-15.3); at 2048^2 both take 1.5 ms.
-// Below the GFNI levels: the value from before tall_block, measured at the
-// GFNI level then (Zen 4, best of 5: 4096^2 flat 9.9-10.2 ms, recursive
-// 10.8-11.0; 5120^2 18-24 ms against 15-16), not at the lower levels.
+// Below the GFNI levels (no tall blocks): the crossing measured with flat
+// base blocks only, on Zen 4 at the GFNI level (best of 5: 4096^2 flat
+// 9.9-10.2 ms, recursive 10.8-11.0; 5120^2 18-24 ms against 15-16); not
+// measured at the lower levels themselves.
 #if SUTRO_KERNEL_LEVEL >= 4
 inline constexpr std::size_t min_dim_echelon = 2048;
 #else
