@@ -153,4 +153,13 @@ void gram_rows(const recording_access& m, std::size_t k, std::size_t n, const T*
   kernels::any::gram_rows<T, recorded<const T>, recorded<T>>(k, n, m(W), m(A));
 }
 
+template <class B, class From, class To>
+void transpose_convert(raw_access_on<B>, std::size_t rows, std::size_t cols, const From* in, To* out) {
+  kernels::transpose_convert(B{}, rows, cols, in, out);
+}
+template <class From, class To>
+void transpose_convert(const recording_access& m, std::size_t rows, std::size_t cols, const From* in, To* out) {
+  kernels::any::transpose_convert<From, To, recorded<const From>, recorded<To>>(rows, cols, m(in), m(out));
+}
+
 }  // namespace sutro::nn::ops

@@ -402,10 +402,7 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
   {
     const memory::handle_of<Mode, double> wh = mode(wd);
     if (m >= n) {
-      // Column by column: the writes run in order, and for the gradients EGD
-      // sees (a few KB) the strided reads stay in L1.
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t r = 0; r < m; ++r) wh[i * m + r] = static_cast<double>(T(gd[r * n + i]));
+      nn::ops::transpose_convert(mode, m, n, static_cast<const T*>(g.data), wd);
     } else {
       for (std::size_t i = 0; i < m * n; ++i) wh[i] = static_cast<double>(T(gd[i]));
     }
@@ -489,8 +486,7 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
   nn::ops::dense_forward(mode, k, k, l, static_cast<const double*>(P), static_cast<const double*>(wd), zeros, out);
   const memory::handle_of<Mode, const double> oh = mode(static_cast<const double*>(out));
   if (m >= n) {
-    for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t i = 0; i < n; ++i) gd[r * n + i] = static_cast<T>(double(oh[i * m + r]));
+    nn::ops::transpose_convert(mode, n, m, static_cast<const double*>(out), g.data);
   } else {
     for (std::size_t i = 0; i < m * n; ++i) gd[i] = static_cast<T>(double(oh[i]));
   }

@@ -196,7 +196,24 @@ inline void gram_rows(std::size_t k, std::size_t n, Wp W, memory::restrict_t<Ap>
     }
 }
 
+/// out (cols x rows) = in (rows x cols) transposed, each element converted
+/// From -> To, written in order (see the scalar-tag transpose_convert).
+template <class From, class To, class InP, class OutP>
+inline void transpose_convert(std::size_t rows, std::size_t cols, InP in, memory::restrict_t<OutP> out) {
+  for (std::size_t c = 0; c < cols; ++c)
+    for (std::size_t r = 0; r < rows; ++r) out[c * rows + r] = static_cast<To>(From(in[r * cols + c]));
+}
+
 }  // namespace any
+
+/// out[c * rows + r] = To(in[r * cols + c]): the transpose of a rows x cols
+/// row-major matrix, converted (the polar factor's float gradient to double
+/// and back); written row by row of out.
+template <class From, class To>
+inline void transpose_convert(scalar, std::size_t rows, std::size_t cols, const From* __restrict in,
+                              To* __restrict out) noexcept {
+  any::transpose_convert<From, To, const From*, To*>(rows, cols, in, out);
+}
 
 /// y[0..n) += a * x[0..n)
 template <class T>

@@ -95,6 +95,21 @@ inline void gram_rows(simd_on<Arch> tag, std::size_t k, std::size_t n, const dou
   SUTRO_DISPATCH_LEVEL(l, gram_rows<double>(k, n, W, A));
 }
 
+/// As the scalar transpose_convert: float to double and back in 8 x 8 blocks
+/// (AVX-512), other pairs by the reference.
+template <class Arch, class From, class To>
+inline void transpose_convert(simd_on<Arch> tag, std::size_t rows, std::size_t cols, const From* __restrict in,
+                              To* __restrict out) {
+  if constexpr ((std::is_same_v<From, float> && std::is_same_v<To, double>) ||
+                (std::is_same_v<From, double> && std::is_same_v<To, float>)) {
+    using namespace levels;
+    const cpu::level l = kernel_level(tag, "sutro::nn::kernels::transpose_convert");
+    SUTRO_DISPATCH_LEVEL(l, transpose_convert(rows, cols, in, out));
+  } else {
+    ::sutro::nn::kernels::transpose_convert(scalar{}, rows, cols, in, out);
+  }
+}
+
 /// As the scalar relu_output_backward, gw and gb kept in registers across the
 /// samples.
 template <class Arch>

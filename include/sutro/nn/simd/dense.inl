@@ -461,6 +461,68 @@ inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std
   });
 }
 
+#if SUTRO_KERNEL_LEVEL >= 3
+// 8 x 8 doubles in place: v[j] holds row j, then column j. Lane pairs, then
+// 128-bit blocks, then 256-bit halves; the maskz forms with a full mask, as
+// in dot16_rows16.
+inline void transpose8(__m512d v[8]) noexcept {
+  constexpr __mmask8 full = 0xff;
+  __m512d t[8];
+  SUTRO_NN_UNROLL for (std::size_t j = 0; j < 4; ++j) {
+    t[2 * j] = _mm512_maskz_unpacklo_pd(full, v[2 * j], v[2 * j + 1]);
+    t[2 * j + 1] = _mm512_maskz_unpackhi_pd(full, v[2 * j], v[2 * j + 1]);
+  }
+  // t[odd], t[2 + odd], t[4 + odd], t[6 + odd]: in block k, column 2 k + odd
+  // of rows (0, 1), (2, 3), (4, 5), (6, 7).
+  SUTRO_NN_UNROLL for (std::size_t odd = 0; odd < 2; ++odd) {
+    const __m512d x0 = _mm512_maskz_shuffle_f64x2(full, t[odd], t[2 + odd], _MM_SHUFFLE(2, 0, 2, 0));
+    const __m512d x1 = _mm512_maskz_shuffle_f64x2(full, t[odd], t[2 + odd], _MM_SHUFFLE(3, 1, 3, 1));
+    const __m512d y0 = _mm512_maskz_shuffle_f64x2(full, t[4 + odd], t[6 + odd], _MM_SHUFFLE(2, 0, 2, 0));
+    const __m512d y1 = _mm512_maskz_shuffle_f64x2(full, t[4 + odd], t[6 + odd], _MM_SHUFFLE(3, 1, 3, 1));
+    v[odd] = _mm512_maskz_shuffle_f64x2(full, x0, y0, _MM_SHUFFLE(2, 0, 2, 0));
+    v[4 + odd] = _mm512_maskz_shuffle_f64x2(full, x0, y0, _MM_SHUFFLE(3, 1, 3, 1));
+    v[2 + odd] = _mm512_maskz_shuffle_f64x2(full, x1, y1, _MM_SHUFFLE(2, 0, 2, 0));
+    v[6 + odd] = _mm512_maskz_shuffle_f64x2(full, x1, y1, _MM_SHUFFLE(3, 1, 3, 1));
+  }
+}
+
+// out[c * rows + r] = in[r * cols + c] in blocks of 8 x 8, widened or
+// narrowed in registers; partial blocks masked, nothing past either end touched.
+template <class Load, class Store>
+inline void transpose_blocks(std::size_t rows, std::size_t cols, Load&& load, Store&& store) noexcept {
+  for (std::size_t r0 = 0; r0 < rows; r0 += 8) {
+    const std::size_t nr = std::min<std::size_t>(8, rows - r0);
+    const auto rmask = static_cast<__mmask8>((1u << nr) - 1u);
+    for (std::size_t c0 = 0; c0 < cols; c0 += 8) {
+      const std::size_t nc = std::min<std::size_t>(8, cols - c0);
+      const auto cmask = static_cast<__mmask8>((1u << nc) - 1u);
+      __m512d v[8];
+      SUTRO_NN_UNROLL for (std::size_t j = 0; j < 8; ++j) v[j] = j < nr ? load(r0 + j, c0, cmask) : _mm512_setzero_pd();
+      transpose8(v);
+      for (std::size_t c = 0; c < nc; ++c) store(c0 + c, r0, rmask, v[c]);
+    }
+  }
+}
+
+inline void transpose_convert(std::size_t rows, std::size_t cols, const float* in, double* out) noexcept {
+  transpose_blocks(
+      rows, cols,
+      [&](std::size_t r, std::size_t c0, __mmask8 m) {
+        return _mm512_maskz_cvtps_pd(0xff, _mm256_maskz_loadu_ps(m, in + r * cols + c0));
+      },
+      [&](std::size_t c, std::size_t r0, __mmask8 m, __m512d v) { _mm512_mask_storeu_pd(out + c * rows + r0, m, v); });
+}
+
+inline void transpose_convert(std::size_t rows, std::size_t cols, const double* in, float* out) noexcept {
+  transpose_blocks(
+      rows, cols,
+      [&](std::size_t r, std::size_t c0, __mmask8 m) { return _mm512_maskz_loadu_pd(m, in + r * cols + c0); },
+      [&](std::size_t c, std::size_t r0, __mmask8 m, __m512d v) {
+        _mm256_mask_storeu_ps(out + c * rows + r0, m, _mm512_maskz_cvtpd_ps(0xff, v));
+      });
+}
+#endif
+
 }  // namespace tiles
 #endif
 
@@ -522,6 +584,16 @@ void gram_rows(std::size_t k, std::size_t n, const T* __restrict W, T* __restric
   tiles::gram_rows(k, n, W, A);
 #else
   ::sutro::nn::kernels::gram_rows(::sutro::scalar{}, k, n, W, A);
+#endif
+}
+
+template <class From, class To>
+void transpose_convert(std::size_t rows, std::size_t cols, const From* __restrict in, To* __restrict out) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 3
+  tiles::transpose_convert(rows, cols, in, out);
+#else
+  ::sutro::nn::kernels::transpose_convert(::sutro::scalar{}, rows, cols, in, out);
 #endif
 }
 
