@@ -3,8 +3,10 @@
 // last_kernel_level() that the level's own kernel ran. Inputs are finite with
 // nonzero biases, the case where skipping zero inputs (the reference) and
 // adding them (the tiles) agree.
+#include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -33,9 +35,10 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
 }
 
 // 200: the harness's hidden width, 13 zmm of floats, which the backward
-// splits into two register tiles; 33 rows: two 16-row blocks of dot rows and one left.
+// splits into two register tiles; 21 and 33 rows: 16-row blocks of dot rows
+// followed by the 4-row path and by single rows.
 const std::size_t sizes[] = {0, 1, 15, 16, 17, 63, 64, 65, 200};
-const std::size_t row_counts[] = {0, 1, 3, 5, 17, 33};
+const std::size_t row_counts[] = {0, 1, 3, 5, 17, 21, 33};
 
 // Runs every kernel with `tag` on random inputs and compares with the
 // reference; `expected` is the level whose kernel must have run.
@@ -73,10 +76,12 @@ void check_kernels(Tag tag, cpu::level expected) {
 
         // One output over the rows (n = fi).
         const auto w = random_values<float>(fi, rng);
-        std::vector<float> dref(rows), dgot(rows);
+        std::vector<float> dref(rows), dgot(rows + 16, pad);
         k::dense_dot_rows(sutro::scalar{}, rows, fi, in.data(), w.data(), 0.5f, dref.data());
         k::dense_dot_rows(tag, rows, fi, in.data(), w.data(), 0.5f, dgot.data());
         CHECK(cpu::last_kernel_level() == expected);
+        for (std::size_t i = rows; i < dgot.size(); ++i) REQUIRE(dgot[i] == pad);
+        dgot.resize(rows);
         CHECK(same_bits(dref, dgot));
 
         // Backward over a subset of `rows` samples (ReLU layer of width fo,
@@ -119,6 +124,32 @@ void check_kernels(Tag tag, cpu::level expected) {
       CHECK(same_bits(aref, agot));
     }
 
+  // Dot rows over special values: -0, infinities and NaN in the inputs, a
+  // -0 bias. The same operations in the same order give the same bits, NaN
+  // aside, whose payload may differ: there only NaN-ness is compared.
+  for (std::size_t rows : {16, 21, 33})
+    for (std::size_t n : {7, 16, 20, 200}) {
+      INFO(level << ": dot rows with special values, " << rows << " x " << n);
+      const float specials[] = {-0.0f, 0.0f, std::numeric_limits<float>::infinity(),
+                                -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()};
+      auto x = random_values<float>(rows * n, rng);
+      for (std::size_t i = 0; i < x.size(); ++i)
+        if (rng() % 8 == 0) x[i] = specials[rng() % (i % 3 == 0 ? 5 : 2)];  // mostly zeros, some inf and NaN
+      const auto w = random_values<float>(n, rng);
+      for (const float bias : {-0.0f, 0.5f}) {
+        std::vector<float> ref(rows), got(rows);
+        k::dense_dot_rows(sutro::scalar{}, rows, n, x.data(), w.data(), bias, ref.data());
+        k::dense_dot_rows(tag, rows, n, x.data(), w.data(), bias, got.data());
+        for (std::size_t b = 0; b < rows; ++b) {
+          if (std::isnan(ref[b])) {
+            CHECK(std::isnan(got[b]));
+          } else {
+            CHECK(std::memcmp(&ref[b], &got[b], sizeof(float)) == 0);
+          }
+        }
+      }
+    }
+
   // The polar factor's transposes: float to double and back (the 8 x 8 blocks
   // at AVX-512, partial at every edge), against the reference, nothing
   // written past the end.
@@ -137,6 +168,7 @@ void check_kernels(Tag tag, cpu::level expected) {
       std::vector<float> narrow_ref(rows * cols), narrow_got(rows * cols + 9, -3.0f);
       k::transpose_convert(sutro::scalar{}, rows, cols, d.data(), narrow_ref.data());
       k::transpose_convert(tag, rows, cols, d.data(), narrow_got.data());
+      CHECK(cpu::last_kernel_level() == expected);
       for (std::size_t i = rows * cols; i < narrow_got.size(); ++i) REQUIRE(narrow_got[i] == -3.0f);
       narrow_got.resize(rows * cols);
       CHECK(same_bits(narrow_ref, narrow_got));

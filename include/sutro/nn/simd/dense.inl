@@ -285,7 +285,7 @@ inline T dot16(std::size_t n, const T* x, const T* y) noexcept {
 #if SUTRO_KERNEL_LEVEL >= 3
 // dot16 of 16 float rows at once, each in dot16's order (same bits), with the
 // rows in the lanes of the final sums: the 16 x 16 lane sums are transposed
-// (8 + 8 + 16 + 16 shuffles) so that adding lane l of every row is one
+// (16 + 16 + 32 = 64 shuffles) so that adding lane l of every row is one
 // vector addition, and the ragged tail is gathered a column at a time. Four
 // rows with scalar lane sums (below) spend most of their time on those adds.
 inline void dot16_rows16(std::size_t n, const float* in, const float* y, float bias, float* out) noexcept {
@@ -449,7 +449,7 @@ inline void tile_relu_output_backward(const std::size_t* rows, std::size_t nrows
 }
 
 // Tiles as even as possible: 200 floats, 13 zmm, take two passes over the
-// samples (7 + 6; 1.3x faster than four of 4, the last nearly empty).
+// samples (7 + 6), not four of 4 (the last nearly empty).
 template <class T>
 inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std::size_t n, const T* g, const T* a,
                                  const T* w, T* delta, T* gw, T* gb) noexcept {
@@ -589,6 +589,9 @@ void gram_rows(std::size_t k, std::size_t n, const T* __restrict W, T* __restric
 
 template <class From, class To>
 void transpose_convert(std::size_t rows, std::size_t cols, const From* __restrict in, To* __restrict out) noexcept {
+  static_assert((std::is_same_v<From, float> && std::is_same_v<To, double>) ||
+                    (std::is_same_v<From, double> && std::is_same_v<To, float>),
+                "the level kernels convert float to double and back; other pairs take the reference");
   ::sutro::cpu::detail::note_kernel(this_level);
 #if SUTRO_KERNEL_LEVEL >= 3
   tiles::transpose_convert(rows, cols, in, out);
