@@ -10,6 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #endif
+#if defined(__linux__)
+#include <dirent.h>
+#endif
 
 #include "support/catch.hpp"
 #include "sutro/backend/thread_team.hpp"
@@ -124,5 +127,79 @@ TEST_CASE("kept_team: a child of fork starts its own workers", "[backend][thread
   REQUIRE(waitpid(child, &status, 0) == child);
   REQUIRE(WIFEXITED(status));  // not killed, by the alarm or otherwise
   CHECK(WEXITSTATUS(status) == 0);
+}
+#endif
+
+TEST_CASE("thread_team::run from inside one of its own jobs throws rather than waiting for itself",
+          "[backend][threads]") {
+  thread_team team(2);
+  std::atomic<unsigned> inner_calls{0};
+  CHECK_THROWS_AS(team.run([&](unsigned member, unsigned) {
+    if (member == 0) team.run([&](unsigned, unsigned) { ++inner_calls; });
+  }),
+                  std::logic_error);
+  CHECK(inner_calls == 0);
+  std::atomic<unsigned> calls{0};
+  team.run([&](unsigned, unsigned) { ++calls; });  // still usable
+  CHECK(calls == 2);
+  thread_team alone(1);  // no workers: a nested call has nothing to wait for
+  unsigned nested = 0;
+  alone.run([&](unsigned, unsigned) { alone.run([&](unsigned, unsigned) { ++nested; }); });
+  CHECK(nested == 1);
+}
+
+#if defined(__linux__)
+namespace {
+// Threads of this process, from /proc/self/task.
+std::size_t task_count() {
+  std::size_t n = 0;
+  if (DIR* d = opendir("/proc/self/task")) {
+    while (const dirent* e = readdir(d))
+      if (e->d_name[0] != '.') ++n;
+    closedir(d);
+  }
+  return n;
+}
+}  // namespace
+
+TEST_CASE("release_kept_teams joins this thread's kept workers, and refuses a team in use", "[backend][threads]") {
+  // On a thread of its own, whose kept teams no other test has started.
+  std::size_t before = 0, started = 0, released = 0;
+  unsigned calls_after = 0;
+  bool refused_in_job = false, refused_in_scope = false, kept_after_refusals = false;
+  std::thread([&] {
+    before = task_count();
+    sutro::cpu::kept_team(3).run([](unsigned, unsigned) {});
+    started = task_count();
+    thread_team& team = sutro::cpu::kept_team(3);
+    team.run([&](unsigned member, unsigned) {
+      if (member != 0) return;
+      try {
+        sutro::cpu::release_kept_teams();
+      } catch (const std::logic_error&) {
+        refused_in_job = true;
+      }
+    });
+    {
+      const sutro::cpu::team_scope scope(team);
+      try {
+        sutro::cpu::release_kept_teams();
+      } catch (const std::logic_error&) {
+        refused_in_scope = true;
+      }
+    }
+    kept_after_refusals = task_count() == started;
+    sutro::cpu::release_kept_teams();
+    released = task_count();
+    std::atomic<unsigned> calls{0};
+    sutro::cpu::kept_team(3).run([&](unsigned, unsigned) { ++calls; });  // started again
+    calls_after = calls;
+  }).join();
+  CHECK(started == before + 2);
+  CHECK(refused_in_job);
+  CHECK(refused_in_scope);
+  CHECK(kept_after_refusals);
+  CHECK(released == before);
+  CHECK(calls_after == 3);
 }
 #endif

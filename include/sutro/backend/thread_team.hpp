@@ -28,6 +28,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -63,6 +65,9 @@ class thread_team {
   /// the thread that owns the team (runs its jobs as member 0).
   [[nodiscard]] bool running() const noexcept { return running_; }
 
+  /// Whether a team_scope on the owning thread names this team now.
+  [[nodiscard]] bool in_scope() const noexcept { return scopes_ != 0; }
+
   /// This thread's current team (see team_scope) if it has `members` members
   /// and is not running a job; else null.
   [[nodiscard]] static thread_team* current(unsigned members) noexcept {
@@ -71,10 +76,16 @@ class thread_team {
   }
 
   /// Calls job(member, size()) on every member and returns when all have returned.
+  /// Throws std::logic_error when called from inside one of this team's jobs
+  /// (it would wait for members busy with the outer job).
   template <class Job>
   void run(Job&& job) {
     using J = std::remove_reference_t<Job>;
     if (workers_.empty()) return job(0u, 1u);
+    if (running_)
+      throw std::logic_error(
+          "sutro::cpu::thread_team::run: the team is running a job (a call from inside one of its jobs would wait for "
+          "itself; start another team, as current_or_own does)");
     running_ = true;
     job_ = const_cast<void*>(static_cast<const void*>(&job));
     call_ = [](void* j, unsigned member, unsigned members) { (*static_cast<J*>(j))(member, members); };
@@ -157,6 +168,7 @@ class thread_team {
   std::atomic<unsigned> pending_{0};
   std::atomic<bool> stopping_{false};
   bool running_ = false;  // touched by the caller's thread only
+  unsigned scopes_ = 0;   // team_scopes naming the team, on the caller's thread
   void (*call_)(void*, unsigned, unsigned) = nullptr;
   void* job_ = nullptr;
   std::mutex error_mutex_;
@@ -188,21 +200,43 @@ struct kept_teams {
   kept_teams& operator=(const kept_teams&) = delete;
   ~kept_teams() { forget_if_forked(); }
 };
+
+[[nodiscard]] inline kept_teams& this_threads_kept_teams() noexcept {
+  thread_local kept_teams kept;
+  return kept;
+}
 }  // namespace detail
 
 /// This thread's kept team of `threads` members: started on first use and
-/// joined when the thread exits. Reusing it spares each parallel call the
+/// joined when the thread exits (or by release_kept_teams). Reusing it spares each parallel call the
 /// start of its workers (tens of microseconds) and their first 15 to 25 ms,
 /// in which a new thread often shares its creator's CPU (Intel Xeon VM: a
 /// two-thread 4096^2 elimination on a team started per call whose waiters
 /// only paused took 11.8 ms, 5.6 ms on one thread, 4.5 to 6.6 on this one).
 [[nodiscard]] inline thread_team& kept_team(unsigned threads) {
-  thread_local detail::kept_teams kept;
+  detail::kept_teams& kept = detail::this_threads_kept_teams();
   kept.forget_if_forked();
   for (const auto& t : kept.teams)
     if (t->size() == (threads > 1 ? threads : 1)) return *t;
   kept.teams.push_back(std::make_unique<thread_team>(threads));
   return *kept.teams.back();
+}
+
+/// Joins the workers of this thread's kept teams now rather than at the
+/// thread's exit (the next parallel call starts a team again). Throws
+/// std::logic_error, releasing none, while one of them runs a job or is the
+/// current team of a team_scope on this thread.
+///
+///   sutro::gf2::echelonize(m, false, 2);   // keeps a team of two on this thread
+///   sutro::cpu::release_kept_teams();      // its worker thread is joined here
+inline void release_kept_teams() {
+  detail::kept_teams& kept = detail::this_threads_kept_teams();
+  kept.forget_if_forked();
+  for (const auto& t : kept.teams)
+    if (t->running() || t->in_scope())
+      throw std::logic_error("sutro::cpu::release_kept_teams: a kept team of " + std::to_string(t->size()) +
+                             " members is in use on this thread (running a job, or current in a team_scope)");
+  kept.teams.clear();
 }
 
 /// The current team of `threads` members (thread_team::current); else, where
@@ -228,12 +262,19 @@ void share_range(thread_team& team, std::size_t count, F&& f) {
 /// Makes `team` the current team of this thread until the scope ends.
 class team_scope {
  public:
-  explicit team_scope(thread_team& team) noexcept : previous_(std::exchange(thread_team::innermost(), &team)) {}
+  explicit team_scope(thread_team& team) noexcept
+      : team_(team), previous_(std::exchange(thread_team::innermost(), &team)) {
+    ++team_.scopes_;
+  }
   team_scope(const team_scope&) = delete;
   team_scope& operator=(const team_scope&) = delete;
-  ~team_scope() { thread_team::innermost() = previous_; }
+  ~team_scope() {
+    --team_.scopes_;
+    thread_team::innermost() = previous_;
+  }
 
  private:
+  thread_team& team_;
   thread_team* previous_;
 };
 
