@@ -463,7 +463,7 @@ inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std
 
 #if SUTRO_KERNEL_LEVEL >= 3
 // 8 x 8 doubles in place: v[j] holds row j, then column j. Lane pairs, then
-// 128-bit blocks, then 256-bit halves; the maskz forms with a full mask, as
+// two rounds of 128-bit block shuffles; the maskz forms with a full mask, as
 // in dot16_rows16.
 inline void transpose8(__m512d v[8]) noexcept {
   constexpr __mmask8 full = 0xff;
