@@ -153,27 +153,25 @@ void check_kernels(Tag tag, cpu::level expected) {
   // The polar factor's transposes: float to double and back (the 8 x 8 blocks
   // at AVX-512, partial at every edge), against the reference, nothing
   // written past the end.
+  auto transpose_both = [&](auto from_zero, auto to_zero, std::size_t rows, std::size_t cols) {
+    using From = decltype(from_zero);
+    using To = decltype(to_zero);
+    const auto in = random_values<From>(rows * cols, rng);  // double to float: most round
+    std::vector<To> ref(rows * cols), got(rows * cols + 9, To(-3));
+    k::transpose_convert(sutro::scalar{}, rows, cols, in.data(), ref.data());
+    k::transpose_convert(tag, rows, cols, in.data(), got.data());
+    CHECK(cpu::last_kernel_level() == expected);
+    for (std::size_t i = rows * cols; i < got.size(); ++i) REQUIRE(got[i] == To(-3));
+    got.resize(rows * cols);
+    CHECK(same_bits(ref, got));
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = 0; c < cols; ++c) REQUIRE(ref[c * rows + r] == static_cast<To>(in[r * cols + c]));
+  };
   for (std::size_t rows : {0, 1, 7, 8, 9, 17, 64, 65, 200})
     for (std::size_t cols : {0, 1, 7, 8, 9, 20, 33}) {
       INFO(level << ": transpose_convert " << rows << " x " << cols);
-      const auto f = random_values<float>(rows * cols, rng);
-      std::vector<double> wide_ref(rows * cols), wide_got(rows * cols + 9, -3.0);
-      k::transpose_convert(sutro::scalar{}, rows, cols, f.data(), wide_ref.data());
-      k::transpose_convert(tag, rows, cols, f.data(), wide_got.data());
-      CHECK(cpu::last_kernel_level() == expected);
-      for (std::size_t i = rows * cols; i < wide_got.size(); ++i) REQUIRE(wide_got[i] == -3.0);
-      wide_got.resize(rows * cols);
-      CHECK(same_bits(wide_ref, wide_got));
-      const auto d = random_values<double>(rows * cols, rng);  // most round on the way to float
-      std::vector<float> narrow_ref(rows * cols), narrow_got(rows * cols + 9, -3.0f);
-      k::transpose_convert(sutro::scalar{}, rows, cols, d.data(), narrow_ref.data());
-      k::transpose_convert(tag, rows, cols, d.data(), narrow_got.data());
-      CHECK(cpu::last_kernel_level() == expected);
-      for (std::size_t i = rows * cols; i < narrow_got.size(); ++i) REQUIRE(narrow_got[i] == -3.0f);
-      narrow_got.resize(rows * cols);
-      CHECK(same_bits(narrow_ref, narrow_got));
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t c = 0; c < cols; ++c) REQUIRE(wide_ref[c * rows + r] == double(f[r * cols + c]));
+      transpose_both(0.0f, 0.0, rows, cols);
+      transpose_both(0.0, 0.0f, rows, cols);
     }
 
   // axpy and dot (the MLP's backward, Muon and the polar factor), float and double.

@@ -39,11 +39,10 @@ inline T sum(std::size_t n, const T* __restrict x) noexcept {
   return s;
 }
 
-/// out (cols x rows) = in (rows x cols) transposed.
+/// out (cols x rows) = in (rows x cols) transposed: transpose_convert to the same type.
 template <class T>
 inline void transpose(std::size_t rows, std::size_t cols, const T* __restrict in, T* __restrict out) noexcept {
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t c = 0; c < cols; ++c) out[c * rows + r] = in[r * cols + c];
+  transpose_convert(default_backend{}, rows, cols, in, out);
 }
 
 /// out[b, :] = bias + sum_i in[b, i] W[i, :] for b < rows; W is (fi x fo) row-major.
