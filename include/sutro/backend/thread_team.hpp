@@ -208,11 +208,14 @@ struct kept_teams {
 }  // namespace detail
 
 /// This thread's kept team of `threads` members: started on first use and
-/// joined when the thread exits (or by release_kept_teams). Reusing it spares each parallel call the
-/// start of its workers (tens of microseconds) and their first 15 to 25 ms,
-/// in which a new thread often shares its creator's CPU (Intel Xeon VM: a
-/// two-thread 4096^2 elimination on a team started per call whose waiters
-/// only paused took 11.8 ms, 5.6 ms on one thread, 4.5 to 6.6 on this one).
+/// joined when the thread exits (or by release_kept_teams). Reusing it spares
+/// each parallel call the start of its workers (tens of microseconds) and
+/// their first 15 to 25 ms, in which a new thread often shares its creator's
+/// CPU, so that a team started per call can be slower than one thread
+/// (docs/performance.md measures both).
+///
+///   sutro::cpu::thread_team& team = sutro::cpu::kept_team(2);
+///   team.run([](unsigned member, unsigned members) { /* member's share */ });
 [[nodiscard]] inline thread_team& kept_team(unsigned threads) {
   detail::kept_teams& kept = detail::this_threads_kept_teams();
   kept.forget_if_forked();
