@@ -33,7 +33,7 @@ S low_rank(std::size_t m, std::size_t n, std::size_t r, std::uint64_t seed) {
 }  // namespace
 
 TEST_CASE("gf2 simd products equal the scalar ones on large shapes", "[gf2][simd]") {
-  // The last shape passes 2 x 2^32 bit operations: two threads take column shares.
+  // Shapes from 2^29 bit operations (m k n) split into column shares among the threads.
   const std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> shapes{
       {520, 1100, 2100}, {1000, 130, 3000}, {700, 900, 650},  {256, 256, 256},   {64, 64, 64},
       {65, 4100, 70},    {300, 77, 4097},   {2049, 200, 129}, {1500, 4100, 1530}};

@@ -342,16 +342,19 @@ inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsign
   // kb is a multiple of 8 (bytes per word of k), so every pass of the kernel
   // and every Strassen half of k has an even number of bytes.
   const std::size_t mi = (a.rows + 7) / 8, kb = 8 * a.words(), cw = c.words();
-  // A thread costs tens of microseconds to start: products under about half
-  // a millisecond of work (the triangular solves' many small ones) run on
-  // one. A started team (thread_team::current, an elimination's) costs about
-  // a microsecond per product, so it takes products 16 times smaller.
-  cpu::thread_team* team = cpu::thread_team::current(threads);
-  const double min_work_per_thread = team != nullptr ? 0x1p28 : 0x1p32;  // bit operations m k n
+  // A started team (the current one, an elimination's, or this thread's
+  // kept one) costs about a microsecond per product: products from 2^28 bit
+  // operations per member split, smaller ones (the triangular solves' many)
+  // run on one thread. The kept team starts once per calling thread.
+  constexpr double min_work_per_thread = 0x1p28;  // bit operations m k n
   const double work = static_cast<double>(a.rows) * static_cast<double>(a.cols) * static_cast<double>(c.cols);
+  std::optional<cpu::thread_team> own;
+  cpu::thread_team* team = cpu::current_or_own(threads, work >= 2 * min_work_per_thread, own);
   const std::size_t by_work = static_cast<std::size_t>(std::max(1.0, work / min_work_per_thread));
   const std::size_t nt =
-      std::max<std::size_t>(1, std::min<std::size_t>({std::size_t{threads}, (cw + nj - 1) / nj, by_work}));
+      team == nullptr
+          ? 1
+          : std::max<std::size_t>(1, std::min<std::size_t>({std::size_t{team->size()}, (cw + nj - 1) / nj, by_work}));
   std::vector<std::size_t> first(nt + 1);
   for (std::size_t t = 0; t <= nt; ++t) first[t] = cw * t / nt;
   std::vector<std::size_t> offset(nt + 1, mi * kb);
@@ -377,15 +380,7 @@ inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsign
     return;
   }
   pack_a(a, kb, ws.data());
-  std::vector<std::thread> pool;
-  try {
-    for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(share, t);
-  } catch (...) {  // a thread that could not start: join the others, then report it
-    for (auto& th : pool) th.join();
-    throw;
-  }
   share(0);
-  for (auto& th : pool) th.join();
 }
 
 }  // namespace gfni

@@ -17,7 +17,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 #if SUTRO_CPU_DISPATCH
 #include <immintrin.h>

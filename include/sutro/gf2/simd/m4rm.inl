@@ -103,17 +103,15 @@ void mul_add_slabs(detail::mblock c, detail::cblock a, detail::cblock b, unsigne
                          tab.data());
       }
   };
-  const std::size_t nt = std::min<std::size_t>(threads, nslabs);
+  // The current team or this thread's kept one (started once per calling
+  // thread), each member a share of the slabs.
+  std::optional<cpu::thread_team> own;
+  cpu::thread_team* team = cpu::current_or_own(threads, nslabs > 1, own);
+  const std::size_t nt = team == nullptr ? 1 : std::min<std::size_t>(team->size(), nslabs);
   if (nt <= 1) return run(0, 1);
-  std::vector<std::thread> pool;
-  try {
-    for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(run, t, nt);
-  } catch (...) {  // a thread that could not start: join the others, then report it
-    for (auto& th : pool) th.join();
-    throw;
-  }
-  run(0, nt);
-  for (auto& th : pool) th.join();
+  team->run([&](unsigned member, unsigned) {
+    if (member < nt) run(member, nt);
+  });
 }
 
 }  // namespace m4rm
