@@ -1,6 +1,9 @@
 // sutro::gf2 against M4RI, same random inputs, alternating runs.
 //
-//   gf2_vs_m4ri [--reps 5] [--threads 1] [--ops multiply,echelonize,transpose,inverse,pluq] [n ...]
+//   gf2_vs_m4ri [--reps 5] [--threads 1] [--ops multiply,echelonize,transpose,inverse,pluq] [--rank r] [n ...]
+//
+// --rank r: the multiply, echelonize and pluq inputs A have rank r (the
+// product of random n x r and r x n matrices) instead of being random.
 //
 // Built against the M4RI pkg-config finds (gf2_vs_m4ri) and, when CMake is
 // given -DM4RI_ROOT=<prefix of an M4RI installed from source>, against that
@@ -90,9 +93,12 @@ int main(int argc, char** argv) {
   unsigned threads = 1;
   std::vector<std::string> ops{"multiply", "echelonize", "transpose", "inverse"};
   std::vector<std::size_t> sizes;
+  std::size_t rank_of_a = 0;  // 0: random
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--reps" && i + 1 < argc)
+    if (arg == "--rank" && i + 1 < argc)
+      rank_of_a = std::strtoull(argv[++i], nullptr, 10);
+    else if (arg == "--reps" && i + 1 < argc)
       reps = std::atoi(argv[++i]);
     else if (arg == "--threads" && i + 1 < argc)
       threads = static_cast<unsigned>(std::atoi(argv[++i]));
@@ -110,12 +116,16 @@ int main(int argc, char** argv) {
       "# op n sutro_seconds m4ri_seconds ratio   (medians of %d alternating runs, sutro threads %u, M4RI single "
       "thread)\n",
       reps, threads);
+  if (rank_of_a != 0) std::printf("# A of rank %zu (inverse: invertible as always)\n", rank_of_a);
   bool all_agree = true;
   for (const std::string& op : ops)
     for (std::size_t n : sizes) {
       std::vector<double> ts, tm;
       bool agree = true;
-      const M a = op == "inverse" ? invertible(n, 2 * n + 1) : M::random(n, n, n);
+      const M a = op == "inverse" ? invertible(n, 2 * n + 1)
+                  : rank_of_a == 0
+                      ? M::random(n, n, n)
+                      : gf2::mul(M::random(n, std::min(rank_of_a, n), n), M::random(std::min(rank_of_a, n), n, n + 1));
       const M b = M::random(n, n, n + 7);
       mzd_t* ma = to_m4ri(a);
       mzd_t* mb = to_m4ri(b);

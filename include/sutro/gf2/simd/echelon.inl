@@ -138,15 +138,35 @@ inline void apply_tables(detail::mblock a, const word* piv, std::size_t pstride,
 inline constexpr std::size_t min_team_words = std::size_t{1} << 16;
 inline constexpr std::size_t min_team_pass_words = std::size_t{1} << 12;
 
+/// The first column in [j0, col_limit) where one of rows [r0, a.rows) has a
+/// one; col_limit if none. Each row is read only up to the best column so
+/// far, so a dense block costs about a word per row and a zero one a pass.
+inline std::size_t first_one_column(detail::cblock a, std::size_t r0, std::size_t j0, std::size_t col_limit) noexcept {
+  std::size_t best = col_limit;
+  for (std::size_t i = r0; i < a.rows && best > j0; ++i) {
+    const word* row = a.row(i);
+    const std::size_t last = (best - 1) / 64;  // the last word that can hold a better column
+    std::size_t w = j0 / 64;
+    word x = row[w] & (~word{0} << (j0 % 64));
+    while (x == 0 && w < last) x = row[++w];
+    if (x != 0) best = std::min(best, 64 * w + static_cast<std::size_t>(std::countr_zero(x)));
+  }
+  return best;
+}
+
 /// The pivot search of one panel, columns [c, c_end) from row r: the leftmost
 /// column first, the first row at or below with a one there, the panel's
 /// earlier pivots applied to each scanned row when it is scanned. advance()
 /// stops before row `limit` (rows a pass on another member still owns) and a
 /// later call goes on from there, so the next panel's search can run beside
-/// the current pass.
+/// the current pass. A column without a pivot before the panel has any sends
+/// the search straight to the next column where a remaining row has a one
+/// (first_one_column, up to col_limit), past the panel's end if need be: a
+/// matrix of low rank is then done after one pass over its zero rows, not a
+/// scan of them per column.
 struct pivot_search {
   static_assert(max_pivots == 64, "a panel's pivot columns are one word");
-  std::size_t r = 0, c = 0, c_end = 0;
+  std::size_t r = 0, c = 0, c_end = 0, col_limit = 0;
   std::size_t j = 0;           // the column being searched
   std::size_t resume = 0;      // where column j's scan goes on, 0: at r + k
   std::size_t scanned_to = 0;  // rows [r + k, scanned_to) have applied[] valid
@@ -165,8 +185,8 @@ struct pivot_search {
   word xtm[8][256];
   bool factored = false;
 
-  void start(std::size_t row, std::size_t col, std::size_t col_end) noexcept {
-    r = row, c = col, c_end = col_end, j = col, resume = 0, scanned_to = row, k = 0, pmask = 0;
+  void start(std::size_t row, std::size_t col, std::size_t col_end, std::size_t last_col) noexcept {
+    r = row, c = col, c_end = col_end, col_limit = last_col, j = col, resume = 0, scanned_to = row, k = 0, pmask = 0;
     factored = false;
   }
 
@@ -228,6 +248,8 @@ struct pivot_search {
           break;
         }
       }
+      // Rows below r are final only where this search owns them all.
+      if (k == 0 && i == a.rows && limit >= a.rows) j = first_one_column(a, r, j + 1, col_limit) - 1;
     }
     return true;
   }
@@ -276,7 +298,7 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
   std::size_t r = 0, c = 0;
   while (c < col_limit && r < a.rows) {
     const std::size_t w0 = c / 64;
-    if (!ahead) cur->start(r, c, panel_end(c));
+    if (!ahead) cur->start(r, c, panel_end(c), col_limit);
     ahead = false;
     (void)cur->advance(a, applied.data(), rec, a.rows);
     if (stop_at_gap && cur->k < cur->j - c) break;
@@ -344,7 +366,7 @@ inline echelon_info echelonize_m4ri(detail::mblock a, bool reduced, std::size_t 
           const double lighter = search_seconds / row_seconds * (members - 1) / members;  // rows
           first -= static_cast<std::size_t>(std::min(static_cast<double>(first - first / 8), lighter));
         }
-        if (look) next->start(r + k, j, panel_end(j));
+        if (look) next->start(r + k, j, panel_end(j), col_limit);
         double member0_search = 0, member1_clear = 0;
         team->run([&](unsigned member, unsigned) {
           using clock = std::chrono::steady_clock;
