@@ -2,8 +2,8 @@
 //
 //   gf2_vs_m4ri [--reps 5] [--threads 1] [--ops multiply,echelonize,transpose,inverse,pluq] [--rank r] [n ...]
 //
-// --rank r: the multiply, echelonize and pluq inputs A have rank r (the
-// product of random n x r and r x n matrices) instead of being random.
+// --rank r: every input A but inverse's is the product of random n x r and
+// r x n matrices (rank at most r) instead of a random n x n one.
 //
 // Built against the M4RI pkg-config finds (gf2_vs_m4ri) and, when CMake is
 // given -DM4RI_ROOT=<prefix of an M4RI installed from source>, against that
@@ -96,9 +96,15 @@ int main(int argc, char** argv) {
   std::size_t rank_of_a = 0;  // 0: random
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--rank" && i + 1 < argc)
-      rank_of_a = std::strtoull(argv[++i], nullptr, 10);
-    else if (arg == "--reps" && i + 1 < argc)
+    if (arg == "--rank" && i + 1 < argc) {
+      const std::string value = argv[++i];
+      char* end = nullptr;
+      rank_of_a = std::strtoull(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || rank_of_a == 0) {
+        std::fprintf(stderr, "gf2_vs_m4ri: --rank takes a positive integer, got '%s'\n", value.c_str());
+        return 2;
+      }
+    } else if (arg == "--reps" && i + 1 < argc)
       reps = std::atoi(argv[++i]);
     else if (arg == "--threads" && i + 1 < argc)
       threads = static_cast<unsigned>(std::atoi(argv[++i]));

@@ -110,7 +110,8 @@ using cblock = block<const word>;
 /// Where kernel scratch (tables, packing buffers, index lists, Strassen
 /// temporaries) is counted: the counter of the output's accounting allocator
 /// while an operation on such a matrix runs (see scratch_scope), else
-/// memory::default_stats(). Per thread; kernels that start threads pass it on.
+/// memory::default_stats(). Per thread; kernels pass it on to the members of
+/// the thread team they run on.
 inline memory::stats*& scratch_stats_slot() noexcept {
   thread_local memory::stats* current = nullptr;
   return current;

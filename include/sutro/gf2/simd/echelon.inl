@@ -141,7 +141,8 @@ inline constexpr std::size_t min_team_pass_words = std::size_t{1} << 12;
 /// The first column in [j0, col_limit) where one of rows [r0, a.rows) has a
 /// one; col_limit if none. Each row is read only up to the best column so
 /// far, so a dense block costs about a word per row and a zero one a pass.
-inline std::size_t first_one_column(detail::cblock a, std::size_t r0, std::size_t j0, std::size_t col_limit) noexcept {
+[[nodiscard]] inline std::size_t first_one_column(detail::cblock a, std::size_t r0, std::size_t j0,
+                                                  std::size_t col_limit) noexcept {
   std::size_t best = col_limit;
   for (std::size_t i = r0; i < a.rows && best > j0; ++i) {
     const word* row = a.row(i);
@@ -159,9 +160,9 @@ inline std::size_t first_one_column(detail::cblock a, std::size_t r0, std::size_
 /// earlier pivots applied to each scanned row when it is scanned. advance()
 /// stops before row `limit` (rows a pass on another member still owns) and a
 /// later call goes on from there, so the next panel's search can run beside
-/// the current pass. A column without a pivot before the panel has any sends
-/// the search straight to the next column where a remaining row has a one
-/// (first_one_column, up to col_limit), past the panel's end if need be: a
+/// the current pass. A column without a pivot before the panel has any ends
+/// the search at the next column where a remaining row has a one
+/// (first_one_column, up to col_limit), where the next panel starts whole: a
 /// matrix of low rank is then done after one pass over its zero rows, not a
 /// scan of them per column.
 struct pivot_search {
@@ -185,8 +186,8 @@ struct pivot_search {
   word xtm[8][256];
   bool factored = false;
 
-  void start(std::size_t row, std::size_t col, std::size_t col_end, std::size_t last_col) noexcept {
-    r = row, c = col, c_end = col_end, col_limit = last_col, j = col, resume = 0, scanned_to = row, k = 0, pmask = 0;
+  void start(std::size_t row, std::size_t col, std::size_t col_end, std::size_t limit_col) noexcept {
+    r = row, c = col, c_end = col_end, col_limit = limit_col, j = col, resume = 0, scanned_to = row, k = 0, pmask = 0;
     factored = false;
   }
 
@@ -249,7 +250,10 @@ struct pivot_search {
         }
       }
       // Rows below r are final only where this search owns them all.
-      if (k == 0 && i == a.rows && limit >= a.rows) j = first_one_column(a, r, j + 1, col_limit) - 1;
+      if (k == 0 && i == a.rows && limit >= a.rows) {
+        j = first_one_column(a, r, j + 1, col_limit);
+        return true;
+      }
     }
     return true;
   }

@@ -349,7 +349,7 @@ inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsign
   constexpr double min_work_per_thread = 0x1p28;  // bit operations m k n
   const double work = static_cast<double>(a.rows) * static_cast<double>(a.cols) * static_cast<double>(c.cols);
   std::optional<cpu::thread_team> own;
-  cpu::thread_team* team = cpu::current_or_own(threads, work >= 2 * min_work_per_thread, own);
+  cpu::thread_team* team = cpu::current_or_own(threads, work >= 2 * min_work_per_thread && (cw + nj - 1) / nj > 1, own);
   const std::size_t by_work = static_cast<std::size_t>(std::max(1.0, work / min_work_per_thread));
   const std::size_t nt =
       team == nullptr

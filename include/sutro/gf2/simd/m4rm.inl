@@ -104,10 +104,14 @@ void mul_add_slabs(detail::mblock c, detail::cblock a, detail::cblock b, unsigne
       }
   };
   // The current team or this thread's kept one (started once per calling
-  // thread), each member a share of the slabs.
+  // thread), each member every nt-th slab, from 2^28 bit operations m k n
+  // per member (as the GFNI product).
+  constexpr double min_work_per_thread = 0x1p28;
+  const double work = static_cast<double>(a.rows) * static_cast<double>(a.cols) * static_cast<double>(c.cols);
+  const auto by_work = static_cast<std::size_t>(std::max(1.0, work / min_work_per_thread));
   std::optional<cpu::thread_team> own;
-  cpu::thread_team* team = cpu::current_or_own(threads, nslabs > 1, own);
-  const std::size_t nt = team == nullptr ? 1 : std::min<std::size_t>(team->size(), nslabs);
+  cpu::thread_team* team = cpu::current_or_own(threads, nslabs > 1 && by_work > 1, own);
+  const std::size_t nt = team == nullptr ? 1 : std::min<std::size_t>({team->size(), nslabs, by_work});
   if (nt <= 1) return run(0, 1);
   team->run([&](unsigned member, unsigned) {
     if (member < nt) run(member, nt);
