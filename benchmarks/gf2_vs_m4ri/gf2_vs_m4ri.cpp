@@ -4,6 +4,9 @@
 //
 // --rank r: every input A but inverse's is the product of random n x r and
 // r x n matrices (rank at most r) instead of a random n x n one.
+// --inverse-of S: inverse's input is S = invertible (default: random unit
+// lower times unit upper triangular), identity, permutation or upper (unit
+// upper triangular, random above the diagonal).
 //
 // Built against the M4RI pkg-config finds (gf2_vs_m4ri) and, when CMake is
 // given -DM4RI_ROOT=<prefix of an M4RI installed from source>, against that
@@ -86,6 +89,27 @@ M invertible(std::size_t n, std::uint64_t seed) {
   return l * u;
 }
 
+// inverse's input by name (see --inverse-of).
+M inverse_input(const std::string& kind, std::size_t n) {
+  if (kind == "identity") return M::identity(n);
+  if (kind == "permutation") {
+    M a(n, n);
+    for (std::size_t i = 0; i < n; ++i) a.set(i, (n - 1 - i + n / 3) % n, true);
+    return a;
+  }
+  if (kind == "upper") {
+    M a = M::random(n, n, 3 * n + 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      word* row = a.row_ptr(i);
+      for (std::size_t w = 0; w < i / 64; ++w) row[w] = 0;
+      row[i / 64] &= ~word{0} << (i % 64);
+      a.set(i, i, true);
+    }
+    return a;
+  }
+  return invertible(n, 2 * n + 1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,6 +118,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> ops{"multiply", "echelonize", "transpose", "inverse"};
   std::vector<std::size_t> sizes;
   std::size_t rank_of_a = 0;  // 0: random
+  std::string inverse_of = "invertible";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--rank" && i + 1 < argc) {
@@ -102,6 +127,14 @@ int main(int argc, char** argv) {
       rank_of_a = std::strtoull(value.c_str(), &end, 10);
       if (value.empty() || *end != '\0' || rank_of_a == 0) {
         std::fprintf(stderr, "gf2_vs_m4ri: --rank takes a positive integer, got '%s'\n", value.c_str());
+        return 2;
+      }
+    } else if (arg == "--inverse-of" && i + 1 < argc) {
+      inverse_of = argv[++i];
+      if (inverse_of != "invertible" && inverse_of != "identity" && inverse_of != "permutation" &&
+          inverse_of != "upper") {
+        std::fprintf(stderr, "gf2_vs_m4ri: --inverse-of takes invertible, identity, permutation or upper, got '%s'\n",
+                     inverse_of.c_str());
         return 2;
       }
     } else if (arg == "--reps" && i + 1 < argc)
@@ -128,7 +161,7 @@ int main(int argc, char** argv) {
     for (std::size_t n : sizes) {
       std::vector<double> ts, tm;
       bool agree = true;
-      const M a = op == "inverse" ? invertible(n, 2 * n + 1)
+      const M a = op == "inverse" ? inverse_input(inverse_of, n)
                   : rank_of_a == 0
                       ? M::random(n, n, n)
                       : gf2::mul(M::random(n, std::min(rank_of_a, n), n), M::random(std::min(rank_of_a, n), n, n + 1));

@@ -231,3 +231,47 @@ TEST_CASE("gf2 simd elimination skips columns without a pivot and equals the sca
     REQUIRE(same(s1.nullspace, s2.nullspace));
   }
 }
+
+TEST_CASE("gf2 simd products skip zero operands", "[gf2][simd]") {
+  // A window of columns [0, 128) whose bits are zero beside the parent's
+  // random columns 128..: the product is zero; with one bit set (column 127,
+  // the window's last) it is that row of B.
+  for (std::size_t rows : {64, 700}) {
+    D parent = D::random(rows, 300, 70 + rows);
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; j < 128; ++j) parent.set(i, j, false);
+    const D b = D::random(128, 500, 71);
+    const D zero = parent.window(gf2::row_range{0, rows}, gf2::col_range{0, 128}) * b;
+    REQUIRE(zero == D(rows, 500));
+    parent.set(rows - 1, 127, true);
+    const D one = parent.window(gf2::row_range{0, rows}, gf2::col_range{0, 128}) * b;
+    for (std::size_t i = 0; i + 1 < rows; ++i)
+      for (std::size_t j = 0; j < 500; ++j) REQUIRE(!one(i, j));
+    for (std::size_t j = 0; j < 500; ++j) REQUIRE(one(rows - 1, j) == b(127, j));
+    D c = D::random(rows, 500, 72);
+    const D c0 = c;
+    gf2::mul_add(c, D::random(rows, 100, 73), D(100, 500), 2);  // B zero
+    REQUIRE(c == c0);
+    D last_bit(rows, 100);  // A's only one in the partial last word
+    last_bit.set(rows / 2, 99, true);
+    const D b100 = D::random(100, 500, 74);
+    const D row_of_b = last_bit * b100;
+    for (std::size_t j = 0; j < 500; ++j) REQUIRE(row_of_b(rows / 2, j) == b100(99, j));
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; i != rows / 2 && j < 500; ++j) REQUIRE(!row_of_b(i, j));
+  }
+  // Inverses of matrices whose factors are mostly zero blocks, split inside
+  // words by the triangular solves (n = 1500), against the reference.
+  const std::size_t n = 1500;
+  S perm(n, n), tri = S::random(n, n, 74);
+  for (std::size_t i = 0; i < n; ++i) {
+    perm.set(i, (7 * i + 3) % n, true);
+    for (std::size_t j = 0; j < i; ++j) tri.set(i, j, false);
+    tri.set(i, i, true);
+  }
+  for (const S& a : {S::identity(n), perm, tri}) {
+    const S inv = gf2::inverse(a);
+    REQUIRE(same(inv, gf2::inverse(to_simd(a), 2)));
+    REQUIRE(a * inv == S::identity(n));
+  }
+}

@@ -8,9 +8,25 @@ inline bool gfni_takes(detail::mblock c, detail::cblock a) noexcept {
 }
 #endif
 
+/// Whether block b holds no one. The bits past b.cols in a row's last word
+/// are not b's (a window's parent's other columns). A dense block answers
+/// after its first row.
+[[nodiscard]] inline bool all_zero(detail::cblock b) noexcept {
+  const std::size_t full = b.cols / 64, rest = b.cols % 64;
+  const word last = rest != 0 ? (word{1} << rest) - 1 : word{0};
+  for (std::size_t i = 0; i < b.rows; ++i) {
+    const word* row = b.row(i);
+    word x = rest != 0 ? row[full] & last : word{0};
+    for (std::size_t w = 0; w < full; ++w) x |= row[w];
+    if (x != 0) return false;
+  }
+  return true;
+}
+
 /// The product without Strassen: GFNI at the levels that have it, else Four Russians.
 inline void base_mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads) {
   ::sutro::cpu::detail::note_kernel(this_level);
+  if (all_zero(a) || all_zero(b)) return;  // C += 0: the zero blocks of triangular and structured operands
 #if SUTRO_KERNEL_LEVEL >= 4
   if (gfni_takes(c, a)) return gfni::mul_add(c, a, b, threads, 0);
 #endif
@@ -27,6 +43,7 @@ inline constexpr std::size_t strassen_cutoff = 12288;
 /// stops. The GFNI product runs its own recursion on packed operands.
 inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsigned threads, std::size_t cutoff = 0) {
   ::sutro::cpu::detail::note_kernel(this_level);
+  if (all_zero(a) || all_zero(b)) return;
 #if SUTRO_KERNEL_LEVEL >= 4
   if (gfni_takes(c, a)) return gfni::mul_add(c, a, b, threads, cutoff != 0 ? cutoff : gfni::strassen_cutoff);
 #endif
