@@ -342,13 +342,8 @@ inline void mul_add(detail::mblock c, detail::cblock a, detail::cblock b, unsign
   // kb is a multiple of 8 (bytes per word of k), so every pass of the kernel
   // and every Strassen half of k has an even number of bytes.
   const std::size_t mi = (a.rows + 7) / 8, kb = 8 * a.words(), cw = c.words();
-  // The current team (an elimination's, running hot) costs about a
-  // microsecond per product: it takes products from 2^28 bit operations per
-  // member. This thread's kept team, whose workers may be asleep, takes them
-  // from 2^30 (two threads lost 15% at 1024^3 with 2^28 and gained 1.5x at
-  // 1536^3). Smaller products (the triangular solves' many) run on one thread.
-  const bool hot = cpu::thread_team::current(threads) != nullptr;
-  const double min_work_per_thread = hot ? 0x1p28 : 0x1p30;  // bit operations m k n
+  // Products too small to split (the triangular solves' many) run on one thread.
+  const double min_work_per_thread = product_work_per_member(threads);  // bit operations m k n
   const double work = static_cast<double>(a.rows) * static_cast<double>(a.cols) * static_cast<double>(c.cols);
   std::optional<cpu::thread_team> own;
   cpu::thread_team* team = cpu::current_or_own(threads, work >= 2 * min_work_per_thread && (cw + nj - 1) / nj > 1, own);

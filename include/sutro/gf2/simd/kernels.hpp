@@ -49,6 +49,14 @@ SUTRO_DISPATCH_ENTRIES_END
 
 namespace sutro::gf2::kernels {
 
+/// Bit operations (m k n) a product needs per member before it splits among
+/// `threads`: the current team (an elimination's, running hot) costs about a
+/// microsecond per product, this thread's kept team, whose workers may be
+/// asleep, more (two threads ran a 1024^3 product slower than one at 2^28).
+[[nodiscard]] inline double product_work_per_member(unsigned threads) noexcept {
+  return cpu::thread_team::current(threads) != nullptr ? 0x1p28 : 0x1p30;
+}
+
 /// Scratch of at least `words` words (contents unspecified): `kept`, a
 /// thread's buffer kept between calls, when kernel scratch counts into
 /// memory::default_stats(); else `local`, this call's own, since the counter

@@ -103,11 +103,8 @@ void mul_add_slabs(detail::mblock c, detail::cblock a, detail::cblock b, unsigne
                          tab.data());
       }
   };
-  // The current team or this thread's kept one (started once per calling
-  // thread), each member every nt-th slab, from 2^28 bit operations m k n
-  // per member on the current team and 2^30 on the kept one (as the GFNI
-  // product).
-  const double min_work_per_thread = cpu::thread_team::current(threads) != nullptr ? 0x1p28 : 0x1p30;
+  // The current team or this thread's kept one, each member every nt-th slab.
+  const double min_work_per_thread = product_work_per_member(threads);
   const double work = static_cast<double>(a.rows) * static_cast<double>(a.cols) * static_cast<double>(c.cols);
   const auto by_work = static_cast<std::size_t>(std::max(1.0, work / min_work_per_thread));
   std::optional<cpu::thread_team> own;
