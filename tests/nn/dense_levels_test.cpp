@@ -111,6 +111,28 @@ void check_kernels(Tag tag, cpu::level expected) {
         CHECK(same_bits(dr, dg));
         CHECK(same_bits(gwr, gwg));
         CHECK(same_bits(gbr, gbg));
+
+        // Both in one kernel (a ReLU layer over inputs of width fi): the
+        // reference's bits of the two kernels above, the level's the same.
+        std::vector<float> cW(fi * fo, 1.5f), fWr(fi * fo, 2.5f), fwr(fo, 3.5f), fbr(fo, 4.5f);
+        k::dense_weight_grad(sutro::scalar{}, active.data(), active.size(), fi, fo, in.data(), dr.data(), cW.data());
+        k::relu_output_weight_grad(sutro::scalar{}, active.data(), active.size(), fi, fo, g.data(), in.data(), a.data(),
+                                   wo.data(), fWr.data(), fwr.data(), fbr.data());
+        CHECK(same_bits(cW, fWr));
+        CHECK(same_bits(gwr, fwr));
+        CHECK(same_bits(gbr, fbr));
+        std::vector<float> fWg(fi * fo + 16, pad), fwg(fo + 16, pad), fbg(fo + 16, pad);
+        k::relu_output_weight_grad(tag, active.data(), active.size(), fi, fo, g.data(), in.data(), a.data(), wo.data(),
+                                   fWg.data(), fwg.data(), fbg.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        for (const auto* v : {&fWg, &fwg, &fbg})
+          for (std::size_t i = v->size() - 16; i < v->size(); ++i) REQUIRE((*v)[i] == pad);  // nothing past the end
+        fWg.resize(fi * fo);
+        fwg.resize(fo);
+        fbg.resize(fo);
+        CHECK(same_bits(fWr, fWg));
+        CHECK(same_bits(fwr, fwg));
+        CHECK(same_bits(fbr, fbg));
       }
 
   // Gram matrices of k rows of length n (the polar factor's), k != n.

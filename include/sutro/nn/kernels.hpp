@@ -80,4 +80,11 @@ inline void dense_weight_grad(const std::size_t* rows, std::size_t nrows, std::s
   dense_weight_grad(default_backend{}, rows, nrows, fi, fo, in, delta, gW);
 }
 
+/// relu_output_backward, then dense_weight_grad of the layer below, without delta.
+template <class T>
+inline void relu_output_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t n,
+                                    const T* g, const T* in, const T* a, const T* w, T* gW, T* gw, T* gb) {
+  relu_output_weight_grad(default_backend{}, rows, nrows, fi, n, g, in, a, w, gW, gw, gb);
+}
+
 }  // namespace sutro::nn::kernels

@@ -353,7 +353,13 @@ class mlp : public detail::network_parameters<T, Alloc> {
     T gbo = T(0);
     T* delta = delta_.data();
     for (std::size_t b : active_) gbo += T(df[b]);
-    if (cfg_.act == activation::relu) {
+    // One ReLU layer over the inputs: its whole backward in one kernel, which
+    // keeps the deltas in registers (same bits as the two kernels below).
+    const bool fused = cfg_.act == activation::relu && L == 1;
+    if (fused) {
+      ops::relu_output_weight_grad(m, active_.data(), active_.size(), cfg_.inputs, h, df_raw, x, a_last, wo,
+                                   grad_refs_[0].data, gwo, gb_last);
+    } else if (cfg_.act == activation::relu) {
       ops::relu_output_backward(m, active_.data(), active_.size(), h, df_raw, a_last, wo, delta, gwo, gb_last);
     } else {
       for (std::size_t b : active_) {
@@ -368,6 +374,7 @@ class mlp : public detail::network_parameters<T, Alloc> {
       }
     }
     m(grad_refs_[2 * L + 1].data)[0] = gbo;
+    if (fused) return;
     // Hidden layers, last to first; W is (fan_in x fan_out).
     for (std::size_t l = L; l-- > 0;) {
       const auto W = param_refs_[2 * l];

@@ -118,6 +118,19 @@ void dense_weight_grad(const recording_access& m, const std::size_t* rows, std::
 }
 
 template <class B, class T>
+void relu_output_weight_grad(raw_access_on<B>, const std::size_t* rows, std::size_t nr, std::size_t fi, std::size_t n,
+                             const T* g, const T* in, const T* a, const T* w, T* gW, T* gw, T* gb) {
+  kernels::relu_output_weight_grad(B{}, rows, nr, fi, n, g, in, a, w, gW, gw, gb);
+}
+template <class T>
+void relu_output_weight_grad(const recording_access& m, const std::size_t* rows, std::size_t nr, std::size_t fi,
+                             std::size_t n, const T* g, const T* in, const T* a, const T* w, T* gW, T* gw, T* gb) {
+  kernels::any::relu_output_weight_grad<T, const std::size_t*, recorded<const T>, recorded<const T>, recorded<const T>,
+                                        recorded<const T>, recorded<T>, recorded<T>, recorded<T>>(
+      rows, nr, fi, n, m(g), m(in), m(a), m(w), m(gW), m(gw), m(gb));
+}
+
+template <class B, class T>
 void axpy(raw_access_on<B>, std::size_t n, T a, const T* x, T* y) {
   kernels::axpy(B{}, n, a, x, y);
 }

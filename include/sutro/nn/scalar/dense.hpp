@@ -13,6 +13,7 @@
 // (madd, scalar/fma.hpp), so both instantiations round alike; the
 // accumulators and the locals (registers) are not memory and are not traced.
 
+#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
@@ -184,6 +185,59 @@ inline void dense_weight_grad(Rows rows, std::size_t nrows, std::size_t fi, std:
   }
 }
 
+/// relu_output_backward, then dense_weight_grad of the layer below, without
+/// storing delta (see the scalar-tag overload). Per block of C columns and
+/// block of up to 4 inputs, each sample's deltas are locals, recomputed from
+/// a and w for every input block: a is read once per input block, delta never.
+template <class T, class Rows, class G, class In, class A, class Wp, class GWm, class GW, class GB>
+inline void relu_output_weight_grad(Rows rows, std::size_t nrows, std::size_t fi, std::size_t n,
+                                    memory::restrict_t<G> g, memory::restrict_t<In> in, memory::restrict_t<A> a,
+                                    memory::restrict_t<Wp> w, memory::restrict_t<GWm> gW, memory::restrict_t<GW> gw,
+                                    memory::restrict_t<GB> gb) {
+  constexpr std::size_t max_inputs = 4;
+  const auto columns = [&](std::size_t c0, std::size_t cn, auto width) {
+    constexpr std::size_t C = decltype(width)::value;
+    T wc[C];
+    for (std::size_t l = 0; l < cn; ++l) wc[l] = w[c0 + l];
+    // One pass even without inputs: the first pass also sums gw and gb.
+    for (std::size_t i0 = 0; i0 == 0 || i0 < fi; i0 += max_inputs) {
+      const std::size_t ni = std::min(max_inputs, fi - i0);
+      const bool first = i0 == 0;
+      T acc[max_inputs][C] = {};
+      T sw[C] = {}, sb[C] = {};
+      for (std::size_t k = 0; k < nrows; ++k) {
+        const std::size_t b = rows[k];
+        const T gk = g[b];
+        const auto ab = a + (b * n + c0);
+        T d[C];
+        for (std::size_t l = 0; l < cn; ++l) {
+          const T al = ab[l];
+          d[l] = al > T(0) ? gk * wc[l] : T(0);
+          if (first) {
+            sw[l] = madd<GW>(gk, al, sw[l]);
+            sb[l] = sb[l] + d[l];
+          }
+        }
+        for (std::size_t i = 0; i < ni; ++i) {
+          const T xi = in[b * fi + i0 + i];
+          if (xi == T(0)) continue;
+          for (std::size_t l = 0; l < cn; ++l) acc[i][l] = madd<In>(xi, d[l], acc[i][l]);
+        }
+      }
+      for (std::size_t i = 0; i < ni; ++i)
+        for (std::size_t l = 0; l < cn; ++l) gW[(i0 + i) * n + c0 + l] = acc[i][l];
+      if (first)
+        for (std::size_t l = 0; l < cn; ++l) {
+          gw[c0 + l] = sw[l];
+          gb[c0 + l] = sb[l];
+        }
+    }
+  };
+  for_each_block<T>(
+      n, [&](std::size_t c0, auto width) { columns(c0, decltype(width)::value, width); },
+      [&](std::size_t c0, std::size_t cn) { columns(c0, cn, std::integral_constant<std::size_t, lane_count<T>>{}); });
+}
+
 /// Gram matrix of k rows of length n (see the scalar-tag gram_rows).
 template <class T, class Wp, class Ap>
 inline void gram_rows(std::size_t k, std::size_t n, Wp W, memory::restrict_t<Ap> A) {
@@ -268,6 +322,19 @@ inline void relu_output_backward(scalar, const std::size_t* rows, std::size_t nr
                                  T* __restrict delta, T* __restrict gw, T* __restrict gb) noexcept {
   any::relu_output_backward<T, const std::size_t*, const T*, const T*, const T*, T*, T*, T*>(rows, nrows, n, g, a, w,
                                                                                              delta, gw, gb);
+}
+
+/// relu_output_backward followed by dense_weight_grad(rows, fi, n, in, delta,
+/// gW) for the layer below it (in: that layer's inputs, fi per sample), the
+/// same bits, without writing delta: for a network whose one ReLU layer takes
+/// the inputs, its backward pass in one kernel.
+template <class T>
+inline void relu_output_weight_grad(scalar, const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t n,
+                                    const T* __restrict g, const T* __restrict in, const T* __restrict a,
+                                    const T* __restrict w, T* __restrict gW, T* __restrict gw,
+                                    T* __restrict gb) noexcept {
+  any::relu_output_weight_grad<T, const std::size_t*, const T*, const T*, const T*, const T*, T*, T*, T*>(
+      rows, nrows, fi, n, g, in, a, w, gW, gw, gb);
 }
 
 /// gW[i, :] = sum over the listed rows b of in[b, i] delta[b, :] (overwrites gW).

@@ -131,6 +131,18 @@ inline void dense_weight_grad(simd_on<Arch> tag, const std::size_t* rows, std::s
   SUTRO_DISPATCH_LEVEL(l, dense_weight_grad<float>(rows, nrows, fi, fo, in, delta, gW));
 }
 
+/// As the scalar relu_output_weight_grad: a register of columns at a time,
+/// its deltas kept in registers across the input blocks' multiply-adds.
+template <class Arch>
+inline void relu_output_weight_grad(simd_on<Arch> tag, const std::size_t* rows, std::size_t nrows, std::size_t fi,
+                                    std::size_t n, const float* __restrict g, const float* __restrict in,
+                                    const float* __restrict a, const float* __restrict w, float* __restrict gW,
+                                    float* __restrict gw, float* __restrict gb) {
+  using namespace levels;
+  const cpu::level l = kernel_level(tag, "sutro::nn::kernels::relu_output_weight_grad");
+  SUTRO_DISPATCH_LEVEL(l, relu_output_weight_grad<float>(rows, nrows, fi, n, g, in, a, w, gW, gw, gb));
+}
+
 SUTRO_DISPATCH_ENTRIES_END
 
 }  // namespace sutro::nn::kernels

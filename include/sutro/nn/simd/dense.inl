@@ -461,6 +461,62 @@ inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std
   });
 }
 
+// relu_output_backward and tile_weight_grad for NI inputs from i0 and one
+// register of columns from c0, the deltas never leaving registers: NI
+// accumulators, and in the first input block (First) gw and gb. One input
+// block covers the harness's 20 inputs, so each delta is computed once.
+template <class T, std::size_t NI, bool First>
+inline void tile_relu_output_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t n,
+                                         std::size_t i0, std::size_t c0, const T* g, const T* in, const T* a,
+                                         const T* w, T* gW, T* gw, T* gb) noexcept {
+  using V = vreg<T>;
+  const auto mask = V::mask(c0, n);
+  const auto wr = V::load(mask, w + c0);
+  typename V::reg acc[NI > 0 ? NI : 1];
+  SUTRO_UNROLL(32) for (std::size_t i = 0; i < NI; ++i) acc[i] = V::zero();
+  auto sw = V::zero(), sb = V::zero();
+  for (std::size_t k = 0; k < nrows; ++k) {
+    const std::size_t b = rows[k];
+    const auto gk = V::set1(g[b]);
+    const auto ar = V::load(mask, a + b * n + c0);
+    const auto d = V::mul_where_positive(ar, gk, wr);
+    if constexpr (First) {
+      sw = V::fmadd(gk, ar, sw);
+      sb = V::add(sb, d);
+    }
+    const T* x = in + b * fi + i0;
+    SUTRO_UNROLL(32) for (std::size_t i = 0; i < NI; ++i) acc[i] = V::fmadd(V::set1(x[i]), d, acc[i]);
+  }
+  SUTRO_UNROLL(32) for (std::size_t i = 0; i < NI; ++i) V::store(gW + (i0 + i) * n + c0, mask, acc[i]);
+  if constexpr (First) {
+    V::store(gw + c0, mask, sw);
+    V::store(gb + c0, mask, sb);
+  }
+}
+
+// A register of columns at a time, its inputs in blocks as even as possible
+// of up to 20 (AVX-512: 20 accumulators of 32 registers) or 8 (AVX2: of 16).
+template <class T>
+inline void relu_output_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t n,
+                                    const T* g, const T* in, const T* a, const T* w, T* gW, T* gw, T* gb) noexcept {
+  constexpr std::size_t L = vreg<T>::lanes, max_inputs = SUTRO_KERNEL_LEVEL >= 3 ? 20 : 8;
+  for (std::size_t c0 = 0; c0 < n; c0 += L) {
+    if (fi == 0) {
+      tile_relu_output_weight_grad<T, 0, true>(rows, nrows, fi, n, 0, c0, g, in, a, w, gW, gw, gb);
+      continue;
+    }
+    for_each_register_tile<max_inputs>(fi, [&](std::size_t i0, std::size_t ni) {
+      with_constant<max_inputs>(ni, [&](auto NI) {
+        constexpr std::size_t N = decltype(NI)::value;
+        if (i0 == 0)
+          tile_relu_output_weight_grad<T, N, true>(rows, nrows, fi, n, i0, c0, g, in, a, w, gW, gw, gb);
+        else
+          tile_relu_output_weight_grad<T, N, false>(rows, nrows, fi, n, i0, c0, g, in, a, w, gW, gw, gb);
+      });
+    });
+  }
+}
+
 #if SUTRO_KERNEL_LEVEL >= 3
 // 8 x 8 doubles in place: v[j] holds row j, then column j. Lane pairs, then
 // two rounds of 128-bit block shuffles; the maskz forms with a full mask, as
@@ -620,5 +676,17 @@ void dense_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t f
   tiles::dense_weight_grad(rows, nrows, fi, fo, in, delta, gW);
 #else
   ::sutro::nn::kernels::dense_weight_grad(::sutro::scalar{}, rows, nrows, fi, fo, in, delta, gW);
+#endif
+}
+
+template <class T>
+void relu_output_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t n,
+                             const T* __restrict g, const T* __restrict in, const T* __restrict a,
+                             const T* __restrict w, T* __restrict gW, T* __restrict gw, T* __restrict gb) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 2
+  tiles::relu_output_weight_grad(rows, nrows, fi, n, g, in, a, w, gW, gw, gb);
+#else
+  ::sutro::nn::kernels::relu_output_weight_grad(::sutro::scalar{}, rows, nrows, fi, n, g, in, a, w, gW, gw, gb);
 #endif
 }
