@@ -494,12 +494,39 @@ inline void tile_relu_output_weight_grad(const std::size_t* rows, std::size_t nr
   }
 }
 
-// A register of columns at a time, its inputs in blocks as even as possible
-// of up to 20 (AVX-512: 20 accumulators of 32 registers) or 8 (AVX2: of 16).
+// gW's NI rows from i0, one register of columns from c0, over kn samples
+// whose deltas are in d (a register each): starting from zero (First) or
+// from gW, where earlier samples left the sums.
+template <class T, std::size_t NI, bool First>
+inline void tile_weight_grad_from(const std::size_t* rows, std::size_t kn, std::size_t fi, std::size_t n,
+                                  std::size_t i0, std::size_t c0, const T* in, const T* d, T* gW) noexcept {
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes;
+  const auto mask = V::mask(c0, n);
+  typename V::reg acc[NI];
+  SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i) acc[i] =
+      First ? V::zero() : V::load(mask, gW + (i0 + i) * n + c0);
+  for (std::size_t k = 0; k < kn; ++k) {
+    const auto dk = V::loadu(d + k * L);
+    const T* x = in + rows[k] * fi + i0;
+    SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i) acc[i] = V::fmadd(V::set1(x[i]), dk, acc[i]);
+  }
+  SUTRO_NN_UNROLL for (std::size_t i = 0; i < NI; ++i) V::store(gW + (i0 + i) * n + c0, mask, acc[i]);
+}
+
+// A register of columns at a time. AVX-512: its inputs in blocks as even as
+// possible of up to 20 (accumulators, of 32 registers), the deltas computed
+// in each block (once for up to 20 inputs). AVX2 (16 registers, blocks of up
+// to 8): a chunk of up to 64 samples' deltas computed once into a local
+// buffer, then read back by each input block, so they are not recomputed
+// for each block of 8 inputs.
 template <class T>
 inline void relu_output_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t n,
                                     const T* g, const T* in, const T* a, const T* w, T* gW, T* gw, T* gb) noexcept {
-  constexpr std::size_t L = vreg<T>::lanes, max_inputs = SUTRO_KERNEL_LEVEL >= 3 ? 20 : 8;
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes;
+#if SUTRO_KERNEL_LEVEL >= 3
+  constexpr std::size_t max_inputs = 20;
   for (std::size_t c0 = 0; c0 < n; c0 += L) {
     if (fi == 0) {
       tile_relu_output_weight_grad<T, 0, true>(rows, nrows, fi, n, 0, c0, g, in, a, w, gW, gw, gb);
@@ -515,6 +542,38 @@ inline void relu_output_weight_grad(const std::size_t* rows, std::size_t nrows, 
       });
     });
   }
+#else
+  constexpr std::size_t max_inputs = 8, chunk = 64;
+  alignas(64) T d[chunk * L];
+  for (std::size_t c0 = 0; c0 < n; c0 += L) {
+    const auto mask = V::mask(c0, n);
+    const auto wr = V::load(mask, w + c0);
+    auto sw = V::zero(), sb = V::zero();
+    for (std::size_t k0 = 0; k0 == 0 || k0 < nrows; k0 += chunk) {  // one pass without samples: zeros
+      const std::size_t kn = std::min(chunk, nrows - k0);
+      for (std::size_t k = 0; k < kn; ++k) {
+        const std::size_t b = rows[k0 + k];
+        const auto gk = V::set1(g[b]);
+        const auto ar = V::load(mask, a + b * n + c0);
+        const auto dk = V::mul_where_positive(ar, gk, wr);
+        sw = V::fmadd(gk, ar, sw);
+        sb = V::add(sb, dk);
+        V::storeu(d + k * L, dk);
+      }
+      for_each_register_tile<max_inputs>(fi, [&](std::size_t i0, std::size_t ni) {
+        with_constant<max_inputs>(ni, [&](auto NI) {
+          constexpr std::size_t N = decltype(NI)::value;
+          if (k0 == 0)
+            tile_weight_grad_from<T, N, true>(rows + k0, kn, fi, n, i0, c0, in, d, gW);
+          else
+            tile_weight_grad_from<T, N, false>(rows + k0, kn, fi, n, i0, c0, in, d, gW);
+        });
+      });
+    }
+    V::store(gw + c0, mask, sw);
+    V::store(gb + c0, mask, sb);
+  }
+#endif
 }
 
 #if SUTRO_KERNEL_LEVEL >= 3
