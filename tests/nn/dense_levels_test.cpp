@@ -135,6 +135,37 @@ void check_kernels(Tag tag, cpu::level expected) {
         CHECK(same_bits(fbr, fbg));
       }
 
+  // The one-kernel backward over more samples than one chunk of the AVX2
+  // path's delta buffer (64): the sums carried across chunks in gW.
+  for (std::size_t rows : {64, 65, 128, 129, 150})
+    for (std::size_t fi : {1, 20, 21})
+      for (std::size_t fo : {17, 200}) {
+        INFO(level << ": relu_output_weight_grad over " << rows << " samples, " << fi << " -> " << fo);
+        const auto in = random_values<float>(rows * fi, rng, true);
+        auto a = random_values<float>(rows * fo, rng, true);
+        for (auto& v : a) v = v > 0.0f ? v : 0.0f;
+        const auto wo = random_values<float>(fo, rng), g = random_values<float>(rows, rng);
+        std::vector<std::size_t> active;  // all samples (chunk edges exactly), or 7 in 8 of 150
+        for (std::size_t b = 0; b < rows; ++b)
+          if (rows != 150 || rng() % 8 != 0) active.push_back(b);
+        std::vector<float> delta(rows * fo), gw(fo), gb(fo), gW(fi * fo);
+        k::relu_output_backward(sutro::scalar{}, active.data(), active.size(), fo, g.data(), a.data(), wo.data(),
+                                delta.data(), gw.data(), gb.data());
+        k::dense_weight_grad(sutro::scalar{}, active.data(), active.size(), fi, fo, in.data(), delta.data(), gW.data());
+        std::vector<float> fW(fi * fo + 16, pad), fw(fo + 16, pad), fb(fo + 16, pad);
+        k::relu_output_weight_grad(tag, active.data(), active.size(), fi, fo, g.data(), in.data(), a.data(), wo.data(),
+                                   fW.data(), fw.data(), fb.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        for (const auto* v : {&fW, &fw, &fb})
+          for (std::size_t i = v->size() - 16; i < v->size(); ++i) REQUIRE((*v)[i] == pad);
+        fW.resize(fi * fo);
+        fw.resize(fo);
+        fb.resize(fo);
+        CHECK(same_bits(gW, fW));
+        CHECK(same_bits(gw, fw));
+        CHECK(same_bits(gb, fb));
+      }
+
   // Gram matrices of k rows of length n (the polar factor's), k != n.
   for (std::size_t kk : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{9}})
     for (std::size_t n : sizes) {

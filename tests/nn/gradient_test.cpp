@@ -66,7 +66,8 @@ TEST_CASE("mlp forward matches the reference and backward matches finite differe
   const auto hidden =
       GENERATE(std::vector<std::size_t>{7}, std::vector<std::size_t>{6, 5}, std::vector<std::size_t>{1},
                std::vector<std::size_t>{37}, std::vector<std::size_t>{9, 17}, std::vector<std::size_t>{32, 8});
-  const std::size_t n = 5, B = 4;
+  // 65 inputs: past the one-kernel backward of a single ReLU layer (up to 64).
+  const std::size_t n = GENERATE(std::size_t{5}, std::size_t{65}), B = 4;
   nn::mlp<double> net({.inputs = n, .hidden = hidden, .act = act}, 11);
   // Nonzero biases so that every parameter matters.
   std::mt19937_64 rng(3);

@@ -83,7 +83,9 @@ inline void dense_weight_grad(const std::size_t* rows, std::size_t nrows, std::s
 /// relu_output_backward, then dense_weight_grad of the layer below, without delta.
 template <class T>
 inline void relu_output_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t n,
-                                    const T* g, const T* in, const T* a, const T* w, T* gW, T* gw, T* gb) {
+                                    const T* __restrict g, const T* __restrict in, const T* __restrict a,
+                                    const T* __restrict w, T* __restrict gW, T* __restrict gw,
+                                    T* __restrict gb) noexcept {
   relu_output_weight_grad(default_backend{}, rows, nrows, fi, n, g, in, a, w, gW, gw, gb);
 }
 

@@ -229,7 +229,9 @@ class mlp : public detail::network_parameters<T, Alloc> {
     for (std::size_t w : cfg_.hidden) acts.emplace_back(w * batch, T(0), alloc);
     std::vector<std::size_t> active;
     active.reserve(batch);
-    buffer delta(widest * batch, T(0), alloc), delta_prev(widest * batch, T(0), alloc);
+    // A fused backward keeps its deltas in registers; only deeper layers pass them back.
+    const std::size_t delta_size = fused_backward() ? 0 : widest * batch;
+    buffer delta(delta_size, T(0), alloc), delta_prev(cfg_.hidden.size() > 1 ? delta_size : 0, T(0), alloc);
     buffer f(batch, T(0), alloc), df(batch, T(0), alloc);
     acts_.swap(acts);
     active_.swap(active);
@@ -353,9 +355,7 @@ class mlp : public detail::network_parameters<T, Alloc> {
     T gbo = T(0);
     T* delta = delta_.data();
     for (std::size_t b : active_) gbo += T(df[b]);
-    // One ReLU layer over the inputs: its whole backward in one kernel, which
-    // keeps the deltas in registers (same bits as the two kernels below).
-    const bool fused = cfg_.act == activation::relu && L == 1;
+    const bool fused = fused_backward();
     if (fused) {
       ops::relu_output_weight_grad(m, active_.data(), active_.size(), cfg_.inputs, h, df_raw, x, a_last, wo,
                                    grad_refs_[0].data, gwo, gb_last);
@@ -398,6 +398,17 @@ class mlp : public detail::network_parameters<T, Alloc> {
       std::swap(delta_, delta_prev_);
       delta = delta_.data();
     }
+  }
+
+  // One ReLU layer over at most this many inputs: its whole backward in one
+  // kernel (relu_output_weight_grad, the bits of the two kernels it
+  // replaces). It recomputes the deltas for every block of 20 inputs and
+  // loads a broadcast input per multiply-add, so wider inputs take the two
+  // kernels' 4-input tiles (the Intel Xeon of docs/performance.md: the fused
+  // kernel 1.05 to 1.2x faster up to 40 inputs, 0.85 to 0.93x from 128).
+  static constexpr std::size_t fused_backward_max_inputs = 64;
+  [[nodiscard]] bool fused_backward() const noexcept {
+    return cfg_.act == activation::relu && cfg_.hidden.size() == 1 && cfg_.inputs <= fused_backward_max_inputs;
   }
 
   std::vector<buffer> acts_;

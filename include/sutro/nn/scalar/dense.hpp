@@ -189,10 +189,10 @@ inline void dense_weight_grad(Rows rows, std::size_t nrows, std::size_t fi, std:
 /// storing delta (see the scalar-tag overload). Per block of C columns and
 /// block of up to 4 inputs, each sample's deltas are locals, recomputed from
 /// a and w for every input block: a is read once per input block, delta never.
-template <class T, class Rows, class G, class In, class A, class Wp, class GWm, class GW, class GB>
+template <class T, class Rows, class G, class In, class A, class Wp, class GWmat, class GW, class GB>
 inline void relu_output_weight_grad(Rows rows, std::size_t nrows, std::size_t fi, std::size_t n,
                                     memory::restrict_t<G> g, memory::restrict_t<In> in, memory::restrict_t<A> a,
-                                    memory::restrict_t<Wp> w, memory::restrict_t<GWm> gW, memory::restrict_t<GW> gw,
+                                    memory::restrict_t<Wp> w, memory::restrict_t<GWmat> gW, memory::restrict_t<GW> gw,
                                     memory::restrict_t<GB> gb) {
   constexpr std::size_t max_inputs = 4;
   const auto columns = [&](std::size_t c0, std::size_t cn, auto width) {

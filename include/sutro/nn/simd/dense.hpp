@@ -132,7 +132,8 @@ inline void dense_weight_grad(simd_on<Arch> tag, const std::size_t* rows, std::s
 }
 
 /// As the scalar relu_output_weight_grad: a register of columns at a time,
-/// its deltas kept in registers across the input blocks' multiply-adds.
+/// each delta computed in a register for every block of up to 20 inputs
+/// (AVX-512) or once into a local buffer for blocks of 8 (AVX2).
 template <class Arch>
 inline void relu_output_weight_grad(simd_on<Arch> tag, const std::size_t* rows, std::size_t nrows, std::size_t fi,
                                     std::size_t n, const float* __restrict g, const float* __restrict in,

@@ -464,7 +464,9 @@ inline void relu_output_backward(const std::size_t* rows, std::size_t nrows, std
 // relu_output_backward and tile_weight_grad for NI inputs from i0 and one
 // register of columns from c0, the deltas never leaving registers: NI
 // accumulators, and in the first input block (First) gw and gb. One input
-// block covers the harness's 20 inputs, so each delta is computed once.
+// block covers the harness's 20 inputs, so each delta is computed once. The
+// loops over the NI accumulators unroll fully (32, not the kernels' 8), or
+// GCC keeps the accumulators in memory.
 template <class T, std::size_t NI, bool First>
 inline void tile_relu_output_weight_grad(const std::size_t* rows, std::size_t nrows, std::size_t fi, std::size_t n,
                                          std::size_t i0, std::size_t c0, const T* g, const T* in, const T* a,
