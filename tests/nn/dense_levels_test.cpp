@@ -48,6 +48,25 @@ void check_kernels(Tag tag, cpu::level expected) {
   const std::string level(cpu::name(expected));
   std::mt19937_64 rng(7);
   constexpr float pad = -7.0f;
+  // The level's one-kernel backward against the expected gW, gw and gb,
+  // nothing written past their ends.
+  const auto check_fused = [&](const std::vector<std::size_t>& active, std::size_t fi, std::size_t fo,
+                               const std::vector<float>& in, const std::vector<float>& a, const std::vector<float>& wo,
+                               const std::vector<float>& g, const std::vector<float>& gW, const std::vector<float>& gw,
+                               const std::vector<float>& gb) {
+    std::vector<float> fW(fi * fo + 16, pad), fw(fo + 16, pad), fb(fo + 16, pad);
+    k::relu_output_weight_grad(tag, active.data(), active.size(), fi, fo, g.data(), in.data(), a.data(), wo.data(),
+                               fW.data(), fw.data(), fb.data());
+    CHECK(cpu::last_kernel_level() == expected);
+    for (const auto* v : {&fW, &fw, &fb})
+      for (std::size_t i = v->size() - 16; i < v->size(); ++i) REQUIRE((*v)[i] == pad);
+    fW.resize(fi * fo);
+    fw.resize(fo);
+    fb.resize(fo);
+    CHECK(same_bits(gW, fW));
+    CHECK(same_bits(gw, fw));
+    CHECK(same_bits(gb, fb));
+  };
   for (std::size_t rows : row_counts)
     for (std::size_t fi : sizes)
       for (std::size_t fo : sizes) {
@@ -121,18 +140,7 @@ void check_kernels(Tag tag, cpu::level expected) {
         CHECK(same_bits(cW, fWr));
         CHECK(same_bits(gwr, fwr));
         CHECK(same_bits(gbr, fbr));
-        std::vector<float> fWg(fi * fo + 16, pad), fwg(fo + 16, pad), fbg(fo + 16, pad);
-        k::relu_output_weight_grad(tag, active.data(), active.size(), fi, fo, g.data(), in.data(), a.data(), wo.data(),
-                                   fWg.data(), fwg.data(), fbg.data());
-        CHECK(cpu::last_kernel_level() == expected);
-        for (const auto* v : {&fWg, &fwg, &fbg})
-          for (std::size_t i = v->size() - 16; i < v->size(); ++i) REQUIRE((*v)[i] == pad);  // nothing past the end
-        fWg.resize(fi * fo);
-        fwg.resize(fo);
-        fbg.resize(fo);
-        CHECK(same_bits(fWr, fWg));
-        CHECK(same_bits(fwr, fwg));
-        CHECK(same_bits(fbr, fbg));
+        check_fused(active, fi, fo, in, a, wo, g, fWr, fwr, fbr);
       }
 
   // The one-kernel backward over more samples than one chunk of the AVX2
@@ -152,18 +160,7 @@ void check_kernels(Tag tag, cpu::level expected) {
         k::relu_output_backward(sutro::scalar{}, active.data(), active.size(), fo, g.data(), a.data(), wo.data(),
                                 delta.data(), gw.data(), gb.data());
         k::dense_weight_grad(sutro::scalar{}, active.data(), active.size(), fi, fo, in.data(), delta.data(), gW.data());
-        std::vector<float> fW(fi * fo + 16, pad), fw(fo + 16, pad), fb(fo + 16, pad);
-        k::relu_output_weight_grad(tag, active.data(), active.size(), fi, fo, g.data(), in.data(), a.data(), wo.data(),
-                                   fW.data(), fw.data(), fb.data());
-        CHECK(cpu::last_kernel_level() == expected);
-        for (const auto* v : {&fW, &fw, &fb})
-          for (std::size_t i = v->size() - 16; i < v->size(); ++i) REQUIRE((*v)[i] == pad);
-        fW.resize(fi * fo);
-        fw.resize(fo);
-        fb.resize(fo);
-        CHECK(same_bits(gW, fW));
-        CHECK(same_bits(gw, fw));
-        CHECK(same_bits(gb, fb));
+        check_fused(active, fi, fo, in, a, wo, g, gW, gw, gb);
       }
 
   // Gram matrices of k rows of length n (the polar factor's), k != n.
