@@ -401,8 +401,8 @@ class mlp : public detail::network_parameters<T, Alloc> {
   }
 
   // One ReLU layer over at most this many inputs: its whole backward in one
-  // kernel (relu_output_weight_grad, the bits of the two kernels it
-  // replaces). It recomputes the deltas for every block of 20 inputs and
+  // kernel (relu_output_weight_grad, the bits of relu_output_backward then
+  // dense_weight_grad). It recomputes the deltas for every block of 20 inputs and
   // loads a broadcast input per multiply-add, so wider inputs take the two
   // kernels' 4-input tiles (the Intel Xeon of docs/performance.md: the fused
   // kernel 1.05 to 1.2x faster up to 40 inputs, 0.85 to 0.93x from 128).
