@@ -12,12 +12,16 @@
 //   fma_peak/f32xW      the core's FP32 multiply-add throughput: 12 independent
 //                       chains of W-float vectors; the faster of the two widths
 //                       is the peak (f32x16 spills on cores without AVX-512)
+//   loop_vs_peak/sgd    epochs_mse_20/sgd and fma_peak/f32x16 alternated within
+//                       each iteration: counter of_peak, the median ratio
 // Data: sutro::tasks sparse parity, seed s: the secret and the 1000 train rows
 // from s, the 200 test rows from s + 1000; init and shuffle from s, as
 // examples/optim_reproduce does.
 // Run: build/default/benchmarks/nn_train --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <random>
 #include <vector>
 
@@ -137,6 +141,59 @@ void fma_peak_bench(benchmark::State& st) {
       benchmark::Counter(double(chains * rounds * W) * double(st.iterations()), benchmark::Counter::kIsRate);
 }
 
+// The loop's share of the peak with the two timed alternately, so that the
+// clock's drift between two benchmarks does not enter the ratio: each
+// iteration times 20 epochs of SGD, then as many FP32 FMAs on 12 chains of
+// 16 floats, and the counter is the median of the iterations' ratios.
+void loop_vs_peak_bench(benchmark::State& st) {
+  using clock = std::chrono::steady_clock;
+  constexpr std::size_t epochs = 20, chains = 12, rounds = 4096;
+  nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 0);
+  const auto& d = data(0);
+  const auto rule = optim::sgd({.lr = 0.01, .weight_decay = 0.01});
+  const nn::train_options opts{
+      .epochs = epochs, .batch = 32, .seed = 0, .loss_kind = nn::loss::mse, .stop_when_solved = false};
+  const double loop_fmas = double(epochs) * epoch_fmas(20, 200, d.train.view().rows(), d.test.view().rows(), 32);
+  f32x16 acc[chains], a, b;
+  for (std::size_t l = 0; l < 16; ++l) {
+    a[l] = 0.999f;
+    b[l] = 0.001f;
+  }
+  for (std::size_t c = 0; c < chains; ++c)
+    for (std::size_t l = 0; l < 16; ++l) acc[c][l] = float(c + l);
+  const std::size_t peak_repeats = std::max<std::size_t>(1, std::size_t(loop_fmas / double(chains * rounds * 16)));
+  std::vector<double> shares, loop_rates, peak_rates;
+  for (auto _ : st) {
+    st.PauseTiming();
+    net.reinitialize(0);
+    st.ResumeTiming();
+    const auto t0 = clock::now();
+    benchmark::DoNotOptimize(nn::train(net, rule, d.train.view(), d.test.view(), opts));
+    const auto t1 = clock::now();
+    for (std::size_t k = 0; k < peak_repeats; ++k) {
+      for (std::size_t r = 0; r < rounds; ++r)
+        for (std::size_t c = 0; c < chains; ++c) acc[c] = acc[c] * a + b;  // one FMA each (gnu++20)
+      for (std::size_t c = 0; c < chains; ++c) benchmark::DoNotOptimize(acc[c]);
+    }
+    const auto t2 = clock::now();
+    const double loop_rate = loop_fmas / std::chrono::duration<double>(t1 - t0).count();
+    const double peak_rate =
+        double(peak_repeats * rounds * chains * 16) / std::chrono::duration<double>(t2 - t1).count();
+    loop_rates.push_back(loop_rate);
+    peak_rates.push_back(peak_rate);
+    shares.push_back(loop_rate / peak_rate);
+  }
+  const auto median = [](std::vector<double> v) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    const std::size_t h = v.size() / 2;
+    return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+  };
+  st.counters["loop_FMA/s"] = median(loop_rates);
+  st.counters["peak_FMA/s"] = median(peak_rates);
+  st.counters["of_peak"] = median(shares);
+}
+
 template <class Rule>
 void train_bench(benchmark::State& st, Rule rule) {
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 0);
@@ -176,6 +233,7 @@ BENCHMARK_CAPTURE(epoch_mse_bench, sgd, optim::sgd({.lr = 0.01, .weight_decay = 
 BENCHMARK_CAPTURE(epoch_mse_bench, egd, optim::egd({.lr = 0.01, .weight_decay = 0.01}))->Name("epoch_mse/egd");
 BENCHMARK_CAPTURE(epoch_mse_bench, sgd, optim::sgd({.lr = 0.01, .weight_decay = 0.01}), 20)->Name("epochs_mse_20/sgd");
 BENCHMARK(fma_peak_bench<f32x8>)->Name("fma_peak/f32x8");
+BENCHMARK(loop_vs_peak_bench)->Name("loop_vs_peak/sgd")->Unit(benchmark::kMillisecond);
 BENCHMARK(fma_peak_bench<f32x16>)->Name("fma_peak/f32x16");
 
 BENCHMARK_MAIN();
