@@ -291,12 +291,18 @@ inline T dot16(std::size_t n, const T* x, const T* y) noexcept {
 inline void dot16_rows16(std::size_t n, const float* in, const float* y, float bias, float* out) noexcept {
   __m512 acc[16];
   SUTRO_UNROLL(16) for (std::size_t q = 0; q < 16; ++q) acc[q] = _mm512_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m512 yv = _mm512_loadu_ps(y + i);
-    SUTRO_UNROLL(16)
-    for (std::size_t q = 0; q < 16; ++q) acc[q] = _mm512_fmadd_ps(_mm512_loadu_ps(in + q * n + i), yv, acc[q]);
+  const std::size_t whole = n / 16 * 16;
+  // Two passes of 8 rows: 16 row pointers do not fit the 15 general
+  // registers, and reloading spilled pointers doubled the loads per FMA.
+  SUTRO_UNROLL(2) for (std::size_t h = 0; h < 16; h += 8) {
+    const float* x = in + h * n;
+    for (std::size_t i = 0; i < whole; i += 16) {
+      const __m512 yv = _mm512_loadu_ps(y + i);
+      SUTRO_UNROLL(8)
+      for (std::size_t q = 0; q < 8; ++q) acc[h + q] = _mm512_fmadd_ps(_mm512_loadu_ps(x + q * n + i), yv, acc[h + q]);
+    }
   }
+  std::size_t i = whole;
   // t: pairs of rows interleaved; u[4 g + j]: in 128-bit block k, column
   // 4 k + j of rows 4 g .. 4 g + 3; then blocks k of u[j], u[4 + j], ...
   // gathered into column 4 k + j of all 16 rows.
