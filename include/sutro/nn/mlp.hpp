@@ -340,18 +340,23 @@ class mlp : public detail::network_parameters<T, Alloc> {
     active_.clear();
     for (std::size_t b = 0; b < B; ++b)
       if (T(df[b]) != T(0)) active_.push_back(b);
-    // Weight gradients of hidden layers are overwritten below; the rest accumulates.
-    for (std::size_t l = 0; l <= L; ++l) {
+    // Every weight gradient, the output bias's and (under ReLU) the last
+    // hidden layer's bias gradient and w_out's are overwritten below; only the
+    // sums built by axpy start from zero.
+    for (std::size_t l = 0; l + 1 < L; ++l) {
       const auto g = grad_refs_[2 * l + 1];
       ops::fill_zero(m, g.data, g.size());
     }
     // Output layer: w_out is (h x 1).
     const std::size_t h = cfg_.hidden.back();
     T* gwo = grad_refs_[2 * L].data;
-    ops::fill_zero(m, gwo, h);
     const T* wo = param_refs_[2 * L].data;
     const T* a_last = acts_[L - 1].data();
     T* gb_last = grad_refs_[2 * L - 1].data;
+    if (cfg_.act != activation::relu) {
+      ops::fill_zero(m, gwo, h);
+      ops::fill_zero(m, gb_last, h);
+    }
     T gbo = T(0);
     T* delta = delta_.data();
     for (std::size_t b : active_) gbo += T(df[b]);
