@@ -12,8 +12,9 @@
 //   fma_peak/f32xW      the core's FP32 multiply-add throughput: 12 independent
 //                       chains of W-float vectors; the faster of the two widths
 //                       is the peak (f32x16 spills on cores without AVX-512)
-//   loop_vs_peak/sgd    epochs_mse_20/sgd and fma_peak/f32x16 alternated within
-//                       each iteration: counter of_peak, the median ratio
+//   loop_vs_peak/sgd    epochs_mse_20/sgd and fma_peak/f32x16 (f32x8 without
+//                       AVX-512) alternated within each iteration: counter
+//                       of_peak, the median ratio
 // Data: sutro::tasks sparse parity, seed s: the secret and the 1000 train rows
 // from s, the 200 test rows from s + 1000; init and shuffle from s, as
 // examples/optim_reproduce does.
@@ -144,7 +145,14 @@ void fma_peak_bench(benchmark::State& st) {
 // The loop's share of the peak with the two timed alternately, so that the
 // clock's drift between two benchmarks does not enter the ratio: each
 // iteration times 20 epochs of SGD, then as many FP32 FMAs on 12 chains of
-// 16 floats, and the counter is the median of the iterations' ratios.
+// 16 floats (8 where the build has no AVX-512: f32x16 would spill), and the
+// counter is the median of the iterations' ratios.
+#if defined(__AVX512F__)
+using peak_vec = f32x16;
+#else
+using peak_vec = f32x8;
+#endif
+
 void loop_vs_peak_bench(benchmark::State& st) {
   using clock = std::chrono::steady_clock;
   constexpr std::size_t epochs = 20, chains = 12, rounds = 4096;
@@ -154,14 +162,15 @@ void loop_vs_peak_bench(benchmark::State& st) {
   const nn::train_options opts{
       .epochs = epochs, .batch = 32, .seed = 0, .loss_kind = nn::loss::mse, .stop_when_solved = false};
   const double loop_fmas = double(epochs) * epoch_fmas(20, 200, d.train.view().rows(), d.test.view().rows(), 32);
-  f32x16 acc[chains], a, b;
-  for (std::size_t l = 0; l < 16; ++l) {
+  constexpr std::size_t W = sizeof(peak_vec) / sizeof(float);
+  peak_vec acc[chains], a, b;
+  for (std::size_t l = 0; l < W; ++l) {
     a[l] = 0.999f;
     b[l] = 0.001f;
   }
   for (std::size_t c = 0; c < chains; ++c)
-    for (std::size_t l = 0; l < 16; ++l) acc[c][l] = float(c + l);
-  const std::size_t peak_repeats = std::max<std::size_t>(1, std::size_t(loop_fmas / double(chains * rounds * 16)));
+    for (std::size_t l = 0; l < W; ++l) acc[c][l] = float(c + l);
+  const std::size_t peak_repeats = std::max<std::size_t>(1, std::size_t(loop_fmas / double(chains * rounds * W)));
   std::vector<double> shares, loop_rates, peak_rates;
   for (auto _ : st) {
     st.PauseTiming();
@@ -178,7 +187,7 @@ void loop_vs_peak_bench(benchmark::State& st) {
     const auto t2 = clock::now();
     const double loop_rate = loop_fmas / std::chrono::duration<double>(t1 - t0).count();
     const double peak_rate =
-        double(peak_repeats * rounds * chains * 16) / std::chrono::duration<double>(t2 - t1).count();
+        double(peak_repeats * rounds * chains * W) / std::chrono::duration<double>(t2 - t1).count();
     loop_rates.push_back(loop_rate);
     peak_rates.push_back(peak_rate);
     shares.push_back(loop_rate / peak_rate);

@@ -340,9 +340,9 @@ class mlp : public detail::network_parameters<T, Alloc> {
     active_.clear();
     for (std::size_t b = 0; b < B; ++b)
       if (T(df[b]) != T(0)) active_.push_back(b);
-    // Every weight gradient, the output bias's and (under ReLU) the last
-    // hidden layer's bias gradient and w_out's are overwritten below; only the
-    // sums built by axpy start from zero.
+    // Every hidden weight gradient and the output bias's are overwritten
+    // below, and under ReLU w_out's and the last hidden layer's bias gradient
+    // too; only the sums built by axpy start from zero.
     for (std::size_t l = 0; l + 1 < L; ++l) {
       const auto g = grad_refs_[2 * l + 1];
       ops::fill_zero(m, g.data, g.size());
