@@ -10,8 +10,9 @@
 //   epochs_mse_20/sgd   the same for a run of 20 epochs: the loop itself, with
 //                       train()'s checks and set-up spread over 20 epochs
 //   fma_peak/f32xW      the core's FP32 multiply-add throughput: 12 independent
-//                       chains of W-float vectors; the faster of the two widths
-//                       is the peak (f32x16 spills on cores without AVX-512)
+//                       chains of W-float vectors in registers; the faster of
+//                       the two widths is the peak (f32x16 spills on cores
+//                       without AVX-512)
 //   loop_vs_peak/sgd    epochs_mse_20/sgd and fma_peak/f32x16 (f32x8 without
 //                       AVX-512) alternated within each iteration: counter
 //                       of_peak, the median ratio
@@ -123,23 +124,38 @@ void epoch_mse_bench(benchmark::State& st, Rule rule, std::size_t epochs = 1) {
 typedef float f32x8 __attribute__((vector_size(32)));
 typedef float f32x16 __attribute__((vector_size(64)));
 
+// 12 independent chains of W-float vectors: run(rounds) issues 12 x rounds
+// vector FMAs, each contracted from x * a + b (gnu++20), and keeps the results.
+// The chains stay in registers for the whole run: with them kept in memory
+// across DoNotOptimize, GCC gave every FMA a 64-byte memory operand, which
+// the Intel Xeon of docs/performance.md retires at 75 G/s against 110 G/s
+// from registers.
 template <class vec>
-void fma_peak_bench(benchmark::State& st) {
-  constexpr std::size_t W = sizeof(vec) / sizeof(float), chains = 12, rounds = 256;
+struct fma_chains {
+  static constexpr std::size_t W = sizeof(vec) / sizeof(float), chains = 12;
   vec acc[chains], a, b;
-  for (std::size_t l = 0; l < W; ++l) {
-    a[l] = 0.999f;
-    b[l] = 0.001f;
+  fma_chains() {
+    for (std::size_t l = 0; l < W; ++l) {
+      a[l] = 0.999f;
+      b[l] = 0.001f;
+    }
+    for (std::size_t c = 0; c < chains; ++c)
+      for (std::size_t l = 0; l < W; ++l) acc[c][l] = float(c + l);
   }
-  for (std::size_t c = 0; c < chains; ++c)
-    for (std::size_t l = 0; l < W; ++l) acc[c][l] = float(c + l);
-  for (auto _ : st) {
+  [[nodiscard]] static constexpr double fmas(std::size_t rounds) { return double(rounds * chains * W); }
+  void run(std::size_t rounds) {
     for (std::size_t r = 0; r < rounds; ++r)
-      for (std::size_t c = 0; c < chains; ++c) acc[c] = acc[c] * a + b;  // contracted to one FMA (gnu++20)
+      for (std::size_t c = 0; c < chains; ++c) acc[c] = acc[c] * a + b;
     for (std::size_t c = 0; c < chains; ++c) benchmark::DoNotOptimize(acc[c]);
   }
-  st.counters["FMA/s"] =
-      benchmark::Counter(double(chains * rounds * W) * double(st.iterations()), benchmark::Counter::kIsRate);
+};
+
+template <class vec>
+void fma_peak_bench(benchmark::State& st) {
+  constexpr std::size_t rounds = 256;
+  fma_chains<vec> peak;
+  for (auto _ : st) peak.run(rounds);
+  st.counters["FMA/s"] = benchmark::Counter(peak.fmas(rounds) * double(st.iterations()), benchmark::Counter::kIsRate);
 }
 
 // The loop's share of the peak with the two timed alternately, so that the
@@ -155,22 +171,15 @@ using peak_vec = f32x8;
 
 void loop_vs_peak_bench(benchmark::State& st) {
   using clock = std::chrono::steady_clock;
-  constexpr std::size_t epochs = 20, chains = 12, rounds = 4096;
+  constexpr std::size_t epochs = 20;
   nn::mlp<float> net({.inputs = 20, .hidden = {200}}, 0);
   const auto& d = data(0);
   const auto rule = optim::sgd({.lr = 0.01, .weight_decay = 0.01});
   const nn::train_options opts{
       .epochs = epochs, .batch = 32, .seed = 0, .loss_kind = nn::loss::mse, .stop_when_solved = false};
   const double loop_fmas = double(epochs) * epoch_fmas(20, 200, d.train.view().rows(), d.test.view().rows(), 32);
-  constexpr std::size_t W = sizeof(peak_vec) / sizeof(float);
-  peak_vec acc[chains], a, b;
-  for (std::size_t l = 0; l < W; ++l) {
-    a[l] = 0.999f;
-    b[l] = 0.001f;
-  }
-  for (std::size_t c = 0; c < chains; ++c)
-    for (std::size_t l = 0; l < W; ++l) acc[c][l] = float(c + l);
-  const std::size_t peak_repeats = std::max<std::size_t>(1, std::size_t(loop_fmas / double(chains * rounds * W)));
+  fma_chains<peak_vec> peak;
+  const std::size_t peak_rounds = std::max<std::size_t>(1, std::size_t(loop_fmas / peak.fmas(1)));
   std::vector<double> shares, loop_rates, peak_rates;
   for (auto _ : st) {
     st.PauseTiming();
@@ -179,15 +188,10 @@ void loop_vs_peak_bench(benchmark::State& st) {
     const auto t0 = clock::now();
     benchmark::DoNotOptimize(nn::train(net, rule, d.train.view(), d.test.view(), opts));
     const auto t1 = clock::now();
-    for (std::size_t k = 0; k < peak_repeats; ++k) {
-      for (std::size_t r = 0; r < rounds; ++r)
-        for (std::size_t c = 0; c < chains; ++c) acc[c] = acc[c] * a + b;  // one FMA each (gnu++20)
-      for (std::size_t c = 0; c < chains; ++c) benchmark::DoNotOptimize(acc[c]);
-    }
+    peak.run(peak_rounds);
     const auto t2 = clock::now();
     const double loop_rate = loop_fmas / std::chrono::duration<double>(t1 - t0).count();
-    const double peak_rate =
-        double(peak_repeats * rounds * chains * W) / std::chrono::duration<double>(t2 - t1).count();
+    const double peak_rate = peak.fmas(peak_rounds) / std::chrono::duration<double>(t2 - t1).count();
     loop_rates.push_back(loop_rate);
     peak_rates.push_back(peak_rate);
     shares.push_back(loop_rate / peak_rate);
