@@ -172,11 +172,18 @@ inline void with_constant(std::size_t n, F&& f) {
   }
 }
 
-// f(integral_constant<NB>, integral_constant<NR>) for runtime nb in [1, max_tile_rows], nr in [1, max_tile_regs].
-template <class F>
+// f(integral_constant<NB>, integral_constant<NR>) for runtime nb in [1, Rows], nr in [1, Regs].
+template <std::size_t Rows = max_tile_rows, std::size_t Regs = max_tile_regs, class F>
 inline void with_tile(std::size_t nb, std::size_t nr, F&& f) {
-  with_constant<max_tile_rows>(nb, [&](auto NB) { with_constant<max_tile_regs>(nr, [&](auto NR) { f(NB, NR); }); });
+  with_constant<Rows>(nb, [&](auto NB) { with_constant<Regs>(nr, [&](auto NR) { f(NB, NR); }); });
 }
+
+// The forward's tiles at AVX-512: 8 rows by up to 3 registers load 0.46
+// values per multiply-add against 0.5 to 0.56 for 4 by 4 to 6, and those
+// loads, not the FMA ports, bound the tile (docs/performance.md, "What bounds
+// the kernels"): 68 against 59 G FMA/s for a batch of 32 from 20 inputs to 200.
+inline constexpr std::size_t forward_tile_rows = SUTRO_KERNEL_LEVEL >= 3 ? 8 : max_tile_rows;
+inline constexpr std::size_t forward_tile_regs = SUTRO_KERNEL_LEVEL >= 3 ? 3 : max_tile_regs;
 
 // out[b, c] = init[c] + sum_i A[b * a_stride + i] W[i, c] for NB rows b and
 // NR registers of columns c from c0, one fused multiply-add per term in i order.
@@ -234,10 +241,10 @@ inline void dense_forward(std::size_t rows, std::size_t fi, std::size_t fo, cons
                           T* out) noexcept {
   constexpr std::size_t L = vreg<T>::lanes;
   const std::size_t nreg = (fo + L - 1) / L;
-  for (std::size_t b0 = 0; b0 < rows; b0 += max_tile_rows) {
-    const std::size_t nb = std::min(max_tile_rows, rows - b0);
-    for_each_register_tile(nreg, [&](std::size_t r0, std::size_t nr) {
-      with_tile(nb, nr, [&](auto NB, auto NR) {
+  for (std::size_t b0 = 0; b0 < rows; b0 += forward_tile_rows) {
+    const std::size_t nb = std::min(forward_tile_rows, rows - b0);
+    for_each_register_tile<forward_tile_regs>(nreg, [&](std::size_t r0, std::size_t nr) {
+      with_tile<forward_tile_rows, forward_tile_regs>(nb, nr, [&](auto NB, auto NR) {
         tile_forward<T, decltype(NB)::value, decltype(NR)::value, Relu>(fi, fo, L * r0, in + b0 * fi, fi, W, bias,
                                                                         out + b0 * fo, fo);
       });
