@@ -163,6 +163,31 @@ void check_kernels(Tag tag, cpu::level expected) {
         check_fused(active, fi, fo, in, a, wo, g, gW, gw, gb);
       }
 
+  // The forward over every row count up to two tiles of 8 (the AVX-512
+  // tile height) and a few beyond, so that every tile height runs, with
+  // column counts that split into tiles of 1 to 3 registers and a masked tail.
+  for (std::size_t rows = 0; rows <= 26; rows += rows < 17 ? 1 : 9)
+    for (std::size_t fi : {std::size_t{1}, std::size_t{20}})
+      for (std::size_t fo : {std::size_t{1}, std::size_t{16}, std::size_t{17}, std::size_t{48}, std::size_t{200}}) {
+        INFO(level << ": forward tiles, " << rows << " x " << fi << " -> " << fo);
+        const auto in = random_values<float>(rows * fi, rng, true), W = random_values<float>(fi * fo, rng),
+                   bias = random_values<float>(fo, rng);
+        std::vector<float> ref(rows * fo), got(rows * fo + 16, pad);
+        k::dense_forward_relu(sutro::scalar{}, rows, fi, fo, in.data(), W.data(), bias.data(), ref.data());
+        k::dense_forward_relu(tag, rows, fi, fo, in.data(), W.data(), bias.data(), got.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        for (std::size_t i = rows * fo; i < got.size(); ++i) REQUIRE(got[i] == pad);
+        got.resize(rows * fo);
+        CHECK(same_bits(ref, got));
+        const auto ind = random_values<double>(rows * fi, rng, true), Wd = random_values<double>(fi * fo, rng),
+                   bd = random_values<double>(fo, rng);
+        std::vector<double> refd(rows * fo), gotd(rows * fo);
+        k::dense_forward(sutro::scalar{}, rows, fi, fo, ind.data(), Wd.data(), bd.data(), refd.data());
+        k::dense_forward(tag, rows, fi, fo, ind.data(), Wd.data(), bd.data(), gotd.data());
+        CHECK(cpu::last_kernel_level() == expected);
+        CHECK(same_bits(refd, gotd));
+      }
+
   // Gram matrices of k rows of length n (the polar factor's), k != n.
   for (std::size_t kk : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{9}})
     for (std::size_t n : sizes) {

@@ -4,9 +4,10 @@
 // so it gets the level's target: none crosses into code of another level.
 //
 // avx2 and above: register tiles of up to 4 rows x NR registers (AVX-512: 6
-// zmm, 24 accumulators of 32 registers; AVX2: 3 ymm, 12 of 16), so each
-// weight (or delta) load feeds up to 4 fused multiply-adds and each broadcast
-// input up to NR, where the reference loops issue one load per multiply-add.
+// zmm, 24 accumulators of 32 registers; AVX2: 3 ymm, 12 of 16; the AVX-512
+// forward: 8 rows x 3 zmm), so each weight (or delta) load feeds up to 4 (8)
+// fused multiply-adds and each broadcast input up to NR, where the reference
+// loops issue one load per multiply-add.
 // Columns past the last full register are masked, never read or written.
 // Below avx2 (no FMA unit, so nothing to gain over the reference): the
 // reference loops of nn/scalar/dense.hpp.
@@ -178,10 +179,10 @@ inline void with_tile(std::size_t nb, std::size_t nr, F&& f) {
   with_constant<Rows>(nb, [&](auto NB) { with_constant<Regs>(nr, [&](auto NR) { f(NB, NR); }); });
 }
 
-// The forward's tiles at AVX-512: 8 rows by up to 3 registers load 0.46
-// values per multiply-add against 0.5 to 0.56 for 4 by 4 to 6, and those
-// loads, not the FMA ports, bound the tile (docs/performance.md, "What bounds
-// the kernels"): 68 against 59 G FMA/s for a batch of 32 from 20 inputs to 200.
+// The forward's tiles at AVX-512: 8 rows by up to 3 registers, measured
+// faster than 4 by up to 6 (68 against 59 G FMA/s for a batch of 32 from 20
+// inputs to 200 on the Intel Xeon of docs/performance.md, "What bounds the
+// kernels"; a tile loop alone: 93 G/s at 8 x 3, 85 at 6 x 4, 78 at 4 x 4).
 inline constexpr std::size_t forward_tile_rows = SUTRO_KERNEL_LEVEL >= 3 ? 8 : max_tile_rows;
 inline constexpr std::size_t forward_tile_regs = SUTRO_KERNEL_LEVEL >= 3 ? 3 : max_tile_regs;
 
