@@ -67,32 +67,37 @@ void check_kernels(Tag tag, cpu::level expected) {
     CHECK(same_bits(gw, fw));
     CHECK(same_bits(gb, fb));
   };
+  // dense_forward and dense_forward_relu on `in` (float) and dense_forward on
+  // fresh doubles, against the reference, nothing written past the end.
+  const auto check_forward = [&](std::size_t rows, std::size_t fi, std::size_t fo, const std::vector<float>& in) {
+    const auto W = random_values<float>(fi * fo, rng), bias = random_values<float>(fo, rng);
+    std::vector<float> ref(rows * fo), got(rows * fo + 16, pad);
+    k::dense_forward(sutro::scalar{}, rows, fi, fo, in.data(), W.data(), bias.data(), ref.data());
+    k::dense_forward(tag, rows, fi, fo, in.data(), W.data(), bias.data(), got.data());
+    CHECK(cpu::last_kernel_level() == expected);
+    for (std::size_t i = rows * fo; i < got.size(); ++i) REQUIRE(got[i] == pad);
+    got.resize(rows * fo);
+    CHECK(same_bits(ref, got));
+
+    k::dense_forward_relu(sutro::scalar{}, rows, fi, fo, in.data(), W.data(), bias.data(), ref.data());
+    k::dense_forward_relu(tag, rows, fi, fo, in.data(), W.data(), bias.data(), got.data());
+    CHECK(cpu::last_kernel_level() == expected);
+    CHECK(same_bits(ref, got));
+
+    const auto ind = random_values<double>(rows * fi, rng, true), Wd = random_values<double>(fi * fo, rng),
+               bd = random_values<double>(fo, rng);
+    std::vector<double> refd(rows * fo), gotd(rows * fo);
+    k::dense_forward(sutro::scalar{}, rows, fi, fo, ind.data(), Wd.data(), bd.data(), refd.data());
+    k::dense_forward(tag, rows, fi, fo, ind.data(), Wd.data(), bd.data(), gotd.data());
+    CHECK(cpu::last_kernel_level() == expected);
+    CHECK(same_bits(refd, gotd));
+  };
   for (std::size_t rows : row_counts)
     for (std::size_t fi : sizes)
       for (std::size_t fo : sizes) {
         INFO(level << ": " << rows << " x " << fi << " -> " << fo);
-        const auto in = random_values<float>(rows * fi, rng, true), W = random_values<float>(fi * fo, rng),
-                   bias = random_values<float>(fo, rng);
-        std::vector<float> ref(rows * fo), got(rows * fo + 16, pad);
-        k::dense_forward(sutro::scalar{}, rows, fi, fo, in.data(), W.data(), bias.data(), ref.data());
-        k::dense_forward(tag, rows, fi, fo, in.data(), W.data(), bias.data(), got.data());
-        CHECK(cpu::last_kernel_level() == expected);
-        for (std::size_t i = rows * fo; i < got.size(); ++i) REQUIRE(got[i] == pad);  // nothing past the end
-        got.resize(rows * fo);
-        CHECK(same_bits(ref, got));
-
-        k::dense_forward_relu(sutro::scalar{}, rows, fi, fo, in.data(), W.data(), bias.data(), ref.data());
-        k::dense_forward_relu(tag, rows, fi, fo, in.data(), W.data(), bias.data(), got.data());
-        CHECK(cpu::last_kernel_level() == expected);
-        CHECK(same_bits(ref, got));
-
-        const auto ind = random_values<double>(rows * fi, rng, true), Wd = random_values<double>(fi * fo, rng),
-                   bd = random_values<double>(fo, rng);
-        std::vector<double> refd(rows * fo), gotd(rows * fo);
-        k::dense_forward(sutro::scalar{}, rows, fi, fo, ind.data(), Wd.data(), bd.data(), refd.data());
-        k::dense_forward(tag, rows, fi, fo, ind.data(), Wd.data(), bd.data(), gotd.data());
-        CHECK(cpu::last_kernel_level() == expected);
-        CHECK(same_bits(refd, gotd));
+        const auto in = random_values<float>(rows * fi, rng, true);
+        check_forward(rows, fi, fo, in);
 
         // One output over the rows (n = fi).
         const auto w = random_values<float>(fi, rng);
@@ -170,22 +175,7 @@ void check_kernels(Tag tag, cpu::level expected) {
     for (std::size_t fi : {std::size_t{1}, std::size_t{20}})
       for (std::size_t fo : {std::size_t{1}, std::size_t{16}, std::size_t{17}, std::size_t{48}, std::size_t{200}}) {
         INFO(level << ": forward tiles, " << rows << " x " << fi << " -> " << fo);
-        const auto in = random_values<float>(rows * fi, rng, true), W = random_values<float>(fi * fo, rng),
-                   bias = random_values<float>(fo, rng);
-        std::vector<float> ref(rows * fo), got(rows * fo + 16, pad);
-        k::dense_forward_relu(sutro::scalar{}, rows, fi, fo, in.data(), W.data(), bias.data(), ref.data());
-        k::dense_forward_relu(tag, rows, fi, fo, in.data(), W.data(), bias.data(), got.data());
-        CHECK(cpu::last_kernel_level() == expected);
-        for (std::size_t i = rows * fo; i < got.size(); ++i) REQUIRE(got[i] == pad);
-        got.resize(rows * fo);
-        CHECK(same_bits(ref, got));
-        const auto ind = random_values<double>(rows * fi, rng, true), Wd = random_values<double>(fi * fo, rng),
-                   bd = random_values<double>(fo, rng);
-        std::vector<double> refd(rows * fo), gotd(rows * fo);
-        k::dense_forward(sutro::scalar{}, rows, fi, fo, ind.data(), Wd.data(), bd.data(), refd.data());
-        k::dense_forward(tag, rows, fi, fo, ind.data(), Wd.data(), bd.data(), gotd.data());
-        CHECK(cpu::last_kernel_level() == expected);
-        CHECK(same_bits(refd, gotd));
+        check_forward(rows, fi, fo, random_values<float>(rows * fi, rng, true));
       }
 
   // Gram matrices of k rows of length n (the polar factor's), k != n.
