@@ -126,10 +126,9 @@ typedef float f32x16 __attribute__((vector_size(64)));
 
 // 12 independent chains of W-float vectors: run(rounds) issues 12 x rounds
 // vector FMAs, each contracted from x * a + b (gnu++20), and keeps the results.
-// GCC compiles run() to FMAs on registers only (checked with objdump -d);
-// the same arithmetic written inline in the benchmark loop took a and b from
-// the stack as 64-byte memory operands, a form the Intel Xeon of
-// docs/performance.md retires at 75 G/s against 110 G/s from registers.
+// run() must compile to FMAs on registers only (check with objdump -d): FMAs
+// with a 64-byte memory operand retire at 75 G/s against 110 G/s from
+// registers on the Intel Xeon of docs/performance.md, and would understate the peak.
 template <class vec>
 struct fma_chains {
   static constexpr std::size_t W = sizeof(vec) / sizeof(float), chains = 12;
