@@ -3,6 +3,7 @@
 // last_kernel_level() that the level's own kernel ran. Inputs are finite with
 // nonzero biases, the case where skipping zero inputs (the reference) and
 // adding them (the tiles) agree.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
@@ -189,6 +190,41 @@ void check_kernels(Tag tag, cpu::level expected) {
       CHECK(cpu::last_kernel_level() == expected);
       CHECK(same_bits(aref, agot));
     }
+
+  // Inverses of symmetric positive definite matrices (the polar factor's
+  // Newton route) at every register count, and matrices that are not
+  // positive definite, which both refuse.
+  for (std::size_t n : {0, 1, 2, 7, 8, 9, 16, 20, 24, 25, 32, 33, 40}) {
+    INFO(level << ": spd_inverse " << n << " x " << n);
+    const auto g = random_values<double>(n * n, rng);
+    std::vector<double> a(n * n);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        double v = i == j ? 0.5 : 0.0;
+        for (std::size_t p = 0; p < n; ++p) v += g[i * n + p] * g[j * n + p];
+        a[i * n + j] = v;
+      }
+    auto ref = a, got = a;
+    CHECK(k::spd_inverse(sutro::scalar{}, n, ref.data()));
+    CHECK(k::spd_inverse(tag, n, got.data()));
+    CHECK(cpu::last_kernel_level() == expected);
+    CHECK(same_bits(ref, got));
+    double off_identity = 0.0;  // A A^-1 = I
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        double v = 0.0;
+        for (std::size_t p = 0; p < n; ++p) v += a[i * n + p] * ref[p * n + j];
+        off_identity = std::max(off_identity, std::abs(v - (i == j ? 1.0 : 0.0)));
+      }
+    CHECK(off_identity < 1e-9);
+    if (n >= 2) {
+      auto indefinite = a;
+      indefinite[(n - 1) * n + n - 1] = -1.0;  // a negative diagonal entry: no positive definite matrix has one
+      auto ref_bad = indefinite, got_bad = indefinite;
+      CHECK_FALSE(k::spd_inverse(sutro::scalar{}, n, ref_bad.data()));
+      CHECK_FALSE(k::spd_inverse(tag, n, got_bad.data()));
+    }
+  }
 
   // Dot rows over special values: -0, infinities and NaN in the inputs, a
   // -0 bias. The same operations in the same order give the same bits, NaN

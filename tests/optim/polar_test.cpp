@@ -1,12 +1,16 @@
-// EGD's polar factor against a float64 one-sided Jacobi SVD; Muon's iteration.
+// EGD's polar factor against a float64 one-sided Jacobi SVD and across its two
+// routes; Muon's iteration.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
 
 #include "reference_svd.hpp"
 #include "support/catch.hpp"
+#include "sutro/memory/access_policy.hpp"
+#include "sutro/memory/trace.hpp"
 #include "sutro/nn/random.hpp"
 #include "sutro/nn/tensor.hpp"
 #include "sutro/optim/muon.hpp"
@@ -228,5 +232,109 @@ TEST_CASE("polar_factor of finite matrices whose columns differ by up to 1e300 i
         }
         CHECK(std::abs(ab - ba) <= 1e-9 * (scale[a] + scale[b]) * double(rows));
       }
+  }
+}
+
+namespace {
+// rows x cols with orthonormal columns scaled by s (singular values exactly s
+// up to rounding): a Gaussian matrix, columns orthonormalized (modified
+// Gram-Schmidt), column j times s[j]. rows >= cols.
+std::vector<double> with_singular_values(std::size_t rows, const std::vector<double>& s, std::uint64_t seed) {
+  const std::size_t cols = s.size();
+  auto a = random_matrix(rows, cols, cols, seed);
+  for (std::size_t j = 0; j < cols; ++j) {
+    for (std::size_t p = 0; p < j; ++p) {
+      double d = 0;
+      for (std::size_t i = 0; i < rows; ++i) d += a[i * cols + j] * a[i * cols + p];
+      for (std::size_t i = 0; i < rows; ++i) a[i * cols + j] -= d * a[i * cols + p];
+    }
+    double norm = 0;
+    for (std::size_t i = 0; i < rows; ++i) norm += a[i * cols + j] * a[i * cols + j];
+    for (std::size_t i = 0; i < rows; ++i) a[i * cols + j] /= std::sqrt(norm);
+  }
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) a[i * cols + j] *= s[j];
+  return a;
+}
+
+double max_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  double e = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) e = std::max(e, std::abs(a[i] - b[i]));
+  return e;
+}
+}  // namespace
+
+TEST_CASE("polar_factor's Newton route agrees with its eigen route", "[optim][polar]") {
+  optim::polar_workspace ws;
+  const auto both = [&](std::vector<double> a, std::size_t rows, std::size_t cols) {
+    auto q = a;
+    const std::size_t rank_eigen = optim::polar_factor_eigen(nn::tensor_ref<double>{a.data(), rows, cols}, ws);
+    CHECK(ws.newton_iterations == 0);
+    const std::size_t rank = optim::polar_factor(nn::tensor_ref<double>{q.data(), rows, cols}, ws);
+    CHECK(rank == rank_eigen);
+    return std::pair{max_difference(a, q), ws.newton_iterations};
+  };
+  SECTION("full-rank Gaussian matrices of every register count, both orientations") {
+    struct shape {
+      std::size_t rows, cols;
+    };
+    for (const auto s : {shape{1, 1}, shape{1, 5}, shape{5, 1}, shape{2, 2}, shape{63, 20}, shape{64, 64}, shape{65, 3},
+                         shape{200, 20}, shape{20, 200}, shape{3, 65}, shape{100, 33}, shape{9, 40}}) {
+      INFO(s.rows << " x " << s.cols);
+      const auto [diff, iterations] =
+          both(random_matrix(s.rows, s.cols, std::min(s.rows, s.cols), 7 + s.rows), s.rows, s.cols);
+      CHECK(iterations > 0);
+      // A square Gaussian matrix's condition grows with its size (64 x 64: 5.7e-12 here).
+      CHECK(diff < (s.rows == s.cols ? 1e-10 : 1e-12));
+    }
+  }
+  SECTION("ill-conditioned: the routes differ by the Gram matrix's rounding, about 1e-16 kappa^2") {
+    for (const double kappa : {1e2, 1e3, 1e4}) {
+      std::vector<double> s(20);
+      for (std::size_t j = 0; j < s.size(); ++j) s[j] = std::pow(kappa, -double(j) / 19.0);
+      INFO("condition " << kappa);
+      const auto [diff, iterations] = both(with_singular_values(200, s, 5), 200, 20);
+      CHECK(iterations > 0);
+      CHECK(diff < 100 * 1e-16 * kappa * kappa);
+    }
+  }
+  SECTION("near the cut the eigen route decides: the rank is the same either side of it") {
+    // Default rcond for 200 x 20: 200 float epsilons, 2.4e-5.
+    for (const auto& [smallest, rank] : {std::pair{3e-5, 20u}, std::pair{1e-5, 19u}, std::pair{1e-9, 19u}}) {
+      std::vector<double> s(20, 1.0);
+      s[7] = smallest;
+      INFO("smallest singular value " << smallest);
+      auto a = with_singular_values(200, s, 9);
+      CHECK(optim::polar_factor(nn::tensor_ref<double>{a.data(), 200, 20}, ws) == rank);
+      CHECK(ws.newton_iterations == 0);
+    }
+    // Well clear of the cut (1e-3 s_max): the Newton route.
+    std::vector<double> s(20, 1.0);
+    s[7] = 1e-3;
+    auto a = with_singular_values(200, s, 9);
+    CHECK(optim::polar_factor(nn::tensor_ref<double>{a.data(), 200, 20}, ws) == 20);
+    CHECK(ws.newton_iterations > 0);
+  }
+  SECTION("rank-deficient matrices take the eigen route") {
+    auto a = random_matrix(200, 20, 3, 4);
+    CHECK(optim::polar_factor(nn::tensor_ref<double>{a.data(), 200, 20}, ws) == 3);
+    CHECK(ws.newton_iterations == 0);
+  }
+}
+
+TEST_CASE("polar_factor recorded equals raw on both routes", "[optim][polar][recorded]") {
+  for (const std::size_t rank : {20u, 4u}) {  // Newton, eigen
+    const auto a = random_matrix(200, 20, rank, 31);
+    nn::tensor<float> raw(200, 20), rec(200, 20);
+    for (std::size_t i = 0; i < a.size(); ++i) raw.data()[i] = rec.data()[i] = static_cast<float>(a[i]);
+    optim::polar_workspace ws;
+    CHECK(optim::polar_factor(raw.ref(), ws) == rank);
+    const std::size_t iterations = ws.newton_iterations;
+    CHECK((iterations > 0) == (rank == 20));
+    sutro::memory::trace t;
+    CHECK(optim::polar_factor(rec.ref(), ws, -1.0, sutro::memory::recording_access{&t}) == rank);
+    CHECK(ws.newton_iterations == iterations);
+    CHECK(t.reads() > 0);
+    CHECK(std::memcmp(raw.data(), rec.data(), raw.size() * sizeof(float)) == 0);
   }
 }

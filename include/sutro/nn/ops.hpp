@@ -166,6 +166,15 @@ void gram_rows(const recording_access& m, std::size_t k, std::size_t n, const T*
   kernels::any::gram_rows<T, recorded<const T>, recorded<T>>(k, n, m(W), m(A));
 }
 
+template <class B, class T>
+[[nodiscard]] bool spd_inverse(raw_access_on<B>, std::size_t n, T* A) {
+  return kernels::spd_inverse(B{}, n, A);
+}
+template <class T>
+[[nodiscard]] bool spd_inverse(const recording_access& m, std::size_t n, T* A) {
+  return kernels::any::spd_inverse<T, recorded<T>>(n, m(A));
+}
+
 template <class B, class From, class To>
 void transpose_convert(raw_access_on<B>, std::size_t rows, std::size_t cols, const From* in, To* out) {
   kernels::transpose_convert(B{}, rows, cols, in, out);

@@ -11,14 +11,23 @@
 //   std::size_t rank = sutro::optim::polar_factor(g.ref(), ws);   // g <- U V^T
 //
 // Method: with k = min(rows, cols), form the k x k Gram matrix A (G^T G or
-// G G^T) in double, diagonalize it (Householder tridiagonalization +
-// implicit QL; jacobi_eigen is the simpler alternative kept for checks), and apply
-// P = V diag(f(lambda)) V^T with f = lambda^-1/2 above the cut, 0 below:
-// U V^T = G P (or P G). A 200 x 20 gradient costs one 20 x 20 eigenproblem
+// G G^T) in double and apply P = A^-1/2 (eigenvalues below the cut mapped to
+// 0): U V^T = G P (or P G), so a 200 x 20 gradient costs a 20 x 20 problem
 // instead of an SVD of the full matrix. Singular values below rcond * s_max
 // count as zero (default rcond: max(rows, cols) * float epsilon, numpy's
 // matrix_rank rule for float32 data; the Gram route resolves singular values
-// down to about 1e-7 s_max in double, so a smaller rcond is refused).
+// down to about 1e-7 s_max in double, so a smaller rcond is refused). Two
+// routes to P:
+// - Newton (detail::newton_inverse_sqrt): the scaled Newton iteration for the
+//   polar factor, run on the Gram matrix (inverses of positive definite
+//   matrices, products). It runs where a bound certifies that no eigenvalue
+//   is near the cut, so that the rank is k;
+// - eigen (polar_factor_eigen): Householder tridiagonalization and implicit
+//   QL (optim/symmetric_eigen.hpp), P = V diag(f(lambda)) V^T with
+//   f = lambda^-1/2 above the cut and 0 below. It decides every other case.
+// Both compute the same A^-1/2 up to rounding; the Newton route takes a few
+// iterations of short dependency chains where QL's rotations form one long
+// chain of square roots and divisions.
 
 #include <algorithm>
 #include <cmath>
@@ -36,6 +45,7 @@
 #include "sutro/nn/kernels.hpp"
 #include "sutro/nn/ops.hpp"
 #include "sutro/nn/tensor.hpp"
+#include "sutro/optim/symmetric_eigen.hpp"
 
 namespace sutro::optim {
 
@@ -43,331 +53,25 @@ namespace sutro::optim {
 using scratch_buffer = std::vector<double, backend_allocator_t<default_backend, double>>;
 
 struct polar_workspace {
-  scratch_buffer g, a, vt, w, e, s, p, out, zeros;
+  scratch_buffer g, a, vt, w, e, s, p, out, zeros, m, mi, zn;
+  /// The last polar_factor's Newton iterations; 0 where it took the eigen route.
+  std::size_t newton_iterations = 0;
   void reserve(std::size_t rows, std::size_t cols) {
     const std::size_t k = std::min(rows, cols);
     g.resize(rows * cols);
     out.resize(rows * cols);
     s.resize(k * k);
-    zeros.resize(std::max(rows, cols));
+    zeros.assign(std::max(rows, cols), 0.0);
     a.resize(k * k);
     vt.resize(k * k);
     p.resize(k * k);
+    m.resize(k * k);
+    mi.resize(k * k);
+    zn.resize(k * k);
     w.resize(k);
     e.resize(k);
   }
 };
-
-/// Jacobi eigendecomposition of the symmetric n x n matrix `a` (row-major,
-/// destroyed): eigenvalues into w, eigenvectors into the rows of vt. Sweeps
-/// use the round-robin (tournament) order: each round rotates n/2 disjoint
-/// pairs, whose angles are independent, so their divisions and square roots
-/// overlap instead of forming one long dependency chain. Returns the sweeps.
-inline std::size_t jacobi_eigen(std::size_t n, double* a, double* vt, double* w, std::size_t max_sweeps = 64) {
-  std::fill_n(vt, n * n, 0.0);
-  for (std::size_t i = 0; i < n; ++i) vt[i * n + i] = 1.0;
-  if (n < 2) {
-    if (n == 1) w[0] = a[0];
-    return 0;
-  }
-  const std::size_t players = n + (n & 1);  // an odd n gets a bye (index n)
-  constexpr std::size_t max_pairs = 64;
-  std::size_t ring[2 * max_pairs];
-  std::size_t P[max_pairs], Q[max_pairs];
-  double C[max_pairs], S[max_pairs];
-  const bool small = players <= 2 * max_pairs;
-  std::size_t sweep = 0;
-  for (; sweep < max_sweeps; ++sweep) {
-    double off = 0.0, diag = 0.0;
-    for (std::size_t p = 0; p < n; ++p) {
-      diag += a[p * n + p] * a[p * n + p];
-      for (std::size_t q = p + 1; q < n; ++q) off += a[p * n + q] * a[p * n + q];
-    }
-    if (off <= 1e-32 * diag || off == 0.0) break;
-    if (!small) {  // large matrices: plain cyclic order, one pair at a time
-      for (std::size_t p = 0; p + 1 < n; ++p)
-        for (std::size_t q = p + 1; q < n; ++q) {
-          const double apq = a[p * n + q];
-          if (apq == 0.0) continue;
-          const double theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
-          const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1.0));
-          const double c = 1.0 / std::sqrt(t * t + 1.0), sn = t * c;
-          for (std::size_t k = 0; k < n; ++k) {
-            const double x = a[p * n + k], y = a[q * n + k];
-            a[p * n + k] = c * x - sn * y;
-            a[q * n + k] = sn * x + c * y;
-          }
-          for (std::size_t k = 0; k < n; ++k) {
-            const double x = a[k * n + p], y = a[k * n + q];
-            a[k * n + p] = c * x - sn * y;
-            a[k * n + q] = sn * x + c * y;
-          }
-          a[p * n + q] = a[q * n + p] = 0.0;
-          for (std::size_t k = 0; k < n; ++k) {
-            const double x = vt[p * n + k], y = vt[q * n + k];
-            vt[p * n + k] = c * x - sn * y;
-            vt[q * n + k] = sn * x + c * y;
-          }
-        }
-      continue;
-    }
-    for (std::size_t i = 0; i < players; ++i) ring[i] = i;
-    for (std::size_t round = 0; round + 1 < players; ++round) {
-      std::size_t m = 0;
-      for (std::size_t i = 0; i < players / 2; ++i) {
-        std::size_t p = ring[i], q = ring[players - 1 - i];
-        if (p >= n || q >= n) continue;
-        if (p > q) std::swap(p, q);
-        const double apq = a[p * n + q];
-        if (apq == 0.0) continue;
-        P[m] = p;
-        Q[m] = q;
-        ++m;
-      }
-      // Angles of all pairs first (independent), then the rotations.
-      for (std::size_t j = 0; j < m; ++j) {
-        const std::size_t p = P[j], q = Q[j];
-        const double apq = a[p * n + q];
-        const double theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
-        const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1.0));
-        C[j] = 1.0 / std::sqrt(t * t + 1.0);
-        S[j] = t * C[j];
-      }
-      for (std::size_t j = 0; j < m; ++j) {  // rows p, q of A and of vt
-        const double c = C[j], sn = S[j];
-        double* __restrict rp = a + P[j] * n;
-        double* __restrict rq = a + Q[j] * n;
-        double* __restrict vp = vt + P[j] * n;
-        double* __restrict vq = vt + Q[j] * n;
-        for (std::size_t k = 0; k < n; ++k) {
-          const double x = rp[k], y = rq[k];
-          rp[k] = c * x - sn * y;
-          rq[k] = sn * x + c * y;
-        }
-        for (std::size_t k = 0; k < n; ++k) {
-          const double x = vp[k], y = vq[k];
-          vp[k] = c * x - sn * y;
-          vq[k] = sn * x + c * y;
-        }
-      }
-      for (std::size_t k = 0; k < n; ++k) {  // columns p, q: disjoint pairs commute
-        double* row = a + k * n;
-        for (std::size_t j = 0; j < m; ++j) {
-          const double x = row[P[j]], y = row[Q[j]];
-          row[P[j]] = C[j] * x - S[j] * y;
-          row[Q[j]] = S[j] * x + C[j] * y;
-        }
-      }
-      for (std::size_t j = 0; j < m; ++j) a[P[j] * n + Q[j]] = a[Q[j] * n + P[j]] = 0.0;
-      // Next round: player 0 stays, the others rotate by one.
-      const std::size_t last = ring[players - 1];
-      for (std::size_t i = players - 1; i > 1; --i) ring[i] = ring[i - 1];
-      ring[1] = last;
-    }
-  }
-  for (std::size_t i = 0; i < n; ++i) w[i] = a[i * n + i];
-  return sweep;
-}
-
-namespace detail {
-/// sqrt(p^2 + q^2), as hypot where the squares leave double's normal range:
-/// a Gram matrix scaled to O(1) still has tiny off-diagonal entries beside
-/// large gaps when G's columns differ by some 1e150 (p near 1e155). The
-/// plain square root takes a fifth of hypot's time on the QL's critical path.
-[[nodiscard]] inline double radius(double p, double q) noexcept {
-  const double ss = p * p + q * q;
-  return ss >= std::numeric_limits<double>::min() && ss <= std::numeric_limits<double>::max() ? std::sqrt(ss)
-                                                                                              : std::hypot(p, q);
-}
-}  // namespace detail
-
-/// Symmetric eigendecomposition by Householder tridiagonalization and the
-/// implicit QL algorithm (EISPACK tred2/tql2, as in JAMA): about 10 n^3 flops
-/// with unit-stride inner loops, several times faster than Jacobi at n = 20.
-/// `a` (n x n row-major, destroyed) holds V during the reduction; eigenvalues
-/// go to w, eigenvectors to the rows of vt; e is scratch of n doubles.
-/// Scale `a` to entries of order 1 first (polar_factor divides by its largest
-/// diagonal entry): the rotations take sqrt(x^2 + y^2) (detail::radius), and
-/// hypot only where the squares leave double's normal range.
-///
-/// Written over an access policy (nn/ops.hpp) so that EGD's recorded run
-/// is this code: every element is read into a local before the arithmetic
-/// that uses it, so both instantiations round alike.
-template <class Mode>
-void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e, const Mode& m) {
-  if (n == 0) return;
-  const auto d = m(w);
-  const auto E = m(e);
-  const auto A = m(a);
-  const auto Vt = m(vt);
-  // V is addressed column-major: the input is symmetric, so this is the same
-  // matrix, and tred2's inner loops (which run down columns) become unit-stride.
-  auto V = [&](std::size_t i, std::size_t j) -> decltype(auto) { return A[j * n + i]; };
-  // tred2: Householder reduction to tridiagonal form.
-  for (std::size_t j = 0; j < n; ++j) d[j] = double(V(n - 1, j));
-  for (std::size_t i = n - 1; i > 0; --i) {
-    double scale = 0.0, h = 0.0;
-    for (std::size_t k = 0; k < i; ++k) {
-      const double dk = d[k];
-      scale += std::abs(dk);
-    }
-    if (scale == 0.0) {
-      E[i] = double(d[i - 1]);
-      for (std::size_t j = 0; j < i; ++j) {
-        d[j] = double(V(i - 1, j));
-        V(i, j) = 0.0;
-        V(j, i) = 0.0;
-      }
-    } else {
-      for (std::size_t k = 0; k < i; ++k) {
-        const double dk = double(d[k]) / scale;
-        d[k] = dk;
-        h += dk * dk;
-      }
-      double f = d[i - 1];
-      double g = std::sqrt(h);
-      if (f > 0) g = -g;
-      E[i] = scale * g;
-      h -= f * g;
-      d[i - 1] = f - g;
-      for (std::size_t j = 0; j < i; ++j) E[j] = 0.0;
-      for (std::size_t j = 0; j < i; ++j) {
-        f = d[j];
-        V(j, i) = f;
-        const double ej = E[j], vjj = V(j, j);
-        g = ej + vjj * f;
-        for (std::size_t k = j + 1; k + 1 <= i; ++k) {
-          const double vkj = V(k, j), dk = d[k];
-          g += vkj * dk;
-          const double ek = E[k];
-          E[k] = ek + vkj * f;
-        }
-        E[j] = g;
-      }
-      f = 0.0;
-      for (std::size_t j = 0; j < i; ++j) {
-        const double ej = double(E[j]) / h;
-        E[j] = ej;
-        const double dj = d[j];
-        f += ej * dj;
-      }
-      const double hh = f / (h + h);
-      for (std::size_t j = 0; j < i; ++j) {
-        const double ej = E[j], dj = d[j];
-        E[j] = ej - hh * dj;
-      }
-      for (std::size_t j = 0; j < i; ++j) {
-        f = d[j];
-        g = E[j];
-        for (std::size_t k = j; k + 1 <= i; ++k) {
-          const double vkj = V(k, j), ek = E[k], dk = d[k];
-          V(k, j) = vkj - (f * ek + g * dk);
-        }
-        d[j] = double(V(i - 1, j));
-        V(i, j) = 0.0;
-      }
-    }
-    d[i] = h;
-  }
-  for (std::size_t i = 0; i + 1 < n; ++i) {  // accumulate the transformations
-    V(n - 1, i) = double(V(i, i));
-    V(i, i) = 1.0;
-    const double h = d[i + 1];
-    if (h != 0.0) {
-      for (std::size_t k = 0; k <= i; ++k) d[k] = double(V(k, i + 1)) / h;
-      for (std::size_t j = 0; j <= i; ++j) {
-        double g = 0.0;
-        for (std::size_t k = 0; k <= i; ++k) {
-          const double x = V(k, i + 1), y = V(k, j);
-          g += x * y;
-        }
-        for (std::size_t k = 0; k <= i; ++k) {
-          const double vkj = V(k, j), dk = d[k];
-          V(k, j) = vkj - g * dk;
-        }
-      }
-    }
-    for (std::size_t k = 0; k <= i; ++k) V(k, i + 1) = 0.0;
-  }
-  for (std::size_t j = 0; j < n; ++j) {
-    d[j] = double(V(n - 1, j));
-    V(n - 1, j) = 0.0;
-  }
-  V(n - 1, n - 1) = 1.0;
-  E[0] = 0.0;
-  // Eigenvectors as rows of vt, so that QL's rotations run along rows.
-  nn::ops::copy(m, static_cast<const double*>(a), n * n, vt);  // column i of V is row i of `a`
-  // tql2: implicit QL on the tridiagonal (d, e).
-  for (std::size_t i = 1; i < n; ++i) E[i - 1] = double(E[i]);
-  E[n - 1] = 0.0;
-  double f = 0.0, tst1 = 0.0;
-  const double eps = std::numeric_limits<double>::epsilon();
-  for (std::size_t l = 0; l < n; ++l) {
-    {
-      const double dl = d[l], el = E[l];
-      tst1 = std::max(tst1, std::abs(dl) + std::abs(el));
-    }
-    std::size_t mm = l;
-    while (mm < n && std::abs(double(E[mm])) > eps * tst1) ++mm;
-    if (mm == n) mm = n - 1;
-    if (mm > l) {
-      for (int iter = 0; iter < 64; ++iter) {
-        double g = d[l];
-        const double el = E[l];
-        double p = (double(d[l + 1]) - g) / (2.0 * el);
-        double r = detail::radius(p, 1.0);
-        if (p < 0) r = -r;
-        const double dl0 = el / (p + r);
-        d[l] = dl0;
-        const double dl1 = el * (p + r);
-        d[l + 1] = dl1;
-        double h = g - dl0;
-        for (std::size_t i = l + 2; i < n; ++i) d[i] -= h;
-        f += h;
-        p = d[mm];
-        double c = 1.0, c2 = 1.0, c3 = 1.0, s = 0.0, s2 = 0.0;
-        const double el1 = E[l + 1];
-        for (std::size_t i = mm; i-- > l;) {
-          c3 = c2;
-          c2 = c;
-          s2 = s;
-          const double ei = E[i], di = d[i];
-          g = c * ei;
-          h = c * p;
-          r = detail::radius(p, ei);
-          E[i + 1] = s * r;
-          // c di - s g with c = p / r, s = ei / r, as one division: the next
-          // p then waits on one division after the square root, not two
-          // products and a division; this recurrence is the eigensolver's
-          // critical path.
-          const double pnext = (p * di - ei * g) / r;
-          s = ei / r;
-          c = p / r;
-          p = pnext;
-          d[i + 1] = h + s * (c * g + s * di);
-          const memory::handle_of<Mode, double> v0 = Vt + i * n;
-          const memory::handle_of<Mode, double> v1 = Vt + (i + 1) * n;
-          for (std::size_t k = 0; k < n; ++k) {
-            const double x1 = v1[k], x0 = v0[k];
-            v1[k] = s * x0 + c * x1;
-            v0[k] = c * x0 - s * x1;
-          }
-        }
-        const double el_now = E[l];
-        p = -s * s2 * c3 * el1 * el_now / dl1;
-        E[l] = s * p;
-        d[l] = c * p;
-        if (!(std::abs(double(E[l])) > eps * tst1)) break;
-      }
-    }
-    d[l] += f;
-    E[l] = 0.0;
-  }
-}
-
-inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e) {
-  tridiagonal_ql_eigen(n, a, vt, w, e, memory::raw_access{});
-}
 
 namespace detail {
 /// The Gram route resolves singular values down to about 1e-7 s_max: below
@@ -379,17 +83,150 @@ inline void check_rcond(const char* who, double rcond) {
                                 ": rcond must be in [1e-7, 1) (negative for the default), got " +
                                 sutro::detail::number_text(rcond));
 }
+/// P = V diag(f(lambda)) V^T for the k x k Gram matrix A (scaled by 1 / amax;
+/// destroyed), f = (lambda amax)^-1/2 above the cut rcond^2 lambda_max and 0
+/// below: the eigen route, which decides the rank. Returns the rank.
+template <class Mode>
+std::size_t eigen_inverse_sqrt(std::size_t k, double* a, double amax, double rcond, polar_workspace& ws,
+                               const Mode& mode) {
+  double* vt = ws.vt.data();
+  double* w = ws.w.data();
+  const auto wh = mode(w);
+  tridiagonal_ql_eigen(k, a, vt, w, ws.e.data(), mode);
+  double lmax = 0.0;
+  for (std::size_t i = 0; i < k; ++i) lmax = std::max(lmax, double(wh[i]));
+  const double cut = rcond * rcond * lmax;
+  std::size_t rank = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double wi = wh[i];
+    if (lmax > 0.0 && wi > cut) {
+      wh[i] = 1.0 / std::sqrt(wi * amax);  // undo the scaling
+      ++rank;
+    } else {
+      wh[i] = 0.0;
+    }
+  }
+  // P = V diag(w) V^T = S Vt with S[r][i] = w_i vt[i][r].
+  double* S = ws.s.data();
+  {
+    const memory::handle_of<Mode, double> sh = mode(S);
+    const auto vth = mode(static_cast<const double*>(vt));
+    for (std::size_t r = 0; r < k; ++r)
+      for (std::size_t i = 0; i < k; ++i) {
+        const double wi = wh[i], v = vth[i * k + r];
+        sh[r * k + i] = wi * v;
+      }
+  }
+  nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(S), static_cast<const double*>(vt),
+                         static_cast<const double*>(ws.zeros.data()), ws.p.data());
+  return rank;
+}
+
+/// Stops the Newton iteration: with E = M - I below this (Frobenius norm), the
+/// finishing polynomial (newton_inverse_sqrt) leaves an error below 1e-17.
+inline constexpr double newton_finish_linear = 1e-8, newton_finish_quadratic = 2e-6;
+inline constexpr std::size_t max_newton_iterations = 64;
+
+/// P = A^-1/2 for the k x k Gram matrix A (scaled to a largest diagonal entry
+/// of 1; `trace` its trace) by the scaled Newton iteration for the polar
+/// factor, in product form on the Gram matrix: M = A, Z = I, then with
+/// F = (z I + M^-1 / z) / 2 (z = (tr M^-1 / tr M)^1/4, Frobenius scaling),
+/// Z <- Z F and M <- F M F, so that Z A Z = M throughout and Z -> A^-1/2 as
+/// M -> I (quadratically). Every M is symmetric positive definite, so its
+/// inverse needs no pivoting (nn::ops::spd_inverse). Once E = M - I is small,
+/// Z M^-1/2 = Z (I - E/2 + 3/8 E^2 - ...) finishes it without another inverse.
+/// Returns the iterations, or 0 (P unset) where the eigen route must decide:
+/// A is not certified clear of the cut, or not numerically positive definite.
+/// The certificate: every eigenvalue is at least 1 / ||A^-1||_F, and the
+/// largest at most trace(A); the route runs only where the smallest clears
+/// four times rcond^2 trace(A), so that the eigen route would also have kept
+/// every direction (rank k) and both compute the same A^-1/2.
+template <class Mode>
+std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, double rcond, polar_workspace& ws,
+                                const Mode& mode) {
+  const std::size_t kk = k * k;
+  double* M = ws.m.data();
+  double* Mi = ws.mi.data();
+  double* F = ws.s.data();
+  double* Z = ws.p.data();
+  double* Zn = ws.zn.data();
+  const double* zeros = ws.zeros.data();
+  const auto Mh = mode(M);
+  const auto Mih = mode(Mi);
+  const auto Fh = mode(F);
+  nn::ops::copy(mode, a, kk, M);
+  const auto multiply_z_by_f = [&](bool first) {
+    if (first) {
+      nn::ops::copy(mode, static_cast<const double*>(F), kk, Z);
+    } else {
+      nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(Z), static_cast<const double*>(F), zeros, Zn);
+      nn::ops::copy(mode, static_cast<const double*>(Zn), kk, Z);
+    }
+  };
+  for (std::size_t it = 0; it < max_newton_iterations; ++it) {
+    nn::ops::copy(mode, static_cast<const double*>(M), kk, Mi);
+    if (!nn::ops::spd_inverse(mode, k, Mi)) return 0;
+    double tm = 0.0, ti = 0.0;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double mii = Mh[i * k + i], vii = Mih[i * k + i];
+      tm += mii;
+      ti += vii;
+    }
+    if (it == 0) {
+      double f2 = 0.0;
+      for (std::size_t i = 0; i < kk; ++i) {
+        const double v = Mih[i];
+        f2 += v * v;
+      }
+      if (!(1.0 / std::sqrt(f2) > 4.0 * rcond * rcond * trace)) return 0;
+    }
+    const double z = std::sqrt(std::sqrt(ti / tm)), zi = 1.0 / z;
+    double dev = 0.0;
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = 0; j < k; ++j) {
+        const double id = i == j ? 1.0 : 0.0, mij = Mh[i * k + j], vij = Mih[i * k + j];
+        Fh[i * k + j] = 0.5 * (z * id + zi * vij);
+        const double next = 0.25 * (z * z * mij + 2.0 * id + zi * zi * vij);
+        Mh[i * k + j] = next;
+        dev += (next - id) * (next - id);
+      }
+    multiply_z_by_f(it == 0);
+    if (!(dev <= newton_finish_quadratic * newton_finish_quadratic)) continue;
+    // F = I - E/2 (+ 3/8 E^2 where E is not yet below the linear bound); Mi holds E^2.
+    const bool quadratic = dev > newton_finish_linear * newton_finish_linear;
+    if (quadratic) {
+      for (std::size_t i = 0; i < k; ++i)
+        for (std::size_t j = 0; j < k; ++j) {
+          const double e = Mh[i * k + j] - (i == j ? 1.0 : 0.0);
+          Fh[i * k + j] = e;
+        }
+      nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(F), static_cast<const double*>(F), zeros, Mi);
+    }
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = 0; j < k; ++j) {
+        const double id = i == j ? 1.0 : 0.0, e = Mh[i * k + j] - id;
+        double f = id - 0.5 * e;
+        if (quadratic) {
+          const double e2 = Mih[i * k + j];
+          f += 0.375 * e2;
+        }
+        Fh[i * k + j] = f;
+      }
+    multiply_z_by_f(false);
+    return it + 1;
+  }
+  return 0;
+}
+
 }  // namespace detail
 
-/// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the
-/// default; NaN, rcond >= 1 and 0 <= rcond < 1e-7 throw std::invalid_argument.
-/// A G holding NaN or inf becomes all NaN (rank 0).
-/// Any finite double G is in range (1e300 or 1e-300 scales give U V^T). m: the
-/// access policy (nn/ops.hpp), raw unless given.
-template <class T, class Mode = memory::raw_access>
-std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0, const Mode& mode = Mode{}) {
+namespace detail {
+template <class T, class Mode>
+std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rcond, const Mode& mode, bool newton,
+                            const char* who) {
   const std::size_t m = g.rows, n = g.cols, k = std::min(m, n);
-  detail::check_rcond("polar_factor", rcond);
+  check_rcond(who, rcond);
+  ws.newton_iterations = 0;
   if (k == 0) return 0;
   if (rcond < 0) rcond = static_cast<double>(std::max(m, n)) * std::numeric_limits<float>::epsilon();
   ws.reserve(m, n);
@@ -409,10 +246,7 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
   }
   double* a = ws.a.data();
   nn::ops::gram_rows(mode, k, l, static_cast<const double*>(wd), a);
-  double* vt = ws.vt.data();
-  double* w = ws.w.data();
   const auto ah = mode(a);
-  const auto wh = mode(w);
   double amax = 0.0, trace = 0.0;
   const auto diagonal = [&] {
     amax = 0.0, trace = 0.0;
@@ -448,41 +282,18 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
     return 0;
   }
   for (std::size_t i = 0; i < k * k; ++i) ah[i] /= amax;  // eigenvalues scale with it; the cut is relative
-  ws.e.resize(k);
-  tridiagonal_ql_eigen(k, a, vt, w, ws.e.data(), mode);
-  double lmax = 0.0;
-  for (std::size_t i = 0; i < k; ++i) lmax = std::max(lmax, double(wh[i]));
-  const double cut = rcond * rcond * lmax;
-  std::size_t rank = 0;
-  for (std::size_t i = 0; i < k; ++i) {
-    const double wi = wh[i];
-    if (lmax > 0.0 && wi > cut) {
-      wh[i] = 1.0 / std::sqrt(wi * amax);  // undo the scaling
-      ++rank;
-    } else {
-      wh[i] = 0.0;
-    }
-  }
-  // P = V diag(w) V^T = S Vt with S[r][i] = w_i vt[i][r], then U V^T = G P
-  // (m >= n) or P G (m < n), both as P W (W: G or G^T, k x l, already in
-  // double): one register-blocked product l columns wide, in double (an
-  // ill-conditioned G would lose digits in float). For m >= n the result is
-  // (G P)^T, written back transposed.
-  double* S = ws.s.data();
-  {
-    const memory::handle_of<Mode, double> sh = mode(S);
-    const auto vth = mode(static_cast<const double*>(vt));
-    for (std::size_t r = 0; r < k; ++r)
-      for (std::size_t i = 0; i < k; ++i) {
-        const double wi = wh[i], v = vth[i * k + r];
-        sh[r * k + i] = wi * v;
-      }
-  }
   double* P = ws.p.data();
   double* out = ws.out.data();
-  ws.zeros.assign(l, 0.0);
   const double* zeros = ws.zeros.data();
-  nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(S), static_cast<const double*>(vt), zeros, P);
+  std::size_t rank = k;
+  ws.newton_iterations = newton ? newton_inverse_sqrt(k, a, trace / amax, rcond, ws, mode) : 0;
+  if (ws.newton_iterations > 0) {
+    const memory::handle_of<Mode, double> ph = mode(P);
+    const double unscale = 1.0 / std::sqrt(amax);
+    for (std::size_t i = 0; i < k * k; ++i) ph[i] *= unscale;
+  } else {
+    rank = eigen_inverse_sqrt(k, a, amax, rcond, ws, mode);
+  }
   nn::ops::dense_forward(mode, k, k, l, static_cast<const double*>(P), static_cast<const double*>(wd), zeros, out);
   const memory::handle_of<Mode, const double> oh = mode(static_cast<const double*>(out));
   if (m >= n) {
@@ -491,6 +302,26 @@ std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond 
     for (std::size_t i = 0; i < m * n; ++i) gd[i] = static_cast<T>(double(oh[i]));
   }
   return rank;
+}
+}  // namespace detail
+
+/// g <- U V^T in place; returns the numerical rank. rcond < 0 picks the
+/// default; NaN, rcond >= 1 and 0 <= rcond < 1e-7 throw std::invalid_argument.
+/// A G holding NaN or inf becomes all NaN (rank 0).
+/// Any finite double G is in range (1e300 or 1e-300 scales give U V^T). m: the
+/// access policy (nn/ops.hpp), raw unless given. ws.newton_iterations tells
+/// the route taken (0: the eigen route).
+template <class T, class Mode = memory::raw_access>
+std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0, const Mode& mode = Mode{}) {
+  return detail::polar_factor_by(g, ws, rcond, mode, true, "polar_factor");
+}
+
+/// polar_factor by the eigen route alone: the reference its Newton route is
+/// checked against, and what it falls back to.
+template <class T, class Mode = memory::raw_access>
+std::size_t polar_factor_eigen(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0,
+                               const Mode& mode = Mode{}) {
+  return detail::polar_factor_by(g, ws, rcond, mode, false, "polar_factor_eigen");
 }
 
 }  // namespace sutro::optim

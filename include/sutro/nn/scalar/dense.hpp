@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 #include "sutro/backend/tags.hpp"
@@ -250,6 +251,34 @@ inline void gram_rows(std::size_t k, std::size_t n, Wp W, memory::restrict_t<Ap>
     }
 }
 
+/// In-place inverse of the symmetric positive definite n x n matrix A
+/// (row-major) by Gauss-Jordan elimination without pivoting (see the
+/// scalar-tag spd_inverse).
+template <class T, class Ap>
+inline bool spd_inverse(std::size_t n, memory::restrict_t<Ap> A) {
+  for (std::size_t c = 0; c < n; ++c) {
+    const T pivot = A[c * n + c];
+    if (!(pivot > T(0) && pivot <= std::numeric_limits<T>::max())) return false;
+    const T inv = T(1) / pivot;
+    for (std::size_t j = 0; j < n; ++j) {
+      const T v = A[c * n + j];
+      A[c * n + j] = j == c ? inv : v * inv;
+    }
+    for (std::size_t r = 0; r < n; ++r) {
+      if (r == c) continue;
+      const T f = A[r * n + c];
+      // Column c is written as 0 - f inv inside the row's loop, not zeroed
+      // first: a store of one element ahead of the row's vector loads stalls
+      // them (store forwarding) on some CPUs.
+      for (std::size_t j = 0; j < n; ++j) {
+        const T x = A[r * n + j], p = A[c * n + j];
+        A[r * n + j] = madd<Ap>(-f, p, j == c ? T(0) : x);
+      }
+    }
+  }
+  return true;
+}
+
 /// out (cols x rows) = in (rows x cols) transposed, each element converted
 /// From -> To, written in order (see the scalar-tag transpose_convert).
 template <class From, class To, class InP, class OutP>
@@ -310,6 +339,17 @@ inline void dense_dot_rows(scalar, std::size_t rows, std::size_t n, const T* __r
 template <class T>
 inline void gram_rows(scalar, std::size_t k, std::size_t n, const T* __restrict W, T* __restrict A) noexcept {
   any::gram_rows<T, const T*, T*>(k, n, W, A);
+}
+
+/// In-place inverse of the symmetric positive definite n x n matrix A
+/// (row-major) by Gauss-Jordan elimination without pivoting, which is stable
+/// for such matrices. Returns false, A partly overwritten, at a pivot that is
+/// not positive and finite: A is not numerically positive definite. Every
+/// element is one fused multiply-add per elimination step, the order the
+/// simd kernel repeats.
+template <class T>
+inline bool spd_inverse(scalar, std::size_t n, T* __restrict A) noexcept {
+  return any::spd_inverse<T, T*>(n, A);
 }
 
 /// Backward through a ReLU layer into a scalar output f = w . a + b_out for

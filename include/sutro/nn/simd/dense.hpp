@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 #include "sutro/backend/cpu.hpp"
@@ -93,6 +94,15 @@ inline void gram_rows(simd_on<Arch> tag, std::size_t k, std::size_t n, const dou
   using namespace levels;
   const cpu::level l = kernel_level(tag, "sutro::nn::kernels::gram_rows");
   SUTRO_DISPATCH_LEVEL(l, gram_rows<double>(k, n, W, A));
+}
+
+/// As the scalar spd_inverse for double, same bits: at AVX-512, matrices up
+/// to 32 x 32 eliminated row by row in registers.
+template <class Arch>
+inline bool spd_inverse(simd_on<Arch> tag, std::size_t n, double* __restrict A) {
+  using namespace levels;
+  const cpu::level l = kernel_level(tag, "sutro::nn::kernels::spd_inverse");
+  SUTRO_DISPATCH_LEVEL(l, spd_inverse<double>(n, A));
 }
 
 /// As the scalar transpose_convert: float to double and back in 8 x 8 blocks

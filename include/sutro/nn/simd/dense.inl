@@ -652,6 +652,87 @@ inline void transpose_convert(std::size_t rows, std::size_t cols, const double* 
         _mm256_mask_storeu_ps(out + c * rows + r0, m, _mm512_maskz_cvtpd_ps(0xff, v));
       });
 }
+
+// Gauss-Jordan without pivoting on n rows of NR registers (stride 8 NR, zero
+// past column n), as the reference: each row's multiplier and the pivot are
+// taken from the row in registers, and column c is cleared by a mask, so no
+// element is stored or loaded apart from its row's full registers (on Zen 5 a
+// one-element store ahead of a row's vector loads stalls them: 5 times slower).
+template <std::size_t NR>
+inline bool spd_inverse_rows(std::size_t n, double* a) noexcept {
+  constexpr std::size_t ld = 8 * NR;
+  constexpr __mmask8 full = 0xff;
+  const auto pick = [](const __m512d* v, std::size_t block) {
+    __m512d r = v[0];
+    SUTRO_NN_UNROLL for (std::size_t q = 1; q < NR; ++q) if (q == block) r = v[q];
+    return r;
+  };
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::size_t block = c / 8;
+    const __m512i lane = _mm512_set1_epi64(static_cast<long long>(c % 8));
+    const auto at = static_cast<__mmask8>(1u << (c % 8));
+    double* rc = a + c * ld;
+    __m512d p[NR];
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) p[q] = _mm512_loadu_pd(rc + 8 * q);
+    const __m512d pivot = _mm512_maskz_permutexvar_pd(full, lane, pick(p, block));
+    const double pv = _mm512_cvtsd_f64(pivot);
+    if (!(pv > 0.0 && pv <= std::numeric_limits<double>::max())) return false;
+    const __m512d inv = _mm512_maskz_div_pd(full, _mm512_set1_pd(1.0), pivot);
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) {
+      p[q] = _mm512_maskz_mul_pd(full, p[q], inv);
+      if (q == block) p[q] = _mm512_mask_mov_pd(p[q], at, inv);
+      _mm512_storeu_pd(rc + 8 * q, p[q]);
+    }
+    for (std::size_t r = 0; r < n; ++r) {
+      if (r == c) continue;
+      double* rr = a + r * ld;
+      __m512d x[NR];
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = _mm512_loadu_pd(rr + 8 * q);
+      const __m512d f = _mm512_maskz_permutexvar_pd(full, lane, pick(x, block));
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) {
+        if (q == block) x[q] = _mm512_mask_mov_pd(x[q], at, _mm512_setzero_pd());
+        _mm512_storeu_pd(rr + 8 * q, _mm512_maskz_fnmadd_pd(full, f, p[q], x[q]));
+      }
+    }
+  }
+  return true;
+}
+
+// Up to 32 x 32: a padded copy on the stack, eliminated in registers, copied
+// back; larger matrices take the reference.
+inline bool spd_inverse(std::size_t n, double* A) noexcept {
+  constexpr std::size_t max_n = 32;
+  if (n > max_n) return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A);
+  alignas(64) double buf[max_n * max_n];
+  const std::size_t nr = (n + 7) / 8, ld = 8 * nr;
+  const auto tail = static_cast<__mmask8>(n % 8 == 0 ? 0xff : (1u << (n % 8)) - 1u);
+  for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t q = 0; q < nr; ++q) {
+      const __mmask8 m = q + 1 == nr ? tail : __mmask8(0xff);
+      _mm512_store_pd(buf + r * ld + 8 * q, _mm512_maskz_loadu_pd(m, A + r * n + 8 * q));
+    }
+  bool ok = false;
+  switch (nr) {
+    case 1:
+      ok = spd_inverse_rows<1>(n, buf);
+      break;
+    case 2:
+      ok = spd_inverse_rows<2>(n, buf);
+      break;
+    case 3:
+      ok = spd_inverse_rows<3>(n, buf);
+      break;
+    default:
+      ok = spd_inverse_rows<4>(n, buf);
+      break;
+  }
+  for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t q = 0; q < nr; ++q) {
+      const __mmask8 m = q + 1 == nr ? tail : __mmask8(0xff);
+      _mm512_mask_storeu_pd(A + r * n + 8 * q, m, _mm512_load_pd(buf + r * ld + 8 * q));
+    }
+  return ok;
+}
 #endif
 
 }  // namespace tiles
@@ -715,6 +796,16 @@ void gram_rows(std::size_t k, std::size_t n, const T* __restrict W, T* __restric
   tiles::gram_rows(k, n, W, A);
 #else
   ::sutro::nn::kernels::gram_rows(::sutro::scalar{}, k, n, W, A);
+#endif
+}
+
+template <class T>
+bool spd_inverse(std::size_t n, T* __restrict A) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 3
+  return tiles::spd_inverse(n, A);
+#else
+  return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A);
 #endif
 }
 
