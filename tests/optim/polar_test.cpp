@@ -300,7 +300,7 @@ TEST_CASE("polar_factor's Newton route agrees with its eigen route", "[optim][po
   }
   SECTION("near the cut the eigen route decides: the rank is the same either side of it") {
     // Default rcond for 200 x 20: 200 float epsilons, 2.4e-5.
-    for (const auto& [smallest, rank] : {std::pair{3e-5, 20u}, std::pair{1e-5, 19u}, std::pair{1e-9, 19u}}) {
+    for (const auto& [smallest, rank] : {std::pair{3e-5, 20u}, std::pair{1e-5, 19u}}) {
       std::vector<double> s(20, 1.0);
       s[7] = smallest;
       INFO("smallest singular value " << smallest);
@@ -308,29 +308,50 @@ TEST_CASE("polar_factor's Newton route agrees with its eigen route", "[optim][po
       CHECK(optim::polar_factor(nn::tensor_ref<double>{a.data(), 200, 20}, ws) == rank);
       CHECK(ws.newton_iterations == 0);
     }
-    // Well clear of the cut (1e-3 s_max): the Newton route.
-    std::vector<double> s(20, 1.0);
-    s[7] = 1e-3;
-    auto a = with_singular_values(200, s, 9);
-    CHECK(optim::polar_factor(nn::tensor_ref<double>{a.data(), 200, 20}, ws) == 20);
-    CHECK(ws.newton_iterations > 0);
+    // Well clear of the cut, above (1e-3 s_max) or below (1e-9 s_max): a Newton route.
+    for (const auto& [smallest, rank] : {std::pair{1e-3, 20u}, std::pair{1e-9, 19u}}) {
+      std::vector<double> s(20, 1.0);
+      s[7] = smallest;
+      INFO("smallest singular value " << smallest);
+      const auto [diff, iterations] = both(with_singular_values(200, s, 9), 200, 20);
+      CHECK(iterations > 0);
+      CHECK(diff < 1e-10);
+      auto a = with_singular_values(200, s, 9);
+      CHECK(optim::polar_factor(nn::tensor_ref<double>{a.data(), 200, 20}, ws) == rank);
+    }
   }
-  SECTION("rank-deficient matrices take the eigen route") {
-    auto a = random_matrix(200, 20, 3, 4);
-    CHECK(optim::polar_factor(nn::tensor_ref<double>{a.data(), 200, 20}, ws) == 3);
-    CHECK(ws.newton_iterations == 0);
+  SECTION("rank-deficient matrices: the deflated Newton route, certified within 1e-10 of the eigen route") {
+    struct shape {
+      std::size_t rows, cols, rank;
+    };
+    for (const auto s : {shape{200, 20, 3}, shape{20, 200, 5}, shape{64, 64, 10}, shape{30, 12, 1}, shape{40, 33, 32},
+                         shape{9, 40, 8}, shape{200, 20, 19}}) {
+      INFO(s.rows << " x " << s.cols << " rank " << s.rank);
+      const auto [diff, iterations] = both(random_matrix(s.rows, s.cols, s.rank, 4 + s.rank), s.rows, s.cols);
+      CHECK(iterations > 0);
+      CHECK(diff < 1e-10);
+    }
   }
 }
 
-TEST_CASE("polar_factor recorded equals raw on both routes", "[optim][polar][recorded]") {
-  for (const std::size_t rank : {20u, 4u}) {  // Newton, eigen
-    const auto a = random_matrix(200, 20, rank, 31);
+TEST_CASE("polar_factor recorded equals raw on every route", "[optim][polar][recorded]") {
+  std::vector<double> near_cut(20, 1.0);
+  near_cut[3] = 3e-5;  // just above the default cut (2.4e-5): only the eigen route decides it
+  struct input {
+    std::vector<double> a;
+    std::size_t rank;
+    bool newton;
+  };
+  for (const auto& [a, rank, newton] :
+       {input{random_matrix(200, 20, 20, 31), 20, true}, input{random_matrix(200, 20, 4, 31), 4, true},
+        input{with_singular_values(200, near_cut, 31), 20, false}}) {
+    INFO("rank " << rank << (newton ? ", a Newton route" : ", the eigen route"));
     nn::tensor<float> raw(200, 20), rec(200, 20);
     for (std::size_t i = 0; i < a.size(); ++i) raw.data()[i] = rec.data()[i] = static_cast<float>(a[i]);
     optim::polar_workspace ws;
     CHECK(optim::polar_factor(raw.ref(), ws) == rank);
     const std::size_t iterations = ws.newton_iterations;
-    CHECK((iterations > 0) == (rank == 20));
+    CHECK((iterations > 0) == newton);
     sutro::memory::trace t;
     CHECK(optim::polar_factor(rec.ref(), ws, -1.0, sutro::memory::recording_access{&t}) == rank);
     CHECK(ws.newton_iterations == iterations);

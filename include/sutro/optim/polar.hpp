@@ -53,7 +53,7 @@ namespace sutro::optim {
 using scratch_buffer = std::vector<double, backend_allocator_t<default_backend, double>>;
 
 struct polar_workspace {
-  scratch_buffer g, a, vt, w, e, s, p, out, zeros, m, mi, zn;
+  scratch_buffer g, a, vt, w, e, s, p, out, zeros, m, mi, zn, lt, l, c, ci, b;
   /// The last polar_factor's Newton iterations; 0 where it took the eigen route.
   std::size_t newton_iterations = 0;
   void reserve(std::size_t rows, std::size_t cols) {
@@ -68,6 +68,7 @@ struct polar_workspace {
     m.resize(k * k);
     mi.resize(k * k);
     zn.resize(k * k);
+    for (auto* buffer : {&lt, &l, &c, &ci, &b}) buffer->resize(k * k);
     w.resize(k);
     e.resize(k);
   }
@@ -218,6 +219,88 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
   return 0;
 }
 
+/// P = A^+1/2 (the pseudo-inverse square root) for a rank-deficient k x k
+/// Gram matrix A (scaled as for newton_inverse_sqrt): a Cholesky
+/// factorization with diagonal pivoting stops at rank r, where the largest
+/// remaining diagonal entry of the Schur complement S falls to rcond^2 / 4k.
+/// Then A = L L^T + S, every eigenvalue of A past the r-th is at most
+/// trace(S) <= rcond^2 / 4 (below the cut by four), and with C = L^T L
+/// (r x r) the r others are at least those of C, so where C clears the cut
+/// by four (newton_inverse_sqrt's certificate) the eigen route keeps exactly
+/// r directions. Then P = L C^-3/2 L^T, C^-1/2 by the Newton route; S's
+/// directions differ from A's discarded eigenvectors by at most about
+/// trace(S) ||C^-1||, required below 1e-10. Returns the rank, or 0 where the
+/// eigen route must decide.
+template <class Mode>
+std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, double rcond, polar_workspace& ws,
+                                  const Mode& mode, std::size_t& iterations) {
+  constexpr double done = -std::numeric_limits<double>::infinity();
+  const auto A = mode(a);
+  const auto d = mode(ws.w.data());  // the Schur complement's diagonal; `done` once pivoted
+  const auto Lt = mode(ws.lt.data());
+  for (std::size_t i = 0; i < k; ++i) d[i] = double(A[i * k + i]);
+  const double stop = rcond * rcond / (4.0 * double(k));
+  std::size_t r = 0;
+  for (; r < k; ++r) {
+    std::size_t p = 0;
+    double best = done;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double di = d[i];
+      if (di > best) best = di, p = i;
+    }
+    if (!(best > stop)) break;
+    const double root = std::sqrt(best);
+    d[p] = done;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double di = d[i];
+      double v = 0.0;
+      if (di != done || i == p) {
+        v = A[p * k + i];
+        for (std::size_t t = 0; t < r; ++t) {
+          const double lp = Lt[t * k + p], li = Lt[t * k + i];
+          v -= lp * li;
+        }
+        v /= root;
+      }
+      Lt[r * k + i] = v;
+      if (di != done) d[i] = di - v * v;
+    }
+  }
+  if (r == 0 || r == k) return 0;
+  double rest = 0.0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double di = d[i];
+    if (di != done) rest += std::max(di, 0.0);
+  }
+  double* C = ws.c.data();
+  double* Ci = ws.ci.data();
+  nn::ops::gram_rows(mode, r, k, static_cast<const double*>(ws.lt.data()), C);
+  nn::ops::copy(mode, static_cast<const double*>(C), r * r, Ci);
+  if (!nn::ops::spd_inverse(mode, r, Ci)) return 0;
+  double f2 = 0.0;
+  const auto Cih = mode(Ci);
+  for (std::size_t i = 0; i < r * r; ++i) {
+    const double v = Cih[i];
+    f2 += v * v;
+  }
+  if (!(rest * std::sqrt(f2) <= 1e-10)) return 0;
+  iterations = newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode);
+  if (iterations == 0) return 0;
+  // P = L (C^-1 C^-1/2) L^T: C^-1/2 is in ws.p (r x r).
+  const double* zeros = ws.zeros.data();
+  double* Mr = ws.zn.data();
+  double* B = ws.b.data();
+  double* L = ws.l.data();
+  nn::ops::dense_forward(mode, r, r, r, static_cast<const double*>(Ci), static_cast<const double*>(ws.p.data()), zeros,
+                         Mr);
+  nn::ops::dense_forward(mode, r, r, k, static_cast<const double*>(Mr), static_cast<const double*>(ws.lt.data()), zeros,
+                         B);
+  nn::ops::transpose_convert(mode, r, k, static_cast<const double*>(ws.lt.data()), L);
+  nn::ops::dense_forward(mode, k, r, k, static_cast<const double*>(L), static_cast<const double*>(B), zeros,
+                         ws.p.data());
+  return r;
+}
+
 }  // namespace detail
 
 namespace detail {
@@ -286,7 +369,13 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
   double* out = ws.out.data();
   const double* zeros = ws.zeros.data();
   std::size_t rank = k;
-  ws.newton_iterations = newton ? newton_inverse_sqrt(k, a, trace / amax, rcond, ws, mode) : 0;
+  if (newton) {
+    ws.newton_iterations = newton_inverse_sqrt(k, a, trace / amax, rcond, ws, mode);
+    if (ws.newton_iterations == 0) {
+      const std::size_t r = deflated_inverse_sqrt(k, a, trace / amax, rcond, ws, mode, ws.newton_iterations);
+      if (r > 0) rank = r;
+    }
+  }
   if (ws.newton_iterations > 0) {
     const memory::handle_of<Mode, double> ph = mode(P);
     const double unscale = 1.0 / std::sqrt(amax);

@@ -659,14 +659,16 @@ inline void transpose_convert(std::size_t rows, std::size_t cols, const double* 
 // element is stored or loaded apart from its row's full registers (on Zen 5 a
 // one-element store ahead of a row's vector loads stalls them: 5 times slower).
 template <std::size_t NR>
+inline __m512d pick(const __m512d* v, std::size_t block) noexcept {
+  __m512d r = v[0];
+  SUTRO_NN_UNROLL for (std::size_t q = 1; q < NR; ++q) if (q == block) r = v[q];
+  return r;
+}
+
+template <std::size_t NR>
 inline bool spd_inverse_rows(std::size_t n, double* a) noexcept {
   constexpr std::size_t ld = 8 * NR;
   constexpr __mmask8 full = 0xff;
-  const auto pick = [](const __m512d* v, std::size_t block) {
-    __m512d r = v[0];
-    SUTRO_NN_UNROLL for (std::size_t q = 1; q < NR; ++q) if (q == block) r = v[q];
-    return r;
-  };
   for (std::size_t c = 0; c < n; ++c) {
     const std::size_t block = c / 8;
     const __m512i lane = _mm512_set1_epi64(static_cast<long long>(c % 8));
@@ -674,7 +676,7 @@ inline bool spd_inverse_rows(std::size_t n, double* a) noexcept {
     double* rc = a + c * ld;
     __m512d p[NR];
     SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) p[q] = _mm512_loadu_pd(rc + 8 * q);
-    const __m512d pivot = _mm512_maskz_permutexvar_pd(full, lane, pick(p, block));
+    const __m512d pivot = _mm512_maskz_permutexvar_pd(full, lane, pick<NR>(p, block));
     const double pv = _mm512_cvtsd_f64(pivot);
     if (!(pv > 0.0 && pv <= std::numeric_limits<double>::max())) return false;
     const __m512d inv = _mm512_maskz_div_pd(full, _mm512_set1_pd(1.0), pivot);
@@ -688,7 +690,7 @@ inline bool spd_inverse_rows(std::size_t n, double* a) noexcept {
       double* rr = a + r * ld;
       __m512d x[NR];
       SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = _mm512_loadu_pd(rr + 8 * q);
-      const __m512d f = _mm512_maskz_permutexvar_pd(full, lane, pick(x, block));
+      const __m512d f = _mm512_maskz_permutexvar_pd(full, lane, pick<NR>(x, block));
       SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) {
         if (q == block) x[q] = _mm512_mask_mov_pd(x[q], at, _mm512_setzero_pd());
         _mm512_storeu_pd(rr + 8 * q, _mm512_maskz_fnmadd_pd(full, f, p[q], x[q]));
