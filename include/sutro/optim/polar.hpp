@@ -53,7 +53,7 @@ namespace sutro::optim {
 using scratch_buffer = std::vector<double, backend_allocator_t<default_backend, double>>;
 
 struct polar_workspace {
-  scratch_buffer g, a, vt, w, e, s, p, out, zeros, m, mi, zn, lt, l, c, ci, b;
+  scratch_buffer g, a, vt, w, e, s, p, out, zeros, m, mi, zn, lt, ci;
   /// The last polar_factor's Newton iterations; 0 where it took the eigen route.
   std::size_t newton_iterations = 0;
   void reserve(std::size_t rows, std::size_t cols) {
@@ -68,7 +68,8 @@ struct polar_workspace {
     m.resize(k * k);
     mi.resize(k * k);
     zn.resize(k * k);
-    for (auto* buffer : {&lt, &l, &c, &ci, &b}) buffer->resize(k * k);
+    lt.resize(k * k);
+    ci.resize(k * k);
     w.resize(k);
     e.resize(k);
   }
@@ -272,7 +273,7 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
     const double di = d[i];
     if (di != done) rest += std::max(di, 0.0);
   }
-  double* C = ws.c.data();
+  double* C = ws.vt.data();  // the eigen route's buffer: free on this one
   double* Ci = ws.ci.data();
   nn::ops::gram_rows(mode, r, k, static_cast<const double*>(ws.lt.data()), C);
   nn::ops::copy(mode, static_cast<const double*>(C), r * r, Ci);
@@ -286,11 +287,12 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
   if (!(rest * std::sqrt(f2) <= 1e-10)) return 0;
   iterations = newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode);
   if (iterations == 0) return 0;
-  // P = L (C^-1 C^-1/2) L^T: C^-1/2 is in ws.p (r x r).
+  // P = L (C^-1 C^-1/2) L^T: C^-1/2 is in ws.p (r x r); the iteration's
+  // other buffers are free again.
   const double* zeros = ws.zeros.data();
   double* Mr = ws.zn.data();
-  double* B = ws.b.data();
-  double* L = ws.l.data();
+  double* B = ws.mi.data();
+  double* L = ws.m.data();
   nn::ops::dense_forward(mode, r, r, r, static_cast<const double*>(Ci), static_cast<const double*>(ws.p.data()), zeros,
                          Mr);
   nn::ops::dense_forward(mode, r, r, k, static_cast<const double*>(Mr), static_cast<const double*>(ws.lt.data()), zeros,
