@@ -223,6 +223,11 @@ void check_kernels(Tag tag, cpu::level expected) {
       auto ref_bad = indefinite, got_bad = indefinite;
       CHECK_FALSE(k::spd_inverse(sutro::scalar{}, n, ref_bad.data()));
       CHECK_FALSE(k::spd_inverse(tag, n, got_bad.data()));
+      // A bound on the pivots: the first pivot is a[0][0], not above itself.
+      auto ref_bound = a, got_bound = a;
+      CHECK_FALSE(k::spd_inverse(sutro::scalar{}, n, ref_bound.data(), a[0]));
+      CHECK_FALSE(k::spd_inverse(tag, n, got_bound.data(), a[0]));
+      CHECK(same_bits(got_bound, a));  // refused before the first write
     }
   }
 

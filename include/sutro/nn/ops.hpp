@@ -167,12 +167,12 @@ void gram_rows(const recording_access& m, std::size_t k, std::size_t n, const T*
 }
 
 template <class B, class T>
-[[nodiscard]] bool spd_inverse(raw_access_on<B>, std::size_t n, T* A) {
-  return kernels::spd_inverse(B{}, n, A);
+[[nodiscard]] bool spd_inverse(raw_access_on<B>, std::size_t n, T* A, T min_pivot = T(0)) {
+  return kernels::spd_inverse(B{}, n, A, min_pivot);
 }
 template <class T>
-[[nodiscard]] bool spd_inverse(const recording_access& m, std::size_t n, T* A) {
-  return kernels::any::spd_inverse<T, recorded<T>>(n, m(A));
+[[nodiscard]] bool spd_inverse(const recording_access& m, std::size_t n, T* A, T min_pivot = T(0)) {
+  return kernels::any::spd_inverse<T, recorded<T>>(n, m(A), min_pivot);
 }
 
 template <class B, class From, class To>

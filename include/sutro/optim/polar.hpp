@@ -167,7 +167,10 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
   };
   for (std::size_t it = 0; it < max_newton_iterations; ++it) {
     nn::ops::copy(mode, static_cast<const double*>(M), kk, Mi);
-    if (!nn::ops::spd_inverse(mode, k, Mi)) return 0;
+    // A pivot is a diagonal entry of a Schur complement of M, so at least
+    // the smallest eigenvalue: one below the certificate's bound ends it early.
+    const double min_pivot = it == 0 ? 4.0 * rcond * rcond * trace : 0.0;
+    if (!nn::ops::spd_inverse(mode, k, Mi, min_pivot)) return 0;
     double tm = 0.0, ti = 0.0;
     for (std::size_t i = 0; i < k; ++i) {
       const double mii = Mh[i * k + i], vii = Mih[i * k + i];

@@ -255,10 +255,10 @@ inline void gram_rows(std::size_t k, std::size_t n, Wp W, memory::restrict_t<Ap>
 /// (row-major) by Gauss-Jordan elimination without pivoting (see the
 /// scalar-tag spd_inverse).
 template <class T, class Ap>
-inline bool spd_inverse(std::size_t n, memory::restrict_t<Ap> A) {
+inline bool spd_inverse(std::size_t n, memory::restrict_t<Ap> A, T min_pivot = T(0)) {
   for (std::size_t c = 0; c < n; ++c) {
     const T pivot = A[c * n + c];
-    if (!(pivot > T(0) && pivot <= std::numeric_limits<T>::max())) return false;
+    if (!(pivot > min_pivot && pivot > T(0) && pivot <= std::numeric_limits<T>::max())) return false;
     const T inv = T(1) / pivot;
     for (std::size_t j = 0; j < n; ++j) {
       const T v = A[c * n + j];
@@ -344,12 +344,15 @@ inline void gram_rows(scalar, std::size_t k, std::size_t n, const T* __restrict 
 /// In-place inverse of the symmetric positive definite n x n matrix A
 /// (row-major) by Gauss-Jordan elimination without pivoting, which is stable
 /// for such matrices. Returns false, A partly overwritten, at a pivot that is
-/// not positive and finite: A is not numerically positive definite. Every
-/// element is one fused multiply-add per elimination step, the order the
-/// simd kernel repeats.
+/// not positive and finite (A is not numerically positive definite) or not
+/// above min_pivot: the pivots are the diagonal entries of Schur complements
+/// of A, so A's smallest eigenvalue is at most each of them, and a caller
+/// that needs it above a bound stops at the first pivot below. Every element
+/// is one fused multiply-add per elimination step, the order the simd kernel
+/// repeats.
 template <class T>
-inline bool spd_inverse(scalar, std::size_t n, T* __restrict A) noexcept {
-  return any::spd_inverse<T, T*>(n, A);
+inline bool spd_inverse(scalar, std::size_t n, T* __restrict A, T min_pivot = T(0)) noexcept {
+  return any::spd_inverse<T, T*>(n, A, min_pivot);
 }
 
 /// Backward through a ReLU layer into a scalar output f = w . a + b_out for

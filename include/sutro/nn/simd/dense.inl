@@ -666,7 +666,7 @@ inline __m512d pick(const __m512d* v, std::size_t block) noexcept {
 }
 
 template <std::size_t NR>
-inline bool spd_inverse_rows(std::size_t n, double* a) noexcept {
+inline bool spd_inverse_rows(std::size_t n, double* a, double min_pivot) noexcept {
   constexpr std::size_t ld = 8 * NR;
   constexpr __mmask8 full = 0xff;
   for (std::size_t c = 0; c < n; ++c) {
@@ -678,7 +678,7 @@ inline bool spd_inverse_rows(std::size_t n, double* a) noexcept {
     SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) p[q] = _mm512_loadu_pd(rc + 8 * q);
     const __m512d pivot = _mm512_maskz_permutexvar_pd(full, lane, pick<NR>(p, block));
     const double pv = _mm512_cvtsd_f64(pivot);
-    if (!(pv > 0.0 && pv <= std::numeric_limits<double>::max())) return false;
+    if (!(pv > min_pivot && pv > 0.0 && pv <= std::numeric_limits<double>::max())) return false;
     const __m512d inv = _mm512_maskz_div_pd(full, _mm512_set1_pd(1.0), pivot);
     SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) {
       p[q] = _mm512_maskz_mul_pd(full, p[q], inv);
@@ -702,9 +702,9 @@ inline bool spd_inverse_rows(std::size_t n, double* a) noexcept {
 
 // Up to 32 x 32: a padded copy on the stack, eliminated in registers, copied
 // back; larger matrices take the reference.
-inline bool spd_inverse(std::size_t n, double* A) noexcept {
+inline bool spd_inverse(std::size_t n, double* A, double min_pivot) noexcept {
   constexpr std::size_t max_n = 32;
-  if (n > max_n) return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A);
+  if (n > max_n) return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A, min_pivot);
   alignas(64) double buf[max_n * max_n];
   const std::size_t nr = (n + 7) / 8, ld = 8 * nr;
   const auto tail = static_cast<__mmask8>(n % 8 == 0 ? 0xff : (1u << (n % 8)) - 1u);
@@ -716,16 +716,16 @@ inline bool spd_inverse(std::size_t n, double* A) noexcept {
   bool ok = false;
   switch (nr) {
     case 1:
-      ok = spd_inverse_rows<1>(n, buf);
+      ok = spd_inverse_rows<1>(n, buf, min_pivot);
       break;
     case 2:
-      ok = spd_inverse_rows<2>(n, buf);
+      ok = spd_inverse_rows<2>(n, buf, min_pivot);
       break;
     case 3:
-      ok = spd_inverse_rows<3>(n, buf);
+      ok = spd_inverse_rows<3>(n, buf, min_pivot);
       break;
     default:
-      ok = spd_inverse_rows<4>(n, buf);
+      ok = spd_inverse_rows<4>(n, buf, min_pivot);
       break;
   }
   for (std::size_t r = 0; r < n; ++r)
@@ -802,12 +802,12 @@ void gram_rows(std::size_t k, std::size_t n, const T* __restrict W, T* __restric
 }
 
 template <class T>
-bool spd_inverse(std::size_t n, T* __restrict A) noexcept {
+bool spd_inverse(std::size_t n, T* __restrict A, T min_pivot) noexcept {
   ::sutro::cpu::detail::note_kernel(this_level);
 #if SUTRO_KERNEL_LEVEL >= 3
-  return tiles::spd_inverse(n, A);
+  return tiles::spd_inverse(n, A, min_pivot);
 #else
-  return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A);
+  return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A, min_pivot);
 #endif
 }
 
