@@ -228,6 +228,16 @@ void check_kernels(Tag tag, cpu::level expected) {
       CHECK_FALSE(k::spd_inverse(sutro::scalar{}, n, ref_bound.data(), a[0]));
       CHECK_FALSE(k::spd_inverse(tag, n, got_bound.data(), a[0]));
       CHECK(same_bits(got_bound, a));  // refused before the first write
+      // Refused midway: diagonal entries n, n - 1, ..., 1 (pivots near them), bound 1.5.
+      auto graded = a;
+      for (std::size_t i = 0; i < n; ++i) graded[i * n + i] = double(n - i) + 1e-3 * a[i * n + i];
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+          if (i != j) graded[i * n + j] = 1e-3 * a[i * n + j];
+      auto ref_mid = graded, got_mid = graded;
+      CHECK_FALSE(k::spd_inverse(sutro::scalar{}, n, ref_mid.data(), 1.5));
+      CHECK_FALSE(k::spd_inverse(tag, n, got_mid.data(), 1.5));
+      CHECK(same_bits(ref_mid, got_mid));  // the same partial elimination
     }
   }
 

@@ -288,6 +288,13 @@ TEST_CASE("polar_factor's Newton route agrees with its eigen route", "[optim][po
       CHECK(diff < (s.rows == s.cols ? 1e-10 : 1e-12));
     }
   }
+  SECTION("nearly orthogonal: one iteration reaches the linear finishing step") {
+    std::vector<double> s(20);
+    for (std::size_t j = 0; j < s.size(); ++j) s[j] = 1.0 + 1e-9 * double(j);
+    const auto [diff, iterations] = both(with_singular_values(200, s, 3), 200, 20);
+    CHECK(iterations == 1);
+    CHECK(diff < 1e-14);
+  }
   SECTION("ill-conditioned: the routes differ by the Gram matrix's rounding, about 1e-16 kappa^2") {
     for (const double kappa : {1e2, 1e3, 1e4}) {
       std::vector<double> s(20);
@@ -339,14 +346,19 @@ TEST_CASE("polar_factor recorded equals raw on every route", "[optim][polar][rec
   near_cut[3] = 3e-5;  // just above the default cut (2.4e-5): only the eigen route decides it
   struct input {
     std::vector<double> a;
-    std::size_t rank;
+    std::size_t rows, rank;
     bool newton;
   };
-  for (const auto& [a, rank, newton] :
-       {input{random_matrix(200, 20, 20, 31), 20, true}, input{random_matrix(200, 20, 4, 31), 4, true},
-        input{with_singular_values(200, near_cut, 31), 20, false}}) {
-    INFO("rank " << rank << (newton ? ", a Newton route" : ", the eigen route"));
-    nn::tensor<float> raw(200, 20), rec(200, 20);
+  std::vector<double> wide(20 * 200);  // 20 x 200, the layout of a layer's in_out gradient
+  const auto tall = random_matrix(200, 20, 6, 32);
+  for (std::size_t i = 0; i < 200; ++i)
+    for (std::size_t j = 0; j < 20; ++j) wide[j * 200 + i] = tall[i * 20 + j];
+  for (const auto& [a, rows, rank, newton] :
+       {input{random_matrix(200, 20, 20, 31), 200, 20, true}, input{random_matrix(200, 20, 4, 31), 200, 4, true},
+        input{with_singular_values(200, near_cut, 31), 200, 20, false}, input{wide, 20, 6, true}}) {
+    const std::size_t cols = a.size() / rows;
+    INFO(rows << " x " << cols << ", rank " << rank << (newton ? ", a Newton route" : ", the eigen route"));
+    nn::tensor<float> raw(rows, cols), rec(rows, cols);
     for (std::size_t i = 0; i < a.size(); ++i) raw.data()[i] = rec.data()[i] = static_cast<float>(a[i]);
     optim::polar_workspace ws;
     CHECK(optim::polar_factor(raw.ref(), ws) == rank);

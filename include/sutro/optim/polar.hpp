@@ -16,16 +16,22 @@
 // instead of an SVD of the full matrix. Singular values below rcond * s_max
 // count as zero (default rcond: max(rows, cols) * float epsilon, numpy's
 // matrix_rank rule for float32 data; the Gram route resolves singular values
-// down to about 1e-7 s_max in double, so a smaller rcond is refused). Two
+// down to about 1e-7 s_max in double, so a smaller rcond is refused). Three
 // routes to P:
 // - Newton (detail::newton_inverse_sqrt): the scaled Newton iteration for the
 //   polar factor, run on the Gram matrix (inverses of positive definite
-//   matrices, products). It runs where a bound certifies that no eigenvalue
-//   is near the cut, so that the rank is k;
+//   matrices, products), where a bound certifies that no eigenvalue is near
+//   the cut, so that the rank is k;
+// - deflated Newton (detail::deflated_inverse_sqrt): a rank-deficient A cut
+//   down to its rank r by a pivoted Cholesky factorization, whose r x r part
+//   takes the Newton route, where bounds certify the rank on both sides;
 // - eigen (polar_factor_eigen): Householder tridiagonalization and implicit
 //   QL (optim/symmetric_eigen.hpp), P = V diag(f(lambda)) V^T with
 //   f = lambda^-1/2 above the cut and 0 below. It decides every other case.
-// Both compute the same A^-1/2 up to rounding; the Newton route takes a few
+// The routes agree to rounding (about 1e-16 (s_max / s_min)^2, the Gram
+// matrix's own error; the deflated route within 1e-10, certified), and the
+// error figures above, measured on the eigen route, hold for them too at the
+// default rcond (tests/optim/polar_test.cpp). The Newton routes take a few
 // iterations of short dependency chains where QL's rotations form one long
 // chain of square roots and divisions.
 
@@ -54,7 +60,9 @@ using scratch_buffer = std::vector<double, backend_allocator_t<default_backend, 
 
 struct polar_workspace {
   scratch_buffer g, a, vt, w, e, s, p, out, zeros, m, mi, zn, lt, ci;
-  /// The last polar_factor's Newton iterations; 0 where it took the eigen route.
+  /// The last polar_factor's Newton iterations: 0 where it took the eigen
+  /// route (or none: an empty, zero or non-finite G); otherwise a rank below
+  /// min(rows, cols) means the deflated route.
   std::size_t newton_iterations = 0;
   void reserve(std::size_t rows, std::size_t cols) {
     const std::size_t k = std::min(rows, cols);
@@ -124,8 +132,9 @@ std::size_t eigen_inverse_sqrt(std::size_t k, double* a, double amax, double rco
   return rank;
 }
 
-/// Stops the Newton iteration: with E = M - I below this (Frobenius norm), the
-/// finishing polynomial (newton_inverse_sqrt) leaves an error below 1e-17.
+/// Stops the Newton iteration: with E = M - I below these (Frobenius norm),
+/// the finishing polynomial (newton_inverse_sqrt: linear below the first,
+/// quadratic below the second) leaves an error below 4e-17.
 inline constexpr double newton_finish_linear = 1e-8, newton_finish_quadratic = 2e-6;
 inline constexpr std::size_t max_newton_iterations = 64;
 
@@ -306,9 +315,6 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
   return r;
 }
 
-}  // namespace detail
-
-namespace detail {
 template <class T, class Mode>
 std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rcond, const Mode& mode, bool newton,
                             const char* who) {
@@ -388,6 +394,10 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
   } else {
     rank = eigen_inverse_sqrt(k, a, amax, rcond, ws, mode);
   }
+  // U V^T = G P (m >= n) or P G (m < n), both as P W (W: G or G^T, k x l,
+  // already in double): one register-blocked product l columns wide, in
+  // double (an ill-conditioned G would lose digits in float). For m >= n the
+  // result is (G P)^T, written back transposed.
   nn::ops::dense_forward(mode, k, k, l, static_cast<const double*>(P), static_cast<const double*>(wd), zeros, out);
   const memory::handle_of<Mode, const double> oh = mode(static_cast<const double*>(out));
   if (m >= n) {

@@ -255,7 +255,7 @@ inline void gram_rows(std::size_t k, std::size_t n, Wp W, memory::restrict_t<Ap>
 /// (row-major) by Gauss-Jordan elimination without pivoting (see the
 /// scalar-tag spd_inverse).
 template <class T, class Ap>
-inline bool spd_inverse(std::size_t n, memory::restrict_t<Ap> A, T min_pivot = T(0)) {
+[[nodiscard]] inline bool spd_inverse(std::size_t n, memory::restrict_t<Ap> A, T min_pivot = T(0)) {
   for (std::size_t c = 0; c < n; ++c) {
     const T pivot = A[c * n + c];
     if (!(pivot > min_pivot && pivot > T(0) && pivot <= std::numeric_limits<T>::max())) return false;
@@ -351,7 +351,7 @@ inline void gram_rows(scalar, std::size_t k, std::size_t n, const T* __restrict 
 /// is one fused multiply-add per elimination step, the order the simd kernel
 /// repeats.
 template <class T>
-inline bool spd_inverse(scalar, std::size_t n, T* __restrict A, T min_pivot = T(0)) noexcept {
+[[nodiscard]] inline bool spd_inverse(scalar, std::size_t n, T* __restrict A, T min_pivot = T(0)) noexcept {
   return any::spd_inverse<T, T*>(n, A, min_pivot);
 }
 

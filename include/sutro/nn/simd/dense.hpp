@@ -99,7 +99,7 @@ inline void gram_rows(simd_on<Arch> tag, std::size_t k, std::size_t n, const dou
 /// As the scalar spd_inverse for double, same bits: at AVX-512, matrices up
 /// to 32 x 32 eliminated row by row in registers.
 template <class Arch>
-inline bool spd_inverse(simd_on<Arch> tag, std::size_t n, double* __restrict A, double min_pivot = 0.0) {
+[[nodiscard]] inline bool spd_inverse(simd_on<Arch> tag, std::size_t n, double* __restrict A, double min_pivot = 0.0) {
   using namespace levels;
   const cpu::level l = kernel_level(tag, "sutro::nn::kernels::spd_inverse");
   SUTRO_DISPATCH_LEVEL(l, spd_inverse<double>(n, A, min_pivot));

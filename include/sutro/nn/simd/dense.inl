@@ -666,7 +666,7 @@ inline __m512d pick(const __m512d* v, std::size_t block) noexcept {
 }
 
 template <std::size_t NR>
-inline bool spd_inverse_rows(std::size_t n, double* a, double min_pivot) noexcept {
+[[nodiscard]] inline bool spd_inverse_rows(std::size_t n, double* a, double min_pivot) noexcept {
   constexpr std::size_t ld = 8 * NR;
   constexpr __mmask8 full = 0xff;
   for (std::size_t c = 0; c < n; ++c) {
@@ -702,7 +702,7 @@ inline bool spd_inverse_rows(std::size_t n, double* a, double min_pivot) noexcep
 
 // Up to 32 x 32: a padded copy on the stack, eliminated in registers, copied
 // back; larger matrices take the reference.
-inline bool spd_inverse(std::size_t n, double* A, double min_pivot) noexcept {
+[[nodiscard]] inline bool spd_inverse(std::size_t n, double* A, double min_pivot) noexcept {
   constexpr std::size_t max_n = 32;
   if (n > max_n) return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A, min_pivot);
   alignas(64) double buf[max_n * max_n];
@@ -802,7 +802,7 @@ void gram_rows(std::size_t k, std::size_t n, const T* __restrict W, T* __restric
 }
 
 template <class T>
-bool spd_inverse(std::size_t n, T* __restrict A, T min_pivot) noexcept {
+[[nodiscard]] bool spd_inverse(std::size_t n, T* __restrict A, T min_pivot) noexcept {
   ::sutro::cpu::detail::note_kernel(this_level);
 #if SUTRO_KERNEL_LEVEL >= 3
   return tiles::spd_inverse(n, A, min_pivot);
