@@ -1,5 +1,5 @@
-// EGD's polar factor against a float64 one-sided Jacobi SVD and across its two
-// routes; Muon's iteration.
+// EGD's polar factor against a float64 one-sided Jacobi SVD and across its
+// three routes; Muon's iteration.
 #include <algorithm>
 #include <cmath>
 #include <cstring>

@@ -29,11 +29,11 @@
 //   QL (optim/symmetric_eigen.hpp), P = V diag(f(lambda)) V^T with
 //   f = lambda^-1/2 above the cut and 0 below. It decides every other case.
 // The routes agree to rounding (about 1e-16 (s_max / s_min)^2, the Gram
-// matrix's own error; the deflated route within 1e-10, certified), and the
-// error figures above, measured on the eigen route, hold for them too at the
-// default rcond (tests/optim/polar_test.cpp). The Newton routes take a few
-// iterations of short dependency chains where QL's rotations form one long
-// chain of square roots and divisions.
+// matrix's own error; the deflated route within 1e-10 to first order): the
+// error figures above, measured on the eigen route, are of the same order as
+// the routes' differences (tests/optim/polar_test.cpp). The Newton routes take
+// a few iterations of short dependency chains where QL's rotations form one
+// long chain of square roots and divisions.
 
 #include <algorithm>
 #include <cmath>
