@@ -241,6 +241,32 @@ void check_kernels(Tag tag, cpu::level expected) {
     }
   }
 
+  // One Newton step of the polar factor on M and its inverse (any values:
+  // the step is elementwise), every chunk count and a ragged last chunk.
+  for (std::size_t n : {0, 1, 2, 7, 8, 9, 16, 20, 24, 25, 33}) {
+    INFO(level << ": newton_polar_step " << n << " x " << n);
+    const auto m = random_values<double>(n * n, rng), mi = random_values<double>(n * n, rng);
+    auto m_ref = m, m_got = m;
+    std::vector<double> f_ref(n * n, -1.0), f_got(n * n, -2.0);
+    const double z = 0.75 + 0.5 * double(n % 3);
+    const double dev_ref = k::newton_polar_step(sutro::scalar{}, n, z, m_ref.data(), mi.data(), f_ref.data());
+    const double dev_got = k::newton_polar_step(tag, n, z, m_got.data(), mi.data(), f_got.data());
+    CHECK(cpu::last_kernel_level() == expected);
+    CHECK(same_bits(m_ref, m_got));
+    CHECK(same_bits(f_ref, f_got));
+    CHECK(same_bits(std::vector<double>{dev_ref}, std::vector<double>{dev_got}));
+    double dev = 0.0;  // the definitions, to rounding
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        const double id = i == j ? 1.0 : 0.0, x = m[i * n + j], v = mi[i * n + j];
+        CHECK(std::abs(f_ref[i * n + j] - 0.5 * (z * id + v / z)) <= 1e-15 * (1.0 + std::abs(v / z)));
+        const double next = 0.25 * (z * z * x + 2.0 * id + v / (z * z));
+        CHECK(std::abs(m_ref[i * n + j] - next) <= 1e-15 * (1.0 + std::abs(z * z * x) + std::abs(v / (z * z))));
+        dev += (next - id) * (next - id);
+      }
+    CHECK(std::abs(dev_ref - dev) <= 1e-13 * (1.0 + dev));
+  }
+
   // Dot rows over special values: -0, infinities and NaN in the inputs, a
   // -0 bias. The same operations in the same order give the same bits, NaN
   // aside, whose payload may differ: there only NaN-ness is compared.

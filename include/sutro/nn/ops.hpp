@@ -175,6 +175,15 @@ template <class T>
   return kernels::any::spd_inverse<T, recorded<T>>(n, m(A), min_pivot);
 }
 
+template <class B, class T>
+[[nodiscard]] T newton_polar_step(raw_access_on<B>, std::size_t k, T z, T* M, const T* Mi, T* F) {
+  return kernels::newton_polar_step(B{}, k, z, M, Mi, F);
+}
+template <class T>
+[[nodiscard]] T newton_polar_step(const recording_access& m, std::size_t k, T z, T* M, const T* Mi, T* F) {
+  return kernels::any::newton_polar_step<T, recorded<T>, recorded<const T>, recorded<T>>(k, z, m(M), m(Mi), m(F));
+}
+
 template <class B, class From, class To>
 void transpose_convert(raw_access_on<B>, std::size_t rows, std::size_t cols, const From* in, To* out) {
   kernels::transpose_convert(B{}, rows, cols, in, out);

@@ -132,6 +132,19 @@ std::size_t eigen_inverse_sqrt(std::size_t k, double* a, double amax, double rco
   return rank;
 }
 
+/// The sum of term(0), ..., term(n - 1) in 8 partial sums (term t into
+/// t mod 8), added as a tree: independent chains where one running sum would
+/// be a chain of n dependent additions.
+template <class Term>
+[[nodiscard]] double sum_by_lanes(std::size_t n, Term term) {
+  double part[8] = {};
+  std::size_t t = 0;
+  for (; t + 8 <= n; t += 8)
+    for (std::size_t u = 0; u < 8; ++u) part[u] += term(t + u);
+  for (std::size_t u = 0; t + u < n; ++u) part[u] += term(t + u);
+  return ((part[0] + part[4]) + (part[2] + part[6])) + ((part[1] + part[5]) + (part[3] + part[7]));
+}
+
 /// Stops the Newton iteration: with E = M - I below these (Frobenius norm),
 /// the finishing polynomial (newton_inverse_sqrt: linear below the first,
 /// quadratic below the second) leaves an error below 4e-17.
@@ -187,23 +200,14 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
       ti += vii;
     }
     if (it == 0) {
-      double f2 = 0.0;
-      for (std::size_t i = 0; i < kk; ++i) {
+      const double f2 = sum_by_lanes(kk, [&](std::size_t i) {
         const double v = Mih[i];
-        f2 += v * v;
-      }
+        return v * v;
+      });
       if (!(1.0 / std::sqrt(f2) > 4.0 * rcond * rcond * trace)) return 0;
     }
-    const double z = std::sqrt(std::sqrt(ti / tm)), zi = 1.0 / z;
-    double dev = 0.0;
-    for (std::size_t i = 0; i < k; ++i)
-      for (std::size_t j = 0; j < k; ++j) {
-        const double id = i == j ? 1.0 : 0.0, mij = Mh[i * k + j], vij = Mih[i * k + j];
-        Fh[i * k + j] = 0.5 * (z * id + zi * vij);
-        const double next = 0.25 * (z * z * mij + 2.0 * id + zi * zi * vij);
-        Mh[i * k + j] = next;
-        dev += (next - id) * (next - id);
-      }
+    const double z = std::sqrt(std::sqrt(ti / tm));
+    const double dev = nn::ops::newton_polar_step(mode, k, z, M, static_cast<const double*>(Mi), F);
     multiply_z_by_f(it == 0);
     if (!(dev <= newton_finish_quadratic * newton_finish_quadratic)) continue;
     // F = I - E/2 (+ 3/8 E^2 where E is not yet below the linear bound); Mi holds E^2.
@@ -290,12 +294,11 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
   nn::ops::gram_rows(mode, r, k, static_cast<const double*>(ws.lt.data()), C);
   nn::ops::copy(mode, static_cast<const double*>(C), r * r, Ci);
   if (!nn::ops::spd_inverse(mode, r, Ci)) return 0;
-  double f2 = 0.0;
   const auto Cih = mode(Ci);
-  for (std::size_t i = 0; i < r * r; ++i) {
+  const double f2 = sum_by_lanes(r * r, [&](std::size_t i) {
     const double v = Cih[i];
-    f2 += v * v;
-  }
+    return v * v;
+  });
   if (!(rest * std::sqrt(f2) <= 1e-10)) return 0;
   iterations = newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode);
   if (iterations == 0) return 0;

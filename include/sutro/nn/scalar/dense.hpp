@@ -239,13 +239,28 @@ inline void relu_output_weight_grad(Rows rows, std::size_t nrows, std::size_t fi
       [&](std::size_t c0, std::size_t cn) { columns(c0, cn, std::integral_constant<std::size_t, lane_count<T>>{}); });
 }
 
+/// The sum of 16 partial sums as a tree: lanes u and u + 8, then u and
+/// u + 4, u and u + 2, u and u + 1 (a vector register's reduction).
+template <class T>
+[[nodiscard]] inline T tree_sum16(const T* lane) {
+  T c[8];
+  for (std::size_t u = 0; u < 8; ++u) c[u] = lane[u] + lane[u + 8];
+  for (std::size_t u = 0; u < 4; ++u) c[u] = c[u] + c[u + 4];
+  for (std::size_t u = 0; u < 2; ++u) c[u] = c[u] + c[u + 2];
+  return c[0] + c[1];
+}
+
 /// Gram matrix of k rows of length n (see the scalar-tag gram_rows).
 template <class T, class Wp, class Ap>
 inline void gram_rows(std::size_t k, std::size_t n, Wp W, memory::restrict_t<Ap> A) {
   for (std::size_t i = 0; i < k; ++i)
     for (std::size_t j = 0; j <= i; ++j) {
-      T v;
-      dense_dot_rows<T, Wp, Wp, T*>(1, n, W + i * n, W + j * n, T(0), &v);
+      T acc[16] = {};
+      for (std::size_t t = 0; t < n; ++t) {
+        const T x = W[i * n + t], y = W[j * n + t];
+        acc[t % 16] = madd<Wp>(x, y, acc[t % 16]);
+      }
+      const T v = tree_sum16(acc);
       A[i * k + j] = v;
       A[j * k + i] = v;
     }
@@ -280,6 +295,26 @@ template <class T, class Ap>
 }
 
 /// out (cols x rows) = in (rows x cols) transposed, each element converted
+/// One step of the polar factor's scaled Newton iteration (see the
+/// scalar-tag newton_polar_step).
+template <class T, class Mp, class Mip, class Fp>
+[[nodiscard]] inline T newton_polar_step(std::size_t k, T z, memory::restrict_t<Mp> M, memory::restrict_t<Mip> Mi,
+                                         memory::restrict_t<Fp> F) {
+  const T zi = T(1) / z, hz = T(0.5) * z, hzi = T(0.5) * zi, qz2 = T(0.25) * (z * z), qzi2 = T(0.25) * (zi * zi);
+  T part[8] = {};
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < k; ++j) {
+      const bool diagonal = i == j;
+      const T m = M[i * k + j], v = Mi[i * k + j];
+      F[i * k + j] = madd<Fp>(hzi, v, diagonal ? hz : T(0));
+      const T next = madd<Mp>(qzi2, v, madd<Mp>(qz2, m, diagonal ? T(0.5) : T(0)));
+      M[i * k + j] = next;
+      const T d = next + (diagonal ? T(-1) : T(0));
+      part[j % 8] = madd<Mp>(d, d, part[j % 8]);
+    }
+  return ((part[0] + part[4]) + (part[2] + part[6])) + ((part[1] + part[5]) + (part[3] + part[7]));
+}
+
 /// From -> To, written in order (see the scalar-tag transpose_convert).
 template <class From, class To, class InP, class OutP>
 inline void transpose_convert(std::size_t rows, std::size_t cols, InP in, memory::restrict_t<OutP> out) {
@@ -334,8 +369,8 @@ inline void dense_dot_rows(scalar, std::size_t rows, std::size_t n, const T* __r
 }
 
 /// Gram matrix of k rows of length n (row-major W): A[i, j] = A[j, i] = the
-/// dot product of rows i and j with 16 partial sums (lane l takes t = l,
-/// l + 16, ...), added lane by lane, then the ragged tail, as dense_dot_rows.
+/// dot product of rows i and j with 16 partial sums (lane l takes every
+/// t = l mod 16, the ragged tail included), added as a tree (tree_sum16).
 template <class T>
 inline void gram_rows(scalar, std::size_t k, std::size_t n, const T* __restrict W, T* __restrict A) noexcept {
   any::gram_rows<T, const T*, T*>(k, n, W, A);
@@ -353,6 +388,21 @@ inline void gram_rows(scalar, std::size_t k, std::size_t n, const T* __restrict 
 template <class T>
 [[nodiscard]] inline bool spd_inverse(scalar, std::size_t n, T* __restrict A, T min_pivot = T(0)) noexcept {
   return any::spd_inverse<T, T*>(n, A, min_pivot);
+}
+
+/// One step of the scaled Newton iteration for the polar factor in product
+/// form on a k x k symmetric positive definite M (row-major) and its inverse
+/// Mi, with scale z: F = (z I + Mi / z) / 2, M <- F M F = (z^2 M + 2 I +
+/// Mi / z^2) / 4 (M and Mi commute). Returns ||M - I||_F^2 of the new M.
+/// Every element is rounded as F = fma(zi / 2, Mi, z / 2 [diagonal]) and
+/// M = fma(zi^2 / 4, Mi, fma(z^2 / 4, M, 1/2 [diagonal])) (the scalings by
+/// powers of 2 are exact), the squares summed with fused multiply-adds in 8
+/// partial sums by column mod 8, rows in order, added as a tree ((0 + 4) +
+/// (2 + 6)) + ((1 + 5) + (3 + 7)): the order the simd kernel repeats.
+template <class T>
+[[nodiscard]] inline T newton_polar_step(scalar, std::size_t k, T z, T* __restrict M, const T* __restrict Mi,
+                                         T* __restrict F) noexcept {
+  return any::newton_polar_step<T, T*, const T*, T*>(k, z, M, Mi, F);
 }
 
 /// Backward through a ReLU layer into a scalar output f = w . a + b_out for

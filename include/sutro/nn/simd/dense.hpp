@@ -105,6 +105,15 @@ template <class Arch>
   SUTRO_DISPATCH_LEVEL(l, spd_inverse<double>(n, A, min_pivot));
 }
 
+/// As the scalar newton_polar_step for double, same bits.
+template <class Arch>
+[[nodiscard]] inline double newton_polar_step(simd_on<Arch> tag, std::size_t k, double z, double* __restrict M,
+                                              const double* __restrict Mi, double* __restrict F) {
+  using namespace levels;
+  const cpu::level l = kernel_level(tag, "sutro::nn::kernels::newton_polar_step");
+  SUTRO_DISPATCH_LEVEL(l, newton_polar_step<double>(k, z, M, Mi, F));
+}
+
 /// As the scalar transpose_convert: float to double and back in 8 x 8 blocks
 /// (AVX-512), other pairs by the reference.
 template <class Arch, class From, class To>

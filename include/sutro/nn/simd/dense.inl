@@ -391,12 +391,17 @@ inline void dot16_rows(std::size_t rows, std::size_t n, const T* in, const T* y,
 }
 
 // Gram rows: row i against G rows j at a time (the x registers loaded once
-// for all G), G * 16 / lanes = 8 accumulators.
+// for all G), G * 16 / lanes = 8 accumulators; the ragged tail is masked
+// into its lanes. The lane trees of the G pairs are then G independent
+// chains: the halves' sum as vectors (16 lanes to 8), the rest in scalars.
 template <class T>
 inline void gram_rows(std::size_t k, std::size_t n, const T* W, T* A) noexcept {
   using V = vreg<T>;
   constexpr std::size_t L = V::lanes, R = 16 / L, G = 8 / R;
+  static_assert(R >= 2, "16 lanes in at least two registers");
   const std::size_t full = n / 16 * 16;
+  typename V::mask_type tail_mask[R];
+  SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) tail_mask[r] = V::mask(full + L * r, n);
   for (std::size_t i = 0; i < k; ++i) {
     const T* x = W + i * n;
     for (std::size_t j0 = 0; j0 <= i; j0 += G) {
@@ -414,20 +419,69 @@ inline void gram_rows(std::size_t k, std::size_t n, const T* W, T* A) noexcept {
               V::fmadd(xv[r], V::loadu(y + L * r), acc[q][r]);
         }
       }
-      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) {
-        if (q >= nj) break;
-        const std::size_t j = j0 + q;
-        T lane[16];
-        SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) V::storeu(lane + L * r, acc[q][r]);
-        const T* y = W + j * n;
-        T tail = T(0);
-        for (std::size_t t = full; t < n; ++t) tail = std::fma(x[t], y[t], tail);
-        T s = T(0);
-        for (std::size_t l = 0; l < 16; ++l) s += lane[l];
-        A[i * k + j] = A[j * k + i] = T(0) + (s + tail);
+      if (full < n) {
+        typename V::reg xv[R];
+        SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) xv[r] = V::load(tail_mask[r], x + full + L * r);
+        SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) {
+          if (q >= nj) break;
+          const T* y = W + (j0 + q) * n + full;
+          SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] =
+              V::fmadd(xv[r], V::load(tail_mask[r], y + L * r), acc[q][r]);
+        }
       }
+      T half[G][8];
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R / 2; ++r)
+          V::storeu(half[q] + L * r, V::add(acc[q][r], acc[q][r + R / 2]));
+      T c[G][4];
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t u = 0; u < 4; ++u) c[q][u] =
+          half[q][u] + half[q][u + 4];
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t u = 0; u < 2; ++u) c[q][u] =
+          c[q][u] + c[q][u + 2];
+      for (std::size_t q = 0; q < nj; ++q) A[i * k + j0 + q] = A[(j0 + q) * k + i] = c[q][0] + c[q][1];
     }
   }
+}
+
+// One Newton step for the polar factor, rows in 8-column chunks of 8 / lanes
+// registers; the identity's 1 at lane i - j0 is a load from a unit vector, so
+// that no narrow store precedes a wide load.
+template <class T>
+inline T newton_polar_step(std::size_t k, T z, T* M, const T* Mi, T* F) noexcept {
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes, R = 8 / L;
+  static_assert(R >= 1 && R * L == 8, "8 partial sums in whole registers");
+  alignas(64) static constexpr T unit[16] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
+  const T zi = T(1) / z;
+  const auto hz = V::set1(T(0.5) * z), hzi = V::set1(T(0.5) * zi), qz2 = V::set1(T(0.25) * (z * z)),
+             qzi2 = V::set1(T(0.25) * (zi * zi)), half = V::set1(T(0.5)), minus_one = V::set1(T(-1));
+  typename V::reg part[R];
+  SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) part[r] = V::zero();
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j0 = 0; j0 < k; j0 += 8) {
+      const std::size_t base = i >= j0 && i < j0 + 8 ? 8 - (i - j0) : 0;
+      SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) {
+        const std::size_t at = i * k + j0 + L * r;
+        const auto mask = V::mask(j0 + L * r, k);
+        const auto id = V::loadu(unit + base + L * r);
+        const bool whole = j0 + L * (r + 1) <= k;
+        const auto m = whole ? V::loadu(M + at) : V::load(mask, M + at);
+        const auto v = whole ? V::loadu(Mi + at) : V::load(mask, Mi + at);
+        const auto f = V::fmadd(hzi, v, V::fmadd(id, hz, V::zero()));
+        const auto next = V::fmadd(qzi2, v, V::fmadd(qz2, m, V::fmadd(id, half, V::zero())));
+        if (whole) {
+          V::storeu(F + at, f);
+          V::storeu(M + at, next);
+        } else {
+          V::store(F + at, mask, f);
+          V::store(M + at, mask, next);
+        }
+        const auto d = V::add(next, V::fmadd(id, minus_one, V::zero()));
+        part[r] = V::fmadd(d, d, part[r]);
+      }
+    }
+  T p[8];
+  SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) V::storeu(p + L * r, part[r]);
+  return ((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7]));
 }
 
 // gw and gb kept in registers across the samples for NR registers of
@@ -731,8 +785,10 @@ template <std::size_t NR>
   }
   for (std::size_t r = 0; r < n; ++r)
     for (std::size_t q = 0; q < nr; ++q) {
-      const __mmask8 m = q + 1 == nr ? tail : __mmask8(0xff);
-      _mm512_mask_storeu_pd(A + r * n + 8 * q, m, _mm512_load_pd(buf + r * ld + 8 * q));
+      if (q + 1 == nr)
+        _mm512_mask_storeu_pd(A + r * n + 8 * q, tail, _mm512_load_pd(buf + r * ld + 8 * q));
+      else
+        _mm512_storeu_pd(A + r * n + 8 * q, _mm512_load_pd(buf + r * ld + 8 * q));
     }
   return ok;
 }
@@ -809,6 +865,17 @@ template <class T>
   return tiles::spd_inverse(n, A, min_pivot);
 #else
   return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A, min_pivot);
+#endif
+}
+
+template <class T>
+[[nodiscard]] T newton_polar_step(std::size_t k, T z, T* __restrict M, const T* __restrict Mi,
+                                  T* __restrict F) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 2
+  return tiles::newton_polar_step(k, z, M, Mi, F);
+#else
+  return ::sutro::nn::kernels::newton_polar_step(::sutro::scalar{}, k, z, M, Mi, F);
 #endif
 }
 
