@@ -164,10 +164,12 @@ inline constexpr std::size_t max_newton_iterations = 64;
 /// The certificate: every eigenvalue is at least 1 / ||A^-1||_F, and the
 /// largest at most trace(A); the route runs only where the smallest clears
 /// four times rcond^2 trace(A), so that the eigen route would also have kept
-/// every direction (rank k) and both compute the same A^-1/2.
+/// every direction (rank k) and both compute the same A^-1/2. a_inverse:
+/// A^-1 where the caller has it (spd_inverse's), so the first inverse is
+/// not computed again.
 template <class Mode>
 std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, double rcond, polar_workspace& ws,
-                                const Mode& mode) {
+                                const Mode& mode, const double* a_inverse = nullptr) {
   const std::size_t kk = k * k;
   double* M = ws.m.data();
   double* Mi = ws.mi.data();
@@ -188,11 +190,15 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
     }
   };
   for (std::size_t it = 0; it < max_newton_iterations; ++it) {
-    nn::ops::copy(mode, static_cast<const double*>(M), kk, Mi);
-    // A pivot is a diagonal entry of a Schur complement of M, so at least
-    // the smallest eigenvalue: one below the certificate's bound ends it early.
-    const double min_pivot = it == 0 ? 4.0 * rcond * rcond * trace : 0.0;
-    if (!nn::ops::spd_inverse(mode, k, Mi, min_pivot)) return 0;
+    if (it == 0 && a_inverse != nullptr) {
+      nn::ops::copy(mode, a_inverse, kk, Mi);
+    } else {
+      nn::ops::copy(mode, static_cast<const double*>(M), kk, Mi);
+      // A pivot is a diagonal entry of a Schur complement of M, so at least
+      // the smallest eigenvalue: one below the certificate's bound ends it early.
+      const double min_pivot = it == 0 ? 4.0 * rcond * rcond * trace : 0.0;
+      if (!nn::ops::spd_inverse(mode, k, Mi, min_pivot)) return 0;
+    }
     double tm = 0.0, ti = 0.0;
     for (std::size_t i = 0; i < k; ++i) {
       const double mii = Mh[i * k + i], vii = Mih[i * k + i];
@@ -300,7 +306,8 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
     return v * v;
   });
   if (!(rest * std::sqrt(f2) <= 1e-10)) return 0;
-  iterations = newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode);
+  iterations =
+      newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode, static_cast<const double*>(Ci));
   if (iterations == 0) return 0;
   // P = L (C^-1 C^-1/2) L^T: C^-1/2 is in ws.p (r x r); the iteration's
   // other buffers are free again.

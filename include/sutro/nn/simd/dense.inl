@@ -720,36 +720,93 @@ inline __m512d pick(const __m512d* v, std::size_t block) noexcept {
   return r;
 }
 
+// Row c of the elimination divided by its pivot, whose place takes
+// 1 / pivot; false (p unchanged) where the pivot is refused.
+template <std::size_t NR>
+[[nodiscard]] inline bool divide_by_pivot(__m512d* p, std::size_t c, double min_pivot) noexcept {
+  constexpr __mmask8 full = 0xff;
+  const std::size_t block = c / 8;
+  const __m512d pivot =
+      _mm512_maskz_permutexvar_pd(full, _mm512_set1_epi64(static_cast<long long>(c % 8)), pick<NR>(p, block));
+  const double pv = _mm512_cvtsd_f64(pivot);
+  if (!(pv > min_pivot && pv > 0.0 && pv <= std::numeric_limits<double>::max())) return false;
+  const __m512d inv = _mm512_maskz_div_pd(full, _mm512_set1_pd(1.0), pivot);
+  SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) {
+    p[q] = _mm512_maskz_mul_pd(full, p[q], inv);
+    if (q == block) p[q] = _mm512_mask_mov_pd(p[q], static_cast<__mmask8>(1u << (c % 8)), inv);
+  }
+  return true;
+}
+
+// x <- x - x[c] p, with x[c] taken as 0 (so that it becomes -x[c] / pivot).
+template <std::size_t NR>
+inline void eliminate(__m512d* x, const __m512d* p, std::size_t c) noexcept {
+  constexpr __mmask8 full = 0xff;
+  const std::size_t block = c / 8;
+  const __m512d f =
+      _mm512_maskz_permutexvar_pd(full, _mm512_set1_epi64(static_cast<long long>(c % 8)), pick<NR>(x, block));
+  SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) {
+    if (q == block) x[q] = _mm512_mask_mov_pd(x[q], static_cast<__mmask8>(1u << (c % 8)), _mm512_setzero_pd());
+    x[q] = _mm512_maskz_fnmadd_pd(full, f, p[q], x[q]);
+  }
+}
+
+template <std::size_t NR>
+inline void load_row(__m512d* x, const double* row) noexcept {
+  SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = _mm512_loadu_pd(row + 8 * q);
+}
+template <std::size_t NR>
+inline void store_row(double* row, const __m512d* x) noexcept {
+  SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) _mm512_storeu_pd(row + 8 * q, x[q]);
+}
+
+// Two pivots a pass: rows c and c + 1 become pivot rows first, then each
+// other row takes both eliminations in registers, one load and one store
+// for two steps. The operations and their order per row are the reference's
+// (each row's steps are independent of the other rows'), so are the bits,
+// and a pivot refused at c + 1 leaves the reference's state (step c done).
 template <std::size_t NR>
 [[nodiscard]] inline bool spd_inverse_rows(std::size_t n, double* a, double min_pivot) noexcept {
   constexpr std::size_t ld = 8 * NR;
-  constexpr __mmask8 full = 0xff;
-  for (std::size_t c = 0; c < n; ++c) {
-    const std::size_t block = c / 8;
-    const __m512i lane = _mm512_set1_epi64(static_cast<long long>(c % 8));
-    const auto at = static_cast<__mmask8>(1u << (c % 8));
-    double* rc = a + c * ld;
-    __m512d p[NR];
-    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) p[q] = _mm512_loadu_pd(rc + 8 * q);
-    const __m512d pivot = _mm512_maskz_permutexvar_pd(full, lane, pick<NR>(p, block));
-    const double pv = _mm512_cvtsd_f64(pivot);
-    if (!(pv > min_pivot && pv > 0.0 && pv <= std::numeric_limits<double>::max())) return false;
-    const __m512d inv = _mm512_maskz_div_pd(full, _mm512_set1_pd(1.0), pivot);
-    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) {
-      p[q] = _mm512_maskz_mul_pd(full, p[q], inv);
-      if (q == block) p[q] = _mm512_mask_mov_pd(p[q], at, inv);
-      _mm512_storeu_pd(rc + 8 * q, p[q]);
-    }
-    for (std::size_t r = 0; r < n; ++r) {
-      if (r == c) continue;
-      double* rr = a + r * ld;
-      __m512d x[NR];
-      SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = _mm512_loadu_pd(rr + 8 * q);
-      const __m512d f = _mm512_maskz_permutexvar_pd(full, lane, pick<NR>(x, block));
-      SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) {
-        if (q == block) x[q] = _mm512_mask_mov_pd(x[q], at, _mm512_setzero_pd());
-        _mm512_storeu_pd(rr + 8 * q, _mm512_maskz_fnmadd_pd(full, f, p[q], x[q]));
+  std::size_t c = 0;
+  for (; c + 1 < n; c += 2) {
+    __m512d p[NR], p2[NR], x[NR];
+    load_row<NR>(p, a + c * ld);
+    if (!divide_by_pivot<NR>(p, c, min_pivot)) return false;
+    load_row<NR>(p2, a + (c + 1) * ld);
+    eliminate<NR>(p2, p, c);
+    if (!divide_by_pivot<NR>(p2, c + 1, min_pivot)) {
+      store_row<NR>(a + c * ld, p);
+      store_row<NR>(a + (c + 1) * ld, p2);
+      for (std::size_t r = 0; r < n; ++r) {
+        if (r == c || r == c + 1) continue;
+        load_row<NR>(x, a + r * ld);
+        eliminate<NR>(x, p, c);
+        store_row<NR>(a + r * ld, x);
       }
+      return false;
+    }
+    store_row<NR>(a + (c + 1) * ld, p2);
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = p[q];
+    eliminate<NR>(x, p2, c + 1);
+    store_row<NR>(a + c * ld, x);
+    for (std::size_t r = 0; r < n; ++r) {
+      if (r == c || r == c + 1) continue;
+      load_row<NR>(x, a + r * ld);
+      eliminate<NR>(x, p, c);
+      eliminate<NR>(x, p2, c + 1);
+      store_row<NR>(a + r * ld, x);
+    }
+  }
+  if (c < n) {  // the last pivot of an odd n
+    __m512d p[NR], x[NR];
+    load_row<NR>(p, a + c * ld);
+    if (!divide_by_pivot<NR>(p, c, min_pivot)) return false;
+    store_row<NR>(a + c * ld, p);
+    for (std::size_t r = 0; r < c; ++r) {
+      load_row<NR>(x, a + r * ld);
+      eliminate<NR>(x, p, c);
+      store_row<NR>(a + r * ld, x);
     }
   }
   return true;
