@@ -310,7 +310,7 @@ template <class T, class Mp, class Mip, class Fp>
       const T next = madd<Mp>(qzi2, v, madd<Mp>(qz2, m, diagonal ? T(0.5) : T(0)));
       M[i * k + j] = next;
       const T d = next + (diagonal ? T(-1) : T(0));
-      part[j % 8] = madd<Mp>(d, d, part[j % 8]);
+      part[(i * k + j) % 8] = madd<Mp>(d, d, part[(i * k + j) % 8]);
     }
   return ((part[0] + part[4]) + (part[2] + part[6])) + ((part[1] + part[5]) + (part[3] + part[7]));
 }
@@ -397,8 +397,9 @@ template <class T>
 /// Every element is rounded as F = fma(zi / 2, Mi, z / 2 [diagonal]) and
 /// M = fma(zi^2 / 4, Mi, fma(z^2 / 4, M, 1/2 [diagonal])) (the scalings by
 /// powers of 2 are exact), the squares summed with fused multiply-adds in 8
-/// partial sums by column mod 8, rows in order, added as a tree ((0 + 4) +
-/// (2 + 6)) + ((1 + 5) + (3 + 7)): the order the simd kernel repeats.
+/// partial sums (element i k + j into (i k + j) mod 8, in that order), added
+/// as a tree ((0 + 4) + (2 + 6)) + ((1 + 5) + (3 + 7)): the order the simd
+/// kernel repeats on the k^2 elements as one array.
 template <class T>
 [[nodiscard]] inline T newton_polar_step(scalar, std::size_t k, T z, T* __restrict M, const T* __restrict Mi,
                                          T* __restrict F) noexcept {

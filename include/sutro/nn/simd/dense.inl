@@ -442,43 +442,56 @@ inline void gram_rows(std::size_t k, std::size_t n, const T* W, T* A) noexcept {
   }
 }
 
-// One Newton step for the polar factor, rows in 8-column chunks of 8 / lanes
-// registers; the identity's 1 at lane i - j0 is a load from a unit vector, so
-// that no narrow store precedes a wide load.
+// One Newton step for the polar factor on the k^2 elements as one array, in
+// chunks of 8 (8 / lanes registers), only the last one masked (masked stores
+// by the row were a third of the time at k = 20 on the Zen 5). The diagonal
+// (every (k + 1)-th element, at most two in a chunk) comes as loads from a
+// unit vector, so that no narrow store precedes a wide load.
 template <class T>
 inline T newton_polar_step(std::size_t k, T z, T* M, const T* Mi, T* F) noexcept {
   using V = vreg<T>;
   constexpr std::size_t L = V::lanes, R = 8 / L;
   static_assert(R >= 1 && R * L == 8, "8 partial sums in whole registers");
-  alignas(64) static constexpr T unit[16] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
+  alignas(64) static constexpr T unit[24] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   const T zi = T(1) / z;
   const auto hz = V::set1(T(0.5) * z), hzi = V::set1(T(0.5) * zi), qz2 = V::set1(T(0.25) * (z * z)),
              qzi2 = V::set1(T(0.25) * (zi * zi)), half = V::set1(T(0.5)), minus_one = V::set1(T(-1));
   typename V::reg part[R];
   SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) part[r] = V::zero();
-  for (std::size_t i = 0; i < k; ++i)
-    for (std::size_t j0 = 0; j0 < k; j0 += 8) {
-      const std::size_t base = i >= j0 && i < j0 + 8 ? 8 - (i - j0) : 0;
-      SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) {
-        const std::size_t at = i * k + j0 + L * r;
-        const auto mask = V::mask(j0 + L * r, k);
-        const auto id = V::loadu(unit + base + L * r);
-        const bool whole = j0 + L * (r + 1) <= k;
-        const auto m = whole ? V::loadu(M + at) : V::load(mask, M + at);
-        const auto v = whole ? V::loadu(Mi + at) : V::load(mask, Mi + at);
-        const auto f = V::fmadd(hzi, v, V::fmadd(id, hz, V::zero()));
-        const auto next = V::fmadd(qzi2, v, V::fmadd(qz2, m, V::fmadd(id, half, V::zero())));
-        if (whole) {
-          V::storeu(F + at, f);
-          V::storeu(M + at, next);
-        } else {
-          V::store(F + at, mask, f);
-          V::store(M + at, mask, next);
-        }
-        const auto d = V::add(next, V::fmadd(id, minus_one, V::zero()));
-        part[r] = V::fmadd(d, d, part[r]);
+  const std::size_t kk = k * k;
+  std::size_t diagonal = 0;  // the next diagonal element's index
+  for (std::size_t o = 0; o < kk; o += 8) {
+    // unit + first (+ second): 1 at the lanes of the chunk's diagonal elements.
+    std::size_t first = 16, second = 16;
+    const std::size_t end = std::min(o + 8, kk);
+    if (diagonal < end) {
+      first = 8 - (diagonal - o);
+      diagonal += k + 1;
+      if (diagonal < end) {
+        second = 8 - (diagonal - o);
+        diagonal += k + 1;
       }
     }
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) {
+      const std::size_t at = o + L * r;
+      const auto id = V::add(V::loadu(unit + first + L * r), V::loadu(unit + second + L * r));
+      const bool whole = o + 8 <= kk;
+      const auto mask = V::mask(at, kk);
+      const auto m = whole ? V::loadu(M + at) : V::load(mask, M + at);
+      const auto v = whole ? V::loadu(Mi + at) : V::load(mask, Mi + at);
+      const auto f = V::fmadd(hzi, v, V::fmadd(id, hz, V::zero()));
+      const auto next = V::fmadd(qzi2, v, V::fmadd(qz2, m, V::fmadd(id, half, V::zero())));
+      if (whole) {
+        V::storeu(F + at, f);
+        V::storeu(M + at, next);
+      } else {
+        V::store(F + at, mask, f);
+        V::store(M + at, mask, next);
+      }
+      const auto d = V::add(next, V::fmadd(id, minus_one, V::zero()));
+      part[r] = V::fmadd(d, d, part[r]);
+    }
+  }
   T p[8];
   SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) V::storeu(p + L * r, part[r]);
   return ((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7]));
