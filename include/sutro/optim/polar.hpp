@@ -272,21 +272,27 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
       if (di > best) best = di, p = i;
     }
     if (!(best > stop)) break;
-    const double root = std::sqrt(best);
+    const double inverse_root = 1.0 / std::sqrt(best);
     d[p] = done;
+    // Row r of L^T: (A[p, :] - sum over t < r of L^T[t, p] L^T[t, :]) /
+    // sqrt(pivot), t in order, a row at a time (vectors along the row);
+    // pivoted columns other than p are 0.
     for (std::size_t i = 0; i < k; ++i) {
-      const double di = d[i];
-      double v = 0.0;
-      if (di != done || i == p) {
-        v = A[p * k + i];
-        for (std::size_t t = 0; t < r; ++t) {
-          const double lp = Lt[t * k + p], li = Lt[t * k + i];
-          v -= lp * li;
-        }
-        v /= root;
+      const double x = A[p * k + i];
+      Lt[r * k + i] = x;
+    }
+    for (std::size_t t = 0; t < r; ++t) {
+      const double lp = Lt[t * k + p];
+      for (std::size_t i = 0; i < k; ++i) {
+        const double li = Lt[t * k + i], x = Lt[r * k + i];
+        Lt[r * k + i] = std::fma(-lp, li, x);
       }
+    }
+    for (std::size_t i = 0; i < k; ++i) {
+      const double di = d[i], x = Lt[r * k + i];
+      const double v = di != done || i == p ? x * inverse_root : 0.0;
       Lt[r * k + i] = v;
-      if (di != done) d[i] = di - v * v;
+      if (di != done) d[i] = std::fma(-v, v, di);
     }
   }
   if (r == 0 || r == k) return 0;
