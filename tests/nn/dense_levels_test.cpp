@@ -179,9 +179,11 @@ void check_kernels(Tag tag, cpu::level expected) {
         check_forward(rows, fi, fo, random_values<float>(rows * fi, rng, true));
       }
 
-  // Gram matrices of k rows of length n (the polar factor's), k != n.
+  // Gram matrices of k rows of length n (the polar factor's), k != n; every
+  // tail length in 0..15 takes a different mix of masked registers (AVX2:
+  // four of four lanes).
   for (std::size_t kk : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{9}})
-    for (std::size_t n : sizes) {
+    for (std::size_t n : {0, 1, 5, 9, 12, 15, 16, 17, 20, 31, 63, 64, 65, 200}) {
       INFO(level << ": gram " << kk << " x " << n);
       const auto Wg = random_values<double>(kk * n, rng);
       std::vector<double> aref(kk * kk, -1.0), agot(kk * kk, -2.0);
@@ -246,9 +248,28 @@ void check_kernels(Tag tag, cpu::level expected) {
     }
   }
 
+  // Signed zeros: a lane whose products all underflow from below is -0 in
+  // the reference, +0 where a masked register adds 0 * 0 (n = 17, 20, 33);
+  // with no masked lane every lane is -0 on both sides (n = 16, 32). The
+  // sum's + 0 makes every case +0.
+  for (std::size_t n : {std::size_t{16}, std::size_t{17}, std::size_t{20}, std::size_t{32}, std::size_t{33}}) {
+    INFO(level << ": gram of underflowing products, 2 x " << n);
+    std::vector<double> Wg(2 * n);
+    for (std::size_t t = 0; t < n; ++t) {
+      Wg[t] = -1e-200;
+      Wg[n + t] = 1e-200;
+    }
+    std::vector<double> aref(4, -1.0), agot(4, -2.0);
+    k::gram_rows(sutro::scalar{}, 2, n, Wg.data(), aref.data());
+    k::gram_rows(tag, 2, n, Wg.data(), agot.data());
+    CHECK(same_bits(aref, agot));
+    CHECK_FALSE(std::signbit(aref[1]));
+  }
+
   // One Newton step of the polar factor on M and its inverse (any values:
-  // the step is elementwise), every chunk count and a ragged last chunk.
-  for (std::size_t n : {0, 1, 2, 7, 8, 9, 16, 20, 24, 25, 33}) {
+  // the step is elementwise), every chunk count, a ragged last chunk, and
+  // chunks holding two diagonal elements (k = 2 to 6).
+  for (std::size_t n : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 20, 24, 25, 33}) {
     INFO(level << ": newton_polar_step " << n << " x " << n);
     const auto m = random_values<double>(n * n, rng), mi = random_values<double>(n * n, rng);
     auto m_ref = m, m_got = m;

@@ -132,16 +132,22 @@ std::size_t eigen_inverse_sqrt(std::size_t k, double* a, double amax, double rco
   return rank;
 }
 
-/// The sum of term(0), ..., term(n - 1) in 8 partial sums (term t into
-/// t mod 8), added as a tree: independent chains where one running sum would
-/// be a chain of n dependent additions.
-template <class Term>
-[[nodiscard]] double sum_by_lanes(std::size_t n, Term term) {
+/// The sum of squares of value(0), ..., value(n - 1) in 8 partial sums
+/// (value t into t mod 8, fused multiply-adds), added as a tree: independent
+/// chains where one running sum would be a chain of n dependent additions.
+template <class Value>
+[[nodiscard]] double sum_of_squares(std::size_t n, Value value) {
   double part[8] = {};
   std::size_t t = 0;
   for (; t + 8 <= n; t += 8)
-    for (std::size_t u = 0; u < 8; ++u) part[u] += term(t + u);
-  for (std::size_t u = 0; t + u < n; ++u) part[u] += term(t + u);
+    for (std::size_t u = 0; u < 8; ++u) {
+      const double v = value(t + u);
+      part[u] = std::fma(v, v, part[u]);
+    }
+  for (std::size_t u = 0; t + u < n; ++u) {
+    const double v = value(t + u);
+    part[u] = std::fma(v, v, part[u]);
+  }
   return ((part[0] + part[4]) + (part[2] + part[6])) + ((part[1] + part[5]) + (part[3] + part[7]));
 }
 
@@ -206,10 +212,7 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
       ti += vii;
     }
     if (it == 0) {
-      const double f2 = sum_by_lanes(kk, [&](std::size_t i) {
-        const double v = Mih[i];
-        return v * v;
-      });
+      const double f2 = sum_of_squares(kk, [&](std::size_t i) { return double(Mih[i]); });
       if (!(1.0 / std::sqrt(f2) > 4.0 * rcond * rcond * trace)) return 0;
     }
     const double z = std::sqrt(std::sqrt(ti / tm));
@@ -307,10 +310,7 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
   nn::ops::copy(mode, static_cast<const double*>(C), r * r, Ci);
   if (!nn::ops::spd_inverse(mode, r, Ci)) return 0;
   const auto Cih = mode(Ci);
-  const double f2 = sum_by_lanes(r * r, [&](std::size_t i) {
-    const double v = Cih[i];
-    return v * v;
-  });
+  const double f2 = sum_of_squares(r * r, [&](std::size_t i) { return double(Cih[i]); });
   if (!(rest * std::sqrt(f2) <= 1e-10)) return 0;
   iterations =
       newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode, static_cast<const double*>(Ci));

@@ -260,7 +260,7 @@ inline void gram_rows(std::size_t k, std::size_t n, Wp W, memory::restrict_t<Ap>
         const T x = W[i * n + t], y = W[j * n + t];
         acc[t % 16] = madd<Wp>(x, y, acc[t % 16]);
       }
-      const T v = tree_sum16(acc);
+      const T v = tree_sum16(acc) + T(0);  // -0 to +0: a lane past n may hold either
       A[i * k + j] = v;
       A[j * k + i] = v;
     }
@@ -294,7 +294,6 @@ template <class T, class Ap>
   return true;
 }
 
-/// out (cols x rows) = in (rows x cols) transposed, each element converted
 /// One step of the polar factor's scaled Newton iteration (see the
 /// scalar-tag newton_polar_step).
 template <class T, class Mp, class Mip, class Fp>
@@ -315,6 +314,7 @@ template <class T, class Mp, class Mip, class Fp>
   return ((part[0] + part[4]) + (part[2] + part[6])) + ((part[1] + part[5]) + (part[3] + part[7]));
 }
 
+/// out (cols x rows) = in (rows x cols) transposed, each element converted
 /// From -> To, written in order (see the scalar-tag transpose_convert).
 template <class From, class To, class InP, class OutP>
 inline void transpose_convert(std::size_t rows, std::size_t cols, InP in, memory::restrict_t<OutP> out) {
@@ -370,7 +370,8 @@ inline void dense_dot_rows(scalar, std::size_t rows, std::size_t n, const T* __r
 
 /// Gram matrix of k rows of length n (row-major W): A[i, j] = A[j, i] = the
 /// dot product of rows i and j with 16 partial sums (lane l takes every
-/// t = l mod 16, the ragged tail included), added as a tree (tree_sum16).
+/// t = l mod 16, the ragged tail included), added as a tree (tree_sum16),
+/// then + 0 (a zero sum is +0).
 template <class T>
 inline void gram_rows(scalar, std::size_t k, std::size_t n, const T* __restrict W, T* __restrict A) noexcept {
   any::gram_rows<T, const T*, T*>(k, n, W, A);
@@ -399,7 +400,9 @@ template <class T>
 /// powers of 2 are exact), the squares summed with fused multiply-adds in 8
 /// partial sums (element i k + j into (i k + j) mod 8, in that order), added
 /// as a tree ((0 + 4) + (2 + 6)) + ((1 + 5) + (3 + 7)): the order the simd
-/// kernel repeats on the k^2 elements as one array.
+/// kernel repeats on the k^2 elements as one array. Requires z > 0 with z^2
+/// and 1 / z^2 finite (the simd kernel multiplies the identity's zeros by
+/// them; polar_factor's z lies within about 1e+-81).
 template <class T>
 [[nodiscard]] inline T newton_polar_step(scalar, std::size_t k, T z, T* __restrict M, const T* __restrict Mi,
                                          T* __restrict F) noexcept {

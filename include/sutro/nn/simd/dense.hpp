@@ -97,7 +97,7 @@ inline void gram_rows(simd_on<Arch> tag, std::size_t k, std::size_t n, const dou
 }
 
 /// As the scalar spd_inverse for double, same bits: at AVX-512, matrices up
-/// to 32 x 32 eliminated row by row in registers.
+/// to 32 x 32 eliminated in registers, two pivots a pass over the rows.
 template <class Arch>
 [[nodiscard]] inline bool spd_inverse(simd_on<Arch> tag, std::size_t n, double* __restrict A, double min_pivot = 0.0) {
   using namespace levels;

@@ -8,7 +8,8 @@
 // forward: 8 rows x 3 zmm), so each weight (or delta) load feeds up to 4 (8)
 // fused multiply-adds and each broadcast input up to NR, where the reference
 // loops issue one load per multiply-add.
-// Columns past the last full register are masked, never read or written.
+// Columns past the last full register are masked, never read or written
+// (spd_inverse's copies excepted: whole registers wherever they stay inside A).
 // Below avx2 (no FMA unit, so nothing to gain over the reference): the
 // reference loops of nn/scalar/dense.hpp.
 
@@ -437,7 +438,7 @@ inline void gram_rows(std::size_t k, std::size_t n, const T* W, T* A) noexcept {
           half[q][u] + half[q][u + 4];
       SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t u = 0; u < 2; ++u) c[q][u] =
           c[q][u] + c[q][u + 2];
-      for (std::size_t q = 0; q < nj; ++q) A[i * k + j0 + q] = A[(j0 + q) * k + i] = c[q][0] + c[q][1];
+      for (std::size_t q = 0; q < nj; ++q) A[i * k + j0 + q] = A[(j0 + q) * k + i] = (c[q][0] + c[q][1]) + T(0);
     }
   }
 }
@@ -834,9 +835,9 @@ template <std::size_t NR>
   const std::size_t nr = (n + 7) / 8, ld = 8 * nr;
   const auto tail = static_cast<__mmask8>(n % 8 == 0 ? 0xff : (1u << (n % 8)) - 1u);
   // Whole-register loads and stores wherever they stay inside A (a row's
-  // last register spills into the next row: read and masked off, or written
-  // and then overwritten by that row): masked ones by the row cost the
-  // Newton step a third of its time on the Zen 5.
+  // last register reaches into the rows after it: read and masked off, or
+  // written before those rows overwrite it): masked ones by the row made
+  // the 20 x 20 inverse a quarter slower on the Zen 5 (526 against 427 ns).
   const std::size_t nn = n * n;
   for (std::size_t r = 0; r < n; ++r)
     for (std::size_t q = 0; q < nr; ++q) {
