@@ -138,17 +138,11 @@ std::size_t eigen_inverse_sqrt(std::size_t k, double* a, double amax, double rco
 template <class Value>
 [[nodiscard]] double sum_of_squares(std::size_t n, Value value) {
   double part[8] = {};
-  std::size_t t = 0;
-  for (; t + 8 <= n; t += 8)
-    for (std::size_t u = 0; u < 8; ++u) {
-      const double v = value(t + u);
-      part[u] = std::fma(v, v, part[u]);
-    }
-  for (std::size_t u = 0; t + u < n; ++u) {
-    const double v = value(t + u);
-    part[u] = std::fma(v, v, part[u]);
+  for (std::size_t t = 0; t < n; ++t) {
+    const double v = value(t);
+    part[t % 8] = std::fma(v, v, part[t % 8]);
   }
-  return ((part[0] + part[4]) + (part[2] + part[6])) + ((part[1] + part[5]) + (part[3] + part[7]));
+  return nn::kernels::any::tree_sum8(part);
 }
 
 /// Stops the Newton iteration: with E = M - I below these (Frobenius norm),

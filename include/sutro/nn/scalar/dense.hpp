@@ -239,15 +239,19 @@ inline void relu_output_weight_grad(Rows rows, std::size_t nrows, std::size_t fi
       [&](std::size_t c0, std::size_t cn) { columns(c0, cn, std::integral_constant<std::size_t, lane_count<T>>{}); });
 }
 
-/// The sum of 16 partial sums as a tree: lanes u and u + 8, then u and
-/// u + 4, u and u + 2, u and u + 1 (a vector register's reduction).
+/// The sum of 8 partial sums as a tree, ((0 + 4) + (2 + 6)) + ((1 + 5) +
+/// (3 + 7)): a vector register's reduction (halves, quarters, pairs).
+template <class T>
+[[nodiscard]] inline T tree_sum8(const T* lane) {
+  return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+}
+
+/// The sum of 16 partial sums as a tree: lanes u and u + 8, then tree_sum8.
 template <class T>
 [[nodiscard]] inline T tree_sum16(const T* lane) {
   T c[8];
   for (std::size_t u = 0; u < 8; ++u) c[u] = lane[u] + lane[u + 8];
-  for (std::size_t u = 0; u < 4; ++u) c[u] = c[u] + c[u + 4];
-  for (std::size_t u = 0; u < 2; ++u) c[u] = c[u] + c[u + 2];
-  return c[0] + c[1];
+  return tree_sum8(c);
 }
 
 /// Gram matrix of k rows of length n (see the scalar-tag gram_rows).
@@ -311,7 +315,7 @@ template <class T, class Mp, class Mip, class Fp>
       const T d = next + (diagonal ? T(-1) : T(0));
       part[(i * k + j) % 8] = madd<Mp>(d, d, part[(i * k + j) % 8]);
     }
-  return ((part[0] + part[4]) + (part[2] + part[6])) + ((part[1] + part[5]) + (part[3] + part[7]));
+  return tree_sum8(part);
 }
 
 /// out (cols x rows) = in (rows x cols) transposed, each element converted
@@ -399,7 +403,7 @@ template <class T>
 /// M = fma(zi^2 / 4, Mi, fma(z^2 / 4, M, 1/2 [diagonal])) (the scalings by
 /// powers of 2 are exact), the squares summed with fused multiply-adds in 8
 /// partial sums (element i k + j into (i k + j) mod 8, in that order), added
-/// as a tree ((0 + 4) + (2 + 6)) + ((1 + 5) + (3 + 7)): the order the simd
+/// as a tree (tree_sum8): the order the simd
 /// kernel repeats on the k^2 elements as one array. Requires z > 0 with z^2
 /// and 1 / z^2 finite (the simd kernel multiplies the identity's zeros by
 /// them; polar_factor's z lies within about 1e+-81).

@@ -433,19 +433,16 @@ inline void gram_rows(std::size_t k, std::size_t n, const T* W, T* A) noexcept {
       T half[G][8];
       SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R / 2; ++r)
           V::storeu(half[q] + L * r, V::add(acc[q][r], acc[q][r + R / 2]));
-      T c[G][4];
-      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t u = 0; u < 4; ++u) c[q][u] =
-          half[q][u] + half[q][u + 4];
-      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t u = 0; u < 2; ++u) c[q][u] =
-          c[q][u] + c[q][u + 2];
-      for (std::size_t q = 0; q < nj; ++q) A[i * k + j0 + q] = A[(j0 + q) * k + i] = (c[q][0] + c[q][1]) + T(0);
+      for (std::size_t q = 0; q < nj; ++q)
+        A[i * k + j0 + q] = A[(j0 + q) * k + i] = ::sutro::nn::kernels::any::tree_sum8(half[q]) + T(0);
     }
   }
 }
 
 // One Newton step for the polar factor on the k^2 elements as one array, in
-// chunks of 8 (8 / lanes registers), only the last one masked (masked stores
-// by the row were a third of the time at k = 20 on the Zen 5). The diagonal
+// chunks of 8 (8 / lanes registers), only the last one masked (a masked
+// store ending every row costs a 20 x 20 step a third of its time on the
+// Zen 5). The diagonal
 // (every (k + 1)-th element, at most two in a chunk) comes as loads from a
 // unit vector, so that no narrow store precedes a wide load.
 template <class T>
@@ -495,7 +492,7 @@ inline T newton_polar_step(std::size_t k, T z, T* M, const T* Mi, T* F) noexcept
   }
   T p[8];
   SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) V::storeu(p + L * r, part[r]);
-  return ((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7]));
+  return ::sutro::nn::kernels::any::tree_sum8(p);
 }
 
 // gw and gb kept in registers across the samples for NR registers of
@@ -774,53 +771,53 @@ inline void store_row(double* row, const __m512d* x) noexcept {
   SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) _mm512_storeu_pd(row + 8 * q, x[q]);
 }
 
+// Every row but c and c + 1 eliminated by pivot row p (column c), and by p2
+// (column c + 1) where Both: one load and one store per row.
+template <std::size_t NR, bool Both>
+inline void eliminate_other_rows(double* a, std::size_t n, std::size_t c, const __m512d* p,
+                                 const __m512d* p2) noexcept {
+  constexpr std::size_t ld = 8 * NR;
+  __m512d x[NR];
+  for (std::size_t r = 0; r < n; ++r) {
+    if (r == c || r == c + 1) continue;
+    load_row<NR>(x, a + r * ld);
+    eliminate<NR>(x, p, c);
+    if constexpr (Both) eliminate<NR>(x, p2, c + 1);
+    store_row<NR>(a + r * ld, x);
+  }
+}
+
 // Two pivots a pass: rows c and c + 1 become pivot rows first, then each
-// other row takes both eliminations in registers, one load and one store
-// for two steps. The operations and their order per row are the reference's
-// (each row's steps are independent of the other rows'), so are the bits,
-// and a pivot refused at c + 1 leaves the reference's state (step c done).
+// other row takes both eliminations in registers. The operations and their
+// order per row are the reference's (each row's steps are independent of the
+// other rows'), so are the bits. A pivot refused at c + 1 (or an odd n's
+// last pivot, alone) ends the pass after step c alone: the reference's state.
 template <std::size_t NR>
 [[nodiscard]] inline bool spd_inverse_rows(std::size_t n, double* a, double min_pivot) noexcept {
   constexpr std::size_t ld = 8 * NR;
-  std::size_t c = 0;
-  for (; c + 1 < n; c += 2) {
-    __m512d p[NR], p2[NR], x[NR];
+  for (std::size_t c = 0; c < n; c += 2) {
+    const bool pair = c + 1 < n;
+    __m512d p[NR], p2[NR];
     load_row<NR>(p, a + c * ld);
     if (!divide_by_pivot<NR>(p, c, min_pivot)) return false;
-    load_row<NR>(p2, a + (c + 1) * ld);
-    eliminate<NR>(p2, p, c);
-    if (!divide_by_pivot<NR>(p2, c + 1, min_pivot)) {
-      store_row<NR>(a + c * ld, p);
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) p2[q] = _mm512_setzero_pd();  // read only if `second`
+    bool second = false;
+    if (pair) {
+      load_row<NR>(p2, a + (c + 1) * ld);
+      eliminate<NR>(p2, p, c);
+      second = divide_by_pivot<NR>(p2, c + 1, min_pivot);
       store_row<NR>(a + (c + 1) * ld, p2);
-      for (std::size_t r = 0; r < n; ++r) {
-        if (r == c || r == c + 1) continue;
-        load_row<NR>(x, a + r * ld);
-        eliminate<NR>(x, p, c);
-        store_row<NR>(a + r * ld, x);
-      }
-      return false;
     }
-    store_row<NR>(a + (c + 1) * ld, p2);
-    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = p[q];
-    eliminate<NR>(x, p2, c + 1);
-    store_row<NR>(a + c * ld, x);
-    for (std::size_t r = 0; r < n; ++r) {
-      if (r == c || r == c + 1) continue;
-      load_row<NR>(x, a + r * ld);
-      eliminate<NR>(x, p, c);
+    if (second) {
+      __m512d x[NR];
+      SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = p[q];
       eliminate<NR>(x, p2, c + 1);
-      store_row<NR>(a + r * ld, x);
-    }
-  }
-  if (c < n) {  // the last pivot of an odd n
-    __m512d p[NR], x[NR];
-    load_row<NR>(p, a + c * ld);
-    if (!divide_by_pivot<NR>(p, c, min_pivot)) return false;
-    store_row<NR>(a + c * ld, p);
-    for (std::size_t r = 0; r < c; ++r) {
-      load_row<NR>(x, a + r * ld);
-      eliminate<NR>(x, p, c);
-      store_row<NR>(a + r * ld, x);
+      store_row<NR>(a + c * ld, x);
+      eliminate_other_rows<NR, true>(a, n, c, p, p2);
+    } else {
+      store_row<NR>(a + c * ld, p);
+      eliminate_other_rows<NR, false>(a, n, c, p, p2);
+      if (pair) return false;
     }
   }
   return true;
@@ -836,8 +833,8 @@ template <std::size_t NR>
   const auto tail = static_cast<__mmask8>(n % 8 == 0 ? 0xff : (1u << (n % 8)) - 1u);
   // Whole-register loads and stores wherever they stay inside A (a row's
   // last register reaches into the rows after it: read and masked off, or
-  // written before those rows overwrite it): masked ones by the row made
-  // the 20 x 20 inverse a quarter slower on the Zen 5 (526 against 427 ns).
+  // written before those rows overwrite it): a masked load and store in
+  // every row make a 20 x 20 inverse a quarter slower on the Zen 5.
   const std::size_t nn = n * n;
   for (std::size_t r = 0; r < n; ++r)
     for (std::size_t q = 0; q < nr; ++q) {
