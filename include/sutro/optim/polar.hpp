@@ -226,10 +226,10 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const double id = i == j ? 1.0 : 0.0, e = Mh[i * k + j] - id;
-        double f = id - 0.5 * e;
+        double f = nn::kernels::any::fmadd(-0.5, e, id);
         if (quadratic) {
           const double e2 = Mih[i * k + j];
-          f += 0.375 * e2;
+          f = nn::kernels::any::fmadd(0.375, e2, f);
         }
         Fh[i * k + j] = f;
       }

@@ -17,6 +17,7 @@
 
 #include "sutro/memory/access_policy.hpp"
 #include "sutro/nn/ops.hpp"
+#include "sutro/nn/scalar/fma.hpp"
 
 namespace sutro::optim {
 
@@ -137,7 +138,7 @@ namespace detail {
 /// large gaps when G's columns differ by some 1e150 (p near 1e155). The
 /// plain square root takes a fifth of hypot's time on the QL's critical path.
 [[nodiscard]] inline double radius(double p, double q) noexcept {
-  const double ss = p * p + q * q;
+  const double ss = nn::kernels::any::fmadd(p, p, q * q);
   return ss >= std::numeric_limits<double>::min() && ss <= std::numeric_limits<double>::max() ? std::sqrt(ss)
                                                                                               : std::hypot(p, q);
 }
@@ -154,9 +155,12 @@ namespace detail {
 ///
 /// Written over an access policy (nn/ops.hpp) so that EGD's recorded run
 /// is this code: every element is read into a local before the arithmetic
-/// that uses it, so both instantiations round alike.
+/// that uses it, and every a * b + c is spelled fmadd (nn/scalar/fma.hpp),
+/// so both instantiations round alike: left to the compiler, GCC contracts
+/// plain expressions on FMA targets, and not always the same ones in the two.
 template <class Mode>
 void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e, const Mode& m) {
+  using nn::kernels::any::fmadd;
   if (n == 0) return;
   const auto d = m(w);
   const auto E = m(e);
@@ -184,25 +188,25 @@ void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, doubl
       for (std::size_t k = 0; k < i; ++k) {
         const double dk = double(d[k]) / scale;
         d[k] = dk;
-        h += dk * dk;
+        h = fmadd(dk, dk, h);
       }
       double f = d[i - 1];
       double g = std::sqrt(h);
       if (f > 0) g = -g;
       E[i] = scale * g;
-      h -= f * g;
+      h = fmadd(-f, g, h);
       d[i - 1] = f - g;
       for (std::size_t j = 0; j < i; ++j) E[j] = 0.0;
       for (std::size_t j = 0; j < i; ++j) {
         f = d[j];
         V(j, i) = f;
         const double ej = E[j], vjj = V(j, j);
-        g = ej + vjj * f;
+        g = fmadd(vjj, f, ej);
         for (std::size_t k = j + 1; k + 1 <= i; ++k) {
           const double vkj = V(k, j), dk = d[k];
-          g += vkj * dk;
+          g = fmadd(vkj, dk, g);
           const double ek = E[k];
-          E[k] = ek + vkj * f;
+          E[k] = fmadd(vkj, f, ek);
         }
         E[j] = g;
       }
@@ -211,19 +215,19 @@ void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, doubl
         const double ej = double(E[j]) / h;
         E[j] = ej;
         const double dj = d[j];
-        f += ej * dj;
+        f = fmadd(ej, dj, f);
       }
       const double hh = f / (h + h);
       for (std::size_t j = 0; j < i; ++j) {
         const double ej = E[j], dj = d[j];
-        E[j] = ej - hh * dj;
+        E[j] = fmadd(-hh, dj, ej);
       }
       for (std::size_t j = 0; j < i; ++j) {
         f = d[j];
         g = E[j];
         for (std::size_t k = j; k + 1 <= i; ++k) {
           const double vkj = V(k, j), ek = E[k], dk = d[k];
-          V(k, j) = vkj - (f * ek + g * dk);
+          V(k, j) = vkj - fmadd(f, ek, g * dk);
         }
         d[j] = double(V(i - 1, j));
         V(i, j) = 0.0;
@@ -241,11 +245,11 @@ void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, doubl
         double g = 0.0;
         for (std::size_t k = 0; k <= i; ++k) {
           const double x = V(k, i + 1), y = V(k, j);
-          g += x * y;
+          g = fmadd(x, y, g);
         }
         for (std::size_t k = 0; k <= i; ++k) {
           const double vkj = V(k, j), dk = d[k];
-          V(k, j) = vkj - g * dk;
+          V(k, j) = fmadd(-g, dk, vkj);
         }
       }
     }
@@ -302,17 +306,17 @@ void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, doubl
           // p then waits on one division after the square root, not two
           // products and a division; this recurrence is the eigensolver's
           // critical path.
-          const double pnext = (p * di - ei * g) / r;
+          const double pnext = fmadd(p, di, -(ei * g)) / r;
           s = ei / r;
           c = p / r;
           p = pnext;
-          d[i + 1] = h + s * (c * g + s * di);
+          d[i + 1] = fmadd(s, fmadd(c, g, s * di), h);
           const memory::handle_of<Mode, double> v0 = Vt + i * n;
           const memory::handle_of<Mode, double> v1 = Vt + (i + 1) * n;
           for (std::size_t k = 0; k < n; ++k) {
             const double x1 = v1[k], x0 = v0[k];
-            v1[k] = s * x0 + c * x1;
-            v0[k] = c * x0 - s * x1;
+            v1[k] = fmadd(s, x0, c * x1);
+            v0[k] = fmadd(c, x0, -(s * x1));
           }
         }
         const double el_now = E[l];
