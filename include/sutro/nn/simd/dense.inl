@@ -556,17 +556,30 @@ inline void tile_relu_output_weight_grad(const std::size_t* rows, std::size_t nr
   typename V::reg acc[NI > 0 ? NI : 1];
   SUTRO_UNROLL(32) for (std::size_t i = 0; i < NI; ++i) acc[i] = V::zero();
   auto sw = V::zero(), sb = V::zero();
-  for (std::size_t k = 0; k < nrows; ++k) {
-    const std::size_t b = rows[k];
-    const auto gk = V::set1(g[b]);
-    const auto ar = V::load(mask, a + b * n + c0);
-    const auto d = V::mul_where_positive(ar, gk, wr);
-    if constexpr (First) {
-      sw = V::fmadd(gk, ar, sw);
-      sb = V::add(sb, d);
+  if (nrows > 0) {
+    // Sample k + 1's delta is formed before sample k's multiply-adds: its
+    // chain (row index, activation load, compare, multiply) then overlaps
+    // them instead of holding them in the scheduler.
+    std::size_t b = rows[0];
+    auto gk = V::set1(g[b]);
+    auto ar = V::load(mask, a + b * n + c0);
+    auto d = V::mul_where_positive(ar, gk, wr);
+    for (std::size_t k = 0; k < nrows; ++k) {
+      const std::size_t bn = rows[k + 1 < nrows ? k + 1 : k];
+      const auto gn = V::set1(g[bn]);
+      const auto an = V::load(mask, a + bn * n + c0);
+      const auto dn = V::mul_where_positive(an, gn, wr);
+      if constexpr (First) {
+        sw = V::fmadd(gk, ar, sw);
+        sb = V::add(sb, d);
+      }
+      const T* x = in + b * fi + i0;
+      SUTRO_UNROLL(32) for (std::size_t i = 0; i < NI; ++i) acc[i] = V::fmadd(V::set1(x[i]), d, acc[i]);
+      b = bn;
+      gk = gn;
+      ar = an;
+      d = dn;
     }
-    const T* x = in + b * fi + i0;
-    SUTRO_UNROLL(32) for (std::size_t i = 0; i < NI; ++i) acc[i] = V::fmadd(V::set1(x[i]), d, acc[i]);
   }
   SUTRO_UNROLL(32) for (std::size_t i = 0; i < NI; ++i) V::store(gW + (i0 + i) * n + c0, mask, acc[i]);
   if constexpr (First) {
