@@ -87,14 +87,18 @@ TEST_CASE("polar_factor of zero and empty matrices", "[optim][polar]") {
   optim::polar_workspace ws;
   nn::tensor<float> z(20, 4);
   CHECK(optim::polar_factor(z.ref(), ws) == 0);
+  CHECK(ws.route == optim::polar_route::none);
   for (float v : z.ref().span()) CHECK(v == 0.0f);
   nn::tensor<float> e(0, 5);
   CHECK(optim::polar_factor(e.ref(), ws) == 0);
+  CHECK(ws.route == optim::polar_route::none);
   // An exactly orthogonal input is a fixed point; a scaled one maps back to it.
   nn::tensor<double> q(3, 2);
   q(0, 0) = 3.0;  // columns (3,0,0) and (0,0,5): U V^T = (e1, e3)
   q(2, 1) = 5.0;
   CHECK(optim::polar_factor(q.ref(), ws) == 2);
+  CHECK(ws.route == optim::polar_route::newton);
+  CHECK(ws.newton_iterations > 0);
   CHECK(q(0, 0) == Approx(1.0));
   CHECK(q(2, 1) == Approx(1.0));
   CHECK(q(1, 0) == 0.0);
@@ -168,9 +172,13 @@ TEST_CASE("polar_factor and Newton-Schulz terminate on non-finite input", "[opti
   for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] = static_cast<float>(i % 7) - 3.0f;
   g(3, 2) = std::numeric_limits<float>::quiet_NaN();
   optim::polar_workspace ws;
-  (void)optim::polar_factor(g.ref(), ws);  // result is garbage, but it returns
+  (void)optim::polar_factor(g.ref(), ws);  // all NaN, so that training sees the divergence
+  CHECK(ws.route == optim::polar_route::none);
+  CHECK(std::isnan(g(0, 0)));
+  for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] = static_cast<float>(i % 7) - 3.0f;
   g(3, 2) = std::numeric_limits<float>::infinity();
   (void)optim::polar_factor(g.ref(), ws);
+  CHECK(ws.route == optim::polar_route::none);
   optim::newton_schulz_workspace nws;
   optim::newton_schulz(g.ref(), nws);
   SUCCEED();
@@ -269,9 +277,11 @@ TEST_CASE("polar_factor's Newton route agrees with its eigen route", "[optim][po
   const auto both = [&](std::vector<double> a, std::size_t rows, std::size_t cols) {
     auto q = a;
     const std::size_t rank_eigen = optim::polar_factor_eigen(nn::tensor_ref<double>{a.data(), rows, cols}, ws);
+    CHECK(ws.route == optim::polar_route::eigen);
     CHECK(ws.newton_iterations == 0);
     const std::size_t rank = optim::polar_factor(nn::tensor_ref<double>{q.data(), rows, cols}, ws);
     CHECK(rank == rank_eigen);
+    CHECK(ws.route == (rank == std::min(rows, cols) ? optim::polar_route::newton : optim::polar_route::deflated));
     return std::pair{max_difference(a, q), ws.newton_iterations};
   };
   SECTION("full-rank Gaussian matrices of every register count, both orientations") {
@@ -313,6 +323,7 @@ TEST_CASE("polar_factor's Newton route agrees with its eigen route", "[optim][po
       INFO("smallest singular value " << smallest);
       auto a = with_singular_values(200, s, 9);
       CHECK(optim::polar_factor(nn::tensor_ref<double>{a.data(), 200, 20}, ws) == rank);
+      CHECK(ws.route == optim::polar_route::eigen);
       CHECK(ws.newton_iterations == 0);
     }
     // Well clear of the cut, above (1e-3 s_max) or below (1e-9 s_max): a Newton route.
@@ -396,9 +407,11 @@ TEST_CASE("polar_factor recorded equals raw bit for bit on random inputs of many
         const std::size_t rank_raw =
             newton ? optim::polar_factor(raw.ref(), ws) : optim::polar_factor_eigen(raw.ref(), ws);
         const std::size_t iterations = ws.newton_iterations;
+        const auto route = ws.route;
         const std::size_t rank_rec = newton ? optim::polar_factor(rec.ref(), ws, -1.0, recording)
                                             : optim::polar_factor_eigen(rec.ref(), ws, -1.0, recording);
         CHECK(rank_rec == rank_raw);
+        CHECK(ws.route == route);
         CHECK(ws.newton_iterations == iterations);
         CHECK(std::memcmp(raw.data(), rec.data(), raw.size() * sizeof(float)) == 0);
       }

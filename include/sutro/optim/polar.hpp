@@ -58,11 +58,18 @@ namespace sutro::optim {
 /// Scratch of the matrix rules, through the library's (accounting, aligned) allocator.
 using scratch_buffer = std::vector<double, backend_allocator_t<default_backend, double>>;
 
+/// How the last polar_factor found P = A^-1/2 (docs/optim.md, "The polar
+/// factor"): none (an empty, zero or non-finite G needs no P), newton (the
+/// scaled Newton iteration on the full-rank Gram matrix), deflated (a
+/// pivoted Cholesky found the rank, Newton on the rest) or eigen (the
+/// symmetric eigendecomposition, which decides ranks near the cut).
+enum class polar_route { none, newton, deflated, eigen };
+
 struct polar_workspace {
   scratch_buffer g, a, vt, w, e, s, p, out, zeros, m, mi, zn, lt, ci;
-  /// The last polar_factor's Newton iterations: 0 where it took the eigen
-  /// route (or none: an empty, zero or non-finite G); otherwise a rank below
-  /// min(rows, cols) means the deflated route.
+  /// The last polar_factor's route, and its Newton iterations (0 on the
+  /// eigen route and on none).
+  polar_route route = polar_route::none;
   std::size_t newton_iterations = 0;
   void reserve(std::size_t rows, std::size_t cols) {
     const std::size_t k = std::min(rows, cols);
@@ -330,6 +337,7 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
                             const char* who) {
   const std::size_t m = g.rows, n = g.cols, k = std::min(m, n);
   check_rcond(who, rcond);
+  ws.route = polar_route::none;
   ws.newton_iterations = 0;
   if (k == 0) return 0;
   if (rcond < 0) rcond = static_cast<double>(std::max(m, n)) * std::numeric_limits<float>::epsilon();
@@ -392,8 +400,10 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
   std::size_t rank = k;
   if (newton) {
     ws.newton_iterations = newton_inverse_sqrt(k, a, trace / amax, rcond, ws, mode);
+    ws.route = polar_route::newton;
     if (ws.newton_iterations == 0) {
       const std::size_t r = deflated_inverse_sqrt(k, a, trace / amax, rcond, ws, mode, ws.newton_iterations);
+      ws.route = polar_route::deflated;
       if (r > 0) rank = r;
     }
   }
@@ -402,6 +412,7 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
     const double unscale = 1.0 / std::sqrt(amax);
     for (std::size_t i = 0; i < k * k; ++i) ph[i] *= unscale;
   } else {
+    ws.route = polar_route::eigen;
     rank = eigen_inverse_sqrt(k, a, amax, rcond, ws, mode);
   }
   // U V^T = G P (m >= n) or P G (m < n), both as P W (W: G or G^T, k x l,
@@ -423,8 +434,8 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
 /// default; NaN, rcond >= 1 and 0 <= rcond < 1e-7 throw std::invalid_argument.
 /// A G holding NaN or inf becomes all NaN (rank 0).
 /// Any finite double G is in range (1e300 or 1e-300 scales give U V^T). m: the
-/// access policy (nn/ops.hpp), raw unless given. ws.newton_iterations tells
-/// the route taken (0: the eigen route).
+/// access policy (nn/ops.hpp), raw unless given. ws.route tells the route
+/// taken, ws.newton_iterations its Newton iterations.
 template <class T, class Mode = memory::raw_access>
 std::size_t polar_factor(nn::tensor_ref<T> g, polar_workspace& ws, double rcond = -1.0, const Mode& mode = Mode{}) {
   return detail::polar_factor_by(g, ws, rcond, mode, true, "polar_factor");
