@@ -25,6 +25,8 @@
 #include <string>
 #include <string_view>
 
+#include "sutro/nn/scalar/fma.hpp"
+
 namespace sutro::nn {
 
 enum class loss { hinge, mse, logistic };
@@ -49,7 +51,7 @@ template <class T>
   if (!std::isfinite(f)) return std::numeric_limits<T>::quiet_NaN();
   switch (l) {
     case loss::hinge: {
-      const T m = T(1) - f * y;
+      const T m = kernels::any::fmadd(-f, y, T(1));
       return m <= T(0) ? T(0) : m;
     }
     case loss::mse:
@@ -90,7 +92,15 @@ T batch_loss(loss kind, std::size_t batch, F f, Y y, D df) {
   T total = T(0);
   for (std::size_t b = 0; b < batch; ++b) {
     const T fb = f[b], yb = y[b];
-    total += loss_value(kind, fb, yb);
+    // MSE's square is added with fmadd spelled out: left to the compiler,
+    // total + (f - y)^2 may be contracted in the raw instantiation and not in
+    // the recorded one (or the reverse), and their losses would differ.
+    if (kind == loss::mse && std::isfinite(fb)) {
+      const T d = fb - yb;
+      total = kernels::any::fmadd(d, d, total);
+    } else {
+      total += loss_value(kind, fb, yb);
+    }
     df[b] = loss_gradient(kind, fb, yb) * inv;
   }
   return total * inv;
