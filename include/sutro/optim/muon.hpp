@@ -44,13 +44,17 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   const memory::handle_of<Mode, T> gd = m(g.data);
   {
     const memory::handle_of<Mode, double> x = m(ws.x.data());
-    double norm2 = 0.0;
-    for (std::size_t i = 0; i < g.rows; ++i)
-      for (std::size_t j = 0; j < g.cols; ++j) {
+    // ||g||^2 in 8 partial sums (element t into t mod 8) added as a tree:
+    // one running sum would be a chain of rows x cols dependent additions.
+    // fmadd spelled out, so that raw and recorded runs round alike.
+    double part[8] = {};
+    for (std::size_t i = 0, t = 0; i < g.rows; ++i)
+      for (std::size_t j = 0; j < g.cols; ++j, ++t) {
         const auto v = static_cast<double>(T(gd[i * g.cols + j]));
-        norm2 = fmadd(v, v, norm2);  // spelled out: raw and recorded runs must round alike
+        part[t % 8] = fmadd(v, v, part[t % 8]);
         x[tall ? j * c + i : i * c + j] = v;
       }
+    const double norm2 = nn::kernels::any::tree_sum8(part);
     const double norm = detail::norm_from_sum(norm2, [&](auto visit) {
       for (std::size_t i = 0; i < g.rows * g.cols; ++i) visit(static_cast<double>(T(gd[i])));
     });
