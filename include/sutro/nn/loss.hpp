@@ -83,6 +83,18 @@ template <class T>
   return std::numeric_limits<T>::quiet_NaN();
 }
 
+/// total + loss_value(l, f, y), with MSE's square added by fmadd spelled
+/// out: left to the compiler, total + (f - y)^2 may be contracted in a raw
+/// run and not in a recorded one (or the reverse), and their losses differ.
+template <class T>
+[[nodiscard]] T add_loss(loss l, T f, T y, T total) noexcept {
+  if (l == loss::mse && std::isfinite(f)) {
+    const T d = f - y;
+    return kernels::any::fmadd(d, d, total);
+  }
+  return total + loss_value(l, f, y);
+}
+
 /// Mean loss of a batch's outputs f against labels y, with df[b] = the loss's
 /// gradient at sample b / batch. F, Y, D: pointers or access-policy handles
 /// (nn/ops.hpp); each f[b] and y[b] is read once and df[b] written once.
@@ -92,15 +104,7 @@ T batch_loss(loss kind, std::size_t batch, F f, Y y, D df) {
   T total = T(0);
   for (std::size_t b = 0; b < batch; ++b) {
     const T fb = f[b], yb = y[b];
-    // MSE's square is added with fmadd spelled out: left to the compiler,
-    // total + (f - y)^2 may be contracted in the raw instantiation and not in
-    // the recorded one (or the reverse), and their losses would differ.
-    if (kind == loss::mse && std::isfinite(fb)) {
-      const T d = fb - yb;
-      total = kernels::any::fmadd(d, d, total);
-    } else {
-      total += loss_value(kind, fb, yb);
-    }
+    total = add_loss(kind, fb, yb, total);
     df[b] = loss_gradient(kind, fb, yb) * inv;
   }
   return total * inv;

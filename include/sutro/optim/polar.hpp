@@ -400,19 +400,17 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
   std::size_t rank = k;
   if (newton) {
     ws.newton_iterations = newton_inverse_sqrt(k, a, trace / amax, rcond, ws, mode);
-    ws.route = polar_route::newton;
     if (ws.newton_iterations == 0) {
       const std::size_t r = deflated_inverse_sqrt(k, a, trace / amax, rcond, ws, mode, ws.newton_iterations);
-      ws.route = polar_route::deflated;
-      if (r > 0) rank = r;
+      if (r > 0) rank = r;  // in [1, k - 1]
     }
   }
+  ws.route = ws.newton_iterations == 0 ? polar_route::eigen : rank < k ? polar_route::deflated : polar_route::newton;
   if (ws.newton_iterations > 0) {
     const memory::handle_of<Mode, double> ph = mode(P);
     const double unscale = 1.0 / std::sqrt(amax);
     for (std::size_t i = 0; i < k * k; ++i) ph[i] *= unscale;
   } else {
-    ws.route = polar_route::eigen;
     rank = eigen_inverse_sqrt(k, a, amax, rcond, ws, mode);
   }
   // U V^T = G P (m >= n) or P G (m < n), both as P W (W: G or G^T, k x l,
