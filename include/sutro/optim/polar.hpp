@@ -142,12 +142,21 @@ std::size_t eigen_inverse_sqrt(std::size_t k, double* a, double amax, double rco
 /// The sum of squares of value(0), ..., value(n - 1) in 8 partial sums
 /// (value t into t mod 8, fused multiply-adds), added as a tree: independent
 /// chains where one running sum would be a chain of n dependent additions.
+/// Whole chunks of 8 first, so that the partial sums stay in one register
+/// (a loop indexing part[t % 8] keeps them in memory: a quarter of a Newton
+/// route's own time).
 template <class Value>
 [[nodiscard]] double sum_of_squares(std::size_t n, Value value) {
   double part[8] = {};
-  for (std::size_t t = 0; t < n; ++t) {
+  std::size_t t = 0;
+  for (; t + 8 <= n; t += 8)
+    for (std::size_t l = 0; l < 8; ++l) {
+      const double v = value(t + l);
+      part[l] = std::fma(v, v, part[l]);
+    }
+  for (std::size_t l = 0; t < n; ++t, ++l) {
     const double v = value(t);
-    part[t % 8] = std::fma(v, v, part[t % 8]);
+    part[l] = std::fma(v, v, part[l]);
   }
   return nn::kernels::any::tree_sum8(part);
 }
