@@ -354,6 +354,88 @@ TEST_CASE("polar_factor's Newton route agrees with its eigen route", "[optim][po
   }
 }
 
+namespace {
+// (I + E)^-1/2 by its series to degree 40 in long double (|E| <= 2e-3 here:
+// the first dropped term is below 1e-100).
+std::vector<long double> inverse_sqrt_series(std::size_t k, const std::vector<double>& e) {
+  std::vector<long double> power(k * k, 0.0L), next(k * k), sum(k * k, 0.0L);
+  for (std::size_t i = 0; i < k; ++i) power[i * k + i] = 1.0L;
+  long double c = 1.0L;
+  for (int n = 0; n <= 40; ++n) {
+    for (std::size_t i = 0; i < k * k; ++i) sum[i] += c * power[i];
+    c *= -(2.0L * n + 1.0L) / (2.0L * n + 2.0L);  // binomial(-1/2, n + 1)
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = 0; j < k; ++j) {
+        long double x = 0.0L;
+        for (std::size_t t = 0; t < k; ++t) x += power[i * k + t] * static_cast<long double>(e[t * k + j]);
+        next[i * k + j] = x;
+      }
+    power.swap(next);
+  }
+  return sum;
+}
+}  // namespace
+
+TEST_CASE("the Newton route's finishing series is exact to rounding up to each degree's bound", "[optim][polar]") {
+  struct tier {
+    int degree;
+    double bound;
+  };
+  const tier tiers[] = {{1, optim::detail::newton_finish_linear},
+                        {2, optim::detail::newton_finish_quadratic},
+                        {3, optim::detail::newton_finish_cubic},
+                        {5, optim::detail::newton_finish_quintic}};
+  CHECK(optim::detail::newton_finish_degree(0.0) == 1);
+  for (const auto& t : tiers) {
+    CHECK(optim::detail::newton_finish_degree(t.bound * t.bound) == t.degree);
+    CHECK(optim::detail::newton_finish_degree(1.0001 * t.bound * t.bound) != t.degree);
+  }
+  CHECK(optim::detail::newton_finish_degree(1.0001 * optim::detail::newton_finish_quintic *
+                                            optim::detail::newton_finish_quintic) == 0);
+  CHECK(optim::detail::newton_finish_degree(std::numeric_limits<double>::quiet_NaN()) == 0);
+
+  optim::polar_workspace ws;
+  std::mt19937_64 rng(17);
+  for (const std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{20}, std::size_t{33}}) {
+    ws.reserve(k, k);
+    for (const auto& t : tiers)
+      for (int draw = 0; draw < 3; ++draw) {
+        // E symmetric with ||E||_F just inside the bound, mostly one direction
+        // v v^T with v near a unit vector (so E's powers keep large entries,
+        // and a wrong coefficient or bound shows), plus a random symmetric part.
+        std::vector<double> v(k), r(k * k), e(k * k);
+        for (auto& x : v) x = 0.1 * nn::standard_normal(rng);
+        v[std::size_t(draw) % k] += 1.0;
+        for (auto& x : r) x = nn::standard_normal(rng);
+        double vv = 0, rr = 0;
+        for (const double x : v) vv += x * x;
+        for (std::size_t i = 0; i < k; ++i)
+          for (std::size_t j = 0; j < k; ++j) {
+            e[i * k + j] = 0.9 * v[i] * v[j] / vv + 0.05 * (r[i * k + j] + r[j * k + i]);
+            rr += e[i * k + j] * e[i * k + j];
+          }
+        const double scale = 0.999 * t.bound / std::sqrt(rr);
+        double dev = 0;
+        for (std::size_t i = 0; i < k * k; ++i) {
+          e[i] *= scale;
+          dev += e[i] * e[i];
+        }
+        INFO("k " << k << ", degree " << t.degree << ", ||E||_F " << std::sqrt(dev));
+        REQUIRE(optim::detail::newton_finish_degree(dev) == t.degree);
+        for (std::size_t i = 0; i < k; ++i)
+          for (std::size_t j = 0; j < k; ++j) ws.m[i * k + j] = e[i * k + j] + (i == j ? 1.0 : 0.0);
+        // M = I + E rounds E's entries on the diagonal: the reference takes E as M holds it.
+        for (std::size_t i = 0; i < k; ++i) e[i * k + i] = ws.m[i * k + i] - 1.0;
+        optim::detail::newton_finish(k, t.degree, ws, sutro::memory::raw_access{});
+        const auto want = inverse_sqrt_series(k, e);
+        double worst = 0;
+        for (std::size_t i = 0; i < k * k; ++i)
+          worst = std::max(worst, double(std::abs(static_cast<long double>(ws.s[i]) - want[i])));
+        CHECK(worst < 4e-16);
+      }
+  }
+}
+
 TEST_CASE("polar_factor recorded equals raw on every route", "[optim][polar][recorded]") {
   std::vector<double> near_cut(20, 1.0);
   near_cut[3] = 3e-5;  // just above the default cut (2.4e-5): only the eigen route decides it

@@ -161,11 +161,80 @@ template <class Value>
   return nn::kernels::any::tree_sum8(part);
 }
 
-/// Stops the Newton iteration: with E = M - I below these (Frobenius norm),
-/// the finishing polynomial (newton_inverse_sqrt: linear below the first,
-/// quadratic below the second) leaves an error below 4e-17.
-inline constexpr double newton_finish_linear = 1e-8, newton_finish_quadratic = 2e-6;
+/// Stops the Newton iteration: with E = M - I below one of these (Frobenius
+/// norm), the truncated series for (I + E)^-1/2 of that degree (linear,
+/// quadratic, cubic, quintic) leaves an error below 4e-17: its first dropped
+/// term is at most 3/8 (1e-8)^2, 5/16 (2e-6)^3, 35/128 (1e-4)^4 or
+/// 231/1024 (2e-3)^6. A cubic costs two 20 x 20 products and a quintic three,
+/// against an inverse and a product for each Newton iteration they save.
+inline constexpr double newton_finish_linear = 1e-8, newton_finish_quadratic = 2e-6, newton_finish_cubic = 1e-4,
+                        newton_finish_quintic = 2e-3;
 inline constexpr std::size_t max_newton_iterations = 64;
+
+/// The degree of the series that finishes the Newton iteration at
+/// dev = ||M - I||_F^2 (1, 2, 3 or 5), or 0 where it must iterate on.
+[[nodiscard]] constexpr int newton_finish_degree(double dev) noexcept {
+  const auto below = [dev](double bound) { return dev <= bound * bound; };
+  return below(newton_finish_linear)      ? 1
+         : below(newton_finish_quadratic) ? 2
+         : below(newton_finish_cubic)     ? 3
+         : below(newton_finish_quintic)   ? 5
+                                          : 0;
+}
+
+/// F (ws.s) = (I + E)^-1/2 for E = M - I (M: ws.m, k x k) by the series
+/// I - E/2 + 3/8 E^2 - 5/16 E^3 + 35/128 E^4 - 63/256 E^5 to `degree`
+/// (1, 2, 3 or 5). E^2 goes to ws.mi and E^3 to ws.zn; the quintic's upper
+/// half E^3 (-5/16 I + 35/128 E - 63/256 E^2) is one more product, into M
+/// (whose E is not needed once F holds the lower half).
+template <class Mode>
+void newton_finish(std::size_t k, int degree, polar_workspace& ws, const Mode& mode) {
+  const std::size_t kk = k * k;
+  double* M = ws.m.data();
+  double* Mi = ws.mi.data();
+  double* F = ws.s.data();
+  double* Zn = ws.zn.data();
+  const double* zeros = ws.zeros.data();
+  const auto Mh = mode(M);
+  const auto Mih = mode(Mi);
+  const auto Fh = mode(F);
+  const auto Znh = mode(Zn);
+  if (degree >= 2) {
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = 0; j < k; ++j) {
+        const double e = Mh[i * k + j] - (i == j ? 1.0 : 0.0);
+        Fh[i * k + j] = e;
+      }
+    nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(F), static_cast<const double*>(F), zeros, Mi);
+  }
+  if (degree >= 3)
+    nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(Mi), static_cast<const double*>(F), zeros, Zn);
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < k; ++j) {
+      const double id = i == j ? 1.0 : 0.0, e = Mh[i * k + j] - id;
+      double f = nn::kernels::any::fmadd(-0.5, e, id);
+      if (degree >= 2) {
+        const double e2 = Mih[i * k + j];
+        f = nn::kernels::any::fmadd(0.375, e2, f);
+        if (degree == 3) {
+          const double e3 = Znh[i * k + j];
+          f = nn::kernels::any::fmadd(-0.3125, e3, f);
+        } else if (degree == 5) {
+          const double upper =
+              nn::kernels::any::fmadd(-63.0 / 256.0, e2, nn::kernels::any::fmadd(35.0 / 128.0, e, -0.3125 * id));
+          Mih[i * k + j] = upper;
+        }
+      }
+      Fh[i * k + j] = f;
+    }
+  if (degree == 5) {
+    nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(Zn), static_cast<const double*>(Mi), zeros, M);
+    for (std::size_t i = 0; i < kk; ++i) {
+      const double lower = Fh[i], upper = Mh[i];
+      Fh[i] = lower + upper;
+    }
+  }
+}
 
 /// P = A^-1/2 for the k x k Gram matrix A (scaled to a largest diagonal entry
 /// of 1; `trace` its trace) by the scaled Newton iteration for the polar
@@ -174,18 +243,19 @@ inline constexpr std::size_t max_newton_iterations = 64;
 /// Z <- Z F and M <- F M F, so that Z A Z = M throughout and Z -> A^-1/2 as
 /// M -> I (quadratically). Every M is symmetric positive definite, so its
 /// inverse needs no pivoting (nn::ops::spd_inverse). Once E = M - I is small,
-/// Z M^-1/2 = Z (I - E/2 + 3/8 E^2 - ...) finishes it without another inverse.
+/// Z M^-1/2 = Z (I - E/2 + 3/8 E^2 - ...) finishes it without another inverse
+/// (newton_finish, to the degree that E needs).
 /// Returns the iterations, or 0 (P unset) where the eigen route must decide:
 /// A is not certified clear of the cut, or not numerically positive definite.
 /// The certificate: every eigenvalue is at least 1 / ||A^-1||_F, and the
 /// largest at most trace(A); the route runs only where the smallest clears
 /// four times rcond^2 trace(A), so that the eigen route would also have kept
 /// every direction (rank k) and both compute the same A^-1/2. a_inverse:
-/// A^-1 where the caller has it (spd_inverse's), so the first inverse is
-/// not computed again.
+/// A^-1 where the caller has it (spd_inverse's), with a_inverse_f2 its
+/// squared Frobenius norm (sum_of_squares), so neither is computed again.
 template <class Mode>
 std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, double rcond, polar_workspace& ws,
-                                const Mode& mode, const double* a_inverse = nullptr) {
+                                const Mode& mode, const double* a_inverse = nullptr, double a_inverse_f2 = 0.0) {
   const std::size_t kk = k * k;
   double* M = ws.m.data();
   double* Mi = ws.mi.data();
@@ -195,7 +265,6 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
   const double* zeros = ws.zeros.data();
   const auto Mh = mode(M);
   const auto Mih = mode(Mi);
-  const auto Fh = mode(F);
   nn::ops::copy(mode, a, kk, M);
   const auto multiply_z_by_f = [&](bool first) {
     if (first) {
@@ -222,33 +291,16 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
       ti += vii;
     }
     if (it == 0) {
-      const double f2 = sum_of_squares(kk, [&](std::size_t i) { return double(Mih[i]); });
+      const double f2 =
+          a_inverse != nullptr ? a_inverse_f2 : sum_of_squares(kk, [&](std::size_t i) { return double(Mih[i]); });
       if (!(1.0 / std::sqrt(f2) > 4.0 * rcond * rcond * trace)) return 0;
     }
     const double z = std::sqrt(std::sqrt(ti / tm));
     const double dev = nn::ops::newton_polar_step(mode, k, z, M, static_cast<const double*>(Mi), F);
     multiply_z_by_f(it == 0);
-    if (!(dev <= newton_finish_quadratic * newton_finish_quadratic)) continue;
-    // F = I - E/2 (+ 3/8 E^2 where E is not yet below the linear bound); Mi holds E^2.
-    const bool quadratic = dev > newton_finish_linear * newton_finish_linear;
-    if (quadratic) {
-      for (std::size_t i = 0; i < k; ++i)
-        for (std::size_t j = 0; j < k; ++j) {
-          const double e = Mh[i * k + j] - (i == j ? 1.0 : 0.0);
-          Fh[i * k + j] = e;
-        }
-      nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(F), static_cast<const double*>(F), zeros, Mi);
-    }
-    for (std::size_t i = 0; i < k; ++i)
-      for (std::size_t j = 0; j < k; ++j) {
-        const double id = i == j ? 1.0 : 0.0, e = Mh[i * k + j] - id;
-        double f = nn::kernels::any::fmadd(-0.5, e, id);
-        if (quadratic) {
-          const double e2 = Mih[i * k + j];
-          f = nn::kernels::any::fmadd(0.375, e2, f);
-        }
-        Fh[i * k + j] = f;
-      }
+    const int degree = newton_finish_degree(dev);
+    if (degree == 0) continue;
+    newton_finish(k, degree, ws, mode);
     multiply_z_by_f(false);
     return it + 1;
   }
@@ -323,7 +375,7 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
   const double f2 = sum_of_squares(r * r, [&](std::size_t i) { return double(Cih[i]); });
   if (!(rest * std::sqrt(f2) <= 1e-10)) return 0;
   iterations =
-      newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode, static_cast<const double*>(Ci));
+      newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode, static_cast<const double*>(Ci), f2);
   if (iterations == 0) return 0;
   // P = L (C^-1 C^-1/2) L^T: C^-1/2 is in ws.p (r x r); the iteration's
   // other buffers are free again.
