@@ -391,10 +391,61 @@ inline void dot16_rows(std::size_t rows, std::size_t n, const T* in, const T* y,
   for (; b < rows; ++b) out[b] = bias + dot16(n, in + b * n, y);
 }
 
-// Gram rows: row i against G rows j at a time (the x registers loaded once
-// for all G), G * 16 / lanes = 8 accumulators; the ragged tail is masked
-// into its lanes. The lane trees of the G pairs are then G independent
-// chains: the halves' sum as vectors (16 lanes to 8), the rest in scalars.
+// Gram rows: row i against NJ rows j from j0 (the x registers loaded once
+// for all NJ), NJ * 16 / lanes accumulators; the ragged tail is masked into
+// its lanes. NJ is a constant, so the loop over the row tests no widths.
+template <class T, std::size_t NJ>
+inline void gram_block(std::size_t k, std::size_t n, const T* W, std::size_t i, std::size_t j0,
+                       const typename vreg<T>::mask_type* tail_mask, T* A) noexcept {
+  using V = vreg<T>;
+  constexpr std::size_t L = V::lanes, R = 16 / L;
+  const std::size_t full = n / 16 * 16;
+  const T* x = W + i * n;
+  typename V::reg acc[NJ][R];
+  SUTRO_NN_UNROLL for (std::size_t q = 0; q < NJ; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] =
+      V::zero();
+  for (std::size_t t = 0; t < full; t += 16) {
+    typename V::reg xv[R];
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) xv[r] = V::loadu(x + t + L * r);
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NJ; ++q) {
+      const T* y = W + (j0 + q) * n + t;
+      SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] = V::fmadd(xv[r], V::loadu(y + L * r), acc[q][r]);
+    }
+  }
+  if (full < n) {
+    typename V::reg xv[R];
+    SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) xv[r] = V::load(tail_mask[r], x + full + L * r);
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NJ; ++q) {
+      const T* y = W + (j0 + q) * n + full;
+      SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] =
+          V::fmadd(xv[r], V::load(tail_mask[r], y + L * r), acc[q][r]);
+    }
+  }
+#if SUTRO_KERNEL_LEVEL >= 3
+  if constexpr (std::is_same_v<T, double>) {
+    // tree_sum16 in registers: the halves, then tree_sum8's additions as
+    // shuffles (halves, pairs, neighbours). Lanes stored and read back as
+    // scalars stall on store forwarding.
+    // The maskz forms with a full mask, as in transpose8.
+    constexpr __mmask8 full_pd = 0xff;
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NJ; ++q) {
+      const __m512d h = _mm512_add_pd(acc[q][0], acc[q][1]);
+      const __m512d s1 = _mm512_add_pd(h, _mm512_maskz_shuffle_f64x2(full_pd, h, h, _MM_SHUFFLE(1, 0, 3, 2)));
+      const __m512d s2 = _mm512_add_pd(s1, _mm512_maskz_permutex_pd(full_pd, s1, _MM_SHUFFLE(1, 0, 3, 2)));
+      const __m512d s3 = _mm512_add_pd(s2, _mm512_maskz_permute_pd(full_pd, s2, 0x55));
+      A[i * k + j0 + q] = A[(j0 + q) * k + i] = _mm512_cvtsd_f64(s3) + T(0);
+    }
+    return;
+  }
+#endif
+  T half[NJ][8];
+  SUTRO_NN_UNROLL for (std::size_t q = 0; q < NJ; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R / 2; ++r)
+      V::storeu(half[q] + L * r, V::add(acc[q][r], acc[q][r + R / 2]));
+  SUTRO_NN_UNROLL for (std::size_t q = 0; q < NJ; ++q) A[i * k + j0 + q] = A[(j0 + q) * k + i] =
+      ::sutro::nn::kernels::any::tree_sum8(half[q]) + T(0);
+}
+
+// Row i against up to 8 / (16 / lanes) rows j at a time: 8 accumulators.
 template <class T>
 inline void gram_rows(std::size_t k, std::size_t n, const T* W, T* A) noexcept {
   using V = vreg<T>;
@@ -403,40 +454,9 @@ inline void gram_rows(std::size_t k, std::size_t n, const T* W, T* A) noexcept {
   const std::size_t full = n / 16 * 16;
   typename V::mask_type tail_mask[R];
   SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) tail_mask[r] = V::mask(full + L * r, n);
-  for (std::size_t i = 0; i < k; ++i) {
-    const T* x = W + i * n;
-    for (std::size_t j0 = 0; j0 <= i; j0 += G) {
-      const std::size_t nj = std::min<std::size_t>(G, i + 1 - j0);
-      typename V::reg acc[G][R];
-      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r)
-          acc[q][r] = V::zero();
-      for (std::size_t t = 0; t < full; t += 16) {
-        typename V::reg xv[R];
-        SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) xv[r] = V::loadu(x + t + L * r);
-        SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) {
-          if (q >= nj) break;
-          const T* y = W + (j0 + q) * n + t;
-          SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] =
-              V::fmadd(xv[r], V::loadu(y + L * r), acc[q][r]);
-        }
-      }
-      if (full < n) {
-        typename V::reg xv[R];
-        SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) xv[r] = V::load(tail_mask[r], x + full + L * r);
-        SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) {
-          if (q >= nj) break;
-          const T* y = W + (j0 + q) * n + full;
-          SUTRO_NN_UNROLL for (std::size_t r = 0; r < R; ++r) acc[q][r] =
-              V::fmadd(xv[r], V::load(tail_mask[r], y + L * r), acc[q][r]);
-        }
-      }
-      T half[G][8];
-      SUTRO_NN_UNROLL for (std::size_t q = 0; q < G; ++q) SUTRO_NN_UNROLL for (std::size_t r = 0; r < R / 2; ++r)
-          V::storeu(half[q] + L * r, V::add(acc[q][r], acc[q][r + R / 2]));
-      for (std::size_t q = 0; q < nj; ++q)
-        A[i * k + j0 + q] = A[(j0 + q) * k + i] = ::sutro::nn::kernels::any::tree_sum8(half[q]) + T(0);
-    }
-  }
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j0 = 0; j0 <= i; j0 += G)
+      with_constant<G>(i + 1 - j0, [&](auto NJ) { gram_block<T, decltype(NJ)::value>(k, n, W, i, j0, tail_mask, A); });
 }
 
 // One Newton step for the polar factor on the k^2 elements as one array, in
