@@ -292,37 +292,19 @@ inline T dot16(std::size_t n, const T* x, const T* y) noexcept {
 }
 
 #if SUTRO_KERNEL_LEVEL >= 3
-// dot16 of 16 float rows at once, each in dot16's order (same bits), with the
-// rows in the lanes of the final sums: the 16 x 16 lane sums are transposed
-// (16 + 16 + 32 = 64 shuffles) so that adding lane l of every row is one
-// vector addition, and the ragged tail is gathered a column at a time. Four
-// rows with scalar lane sums (below) spend most of their time on those adds.
-inline void dot16_rows16(std::size_t n, const float* in, const float* y, float bias, float* out) noexcept {
-  __m512 acc[16];
-  SUTRO_UNROLL(16) for (std::size_t q = 0; q < 16; ++q) acc[q] = _mm512_setzero_ps();
-  const std::size_t whole = n / 16 * 16;
-  // Two passes of 8 rows: 16 row pointers do not fit the 15 general
-  // registers, and reloading spilled pointers doubled the loads per FMA.
-  SUTRO_UNROLL(2) for (std::size_t h = 0; h < 16; h += 8) {
-    const float* x = in + h * n;
-    for (std::size_t i = 0; i < whole; i += 16) {
-      const __m512 yv = _mm512_loadu_ps(y + i);
-      SUTRO_UNROLL(8)
-      for (std::size_t q = 0; q < 8; ++q) acc[h + q] = _mm512_fmadd_ps(_mm512_loadu_ps(x + q * n + i), yv, acc[h + q]);
-    }
-  }
-  std::size_t i = whole;
-  // t: pairs of rows interleaved; u[4 g + j]: in 128-bit block k, column
-  // 4 k + j of rows 4 g .. 4 g + 3; then blocks k of u[j], u[4 + j], ...
-  // gathered into column 4 k + j of all 16 rows.
-  // The maskz forms with a full mask: the plain intrinsics pass an undefined
-  // vector that GCC 12 reports under -Wmaybe-uninitialized.
+// v[q] = row q of a 16 x 16 float block; col[j] = column j (lane q: v[q][j]).
+// t: pairs of rows interleaved; u[4 g + j]: in 128-bit block k, column
+// 4 k + j of rows 4 g .. 4 g + 3; then blocks k of u[j], u[4 + j], ...
+// gathered into column 4 k + j of all 16 rows (16 + 16 + 32 = 64 shuffles).
+// The maskz forms with a full mask: the plain intrinsics pass an undefined
+// vector that GCC 12 reports under -Wmaybe-uninitialized.
+inline void transpose16(const __m512 v[16], __m512 col[16]) noexcept {
   constexpr __mmask16 full = 0xffff;
   constexpr __mmask8 full_pd = 0xff;
-  __m512 t[16], u[16], col[16];
+  __m512 t[16], u[16];
   SUTRO_UNROLL(8) for (std::size_t r = 0; r < 8; ++r) {
-    t[2 * r] = _mm512_maskz_unpacklo_ps(full, acc[2 * r], acc[2 * r + 1]);
-    t[2 * r + 1] = _mm512_maskz_unpackhi_ps(full, acc[2 * r], acc[2 * r + 1]);
+    t[2 * r] = _mm512_maskz_unpacklo_ps(full, v[2 * r], v[2 * r + 1]);
+    t[2 * r + 1] = _mm512_maskz_unpackhi_ps(full, v[2 * r], v[2 * r + 1]);
   }
   SUTRO_UNROLL(4) for (std::size_t g = 0; g < 4; ++g) {
     const __m512d a = _mm512_castps_pd(t[4 * g]), b = _mm512_castps_pd(t[4 * g + 1]);
@@ -342,14 +324,42 @@ inline void dot16_rows16(std::size_t n, const float* in, const float* y, float b
     col[8 + j] = _mm512_maskz_shuffle_f32x4(full, ab_hi, cd_hi, _MM_SHUFFLE(2, 0, 2, 0));
     col[12 + j] = _mm512_maskz_shuffle_f32x4(full, ab_hi, cd_hi, _MM_SHUFFLE(3, 1, 3, 1));
   }
+}
+
+// dot16 of 16 float rows at once, each in dot16's order (same bits), with the
+// rows in the lanes of the final sums: the 16 x 16 lane sums are transposed
+// so that adding lane l of every row is one vector addition, and so is the
+// ragged tail's block (a gather a column took 40% of the kernel on the Zen 5).
+// Four rows with scalar lane sums (below) spend most of their time on those adds.
+inline void dot16_rows16(std::size_t n, const float* in, const float* y, float bias, float* out) noexcept {
+  __m512 acc[16];
+  SUTRO_UNROLL(16) for (std::size_t q = 0; q < 16; ++q) acc[q] = _mm512_setzero_ps();
+  const std::size_t whole = n / 16 * 16;
+  // Two passes of 8 rows: 16 row pointers do not fit the 15 general
+  // registers, and reloading spilled pointers doubled the loads per FMA.
+  SUTRO_UNROLL(2) for (std::size_t h = 0; h < 16; h += 8) {
+    const float* x = in + h * n;
+    for (std::size_t i = 0; i < whole; i += 16) {
+      const __m512 yv = _mm512_loadu_ps(y + i);
+      SUTRO_UNROLL(8)
+      for (std::size_t q = 0; q < 8; ++q) acc[h + q] = _mm512_fmadd_ps(_mm512_loadu_ps(x + q * n + i), yv, acc[h + q]);
+    }
+  }
+  __m512 col[16];
+  transpose16(acc, col);
   __m512 s = _mm512_setzero_ps();
   SUTRO_UNROLL(16) for (std::size_t l = 0; l < 16; ++l) s = _mm512_add_ps(s, col[l]);
   __m512 tail = _mm512_setzero_ps();
-  const __m512i rows = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                          _mm512_set1_epi32(static_cast<int>(n)));
-  for (; i < n; ++i)
-    tail = _mm512_fmadd_ps(_mm512_mask_i32gather_ps(_mm512_setzero_ps(), full, rows, in + i, 4), _mm512_set1_ps(y[i]),
-                           tail);
+  if (whole < n) {
+    // The ragged tail's columns: each row's tail loaded (masked), the block
+    // transposed, then dot16's chain over the columns in order.
+    const auto tail_mask = static_cast<__mmask16>((1u << (n - whole)) - 1u);
+    __m512 rows[16], cols[16];
+    SUTRO_UNROLL(16)
+    for (std::size_t q = 0; q < 16; ++q) rows[q] = _mm512_maskz_loadu_ps(tail_mask, in + q * n + whole);
+    transpose16(rows, cols);
+    for (std::size_t c = 0; whole + c < n; ++c) tail = _mm512_fmadd_ps(cols[c], _mm512_set1_ps(y[whole + c]), tail);
+  }
   _mm512_storeu_ps(out, _mm512_add_ps(_mm512_set1_ps(bias), _mm512_add_ps(s, tail)));
 }
 #endif
@@ -363,10 +373,8 @@ inline void dot16_rows(std::size_t rows, std::size_t n, const T* in, const T* y,
   constexpr std::size_t L = V::lanes, R = 16 / L, Q = 4;
   std::size_t b = 0;
 #if SUTRO_KERNEL_LEVEL >= 3
-  // 16 rows' offsets q n must be 32-bit gather indices.
   if constexpr (std::is_same_v<T, float>)
-    if (n <= (std::size_t{1} << 26))
-      for (; b + 16 <= rows; b += 16) dot16_rows16(n, in + b * n, y, bias, out + b);
+    for (; b + 16 <= rows; b += 16) dot16_rows16(n, in + b * n, y, bias, out + b);
 #endif
   for (; b + Q <= rows; b += Q) {
     const T* x = in + b * n;
