@@ -24,7 +24,7 @@
 namespace sutro::optim {
 
 struct newton_schulz_workspace {
-  scratch_buffer x, a, b, y, zeros;
+  scratch_buffer x, a, b, c, y, zeros;
 };
 
 inline constexpr double muon_a = 3.4445, muon_b = -4.7750, muon_c = 2.0315;
@@ -40,6 +40,7 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   ws.x.resize(r * c);
   ws.a.resize(r * r);
   ws.b.resize(r * r);
+  ws.c.resize(r * r);
   ws.y.resize(r * c);
   const memory::handle_of<Mode, T> gd = m(g.data);
   {
@@ -63,27 +64,25 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   }
   double* A = ws.a.data();
   double* B = ws.b.data();
-  // Not restrict: the kernels below reach A and B through other pointers.
+  double* C = ws.c.data();
+  // Not restrict: the kernels below reach A and C through other pointers.
   const auto Ah = m(A);
-  const auto Bh = m(B);
+  const auto Ch = m(C);
+  ws.zeros.assign(std::max(r, c), 0.0);
   for (std::size_t s = 0; s < steps; ++s) {
     const double* x = ws.x.data();
     double* y = ws.y.data();
+    nn::ops::gram_rows(m, r, c, x, A);  // A = X X^T
+    // B = b A + c A A as (b I + c A) A: one register-blocked product where
+    // an axpy a row of A would wait on each row of B it just stored.
     for (std::size_t i = 0; i < r; ++i)
-      for (std::size_t j = 0; j <= i; ++j) {
-        const double d = nn::ops::dot(m, c, x + i * c, x + j * c);
-        Ah[i * r + j] = d;
-        Ah[j * r + i] = d;
+      for (std::size_t j = 0; j < r; ++j) {
+        const double aij = Ah[i * r + j];
+        Ch[i * r + j] = fmadd(muon_c, aij, i == j ? muon_b : 0.0);
       }
-    // B = b A + c A A
-    for (std::size_t i = 0; i < r; ++i) {
-      double* bi = B + i * r;
-      for (std::size_t j = 0; j < r; ++j) Bh[i * r + j] = muon_b * double(Ah[i * r + j]);
-      for (std::size_t k = 0; k < r; ++k)
-        nn::ops::axpy(m, r, muon_c * double(Ah[i * r + k]), static_cast<const double*>(A + k * r), bi);
-    }
+    nn::ops::dense_forward(m, r, r, r, static_cast<const double*>(C), static_cast<const double*>(A),
+                           static_cast<const double*>(ws.zeros.data()), B);
     // X = a X + B X: B X register-blocked, then a X added.
-    ws.zeros.assign(c, 0.0);
     nn::ops::dense_forward(m, r, r, c, static_cast<const double*>(B), x, static_cast<const double*>(ws.zeros.data()),
                            y);
     {
