@@ -179,6 +179,22 @@ void check_kernels(Tag tag, cpu::level expected) {
         check_forward(rows, fi, fo, random_values<float>(rows * fi, rng, true));
       }
 
+  // The output unit's dot products in blocks of 16 rows (dot16_rows16 at
+  // AVX-512) and their remainders: every tail length 0..15 of the masked
+  // tail block, two lengths of whole registers, nothing written past the end.
+  for (std::size_t rows : {std::size_t{16}, std::size_t{32}, std::size_t{37}})
+    for (std::size_t n = 0; n <= 33; ++n) {
+      INFO(level << ": dot rows " << rows << " x " << n);
+      const auto in = random_values<float>(rows * n, rng, true), w = random_values<float>(n, rng);
+      std::vector<float> dref(rows), dgot(rows + 16, pad);
+      k::dense_dot_rows(sutro::scalar{}, rows, n, in.data(), w.data(), 0.5f, dref.data());
+      k::dense_dot_rows(tag, rows, n, in.data(), w.data(), 0.5f, dgot.data());
+      CHECK(cpu::last_kernel_level() == expected);
+      for (std::size_t i = rows; i < dgot.size(); ++i) REQUIRE(dgot[i] == pad);
+      dgot.resize(rows);
+      CHECK(same_bits(dref, dgot));
+    }
+
   // Gram matrices of k rows of length n (the polar factor's), k != n; every
   // tail length in 0..15 takes a different mix of masked registers (AVX2:
   // four of four lanes).

@@ -252,10 +252,12 @@ void newton_finish(std::size_t k, int degree, polar_workspace& ws, const Mode& m
 /// four times rcond^2 trace(A), so that the eigen route would also have kept
 /// every direction (rank k) and both compute the same A^-1/2. a_inverse:
 /// A^-1 where the caller has it (spd_inverse's), with a_inverse_f2 its
-/// squared Frobenius norm (sum_of_squares), so neither is computed again.
+/// squared Frobenius norm (sum_of_squares), so neither is computed again
+/// (an a_inverse without its norm leaves NaN, which the certificate refuses).
 template <class Mode>
 std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, double rcond, polar_workspace& ws,
-                                const Mode& mode, const double* a_inverse = nullptr, double a_inverse_f2 = 0.0) {
+                                const Mode& mode, const double* a_inverse = nullptr,
+                                double a_inverse_f2 = std::numeric_limits<double>::quiet_NaN()) {
   const std::size_t kk = k * k;
   double* M = ws.m.data();
   double* Mi = ws.mi.data();

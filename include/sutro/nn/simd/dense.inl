@@ -329,7 +329,7 @@ inline void transpose16(const __m512 v[16], __m512 col[16]) noexcept {
 // dot16 of 16 float rows at once, each in dot16's order (same bits), with the
 // rows in the lanes of the final sums: the 16 x 16 lane sums are transposed
 // so that adding lane l of every row is one vector addition, and so is the
-// ragged tail's block (a gather a column took 40% of the kernel on the Zen 5).
+// ragged tail's block (masked row loads and the transpose, not a gather a column).
 // Four rows with scalar lane sums (below) spend most of their time on those adds.
 inline void dot16_rows16(std::size_t n, const float* in, const float* y, float bias, float* out) noexcept {
   __m512 acc[16];
