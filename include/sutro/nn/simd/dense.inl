@@ -745,17 +745,32 @@ inline void transpose_convert(std::size_t rows, std::size_t cols, const float* i
   transpose_blocks(
       rows, cols,
       [&](std::size_t r, std::size_t c0, __mmask8 m) {
-        return _mm512_maskz_cvtps_pd(0xff, _mm256_maskz_loadu_ps(m, in + r * cols + c0));
+        const float* at = in + r * cols + c0;
+        return _mm512_maskz_cvtps_pd(0xff, m == 0xff ? _mm256_loadu_ps(at) : _mm256_maskz_loadu_ps(m, at));
       },
-      [&](std::size_t c, std::size_t r0, __mmask8 m, __m512d v) { _mm512_mask_storeu_pd(out + c * rows + r0, m, v); });
+      [&](std::size_t c, std::size_t r0, __mmask8 m, __m512d v) {
+        double* at = out + c * rows + r0;
+        if (m == 0xff)
+          _mm512_storeu_pd(at, v);
+        else
+          _mm512_mask_storeu_pd(at, m, v);
+      });
 }
 
 inline void transpose_convert(std::size_t rows, std::size_t cols, const double* in, float* out) noexcept {
   transpose_blocks(
       rows, cols,
-      [&](std::size_t r, std::size_t c0, __mmask8 m) { return _mm512_maskz_loadu_pd(m, in + r * cols + c0); },
+      [&](std::size_t r, std::size_t c0, __mmask8 m) {
+        const double* at = in + r * cols + c0;
+        return m == 0xff ? _mm512_loadu_pd(at) : _mm512_maskz_loadu_pd(m, at);
+      },
       [&](std::size_t c, std::size_t r0, __mmask8 m, __m512d v) {
-        _mm256_mask_storeu_ps(out + c * rows + r0, m, _mm512_maskz_cvtpd_ps(0xff, v));
+        float* at = out + c * rows + r0;
+        const __m256 f = _mm512_maskz_cvtpd_ps(0xff, v);
+        if (m == 0xff)
+          _mm256_storeu_ps(at, f);
+        else
+          _mm256_mask_storeu_ps(at, m, f);
       });
 }
 
@@ -766,7 +781,7 @@ inline void transpose_convert(std::size_t rows, std::size_t cols, const double* 
 // one-element store ahead of a row's vector loads stalls them: 2.7 times
 // slower; the multipliers from registers gain 1.8 times more).
 template <std::size_t NR>
-inline __m512d pick(const __m512d* v, std::size_t block) noexcept {
+[[gnu::always_inline]] inline __m512d pick(const __m512d* v, std::size_t block) noexcept {
   __m512d r = v[0];
   SUTRO_NN_UNROLL for (std::size_t q = 1; q < NR; ++q) if (q == block) r = v[q];
   return r;
@@ -775,7 +790,7 @@ inline __m512d pick(const __m512d* v, std::size_t block) noexcept {
 // Row c of the elimination divided by its pivot, whose place takes
 // 1 / pivot; false (p unchanged) where the pivot is refused.
 template <std::size_t NR>
-[[nodiscard]] inline bool divide_by_pivot(__m512d* p, std::size_t c, double min_pivot) noexcept {
+[[nodiscard, gnu::always_inline]] inline bool divide_by_pivot(__m512d* p, std::size_t c, double min_pivot) noexcept {
   constexpr __mmask8 full = 0xff;
   const std::size_t block = c / 8;
   const __m512d pivot =
@@ -792,7 +807,7 @@ template <std::size_t NR>
 
 // x <- x - x[c] p, with x[c] taken as 0 (so that it becomes -x[c] / pivot).
 template <std::size_t NR>
-inline void eliminate(__m512d* x, const __m512d* p, std::size_t c) noexcept {
+[[gnu::always_inline]] inline void eliminate(__m512d* x, const __m512d* p, std::size_t c) noexcept {
   constexpr __mmask8 full = 0xff;
   const std::size_t block = c / 8;
   const __m512d f =
@@ -804,28 +819,65 @@ inline void eliminate(__m512d* x, const __m512d* p, std::size_t c) noexcept {
 }
 
 template <std::size_t NR>
-inline void load_row(__m512d* x, const double* row) noexcept {
+[[gnu::always_inline]] inline void load_row(__m512d* x, const double* row) noexcept {
   SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = _mm512_loadu_pd(row + 8 * q);
 }
 template <std::size_t NR>
-inline void store_row(double* row, const __m512d* x) noexcept {
+[[gnu::always_inline]] inline void store_row(double* row, const __m512d* x) noexcept {
   SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) _mm512_storeu_pd(row + 8 * q, x[q]);
 }
 
+// x <- x - x[c] p as `eliminate`, with c's register B, lane index and bit
+// taken as constants of the pass (the row loop tests no block).
+template <std::size_t NR, std::size_t B>
+[[gnu::always_inline]] inline void eliminate_in(__m512d* x, const __m512d* p, __m512i lane, __mmask8 bit) noexcept {
+  constexpr __mmask8 full = 0xff;
+  const __m512d f = _mm512_maskz_permutexvar_pd(full, lane, x[B]);
+  x[B] = _mm512_mask_mov_pd(x[B], bit, _mm512_setzero_pd());
+  SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = _mm512_maskz_fnmadd_pd(full, f, p[q], x[q]);
+}
+
 // Every row but c and c + 1 eliminated by pivot row p (column c), and by p2
-// (column c + 1) where Both: one load and one store per row.
+// (column c + 1) where Both: one load and one store per row, the two rows
+// skipped by splitting the loop.
 template <std::size_t NR, bool Both>
-inline void eliminate_other_rows(double* a, std::size_t n, std::size_t c, const __m512d* p,
-                                 const __m512d* p2) noexcept {
+[[gnu::always_inline]] inline void eliminate_other_rows(double* a, std::size_t n, std::size_t c, const __m512d* p,
+                                                        const __m512d* p2) noexcept {
   constexpr std::size_t ld = 8 * NR;
-  __m512d x[NR];
-  for (std::size_t r = 0; r < n; ++r) {
-    if (r == c || r == c + 1) continue;
-    load_row<NR>(x, a + r * ld);
-    eliminate<NR>(x, p, c);
-    if constexpr (Both) eliminate<NR>(x, p2, c + 1);
-    store_row<NR>(a + r * ld, x);
+  const __m512i lane = _mm512_set1_epi64(static_cast<long long>(c % 8)),
+                lane2 = _mm512_set1_epi64(static_cast<long long>((c + 1) % 8));
+  const auto bit = static_cast<__mmask8>(1u << (c % 8)), bit2 = static_cast<__mmask8>(1u << ((c + 1) % 8));
+  const std::size_t skip_end = std::min(n, c + 2);
+  const auto rows = [&]<std::size_t B1, std::size_t B2>() __attribute__((always_inline)) {
+    const auto row = [&](std::size_t r) __attribute__((always_inline)) {
+      __m512d x[NR];
+      load_row<NR>(x, a + r * ld);
+      eliminate_in<NR, B1>(x, p, lane, bit);
+      if constexpr (Both) eliminate_in<NR, B2>(x, p2, lane2, bit2);
+      store_row<NR>(a + r * ld, x);
+    };
+    // The next pass's pivot rows first, so that its pivots' divisions
+    // overlap this pass's other rows.
+    const std::size_t next_end = std::min(n, skip_end + 2);
+    for (std::size_t r = skip_end; r < next_end; ++r) row(r);
+    for (std::size_t r = 0; r < c; ++r) row(r);
+    for (std::size_t r = next_end; r < n; ++r) row(r);
+  };
+  const std::size_t b1 = c / 8, b2 = (c + 1) / 8;
+  if (b1 == 0 && b2 == 0) rows.template operator()<0, 0>();
+  if constexpr (NR >= 2) {
+    if (b1 == 0 && b2 == 1) rows.template operator()<0, 1>();
+    if (b1 == 1 && b2 == 1) rows.template operator()<1, 1>();
   }
+  if constexpr (NR >= 3) {
+    if (b1 == 1 && b2 == 2) rows.template operator()<1, 2>();
+    if (b1 == 2 && b2 == 2) rows.template operator()<2, 2>();
+  }
+  if constexpr (NR >= 4) {
+    if (b1 == 2 && b2 == 3) rows.template operator()<2, 3>();
+    if (b1 == 3 && b2 == 3) rows.template operator()<3, 3>();
+  }
+  if constexpr (NR >= 4) static_assert(NR == 4, "spd_inverse_rows: up to 4 registers a row");
 }
 
 // Two pivots a pass: rows c and c + 1 become pivot rows first, then each
