@@ -328,33 +328,37 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
   const auto A = mode(a);
   const auto d = mode(ws.w.data());  // the Schur complement's diagonal; `done` once pivoted
   const auto Lt = mode(ws.lt.data());
+  const auto minus_lp = mode(ws.e.data());  // -L^T[t, p] for the row's product
   for (std::size_t i = 0; i < k; ++i) d[i] = double(A[i * k + i]);
   const double stop = rcond * rcond / (4.0 * double(k));
   std::size_t r = 0;
   for (; r < k; ++r) {
-    std::size_t p = 0;
+    // The pivot: the first index of the largest remaining diagonal entry,
+    // its maximum taken over 8 lanes (one scan's chain of comparisons would
+    // be k long).
+    double lane_max[8];
+    for (std::size_t l = 0; l < 8; ++l) lane_max[l] = done;
+    std::size_t at = 0;
+    for (; at + 8 <= k; at += 8)
+      for (std::size_t l = 0; l < 8; ++l) lane_max[l] = std::max(lane_max[l], double(d[at + l]));
+    for (std::size_t l = 0; at < k; ++at, ++l) lane_max[l] = std::max(lane_max[l], double(d[at]));
     double best = done;
-    for (std::size_t i = 0; i < k; ++i) {
-      const double di = d[i];
-      if (di > best) best = di, p = i;
-    }
+    for (std::size_t l = 0; l < 8; ++l) best = std::max(best, lane_max[l]);
     if (!(best > stop)) break;
+    std::size_t p = 0;
+    while (double(d[p]) != best) ++p;
     const double inverse_root = 1.0 / std::sqrt(best);
     d[p] = done;
     // Row r of L^T: (A[p, :] - sum over t < r of L^T[t, p] L^T[t, :]) /
-    // sqrt(pivot), t in order, a row at a time (vectors along the row);
-    // pivoted columns other than p are 0.
-    for (std::size_t i = 0; i < k; ++i) {
-      const double x = A[p * k + i];
-      Lt[r * k + i] = x;
-    }
+    // sqrt(pivot), t in order: one row of a product whose bias is A[p, :]
+    // (the row kept in registers over t, where an axpy a t would store it
+    // and wait for it again); pivoted columns other than p are 0.
     for (std::size_t t = 0; t < r; ++t) {
       const double lp = Lt[t * k + p];
-      for (std::size_t i = 0; i < k; ++i) {
-        const double li = Lt[t * k + i], x = Lt[r * k + i];
-        Lt[r * k + i] = std::fma(-lp, li, x);
-      }
+      minus_lp[t] = -lp;
     }
+    nn::ops::dense_forward(mode, 1, r, k, static_cast<const double*>(ws.e.data()),
+                           static_cast<const double*>(ws.lt.data()), a + p * k, ws.lt.data() + r * k);
     for (std::size_t i = 0; i < k; ++i) {
       const double di = d[i], x = Lt[r * k + i];
       const double v = di != done || i == p ? x * inverse_root : 0.0;
@@ -435,9 +439,11 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
   // U V^T is scale invariant, but the Gram matrix of a double G is not in
   // range: entries past about 1e154 square to inf, below about 1e-300 the
   // squares lose bits. Then W is scaled by the power of 2 that brings its
-  // largest entry to [1, 2) (exact) and the Gram matrix formed again. Float
-  // G never needs it (but a zero G reads W once more to tell).
-  if (!std::isfinite(trace) || amax < 0x1p-900) {
+  // largest entry to [1, 2) (exact) and the Gram matrix formed again. A float
+  // G never needs it: its squares lie in [2^-298, 2^256], so a finite trace
+  // with amax == 0 is G == 0 (a zero gradient, common once a hinge loss is
+  // met, is not read again).
+  if (std::is_same_v<T, double> && (!std::isfinite(trace) || amax < 0x1p-900)) {
     const memory::handle_of<Mode, double> wh2 = mode(wd);
     double big = 0.0;
     for (std::size_t i = 0; i < k * l; ++i) big = std::max(big, std::abs(double(wh2[i])));  // skips NaN
