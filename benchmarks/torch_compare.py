@@ -8,9 +8,11 @@ He init, test accuracy after every epoch, stop at >= 95%. EGD replaces each
 weight-matrix gradient by U V^T (torch.linalg.svd), bias vectors by g/||g||,
 the scalar bias by sign(g).
 
-Usage:  python3 benchmarks/torch_compare.py [--seeds 5] [--sutro build/default/benchmarks/nn_train]
+Usage:  python3 benchmarks/torch_compare.py [--seeds 20] [--sutro build/default/benchmarks/nn_train]
 Needs torch (pip install torch); it is never a test dependency. Data comes from
-torch's generator, not sutro's, so epochs differ run by run; compare medians.
+torch's generator, not sutro's, so epochs differ run by run: both sides run
+seeds 0..19 (nn_train's train_to_95 always runs 20) and the ratios are of
+medians over the seeds (time to solve, time per epoch), training alone timed.
 """
 import argparse
 import json
@@ -82,12 +84,13 @@ def sutro_ms(binary):
         return {}
     out = subprocess.run([binary, "--benchmark_filter=train_to_95", "--benchmark_format=json"],
                          capture_output=True, text=True, check=True).stdout
-    return {b["name"].split("/")[1]: (b["real_time"], b["epochs"]) for b in json.loads(out)["benchmarks"]}
+    return {b["name"].split("/")[1]: (b["median_ms"], b["median_epochs"], b["median_ms/epoch"])
+            for b in json.loads(out)["benchmarks"]}
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--sutro", default="build/default/benchmarks/nn_train")
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -102,9 +105,9 @@ def main():
         line = (f"{rule}: torch median {ms:.1f} ms, {epochs} epochs ({per_epoch:.2f} ms/epoch), "
                 f"solved {solved}/{args.seeds}")
         if rule in ours:
-            t, e = ours[rule]
-            line += (f"; sutro {t:.2f} ms, {e:.1f} epochs ({t / e:.2f} ms/epoch); torch / sutro = "
-                     f"{ms / t:.1f}x to solve, {per_epoch / (t / e):.1f}x per epoch")
+            t, e, te = ours[rule]
+            line += (f"; sutro median {t:.2f} ms, {e:.1f} epochs ({te:.3f} ms/epoch); torch / sutro = "
+                     f"{ms / t:.1f}x to solve, {per_epoch / te:.1f}x per epoch")
         print(line)
 
 
