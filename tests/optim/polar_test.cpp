@@ -426,7 +426,7 @@ TEST_CASE("the Newton route's finishing series is exact to rounding up to each d
           for (std::size_t j = 0; j < k; ++j) ws.m[i * k + j] = e[i * k + j] + (i == j ? 1.0 : 0.0);
         // M = I + E rounds E's entries on the diagonal: the reference takes E as M holds it.
         for (std::size_t i = 0; i < k; ++i) e[i * k + i] = ws.m[i * k + i] - 1.0;
-        optim::detail::newton_finish(k, t.degree, ws, sutro::memory::raw_access{});
+        optim::detail::newton_finish(k, t.degree, ws, sutro::memory::raw_access{}, ws.zn.data());
         const auto want = inverse_sqrt_series(k, e);
         double worst = 0;
         for (std::size_t i = 0; i < k * k; ++i)

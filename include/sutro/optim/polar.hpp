@@ -42,6 +42,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sutro/backend/traits.hpp"
@@ -184,16 +185,16 @@ inline constexpr std::size_t max_newton_iterations = 64;
 
 /// F (ws.s) = (I + E)^-1/2 for E = M - I (M: ws.m, k x k) by the series
 /// I - E/2 + 3/8 E^2 - 5/16 E^3 + 35/128 E^4 - 63/256 E^5 to `degree`
-/// (1, 2, 3 or 5). E^2 goes to ws.mi and E^3 to ws.zn; the quintic's upper
-/// half E^3 (-5/16 I + 35/128 E - 63/256 E^2) is one more product, into M
-/// (whose E is not needed once F holds the lower half).
+/// (1, 2, 3 or 5). E^2 goes to ws.mi and E^3 to `scratch` (k x k); the
+/// quintic's upper half E^3 (-5/16 I + 35/128 E - 63/256 E^2) is one more
+/// product, into M (whose E is not needed once F holds the lower half).
 template <class Mode>
-void newton_finish(std::size_t k, int degree, polar_workspace& ws, const Mode& mode) {
+void newton_finish(std::size_t k, int degree, polar_workspace& ws, const Mode& mode, double* scratch) {
   const std::size_t kk = k * k;
   double* M = ws.m.data();
   double* Mi = ws.mi.data();
   double* F = ws.s.data();
-  double* Zn = ws.zn.data();
+  double* Zn = scratch;
   const double* zeros = ws.zeros.data();
   const auto Mh = mode(M);
   const auto Mih = mode(Mi);
@@ -262,23 +263,21 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
   double* M = ws.m.data();
   double* Mi = ws.mi.data();
   double* F = ws.s.data();
+  // Z and the product Z F alternate between ws.p and ws.zn (no copy back);
+  // the first F is written as Z itself.
   double* Z = ws.p.data();
   double* Zn = ws.zn.data();
   const double* zeros = ws.zeros.data();
   const auto Mh = mode(M);
-  const auto Mih = mode(Mi);
   nn::ops::copy(mode, a, kk, M);
-  const auto multiply_z_by_f = [&](bool first) {
-    if (first) {
-      nn::ops::copy(mode, static_cast<const double*>(F), kk, Z);
-    } else {
-      nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(Z), static_cast<const double*>(F), zeros, Zn);
-      nn::ops::copy(mode, static_cast<const double*>(Zn), kk, Z);
-    }
+  const auto multiply_z_by_f = [&] {
+    nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(Z), static_cast<const double*>(F), zeros, Zn);
+    std::swap(Z, Zn);
   };
   for (std::size_t it = 0; it < max_newton_iterations; ++it) {
+    const double* inverse = Mi;  // M^-1: the caller's A^-1 first where it has one
     if (it == 0 && a_inverse != nullptr) {
-      nn::ops::copy(mode, a_inverse, kk, Mi);
+      inverse = a_inverse;
     } else {
       nn::ops::copy(mode, static_cast<const double*>(M), kk, Mi);
       // A pivot is a diagonal entry of a Schur complement of M, so at least
@@ -286,6 +285,7 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
       const double min_pivot = it == 0 ? 4.0 * rcond * rcond * trace : 0.0;
       if (!nn::ops::spd_inverse(mode, k, Mi, min_pivot)) return 0;
     }
+    const auto Mih = mode(inverse);
     double tm = 0.0, ti = 0.0;
     for (std::size_t i = 0; i < k; ++i) {
       const double mii = Mh[i * k + i], vii = Mih[i * k + i];
@@ -298,12 +298,13 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
       if (!(1.0 / std::sqrt(f2) > 4.0 * rcond * rcond * trace)) return 0;
     }
     const double z = std::sqrt(std::sqrt(ti / tm));
-    const double dev = nn::ops::newton_polar_step(mode, k, z, M, static_cast<const double*>(Mi), F);
-    multiply_z_by_f(it == 0);
+    const double dev = nn::ops::newton_polar_step(mode, k, z, M, inverse, it == 0 ? Z : F);
+    if (it > 0) multiply_z_by_f();
     const int degree = newton_finish_degree(dev);
     if (degree == 0) continue;
-    newton_finish(k, degree, ws, mode);
-    multiply_z_by_f(false);
+    newton_finish(k, degree, ws, mode, Zn);
+    multiply_z_by_f();
+    if (Z != ws.p.data()) std::swap(ws.p, ws.zn);  // P in ws.p, as the callers read it
     return it + 1;
   }
   return 0;
@@ -463,7 +464,6 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
     return 0;
   }
   for (std::size_t i = 0; i < k * k; ++i) ah[i] /= amax;  // eigenvalues scale with it; the cut is relative
-  double* P = ws.p.data();
   double* out = ws.out.data();
   const double* zeros = ws.zeros.data();
   std::size_t rank = k;
@@ -475,6 +475,7 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
     }
   }
   ws.route = ws.newton_iterations == 0 ? polar_route::eigen : rank < k ? polar_route::deflated : polar_route::newton;
+  double* P = ws.p.data();  // after the routes: the Newton route leaves its P there by swapping buffers
   if (ws.newton_iterations > 0) {
     const memory::handle_of<Mode, double> ph = mode(P);
     const double unscale = 1.0 / std::sqrt(amax);
