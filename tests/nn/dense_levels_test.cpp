@@ -252,9 +252,10 @@ void check_kernels(Tag tag, cpu::level expected) {
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j)
           if (i != j) graded[i * n + j] = 1e-3 * a[i * n + j];
-      // Bounds 1.5 and 2.5 refuse the last and the last but one pivot: both
-      // places of a pair of pivots, and a lone last one, over the sizes.
-      for (const double bound : {1.5, 2.5}) {
+      // Bound b refuses pivot n - floor(b) first: 1.5 to 4.5 reach every
+      // place in a pass of four pivots and in a pair, and a lone last one,
+      // over the sizes.
+      for (const double bound : {1.5, 2.5, 3.5, 4.5}) {
         if (bound > double(n)) continue;
         auto ref_mid = graded, got_mid = graded;
         CHECK_FALSE(k::spd_inverse(sutro::scalar{}, n, ref_mid.data(), bound));

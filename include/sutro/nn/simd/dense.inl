@@ -880,15 +880,16 @@ template <std::size_t NR, bool Both>
   if constexpr (NR >= 4) static_assert(NR == 4, "spd_inverse_rows: up to 4 registers a row");
 }
 
-// Two pivots a pass: rows c and c + 1 become pivot rows first, then each
-// other row takes both eliminations in registers. The operations and their
-// order per row are the reference's (each row's steps are independent of the
-// other rows'), so are the bits. A pivot refused at c + 1 (or an odd n's
-// last pivot, alone) ends the pass after step c alone: the reference's state.
+// Two pivots a pass from column `from`: rows c and c + 1 become pivot rows
+// first, then each other row takes both eliminations in registers. The
+// operations and their order per row are the reference's (each row's steps
+// are independent of the other rows'), so are the bits. A pivot refused at
+// c + 1 (or an odd n's last pivot, alone) ends the pass after step c alone:
+// the reference's state.
 template <std::size_t NR>
-[[nodiscard]] inline bool spd_inverse_rows(std::size_t n, double* a, double min_pivot) noexcept {
+[[nodiscard]] inline bool spd_inverse_pairs(std::size_t n, double* a, double min_pivot, std::size_t from) noexcept {
   constexpr std::size_t ld = 8 * NR;
-  for (std::size_t c = 0; c < n; c += 2) {
+  for (std::size_t c = from; c < n; c += 2) {
     const bool pair = c + 1 < n;
     __m512d p[NR], p2[NR];
     load_row<NR>(p, a + c * ld);
@@ -914,6 +915,71 @@ template <std::size_t NR>
     }
   }
   return true;
+}
+
+// Four pivots a pass (c a multiple of 4, so that columns c to c + 3 share
+// register B): rows c to c + 3 become pivot rows in registers, each
+// eliminated by the ones before it and divided, then finished by the ones
+// after it, and every other row takes the four eliminations in order with
+// one load and one store (half a pair pass's). Each row's operations are the
+// reference's, in its order. A refused pivot returns false with nothing
+// written: the caller redoes the pass two pivots at a time.
+template <std::size_t NR, std::size_t B>
+[[nodiscard, gnu::always_inline]] inline bool quad_pass(std::size_t n, double* a, std::size_t c,
+                                                        double min_pivot) noexcept {
+  constexpr std::size_t ld = 8 * NR;
+  __m512d p[4][NR];
+  __m512i lane[4];
+  __mmask8 bit[4];
+  SUTRO_NN_UNROLL for (std::size_t j = 0; j < 4; ++j) {
+    lane[j] = _mm512_set1_epi64(static_cast<long long>(c % 8 + j));
+    bit[j] = static_cast<__mmask8>(1u << (c % 8 + j));
+    load_row<NR>(p[j], a + (c + j) * ld);
+  }
+  SUTRO_NN_UNROLL for (std::size_t j = 0; j < 4; ++j) {
+    SUTRO_NN_UNROLL for (std::size_t i = 0; i < j; ++i) eliminate_in<NR, B>(p[j], p[i], lane[i], bit[i]);
+    if (!divide_by_pivot<NR>(p[j], c + j, min_pivot)) return false;
+  }
+  const auto row = [&](std::size_t r) __attribute__((always_inline)) {
+    __m512d x[NR];
+    load_row<NR>(x, a + r * ld);
+    SUTRO_NN_UNROLL for (std::size_t j = 0; j < 4; ++j) eliminate_in<NR, B>(x, p[j], lane[j], bit[j]);
+    store_row<NR>(a + r * ld, x);
+  };
+  // The next pass's pivot rows first, so that its divisions overlap this
+  // pass's other rows.
+  const std::size_t next_end = std::min(n, c + 8);
+  for (std::size_t r = c + 4; r < next_end; ++r) row(r);
+  SUTRO_NN_UNROLL for (std::size_t j = 0; j < 3; ++j) {
+    __m512d x[NR];
+    SUTRO_NN_UNROLL for (std::size_t q = 0; q < NR; ++q) x[q] = p[j][q];
+    SUTRO_NN_UNROLL for (std::size_t i = j + 1; i < 4; ++i) eliminate_in<NR, B>(x, p[i], lane[i], bit[i]);
+    store_row<NR>(a + (c + j) * ld, x);
+  }
+  store_row<NR>(a + (c + 3) * ld, p[3]);
+  for (std::size_t r = 0; r < c; ++r) row(r);
+  for (std::size_t r = next_end; r < n; ++r) row(r);
+  return true;
+}
+
+// Four pivots a pass while four remain, then pairs (and the pairs from any
+// pass whose four pivots were not all accepted).
+template <std::size_t NR>
+[[nodiscard]] inline bool spd_inverse_rows(std::size_t n, double* a, double min_pivot) noexcept {
+  std::size_t c = 0;
+  for (; c + 4 <= n; c += 4) {
+    const std::size_t block = c / 8;
+    bool done = false;
+    if (block == 0) done = quad_pass<NR, 0>(n, a, c, min_pivot);
+    if constexpr (NR >= 2)
+      if (block == 1) done = quad_pass<NR, 1>(n, a, c, min_pivot);
+    if constexpr (NR >= 3)
+      if (block == 2) done = quad_pass<NR, 2>(n, a, c, min_pivot);
+    if constexpr (NR >= 4)
+      if (block == 3) done = quad_pass<NR, 3>(n, a, c, min_pivot);
+    if (!done) break;
+  }
+  return spd_inverse_pairs<NR>(n, a, min_pivot, c);
 }
 
 // Up to 32 x 32: a padded copy on the stack, eliminated in registers, copied
