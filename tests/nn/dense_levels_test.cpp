@@ -227,6 +227,13 @@ void check_kernels(Tag tag, cpu::level expected) {
     CHECK(k::spd_inverse(tag, n, got.data()));
     CHECK(cpu::last_kernel_level() == expected);
     CHECK(same_bits(ref, got));
+    // Out of place: the same bits, the input untouched.
+    std::vector<double> out_scalar(n * n, -3.0), out_level(n * n, -4.0);
+    CHECK(k::spd_inverse(sutro::scalar{}, n, static_cast<const double*>(a.data()), out_scalar.data()));
+    CHECK(k::spd_inverse(tag, n, static_cast<const double*>(a.data()), out_level.data()));
+    CHECK(cpu::last_kernel_level() == expected);
+    CHECK(same_bits(ref, out_scalar));
+    CHECK(same_bits(ref, out_level));
     double off_identity = 0.0;  // A A^-1 = I
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < n; ++j) {
@@ -261,6 +268,11 @@ void check_kernels(Tag tag, cpu::level expected) {
         CHECK_FALSE(k::spd_inverse(sutro::scalar{}, n, ref_mid.data(), bound));
         CHECK_FALSE(k::spd_inverse(tag, n, got_mid.data(), bound));
         CHECK(same_bits(ref_mid, got_mid));  // the same partial elimination
+        std::vector<double> out_mid(n * n, -5.0);
+        const auto graded_before = graded;
+        CHECK_FALSE(k::spd_inverse(tag, n, static_cast<const double*>(graded.data()), out_mid.data(), bound));
+        CHECK(same_bits(ref_mid, out_mid));
+        CHECK(same_bits(graded, graded_before));
       }
     }
   }

@@ -174,6 +174,16 @@ template <class T>
 [[nodiscard]] bool spd_inverse(const recording_access& m, std::size_t n, T* A, T min_pivot = T(0)) {
   return kernels::any::spd_inverse<T, recorded<T>>(n, m(A), min_pivot);
 }
+/// out = in^-1 (see kernels::spd_inverse); in and out do not overlap.
+template <class B, class T>
+[[nodiscard]] bool spd_inverse(raw_access_on<B>, std::size_t n, const T* in, T* out, T min_pivot = T(0)) {
+  return kernels::spd_inverse(B{}, n, in, out, min_pivot);
+}
+template <class T>
+[[nodiscard]] bool spd_inverse(const recording_access& m, std::size_t n, const T* in, T* out, T min_pivot = T(0)) {
+  copy(m, in, n * n, out);
+  return kernels::any::spd_inverse<T, recorded<T>>(n, m(out), min_pivot);
+}
 
 template <class B, class T>
 [[nodiscard]] T newton_polar_step(raw_access_on<B>, std::size_t k, T z, T* M, const T* Mi, T* F) {

@@ -279,11 +279,10 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
     if (it == 0 && a_inverse != nullptr) {
       inverse = a_inverse;
     } else {
-      nn::ops::copy(mode, static_cast<const double*>(M), kk, Mi);
       // A pivot is a diagonal entry of a Schur complement of M, so at least
       // the smallest eigenvalue: one below the certificate's bound ends it early.
       const double min_pivot = it == 0 ? 4.0 * rcond * rcond * trace : 0.0;
-      if (!nn::ops::spd_inverse(mode, k, Mi, min_pivot)) return 0;
+      if (!nn::ops::spd_inverse(mode, k, static_cast<const double*>(M), Mi, min_pivot)) return 0;
     }
     const auto Mih = mode(inverse);
     double tm = 0.0, ti = 0.0;
@@ -376,8 +375,7 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
   double* C = ws.vt.data();  // the eigen route's buffer: free on this one
   double* Ci = ws.ci.data();
   nn::ops::gram_rows(mode, r, k, static_cast<const double*>(ws.lt.data()), C);
-  nn::ops::copy(mode, static_cast<const double*>(C), r * r, Ci);
-  if (!nn::ops::spd_inverse(mode, r, Ci)) return 0;
+  if (!nn::ops::spd_inverse(mode, r, static_cast<const double*>(C), Ci)) return 0;
   const auto Cih = mode(Ci);
   const double f2 = sum_of_squares(r * r, [&](std::size_t i) { return double(Cih[i]); });
   if (!(rest * std::sqrt(f2) <= 1e-10)) return 0;

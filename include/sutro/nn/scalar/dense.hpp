@@ -394,6 +394,14 @@ template <class T>
 [[nodiscard]] inline bool spd_inverse(scalar, std::size_t n, T* __restrict A, T min_pivot = T(0)) noexcept {
   return any::spd_inverse<T, T*>(n, A, min_pivot);
 }
+/// out = in^-1 as the in-place form (out holds what A would: the partial
+/// elimination where a pivot is refused); in and out do not overlap.
+template <class T>
+[[nodiscard]] inline bool spd_inverse(scalar, std::size_t n, const T* __restrict in, T* __restrict out,
+                                      T min_pivot = T(0)) noexcept {
+  std::copy_n(in, n * n, out);
+  return any::spd_inverse<T, T*>(n, out, min_pivot);
+}
 
 /// One step of the scaled Newton iteration for the polar factor in product
 /// form on a k x k symmetric positive definite M (row-major) and its inverse

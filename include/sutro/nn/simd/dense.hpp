@@ -104,6 +104,15 @@ template <class Arch>
   const cpu::level l = kernel_level(tag, "sutro::nn::kernels::spd_inverse");
   SUTRO_DISPATCH_LEVEL(l, spd_inverse<double>(n, A, min_pivot));
 }
+/// out = in^-1, as the scalar out-of-place spd_inverse, same bits (the
+/// elimination reads in directly: no copy into out first).
+template <class Arch>
+[[nodiscard]] inline bool spd_inverse(simd_on<Arch> tag, std::size_t n, const double* __restrict in,
+                                      double* __restrict out, double min_pivot = 0.0) {
+  using namespace levels;
+  const cpu::level l = kernel_level(tag, "sutro::nn::kernels::spd_inverse");
+  SUTRO_DISPATCH_LEVEL(l, spd_inverse<double>(n, in, out, min_pivot));
+}
 
 /// As the scalar newton_polar_step for double, same bits.
 template <class Arch>

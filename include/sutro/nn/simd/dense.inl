@@ -982,11 +982,15 @@ template <std::size_t NR>
   return spd_inverse_pairs<NR>(n, a, min_pivot, c);
 }
 
-// Up to 32 x 32: a padded copy on the stack, eliminated in registers, copied
-// back; larger matrices take the reference.
-[[nodiscard]] inline bool spd_inverse(std::size_t n, double* A, double min_pivot) noexcept {
+// Up to 32 x 32: a padded copy of `in` on the stack, eliminated in
+// registers, copied to `out` (which may be `in`); larger matrices take the
+// reference.
+[[nodiscard]] inline bool spd_inverse(std::size_t n, const double* in, double* out, double min_pivot) noexcept {
   constexpr std::size_t max_n = 32;
-  if (n > max_n) return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A, min_pivot);
+  if (n > max_n) {
+    if (in != out) std::copy_n(in, n * n, out);
+    return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, out, min_pivot);
+  }
   alignas(64) double buf[max_n * max_n];
   const std::size_t nr = (n + 7) / 8, ld = 8 * nr;
   const auto tail = static_cast<__mmask8>(n % 8 == 0 ? 0xff : (1u << (n % 8)) - 1u);
@@ -1000,7 +1004,7 @@ template <std::size_t NR>
       const std::size_t at = r * n + 8 * q;
       const __mmask8 m = q + 1 == nr ? tail : __mmask8(0xff);
       const __m512d v =
-          at + 8 <= nn ? _mm512_maskz_mov_pd(m, _mm512_loadu_pd(A + at)) : _mm512_maskz_loadu_pd(m, A + at);
+          at + 8 <= nn ? _mm512_maskz_mov_pd(m, _mm512_loadu_pd(in + at)) : _mm512_maskz_loadu_pd(m, in + at);
       _mm512_store_pd(buf + r * ld + 8 * q, v);
     }
   bool ok = false;
@@ -1023,9 +1027,9 @@ template <std::size_t NR>
       const std::size_t at = r * n + 8 * q;
       const __m512d v = _mm512_load_pd(buf + r * ld + 8 * q);
       if (at + 8 <= nn)
-        _mm512_storeu_pd(A + at, v);
+        _mm512_storeu_pd(out + at, v);
       else
-        _mm512_mask_storeu_pd(A + at, tail, v);
+        _mm512_mask_storeu_pd(out + at, tail, v);
     }
   return ok;
 }
@@ -1099,9 +1103,19 @@ template <class T>
 [[nodiscard]] bool spd_inverse(std::size_t n, T* __restrict A, T min_pivot) noexcept {
   ::sutro::cpu::detail::note_kernel(this_level);
 #if SUTRO_KERNEL_LEVEL >= 3
-  return tiles::spd_inverse(n, A, min_pivot);
+  return tiles::spd_inverse(n, A, A, min_pivot);
 #else
   return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, A, min_pivot);
+#endif
+}
+
+template <class T>
+[[nodiscard]] bool spd_inverse(std::size_t n, const T* __restrict in, T* __restrict out, T min_pivot) noexcept {
+  ::sutro::cpu::detail::note_kernel(this_level);
+#if SUTRO_KERNEL_LEVEL >= 3
+  return tiles::spd_inverse(n, in, out, min_pivot);
+#else
+  return ::sutro::nn::kernels::spd_inverse(::sutro::scalar{}, n, in, out, min_pivot);
 #endif
 }
 
