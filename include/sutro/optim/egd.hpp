@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <type_traits>
 
 #include "sutro/nn/ops.hpp"
 #include "sutro/nn/scalar/fma.hpp"
@@ -41,21 +42,33 @@ struct scale_by_egd {
           polar_factor(t, ws, rcond, m);
           break;
         case param_kind::vector: {
-          double sq = 0.0;
-          for (std::size_t i = 0, n = t.size(); i < n; ++i) {
+          // The sum of squares in 8 partial sums (element i into i mod 8),
+          // added as a tree: one running sum would be a chain of n
+          // dependent multiply-adds.
+          double part[8] = {};
+          const std::size_t n = t.size();
+          std::size_t i = 0;
+          for (; i + 8 <= n; i += 8)
+            for (std::size_t l = 0; l < 8; ++l) {
+              const auto x = static_cast<double>(T(v[i + l]));
+              part[l] = nn::kernels::any::fmadd(x, x, part[l]);
+            }
+          for (std::size_t l = 0; i < n; ++i, ++l) {
             const auto x = static_cast<double>(T(v[i]));
-            sq = nn::kernels::any::fmadd(x, x, sq);
+            part[l] = nn::kernels::any::fmadd(x, x, part[l]);
           }
-          const double norm = detail::norm_from_sum(sq, [&](auto visit) {
-            for (std::size_t i = 0, n = t.size(); i < n; ++i) visit(static_cast<double>(T(v[i])));
+          const double sq = nn::kernels::any::tree_sum8(part);
+          // A float vector's squares stay in double's range: the rescaled
+          // second pass can only matter for double.
+          const double norm = std::is_same_v<T, float> ? std::sqrt(sq) : detail::norm_from_sum(sq, [&](auto visit) {
+            for (std::size_t j = 0; j < n; ++j) visit(static_cast<double>(T(v[j])));
           });
           if (norm > 0.0) {
             const T f = static_cast<T>(1.0 / norm);
             if (std::isfinite(f)) {
-              for (std::size_t i = 0, n = t.size(); i < n; ++i) v[i] *= f;
+              for (std::size_t j = 0; j < n; ++j) v[j] *= f;
             } else {  // a norm so small that 1 / norm is past T's range (float below 3e-39)
-              for (std::size_t i = 0, n = t.size(); i < n; ++i)
-                v[i] = static_cast<T>(static_cast<double>(T(v[i])) / norm);
+              for (std::size_t j = 0; j < n; ++j) v[j] = static_cast<T>(static_cast<double>(T(v[j])) / norm);
             }
           }
           break;
