@@ -442,7 +442,7 @@ std::size_t polar_factor_by(nn::tensor_ref<T> g, polar_workspace& ws, double rco
   // G never needs it: its squares lie in [2^-298, 2^256], so a finite trace
   // with amax == 0 is G == 0 (a zero gradient, common once a hinge loss is
   // met, is not read again).
-  if (std::is_same_v<T, double> && (!std::isfinite(trace) || amax < 0x1p-900)) {
+  if (!std::is_same_v<T, float> && (!std::isfinite(trace) || amax < 0x1p-900)) {
     const memory::handle_of<Mode, double> wh2 = mode(wd);
     double big = 0.0;
     for (std::size_t i = 0; i < k * l; ++i) big = std::max(big, std::abs(double(wh2[i])));  // skips NaN

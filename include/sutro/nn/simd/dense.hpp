@@ -106,9 +106,11 @@ template <class Arch>
 }
 /// out = in^-1, as the scalar out-of-place spd_inverse, same bits (the
 /// elimination reads in directly: no copy into out first).
-template <class Arch>
-[[nodiscard]] inline bool spd_inverse(simd_on<Arch> tag, std::size_t n, const double* __restrict in,
-                                      double* __restrict out, double min_pivot = 0.0) {
+/// T is deduced from both pointers, so that a literal 0 cannot pass as `out`.
+template <class Arch, class T>
+requires std::is_same_v<T, double>
+[[nodiscard]] inline bool spd_inverse(simd_on<Arch> tag, std::size_t n, const T* __restrict in, T* __restrict out,
+                                      T min_pivot = T(0)) {
   using namespace levels;
   const cpu::level l = kernel_level(tag, "sutro::nn::kernels::spd_inverse");
   SUTRO_DISPATCH_LEVEL(l, spd_inverse<double>(n, in, out, min_pivot));

@@ -848,12 +848,14 @@ template <std::size_t NR, bool Both>
                 lane2 = _mm512_set1_epi64(static_cast<long long>((c + 1) % 8));
   const auto bit = static_cast<__mmask8>(1u << (c % 8)), bit2 = static_cast<__mmask8>(1u << ((c + 1) % 8));
   const std::size_t skip_end = std::min(n, c + 2);
-  const auto rows = [&]<std::size_t B1, std::size_t B2>() __attribute__((always_inline)) {
+  // c is even (passes start at 0 or a multiple of 4 and take two columns),
+  // so columns c and c + 1 share register B = c / 8.
+  const auto rows = [&]<std::size_t B>() __attribute__((always_inline)) {
     const auto row = [&](std::size_t r) __attribute__((always_inline)) {
       __m512d x[NR];
       load_row<NR>(x, a + r * ld);
-      eliminate_in<NR, B1>(x, p, lane, bit);
-      if constexpr (Both) eliminate_in<NR, B2>(x, p2, lane2, bit2);
+      eliminate_in<NR, B>(x, p, lane, bit);
+      if constexpr (Both) eliminate_in<NR, B>(x, p2, lane2, bit2);
       store_row<NR>(a + r * ld, x);
     };
     // The next pass's pivot rows first, so that its pivots' divisions
@@ -863,21 +865,21 @@ template <std::size_t NR, bool Both>
     for (std::size_t r = 0; r < c; ++r) row(r);
     for (std::size_t r = next_end; r < n; ++r) row(r);
   };
-  const std::size_t b1 = c / 8, b2 = (c + 1) / 8;
-  if (b1 == 0 && b2 == 0) rows.template operator()<0, 0>();
-  if constexpr (NR >= 2) {
-    if (b1 == 0 && b2 == 1) rows.template operator()<0, 1>();
-    if (b1 == 1 && b2 == 1) rows.template operator()<1, 1>();
+  static_assert(NR >= 1 && NR <= 4, "spd_inverse_rows: 1 to 4 registers a row");
+  switch (c / 8) {
+    case 0:
+      rows.template operator()<0>();
+      break;
+    case 1:
+      if constexpr (NR >= 2) rows.template operator()<1>();
+      break;
+    case 2:
+      if constexpr (NR >= 3) rows.template operator()<2>();
+      break;
+    default:
+      if constexpr (NR >= 4) rows.template operator()<3>();
+      break;
   }
-  if constexpr (NR >= 3) {
-    if (b1 == 1 && b2 == 2) rows.template operator()<1, 2>();
-    if (b1 == 2 && b2 == 2) rows.template operator()<2, 2>();
-  }
-  if constexpr (NR >= 4) {
-    if (b1 == 2 && b2 == 3) rows.template operator()<2, 3>();
-    if (b1 == 3 && b2 == 3) rows.template operator()<3, 3>();
-  }
-  if constexpr (NR >= 4) static_assert(NR == 4, "spd_inverse_rows: up to 4 registers a row");
 }
 
 // Two pivots a pass from column `from`: rows c and c + 1 become pivot rows
