@@ -1,5 +1,6 @@
 // Optimizer steps against hand-computed values.
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -131,6 +132,15 @@ TEST_CASE("EGD: polar factor on matrices, g / ||g|| on vectors, sign on scalars"
   const auto pz = z.p;
   z.step(opt, sz);
   for (std::size_t i = 0; i < z.p.size(); ++i) CHECK(z.p[i] == Approx(pz[i] * (1 - 0.001)));
+  // NaN or inf in a bias vector gives a NaN direction in every entry, as in a matrix.
+  for (const double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    toy b;
+    b.set_grad({0.1, -0.2, 0.3, 0.4, 3, bad, -1});
+    auto sb = opt.init(optim::tensors<double>(b.P));
+    b.step(opt, sb);
+    CHECK(std::isnan(b.p[4]));
+    CHECK(std::isnan(b.p[5]));
+  }
 }
 
 TEST_CASE("Muon: momentum, Newton-Schulz, scale by sqrt(max(1, fan_out / fan_in))", "[optim][muon]") {

@@ -63,7 +63,9 @@ struct scale_by_egd {
           const double norm = std::is_same_v<T, float> ? std::sqrt(sq) : detail::norm_from_sum(sq, [&](auto visit) {
             for (std::size_t j = 0; j < n; ++j) visit(static_cast<double>(T(v[j])));
           });
-          if (norm > 0.0) {
+          if (!std::isfinite(norm)) {  // NaN or inf in g: a NaN direction, as for matrices
+            for (std::size_t j = 0; j < n; ++j) v[j] = std::numeric_limits<T>::quiet_NaN();
+          } else if (norm > 0.0) {
             const T f = static_cast<T>(1.0 / norm);
             if (std::isfinite(f)) {
               for (std::size_t j = 0; j < n; ++j) v[j] *= f;
