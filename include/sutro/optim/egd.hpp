@@ -42,22 +42,8 @@ struct scale_by_egd {
           polar_factor(t, ws, rcond, m);
           break;
         case param_kind::vector: {
-          // The sum of squares in 8 partial sums (element i into i mod 8),
-          // added as a tree: one running sum would be a chain of n
-          // dependent multiply-adds.
-          double part[8] = {};
           const std::size_t n = t.size();
-          std::size_t i = 0;
-          for (; i + 8 <= n; i += 8)
-            for (std::size_t l = 0; l < 8; ++l) {
-              const auto x = static_cast<double>(T(v[i + l]));
-              part[l] = nn::kernels::any::fmadd(x, x, part[l]);
-            }
-          for (std::size_t l = 0; i < n; ++i, ++l) {
-            const auto x = static_cast<double>(T(v[i]));
-            part[l] = nn::kernels::any::fmadd(x, x, part[l]);
-          }
-          const double sq = nn::kernels::any::tree_sum8(part);
+          const double sq = detail::sum_of_squares(n, [&](std::size_t i) { return static_cast<double>(T(v[i])); });
           // A float vector's squares stay in double's range: the rescaled
           // second pass can only matter for double.
           const double norm = std::is_same_v<T, float> ? std::sqrt(sq) : detail::norm_from_sum(sq, [&](auto visit) {
