@@ -17,6 +17,9 @@ printf '\223NUMPY\003\000\064\000\000\000{'"'"'descr'"'"': '"'"'|u1'"'"', '"'"'f
 printf '\223NUMPY\001\000\064\000{'"'"'descr'"'"': '"'"'<i4'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (1,)}\n\007\000\000\000' > "$out/corpus/i4_v1.npy"
 printf '\223NUMPY\001\000\064\000{'"'"'descr'"'"': '"'"'|b1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2,)}\n\001\000' > "$out/corpus/b1_v1.npy"
 printf '\223NUMPY\001\000\065\000{'"'"'descr'"'"': '"'"'|u1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2,2)}\n\377\200\001\000' > "$out/corpus/bits_v1.npy"
+# Fortran order: a 2 x 3 float64 array and 3 packed rows, column-major.
+printf '\223NUMPY\001\0009\000{'"'"'descr'"'"': '"'"'<f8'"'"', '"'"'fortran_order'"'"': True, '"'"'shape'"'"': (2, 3)}\012\000\000\000\000\000\000\360?\000\000\000\000\000\000\000@\000\000\000\000\000\000\010@\000\000\000\000\000\000\020@\000\000\000\000\000\000\024@\000\000\000\000\000\000\030@' > "$out/corpus/f8_fortran.npy"
+printf '\223NUMPY\001\0009\000{'"'"'descr'"'"': '"'"'|u1'"'"', '"'"'fortran_order'"'"': True, '"'"'shape'"'"': (3, 2)}\012\377\200\001@\000\300' > "$out/corpus/bits_fortran.npy"
 # 2^60 rows of no columns: a file of a few bytes whose row count is vast.
 printf '\223NUMPY\001\000\166\000{'"'"'descr'"'"': '"'"'|u1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (1152921504606846976, 0), }                                        \n' > "$out/corpus/bits_empty_rows.npy"
 # -timeout: an input that runs for seconds is a hang (every valid one takes

@@ -1,9 +1,10 @@
 #pragma once
-// Reading and writing numpy's .npy files (C order, format versions 1.0, 2.0
-// and 3.0) of the common dtypes: float32 '<f4', float64 '<f8', int32 '<i4',
-// int64 '<i8', uint8 '|u1' and bool '|b1' (either byte order on reading), so
-// the arrays of a Python experiment can be loaded exactly and ours exported;
-// and bit-packed GF(2) rows in numpy.packbits order (a uint8 array).
+// Reading and writing numpy's .npy files (format versions 1.0, 2.0 and 3.0)
+// of the common dtypes: float32 '<f4', float64 '<f8', int32 '<i4', int64
+// '<i8', uint8 '|u1' and bool '|b1' (either byte order and either C or
+// Fortran order on reading, always C order in memory and on writing), so the
+// arrays of a Python experiment can be loaded exactly and ours exported; and
+// bit-packed GF(2) rows in numpy.packbits order (a uint8 array).
 //
 //   sutro::io::npy::write("X.npy", {500, 20}, std::span<const double>(x));
 //   auto X = sutro::io::npy::read<double>("X.npy");   // X.shape == {500, 20}, X.data
@@ -14,11 +15,14 @@
 // bool arrays are array<bool> (std::vector<bool> storage); a bool byte other
 // than 0 or 1 is refused.
 //
+// np.save writes a Fortran-contiguous array (a transpose, np.asfortranarray)
+// with 'fortran_order': True and its elements in column-major order; reading
+// puts them in C order, so X.data[i * cols + j] is X[i, j] either way.
+//
 // The reader trusts nothing: bad magic, unknown version, a header longer than
 // the file or than 1 MiB, a malformed header dict, an unsupported dtype,
-// Fortran order, a shape whose size overflows, and data shorter or longer
-// than the shape all throw io::npy::format_error (a std::invalid_argument)
-// naming the problem. It never reads outside the given bytes.
+// a shape whose size overflows, and data shorter or longer than the shape all throw io::npy::format_error (a
+// std::invalid_argument) naming the problem. It never reads outside the given bytes.
 
 #include <bit>
 #include <cstddef>
@@ -89,6 +93,7 @@ struct header {
   int major = 1, minor = 0;
   dtype type = dtype::float64;
   bool big_endian = false;
+  bool fortran_order = false;  ///< the file's elements are in column-major order
   std::vector<std::size_t> shape;
   std::size_t data_offset = 0;  ///< bytes before the data
   std::size_t count = 0;        ///< product of shape
@@ -194,8 +199,9 @@ class dict_parser {
         have_order = true;
         skip_ws();
         if (consume_word("False")) {
+          h.fortran_order = false;
         } else if (consume_word("True")) {
-          fail("Fortran-order arrays are not supported (save with C order)");
+          h.fortran_order = true;
         } else {
           fail("'fortran_order' must be True or False");
         }
@@ -359,7 +365,45 @@ inline header parse_header(std::span<const unsigned char> bytes) {
   return h;
 }
 
-/// The array in `bytes` (a whole .npy file); its dtype must be T's.
+namespace detail {
+/// For each element in C order, its index in the column-major order of
+/// `shape`, passed to `visit(c_index, f_index)` (an odometer over the C
+/// index whose last digit moves fastest, carrying the Fortran offset along).
+template <class Visit>
+void for_each_fortran_index(const std::vector<std::size_t>& shape, std::size_t count, Visit&& visit) {
+  if (count == 0) return;
+  const std::size_t dims = shape.size();
+  std::vector<std::size_t> stride(dims), digit(dims, 0);
+  std::size_t s = 1;
+  for (std::size_t d = 0; d < dims; ++d) {
+    stride[d] = s;
+    s *= shape[d];
+  }
+  std::size_t f = 0;
+  for (std::size_t c = 0; c < count; ++c) {
+    visit(c, f);
+    for (std::size_t d = dims; d-- > 0;) {
+      if (++digit[d] < shape[d]) {
+        f += stride[d];
+        break;
+      }
+      f -= (shape[d] - 1) * stride[d];
+      digit[d] = 0;
+    }
+  }
+}
+
+/// Whether the file's element order differs from C order (Fortran order
+/// with two or more dimensions longer than 1).
+[[nodiscard]] inline bool needs_reorder(const header& h) noexcept {
+  if (!h.fortran_order) return false;
+  std::size_t longer = 0;
+  for (std::size_t d : h.shape) longer += d > 1 ? 1 : 0;
+  return longer > 1;
+}
+}  // namespace detail
+
+/// The array in `bytes` (a whole .npy file) in C order; its dtype must be T's.
 template <class T>
 array<T> parse(std::span<const unsigned char> bytes) {
   const header h = parse_header(bytes);
@@ -368,16 +412,25 @@ array<T> parse(std::span<const unsigned char> bytes) {
   array<T> out;
   out.shape = h.shape;
   const unsigned char* p = bytes.data() + h.data_offset;
+  const bool reorder = detail::needs_reorder(h);
   if constexpr (std::is_same_v<T, bool>) {
     out.data.resize(h.count);
-    for (std::size_t i = 0; i < h.count; ++i) {
+    for (std::size_t i = 0; i < h.count; ++i)
       if (p[i] > 1)
-        detail::fail("bool element " + std::to_string(i) + " is byte " + std::to_string(p[i]) + ", expected 0 or 1");
-      out.data[i] = p[i] != 0;
-    }
+        detail::fail("bool element " + std::to_string(i) + " (in the file's order) is byte " + std::to_string(p[i]) +
+                     ", expected 0 or 1");
+    if (reorder)
+      detail::for_each_fortran_index(h.shape, h.count, [&](std::size_t c, std::size_t f) { out.data[c] = p[f] != 0; });
+    else
+      for (std::size_t i = 0; i < h.count; ++i) out.data[i] = p[i] != 0;
   } else {
     out.data.resize(h.count);
-    if (h.count) std::memcpy(out.data.data(), p, h.count * sizeof(T));
+    if (reorder)
+      detail::for_each_fortran_index(h.shape, h.count, [&](std::size_t c, std::size_t f) {
+        std::memcpy(out.data.data() + c, p + f * sizeof(T), sizeof(T));
+      });
+    else if (h.count)
+      std::memcpy(out.data.data(), p, h.count * sizeof(T));
     if constexpr (sizeof(T) > 1) {
       if (h.big_endian != (std::endian::native == std::endian::big))
         for (auto& v : out.data) {
@@ -466,6 +519,7 @@ inline bit_rows parse_bits(std::span<const unsigned char> bytes, std::size_t col
   bit_rows out;
   out.rows = h.shape.size() == 2 ? h.shape[0] : 1;
   out.cols = cols;
+  const bool reorder = detail::needs_reorder(h);  // byte b of row i at b * rows + i
   const std::size_t wpr = out.words_per_row();
   if (out.rows && wpr > std::numeric_limits<std::size_t>::max() / out.rows) detail::fail("packed bits: too many words");
   out.words.assign(out.rows * wpr, 0);
@@ -473,9 +527,16 @@ inline bit_rows parse_bits(std::span<const unsigned char> bytes, std::size_t col
   // Rows of no columns hold no bytes, so a header may claim any number of
   // them (numpy writes shape (2**60, 0) in a few bytes): nothing to unpack.
   if (row_bytes == 0) return out;
-  for (std::size_t i = 0; i < out.rows; ++i)
-    if (!unpack_row(p + i * row_bytes, cols, out.words.data() + i * wpr, order))
+  std::vector<unsigned char> row(reorder ? row_bytes : 0);
+  for (std::size_t i = 0; i < out.rows; ++i) {
+    const unsigned char* bytes_of_row = p + i * row_bytes;
+    if (reorder) {
+      for (std::size_t b = 0; b < row_bytes; ++b) row[b] = p[b * out.rows + i];
+      bytes_of_row = row.data();
+    }
+    if (!unpack_row(bytes_of_row, cols, out.words.data() + i * wpr, order))
       detail::fail("packed row " + std::to_string(i) + " has bits set beyond column " + std::to_string(cols));
+  }
   return out;
 }
 
