@@ -1,9 +1,12 @@
 // sutro::gf2 against M4RI, same random inputs, alternating runs.
 //
-//   gf2_vs_m4ri [--reps 5] [--threads 1] [--ops multiply,echelonize,transpose,inverse,pluq] [--rank r] [n ...]
+//   gf2_vs_m4ri [--reps 5] [--threads 1] [--ops multiply,echelonize,transpose,inverse,pluq] [--rank r]
+//               [--input S] [n ...]
 //
 // --rank r: every input A but inverse's is the product of random n x r and
 // r x n matrices (rank at most r) instead of a random n x n one.
+// --input S: every input A but inverse's is S = random (default), identity or
+// density:p (each entry one with probability p, 0 < p <= 1, seeded by n).
 // --inverse-of S: inverse's input is S = invertible (default: random unit
 // lower times unit upper triangular), identity, permutation or upper (unit
 // upper triangular, random above the diagonal).
@@ -21,6 +24,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -89,6 +93,17 @@ M invertible(std::size_t n, std::uint64_t seed) {
   return l * u;
 }
 
+// A by name (see --input); p > 0 for density:p.
+M sparse_input(std::size_t n, double p) {
+  M a(n, n);
+  std::mt19937_64 rng(5 * n + 3);
+  std::bernoulli_distribution one(p);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      if (one(rng)) a.set(i, j, true);
+  return a;
+}
+
 // inverse's input by name (see --inverse-of).
 M inverse_input(const std::string& kind, std::size_t n) {
   if (kind == "identity") return M::identity(n);
@@ -119,6 +134,8 @@ int main(int argc, char** argv) {
   std::vector<std::size_t> sizes;
   std::size_t rank_of_a = 0;  // 0: random
   std::string inverse_of = "invertible";
+  std::string input = "random";
+  double input_density = 0.0;  // density:p
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--rank" && i + 1 < argc) {
@@ -137,6 +154,20 @@ int main(int argc, char** argv) {
                      inverse_of.c_str());
         return 2;
       }
+    } else if (arg == "--input" && i + 1 < argc) {
+      input = argv[++i];
+      if (input.rfind("density:", 0) == 0) {
+        const std::string value = input.substr(8);
+        char* end = nullptr;
+        input_density = std::strtod(value.c_str(), &end);
+        if (value.empty() || *end != '\0' || !(input_density > 0.0 && input_density <= 1.0)) {
+          std::fprintf(stderr, "gf2_vs_m4ri: --input density:p takes 0 < p <= 1, got '%s'\n", value.c_str());
+          return 2;
+        }
+      } else if (input != "random" && input != "identity") {
+        std::fprintf(stderr, "gf2_vs_m4ri: --input takes random, identity or density:p, got '%s'\n", input.c_str());
+        return 2;
+      }
     } else if (arg == "--reps" && i + 1 < argc)
       reps = std::atoi(argv[++i]);
     else if (arg == "--threads" && i + 1 < argc)
@@ -149,6 +180,10 @@ int main(int argc, char** argv) {
       sizes.push_back(std::strtoull(arg.c_str(), nullptr, 10));
   }
   if (sizes.empty()) sizes = {4096, 8192, 16384};
+  if (rank_of_a != 0 && input != "random") {
+    std::fprintf(stderr, "gf2_vs_m4ri: --rank and --input %s are exclusive\n", input.c_str());
+    return 2;
+  }
   std::printf("# sutro::simd kernels: level %s (this CPU: %s)\n", sutro::cpu::name(sutro::cpu::active_level()).data(),
               sutro::cpu::name(sutro::cpu::detected_level()).data());
   std::printf(
@@ -156,12 +191,15 @@ int main(int argc, char** argv) {
       "thread)\n",
       reps, threads);
   if (rank_of_a != 0) std::printf("# A of rank %zu (inverse: invertible as always)\n", rank_of_a);
+  if (input != "random") std::printf("# A is %s (inverse: as --inverse-of says)\n", input.c_str());
   bool all_agree = true;
   for (const std::string& op : ops)
     for (std::size_t n : sizes) {
       std::vector<double> ts, tm;
       bool agree = true;
-      const M a = op == "inverse" ? inverse_input(inverse_of, n)
+      const M a = op == "inverse"       ? inverse_input(inverse_of, n)
+                  : input == "identity" ? M::identity(n)
+                  : input_density > 0.0 ? sparse_input(n, input_density)
                   : rank_of_a == 0
                       ? M::random(n, n, n)
                       : gf2::mul(M::random(n, std::min(rank_of_a, n), n), M::random(std::min(rank_of_a, n), n, n + 1));
