@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -214,4 +215,26 @@ TEST_CASE("sparse sum solvers: found is certified too", "[solvers][certified]") 
       }
     }
   }
+}
+
+TEST_CASE("reasons count in English: 1 row, 1 trial, 1 round, 0 rows", "[solvers][certified]") {
+  CHECK(solvers::detail::counted(0, "row") == "0 rows");
+  CHECK(solvers::detail::counted(1, "row") == "1 row");
+  CHECK(solvers::detail::counted(2, "trial") == "2 trials");
+  // No solver reason says "1 rows", "1 trials", "1 rounds" or "1 candidates",
+  // over noise levels that leave 0, 1 and more rows wrong.
+  const std::regex plural_one("(^|[^0-9.])1 (rows|trials|rounds|candidates)\\b");
+  bool saw_one_row = false;
+  for (double noise : {0.0, 0.02, 0.1})
+    for (int seed = 0; seed < 12; ++seed) {
+      const auto d =
+          tasks::sparse_parity(20, 3, static_cast<std::uint64_t>(seed), {.noise = noise}).packed(split::train, 120);
+      for (const auto& s : parity_solvers()) {
+        const auto r = s.solve(d);
+        INFO(s.name << " noise=" << noise << " seed=" << seed << ": " << r.reason);
+        CHECK_FALSE(std::regex_search(r.reason, plural_one));
+        saw_one_row = saw_one_row || r.reason.find(" 1 row ") != std::string::npos;
+      }
+    }
+  CHECK(saw_one_row);  // the singular was exercised, not only avoided
 }

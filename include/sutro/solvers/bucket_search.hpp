@@ -231,13 +231,13 @@ class bucket_search {
     }
     res.stats.candidates = s.checked;
     res.stats.disagreements = s.best_count;
-    const std::string how = std::to_string(rounds) + " rounds of " + std::to_string(plan.key_bits) + "-row keys, " +
-                            std::to_string(s.checked) + " candidates checked";
-    const std::string best = s.best.empty() ? std::string("none") : std::to_string(s.best_count) + " rows wrong";
+    const std::string how = detail::counted(rounds, "round") + " of " + std::to_string(plan.key_bits) + "-row keys, " +
+                            detail::counted(s.checked, "candidate") + " checked";
+    const std::string best = s.best.empty() ? std::string("none") : detail::counted(s.best_count, "row") + " wrong";
     if (s.certified) {
       res.status = solve_status::found;
       res.subset.assign(s.best.begin(), s.best.end());
-      res.reason = "certified: " + std::to_string(s.best_count) + " rows wrong (" + how + "), " + cert.describe();
+      res.reason = "certified: " + detail::counted(s.best_count, "row") + " wrong (" + how + "), " + cert.describe();
     } else if (s.done) {
       res.reason =
           "stopped after " + how + ": the best candidate, " + best + ", is over the certificate's " +

@@ -44,6 +44,10 @@ namespace detail {
 [[nodiscard]] inline double log_choose(double n, double k) {
   return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1);
 }
+/// "1 row", "0 rows", "2 rows": a count and its noun, singular for one.
+[[nodiscard]] inline std::string counted(std::size_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
 [[nodiscard]] inline std::string format_double(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", v);
@@ -85,7 +89,7 @@ inline double certificate::false_positive(std::size_t t) const {
 inline std::string certificate::describe() const {
   std::string s = "alpha = " + detail::format_double(alpha) + " over " +
                   detail::format_double(std::exp(log_candidates)) + " subsets, m = " + std::to_string(rows);
-  return valid ? s + ": certifies <= " + std::to_string(threshold) + " rows wrong"
+  return valid ? s + ": certifies <= " + detail::counted(threshold, "row") + " wrong"
                : s + ": too few rows to certify any subset";
 }
 

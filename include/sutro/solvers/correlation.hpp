@@ -176,7 +176,7 @@ struct correlation {
         (bound(mid) <= alpha ? t : hi) = mid;
       }
       r.reason =
-          at + ": certifies <= " + std::to_string(t) + " rows wrong; the top-k subset has " + std::to_string(wrong);
+          at + ": certifies <= " + detail::counted(t, "row") + " wrong; the top-k subset has " + std::to_string(wrong);
       if (wrong <= t) {
         r.status = solve_status::found;
         r.subset = pick;

@@ -128,14 +128,14 @@ class exhaustive {
     const auto passes = [&](std::size_t t) { return cert.valid && t <= cert.threshold; };
     if (passes(s.best) && passes(s.second)) {
       res.status = solve_status::ambiguous;
-      res.reason = "two subsets pass (" + std::to_string(s.best) + " and " + std::to_string(s.second) +
-                   " rows wrong); " + cert.describe();
+      res.reason = "two subsets pass (" + std::to_string(s.best) + " and " + detail::counted(s.second, "row") +
+                   " wrong); " + cert.describe();
     } else if (passes(s.best)) {
       res.status = solve_status::found;
       res.subset = s.best_idx;
-      res.reason = "certified: " + std::to_string(s.best) + " rows wrong, " + cert.describe();
+      res.reason = "certified: " + detail::counted(s.best, "row") + " wrong, " + cert.describe();
     } else {
-      res.reason = "no subset certified: the best has " + std::to_string(s.best) + " rows wrong; " + cert.describe();
+      res.reason = "no subset certified: the best has " + detail::counted(s.best, "row") + " wrong; " + cert.describe();
     }
     return res;
   }

@@ -165,7 +165,7 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
   }
   res.stats.samples_used = m;
   res.stats.rank = any_full ? n : short_rank < n ? short_rank : 0;
-  const auto trials = std::to_string(res.stats.candidates) + " trials";
+  const auto trials = detail::counted(res.stats.candidates, "trial");
   if (best_z == -1e300) {
     res.status = any_full ? solve_status::failed : solve_status::ambiguous;
     res.reason =
@@ -178,7 +178,7 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
   }
   for (std::size_t i = 0; i < m; ++i) res.stats.disagreements += !agrees(d, i, mem(best.data()), mem);
   auto subset = mask_to_subset(best.data(), nw);  // the answer read off (not through mem)
-  const auto wrong = std::to_string(res.stats.disagreements) + " rows wrong";
+  const auto wrong = detail::counted(res.stats.disagreements, "row") + " wrong";
   if (subset.size() != d.spec.k) {
     res.reason = "the best candidate has " + std::to_string(subset.size()) +
                  " indices, spec.k = " + std::to_string(d.spec.k) + " (" + trials + ")";
