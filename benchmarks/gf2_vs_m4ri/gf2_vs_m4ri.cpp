@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--input" && i + 1 < argc) {
       input = argv[++i];
+      input_density = 0.0;  // the last --input decides
       if (input.rfind("density:", 0) == 0) {
         const std::string value = input.substr(8);
         char* end = nullptr;

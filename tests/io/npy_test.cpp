@@ -146,7 +146,7 @@ TEST_CASE("npy: malformed files are rejected with a clear error", "[io]") {
   expect_error(absurd, "absurd");
   expect_error(hand_made(1, "{'descr': '<f8', 'fortran_order': True, 'shape': (3,), }", doubles({1, 2})), "truncated");
   expect_error(hand_made(1, "{'descr': '|b1', 'fortran_order': True, 'shape': (2, 2), }", {1, 0, 2, 1}),
-               "bool element 2 (in the file's order) is byte 2");
+               "bool element 2 (in the file's column-major order) is byte 2");
   expect_error(hand_made(1, "{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }", doubles({1})),
                "unsupported dtype '<c16'");
   expect_error(hand_made(1, "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})),
@@ -495,17 +495,29 @@ TEST_CASE("npy: Fortran-order files are read into C order", "[io]") {
     std::vector<double> c_order(f_of_c.size());
     for (auto& v : c_order) v = static_cast<double>(rng() % 1000) - 500.0;
     // The file's payload: element c goes to Fortran position f_of_c[c].
-    bytes_t payload(c_order.size() * 8), big(c_order.size() * 8), flags(c_order.size());
+    bytes_t payload(c_order.size() * 8), big(c_order.size() * 8), flags(c_order.size()), ints(c_order.size() * 4),
+        bytes(c_order.size());
     for (std::size_t c = 0; c < c_order.size(); ++c) {
       std::memcpy(payload.data() + f_of_c[c] * 8, &c_order[c], 8);
       for (std::size_t b = 0; b < 8; ++b) big[f_of_c[c] * 8 + b] = payload[f_of_c[c] * 8 + 7 - b];
       flags[f_of_c[c]] = c_order[c] > 0 ? 1 : 0;
+      const auto i32 = static_cast<std::int32_t>(c_order[c]);
+      std::memcpy(ints.data() + f_of_c[c] * 4, &i32, 4);
+      bytes[f_of_c[c]] = static_cast<unsigned char>(static_cast<int>(c_order[c]) & 0xff);
     }
     const std::string dims = shape_text(shape);
     const auto got = npy::parse<double>(hand_made(1, dict_of("<f8", true, dims), payload));
     CHECK(got.shape == shape);
     CHECK(got.data == c_order);
     CHECK(npy::parse<double>(hand_made(3, dict_of(">f8", true, dims), big)).data == c_order);
+    const auto i = npy::parse<std::int32_t>(hand_made(1, dict_of("<i4", true, dims), ints));
+    const auto u = npy::parse<std::uint8_t>(hand_made(1, dict_of("|u1", true, dims), bytes));
+    REQUIRE(i.data.size() == c_order.size());
+    REQUIRE(u.data.size() == c_order.size());
+    for (std::size_t c = 0; c < c_order.size(); ++c) {
+      CHECK(i.data[c] == static_cast<std::int32_t>(c_order[c]));
+      CHECK(u.data[c] == static_cast<std::uint8_t>(static_cast<int>(c_order[c]) & 0xff));
+    }
     const auto b = npy::parse<bool>(hand_made(1, dict_of("|b1", true, dims), flags));
     REQUIRE(b.data.size() == c_order.size());
     for (std::size_t c = 0; c < c_order.size(); ++c) CHECK(b.data[c] == (c_order[c] > 0));

@@ -227,13 +227,15 @@ TEST_CASE("reasons count in English: 1 row, 1 trial, 1 round, 0 rows", "[solvers
   bool saw_one_row = false;
   for (double noise : {0.0, 0.02, 0.1})
     for (int seed = 0; seed < 12; ++seed) {
-      const auto d =
+      auto d =
           tasks::sparse_parity(20, 3, static_cast<std::uint64_t>(seed), {.noise = noise}).packed(split::train, 120);
+      // Under a noise-free spec, odd seeds get one contradicting label (default encoding +-1).
+      if (noise == 0.0 && seed % 2 == 1) d.labels[7] = -d.labels[7];
       for (const auto& s : parity_solvers()) {
         const auto r = s.solve(d);
         INFO(s.name << " noise=" << noise << " seed=" << seed << ": " << r.reason);
         CHECK_FALSE(std::regex_search(r.reason, plural_one));
-        saw_one_row = saw_one_row || r.reason.find(" 1 row ") != std::string::npos;
+        saw_one_row = saw_one_row || r.reason.find("1 row ") != std::string::npos;
       }
     }
   CHECK(saw_one_row);  // the singular was exercised, not only avoided

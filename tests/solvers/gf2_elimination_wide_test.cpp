@@ -173,7 +173,7 @@ TEST_CASE("gf2_elimination wide: the hand cases of the statistics", "[solvers][g
   r = solvers::gf2_elimination{}.solve(d);
   CHECK(r.status == solve_status::failed);
   CHECK(r.stats.disagreements == 1);
-  CHECK(r.reason == "1 rows contradict the others: the labels are not a parity of the inputs");
+  CHECK(r.reason == "1 row contradicts the others: the labels are not a parity of the inputs");
   r = solvers::gf2_elimination({.verify_all = false}).solve(d);
   CHECK(r.status == solve_status::found);
   CHECK(r.stats.disagreements == 0);

@@ -20,9 +20,10 @@
 // puts them in C order, so X.data[i * cols + j] is X[i, j] either way.
 //
 // The reader trusts nothing: bad magic, unknown version, a header longer than
-// the file or than 1 MiB, a malformed header dict, an unsupported dtype,
-// a shape whose size overflows, and data shorter or longer than the shape all throw io::npy::format_error (a
-// std::invalid_argument) naming the problem. It never reads outside the given bytes.
+// the file or than 1 MiB, a malformed header dict, an unsupported dtype, a
+// shape whose size overflows, and data shorter or longer than the shape all
+// throw io::npy::format_error (a std::invalid_argument) naming the problem.
+// It never reads outside the given bytes.
 
 #include <bit>
 #include <cstddef>
@@ -417,8 +418,8 @@ array<T> parse(std::span<const unsigned char> bytes) {
     out.data.resize(h.count);
     for (std::size_t i = 0; i < h.count; ++i)
       if (p[i] > 1)
-        detail::fail("bool element " + std::to_string(i) + " (in the file's order) is byte " + std::to_string(p[i]) +
-                     ", expected 0 or 1");
+        detail::fail("bool element " + std::to_string(i) + (reorder ? " (in the file's column-major order)" : "") +
+                     " is byte " + std::to_string(p[i]) + ", expected 0 or 1");
     if (reorder)
       detail::for_each_fortran_index(h.shape, h.count, [&](std::size_t c, std::size_t f) { out.data[c] = p[f] != 0; });
     else

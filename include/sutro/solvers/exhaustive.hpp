@@ -107,11 +107,11 @@ class exhaustive {
     const auto cert = union_bound_certificate(d.spec.n, s.k, s.cols.m, opt_.alpha);
     if (s.exact) {
       if (s.matches == 0) {
-        res.reason = "no subset of size k fits all " + std::to_string(s.cols.m) +
-                     " rows: the labels are not a noise-free k-sparse parity";
+        res.reason = "no subset of size k fits the " + detail::counted(s.cols.m, "row") +
+                     ": the labels are not a noise-free k-sparse parity";
       } else if (s.matches >= 2) {
         res.status = solve_status::ambiguous;
-        res.reason = "two subsets of size k fit all " + std::to_string(s.cols.m) + " rows: too few samples";
+        res.reason = "two subsets of size k fit the " + detail::counted(s.cols.m, "row") + ": too few samples";
       } else if (s.stop && !cert.valid) {
         res.status = solve_status::ambiguous;
         res.reason = "stop_at_first: a match, unchecked for uniqueness, and " + cert.describe();
@@ -128,8 +128,8 @@ class exhaustive {
     const auto passes = [&](std::size_t t) { return cert.valid && t <= cert.threshold; };
     if (passes(s.best) && passes(s.second)) {
       res.status = solve_status::ambiguous;
-      res.reason = "two subsets pass (" + std::to_string(s.best) + " and " + detail::counted(s.second, "row") +
-                   " wrong); " + cert.describe();
+      res.reason = "two subsets pass (" + std::to_string(s.best) + " and " + std::to_string(s.second) +
+                   " rows wrong); " + cert.describe();
     } else if (passes(s.best)) {
       res.status = solve_status::found;
       res.subset = s.best_idx;

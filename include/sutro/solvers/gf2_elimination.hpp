@@ -80,16 +80,17 @@ inline void explain_exact(const tasks::packed_samples& d, solve_result& r, std::
     if (checked >= d.count)
       r.reason = "unique solution at rank n, weight k, every row agrees (exact under the noise-free model)";
     else
-      r.reason = "unique solution at rank n, weight k, the " + std::to_string(checked) + " rows checked agree; " +
-                 std::to_string(d.count - checked) +
-                 " rows not checked (verify_all = false or max_samples): exact only if they follow the noise-free "
+      r.reason = "unique solution at rank n, weight k, every row checked agrees (" + std::to_string(checked) + "); " +
+                 detail::counted(d.count - checked, "row") +
+                 " not checked (verify_all = false or max_samples): exact only if they follow the noise-free "
                  "model";
   } else if (r.status == solve_status::ambiguous) {
     r.reason = "rank " + std::to_string(r.stats.rank) + " < n = " + std::to_string(n) + " after " +
                std::to_string(r.stats.samples_used) + " rows: 2^" + std::to_string(n - r.stats.rank) + " solutions fit";
   } else {
-    r.reason = std::to_string(r.stats.disagreements) +
-               " rows contradict the others: the labels are not a parity of the inputs";
+    r.reason = detail::counted(r.stats.disagreements, "row") +
+               (r.stats.disagreements == 1 ? " contradicts" : " contradict") +
+               " the others: the labels are not a parity of the inputs";
   }
 }
 // The loops below index every array (sample words, labels, the equation,

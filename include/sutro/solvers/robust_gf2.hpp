@@ -171,8 +171,8 @@ solve_result robust_solve(const tasks::packed_samples& d, const robust_gf2_optio
     res.reason =
         any_full ? "no full-rank trial gave a solution of weight k with rows left to score (" + trials + ")"
         : short_rank < n
-            ? "all m = " + std::to_string(m) + " rows have rank " + std::to_string(short_rank) +
-                  " < n = " + std::to_string(n) + ": no subset of them reaches rank n (" + trials + ")"
+            ? "rank " + std::to_string(short_rank) + " < n = " + std::to_string(n) + " over all " +
+                  detail::counted(m, "row") + " (m): no subset of them reaches rank n (" + trials + ")"
             : "no trial reached rank n = " + std::to_string(n) + " (" + trials + ", m = " + std::to_string(m) + ")";
     return res;
   }
