@@ -21,6 +21,15 @@
 //   loop_vs_peak/sgd    epochs_mse_20/sgd and fma_peak/f32x16 (f32x8 without
 //                       AVX-512) alternated within each iteration: counter
 //                       of_peak, the median ratio
+//   kernel/<name>       one batch's kernel alone (32 rows, 20 inputs, 200
+//                       hidden, data in L1): forward_relu (20 -> 200),
+//                       backward (relu_output_weight_grad: the output weight
+//                       gradient and the first layer's), dot_rows (200 -> 1);
+//                       counter FMA/s, its multiply-adds as epoch_fmas counts them
+//   fma_broadcast/<b>   20 chains of multiply-adds fed by broadcast floats:
+//                       b = 1 gives every multiply-add its own broadcast (the
+//                       backward kernel's ratio), b = 2 shares one between
+//                       two; counter FMA/s, against fma_peak's
 // Data: sutro::tasks sparse parity, seed s: the secret and the 1000 train rows
 // from s, the 200 test rows from s + 1000; init and shuffle from s, as
 // examples/optim_reproduce does.
@@ -32,6 +41,9 @@
 #include <random>
 #include <vector>
 
+#include "sutro/memory/aligned_allocator.hpp"
+#include "sutro/nn/kernels.hpp"
+#include "sutro/nn/random.hpp"
 #include "sutro/nn/task_data.hpp"
 #include "sutro/nn/train.hpp"
 #include "sutro/optim/optimizers.hpp"
@@ -163,6 +175,95 @@ struct fma_chains {
   }
 };
 
+// Multiply-adds fed by broadcasts, 20 chains of vec in registers: for each of
+// 32 rows, Shared vectors loaded, then 20 / Shared of the row's floats
+// broadcast, each into Shared chains (20 multiply-adds a row either way).
+template <class vec, std::size_t Shared>
+struct broadcast_chains {
+  static constexpr std::size_t W = sizeof(vec) / sizeof(float), chains = 20, rows = 32;
+  static constexpr std::size_t per_row = chains / Shared;  // broadcasts a row
+  alignas(64) float x[rows * chains];
+  alignas(64) float d[rows * Shared * W];
+  vec acc[chains];
+  broadcast_chains() {
+    for (std::size_t i = 0; i < rows * chains; ++i) x[i] = 0.001f * float(i % 13);
+    for (std::size_t i = 0; i < rows * Shared * W; ++i) d[i] = 0.5f - 0.01f * float(i % 7);
+    for (auto& a : acc)
+      for (std::size_t l = 0; l < W; ++l) a[l] = 0.0f;
+  }
+  [[nodiscard]] static constexpr double fmas(std::size_t passes) { return double(passes * rows * chains * W); }
+  // The chains are locals: as members, their stores might alias x and d, and
+  // GCC would keep them in memory.
+  void run(std::size_t passes) {
+    vec a[chains];
+    for (std::size_t c = 0; c < chains; ++c) a[c] = acc[c];
+    const float* xs = x;
+    const float* ds = d;
+    for (std::size_t p = 0; p < passes; ++p)
+      for (std::size_t r = 0; r < rows; ++r) {
+        vec dv[Shared];
+        for (std::size_t s = 0; s < Shared; ++s) __builtin_memcpy(&dv[s], ds + (r * Shared + s) * W, sizeof(vec));
+        const float* xr = xs + r * chains;
+#pragma GCC unroll 20
+        for (std::size_t i = 0; i < per_row; ++i)
+#pragma GCC unroll 2
+          for (std::size_t s = 0; s < Shared; ++s) a[i * Shared + s] = xr[i] * dv[s] + a[i * Shared + s];
+      }
+    for (std::size_t c = 0; c < chains; ++c) {
+      benchmark::DoNotOptimize(a[c]);
+      acc[c] = a[c];
+    }
+  }
+};
+
+template <class vec, std::size_t Shared>
+void fma_broadcast_bench(benchmark::State& st) {
+  constexpr std::size_t passes = 16;
+  broadcast_chains<vec, Shared> chains;
+  for (auto _ : st) chains.run(passes);
+  st.counters["FMA/s"] = benchmark::Counter(chains.fmas(passes) * double(st.iterations()), benchmark::Counter::kIsRate);
+}
+
+// One batch's kernel on data that stays in L1: 32 rows of 20 inputs, 200
+// hidden units, every row active.
+// The sizes are run-time values, as the network passes them (constants let
+// GCC 12 fold the AVX2 level's row loops into a false -Waggressive-loop-optimizations).
+struct kernel_data {
+  std::size_t rows = opaque(32), inputs = opaque(20), hidden = opaque(200);
+  template <class T>
+  using buffer = std::vector<T, sutro::memory::aligned_allocator<T, 64>>;
+  buffer<float> x = filled(rows * inputs), W1 = filled(inputs * hidden), b1 = filled(hidden), w2 = filled(hidden),
+                g = filled(rows), h = filled(rows * hidden), out = filled(rows), gW = filled(inputs * hidden),
+                gw = filled(hidden), gb = filled(hidden);
+  std::vector<std::size_t> active = [this] {
+    std::vector<std::size_t> v(rows);
+    for (std::size_t i = 0; i < rows; ++i) v[i] = i;
+    return v;
+  }();
+  static std::size_t opaque(std::size_t n) {
+    benchmark::DoNotOptimize(n);
+    return n;
+  }
+  static buffer<float> filled(std::size_t n) {
+    std::mt19937_64 rng(n);
+    buffer<float> v(n);
+    for (auto& e : v) e = static_cast<float>(nn::standard_normal(rng));
+    return v;
+  }
+};
+
+template <class Kernel>
+void kernel_bench(benchmark::State& st, double fmas, Kernel kernel) {
+  kernel_data k;
+  sutro::nn::kernels::dense_forward_relu(k.rows, k.inputs, k.hidden, k.x.data(), k.W1.data(), k.b1.data(),
+                                         k.h.data());  // activations with their ReLU zeros
+  for (auto _ : st) {
+    kernel(k);
+    benchmark::ClobberMemory();
+  }
+  st.counters["FMA/s"] = benchmark::Counter(fmas * double(st.iterations()), benchmark::Counter::kIsRate);
+}
+
 template <class vec>
 void fma_peak_bench(benchmark::State& st) {
   constexpr std::size_t rounds = 256;
@@ -265,5 +366,17 @@ BENCHMARK_CAPTURE(epoch_mse_bench, sgd, optim::sgd({.lr = 0.01, .weight_decay = 
 BENCHMARK(fma_peak_bench<f32x8>)->Name("fma_peak/f32x8");
 BENCHMARK(loop_vs_peak_bench)->Name("loop_vs_peak/sgd")->Unit(benchmark::kMillisecond);
 BENCHMARK(fma_peak_bench<f32x16>)->Name("fma_peak/f32x16");
+BENCHMARK(fma_broadcast_bench<peak_vec, 1>)->Name("fma_broadcast/1");
+BENCHMARK(fma_broadcast_bench<peak_vec, 2>)->Name("fma_broadcast/2");
+BENCHMARK_CAPTURE(kernel_bench, forward_relu, 32.0 * 20 * 200, [](kernel_data& k) {
+  sutro::nn::kernels::dense_forward_relu(k.rows, k.inputs, k.hidden, k.x.data(), k.W1.data(), k.b1.data(), k.h.data());
+})->Name("kernel/forward_relu");
+BENCHMARK_CAPTURE(kernel_bench, backward, 32.0 * (20 * 200 + 200), [](kernel_data& k) {
+  sutro::nn::kernels::relu_output_weight_grad(k.active.data(), k.rows, k.inputs, k.hidden, k.g.data(), k.x.data(),
+                                              k.h.data(), k.w2.data(), k.gW.data(), k.gw.data(), k.gb.data());
+})->Name("kernel/backward");
+BENCHMARK_CAPTURE(kernel_bench, dot_rows, 32.0 * 200, [](kernel_data& k) {
+  sutro::nn::kernels::dense_dot_rows(k.rows, k.hidden, k.h.data(), k.w2.data(), 0.5f, k.out.data());
+})->Name("kernel/dot_rows");
 
 BENCHMARK_MAIN();
