@@ -26,7 +26,8 @@
 //                       backward (relu_output_weight_grad: the output weight
 //                       gradient and the first layer's), dot_rows (200 -> 1);
 //                       counter FMA/s, its multiply-adds as epoch_fmas counts them
-//   fma_broadcast/<b>   20 chains of multiply-adds fed by broadcast floats:
+//   fma_broadcast/<b>   20 chains of multiply-adds fed by broadcast floats (8
+//                       without AVX-512):
 //                       b = 1 gives every multiply-add its own broadcast (the
 //                       backward kernel's ratio), b = 2 shares one between
 //                       two; counter FMA/s, against fma_peak's
@@ -175,12 +176,13 @@ struct fma_chains {
   }
 };
 
-// Multiply-adds fed by broadcasts, 20 chains of vec in registers: for each of
-// 32 rows, Shared vectors loaded, then 20 / Shared of the row's floats
-// broadcast, each into Shared chains (20 multiply-adds a row either way).
+// Multiply-adds fed by broadcasts, in registers: for each of 32 rows, Shared
+// vectors loaded, then chains / Shared of the row's floats broadcast, each
+// into Shared chains. 20 chains of 16 floats (32 registers, the backward
+// kernel's 20 inputs); 8 of 8 floats, which leave room in AVX2's 16.
 template <class vec, std::size_t Shared>
 struct broadcast_chains {
-  static constexpr std::size_t W = sizeof(vec) / sizeof(float), chains = 20, rows = 32;
+  static constexpr std::size_t W = sizeof(vec) / sizeof(float), chains = W == 16 ? 20 : 8, rows = 32;
   static constexpr std::size_t per_row = chains / Shared;  // broadcasts a row
   alignas(64) float x[rows * chains];
   alignas(64) float d[rows * Shared * W];
