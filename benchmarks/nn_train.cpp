@@ -22,7 +22,7 @@
 //                       AVX-512) alternated within each iteration: counter
 //                       of_peak, the median ratio
 //   kernel/<name>       one batch's kernel alone (32 rows, 20 inputs, 200
-//                       hidden, data in L1): forward_relu (20 -> 200),
+//                       hidden, data in cache): forward_relu (20 -> 200),
 //                       backward (relu_output_weight_grad: the output weight
 //                       gradient and the first layer's), dot_rows (200 -> 1);
 //                       counter FMA/s, its multiply-adds as epoch_fmas counts them
@@ -178,8 +178,9 @@ struct fma_chains {
 
 // Multiply-adds fed by broadcasts, in registers: for each of 32 rows, Shared
 // vectors loaded, then chains / Shared of the row's floats broadcast, each
-// into Shared chains. 20 chains of 16 floats (32 registers, the backward
-// kernel's 20 inputs); 8 of 8 floats, which leave room in AVX2's 16.
+// into Shared chains. 20 chains of 16 floats (in 20 of AVX-512's 32
+// registers, as the backward kernel's 20 inputs); 8 of 8 floats, which leave
+// room in AVX2's 16.
 template <class vec, std::size_t Shared>
 struct broadcast_chains {
   static constexpr std::size_t W = sizeof(vec) / sizeof(float), chains = W == 16 ? 20 : 8, rows = 32;
@@ -221,19 +222,22 @@ struct broadcast_chains {
 template <class vec, std::size_t Shared>
 void fma_broadcast_bench(benchmark::State& st) {
   constexpr std::size_t passes = 16;
-  broadcast_chains<vec, Shared> chains;
-  for (auto _ : st) chains.run(passes);
-  st.counters["FMA/s"] = benchmark::Counter(chains.fmas(passes) * double(st.iterations()), benchmark::Counter::kIsRate);
+  broadcast_chains<vec, Shared> bench;
+  for (auto _ : st) bench.run(passes);
+  st.counters["FMA/s"] = benchmark::Counter(bench.fmas(passes) * double(st.iterations()), benchmark::Counter::kIsRate);
 }
 
-// One batch's kernel on data that stays in L1: 32 rows of 20 inputs, 200
-// hidden units, every row active.
+// One batch's kernel, every row active: 32 rows of 20 inputs, 200 hidden
+// units. The backward's working set (about 47 KB) is at the edge of a 48 KB L1.
 // The sizes are run-time values, as the network passes them (constants let
 // GCC 12 fold the AVX2 level's row loops into a false -Waggressive-loop-optimizations).
 struct kernel_data {
   std::size_t rows = opaque(32), inputs = opaque(20), hidden = opaque(200);
   template <class T>
   using buffer = std::vector<T, sutro::memory::aligned_allocator<T, 64>>;
+  // x: inputs; W1, b1: the hidden layer; w2: the output weights; h: hidden
+  // activations (ReLU'd by kernel_bench); g: the loss gradient at each output;
+  // out: the outputs; gW, gw, gb: the gradients of W1, w2 and b1.
   buffer<float> x = filled(rows * inputs), W1 = filled(inputs * hidden), b1 = filled(hidden), w2 = filled(hidden),
                 g = filled(rows), h = filled(rows * hidden), out = filled(rows), gW = filled(inputs * hidden),
                 gw = filled(hidden), gb = filled(hidden);
@@ -254,9 +258,11 @@ struct kernel_data {
   }
 };
 
-template <class Kernel>
-void kernel_bench(benchmark::State& st, double fmas, Kernel kernel) {
+// fmas(k): the kernel's multiply-adds for k's sizes, as epoch_fmas counts them.
+template <class Fmas, class Kernel>
+void kernel_bench(benchmark::State& st, Fmas fmas_of, Kernel kernel) {
   kernel_data k;
+  const double fmas = fmas_of(k);
   sutro::nn::kernels::dense_forward_relu(k.rows, k.inputs, k.hidden, k.x.data(), k.W1.data(), k.b1.data(),
                                          k.h.data());  // activations with their ReLU zeros
   for (auto _ : st) {
@@ -370,15 +376,25 @@ BENCHMARK(loop_vs_peak_bench)->Name("loop_vs_peak/sgd")->Unit(benchmark::kMillis
 BENCHMARK(fma_peak_bench<f32x16>)->Name("fma_peak/f32x16");
 BENCHMARK(fma_broadcast_bench<peak_vec, 1>)->Name("fma_broadcast/1");
 BENCHMARK(fma_broadcast_bench<peak_vec, 2>)->Name("fma_broadcast/2");
-BENCHMARK_CAPTURE(kernel_bench, forward_relu, 32.0 * 20 * 200, [](kernel_data& k) {
-  sutro::nn::kernels::dense_forward_relu(k.rows, k.inputs, k.hidden, k.x.data(), k.W1.data(), k.b1.data(), k.h.data());
-})->Name("kernel/forward_relu");
-BENCHMARK_CAPTURE(kernel_bench, backward, 32.0 * (20 * 200 + 200), [](kernel_data& k) {
-  sutro::nn::kernels::relu_output_weight_grad(k.active.data(), k.rows, k.inputs, k.hidden, k.g.data(), k.x.data(),
-                                              k.h.data(), k.w2.data(), k.gW.data(), k.gw.data(), k.gb.data());
-})->Name("kernel/backward");
-BENCHMARK_CAPTURE(kernel_bench, dot_rows, 32.0 * 200, [](kernel_data& k) {
-  sutro::nn::kernels::dense_dot_rows(k.rows, k.hidden, k.h.data(), k.w2.data(), 0.5f, k.out.data());
-})->Name("kernel/dot_rows");
+BENCHMARK_CAPTURE(
+    kernel_bench, forward_relu, [](const kernel_data& k) { return double(k.rows * k.inputs * k.hidden); },
+    [](kernel_data& k) {
+      sutro::nn::kernels::dense_forward_relu(k.rows, k.inputs, k.hidden, k.x.data(), k.W1.data(), k.b1.data(),
+                                             k.h.data());
+    })
+    ->Name("kernel/forward_relu");
+BENCHMARK_CAPTURE(
+    kernel_bench, backward, [](const kernel_data& k) { return double(k.rows * (k.inputs * k.hidden + k.hidden)); },
+    [](kernel_data& k) {
+      sutro::nn::kernels::relu_output_weight_grad(k.active.data(), k.rows, k.inputs, k.hidden, k.g.data(), k.x.data(),
+                                                  k.h.data(), k.w2.data(), k.gW.data(), k.gw.data(), k.gb.data());
+    })
+    ->Name("kernel/backward");
+BENCHMARK_CAPTURE(
+    kernel_bench, dot_rows, [](const kernel_data& k) { return double(k.rows * k.hidden); },
+    [](kernel_data& k) {
+      sutro::nn::kernels::dense_dot_rows(k.rows, k.hidden, k.h.data(), k.w2.data(), 0.5f, k.out.data());
+    })
+    ->Name("kernel/dot_rows");
 
 BENCHMARK_MAIN();
