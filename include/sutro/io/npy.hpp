@@ -416,14 +416,16 @@ array<T> parse(std::span<const unsigned char> bytes) {
   const bool reorder = detail::needs_reorder(h);
   if constexpr (std::is_same_v<T, bool>) {
     out.data.resize(h.count);
-    for (std::size_t i = 0; i < h.count; ++i)
-      if (p[i] > 1)
-        detail::fail("bool element " + std::to_string(i) + (reorder ? " (in the file's column-major order)" : "") +
-                     " is byte " + std::to_string(p[i]) + ", expected 0 or 1");
+    const auto flag = [&](std::size_t f) {  // f: the element's position in the file
+      if (p[f] > 1)
+        detail::fail("bool element " + std::to_string(f) + (reorder ? " (in the file's column-major order)" : "") +
+                     " is byte " + std::to_string(p[f]) + ", expected 0 or 1");
+      return p[f] != 0;
+    };
     if (reorder)
-      detail::for_each_fortran_index(h.shape, h.count, [&](std::size_t c, std::size_t f) { out.data[c] = p[f] != 0; });
+      detail::for_each_fortran_index(h.shape, h.count, [&](std::size_t c, std::size_t f) { out.data[c] = flag(f); });
     else
-      for (std::size_t i = 0; i < h.count; ++i) out.data[i] = p[i] != 0;
+      for (std::size_t i = 0; i < h.count; ++i) out.data[i] = flag(i);
   } else {
     out.data.resize(h.count);
     if (reorder)
