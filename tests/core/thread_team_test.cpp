@@ -12,6 +12,8 @@
 #endif
 #if defined(__linux__)
 #include <dirent.h>
+#include <sched.h>
+#include <csignal>
 #endif
 
 #include "support/catch.hpp"
@@ -127,6 +129,64 @@ TEST_CASE("kept_team: a child of fork starts its own workers", "[backend][thread
   REQUIRE(waitpid(child, &status, 0) == child);
   REQUIRE(WIFEXITED(status));  // not killed, by the alarm or otherwise
   CHECK(WEXITSTATUS(status) == 0);
+}
+#endif
+
+#if defined(__linux__)
+namespace {
+// waitpid with a deadline: the child's exit status, or 124 once it is killed
+// for running past `seconds` (a child waiting on workers it lacks never ends).
+int exit_status_within(pid_t pid, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  for (;;) {
+    int status = 0;
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 125;
+    if (done < 0) return 126;
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return 124;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+}  // namespace
+
+TEST_CASE("kept_team: a forked child whose pid equals its parent's still starts its own workers",
+          "[backend][threads]") {
+  // The first process of a pid namespace is pid 1, and so is the first one
+  // of a namespace nested in it: a parent and its child with the same pid.
+  constexpr int not_permitted = 77;
+  const pid_t outer = fork();
+  REQUIRE(outer >= 0);
+  if (outer == 0) {
+    if (unshare(CLONE_NEWPID) != 0) _exit(not_permitted);
+    const pid_t parent = fork();
+    if (parent < 0) _exit(2);
+    if (parent == 0) {
+      thread_team& parent_team = sutro::cpu::kept_team(2);
+      parent_team.run([](unsigned, unsigned) {});
+      if (unshare(CLONE_NEWPID) != 0) _exit(not_permitted);
+      const pid_t child = fork();
+      if (child < 0) _exit(2);
+      if (child == 0) {
+        if (getpid() != 1) _exit(3);
+        std::atomic<unsigned> calls{0};
+        thread_team& mine = sutro::cpu::kept_team(2);
+        mine.run([&](unsigned, unsigned) { ++calls; });
+        _exit(&mine != &parent_team && calls == 2 ? 0 : 1);
+      }
+      _exit(getpid() == 1 ? exit_status_within(child, 10) : 3);
+    }
+    _exit(exit_status_within(parent, 20));
+  }
+  const int status = exit_status_within(outer, 30);
+  if (status == not_permitted) {
+    WARN("SKIPPED: unshare(CLONE_NEWPID) not permitted here (needs CAP_SYS_ADMIN): pid-reuse case not run");
+    return;
+  }
+  CHECK(status == 0);  // 124: the child waited on its parent's team, whose workers it does not have
 }
 #endif
 

@@ -36,7 +36,7 @@
 #include <vector>
 
 #if defined(__unix__) || defined(__APPLE__)
-#include <unistd.h>
+#include <pthread.h>
 #endif
 
 namespace sutro::cpu {
@@ -176,24 +176,32 @@ class thread_team {
 };
 
 namespace detail {
-[[nodiscard]] inline long process_id() noexcept {
+/// How many fork()s lie between this process and the first one that asked: a
+/// child of fork() counts one more than its parent did when it forked. A pid
+/// would not tell: one freed by an exited parent can come back in a
+/// grandchild, and the first process of a new pid namespace is 1 again.
+[[nodiscard]] inline unsigned long fork_generation() noexcept {
+  static std::atomic<unsigned long> forks{0};
 #if defined(__unix__) || defined(__APPLE__)
-  return static_cast<long>(::getpid());
-#else
-  return 0;
+  // Registered before any team exists (the first kept_teams asks first), so
+  // every fork() that could copy a team is counted.
+  [[maybe_unused]] static const int registered =
+      ::pthread_atfork(nullptr, nullptr, [] { forks.fetch_add(1, std::memory_order_relaxed); });
 #endif
+  return forks.load(std::memory_order_relaxed);
 }
 
-/// A thread's kept teams, and the process they were started in: a child of
-/// fork() has none of their workers, so there they are given up unjoined.
+/// A thread's kept teams, and the fork generation they were started in: a
+/// child of fork() has none of their workers, so there they are given up
+/// unjoined.
 struct kept_teams {
   std::vector<std::unique_ptr<thread_team>> teams;
-  long pid = process_id();
+  unsigned long generation = fork_generation();
   void forget_if_forked() noexcept {
-    if (pid == process_id()) return;
+    if (generation == fork_generation()) return;
     for (auto& t : teams) (void)t.release();  // leaked: their workers live in the parent only
     teams.clear();
-    pid = process_id();
+    generation = fork_generation();
   }
   kept_teams() = default;
   kept_teams(const kept_teams&) = delete;
