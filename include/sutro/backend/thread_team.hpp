@@ -37,6 +37,7 @@
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <pthread.h>
+#include <unistd.h>
 #endif
 
 namespace sutro::cpu {
@@ -177,10 +178,10 @@ class thread_team {
 
 namespace detail {
 /// How many fork()s lie between this process and the first one that asked: a
-/// child of fork() counts one more than its parent did when it forked. A pid
-/// would not tell: one freed by an exited parent can come back in a
-/// grandchild, and the first process of a new pid namespace is 1 again.
+/// child of fork() counts one more than its parent did when it forked.
 [[nodiscard]] inline unsigned long fork_generation() noexcept {
+  // The child's handler may only do what is async-signal-safe: a lock-free add.
+  static_assert(std::atomic<unsigned long>::is_always_lock_free);
   static std::atomic<unsigned long> forks{0};
 #if defined(__unix__) || defined(__APPLE__)
   // Registered before any team exists (the first kept_teams asks first), so
@@ -191,17 +192,30 @@ namespace detail {
   return forks.load(std::memory_order_relaxed);
 }
 
-/// A thread's kept teams, and the fork generation they were started in: a
-/// child of fork() has none of their workers, so there they are given up
-/// unjoined.
+[[nodiscard]] inline long process_id() noexcept {
+#if defined(__unix__) || defined(__APPLE__)
+  return static_cast<long>(::getpid());
+#else
+  return 0;
+#endif
+}
+
+/// A thread's kept teams, and the process they were started in: a child of
+/// fork() has none of their workers, so there they are given up unjoined.
+/// Either sign tells a child: the fork count misses forks that skip the
+/// atfork handlers (_Fork, a raw clone), the pid misses a child that has its
+/// parent's pid (the first process of a nested pid namespace is 1 again, and a
+/// pid freed by an exited parent can come back in a grandchild).
 struct kept_teams {
   std::vector<std::unique_ptr<thread_team>> teams;
   unsigned long generation = fork_generation();
+  long pid = process_id();
   void forget_if_forked() noexcept {
-    if (generation == fork_generation()) return;
+    if (generation == fork_generation() && pid == process_id()) return;
     for (auto& t : teams) (void)t.release();  // leaked: their workers live in the parent only
     teams.clear();
     generation = fork_generation();
+    pid = process_id();
   }
   kept_teams() = default;
   kept_teams(const kept_teams&) = delete;
