@@ -50,3 +50,17 @@
 #if !defined(SUTRO_ADDRESS_SANITIZER)
 #define SUTRO_ADDRESS_SANITIZER 0
 #endif
+
+// SUTRO_FMA_CLONES: a second copy of a function compiled for x86-64-v3,
+// picked when the program loads on a CPU that has FMA; only where the build's
+// target lacks FMA (-march=x86-64-v2, the Python wheel), for the element loops
+// whose multiply-adds are std::fma, a libm call per element there (SGD
+// training 3.7 times slower: nn::kernels::any::element_loop). Only on
+// functions that cannot throw: GCC 12 does not unwind through a
+// target_clones function. GCC on x86-64 Linux (ifunc), not under nvcc.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__FMA__)
+#define SUTRO_FMA_CLONES __attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
+#else
+#define SUTRO_FMA_CLONES
+#endif

@@ -11,6 +11,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
 
 #include "sutro/memory/accessor.hpp"
 #include "sutro/nn/scalar/fma.hpp"
@@ -95,10 +96,12 @@ void multiply_by_derivative(activation a, std::size_t n, memory::restrict_t<Y> y
       }
       return;
     case activation::tanh:
-      for (std::size_t i = 0; i < n; ++i) {
-        const T yi = y[i], di = d[i];
-        d[i] = di * kernels::any::madd<D>(-yi, yi, T(1));
-      }
+      kernels::any::element_loop<std::is_pointer_v<Y> && std::is_pointer_v<D>>([&] {
+        for (std::size_t i = 0; i < n; ++i) {
+          const T yi = y[i], di = d[i];
+          d[i] = di * kernels::any::madd<D>(-yi, yi, T(1));
+        }
+      });
       return;
     case activation::sigmoid:
       for (std::size_t i = 0; i < n; ++i) {

@@ -74,17 +74,19 @@ class scale_by_grokfast {
     s.shapes.check(u, "optim::grokfast::update");
     const T a = static_cast<T>(alpha_), one_minus_a = static_cast<T>(1.0 - alpha_);
     const T lam = static_cast<T>(lambda_);
-    for (std::size_t l = 0; l < u.size(); ++l) {
-      const memory::handle_of<Mode, T> ul = mode(u[l].data);
-      const memory::handle_of<Mode, T> el = mode(s.ema[l].data());
-      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
-        const T g = ul[i], e = el[i];
-        // fmadd spelled out (as in rules.hpp) so that raw and recorded runs round alike.
-        const T en = fmadd(a, e, one_minus_a * g);
-        el[i] = en;
-        ul[i] = fmadd(lam, en, g);
+    nn::kernels::any::element_loop<!memory::records_v<Mode>>([&] {
+      for (std::size_t l = 0; l < u.size(); ++l) {
+        const memory::handle_of<Mode, T> ul = mode(u[l].data);
+        const memory::handle_of<Mode, T> el = mode(s.ema[l].data());
+        for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
+          const T g = ul[i], e = el[i];
+          // fmadd spelled out (as in rules.hpp) so that raw and recorded runs round alike.
+          const T en = fmadd(a, e, one_minus_a * g);
+          el[i] = en;
+          ul[i] = fmadd(lam, en, g);
+        }
       }
-    }
+    });
   }
 
  private:

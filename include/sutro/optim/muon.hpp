@@ -43,7 +43,8 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   ws.c.resize(r * r);
   ws.y.resize(r * c);
   const memory::handle_of<Mode, T> gd = m(g.data);
-  {
+  constexpr bool raw = !memory::records_v<Mode>;
+  nn::kernels::any::element_loop<raw>([&] {
     const memory::handle_of<Mode, double> x = m(ws.x.data());
     // ||g||^2 in 8 partial sums (element t into t mod 8) added as a tree:
     // one running sum would be a chain of rows x cols dependent additions.
@@ -61,7 +62,7 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
     });
     const double inv = 1.0 / (norm + 1e-7);
     for (std::size_t i = 0; i < r * c; ++i) x[i] *= inv;
-  }
+  });
   double* A = ws.a.data();
   double* B = ws.b.data();
   double* C = ws.c.data();
@@ -75,24 +76,26 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
     nn::ops::gram_rows(m, r, c, x, A);  // A = X X^T
     // B = b A + c A A as (b I + c A) A: one register-blocked product where
     // an axpy a row of A would wait on each row of B it just stored.
-    for (std::size_t i = 0; i < r; ++i)
-      for (std::size_t j = 0; j < r; ++j) {
-        const double aij = Ah[i * r + j];
-        Ch[i * r + j] = fmadd(muon_c, aij, i == j ? muon_b : 0.0);
-      }
+    nn::kernels::any::element_loop<raw>([&] {
+      for (std::size_t i = 0; i < r; ++i)
+        for (std::size_t j = 0; j < r; ++j) {
+          const double aij = Ah[i * r + j];
+          Ch[i * r + j] = fmadd(muon_c, aij, i == j ? muon_b : 0.0);
+        }
+    });
     nn::ops::dense_forward(m, r, r, r, static_cast<const double*>(C), static_cast<const double*>(A),
                            static_cast<const double*>(ws.zeros.data()), B);
     // X = a X + B X: B X register-blocked, then a X added.
     nn::ops::dense_forward(m, r, r, c, static_cast<const double*>(B), x, static_cast<const double*>(ws.zeros.data()),
                            y);
-    {
+    nn::kernels::any::element_loop<raw>([&] {
       const memory::handle_of<Mode, const double> xh = m(x);
       const memory::handle_of<Mode, double> yh = m(y);
       for (std::size_t i = 0; i < r * c; ++i) {
         const double xi = xh[i], yi = yh[i];
         yh[i] = fmadd(muon_a, xi, yi);
       }
-    }
+    });
     std::swap(ws.x, ws.y);
   }
   const memory::handle_of<Mode, const double> x = m(static_cast<const double*>(ws.x.data()));

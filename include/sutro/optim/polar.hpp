@@ -145,20 +145,23 @@ std::size_t eigen_inverse_sqrt(std::size_t k, double* a, double amax, double rco
 /// chains where one running sum would be a chain of n dependent additions.
 /// Whole chunks of 8 first, so that the partial sums stay in one register
 /// (a loop indexing part[t % 8] keeps them in memory: a quarter of a Newton
-/// route's own time).
-template <class Value>
+/// route's own time). NoThrow: value cannot throw (raw reads), so the loop
+/// may run in an FMA copy (nn::kernels::any::element_loop).
+template <bool NoThrow, class Value>
 [[nodiscard]] double sum_of_squares(std::size_t n, Value value) {
   double part[8] = {};
-  std::size_t t = 0;
-  for (; t + 8 <= n; t += 8)
-    for (std::size_t l = 0; l < 8; ++l) {
-      const double v = value(t + l);
+  nn::kernels::any::element_loop<NoThrow>([&] {
+    std::size_t t = 0;
+    for (; t + 8 <= n; t += 8)
+      for (std::size_t l = 0; l < 8; ++l) {
+        const double v = value(t + l);
+        part[l] = std::fma(v, v, part[l]);
+      }
+    for (std::size_t l = 0; t < n; ++t, ++l) {
+      const double v = value(t);
       part[l] = std::fma(v, v, part[l]);
     }
-  for (std::size_t l = 0; t < n; ++t, ++l) {
-    const double v = value(t);
-    part[l] = std::fma(v, v, part[l]);
-  }
+  });
   return nn::kernels::any::tree_sum8(part);
 }
 
@@ -210,24 +213,26 @@ void newton_finish(std::size_t k, int degree, polar_workspace& ws, const Mode& m
   }
   if (degree >= 3)
     nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(Mi), static_cast<const double*>(F), zeros, Zn);
-  for (std::size_t i = 0; i < k; ++i)
-    for (std::size_t j = 0; j < k; ++j) {
-      const double id = i == j ? 1.0 : 0.0, e = Mh[i * k + j] - id;
-      double f = nn::kernels::any::fmadd(-0.5, e, id);
-      if (degree >= 2) {
-        const double e2 = Mih[i * k + j];
-        f = nn::kernels::any::fmadd(0.375, e2, f);
-        if (degree == 3) {
-          const double e3 = Znh[i * k + j];
-          f = nn::kernels::any::fmadd(-0.3125, e3, f);
-        } else if (degree == 5) {
-          const double upper =
-              nn::kernels::any::fmadd(-63.0 / 256.0, e2, nn::kernels::any::fmadd(35.0 / 128.0, e, -0.3125 * id));
-          Mih[i * k + j] = upper;
+  nn::kernels::any::element_loop<!memory::records_v<Mode>>([&] {
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = 0; j < k; ++j) {
+        const double id = i == j ? 1.0 : 0.0, e = Mh[i * k + j] - id;
+        double f = nn::kernels::any::fmadd(-0.5, e, id);
+        if (degree >= 2) {
+          const double e2 = Mih[i * k + j];
+          f = nn::kernels::any::fmadd(0.375, e2, f);
+          if (degree == 3) {
+            const double e3 = Znh[i * k + j];
+            f = nn::kernels::any::fmadd(-0.3125, e3, f);
+          } else if (degree == 5) {
+            const double upper =
+                nn::kernels::any::fmadd(-63.0 / 256.0, e2, nn::kernels::any::fmadd(35.0 / 128.0, e, -0.3125 * id));
+            Mih[i * k + j] = upper;
+          }
         }
+        Fh[i * k + j] = f;
       }
-      Fh[i * k + j] = f;
-    }
+  });
   if (degree == 5) {
     nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(Zn), static_cast<const double*>(Mi), zeros, M);
     for (std::size_t i = 0; i < kk; ++i) {
@@ -292,8 +297,9 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
       ti += vii;
     }
     if (it == 0) {
-      const double f2 =
-          a_inverse != nullptr ? a_inverse_f2 : sum_of_squares(kk, [&](std::size_t i) { return double(Mih[i]); });
+      const double f2 = a_inverse != nullptr ? a_inverse_f2
+                                             : sum_of_squares<!memory::records_v<Mode>>(
+                                                   kk, [&](std::size_t i) { return double(Mih[i]); });
       if (!(1.0 / std::sqrt(f2) > 4.0 * rcond * rcond * trace)) return 0;
     }
     const double z = std::sqrt(std::sqrt(ti / tm));
@@ -359,12 +365,14 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
     }
     nn::ops::dense_forward(mode, 1, r, k, static_cast<const double*>(ws.e.data()),
                            static_cast<const double*>(ws.lt.data()), a + p * k, ws.lt.data() + r * k);
-    for (std::size_t i = 0; i < k; ++i) {
-      const double di = d[i], x = Lt[r * k + i];
-      const double v = di != done || i == p ? x * inverse_root : 0.0;
-      Lt[r * k + i] = v;
-      if (di != done) d[i] = std::fma(-v, v, di);
-    }
+    nn::kernels::any::element_loop<!memory::records_v<Mode>>([&] {
+      for (std::size_t i = 0; i < k; ++i) {
+        const double di = d[i], x = Lt[r * k + i];
+        const double v = di != done || i == p ? x * inverse_root : 0.0;
+        Lt[r * k + i] = v;
+        if (di != done) d[i] = std::fma(-v, v, di);
+      }
+    });
   }
   if (r == 0 || r == k) return 0;
   double rest = 0.0;
@@ -377,7 +385,7 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
   nn::ops::gram_rows(mode, r, k, static_cast<const double*>(ws.lt.data()), C);
   if (!nn::ops::spd_inverse(mode, r, static_cast<const double*>(C), Ci)) return 0;
   const auto Cih = mode(Ci);
-  const double f2 = sum_of_squares(r * r, [&](std::size_t i) { return double(Cih[i]); });
+  const double f2 = sum_of_squares<!memory::records_v<Mode>>(r * r, [&](std::size_t i) { return double(Cih[i]); });
   if (!(rest * std::sqrt(f2) <= 1e-10)) return 0;
   iterations =
       newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode, static_cast<const double*>(Ci), f2);

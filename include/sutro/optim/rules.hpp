@@ -77,17 +77,19 @@ struct add_decayed_weights {
     if (decay == 0.0) return;
     check_shapes(u, p, "sutro::optim::add_decayed_weights::update");  // it reads p by u's shapes
     const T d = static_cast<T>(decay);
-    for (std::size_t l = 0; l < u.size(); ++l) {
-      const memory::handle_of<Mode, T> ul = m(u[l].data);
-      const memory::handle_of<Mode, const T> pl = m(static_cast<const T*>(p[l].data));
-      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
-        const T w = pl[i], v = ul[i];
-        ul[i] = nn::kernels::any::fmadd(d, w, v);
+    nn::kernels::any::element_loop<!memory::records_v<Mode>>([&] {
+      for (std::size_t l = 0; l < u.size(); ++l) {
+        const memory::handle_of<Mode, T> ul = m(u[l].data);
+        const memory::handle_of<Mode, const T> pl = m(static_cast<const T*>(p[l].data));
+        for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
+          const T w = pl[i], v = ul[i];
+          ul[i] = nn::kernels::any::fmadd(d, w, v);
+        }
       }
-    }
+    });
   }
-  // fmadd: rounded as the build contracts u + d * p, spelled out so that the
-  // raw and the recorded runs (whose reads split the expression) agree.
+  // fmadd: u + d * p rounded once, spelled out so that the raw and the
+  // recorded runs (whose reads split the expression) and every build agree.
   template <class T>
   T map(T u, T p) const noexcept {
     return decay == 0.0 ? u : nn::kernels::any::fmadd(static_cast<T>(decay), p, u);
@@ -135,13 +137,15 @@ struct clip_by_global_norm {
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     double sq = 0.0;
-    for (const auto& t : u) {
-      const memory::handle_of<Mode, const T> v = m(static_cast<const T*>(t.data));
-      for (std::size_t i = 0, n = t.size(); i < n; ++i) {
-        const auto x = static_cast<double>(T(v[i]));
-        sq = nn::kernels::any::fmadd(x, x, sq);
+    nn::kernels::any::element_loop<!memory::records_v<Mode>>([&] {
+      for (const auto& t : u) {
+        const memory::handle_of<Mode, const T> v = m(static_cast<const T*>(t.data));
+        for (std::size_t i = 0, n = t.size(); i < n; ++i) {
+          const auto x = static_cast<double>(T(v[i]));
+          sq = nn::kernels::any::fmadd(x, x, sq);
+        }
       }
-    }
+    });
     const double norm = detail::norm_from_sum(sq, [&](auto visit) {
       for (const auto& t : u) {
         const memory::handle_of<Mode, const T> v = m(static_cast<const T*>(t.data));
@@ -221,16 +225,18 @@ struct accumulate_momentum {
     using nn::kernels::any::fmadd;
     s.shapes.check(u, "optim::accumulate_momentum::update");
     const T b = static_cast<T>(beta);
-    for (std::size_t l = 0; l < u.size(); ++l) {
-      const memory::handle_of<Mode, T> ul = mode(u[l].data);
-      const memory::handle_of<Mode, T> ml = mode(s.m[l].data());
-      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
-        const T mi = ml[i], ui = ul[i];
-        const T mn = fmadd(b, mi, ui);
-        ml[i] = mn;
-        ul[i] = nesterov ? fmadd(b, mn, ui) : mn;
+    nn::kernels::any::element_loop<!memory::records_v<Mode>>([&] {
+      for (std::size_t l = 0; l < u.size(); ++l) {
+        const memory::handle_of<Mode, T> ul = mode(u[l].data);
+        const memory::handle_of<Mode, T> ml = mode(s.m[l].data());
+        for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
+          const T mi = ml[i], ui = ul[i];
+          const T mn = fmadd(b, mi, ui);
+          ml[i] = mn;
+          ul[i] = nesterov ? fmadd(b, mn, ui) : mn;
+        }
       }
-    }
+    });
   }
 };
 
@@ -266,19 +272,21 @@ struct scale_by_adam {
     const T c1 = static_cast<T>(1.0 / (1.0 - std::pow(beta1, static_cast<double>(s.count))));
     const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(beta2, static_cast<double>(s.count))));
     const T B1 = static_cast<T>(beta1), B2 = static_cast<T>(beta2), E = static_cast<T>(eps);
-    for (std::size_t l = 0; l < u.size(); ++l) {
-      const memory::handle_of<Mode, T> ul = mode(u[l].data);
-      const memory::handle_of<Mode, T> ml = mode(s.m[l].data());
-      const memory::handle_of<Mode, T> vl = mode(s.v[l].data());
-      for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
-        const T mi = ml[i], vi = vl[i], ui = ul[i];
-        const T mn = fmadd(B1, mi, (T(1) - B1) * ui);
-        const T vn = fmadd(B2, vi, (T(1) - B2) * ui * ui);
-        ml[i] = mn;
-        vl[i] = vn;
-        ul[i] = (mn * c1) / (std::sqrt(vn * c2) + E);
+    nn::kernels::any::element_loop<!memory::records_v<Mode>>([&] {
+      for (std::size_t l = 0; l < u.size(); ++l) {
+        const memory::handle_of<Mode, T> ul = mode(u[l].data);
+        const memory::handle_of<Mode, T> ml = mode(s.m[l].data());
+        const memory::handle_of<Mode, T> vl = mode(s.v[l].data());
+        for (std::size_t i = 0, n = u[l].size(); i < n; ++i) {
+          const T mi = ml[i], vi = vl[i], ui = ul[i];
+          const T mn = fmadd(B1, mi, (T(1) - B1) * ui);
+          const T vn = fmadd(B2, vi, (T(1) - B2) * ui * ui);
+          ml[i] = mn;
+          vl[i] = vn;
+          ul[i] = (mn * c1) / (std::sqrt(vn * c2) + E);
+        }
       }
-    }
+    });
   }
 };
 

@@ -156,8 +156,9 @@ namespace detail {
 /// Written over an access policy (nn/ops.hpp) so that EGD's recorded run
 /// is this code: every element is read into a local before the arithmetic
 /// that uses it, and every a * b + c is spelled fmadd (nn/scalar/fma.hpp),
-/// so both instantiations round alike: left to the compiler, GCC contracts
-/// plain expressions on FMA targets, and not always the same ones in the two.
+/// so both instantiations, on every build, round alike: left to the compiler,
+/// GCC contracts plain expressions on FMA targets only, and not always the
+/// same ones in the two.
 template <class Mode>
 void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e, const Mode& m) {
   using nn::kernels::any::fmadd;

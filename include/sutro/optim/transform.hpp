@@ -209,18 +209,25 @@ struct chain_t {
       (update_one(std::get<I>(rules), updates, std::get<I>(state.rules), params, m), ...);
     }
     (std::make_index_sequence<first>{});
-    for (std::size_t l = 0; l < params.size(); ++l) {
-      const memory::handle_of<Mode, T> p = m(params[l].data);
-      const memory::handle_of<Mode, T> u = m(updates[l].data);
-      for (std::size_t i = 0, n = params[l].size(); i < n; ++i) {
-        T v = u[i];
-        const T w = p[i];
-        [&]<std::size_t... I>(std::index_sequence<I...>) { ((v = std::get<first + I>(rules).map(v, w)), ...); }
-        (std::make_index_sequence<sizeof...(Rules) - first>{});
-        u[i] = v;
-        p[i] = w + v;
-      }
+    // In an FMA copy where nothing in it can throw (element_loop).
+    constexpr bool nothrow_maps = []<std::size_t... I>(std::index_sequence<I...>) {
+      return (noexcept(std::get<first + I>(std::declval<const std::tuple<Rules...>&>()).map(T{}, T{})) && ...);
     }
+    (std::make_index_sequence<sizeof...(Rules) - first>{});
+    nn::kernels::any::element_loop<!memory::records_v<Mode> && nothrow_maps>([&] {
+      for (std::size_t l = 0; l < params.size(); ++l) {
+        const memory::handle_of<Mode, T> p = m(params[l].data);
+        const memory::handle_of<Mode, T> u = m(updates[l].data);
+        for (std::size_t i = 0, n = params[l].size(); i < n; ++i) {
+          T v = u[i];
+          const T w = p[i];
+          [&]<std::size_t... I>(std::index_sequence<I...>) { ((v = std::get<first + I>(rules).map(v, w)), ...); }
+          (std::make_index_sequence<sizeof...(Rules) - first>{});
+          u[i] = v;
+          p[i] = w + v;
+        }
+      }
+    });
   }
 
  private:

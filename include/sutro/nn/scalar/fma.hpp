@@ -1,32 +1,56 @@
 #pragma once
-// madd<P>(a, b, c) = a * b + c rounded once (std::fma), for a kernel whose
-// memory handles are of type P.
+// madd<P>(a, b, c) and fmadd(a, b, c): a * b + c rounded once (std::fma).
 //
 // Always fused, whatever -march and whatever handle type: the reference
-// kernels, their traced instantiations and every level's simd kernels
-// (nn/simd/dense.inl) then give the same bits, on every build and every CPU.
-// Left to the compiler, a * b + c is contracted only where the target has FMA
-// (and only for raw pointers), so a baseline build would round differently
-// from the AVX2 and AVX-512 kernels that sutro::simd picks at run time.
-// Where the target lacks FMA, std::fma is a libm call (glibc uses the
-// hardware instruction when the CPU has one): the reference is slower there,
-// never different.
+// kernels, their traced instantiations, every level's simd kernels
+// (nn/simd/dense.inl) and the optimizers' element loops then give the same
+// bits, on every build and every CPU, so a seed's training run is the same
+// in a -march=native build, a baseline (-march=x86-64-v2) one and the Python
+// wheel (tests/optim/build_independence_test.cpp). Left to the compiler,
+// a * b + c is contracted only where the target has FMA. Where it lacks FMA,
+// std::fma is a libm call (glibc uses the hardware instruction when the CPU
+// has one): the element loops that call it per element run through
+// element_loop, which gives them an FMA copy for such CPUs
+// (SUTRO_FMA_CLONES, config/macros.hpp); elsewhere it is slower, never
+// different.
 //
-// fmadd(a, b, c) is a * b + c as the build's raw code rounds it (fused only on
-// FMA targets), for traced code that must repeat an untraced expression.
+// madd takes the handle type P of the kernel it serves (nn/scalar/dense.hpp);
+// fmadd is the same operation for code without one.
+//
+//   any::element_loop<!memory::records_v<Mode>>([&] { for (...) u[i] = any::fmadd(d, p[i], u[i]); });
 
 #include <cmath>
 #include <type_traits>
 
+#include "sutro/config/macros.hpp"
+
 namespace sutro::nn::kernels::any {
+
+namespace detail {
+// f() in the FMA copy where the build's target lacks FMA (SUTRO_FMA_CLONES).
+// noexcept: GCC 12 does not unwind through a target_clones function (an
+// exception thrown inside ends the program), so only loops that cannot throw
+// come here.
+template <class F>
+SUTRO_FMA_CLONES void in_fma_copy(F& f) noexcept {
+  f();
+}
+}  // namespace detail
+
+/// Runs an element loop whose multiply-adds are fmadd or madd: in the FMA
+/// copy when NoThrow (raw pointers), as it is otherwise (a recording access
+/// policy's trace may throw at its limit). The same bits either way.
+template <bool NoThrow, class F>
+inline void element_loop(F&& f) {
+  if constexpr (NoThrow)
+    detail::in_fma_copy(f);
+  else
+    f();
+}
 
 template <class T>
 inline T fmadd(T a, T b, T c) noexcept {
-#if defined(__FMA__)
   return std::fma(a, b, c);
-#else
-  return a * b + c;
-#endif
 }
 
 template <class P, class T>
