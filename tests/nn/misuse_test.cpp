@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -506,4 +507,70 @@ TEST_CASE("the input and parameter scan finds every NaN and inf that std::isfini
   };
   check(0.0f);
   check(0.0);
+}
+
+TEST_CASE("a recorded_mlp released or moved away throws instead of reaching a null network", "[nn][misuse]") {
+  sutro::memory::trace t;
+  nn::recorded_mlp<float> rec({.inputs = 3, .hidden = {4}}, 1, t);
+  auto net = std::move(rec).release();
+  REQUIRE(net != nullptr);
+  std::vector<float> x(3, 1.0f), f(1), y{1.0f};
+  CHECK(sutro::testing::thrown_message<std::logic_error>([&] {
+          rec.forward(x, 1, f);
+        }).find("sutro::nn::recorded_mlp::forward: the network was released") == 0);
+  CHECK(sutro::testing::thrown_message<std::logic_error>([&] {
+          (void)rec.loss_and_gradient(x, y, 1, nn::loss::hinge);
+        }).find("sutro::nn::recorded_mlp::loss_and_gradient: ") == 0);
+  CHECK_THROWS_AS((void)rec.params(), std::logic_error);
+  CHECK_THROWS_AS((void)rec.config(), std::logic_error);
+  CHECK_THROWS_AS(rec.reserve(4), std::logic_error);
+  auto rule = optim::sgd({.lr = 0.1});
+  CHECK_THROWS_AS((void)rec.init_state(rule), std::logic_error);
+
+  nn::recorded_mlp<float> from({.inputs = 3, .hidden = {4}}, 1, t);
+  nn::recorded_mlp<float> to(std::move(from));
+  to.forward(x, 1, f);
+  CHECK_THROWS_AS(from.forward(x, 1, f), std::logic_error);  // NOLINT(bugprone-use-after-move): the point
+  CHECK(t.reads() > 0);
+}
+
+TEST_CASE("batch_loss refuses batch 0; labels and options near a valid value are printed exactly", "[nn][misuse]") {
+  std::vector<float> f(1), labels(1), df(1);
+  CHECK(sutro::testing::thrown_message([&] {
+          (void)nn::batch_loss<float>(nn::loss::mse, 0, f.data(), labels.data(), df.data());
+        }) == "sutro::nn::batch_loss: batch must be positive, got 0");
+  CHECK(sutro::testing::thrown_message([] { nn::check_labels(nn::loss::hinge, std::vector<float>{1.0000001f}); }) ==
+        "sutro::nn::check_labels: hinge loss needs labels -1 or +1, got 1.0000001192092896 at index 0");
+  CHECK(sutro::testing::thrown_message([] {
+          nn::mlp<float> net({.inputs = 2, .hidden = {3}}, 1);
+          const std::vector<float> x{1.0f, -1.0f}, y{1.0f};
+          const nn::dataset_view<float> d{x, y, 2};
+          (void)nn::train(net, optim::sgd({.lr = 0.1}), d, d, {.solve_accuracy = 1.0000001});
+        }) == "sutro::nn::train: solve_accuracy must be in (0, 1], got 1.0000001");
+  CHECK(sutro::testing::thrown_message([] {
+          nn::tensor<float> w(2, 2);
+          std::mt19937_64 rng(1);
+          nn::initialize(w.ref(), nn::init::uniform(-1e-9), rng);
+        }) == "sutro::nn::initialize: uniform(a) needs a finite a >= 0, got -1e-09");
+}
+
+TEST_CASE("train names the set whose width differs from the network's", "[nn][misuse]") {
+  nn::mlp<float> net({.inputs = 2, .hidden = {3}}, 1);
+  const std::vector<float> x2{1.0f, -1.0f}, x3{1.0f, -1.0f, 1.0f}, y{1.0f};
+  const nn::dataset_view<float> two{x2, y, 2}, three{x3, y, 3};
+  CHECK(sutro::testing::thrown_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.1}), two, three, {}); }) ==
+        "sutro::nn::train: test set rows have 3 features, network expects 2");
+  CHECK(sutro::testing::thrown_message([&] { (void)nn::train(net, optim::sgd({.lr = 0.1}), three, two, {}); }) ==
+        "sutro::nn::train: training set rows have 3 features, network expects 2");
+}
+
+TEST_CASE("to_dataset and view_of check a hand-built dense spec as the packed overload does", "[nn][misuse]") {
+  sutro::tasks::dense_samples d;
+  d.spec.n = 2;
+  d.spec.k = 5;
+  d.count = 1;
+  d.x = {1.0f, -1.0f};
+  d.y = {1.0f};
+  CHECK(sutro::testing::thrown_message([&] { (void)nn::to_dataset<float>(d); }).find("sutro::nn::to_dataset: ") == 0);
+  CHECK(sutro::testing::thrown_message([&] { (void)nn::view_of(d); }).find("sutro::nn::view_of: ") == 0);
 }

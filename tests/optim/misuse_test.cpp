@@ -409,3 +409,46 @@ TEST_CASE("betas below 1 as doubles that round to 1 in the parameters' type are 
   (void)optim::momentum({.lr = 0.1, .beta = near_one}).init(wide.params());
   (void)optim::adam({.lr = 1e-3, .beta2 = 0.9999999}).init(net.params());  // 0.99999988f: below 1
 }
+
+TEST_CASE("Adam whose second moment overflows the parameters' type gives NaN, not a frozen zero step",
+          "[optim][misuse]") {
+  sutro::nn::mlp<float> net({.inputs = 3, .hidden = {4}}, 1);
+  auto opt = optim::adam({.lr = 1e-3});
+  auto state = opt.init(net.params());
+  for (auto& g : net.flat_grads()) g = 0.0f;
+  net.flat_grads()[0] = 1e21f;  // finite; its square is not
+  const float second = net.flat_params()[1];
+  optim::step(opt, state, net.grads(), net.params());
+  CHECK(std::isnan(net.flat_params()[0]));
+  CHECK(net.flat_params()[1] == second);  // a zero gradient's step stays 0
+}
+
+// Plain try / catch, no lambda around the call: the element loops may run in
+// an FMA copy (target_clones), through which GCC 12 cannot unwind, so the
+// checks that throw must stay outside them.
+TEST_CASE("a state built for another network throws from update, caught in the caller", "[optim][misuse]") {
+  sutro::nn::mlp<float> small({.inputs = 4, .hidden = {3}}, 1), big({.inputs = 20, .hidden = {50}}, 1);
+  int caught = 0;
+  try {
+    auto rule = optim::grokfast({});
+    auto state = rule.init(small.params());
+    rule.update(big.grads(), state, big.params());
+  } catch (const std::invalid_argument&) {
+    ++caught;
+  }
+  try {
+    auto rule = optim::adam({.lr = 1e-3});
+    auto state = rule.init(small.params());
+    optim::step(rule, state, big.grads(), big.params());
+  } catch (const std::invalid_argument&) {
+    ++caught;
+  }
+  try {
+    auto rule = optim::momentum({.lr = 0.1});
+    auto state = rule.init(small.params());
+    rule.update_and_apply(big.grads(), state, big.params());
+  } catch (const std::invalid_argument&) {
+    ++caught;
+  }
+  CHECK(caught == 3);
+}

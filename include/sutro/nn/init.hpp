@@ -51,7 +51,7 @@ void initialize(tensor_ref<T> w, const init& how, std::mt19937_64& rng) {
       const double a = how.type == init::kind::uniform ? how.scale : std::sqrt(6.0 / fan);
       if (!(a >= 0.0) || !std::isfinite(a))
         throw std::invalid_argument("sutro::nn::initialize: uniform(a) needs a finite a >= 0, got " +
-                                    std::to_string(a));
+                                    sutro::detail::number_text(a));
       if (!std::isfinite(static_cast<T>(a)))
         throw std::invalid_argument("sutro::nn::initialize: uniform(a) needs a within the weights' type's range, got " +
                                     sutro::detail::number_text(a));

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "sutro/config/number_text.hpp"
 #include "sutro/nn/scalar/fma.hpp"
 
 namespace sutro::nn {
@@ -98,8 +99,10 @@ template <class T>
 /// Mean loss of a batch's outputs f against labels y, with df[b] = the loss's
 /// gradient at sample b / batch. F, Y, D: pointers or access-policy handles
 /// (nn/ops.hpp); each f[b] and y[b] is read once and df[b] written once.
+/// Throws std::invalid_argument for batch 0 (a mean of nothing).
 template <class T, class F, class Y, class D>
 T batch_loss(loss kind, std::size_t batch, F f, Y y, D df) {
+  if (batch == 0) throw std::invalid_argument("sutro::nn::batch_loss: batch must be positive, got 0");
   const T inv = T(1) / static_cast<T>(batch);
   T total = T(0);
   for (std::size_t b = 0; b < batch; ++b) {
@@ -127,9 +130,7 @@ void check_labels(loss l, std::span<const T> y, const char* who = "sutro::nn::ch
     if (ok) continue;
     std::string msg = std::string(who) + ": " + std::string(to_string(l)) + " loss needs ";
     msg += needs_sign_labels(l) ? "labels -1 or +1" : "finite labels";
-    char value[32];
-    std::snprintf(value, sizeof value, "%g", static_cast<double>(v));
-    msg += std::string(", got ") + value + " at index " + std::to_string(i);
+    msg += ", got " + sutro::detail::number_text(static_cast<double>(v)) + " at index " + std::to_string(i);
     if (needs_sign_labels(l) && v == T(0)) msg += " (0/1 labels: map y to 2 y - 1)";
     throw std::invalid_argument(msg);
   }

@@ -27,6 +27,7 @@
 #include <memory>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "sutro/memory/accessor.hpp"
@@ -51,40 +52,50 @@ class recorded_mlp {
     if (!net_) throw std::invalid_argument("sutro::nn::recorded_mlp: null network");
   }
 
-  [[nodiscard]] const mlp_config& config() const noexcept { return net_->config(); }
-  [[nodiscard]] std::size_t parameter_count() const noexcept { return net_->parameter_count(); }
+  [[nodiscard]] const mlp_config& config() const { return live("config").config(); }
+  [[nodiscard]] std::size_t parameter_count() const { return live("parameter_count").parameter_count(); }
   [[nodiscard]] memory::trace& recorder() const noexcept { return *mode_.sink; }
   /// All parameters / gradients, flat in mlp's order, traced.
-  [[nodiscard]] flat_view params() { return view_of(net_->flat_params()); }
-  [[nodiscard]] flat_view grads() { return view_of(net_->flat_grads()); }
+  [[nodiscard]] flat_view params() { return view_of(live("params").flat_params()); }
+  [[nodiscard]] flat_view grads() { return view_of(live("grads").flat_grads()); }
 
   /// Sizes the work buffers (untraced zero fill); the passes call it too.
-  void reserve(std::size_t batch) { net_->reserve(batch); }
+  void reserve(std::size_t batch) { live("reserve").reserve(batch); }
 
-  void forward(std::span<const T> x, std::size_t batch, std::span<T> out) { net_->forward_in(mode_, x, batch, out); }
+  void forward(std::span<const T> x, std::size_t batch, std::span<T> out) {
+    live("forward").forward_in(mode_, x, batch, out);
+  }
   /// As mlp::loss_and_gradient, labels checked the same way (not recorded).
   T loss_and_gradient(std::span<const T> x, std::span<const T> y, std::size_t batch, loss kind) {
+    network& net = live("loss_and_gradient");
     if (y.size() >= batch) check_labels(kind, y.first(batch), "sutro::nn::recorded_mlp::loss_and_gradient");
-    return net_->loss_and_gradient_in(mode_, x, y, batch, kind);
+    return net.loss_and_gradient_in(mode_, x, y, batch, kind);
   }
 
   /// The state `rule` keeps for this network (setup: not recorded).
   template <class Rule>
   [[nodiscard]] auto init_state(const Rule& rule) const {
-    return rule.init(net_->params());
+    return rule.init(live("init_state").params());
   }
   /// One update by `rule`, the code train() runs, under the recording policy:
   /// the rule's own loops are recorded when it takes the policy
   /// (update_recorded_v; every sutro::optim rule does), the apply always.
   template <class Rule, class State>
   void step(const Rule& rule, State& state) {
-    detail::apply_rule(rule, state, *net_, mode_);
+    detail::apply_rule(rule, state, live("step"), mode_);
   }
 
-  /// Ends tracing and gives the network back.
+  /// Ends tracing and gives the network back; every later call but
+  /// destruction throws std::logic_error.
   std::unique_ptr<network> release() && { return std::move(net_); }
 
  private:
+  network& live(const char* who) const {
+    if (!net_)
+      throw std::logic_error(std::string("sutro::nn::recorded_mlp::") + who +
+                             ": the network was released (std::move(net).release()) or moved away");
+    return *net_;
+  }
   flat_view view_of(std::span<T> s) const {
     return flat_view(s.data(), s.size(), memory::recording_accessor<T>{mode_.sink});
   }

@@ -72,6 +72,15 @@ void set_form(task_dataset<T>& d, const tasks::task_spec& spec, bool signed_form
   d.loss_kind = signed_form ? loss::hinge : loss::mse;
   d.regression = !signed_form && spec.kind == tasks::task_kind::sum;
 }
+// The spec's own check (tasks::validate) under `who`: dense samples built by
+// hand reach the converters as packed ones do through check_layout.
+inline void check_spec(const tasks::task_spec& spec, const char* who) {
+  try {
+    tasks::validate(spec);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string(who) + ": " + e.what());
+  }
+}
 }  // namespace detail
 
 /// Decodes bit-packed samples (see the header comment).
@@ -101,6 +110,7 @@ template <class T = float>
 /// Copies dense samples (converting to T), labels as the header comment says.
 template <class T = float>
 [[nodiscard]] task_dataset<T> to_dataset(const tasks::dense_samples& s, label_form form = label_form::automatic) {
+  detail::check_spec(s.spec, "sutro::nn::to_dataset");
   const bool sig = detail::signed_labels(s.spec, form);
   const std::size_t n = s.spec.n;
   if (s.y.size() < s.count || (n != 0 && s.x.size() / n < s.count))
@@ -123,8 +133,9 @@ template <class T = float>
 
 /// A view of dense float samples without a copy, labels as they are (check
 /// them against the loss with check_labels, or use to_dataset).
-/// Throws std::invalid_argument when the samples hold fewer values than count rows.
+/// Throws std::invalid_argument for an invalid spec or samples holding fewer values than count rows.
 [[nodiscard]] inline dataset_view<float> view_of(const tasks::dense_samples& s) {
+  detail::check_spec(s.spec, "sutro::nn::view_of");
   const std::size_t n = s.spec.n;
   if (s.y.size() < s.count || (n != 0 && s.x.size() / n < s.count))
     throw std::invalid_argument("sutro::nn::view_of: dense samples hold " + std::to_string(s.x.size()) +

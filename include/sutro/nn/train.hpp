@@ -50,6 +50,7 @@
 #include <utility>
 #include <vector>
 
+#include "sutro/config/number_text.hpp"
 #include "sutro/memory/trace.hpp"
 #include "sutro/nn/dataset.hpp"
 #include "sutro/nn/loss.hpp"
@@ -274,10 +275,11 @@ train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const R
                          dataset_view<T> test_set, const train_options& opt, const callbacks& cb) {
   train_set.check("sutro::nn::train: training set");
   test_set.check("sutro::nn::train: test set");
-  for (const auto* d : {&train_set, &test_set})
+  for (const auto& [name, d] : {std::pair{"training set", &train_set}, std::pair{"test set", &test_set}})
     if (d->features != net.inputs())
-      throw std::invalid_argument("sutro::nn::train: dataset rows have " + std::to_string(d->features) +
-                                  " features, network expects " + std::to_string(net.inputs()));
+      throw std::invalid_argument(std::string("sutro::nn::train: ") + name + " rows have " +
+                                  std::to_string(d->features) + " features, network expects " +
+                                  std::to_string(net.inputs()));
   if (opt.batch == 0) throw std::invalid_argument("sutro::nn::train: batch size 0");
   if (opt.epochs == 0) throw std::invalid_argument("sutro::nn::train: epochs 0 (nothing would be trained)");
   if (train_set.rows() == 0) throw std::invalid_argument("sutro::nn::train: empty training set");
@@ -287,24 +289,19 @@ train_result train_under(const Runner& run, mlp<T, Backend, Alloc>& net, const R
         "evaluate on it)");
   for (const auto& [name, v] :
        {std::pair{"solve_accuracy", opt.solve_accuracy}, std::pair{"milestone_accuracy", opt.milestone_accuracy}})
-    if (!(v > 0.0 && v <= 1.0)) {
-      char value[32];
-      std::snprintf(value, sizeof value, "%g", v);
-      throw std::invalid_argument(std::string("sutro::nn::train: ") + name + " must be in (0, 1], got " + value);
-    }
+    if (!(v > 0.0 && v <= 1.0))
+      throw std::invalid_argument(std::string("sutro::nn::train: ") + name + " must be in (0, 1], got " +
+                                  sutro::detail::number_text(v));
   if (opt.target != target_kind::classification && opt.target != target_kind::regression)
     throw std::invalid_argument("sutro::nn::train: target " + std::to_string(static_cast<int>(opt.target)) +
                                 " is not classification or regression");
   check_labels(opt.loss_kind, train_set.y, "sutro::nn::train: training set");
   if (opt.target == target_kind::classification) {
     for (std::size_t i = 0; i < test_set.rows(); ++i)
-      if (test_set.y[i] != T(1) && test_set.y[i] != T(-1)) {
-        char value[32];
-        std::snprintf(value, sizeof value, "%g", static_cast<double>(test_set.y[i]));
-        throw std::invalid_argument(
-            std::string("sutro::nn::train: test set: classification needs labels -1 or +1, got ") + value +
-            " at index " + std::to_string(i));
-      }
+      if (test_set.y[i] != T(1) && test_set.y[i] != T(-1))
+        throw std::invalid_argument("sutro::nn::train: test set: classification needs labels -1 or +1, got " +
+                                    sutro::detail::number_text(static_cast<double>(test_set.y[i])) + " at index " +
+                                    std::to_string(i));
   } else {
     check_labels(loss::mse, test_set.y, "sutro::nn::train: test set");
   }

@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sutro/config/number_text.hpp"
 #include "sutro/nn/mlp.hpp"
 #include "sutro/nn/random.hpp"
 
@@ -65,11 +66,11 @@ void widen_inputs(const mlp<T, Backend, Alloc>& from, mlp<T, Backend, Alloc>& to
   }
   if (!(o.scale >= 0.0) || !std::isfinite(o.scale))
     throw std::invalid_argument("sutro::nn::widen_inputs: scale must be >= 0 and finite, got " +
-                                std::to_string(o.scale));
+                                sutro::detail::number_text(o.scale));
   // A draw of standard_normal stays below 9 in magnitude (Box-Muller on 53-bit uniforms).
   if (!std::isfinite(
           static_cast<T>(9.0 * o.scale * std::sqrt(2.0 / static_cast<double>(std::max<std::size_t>(new_n, 1))))))
-    throw std::invalid_argument("sutro::nn::widen_inputs: scale " + std::to_string(o.scale) +
+    throw std::invalid_argument("sutro::nn::widen_inputs: scale " + sutro::detail::number_text(o.scale) +
                                 " would draw weights past the network's floating type's range");
   if (static_cast<const void*>(&from) == static_cast<const void*>(&to)) return;  // same inputs: nothing to widen
 

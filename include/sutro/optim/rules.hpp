@@ -283,7 +283,10 @@ struct scale_by_adam {
           const T vn = fmadd(B2, vi, (T(1) - B2) * ui * ui);
           ml[i] = mn;
           vl[i] = vn;
-          ul[i] = (mn * c1) / (std::sqrt(vn * c2) + E);
+          // A second moment past T's range would give a zero step forever: NaN
+          // instead, so that training reports the divergence.
+          const T den = std::sqrt(vn * c2) + E;
+          ul[i] = std::isfinite(den) ? (mn * c1) / den : std::numeric_limits<T>::quiet_NaN();
         }
       }
     });
