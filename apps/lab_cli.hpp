@@ -277,16 +277,21 @@ struct training_settings {
   if (name == "sum_correlation") return lab::from_solver(sv::sum_correlation{}, "", {task_kind::sum});
   if (name == "sum_least_squares") return lab::from_solver(sv::sum_least_squares{}, "", {task_kind::sum});
   const std::string n(name);
-  if (name == "sgd_mlp") return lab::mlp_method(n, optim::sgd({.lr = lr(0.1), .weight_decay = wd}), o);
-  if (name == "momentum_mlp")
-    return lab::mlp_method(n, optim::momentum({.lr = lr(0.05), .beta = 0.9, .weight_decay = wd}), o);
-  if (name == "nesterov_mlp")
-    return lab::mlp_method(n, optim::nesterov({.lr = lr(0.05), .beta = 0.9, .weight_decay = wd}), o);
-  if (name == "adam_mlp") return lab::mlp_method(n, optim::adam({.lr = lr(0.01), .weight_decay = wd}), o);
-  if (name == "adamw_mlp") return lab::mlp_method(n, optim::adamw({.lr = lr(0.01), .weight_decay = wd}), o);
-  if (name == "sign_sgd_mlp") return lab::mlp_method(n, optim::sign_sgd({.lr = lr(0.01), .weight_decay = wd}), o);
-  if (name == "egd_mlp") return lab::mlp_method(n, optim::egd({.lr = lr(0.1), .weight_decay = wd}), o);
-  if (name == "muon_mlp") return lab::mlp_method(n, optim::muon({.lr = lr(0.02), .beta = 0.95, .weight_decay = wd}), o);
+  const auto mlp = [&](const auto& rule) {
+    // The rule's checks against the network's float parameters (an lr or a
+    // decay that is inf or 0 as a float) run when a training starts; on no
+    // parameters they run now, at no cost.
+    (void)rule.init(optim::tensors<float>{});
+    return lab::mlp_method(n, rule, o);
+  };
+  if (name == "sgd_mlp") return mlp(optim::sgd({.lr = lr(0.1), .weight_decay = wd}));
+  if (name == "momentum_mlp") return mlp(optim::momentum({.lr = lr(0.05), .beta = 0.9, .weight_decay = wd}));
+  if (name == "nesterov_mlp") return mlp(optim::nesterov({.lr = lr(0.05), .beta = 0.9, .weight_decay = wd}));
+  if (name == "adam_mlp") return mlp(optim::adam({.lr = lr(0.01), .weight_decay = wd}));
+  if (name == "adamw_mlp") return mlp(optim::adamw({.lr = lr(0.01), .weight_decay = wd}));
+  if (name == "sign_sgd_mlp") return mlp(optim::sign_sgd({.lr = lr(0.01), .weight_decay = wd}));
+  if (name == "egd_mlp") return mlp(optim::egd({.lr = lr(0.1), .weight_decay = wd}));
+  if (name == "muon_mlp") return mlp(optim::muon({.lr = lr(0.02), .beta = 0.95, .weight_decay = wd}));
   detail::fail("make_lab_method", "method " + detail::in_quotes(info.name) + " is listed but has no constructor");
 }
 
@@ -375,6 +380,9 @@ struct lab_plan {
     c.repeats = repeats;
     c.pass_accuracy = o.pass_accuracy;
     c.max_trace_bytes = static_cast<std::uint64_t>(o.max_trace_gb * 1e9);
+    if (c.max_trace_bytes == 0)  // 0 bytes is the lab's "no limit"
+      detail::fail("translate",
+                   "max-trace-gb = " + sutro::detail::number_text(o.max_trace_gb) + " is below one byte (1e-9 GB)");
     // The lab makes each split packed and dense: a count past either form's
     // limit is a bad argument, said now, not a run that fails halfway.
     const std::size_t limit =
@@ -426,11 +434,33 @@ struct lab_plan {
       detail::fail("translate", "weight decay = " + sutro::detail::number_text(o.weight_decay) + " must be >= 0");
     t.weight_decay = o.weight_decay;
     if (progress) t.mlp.on_epoch = [progress](const nn::epoch_info& e) { return progress->epoch(e); };
+    // The network the run builds for each task, sized as the run sizes it
+    // (without allocating): too many layers or a size past max_size is bad
+    // input now, not a failed run after the other methods.
+    using net_alloc = nn::mlp<float>::host_allocator_type;
+    for (const auto& c : plan.configs) {
+      try {
+        (void)nn::detail::parameter_total(nn::detail::parameter_shapes({.inputs = c.task.n, .hidden = t.mlp.hidden}),
+                                          std::allocator_traits<net_alloc>::max_size(net_alloc{}));
+      } catch (const std::exception& e) {
+        std::string widths;
+        for (long long h : o.hidden) widths += (widths.empty() ? "" : ",") + std::to_string(h);
+        detail::fail("translate", "hidden = " + widths + " for task " + lab::describe(c) + ": " + e.what());
+      }
+    }
   }
 
   for (const auto& n : names) {
     const auto& info = find_lab_method(n);
-    lab::method m = make_lab_method(n, t);
+    lab::method m = [&] {
+      try {
+        return make_lab_method(n, t);
+      } catch (const std::invalid_argument& e) {
+        std::string given = "weight-decay = " + sutro::detail::number_text(o.weight_decay);
+        if (o.lr) given = "lr = " + sutro::detail::number_text(*o.lr) + ", " + given;
+        detail::fail("translate", "method " + detail::in_quotes(n) + " (" + given + "): " + e.what());
+      }
+    }();
     const bool applies = std::any_of(plan.configs.begin(), plan.configs.end(),
                                      [&](const lab::config& c) { return m.applies_to(c.task.kind); });
     if (!applies) {

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -18,6 +19,10 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "lab_cli.hpp"
 
@@ -36,6 +41,35 @@ inline constexpr const char* lab_example =
     "Exit codes: 0 ran; 2 bad input (unknown method, malformed task, n < k, empty seeds, bad count);\n"
     "1 a method failed while running; 3 nothing ran: every method declined every task (the table says why).";
 
+namespace detail {
+/// A number option read in decimal only, the whole text: CLI11's own
+/// conversion (strtoll base 0) takes 0100 as octal and 0x10 as hex, clamps an
+/// overflow and reads "" as 0. A parse error, thrown past CLI11's "OPTION: "
+/// prefix, so that the message reads as the others do.
+template <class T>
+CLI::Validator decimal(std::string option) {
+  return CLI::Validator(
+      [option = std::move(option)](std::string& text) {
+        const auto refuse = [&](const char* what) {
+          throw CLI::ConversionError(option + " = " + in_quotes(text) + " is not " + what);
+        };
+        if constexpr (std::is_floating_point_v<T>) {
+          if (!to_double(text)) refuse("a decimal number within a double's range");
+        } else if constexpr (std::is_signed_v<T>) {
+          const auto v = to_int(text);
+          if (!v) refuse("a decimal integer within [-2^63, 2^63)");
+          text = std::to_string(*v);  // what CLI11 converts next: no leading 0 to read as octal
+        } else {
+          const auto v = to_unsigned(text);
+          if (!v) refuse("a non-negative decimal integer below 2^64");
+          text = std::to_string(*v);
+        }
+        return std::string();
+      },
+      "", "decimal");
+}
+}  // namespace detail
+
 /// Declares sutro-lab's options on `app`, writing into `o`.
 inline void add_lab_options(CLI::App& app, lab_options& o) {
   app.add_option("-t,--task", o.tasks,
@@ -51,45 +85,68 @@ inline void add_lab_options(CLI::App& app, lab_options& o) {
       ->type_name("NAME");
   app.add_flag("--list-methods", o.list_methods, "print every method with a one-line description and exit");
   app.add_option("-s,--seeds", o.seeds, "comma-separated seeds, one run per seed")->capture_default_str();
-  app.add_option("--train", o.train, "training samples per run")->capture_default_str();
-  app.add_option("--test", o.test, "test samples per run (clean labels, from seed + 1000)")->capture_default_str();
-  app.add_option("--repeats", o.repeats, "timed runs per (solver, seed); the median is shown")->capture_default_str();
-  app.add_option("--train-repeats", o.train_repeats, "timed runs per (training method, seed)")->capture_default_str();
+  app.add_option("--train", o.train, "training samples per run")
+      ->transform(detail::decimal<long long>("--train"))
+      ->capture_default_str();
+  app.add_option("--test", o.test, "test samples per run (clean labels, from seed + 1000)")
+      ->transform(detail::decimal<long long>("--test"))
+      ->capture_default_str();
+  app.add_option("--repeats", o.repeats, "timed runs per (solver, seed); the median is shown")
+      ->transform(detail::decimal<long long>("--repeats"))
+      ->capture_default_str();
+  app.add_option("--train-repeats", o.train_repeats, "timed runs per (training method, seed)")
+      ->transform(detail::decimal<long long>("--train-repeats"))
+      ->capture_default_str();
   app.add_option("--encoding", o.encoding, "pm1 (+-1 inputs and labels) or 01")->capture_default_str();
   app.add_option("--max-trace-gb", o.max_trace_gb,
                  "refuse, before anything runs, a traced run estimated to keep more GB (exhaustive's grows with "
                  "C(n, k))")
+      ->transform(detail::decimal<double>("--max-trace-gb"))
       ->capture_default_str();
   app.add_option("--pass", o.pass_accuracy, "a method passes when its mean test accuracy reaches this")
+      ->transform(detail::decimal<double>("--pass"))
       ->capture_default_str();
   auto* mlp = "training methods (*_mlp)";
   app.add_option("--epochs", o.epochs, "at most this many epochs (see --stop-accuracy)")
+      ->transform(detail::decimal<long long>("--epochs"))
       ->capture_default_str()
       ->group(mlp);
   app.add_option("--stop-accuracy", o.stop_accuracy,
                  "stop training once validation accuracy (the last 20% of the training rows) reaches this; above 1: "
                  "never")
+      ->transform(detail::decimal<double>("--stop-accuracy"))
       ->capture_default_str()
       ->group(mlp);
   app.add_option("--hidden", o.hidden, "hidden layer widths, comma-separated")
       ->delimiter(',')
+      ->transform(detail::decimal<long long>("--hidden"))
       ->capture_default_str()
       ->group(mlp);
-  app.add_option("--batch", o.batch, "batch size")->capture_default_str()->group(mlp);
-  app.add_option("--lr", o.lr, "step size for every rule (default: each rule's own, see --list-methods)")->group(mlp);
-  app.add_option("--weight-decay", o.weight_decay, "weight decay")->capture_default_str()->group(mlp);
+  app.add_option("--batch", o.batch, "batch size")
+      ->transform(detail::decimal<long long>("--batch"))
+      ->capture_default_str()
+      ->group(mlp);
+  app.add_option("--lr", o.lr, "step size for every rule (default: each rule's own, see --list-methods)")
+      ->transform(detail::decimal<double>("--lr"))
+      ->group(mlp);
+  app.add_option("--weight-decay", o.weight_decay, "weight decay")
+      ->transform(detail::decimal<double>("--weight-decay"))
+      ->capture_default_str()
+      ->group(mlp);
   app.add_option("--mlp-seed", o.mlp_seed, "initialization and shuffling seed")
-      ->check(CLI::NonNegativeNumber)
+      ->transform(detail::decimal<std::uint64_t>("--mlp-seed"))
       ->capture_default_str()
       ->group(mlp);
   app.add_option("--trace-every", o.trace_every,
                  "traced run: record 1 epoch in this many, scale the additive metrics (the footer says so)")
+      ->transform(detail::decimal<long long>("--trace-every"))
       ->capture_default_str()
       ->group(mlp);
   app.add_option("--json", o.json, "write the report as JSON to FILE (- for stdout, then no table)")->type_name("FILE");
   app.add_option("--csv", o.csv, "write one CSV row per run to FILE (- for stdout, then no table)")->type_name("FILE");
   app.add_flag("!--no-progress", o.progress, "no progress line (shown only when stderr is a terminal)");
   app.add_option("--progress-after", o.progress_after, "seconds into a training before its progress line appears")
+      ->transform(detail::decimal<double>("--progress-after"))
       ->capture_default_str();
   app.footer(lab_example);
 }
@@ -104,24 +161,60 @@ inline void print_methods(std::ostream& out) {
     out << padded(m.name, 18) << ' ' << padded(m.tasks, 25) << ' ' << m.description << '\n';
 }
 
+/// Whether an output path names stdout: written through the `out` stream as
+/// "-" is, so that the table is not printed over the report.
+inline bool names_stdout(const std::string& path) {
+  return path == "-" || path == "/dev/stdout" || path == "/dev/fd/1" || path == "/proc/self/fd/1";
+}
+
+/// `path` with its directories and symlinks resolved, a dangling link too
+/// (weakly_canonical leaves one as it is): the file a write would create.
+inline std::filesystem::path write_target(const std::filesystem::path& path, std::error_code& ec) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::absolute(path, ec);
+  for (int hops = 0; !ec && hops < 40; ++hops) {  // 40: Linux's own limit on a chain of links
+    p = fs::weakly_canonical(p.parent_path(), ec) / p.filename();
+    std::error_code absent;  // a path that does not exist yet is no error here
+    if (ec || !fs::is_symlink(p, absent)) break;
+    const fs::path to = fs::read_symlink(p, ec);
+    p = to.is_absolute() ? to : p.parent_path() / to;
+  }
+  return p.lexically_normal();
+}
+
 /// Whether two output paths (not "-") name one file, existing or not.
 inline bool same_file(const std::string& a, const std::string& b) {
   if (a.empty() || b.empty() || a == "-" || b == "-") return false;
   std::error_code ec;
   if (std::filesystem::equivalent(a, b, ec)) return true;  // existing files, links included
-  const auto ca = std::filesystem::absolute(a, ec).lexically_normal();
+  const auto ca = write_target(a, ec);
   if (ec) return a == b;
-  const auto cb = std::filesystem::absolute(b, ec).lexically_normal();
+  const auto cb = write_target(b, ec);
   return ec ? a == b : ca == cb;
 }
 
-/// An output target: stdout for "-", else the file, opened before the run so
-/// that a bad path is reported at once.
-inline std::unique_ptr<std::ofstream> open_output(const std::string& path, const char* option) {
-  if (path.empty() || path == "-") return nullptr;
-  auto f = std::make_unique<std::ofstream>(path, std::ios::binary);
-  if (!*f) fail("open_output", std::string(option) + " " + in_quotes(path) + ": cannot open the file for writing");
-  return f;
+/// The output targets: stdout for "-", else the files, opened before the run
+/// so that a bad path is reported at once. Each is opened without truncation
+/// first, so that a bad second path leaves the first file as it was (and
+/// removes it again where the check created it).
+inline std::pair<std::unique_ptr<std::ofstream>, std::unique_ptr<std::ofstream>> open_outputs(const std::string& json,
+                                                                                              const std::string& csv) {
+  const std::pair<const std::string*, const char*> outputs[] = {{&json, "--json"}, {&csv, "--csv"}};
+  std::vector<std::string> created;
+  for (const auto& [path, option] : outputs) {
+    if (path->empty() || *path == "-") continue;
+    std::error_code ec;
+    const bool existed = std::filesystem::exists(*path, ec);
+    if (!std::ofstream(*path, std::ios::binary | std::ios::app)) {
+      for (const auto& c : created) std::filesystem::remove(c, ec);
+      fail("open_output", std::string(option) + " " + in_quotes(*path) + ": cannot open the file for writing");
+    }
+    if (!existed) created.push_back(*path);
+  }
+  const auto open = [](const std::string& path) {
+    return path.empty() || path == "-" ? nullptr : std::make_unique<std::ofstream>(path, std::ios::binary);
+  };
+  return {open(json), open(csv)};
 }
 }  // namespace detail
 
@@ -147,6 +240,8 @@ inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::o
   std::unique_ptr<progress_line> progress;
   lab_plan plan;
   std::unique_ptr<std::ofstream> json_file, csv_file;
+  for (std::string* path : {&o.json, &o.csv})
+    if (detail::names_stdout(*path)) *path = "-";
   try {
     if (o.json == "-" && o.csv == "-") detail::fail("lab_main", "--json - and --csv - both ask for stdout");
     if (detail::same_file(o.json, o.csv))
@@ -154,8 +249,7 @@ inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::o
                    "--json and --csv both name " + detail::in_quotes(o.json) + ": one would overwrite the other");
     if (o.progress && err_is_terminal) progress = std::make_unique<progress_line>(&err, o.progress_after);
     plan = translate(o, progress.get());
-    json_file = detail::open_output(o.json, "--json");
-    csv_file = detail::open_output(o.csv, "--csv");
+    std::tie(json_file, csv_file) = detail::open_outputs(o.json, o.csv);
   } catch (const std::invalid_argument& e) {
     err << "sutro-lab: " << e.what() << "\n";
     return 2;
@@ -170,7 +264,7 @@ inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::o
           << " runs (training methods: " << o.train_repeats << ") of the method alone\n\n";
       lab::print_table(out, rep);
     }
-    if ((json_file && !json_file->flush()) || (csv_file && !csv_file->flush())) {
+    if ((json_file && !json_file->flush()) || (csv_file && !csv_file->flush()) || !out.flush()) {
       err << "sutro-lab: writing the output failed\n";
       return 1;
     }
@@ -181,8 +275,13 @@ inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::o
     }
   } catch (const std::bad_alloc&) {
     if (progress) progress->end();
-    err << "sutro-lab: out of memory: --train " << o.train << " and --test " << o.test
-        << " samples per run do not fit; choose fewer (or a smaller n)\n";
+    err << "sutro-lab: out of memory: --train " << o.train << " and --test " << o.test << " samples per run";
+    if (!plan.trained.empty()) {
+      err << ", --hidden ";
+      for (std::size_t i = 0; i < o.hidden.size(); ++i) err << (i ? "," : "") << o.hidden[i];
+      err << " and --batch " << o.batch;
+    }
+    err << " do not fit; choose fewer" << (plan.trained.empty() ? "" : " or smaller") << " (or a smaller n)\n";
     return 1;
   } catch (const std::exception& e) {
     if (progress) progress->end();

@@ -2,9 +2,15 @@
 // options into lab_options, exit codes, messages and outputs.
 #if defined(SUTRO_HAS_CLI11)
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "lab_cli_app.hpp"
 #include "support/catch.hpp"
@@ -16,13 +22,41 @@ struct result {
   int rc;
   std::string out, err;
 };
-result run_lab(std::vector<std::string> args, bool terminal = false) {
+result run_lab(std::vector<std::string> args, bool terminal = false, std::ostream* out_to = nullptr) {
   args.insert(args.begin(), "sutro-lab");
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
-  const int rc = apps::lab_main(static_cast<int>(argv.size()), argv.data(), out, err, terminal);
+  const int rc = apps::lab_main(static_cast<int>(argv.size()), argv.data(), out_to ? *out_to : out, err, terminal);
   return {rc, out.str(), err.str()};
+}
+// A stdout that takes nothing, as /dev/full.
+struct full_buffer : std::streambuf {
+  int_type overflow(int_type) override { return traits_type::eof(); }
+};
+// A fresh directory under the system's temporary one, removed at the end.
+struct temp_dir {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("sutro_lab_test_" + std::to_string(::getpid()));
+  temp_dir() {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  [[nodiscard]] std::string operator/(const char* name) const { return (path / name).string(); }
+};
+std::string read_all(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+const std::vector<std::string> quick = {"--method", "gf2_elimination", "--seeds", "42", "--repeats", "1"};
+std::vector<std::string> quick_with(std::vector<std::string> more) {
+  auto args = quick;
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
 }
 apps::lab_options parse(std::vector<std::string> args) {
   CLI::App app;
@@ -133,7 +167,7 @@ TEST_CASE("apps cli: bad input exits 2 with one line naming the value", "[apps]"
   check({"--json", "same-report.txt", "--csv", "same-report.txt"}, "--json and --csv both name 'same-report.txt'");
   check({"--json", "same-report.txt", "--csv", "./same-report.txt"}, "one would overwrite the other");
   check({"--task", "parity:20:3", "--task", "parity:20:3:0"}, "is given twice (sparse_parity (20,3))");
-  check({"--mlp-seed", "-1"}, "--mlp-seed");
+  check({"--mlp-seed", "-1"}, "--mlp-seed = '-1' is not a non-negative decimal integer below 2^64");
   check({"--task", "sum:20:3", "--task", "parity:20:3", "--method", "gf2_elimination"},
         "none of the methods given applies to the task sparse_sum (20,3)");
 }
@@ -199,5 +233,126 @@ TEST_CASE("apps cli: a tiny run as table, JSON and CSV; progress only on a termi
                       0) == 0);
   CHECK(csv.out.find("\n\"sparse_parity (20,3)\",gf2_elimination,42,found,true,1,") != std::string::npos);
   CHECK(csv.out.find("\n\"sparse_parity (20,3)\",sgd_mlp,42,failed,false,") != std::string::npos);
+}
+TEST_CASE("apps cli: bad training options exit 2 before any method runs, the JSON file untouched", "[apps]") {
+  const temp_dir dir;
+  const std::string json = dir / "report.json";
+  const auto check = [&](std::vector<std::string> training, const std::string& message) {
+    std::vector<std::string> args = {"--method",  "gf2_elimination,sgd_mlp",
+                                     "--seeds",   "42",
+                                     "--train",   "100",
+                                     "--test",    "50",
+                                     "--repeats", "1",
+                                     "--epochs",  "1",
+                                     "--json",    json};
+    args.insert(args.end(), training.begin(), training.end());
+    std::ofstream(json) << "kept";
+    const auto r = run_lab(args);
+    INFO(r.err);
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.rfind("sutro-lab: ", 0) == 0);
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK(read_all(json) == "kept");
+  };
+  check({"--hidden", "4,4,4"},
+        "hidden = 4,4,4 for task sparse_parity (20,3): sutro::nn::mlp::mlp: needs inputs > 0 "
+        "and 1 or 2 nonzero hidden layers, got 20 inputs and 3 hidden layers");
+  check({"--hidden", "4611686018427387904"}, "a 20 x 4611686018427387904 tensor takes the parameters past");
+  check({"--lr", "1e39"}, "method 'sgd_mlp' (lr = 1e+39, weight-decay = 0.01): ");
+  check({"--lr", "1e39"}, "within the parameters' floating type's range");
+  check({"--lr", "1e-300"}, "(it rounds to 0)");
+  check({"--lr", "1e-320"}, "(it rounds to 0)");  // a double, subnormal; 0 as a float
+  check({"--weight-decay", "1e300"}, "method 'sgd_mlp' (weight-decay = 1e+300): ");
+}
+
+TEST_CASE("apps cli: a failed write to stdout exits 1", "[apps]") {
+  full_buffer full;
+  std::ostream out(&full);
+  for (const char* format : {"--json", "--csv"}) {
+    const auto r = run_lab(quick_with({format, "-"}), false, &out);
+    INFO(format);
+    CHECK(r.rc == 1);
+    CHECK(r.err == "sutro-lab: writing the output failed\n");
+  }
+  std::ostream table(&full);
+  CHECK(run_lab(quick, false, &table).rc == 1);
+}
+
+TEST_CASE("apps cli: numbers are read in decimal only, the whole text", "[apps]") {
+  CHECK(parse({"--train", "0100"}).train == 100);  // never octal
+  CHECK(parse({"--hidden", "8,010"}).hidden == std::vector<long long>{8, 10});
+  CHECK(parse({"--mlp-seed", "18446744073709551615"}).mlp_seed == 18446744073709551615ULL);
+  CHECK(parse({"--pass", "0.5"}).pass_accuracy == 0.5);
+  const auto check = [](std::vector<std::string> args, const std::string& message) {
+    const auto r = run_lab(args);
+    INFO(r.err);
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.rfind("sutro-lab: " + message, 0) == 0);
+    CHECK(r.err.size() < 200);
+  };
+  check({"--train", "0x10"}, "--train = '0x10' is not a decimal integer");
+  check({"--train", "+5"}, "--train = '+5' is not a decimal integer");
+  check({"--test", "18446744073709551616"}, "--test = '18446744073709551616' is not a decimal integer");
+  check({"--repeats", "5x"}, "--repeats = '5x' is not a decimal integer");
+  check({"--epochs", ""}, "--epochs = '' is not a decimal integer");
+  check({"--hidden", "8,0x8"}, "--hidden = '0x8' is not a decimal integer");
+  check({"--pass", ""}, "--pass = '' is not a decimal number");
+  check({"--lr", "0x1p-3"}, "--lr = '0x1p-3' is not a decimal number");
+  check({"--weight-decay", "1e400"}, "--weight-decay = '1e400' is not a decimal number");
+  check({"--mlp-seed", "-1"}, "--mlp-seed = '-1' is not a non-negative decimal integer");
+  check({"--mlp-seed", "18446744073709551616"}, "--mlp-seed = '18446744073709551616' is not a non-negative");
+}
+
+TEST_CASE("apps cli: a trace limit that rounds to 0 bytes (no limit) is bad input", "[apps]") {
+  const auto r = run_lab(quick_with({"--max-trace-gb", "1e-10"}));
+  CHECK(r.rc == 2);
+  CHECK(r.err.find("max-trace-gb = 1e-10 is below one byte") != std::string::npos);
+}
+
+TEST_CASE("apps cli: a bad output path leaves the other output file as it was", "[apps]") {
+  const temp_dir dir;
+  const std::string keep = dir / "keep.json", fresh = dir / "fresh.json";
+  std::ofstream(keep) << "kept";
+  auto r = run_lab(quick_with({"--json", keep, "--csv", dir / "no-such-dir/x.csv"}));
+  CHECK(r.rc == 2);
+  CHECK(r.err.find("x.csv': cannot open the file for writing") != std::string::npos);
+  CHECK(read_all(keep) == "kept");
+  r = run_lab(quick_with({"--csv", keep, "--json", dir / "no-such-dir/x.json"}));
+  CHECK(r.rc == 2);
+  CHECK(read_all(keep) == "kept");
+  r = run_lab(quick_with({"--json", fresh, "--csv", dir / "no-such-dir/x.csv"}));
+  CHECK(r.rc == 2);
+  CHECK(!std::filesystem::exists(fresh));  // created by the check, removed again
+}
+
+TEST_CASE("apps cli: out of memory names the MLP's sizes when a training method ran", "[apps]") {
+  // 2^42 hidden units of 20 inputs: within max_size, past any address space.
+  const auto r = run_lab({"--method", "sgd_mlp", "--hidden", "4398046511104", "--seeds", "42", "--train", "100",
+                          "--test", "50", "--epochs", "1"});
+  CHECK(r.rc == 1);
+  CHECK(r.err.rfind("sutro-lab: out of memory: --train 100 and --test 50 samples per run, --hidden 4398046511104 "
+                    "and --batch 32 do not fit",
+                    0) == 0);
+}
+
+TEST_CASE("apps cli: the same file through a link not yet resolved, and /dev/stdout as -", "[apps]") {
+  const temp_dir dir;
+  const std::string json = dir / "report.json", link = dir / "report.csv";
+  std::filesystem::create_symlink("report.json", link);  // report.json does not exist yet
+  const auto r = run_lab(quick_with({"--json", json, "--csv", link}));
+  CHECK(r.rc == 2);
+  CHECK(r.err.find("one would overwrite the other") != std::string::npos);
+  CHECK(!std::filesystem::exists(json));
+
+  for (const char* path : {"/dev/stdout", "/dev/fd/1"}) {
+    INFO(path);
+    const auto j = run_lab(quick_with({"--json", path}));
+    CHECK(j.rc == 0);
+    CHECK(j.out.rfind("{\"summaries\": [", 0) == 0);  // into the out stream, and no table after it
+    CHECK(j.out.find("task                         method") == std::string::npos);
+    CHECK(run_lab(quick_with({"--json", path, "--csv", "-"})).err.find("both ask for stdout") != std::string::npos);
+  }
 }
 #endif

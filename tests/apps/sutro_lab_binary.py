@@ -107,6 +107,16 @@ for args, needle in [(["--method", "gf2_elimnation"], "unknown method 'gf2_elimn
           f"{args}: a short message, no trace: {r.stderr!r}")
     check(r.stdout == "", f"{args}: nothing on stdout")
 
+# A failed write to stdout (a full disk) is a failed output, not a success.
+if os.path.exists("/dev/full"):
+    for fmt in ["--json", "--csv", None]:
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([BIN, "--method", "gf2_elimination", "--seeds", "42", "--repeats", "1"] +
+                               ([fmt, "-"] if fmt else []), stdout=full, stderr=subprocess.PIPE, text=True,
+                               timeout=300)
+        check(p.returncode == 1 and "sutro-lab: writing the output failed" in p.stderr,
+              f"{fmt or 'the table'} to /dev/full: exit {p.returncode}, {p.stderr!r}")
+
 r = run(["--help"])
 check(r.returncode == 0 and "Example:" in r.stdout and "--list-methods" in r.stdout, "--help")
 r = run(["--list-methods"])
