@@ -281,7 +281,13 @@ struct training_settings {
     // The rule's checks against the network's float parameters (an lr or a
     // decay that is inf or 0 as a float) run when a training starts; on no
     // parameters they run now, at no cost.
-    (void)rule.init(optim::tensors<float>{});
+    try {
+      (void)rule.init(optim::tensors<float>{});
+    } catch (const std::invalid_argument& e) {
+      std::string given = "weight-decay = " + sutro::detail::number_text(t.weight_decay);
+      if (t.lr) given = "lr = " + sutro::detail::number_text(*t.lr) + ", " + given;
+      detail::fail("translate", "method " + detail::in_quotes(n) + " (" + given + "): " + e.what());
+    }
     return lab::mlp_method(n, rule, o);
   };
   if (name == "sgd_mlp") return mlp(optim::sgd({.lr = lr(0.1), .weight_decay = wd}));
@@ -452,15 +458,7 @@ struct lab_plan {
 
   for (const auto& n : names) {
     const auto& info = find_lab_method(n);
-    lab::method m = [&] {
-      try {
-        return make_lab_method(n, t);
-      } catch (const std::invalid_argument& e) {
-        std::string given = "weight-decay = " + sutro::detail::number_text(o.weight_decay);
-        if (o.lr) given = "lr = " + sutro::detail::number_text(*o.lr) + ", " + given;
-        detail::fail("translate", "method " + detail::in_quotes(n) + " (" + given + "): " + e.what());
-      }
-    }();
+    lab::method m = make_lab_method(n, t);
     const bool applies = std::any_of(plan.configs.begin(), plan.configs.end(),
                                      [&](const lab::config& c) { return m.applies_to(c.task.kind); });
     if (!applies) {

@@ -163,13 +163,13 @@ inline void print_methods(std::ostream& out) {
 
 /// Whether an output path names stdout: written through the `out` stream as
 /// "-" is, so that the table is not printed over the report.
-inline bool names_stdout(const std::string& path) {
+[[nodiscard]] inline bool names_stdout(const std::string& path) {
   return path == "-" || path == "/dev/stdout" || path == "/dev/fd/1" || path == "/proc/self/fd/1";
 }
 
 /// `path` with its directories and symlinks resolved, a dangling link too
 /// (weakly_canonical leaves one as it is): the file a write would create.
-inline std::filesystem::path write_target(const std::filesystem::path& path, std::error_code& ec) {
+[[nodiscard]] inline std::filesystem::path write_target(const std::filesystem::path& path, std::error_code& ec) {
   namespace fs = std::filesystem;
   fs::path p = fs::absolute(path, ec);
   for (int hops = 0; !ec && hops < 40; ++hops) {  // 40: Linux's own limit on a chain of links
@@ -197,8 +197,8 @@ inline bool same_file(const std::string& a, const std::string& b) {
 /// so that a bad path is reported at once. Each is opened without truncation
 /// first, so that a bad second path leaves the first file as it was (and
 /// removes it again where the check created it).
-inline std::pair<std::unique_ptr<std::ofstream>, std::unique_ptr<std::ofstream>> open_outputs(const std::string& json,
-                                                                                              const std::string& csv) {
+[[nodiscard]] inline std::pair<std::unique_ptr<std::ofstream>, std::unique_ptr<std::ofstream>> open_outputs(
+    const std::string& json, const std::string& csv) {
   const std::pair<const std::string*, const char*> outputs[] = {{&json, "--json"}, {&csv, "--csv"}};
   std::vector<std::string> created;
   for (const auto& [path, option] : outputs) {
@@ -211,10 +211,14 @@ inline std::pair<std::unique_ptr<std::ofstream>, std::unique_ptr<std::ofstream>>
     }
     if (!existed) created.push_back(*path);
   }
-  const auto open = [](const std::string& path) {
-    return path.empty() || path == "-" ? nullptr : std::make_unique<std::ofstream>(path, std::ios::binary);
+  const auto open = [](const std::string& path, const char* option) -> std::unique_ptr<std::ofstream> {
+    if (path.empty() || path == "-") return nullptr;
+    auto f = std::make_unique<std::ofstream>(path, std::ios::binary);
+    if (!*f) fail("open_output", std::string(option) + " " + in_quotes(path) + ": cannot open the file for writing");
+    return f;
   };
-  return {open(json), open(csv)};
+  auto json_file = open(json, "--json");
+  return {std::move(json_file), open(csv, "--csv")};
 }
 }  // namespace detail
 

@@ -1,11 +1,14 @@
 // A seed's training run gives the same bits on every build: -march=native or
-// a baseline target without FMA (-march=x86-64-v2, as the Python wheel is
-// built), any -O level, sanitizers or not, whichever instruction-set level
+// a baseline target without FMA (-march=x86-64-v2; the Python wheel takes the
+// compiler's default x86-64), any -O level, sanitizers or not, whichever instruction-set level
 // the kernels pick at run time (nn/scalar/fma.hpp: every multiply-add is
 // rounded once). The expected values are FNV-1a hashes of the trained
 // parameters' bits from a -march=native Release build (g++ 12.2, AMD EPYC
-// Zen 5); CI checks them in its Release, baseline, AVX2-forced and
-// sanitizer builds, so the seeded tables of docs/optim.md hold for each.
+// Zen 5); CI checks them in its Release build and in its baseline build
+// (-march=x86-64-v2 under ASan and UBSan, on the AVX-512 kernels and again on
+// the AVX2 ones), so the seeded tables of docs/optim.md hold for each. The
+// element loops' copy for CPUs without FMA (SUTRO_FMA_CLONES' "default") runs
+// on no CI machine.
 // Only IEEE basic operations, fused multiply-adds and square roots take part
 // (he_uniform init, ReLU, hinge or MSE, rules without libm calls), so no
 // libm version can move the bits either.

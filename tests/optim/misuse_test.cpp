@@ -423,9 +423,9 @@ TEST_CASE("Adam whose second moment overflows the parameters' type gives NaN, no
   CHECK(net.flat_params()[1] == second);  // a zero gradient's step stays 0
 }
 
-// Plain try / catch, no lambda around the call: the element loops may run in
-// an FMA copy (target_clones), through which GCC 12 cannot unwind, so the
-// checks that throw must stay outside them.
+// The element loops may run in an FMA copy (target_clones), through which
+// GCC 12 cannot unwind: the shape checks must throw before a loop is entered,
+// and the error must reach the caller's catch.
 TEST_CASE("a state built for another network throws from update, caught in the caller", "[optim][misuse]") {
   sutro::nn::mlp<float> small({.inputs = 4, .hidden = {3}}, 1), big({.inputs = 20, .hidden = {50}}, 1);
   int caught = 0;

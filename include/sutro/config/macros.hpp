@@ -53,13 +53,16 @@
 
 // SUTRO_FMA_CLONES: a second copy of a function compiled for x86-64-v3,
 // picked when the program loads on a CPU that has FMA; only where the build's
-// target lacks FMA (-march=x86-64-v2, the Python wheel), for the element loops
-// whose multiply-adds are std::fma, a libm call per element there (SGD
-// training 3.7 times slower: nn::kernels::any::element_loop). Only on
-// functions that cannot throw: GCC 12 does not unwind through a
-// target_clones function. GCC on x86-64 Linux (ifunc), not under nvcc.
+// target lacks FMA (-march=x86-64-v2, or the compiler's default x86-64 as
+// the Python wheel is built), for the element loops whose multiply-adds are
+// std::fma, a libm call per element there (SGD training 3.7 times slower:
+// nn::kernels::any::element_loop). Only on functions that cannot throw: GCC
+// 12 does not unwind through a target_clones function. GCC with glibc on
+// x86-64 (ifunc; musl has none), not under nvcc; elsewhere the loops keep the
+// libm call: the same bits, slower.
+#include <cstdlib>  // glibc's <features.h>: __GLIBC__
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__) && defined(__linux__) && \
-    !defined(__FMA__)
+    defined(__GLIBC__) && !defined(__FMA__)
 #define SUTRO_FMA_CLONES __attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
 #else
 #define SUTRO_FMA_CLONES

@@ -74,6 +74,13 @@ inline void enter_phase(const recording_access& m, std::string_view name) { m.si
 template <class P>
 inline constexpr bool records_v = P::records;
 
+/// True for raw_access_on<B> alone: handles that are the pointers, whose
+/// reads and writes cannot throw (a policy of one's own may check bounds).
+template <class P>
+inline constexpr bool is_raw_v = false;
+template <class Backend>
+inline constexpr bool is_raw_v<raw_access_on<Backend>> = true;
+
 /// The handle a policy gives for T*: a restrict pointer under raw_access.
 template <class P, class T>
 using handle_of = restrict_t<decltype(std::declval<const P&>()(std::declval<T*>()))>;

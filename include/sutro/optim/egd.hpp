@@ -43,7 +43,7 @@ struct scale_by_egd {
           break;
         case param_kind::vector: {
           const std::size_t n = t.size();
-          const double sq = detail::sum_of_squares<!memory::records_v<Mode>>(
+          const double sq = detail::sum_of_squares<memory::is_raw_v<Mode>>(
               n, [&](std::size_t i) { return static_cast<double>(T(v[i])); });
           // A float vector's squares stay in double's range: the rescaled
           // second pass can only matter for double.

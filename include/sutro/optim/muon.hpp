@@ -43,7 +43,7 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   ws.c.resize(r * r);
   ws.y.resize(r * c);
   const memory::handle_of<Mode, T> gd = m(g.data);
-  constexpr bool raw = !memory::records_v<Mode>;
+  constexpr bool raw = memory::is_raw_v<Mode>;
   nn::kernels::any::element_loop<raw>([&] {
     const memory::handle_of<Mode, double> x = m(ws.x.data());
     // ||g||^2 in 8 partial sums (element t into t mod 8) added as a tree:

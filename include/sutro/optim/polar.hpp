@@ -213,7 +213,7 @@ void newton_finish(std::size_t k, int degree, polar_workspace& ws, const Mode& m
   }
   if (degree >= 3)
     nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(Mi), static_cast<const double*>(F), zeros, Zn);
-  nn::kernels::any::element_loop<!memory::records_v<Mode>>([&] {
+  nn::kernels::any::element_loop<memory::is_raw_v<Mode>>([&] {
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const double id = i == j ? 1.0 : 0.0, e = Mh[i * k + j] - id;
@@ -297,9 +297,9 @@ std::size_t newton_inverse_sqrt(std::size_t k, const double* a, double trace, do
       ti += vii;
     }
     if (it == 0) {
-      const double f2 = a_inverse != nullptr ? a_inverse_f2
-                                             : sum_of_squares<!memory::records_v<Mode>>(
-                                                   kk, [&](std::size_t i) { return double(Mih[i]); });
+      const double f2 = a_inverse != nullptr
+                            ? a_inverse_f2
+                            : sum_of_squares<memory::is_raw_v<Mode>>(kk, [&](std::size_t i) { return double(Mih[i]); });
       if (!(1.0 / std::sqrt(f2) > 4.0 * rcond * rcond * trace)) return 0;
     }
     const double z = std::sqrt(std::sqrt(ti / tm));
@@ -365,7 +365,7 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
     }
     nn::ops::dense_forward(mode, 1, r, k, static_cast<const double*>(ws.e.data()),
                            static_cast<const double*>(ws.lt.data()), a + p * k, ws.lt.data() + r * k);
-    nn::kernels::any::element_loop<!memory::records_v<Mode>>([&] {
+    nn::kernels::any::element_loop<memory::is_raw_v<Mode>>([&] {
       for (std::size_t i = 0; i < k; ++i) {
         const double di = d[i], x = Lt[r * k + i];
         const double v = di != done || i == p ? x * inverse_root : 0.0;
@@ -385,7 +385,7 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
   nn::ops::gram_rows(mode, r, k, static_cast<const double*>(ws.lt.data()), C);
   if (!nn::ops::spd_inverse(mode, r, static_cast<const double*>(C), Ci)) return 0;
   const auto Cih = mode(Ci);
-  const double f2 = sum_of_squares<!memory::records_v<Mode>>(r * r, [&](std::size_t i) { return double(Cih[i]); });
+  const double f2 = sum_of_squares<memory::is_raw_v<Mode>>(r * r, [&](std::size_t i) { return double(Cih[i]); });
   if (!(rest * std::sqrt(f2) <= 1e-10)) return 0;
   iterations =
       newton_inverse_sqrt(r, static_cast<const double*>(C), trace, rcond, ws, mode, static_cast<const double*>(Ci), f2);

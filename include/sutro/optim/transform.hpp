@@ -214,7 +214,7 @@ struct chain_t {
       return (noexcept(std::get<first + I>(std::declval<const std::tuple<Rules...>&>()).map(T{}, T{})) && ...);
     }
     (std::make_index_sequence<sizeof...(Rules) - first>{});
-    nn::kernels::any::element_loop<!memory::records_v<Mode> && nothrow_maps>([&] {
+    nn::kernels::any::element_loop<memory::is_raw_v<Mode> && nothrow_maps>([&] {
       for (std::size_t l = 0; l < params.size(); ++l) {
         const memory::handle_of<Mode, T> p = m(params[l].data);
         const memory::handle_of<Mode, T> u = m(updates[l].data);
@@ -224,7 +224,7 @@ struct chain_t {
           [&]<std::size_t... I>(std::index_sequence<I...>) { ((v = std::get<first + I>(rules).map(v, w)), ...); }
           (std::make_index_sequence<sizeof...(Rules) - first>{});
           u[i] = v;
-          p[i] = w + v;
+          p[i] = w + v;  // v is stored rounded, so no build fuses this sum with the map's product
         }
       }
     });

@@ -5,8 +5,9 @@
 // kernels, their traced instantiations, every level's simd kernels
 // (nn/simd/dense.inl) and the optimizers' element loops then give the same
 // bits, on every build and every CPU, so a seed's training run is the same
-// in a -march=native build, a baseline (-march=x86-64-v2) one and the Python
-// wheel (tests/optim/build_independence_test.cpp). Left to the compiler,
+// in a -march=native build, a baseline one (-march=x86-64-v2, or the
+// compiler's default x86-64 as the Python wheel is built) and at every -O
+// level (tests/optim/build_independence_test.cpp). Left to the compiler,
 // a * b + c is contracted only where the target has FMA. Where it lacks FMA,
 // std::fma is a libm call (glibc uses the hardware instruction when the CPU
 // has one): the element loops that call it per element run through
@@ -17,7 +18,7 @@
 // madd takes the handle type P of the kernel it serves (nn/scalar/dense.hpp);
 // fmadd is the same operation for code without one.
 //
-//   any::element_loop<!memory::records_v<Mode>>([&] { for (...) u[i] = any::fmadd(d, p[i], u[i]); });
+//   any::element_loop<memory::is_raw_v<Mode>>([&] { for (...) u[i] = any::fmadd(d, p[i], u[i]); });
 
 #include <cmath>
 #include <type_traits>
@@ -38,8 +39,9 @@ SUTRO_FMA_CLONES void in_fma_copy(F& f) noexcept {
 }  // namespace detail
 
 /// Runs an element loop whose multiply-adds are fmadd or madd: in the FMA
-/// copy when NoThrow (raw pointers), as it is otherwise (a recording access
-/// policy's trace may throw at its limit). The same bits either way.
+/// copy when NoThrow (raw pointers: memory::is_raw_v), as it is otherwise (a
+/// recording policy's trace may throw at its limit, another policy's handle
+/// may check bounds). The same bits either way.
 template <bool NoThrow, class F>
 inline void element_loop(F&& f) {
   if constexpr (NoThrow)
