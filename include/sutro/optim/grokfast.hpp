@@ -74,7 +74,7 @@ class scale_by_grokfast {
     s.shapes.check(u, "optim::grokfast::update");
     const T a = static_cast<T>(alpha_), one_minus_a = static_cast<T>(1.0 - alpha_);
     const T lam = static_cast<T>(lambda_);
-    nn::kernels::any::element_loop<memory::is_raw_v<Mode>>([&] {
+    nn::kernels::any::element_loop(mode, [&] {
       for (std::size_t l = 0; l < u.size(); ++l) {
         const memory::handle_of<Mode, T> ul = mode(u[l].data);
         const memory::handle_of<Mode, T> el = mode(s.ema[l].data());

@@ -43,8 +43,7 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
   ws.c.resize(r * r);
   ws.y.resize(r * c);
   const memory::handle_of<Mode, T> gd = m(g.data);
-  constexpr bool raw = memory::is_raw_v<Mode>;
-  nn::kernels::any::element_loop<raw>([&] {
+  nn::kernels::any::element_loop(m, [&] {
     const memory::handle_of<Mode, double> x = m(ws.x.data());
     // ||g||^2 in 8 partial sums (element t into t mod 8) added as a tree:
     // one running sum would be a chain of rows x cols dependent additions.
@@ -76,7 +75,7 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
     nn::ops::gram_rows(m, r, c, x, A);  // A = X X^T
     // B = b A + c A A as (b I + c A) A: one register-blocked product where
     // an axpy a row of A would wait on each row of B it just stored.
-    nn::kernels::any::element_loop<raw>([&] {
+    nn::kernels::any::element_loop(m, [&] {
       for (std::size_t i = 0; i < r; ++i)
         for (std::size_t j = 0; j < r; ++j) {
           const double aij = Ah[i * r + j];
@@ -88,7 +87,7 @@ void newton_schulz(nn::tensor_ref<T> g, newton_schulz_workspace& ws, std::size_t
     // X = a X + B X: B X register-blocked, then a X added.
     nn::ops::dense_forward(m, r, r, c, static_cast<const double*>(B), x, static_cast<const double*>(ws.zeros.data()),
                            y);
-    nn::kernels::any::element_loop<raw>([&] {
+    nn::kernels::any::element_loop(m, [&] {
       const memory::handle_of<Mode, const double> xh = m(x);
       const memory::handle_of<Mode, double> yh = m(y);
       for (std::size_t i = 0; i < r * c; ++i) {

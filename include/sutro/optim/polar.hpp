@@ -213,7 +213,7 @@ void newton_finish(std::size_t k, int degree, polar_workspace& ws, const Mode& m
   }
   if (degree >= 3)
     nn::ops::dense_forward(mode, k, k, k, static_cast<const double*>(Mi), static_cast<const double*>(F), zeros, Zn);
-  nn::kernels::any::element_loop<memory::is_raw_v<Mode>>([&] {
+  nn::kernels::any::element_loop(mode, [&] {
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const double id = i == j ? 1.0 : 0.0, e = Mh[i * k + j] - id;
@@ -365,7 +365,7 @@ std::size_t deflated_inverse_sqrt(std::size_t k, const double* a, double trace, 
     }
     nn::ops::dense_forward(mode, 1, r, k, static_cast<const double*>(ws.e.data()),
                            static_cast<const double*>(ws.lt.data()), a + p * k, ws.lt.data() + r * k);
-    nn::kernels::any::element_loop<memory::is_raw_v<Mode>>([&] {
+    nn::kernels::any::element_loop(mode, [&] {
       for (std::size_t i = 0; i < k; ++i) {
         const double di = d[i], x = Lt[r * k + i];
         const double v = di != done || i == p ? x * inverse_root : 0.0;

@@ -77,7 +77,7 @@ struct add_decayed_weights {
     if (decay == 0.0) return;
     check_shapes(u, p, "sutro::optim::add_decayed_weights::update");  // it reads p by u's shapes
     const T d = static_cast<T>(decay);
-    nn::kernels::any::element_loop<memory::is_raw_v<Mode>>([&] {
+    nn::kernels::any::element_loop(m, [&] {
       for (std::size_t l = 0; l < u.size(); ++l) {
         const memory::handle_of<Mode, T> ul = m(u[l].data);
         const memory::handle_of<Mode, const T> pl = m(static_cast<const T*>(p[l].data));
@@ -137,7 +137,7 @@ struct clip_by_global_norm {
   template <class T, class Mode = memory::raw_access>
   void update(tensors<T> u, empty_state&, tensors<T>, const Mode& m = Mode{}) const {
     double sq = 0.0;
-    nn::kernels::any::element_loop<memory::is_raw_v<Mode>>([&] {
+    nn::kernels::any::element_loop(m, [&] {
       for (const auto& t : u) {
         const memory::handle_of<Mode, const T> v = m(static_cast<const T*>(t.data));
         for (std::size_t i = 0, n = t.size(); i < n; ++i) {
@@ -225,7 +225,7 @@ struct accumulate_momentum {
     using nn::kernels::any::fmadd;
     s.shapes.check(u, "optim::accumulate_momentum::update");
     const T b = static_cast<T>(beta);
-    nn::kernels::any::element_loop<memory::is_raw_v<Mode>>([&] {
+    nn::kernels::any::element_loop(mode, [&] {
       for (std::size_t l = 0; l < u.size(); ++l) {
         const memory::handle_of<Mode, T> ul = mode(u[l].data);
         const memory::handle_of<Mode, T> ml = mode(s.m[l].data());
@@ -272,7 +272,7 @@ struct scale_by_adam {
     const T c1 = static_cast<T>(1.0 / (1.0 - std::pow(beta1, static_cast<double>(s.count))));
     const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(beta2, static_cast<double>(s.count))));
     const T B1 = static_cast<T>(beta1), B2 = static_cast<T>(beta2), E = static_cast<T>(eps);
-    nn::kernels::any::element_loop<memory::is_raw_v<Mode>>([&] {
+    nn::kernels::any::element_loop(mode, [&] {
       for (std::size_t l = 0; l < u.size(); ++l) {
         const memory::handle_of<Mode, T> ul = mode(u[l].data);
         const memory::handle_of<Mode, T> ml = mode(s.m[l].data());

@@ -142,25 +142,9 @@ namespace detail {
   return ss >= std::numeric_limits<double>::min() && ss <= std::numeric_limits<double>::max() ? std::sqrt(ss)
                                                                                               : std::hypot(p, q);
 }
-}  // namespace detail
 
-/// Symmetric eigendecomposition by Householder tridiagonalization and the
-/// implicit QL algorithm (EISPACK tred2/tql2, as in JAMA): about 10 n^3 flops
-/// with unit-stride inner loops, several times faster than Jacobi at n = 20.
-/// `a` (n x n row-major, destroyed) holds V during the reduction; eigenvalues
-/// go to w, eigenvectors to the rows of vt; e is scratch of n doubles.
-/// Scale `a` to entries of order 1 first (polar_factor divides by its largest
-/// diagonal entry): the rotations take sqrt(x^2 + y^2) (detail::radius), and
-/// hypot only where the squares leave double's normal range.
-///
-/// Written over an access policy (nn/ops.hpp) so that EGD's recorded run
-/// is this code: every element is read into a local before the arithmetic
-/// that uses it, and every a * b + c is spelled fmadd (nn/scalar/fma.hpp),
-/// so both instantiations, on every build, round alike: left to the compiler,
-/// GCC contracts plain expressions on FMA targets only, and not always the
-/// same ones in the two.
 template <class Mode>
-void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e, const Mode& m) {
+void tridiagonal_ql_eigen_loops(std::size_t n, double* a, double* vt, double* w, double* e, const Mode& m) {
   using nn::kernels::any::fmadd;
   if (n == 0) return;
   const auto d = m(w);
@@ -330,6 +314,28 @@ void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, doubl
     d[l] += f;
     E[l] = 0.0;
   }
+}
+}  // namespace detail
+
+/// Symmetric eigendecomposition by Householder tridiagonalization and the
+/// implicit QL algorithm (EISPACK tred2/tql2, as in JAMA): about 10 n^3 flops
+/// with unit-stride inner loops, several times faster than Jacobi at n = 20.
+/// `a` (n x n row-major, destroyed) holds V during the reduction; eigenvalues
+/// go to w, eigenvectors to the rows of vt; e is scratch of n doubles.
+/// Scale `a` to entries of order 1 first (polar_factor divides by its largest
+/// diagonal entry): the rotations take sqrt(x^2 + y^2) (detail::radius), and
+/// hypot only where the squares leave double's normal range.
+///
+/// Written over an access policy (nn/ops.hpp) so that EGD's recorded run
+/// is this code: every element is read into a local before the arithmetic
+/// that uses it, and every a * b + c is spelled fmadd (nn/scalar/fma.hpp),
+/// so both instantiations, on every build, round alike: left to the compiler,
+/// GCC contracts plain expressions on FMA targets only, and not always the
+/// same ones in the two. Raw runs take the FMA copy on targets without FMA
+/// (nn::kernels::any::element_loop), where fmadd would be a libm call.
+template <class Mode>
+void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e, const Mode& m) {
+  nn::kernels::any::element_loop(m, [&] { detail::tridiagonal_ql_eigen_loops(n, a, vt, w, e, m); });
 }
 
 inline void tridiagonal_ql_eigen(std::size_t n, double* a, double* vt, double* w, double* e) {

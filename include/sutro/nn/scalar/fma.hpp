@@ -18,12 +18,13 @@
 // madd takes the handle type P of the kernel it serves (nn/scalar/dense.hpp);
 // fmadd is the same operation for code without one.
 //
-//   any::element_loop<memory::is_raw_v<Mode>>([&] { for (...) u[i] = any::fmadd(d, p[i], u[i]); });
+//   any::element_loop(mode, [&] { for (...) u[i] = any::fmadd(d, p[i], u[i]); });
 
 #include <cmath>
 #include <type_traits>
 
 #include "sutro/config/macros.hpp"
+#include "sutro/memory/access_policy.hpp"
 
 namespace sutro::nn::kernels::any {
 
@@ -48,6 +49,13 @@ inline void element_loop(F&& f) {
     detail::in_fma_copy(f);
   else
     f();
+}
+
+/// element_loop for a loop whose reads and writes go through `mode`'s
+/// handles: in the FMA copy under raw access (memory::is_raw_v).
+template <class Mode, class F>
+inline void element_loop(const Mode&, F&& f) {
+  element_loop<memory::is_raw_v<Mode>>(f);
 }
 
 template <class T>
