@@ -31,6 +31,34 @@ def test_sgd_solves_the_harness_task(data):
     assert r["status"] == "solved" and r["test_accuracy"] >= 0.95
 
 
+# docs/optim.md's "Reproducing the group's findings" tables, printed by the C++
+# example optim_reproduce (5 full) in a -march=native build: the wheel, built
+# for the compiler's default target, must give the same epochs per seed
+# (every multiply-add is rounded once on every build, nn/scalar/fma.hpp).
+# Seed s: task and init from s, test rows from s + 1000, 20-200-1, batch 32.
+DOCS_EPOCHS_TO_SOLVE = [
+    ("parity", "sgd", {"lr": 0.1, "wd": 0.01}, [38, 39, 31, 32, 31]),
+    ("parity", "egd", {"lr": 0.1, "wd": 0.01}, [14, 17, 12, 14, 13]),
+    ("parity", "sign_sgd", {"lr": 0.01, "wd": 0.01}, [40, 78, 31, 99, 91]),
+    ("parity", "muon", {"lr": 0.02, "beta": 0.95, "wd": 0.01}, [18, 21, 12, 14, 12]),
+    ("parity", "adam", {"lr": 0.01}, [13, 14, 16, 14, 13]),
+    ("sum", "egd", {"lr": 0.1, "wd": 0.01}, [11, 11, 14, 13, 11]),
+]
+
+
+@pytest.mark.parametrize("kind,opt,options,expected", DOCS_EPOCHS_TO_SOLVE)
+def test_the_wheel_gives_the_docs_tables(kind, opt, options, expected):
+    got = []
+    for seed in range(5):
+        task = sutro.make_task(kind, 20, 3, seed)
+        x, y = task.dense("train", 1000)
+        xt, yt = task.dense("test", 200)
+        r = sutro.train_mlp(x, y, xt, yt, opt, hidden=(200,), epochs=100, batch=32, seed=seed, init_seed=seed,
+                            loss="mse" if kind == "sum" else "hinge", regression=kind == "sum", **options)
+        got.append(r["epochs_to_solve"])
+    assert got == expected
+
+
 def test_optimizer_options_are_checked(data):
     x, y, xt, yt = data
     with pytest.raises(ValueError, match="unknown option 'b1'"):
