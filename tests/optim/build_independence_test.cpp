@@ -8,7 +8,8 @@
 // (-march=x86-64-v2 under ASan and UBSan, on the AVX-512 kernels and again on
 // the AVX2 ones), so the seeded tables of docs/optim.md hold for each. The
 // element loops' copy for CPUs without FMA (SUTRO_FMA_CLONES' "default") runs
-// on no CI machine.
+// on no CI machine: the baseline build also runs this file as
+// test_optim_default_copy, that copy's code in place of the clones.
 // Only IEEE basic operations, fused multiply-adds and square roots take part
 // (he_uniform init, ReLU, hinge or MSE, rules without libm calls), so no
 // libm version can move the bits either.

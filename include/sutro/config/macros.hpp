@@ -60,10 +60,14 @@
 // 12 does not unwind through a target_clones function. GCC with glibc on
 // x86-64 (ifunc; musl has none), not under nvcc; elsewhere the loops keep the
 // libm call: the same bits, slower.
+// Defined empty beforehand, the loops run as that "default" copy does
+// (tests/optim/module.cmake builds a test so).
 #include <cstdlib>  // glibc's <features.h>: __GLIBC__
+#ifndef SUTRO_FMA_CLONES
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__) && defined(__linux__) && \
     defined(__GLIBC__) && !defined(__FMA__)
 #define SUTRO_FMA_CLONES __attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
 #else
 #define SUTRO_FMA_CLONES
+#endif
 #endif
