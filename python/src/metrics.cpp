@@ -264,12 +264,18 @@ void npy_write(const std::string& path, const nb::ndarray<nb::c_contig, nb::devi
   if (t == nb::dtype<std::int32_t>()) return write_typed<std::int32_t>(path, a, shape);
   if (t == nb::dtype<std::int64_t>()) return write_typed<std::int64_t>(path, a, shape);
   if (t == nb::dtype<std::uint8_t>()) return write_typed<std::uint8_t>(path, a, shape);
+  if (t == nb::dtype<std::int8_t>()) return write_typed<std::int8_t>(path, a, shape);
+  if (t == nb::dtype<std::int16_t>()) return write_typed<std::int16_t>(path, a, shape);
+  if (t == nb::dtype<std::uint16_t>()) return write_typed<std::uint16_t>(path, a, shape);
+  if (t == nb::dtype<std::uint32_t>()) return write_typed<std::uint32_t>(path, a, shape);
+  if (t == nb::dtype<std::uint64_t>()) return write_typed<std::uint64_t>(path, a, shape);
   if (t == nb::dtype<bool>()) {
     const auto* p = static_cast<const bool*>(a.data());
     return io::npy::write_bytes(path, io::npy::serialize(shape, std::vector<bool>(p, p + a.size())));
   }
   throw std::invalid_argument(
-      "sutro::io::npy::write: dtype not supported (float32, float64, int32, int64, uint8, bool)");
+      "sutro::io::npy::write: dtype not supported (float32, float64, int8, int16, int32, int64, uint8, uint16, "
+      "uint32, uint64, bool)");
 }
 
 nb::object npy_read_bits(const std::string& path, unsigned_arg<std::size_t> cols_in, const std::string& order) {

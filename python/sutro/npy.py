@@ -1,5 +1,5 @@
 """.npy files through sutro's C++ reader and writer (sutro::io::npy): f4, f8,
-i4, i8, u1 and bool, and GF(2) rows in numpy.packbits order."""
+i1, i2, i4, i8, u1, u2, u4, u8 and bool, and GF(2) rows in numpy.packbits order."""
 from __future__ import annotations
 
 import os
@@ -29,11 +29,13 @@ def load(path: "os.PathLike[str] | str") -> "npt.NDArray[Any]":
     return a
 
 
-_SAVED = tuple(np.dtype(t) for t in ("f4", "f8", "i4", "i8", "u1", "?"))  # native byte order
+# Native byte order: a big-endian array is converted before the check.
+_SAVED = tuple(np.dtype(t) for t in ("f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "?"))
 
 
 def save(path: "os.PathLike[str] | str", array: "npt.ArrayLike") -> None:
-    """Writes an array of dtype f4, f8, i4, i8, u1 or bool (numpy.load reads it back).
+    """Writes an array of dtype float32, float64, int8, int16, int32, int64, uint8,
+    uint16, uint32, uint64 or bool (numpy.load reads it back).
 
     A big-endian array is written in the machine's byte order, the file numpy
     writes for a.astype(a.dtype.newbyteorder("=")): the values are the same.
@@ -43,7 +45,8 @@ def save(path: "os.PathLike[str] | str", array: "npt.ArrayLike") -> None:
     if not a.dtype.isnative:
         a = a.astype(a.dtype.newbyteorder("="))
     if a.dtype not in _SAVED:
-        raise ValueError(f"sutro.save: dtype not supported: {a.dtype} (float32, float64, int32, int64, uint8, bool)")
+        raise ValueError(f"sutro.save: dtype not supported: {a.dtype} (float32, float64, int8, int16, int32, int64, "
+                         "uint8, uint16, uint32, uint64, bool)")
     _sutro.npy_write(os.fspath(path), np.ascontiguousarray(a).reshape(-1), list(a.shape))
 
 

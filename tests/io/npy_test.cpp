@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <random>
 #include <span>
 #include <string>
@@ -149,7 +150,9 @@ TEST_CASE("npy: malformed files are rejected with a clear error", "[io]") {
                "bool element 2 (in the file's column-major order) is byte 2");
   expect_error(hand_made(1, "{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }", doubles({1})),
                "unsupported dtype '<c16'");
-  expect_error(hand_made(1, "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})),
+  expect_error(hand_made(1, "{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})),
+               "unsupported dtype '<f2' (f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 and b1 are supported)");
+  expect_error(hand_made(1, "{'descr': '|u2', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})),
                "unsupported dtype");
   expect_error(hand_made(1, "{'descr': '|f8', 'fortran_order': False, 'shape': (2,), }", doubles({1, 2})),
                "unsupported dtype");
@@ -213,7 +216,8 @@ std::vector<T> random_values(std::mt19937_64& rng, std::size_t count) {
 template <class T>
 void round_trip_all_shapes(const char* descr) {
   std::mt19937_64 rng(5);
-  for (auto shape : std::vector<std::vector<std::size_t>>{{}, {0}, {1}, {63}, {64}, {65}, {3, 4}, {0, 5}, {2, 3, 4}}) {
+  for (auto shape :
+       std::vector<std::vector<std::size_t>>{{}, {0}, {1}, {63}, {64}, {65}, {3, 4}, {3, 5}, {0, 5}, {2, 3, 4}}) {
     std::size_t count = 1;
     for (auto d : shape) count *= d;
     const auto v = random_values<T>(rng, count);
@@ -560,4 +564,159 @@ TEST_CASE("npy: Fortran-order packed bits are read by rows", "[io]") {
       }
     }
   }
+}
+
+namespace {
+// Extremes and random values of an integer type.
+template <class T>
+std::vector<T> integer_values(std::size_t count) {
+  std::mt19937_64 rng(21);
+  std::vector<T> v(count);
+  for (auto& x : v) x = static_cast<T>(rng());
+  if (count > 0) v[0] = std::numeric_limits<T>::min();
+  if (count > 1) v[1] = std::numeric_limits<T>::max();
+  if (count > 2) v[2] = T{0};
+  return v;
+}
+template <class T>
+void narrow_and_unsigned_round_trip(const char* descr, npy::dtype type, const char* name) {
+  INFO(descr);
+  CHECK(std::string(npy::to_string(type)) == name);
+  for (auto shape : std::vector<std::vector<std::size_t>>{{0}, {1}, {3, 5}}) {
+    std::size_t count = 1;
+    for (auto d : shape) count *= d;
+    const auto v = integer_values<T>(count);
+    const auto f = npy::serialize<T>(shape, v);
+    const auto h = npy::parse_header(f);
+    CHECK(h.type == type);
+    CHECK(h.data_offset % 64 == 0);
+    CHECK(f.size() == h.data_offset + count * sizeof(T));
+    const auto back = npy::parse<T>(f);
+    CHECK(back.shape == shape);
+    CHECK(back.data == v);
+    const auto any = npy::parse_any(f);
+    REQUIRE(std::holds_alternative<npy::array<T>>(any));
+    CHECK(any.index() == static_cast<std::size_t>(type));
+    CHECK(std::get<npy::array<T>>(any).data == v);
+  }
+  // The header numpy writes for np.save(f, np.zeros(3, dtype)): its descr exactly.
+  const std::vector<std::size_t> shape = {3};
+  const auto f = npy::serialize<T>(shape, std::vector<T>(3));
+  REQUIRE(f.size() == 128 + 3 * sizeof(T));
+  const std::string head(f.begin() + 10, f.begin() + 128);
+  CHECK(head.substr(0, 57) == std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (3,), }");
+  // numpy's name for the dtype is read as its code is.
+  bytes_t payload(sizeof(T), 0);
+  payload[0] = 7;
+  CHECK(npy::parse<T>(hand_made(1, dict_of(name, false, "(1,)"), payload)).data == std::vector<T>{T{7}});
+}
+template <class T>
+void fortran_reads(const char* descr) {
+  INFO(descr);
+  const bool big = descr[0] == '>';
+  for (auto shape : std::vector<std::vector<std::size_t>>{{2, 3}, {3, 2}, {3, 5}, {2, 3, 4}, {4, 1, 3}}) {
+    const auto f_of_c = fortran_positions(shape);
+    const auto v = integer_values<T>(f_of_c.size());
+    bytes_t payload(v.size() * sizeof(T));
+    for (std::size_t c = 0; c < v.size(); ++c) {
+      unsigned char b[sizeof(T)];
+      std::memcpy(b, &v[c], sizeof(T));
+      for (std::size_t j = 0; j < sizeof(T); ++j) payload[f_of_c[c] * sizeof(T) + j] = b[big ? sizeof(T) - 1 - j : j];
+    }
+    const auto got = npy::parse<T>(hand_made(1, dict_of(descr, true, shape_text(shape)), payload));
+    CHECK(got.shape == shape);
+    CHECK(got.data == v);
+  }
+}
+std::string mismatch(const bytes_t& file, bool (*read)(const bytes_t&)) {
+  try {
+    (void)read(file);
+  } catch (const npy::format_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+template <class T>
+bool read_as(const bytes_t& f) {
+  return !npy::parse<T>(f).data.empty();
+}
+}  // namespace
+
+TEST_CASE("npy: int8, int16, uint16, uint32 and uint64 round trip with numpy's descr", "[io]") {
+  narrow_and_unsigned_round_trip<std::int8_t>("|i1", npy::dtype::int8, "int8");
+  narrow_and_unsigned_round_trip<std::int16_t>("<i2", npy::dtype::int16, "int16");
+  narrow_and_unsigned_round_trip<std::uint16_t>("<u2", npy::dtype::uint16, "uint16");
+  narrow_and_unsigned_round_trip<std::uint32_t>("<u4", npy::dtype::uint32, "uint32");
+  narrow_and_unsigned_round_trip<std::uint64_t>("<u8", npy::dtype::uint64, "uint64");
+  round_trip_all_shapes<std::int8_t>("|i1");
+  round_trip_all_shapes<std::int16_t>("<i2");
+  round_trip_all_shapes<std::uint16_t>("<u2");
+  round_trip_all_shapes<std::uint32_t>("<u4");
+  round_trip_all_shapes<std::uint64_t>("<u8");
+  // The alternatives that were there first keep their indices.
+  const std::vector<std::size_t> one = {1};
+  CHECK(npy::parse_any(npy::serialize<double>(one, std::vector<double>{1})).index() == 0);
+  CHECK(npy::parse_any(npy::serialize<std::uint8_t>(one, std::vector<std::uint8_t>{1})).index() == 1);
+  CHECK(npy::parse_any(npy::serialize<float>(one, std::vector<float>{1})).index() == 2);
+  CHECK(npy::parse_any(npy::serialize<std::int32_t>(one, std::vector<std::int32_t>{1})).index() == 3);
+  CHECK(npy::parse_any(npy::serialize<std::int64_t>(one, std::vector<std::int64_t>{1})).index() == 4);
+  CHECK(npy::parse_any(npy::serialize(one, std::vector<bool>{true})).index() == 5);
+  // Through a file too.
+  const auto path = (std::filesystem::temp_directory_path() / "sutro_npy_u4_test.npy").string();
+  const std::vector<std::uint32_t> u = {0, 1, 0xffffffffu, 0x80000000u, 12345, 7};
+  npy::write<std::uint32_t>(path, {2, 3}, std::span<const std::uint32_t>(u));
+  const auto back = npy::read<std::uint32_t>(path);
+  CHECK(back.shape == std::vector<std::size_t>{2, 3});
+  CHECK(back.data == u);
+  CHECK(std::get<npy::array<std::uint32_t>>(npy::read_any(path)).data == u);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("npy: int8, int16, uint16, uint32 and uint64 in either byte order and Fortran order", "[io]") {
+  big_endian_reads<std::int16_t>(">i2");
+  big_endian_reads<std::uint16_t>(">u2");
+  big_endian_reads<std::uint32_t>(">u4");
+  big_endian_reads<std::uint64_t>(">u8");
+  // A single byte has no order: every mark reads the same.
+  for (const char* descr : {"|i1", "<i1", ">i1", "=i1", "i1"})
+    CHECK(npy::parse<std::int8_t>(hand_made(1, dict_of(descr, false, "(2,)"), {0xff, 0x80})).data ==
+          std::vector<std::int8_t>{-1, -128});
+  // Little-endian marks and the bare code are not swapped.
+  for (const char* descr : {"<u4", "=u4", "u4"})
+    CHECK(npy::parse<std::uint32_t>(hand_made(1, dict_of(descr, false, "(1,)"), {1, 2, 3, 4})).data ==
+          std::vector<std::uint32_t>{0x04030201u});
+  CHECK(npy::parse<std::uint32_t>(hand_made(1, dict_of(">u4", false, "(1,)"), {1, 2, 3, 4})).data ==
+        std::vector<std::uint32_t>{0x01020304u});
+  CHECK(npy::parse<std::int16_t>(hand_made(1, dict_of(">i2", false, "(1,)"), {0xff, 0xfe})).data ==
+        std::vector<std::int16_t>{-2});
+  fortran_reads<std::int8_t>("|i1");
+  fortran_reads<std::int16_t>("<i2");
+  fortran_reads<std::int16_t>(">i2");
+  fortran_reads<std::uint16_t>("<u2");
+  fortran_reads<std::uint16_t>(">u2");
+  fortran_reads<std::uint32_t>("<u4");
+  fortran_reads<std::uint32_t>(">u4");
+  fortran_reads<std::uint64_t>("<u8");
+  fortran_reads<std::uint64_t>(">u8");
+}
+
+TEST_CASE("npy: a file of one integer type read as another is refused, naming both", "[io]") {
+  const std::vector<std::size_t> two = {2};
+  const auto i1 = npy::serialize<std::int8_t>(two, std::vector<std::int8_t>{-1, 1});
+  const auto i2 = npy::serialize<std::int16_t>(two, std::vector<std::int16_t>{-1, 1});
+  const auto u2 = npy::serialize<std::uint16_t>(two, std::vector<std::uint16_t>{1, 2});
+  const auto u4 = npy::serialize<std::uint32_t>(two, std::vector<std::uint32_t>{1, 2});
+  const auto u8 = npy::serialize<std::uint64_t>(two, std::vector<std::uint64_t>{1, 2});
+  const auto i8 = npy::serialize<std::int64_t>(two, std::vector<std::int64_t>{1, 2});
+  const std::string prefix = "sutro::io::npy::parse: ";
+  CHECK(mismatch(i1, read_as<std::uint8_t>) == prefix + "file holds int8, asked for uint8");
+  CHECK(mismatch(i1, read_as<bool>) == prefix + "file holds int8, asked for bool");
+  CHECK(mismatch(i2, read_as<std::uint16_t>) == prefix + "file holds int16, asked for uint16");
+  CHECK(mismatch(u2, read_as<std::int16_t>) == prefix + "file holds uint16, asked for int16");
+  CHECK(mismatch(u4, read_as<std::int32_t>) == prefix + "file holds uint32, asked for int32");
+  CHECK(mismatch(u4, read_as<float>) == prefix + "file holds uint32, asked for float32");
+  CHECK(mismatch(u8, read_as<std::int64_t>) == prefix + "file holds uint64, asked for int64");
+  CHECK(mismatch(u8, read_as<double>) == prefix + "file holds uint64, asked for float64");
+  CHECK(mismatch(i8, read_as<std::uint64_t>) == prefix + "file holds int64, asked for uint64");
+  CHECK(mismatch(u2, read_as<std::int8_t>) == prefix + "file holds uint16, asked for int8");
 }

@@ -1,14 +1,15 @@
 #pragma once
 // Reading and writing numpy's .npy files (format versions 1.0, 2.0 and 3.0)
-// of the common dtypes: float32 '<f4', float64 '<f8', int32 '<i4', int64
-// '<i8', uint8 '|u1' and bool '|b1' (either byte order and either C or
-// Fortran order on reading, always C order in memory and on writing), so the
+// of the common dtypes: float32 '<f4', float64 '<f8', int8 '|i1', int16
+// '<i2', int32 '<i4', int64 '<i8', uint8 '|u1', uint16 '<u2', uint32 '<u4',
+// uint64 '<u8' and bool '|b1' (either byte order and either C or Fortran
+// order on reading, always C order in memory and on writing), so the
 // arrays of a Python experiment can be loaded exactly and ours exported; and
 // bit-packed GF(2) rows in numpy.packbits order (a uint8 array).
 //
 //   sutro::io::npy::write("X.npy", {500, 20}, std::span<const double>(x));
 //   auto X = sutro::io::npy::read<double>("X.npy");   // X.shape == {500, 20}, X.data
-//   auto y = sutro::io::npy::read_any("y.npy");       // std::variant over the six element types
+//   auto y = sutro::io::npy::read_any("y.npy");       // std::variant over the eleven element types
 //   auto b = sutro::io::npy::read_bits("A.npy", 20);  // np.save("A.npy", np.packbits(A, axis=1)), A 0/1 of 20 columns
 //   b.row(3)[0] & 1;                                  // A[3, 0]: column j is bit j % 64 of word j / 64
 //
@@ -47,9 +48,10 @@ struct format_error : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-enum class dtype { float64, uint8, float32, int32, int64, bool_ };
+// New types go at the end: a dtype's value and its any_array index stay put.
+enum class dtype { float64, uint8, float32, int32, int64, bool_, int8, int16, uint16, uint32, uint64 };
 
-inline const char* to_string(dtype t) noexcept {
+[[nodiscard]] inline const char* to_string(dtype t) noexcept {
   switch (t) {
     case dtype::float64:
       return "float64";
@@ -63,6 +65,16 @@ inline const char* to_string(dtype t) noexcept {
       return "int64";
     case dtype::bool_:
       return "bool";
+    case dtype::int8:
+      return "int8";
+    case dtype::int16:
+      return "int16";
+    case dtype::uint16:
+      return "uint16";
+    case dtype::uint32:
+      return "uint32";
+    case dtype::uint64:
+      return "uint64";
   }
   return "?";
 }
@@ -74,8 +86,10 @@ struct array {
   [[nodiscard]] std::size_t size() const noexcept { return data.size(); }
 };
 
+/// Alternative i holds dtype i (the enum's order).
 using any_array = std::variant<array<double>, array<std::uint8_t>, array<float>, array<std::int32_t>,
-                               array<std::int64_t>, array<bool>>;
+                               array<std::int64_t>, array<bool>, array<std::int8_t>, array<std::int16_t>,
+                               array<std::uint16_t>, array<std::uint32_t>, array<std::uint64_t>>;
 
 /// Rows of GF(2) bits in sutro::gf2's layout: row i is words_per_row() words,
 /// column j bit j % 64 of word j / 64, bits beyond cols zero.
@@ -107,10 +121,14 @@ inline constexpr std::size_t max_dim = static_cast<std::size_t>(std::numeric_lim
 
 namespace detail {
 template <class T>
-constexpr dtype dtype_of() {
-  static_assert(std::is_same_v<T, double> || std::is_same_v<T, std::uint8_t> || std::is_same_v<T, float> ||
-                    std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::int64_t> || std::is_same_v<T, bool>,
-                "npy: element types are double, float, std::int32_t, std::int64_t, std::uint8_t and bool");
+[[nodiscard]] constexpr dtype dtype_of() {
+  static_assert(std::is_same_v<T, double> || std::is_same_v<T, float> || std::is_same_v<T, std::int8_t> ||
+                    std::is_same_v<T, std::int16_t> || std::is_same_v<T, std::int32_t> ||
+                    std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint8_t> ||
+                    std::is_same_v<T, std::uint16_t> || std::is_same_v<T, std::uint32_t> ||
+                    std::is_same_v<T, std::uint64_t> || std::is_same_v<T, bool>,
+                "npy: element types are double, float, std::int8_t, std::int16_t, std::int32_t, std::int64_t, "
+                "std::uint8_t, std::uint16_t, std::uint32_t, std::uint64_t and bool");
   if constexpr (std::is_same_v<T, double>)
     return dtype::float64;
   else if constexpr (std::is_same_v<T, float>)
@@ -121,25 +139,48 @@ constexpr dtype dtype_of() {
     return dtype::int64;
   else if constexpr (std::is_same_v<T, bool>)
     return dtype::bool_;
+  else if constexpr (std::is_same_v<T, std::int8_t>)
+    return dtype::int8;
+  else if constexpr (std::is_same_v<T, std::int16_t>)
+    return dtype::int16;
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    return dtype::uint16;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return dtype::uint32;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return dtype::uint64;
   else
     return dtype::uint8;
 }
-inline std::size_t item_size(dtype t) noexcept {
+template <class... T>
+consteval bool alternative_i_is_dtype_i(const std::variant<array<T>...>*) {
+  return (std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(dtype_of<T>()), any_array>, array<T>> &&
+          ...);
+}
+// any_array::index() may be read as a dtype (the docs say so): the two orders must agree.
+static_assert(alternative_i_is_dtype_i(static_cast<const any_array*>(nullptr)));
+[[nodiscard]] inline std::size_t item_size(dtype t) noexcept {
   switch (t) {
     case dtype::float64:
     case dtype::int64:
+    case dtype::uint64:
       return 8;
     case dtype::float32:
     case dtype::int32:
+    case dtype::uint32:
       return 4;
+    case dtype::int16:
+    case dtype::uint16:
+      return 2;
     case dtype::uint8:
+    case dtype::int8:
     case dtype::bool_:
       return 1;
   }
   return 1;
 }
 /// The descr numpy writes for t on a little-endian machine.
-inline const char* descr_of(dtype t) noexcept {
+[[nodiscard]] inline const char* descr_of(dtype t) noexcept {
   switch (t) {
     case dtype::float64:
       return "<f8";
@@ -153,6 +194,16 @@ inline const char* descr_of(dtype t) noexcept {
       return "|u1";
     case dtype::bool_:
       return "|b1";
+    case dtype::int8:
+      return "|i1";
+    case dtype::int16:
+      return "<i2";
+    case dtype::uint16:
+      return "<u2";
+    case dtype::uint32:
+      return "<u4";
+    case dtype::uint64:
+      return "<u8";
   }
   return "?";
 }
@@ -305,9 +356,11 @@ class dict_parser {
       std::string_view code, name;
       dtype type;
     };
-    static constexpr known table[] = {{"f8", "float64", dtype::float64}, {"f4", "float32", dtype::float32},
-                                      {"i4", "int32", dtype::int32},     {"i8", "int64", dtype::int64},
-                                      {"u1", "uint8", dtype::uint8},     {"b1", "bool", dtype::bool_}};
+    static constexpr known table[] = {
+        {"f8", "float64", dtype::float64}, {"f4", "float32", dtype::float32}, {"i1", "int8", dtype::int8},
+        {"i2", "int16", dtype::int16},     {"i4", "int32", dtype::int32},     {"i8", "int64", dtype::int64},
+        {"u1", "uint8", dtype::uint8},     {"u2", "uint16", dtype::uint16},   {"u4", "uint32", dtype::uint32},
+        {"u8", "uint64", dtype::uint64},   {"b1", "bool", dtype::bool_}};
     for (const auto& k : table) {
       if (code != k.code && !(order == '=' && d == k.name)) continue;
       if (order == '|' && item_size(k.type) > 1) break;  // '|' means "not applicable": only for bytes
@@ -315,7 +368,7 @@ class dict_parser {
       h.big_endian = order == '>' && item_size(k.type) > 1;
       return;
     }
-    fail("unsupported dtype " + quoted_text(d) + " (f4, f8, i4, i8, u1 and b1 are supported)");
+    fail("unsupported dtype " + quoted_text(d) + " (f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 and b1 are supported)");
   }
 
   std::string_view s_;
@@ -459,6 +512,16 @@ inline any_array parse_any(std::span<const unsigned char> bytes) {
       return parse<std::int64_t>(bytes);
     case dtype::bool_:
       return parse<bool>(bytes);
+    case dtype::int8:
+      return parse<std::int8_t>(bytes);
+    case dtype::int16:
+      return parse<std::int16_t>(bytes);
+    case dtype::uint16:
+      return parse<std::uint16_t>(bytes);
+    case dtype::uint32:
+      return parse<std::uint32_t>(bytes);
+    case dtype::uint64:
+      return parse<std::uint64_t>(bytes);
     case dtype::uint8:
       break;
   }
