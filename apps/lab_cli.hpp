@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
@@ -350,6 +351,36 @@ struct lab_plan {
   std::size_t train_repeats = 1;
 };
 
+namespace detail {
+/// The check nn::mlp::reserve makes when a training starts, made before
+/// anything runs: a batch's rows times the widest layer past a buffer's
+/// max_size. Otherwise the network's parameters, as large, run out of memory
+/// first, after the other methods ran.
+inline void check_batch_buffers(const lab::config& c, const lab::mlp_method_options& mlp, const lab_options& o) {
+  using net_alloc = nn::mlp<float>::host_allocator_type;
+  const std::size_t fit = lab::mlp_fit_rows(c.train, mlp);
+  const std::size_t rows = nn::train_buffer_rows(mlp.batch, fit);
+  const std::size_t widest = *std::max_element(mlp.hidden.begin(), mlp.hidden.end());
+  const std::size_t limit = std::vector<float, net_alloc>().max_size();
+  if (rows <= limit / widest) return;
+  __extension__ typedef unsigned __int128 u128;  // the product, past 2^64 too
+  std::string product;
+  for (u128 p = static_cast<u128>(rows) * widest; p != 0; p /= 10) product.insert(product.begin(), char('0' + p % 10));
+  // Appended piece by piece: GCC 12 reports a false -Wrestrict on chains of const char* + std::string.
+  std::string what = "--batch " + std::to_string(o.batch) + " and --hidden ";
+  for (std::size_t i = 0; i < o.hidden.size(); ++i) {
+    if (i) what += ',';
+    what += std::to_string(o.hidden[i]);
+  }
+  what += " for task " + lab::describe(c) + ": a training's buffers take " + std::to_string(rows) + " rows x ";
+  what += std::to_string(widest) + " units = " + product + " floats, past the " + std::to_string(limit);
+  what += " a buffer can hold (rows: the batch, at most the " + std::to_string(fit);
+  what += " rows trained on, at least " + std::to_string(nn::evaluation_rows) + "); choose a smaller --hidden";
+  if (rows > nn::evaluation_rows) what += " or --batch";
+  fail("translate", what);
+}
+}  // namespace detail
+
 /// The options as lab configurations and methods; `progress` (may be null)
 /// receives the training methods' epochs.
 [[nodiscard]] inline lab_plan translate(const lab_options& o, progress_line* progress = nullptr) {
@@ -453,6 +484,7 @@ struct lab_plan {
         for (long long h : o.hidden) widths += (widths.empty() ? "" : ",") + std::to_string(h);
         detail::fail("translate", "hidden = " + widths + " for task " + lab::describe(c) + ": " + e.what());
       }
+      detail::check_batch_buffers(c, t.mlp, o);
     }
   }
 
@@ -469,9 +501,14 @@ struct lab_plan {
     }
     if (info.trains) {
       // The MLP holds out a fifth of the training rows for early stopping.
+      // Unnamed, it is one of the defaults: the message says so and how to do without them.
       if (train < 5)
-        detail::fail("translate", "method " + detail::in_quotes(n) + " needs train >= 5 (a validation split), got " +
-                                      std::to_string(train));
+        detail::fail("translate", named ? "method " + detail::in_quotes(n) +
+                                              " needs train >= 5 (a validation split), got " + std::to_string(train)
+                                        : "train = " + std::to_string(train) +
+                                              ": the training methods (*_mlp), run by default on parity tasks, need "
+                                              "train >= 5 (a fifth is held out for validation); raise --train, or "
+                                              "name solvers only with --method (sutro-lab --list-methods)");
       plan.trained.push_back(std::move(m));
     } else {
       plan.solvers.push_back(std::move(m));

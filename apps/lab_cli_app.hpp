@@ -15,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <new>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -42,33 +43,96 @@ inline constexpr const char* lab_example =
     "1 a method failed while running; 3 nothing ran: every method declined every task (the table says why).";
 
 namespace detail {
-/// A number option read in decimal only, the whole text: CLI11's own
+/// Bad text in a value the user typed: the message names the option, the
+/// text and what it takes, so sutro-lab prints it without a pointer to --help.
+struct bad_value : CLI::ConversionError {
+  using CLI::ConversionError::ConversionError;
+};
+
+/// `text` as a T, read in decimal only, the whole text: CLI11's own
 /// conversion (strtoll base 0) takes 0100 as octal and 0x10 as hex, clamps an
-/// overflow and reads "" as 0. A parse error, thrown past CLI11's "OPTION: "
-/// prefix, so that the message reads as the others do.
+/// overflow and reads "" as 0.
 template <class T>
-CLI::Validator decimal(std::string option) {
+[[nodiscard]] T decimal_value(const std::string& option, const std::string& text) {
+  const auto refuse = [&](const char* what) { throw bad_value(option + " = " + in_quotes(text) + " is not " + what); };
+  if constexpr (std::is_floating_point_v<T>) {
+    const auto v = to_double(text);
+    if (!v) refuse("a decimal number within a double's range");
+    return *v;
+  } else if constexpr (std::is_signed_v<T>) {
+    const auto v = to_int(text);
+    if (!v) refuse("a decimal integer within [-2^63, 2^63)");
+    return *v;
+  } else {
+    const auto v = to_unsigned(text);
+    if (!v) refuse("a non-negative decimal integer below 2^64");
+    return *v;
+  }
+}
+
+/// decimal_value as a CLI11 transform, thrown past CLI11's "OPTION: " prefix.
+template <class T>
+[[nodiscard]] CLI::Validator decimal(std::string option) {
   return CLI::Validator(
       [option = std::move(option)](std::string& text) {
-        const auto refuse = [&](const char* what) {
-          throw CLI::ConversionError(option + " = " + in_quotes(text) + " is not " + what);
-        };
-        if constexpr (std::is_floating_point_v<T>) {
-          if (!to_double(text)) refuse("a decimal number within a double's range");
-        } else if constexpr (std::is_signed_v<T>) {
-          const auto v = to_int(text);
-          if (!v) refuse("a decimal integer within [-2^63, 2^63)");
-          text = std::to_string(*v);  // what CLI11 converts next: no leading 0 to read as octal
-        } else {
-          const auto v = to_unsigned(text);
-          if (!v) refuse("a non-negative decimal integer below 2^64");
-          text = std::to_string(*v);
-        }
+        // What CLI11 converts next: no leading 0 to read as octal.
+        if constexpr (std::is_integral_v<T>)
+          text = std::to_string(decimal_value<T>(option, text));
+        else
+          (void)decimal_value<T>(option, text);
         return std::string();
       },
       "", "decimal");
 }
+
+/// An output FILE: an empty name would silently mean no output at all.
+[[nodiscard]] inline CLI::Validator output_file(std::string option) {
+  return CLI::Validator(
+      [option = std::move(option)](const std::string& path) {
+        if (path.empty()) throw bad_value(option + " = '' is not a file name (give a FILE, or - for stdout)");
+        return std::string();
+      },
+      "", "file");
+}
 }  // namespace detail
+
+/// A number option (integral or floating, or std::optional of one) read in
+/// decimal only, the whole text (detail::decimal_value); the default shown.
+template <class T>
+CLI::Option* add_number_option(CLI::App& app, const std::string& name, T& value, const std::string& help) {
+  return app.add_option(name, value, help)->transform(detail::decimal<T>(name))->capture_default_str();
+}
+
+template <class T>
+CLI::Option* add_number_option(CLI::App& app, const std::string& name, std::optional<T>& value,
+                               const std::string& help) {
+  return app.add_option(name, value, help)->transform(detail::decimal<T>(name));
+}
+
+/// A list of numbers, comma-separated or repeated. Split here, not by CLI11's
+/// delimiter, which drops an empty entry: "4,,4" would read as 4,4.
+template <class T>
+CLI::Option* add_number_option(CLI::App& app, const std::string& name, std::vector<T>& values,
+                               const std::string& help) {
+  std::string shown;
+  for (const T& v : values) shown += (shown.empty() ? "" : ",") + std::to_string(v);
+  const auto read = [name, &values](const std::vector<std::string>& texts) {
+    std::vector<T> read_values;
+    for (const auto& text : texts) {
+      const auto fields = detail::split(text, ',');
+      for (const auto& field : fields) {
+        if (field.empty() && fields.size() > 1)
+          throw detail::bad_value(name + " = " + detail::in_quotes(text) +
+                                  " has an empty entry; expected comma-separated decimal numbers");
+        read_values.push_back(detail::decimal_value<T>(name, field));
+      }
+    }
+    values = std::move(read_values);
+  };
+  return app.add_option_function<std::vector<std::string>>(name, read, help)
+      ->type_name(CLI::detail::type_name<T>())
+      ->default_str(shown);
+}
 
 /// Declares sutro-lab's options on `app`, writing into `o`.
 inline void add_lab_options(CLI::App& app, lab_options& o) {
@@ -85,69 +149,39 @@ inline void add_lab_options(CLI::App& app, lab_options& o) {
       ->type_name("NAME");
   app.add_flag("--list-methods", o.list_methods, "print every method with a one-line description and exit");
   app.add_option("-s,--seeds", o.seeds, "comma-separated seeds, one run per seed")->capture_default_str();
-  app.add_option("--train", o.train, "training samples per run")
-      ->transform(detail::decimal<long long>("--train"))
-      ->capture_default_str();
-  app.add_option("--test", o.test, "test samples per run (clean labels, from seed + 1000)")
-      ->transform(detail::decimal<long long>("--test"))
-      ->capture_default_str();
-  app.add_option("--repeats", o.repeats, "timed runs per (solver, seed); the median is shown")
-      ->transform(detail::decimal<long long>("--repeats"))
-      ->capture_default_str();
-  app.add_option("--train-repeats", o.train_repeats, "timed runs per (training method, seed)")
-      ->transform(detail::decimal<long long>("--train-repeats"))
-      ->capture_default_str();
+  add_number_option(app, "--train", o.train, "training samples per run");
+  add_number_option(app, "--test", o.test, "test samples per run (clean labels, from seed + 1000)");
+  add_number_option(app, "--repeats", o.repeats, "timed runs per (solver, seed); the median is shown");
+  add_number_option(app, "--train-repeats", o.train_repeats, "timed runs per (training method, seed)");
   app.add_option("--encoding", o.encoding, "pm1 (+-1 inputs and labels) or 01")->capture_default_str();
-  app.add_option("--max-trace-gb", o.max_trace_gb,
-                 "refuse, before anything runs, a traced run estimated to keep more GB (exhaustive's grows with "
-                 "C(n, k))")
-      ->transform(detail::decimal<double>("--max-trace-gb"))
-      ->capture_default_str();
-  app.add_option("--pass", o.pass_accuracy, "a method passes when its mean test accuracy reaches this")
-      ->transform(detail::decimal<double>("--pass"))
-      ->capture_default_str();
+  add_number_option(app, "--max-trace-gb", o.max_trace_gb,
+                    "refuse, before anything runs, a traced run estimated to keep more GB (exhaustive's grows with "
+                    "C(n, k))");
+  add_number_option(app, "--pass", o.pass_accuracy, "a method passes when its mean test accuracy reaches this");
   auto* mlp = "training methods (*_mlp)";
-  app.add_option("--epochs", o.epochs, "at most this many epochs (see --stop-accuracy)")
-      ->transform(detail::decimal<long long>("--epochs"))
-      ->capture_default_str()
+  add_number_option(app, "--epochs", o.epochs, "at most this many epochs (see --stop-accuracy)")->group(mlp);
+  add_number_option(app, "--stop-accuracy", o.stop_accuracy,
+                    "stop training once validation accuracy (the last 20% of the training rows) reaches this; above "
+                    "1: never")
       ->group(mlp);
-  app.add_option("--stop-accuracy", o.stop_accuracy,
-                 "stop training once validation accuracy (the last 20% of the training rows) reaches this; above 1: "
-                 "never")
-      ->transform(detail::decimal<double>("--stop-accuracy"))
-      ->capture_default_str()
+  add_number_option(app, "--hidden", o.hidden, "hidden layer widths, comma-separated")->group(mlp);
+  add_number_option(app, "--batch", o.batch, "batch size")->group(mlp);
+  add_number_option(app, "--lr", o.lr, "step size for every rule (default: each rule's own, see --list-methods)")
       ->group(mlp);
-  app.add_option("--hidden", o.hidden, "hidden layer widths, comma-separated")
-      ->delimiter(',')
-      ->transform(detail::decimal<long long>("--hidden"))
-      ->capture_default_str()
+  add_number_option(app, "--weight-decay", o.weight_decay, "weight decay")->group(mlp);
+  add_number_option(app, "--mlp-seed", o.mlp_seed, "initialization and shuffling seed")->group(mlp);
+  add_number_option(app, "--trace-every", o.trace_every,
+                    "traced run: record 1 epoch in this many, scale the additive metrics (the footer says so)")
       ->group(mlp);
-  app.add_option("--batch", o.batch, "batch size")
-      ->transform(detail::decimal<long long>("--batch"))
-      ->capture_default_str()
-      ->group(mlp);
-  app.add_option("--lr", o.lr, "step size for every rule (default: each rule's own, see --list-methods)")
-      ->transform(detail::decimal<double>("--lr"))
-      ->group(mlp);
-  app.add_option("--weight-decay", o.weight_decay, "weight decay")
-      ->transform(detail::decimal<double>("--weight-decay"))
-      ->capture_default_str()
-      ->group(mlp);
-  app.add_option("--mlp-seed", o.mlp_seed, "initialization and shuffling seed")
-      ->transform(detail::decimal<std::uint64_t>("--mlp-seed"))
-      ->capture_default_str()
-      ->group(mlp);
-  app.add_option("--trace-every", o.trace_every,
-                 "traced run: record 1 epoch in this many, scale the additive metrics (the footer says so)")
-      ->transform(detail::decimal<long long>("--trace-every"))
-      ->capture_default_str()
-      ->group(mlp);
-  app.add_option("--json", o.json, "write the report as JSON to FILE (- for stdout, then no table)")->type_name("FILE");
-  app.add_option("--csv", o.csv, "write one CSV row per run to FILE (- for stdout, then no table)")->type_name("FILE");
+  app.add_option("--json", o.json, "write the report as JSON to FILE (- for stdout, then no table)")
+      ->type_name("FILE")
+      ->check(detail::output_file("--json"));
+  app.add_option("--csv", o.csv, "write one CSV row per run to FILE (- for stdout, then no table)")
+      ->type_name("FILE")
+      ->check(detail::output_file("--csv"));
   app.add_flag("!--no-progress", o.progress, "no progress line (shown only when stderr is a terminal)");
-  app.add_option("--progress-after", o.progress_after, "seconds into a training before its progress line appears")
-      ->transform(detail::decimal<double>("--progress-after"))
-      ->capture_default_str();
+  add_number_option(app, "--progress-after", o.progress_after,
+                    "seconds into a training before its progress line appears");
   app.footer(lab_example);
 }
 
@@ -233,8 +267,12 @@ inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::o
     return app.exit(e, out, err);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, out, err);
+  } catch (const detail::bad_value& e) {
+    err << "sutro-lab: " << e.what() << "\n";
+    return 2;
   } catch (const CLI::ParseError& e) {
-    err << "sutro-lab: " << e.what() << "\n(sutro-lab --help shows every option)\n";
+    // CLI11's own complaints (an unknown option, a missing value) do not say what the options are.
+    err << "sutro-lab: " << e.what() << " (sutro-lab --help shows every option)\n";
     return 2;
   }
   if (o.list_methods) {

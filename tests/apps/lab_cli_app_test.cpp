@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <streambuf>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "lab_cli_app.hpp"
 #include "support/catch.hpp"
+#include "support/thrown.hpp"
 
 using namespace sutro;
 
@@ -303,6 +305,123 @@ TEST_CASE("apps cli: numbers are read in decimal only, the whole text", "[apps]"
   check({"--weight-decay", "1e400"}, "--weight-decay = '1e400' is not a decimal number");
   check({"--mlp-seed", "-1"}, "--mlp-seed = '-1' is not a non-negative decimal integer");
   check({"--mlp-seed", "18446744073709551616"}, "--mlp-seed = '18446744073709551616' is not a non-negative");
+}
+
+TEST_CASE("apps cli: add_number_option adds a number option with its decimal check under one name", "[apps]") {
+  struct numbers {
+    long long count = 7;
+    std::optional<double> rate;
+    std::vector<std::uint64_t> sizes{1, 2};
+  };
+  const auto parsed = [](std::vector<std::string> args) {
+    CLI::App app;
+    numbers v;
+    apps::add_number_option(app, "--count", v.count, "a count")->group("numbers");
+    apps::add_number_option(app, "--rate", v.rate, "a rate");
+    apps::add_number_option(app, "--sizes", v.sizes, "sizes");
+    CHECK(app.get_option("--count")->get_group() == "numbers");
+    CHECK(app.help().find("--count INT=7 ") != std::string::npos);  // the default shown
+    CHECK(app.help().find("--sizes UINT=1,2 ") != std::string::npos);
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
+    return v;
+  };
+  const auto v = parsed({"--count", "010", "--rate", "0.5", "--sizes", "3,04", "--sizes", "5"});
+  CHECK(v.count == 10);
+  CHECK(v.rate == 0.5);
+  CHECK(v.sizes == std::vector<std::uint64_t>{3, 4, 5});
+  CHECK(parsed({}).sizes == std::vector<std::uint64_t>{1, 2});
+  const auto refused = [&](std::vector<std::string> args) {
+    return testing::thrown_message<apps::detail::bad_value>([&] { (void)parsed(args); });
+  };
+  CHECK(refused({"--count", "0x10"}) == "--count = '0x10' is not a decimal integer within [-2^63, 2^63)");
+  CHECK(refused({"--rate", "0x1p-3"}) == "--rate = '0x1p-3' is not a decimal number within a double's range");
+  CHECK(refused({"--sizes", "3,-1"}) == "--sizes = '-1' is not a non-negative decimal integer below 2^64");
+  CHECK(refused({"--sizes", "3,,4"}) ==
+        "--sizes = '3,,4' has an empty entry; expected comma-separated decimal numbers");
+}
+
+TEST_CASE("apps cli: --hidden refuses an empty entry as --seeds does", "[apps]") {
+  for (const char* widths : {"4,,4", "4,", ",4"}) {
+    const auto r = run_lab(
+        {"--method", "sgd_mlp", "--seeds", "42", "--train", "20", "--test", "10", "--epochs", "1", "--hidden", widths});
+    INFO(widths);
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "sutro-lab: --hidden = '" + std::string(widths) +
+                       "' has an empty entry; expected comma-separated decimal numbers\n");
+  }
+  CHECK(parse({"--hidden", "4", "--hidden", "8"}).hidden == std::vector<long long>{4, 8});
+  CHECK(parse({"--hidden", "4", "8"}).hidden == std::vector<long long>{4, 8});
+  CHECK(parse({}).hidden == std::vector<long long>{200});
+}
+
+TEST_CASE("apps cli: an empty --json or --csv FILE is bad input, not \"no report\"", "[apps]") {
+  for (const char* option : {"--json", "--csv"}) {
+    const auto r = run_lab(quick_with({option, ""}));
+    INFO(option);
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "sutro-lab: " + std::string(option) + " = '' is not a file name (give a FILE, or - for stdout)\n");
+  }
+}
+
+TEST_CASE("apps cli: every exit-2 message is one line after the sutro-lab prefix", "[apps]") {
+  // A bad number's message names what the option takes: no pointer to --help.
+  CHECK(run_lab({"--train", "0x10"}).err ==
+        "sutro-lab: --train = '0x10' is not a decimal integer within [-2^63, 2^63)\n");
+  // CLI11's own complaints name no option's form: they point at --help, on the same line.
+  const auto bogus = run_lab({"--bogus"});
+  CHECK(bogus.rc == 2);
+  CHECK(bogus.err ==
+        "sutro-lab: The following argument was not expected: --bogus (sutro-lab --help shows every option)\n");
+  const std::vector<std::vector<std::string>> bad = {
+      {"--seeds", "1", "--seeds", "2"}, {"--train"}, {"--hidden", "8,0x8"}, {"--mlp-seed", "-1"}, {"--json", ""},
+      {"--task", "parity:20"}};
+  for (const auto& args : bad) {
+    const auto r = run_lab(args);
+    INFO(r.err);
+    CHECK(r.rc == 2);
+    CHECK(r.err.rfind("sutro-lab: ", 0) == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.back() == '\n');
+  }
+}
+
+TEST_CASE("apps cli: too few training rows for the default methods exits 2 naming --train, no method", "[apps]") {
+  const auto r = run_lab({"--train", "3", "--seeds", "42", "--repeats", "1"});
+  CHECK(r.rc == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "sutro-lab: sutro::apps::translate: train = 3: the training methods (*_mlp), run by default on parity "
+        "tasks, need train >= 5 (a fifth is held out for validation); raise --train, or name solvers only with "
+        "--method (sutro-lab --list-methods)\n");
+  // Named, the method is the one to blame.
+  CHECK(run_lab({"--train", "3", "--method", "adam_mlp"}).err ==
+        "sutro-lab: sutro::apps::translate: method 'adam_mlp' needs train >= 5 (a validation split), got 3\n");
+}
+
+TEST_CASE("apps cli: --batch x --hidden past a buffer's size exits 2 before anything runs", "[apps]") {
+  // 2^55 units: the parameters (22 x 2^55 floats) within max_size, 256 rows of buffers past it.
+  const temp_dir dir;
+  const std::string json = dir / "report.json";
+  std::ofstream(json) << "kept";
+  const auto r = run_lab(
+      {"--method", "gf2_elimination,sgd_mlp", "--hidden", "36028797018963968", "--seeds", "42", "--json", json});
+  INFO(r.err);
+  CHECK(r.rc == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.rfind("sutro-lab: sutro::apps::translate: --batch 32 and --hidden 36028797018963968 for task "
+                    "sparse_parity (20,3): a training's buffers take 256 rows x 36028797018963968 units = "
+                    "9223372036854775808 floats, past the ",
+                    0) == 0);
+  CHECK(read_all(json) == "kept");
+}
+
+TEST_CASE("apps cli: a tiny noise rate reads as typed in the table", "[apps]") {
+  const auto r = run_lab(quick_with({"--task", "parity:20:3:1e-300", "--method", "exhaustive"}));
+  CHECK(r.rc == 0);
+  CHECK(r.out.find("\nsparse_parity (20,3) p=1e-298% exhaustive ") != std::string::npos);
 }
 
 TEST_CASE("apps cli: a trace limit that rounds to 0 bytes (no limit) is bad input", "[apps]") {

@@ -54,6 +54,37 @@ TEST_CASE("apps: train or test counts past what a run can hold are bad input, na
   CHECK_NOTHROW((void)apps::translate(o));
 }
 
+TEST_CASE("apps: a batch x widest layer past a buffer's max_size is bad input, as nn::mlp::reserve has it", "[apps]") {
+  const auto msg = [](lab_options o) { return testing::thrown_message([&] { (void)apps::translate(o); }); };
+  using net_alloc = nn::mlp<float>::host_allocator_type;
+  const std::size_t limit = std::vector<float, net_alloc>().max_size();
+  lab_options o;
+  o.methods = {"sgd_mlp"};
+  // --batch 32: nn::train still sizes its buffers for 256 rows.
+  o.hidden = {static_cast<long long>(limit / 256)};
+  CHECK_NOTHROW((void)apps::translate(o));
+  const std::size_t wide = limit / 256 + 1;
+  o.hidden = {8, static_cast<long long>(wide)};
+  CHECK(msg(o) == "sutro::apps::translate: --batch 32 and --hidden 8," + std::to_string(wide) +
+                      " for task sparse_parity (20,3): a training's buffers take 256 rows x " + std::to_string(wide) +
+                      " units = " + std::to_string(256 * wide) + " floats, past the " + std::to_string(limit) +
+                      " a buffer can hold (rows: the batch, at most the 400 rows trained on, at least 256); choose a "
+                      "smaller --hidden");
+  // A batch past 256 counts up to the rows trained on: train 1000 fits on 800.
+  o.train = 1000;
+  o.batch = 4096;
+  o.hidden = {static_cast<long long>(limit / 800)};
+  CHECK_NOTHROW((void)apps::translate(o));
+  o.hidden = {static_cast<long long>(limit / 800 + 1)};
+  const std::string refused = msg(o);
+  CHECK(refused.rfind("sutro::apps::translate: --batch 4096 and --hidden ", 0) == 0);
+  CHECK(refused.find(": a training's buffers take 800 rows x ") != std::string::npos);
+  CHECK(refused.find("; choose a smaller --hidden or --batch") != std::string::npos);
+  // Only where a training method runs.
+  o.methods = {"exhaustive"};
+  CHECK_NOTHROW((void)apps::translate(o));
+}
+
 TEST_CASE("apps: the MLPs are listed for parity in either encoding, and run in 01", "[apps]") {
   for (const auto& m : apps::lab_method_catalog()) {
     if (!m.trains) continue;

@@ -127,6 +127,7 @@ TEST_CASE("apps: translate builds one config per task and splits solvers from tr
     CHECK(c.repeats == 3);
     CHECK(c.label.empty());
   }
+  CHECK(lab::describe(plan.configs[1]) == "sparse_parity (50,3) p=5%");
   CHECK(plan.train_repeats == 2);
   REQUIRE(plan.solvers.size() == 2);
   CHECK(plan.solvers[0].name == "gf2_elimination");
@@ -201,6 +202,36 @@ TEST_CASE("apps: translate rejects bad input naming the value", "[apps]") {
   o = {};
   o.tasks = {"parity:20:3", "parity:2:3"};
   CHECK(msg(o) == "sutro::apps::parse_task: task 'parity:2:3': k = 3 exceeds n = 2");
+}
+
+TEST_CASE("apps: too few training rows for the default methods says why, naming no method", "[apps]") {
+  const auto msg = [](lab_options o) { return testing::thrown_message([&] { (void)apps::translate(o); }); };
+  lab_options o;
+  o.train = 4;
+  CHECK(msg(o) ==
+        "sutro::apps::translate: train = 4: the training methods (*_mlp), run by default on parity tasks, need "
+        "train >= 5 (a fifth is held out for validation); raise --train, or name solvers only with --method "
+        "(sutro-lab --list-methods)");
+  o.tasks = {"sum:20:3"};  // no training method applies: nothing to refuse
+  CHECK(apps::translate(o).trained.empty());
+}
+
+TEST_CASE("apps: a noise rate is named with the rate's own digits, a tiny one too", "[apps]") {
+  const auto name = [](std::vector<std::string> tasks, const char* method) {
+    lab_options o;
+    o.tasks = std::move(tasks);
+    o.methods = {method};
+    std::vector<std::string> names;
+    for (const auto& c : apps::translate(o).configs) names.push_back(lab::describe(c));
+    return names;
+  };
+  CHECK(name({"parity:20:3:1e-300"}, "exhaustive") == std::vector<std::string>{"sparse_parity (20,3) p=1e-298%"});
+  CHECK(name({"parity:20:3:0.05", "parity:20:3"}, "exhaustive") ==
+        std::vector<std::string>{"sparse_parity (20,3) p=5%", "sparse_parity (20,3)"});
+  CHECK(name({"threshold:20:5:0.1:3"}, "correlation") == std::vector<std::string>{"sparse_threshold (20,5) t=3 p=10%"});
+  // Neighbouring doubles: two tasks, two names (not "given twice").
+  CHECK(name({"parity:20:3:0.1", "parity:20:3:0.10000000000000002"}, "exhaustive") ==
+        std::vector<std::string>{"sparse_parity (20,3) p=10%", "sparse_parity (20,3) p=10.000000000000002%"});
 }
 
 TEST_CASE("apps: run gives the lab's report, training progress tagged with its seed", "[apps]") {

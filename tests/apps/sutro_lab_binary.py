@@ -93,18 +93,24 @@ check(rows[1][:6] == ["sparse_parity (20,3)", "gf2_elimination", "42", "found", 
 check(rows[2][:5] == ["sparse_parity (20,3)", "sgd_mlp", "42", "failed", "false"], f"CSV row {rows[2][:5]}")
 check(r.stdout.startswith("task,method,seed,"), "the CSV starts with its header")
 
-# Bad input: exit code 2, one message naming the value, no stack trace.
+# Bad input: exit code 2, one line naming the value, no stack trace.
+QUICK = ["--method", "sgd_mlp", "--seeds", "42", "--train", "20", "--test", "10", "--epochs", "1"]
 for args, needle in [(["--method", "gf2_elimnation"], "unknown method 'gf2_elimnation'"),
                      (["--task", "parity:20"], "task 'parity:20' has 2 fields"),
                      (["--task", "parity:3:5"], "k = 5 exceeds n = 3"),
                      (["--seeds", ""], "the seed list is empty"),
                      (["--train", "-5"], "train = -5 must be positive"),
-                     (["--test=-1"], "test = -1 must be positive")]:
+                     (["--test=-1"], "test = -1 must be positive"),
+                     (["--train", "0x10"], "sutro-lab: --train = '0x10' is not a decimal integer"),
+                     (QUICK + ["--hidden", "4,,4"], "sutro-lab: --hidden = '4,,4' has an empty entry"),
+                     (QUICK + ["--json", ""], "sutro-lab: --json = '' is not a file name"),
+                     (QUICK + ["--csv", ""], "sutro-lab: --csv = '' is not a file name"),
+                     (["--bogus"], "--bogus")]:
     r = run(args)
     check(r.returncode == 2, f"{args}: exit code {r.returncode}, expected 2")
     check(needle in r.stderr, f"{args}: stderr {r.stderr!r} lacks {needle!r}")
-    check(r.stderr.count("\n") <= 2 and "terminate" not in r.stderr and "Aborted" not in r.stderr,
-          f"{args}: a short message, no trace: {r.stderr!r}")
+    check(r.stderr.startswith("sutro-lab: ") and r.stderr.count("\n") == 1 and r.stderr.endswith("\n") and
+          "terminate" not in r.stderr and "Aborted" not in r.stderr, f"{args}: one line, no trace: {r.stderr!r}")
     check(r.stdout == "", f"{args}: nothing on stdout")
 
 # A failed write to stdout (a full disk) is a failed output, not a success.

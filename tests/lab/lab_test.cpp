@@ -1,11 +1,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdlib>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "support/catch.hpp"
+#include "sutro/config/number_text.hpp"
 #include "sutro/lab/experiment.hpp"
 #include "sutro/lab/mlp_method.hpp"
 #include "sutro/lab/report.hpp"
@@ -233,6 +236,49 @@ TEST_CASE("lab: configs that would mislead are refused, and distinct tasks get d
   CHECK(lab::describe(p) == "sparse_parity (20,3) p=0.4%");
   p.task.noise = 0.051;
   CHECK(lab::describe(p) == "sparse_parity (20,3) p=5.1%");
+  p.task.noise = 1e-300;  // rate * 100 would print 1.0000000000000001e-298
+  CHECK(lab::describe(p) == "sparse_parity (20,3) p=1e-298%");
+}
+
+TEST_CASE("lab: mlp_fit_rows is the split an MLP method trains on", "[lab][nn]") {
+  CHECK(lab::mlp_fit_rows(500, {}) == 400);
+  CHECK(lab::mlp_fit_rows(7, {.validation_fraction = 0.5}) == 4);
+  CHECK(lab::mlp_fit_rows(0, {}) == 0);
+  for (const double bad : {0.0, 1.0, -0.5, std::nan("")})
+    CHECK_THROWS_AS(lab::mlp_fit_rows(10, {.validation_fraction = bad}), std::invalid_argument);
+  CHECK_THROWS_WITH(lab::mlp_fit_rows(10, {.validation_fraction = 1.5}),
+                    "sutro::lab::mlp_fit_rows: validation_fraction must be in (0, 1), got 1.5");
+}
+
+TEST_CASE("lab: a rate in percent keeps the rate's own digits", "[lab]") {
+  using sutro::detail::percent_text;
+  CHECK(percent_text(0.05) == "5");
+  CHECK(percent_text(0.07) == "7");  // the product 0.07 * 100 is 7.000000000000001
+  CHECK(percent_text(0.1) == "10");
+  CHECK(percent_text(0.123) == "12.3");
+  CHECK(percent_text(0.49999999) == "49.999999");
+  CHECK(percent_text(0.1 / 3) == "3.333333333333333");
+  CHECK(percent_text(1e-6) == "0.0001");
+  CHECK(percent_text(5e-7) == "5e-05");  // %g's switch to an exponent
+  CHECK(percent_text(1e-300) == "1e-298");
+  CHECK(percent_text(1.5e-300) == "1.5e-298");
+  CHECK(percent_text(1.0) == "100");
+  CHECK(percent_text(12.5) == "1250");
+  // The text with the point moved back reads as the rate itself (so
+  // neighbours one ulp apart get distinct names).
+  const auto rate_of = [](const std::string& pct) {
+    const std::size_t e = pct.find('e');
+    const std::string shifted = e == std::string::npos
+                                    ? pct + "e-2"
+                                    : pct.substr(0, e) + "e" + std::to_string(std::atoi(pct.c_str() + e + 1) - 2);
+    return std::strtod(shifted.c_str(), nullptr);
+  };
+  for (const double r : {0.05, 0.3, 1e-9, 0.49999999, 1e-300, 0.1 / 3}) {
+    const double next = std::nextafter(r, 1.0);
+    CHECK(rate_of(percent_text(r)) == r);
+    CHECK(rate_of(percent_text(next)) == next);
+    CHECK(percent_text(r) != percent_text(next));
+  }
 }
 
 TEST_CASE("lab: mlp_method refuses options that would wrap or train nothing", "[lab][nn]") {

@@ -83,6 +83,13 @@ TEST_CASE("a failed reserve leaves the network as it was", "[nn][misuse]") {
   }
 }
 
+TEST_CASE("train_buffer_rows: the batch, at most the rows, at least the evaluation chunk", "[nn][misuse]") {
+  STATIC_REQUIRE(nn::train_buffer_rows(32, 1000) == nn::evaluation_rows);
+  STATIC_REQUIRE(nn::train_buffer_rows(1000, 400) == 400);
+  STATIC_REQUIRE(nn::train_buffer_rows(std::numeric_limits<std::size_t>::max(), 5000) == 5000);
+  STATIC_REQUIRE(nn::train_buffer_rows(0, 0) == nn::evaluation_rows);
+}
+
 TEST_CASE("train: an absurd batch is the whole set; a throwing train leaves the network as it was", "[nn][misuse]") {
   const auto task = tasks::sparse_parity(20, 3, 7);
   const auto train = nn::to_dataset<float>(task.packed(tasks::split::train, 200));

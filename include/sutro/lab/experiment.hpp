@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "sutro/config/number_text.hpp"
 #include "sutro/lab/method.hpp"
 #include "sutro/memory/scoped_measurement.hpp"
 #include "sutro/optim/option_check.hpp"
@@ -62,15 +63,8 @@ struct config {
   if (c.task.kind == tasks::task_kind::threshold &&
       tasks::threshold_of(c.task) != static_cast<std::int32_t>(c.task.k) - 1)
     s += " t=" + std::to_string(tasks::threshold_of(c.task));
-  if (c.task.noise > 0) {
-    // The fewest digits that give the noise back: two tasks never share a name.
-    char pct[40];
-    for (int digits = 3; digits <= 17; ++digits) {
-      std::snprintf(pct, sizeof pct, "%.*g", digits, c.task.noise * 100);
-      if (std::strtod(pct, nullptr) / 100 == c.task.noise) break;
-    }
-    s += std::string(" p=") + pct + "%";
-  }
+  // The rate's own digits: two tasks never share a name.
+  if (c.task.noise > 0) s += " p=" + sutro::detail::percent_text(c.task.noise) + "%";
   return s;
 }
 

@@ -51,6 +51,16 @@ struct mlp_method_options {
   std::function<nn::action(const nn::epoch_info&)> on_epoch{};
 };
 
+/// The rows of m training rows that an MLP method fits on; the last
+/// m - mlp_fit_rows(m, o) are its validation rows. Throws
+/// std::invalid_argument for a validation_fraction outside (0, 1).
+[[nodiscard]] inline std::size_t mlp_fit_rows(std::size_t m, const mlp_method_options& o) {
+  if (!(o.validation_fraction > 0.0 && o.validation_fraction < 1.0))
+    throw std::invalid_argument("sutro::lab::mlp_fit_rows: validation_fraction must be in (0, 1), got " +
+                                optim::detail::option_value(o.validation_fraction));
+  return m - static_cast<std::size_t>(static_cast<double>(m) * o.validation_fraction);
+}
+
 namespace detail {
 // The metrics that add up over epochs (lab/data_movement.hpp's keys).
 inline bool additive_metric(const std::string& key) {
@@ -68,8 +78,7 @@ struct mlp_split {
 
 inline mlp_split split_for_mlp(const problem& p, const mlp_method_options& o) {
   const std::size_t n = p.train_dense.spec.n, m = p.train_dense.count;
-  const auto held = static_cast<std::size_t>(static_cast<double>(m) * o.validation_fraction);
-  const std::size_t fit = m - held;
+  const std::size_t fit = mlp_fit_rows(m, o), held = m - fit;
   if (fit == 0 || held == 0)
     throw std::invalid_argument("sutro::lab::mlp_method: " + std::to_string(m) +
                                 " training rows leave no fit or validation rows");

@@ -128,6 +128,16 @@ struct train_result {
 template <class Net>
 using host_buffer_t = std::vector<typename Net::value_type, typename Net::host_allocator_type>;
 
+/// Rows that accuracy (and train's evaluation) pass through the network at once.
+inline constexpr std::size_t evaluation_rows = 256;
+
+/// The rows train reserves the network's buffers for (mlp::reserve): the
+/// batch, at most the rows trained on, and at least evaluation_rows. A
+/// caller can check that size before training, as sutro-lab does.
+[[nodiscard]] constexpr std::size_t train_buffer_rows(std::size_t batch, std::size_t rows) noexcept {
+  return std::max(std::min(batch, rows), evaluation_rows);
+}
+
 template <class T, class Backend, class Alloc, class Mode>
 double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> data, target_kind target,
                    host_buffer_t<mlp<T, Backend, Alloc>>& out_buffer, bool* saw_non_finite = nullptr) {
@@ -136,7 +146,7 @@ double accuracy_in(const Mode& m, mlp<T, Backend, Alloc>& net, dataset_view<T> d
     throw std::invalid_argument("sutro::nn::accuracy: data has " + std::to_string(data.features) +
                                 " features, network " + std::to_string(net.inputs()) + " inputs");
   if (data.rows() == 0) return 0.0;
-  const std::size_t chunk = 256;
+  const std::size_t chunk = evaluation_rows;
   out_buffer.resize(std::max(out_buffer.size(), chunk));
   std::size_t right = 0;
   const auto out = m(static_cast<const T*>(out_buffer.data()));
@@ -325,9 +335,9 @@ train_result train_steps(const Runner& run, mlp<T, Backend, Alloc>& net, const R
   const auto start = clock::now();
   const std::size_t n = net.inputs(), rows = train_set.rows();
   const std::size_t batch = std::min(opt.batch, rows);
-  net.reserve(std::max<std::size_t>(batch, 256));
+  net.reserve(train_buffer_rows(batch, rows));
   auto state = rule.init(net.params());
-  host_buffer_t<mlp<T, Backend, Alloc>> xb(batch * n), yb(batch), eval_out(256);
+  host_buffer_t<mlp<T, Backend, Alloc>> xb(batch * n), yb(batch), eval_out(evaluation_rows);
   std::vector<std::size_t> order(rows);
   for (std::size_t i = 0; i < rows; ++i) order[i] = i;
   std::mt19937_64 rng(opt.seed);
