@@ -90,6 +90,11 @@ template <class T>
   return CLI::Validator(
       [option = std::move(option)](const std::string& path) {
         if (path.empty()) throw bad_value(option + " = '' is not a file name (give a FILE, or - for stdout)");
+        // CLI11 takes the word after --json as its value even when it is the
+        // next option: `--json --seeds 42` would write a file named --seeds.
+        if (path.size() > 1 && path[0] == '-')
+          throw bad_value(option + " = " + in_quotes(path) +
+                          " looks like an option, not a FILE (a file of that name: ./" + path + ")");
         return std::string();
       },
       "", "file");
@@ -109,8 +114,34 @@ CLI::Option* add_number_option(CLI::App& app, const std::string& name, std::opti
   return app.add_option(name, value, help)->transform(detail::decimal<T>(name));
 }
 
-/// A list of numbers, comma-separated or repeated. Split here, not by CLI11's
-/// delimiter, which drops an empty entry: "4,,4" would read as 4,4.
+namespace detail {
+/// The entries of a list option's values, each value split at commas here,
+/// not by CLI11's delimiter, which drops an empty entry: "4,,4" would read as 4,4.
+[[nodiscard]] inline std::vector<std::string> list_entries(const std::string& name,
+                                                           const std::vector<std::string>& texts) {
+  std::vector<std::string> entries;
+  for (const auto& text : texts) {
+    const auto fields = split(text, ',');
+    for (const auto& field : fields) {
+      if (field.empty())
+        throw bad_value(name + " = " + in_quotes(text) + " has an empty entry; expected a comma-separated list");
+      entries.push_back(field);
+    }
+  }
+  return entries;
+}
+}  // namespace detail
+
+/// A list of names, comma-separated or repeated; an empty entry is refused.
+inline CLI::Option* add_list_option(CLI::App& app, const std::string& name, std::vector<std::string>& values,
+                                    const std::string& help) {
+  const auto read = [long_name = name.substr(name.rfind(',') + 1), &values](const std::vector<std::string>& texts) {
+    values = detail::list_entries(long_name, texts);
+  };
+  return app.add_option_function<std::vector<std::string>>(name, read, help);
+}
+
+/// A list of numbers, comma-separated or repeated, each read as add_number_option reads one.
 template <class T>
 CLI::Option* add_number_option(CLI::App& app, const std::string& name, std::vector<T>& values,
                                const std::string& help) {
@@ -118,15 +149,8 @@ CLI::Option* add_number_option(CLI::App& app, const std::string& name, std::vect
   for (const T& v : values) shown += (shown.empty() ? "" : ",") + std::to_string(v);
   const auto read = [name, &values](const std::vector<std::string>& texts) {
     std::vector<T> read_values;
-    for (const auto& text : texts) {
-      const auto fields = detail::split(text, ',');
-      for (const auto& field : fields) {
-        if (field.empty() && fields.size() > 1)
-          throw detail::bad_value(name + " = " + detail::in_quotes(text) +
-                                  " has an empty entry; expected comma-separated decimal numbers");
-        read_values.push_back(detail::decimal_value<T>(name, field));
-      }
-    }
+    for (const auto& entry : detail::list_entries(name, texts))
+      read_values.push_back(detail::decimal_value<T>(name, entry));
     values = std::move(read_values);
   };
   return app.add_option_function<std::vector<std::string>>(name, read, help)
@@ -136,16 +160,14 @@ CLI::Option* add_number_option(CLI::App& app, const std::string& name, std::vect
 
 /// Declares sutro-lab's options on `app`, writing into `o`.
 inline void add_lab_options(CLI::App& app, lab_options& o) {
-  app.add_option("-t,--task", o.tasks,
-                 "task KIND:N:K[:NOISE[:T]], repeatable or comma-separated; KIND parity, sum, and, majority,\n"
-                 "threshold (or sparse_parity, ...); NOISE the train-label noise rate in [0, 0.5); T\n"
-                 "sparse threshold's t (default k - 1). Default: parity:20:3")
-      ->delimiter(',')
+  add_list_option(app, "-t,--task", o.tasks,
+                  "task KIND:N:K[:NOISE[:T]], repeatable or comma-separated; KIND parity, sum, and, majority,\n"
+                  "threshold (or sparse_parity, ...); NOISE the train-label noise rate in [0, 0.5); T\n"
+                  "sparse threshold's t (default k - 1). Default: parity:20:3")
       ->type_name("KIND:N:K[:NOISE[:T]]");
-  app.add_option("-m,--method", o.methods,
-                 "method names (--list-methods), repeatable or comma-separated. Default: every method that\n"
-                 "applies to a task")
-      ->delimiter(',')
+  add_list_option(app, "-m,--method", o.methods,
+                  "method names (--list-methods), repeatable or comma-separated. Default: every method that\n"
+                  "applies to a task")
       ->type_name("NAME");
   app.add_flag("--list-methods", o.list_methods, "print every method with a one-line description and exit");
   app.add_option("-s,--seeds", o.seeds, "comma-separated seeds, one run per seed")->capture_default_str();

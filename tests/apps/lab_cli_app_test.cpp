@@ -337,8 +337,7 @@ TEST_CASE("apps cli: add_number_option adds a number option with its decimal che
   CHECK(refused({"--count", "0x10"}) == "--count = '0x10' is not a decimal integer within [-2^63, 2^63)");
   CHECK(refused({"--rate", "0x1p-3"}) == "--rate = '0x1p-3' is not a decimal number within a double's range");
   CHECK(refused({"--sizes", "3,-1"}) == "--sizes = '-1' is not a non-negative decimal integer below 2^64");
-  CHECK(refused({"--sizes", "3,,4"}) ==
-        "--sizes = '3,,4' has an empty entry; expected comma-separated decimal numbers");
+  CHECK(refused({"--sizes", "3,,4"}) == "--sizes = '3,,4' has an empty entry; expected a comma-separated list");
 }
 
 TEST_CASE("apps cli: --hidden refuses an empty entry as --seeds does", "[apps]") {
@@ -348,12 +347,37 @@ TEST_CASE("apps cli: --hidden refuses an empty entry as --seeds does", "[apps]")
     INFO(widths);
     CHECK(r.rc == 2);
     CHECK(r.out.empty());
-    CHECK(r.err == "sutro-lab: --hidden = '" + std::string(widths) +
-                       "' has an empty entry; expected comma-separated decimal numbers\n");
+    CHECK(r.err ==
+          "sutro-lab: --hidden = '" + std::string(widths) + "' has an empty entry; expected a comma-separated list\n");
   }
   CHECK(parse({"--hidden", "4", "--hidden", "8"}).hidden == std::vector<long long>{4, 8});
   CHECK(parse({"--hidden", "4", "8"}).hidden == std::vector<long long>{4, 8});
   CHECK(parse({}).hidden == std::vector<long long>{200});
+}
+
+TEST_CASE("apps cli: --task and --method refuse an empty entry too", "[apps]") {
+  const auto r = run_lab({"--task", "parity:20:3,,sum:20:3", "--method", "exhaustive"});
+  CHECK(r.rc == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "sutro-lab: --task = 'parity:20:3,,sum:20:3' has an empty entry; expected a comma-separated list\n");
+  const auto m = run_lab({"--method", "exhaustive,", "--seeds", "42"});
+  CHECK(m.rc == 2);
+  CHECK(m.err == "sutro-lab: --method = 'exhaustive,' has an empty entry; expected a comma-separated list\n");
+  const auto both =
+      parse({"-t", "parity:20:3,sum:20:3", "--task", "and:20:3", "-m", "exhaustive", "-m", "gf2_elimination"});
+  CHECK(both.tasks == std::vector<std::string>{"parity:20:3", "sum:20:3", "and:20:3"});
+  CHECK(both.methods == std::vector<std::string>{"exhaustive", "gf2_elimination"});
+}
+
+TEST_CASE("apps cli: an output FILE that looks like an option is refused", "[apps]") {
+  for (const char* option : {"--json", "--csv"}) {
+    const auto r = run_lab({option, "--seeds", "42", "--method", "exhaustive"});
+    INFO(option);
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("looks like an option, not a FILE (a file of that name: ./--seeds)") != std::string::npos);
+  }
+  CHECK(parse({"--json", "-"}).json == "-");
 }
 
 TEST_CASE("apps cli: an empty --json or --csv FILE is bad input, not \"no report\"", "[apps]") {
