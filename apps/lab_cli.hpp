@@ -471,22 +471,22 @@ inline void check_batch_buffers(const lab::config& c, const lab::mlp_method_opti
       detail::fail("translate", "weight decay = " + sutro::detail::number_text(o.weight_decay) + " must be >= 0");
     t.weight_decay = o.weight_decay;
     if (progress) t.mlp.on_epoch = [progress](const nn::epoch_info& e) { return progress->epoch(e); };
-    // The network the run builds for each task, sized as the run sizes it
-    // (without allocating): too many layers or a size past max_size is bad
-    // input now, not a failed run after the other methods.
-    using net_alloc = nn::mlp<float>::host_allocator_type;
-    for (const auto& c : plan.configs) {
-      try {
-        (void)nn::detail::parameter_total(nn::detail::parameter_shapes({.inputs = c.task.n, .hidden = t.mlp.hidden}),
-                                          std::allocator_traits<net_alloc>::max_size(net_alloc{}));
-      } catch (const std::exception& e) {
-        std::string widths;
-        for (long long h : o.hidden) widths += (widths.empty() ? "" : ",") + std::to_string(h);
-        detail::fail("translate", "hidden = " + widths + " for task " + lab::describe(c) + ": " + e.what());
-      }
-      detail::check_batch_buffers(c, t.mlp, o);
-    }
   }
+  // The network a training builds for a task, sized as the run sizes it
+  // (without allocating): too many layers or a size past max_size is bad
+  // input now, not a failed run after the other methods.
+  const auto check_network = [&](const lab::config& c) {
+    using net_alloc = nn::mlp<float>::host_allocator_type;
+    try {
+      (void)nn::detail::parameter_total(nn::detail::parameter_shapes({.inputs = c.task.n, .hidden = t.mlp.hidden}),
+                                        std::allocator_traits<net_alloc>::max_size(net_alloc{}));
+    } catch (const std::exception& e) {
+      std::string widths;
+      for (long long h : o.hidden) widths += (widths.empty() ? "" : ",") + std::to_string(h);
+      detail::fail("translate", "hidden = " + widths + " for task " + lab::describe(c) + ": " + e.what());
+    }
+    detail::check_batch_buffers(c, t.mlp, o);
+  };
 
   for (const auto& n : names) {
     const auto& info = find_lab_method(n);
@@ -519,6 +519,7 @@ inline void check_batch_buffers(const lab::config& c, const lab::mlp_method_opti
     if (std::none_of(plan.solvers.begin(), plan.solvers.end(), runs) &&
         std::none_of(plan.trained.begin(), plan.trained.end(), runs))
       detail::fail("translate", "none of the methods given applies to the task " + lab::describe(c));
+    if (std::any_of(plan.trained.begin(), plan.trained.end(), runs)) check_network(c);
     // Every task's traces before the first run: a refusal is bad input, not a failure after hours.
     try {
       lab::check_trace_sizes(c, plan.solvers);

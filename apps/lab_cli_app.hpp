@@ -90,8 +90,8 @@ template <class T>
   return CLI::Validator(
       [option = std::move(option)](const std::string& path) {
         if (path.empty()) throw bad_value(option + " = '' is not a file name (give a FILE, or - for stdout)");
-        // CLI11 takes the word after --json as its value even when it is the
-        // next option: `--json --seeds 42` would write a file named --seeds.
+        // CLI11 takes the word after --json as its value even when it is a
+        // flag: `--json --no-progress` would write a file named --no-progress.
         if (path.size() > 1 && path[0] == '-')
           throw bad_value(option + " = " + in_quotes(path) +
                           " looks like an option, not a FILE (a file of that name: ./" + path + ")");
@@ -132,7 +132,8 @@ namespace detail {
 }
 }  // namespace detail
 
-/// A list of names, comma-separated or repeated; an empty entry is refused.
+/// A list of names, comma-separated or repeated; an empty entry is refused
+/// (CLI11's own bracket form, [a,b], is split by CLI11 and drops it).
 inline CLI::Option* add_list_option(CLI::App& app, const std::string& name, std::vector<std::string>& values,
                                     const std::string& help) {
   const auto read = [long_name = name.substr(name.rfind(',') + 1), &values](const std::vector<std::string>& texts) {

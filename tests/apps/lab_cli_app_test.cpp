@@ -371,11 +371,12 @@ TEST_CASE("apps cli: --task and --method refuse an empty entry too", "[apps]") {
 
 TEST_CASE("apps cli: an output FILE that looks like an option is refused", "[apps]") {
   for (const char* option : {"--json", "--csv"}) {
-    const auto r = run_lab({option, "--seeds", "42", "--method", "exhaustive"});
+    const auto r = run_lab({option, "--no-progress", "--seeds", "42", "--method", "exhaustive"});
     INFO(option);
     CHECK(r.rc == 2);
     CHECK(r.out.empty());
-    CHECK(r.err.find("looks like an option, not a FILE (a file of that name: ./--seeds)") != std::string::npos);
+    CHECK(r.err == "sutro-lab: " + std::string(option) +
+                       " = '--no-progress' looks like an option, not a FILE (a file of that name: ./--no-progress)\n");
   }
   CHECK(parse({"--json", "-"}).json == "-");
 }

@@ -80,9 +80,15 @@ TEST_CASE("apps: a batch x widest layer past a buffer's max_size is bad input, a
   CHECK(refused.rfind("sutro::apps::translate: --batch 4096 and --hidden ", 0) == 0);
   CHECK(refused.find(": a training's buffers take 800 rows x ") != std::string::npos);
   CHECK(refused.find("; choose a smaller --hidden or --batch") != std::string::npos);
-  // Only where a training method runs.
+  // Only where a training method runs: not for a solver, nor for a task no
+  // training method applies to, even with the default methods.
   o.methods = {"exhaustive"};
   CHECK_NOTHROW((void)apps::translate(o));
+  o.methods.clear();
+  o.tasks = {"sum:20:3"};
+  CHECK_NOTHROW((void)apps::translate(o));
+  o.tasks = {"sum:20:3", "parity:20:3"};
+  CHECK(msg(o).find("for task sparse_parity (20,3): a training's buffers take") != std::string::npos);
 }
 
 TEST_CASE("apps: the MLPs are listed for parity in either encoding, and run in 01", "[apps]") {
