@@ -24,7 +24,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <type_traits>
 
 #include "sutro/config/number_text.hpp"
 #include "sutro/nn/scalar/fma.hpp"
@@ -106,14 +105,11 @@ T batch_loss(loss kind, std::size_t batch, F f, Y y, D df) {
   if (batch == 0) throw std::invalid_argument("sutro::nn::batch_loss: batch must be positive, got 0");
   const T inv = T(1) / static_cast<T>(batch);
   T total = T(0);
-  // Pointers cannot throw: the FMA copy (MSE's fmadd is a libm call without it).
-  kernels::any::element_loop<std::is_pointer_v<F> && std::is_pointer_v<Y> && std::is_pointer_v<D>>([&] {
-    for (std::size_t b = 0; b < batch; ++b) {
-      const T fb = f[b], yb = y[b];
-      total = add_loss(kind, fb, yb, total);
-      df[b] = loss_gradient(kind, fb, yb) * inv;
-    }
-  });
+  for (std::size_t b = 0; b < batch; ++b) {
+    const T fb = f[b], yb = y[b];
+    total = add_loss(kind, fb, yb, total);
+    df[b] = loss_gradient(kind, fb, yb) * inv;
+  }
   return total * inv;
 }
 
