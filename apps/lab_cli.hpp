@@ -15,7 +15,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
@@ -126,6 +125,16 @@ inline std::optional<long long> to_int(std::string_view s) {
 }
 
 inline std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+/// --hidden as the user gave it: "200" or "64,32".
+[[nodiscard]] inline std::string widths_text(const std::vector<long long>& widths) {
+  std::string text;
+  for (const long long w : widths) {
+    if (!text.empty()) text += ',';
+    text += std::to_string(w);
+  }
+  return text;
+}
 }  // namespace detail
 
 /// "parity" or "sparse_parity" (tasks::to_string's names), likewise sum, and,
@@ -368,10 +377,7 @@ inline void check_batch_buffers(const lab::config& c, const lab::mlp_method_opti
   for (u128 p = static_cast<u128>(rows) * widest; p != 0; p /= 10) product.insert(product.begin(), char('0' + p % 10));
   // Appended piece by piece: GCC 12 reports a false -Wrestrict on chains of const char* + std::string.
   std::string what = "--batch " + std::to_string(o.batch) + " and --hidden ";
-  for (std::size_t i = 0; i < o.hidden.size(); ++i) {
-    if (i) what += ',';
-    what += std::to_string(o.hidden[i]);
-  }
+  what += widths_text(o.hidden);
   what += " for task " + lab::describe(c) + ": a training's buffers take " + std::to_string(rows) + " rows x ";
   what += std::to_string(widest) + " units = " + product + " floats, past the " + std::to_string(limit);
   what += " a buffer can hold (rows: the batch, at most the " + std::to_string(fit);
@@ -481,9 +487,8 @@ inline void check_batch_buffers(const lab::config& c, const lab::mlp_method_opti
       (void)nn::detail::parameter_total(nn::detail::parameter_shapes({.inputs = c.task.n, .hidden = t.mlp.hidden}),
                                         std::allocator_traits<net_alloc>::max_size(net_alloc{}));
     } catch (const std::exception& e) {
-      std::string widths;
-      for (long long h : o.hidden) widths += (widths.empty() ? "" : ",") + std::to_string(h);
-      detail::fail("translate", "hidden = " + widths + " for task " + lab::describe(c) + ": " + e.what());
+      detail::fail("translate",
+                   "hidden = " + detail::widths_text(o.hidden) + " for task " + lab::describe(c) + ": " + e.what());
     }
     detail::check_batch_buffers(c, t.mlp, o);
   };

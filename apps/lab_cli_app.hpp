@@ -342,9 +342,7 @@ inline int lab_main(int argc, const char* const* argv, std::ostream& out, std::o
     if (progress) progress->end();
     err << "sutro-lab: out of memory: --train " << o.train << " and --test " << o.test << " samples per run";
     if (!plan.trained.empty()) {
-      err << ", --hidden ";
-      for (std::size_t i = 0; i < o.hidden.size(); ++i) err << (i ? "," : "") << o.hidden[i];
-      err << " and --batch " << o.batch;
+      err << ", --hidden " << detail::widths_text(o.hidden) << " and --batch " << o.batch;
     }
     err << " do not fit; choose fewer" << (plan.trained.empty() ? "" : " or smaller") << " (or a smaller n)\n";
     return 1;
